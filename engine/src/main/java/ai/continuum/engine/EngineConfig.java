@@ -1,0 +1,114 @@
+package ai.continuum.engine;
+
+/**
+ * Every tunable of the engine, validated once at construction. Immutable; pass it down, never read globals.
+ *
+ * @param resonanceDecay         activation kept per hop of spreading activation, (0, 1]. Seed: 0.85.
+ * @param hebbianRate            strength added per co-occurrence after the first, (0, 1]. Seed: 0.15.
+ * @param minLinkStrength        strength of a link seen once, (0, 1]. Seed: 0.1.
+ * @param workingMemoryCapacity  items per section of the context block, 1..100. Seed: 7.
+ * @param depth                  hops of spreading activation, 0..5. Default 2.
+ * @param neighboursPerHop       strongest neighbours followed per concept per hop, 1..1000. Default 10.
+ * @param maxConcepts            concepts returned by recall unless the caller asks otherwise, 1..100. Default 10.
+ * @param maxMemories            memories returned by recall unless the caller asks otherwise, 0..100. Default 5.
+ * @param maxRelationships       links among returned concepts, 0..1000. Default 20.
+ * @param partialMatchRelevance  activation of a word/substring match, (0, 1]. Default 0.7.
+ * @param maxPartialMatches      partial matches seeded per query, 0..1000. Default 25.
+ * @param decayPerDay            lazy time decay of link strength per day since last seen, (0, 1]; 1.0 turns it off.
+ * @param maxConceptsPerMessage  concepts kept from one message, 1..1000. Default 20.
+ * @param expectedConcepts       sizing hint for the off-heap dictionaries (all tenants together), >= 1024.
+ *                               A target, not a cap: the engine grows past it, a little slower.
+ */
+public record EngineConfig(
+        double resonanceDecay,
+        double hebbianRate,
+        double minLinkStrength,
+        int workingMemoryCapacity,
+        int depth,
+        int neighboursPerHop,
+        int maxConcepts,
+        int maxMemories,
+        int maxRelationships,
+        double partialMatchRelevance,
+        int maxPartialMatches,
+        double decayPerDay,
+        int maxConceptsPerMessage,
+        long expectedConcepts) {
+    public static final double DEFAULT_RESONANCE_DECAY = 0.85;
+    public static final double DEFAULT_HEBBIAN_RATE = 0.15;
+    public static final double DEFAULT_MIN_LINK_STRENGTH = 0.1;
+    public static final int DEFAULT_WORKING_MEMORY_CAPACITY = 7;
+
+    public EngineConfig {
+        requireIn("resonanceDecay", resonanceDecay, 0.0, false, 1.0);
+        requireIn("hebbianRate", hebbianRate, 0.0, false, 1.0);
+        requireIn("minLinkStrength", minLinkStrength, 0.0, false, 1.0);
+        requireIn("workingMemoryCapacity", workingMemoryCapacity, 1, 100);
+        requireIn("depth", depth, 0, 5);
+        requireIn("neighboursPerHop", neighboursPerHop, 1, 1000);
+        requireIn("maxConcepts", maxConcepts, 1, 100);
+        requireIn("maxMemories", maxMemories, 0, 100);
+        requireIn("maxRelationships", maxRelationships, 0, 1000);
+        requireIn("partialMatchRelevance", partialMatchRelevance, 0.0, false, 1.0);
+        requireIn("maxPartialMatches", maxPartialMatches, 0, 1000);
+        requireIn("decayPerDay", decayPerDay, 0.0, false, 1.0);
+        requireIn("maxConceptsPerMessage", maxConceptsPerMessage, 1, 1000);
+        if (expectedConcepts < 1024) {
+            throw new IllegalArgumentException("expectedConcepts=" + expectedConcepts + " must be >= 1024");
+        }
+    }
+
+    /** The seed's tuned values and the documented defaults. */
+    public static EngineConfig defaults() {
+        return new EngineConfig(
+            DEFAULT_RESONANCE_DECAY, DEFAULT_HEBBIAN_RATE, DEFAULT_MIN_LINK_STRENGTH, DEFAULT_WORKING_MEMORY_CAPACITY,
+            2, 10, 10, 5, 20, 0.7, 25, 1.0, 20, 1 << 16);
+    }
+
+    public EngineConfig withExpectedConcepts(final long expected) {
+        return new EngineConfig(resonanceDecay, hebbianRate, minLinkStrength, workingMemoryCapacity, depth,
+            neighboursPerHop, maxConcepts, maxMemories, maxRelationships, partialMatchRelevance, maxPartialMatches,
+            decayPerDay, maxConceptsPerMessage, expected);
+    }
+
+    public EngineConfig withDecayPerDay(final double decay) {
+        return new EngineConfig(resonanceDecay, hebbianRate, minLinkStrength, workingMemoryCapacity, depth,
+            neighboursPerHop, maxConcepts, maxMemories, maxRelationships, partialMatchRelevance, maxPartialMatches,
+            decay, maxConceptsPerMessage, expectedConcepts);
+    }
+
+    /** Whether link strength depends on time (decayPerDay below 1). */
+    public boolean timeDecayEnabled() {
+        return decayPerDay < 1.0;
+    }
+
+    /**
+     * Strength of a link seen {@code count} times, {@code daysSinceSeen} days after it was last seen:
+     * {@code min(1, minLinkStrength + hebbianRate * (count - 1)) * decayPerDay ^ daysSinceSeen}.
+     */
+    public double strength(final int count, final double daysSinceSeen) {
+        if (count <= 0) {
+            return 0.0;
+        }
+        final double base = Math.min(1.0, minLinkStrength + hebbianRate * (count - 1));
+        if (decayPerDay >= 1.0 || daysSinceSeen <= 0.0) {
+            return base;
+        }
+        return base * Math.pow(decayPerDay, daysSinceSeen);
+    }
+
+    private static void requireIn(
+        final String field, final double value, final double low, final boolean lowInclusive, final double high) {
+        final boolean aboveLow = lowInclusive ? value >= low : value > low;
+        if (!aboveLow || value > high || Double.isNaN(value)) {
+            throw new IllegalArgumentException(field + "=" + value + " must be in " +
+                (lowInclusive ? "[" : "(") + low + ", " + high + "]");
+        }
+    }
+
+    private static void requireIn(final String field, final long value, final long low, final long high) {
+        if (value < low || value > high) {
+            throw new IllegalArgumentException(field + "=" + value + " must be in [" + low + ", " + high + "]");
+        }
+    }
+}

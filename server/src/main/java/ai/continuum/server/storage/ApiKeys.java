@@ -1,0 +1,31 @@
+package ai.continuum.server.storage;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Stored API keys. A key is {@code cm_<keyId>_<secret>}; only a slow salted hash of the whole key is stored, looked
+ * up by {@code keyId} and verified in constant time by the caller.
+ */
+public interface ApiKeys {
+
+    record StoredKey(
+            String keyId, String tenant, String name, String hash, boolean admin, Instant createdAt,
+            Instant revokedAt, Instant lastUsedAt) {
+        public boolean revoked() {
+            return revokedAt != null;
+        }
+    }
+
+    void insert(StoredKey key);
+
+    Optional<StoredKey> find(String keyId);
+
+    List<StoredKey> list();
+
+    /** @return false when no such key exists. */
+    boolean revoke(String keyId, Instant at);
+
+    void touch(String keyId, Instant at);
+}

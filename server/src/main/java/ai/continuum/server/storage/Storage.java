@@ -1,0 +1,69 @@
+package ai.continuum.server.storage;
+
+import ai.continuum.engine.Delta;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+
+/**
+ * The SQL side of Continuum. The engine holds the live state; storage makes it durable (write-behind, group commit)
+ * and gives it back on start.
+ *
+ * <p>Thread safety: every method may be called from any request thread. Ops are committed in the order
+ * {@link #submit} accepted them.
+ */
+public interface Storage extends AutoCloseable {
+
+    /**
+     * Queues an op for the background writer.
+     *
+     * @return a future completed with the op's continuity position once its batch is committed (durable), or
+     *         completed exceptionally with {@link StorageUnavailableException} if the commit failed for good.
+     * @throws QueueFullException when the bounded queue is full; nothing was queued.
+     */
+    CompletableFuture<ContinuityHead> submit(StorageOp op);
+
+    /** Streams every stored tenant's state as deltas (several per tenant, in bounded chunks). */
+    void load(BiConsumer<String, Delta> sink);
+
+    /** Memories of one tenant, newest first, filtered. */
+    Page<StoredMemory> memories(String tenant, MemoryQuery query);
+
+    Optional<StoredMemory> memory(String tenant, long memoryId);
+
+    ApiKeys apiKeys();
+
+    ContinuityHead continuity(String tenant);
+
+    /** Whether the database answers now. Cheap; used by readiness. */
+    boolean isReachable();
+
+    /** Ops accepted but not yet committed. */
+    int queueDepth();
+
+    @Override
+    void close();
+
+    record Page<T>(List<T> items, long total) {
+    }
+
+    /**
+     * @param text       case-insensitive words or substring to look for in the user and assistant text, or null.
+     * @param sessionId  exact session, or null.
+     * @param fromMillis inclusive lower bound on the turn time, or null.
+     * @param toMillis   exclusive upper bound, or null.
+     */
+    record MemoryQuery(String text, String sessionId, Long fromMillis, Long toMillis, int offset, int limit) {
+    }
+
+    record StoredMemory(
+            long id, String sessionId, String userText, String aiText, String thinking, String metadataJson,
+            long timeMillis, List<String> concepts) {
+    }
+
+    /** The head of a tenant's hash chain: {@code length} ops committed, the last one hashing to {@code headHex}. */
+    record ContinuityHead(String tenant, long length, String headHex) {
+    }
+}

@@ -1,0 +1,34 @@
+package ai.continuum.server.storage;
+
+import ai.continuum.engine.Delta;
+
+import java.util.Objects;
+
+/**
+ * One change to a tenant's stored state, in the order the engine applied it. Every op travels through the
+ * write-behind queue and is committed in one transaction with the others of its batch, and extends the tenant's
+ * continuity chain.
+ */
+public sealed interface StorageOp {
+    String tenant();
+
+    /** Learned turn, imported data or any other merge of state. */
+    record Apply(String tenant, Delta delta) implements StorageOp {
+        public Apply {
+            Objects.requireNonNull(tenant, "tenant");
+            Objects.requireNonNull(delta, "delta");
+        }
+    }
+
+    /** Removes one memory (its row, its postings, its decisions). */
+    record ForgetMemory(String tenant, long memoryId) implements StorageOp {
+    }
+
+    /** Removes one concept by key, with its links and its memory postings. */
+    record ForgetConcept(String tenant, String conceptKey) implements StorageOp {
+    }
+
+    /** Deletes links whose (decayed) strength is below the threshold at {@code nowMillis}. */
+    record PruneLinks(String tenant, double threshold, long nowMillis) implements StorageOp {
+    }
+}
