@@ -1,0 +1,130 @@
+package ai.continuum.server.storage;
+
+import ai.continuum.engine.Delta;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The same storage contract on a real PostgreSQL, and the same results as SQLite for the same ops. */
+class PostgresStorageTest {
+    private static final String A = "tenant-a";
+    private static final String B = "tenant-b";
+
+    @TempDir
+    Path dir;
+
+    private PostgresSchema schema;
+    private Storage storage;
+
+    @BeforeEach
+    void open() {
+        schema = PostgresSchema.create();
+        storage = PostgresStorage.open(schema.url(), StorageSettings.defaults().withLoadChunkRows(4));
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        if (storage != null) {
+            storage.close();
+        }
+        if (schema != null) {
+            schema.close();
+        }
+    }
+
+    @Test
+    void shouldStoreMergeAndLoadExactlyWhatSqliteDoes() {
+        final List<StorageOp> ops = new ArrayList<>();
+        final List<Delta> deltas = new ArrayList<>();
+        for (int i = 1; i <= 30; i++) {
+            final Delta d = Deltas.turn(i, 100L * i, "turn " + i + " Zürich 🧠", "Concept" + (i % 4),
+                "Concept" + (i % 5), "Shared");
+            deltas.add(d);
+            ops.add(new StorageOp.Apply(i % 3 == 0 ? B : A, d));
+        }
+        ops.add(new StorageOp.Apply(A, deltas.getFirst()));
+        ops.add(new StorageOp.ForgetMemory(A, 2));
+        ops.add(new StorageOp.ForgetConcept(A, "concept1"));
+        ops.add(new StorageOp.PruneLinks(B, 0.2, 5_000));
+        ops.add(new StorageOp.Apply(A, new Delta(List.of(
+            new Delta.ConceptDelta("shared", "SHARED", "topic", "", 100)), List.of(), List.of(), List.of(),
+            List.of())));
+
+        final List<CompletableFuture<Storage.ContinuityHead>> acks = new ArrayList<>();
+        ops.forEach(op -> acks.add(storage.submit(op)));
+        acks.forEach(CompletableFuture::join);
+
+        final Map<String, Delta> fromPostgres = Deltas.loaded(storage);
+        try (Storage sqlite = SqliteStorage.open(dir, StorageSettings.defaults())) {
+            ops.forEach(op -> sqlite.submit(op).join());
+            assertEquals(Deltas.loaded(sqlite), fromPostgres);
+            assertEquals(sqlite.continuity(A), storage.continuity(A));
+            assertEquals(sqlite.continuity(B), storage.continuity(B));
+        }
+        assertTrue(fromPostgres.get(A).concepts().stream().noneMatch(c -> c.key().equals("concept1")));
+    }
+
+    @Test
+    void shouldKeepAcknowledgedOpsAcrossReopen() {
+        storage.submit(new StorageOp.Apply(A, Deltas.turn(1, 10, "one", "Alpha", "Beta"))).join();
+        final Storage.ContinuityHead head = storage.continuity(A);
+        storage.close();
+        storage = PostgresStorage.open(schema.url(), StorageSettings.defaults());
+        assertEquals(head, storage.continuity(A));
+        assertEquals("one", storage.memory(A, 1).orElseThrow().userText());
+        assertTrue(storage.isReachable());
+    }
+
+    @Test
+    void shouldSearchMemoriesLiterallyAndPerTenant() {
+        storage.submit(new StorageOp.Apply(A, memory(1, 1_000, "50% of budget_total"))).join();
+        storage.submit(new StorageOp.Apply(A, memory(2, 2_000, "Grüße aus ZÜRICH"))).join();
+        storage.submit(new StorageOp.Apply(B, memory(3, 3_000, "zürich for b"))).join();
+        assertEquals(List.of(2L), ids(storage.memories(A, query("zürich"))));
+        assertEquals(List.of(1L), ids(storage.memories(A, query("50%"))));
+        assertEquals(List.of(), ids(storage.memories(A, query("budget%total"))));
+        assertEquals(List.of(), ids(storage.memories(A, query("' OR '1'='1"))));
+        assertEquals(List.of(2L, 1L), ids(storage.memories(A, query(null))));
+        assertEquals(2, storage.memories(A, query(null)).total());
+    }
+
+    @Test
+    void shouldManageApiKeys() {
+        final ApiKeys keys = storage.apiKeys();
+        final ApiKeys.StoredKey k = new ApiKeys.StoredKey("k1", A, "ci", "s:h", false, Instant.ofEpochMilli(5),
+            null, null);
+        keys.insert(k);
+        assertEquals(k, keys.find("k1").orElseThrow());
+        keys.touch("k1", Instant.ofEpochMilli(50));
+        assertTrue(keys.revoke("k1", Instant.ofEpochMilli(60)));
+        storage.close();
+        storage = PostgresStorage.open(schema.url(), StorageSettings.defaults());
+        final ApiKeys.StoredKey after = storage.apiKeys().find("k1").orElseThrow();
+        assertEquals(Instant.ofEpochMilli(50), after.lastUsedAt());
+        assertEquals(Instant.ofEpochMilli(60), after.revokedAt());
+    }
+
+    private static Storage.MemoryQuery query(final String text) {
+        return new Storage.MemoryQuery(text, null, null, null, 0, 10);
+    }
+
+    private static List<Long> ids(final Storage.Page<Storage.StoredMemory> page) {
+        return page.items().stream().map(Storage.StoredMemory::id).toList();
+    }
+
+    private static Delta memory(final long id, final long at, final String text) {
+        return new Delta(List.of(), List.of(), List.of(),
+            List.of(new Delta.MemoryDelta(id, "s", text, "", "", "{}", at, List.of())), List.of());
+    }
+}
