@@ -119,6 +119,49 @@ public final class MemoryEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a bulk load (a rebuild from storage, an import): deltas applied through it skip per-delta adjacency
+     * ordering, which is restored once per touched concept on {@link BulkLoad#close}. Holds the write lock until
+     * closed, so use it from one thread; recall keeps running meanwhile (seeing neighbour lists not yet ordered).
+     */
+    public BulkLoad bulkLoad() {
+        writeLock.lock();
+        try {
+            ensureOpen();
+        } catch (final IllegalStateException closedAlready) {
+            writeLock.unlock();
+            throw closedAlready;
+        }
+        return new BulkLoad();
+    }
+
+    /** A bulk load in progress; see {@link #bulkLoad}. Not thread-safe. */
+    public final class BulkLoad implements AutoCloseable {
+        private boolean open = true;
+
+        private BulkLoad() {
+        }
+
+        public ApplyResult apply(final String tenant, final Delta delta) {
+            if (!open) {
+                throw new IllegalStateException("bulk load is closed");
+            }
+            return applier.apply(tenantForWrite(tenant), delta, true);
+        }
+
+        @Override
+        public void close() {
+            if (open) {
+                open = false;
+                try {
+                    applier.restoreOrder();
+                } finally {
+                    writeLock.unlock();
+                }
+            }
+        }
+    }
+
     public RecallResult recall(final String tenant, final String query) {
         return recall(tenant, query, config.maxConcepts(), config.maxMemories());
     }
@@ -367,7 +410,7 @@ public final class MemoryEngine implements AutoCloseable {
 
     private RecallScratch acquireScratch() {
         final RecallScratch pooled = scratchPool.poll();
-        return pooled != null ? pooled : new RecallScratch(config.neighboursPerHop());
+        return pooled != null ? pooled : new RecallScratch(config.neighboursPerHop(), graph.newPairProbe());
     }
 
     private void ensureOpen() {

@@ -1,5 +1,6 @@
 package ai.continuum.engine;
 
+import ai.continuum.engine.store.ConceptGraph;
 import ai.continuum.engine.store.StringIndex;
 import org.agrona.collections.Int2IntHashMap;
 
@@ -42,7 +43,10 @@ final class RecallScratch {
     int[] memory = new int[256];
     double[] memoryScore = new double[256];
 
-    RecallScratch(final int neighboursPerHop) {
+    final ConceptGraph.PairProbe pairProbe;
+
+    RecallScratch(final int neighboursPerHop, final ConceptGraph.PairProbe pairProbe) {
+        this.pairProbe = pairProbe;
         neighbours = new int[neighboursPerHop];
         linkIds = new int[neighboursPerHop];
         counts = new int[neighboursPerHop];

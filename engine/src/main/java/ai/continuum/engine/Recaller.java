@@ -62,13 +62,15 @@ final class Recaller {
         final int seeds = s.slots;
         spread(s);
         final List<RecallResult.ConceptHit> hits = new ArrayList<>();
-        final int[] ranked = rank(s);
+        final int rankedCount = rank(s, Math.max(maxConcepts, MEMORY_SOURCE_CONCEPTS));
+        final int[] ranked = s.ranked;
         final List<Integer> returnedIds = new ArrayList<>();
+        final List<String> returnedNames = new ArrayList<>();
         final List<CompoundHit> compoundHits = compoundsOf(t, s, seeds);
         int ci = 0;
         int ki = 0;
-        while (hits.size() < maxConcepts && (ci < s.slots || ki < compoundHits.size())) {
-            final double conceptRelevance = ci < s.slots ? s.activation[ranked[ci]] : -1;
+        while (hits.size() < maxConcepts && (ci < rankedCount || ki < compoundHits.size())) {
+            final double conceptRelevance = ci < rankedCount ? s.activation[ranked[ci]] : -1;
             final double compoundRelevance = ki < compoundHits.size() ? compoundHits.get(ki).relevance : -1;
             if (conceptRelevance >= compoundRelevance) {
                 final int slot = ranked[ci++];
@@ -80,14 +82,15 @@ final class Recaller {
                     s.activation[slot], s.direct[slot] ? RecallResult.Source.DIRECT : RecallResult.Source.GRAPH_NEIGHBOR,
                     s.depth[slot]));
                 returnedIds.add(s.concept[slot]);
+                returnedNames.add(info.displayName());
             } else {
                 final CompoundHit c = compoundHits.get(ki++);
                 hits.add(new RecallResult.ConceptHit(c.name, "compound_concept", "Components: " + c.components,
                     c.relevance, RecallResult.Source.COMPOUND, 0));
             }
         }
-        final List<RecallResult.Relationship> relationships = relationships(returnedIds);
-        final List<RecallResult.MemoryHit> memoryHits = memories(t, s, ranked, maxMemories);
+        final List<RecallResult.Relationship> relationships = relationships(returnedIds, returnedNames, s);
+        final List<RecallResult.MemoryHit> memoryHits = memories(t, s, ranked, rankedCount, maxMemories);
         final String context = ContextBlock.render(hits, relationships, memoryHits, config.workingMemoryCapacity());
         return new RecallResult(hits, relationships, memoryHits, context, System.nanoTime() - startNanos);
     }
@@ -163,23 +166,27 @@ final class Recaller {
         }
     }
 
-    /** Step 5: slots by activation, highest first; ties: fewer hops, then earlier slot. */
-    private static int[] rank(final RecallScratch s) {
-        final int[] order = s.ranked(s.slots);
-        for (int i = 0; i < s.slots; i++) {
-            order[i] = i;
-        }
-        // insertion sort over a few hundred slots at most: no boxing, stable
-        for (int i = 1; i < s.slots; i++) {
-            final int v = order[i];
-            int j = i - 1;
-            while (j >= 0 && before(s, v, order[j])) {
-                order[j + 1] = order[j];
+    /**
+     * Step 5: the best {@code limit} slots by activation, highest first; ties: fewer hops, then earlier slot. A bounded
+     * insertion: most slots lose to the current last place in one comparison.
+     *
+     * @return the number of ranked slots, in {@code s.ranked}.
+     */
+    private static int rank(final RecallScratch s, final int limit) {
+        final int[] order = s.ranked(limit);
+        int size = 0;
+        for (int slot = 0; slot < s.slots; slot++) {
+            if (size == limit && !before(s, slot, order[size - 1])) {
+                continue;
+            }
+            int j = size == limit ? size - 1 : size++;
+            while (j > 0 && before(s, slot, order[j - 1])) {
+                order[j] = order[j - 1];
                 j--;
             }
-            order[j + 1] = v;
+            order[j] = slot;
         }
-        return order;
+        return size;
     }
 
     private static boolean before(final RecallScratch s, final int a, final int b) {
@@ -232,41 +239,33 @@ final class Recaller {
         return out;
     }
 
-    /** Step 6: links among the returned concepts, strongest first. */
-    private List<RecallResult.Relationship> relationships(final List<Integer> ids) {
+    /** Step 6: links among the returned concepts, strongest first: one hash probe per pair. */
+    private List<RecallResult.Relationship> relationships(
+        final List<Integer> ids, final List<String> names, final RecallScratch s) {
         final List<RecallResult.Relationship> out = new ArrayList<>();
         if (ids.size() < 2 || config.maxRelationships() == 0) {
             return out;
         }
-        final java.util.Map<Integer, Integer> position = new java.util.HashMap<>();
-        for (int i = 0; i < ids.size(); i++) {
-            position.put(ids.get(i), i);
-        }
-        final int scan = Math.max(config.neighboursPerHop(), 64);
-        final int[] neighbours = new int[scan];
-        final int[] links = new int[scan];
-        final int[] counts = new int[scan];
-        final long now = clock.getAsLong();
+        final long now = config.timeDecayEnabled() ? clock.getAsLong() : 0L;
         final List<double[]> found = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
-            final int n = graph.readNeighbours(ids.get(i), scan, neighbours, links, counts);
-            for (int j = 0; j < n; j++) {
-                final Integer other = position.get(neighbours[j]);
-                if (other != null && other > i) {
+            for (int j = i + 1; j < ids.size(); j++) {
+                final int link = graph.findLink(ids.get(i), ids.get(j), s.pairProbe);
+                if (link < 0) {
+                    continue;
+                }
+                final int count = graph.readLinkCount(link);
+                if (count > 0) {
                     final double days = config.timeDecayEnabled()
-                        ? Math.max(0L, now - graph.linkLastSeen(links[j])) / DAY_MILLIS : 0.0;
-                    found.add(new double[] {config.strength(counts[j], days), i, other});
+                        ? Math.max(0L, now - graph.linkLastSeen(link)) / DAY_MILLIS : 0.0;
+                    found.add(new double[] {config.strength(count, days), i, j});
                 }
             }
         }
         found.sort((x, y) -> Double.compare(y[0], x[0]));
         for (int i = 0; i < Math.min(found.size(), config.maxRelationships()); i++) {
             final double[] f = found.get(i);
-            final ConceptInfo a = info(ids.get((int) f[1]));
-            final ConceptInfo b = info(ids.get((int) f[2]));
-            if (a != null && b != null) {
-                out.add(new RecallResult.Relationship(a.displayName(), b.displayName(), "co-occurrence", f[0]));
-            }
+            out.add(new RecallResult.Relationship(names.get((int) f[1]), names.get((int) f[2]), "co-occurrence", f[0]));
         }
         return out;
     }
@@ -277,13 +276,13 @@ final class Recaller {
      * drown the specific ones.
      */
     private List<RecallResult.MemoryHit> memories(
-        final TenantState t, final RecallScratch s, final int[] ranked, final int maxMemories) {
+        final TenantState t, final RecallScratch s, final int[] ranked, final int rankedCount, final int maxMemories) {
         final List<RecallResult.MemoryHit> out = new ArrayList<>();
         if (maxMemories == 0 || s.slots == 0) {
             return out;
         }
         final double total = Math.max(1, t.liveMemories);
-        final int sources = Math.min(s.slots, MEMORY_SOURCE_CONCEPTS);
+        final int sources = Math.min(rankedCount, MEMORY_SOURCE_CONCEPTS);
         final int[] postings = new int[POSTINGS_PER_CONCEPT];
         for (int r = 0; r < sources; r++) {
             final int slot = ranked[r];
