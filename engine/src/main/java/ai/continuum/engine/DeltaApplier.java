@@ -8,6 +8,7 @@ import ai.continuum.engine.store.StringIndex;
 import ai.continuum.engine.store.TextBlob;
 import ai.continuum.engine.store.WordIndex;
 import org.agrona.collections.IntHashSet;
+import org.agrona.collections.Object2IntHashMap;
 
 import java.util.List;
 
@@ -31,6 +32,11 @@ final class DeltaApplier {
     private final MemoryTable memories;
     private final CompoundTable compounds;
     private final IntHashSet touched = new IntHashSet();
+    /**
+     * Key -> concept id of the tenant being applied, for the length of one apply: a delta names each concept in its
+     * links, compound and memory again, and a dictionary lookup costs far more than this map.
+     */
+    private final Object2IntHashMap<String> idsInDelta = new Object2IntHashMap<>(64, 0.6f, StringIndex.MISSING);
     private int[] ids = new int[64];
     private long[] sortScratch = new long[1024];
 
@@ -53,6 +59,7 @@ final class DeltaApplier {
      *                   (a rebuild): sorting each touched concept once instead of once per delta.
      */
     ApplyResult apply(final TenantState t, final Delta delta, final boolean deferOrder) {
+        idsInDelta.clear();
         int conceptsCreated = 0;
         for (final Delta.ConceptDelta c : delta.concepts()) {
             if (sight(t, c)) {
@@ -114,9 +121,10 @@ final class DeltaApplier {
     private boolean sight(final TenantState t, final Delta.ConceptDelta c) {
         final int existing = dictionary.get(t.id, c.key());
         if (existing == StringIndex.MISSING) {
-            createConcept(t, c);
+            idsInDelta.put(c.key(), createConcept(t, c));
             return true;
         }
+        idsInDelta.put(c.key(), existing);
         final long infoAddr = graph.getLong(existing, ConceptLayout.INFO_ADDR);
         if (c.firstSeenMillis() > ConceptInfo.firstSeen(graph.arena(), infoAddr)) {
             return false; // the common case, a later sighting: nothing to decode
@@ -141,11 +149,16 @@ final class DeltaApplier {
 
     /** The id of concept {@code key}, creating an unseen placeholder when absent. */
     int conceptId(final TenantState t, final String key) {
-        final int id = dictionary.get(t.id, key);
+        int id = idsInDelta.getValue(key);
         if (id != StringIndex.MISSING) {
             return id;
         }
-        return createConcept(t, new Delta.ConceptDelta(key, key, "concept", "", UNSEEN));
+        id = dictionary.get(t.id, key);
+        if (id == StringIndex.MISSING) {
+            id = createConcept(t, new Delta.ConceptDelta(key, key, "concept", "", UNSEEN));
+        }
+        idsInDelta.put(key, id);
+        return id;
     }
 
     private boolean addCompound(final TenantState t, final Delta.CompoundDelta c) {
