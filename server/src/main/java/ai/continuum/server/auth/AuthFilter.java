@@ -1,0 +1,105 @@
+package ai.continuum.server.auth;
+
+import ai.continuum.server.http.ApiException;
+import ai.continuum.server.http.ErrorMapping;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one authentication point in front of every route. Public paths (health, readiness, metrics, observe) pass
+ * untouched. Every other {@code /v1} path needs a valid key in {@code X-API-Key} or {@code Authorization: Bearer}
+ * (401 with {@code WWW-Authenticate} otherwise; each 401 is audited); admin paths ({@code /v1/keys}) need the admin key
+ * (403 otherwise). The resolved {@link Principal} is registered in the request context, where handlers read the tenant.
+ * When keys are not required (loopback only), a request without a key acts as the default tenant. Thread-safe.
+ */
+public final class AuthFilter implements Filter {
+    private static final String CHALLENGE = "ApiKey realm=\"continuum\", Bearer realm=\"continuum\"";
+
+    private final ApiKeyAuthenticator authenticator;
+    private final boolean requireKey;
+    private final String defaultTenant;
+
+    public AuthFilter(final ApiKeyAuthenticator authenticator, final boolean requireKey, final String defaultTenant) {
+        this.authenticator = authenticator;
+        this.requireKey = requireKey;
+        this.defaultTenant = defaultTenant;
+    }
+
+    /** The caller of a request that passed this filter. */
+    public static Principal principal(final io.helidon.webserver.http.ServerRequest req) {
+        return req.context().get(Principal.class)
+            .orElseThrow(() -> new IllegalStateException("no principal: the route is not behind AuthFilter"));
+    }
+
+    /** Paths served without a key. Everything else, including unknown paths, needs one (unknown paths 404 after). */
+    public static boolean isPublic(final String path) {
+        return path.equals("/v1/health") || path.equals("/v1/ready") || path.equals("/metrics")
+            || path.equals("/observe/health") || path.startsWith("/observe/health/");
+    }
+
+    /** Key management. Handlers check {@link Principal#admin()} again, so a path spelling that slips past this
+     *  prefix test still cannot reach them with a tenant key. */
+    public static boolean isAdmin(final String path) {
+        return path.equals("/v1/keys") || path.startsWith("/v1/keys/");
+    }
+
+    @Override
+    public void filter(final FilterChain chain, final RoutingRequest req, final RoutingResponse res) {
+        final String path = req.path().path();
+        if (isPublic(path)) {
+            chain.proceed();
+            return;
+        }
+        final Optional<String> presented = presentedKey(req);
+        final Principal principal;
+        if (presented.isEmpty()) {
+            if (requireKey || isAdmin(path)) {
+                reject(req, res, "missing_key", "an API key is required: send X-API-Key or Authorization: Bearer");
+                return;
+            }
+            principal = new Principal(defaultTenant, Principal.ANONYMOUS_KEY_ID, false);
+        } else {
+            final Optional<Principal> found = authenticator.authenticate(presented.get());
+            if (found.isEmpty()) {
+                reject(req, res, "invalid_key", "the API key is invalid or revoked");
+                return;
+            }
+            principal = found.get();
+        }
+        if (isAdmin(path) && !principal.admin()) {
+            AuditLog.forbidden(principal.keyId(), req.prologue().method().text(), req.path().rawPath());
+            ErrorMapping.send(res, new ApiException(403, "forbidden", "this endpoint needs the admin key"));
+            return;
+        }
+        req.context().register(principal);
+        chain.proceed();
+    }
+
+    private static Optional<String> presentedKey(final RoutingRequest req) {
+        final var apiKey = req.headers().first(HeaderNames.create("X-API-Key"));
+        if (apiKey.isPresent() && !apiKey.get().isBlank()) {
+            return Optional.of(apiKey.get().strip());
+        }
+        final var authorization = req.headers().first(HeaderNames.AUTHORIZATION);
+        if (authorization.isPresent()) {
+            final String value = authorization.get().strip();
+            if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                final String token = value.substring(7).strip();
+                return token.isEmpty() ? Optional.empty() : Optional.of(token);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static void reject(final RoutingRequest req, final RoutingResponse res, final String code,
+                               final String message) {
+        AuditLog.unauthorized(req.remotePeer().host(), req.prologue().method().text(), req.path().rawPath(), code);
+        ErrorMapping.send(res, new ApiException(401, "unauthorized", message, Map.of("WWW-Authenticate", CHALLENGE)));
+    }
+}

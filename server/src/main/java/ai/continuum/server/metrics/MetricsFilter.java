@@ -1,0 +1,33 @@
+package ai.continuum.server.metrics;
+
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+
+/**
+ * Outermost filter: counts and times every request by method, route template (never the raw path, so ids do not
+ * explode the label set; {@code unmatched} when no route matched) and final status, including requests that auth or
+ * the rate limiter rejected. Thread-safe.
+ */
+public final class MetricsFilter implements Filter {
+    static final String UNMATCHED = "unmatched";
+
+    private final ContinuumMetrics metrics;
+
+    public MetricsFilter(final ContinuumMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void filter(final FilterChain chain, final RoutingRequest req, final RoutingResponse res) {
+        final long startNs = System.nanoTime();
+        try {
+            chain.proceed();
+        } finally {
+            final String route = req.matchingPattern().orElse(UNMATCHED);
+            metrics.httpRequest(req.prologue().method().text(), route, res.status().code(),
+                System.nanoTime() - startNs);
+        }
+    }
+}
