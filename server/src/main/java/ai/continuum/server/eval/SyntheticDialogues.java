@@ -20,9 +20,9 @@ import java.util.SplittableRandom;
  *   <li>temporal: the date of someone's trip;</li>
  *   <li>multi-hop: what someone's relative does, joining the relation turn and the relative's job turn.</li>
  * </ul>
- * Small talk never names a tracked person, so it cannot answer a question, but it reuses the same cities, hobbies
- * and foods to give a lexical retriever realistic distractors. The same seed and sizes always give the same dataset.
- * Stateless.
+ * Small talk never states a fact about a tracked person, so it cannot answer a question, but it names them often
+ * and reuses the same cities, hobbies and foods, so neither a name nor a keyword alone finds the evidence.
+ * The same seed and sizes always give the same dataset. Stateless.
  */
 public final class SyntheticDialogues {
 
@@ -84,6 +84,26 @@ public final class SyntheticDialogues {
         "Honestly, same.",
         "I'm trying to drink less coffee this month.",
         "A friend of a friend just got back from %CITY% and loved it."};
+    private static final String[] JOB_NEWS = {
+        "%P% got a job as a %JOB% at %COMPANY%, they start next month.",
+        "Big news from %P%: hired by %COMPANY% as a %JOB%!",
+        "%P% finally left retail and works as a %JOB% now, at %COMPANY%."};
+    private static final String[] HOBBY_NEWS = {
+        "Did I tell you %P% started %HOBBY%? Every weekend now, apparently.",
+        "%P% is completely obsessed with %HOBBY% these days.",
+        "%P% signed up for a %HOBBY% class and loves it."};
+    /** Small talk that names a tracked person without stating any fact a question asks about. */
+    private static final String[] MENTIONS = {
+        "I bumped into %PERSON% at the supermarket yesterday.",
+        "%PERSON% says hi, by the way.",
+        "Have you heard from %PERSON% lately?",
+        "%PERSON% and I had coffee on Tuesday, it was nice to catch up.",
+        "%PERSON% sent me the funniest meme this morning.",
+        "I still owe %PERSON% a birthday card.",
+        "Did %PERSON% ever return your umbrella?",
+        "%PERSON% was in a great mood at the party."};
+    /** Share of small-talk turns that name a tracked person. */
+    private static final double MENTION_SHARE = 0.3;
 
     private SyntheticDialogues() {
     }
@@ -132,14 +152,14 @@ public final class SyntheticDialogues {
         for (int p = 0; p < people; p++) {
             final String person = names[2 + p];
             final String job = pick(JOBS, random);
-            final int jobPos = place(slots, random, 0, turnCount, person + " got a job as a " + job + " at "
-                + pick(COMPANIES, random) + ", they start next month.");
+            final int jobPos = place(slots, random, 0, turnCount, pick(JOB_NEWS, random)
+                .replace("%P%", person).replace("%JOB%", job).replace("%COMPANY%", pick(COMPANIES, random)));
             jobTurn[p] = turnId(jobPos);
             jobOf[p] = job;
             add(questions, "What does " + person + " do for a living?", "single-hop", jobTurn[p]);
 
-            final int hobbyPos = place(slots, random, 0, turnCount, "Did I tell you " + person + " started "
-                + pick(HOBBIES, random) + "? Every weekend now, apparently.");
+            final int hobbyPos = place(slots, random, 0, turnCount, pick(HOBBY_NEWS, random)
+                .replace("%P%", person).replace("%HOBBY%", pick(HOBBIES, random)));
             add(questions, "Which hobby did " + person + " take up?", "single-hop", turnId(hobbyPos));
 
             final String species = pick(SPECIES, random);
@@ -184,7 +204,14 @@ public final class SyntheticDialogues {
             }
             sessionLeft--;
             time += (1 + random.nextInt(3)) * 60_000L;
-            final String text = slots[i] != null ? slots[i] : filler(random);
+            final String text;
+            if (slots[i] != null) {
+                text = slots[i];
+            } else if (random.nextDouble() < MENTION_SHARE) {
+                text = pick(MENTIONS, random).replace("%PERSON%", names[2 + random.nextInt(people)]);
+            } else {
+                text = filler(random);
+            }
             turns.add(new EvalDataset.DialogueTurn(turnId(i), speakers[i % 2], text, "s" + session, time));
         }
         return new EvalDataset.Conversation(id, turns, questions);
