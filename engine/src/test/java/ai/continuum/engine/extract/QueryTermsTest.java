@@ -50,7 +50,8 @@ class QueryTermsTest {
 
     @Test
     void shouldFindQuotedStringsEvenWhenTheyLookLikeCode() {
-        assertEquals(List.of("exact phrase", "foo()", "ok"), concepts("find \"exact phrase\" and \u201Cfoo()\u201D \"ok\""));
+        assertEquals(List.of("exact phrase", "foo()", "ok"),
+            concepts("find \"exact phrase\" and \u201Cfoo()\u201D \"ok\""));
     }
 
     @Test
