@@ -1,6 +1,7 @@
 package ai.continuum.engine;
 
 import ai.continuum.engine.extract.QueryTerms;
+import ai.continuum.engine.extract.TermAnalyzer;
 import ai.continuum.engine.store.CompoundTable;
 import ai.continuum.engine.store.ConceptGraph;
 import ai.continuum.engine.store.ConceptLayout;
@@ -55,6 +56,7 @@ public final class MemoryEngine implements AutoCloseable {
     private final ConceptGraph graph;
     private final StringIndex dictionary;
     private final WordIndex words;
+    private final WordIndex memoryTerms;
     private final MemoryTable memories;
     private final CompoundTable compounds;
     private final DeltaApplier applier;
@@ -73,11 +75,12 @@ public final class MemoryEngine implements AutoCloseable {
         final long expected = config.expectedConcepts();
         this.graph = new ConceptGraph(arena, (int) Math.min(Integer.MAX_VALUE / 2, expected * 5));
         this.dictionary = new StringIndex("continuum-concepts", expected, 16);
-        this.words = new WordIndex(arena, expected);
+        this.words = new WordIndex(arena, "continuum-concept-words", expected);
+        this.memoryTerms = new WordIndex(arena, "continuum-memory-terms", expected);
         this.memories = new MemoryTable(arena, (int) Math.min(Integer.MAX_VALUE / 2, expected));
         this.compounds = new CompoundTable(arena, (int) Math.min(Integer.MAX_VALUE / 2, expected));
-        this.applier = new DeltaApplier(graph, dictionary, words, memories, compounds);
-        this.recaller = new Recaller(config, graph, dictionary, words, memories, compounds, clock);
+        this.applier = new DeltaApplier(graph, dictionary, words, memoryTerms, memories, compounds);
+        this.recaller = new Recaller(config, graph, dictionary, words, memoryTerms, memories, compounds, clock);
         this.learner = new Learner(config);
     }
 
@@ -188,7 +191,8 @@ public final class MemoryEngine implements AutoCloseable {
         final QueryTerms terms = QueryTerms.of(query);
         final RecallScratch scratch = acquireScratch();
         try {
-            return recaller.recall(t, terms.concepts(), terms.keywords(), maxConcepts, maxMemories, scratch, start);
+            return recaller.recall(t, terms.concepts(), terms.keywords(), TermAnalyzer.distinctTerms(query), maxConcepts,
+                maxMemories, scratch, start);
         } finally {
             scratchPool.offer(scratch);
         }
@@ -349,7 +353,7 @@ public final class MemoryEngine implements AutoCloseable {
     /** Off-heap bytes reserved by all structures (arena chunks, record stores, hash tables, dictionaries). */
     public long offHeapBytes() {
         return arena.reservedBytes() + graph.concepts().reservedBytes() + graph.links().reservedBytes()
-            + graph.linkIndexBytes() + memories.reservedBytes() + compounds.reservedBytes() + words.offHeapBytes()
+            + graph.linkIndexBytes() + memories.reservedBytes() + compounds.reservedBytes() + words.offHeapBytes() + memoryTerms.offHeapBytes()
             + dictionary.offHeapBytes();
     }
 
@@ -363,6 +367,7 @@ public final class MemoryEngine implements AutoCloseable {
             closed = true;
             dictionary.close();
             words.close();
+            memoryTerms.close();
         } finally {
             writeLock.unlock();
         }

@@ -41,7 +41,10 @@ final class RecallScratch {
     final Int2IntHashMap memorySlotOf = new Int2IntHashMap(256, 0.6f, MISSING);
     int memorySlots;
     int[] memory = new int[256];
+    /** Evidence from the graph (activations of the concepts a memory mentions). */
     double[] memoryScore = new double[256];
+    /** Evidence from the words the query shares with the memory (BM25). */
+    double[] memoryLexical = new double[256];
 
     final ConceptGraph.PairProbe pairProbe;
 
@@ -100,19 +103,22 @@ final class RecallScratch {
         nextSize = 0;
     }
 
-    void addMemoryScore(final int memoryIndex, final double score) {
-        final int slot = memorySlotOf.get(memoryIndex);
+    void addMemoryScore(final int memoryIndex, final double graphScore, final double lexicalScore) {
+        int slot = memorySlotOf.get(memoryIndex);
         if (slot == MISSING) {
             if (memorySlots == memory.length) {
                 memory = Arrays.copyOf(memory, memory.length * 2);
                 memoryScore = Arrays.copyOf(memoryScore, memoryScore.length * 2);
+                memoryLexical = Arrays.copyOf(memoryLexical, memoryLexical.length * 2);
             }
-            memory[memorySlots] = memoryIndex;
-            memoryScore[memorySlots] = score;
-            memorySlotOf.put(memoryIndex, memorySlots++);
-        } else {
-            memoryScore[slot] += score;
+            slot = memorySlots++;
+            memory[slot] = memoryIndex;
+            memoryScore[slot] = 0;
+            memoryLexical[slot] = 0;
+            memorySlotOf.put(memoryIndex, slot);
         }
+        memoryScore[slot] += graphScore;
+        memoryLexical[slot] += lexicalScore;
     }
 
     int[] postings(final int n) {
@@ -120,6 +126,15 @@ final class RecallScratch {
             postings = new int[n];
         }
         return postings;
+    }
+
+    int[] termPostings = new int[256];
+
+    int[] termPostings(final int n) {
+        if (termPostings.length < n) {
+            termPostings = new int[n];
+        }
+        return termPostings;
     }
 
     int[] ranked(final int n) {

@@ -1,5 +1,6 @@
 package ai.continuum.engine;
 
+import ai.continuum.engine.extract.TermAnalyzer;
 import ai.continuum.engine.store.CompoundTable;
 import ai.continuum.engine.store.ConceptGraph;
 import ai.continuum.engine.store.ConceptLayout;
@@ -33,30 +34,41 @@ final class Recaller {
     private static final int COMPOUNDS_READ = 64;
     private static final int COMPOUNDS_KEPT = 5;
     private static final double DAY_MILLIS = 86_400_000.0;
+    /** Newest memories read per query term when scoring. */
+    private static final int POSTINGS_PER_TERM = 4096;
+    /** BM25 term-frequency saturation and length normalisation (Lucene's defaults). */
+    private static final double BM25_K1 = 1.2;
+    private static final double BM25_B = 0.75;
+    /** Scale of graph evidence against lexical evidence in a memory's score. */
+    private static final double GRAPH_WEIGHT = 1.0;
 
     private final EngineConfig config;
     private final ConceptGraph graph;
     private final StringIndex dictionary;
     private final WordIndex words;
+    private final WordIndex memoryTerms;
     private final MemoryTable memories;
     private final CompoundTable compounds;
     private final LongSupplier clock;
 
     Recaller(
         final EngineConfig config, final ConceptGraph graph, final StringIndex dictionary, final WordIndex words,
-        final MemoryTable memories, final CompoundTable compounds, final LongSupplier clock) {
+        final WordIndex memoryTerms, final MemoryTable memories, final CompoundTable compounds,
+        final LongSupplier clock) {
         this.config = config;
         this.graph = graph;
         this.dictionary = dictionary;
         this.words = words;
+        this.memoryTerms = memoryTerms;
         this.memories = memories;
         this.compounds = compounds;
         this.clock = clock;
     }
 
     RecallResult recall(
-        final TenantState t, final List<String> queryConcepts, final List<String> keywords, final int maxConcepts,
-        final int maxMemories, final RecallScratch s, final long startNanos) {
+        final TenantState t, final List<String> queryConcepts, final List<String> keywords,
+        final List<String> queryTerms, final int maxConcepts, final int maxMemories, final RecallScratch s,
+        final long startNanos) {
         s.reset();
         seed(t, queryConcepts, keywords, s);
         final int seeds = s.slots;
@@ -90,7 +102,7 @@ final class Recaller {
             }
         }
         final List<RecallResult.Relationship> relationships = relationships(returnedIds, returnedNames, s);
-        final List<RecallResult.MemoryHit> memoryHits = memories(t, s, ranked, rankedCount, maxMemories);
+        final List<RecallResult.MemoryHit> memoryHits = memories(t, s, ranked, rankedCount, queryTerms, maxMemories);
         final String context = ContextBlock.render(hits, relationships, memoryHits, config.workingMemoryCapacity());
         return new RecallResult(hits, relationships, memoryHits, context, System.nanoTime() - startNanos);
     }
@@ -271,19 +283,21 @@ final class Recaller {
     }
 
     /**
-     * Step 7: memories scored by the activations of the concepts they mention, each weighted by how rare the concept
-     * is in the tenant's memories (inverse document frequency), so a hub concept mentioned everywhere does not
-     * drown the specific ones.
+     * Step 7: memories ranked by two kinds of evidence, summed: the graph's (the activations of the concepts a memory
+     * mentions, each weighted by the concept's rarity among memories, so a hub mentioned everywhere does not drown
+     * the specific ones) and the words' (BM25 over the query terms the memory contains; {@link TermAnalyzer}).
+     * Ties go to the newer memory.
      */
     private List<RecallResult.MemoryHit> memories(
-        final TenantState t, final RecallScratch s, final int[] ranked, final int rankedCount, final int maxMemories) {
+        final TenantState t, final RecallScratch s, final int[] ranked, final int rankedCount,
+        final List<String> queryTerms, final int maxMemories) {
         final List<RecallResult.MemoryHit> out = new ArrayList<>();
-        if (maxMemories == 0 || s.slots == 0) {
+        if (maxMemories == 0) {
             return out;
         }
         final double total = Math.max(1, t.liveMemories);
+        final int[] postings = s.postings(POSTINGS_PER_CONCEPT);
         final int sources = Math.min(rankedCount, MEMORY_SOURCE_CONCEPTS);
-        final int[] postings = new int[POSTINGS_PER_CONCEPT];
         for (int r = 0; r < sources; r++) {
             final int slot = ranked[r];
             final int id = s.concept[slot];
@@ -291,10 +305,32 @@ final class Recaller {
             if (df == 0) {
                 continue;
             }
-            final double idf = Math.log(1.0 + total / df);
+            final double weight = s.activation[slot] * Math.log(1.0 + total / df) * GRAPH_WEIGHT;
             final int n = graph.readIntList(id, ConceptLayout.MEM_ADDR, POSTINGS_PER_CONCEPT, postings);
             for (int i = 0; i < n; i++) {
-                s.addMemoryScore(postings[i], s.activation[slot] * idf);
+                s.addMemoryScore(postings[i], weight, 0);
+            }
+        }
+        final double averageTerms = Math.max(1.0, (double) t.memoryTerms / total);
+        final int[] termPostings = s.termPostings(POSTINGS_PER_TERM);
+        for (final String term : queryTerms) {
+            final int rec = memoryTerms.find(t.id, term, s.wordProbe);
+            if (rec == StringIndex.MISSING) {
+                continue;
+            }
+            final int df = memoryTerms.size(rec);
+            if (df == 0) {
+                continue;
+            }
+            final double idf = Math.log(1.0 + (total - df + 0.5) / (df + 0.5));
+            final int n = memoryTerms.read(rec, POSTINGS_PER_TERM, termPostings);
+            for (int i = 0; i < n; i++) {
+                final int m = termPostings[i];
+                if (!memories.exists(m)) {
+                    continue;
+                }
+                final double norm = BM25_K1 * (1 - BM25_B + BM25_B * memories.terms(m) / averageTerms);
+                s.addMemoryScore(m, 0, idf * (BM25_K1 + 1) / (1 + norm));
             }
         }
         final Integer[] order = new Integer[s.memorySlots];
@@ -302,7 +338,7 @@ final class Recaller {
             order[i] = i;
         }
         java.util.Arrays.sort(order, (x, y) -> {
-            final int byScore = Double.compare(s.memoryScore[y], s.memoryScore[x]);
+            final int byScore = Double.compare(s.memoryScore[y] + s.memoryLexical[y], s.memoryScore[x] + s.memoryLexical[x]);
             if (byScore != 0) {
                 return byScore;
             }
@@ -310,9 +346,10 @@ final class Recaller {
         });
         final String[] strings = new String[MemoryTable.STRINGS];
         for (int i = 0; i < order.length && out.size() < maxMemories; i++) {
-            final Memory m = MemoryReader.read(memories, graph, s.memory[order[i]], t.id, strings);
+            final int slot = order[i];
+            final Memory m = MemoryReader.read(memories, graph, s.memory[slot], t.id, strings);
             if (m != null) {
-                out.add(new RecallResult.MemoryHit(m, s.memoryScore[order[i]]));
+                out.add(new RecallResult.MemoryHit(m, s.memoryScore[slot] + s.memoryLexical[slot]));
             }
         }
         return out;

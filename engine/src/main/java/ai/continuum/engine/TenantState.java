@@ -25,6 +25,8 @@ final class TenantState {
     volatile long liveMemories;
     volatile long liveCompounds;
     volatile long liveDecisions;
+    /** Analysed terms over all live memories, for the average memory length of lexical scoring. */
+    volatile long memoryTerms;
 
     TenantState(final int id, final String name) {
         this.id = id;

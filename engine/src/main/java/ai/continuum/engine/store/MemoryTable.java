@@ -13,6 +13,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  *  16  long  timeMillis
  *  24  long  blobAddr    TextBlob: session, user, ai, thinking, metadata, then concept ids
  *  32  int   blobBytes
+ *  36  int   terms       analysed terms of the text, repeats included (length normalisation)
  *
  *  decision record (32 bytes, by decision index)
  *   0  int   tenant      or FORGOTTEN_TENANT once its memory is forgotten
@@ -35,6 +36,7 @@ public final class MemoryTable {
     static final int TIME = 16;
     static final int BLOB = 24;
     static final int BLOB_BYTES = 32;
+    static final int TERMS = 36;
     static final int RECORD_BYTES = 40;
 
     static final int D_TENANT = 0;
@@ -72,7 +74,7 @@ public final class MemoryTable {
     /** Writer: stores a memory whose id is absent. */
     public int add(
         final int tenant, final long id, final long timeMillis, final byte[][] strings, final int[] conceptIds,
-        final int conceptCount) {
+        final int conceptCount, final int terms) {
         final long blob = TextBlob.write(arena, strings, conceptIds, conceptCount);
         final int index = memories.add();
         final UnsafeBuffer b = memories.buffer(index);
@@ -82,6 +84,7 @@ public final class MemoryTable {
         b.putLong(o + TIME, timeMillis);
         b.putLong(o + BLOB, blob);
         b.putInt(o + BLOB_BYTES, TextBlob.sizeOf(strings, conceptCount));
+        b.putInt(o + TERMS, terms);
         b.putIntRelease(o + STATE, LIVE);
         byId.put(hash(tenant, id), index);
         return index;
@@ -122,6 +125,10 @@ public final class MemoryTable {
 
     public long id(final int index) {
         return memories.buffer(index).getLong(memories.offset(index) + ID);
+    }
+
+    public int terms(final int index) {
+        return memories.buffer(index).getInt(memories.offset(index) + TERMS);
     }
 
     public long timeMillis(final int index) {

@@ -1,9 +1,9 @@
 package ai.continuum.engine.store;
 
 /**
- * Word -> concepts whose key contains that word, per tenant, for partial matching at recall without scanning all
- * concepts. Words come from {@link #words}: runs of letters and digits of a concept key, at least
- * {@link #MIN_WORD_CHARS} long.
+ * Word -> ids, per tenant: an inverted index off the Java heap. The engine keeps two: concept-key words -> concepts
+ * (partial matching at recall without scanning all concepts; words from {@link #forEachWord}: runs of letters and
+ * digits, at least {@link #MIN_WORD_CHARS} long) and memory terms -> memories (lexical evidence for ranking).
  *
  * <pre>
  *  word record (24 bytes, by word index):  0 int version | 4 int pad | 8 long addr | 16 int size | 20 int cap
@@ -20,32 +20,42 @@ public final class WordIndex implements AutoCloseable {
     private final StringIndex words;
     private final RecordStore records = new RecordStore(24, 14);
 
-    public WordIndex(final OffHeapArena arena, final long expectedWords) {
+    public WordIndex(final OffHeapArena arena, final String name, final long expectedWords) {
         this.arena = arena;
-        this.words = new StringIndex("continuum-words", expectedWords, 8);
+        this.words = new StringIndex(name, expectedWords, 8);
+    }
+
+    /** Writer: adds {@code id} to the list of {@code word}. */
+    public void addWord(final int tenant, final CharSequence word, final int id) {
+        int rec = words.get(tenant, word);
+        if (rec == StringIndex.MISSING) {
+            rec = records.add();
+            words.put(tenant, word, rec);
+        }
+        IntLists.append(records, arena, rec, LIST, id);
+    }
+
+    /** Writer: removes {@code id} from the list of {@code word}. */
+    public void removeWord(final int tenant, final CharSequence word, final int id) {
+        final int rec = words.get(tenant, word);
+        if (rec != StringIndex.MISSING) {
+            IntLists.remove(records, arena, rec, LIST, id);
+        }
+    }
+
+    /** Any thread: ids in list {@code rec} (e.g. a term's document frequency). */
+    public int size(final int rec) {
+        return IntLists.sizeAcquire(records, rec, LIST);
     }
 
     /** Writer: indexes concept {@code id} under every word of {@code key}. */
     public void add(final int tenant, final String key, final int id) {
-        forEachWord(key, (start, end) -> {
-            final CharSequence word = key.subSequence(start, end);
-            int rec = words.get(tenant, word);
-            if (rec == StringIndex.MISSING) {
-                rec = records.add();
-                words.put(tenant, word, rec);
-            }
-            IntLists.append(records, arena, rec, LIST, id);
-        });
+        forEachWord(key, (start, end) -> addWord(tenant, key.subSequence(start, end), id));
     }
 
     /** Writer: removes concept {@code id} from every word of {@code key}. */
     public void remove(final int tenant, final String key, final int id) {
-        forEachWord(key, (start, end) -> {
-            final int rec = words.get(tenant, key.subSequence(start, end));
-            if (rec != StringIndex.MISSING) {
-                IntLists.remove(records, arena, rec, LIST, id);
-            }
-        });
+        forEachWord(key, (start, end) -> removeWord(tenant, key.subSequence(start, end), id));
     }
 
     /** Any thread: the word's list index, or {@link StringIndex#MISSING}. */
