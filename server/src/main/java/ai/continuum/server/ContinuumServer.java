@@ -130,7 +130,8 @@ public final class ContinuumServer implements AutoCloseable {
         return server;
     }
 
-    static Storage openStorage(final ServerConfig config) {
+    /** Opens the configured storage backend with the config's queue capacity and engine parameters. */
+    public static Storage openStorage(final ServerConfig config) {
         final StorageSettings settings = StorageSettings.defaults()
             .withQueueCapacity(config.writeQueueCapacity())
             .withEngine(config.engine());

@@ -62,6 +62,15 @@ public final class ApiKeyAuthenticator {
         this.nanoClock = nanoClock;
     }
 
+    /**
+     * For key management without a server (the CLI): no admin key is accepted, since the digest it compares against
+     * is of a fresh random key that is never shown.
+     */
+    public static ApiKeyAuthenticator forManagement(final ApiKeys keys) {
+        return new ApiKeyAuthenticator(keys, new KeyHasher(KeyHasher.DEFAULT_ITERATIONS),
+            ApiKeyFormat.generate().fullKey(), "default", 0, System::nanoTime);
+    }
+
     /** The caller a presented key identifies, or empty when the key is unknown, wrong or revoked. */
     public Optional<Principal> authenticate(final String presented) {
         if (presented == null || presented.isEmpty() || presented.length() > 256) {

@@ -66,14 +66,15 @@ public final class LearnResource implements HttpService {
         return new Turn(core.nextMemoryId(), user, ai, thinking, session, metadata, System.currentTimeMillis());
     }
 
-    record LearnView(int conceptsExtracted, int decisionsDetected, int linksCreated, int linksReinforced,
+    public record LearnView(int conceptsExtracted, int decisionsDetected, int linksCreated, int linksReinforced,
                      int compoundsFound, int conceptsCreated, String tenantId, long memoryId, boolean durable) {
     }
 
     record TurnView(RecallResource.RecallView recall, LearnView learn) {
     }
 
-    static LearnView view(final String tenant, final LearnReceipt r) {
+    /** The API's learn response shape (also printed by {@code continuum learn --json}). */
+    public static LearnView view(final String tenant, final LearnReceipt r) {
         final int links = r.delta().links().size();
         return new LearnView(r.delta().concepts().size(), r.delta().decisions().size(), r.applied().linksCreated(),
             Math.max(0, links - r.applied().linksCreated()), r.applied().compoundsCreated(), r.applied().conceptsCreated(), tenant,

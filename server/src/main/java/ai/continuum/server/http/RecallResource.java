@@ -34,22 +34,23 @@ public final class RecallResource implements HttpService {
         Json.ok(res, view(tenant, core.recall(tenant, message, maxConcepts, maxMemories)));
     }
 
-    record ConceptView(String name, String type, String description, double relevance, String source, int depth) {
+    public record ConceptView(String name, String type, String description, double relevance, String source, int depth) {
     }
 
-    record RelationshipView(String from, String to, String type, double strength) {
+    public record RelationshipView(String from, String to, String type, double strength) {
     }
 
-    record MemoryHitView(long id, String sessionId, String userMessage, String aiResponse, String time,
+    public record MemoryHitView(long id, String sessionId, String userMessage, String aiResponse, String time,
                          double score) {
     }
 
-    record RecallView(String context, int conceptsFound, int relationshipsFound, double queryTimeMs,
+    public record RecallView(String context, int conceptsFound, int relationshipsFound, double queryTimeMs,
                       String tenantId, List<ConceptView> concepts, List<RelationshipView> relationships,
                       List<MemoryHitView> memories) {
     }
 
-    static RecallView view(final String tenant, final RecallResult r) {
+    /** The API's recall response shape (also printed by {@code continuum recall --json}). */
+    public static RecallView view(final String tenant, final RecallResult r) {
         return new RecallView(r.context(), r.concepts().size(), r.relationships().size(),
             Math.round(r.queryNanos() / 1_000.0) / 1_000.0, tenant,
             r.concepts().stream().map(c -> new ConceptView(c.name(), c.type(), c.description(), c.relevance(),
