@@ -7,8 +7,9 @@ import io.helidon.webserver.http.RoutingResponse;
 
 /**
  * Outermost filter: counts and times every request by method, route template (never the raw path, so ids do not
- * explode the label set; {@code unmatched} when no route matched) and final status, including requests that auth or
- * the rate limiter rejected. Thread-safe.
+ * explode the label set; a service's root route is reported without its trailing slash) and final status, including
+ * requests that auth or the rate limiter rejected. Requests answered before routing (401, 403, 429, 503 while
+ * loading) or matching no route carry the route {@code unmatched}. Thread-safe.
  */
 public final class MetricsFilter implements Filter {
     static final String UNMATCHED = "unmatched";
@@ -25,7 +26,9 @@ public final class MetricsFilter implements Filter {
         try {
             chain.proceed();
         } finally {
-            final String route = req.matchingPattern().orElse(UNMATCHED);
+            final String pattern = req.matchingPattern().orElse(UNMATCHED);
+            final String route = pattern.length() > 1 && pattern.endsWith("/")
+                ? pattern.substring(0, pattern.length() - 1) : pattern;
             metrics.httpRequest(req.prologue().method().text(), route, res.status().code(),
                 System.nanoTime() - startNs);
         }
