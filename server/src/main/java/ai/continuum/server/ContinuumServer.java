@@ -7,6 +7,7 @@ import ai.continuum.server.auth.KeyHasher;
 import ai.continuum.server.config.ServerConfig;
 import ai.continuum.server.core.ContinuumCore;
 import ai.continuum.server.http.ApiRouting;
+import ai.continuum.server.http.JsonDirectHandler;
 import ai.continuum.server.metrics.ContinuumMetrics;
 import ai.continuum.server.ratelimit.RateLimiter;
 import ai.continuum.server.storage.Storage;
@@ -96,6 +97,7 @@ public final class ContinuumServer implements AutoCloseable {
             .port(config.port())
             .shutdownHook(false)
             .featuresDiscoverServices(false)
+            .directHandlers(JsonDirectHandler.handlers())
             .addFeature(ObserveFeature.just(HealthObserver.builder()
                 .details(true)
                 .addCheck(() -> HealthCheckResponse.builder().status(true).build(), HealthCheckType.LIVENESS,

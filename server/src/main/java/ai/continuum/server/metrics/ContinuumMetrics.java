@@ -10,6 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
@@ -34,6 +35,9 @@ public final class ContinuumMetrics {
         Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** Meters by label values: a request then costs one map lookup instead of building and registering an id. */
+    private final ConcurrentHashMap<HttpKey, HttpMeters> httpMeters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<OpKey, Counter> opCounters = new ConcurrentHashMap<>();
     private final Timer commitLatency;
     private volatile MemoryEngine engine;
 
@@ -58,23 +62,39 @@ public final class ContinuumMetrics {
             .description("1 when the engine is loaded and the database answers").register(registry);
     }
 
+    private record HttpKey(String method, String route, int status) {
+    }
+
+    private record HttpMeters(Counter requests, Timer duration) {
+    }
+
+    private record OpKey(String name, String tenant, String result) {
+    }
+
     public void httpRequest(final String method, final String route, final int status, final long durationNs) {
-        Counter.builder("continuum.http.requests").description("HTTP requests by route template and status")
-            .tags("method", method, "route", route, "status", Integer.toString(status))
-            .register(registry).increment();
-        Timer.builder("continuum.http.request.duration").description("HTTP request latency by route template")
-            .tags("method", method, "route", route).serviceLevelObjectives(LATENCY_BUCKETS)
-            .register(registry).record(durationNs, TimeUnit.NANOSECONDS);
+        final HttpMeters meters = httpMeters.computeIfAbsent(new HttpKey(method, route, status), k -> new HttpMeters(
+            Counter.builder("continuum.http.requests").description("HTTP requests by route template and status")
+                .tags("method", k.method(), "route", k.route(), "status", Integer.toString(k.status()))
+                .register(registry),
+            Timer.builder("continuum.http.request.duration").description("HTTP request latency by route template")
+                .tags("method", k.method(), "route", k.route()).serviceLevelObjectives(LATENCY_BUCKETS)
+                .register(registry)));
+        meters.requests().increment();
+        meters.duration().record(durationNs, TimeUnit.NANOSECONDS);
     }
 
     public void learn(final String tenant, final String result) {
-        Counter.builder("continuum.learn.operations").description("learn calls by outcome")
-            .tags("tenant_id", tenant, "result", result).register(registry).increment();
+        operation("continuum.learn.operations", "learn calls by outcome", tenant, result);
     }
 
     public void recall(final String tenant, final String result) {
-        Counter.builder("continuum.recall.operations").description("recall calls by outcome")
-            .tags("tenant_id", tenant, "result", result).register(registry).increment();
+        operation("continuum.recall.operations", "recall calls by outcome", tenant, result);
+    }
+
+    private void operation(final String name, final String description, final String tenant, final String result) {
+        opCounters.computeIfAbsent(new OpKey(name, tenant, result), k -> Counter.builder(k.name())
+            .description(description).tags("tenant_id", k.tenant(), "result", k.result()).register(registry))
+            .increment();
     }
 
     public void commitLatency(final long durationNs) {

@@ -6,7 +6,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.Socket;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -128,6 +130,21 @@ class HostileInputTest {
         assertNoServerError(dotted, "/v1/keys/../stats");
         assertTrue(dotted.json().get("keys") == null, "a tenant key must never reach the key list");
         assertClientError(server.delete("/v1/keys/not-hex", TestServer.ADMIN_KEY), "bad key id");
+    }
+
+    @Test
+    void shouldAnswerJsonErrorForUnparsableRequestLine() throws Exception {
+        for (final String raw : new String[] {"GARBAGE\r\n\r\n", "GET /v1/health HTTP/1.1\r\nBad Header\r\n\r\n",
+            "GET /" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\n\r\n"}) {
+            try (Socket socket = new Socket("127.0.0.1", server.server().port())) {
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write(raw.getBytes(StandardCharsets.ISO_8859_1));
+                socket.getOutputStream().flush();
+                final String answer = new String(socket.getInputStream().readNBytes(4096), StandardCharsets.UTF_8);
+                assertTrue(answer.startsWith("HTTP/1.1 4"), raw.substring(0, 10) + " -> " + answer);
+                assertTrue(answer.contains("{\"error\":"), answer);
+            }
+        }
     }
 
     @Test
