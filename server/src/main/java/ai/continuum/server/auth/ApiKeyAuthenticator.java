@@ -1,5 +1,6 @@
 package ai.continuum.server.auth;
 
+import ai.continuum.server.ratelimit.RateLimiter;
 import ai.continuum.server.storage.ApiKeys;
 
 import java.nio.ByteBuffer;
@@ -28,6 +29,8 @@ import java.util.function.LongSupplier;
 public final class ApiKeyAuthenticator {
     /** Cache entries kept at most; when exceeded the cache is cleared (every key then pays one PBKDF2 again). */
     static final int MAX_CACHE_ENTRIES = 100_000;
+    static final int FAILED_CHECKS_PER_MINUTE = 30;
+    static final int FAILED_CHECK_BURST = 10;
 
     private final ApiKeys keys;
     private final KeyHasher hasher;
@@ -36,6 +39,13 @@ public final class ApiKeyAuthenticator {
     private final long cacheTtlNs;
     private final LongSupplier nanoClock;
     private final ConcurrentHashMap<ByteBuffer, CacheEntry> cache = new ConcurrentHashMap<>();
+    /**
+     * Failed hash verifications per key id: a burst of {@link #FAILED_CHECK_BURST}, then
+     * {@link #FAILED_CHECKS_PER_MINUTE} a minute. Past that, checks of the id fail without running PBKDF2, so guessing
+     * secrets for a known key id cannot burn the server's CPU. The holder of the right key is unaffected while its
+     * verification is cached.
+     */
+    private final RateLimiter failedChecks;
     /** Keys revoked through this process; closes the race with a check that fetched the key just before revoke. */
     private final Set<String> revokedHere = ConcurrentHashMap.newKeySet();
 
@@ -60,6 +70,7 @@ public final class ApiKeyAuthenticator {
         this.adminTenant = adminTenant;
         this.cacheTtlNs = cacheTtlNs;
         this.nanoClock = nanoClock;
+        this.failedChecks = new RateLimiter(FAILED_CHECKS_PER_MINUTE, FAILED_CHECK_BURST, nanoClock);
     }
 
     /**
@@ -90,8 +101,14 @@ public final class ApiKeyAuthenticator {
         if (parsed.isEmpty()) {
             return Optional.empty();
         }
-        final Optional<ApiKeys.StoredKey> stored = keys.find(parsed.get().keyId());
-        if (stored.isEmpty() || stored.get().revoked() || !hasher.verify(presented, stored.get().hash())) {
+        final String keyId = parsed.get().keyId();
+        final Optional<ApiKeys.StoredKey> stored = keys.find(keyId);
+        if (stored.isEmpty() || stored.get().revoked() || failedChecks.exhausted(keyId)) {
+            cache.remove(cacheKey);
+            return Optional.empty();
+        }
+        if (!hasher.verify(presented, stored.get().hash())) {
+            failedChecks.tryAcquire(keyId);
             cache.remove(cacheKey);
             return Optional.empty();
         }

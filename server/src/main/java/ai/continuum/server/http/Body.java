@@ -126,7 +126,9 @@ public final class Body {
                 throw ApiException.invalid("field '" + field + "' contains a NUL character (\\u0000), which is not "
                     + "allowed");
             }
-            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+            final boolean pair = Character.isHighSurrogate(c) && i + 1 < value.length()
+                && Character.isLowSurrogate(value.charAt(i + 1));
+            if (pair) {
                 i++;
             } else if (Character.isSurrogate(c)) {
                 throw ApiException.invalid("field '" + field + "' contains an unpaired UTF-16 surrogate at index " + i);

@@ -14,7 +14,8 @@ import io.helidon.webserver.http.ServerResponse;
 
 /**
  * The one JSON mapper of the API, strict on input (duplicate keys, trailing tokens and NaN are errors), writing
- * record components in snake_case, and the one way responses are written. Thread-safe: the mapper is configured once and then only used.
+ * record components in snake_case, and the one way responses are written. Thread-safe: the mapper is configured once
+ * and then only used.
  */
 public final class Json {
     public static final ObjectMapper MAPPER = JsonMapper.builder()

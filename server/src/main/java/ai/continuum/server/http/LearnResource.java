@@ -77,7 +77,8 @@ public final class LearnResource implements HttpService {
     public static LearnView view(final String tenant, final LearnReceipt r) {
         final int links = r.delta().links().size();
         return new LearnView(r.delta().concepts().size(), r.delta().decisions().size(), r.applied().linksCreated(),
-            Math.max(0, links - r.applied().linksCreated()), r.applied().compoundsCreated(), r.applied().conceptsCreated(), tenant,
+            Math.max(0, links - r.applied().linksCreated()), r.applied().compoundsCreated(),
+            r.applied().conceptsCreated(), tenant,
             r.memoryId(), r.durable());
     }
 }

@@ -34,7 +34,8 @@ public final class RecallResource implements HttpService {
         Json.ok(res, view(tenant, core.recall(tenant, message, maxConcepts, maxMemories)));
     }
 
-    public record ConceptView(String name, String type, String description, double relevance, String source, int depth) {
+    public record ConceptView(String name, String type, String description, double relevance, String source,
+                              int depth) {
     }
 
     public record RelationshipView(String from, String to, String type, double strength) {

@@ -30,6 +30,12 @@ public final class RateLimiter {
         return perMinute;
     }
 
+    /** Whether {@code client} has spent its bucket (a client never seen has not). Takes no token. */
+    public boolean exhausted(final String client) {
+        final TokenBucket bucket = buckets.get(client);
+        return enabled() && bucket != null && !bucket.hasToken(nanoClock.getAsLong());
+    }
+
     public TokenBucket.Decision tryAcquire(final String client) {
         final long nowNs = nanoClock.getAsLong();
         if (buckets.size() >= MAX_BUCKETS) {

@@ -41,6 +41,11 @@ public final class TokenBucket {
         return new Decision(false, 0, (long) Math.ceil((1.0 - tokens) / tokensPerNano));
     }
 
+    /** Whether an acquire at {@code nowNs} would succeed, without taking a token. */
+    public synchronized boolean hasToken(final long nowNs) {
+        return tokens + Math.max(0, nowNs - lastRefillNs) * tokensPerNano >= 1.0;
+    }
+
     /** Whether the bucket is full at {@code nowNs}, i.e. forgetting it changes nothing. */
     synchronized boolean isFull(final long nowNs) {
         return tokens + (nowNs - lastRefillNs) * tokensPerNano >= capacity;
