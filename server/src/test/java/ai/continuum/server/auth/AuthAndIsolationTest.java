@@ -126,6 +126,16 @@ class AuthAndIsolationTest {
     }
 
     @Test
+    void shouldNeverReachKeyManagementWithTenantKeyThroughPathSpellings() {
+        for (final String path : new String[] {"/v1/keys/", "//v1/keys", "/v1//keys", "/v1/./keys", "/v1/%6Beys",
+            "/v1/stats/../keys", "/v1/keys?x=1"}) {
+            final TestServer.Reply r = server.get(path, keyA);
+            assertTrue(r.status() >= 400 && r.status() < 500, path + " -> " + r.status() + " " + r.body());
+            assertTrue(r.json() == null || r.json().get("keys") == null, path + " leaked the key list");
+        }
+    }
+
+    @Test
     void shouldListKeysWithoutSecretsForAdmin() {
         final TestServer.Reply r = server.get("/v1/keys", TestServer.ADMIN_KEY);
         assertEquals(200, r.status());
