@@ -20,6 +20,7 @@ import java.io.UncheckedIOException;
 public final class ContinuumCli {
 
     public static void main(final String[] args) {
+        LogSetup.installManager();
         System.exit(run(args));
     }
 

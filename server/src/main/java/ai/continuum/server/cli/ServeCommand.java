@@ -53,9 +53,6 @@ final class ServeCommand implements Callable<Integer> {
         System.out.flush();
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            // java.util.logging's own shutdown hook may already have removed our handler; put it back so the
-            // drain and stop messages are not lost.
-            LogSetup.apply(config.logFormat(), config.logLevel());
             server.close();
             stopped.countDown();
         }, "continuum-shutdown"));

@@ -28,6 +28,16 @@ public final class LogSetup {
     }
 
     /**
+     * Selects {@link ContinuumLogManager} unless the user chose a manager; effective only before java.util.logging
+     * is first used, so the CLI calls it first thing.
+     */
+    public static void installManager() {
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", ContinuumLogManager.class.getName());
+        }
+    }
+
+    /**
      * @param format "text" or "json".
      * @param level  error, warn, info, debug or trace.
      */
