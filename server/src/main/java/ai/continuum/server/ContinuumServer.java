@@ -17,6 +17,7 @@ import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.accesslog.AccessLogFeature;
+import io.helidon.webserver.cors.CorsFeature;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 
@@ -24,6 +25,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
@@ -92,7 +94,11 @@ public final class ContinuumServer implements AutoCloseable {
             System::nanoTime);
         final RateLimiter limiter = new RateLimiter(config.rateLimitPerMinute(), config.rateLimitBurst(),
             System::nanoTime);
-        final WebServer webServer = WebServer.builder()
+        final var builder = WebServer.builder();
+        if (!config.corsOrigins().isEmpty()) {
+            builder.addFeature(cors(config));
+        }
+        final WebServer webServer = builder
             .host(config.host())
             .port(config.port())
             .shutdownHook(false)
@@ -130,6 +136,22 @@ public final class ContinuumServer implements AutoCloseable {
         LOG.info(() -> "Continuum listening on http://" + config.host() + ":" + webServer.port() + " (data "
             + config.dataDir().toAbsolutePath() + ")");
         return server;
+    }
+
+    /**
+     * CORS for {@code /v1}: the configured origins may call with the API's headers and read the rate-limit headers;
+     * preflights are answered before authentication (browsers send them without credentials).
+     */
+    private static CorsFeature cors(final ServerConfig config) {
+        return CorsFeature.builder()
+            .addDefaults(false)
+            .addPath(path -> path.pathPattern("/v1/*")
+                .allowOrigins(Set.copyOf(config.corsOrigins()))
+                .allowMethods(Set.of("GET", "POST", "DELETE"))
+                .allowHeaders(Set.of("Content-Type", "X-API-Key", "Authorization"))
+                .exposeHeaders(Set.of("Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining"))
+                .maxAge(Duration.ofHours(1)))
+            .build();
     }
 
     /** Opens the configured storage backend with the config's queue capacity and engine parameters. */

@@ -3,6 +3,7 @@ package ai.continuum.server.auth;
 import ai.continuum.server.http.ApiException;
 import ai.continuum.server.http.ErrorMapping;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -52,7 +53,7 @@ public final class AuthFilter implements Filter {
     @Override
     public void filter(final FilterChain chain, final RoutingRequest req, final RoutingResponse res) {
         final String path = req.path().path();
-        if (isPublic(path)) {
+        if (isPublic(path) || isPreflight(req)) {
             chain.proceed();
             return;
         }
@@ -79,6 +80,12 @@ public final class AuthFilter implements Filter {
         }
         req.context().register(principal);
         chain.proceed();
+    }
+
+    /** A CORS preflight: browsers send it without credentials; the CORS feature answers it and it reads nothing. */
+    private static boolean isPreflight(final RoutingRequest req) {
+        return req.prologue().method() == Method.OPTIONS
+            && req.headers().contains(HeaderNames.ACCESS_CONTROL_REQUEST_METHOD);
     }
 
     private static Optional<String> presentedKey(final RoutingRequest req) {

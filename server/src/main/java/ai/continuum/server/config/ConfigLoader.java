@@ -144,12 +144,18 @@ public final class ConfigLoader {
         final String instanceId = str(v, ConfigKey.INSTANCE_ID);
         return new ServerConfig(
             str(v, ConfigKey.HOST), integer(v, ConfigKey.PORT), (Long) v.get(ConfigKey.MAX_BODY_BYTES).value(),
+            origins(str(v, ConfigKey.CORS_ORIGINS)),
             Path.of(str(v, ConfigKey.DATA_DIR)), str(v, ConfigKey.STORAGE_BACKEND),
             str(v, ConfigKey.CONNECTION_STRING), integer(v, ConfigKey.WRITE_QUEUE_CAPACITY),
             instanceId.isEmpty() ? defaultInstanceId() : instanceId, str(v, ConfigKey.DEFAULT_TENANT),
             (Boolean) v.get(ConfigKey.REQUIRE_API_KEY).value(), str(v, ConfigKey.ADMIN_KEY),
             integer(v, ConfigKey.RATE_LIMIT_PER_MINUTE), integer(v, ConfigKey.RATE_LIMIT_BURST),
             str(v, ConfigKey.LOG_FORMAT), str(v, ConfigKey.LOG_LEVEL), engine);
+    }
+
+    /** A comma-separated list, blanks dropped. */
+    private static List<String> origins(final String raw) {
+        return java.util.Arrays.stream(raw.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
     }
 
     private String defaultInstanceId() {

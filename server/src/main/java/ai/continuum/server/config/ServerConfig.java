@@ -5,6 +5,7 @@ import ai.continuum.engine.EngineConfig;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -15,6 +16,8 @@ import java.util.regex.Pattern;
  * @param host               interface to bind; default 127.0.0.1 (loopback only).
  * @param port               TCP port, 0 picks a free one; default 8420.
  * @param maxBodyBytes       largest accepted request body in bytes; larger bodies get 413. Default 1 MiB.
+ * @param corsOrigins        browser origins allowed to call {@code /v1} (e.g. http://localhost:3000); empty turns
+ *                           CORS off (no browser page of another origin can call the API).
  * @param dataDir            directory of the SQLite database, the admin key file and {@code application.yaml}.
  * @param storageBackend     sqlite (default) or postgresql.
  * @param connectionString   JDBC URL for postgresql; empty for sqlite.
@@ -33,6 +36,7 @@ public record ServerConfig(
         String host,
         int port,
         long maxBodyBytes,
+        List<String> corsOrigins,
         Path dataDir,
         String storageBackend,
         String connectionString,
@@ -56,6 +60,13 @@ public record ServerConfig(
         Objects.requireNonNull(storageBackend, "storageBackend");
         Objects.requireNonNull(engine, "engine");
         connectionString = connectionString == null ? "" : connectionString;
+        corsOrigins = List.copyOf(corsOrigins);
+        for (final String origin : corsOrigins) {
+            if (!origin.equals("*") && !origin.matches("https?://[^/\\s]+")) {
+                throw new ConfigException("server.cors-origins entry '" + origin + "' is invalid: expected * or an "
+                    + "origin such as http://localhost:3000 (scheme and host, no path)");
+            }
+        }
         adminKey = adminKey == null ? "" : adminKey;
         if (host.isBlank()) {
             throw new ConfigException("server.host is empty: expected a host name or IP address such as 127.0.0.1");
@@ -97,7 +108,8 @@ public record ServerConfig(
 
     @Override
     public String toString() {
-        return "ServerConfig[host=" + host + ", port=" + port + ", maxBodyBytes=" + maxBodyBytes + ", dataDir="
+        return "ServerConfig[host=" + host + ", port=" + port + ", maxBodyBytes=" + maxBodyBytes + ", corsOrigins="
+            + corsOrigins + ", dataDir="
             + dataDir + ", storageBackend=" + storageBackend + ", connectionString="
             + (connectionString.isEmpty() ? "" : "<hidden>") + ", writeQueueCapacity=" + writeQueueCapacity
             + ", instanceId=" + instanceId + ", defaultTenant=" + defaultTenant + ", requireApiKey=" + requireApiKey

@@ -8,13 +8,15 @@ import ai.continuum.server.metrics.ContinuumMetrics;
 import ai.continuum.server.metrics.MetricsFilter;
 import ai.continuum.server.ratelimit.RateLimitFilter;
 import ai.continuum.server.ratelimit.RateLimiter;
+import io.helidon.http.Method;
 import io.helidon.webserver.http.HttpRouting;
 
 /**
  * The only place paths meet services. Filters run outermost first: metrics (times everything), auth (principal or
  * 401/403), rate limit (429), loading gate (503 until
  * the engine is rebuilt). Unknown paths answer 404 in the API's error shape;
- * {@code /observe/...} is left to Helidon's observe feature, whose routes are added after these.
+ * {@code /observe/...} and {@code OPTIONS} (CORS preflights) are left to Helidon's observe and CORS features, whose
+ * routes are added after these.
  */
 public final class ApiRouting {
     private ApiRouting() {
@@ -38,7 +40,7 @@ public final class ApiRouting {
             .register("/v1/keys", new KeysResource(keys, maxBody))
             .register("/metrics", new MetricsResource(metrics))
             .any((req, res) -> {
-                if (req.path().path().startsWith("/observe/")) {
+                if (req.path().path().startsWith("/observe/") || req.prologue().method() == Method.OPTIONS) {
                     res.next();
                     return;
                 }

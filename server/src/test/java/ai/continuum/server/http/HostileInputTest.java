@@ -130,6 +130,13 @@ class HostileInputTest {
         assertNoServerError(dotted, "/v1/keys/../stats");
         assertTrue(dotted.json().get("keys") == null, "a tenant key must never reach the key list");
         assertClientError(server.delete("/v1/keys/not-hex", TestServer.ADMIN_KEY), "bad key id");
+        for (final String method : new String[] {"OPTIONS", "PUT", "PATCH", "TRACE"}) {
+            assertClientError(server.send(server.builder("/v1/recall", key)
+                .method(method, HttpRequest.BodyPublishers.noBody()).build()), method);
+        }
+        assertClientError(server.send(server.builder("/v1/recall", null).header("Origin", "https://x.example")
+            .header("Access-Control-Request-Method", "POST").method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+            .build()), "preflight without CORS configured");
     }
 
     @Test
