@@ -44,10 +44,11 @@ public final class AuthFilter implements Filter {
             || path.equals("/observe/health") || path.startsWith("/observe/health/");
     }
 
-    /** Key management. Handlers check {@link Principal#admin()} again, so a path spelling that slips past this
+    /** Key management and the tenant list. Handlers check {@link Principal#admin()} again, so a path spelling that slips past this
      *  prefix test still cannot reach them with a tenant key. */
     public static boolean isAdmin(final String path) {
-        return path.equals("/v1/keys") || path.startsWith("/v1/keys/");
+        return path.equals("/v1/keys") || path.startsWith("/v1/keys/") || path.equals("/v1/tenants")
+            || path.startsWith("/v1/tenants/");
     }
 
     @Override

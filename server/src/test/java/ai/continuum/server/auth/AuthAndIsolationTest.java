@@ -136,6 +136,14 @@ class AuthAndIsolationTest {
     }
 
     @Test
+    void shouldListTenantsForAdminOnly() {
+        assertEquals(403, server.get("/v1/tenants", keyA).status());
+        final TestServer.Reply r = server.get("/v1/tenants", TestServer.ADMIN_KEY);
+        assertEquals(200, r.status(), r.body());
+        assertTrue(r.body().contains("\"tenant_id\":\"tenant-a\""), r.body());
+    }
+
+    @Test
     void shouldListKeysWithoutSecretsForAdmin() {
         final TestServer.Reply r = server.get("/v1/keys", TestServer.ADMIN_KEY);
         assertEquals(200, r.status());
