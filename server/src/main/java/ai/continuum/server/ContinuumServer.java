@@ -94,29 +94,19 @@ public final class ContinuumServer implements AutoCloseable {
             System::nanoTime);
         final RateLimiter limiter = new RateLimiter(config.rateLimitPerMinute(), config.rateLimitBurst(),
             System::nanoTime);
-        final var builder = WebServer.builder();
-        if (!config.corsOrigins().isEmpty()) {
-            builder.addFeature(cors(config));
-        }
-        final WebServer webServer = builder
+        final var builder = WebServer.builder()
             .host(config.host())
             .port(config.port())
             .shutdownHook(false)
             .featuresDiscoverServices(false)
             .directHandlers(JsonDirectHandler.handlers())
-            .addFeature(ObserveFeature.just(HealthObserver.builder()
-                .details(true)
-                .addCheck(() -> HealthCheckResponse.builder().status(true).build(), HealthCheckType.LIVENESS,
-                    "continuum")
-                .addCheck(() -> HealthCheckResponse.builder().status(core.ready())
-                    .detail("engine", core.loaded() ? "loaded" : "loading")
-                    .detail("database", storage.isReachable() ? "connected" : "unreachable").build(),
-                    HealthCheckType.READINESS, "continuum")
-                .build()))
+            .addFeature(ObserveFeature.just(health(core)))
             .addFeature(AccessLogFeature.create())
-            .routing(routing -> ApiRouting.routing(routing, config, core, keys, limiter, metrics))
-            .build()
-            .start();
+            .routing(routing -> ApiRouting.routing(routing, config, core, keys, limiter, metrics));
+        if (!config.corsOrigins().isEmpty()) {
+            builder.addFeature(cors(config));
+        }
+        final WebServer webServer = builder.build().start();
         if (webServer.port() == -1) {
             storage.close();
             engine.close();
@@ -136,6 +126,19 @@ public final class ContinuumServer implements AutoCloseable {
         LOG.info(() -> "Continuum listening on http://" + config.host() + ":" + webServer.port() + " (data "
             + config.dataDir().toAbsolutePath() + ")");
         return server;
+    }
+
+    /** {@code /observe/health}: live while the process runs, ready once loaded and the database answers. */
+    private static HealthObserver health(final ContinuumCore core) {
+        return HealthObserver.builder()
+            .details(true)
+            .addCheck(() -> HealthCheckResponse.builder().status(true).build(), HealthCheckType.LIVENESS,
+                "continuum")
+            .addCheck(() -> HealthCheckResponse.builder().status(core.ready())
+                .detail("engine", core.loaded() ? "loaded" : "loading")
+                .detail("database", core.storage().isReachable() ? "connected" : "unreachable").build(),
+                HealthCheckType.READINESS, "continuum")
+            .build();
     }
 
     /**
