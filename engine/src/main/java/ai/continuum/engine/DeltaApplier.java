@@ -214,6 +214,10 @@ final class DeltaApplier {
             memoryTerms.addWord(t.id, term, index);
         }
         t.memoryTerms += termCount;
+        final Integer previous = t.lastMemoryOfSession.put(m.sessionId(), index);
+        if (previous != null) {
+            memories.chain(previous, index);
+        }
         t.memories.addInt(index);
         t.liveMemories++;
         return true;

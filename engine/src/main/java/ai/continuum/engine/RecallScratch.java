@@ -129,6 +129,8 @@ final class RecallScratch {
     }
 
     int[] termPostings = new int[256];
+    final int[] bestMemories = new int[16];
+    final double[] bestMemoryScores = new double[16];
 
     int[] termPostings(final int n) {
         if (termPostings.length < n) {

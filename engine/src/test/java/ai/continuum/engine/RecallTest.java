@@ -93,6 +93,18 @@ class RecallTest {
     }
 
     @Test
+    void shouldLetSessionNeighboursOfAStrongMatchShareItsScore() {
+        engine.apply("t", new Delta(List.of(), List.of(), List.of(), List.of(
+            new Delta.MemoryDelta(1, "chat", "What is your new job?", "", "", "", T0, List.of()),
+            new Delta.MemoryDelta(2, "chat", "I work night shifts at the hospital as a nurse", "", "", "", T0 + 1,
+                List.of()),
+            new Delta.MemoryDelta(3, "other", "Gardening tips", "", "", "", T0 + 2, List.of())), List.of()));
+        final RecallResult r = engine.recall("t", "what is the new job", 10, 5);
+        assertEquals(List.of(1L, 2L), r.memories().stream().map(m -> m.memory().id()).toList(),
+            "the reply in the same session comes back with the matching turn");
+    }
+
+    @Test
     void shouldReturnLinksAmongReturnedConceptsStrongestFirst() {
         engine.apply("t", Deltas.link("Alpha", "Bravo", 7, T0));
         engine.apply("t", Deltas.link("Alpha", "Delta", 2, T0));

@@ -18,6 +18,17 @@ public final class TermAnalyzer {
     public static final int MIN_TERM_CHARS = 2;
     public static final int MAX_TERM_CHARS = 40;
 
+    /**
+     * Words too common to be evidence. Deliberately short (the classic English list plus question words): verbs such
+     * as "like", "want" or "make" are stop words for concept keywords but carry facts here ("Maya likes climbing").
+     * Measured on the evaluation sets: a longer list (pronouns, auxiliaries) gained 2 points of hit@5 on one set and
+     * lost 3 on the other.
+     */
+    static final Set<String> STOP = Set.of(
+        "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no", "not",
+        "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was",
+        "will", "with", "what", "which", "who", "whom", "where", "when", "why", "how");
+
     private TermAnalyzer() {
     }
 
@@ -46,7 +57,7 @@ public final class TermAnalyzer {
                 final int len = i - start;
                 if (len >= MIN_TERM_CHARS && len <= MAX_TERM_CHARS) {
                     final String token = text.substring(start, i).toLowerCase(Locale.ROOT);
-                    if (!StopWords.QUERY.contains(token)) {
+                    if (!STOP.contains(token)) {
                         sink.accept(stem(token));
                     }
                 }
