@@ -198,6 +198,39 @@ public final class MemoryEngine implements AutoCloseable {
         }
     }
 
+    /** A cursor for {@link #resonate}; keep one per thread. */
+    public ResonanceCursor newResonanceCursor() {
+        final ResonanceCursor cursor = new ResonanceCursor(new RecallScratch(config.neighboursPerHop(),
+            graph.newPairProbe()));
+        cursor.engine = this;
+        return cursor;
+    }
+
+    /**
+     * The graph walk of recall without the text around it: seeds the concepts with the given normalised keys at 1.0,
+     * spreads activation ({@code depth} hops, {@code neighboursPerHop} strongest links each) and ranks the best
+     * {@code limit} into {@code cursor}. Allocation-free once the cursor has warmed up: this is the hot path the
+     * latency targets pin.
+     *
+     * @return concepts ranked.
+     */
+    public int resonate(final String tenant, final CharSequence[] keys, final int keyCount, final int limit,
+                        final ResonanceCursor cursor) {
+        ensureOpen();
+        final TenantState t = tenants.get(tenant);
+        if (t == null) {
+            cursor.scratch.reset();
+            cursor.ranked = 0;
+            return 0;
+        }
+        cursor.ranked = recaller.resonate(t, keys, keyCount, Math.max(1, limit), cursor.scratch);
+        return cursor.ranked;
+    }
+
+    String displayName(final int conceptId) {
+        return info(conceptId).displayName();
+    }
+
     /** Forgets a memory; returns whether a live memory was removed. The id stays a tombstone. */
     public boolean forgetMemory(final String tenant, final long memoryId) {
         writeLock.lock();

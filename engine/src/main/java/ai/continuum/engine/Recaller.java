@@ -114,6 +114,28 @@ final class Recaller {
         return new RecallResult(hits, relationships, memoryHits, context, System.nanoTime() - startNanos);
     }
 
+    /**
+     * The allocation-free core of recall: exact seeds from concept keys, spreading activation, ranking.
+     *
+     * @return ranked slots, in {@code s.ranked}.
+     */
+    int resonate(final TenantState t, final CharSequence[] keys, final int keyCount, final int limit,
+                 final RecallScratch s) {
+        s.reset();
+        for (int i = 0; i < keyCount; i++) {
+            final int id = dictionary.get(t.id, keys[i], s.probe);
+            if (id != StringIndex.MISSING) {
+                s.activate(id, 1.0, 0, true);
+            }
+        }
+        for (int i = 0; i < s.slots; i++) {
+            s.pushNext(s.concept[i]);
+        }
+        s.advance();
+        spread(s);
+        return rank(s, limit);
+    }
+
     /** Step 2: exact matches at 1.0, partial (word) matches at {@code partialMatchRelevance}. */
     private void seed(final TenantState t, final List<String> queryConcepts, final List<String> keywords,
                       final RecallScratch s) {

@@ -47,6 +47,19 @@ class RecallTest {
     }
 
     @Test
+    void shouldResonateLikeRecallThroughTheAllocationFreeCursor() {
+        engine.apply("t", Deltas.link("Alpha", "Bravo", 7, T0));
+        engine.apply("t", Deltas.link("Bravo", "Charlie", 1, T0));
+        final ResonanceCursor cursor = engine.newResonanceCursor();
+        assertEquals(3, engine.resonate("t", new CharSequence[] {"alpha"}, 1, 10, cursor));
+        assertEquals("Alpha", cursor.name(0));
+        assertEquals(0.85, cursor.activation(1), 1e-12);
+        assertEquals(0.85 * 0.1 * 0.85, cursor.activation(2), 1e-12);
+        assertEquals(2, cursor.depth(2));
+        assertEquals(0, engine.resonate("nobody", new CharSequence[] {"alpha"}, 1, 10, cursor));
+    }
+
+    @Test
     void shouldKeepTheBestPathActivation() {
         engine.apply("t", Deltas.link("Alpha", "Bravo", 1, T0));   // 0.1 direct
         engine.apply("t", Deltas.link("Alpha", "Delta", 7, T0));   // 1.0
