@@ -75,8 +75,8 @@ public final class MemoryEngine implements AutoCloseable {
         final long expected = config.expectedConcepts();
         this.graph = new ConceptGraph(arena, (int) Math.min(Integer.MAX_VALUE / 2, expected * 5));
         this.dictionary = new StringIndex("continuum-concepts", expected, 16);
-        this.words = new WordIndex(arena, "continuum-concept-words", expected);
-        this.memoryTerms = new WordIndex(arena, "continuum-memory-terms", expected);
+        this.words = new WordIndex(arena, expected);
+        this.memoryTerms = new WordIndex(arena, expected);
         this.memories = new MemoryTable(arena, (int) Math.min(Integer.MAX_VALUE / 2, expected));
         this.compounds = new CompoundTable(arena, (int) Math.min(Integer.MAX_VALUE / 2, expected));
         this.applier = new DeltaApplier(graph, dictionary, words, memoryTerms, memories, compounds);
@@ -200,8 +200,7 @@ public final class MemoryEngine implements AutoCloseable {
 
     /** A cursor for {@link #resonate}; keep one per thread. */
     public ResonanceCursor newResonanceCursor() {
-        final ResonanceCursor cursor = new ResonanceCursor(new RecallScratch(config.neighboursPerHop(),
-            graph.newPairProbe()));
+        final ResonanceCursor cursor = new ResonanceCursor(newScratch());
         cursor.engine = this;
         return cursor;
     }
@@ -399,8 +398,6 @@ public final class MemoryEngine implements AutoCloseable {
             }
             closed = true;
             dictionary.close();
-            words.close();
-            memoryTerms.close();
         } finally {
             writeLock.unlock();
         }
@@ -448,7 +445,12 @@ public final class MemoryEngine implements AutoCloseable {
 
     private RecallScratch acquireScratch() {
         final RecallScratch pooled = scratchPool.poll();
-        return pooled != null ? pooled : new RecallScratch(config.neighboursPerHop(), graph.newPairProbe());
+        return pooled != null ? pooled : newScratch();
+    }
+
+    private RecallScratch newScratch() {
+        return new RecallScratch(config.neighboursPerHop(), graph.newPairProbe(), words.newProbe(),
+            memoryTerms.newProbe());
     }
 
     private void ensureOpen() {

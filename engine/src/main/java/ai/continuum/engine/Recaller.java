@@ -4,6 +4,7 @@ import ai.continuum.engine.extract.TermAnalyzer;
 import ai.continuum.engine.store.CompoundTable;
 import ai.continuum.engine.store.ConceptGraph;
 import ai.continuum.engine.store.ConceptLayout;
+import ai.continuum.engine.store.IndexHashTable;
 import ai.continuum.engine.store.MemoryTable;
 import ai.continuum.engine.store.StringIndex;
 import ai.continuum.engine.store.WordIndex;
@@ -156,8 +157,8 @@ final class Recaller {
                 if (counter[0] >= maxPartial) {
                     return;
                 }
-                final int rec = words.find(t.id, text.subSequence(start, end), s.wordProbe);
-                if (rec == StringIndex.MISSING) {
+                final int rec = words.find(t.id, text, start, end, s.wordProbe);
+                if (rec == IndexHashTable.MISSING) {
                     return;
                 }
                 final int n = words.read(rec, maxPartial, found);
@@ -343,8 +344,8 @@ final class Recaller {
         final double averageTerms = Math.max(1.0, (double) t.memoryTerms / total);
         final int[] termPostings = s.termPostings(POSTINGS_PER_TERM);
         for (final String term : queryTerms) {
-            final int rec = memoryTerms.find(t.id, term, s.wordProbe);
-            if (rec == StringIndex.MISSING) {
+            final int rec = memoryTerms.find(t.id, term, s.termProbe);
+            if (rec == IndexHashTable.MISSING) {
                 continue;
             }
             final int df = memoryTerms.size(rec);

@@ -32,18 +32,33 @@ public final class TermAnalyzer {
     private TermAnalyzer() {
     }
 
-    /** The distinct terms of {@code text}, in order of first appearance. */
-    public static List<String> distinctTerms(final String text) {
-        final Set<String> out = new LinkedHashSet<>();
-        forEachTerm(text, out::add);
-        return new ArrayList<>(out);
+    /**
+     * The analysis of one text.
+     *
+     * @param distinct its distinct terms, in order of first appearance.
+     * @param count    its terms with repeats (a memory's length, for length normalisation).
+     */
+    public record Terms(List<String> distinct, int count) {
     }
 
-    /** Number of terms of {@code text}, repeats included (a memory's length for length normalisation). */
-    public static int termCount(final String text) {
+    public static Terms analyze(final String text) {
+        final Set<String> out = new LinkedHashSet<>();
         final int[] n = {0};
-        forEachTerm(text, t -> n[0]++);
-        return n[0];
+        forEachTerm(text, t -> {
+            n[0]++;
+            out.add(t);
+        });
+        return new Terms(new ArrayList<>(out), n[0]);
+    }
+
+    /** The distinct terms of {@code text}, in order of first appearance. */
+    public static List<String> distinctTerms(final String text) {
+        return analyze(text).distinct();
+    }
+
+    /** Number of terms of {@code text}, repeats included. */
+    public static int termCount(final String text) {
+        return analyze(text).count();
     }
 
     private static void forEachTerm(final String text, final java.util.function.Consumer<String> sink) {
