@@ -127,7 +127,8 @@ public record Delta(
     }
 
     /**
-     * A stored turn. Identity is {@code id}; a memory that is already present is left as it is.
+     * A stored turn. Identity is {@code id}: an id names exactly one memory (the caller never reuses it for other
+     * content), so a memory that is already present is left as it is.
      *
      * @param concepts normalised keys of the concepts the turn mentions, the memory's postings.
      */

@@ -1,0 +1,292 @@
+package ai.continuum.engine;
+
+import ai.continuum.engine.store.CompoundTable;
+import ai.continuum.engine.store.ConceptGraph;
+import ai.continuum.engine.store.ConceptLayout;
+import ai.continuum.engine.store.MemoryTable;
+import ai.continuum.engine.store.StringIndex;
+import ai.continuum.engine.store.TextBlob;
+import ai.continuum.engine.store.WordIndex;
+import org.agrona.collections.IntHashSet;
+
+import java.util.List;
+
+/**
+ * Applies deltas and maintenance operations to the off-heap state. Every method runs on the writer (the caller holds
+ * the engine's write lock), so the reusable buffers below are safe.
+ *
+ * <p>Merge rules, which make application order irrelevant: a concept keeps its earliest sighting (ties: smaller
+ * display name); link and compound counts add and last-seen times take the maximum; memories and decisions are
+ * insert-if-absent; a forgotten memory stays a tombstone, so replaying the delta that created it does not revive it.
+ */
+final class DeltaApplier {
+    /** Above this many links, a delta is applied in bulk: adjacency order is restored once per touched concept. */
+    private static final int BULK_LINKS = 256;
+    /** First-seen time of a concept known only from a link or a memory; any real sighting precedes it. */
+    static final long UNSEEN = Long.MAX_VALUE;
+
+    private final ConceptGraph graph;
+    private final StringIndex dictionary;
+    private final WordIndex words;
+    private final MemoryTable memories;
+    private final CompoundTable compounds;
+    private final IntHashSet touched = new IntHashSet();
+    private int[] ids = new int[64];
+    private long[] sortScratch = new long[1024];
+
+    DeltaApplier(
+        final ConceptGraph graph, final StringIndex dictionary, final WordIndex words, final MemoryTable memories,
+        final CompoundTable compounds) {
+        this.graph = graph;
+        this.dictionary = dictionary;
+        this.words = words;
+        this.memories = memories;
+        this.compounds = compounds;
+    }
+
+    ApplyResult apply(final TenantState t, final Delta delta) {
+        int conceptsCreated = 0;
+        for (final Delta.ConceptDelta c : delta.concepts()) {
+            if (sight(t, c)) {
+                conceptsCreated++;
+            }
+        }
+        final boolean bulk = delta.links().size() > BULK_LINKS;
+        int linksCreated = 0;
+        for (final Delta.LinkDelta l : delta.links()) {
+            final int a = conceptId(t, l.a());
+            final int b = conceptId(t, l.b());
+            if (graph.addCooccurrence(a, b, l.count(), l.lastSeenMillis(), bulk)) {
+                linksCreated++;
+                t.liveLinks++;
+            }
+            if (bulk) {
+                touched.add(a);
+                touched.add(b);
+            }
+        }
+        if (bulk) {
+            final IntHashSet.IntIterator it = touched.iterator();
+            while (it.hasNext()) {
+                final int id = it.nextValue();
+                if (graph.degree(id) > sortScratch.length) {
+                    sortScratch = new long[graph.degree(id) * 2];
+                }
+                graph.sortAdjacency(id, sortScratch);
+            }
+            touched.clear();
+        }
+        int compoundsCreated = 0;
+        for (final Delta.CompoundDelta c : delta.compounds()) {
+            if (addCompound(t, c)) {
+                compoundsCreated++;
+            }
+        }
+        int memoriesCreated = 0;
+        for (final Delta.MemoryDelta m : delta.memories()) {
+            if (addMemory(t, m)) {
+                memoriesCreated++;
+            }
+        }
+        for (final Delta.DecisionDelta d : delta.decisions()) {
+            if (memories.findDecision(t.id, d.memoryId(), d.ordinal()) < 0 && !isForgotten(t, d.memoryId())) {
+                t.decisions.addInt(memories.addDecision(t.id, d.memoryId(), d.ordinal(), d.text(), d.timeMillis()));
+                t.liveDecisions++;
+            }
+        }
+        return new ApplyResult(conceptsCreated, linksCreated, compoundsCreated, memoriesCreated);
+    }
+
+    /** Records a sighting; returns whether the concept is new. */
+    private boolean sight(final TenantState t, final Delta.ConceptDelta c) {
+        final int existing = dictionary.get(t.id, c.key());
+        if (existing == StringIndex.MISSING) {
+            createConcept(t, c);
+            return true;
+        }
+        final ConceptInfo info = ConceptInfo.read(graph.arena(), graph.getLong(existing, ConceptLayout.INFO_ADDR));
+        if (Delta.ConceptDelta.precedes(c, info.toDelta()) && !c.equals(info.toDelta())) {
+            // Replaced, not edited: a reader may hold the old block, which therefore is never freed.
+            graph.putLongRelease(existing, ConceptLayout.INFO_ADDR, ConceptInfo.write(graph.arena(), c));
+        }
+        return false;
+    }
+
+    private int createConcept(final TenantState t, final Delta.ConceptDelta c) {
+        final int id = graph.addConcept(t.id);
+        graph.putLongRelease(id, ConceptLayout.INFO_ADDR, ConceptInfo.write(graph.arena(), c));
+        dictionary.put(t.id, c.key(), id);
+        words.add(t.id, c.key(), id);
+        t.concepts.addInt(id);
+        t.liveConcepts++;
+        return id;
+    }
+
+    /** The id of concept {@code key}, creating an unseen placeholder when absent. */
+    int conceptId(final TenantState t, final String key) {
+        final int id = dictionary.get(t.id, key);
+        if (id != StringIndex.MISSING) {
+            return id;
+        }
+        return createConcept(t, new Delta.ConceptDelta(key, key, "concept", "", UNSEEN));
+    }
+
+    private boolean addCompound(final TenantState t, final Delta.CompoundDelta c) {
+        final List<String> keys = c.components();
+        ensureIds(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            ids[i] = conceptId(t, keys.get(i));
+        }
+        final int existing = compounds.find(t.id, ids, keys.size());
+        if (existing >= 0) {
+            compounds.add(existing, c.count(), c.lastSeenMillis());
+            return false;
+        }
+        final int rec = compounds.add(t.id, ids, keys.size(), c.count(), c.lastSeenMillis());
+        for (int i = 0; i < keys.size(); i++) {
+            graph.appendInt(ids[i], ConceptLayout.CMP_ADDR, rec);
+        }
+        t.compounds.addInt(rec);
+        t.liveCompounds++;
+        return true;
+    }
+
+    private boolean addMemory(final TenantState t, final Delta.MemoryDelta m) {
+        if (memories.find(t.id, m.id()) >= 0) {
+            return false;
+        }
+        final List<String> keys = m.concepts();
+        ensureIds(keys.size());
+        int n = 0;
+        for (final String key : keys) {
+            final int id = conceptId(t, key);
+            boolean duplicate = false;
+            for (int i = 0; i < n && !duplicate; i++) {
+                duplicate = ids[i] == id;
+            }
+            if (!duplicate) {
+                ids[n++] = id;
+            }
+        }
+        final byte[][] strings = {
+            TextBlob.utf8(m.sessionId()), TextBlob.utf8(m.userText()), TextBlob.utf8(m.aiText()),
+            TextBlob.utf8(m.thinking()), TextBlob.utf8(m.metadata())};
+        final int index = memories.add(t.id, m.id(), m.timeMillis(), strings, ids, n);
+        for (int i = 0; i < n; i++) {
+            graph.appendInt(ids[i], ConceptLayout.MEM_ADDR, index);
+        }
+        t.memories.addInt(index);
+        t.liveMemories++;
+        return true;
+    }
+
+    private boolean isForgotten(final TenantState t, final long memoryId) {
+        final int index = memories.find(t.id, memoryId);
+        return index >= 0 && memories.state(index) == MemoryTable.FORGOTTEN;
+    }
+
+    /** Forgets a memory (or records its tombstone if it was never seen); returns whether a live memory was removed. */
+    boolean forgetMemory(final TenantState t, final long memoryId) {
+        final int index = memories.find(t.id, memoryId);
+        if (index < 0) {
+            t.memories.addInt(memories.addTombstone(t.id, memoryId));
+            return false;
+        }
+        if (memories.state(index) != MemoryTable.LIVE) {
+            return false;
+        }
+        final String[] strings = new String[MemoryTable.STRINGS];
+        final int[] conceptIds = memories.read(index, strings);
+        memories.forget(index);
+        if (conceptIds != null) {
+            for (final int id : conceptIds) {
+                if (graph.tenantOf(id) == t.id) {
+                    graph.removeInt(id, ConceptLayout.MEM_ADDR, index);
+                }
+            }
+        }
+        for (int i = 0; i < t.decisions.size(); i++) {
+            final int d = t.decisions.getInt(i);
+            if (memories.decisionLive(d) && memories.decisionMemoryId(d) == memoryId) {
+                memories.forgetDecision(d);
+                t.liveDecisions--;
+            }
+        }
+        t.liveMemories--;
+        return true;
+    }
+
+    /** Forgets a concept: its links, its compounds, its postings and its dictionary entries. */
+    boolean forgetConcept(final TenantState t, final String key) {
+        final int id = dictionary.get(t.id, key);
+        if (id == StringIndex.MISSING) {
+            return false;
+        }
+        while (graph.degree(id) > 0) {
+            graph.removeLink(graph.linkAt(id, graph.degree(id) - 1));
+            t.liveLinks--;
+        }
+        final int compoundCount = graph.intListSize(id, ConceptLayout.CMP_ADDR);
+        for (int i = 0; i < compoundCount; i++) {
+            final int rec = graph.intAt(id, ConceptLayout.CMP_ADDR, i);
+            if (compounds.tenant(rec) != CompoundTable.DELETED) {
+                for (int c = 0; c < compounds.componentCount(rec); c++) {
+                    final int other = compounds.component(rec, c);
+                    if (other != id) {
+                        graph.removeInt(other, ConceptLayout.CMP_ADDR, rec);
+                    }
+                }
+                compounds.delete(rec);
+                t.liveCompounds--;
+            }
+        }
+        dictionary.remove(t.id, key);
+        words.remove(t.id, key, id);
+        graph.markDeleted(id);
+        t.concepts.removeInt(id);
+        t.liveConcepts--;
+        return true;
+    }
+
+    /** Removes the tenant's links whose strength at {@code nowMillis} is below {@code threshold}. */
+    PruneReport prune(final TenantState t, final EngineConfig config, final double threshold, final long nowMillis) {
+        long examined = 0;
+        long pruned = 0;
+        double sumBefore = 0;
+        double sumAfter = 0;
+        final org.agrona.collections.IntArrayList doomed = new org.agrona.collections.IntArrayList();
+        for (int i = 0; i < t.concepts.size(); i++) {
+            final int id = t.concepts.getInt(i);
+            final int degree = graph.degree(id);
+            for (int pos = 0; pos < degree; pos++) {
+                final int link = graph.linkAt(id, pos);
+                if (graph.linkA(link) != id) {
+                    continue; // each link once, from its lower endpoint
+                }
+                final double days = Math.max(0, nowMillis - graph.linkLastSeen(link)) / 86_400_000.0;
+                final double strength = config.strength(graph.linkCount(link), days);
+                examined++;
+                sumBefore += strength;
+                if (strength < threshold) {
+                    doomed.addInt(link);
+                } else {
+                    sumAfter += strength;
+                }
+            }
+        }
+        for (int i = 0; i < doomed.size(); i++) {
+            graph.removeLink(doomed.getInt(i));
+            pruned++;
+            t.liveLinks--;
+        }
+        final long kept = examined - pruned;
+        return new PruneReport(examined, pruned, examined == 0 ? 0 : sumBefore / examined,
+            kept == 0 ? 0 : sumAfter / kept, threshold, config.timeDecayEnabled());
+    }
+
+    private void ensureIds(final int n) {
+        if (ids.length < n) {
+            ids = new int[Math.max(n, ids.length * 2)];
+        }
+    }
+}

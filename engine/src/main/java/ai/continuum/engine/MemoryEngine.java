@@ -1,0 +1,378 @@
+package ai.continuum.engine;
+
+import ai.continuum.engine.extract.QueryTerms;
+import ai.continuum.engine.store.CompoundTable;
+import ai.continuum.engine.store.ConceptGraph;
+import ai.continuum.engine.store.ConceptLayout;
+import ai.continuum.engine.store.MemoryTable;
+import ai.continuum.engine.store.OffHeapArena;
+import ai.continuum.engine.store.StringIndex;
+import ai.continuum.engine.store.WordIndex;
+import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * The memory core: every tenant's concept graph, memories and compounds, off the Java heap, with learn and recall.
+ *
+ * <h2>Thread model</h2>
+ * <ul>
+ *   <li><b>Writes</b> ({@link #apply}, {@link #learn}, forget, prune) are serialised by one write lock: exactly one
+ *       writer thread mutates the off-heap structures at a time, in the order the lock is acquired. A write takes
+ *       microseconds, so one writer for all tenants is not a bottleneck; it also keeps the shared arenas free of
+ *       races between tenants.</li>
+ *   <li><b>Recall</b> and the point reads ({@link #concept}, {@link #memory}, {@link #stats}) never take the lock and
+ *       never block: neighbour and posting lists are copied under per-concept sequence locks (retrying on a
+ *       concurrent change), records are published with release stores and read with acquire loads, dictionaries are
+ *       Chronicle Maps (safe for concurrent use). A reader never sees a torn neighbour list.</li>
+ *   <li>Operations that walk a whole tenant ({@link #snapshot}, {@link #checksum}, {@link #concepts}) hold the write
+ *       lock, so they see one consistent state; recall continues meanwhile.</li>
+ * </ul>
+ *
+ * <h2>Merge semantics</h2>
+ * State is built only from {@link Delta}s whose merge is commutative: applying the same deltas in any order gives the
+ * same {@link #checksum}. {@link #snapshot} emits a tenant's state as deltas; applying them to an empty engine
+ * rebuilds it exactly.
+ */
+public final class MemoryEngine implements AutoCloseable {
+    /** Items per delta emitted by {@link #snapshot}. */
+    public static final int SNAPSHOT_CHUNK = 10_000;
+    private static final int MAX_TENANT_CHARS = 128;
+
+    private final EngineConfig config;
+    private final LongSupplier clock;
+    private final OffHeapArena arena = new OffHeapArena();
+    private final ConceptGraph graph;
+    private final StringIndex dictionary;
+    private final WordIndex words;
+    private final MemoryTable memories;
+    private final CompoundTable compounds;
+    private final DeltaApplier applier;
+    private final Recaller recaller;
+    private final Learner learner;
+    private final ConcurrentHashMap<String, TenantState> tenants = new ConcurrentHashMap<>();
+    /** Guards all writes; see the class comment. */
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final ManyToManyConcurrentArrayQueue<RecallScratch> scratchPool = new ManyToManyConcurrentArrayQueue<>(256);
+    private int nextTenantId;
+    private volatile boolean closed;
+
+    private MemoryEngine(final EngineConfig config, final LongSupplier clock) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        final long expected = config.expectedConcepts();
+        this.graph = new ConceptGraph(arena, (int) Math.min(Integer.MAX_VALUE / 2, expected * 5));
+        this.dictionary = new StringIndex("continuum-concepts", expected, 16);
+        this.words = new WordIndex(arena, expected);
+        this.memories = new MemoryTable(arena, (int) Math.min(Integer.MAX_VALUE / 2, expected));
+        this.compounds = new CompoundTable(arena, (int) Math.min(Integer.MAX_VALUE / 2, expected));
+        this.applier = new DeltaApplier(graph, dictionary, words, memories, compounds);
+        this.recaller = new Recaller(config, graph, dictionary, words, memories, compounds, clock);
+        this.learner = new Learner(config);
+    }
+
+    public static MemoryEngine create(final EngineConfig config) {
+        return new MemoryEngine(config, System::currentTimeMillis);
+    }
+
+    /** @param clock epoch milliseconds "now", for lazy time decay (tests pass a fixed clock). */
+    public static MemoryEngine create(final EngineConfig config, final LongSupplier clock) {
+        return new MemoryEngine(config, clock);
+    }
+
+    public EngineConfig config() {
+        return config;
+    }
+
+    /** Extraction only: the delta learning {@code turn} means. Pure; no state changes. */
+    public Delta prepare(final Turn turn) {
+        return learner.prepare(turn);
+    }
+
+    /** {@link #prepare} then {@link #apply}. */
+    public LearnOutcome learn(final String tenant, final Turn turn) {
+        final Delta delta = prepare(turn);
+        return new LearnOutcome(delta, apply(tenant, delta));
+    }
+
+    /** Merges {@code delta} into the tenant's state. */
+    public ApplyResult apply(final String tenant, final Delta delta) {
+        if (delta.isEmpty()) {
+            return ApplyResult.NONE;
+        }
+        writeLock.lock();
+        try {
+            ensureOpen();
+            return applier.apply(tenantForWrite(tenant), delta);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    public RecallResult recall(final String tenant, final String query) {
+        return recall(tenant, query, config.maxConcepts(), config.maxMemories());
+    }
+
+    /**
+     * Concepts, relationships and memories related to {@code query}.
+     *
+     * @param maxConcepts 1..100
+     * @param maxMemories 0..100
+     */
+    public RecallResult recall(final String tenant, final String query, final int maxConcepts, final int maxMemories) {
+        final long start = System.nanoTime();
+        if (maxConcepts < 1 || maxConcepts > 100) {
+            throw new IllegalArgumentException("maxConcepts=" + maxConcepts + " must be in [1, 100]");
+        }
+        if (maxMemories < 0 || maxMemories > 100) {
+            throw new IllegalArgumentException("maxMemories=" + maxMemories + " must be in [0, 100]");
+        }
+        ensureOpen();
+        final TenantState t = tenants.get(tenant);
+        if (t == null || query.isBlank()) {
+            return new RecallResult(List.of(), List.of(), List.of(), "", System.nanoTime() - start);
+        }
+        final QueryTerms terms = QueryTerms.of(query);
+        final RecallScratch scratch = acquireScratch();
+        try {
+            return recaller.recall(t, terms.concepts(), terms.keywords(), maxConcepts, maxMemories, scratch, start);
+        } finally {
+            scratchPool.offer(scratch);
+        }
+    }
+
+    /** Forgets a memory; returns whether a live memory was removed. The id stays a tombstone. */
+    public boolean forgetMemory(final String tenant, final long memoryId) {
+        writeLock.lock();
+        try {
+            ensureOpen();
+            return applier.forgetMemory(tenantForWrite(tenant), memoryId);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Forgets a concept by name (any case), with its links, compounds and postings. */
+    public boolean forgetConcept(final String tenant, final String name) {
+        writeLock.lock();
+        try {
+            ensureOpen();
+            final TenantState t = tenants.get(tenant);
+            return t != null && applier.forgetConcept(t, ConceptKeys.normalize(name));
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Removes the tenant's links whose strength at {@code nowMillis} is below {@code threshold}. */
+    public PruneReport pruneWeakLinks(final String tenant, final double threshold, final long nowMillis) {
+        writeLock.lock();
+        try {
+            ensureOpen();
+            final TenantState t = tenants.get(tenant);
+            if (t == null) {
+                return new PruneReport(0, 0, 0, 0, threshold, config.timeDecayEnabled());
+            }
+            return applier.prune(t, config, threshold, nowMillis);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    public TenantStats stats(final String tenant) {
+        final TenantState t = tenants.get(tenant);
+        return t == null ? new TenantStats(0, 0, 0, 0, 0) : t.stats();
+    }
+
+    /** Order-independent digest of the tenant's live state (see {@link StateDigest}); 0 for an unknown tenant. */
+    public long checksum(final String tenant) {
+        final StateDigest digest = new StateDigest();
+        snapshot(tenant, digest::addAll);
+        return digest.value();
+    }
+
+    /**
+     * Emits the tenant's live state as deltas of at most {@link #SNAPSHOT_CHUNK} items each: concepts, then links,
+     * compounds, memories, decisions. Applying them, in any order, to an empty tenant rebuilds this state.
+     */
+    public void snapshot(final String tenant, final Consumer<Delta> sink) {
+        writeLock.lock();
+        try {
+            ensureOpen();
+            final TenantState t = tenants.get(tenant);
+            if (t != null) {
+                new SnapshotWriter(graph, memories, compounds, t, SNAPSHOT_CHUNK, sink).write();
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Names of the tenants that hold state, sorted. */
+    public Set<String> tenants() {
+        return Collections.unmodifiableSet(new TreeSet<>(tenants.keySet()));
+    }
+
+    /** A concept by name (any case) with up to {@code maxNeighbours} strongest neighbours. */
+    public Optional<ConceptView> concept(final String tenant, final String name, final int maxNeighbours) {
+        ensureOpen();
+        final TenantState t = tenants.get(tenant);
+        if (t == null) {
+            return Optional.empty();
+        }
+        final int id = dictionary.get(t.id, ConceptKeys.normalize(name), new StringIndex.Probe());
+        if (id == StringIndex.MISSING) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(view(t, id, Math.max(0, Math.min(maxNeighbours, ConceptGraph.MAX_NEIGHBOURS))));
+    }
+
+    /** The tenant's concepts, newest first, optionally of one type. */
+    public List<ConceptView> concepts(final String tenant, final String typeOrNull, final int offset, final int limit) {
+        final List<Integer> ids = new ArrayList<>();
+        writeLock.lock();
+        try {
+            ensureOpen();
+            final TenantState t = tenants.get(tenant);
+            if (t == null) {
+                return List.of();
+            }
+            int skipped = 0;
+            for (int i = t.concepts.size() - 1; i >= 0 && ids.size() < limit; i--) {
+                final int id = t.concepts.getInt(i);
+                if (typeOrNull != null && !typeOrNull.equals(info(id).type())) {
+                    continue;
+                }
+                if (skipped++ >= offset) {
+                    ids.add(id);
+                }
+            }
+            final List<ConceptView> out = new ArrayList<>(ids.size());
+            for (final int id : ids) {
+                out.add(view(t, id, 0));
+            }
+            return out;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Number of the tenant's concepts, optionally of one type. */
+    public long conceptCount(final String tenant, final String typeOrNull) {
+        final TenantState t = tenants.get(tenant);
+        if (t == null) {
+            return 0;
+        }
+        if (typeOrNull == null) {
+            return t.liveConcepts;
+        }
+        writeLock.lock();
+        try {
+            long n = 0;
+            for (int i = 0; i < t.concepts.size(); i++) {
+                if (typeOrNull.equals(info(t.concepts.getInt(i)).type())) {
+                    n++;
+                }
+            }
+            return n;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    public Optional<Memory> memory(final String tenant, final long memoryId) {
+        ensureOpen();
+        final TenantState t = tenants.get(tenant);
+        if (t == null) {
+            return Optional.empty();
+        }
+        final int index = memories.find(t.id, memoryId);
+        if (index < 0) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(MemoryReader.read(memories, graph, index, t.id, new String[MemoryTable.STRINGS]));
+    }
+
+    /** Off-heap bytes reserved by all structures (arena chunks, record stores, hash tables, dictionaries). */
+    public long offHeapBytes() {
+        return arena.reservedBytes() + graph.concepts().reservedBytes() + graph.links().reservedBytes()
+            + graph.linkIndexBytes() + memories.reservedBytes() + compounds.reservedBytes() + words.offHeapBytes()
+            + dictionary.offHeapBytes();
+    }
+
+    @Override
+    public void close() {
+        writeLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            dictionary.close();
+            words.close();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private ConceptView view(final TenantState t, final int id, final int maxNeighbours) {
+        if (graph.tenantOf(id) != t.id) {
+            return null;
+        }
+        final ConceptInfo info = info(id);
+        final List<ConceptView.Neighbour> neighbours = new ArrayList<>();
+        if (maxNeighbours > 0) {
+            final int[] ids = new int[maxNeighbours];
+            final int[] links = new int[maxNeighbours];
+            final int[] counts = new int[maxNeighbours];
+            final int n = graph.readNeighbours(id, maxNeighbours, ids, links, counts);
+            final long now = clock.getAsLong();
+            for (int i = 0; i < n; i++) {
+                final long lastSeen = graph.linkLastSeen(links[i]);
+                final double days = Math.max(0L, now - lastSeen) / 86_400_000.0;
+                neighbours.add(new ConceptView.Neighbour(info(ids[i]).displayName(),
+                    config.strength(counts[i], days), counts[i], lastSeen));
+            }
+        }
+        final long created = info.firstSeenMillis() == DeltaApplier.UNSEEN ? 0 : info.firstSeenMillis();
+        return new ConceptView(info.displayName(), info.type(), info.description(), created, neighbours);
+    }
+
+    private ConceptInfo info(final int id) {
+        return ConceptInfo.read(arena, graph.getLong(id, ConceptLayout.INFO_ADDR));
+    }
+
+    private TenantState tenantForWrite(final String tenant) {
+        final TenantState existing = tenants.get(tenant);
+        if (existing != null) {
+            return existing;
+        }
+        if (tenant == null || tenant.isEmpty() || tenant.length() > MAX_TENANT_CHARS) {
+            throw new IllegalArgumentException("tenant must be 1.." + MAX_TENANT_CHARS + " characters");
+        }
+        final TenantState created = new TenantState(nextTenantId++, tenant);
+        tenants.put(tenant, created);
+        return created;
+    }
+
+    private RecallScratch acquireScratch() {
+        final RecallScratch pooled = scratchPool.poll();
+        return pooled != null ? pooled : new RecallScratch(config.neighboursPerHop());
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("engine is closed");
+        }
+    }
+}

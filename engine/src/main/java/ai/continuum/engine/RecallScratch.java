@@ -1,0 +1,135 @@
+package ai.continuum.engine;
+
+import ai.continuum.engine.store.StringIndex;
+import org.agrona.collections.Int2IntHashMap;
+
+import java.util.Arrays;
+
+/**
+ * Reusable working memory of one recall: activations, frontiers, neighbour copies, memory scores. Pooled by the
+ * engine and used by one thread at a time, so the graph walk allocates nothing once the arrays have grown to the
+ * workload.
+ */
+final class RecallScratch {
+    static final int MISSING = -1;
+
+    final StringIndex.Probe probe = new StringIndex.Probe();
+    final StringIndex.Probe wordProbe = new StringIndex.Probe();
+
+    /** concept id -> slot in the arrays below. */
+    final Int2IntHashMap slotOf = new Int2IntHashMap(256, 0.6f, MISSING);
+    int slots;
+    int[] concept = new int[256];
+    double[] activation = new double[256];
+    int[] depth = new int[256];
+    /** Whether the slot was named by the query (exact or partial), not reached by the walk. */
+    boolean[] direct = new boolean[256];
+
+    int[] frontier = new int[256];
+    int frontierSize;
+    int[] next = new int[256];
+    int nextSize;
+
+    int[] neighbours;
+    int[] linkIds;
+    int[] counts;
+    int[] postings = new int[256];
+    int[] ranked = new int[256];
+
+    /** memory index -> slot in the memory arrays. */
+    final Int2IntHashMap memorySlotOf = new Int2IntHashMap(256, 0.6f, MISSING);
+    int memorySlots;
+    int[] memory = new int[256];
+    double[] memoryScore = new double[256];
+
+    RecallScratch(final int neighboursPerHop) {
+        neighbours = new int[neighboursPerHop];
+        linkIds = new int[neighboursPerHop];
+        counts = new int[neighboursPerHop];
+    }
+
+    void reset() {
+        slotOf.clear();
+        slots = 0;
+        frontierSize = 0;
+        nextSize = 0;
+        memorySlotOf.clear();
+        memorySlots = 0;
+    }
+
+    /** Raises the activation of {@code id} to {@code value} if higher; returns whether it changed. */
+    boolean activate(final int id, final double value, final int hops, final boolean named) {
+        final int slot = slotOf.get(id);
+        if (slot == MISSING) {
+            if (slots == concept.length) {
+                growSlots();
+            }
+            concept[slots] = id;
+            activation[slots] = value;
+            depth[slots] = hops;
+            direct[slots] = named;
+            slotOf.put(id, slots++);
+            return true;
+        }
+        if (value > activation[slot]) {
+            activation[slot] = value;
+            depth[slot] = hops;
+            direct[slot] = named || (direct[slot] && hops == 0);
+            return true;
+        }
+        return false;
+    }
+
+    void pushNext(final int id) {
+        if (nextSize == next.length) {
+            next = Arrays.copyOf(next, next.length * 2);
+        }
+        next[nextSize++] = id;
+    }
+
+    /** The next frontier becomes the current one. */
+    void advance() {
+        final int[] t = frontier;
+        frontier = next;
+        frontierSize = nextSize;
+        next = t;
+        nextSize = 0;
+    }
+
+    void addMemoryScore(final int memoryIndex, final double score) {
+        final int slot = memorySlotOf.get(memoryIndex);
+        if (slot == MISSING) {
+            if (memorySlots == memory.length) {
+                memory = Arrays.copyOf(memory, memory.length * 2);
+                memoryScore = Arrays.copyOf(memoryScore, memoryScore.length * 2);
+            }
+            memory[memorySlots] = memoryIndex;
+            memoryScore[memorySlots] = score;
+            memorySlotOf.put(memoryIndex, memorySlots++);
+        } else {
+            memoryScore[slot] += score;
+        }
+    }
+
+    int[] postings(final int n) {
+        if (postings.length < n) {
+            postings = new int[n];
+        }
+        return postings;
+    }
+
+    int[] ranked(final int n) {
+        if (ranked.length < n) {
+            ranked = new int[Math.max(n, ranked.length * 2)];
+        }
+        return ranked;
+    }
+
+    private void growSlots() {
+        final int n = concept.length * 2;
+        concept = Arrays.copyOf(concept, n);
+        activation = Arrays.copyOf(activation, n);
+        depth = Arrays.copyOf(depth, n);
+        direct = Arrays.copyOf(direct, n);
+    }
+}

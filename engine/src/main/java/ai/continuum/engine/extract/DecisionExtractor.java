@@ -1,0 +1,9 @@
+package ai.continuum.engine.extract;
+
+import java.util.List;
+
+public final class DecisionExtractor {
+    public List<String> extract(final String aiText) {
+        return List.of();
+    }
+}

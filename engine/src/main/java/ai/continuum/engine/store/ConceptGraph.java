@@ -1,0 +1,451 @@
+package ai.continuum.engine.store;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+
+import static ai.continuum.engine.store.AdjacencyLayout.COUNT;
+import static ai.continuum.engine.store.AdjacencyLayout.ENTRY_BYTES;
+import static ai.continuum.engine.store.AdjacencyLayout.LINK;
+import static ai.continuum.engine.store.AdjacencyLayout.NEIGHBOUR;
+import static ai.continuum.engine.store.ConceptLayout.ADJ_ADDR;
+import static ai.continuum.engine.store.ConceptLayout.ADJ_CAP;
+import static ai.continuum.engine.store.ConceptLayout.ADJ_SIZE;
+import static ai.continuum.engine.store.ConceptLayout.TENANT;
+import static ai.continuum.engine.store.ConceptLayout.VERSION;
+
+/**
+ * Concepts, links and adjacency of every tenant, off the Java heap, over dense int ids.
+ *
+ * <p>A concept id indexes a {@link ConceptLayout} record; a link index a {@link LinkLayout} record. Each concept owns
+ * an adjacency block of {@link AdjacencyLayout} entries in descending count order, so recall reads the strongest K
+ * neighbours as the first K entries, contiguous, with no lookup per neighbour.
+ *
+ * <p>Thread model: one writer thread at a time calls the mutating methods (the engine serialises writers). Readers
+ * call {@link #readNeighbours} and {@link #readIntList} from any thread at any time and never block: every change to
+ * a concept's lists happens inside that concept's sequence lock ({@link #beginWrite}/{@link #endWrite}), and readers
+ * copy, then validate the version, retrying on a change. Blocks freed by the writer may be reused at once; a reader
+ * that copied from a reused block fails validation, because the move bumped the owner's version first.
+ */
+public final class ConceptGraph {
+    /** Adjacency growth: a full block is replaced by one this many times larger (fraction 3/2). */
+    private static final int INITIAL_ADJ_ENTRIES = 2;
+    /** Largest adjacency block: one arena chunk. A concept never keeps more neighbours than this. */
+    public static final int MAX_NEIGHBOURS = OffHeapArena.CHUNK_BYTES / ENTRY_BYTES;
+
+    private final OffHeapArena arena;
+    private final RecordStore concepts = new RecordStore(ConceptLayout.RECORD_BYTES, 14);
+    private final RecordStore links = new RecordStore(LinkLayout.RECORD_BYTES, 16);
+    private final IndexHashTable linkIndex;
+    /** Writer only: reused by {@link #findLink}. */
+    private final LinkMatcher linkMatcher = new LinkMatcher();
+    private long liveLinks;
+
+    public ConceptGraph(final OffHeapArena arena, final int expectedLinks) {
+        this.arena = arena;
+        this.linkIndex = new IndexHashTable(expectedLinks, this::linkHash);
+    }
+
+    public OffHeapArena arena() {
+        return arena;
+    }
+
+    public RecordStore concepts() {
+        return concepts;
+    }
+
+    public RecordStore links() {
+        return links;
+    }
+
+    /** Writer: a new concept record for {@code tenant} with empty lists. */
+    public int addConcept(final int tenant) {
+        final int id = concepts.add();
+        final UnsafeBuffer b = concepts.buffer(id);
+        b.putInt(concepts.offset(id) + TENANT, tenant);
+        return id;
+    }
+
+    public int tenantOf(final int id) {
+        return concepts.buffer(id).getIntVolatile(concepts.offset(id) + TENANT);
+    }
+
+    public long getLong(final int id, final int field) {
+        return concepts.buffer(id).getLongVolatile(concepts.offset(id) + field);
+    }
+
+    /** Writer: publishes a long field (e.g. the info address) with a release store. */
+    public void putLongRelease(final int id, final int field, final long value) {
+        concepts.buffer(id).putLongRelease(concepts.offset(id) + field, value);
+    }
+
+    // ---------------------------------------------------------------- sequence lock
+
+    /** Writer: opens the concept's sequence lock; pair with {@link #endWrite}. */
+    public void beginWrite(final int id) {
+        SeqLock.beginWrite(concepts.buffer(id), concepts.offset(id) + VERSION);
+    }
+
+    public void endWrite(final int id) {
+        SeqLock.endWrite(concepts.buffer(id), concepts.offset(id) + VERSION);
+    }
+
+    // ---------------------------------------------------------------- links
+
+    /** Writer: the link joining {@code x} and {@code y}, or {@link IndexHashTable#MISSING}. */
+    public int findLink(final int x, final int y) {
+        final int a = Math.min(x, y);
+        final int b = Math.max(x, y);
+        linkMatcher.a = a;
+        linkMatcher.b = b;
+        return linkIndex.find(pairHash(a, b), linkMatcher);
+    }
+
+    /**
+     * Writer: adds {@code count} co-occurrences of {@code x} and {@code y} seen last at {@code lastSeenMillis}
+     * (kept as the maximum). Creates the link when absent.
+     *
+     * @param bulk when true, adjacency order is not restored; the caller calls {@link #sortAdjacency} on every concept
+     *             touched before readers need the strongest-first order again (used by large applies).
+     * @return whether the link was created.
+     */
+    public boolean addCooccurrence(
+        final int x, final int y, final int count, final long lastSeenMillis, final boolean bulk) {
+        final int existing = findLink(x, y);
+        if (existing != IndexHashTable.MISSING) {
+            final UnsafeBuffer lb = links.buffer(existing);
+            final int lo = links.offset(existing);
+            if (lastSeenMillis > lb.getLong(lo + LinkLayout.LAST_SEEN)) {
+                lb.putLongRelease(lo + LinkLayout.LAST_SEEN, lastSeenMillis);
+            }
+            final int a = lb.getInt(lo + LinkLayout.A);
+            final int b = lb.getInt(lo + LinkLayout.B);
+            final int newCount = saturatingAdd(countAt(a, lb.getInt(lo + LinkLayout.POS_A)), count);
+            setCount(a, lb.getInt(lo + LinkLayout.POS_A), newCount, bulk);
+            setCount(b, lb.getInt(lo + LinkLayout.POS_B), newCount, bulk);
+            return false;
+        }
+        final int a = Math.min(x, y);
+        final int b = Math.max(x, y);
+        final int link = links.add();
+        final UnsafeBuffer lb = links.buffer(link);
+        final int lo = links.offset(link);
+        lb.putInt(lo + LinkLayout.A, a);
+        lb.putInt(lo + LinkLayout.B, b);
+        lb.putLong(lo + LinkLayout.LAST_SEEN, lastSeenMillis);
+        appendEntry(a, b, link, count, LinkLayout.POS_A, bulk);
+        appendEntry(b, a, link, count, LinkLayout.POS_B, bulk);
+        linkIndex.put(pairHash(a, b), link);
+        liveLinks++;
+        return true;
+    }
+
+    /** Writer: removes a link from both adjacency blocks and the index. Its index is never reused. */
+    public void removeLink(final int link) {
+        final UnsafeBuffer lb = links.buffer(link);
+        final int lo = links.offset(link);
+        final int a = lb.getInt(lo + LinkLayout.A);
+        if (a == LinkLayout.DELETED) {
+            return;
+        }
+        final int b = lb.getInt(lo + LinkLayout.B);
+        removeEntry(a, lb.getInt(lo + LinkLayout.POS_A));
+        removeEntry(b, lb.getInt(lo + LinkLayout.POS_B));
+        linkIndex.remove(pairHash(a, b), link);
+        lb.putInt(lo + LinkLayout.A, LinkLayout.DELETED);
+        liveLinks--;
+    }
+
+    public int linkA(final int link) {
+        return links.buffer(link).getInt(links.offset(link) + LinkLayout.A);
+    }
+
+    public int linkB(final int link) {
+        return links.buffer(link).getInt(links.offset(link) + LinkLayout.B);
+    }
+
+    public long linkLastSeen(final int link) {
+        return links.buffer(link).getLongAcquire(links.offset(link) + LinkLayout.LAST_SEEN);
+    }
+
+    /** Writer: the link's count, read from its entry at endpoint a. */
+    public int linkCount(final int link) {
+        final UnsafeBuffer lb = links.buffer(link);
+        final int lo = links.offset(link);
+        return countAt(lb.getInt(lo + LinkLayout.A), lb.getInt(lo + LinkLayout.POS_A));
+    }
+
+    public long linkIndexBytes() {
+        return linkIndex.reservedBytes();
+    }
+
+    public long liveLinks() {
+        return liveLinks;
+    }
+
+    /** Writer: entries in the concept's adjacency block. */
+    public int degree(final int id) {
+        return concepts.buffer(id).getInt(concepts.offset(id) + ADJ_SIZE);
+    }
+
+    /** Writer: the link index of entry {@code pos} of the concept's adjacency. */
+    public int linkAt(final int id, final int pos) {
+        return arena.getInt(concepts.buffer(id).getLong(concepts.offset(id) + ADJ_ADDR) + (long) pos * ENTRY_BYTES + LINK);
+    }
+
+    // ---------------------------------------------------------------- readers
+
+    /**
+     * Reader: copies up to {@code max} strongest neighbours of {@code id} into the arrays (neighbour id, link index,
+     * count), consistent with one moment of the writer's history.
+     *
+     * @return entries copied; 0 for a deleted or unknown concept.
+     */
+    public int readNeighbours(final int id, final int max, final int[] neighbours, final int[] linkIds, final int[] counts) {
+        if (!concepts.exists(id)) {
+            return 0;
+        }
+        final UnsafeBuffer b = concepts.buffer(id);
+        final int base = concepts.offset(id);
+        while (true) {
+            final int version = SeqLock.readBegin(b, base + VERSION);
+            final int size = Math.min(b.getInt(base + ADJ_SIZE), max);
+            final long addr = b.getLong(base + ADJ_ADDR);
+            int n = 0;
+            if (size > 0 && arena.isValid(addr, size * ENTRY_BYTES)) {
+                final UnsafeBuffer block = arena.buffer(addr);
+                int off = OffHeapArena.offset(addr);
+                for (; n < size; n++, off += ENTRY_BYTES) {
+                    neighbours[n] = block.getInt(off + NEIGHBOUR);
+                    linkIds[n] = block.getInt(off + LINK);
+                    counts[n] = block.getInt(off + COUNT);
+                }
+            }
+            if (SeqLock.readValid(b, base + VERSION, version)) {
+                return b.getInt(base + TENANT) == ConceptLayout.DELETED ? 0 : n;
+            }
+        }
+    }
+
+    /**
+     * Reader: copies up to {@code max} values of an int list of the concept (memory or compound postings), newest
+     * first.
+     *
+     * @param addrField {@link ConceptLayout#MEM_ADDR} or {@link ConceptLayout#CMP_ADDR}.
+     */
+    public int readIntList(final int id, final int addrField, final int max, final int[] out) {
+        return IntLists.readNewest(concepts, arena, id, addrField, max, out);
+    }
+
+    public int intListSize(final int id, final int addrField) {
+        return IntLists.size(concepts, id, addrField);
+    }
+
+    /** Writer. */
+    public void appendInt(final int id, final int addrField, final int value) {
+        IntLists.append(concepts, arena, id, addrField, value);
+    }
+
+    /** Writer. */
+    public boolean removeInt(final int id, final int addrField, final int value) {
+        return IntLists.remove(concepts, arena, id, addrField, value);
+    }
+
+    /** Writer: the i-th value of an int list, oldest first. */
+    public int intAt(final int id, final int addrField, final int i) {
+        return IntLists.get(concepts, arena, id, addrField, i);
+    }
+
+    /** Writer: frees a deleted concept's blocks and marks it deleted. Links must have been removed first. */
+    public void markDeleted(final int id) {
+        final UnsafeBuffer b = concepts.buffer(id);
+        final int base = concepts.offset(id);
+        beginWrite(id);
+        IntLists.release(b, base + ADJ_ADDR, arena, ENTRY_BYTES);
+        IntLists.release(b, base + ConceptLayout.MEM_ADDR, arena, 4);
+        IntLists.release(b, base + ConceptLayout.CMP_ADDR, arena, 4);
+        b.putInt(base + TENANT, ConceptLayout.DELETED);
+        endWrite(id);
+    }
+
+    // ---------------------------------------------------------------- adjacency internals
+
+    private int countAt(final int id, final int pos) {
+        return arena.getInt(adjAddr(id) + (long) pos * ENTRY_BYTES + COUNT);
+    }
+
+    private long adjAddr(final int id) {
+        return concepts.buffer(id).getLong(concepts.offset(id) + ADJ_ADDR);
+    }
+
+    private void appendEntry(
+        final int id, final int neighbour, final int link, final int count, final int posField, final boolean bulk) {
+        final UnsafeBuffer b = concepts.buffer(id);
+        final int base = concepts.offset(id);
+        final int size = b.getInt(base + ADJ_SIZE);
+        final int cap = b.getInt(base + ADJ_CAP);
+        if (size >= MAX_NEIGHBOURS) {
+            throw new IllegalStateException("concept id=" + id + " reached the neighbour limit " + MAX_NEIGHBOURS);
+        }
+        beginWrite(id);
+        if (size == cap) {
+            final int newCap = cap == 0 ? INITIAL_ADJ_ENTRIES : grow(cap, MAX_NEIGHBOURS);
+            final long fresh = arena.allocate(newCap * ENTRY_BYTES);
+            final long old = b.getLong(base + ADJ_ADDR);
+            if (size > 0) {
+                arena.copy(old, fresh, size * ENTRY_BYTES);
+                arena.free(old, cap * ENTRY_BYTES);
+            }
+            b.putLong(base + ADJ_ADDR, fresh);
+            b.putInt(base + ADJ_CAP, Math.min(MAX_NEIGHBOURS, OffHeapArena.blockSize(newCap * ENTRY_BYTES) / ENTRY_BYTES));
+        }
+        final long at = b.getLong(base + ADJ_ADDR) + (long) size * ENTRY_BYTES;
+        arena.putInt(at + NEIGHBOUR, neighbour);
+        arena.putInt(at + LINK, link);
+        arena.putInt(at + COUNT, count);
+        links.buffer(link).putInt(links.offset(link) + posField, size);
+        b.putInt(base + ADJ_SIZE, size + 1);
+        if (!bulk) {
+            promote(id, size, count);
+        }
+        endWrite(id);
+    }
+
+    private void setCount(final int id, final int pos, final int newCount, final boolean bulk) {
+        beginWrite(id);
+        arena.putInt(adjAddr(id) + (long) pos * ENTRY_BYTES + COUNT, newCount);
+        if (!bulk) {
+            promote(id, pos, newCount);
+        }
+        endWrite(id);
+    }
+
+    /**
+     * Moves the entry at {@code pos}, whose count rose to {@code count}, ahead of every entry with a smaller count.
+     * Inside the caller's sequence lock.
+     */
+    private void promote(final int id, final int pos, final int count) {
+        final long addr = adjAddr(id);
+        int lo = 0;
+        int hi = pos;
+        while (lo < hi) { // first index in [0, pos) whose count is below `count`
+            final int mid = (lo + hi) >>> 1;
+            if (arena.getInt(addr + (long) mid * ENTRY_BYTES + COUNT) >= count) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        final int target = lo;
+        if (target == pos) {
+            return;
+        }
+        final int targetCount = arena.getInt(addr + (long) target * ENTRY_BYTES + COUNT);
+        final int belowCount = pos > 0 ? arena.getInt(addr + (long) (pos - 1) * ENTRY_BYTES + COUNT) : targetCount;
+        if (targetCount == belowCount) {
+            swapEntries(id, addr, target, pos); // every entry in [target, pos) has the same count: a swap keeps order
+            return;
+        }
+        final int neighbour = arena.getInt(addr + (long) pos * ENTRY_BYTES + NEIGHBOUR);
+        final int link = arena.getInt(addr + (long) pos * ENTRY_BYTES + LINK);
+        for (int i = pos; i > target; i--) {
+            arena.copy(addr + (long) (i - 1) * ENTRY_BYTES, addr + (long) i * ENTRY_BYTES, ENTRY_BYTES);
+            setPos(id, arena.getInt(addr + (long) i * ENTRY_BYTES + LINK), i);
+        }
+        final long at = addr + (long) target * ENTRY_BYTES;
+        arena.putInt(at + NEIGHBOUR, neighbour);
+        arena.putInt(at + LINK, link);
+        arena.putInt(at + COUNT, count);
+        setPos(id, link, target);
+    }
+
+    private void swapEntries(final int id, final long addr, final int i, final int j) {
+        final long ai = addr + (long) i * ENTRY_BYTES;
+        final long aj = addr + (long) j * ENTRY_BYTES;
+        final int n = arena.getInt(ai + NEIGHBOUR);
+        final int l = arena.getInt(ai + LINK);
+        final int c = arena.getInt(ai + COUNT);
+        arena.copy(aj, ai, ENTRY_BYTES);
+        arena.putInt(aj + NEIGHBOUR, n);
+        arena.putInt(aj + LINK, l);
+        arena.putInt(aj + COUNT, c);
+        setPos(id, arena.getInt(ai + LINK), i);
+        setPos(id, l, j);
+    }
+
+    private void setPos(final int id, final int link, final int pos) {
+        final UnsafeBuffer lb = links.buffer(link);
+        final int lo = links.offset(link);
+        lb.putInt(lo + (lb.getInt(lo + LinkLayout.A) == id ? LinkLayout.POS_A : LinkLayout.POS_B), pos);
+    }
+
+    private void removeEntry(final int id, final int pos) {
+        final UnsafeBuffer b = concepts.buffer(id);
+        final int base = concepts.offset(id);
+        final int size = b.getInt(base + ADJ_SIZE);
+        final long addr = b.getLong(base + ADJ_ADDR);
+        beginWrite(id);
+        for (int i = pos; i < size - 1; i++) {
+            arena.copy(addr + (long) (i + 1) * ENTRY_BYTES, addr + (long) i * ENTRY_BYTES, ENTRY_BYTES);
+            setPos(id, arena.getInt(addr + (long) i * ENTRY_BYTES + LINK), i);
+        }
+        b.putInt(base + ADJ_SIZE, size - 1);
+        endWrite(id);
+    }
+
+    /** Writer: restores strongest-first order of a concept's adjacency after bulk changes. */
+    public void sortAdjacency(final int id, final long[] scratch) {
+        final int size = degree(id);
+        if (size < 2) {
+            return;
+        }
+        final long addr = adjAddr(id);
+        final long[] keys = scratch.length >= size ? scratch : new long[size];
+        for (int i = 0; i < size; i++) {
+            // descending count, then the current position: a total order, so equal inputs sort equally
+            keys[i] = ((long) (Integer.MAX_VALUE - arena.getInt(addr + (long) i * ENTRY_BYTES + COUNT)) << 32) | i;
+        }
+        java.util.Arrays.sort(keys, 0, size);
+        final long copy = arena.allocate(size * ENTRY_BYTES);
+        arena.copy(addr, copy, size * ENTRY_BYTES);
+        beginWrite(id);
+        for (int i = 0; i < size; i++) {
+            final int from = (int) keys[i];
+            arena.copy(copy + (long) from * ENTRY_BYTES, addr + (long) i * ENTRY_BYTES, ENTRY_BYTES);
+            setPos(id, arena.getInt(addr + (long) i * ENTRY_BYTES + LINK), i);
+        }
+        endWrite(id);
+        arena.free(copy, size * ENTRY_BYTES);
+    }
+
+    private static int grow(final int cap, final int limit) {
+        return (int) Math.min(limit, cap + Math.max(2, cap >> 1));
+    }
+
+    private static int saturatingAdd(final int a, final int b) {
+        final long sum = (long) a + b;
+        return sum > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) sum;
+    }
+
+    private static int pairHash(final int a, final int b) {
+        return a * 0x9E3779B1 + b;
+    }
+
+    private int linkHash(final int link) {
+        final UnsafeBuffer lb = links.buffer(link);
+        final int lo = links.offset(link);
+        return pairHash(lb.getInt(lo + LinkLayout.A), lb.getInt(lo + LinkLayout.B));
+    }
+
+    /** Writer-owned matcher comparing a link record with the pair being looked for. */
+    private final class LinkMatcher implements IndexHashTable.Matcher {
+        int a;
+        int b;
+
+        @Override
+        public boolean matches(final int link) {
+            final UnsafeBuffer lb = links.buffer(link);
+            final int lo = links.offset(link);
+            return lb.getInt(lo + LinkLayout.A) == a && lb.getInt(lo + LinkLayout.B) == b;
+        }
+    }
+}

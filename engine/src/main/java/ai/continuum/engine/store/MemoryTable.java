@@ -1,0 +1,241 @@
+package ai.continuum.engine.store;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Stored turns (memories) and the decisions found in them, off the Java heap.
+ *
+ * <pre>
+ *  memory record (40 bytes, by memory index)
+ *   0  int   tenant
+ *   4  int   state       LIVE or FORGOTTEN (a tombstone: the id stays taken, a replayed delta cannot revive it)
+ *   8  long  id          the caller's memory id, unique per tenant
+ *  16  long  timeMillis
+ *  24  long  blobAddr    TextBlob: session, user, ai, thinking, metadata, then concept ids
+ *  32  int   blobBytes
+ *
+ *  decision record (32 bytes, by decision index)
+ *   0  int   tenant      or FORGOTTEN_TENANT once its memory is forgotten
+ *   4  int   ordinal     position among the memory's decisions
+ *   8  long  memoryId
+ *  16  long  timeMillis
+ *  24  long  textAddr    TextBlob with one string
+ * </pre>
+ *
+ * <p>Thread model: the writer adds and forgets. Readers find memories through concept postings or {@link #find}; a
+ * reader decodes the blob, then re-reads {@code state}: forgetting sets FORGOTTEN before it erases the blob, so a
+ * reader that still sees LIVE afterwards decoded intact text.
+ */
+public final class MemoryTable {
+    public static final int LIVE = 1;
+    public static final int FORGOTTEN = 2;
+    static final int TENANT = 0;
+    static final int STATE = 4;
+    static final int ID = 8;
+    static final int TIME = 16;
+    static final int BLOB = 24;
+    static final int BLOB_BYTES = 32;
+    static final int RECORD_BYTES = 40;
+
+    static final int D_TENANT = 0;
+    static final int D_ORDINAL = 4;
+    static final int D_MEMORY = 8;
+    static final int D_TIME = 16;
+    static final int D_TEXT = 24;
+    static final int D_RECORD_BYTES = 32;
+    public static final int FORGOTTEN_TENANT = -1;
+
+    /** Strings in a memory blob, in order. */
+    public static final int STRINGS = 5;
+
+    private final OffHeapArena arena;
+    private final RecordStore memories = new RecordStore(RECORD_BYTES, 14);
+    private final RecordStore decisions = new RecordStore(D_RECORD_BYTES, 12);
+    private final IndexHashTable byId;
+    private final IndexHashTable decisionsByKey;
+
+    public MemoryTable(final OffHeapArena arena, final int expectedMemories) {
+        this.arena = arena;
+        this.byId = new IndexHashTable(expectedMemories, this::memoryHash);
+        this.decisionsByKey = new IndexHashTable(1024, this::decisionHash);
+    }
+
+    /** Any thread: the index of memory {@code id} of {@code tenant} (live or forgotten), or -1. */
+    public int find(final int tenant, final long id) {
+        return byId.find(hash(tenant, id), index -> {
+            final UnsafeBuffer b = memories.buffer(index);
+            final int o = memories.offset(index);
+            return b.getLong(o + ID) == id && b.getInt(o + TENANT) == tenant;
+        });
+    }
+
+    /** Writer: stores a memory whose id is absent. */
+    public int add(
+        final int tenant, final long id, final long timeMillis, final byte[][] strings, final int[] conceptIds,
+        final int conceptCount) {
+        final long blob = TextBlob.write(arena, strings, conceptIds, conceptCount);
+        final int index = memories.add();
+        final UnsafeBuffer b = memories.buffer(index);
+        final int o = memories.offset(index);
+        b.putInt(o + TENANT, tenant);
+        b.putLong(o + ID, id);
+        b.putLong(o + TIME, timeMillis);
+        b.putLong(o + BLOB, blob);
+        b.putInt(o + BLOB_BYTES, TextBlob.sizeOf(strings, conceptCount));
+        b.putIntRelease(o + STATE, LIVE);
+        byId.put(hash(tenant, id), index);
+        return index;
+    }
+
+    /** Writer: turns a live memory into a tombstone and erases its text. */
+    public void forget(final int index) {
+        final UnsafeBuffer b = memories.buffer(index);
+        final int o = memories.offset(index);
+        if (b.getInt(o + STATE) != LIVE) {
+            return;
+        }
+        b.putIntVolatile(o + STATE, FORGOTTEN);
+        TextBlob.erase(arena, b.getLong(o + BLOB), b.getInt(o + BLOB_BYTES));
+        b.putLong(o + BLOB, 0);
+        b.putInt(o + BLOB_BYTES, 0);
+    }
+
+    /** Writer: adds a tombstone for a memory never seen, so a later delta carrying it is ignored. */
+    public int addTombstone(final int tenant, final long id) {
+        final int index = memories.add();
+        final UnsafeBuffer b = memories.buffer(index);
+        final int o = memories.offset(index);
+        b.putInt(o + TENANT, tenant);
+        b.putLong(o + ID, id);
+        b.putIntRelease(o + STATE, FORGOTTEN);
+        byId.put(hash(tenant, id), index);
+        return index;
+    }
+
+    public int state(final int index) {
+        return memories.buffer(index).getIntAcquire(memories.offset(index) + STATE);
+    }
+
+    public int tenant(final int index) {
+        return memories.buffer(index).getInt(memories.offset(index) + TENANT);
+    }
+
+    public long id(final int index) {
+        return memories.buffer(index).getLong(memories.offset(index) + ID);
+    }
+
+    public long timeMillis(final int index) {
+        return memories.buffer(index).getLong(memories.offset(index) + TIME);
+    }
+
+    /** Whether {@code index} names a stored record (readers validate indexes read from postings). */
+    public boolean exists(final int index) {
+        return memories.exists(index);
+    }
+
+    /**
+     * Any thread: decodes the memory's strings into {@code strings} (length {@link #STRINGS}) and returns its concept
+     * ids, or null when it is (or became, while decoding) forgotten.
+     */
+    public int[] read(final int index, final String[] strings) {
+        if (!memories.exists(index) || state(index) != LIVE) {
+            return null;
+        }
+        final UnsafeBuffer b = memories.buffer(index);
+        final int o = memories.offset(index);
+        try {
+            final long blob = b.getLong(o + BLOB);
+            final long after = TextBlob.readStrings(arena, blob, strings, STRINGS);
+            final int[] ids = TextBlob.readInts(arena, after);
+            return state(index) == LIVE ? ids : null;
+        } catch (final IllegalStateException | IndexOutOfBoundsException raced) {
+            return null; // the blob was erased under us: the memory is being forgotten
+        }
+    }
+
+    // ---------------------------------------------------------------- decisions
+
+    /** Writer: index of decision (tenant, memoryId, ordinal), or -1. */
+    public int findDecision(final int tenant, final long memoryId, final int ordinal) {
+        return decisionsByKey.find(decisionHash(tenant, memoryId, ordinal), index -> {
+            final UnsafeBuffer b = decisions.buffer(index);
+            final int o = decisions.offset(index);
+            return b.getLong(o + D_MEMORY) == memoryId && b.getInt(o + D_ORDINAL) == ordinal
+                && b.getInt(o + D_TENANT) == tenant;
+        });
+    }
+
+    /** Writer. */
+    public int addDecision(final int tenant, final long memoryId, final int ordinal, final String text, final long timeMillis) {
+        final long blob = TextBlob.write(arena, new byte[][] {TextBlob.utf8(text)}, new int[0], 0);
+        final int index = decisions.add();
+        final UnsafeBuffer b = decisions.buffer(index);
+        final int o = decisions.offset(index);
+        b.putInt(o + D_ORDINAL, ordinal);
+        b.putLong(o + D_MEMORY, memoryId);
+        b.putLong(o + D_TIME, timeMillis);
+        b.putLong(o + D_TEXT, blob);
+        b.putIntRelease(o + D_TENANT, tenant);
+        decisionsByKey.put(decisionHash(tenant, memoryId, ordinal), index);
+        return index;
+    }
+
+    /** Writer: removes a decision (its memory was forgotten). */
+    public void forgetDecision(final int index) {
+        final UnsafeBuffer b = decisions.buffer(index);
+        final int o = decisions.offset(index);
+        final int tenant = b.getInt(o + D_TENANT);
+        if (tenant == FORGOTTEN_TENANT) {
+            return;
+        }
+        decisionsByKey.remove(decisionHash(index), index);
+        b.putIntVolatile(o + D_TENANT, FORGOTTEN_TENANT);
+        final long text = b.getLong(o + D_TEXT);
+        TextBlob.erase(arena, text, TextBlob.sizeOf(new byte[][] {new byte[arena.getInt(text)]}, 0));
+    }
+
+    public boolean decisionLive(final int index) {
+        return decisions.buffer(index).getIntAcquire(decisions.offset(index) + D_TENANT) != FORGOTTEN_TENANT;
+    }
+
+    public long decisionMemoryId(final int index) {
+        return decisions.buffer(index).getLong(decisions.offset(index) + D_MEMORY);
+    }
+
+    public int decisionOrdinal(final int index) {
+        return decisions.buffer(index).getInt(decisions.offset(index) + D_ORDINAL);
+    }
+
+    public long decisionTime(final int index) {
+        return decisions.buffer(index).getLong(decisions.offset(index) + D_TIME);
+    }
+
+    public String decisionText(final int index) {
+        final String[] out = new String[1];
+        TextBlob.readStrings(arena, decisions.buffer(index).getLong(decisions.offset(index) + D_TEXT), out, 1);
+        return out[0];
+    }
+
+    public long reservedBytes() {
+        return memories.reservedBytes() + decisions.reservedBytes() + byId.reservedBytes()
+            + decisionsByKey.reservedBytes();
+    }
+
+    private int memoryHash(final int index) {
+        return hash(tenant(index), id(index));
+    }
+
+    private int decisionHash(final int index) {
+        final UnsafeBuffer b = decisions.buffer(index);
+        final int o = decisions.offset(index);
+        return decisionHash(b.getInt(o + D_TENANT), b.getLong(o + D_MEMORY), b.getInt(o + D_ORDINAL));
+    }
+
+    private static int hash(final int tenant, final long id) {
+        return Long.hashCode(id * 0x9E3779B97F4A7C15L) * 31 + tenant;
+    }
+
+    private static int decisionHash(final int tenant, final long memoryId, final int ordinal) {
+        return hash(tenant, memoryId) * 31 + ordinal;
+    }
+}

@@ -1,0 +1,79 @@
+package ai.continuum.engine.store;
+
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.Arrays;
+
+/**
+ * Fixed-size records off the Java heap, addressed by a dense {@code int} index. Records live in chunks of
+ * {@code 2^chunkShift} records that are allocated on demand and never move; index {@code i} is at
+ * {@code chunk[i >>> chunkShift]}, byte {@code (i & mask) * recordBytes}.
+ *
+ * <p>Thread model: {@link #add} is called by the single writer only and returns a zeroed record; reads and writes of
+ * existing records follow the protocol of the layout that owns them. The chunk table is published through a volatile
+ * field, written after the new chunk is zeroed, so a reader that sees an index (published later by the writer) also
+ * sees its chunk.
+ */
+public final class RecordStore {
+    private final int recordBytes;
+    private final int chunkShift;
+    private final int indexMask;
+    /** Published on growth; see class comment. */
+    private volatile UnsafeBuffer[] chunks = new UnsafeBuffer[0];
+    /** Writer only. */
+    private int size;
+
+    /**
+     * @param recordBytes bytes per record, a multiple of 8.
+     * @param chunkShift  log2 of records per chunk.
+     */
+    public RecordStore(final int recordBytes, final int chunkShift) {
+        if (recordBytes <= 0 || (recordBytes & 7) != 0) {
+            throw new IllegalArgumentException("recordBytes=" + recordBytes + " must be a positive multiple of 8");
+        }
+        if (chunkShift < 4 || chunkShift > 24) {
+            throw new IllegalArgumentException("chunkShift=" + chunkShift + " must be in [4, 24]");
+        }
+        this.recordBytes = recordBytes;
+        this.chunkShift = chunkShift;
+        this.indexMask = (1 << chunkShift) - 1;
+    }
+
+    /** Appends a zeroed record and returns its index. */
+    public int add() {
+        final int index = size;
+        if ((index >>> chunkShift) >= chunks.length) {
+            final UnsafeBuffer chunk = new UnsafeBuffer(
+                BufferUtil.allocateDirectAligned(recordBytes << chunkShift, 64));
+            chunk.setMemory(0, chunk.capacity(), (byte) 0);
+            final UnsafeBuffer[] grown = Arrays.copyOf(chunks, chunks.length + 1);
+            grown[grown.length - 1] = chunk;
+            chunks = grown;
+        }
+        size = index + 1;
+        return index;
+    }
+
+    /** Records ever added (writer's view). */
+    public int size() {
+        return size;
+    }
+
+    public UnsafeBuffer buffer(final int index) {
+        return chunks[index >>> chunkShift];
+    }
+
+    public int offset(final int index) {
+        return (index & indexMask) * recordBytes;
+    }
+
+    /** Whether {@code index} names an allocated record; for readers validating an index read without a lock. */
+    public boolean exists(final int index) {
+        return index >= 0 && (index >>> chunkShift) < chunks.length;
+    }
+
+    public long reservedBytes() {
+        return (long) chunks.length * (recordBytes << chunkShift);
+    }
+}

@@ -1,0 +1,82 @@
+package ai.continuum.engine;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConcurrentRecallTest {
+    private static final int LEAVES = 300;
+
+    /**
+     * One writer keeps reinforcing random links of a hub (reordering its adjacency, growing and moving blocks) while
+     * readers recall the hub. Every result must be internally consistent: no neighbour twice, relevances of direct
+     * neighbours non-increasing in adjacency order, every relevance one the strength formula can produce.
+     */
+    @Test
+    void shouldNeverShowReadersATornNeighbourList() throws Exception {
+        final EngineConfig config = EngineConfig.defaults();
+        try (MemoryEngine engine = MemoryEngine.create(config)) {
+            engine.apply("t", Deltas.concepts(1, "Centre"));
+            final Set<Long> valid = new HashSet<>();
+            for (int count = 1; count <= 20_000; count++) {
+                valid.add(Math.round(config.strength(count, 0) * config.resonanceDecay() * 1e9));
+            }
+            final AtomicBoolean writing = new AtomicBoolean(true);
+            final ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
+            final AtomicLong recalls = new AtomicLong();
+            final CountDownLatch started = new CountDownLatch(3);
+            final List<Thread> readers = new ArrayList<>();
+            for (int r = 0; r < 2; r++) {
+                final Thread reader = new Thread(() -> {
+                    started.countDown();
+                    while (writing.get()) {
+                        final RecallResult result = engine.recall("t", "centre", 100, 0);
+                        final Set<String> names = new HashSet<>();
+                        for (final RecallResult.ConceptHit hit : result.concepts()) {
+                            if (!names.add(hit.name())) {
+                                problems.add("duplicate " + hit.name());
+                            }
+                            if (hit.depth() == 1 && !valid.contains(Math.round(hit.relevance() * 1e9))) {
+                                problems.add("impossible relevance " + hit.relevance());
+                            }
+                        }
+                        double previous = Double.MAX_VALUE;
+                        for (final RecallResult.ConceptHit hit : result.concepts()) {
+                            if (hit.relevance() > previous + 1e-12) {
+                                problems.add("unsorted " + result.concepts());
+                            }
+                            previous = hit.relevance();
+                        }
+                        recalls.incrementAndGet();
+                    }
+                });
+                reader.start();
+                readers.add(reader);
+            }
+            final Random random = new Random(11);
+            started.countDown();
+            started.await();
+            for (int i = 0; i < 60_000; i++) {
+                engine.apply("t", Deltas.link("Centre", "Leaf" + random.nextInt(LEAVES), 1 + random.nextInt(3), i));
+            }
+            writing.set(false);
+            for (final Thread reader : readers) {
+                reader.join();
+            }
+            assertTrue(problems.isEmpty(), () -> problems.size() + " problems, first: " + problems.peek());
+            assertTrue(recalls.get() > 0);
+            assertEquals(LEAVES + 1, engine.stats("t").concepts());
+        }
+    }
+}

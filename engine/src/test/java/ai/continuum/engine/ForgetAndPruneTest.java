@@ -1,0 +1,84 @@
+package ai.continuum.engine;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ForgetAndPruneTest {
+    private static final long T0 = 1_700_000_000_000L;
+    private final MemoryEngine engine = MemoryEngine.create(EngineConfig.defaults(), () -> T0);
+
+    @AfterEach
+    void close() {
+        engine.close();
+    }
+
+    @Test
+    void shouldForgetAMemoryAndKeepItForgottenWhenItsDeltaIsReplayed() {
+        final Delta memory = Deltas.memory(7, "I adopted a cat named Miso", "Lovely", T0, "Miso");
+        engine.apply("t", memory);
+        assertTrue(engine.memory("t", 7).isPresent());
+        assertTrue(engine.forgetMemory("t", 7));
+        assertTrue(engine.memory("t", 7).isEmpty());
+        assertTrue(engine.recall("t", "miso").memories().isEmpty());
+        engine.apply("t", memory);
+        assertTrue(engine.memory("t", 7).isEmpty(), "a tombstone wins over a replayed delta");
+        assertEquals(0, engine.stats("t").memories());
+        assertFalse(engine.forgetMemory("t", 7));
+    }
+
+    @Test
+    void shouldForgetAConceptWithItsLinksCompoundsAndPostings() {
+        engine.apply("t", Deltas.link("Alpha", "Bravo", 3, T0));
+        engine.apply("t", Deltas.link("Alpha", "Charlie", 1, T0));
+        engine.apply("t", Deltas.memory(1, "alpha and bravo", "", T0, "Alpha", "Bravo"));
+        engine.apply("t", new Delta(java.util.List.of(), java.util.List.of(),
+            java.util.List.of(new Delta.CompoundDelta(java.util.List.of("alpha", "bravo"), 1, T0)),
+            java.util.List.of(), java.util.List.of()));
+        assertEquals(1, engine.stats("t").compounds());
+
+        assertTrue(engine.forgetConcept("t", "ALPHA"));
+        assertTrue(engine.concept("t", "alpha", 10).isEmpty());
+        assertEquals(0, engine.stats("t").links());
+        assertEquals(0, engine.stats("t").compounds());
+        assertEquals(2, engine.stats("t").concepts());
+        assertTrue(engine.concept("t", "bravo", 10).orElseThrow().neighbours().isEmpty());
+        assertEquals(java.util.List.of("Bravo"), engine.memory("t", 1).orElseThrow().concepts());
+        assertTrue(engine.recall("t", "alpha").concepts().isEmpty());
+        assertFalse(engine.forgetConcept("t", "alpha"));
+    }
+
+    @Test
+    void shouldPruneOnlyLinksBelowTheThreshold() {
+        engine.apply("t", Deltas.link("Alpha", "Bravo", 1, T0));   // 0.10
+        engine.apply("t", Deltas.link("Alpha", "Charlie", 3, T0)); // 0.40
+        engine.apply("t", Deltas.link("Bravo", "Charlie", 7, T0)); // 1.00
+        final PruneReport report = engine.pruneWeakLinks("t", 0.25, T0);
+        assertEquals(3, report.linksExamined());
+        assertEquals(1, report.linksPruned());
+        assertEquals(0.5, report.avgStrengthBefore(), 1e-12);
+        assertEquals(0.7, report.avgStrengthAfter(), 1e-12);
+        assertEquals(2, engine.stats("t").links());
+        assertEquals(1, engine.concept("t", "alpha", 10).orElseThrow().neighbours().size());
+    }
+
+    @Test
+    void shouldPruneNothingAtTheDefaultThresholdOfZero() {
+        engine.apply("t", Deltas.link("Alpha", "Bravo", 1, T0));
+        assertEquals(0, engine.pruneWeakLinks("t", 0.0, T0).linksPruned());
+    }
+
+    @Test
+    void shouldPruneByDecayedStrengthWhenTimeDecayIsOn() {
+        try (MemoryEngine decaying = MemoryEngine.create(EngineConfig.defaults().withDecayPerDay(0.5), () -> T0)) {
+            decaying.apply("t", Deltas.link("Alpha", "Bravo", 7, T0 - 3 * 86_400_000L)); // 1.0 * 0.5^3
+            decaying.apply("t", Deltas.link("Alpha", "Charlie", 7, T0));
+            final PruneReport report = decaying.pruneWeakLinks("t", 0.2, T0);
+            assertEquals(1, report.linksPruned());
+            assertTrue(report.decayApplied());
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package ai.continuum.engine;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RecallTest {
+    private static final long T0 = 1_700_000_000_000L;
+    private final MemoryEngine engine = MemoryEngine.create(EngineConfig.defaults(), () -> T0);
+
+    @AfterEach
+    void close() {
+        engine.close();
+    }
+
+    /**
+     * alpha -7- bravo -1- charlie, alpha -3- delta (counts): strengths 1.0, 0.1, 0.4.
+     * From alpha: bravo 1.0 x 1.0 x 0.85, delta 1.0 x 0.4 x 0.85, charlie 0.85 x 0.1 x 0.85 at depth 2.
+     */
+    @Test
+    void shouldSpreadActivationWithExactRelevancesOnAHandBuiltGraph() {
+        engine.apply("t", Deltas.link("Alpha", "Bravo", 7, T0));
+        engine.apply("t", Deltas.link("Bravo", "Charlie", 1, T0));
+        engine.apply("t", Deltas.link("Alpha", "Delta", 3, T0));
+
+        final RecallResult r = engine.recall("t", "what about alpha?");
+        final Map<String, RecallResult.ConceptHit> byName = r.concepts().stream()
+            .collect(Collectors.toMap(RecallResult.ConceptHit::name, h -> h));
+
+        assertEquals(List.of("Alpha", "Bravo", "Delta", "Charlie"),
+            r.concepts().stream().map(RecallResult.ConceptHit::name).toList());
+        assertEquals(1.0, byName.get("Alpha").relevance(), 1e-12);
+        assertEquals(RecallResult.Source.DIRECT, byName.get("Alpha").source());
+        assertEquals(0.85, byName.get("Bravo").relevance(), 1e-12);
+        assertEquals(1, byName.get("Bravo").depth());
+        assertEquals(RecallResult.Source.GRAPH_NEIGHBOR, byName.get("Bravo").source());
+        assertEquals(0.34, byName.get("Delta").relevance(), 1e-12);
+        assertEquals(0.85 * 0.1 * 0.85, byName.get("Charlie").relevance(), 1e-12);
+        assertEquals(2, byName.get("Charlie").depth());
+    }
+
+    @Test
+    void shouldKeepTheBestPathActivation() {
+        engine.apply("t", Deltas.link("Alpha", "Bravo", 1, T0));   // 0.1 direct
+        engine.apply("t", Deltas.link("Alpha", "Delta", 7, T0));   // 1.0
+        engine.apply("t", Deltas.link("Delta", "Bravo", 7, T0));   // 1.0: via delta 0.85 * 0.85 = 0.7225 > 0.085
+        final RecallResult r = engine.recall("t", "alpha");
+        final RecallResult.ConceptHit bravo = r.concepts().stream().filter(h -> h.name().equals("Bravo"))
+            .findFirst().orElseThrow();
+        assertEquals(0.7225, bravo.relevance(), 1e-12);
+        assertEquals(2, bravo.depth());
+    }
+
+    @Test
+    void shouldSeedPartialWordMatchesAtSevenTenths() {
+        engine.apply("t", Deltas.concepts(T0, "Machine Learning"));
+        final RecallResult r = engine.recall("t", "tell me about learning");
+        assertEquals(1, r.concepts().size());
+        assertEquals("Machine Learning", r.concepts().get(0).name());
+        assertEquals(0.7, r.concepts().get(0).relevance(), 1e-12);
+        assertEquals(RecallResult.Source.DIRECT, r.concepts().get(0).source());
+    }
+
+    @Test
+    void shouldFollowOnlyTheStrongestNeighboursPerHop() {
+        for (int i = 0; i < 15; i++) {
+            engine.apply("t", Deltas.link("Centre", "Leaf" + (char) ('a' + i), i + 1, T0));
+        }
+        final RecallResult r = engine.recall("t", "centre", 100, 0);
+        assertEquals(11, r.concepts().size(), "the hub and its 10 strongest neighbours");
+        assertFalse(r.concepts().stream().anyMatch(h -> h.name().equals("Leafa")), "weakest leaf not followed");
+        assertTrue(r.concepts().stream().anyMatch(h -> h.name().equals("Leafo")));
+    }
+
+    @Test
+    void shouldRankMemoriesMentioningRareQueryConceptsFirst() {
+        engine.apply("t", Deltas.memory(1, "I love Python", "Python is great", T0, "Python"));
+        engine.apply("t", Deltas.memory(2, "Python and Rust", "Both compile", T0 + 1, "Python", "Rust"));
+        engine.apply("t", Deltas.memory(3, "Gardening tips", "Water daily", T0 + 2, "Gardening"));
+        engine.apply("t", Deltas.memory(4, "More Python", "Yes", T0 + 3, "Python"));
+
+        final RecallResult r = engine.recall("t", "what do I think about rust", 10, 5);
+        assertEquals(2L, r.memories().get(0).memory().id(), "the only memory naming the query concept");
+        assertFalse(r.memories().stream().anyMatch(m -> m.memory().id() == 3L), "unrelated memory not returned");
+        assertTrue(r.context().contains("Relevant memories:"));
+    }
+
+    @Test
+    void shouldReturnLinksAmongReturnedConceptsStrongestFirst() {
+        engine.apply("t", Deltas.link("Alpha", "Bravo", 7, T0));
+        engine.apply("t", Deltas.link("Alpha", "Delta", 2, T0));
+        engine.apply("t", Deltas.link("Bravo", "Delta", 4, T0));
+        final RecallResult r = engine.recall("t", "alpha");
+        assertEquals(3, r.relationships().size());
+        assertEquals(1.0, r.relationships().get(0).strength(), 1e-12);
+        assertEquals(0.55, r.relationships().get(1).strength(), 1e-12);
+        assertEquals(0.25, r.relationships().get(2).strength(), 1e-12);
+    }
+
+    @Test
+    void shouldRenderTheContextBlockSections() {
+        engine.apply("t", Deltas.link("Alpha", "Bravo", 7, T0));
+        final String context = engine.recall("t", "alpha").context();
+        assertEquals("""
+            [MEMORY CONTEXT]
+
+            Direct matches:
+              - Alpha (concept): Extracted from user
+
+            Related concepts:
+              - Bravo (via graph, strength=0.85): Extracted from user
+
+            Key relationships:
+              - Alpha ↔ Bravo (co-occurrence)
+            [/MEMORY CONTEXT]""", context);
+    }
+
+    @Test
+    void shouldReturnEmptyContextWhenNothingMatches() {
+        engine.apply("t", Deltas.link("Alpha", "Bravo", 7, T0));
+        final RecallResult r = engine.recall("t", "zebra crossing");
+        assertTrue(r.concepts().isEmpty());
+        assertEquals("", r.context());
+    }
+
+    @Test
+    void shouldNeverSeeAnotherTenantsConcepts() {
+        engine.apply("a", Deltas.link("Alpha", "Bravo", 7, T0));
+        engine.apply("b", Deltas.concepts(T0, "Other"));
+        assertTrue(engine.recall("b", "alpha").concepts().isEmpty());
+        assertTrue(engine.recall("nobody", "alpha").concepts().isEmpty());
+        assertEquals(2, engine.stats("a").concepts());
+        assertEquals(1, engine.stats("b").concepts());
+    }
+}
