@@ -37,7 +37,7 @@ public final class QuerySet {
     }
 
     /** Ids of the {@code count} concepts of highest degree, highest first (ties: smaller id first). */
-    static int[] hubs(final int[] degrees, final int count) {
+    public static int[] hubs(final int[] degrees, final int count) {
         final long[] packed = new long[degrees.length];
         for (int id = 0; id < degrees.length; id++) {
             packed[id] = ((long) (Integer.MAX_VALUE - degrees[id]) << 32) | id;
