@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * {@code gc.alloc.rate.norm}).
  *
  * <p>Queries come from a fixed array of {@value #QUERIES} strings naming one or two existing concepts, hubs and tail
- * concepts alike, taken in turn. {@link #heapBaseline} runs the same spreading activation over plain on-heap arrays
+ * concepts alike, taken in turn. {@link #recallConceptsOnly} asks for no memories, which isolates their cost.
+ * {@link #heapBaseline} runs the same spreading activation over plain on-heap arrays
  * ({@link HeapGraph}) as a floor for what the graph walk itself costs in Java.
  */
 @BenchmarkMode(Mode.SampleTime)
@@ -98,6 +99,12 @@ public class RecallBenchmark {
     @Benchmark
     public RecallResult recall(final EngineState state) {
         return state.engine.recall(GraphFixture.TENANT, state.nextQuery());
+    }
+
+    /** The same recall without memories: concepts, relationships and context only, to show what memories cost. */
+    @Benchmark
+    public RecallResult recallConceptsOnly(final EngineState state) {
+        return state.engine.recall(GraphFixture.TENANT, state.nextQuery(), state.engine.config().maxConcepts(), 0);
     }
 
     @Benchmark
