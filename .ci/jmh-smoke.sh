@@ -37,7 +37,7 @@ mkdir -p "$(dirname "$OUT")"
 start=$(date +%s)
 # The engine benchmarks only; the on-heap baselines are for people reading RESULTS.md, not for regressions.
 "$JAVA" -jar "$JAR" \
-    'CalibrationBenchmark\.calibrate$|RecallBenchmark\.recall$|LearnBenchmark\.(learn|prepare)$' \
+    'CalibrationBenchmark\.calibrate$|RecallBenchmark\.recall(ConceptsOnly)?$|LearnBenchmark\.(learn|prepare)$' \
     -p graph=100k/500k -f 1 -wi 2 -w 1s -i 3 -r 2s -foe true -rf json -rff "$OUT"
 echo "jmh-smoke: benchmarks ran in $(( $(date +%s) - start )) s"
 
