@@ -204,16 +204,19 @@ final class DeltaApplier {
         final byte[][] strings = {
             TextBlob.utf8(m.sessionId()), TextBlob.utf8(m.userText()), TextBlob.utf8(m.aiText()),
             TextBlob.utf8(m.thinking()), TextBlob.utf8(m.metadata())};
-        final String text = indexedText(m.userText(), m.aiText());
-        final int termCount = TermAnalyzer.termCount(text);
-        final int index = memories.add(t.id, m.id(), m.timeMillis(), strings, ids, n, termCount);
+        final TermAnalyzer.Terms terms = TermAnalyzer.analyze(indexedText(m.userText(), m.aiText()));
+        final int index = memories.add(t.id, m.id(), m.timeMillis(), strings, ids, n, terms.count());
         for (int i = 0; i < n; i++) {
             graph.appendInt(ids[i], ConceptLayout.MEM_ADDR, index);
         }
-        for (final String term : TermAnalyzer.distinctTerms(text)) {
+        for (final String term : terms.distinct()) {
             memoryTerms.addWord(t.id, term, index);
         }
-        t.memoryTerms += termCount;
+        t.memoryTerms += terms.count();
+        final Integer previous = t.lastMemoryOfSession.put(m.sessionId(), index);
+        if (previous != null) {
+            memories.chain(previous, index);
+        }
         t.memories.addInt(index);
         t.liveMemories++;
         return true;

@@ -75,8 +75,8 @@ public final class MemoryEngine implements AutoCloseable {
         final long expected = config.expectedConcepts();
         this.graph = new ConceptGraph(arena, (int) Math.min(Integer.MAX_VALUE / 2, expected * 5));
         this.dictionary = new StringIndex("continuum-concepts", expected, 16);
-        this.words = new WordIndex(arena, "continuum-concept-words", expected);
-        this.memoryTerms = new WordIndex(arena, "continuum-memory-terms", expected);
+        this.words = new WordIndex(arena, expected);
+        this.memoryTerms = new WordIndex(arena, expected);
         this.memories = new MemoryTable(arena, (int) Math.min(Integer.MAX_VALUE / 2, expected));
         this.compounds = new CompoundTable(arena, (int) Math.min(Integer.MAX_VALUE / 2, expected));
         this.applier = new DeltaApplier(graph, dictionary, words, memoryTerms, memories, compounds);
@@ -196,6 +196,38 @@ public final class MemoryEngine implements AutoCloseable {
         } finally {
             scratchPool.offer(scratch);
         }
+    }
+
+    /** A cursor for {@link #resonate}; keep one per thread. */
+    public ResonanceCursor newResonanceCursor() {
+        final ResonanceCursor cursor = new ResonanceCursor(newScratch());
+        cursor.engine = this;
+        return cursor;
+    }
+
+    /**
+     * The graph walk of recall without the text around it: seeds the concepts with the given normalised keys at 1.0,
+     * spreads activation ({@code depth} hops, {@code neighboursPerHop} strongest links each) and ranks the best
+     * {@code limit} into {@code cursor}. Allocation-free once the cursor has warmed up: this is the hot path the
+     * latency targets pin.
+     *
+     * @return concepts ranked.
+     */
+    public int resonate(final String tenant, final CharSequence[] keys, final int keyCount, final int limit,
+                        final ResonanceCursor cursor) {
+        ensureOpen();
+        final TenantState t = tenants.get(tenant);
+        if (t == null) {
+            cursor.scratch.reset();
+            cursor.ranked = 0;
+            return 0;
+        }
+        cursor.ranked = recaller.resonate(t, keys, keyCount, Math.max(1, limit), cursor.scratch);
+        return cursor.ranked;
+    }
+
+    String displayName(final int conceptId) {
+        return info(conceptId).displayName();
     }
 
     /** Forgets a memory; returns whether a live memory was removed. The id stays a tombstone. */
@@ -366,8 +398,6 @@ public final class MemoryEngine implements AutoCloseable {
             }
             closed = true;
             dictionary.close();
-            words.close();
-            memoryTerms.close();
         } finally {
             writeLock.unlock();
         }
@@ -415,7 +445,12 @@ public final class MemoryEngine implements AutoCloseable {
 
     private RecallScratch acquireScratch() {
         final RecallScratch pooled = scratchPool.poll();
-        return pooled != null ? pooled : new RecallScratch(config.neighboursPerHop(), graph.newPairProbe());
+        return pooled != null ? pooled : newScratch();
+    }
+
+    private RecallScratch newScratch() {
+        return new RecallScratch(config.neighboursPerHop(), graph.newPairProbe(), words.newProbe(),
+            memoryTerms.newProbe());
     }
 
     private void ensureOpen() {

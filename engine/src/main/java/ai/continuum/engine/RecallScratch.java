@@ -2,6 +2,7 @@ package ai.continuum.engine;
 
 import ai.continuum.engine.store.ConceptGraph;
 import ai.continuum.engine.store.StringIndex;
+import ai.continuum.engine.store.WordIndex;
 import org.agrona.collections.Int2IntHashMap;
 
 import java.util.Arrays;
@@ -15,7 +16,8 @@ final class RecallScratch {
     static final int MISSING = -1;
 
     final StringIndex.Probe probe = new StringIndex.Probe();
-    final StringIndex.Probe wordProbe = new StringIndex.Probe();
+    final WordIndex.Probe wordProbe;
+    final WordIndex.Probe termProbe;
 
     /** concept id -> slot in the arrays below. */
     final Int2IntHashMap slotOf = new Int2IntHashMap(256, 0.6f, MISSING);
@@ -48,8 +50,12 @@ final class RecallScratch {
 
     final ConceptGraph.PairProbe pairProbe;
 
-    RecallScratch(final int neighboursPerHop, final ConceptGraph.PairProbe pairProbe) {
+    RecallScratch(
+        final int neighboursPerHop, final ConceptGraph.PairProbe pairProbe, final WordIndex.Probe wordProbe,
+        final WordIndex.Probe termProbe) {
         this.pairProbe = pairProbe;
+        this.wordProbe = wordProbe;
+        this.termProbe = termProbe;
         neighbours = new int[neighboursPerHop];
         linkIds = new int[neighboursPerHop];
         counts = new int[neighboursPerHop];
@@ -129,6 +135,8 @@ final class RecallScratch {
     }
 
     int[] termPostings = new int[256];
+    final int[] bestMemories = new int[16];
+    final double[] bestMemoryScores = new double[16];
 
     int[] termPostings(final int n) {
         if (termPostings.length < n) {

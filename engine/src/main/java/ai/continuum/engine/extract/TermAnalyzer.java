@@ -18,21 +18,47 @@ public final class TermAnalyzer {
     public static final int MIN_TERM_CHARS = 2;
     public static final int MAX_TERM_CHARS = 40;
 
+    /**
+     * Words too common to be evidence. Deliberately short (the classic English list plus question words): verbs such
+     * as "like", "want" or "make" are stop words for concept keywords but carry facts here ("Maya likes climbing").
+     * Measured on the evaluation sets: a longer list (pronouns, auxiliaries) gained 2 points of hit@5 on one set and
+     * lost 3 on the other.
+     */
+    static final Set<String> STOP = Set.of(
+        "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no", "not",
+        "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was",
+        "will", "with", "what", "which", "who", "whom", "where", "when", "why", "how");
+
     private TermAnalyzer() {
+    }
+
+    /**
+     * The analysis of one text.
+     *
+     * @param distinct its distinct terms, in order of first appearance.
+     * @param count    its terms with repeats (a memory's length, for length normalisation).
+     */
+    public record Terms(List<String> distinct, int count) {
+    }
+
+    public static Terms analyze(final String text) {
+        final Set<String> out = new LinkedHashSet<>();
+        final int[] n = {0};
+        forEachTerm(text, t -> {
+            n[0]++;
+            out.add(t);
+        });
+        return new Terms(new ArrayList<>(out), n[0]);
     }
 
     /** The distinct terms of {@code text}, in order of first appearance. */
     public static List<String> distinctTerms(final String text) {
-        final Set<String> out = new LinkedHashSet<>();
-        forEachTerm(text, out::add);
-        return new ArrayList<>(out);
+        return analyze(text).distinct();
     }
 
-    /** Number of terms of {@code text}, repeats included (a memory's length for length normalisation). */
+    /** Number of terms of {@code text}, repeats included. */
     public static int termCount(final String text) {
-        final int[] n = {0};
-        forEachTerm(text, t -> n[0]++);
-        return n[0];
+        return analyze(text).count();
     }
 
     private static void forEachTerm(final String text, final java.util.function.Consumer<String> sink) {
@@ -46,7 +72,7 @@ public final class TermAnalyzer {
                 final int len = i - start;
                 if (len >= MIN_TERM_CHARS && len <= MAX_TERM_CHARS) {
                     final String token = text.substring(start, i).toLowerCase(Locale.ROOT);
-                    if (!StopWords.QUERY.contains(token)) {
+                    if (!STOP.contains(token)) {
                         sink.accept(stem(token));
                     }
                 }
