@@ -25,11 +25,14 @@ public final class AuthFilter implements Filter {
     private final ApiKeyAuthenticator authenticator;
     private final boolean requireKey;
     private final String defaultTenant;
+    private final boolean metricsPublic;
 
-    public AuthFilter(final ApiKeyAuthenticator authenticator, final boolean requireKey, final String defaultTenant) {
+    public AuthFilter(final ApiKeyAuthenticator authenticator, final boolean requireKey, final String defaultTenant,
+                      final boolean metricsPublic) {
         this.authenticator = authenticator;
         this.requireKey = requireKey;
         this.defaultTenant = defaultTenant;
+        this.metricsPublic = metricsPublic;
     }
 
     /** The caller of a request that passed this filter. */
@@ -38,17 +41,25 @@ public final class AuthFilter implements Filter {
             .orElseThrow(() -> new IllegalStateException("no principal: the route is not behind AuthFilter"));
     }
 
-    /** Paths served without a key. Everything else, including unknown paths, needs one (unknown paths 404 after). */
-    public static boolean isPublic(final String path) {
-        return path.equals("/v1/health") || path.equals("/v1/ready") || path.equals("/metrics")
-            || path.equals("/observe/health") || path.startsWith("/observe/health/");
+    /**
+     * Paths served without a key: health and readiness always, {@code /metrics} unless configured otherwise.
+     * Everything else, including unknown paths, needs one (unknown paths 404 after).
+     */
+    public boolean isPublic(final String path) {
+        return isHealth(path) || metricsPublic && path.equals("/metrics");
     }
 
-    /** Key management and the tenant list. Handlers check {@link Principal#admin()} again, so a path spelling that slips past this
+    /** Health and readiness paths, public in every configuration. */
+    public static boolean isHealth(final String path) {
+        return path.equals("/v1/health") || path.equals("/v1/ready") || path.equals("/observe/health")
+            || path.startsWith("/observe/health/");
+    }
+
+    /** Key management, the tenant list and (when not public) the metrics. Handlers check {@link Principal#admin()} again, so a path spelling that slips past this
      *  prefix test still cannot reach them with a tenant key. */
     public static boolean isAdmin(final String path) {
         return path.equals("/v1/keys") || path.startsWith("/v1/keys/") || path.equals("/v1/tenants")
-            || path.startsWith("/v1/tenants/");
+            || path.startsWith("/v1/tenants/") || path.equals("/metrics");
     }
 
     @Override

@@ -144,7 +144,7 @@ public final class ConfigLoader {
         final String instanceId = str(v, ConfigKey.INSTANCE_ID);
         return new ServerConfig(
             str(v, ConfigKey.HOST), integer(v, ConfigKey.PORT), (Long) v.get(ConfigKey.MAX_BODY_BYTES).value(),
-            origins(str(v, ConfigKey.CORS_ORIGINS)),
+            (Boolean) v.get(ConfigKey.METRICS_PUBLIC).value(), origins(str(v, ConfigKey.CORS_ORIGINS)),
             Path.of(str(v, ConfigKey.DATA_DIR)), str(v, ConfigKey.STORAGE_BACKEND),
             str(v, ConfigKey.CONNECTION_STRING), integer(v, ConfigKey.WRITE_QUEUE_CAPACITY),
             instanceId.isEmpty() ? defaultInstanceId() : instanceId, str(v, ConfigKey.DEFAULT_TENANT),

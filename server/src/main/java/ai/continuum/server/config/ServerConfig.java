@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
  * @param host               interface to bind; default 127.0.0.1 (loopback only).
  * @param port               TCP port, 0 picks a free one; default 8420.
  * @param maxBodyBytes       largest accepted request body in bytes; larger bodies get 413. Default 1 MiB.
+ * @param metricsPublic      whether {@code GET /metrics} answers without a key (for in-cluster scrapers); false
+ *                           requires the admin key, since the series name every tenant.
  * @param corsOrigins        browser origins allowed to call {@code /v1} (e.g. http://localhost:3000); empty turns
  *                           CORS off (no browser page of another origin can call the API).
  * @param dataDir            directory of the SQLite database, the admin key file and {@code application.yaml}.
@@ -36,6 +38,7 @@ public record ServerConfig(
         String host,
         int port,
         long maxBodyBytes,
+        boolean metricsPublic,
         List<String> corsOrigins,
         Path dataDir,
         String storageBackend,
@@ -108,7 +111,8 @@ public record ServerConfig(
 
     @Override
     public String toString() {
-        return "ServerConfig[host=" + host + ", port=" + port + ", maxBodyBytes=" + maxBodyBytes + ", corsOrigins="
+        return "ServerConfig[host=" + host + ", port=" + port + ", maxBodyBytes=" + maxBodyBytes + ", metricsPublic="
+            + metricsPublic + ", corsOrigins="
             + corsOrigins + ", dataDir="
             + dataDir + ", storageBackend=" + storageBackend + ", connectionString="
             + (connectionString.isEmpty() ? "" : "<hidden>") + ", writeQueueCapacity=" + writeQueueCapacity

@@ -27,7 +27,8 @@ public final class ApiRouting {
                                final ContinuumMetrics metrics) {
         final long maxBody = config.maxBodyBytes();
         routing.addFilter(new MetricsFilter(metrics))
-            .addFilter(new AuthFilter(keys, config.requireApiKey(), config.defaultTenant()))
+            .addFilter(new AuthFilter(keys, config.requireApiKey(), config.defaultTenant(),
+                config.metricsPublic()))
             .addFilter(new RateLimitFilter(limiter))
             .addFilter(new LoadingGate(core))
             .register("/v1", new HealthResource(core))

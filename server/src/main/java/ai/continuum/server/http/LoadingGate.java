@@ -21,7 +21,8 @@ final class LoadingGate implements Filter {
 
     @Override
     public void filter(final FilterChain chain, final RoutingRequest req, final RoutingResponse res) {
-        if (core.loaded() || AuthFilter.isPublic(req.path().path())) {
+        if (core.loaded() || AuthFilter.isHealth(req.path().path())
+            || req.path().path().equals("/metrics")) {
             chain.proceed();
             return;
         }

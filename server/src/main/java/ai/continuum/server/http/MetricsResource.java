@@ -9,7 +9,10 @@ import io.helidon.webserver.http.ServerResponse;
 
 import java.nio.charset.StandardCharsets;
 
-/** {@code GET /metrics}: Prometheus text exposition of {@link ContinuumMetrics}. No auth (scraped in-cluster). */
+/**
+ * {@code GET /metrics}: Prometheus text exposition of {@link ContinuumMetrics}. Public by default (in-cluster
+ * scrapers); admin key only with {@code server.metrics-public=false} (enforced by the auth filter).
+ */
 public final class MetricsResource implements HttpService {
     private final ContinuumMetrics metrics;
 
