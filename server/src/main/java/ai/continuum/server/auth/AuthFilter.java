@@ -2,6 +2,7 @@ package ai.continuum.server.auth;
 
 import ai.continuum.server.http.ApiException;
 import ai.continuum.server.http.ErrorMapping;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.Filter;
@@ -13,14 +14,16 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The one authentication point in front of every route. Public paths (health, readiness, metrics, observe) pass
- * untouched. Every other {@code /v1} path needs a valid key in {@code X-API-Key} or {@code Authorization: Bearer}
- * (401 with {@code WWW-Authenticate} otherwise; each 401 is audited); admin paths ({@code /v1/keys}) need the admin key
- * (403 otherwise). The resolved {@link Principal} is registered in the request context, where handlers read the tenant.
+ * The one authentication point in front of every route. Health and readiness pass untouched, and so does
+ * {@code /metrics} unless configured private. Every other path needs a valid key in {@code X-API-Key} or
+ * {@code Authorization: Bearer} (401 with {@code WWW-Authenticate} otherwise; each 401 is audited); admin paths
+ * ({@code /v1/keys}, {@code /v1/tenants}, private {@code /metrics}) need the admin key (403 otherwise). Paths are
+ * compared after folding repeated and trailing slashes, so a spelling variant cannot slip past a rule. The resolved {@link Principal} is registered in the request context, where handlers read the tenant.
  * When keys are not required (loopback only), a request without a key acts as the default tenant. Thread-safe.
  */
 public final class AuthFilter implements Filter {
     private static final String CHALLENGE = "ApiKey realm=\"continuum\", Bearer realm=\"continuum\"";
+    private static final HeaderName X_API_KEY = HeaderNames.create("X-API-Key");
 
     private final ApiKeyAuthenticator authenticator;
     private final boolean requireKey;
@@ -55,8 +58,10 @@ public final class AuthFilter implements Filter {
             || path.startsWith("/observe/health/");
     }
 
-    /** Key management, the tenant list and (when not public) the metrics. Handlers check {@link Principal#admin()} again, so a path spelling that slips past this
-     *  prefix test still cannot reach them with a tenant key. */
+    /**
+     * Key management, the tenant list and (when not public) the metrics. The key and tenant handlers check
+     * {@link Principal#admin()} again.
+     */
     public static boolean isAdmin(final String path) {
         return path.equals("/v1/keys") || path.startsWith("/v1/keys/") || path.equals("/v1/tenants")
             || path.startsWith("/v1/tenants/") || path.equals("/metrics");
@@ -64,7 +69,7 @@ public final class AuthFilter implements Filter {
 
     @Override
     public void filter(final FilterChain chain, final RoutingRequest req, final RoutingResponse res) {
-        final String path = req.path().path();
+        final String path = fold(req.path().path());
         if (isPublic(path) || isPreflight(req)) {
             chain.proceed();
             return;
@@ -94,6 +99,15 @@ public final class AuthFilter implements Filter {
         chain.proceed();
     }
 
+    /** {@code path} with runs of slashes folded to one and no trailing slash. */
+    static String fold(final String path) {
+        String folded = path;
+        while (folded.contains("//")) {
+            folded = folded.replace("//", "/");
+        }
+        return folded.length() > 1 && folded.endsWith("/") ? folded.substring(0, folded.length() - 1) : folded;
+    }
+
     /** A CORS preflight: browsers send it without credentials; the CORS feature answers it and it reads nothing. */
     private static boolean isPreflight(final RoutingRequest req) {
         return req.prologue().method() == Method.OPTIONS
@@ -101,7 +115,7 @@ public final class AuthFilter implements Filter {
     }
 
     private static Optional<String> presentedKey(final RoutingRequest req) {
-        final var apiKey = req.headers().first(HeaderNames.create("X-API-Key"));
+        final var apiKey = req.headers().first(X_API_KEY);
         if (apiKey.isPresent() && !apiKey.get().isBlank()) {
             return Optional.of(apiKey.get().strip());
         }
