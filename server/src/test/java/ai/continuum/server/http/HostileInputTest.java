@@ -92,6 +92,20 @@ class HostileInputTest {
     }
 
     @Test
+    void shouldLearnAndRecallNearLimitBody() {
+        final StringBuilder text = new StringBuilder();
+        for (int i = 0; text.length() < 900_000; i++) {
+            text.append("Topic").append(Integer.toString(i, 26).replace('0', 'q')).append(" Alpha \"quoted ").append(i)
+                .append("\" CamelCase").append(i % 97).append(' ');
+        }
+        final TestServer.Reply learned = server.post("/v1/learn", key, Map.of("user_message", text.toString(),
+            "ai_response", "I will remember this long message."));
+        assertEquals(200, learned.status(), learned.body());
+        final TestServer.Reply recalled = server.post("/v1/recall", key, Map.of("message", text.substring(0, 5000)));
+        assertEquals(200, recalled.status());
+    }
+
+    @Test
     void shouldAnswer415ForNonJsonContentType() {
         final TestServer.Reply r = server.send(server.builder("/v1/recall", key)
             .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("{\"message\":\"x\"}"))
