@@ -1,9 +1,9 @@
 package ai.continuum.server;
 
+import ai.continuum.server.config.ConfigKey;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RestartTest {
@@ -77,8 +78,8 @@ class RestartTest {
     @Test
     void shouldFailLoudlyWhenPortIsTaken(@TempDir final Path dataDir) {
         try (TestServer first = TestServer.start(dataDir.resolve("a"))) {
-            final IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-                () -> TestServer.start(dataDir.resolve("b"), Map.of(ai.continuum.server.config.ConfigKey.PORT,
+            final IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> TestServer.start(dataDir.resolve("b"), Map.of(ConfigKey.PORT,
                     Integer.toString(first.server().port()))));
             assertTrue(e.getMessage().contains(Integer.toString(first.server().port())), e.getMessage());
         }
