@@ -9,6 +9,7 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import io.helidon.webserver.http.ServerRequest;
 
 import java.util.Map;
 import java.util.Optional;
@@ -39,7 +40,7 @@ public final class AuthFilter implements Filter {
     }
 
     /** The caller of a request that passed this filter. */
-    public static Principal principal(final io.helidon.webserver.http.ServerRequest req) {
+    public static Principal principal(final ServerRequest req) {
         return req.context().get(Principal.class)
             .orElseThrow(() -> new IllegalStateException("no principal: the route is not behind AuthFilter"));
     }

@@ -8,6 +8,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 
 /**
  * {@code continuum}: the entry point of the jar. Exit codes: 0 success, 1 failure (the message names the cause; no
@@ -26,7 +27,7 @@ public final class ContinuumCli {
 
     /** Runs one command line and returns its exit code (used by tests). */
     public static int run(final String... args) {
-        final boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+        final boolean verbose = Arrays.asList(args).contains("--verbose");
         final boolean serving = args.length > 0 && "serve".equals(args[0]);
         if (!serving) {
             LogSetup.apply("text", verbose ? "info" : "warn");

@@ -1,5 +1,6 @@
 package ai.continuum.server.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.ServerResponseHeaders;
@@ -44,7 +45,7 @@ public final class JsonDirectHandler implements DirectHandler {
         final byte[] bytes;
         try {
             bytes = Json.MAPPER.writeValueAsBytes(body);
-        } catch (final com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (final JsonProcessingException e) {
             return TransportResponse.builder().status(status).headers(headers).build();
         }
         return TransportResponse.builder()

@@ -7,6 +7,8 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 
+import java.util.Map;
+
 /**
  * Answers 503 with {@code Retry-After} on every non-public path until the engine has been rebuilt from storage. A
  * write accepted during the load could be both read back by the load and applied by the request (counted twice), and
@@ -27,6 +29,6 @@ final class LoadingGate implements Filter {
             return;
         }
         ErrorMapping.send(res, new ApiException(503, "loading", "the memory is still loading from storage; retry "
-            + "shortly", java.util.Map.of("Retry-After", "2")));
+            + "shortly", Map.of("Retry-After", "2")));
     }
 }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 
 /**
@@ -55,7 +56,7 @@ public final class ContinuumMetrics {
     }
 
     /** Binds the write-behind queue depth and the readiness flag. */
-    public void bindStorage(final IntSupplier queueDepth, final java.util.function.BooleanSupplier ready) {
+    public void bindStorage(final IntSupplier queueDepth, final BooleanSupplier ready) {
         Gauge.builder("continuum.storage.queue.depth", queueDepth::getAsInt)
             .description("writes queued for the write-behind committer").register(registry);
         Gauge.builder("continuum.ready", () -> ready.getAsBoolean() ? 1 : 0)

@@ -5,6 +5,7 @@ import ai.continuum.engine.MemoryEngine;
 import ai.continuum.engine.Turn;
 import ai.continuum.server.metrics.ContinuumMetrics;
 import ai.continuum.server.storage.QueueFullException;
+import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageUnavailableException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -98,7 +99,7 @@ class ContinuumCoreTest {
             Thread.onSpinWait();
         }
         assertEquals(0, engine.stats("t").memories(), "not applied before the commit");
-        storage.pending.getFirst().complete(new ai.continuum.server.storage.Storage.ContinuityHead("t", 1, "ab"));
+        storage.pending.getFirst().complete(new Storage.ContinuityHead("t", 1, "ab"));
         writer.join();
         assertEquals(1, engine.stats("t").memories());
     }
