@@ -40,6 +40,7 @@ public final class ContinuumMetrics {
     private final ConcurrentHashMap<HttpKey, HttpMeters> httpMeters = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<OpKey, Counter> opCounters = new ConcurrentHashMap<>();
     private final Timer commitLatency;
+    /** Set once by {@link #bindEngine} on the starting thread; read by scrapes on request threads. */
     private volatile MemoryEngine engine;
 
     public ContinuumMetrics() {
