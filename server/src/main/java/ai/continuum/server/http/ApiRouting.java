@@ -1,12 +1,9 @@
 package ai.continuum.server.http;
 
 import ai.continuum.server.auth.ApiKeyAuthenticator;
-import ai.continuum.server.auth.AuthFilter;
 import ai.continuum.server.config.ServerConfig;
 import ai.continuum.server.core.ContinuumCore;
 import ai.continuum.server.metrics.ContinuumMetrics;
-import ai.continuum.server.metrics.MetricsFilter;
-import ai.continuum.server.ratelimit.RateLimitFilter;
 import ai.continuum.server.ratelimit.RateLimiter;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.HttpRouting;

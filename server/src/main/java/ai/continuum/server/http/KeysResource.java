@@ -2,7 +2,6 @@ package ai.continuum.server.http;
 
 import ai.continuum.server.auth.ApiKeyAuthenticator;
 import ai.continuum.server.auth.ApiKeyFormat;
-import ai.continuum.server.auth.AuthFilter;
 import ai.continuum.server.auth.Principal;
 import ai.continuum.server.config.ServerConfig;
 import ai.continuum.server.storage.ApiKeys;

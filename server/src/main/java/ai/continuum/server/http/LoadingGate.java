@@ -1,6 +1,5 @@
 package ai.continuum.server.http;
 
-import ai.continuum.server.auth.AuthFilter;
 import ai.continuum.server.core.ContinuumCore;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;

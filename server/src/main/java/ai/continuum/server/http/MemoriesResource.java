@@ -1,7 +1,6 @@
 package ai.continuum.server.http;
 
 import ai.continuum.engine.Delta;
-import ai.continuum.server.auth.AuthFilter;
 import ai.continuum.server.core.ContinuumCore;
 import ai.continuum.server.core.LearnReceipt;
 import ai.continuum.server.storage.Storage;

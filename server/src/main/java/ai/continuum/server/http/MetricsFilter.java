@@ -1,5 +1,6 @@
-package ai.continuum.server.metrics;
+package ai.continuum.server.http;
 
+import ai.continuum.server.metrics.ContinuumMetrics;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;

@@ -1,7 +1,8 @@
-package ai.continuum.server.auth;
+package ai.continuum.server.http;
 
-import ai.continuum.server.http.ApiException;
-import ai.continuum.server.http.ErrorMapping;
+import ai.continuum.server.auth.ApiKeyAuthenticator;
+import ai.continuum.server.auth.AuditLog;
+import ai.continuum.server.auth.Principal;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -19,8 +20,9 @@ import java.util.Optional;
  * {@code /metrics} unless configured private. Every other path needs a valid key in {@code X-API-Key} or
  * {@code Authorization: Bearer} (401 with {@code WWW-Authenticate} otherwise; each 401 is audited); admin paths
  * ({@code /v1/keys}, {@code /v1/tenants}, private {@code /metrics}) need the admin key (403 otherwise). Paths are
- * compared after folding repeated and trailing slashes, so a spelling variant cannot slip past a rule. The resolved {@link Principal} is registered in the request context, where handlers read the tenant.
- * When keys are not required (loopback only), a request without a key acts as the default tenant. Thread-safe.
+ * compared after folding repeated and trailing slashes, so a spelling variant cannot slip past a rule. The resolved
+ * {@link Principal} is registered in the request context, where handlers read the tenant. When keys are not required
+ * (loopback only), a request without a key acts as the default tenant. Thread-safe.
  */
 public final class AuthFilter implements Filter {
     private static final String CHALLENGE = "ApiKey realm=\"continuum\", Bearer realm=\"continuum\"";

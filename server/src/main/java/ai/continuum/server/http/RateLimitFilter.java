@@ -1,8 +1,8 @@
-package ai.continuum.server.ratelimit;
+package ai.continuum.server.http;
 
 import ai.continuum.server.auth.Principal;
-import ai.continuum.server.http.ApiException;
-import ai.continuum.server.http.ErrorMapping;
+import ai.continuum.server.ratelimit.RateLimiter;
+import ai.continuum.server.ratelimit.TokenBucket;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
