@@ -35,8 +35,13 @@ final class Recaller {
     private static final int COMPOUNDS_READ = 64;
     private static final int COMPOUNDS_KEPT = 5;
     private static final double DAY_MILLIS = 86_400_000.0;
-    /** Newest memories read per query term when scoring. */
-    private static final int POSTINGS_PER_TERM = 4096;
+    /**
+     * Postings read per query term: all of a term's memories up to COMMON_TERM_DF, only the newest
+     * COMMON_TERM_POSTINGS of a more common term. A common term weighs little (low idf) but would cost a read per
+     * memory it names; bounding it keeps recall's cost independent of the tenant's size.
+     */
+    private static final int COMMON_TERM_DF = 512;
+    private static final int COMMON_TERM_POSTINGS = 128;
     /** BM25 term-frequency saturation and length normalisation (Lucene's defaults). */
     private static final double BM25_K1 = 1.2;
     private static final double BM25_B = 0.75;
@@ -342,7 +347,7 @@ final class Recaller {
             }
         }
         final double averageTerms = Math.max(1.0, (double) t.memoryTerms / total);
-        final int[] termPostings = s.termPostings(POSTINGS_PER_TERM);
+        final int[] termPostings = s.termPostings(COMMON_TERM_DF);
         for (final String term : queryTerms) {
             final int rec = memoryTerms.find(t.id, term, s.termProbe);
             if (rec == IndexHashTable.MISSING) {
@@ -353,7 +358,8 @@ final class Recaller {
                 continue;
             }
             final double idf = Math.log(1.0 + (total - df + 0.5) / (df + 0.5));
-            final int n = memoryTerms.read(rec, POSTINGS_PER_TERM, termPostings);
+            final int n = memoryTerms.read(rec, df > COMMON_TERM_DF ? COMMON_TERM_POSTINGS : COMMON_TERM_DF,
+                termPostings);
             for (int i = 0; i < n; i++) {
                 final int m = termPostings[i];
                 if (!memories.exists(m)) {
