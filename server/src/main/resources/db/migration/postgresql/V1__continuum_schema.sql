@@ -58,6 +58,13 @@ CREATE TABLE messages (
 CREATE INDEX messages_newest ON messages (tenant_id, created_at DESC, id DESC);
 CREATE INDEX messages_by_session ON messages (tenant_id, session_id, created_at DESC, id DESC);
 
+CREATE TABLE forgotten_memories (
+    tenant_id    TEXT COLLATE "C" NOT NULL,
+    memory_id    BIGINT NOT NULL,
+    forgotten_at BIGINT NOT NULL,
+    PRIMARY KEY (tenant_id, memory_id)
+);
+
 CREATE TABLE decisions (
     tenant_id  TEXT COLLATE "C" NOT NULL,
     memory_id  BIGINT  NOT NULL,

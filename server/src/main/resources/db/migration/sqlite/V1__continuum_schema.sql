@@ -66,6 +66,15 @@ CREATE TABLE messages (
 CREATE INDEX messages_newest ON messages (tenant_id, created_at DESC, id DESC);
 CREATE INDEX messages_by_session ON messages (tenant_id, session_id, created_at DESC, id DESC);
 
+-- Tombstones of forgotten memories: a memory (and its decisions) whose id is here is never inserted again, so
+-- replaying the delta that created it does not revive it.
+CREATE TABLE forgotten_memories (
+    tenant_id    TEXT    NOT NULL,
+    memory_id    INTEGER NOT NULL,
+    forgotten_at INTEGER NOT NULL,
+    PRIMARY KEY (tenant_id, memory_id)
+) WITHOUT ROWID;
+
 CREATE TABLE decisions (
     tenant_id  TEXT    NOT NULL,
     memory_id  INTEGER NOT NULL,

@@ -10,9 +10,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Writes one batch of ops into an open transaction: the state changes, the change-log rows with their hash-chain
@@ -26,6 +29,8 @@ import java.util.Map;
  */
 final class BatchApplier implements AutoCloseable {
     private static final double MILLIS_PER_DAY = 86_400_000.0;
+    /** First-seen time of a placeholder concept, known only from a link, compound or memory (as in the engine). */
+    static final long UNSEEN = Long.MAX_VALUE;
 
     private final Connection connection;
     private final EngineConfig engine;
@@ -123,6 +128,17 @@ final class BatchApplier implements AutoCloseable {
             ps.addBatch();
             displayNames.putIfAbsent(c.key(), c.displayName());
         }
+        for (final String key : referencedOnly(d, displayNames.keySet())) {
+            // Like the engine: a key named only by a link, compound or memory exists as an unseen placeholder that
+            // any real sighting replaces (its first-seen time is the largest possible).
+            final PreparedStatement ps = batched("INSERT INTO entities (tenant_id, key, name, entity_type, "
+                + "description, created_at) VALUES (?, ?, ?, 'concept', '', ?) ON CONFLICT (tenant_id, key) DO NOTHING");
+            ps.setString(1, tenant);
+            ps.setString(2, key);
+            ps.setString(3, key);
+            ps.setLong(4, UNSEEN);
+            ps.addBatch();
+        }
         for (final Delta.LinkDelta l : d.links()) {
             final PreparedStatement ps = batched(upsertLink);
             ps.setString(1, tenant);
@@ -143,9 +159,11 @@ final class BatchApplier implements AutoCloseable {
             ps.addBatch();
         }
         for (final Delta.MemoryDelta m : d.memories()) {
+            // Insert-if-absent, and never over a tombstone. (SQLite needs the WHERE to parse INSERT-SELECT-UPSERT.)
             final PreparedStatement ps = batched("INSERT INTO messages (tenant_id, id, session_id, user_message, "
                 + "ai_response, thinking, metadata, created_at, concepts, search_text) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, id) DO NOTHING");
+                + "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM forgotten_memories "
+                + "WHERE tenant_id = ? AND memory_id = ?) ON CONFLICT (tenant_id, id) DO NOTHING");
             ps.setString(1, tenant);
             ps.setLong(2, m.id());
             ps.setString(3, m.sessionId());
@@ -154,32 +172,56 @@ final class BatchApplier implements AutoCloseable {
             ps.setString(6, m.thinking());
             ps.setString(7, m.metadata());
             ps.setLong(8, m.timeMillis());
-            ps.setString(9, OpCodec.encodeStrings(m.concepts()));
+            ps.setString(9, OpCodec.encodeStrings(List.copyOf(new LinkedHashSet<>(m.concepts()))));
             ps.setString(10, searchText(m.userText(), m.aiText()));
+            ps.setString(11, tenant);
+            ps.setLong(12, m.id());
             ps.addBatch();
         }
         for (final Delta.DecisionDelta dd : d.decisions()) {
             final PreparedStatement ps = batched("INSERT INTO decisions (tenant_id, memory_id, ordinal, text, "
-                + "created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant_id, memory_id, ordinal) DO NOTHING");
+                + "created_at) SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM forgotten_memories "
+                + "WHERE tenant_id = ? AND memory_id = ?) ON CONFLICT (tenant_id, memory_id, ordinal) DO NOTHING");
             ps.setString(1, tenant);
             ps.setLong(2, dd.memoryId());
             ps.setInt(3, dd.ordinal());
             ps.setString(4, dd.text());
             ps.setLong(5, dd.timeMillis());
+            ps.setString(6, tenant);
+            ps.setLong(7, dd.memoryId());
             ps.addBatch();
         }
+    }
+
+    /** Keys a link, compound or memory of {@code d} names that its concept list does not. */
+    private static Set<String> referencedOnly(final Delta d, final Set<String> sighted) {
+        final Set<String> out = new TreeSet<>();
+        for (final Delta.LinkDelta l : d.links()) {
+            out.add(l.a());
+            out.add(l.b());
+        }
+        d.compounds().forEach(c -> out.addAll(c.components()));
+        d.memories().forEach(m -> out.addAll(m.concepts()));
+        out.removeAll(sighted);
+        return out;
     }
 
     private void forgetMemory(final StorageOp.ForgetMemory f) throws SQLException {
         flush();
         execute("DELETE FROM messages WHERE tenant_id = ? AND id = ?", f.tenant(), f.memoryId());
         execute("DELETE FROM decisions WHERE tenant_id = ? AND memory_id = ?", f.tenant(), f.memoryId());
+        final PreparedStatement ps = prepared("INSERT INTO forgotten_memories (tenant_id, memory_id, forgotten_at) "
+            + "VALUES (?, ?, ?) ON CONFLICT (tenant_id, memory_id) DO NOTHING");
+        ps.setString(1, f.tenant());
+        ps.setLong(2, f.memoryId());
+        ps.setLong(3, nowMillis);
+        ps.executeUpdate();
     }
 
     /**
-     * Removes the concept, every link touching it, and its postings: the key is taken out of the concept lists of
-     * the memories that mention it (the memories themselves stay), so a rebuild from storage gives the engine the
-     * state it had after the forget. Compounds are kept: they are history of co-occurrence, not identity.
+     * Removes the concept, every link touching it, every compound it is a component of, and its postings: the key is
+     * taken out of the concept lists of the memories that mention it (the memories themselves stay). This is what
+     * the engine's forget does, so a rebuild from storage gives the engine the state it had after the forget.
      */
     private void forgetConcept(final StorageOp.ForgetConcept f) throws SQLException {
         flush();
@@ -188,30 +230,62 @@ final class BatchApplier implements AutoCloseable {
         execute("DELETE FROM entities WHERE tenant_id = ? AND key = ?", tenant, key);
         execute("DELETE FROM attention_links WHERE tenant_id = ? AND concept_a = ?", tenant, key);
         execute("DELETE FROM attention_links WHERE tenant_id = ? AND concept_b = ?", tenant, key);
+        final List<String> compoundKeys = new ArrayList<>();
+        forEachListContaining("compound_concepts", "components_key", "component_concepts", tenant, key,
+            (id, concepts) -> compoundKeys.add(id));
+        if (!compoundKeys.isEmpty()) {
+            final PreparedStatement delete = prepared(
+                "DELETE FROM compound_concepts WHERE tenant_id = ? AND components_key = ?");
+            for (final String k : compoundKeys) {
+                delete.setString(1, tenant);
+                delete.setString(2, k);
+                delete.addBatch();
+            }
+            delete.executeBatch();
+        }
+        final Map<String, String> rewritten = new HashMap<>();
+        forEachListContaining("messages", "id", "concepts", tenant, key, (id, concepts) -> {
+            concepts.removeIf(key::equals);
+            rewritten.put(id, OpCodec.encodeStrings(concepts));
+        });
+        if (!rewritten.isEmpty()) {
+            final PreparedStatement update = prepared("UPDATE messages SET concepts = ? WHERE tenant_id = ? AND id = ?");
+            for (final Map.Entry<String, String> e : rewritten.entrySet()) {
+                update.setString(1, e.getValue());
+                update.setString(2, tenant);
+                update.setLong(3, Long.parseLong(e.getKey()));
+                update.addBatch();
+            }
+            update.executeBatch();
+        }
+    }
+
+    /** Receives a row's identity (as text) and its decoded JSON key list, which it may modify. */
+    @FunctionalInterface
+    private interface ListVisitor {
+        void visit(String id, List<String> keys);
+    }
+
+    /**
+     * Visits the rows of {@code table} of {@code tenant} whose JSON key list ({@code listColumn}) holds {@code key}:
+     * a LIKE on the key's JSON spelling narrows the rows, the decoded list decides.
+     */
+    private void forEachListContaining(
+        final String table, final String idColumn, final String listColumn, final String tenant, final String key,
+        final ListVisitor visitor) throws SQLException {
         final String element = OpCodec.encodeStrings(List.of(key));
         final String jsonString = element.substring(1, element.length() - 1);
-        final Map<Long, String> rewritten = new HashMap<>();
-        final PreparedStatement find = prepared("SELECT id, concepts FROM messages WHERE tenant_id = ? "
-            + "AND concepts LIKE ?" + LikePatterns.ESCAPE_CLAUSE);
+        final PreparedStatement find = prepared("SELECT " + idColumn + ", " + listColumn + " FROM " + table
+            + " WHERE tenant_id = ? AND " + listColumn + " LIKE ?" + LikePatterns.ESCAPE_CLAUSE);
         find.setString(1, tenant);
         find.setString(2, LikePatterns.contains(jsonString));
         try (ResultSet rs = find.executeQuery()) {
             while (rs.next()) {
-                final List<String> concepts = new ArrayList<>(OpCodec.decodeStrings(rs.getString(2)));
-                if (concepts.removeIf(key::equals)) {
-                    rewritten.put(rs.getLong(1), OpCodec.encodeStrings(concepts));
+                final List<String> keys = new ArrayList<>(OpCodec.decodeStrings(rs.getString(2)));
+                if (keys.contains(key)) {
+                    visitor.visit(rs.getString(1), keys);
                 }
             }
-        }
-        if (!rewritten.isEmpty()) {
-            final PreparedStatement update = prepared("UPDATE messages SET concepts = ? WHERE tenant_id = ? AND id = ?");
-            for (final Map.Entry<Long, String> e : rewritten.entrySet()) {
-                update.setString(1, e.getValue());
-                update.setString(2, tenant);
-                update.setLong(3, e.getKey());
-                update.addBatch();
-            }
-            update.executeBatch();
         }
     }
 

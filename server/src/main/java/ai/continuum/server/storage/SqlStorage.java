@@ -82,6 +82,20 @@ final class SqlStorage implements Storage {
     }
 
     @Override
+    public void loadForgottenMemories(final BiConsumer<String, Long> sink) {
+        try (Connection c = readPool.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                 "SELECT tenant_id, memory_id FROM forgotten_memories ORDER BY tenant_id, memory_id");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                sink.accept(rs.getString(1), rs.getLong(2));
+            }
+        } catch (final SQLException e) {
+            throw new StorageUnavailableException("cannot load forgotten memories: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public Page<StoredMemory> memories(final String tenant, final MemoryQuery query) {
         if (query.offset() < 0 || query.limit() < 1 || query.limit() > MAX_PAGE) {
             throw new IllegalArgumentException("offset=" + query.offset() + " must be >= 0 and limit="
@@ -166,6 +180,15 @@ final class SqlStorage implements Storage {
             }
         } catch (final SQLException e) {
             throw new StorageUnavailableException("cannot read the continuity head: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public ContinuityCheck verifyContinuity(final String tenant) {
+        try (Connection c = readPool.getConnection()) {
+            return ChainVerifier.verify(c, tenant);
+        } catch (final SQLException e) {
+            throw new StorageUnavailableException("cannot read the change log: " + e.getMessage(), e);
         }
     }
 

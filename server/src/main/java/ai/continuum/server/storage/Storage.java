@@ -28,6 +28,13 @@ public interface Storage extends AutoCloseable {
     /** Streams every stored tenant's state as deltas (several per tenant, in bounded chunks). */
     void load(BiConsumer<String, Delta> sink);
 
+    /**
+     * Streams the ids of forgotten memories (tenant, memory id). A delta cannot carry these tombstones, so after
+     * {@link #load} the engine should forget each, or replaying an old delta would revive a forgotten memory in the
+     * engine while storage keeps it forgotten.
+     */
+    void loadForgottenMemories(BiConsumer<String, Long> sink);
+
     /** Memories of one tenant, newest first, filtered. */
     Page<StoredMemory> memories(String tenant, MemoryQuery query);
 
@@ -36,6 +43,12 @@ public interface Storage extends AutoCloseable {
     ApiKeys apiKeys();
 
     ContinuityHead continuity(String tenant);
+
+    /**
+     * Recomputes the tenant's hash chain from the stored change log and checks every link (sequence without gaps,
+     * each {@code prev_hash} equal to the previous hash, each hash equal to SHA-256 of its predecessor and payload).
+     */
+    ContinuityCheck verifyContinuity(String tenant);
 
     /** Whether the database answers now. Cheap; used by readiness. */
     boolean isReachable();
@@ -65,5 +78,15 @@ public interface Storage extends AutoCloseable {
 
     /** The head of a tenant's hash chain: {@code length} ops committed, the last one hashing to {@code headHex}. */
     record ContinuityHead(String tenant, long length, String headHex) {
+    }
+
+    /**
+     * Outcome of {@link #verifyContinuity}: {@code head} as recomputed up to the first break; {@code brokenAtSeq} the
+     * first op whose link does not hold (0 when intact) and {@code problem} what is wrong with it (null when intact).
+     */
+    record ContinuityCheck(ContinuityHead head, long brokenAtSeq, String problem) {
+        public boolean intact() {
+            return brokenAtSeq == 0;
+        }
     }
 }
