@@ -221,6 +221,27 @@ class SqliteStorageTest {
         assertEquals("{\"k\":\"ß\"}", m.metadataJson());
     }
 
+    @Test
+    void shouldVerifyAnIntactChainAndFindATamperedOp() throws Exception {
+        final Storage s = open(dir);
+        for (int i = 1; i <= 5; i++) {
+            s.submit(apply(A, Deltas.turn(i, i, "turn " + i, "Alpha", "Beta"))).join();
+        }
+        final Storage.ContinuityCheck intact = s.verifyContinuity(A);
+        assertTrue(intact.intact());
+        assertEquals(s.continuity(A), intact.head());
+
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(
+            "jdbc:sqlite:" + dir.resolve(SqliteStorage.FILE_NAME));
+             java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE change_log SET payload = replace(payload, 'turn 3', 'turn 9') "
+                + "WHERE tenant_id = '" + A + "' AND seq = 3");
+        }
+        final Storage.ContinuityCheck broken = s.verifyContinuity(A);
+        assertEquals(3, broken.brokenAtSeq(), broken.problem());
+        assertEquals(2, broken.head().length());
+    }
+
     private Storage s() {
         return storage;
     }
