@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -21,9 +22,11 @@ import java.util.TreeSet;
  * Writes one batch of ops into an open transaction: the state changes, the change-log rows with their hash-chain
  * links, and the tenants' activity. The caller commits or rolls back.
  *
- * <p>Consecutive {@link StorageOp.Apply} ops are accumulated into JDBC batches per statement: their effects are
- * merges (sums, maxima, earliest-wins, insert-if-absent) that commute, so grouping them by table does not change the
- * result. A forget or prune op is a barrier: pending batches are flushed before it runs, so it sees every earlier op.
+ * <p>Consecutive {@link StorageOp.Apply} ops are first merged per tenant ({@link Delta#merge}) and then written as
+ * JDBC batches per statement: their effects are merges (sums, maxima, earliest-wins, insert-if-absent) that commute,
+ * so merging them and grouping the rows by table does not change the result, while a concept or link that recurs
+ * across the batch costs one upsert instead of one per op. A forget or prune op is a barrier: pending deltas and
+ * batches are written before it runs, so it sees every earlier op.
  *
  * <p>Thread safety: confined to the writer thread; one instance per transaction.
  */
@@ -38,6 +41,8 @@ final class BatchApplier implements AutoCloseable {
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final List<PreparedStatement> pending = new ArrayList<>();
     private final Map<String, Head> heads = new HashMap<>();
+    /** Deltas of consecutive Apply ops not yet written, per tenant, in arrival order. */
+    private final Map<String, List<Delta>> pendingDeltas = new LinkedHashMap<>();
     private final String upsertEntity;
     private final String upsertLink;
     private final String upsertCompound;
@@ -83,7 +88,7 @@ final class BatchApplier implements AutoCloseable {
      */
     Storage.ContinuityHead apply(final StorageOp op, final byte[] payload) throws SQLException {
         switch (op) {
-            case StorageOp.Apply a -> applyDelta(a.tenant(), a.delta());
+            case StorageOp.Apply a -> pendingDeltas.computeIfAbsent(a.tenant(), t -> new ArrayList<>()).add(a.delta());
             case StorageOp.ForgetMemory f -> forgetMemory(f);
             case StorageOp.ForgetConcept f -> forgetConcept(f);
             case StorageOp.PruneLinks p -> prune(p);
@@ -91,8 +96,13 @@ final class BatchApplier implements AutoCloseable {
         return appendToChain(op, payload);
     }
 
-    /** Executes every pending JDBC batch. Call before commit. */
+    /** Writes the pending deltas and executes every pending JDBC batch. Call before commit. */
     void flush() throws SQLException {
+        for (final Map.Entry<String, List<Delta>> e : pendingDeltas.entrySet()) {
+            final List<Delta> deltas = e.getValue();
+            applyDelta(e.getKey(), deltas.size() == 1 ? deltas.getFirst() : Delta.merge(deltas));
+        }
+        pendingDeltas.clear();
         for (final PreparedStatement ps : pending) {
             ps.executeBatch();
         }
