@@ -31,15 +31,24 @@ import java.util.TreeSet;
  * <p>Thread safety: confined to the writer thread; one instance per transaction.
  */
 final class BatchApplier implements AutoCloseable {
-    private static final double MILLIS_PER_DAY = 86_400_000.0;
     /** First-seen time of a placeholder concept, known only from a link, compound or memory (as in the engine). */
     static final long UNSEEN = Long.MAX_VALUE;
+    private static final String INSERT_PLACEHOLDER = "INSERT INTO entities (tenant_id, key, name, entity_type, "
+        + "description, created_at) VALUES (?, ?, ?, 'concept', '', ?) ON CONFLICT (tenant_id, key) DO NOTHING";
+    /** Insert-if-absent, and never over a tombstone. (SQLite needs the WHERE to parse an INSERT-SELECT upsert.) */
+    private static final String INSERT_MEMORY = "INSERT INTO messages (tenant_id, id, session_id, user_message, "
+        + "ai_response, thinking, metadata, created_at, concepts, search_text) "
+        + "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM forgotten_memories "
+        + "WHERE tenant_id = ? AND memory_id = ?) ON CONFLICT (tenant_id, id) DO NOTHING";
+    private static final String INSERT_DECISION = "INSERT INTO decisions (tenant_id, memory_id, ordinal, text, "
+        + "created_at) SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM forgotten_memories "
+        + "WHERE tenant_id = ? AND memory_id = ?) ON CONFLICT (tenant_id, memory_id, ordinal) DO NOTHING";
+    private static final String INSERT_CHANGE = "INSERT INTO change_log (tenant_id, seq, kind, payload, prev_hash, "
+        + "hash, committed_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
 
-    private final Connection connection;
-    private final EngineConfig engine;
+    private final Statements statements;
+    private final RemovalWriter removals;
     private final long nowMillis;
-    private final Map<String, PreparedStatement> statements = new HashMap<>();
-    private final List<PreparedStatement> pending = new ArrayList<>();
     private final Map<String, Head> heads = new HashMap<>();
     /** Deltas of consecutive Apply ops not yet written, per tenant, in arrival order. */
     private final Map<String, List<Delta>> pendingDeltas = new LinkedHashMap<>();
@@ -52,9 +61,10 @@ final class BatchApplier implements AutoCloseable {
     private record Head(long seq, byte[] hash) {
     }
 
-    BatchApplier(final Connection connection, final SqlDialect dialect, final EngineConfig engine, final long nowMillis) {
-        this.connection = connection;
-        this.engine = engine;
+    BatchApplier(
+        final Connection connection, final SqlDialect dialect, final EngineConfig engine, final long nowMillis) {
+        this.statements = new Statements(connection);
+        this.removals = new RemovalWriter(statements, engine, nowMillis);
         this.nowMillis = nowMillis;
         // Earliest sighting wins; ties fall to the smaller name, type, description (Delta.ConceptDelta.precedes).
         this.upsertEntity = """
@@ -89,9 +99,18 @@ final class BatchApplier implements AutoCloseable {
     Storage.ContinuityHead apply(final StorageOp op, final byte[] payload) throws SQLException {
         switch (op) {
             case StorageOp.Apply a -> pendingDeltas.computeIfAbsent(a.tenant(), t -> new ArrayList<>()).add(a.delta());
-            case StorageOp.ForgetMemory f -> forgetMemory(f);
-            case StorageOp.ForgetConcept f -> forgetConcept(f);
-            case StorageOp.PruneLinks p -> prune(p);
+            case StorageOp.ForgetMemory f -> {
+                flush();
+                removals.forgetMemory(f);
+            }
+            case StorageOp.ForgetConcept f -> {
+                flush();
+                removals.forgetConcept(f);
+            }
+            case StorageOp.PruneLinks p -> {
+                flush();
+                removals.prune(p);
+            }
         }
         return appendToChain(op, payload);
     }
@@ -103,32 +122,18 @@ final class BatchApplier implements AutoCloseable {
             applyDelta(e.getKey(), deltas.size() == 1 ? deltas.getFirst() : Delta.merge(deltas));
         }
         pendingDeltas.clear();
-        for (final PreparedStatement ps : pending) {
-            ps.executeBatch();
-        }
-        pending.clear();
+        statements.executeBatches();
     }
 
     @Override
     public void close() throws SQLException {
-        SQLException first = null;
-        for (final PreparedStatement ps : statements.values()) {
-            try {
-                ps.close();
-            } catch (final SQLException e) {
-                first = first == null ? e : first;
-            }
-        }
-        statements.clear();
-        if (first != null) {
-            throw first;
-        }
+        statements.close();
     }
 
     private void applyDelta(final String tenant, final Delta d) throws SQLException {
         final Map<String, String> displayNames = new HashMap<>();
         for (final Delta.ConceptDelta c : d.concepts()) {
-            final PreparedStatement ps = batched(upsertEntity);
+            final PreparedStatement ps = statements.batched(upsertEntity);
             ps.setString(1, tenant);
             ps.setString(2, c.key());
             ps.setString(3, c.displayName());
@@ -141,8 +146,7 @@ final class BatchApplier implements AutoCloseable {
         for (final String key : referencedOnly(d, displayNames.keySet())) {
             // Like the engine: a key named only by a link, compound or memory exists as an unseen placeholder that
             // any real sighting replaces (its first-seen time is the largest possible).
-            final PreparedStatement ps = batched("INSERT INTO entities (tenant_id, key, name, entity_type, "
-                + "description, created_at) VALUES (?, ?, ?, 'concept', '', ?) ON CONFLICT (tenant_id, key) DO NOTHING");
+            final PreparedStatement ps = statements.batched(INSERT_PLACEHOLDER);
             ps.setString(1, tenant);
             ps.setString(2, key);
             ps.setString(3, key);
@@ -150,7 +154,7 @@ final class BatchApplier implements AutoCloseable {
             ps.addBatch();
         }
         for (final Delta.LinkDelta l : d.links()) {
-            final PreparedStatement ps = batched(upsertLink);
+            final PreparedStatement ps = statements.batched(upsertLink);
             ps.setString(1, tenant);
             ps.setString(2, l.a());
             ps.setString(3, l.b());
@@ -159,7 +163,7 @@ final class BatchApplier implements AutoCloseable {
             ps.addBatch();
         }
         for (final Delta.CompoundDelta c : d.compounds()) {
-            final PreparedStatement ps = batched(upsertCompound);
+            final PreparedStatement ps = statements.batched(upsertCompound);
             ps.setString(1, tenant);
             ps.setString(2, c.joinedKey());
             ps.setString(3, compoundName(c.components(), displayNames));
@@ -169,11 +173,7 @@ final class BatchApplier implements AutoCloseable {
             ps.addBatch();
         }
         for (final Delta.MemoryDelta m : d.memories()) {
-            // Insert-if-absent, and never over a tombstone. (SQLite needs the WHERE to parse INSERT-SELECT-UPSERT.)
-            final PreparedStatement ps = batched("INSERT INTO messages (tenant_id, id, session_id, user_message, "
-                + "ai_response, thinking, metadata, created_at, concepts, search_text) "
-                + "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM forgotten_memories "
-                + "WHERE tenant_id = ? AND memory_id = ?) ON CONFLICT (tenant_id, id) DO NOTHING");
+            final PreparedStatement ps = statements.batched(INSERT_MEMORY);
             ps.setString(1, tenant);
             ps.setLong(2, m.id());
             ps.setString(3, m.sessionId());
@@ -189,9 +189,7 @@ final class BatchApplier implements AutoCloseable {
             ps.addBatch();
         }
         for (final Delta.DecisionDelta dd : d.decisions()) {
-            final PreparedStatement ps = batched("INSERT INTO decisions (tenant_id, memory_id, ordinal, text, "
-                + "created_at) SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM forgotten_memories "
-                + "WHERE tenant_id = ? AND memory_id = ?) ON CONFLICT (tenant_id, memory_id, ordinal) DO NOTHING");
+            final PreparedStatement ps = statements.batched(INSERT_DECISION);
             ps.setString(1, tenant);
             ps.setLong(2, dd.memoryId());
             ps.setInt(3, dd.ordinal());
@@ -216,156 +214,12 @@ final class BatchApplier implements AutoCloseable {
         return out;
     }
 
-    private void forgetMemory(final StorageOp.ForgetMemory f) throws SQLException {
-        flush();
-        execute("DELETE FROM messages WHERE tenant_id = ? AND id = ?", f.tenant(), f.memoryId());
-        execute("DELETE FROM decisions WHERE tenant_id = ? AND memory_id = ?", f.tenant(), f.memoryId());
-        final PreparedStatement ps = prepared("INSERT INTO forgotten_memories (tenant_id, memory_id, forgotten_at) "
-            + "VALUES (?, ?, ?) ON CONFLICT (tenant_id, memory_id) DO NOTHING");
-        ps.setString(1, f.tenant());
-        ps.setLong(2, f.memoryId());
-        ps.setLong(3, nowMillis);
-        ps.executeUpdate();
-    }
-
-    /**
-     * Removes the concept, every link touching it, every compound it is a component of, and its postings: the key is
-     * taken out of the concept lists of the memories that mention it (the memories themselves stay). This is what
-     * the engine's forget does, so a rebuild from storage gives the engine the state it had after the forget.
-     */
-    private void forgetConcept(final StorageOp.ForgetConcept f) throws SQLException {
-        flush();
-        final String tenant = f.tenant();
-        final String key = f.conceptKey();
-        execute("DELETE FROM entities WHERE tenant_id = ? AND key = ?", tenant, key);
-        execute("DELETE FROM attention_links WHERE tenant_id = ? AND concept_a = ?", tenant, key);
-        execute("DELETE FROM attention_links WHERE tenant_id = ? AND concept_b = ?", tenant, key);
-        final List<String> compoundKeys = new ArrayList<>();
-        forEachListContaining("compound_concepts", "components_key", "component_concepts", tenant, key,
-            (id, concepts) -> compoundKeys.add(id));
-        if (!compoundKeys.isEmpty()) {
-            final PreparedStatement delete = prepared(
-                "DELETE FROM compound_concepts WHERE tenant_id = ? AND components_key = ?");
-            for (final String k : compoundKeys) {
-                delete.setString(1, tenant);
-                delete.setString(2, k);
-                delete.addBatch();
-            }
-            delete.executeBatch();
-        }
-        final Map<String, String> rewritten = new HashMap<>();
-        forEachListContaining("messages", "id", "concepts", tenant, key, (id, concepts) -> {
-            concepts.removeIf(key::equals);
-            rewritten.put(id, OpCodec.encodeStrings(concepts));
-        });
-        if (!rewritten.isEmpty()) {
-            final PreparedStatement update = prepared("UPDATE messages SET concepts = ? WHERE tenant_id = ? AND id = ?");
-            for (final Map.Entry<String, String> e : rewritten.entrySet()) {
-                update.setString(1, e.getValue());
-                update.setString(2, tenant);
-                update.setLong(3, Long.parseLong(e.getKey()));
-                update.addBatch();
-            }
-            update.executeBatch();
-        }
-    }
-
-    /** Receives a row's identity (as text) and its decoded JSON key list, which it may modify. */
-    @FunctionalInterface
-    private interface ListVisitor {
-        void visit(String id, List<String> keys);
-    }
-
-    /**
-     * Visits the rows of {@code table} of {@code tenant} whose JSON key list ({@code listColumn}) holds {@code key}:
-     * a LIKE on the key's JSON spelling narrows the rows, the decoded list decides.
-     */
-    private void forEachListContaining(
-        final String table, final String idColumn, final String listColumn, final String tenant, final String key,
-        final ListVisitor visitor) throws SQLException {
-        final String element = OpCodec.encodeStrings(List.of(key));
-        final String jsonString = element.substring(1, element.length() - 1);
-        final PreparedStatement find = prepared("SELECT " + idColumn + ", " + listColumn + " FROM " + table
-            + " WHERE tenant_id = ? AND " + listColumn + " LIKE ?" + LikePatterns.ESCAPE_CLAUSE);
-        find.setString(1, tenant);
-        find.setString(2, LikePatterns.contains(jsonString));
-        try (ResultSet rs = find.executeQuery()) {
-            while (rs.next()) {
-                final List<String> keys = new ArrayList<>(OpCodec.decodeStrings(rs.getString(2)));
-                if (keys.contains(key)) {
-                    visitor.visit(rs.getString(1), keys);
-                }
-            }
-        }
-    }
-
-    /**
-     * Deletes the links the engine prunes: effective strength ({@link EngineConfig#strength}) strictly below the
-     * threshold at the op's time. Without time decay strength grows with count alone, so one range delete does it;
-     * with decay every link of the tenant is evaluated here, in Java, with the engine's own formula.
-     */
-    private void prune(final StorageOp.PruneLinks p) throws SQLException {
-        flush();
-        if (!engine.timeDecayEnabled()) {
-            final long below = largestCountBelow(p.threshold());
-            if (below >= 1) {
-                execute("DELETE FROM attention_links WHERE tenant_id = ? AND count <= ?", p.tenant(), below);
-            }
-            return;
-        }
-        final List<String[]> doomed = new ArrayList<>();
-        final PreparedStatement scan = prepared(
-            "SELECT concept_a, concept_b, count, last_seen FROM attention_links WHERE tenant_id = ?");
-        scan.setString(1, p.tenant());
-        try (ResultSet rs = scan.executeQuery()) {
-            while (rs.next()) {
-                final int count = (int) Math.min(Integer.MAX_VALUE, rs.getLong(3));
-                final double days = (p.nowMillis() - rs.getLong(4)) / MILLIS_PER_DAY;
-                if (engine.strength(count, days) < p.threshold()) {
-                    doomed.add(new String[] {rs.getString(1), rs.getString(2)});
-                }
-            }
-        }
-        if (!doomed.isEmpty()) {
-            final PreparedStatement delete = prepared(
-                "DELETE FROM attention_links WHERE tenant_id = ? AND concept_a = ? AND concept_b = ?");
-            for (final String[] pair : doomed) {
-                delete.setString(1, p.tenant());
-                delete.setString(2, pair[0]);
-                delete.setString(3, pair[1]);
-                delete.addBatch();
-            }
-            delete.executeBatch();
-        }
-    }
-
-    /** The largest count whose undecayed strength is below {@code threshold}, or 0 if none (strength rises with count). */
-    private long largestCountBelow(final double threshold) {
-        if (engine.strength(1, 0.0) >= threshold) {
-            return 0;
-        }
-        int low = 1;
-        int high = Integer.MAX_VALUE;
-        if (engine.strength(high, 0.0) < threshold) {
-            return Long.MAX_VALUE;
-        }
-        while (high - low > 1) {
-            final int mid = low + (high - low) / 2;
-            if (engine.strength(mid, 0.0) < threshold) {
-                low = mid;
-            } else {
-                high = mid;
-            }
-        }
-        return low;
-    }
-
     private Storage.ContinuityHead appendToChain(final StorageOp op, final byte[] payload) throws SQLException {
         final String tenant = op.tenant();
         Head head = heads.get(tenant);
         if (head == null) {
             head = storedHead(tenant);
-            final PreparedStatement ps = prepared(upsertTenant);
+            final PreparedStatement ps = statements.prepared(upsertTenant);
             ps.setString(1, tenant);
             ps.setLong(2, nowMillis);
             ps.setLong(3, nowMillis);
@@ -374,8 +228,7 @@ final class BatchApplier implements AutoCloseable {
         final byte[] hash = ContinuityChain.next(head.hash(), payload);
         final Head next = new Head(head.seq() + 1, hash);
         heads.put(tenant, next);
-        final PreparedStatement ps = batched("INSERT INTO change_log (tenant_id, seq, kind, payload, prev_hash, hash, "
-            + "committed_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        final PreparedStatement ps = statements.batched(INSERT_CHANGE);
         ps.setString(1, tenant);
         ps.setLong(2, next.seq());
         ps.setString(3, OpCodec.kind(op));
@@ -388,7 +241,7 @@ final class BatchApplier implements AutoCloseable {
     }
 
     private Head storedHead(final String tenant) throws SQLException {
-        final PreparedStatement ps = prepared(
+        final PreparedStatement ps = statements.prepared(
             "SELECT seq, hash FROM change_log WHERE tenant_id = ? ORDER BY seq DESC LIMIT 1");
         ps.setString(1, tenant);
         try (ResultSet rs = ps.executeQuery()) {
@@ -410,29 +263,5 @@ final class BatchApplier implements AutoCloseable {
 
     static String searchText(final String userText, final String aiText) {
         return (userText + "\n" + aiText).toLowerCase(Locale.ROOT);
-    }
-
-    private void execute(final String sql, final String tenant, final Object key) throws SQLException {
-        final PreparedStatement ps = prepared(sql);
-        ps.setString(1, tenant);
-        ps.setObject(2, key);
-        ps.executeUpdate();
-    }
-
-    private PreparedStatement batched(final String sql) throws SQLException {
-        final PreparedStatement ps = prepared(sql);
-        if (!pending.contains(ps)) {
-            pending.add(ps);
-        }
-        return ps;
-    }
-
-    private PreparedStatement prepared(final String sql) throws SQLException {
-        PreparedStatement ps = statements.get(sql);
-        if (ps == null) {
-            ps = connection.prepareStatement(sql);
-            statements.put(sql, ps);
-        }
-        return ps;
     }
 }
