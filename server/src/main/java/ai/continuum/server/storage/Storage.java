@@ -19,9 +19,15 @@ public interface Storage extends AutoCloseable {
     /**
      * Queues an op for the background writer.
      *
+     * <p>Futures are completed on the writer thread, in commit order, right after the commit: a non-async dependent
+     * stage therefore runs in commit order too, and must be short (it delays the next batch).
+     *
      * @return a future completed with the op's continuity position once its batch is committed (durable), or
-     *         completed exceptionally with {@link StorageUnavailableException} if the commit failed for good.
+     *         completed exceptionally with {@link StorageUnavailableException} if the commit failed for good. While
+     *         the database refuses writes (after a batch failed for good, until a probe write succeeds), and after
+     *         {@link #close}, the future is already failed with {@link StorageUnavailableException}.
      * @throws QueueFullException when the bounded queue is full; nothing was queued.
+     * @throws IllegalArgumentException when the op cannot be encoded (a non-finite prune threshold).
      */
     CompletableFuture<ContinuityHead> submit(StorageOp op);
 
