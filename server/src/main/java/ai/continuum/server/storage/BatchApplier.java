@@ -218,12 +218,14 @@ final class BatchApplier implements AutoCloseable {
         final String tenant = op.tenant();
         Head head = heads.get(tenant);
         if (head == null) {
-            head = storedHead(tenant);
+            // The tenant row first: on PostgreSQL the upsert locks it until commit, so concurrent writers of one
+            // tenant (several pods) take turns and each reads the head the previous one committed.
             final PreparedStatement ps = statements.prepared(upsertTenant);
             ps.setString(1, tenant);
             ps.setLong(2, nowMillis);
             ps.setLong(3, nowMillis);
             ps.executeUpdate();
+            head = storedHead(tenant);
         }
         final byte[] hash = ContinuityChain.next(head.hash(), payload);
         final Head next = new Head(head.seq() + 1, hash);

@@ -76,6 +76,22 @@ class PostgresStorageTest {
     }
 
     @Test
+    void shouldKeepOneLinearChainWhenTwoProcessesWriteTheSameTenant() {
+        final List<CompletableFuture<Storage.ContinuityHead>> acks = new ArrayList<>();
+        try (Storage other = PostgresStorage.open(schema.url(), StorageSettings.defaults())) {
+            for (int i = 1; i <= 200; i++) {
+                final Storage target = i % 2 == 0 ? storage : other;
+                acks.add(target.submit(new StorageOp.Apply(A, Deltas.turn(i, i, "turn " + i, "Alpha", "Beta"))));
+            }
+            acks.forEach(CompletableFuture::join);
+        }
+        final Storage.ContinuityCheck check = storage.verifyContinuity(A);
+        assertTrue(check.intact(), () -> check.toString());
+        assertEquals(200, check.head().length());
+        assertEquals(200, Deltas.loaded(storage).get(A).links().getFirst().count());
+    }
+
+    @Test
     void shouldKeepAcknowledgedOpsAcrossReopen() {
         storage.submit(new StorageOp.Apply(A, Deltas.turn(1, 10, "one", "Alpha", "Beta"))).join();
         final Storage.ContinuityHead head = storage.continuity(A);
