@@ -28,6 +28,10 @@ import java.util.TreeSet;
  * across the batch costs one upsert instead of one per op. A forget or prune op is a barrier: pending deltas and
  * batches are written before it runs, so it sees every earlier op.
  *
+ * <p>Plain JDBC, not Helidon DbClient: statements are prepared once per transaction and their rows sent as JDBC
+ * batches. Measured here on SQLite (20,000 link upserts in one transaction): JDBC batches 117k-185k rows/s, DbClient
+ * {@code DbTransaction.dml} 9k-26k rows/s, since DbClient prepares every statement per call and has no batches.
+ *
  * <p>Thread safety: confined to the writer thread; one instance per transaction.
  */
 final class BatchApplier implements AutoCloseable {

@@ -21,6 +21,9 @@ import java.util.function.BiConsumer;
  * The backend-specific parts (connections, pragmas, migrations) are set up by {@link SqliteStorage} and
  * {@link PostgresStorage}; everything here is shared SQL.
  *
+ * <p>Reads use plain JDBC too, so both backends share one SQL path with the writer; the few read queries are not on
+ * the request hot path (recall reads the engine), and JDBC reads SQLite integers without DbClient's mapping pitfalls.
+ *
  * <p>Thread safety: every public method may be called from any thread.
  */
 final class SqlStorage implements Storage {
