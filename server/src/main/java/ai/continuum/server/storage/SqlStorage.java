@@ -31,6 +31,8 @@ final class SqlStorage implements Storage {
     static final int MAX_FILTER_WORDS = 16;
     /** Largest page {@link #memories} returns. */
     static final int MAX_PAGE = 1_000;
+    /** Most ops one {@link #changes} call returns. */
+    static final int MAX_CHANGES = 10_000;
     private static final String MEMORY_COLUMNS =
         "id, session_id, user_message, ai_response, thinking, metadata, created_at, concepts";
 
@@ -169,6 +171,45 @@ final class SqlStorage implements Storage {
     @Override
     public ApiKeys apiKeys() {
         return apiKeys;
+    }
+
+    @Override
+    public List<String> tenants() {
+        try (Connection c = readPool.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT tenant_id FROM tenants ORDER BY tenant_id");
+             ResultSet rs = ps.executeQuery()) {
+            final List<String> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+            return out;
+        } catch (final SQLException e) {
+            throw new StorageUnavailableException("cannot list tenants: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<Change> changes(final String tenant, final long afterSeq, final int limit) {
+        if (limit < 1 || limit > MAX_CHANGES) {
+            throw new IllegalArgumentException("limit=" + limit + " must be in [1, " + MAX_CHANGES + "]");
+        }
+        try (Connection c = readPool.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT seq, payload, hash, committed_at FROM change_log "
+                 + "WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?")) {
+            ps.setString(1, tenant);
+            ps.setLong(2, afterSeq);
+            ps.setInt(3, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                final List<Change> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(new Change(rs.getLong(1), OpCodec.decode(rs.getString(2)), rs.getString(3),
+                        rs.getLong(4)));
+                }
+                return out;
+            }
+        } catch (final SQLException e) {
+            throw new StorageUnavailableException("cannot read the change log: " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -48,6 +48,16 @@ public interface Storage extends AutoCloseable {
 
     ApiKeys apiKeys();
 
+    /** Tenants with stored state, sorted. */
+    List<String> tenants();
+
+    /**
+     * The change feed: the tenant's committed ops after position {@code afterSeq}, oldest first, at most
+     * {@code limit} (1..10,000). Replaying every tenant's feed in order into an empty storage reproduces both the
+     * state and the continuity chain (a SQLite to PostgreSQL migration keeps its proof).
+     */
+    List<Change> changes(String tenant, long afterSeq, int limit);
+
     ContinuityHead continuity(String tenant);
 
     /**
@@ -80,6 +90,10 @@ public interface Storage extends AutoCloseable {
     record StoredMemory(
             long id, String sessionId, String userText, String aiText, String thinking, String metadataJson,
             long timeMillis, List<String> concepts) {
+    }
+
+    /** One committed op: its chain position, the op, the chain hash after it, and when it was committed. */
+    record Change(long seq, StorageOp op, String hashHex, long committedMillis) {
     }
 
     /** The head of a tenant's hash chain: {@code length} ops committed, the last one hashing to {@code headHex}. */

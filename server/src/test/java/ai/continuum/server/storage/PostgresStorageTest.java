@@ -76,6 +76,31 @@ class PostgresStorageTest {
     }
 
     @Test
+    void shouldReproduceStateAndChainWhenTheSqliteChangeFeedIsReplayedIntoPostgres() {
+        try (Storage sqlite = SqliteStorage.open(dir, StorageSettings.defaults())) {
+            for (int i = 1; i <= 40; i++) {
+                sqlite.submit(new StorageOp.Apply(i % 2 == 0 ? A : B, Deltas.turn(i, i, "t" + i, "Alpha", "B" + i % 3)));
+            }
+            sqlite.submit(new StorageOp.ForgetConcept(A, "b1"));
+            sqlite.submit(new StorageOp.ForgetMemory(B, 3)).join();
+
+            for (final String tenant : sqlite.tenants()) {
+                long after = 0;
+                List<Storage.Change> page;
+                while (!(page = sqlite.changes(tenant, after, 7)).isEmpty()) {
+                    for (final Storage.Change change : page) {
+                        assertEquals(change.hashHex(), storage.submit(change.op()).join().headHex());
+                        after = change.seq();
+                    }
+                }
+                assertEquals(sqlite.continuity(tenant), storage.continuity(tenant));
+            }
+            assertEquals(List.of(A, B), storage.tenants());
+            assertEquals(Deltas.loaded(sqlite), Deltas.loaded(storage));
+        }
+    }
+
+    @Test
     void shouldKeepOneLinearChainWhenTwoProcessesWriteTheSameTenant() {
         final List<CompletableFuture<Storage.ContinuityHead>> acks = new ArrayList<>();
         try (Storage other = PostgresStorage.open(schema.url(), StorageSettings.defaults())) {
