@@ -36,7 +36,6 @@ final class SqlStorage implements Storage {
     private static final String MEMORY_COLUMNS =
         "id, session_id, user_message, ai_response, thinking, metadata, created_at, concepts";
 
-    private final SqlDialect dialect;
     private final HikariDataSource readPool;
     private final StorageSettings settings;
     private final WriteBehindWriter writer;
@@ -45,7 +44,6 @@ final class SqlStorage implements Storage {
     SqlStorage(
         final SqlDialect dialect, final HikariDataSource readPool, final DataSource writerConnections,
         final StorageSettings settings, final EpochClock clock) {
-        this.dialect = dialect;
         this.readPool = readPool;
         this.settings = settings;
         this.apiKeys = new SqlApiKeys(readPool, dialect);
@@ -60,10 +58,6 @@ final class SqlStorage implements Storage {
 
     WriteBehindWriter writer() {
         return writer;
-    }
-
-    String backend() {
-        return dialect.backend();
     }
 
     @Override

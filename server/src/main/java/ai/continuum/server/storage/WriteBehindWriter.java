@@ -17,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -63,7 +62,6 @@ final class WriteBehindWriter implements Agent {
     private final ReentrantReadWriteLock admission = new ReentrantReadWriteLock();
     /** Completed by the writer when closing and nothing is left to commit. */
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
-    private final AtomicLong committedOps = new AtomicLong();
 
     private final List<Pending> batch;
     private Connection connection;
@@ -136,10 +134,6 @@ final class WriteBehindWriter implements Agent {
         return unavailable;
     }
 
-    long committedOps() {
-        return committedOps.get();
-    }
-
     @Override
     public String roleName() {
         return "continuum-storage-writer";
@@ -162,7 +156,6 @@ final class WriteBehindWriter implements Agent {
         final int ops = batch.size();
         try {
             final List<Storage.ContinuityHead> heads = commitBatch(nowMs);
-            committedOps.addAndGet(ops);
             for (int i = 0; i < ops; i++) {
                 batch.get(i).future().complete(heads.get(i));
             }
