@@ -79,6 +79,11 @@ final class WriteBehindWriter implements Agent {
     private volatile boolean closing;
     /** Ops drained from the queue but not yet committed or failed; written by the writer, read for the depth. */
     private volatile int inFlightOps;
+    /**
+     * Recent commit throughput, ops per second of writer time (moving average); written by the writer after each
+     * commit, read by submitters to estimate when a full queue will have room.
+     */
+    private volatile double committedOpsPerSecond;
 
     WriteBehindWriter(
         final DataSource connections, final SqlDialect dialect, final StorageSettings settings, final EpochClock clock,
@@ -118,12 +123,19 @@ final class WriteBehindWriter implements Agent {
             }
             final Pending p = new Pending(op, payload, new CompletableFuture<>());
             if (!queue.offer(p)) {
-                throw new QueueFullException(queue.size(), 1);
+                final int depth = queue.size();
+                throw new QueueFullException(depth, retryAfterSeconds(depth));
             }
             return p.future();
         } finally {
             admission.readLock().unlock();
         }
+    }
+
+    /** Seconds until {@code depth} queued ops are committed at the recent rate, between 1 and 60. */
+    private int retryAfterSeconds(final int depth) {
+        final double rate = committedOpsPerSecond;
+        return rate <= 0 ? 1 : (int) Math.max(1, Math.min(60, Math.ceil(depth / rate)));
     }
 
     int queueDepth() {
@@ -154,8 +166,12 @@ final class WriteBehindWriter implements Agent {
             return 0;
         }
         final int ops = batch.size();
+        final long startNs = System.nanoTime();
         try {
             final List<Storage.ContinuityHead> heads = commitBatch(nowMs);
+            final double rate = ops * 1e9 / Math.max(1, System.nanoTime() - startNs);
+            final double previous = committedOpsPerSecond;
+            committedOpsPerSecond = previous == 0 ? rate : 0.8 * previous + 0.2 * rate;
             for (int i = 0; i < ops; i++) {
                 batch.get(i).future().complete(heads.get(i));
             }
