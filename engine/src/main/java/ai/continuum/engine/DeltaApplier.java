@@ -1,5 +1,6 @@
 package ai.continuum.engine;
 
+import ai.continuum.engine.extract.TermAnalyzer;
 import ai.continuum.engine.store.CompoundTable;
 import ai.continuum.engine.store.ConceptGraph;
 import ai.continuum.engine.store.ConceptLayout;
@@ -29,6 +30,7 @@ final class DeltaApplier {
     private final ConceptGraph graph;
     private final StringIndex dictionary;
     private final WordIndex words;
+    private final WordIndex memoryTerms;
     private final MemoryTable memories;
     private final CompoundTable compounds;
     private final IntHashSet touched = new IntHashSet();
@@ -41,11 +43,12 @@ final class DeltaApplier {
     private long[] sortScratch = new long[1024];
 
     DeltaApplier(
-        final ConceptGraph graph, final StringIndex dictionary, final WordIndex words, final MemoryTable memories,
-        final CompoundTable compounds) {
+        final ConceptGraph graph, final StringIndex dictionary, final WordIndex words, final WordIndex memoryTerms,
+        final MemoryTable memories, final CompoundTable compounds) {
         this.graph = graph;
         this.dictionary = dictionary;
         this.words = words;
+        this.memoryTerms = memoryTerms;
         this.memories = memories;
         this.compounds = compounds;
     }
@@ -201,9 +204,18 @@ final class DeltaApplier {
         final byte[][] strings = {
             TextBlob.utf8(m.sessionId()), TextBlob.utf8(m.userText()), TextBlob.utf8(m.aiText()),
             TextBlob.utf8(m.thinking()), TextBlob.utf8(m.metadata())};
-        final int index = memories.add(t.id, m.id(), m.timeMillis(), strings, ids, n);
+        final TermAnalyzer.Terms terms = TermAnalyzer.analyze(indexedText(m.userText(), m.aiText()));
+        final int index = memories.add(t.id, m.id(), m.timeMillis(), strings, ids, n, terms.count());
         for (int i = 0; i < n; i++) {
             graph.appendInt(ids[i], ConceptLayout.MEM_ADDR, index);
+        }
+        for (final String term : terms.distinct()) {
+            memoryTerms.addWord(t.id, term, index);
+        }
+        t.memoryTerms += terms.count();
+        final Integer previous = t.lastMemoryOfSession.put(m.sessionId(), index);
+        if (previous != null) {
+            memories.chain(previous, index);
         }
         t.memories.addInt(index);
         t.liveMemories++;
@@ -227,6 +239,13 @@ final class DeltaApplier {
         }
         final String[] strings = new String[MemoryTable.STRINGS];
         final int[] conceptIds = memories.read(index, strings);
+        if (conceptIds != null) {
+            final String text = indexedText(strings[1], strings[2]);
+            for (final String term : TermAnalyzer.distinctTerms(text)) {
+                memoryTerms.removeWord(t.id, term, index);
+            }
+            t.memoryTerms -= memories.terms(index);
+        }
         memories.forget(index);
         if (conceptIds != null) {
             for (final int id : conceptIds) {
@@ -312,6 +331,11 @@ final class DeltaApplier {
         final long kept = examined - pruned;
         return new PruneReport(examined, pruned, examined == 0 ? 0 : sumBefore / examined,
             kept == 0 ? 0 : sumAfter / kept, threshold, config.timeDecayEnabled());
+    }
+
+    /** The text of a memory that its lexical index covers: what the user and the assistant said. */
+    static String indexedText(final String userText, final String aiText) {
+        return userText + "\n" + aiText;
     }
 
     private void ensureIds(final int n) {

@@ -68,7 +68,7 @@ final class Chars {
     /** Whitespace including the no-break spaces, like the regex {@code \s} on Unicode text. */
     static boolean isSpace(final char c) {
         if (c < 128) {
-            return c == ' ' || c >= '\t' && c <= '\r';
+            return c == ' ' || c >= '\t' && c <= '\r' || c >= '\u001C' && c <= '\u001F';
         }
         return Character.isWhitespace(c) || Character.isSpaceChar(c);
     }

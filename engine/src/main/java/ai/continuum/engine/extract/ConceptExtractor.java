@@ -9,15 +9,20 @@ import java.util.Objects;
  *
  * <p>The rules, in order:
  * <ol>
- *   <li><b>Strip code.</b> Fenced blocks and inline backtick spans are removed (see {@link CodeSpans#blank}); nothing
- *       inside them is a concept.</li>
+ *   <li><b>Strip code.</b> Fenced blocks (three backticks, an optional info word, a line break, everything up to
+ *       the next three backticks) and then inline spans (a backtick, one or more other characters, a backtick) are
+ *       removed; nothing inside them is a concept.</li>
  *   <li><b>Candidates.</b>
  *     <ol type="a">
  *       <li>two or more Title-Case words separated only by whitespace ("Machine Learning");</li>
  *       <li>a single Title-Case word of at least {@value #MIN_SINGLE_WORD_LETTERS} letters ("Learning", also inside a
  *           phrase). Shorter capitalised words are mostly sentence openers ("Today", "Please") and are skipped;</li>
- *       <li>the text between double quotes, unless it contains a code indicator ({@link CodeSpans#INDICATORS}) or a
- *           line break, or is longer than {@value #MAX_LENGTH} characters;</li>
+ *       <li>the text between double quotes, unless it contains a code indicator or a line break, or is longer
+ *           than {@value #MAX_LENGTH} characters. The code indicators are the substrings {@code def },
+ *           {@code class }, {@code import }, {@code from }, {@code ()}, <code>{}</code>, {@code []}, three
+ *           backticks, {@code return }, {@code self.}, {@code async }, {@code await }, {@code ==}, {@code !=},
+ *           {@code +=}, {@code -=}, {@code **}, {@code //}, <code>${</code>, {@code function }, {@code const } and
+ *           {@code let };</li>
  *       <li>CamelCase: uppercase, lowercase letters, uppercase, then letters ("TensorFlow", "JavaScript",
  *           "PostgreSQL"; not "iPhone" or "HTML").</li>
  *     </ol></li>

@@ -49,6 +49,7 @@ public final class QueryTerms {
         this.keywords = keywords;
     }
 
+    /** The terms of {@code query}; linear in its length whatever it holds. */
     public static QueryTerms of(final String query) {
         Objects.requireNonNull(query, "query");
         final CandidateBuffer candidates = new CandidateBuffer();

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# JMH smoke check for CI: runs every engine benchmark briefly on the 100k/500k graph (one fork each), then compares
+# each score, normalised by the calibration score of the same run, with benchmarks/baseline.json. Fails only on a gross
+# regression (more than 3x worse; --max-slowdown N to change). Assumes benchmarks/target/benchmarks.jar is built.
+#
+#   .ci/jmh-smoke.sh                   run and check
+#   .ci/jmh-smoke.sh --write-baseline  run and make this run the committed baseline
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+java_bin() {
+    if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
+        echo "$JAVA_HOME/bin/java"
+    else
+        command -v java || true
+    fi
+}
+JAVA=$(java_bin)
+if [ -z "$JAVA" ]; then
+    echo "jmh-smoke: no java found; set JAVA_HOME to a JDK 21 or newer" >&2
+    exit 2
+fi
+feature=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+if [ "${feature:-0}" -lt 21 ]; then
+    echo "jmh-smoke: $JAVA is Java ${feature:-?}; set JAVA_HOME to a JDK 21 or newer" >&2
+    exit 2
+fi
+
+JAR=benchmarks/target/benchmarks.jar
+if [ ! -f "$JAR" ]; then
+    echo "jmh-smoke: $JAR is missing; build it with: mvn -B -pl engine,benchmarks -am package -DskipTests" >&2
+    exit 2
+fi
+OUT=${JMH_SMOKE_OUT:-benchmarks/target/jmh-smoke.json}
+mkdir -p "$(dirname "$OUT")"
+
+start=$(date +%s)
+# The engine benchmarks only; the on-heap baselines are for people reading RESULTS.md, not for regressions.
+"$JAVA" -jar "$JAR" \
+    'CalibrationBenchmark\.calibrate$|RecallBenchmark\.recall(ConceptsOnly)?$|LearnBenchmark\.(learn|prepare)$' \
+    -p graph=100k/500k -f 1 -wi 2 -w 1s -i 3 -r 2s -foe true -rf json -rff "$OUT"
+echo "jmh-smoke: benchmarks ran in $(( $(date +%s) - start )) s"
+
+"$JAVA" -cp "$JAR" ai.continuum.benchmarks.smoke.SmokeCheck "$OUT" benchmarks/baseline.json "$@"

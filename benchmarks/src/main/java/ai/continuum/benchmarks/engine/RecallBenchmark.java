@@ -1,0 +1,114 @@
+package ai.continuum.benchmarks.engine;
+
+import ai.continuum.benchmarks.data.GraphGenerator;
+import ai.continuum.benchmarks.data.GraphSize;
+import ai.continuum.benchmarks.data.QuerySet;
+import ai.continuum.engine.MemoryEngine;
+import ai.continuum.engine.RecallResult;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Engine recall latency, DESIGN 7: depth 2, 10 neighbours per hop (the defaults), on the 100k/500k and 1M/5M graphs.
+ * Target at 1M/5M: p50 <= 20 us, p99 <= 100 us, zero allocation on the hot path ({@code -prof gc}, read
+ * {@code gc.alloc.rate.norm}).
+ *
+ * <p>Queries come from a fixed array of {@value #QUERIES} strings naming one or two existing concepts, hubs and tail
+ * concepts alike, taken in turn. {@link #recallConceptsOnly} asks for no memories, which isolates their cost.
+ * {@link #heapBaseline} runs the same spreading activation over plain on-heap arrays
+ * ({@link HeapGraph}) as a floor for what the graph walk itself costs in Java.
+ */
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 5)
+@Measurement(iterations = 5, time = 5)
+@Fork(1)
+public class RecallBenchmark {
+    static final int QUERIES = 4096;
+    static final long QUERY_SEED = 42L;
+
+    /** The loaded engine, built once per trial and shared by the measuring thread. */
+    @State(Scope.Benchmark)
+    public static class EngineState {
+        @Param({"100k/500k", "1M/5M"})
+        public String graph;
+
+        MemoryEngine engine;
+        String[] queries;
+        int next;
+
+        @Setup(Level.Trial)
+        public void load() {
+            final GraphFixture fixture = GraphFixture.load(GraphSize.parse(graph));
+            engine = fixture.engine();
+            queries = QuerySet.build(fixture.graph(), QUERIES, QUERY_SEED);
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            engine.close();
+        }
+
+        String nextQuery() {
+            final String q = queries[next];
+            next = (next + 1) & (QUERIES - 1);
+            return q;
+        }
+    }
+
+    /** The same graph on the Java heap, for the baseline. */
+    @State(Scope.Benchmark)
+    public static class HeapState {
+        @Param({"100k/500k", "1M/5M"})
+        public String graph;
+
+        HeapGraph heap;
+        String[] queries;
+        int next;
+
+        @Setup(Level.Trial)
+        public void load() {
+            final HeapGraph.Builder builder = new HeapGraph.Builder();
+            queries = QuerySet.build(
+                new GraphGenerator(GraphSize.parse(graph), GraphFixture.SEED)
+                    .generate(builder::accept),
+                QUERIES, QUERY_SEED);
+            heap = builder.build();
+        }
+
+        String nextQuery() {
+            final String q = queries[next];
+            next = (next + 1) & (QUERIES - 1);
+            return q;
+        }
+    }
+
+    @Benchmark
+    public RecallResult recall(final EngineState state) {
+        return state.engine.recall(GraphFixture.TENANT, state.nextQuery());
+    }
+
+    /** The same recall without memories: concepts, relationships and context only, to show what memories cost. */
+    @Benchmark
+    public RecallResult recallConceptsOnly(final EngineState state) {
+        return state.engine.recall(GraphFixture.TENANT, state.nextQuery(), state.engine.config().maxConcepts(), 0);
+    }
+
+    @Benchmark
+    public int heapBaseline(final HeapState state) {
+        return state.heap.resonate(state.nextQuery());
+    }
+}

@@ -1,0 +1,52 @@
+package ai.continuum.benchmarks.data;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class QuerySetTest {
+    private static final Pattern NAME = Pattern.compile("[A-Z][a-z]+ [A-Z][a-z]+");
+
+    @Test
+    void shouldNameOneOrTwoExistingConceptsMixingHubsAndTail() {
+        final GeneratedGraph graph = new GraphGenerator(new GraphSize(20_000, 100_000), 2L).generate(d -> { });
+        final Map<String, Integer> ids = new HashMap<>();
+        for (int id = 0; id < graph.size().concepts(); id++) {
+            ids.put(graph.names().displayName(id), id);
+        }
+        final int[] hubs = QuerySet.hubs(graph.degrees(), graph.size().concepts() / 100);
+        final int hubDegree = graph.degrees()[hubs[hubs.length - 1]];
+        final String[] queries = QuerySet.build(graph, 1000, 4L);
+        int hubMentions = 0;
+        int mentions = 0;
+        for (final String q : queries) {
+            final Matcher m = NAME.matcher(q);
+            int named = 0;
+            while (m.find()) {
+                final Integer id = ids.get(m.group());
+                assertNotNull(id, "query names an unknown concept: " + q);
+                hubMentions += graph.degrees()[id] >= hubDegree ? 1 : 0;
+                named++;
+            }
+            assertTrue(named == 1 || named == 2, q);
+            mentions += named;
+        }
+        assertTrue(hubMentions > mentions / 3 && hubMentions < mentions * 3 / 4, hubMentions + "/" + mentions);
+        assertArrayEquals(queries, QuerySet.build(graph, 1000, 4L));
+    }
+
+    @Test
+    void shouldOrderHubsByDegreeDescending() {
+        final int[] degrees = {3, 9, 1, 9, 5};
+        assertEquals("[1, 3, 4]", Arrays.toString(QuerySet.hubs(degrees, 3)));
+    }
+}
