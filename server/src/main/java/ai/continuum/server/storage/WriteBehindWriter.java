@@ -29,7 +29,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * {@link StorageSettings#commitRetryMs}; then its futures fail with {@link StorageUnavailableException} and the writer
  * turns <em>unavailable</em>: new submits fail at once, queued ops are tried once each batch, and a probe write every
  * {@link StorageSettings#probeIntervalMs} detects recovery. Nothing half-written is ever committed: a batch commits
- * whole or not at all.
+ * whole or not at all. A batch the database rejects for its data (a constraint, a value it cannot store) is not a
+ * database failure: its ops are committed one at a time so that only the offending ops fail.
  *
  * <p>Thread model: {@link #doWork} and every field not marked otherwise belong to the writer thread (an
  * {@link AgentRunner} with a backoff idle strategy, or the test calling {@code doWork} directly). {@link #submit} and
@@ -168,7 +169,7 @@ final class WriteBehindWriter implements Agent {
         final int ops = batch.size();
         final long startNs = System.nanoTime();
         try {
-            final List<Storage.ContinuityHead> heads = commitBatch(nowMs);
+            final List<Storage.ContinuityHead> heads = commit(batch, nowMs);
             final double rate = ops * 1e9 / Math.max(1, System.nanoTime() - startNs);
             final double previous = committedOpsPerSecond;
             committedOpsPerSecond = previous == 0 ? rate : 0.8 * previous + 0.2 * rate;
@@ -182,18 +183,55 @@ final class WriteBehindWriter implements Agent {
             }
         } catch (final SQLException | RuntimeException e) {
             discardConnection();
-            if (unavailable || nowMs - batchFirstAttemptMs >= settings.commitRetryMs()) {
+            if (dialect.isDataError(e)) {
+                isolate(nowMs, e);
+            } else if (unavailable || nowMs - batchFirstAttemptMs >= settings.commitRetryMs()) {
                 giveUp(nowMs, e);
             } else {
-                if (nowMs == batchFirstAttemptMs) {
-                    LOG.log(System.Logger.Level.WARNING, "storage writer: commit of " + ops + " ops failed, retrying"
-                        + " for up to " + settings.commitRetryMs() + " ms: " + e);
-                }
-                retryAtMs = nowMs + backoffMs;
-                backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+                scheduleRetry(nowMs, e);
             }
         }
         return ops;
+    }
+
+    /**
+     * The database rejected the batch for its data (a value it cannot store), which names no culprit: commits the
+     * ops one by one, in order, so only the ops the database rejects fail and the others are committed. If the
+     * database itself starts failing meanwhile, what is left goes back to the normal retry.
+     */
+    private void isolate(final long nowMs, final Exception cause) {
+        LOG.log(System.Logger.Level.WARNING, "storage writer: the database rejected a batch of " + batch.size()
+            + " ops (" + cause + "); committing them one at a time");
+        final List<Pending> ops = new ArrayList<>(batch);
+        batch.clear();
+        for (int i = 0; i < ops.size(); i++) {
+            final Pending p = ops.get(i);
+            try {
+                p.future().complete(commit(List.of(p), nowMs).getFirst());
+            } catch (final SQLException | RuntimeException e) {
+                discardConnection();
+                if (!dialect.isDataError(e)) {
+                    batch.addAll(ops.subList(i, ops.size()));
+                    inFlightOps = batch.size();
+                    scheduleRetry(nowMs, e);
+                    return;
+                }
+                LOG.log(System.Logger.Level.WARNING, "storage writer: rejected a " + OpCodec.kind(p.op())
+                    + " op of tenant '" + p.op().tenant() + "': " + e);
+                p.future().completeExceptionally(new StorageUnavailableException(
+                    "the database rejected the op: " + e.getMessage(), e));
+            }
+        }
+        inFlightOps = 0;
+    }
+
+    private void scheduleRetry(final long nowMs, final Exception cause) {
+        if (nowMs == batchFirstAttemptMs) {
+            LOG.log(System.Logger.Level.WARNING, "storage writer: commit of " + batch.size() + " ops failed, "
+                + "retrying for up to " + settings.commitRetryMs() + " ms: " + cause);
+        }
+        retryAtMs = nowMs + backoffMs;
+        backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
     }
 
     /**
@@ -272,12 +310,12 @@ final class WriteBehindWriter implements Agent {
         return 0;
     }
 
-    private List<Storage.ContinuityHead> commitBatch(final long nowMs) throws SQLException {
+    private List<Storage.ContinuityHead> commit(final List<Pending> ops, final long nowMs) throws SQLException {
         final Connection c = connection();
         writeHeartbeat(c, nowMs);
-        final List<Storage.ContinuityHead> heads = new ArrayList<>(batch.size());
+        final List<Storage.ContinuityHead> heads = new ArrayList<>(ops.size());
         try (BatchApplier applier = new BatchApplier(c, dialect, settings.engine(), nowMs)) {
-            for (final Pending p : batch) {
+            for (final Pending p : ops) {
                 heads.add(applier.apply(p.op(), p.payload()));
             }
             applier.flush();

@@ -117,6 +117,33 @@ class PostgresStorageTest {
     }
 
     @Test
+    void shouldFailOnlyTheOpTheDatabaseRejectsAndCommitTheRestOfItsBatch() throws Exception {
+        final SqlStorage manual = PostgresStorage.create(schema.url(), StorageSettings.defaults(),
+            new org.agrona.concurrent.CachedEpochClock());
+        try {
+            final CompletableFuture<Storage.ContinuityHead> good = manual.submit(new StorageOp.Apply(A, memory(1, 1,
+                "fine")));
+            // PostgreSQL text cannot hold NUL; SQLite can, so this is a PostgreSQL-only rejection.
+            final CompletableFuture<Storage.ContinuityHead> bad = manual.submit(new StorageOp.Apply(A, memory(2, 2,
+                "nul \u0000 inside")));
+            final CompletableFuture<Storage.ContinuityHead> alsoGood = manual.submit(new StorageOp.Apply(A,
+                memory(3, 3, "fine too")));
+            manual.writer().doWork();
+
+            assertEquals(1, good.get().length());
+            final java.util.concurrent.ExecutionException e =
+                org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class, bad::get);
+            assertTrue(e.getCause() instanceof StorageUnavailableException, e.toString());
+            assertEquals(2, alsoGood.get().length(), "the rejected op took no place in the chain");
+            assertTrue(manual.isReachable(), "a rejected op is not a database outage");
+            assertEquals(List.of(3L, 1L), ids(manual.memories(A, query(null))));
+            assertTrue(manual.verifyContinuity(A).intact());
+        } finally {
+            manual.close();
+        }
+    }
+
+    @Test
     void shouldKeepAcknowledgedOpsAcrossReopen() {
         storage.submit(new StorageOp.Apply(A, Deltas.turn(1, 10, "one", "Alpha", "Beta"))).join();
         final Storage.ContinuityHead head = storage.continuity(A);
