@@ -134,6 +134,7 @@ class PostgresStorageTest {
             final java.util.concurrent.ExecutionException e =
                 org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class, bad::get);
             assertTrue(e.getCause() instanceof StorageUnavailableException, e.toString());
+            assertTrue(!e.getCause().getMessage().contains("inside"), "user text stays out of error messages");
             assertEquals(2, alsoGood.get().length(), "the rejected op took no place in the chain");
             assertTrue(manual.isReachable(), "a rejected op is not a database outage");
             assertEquals(List.of(3L, 1L), ids(manual.memories(A, query(null))));
