@@ -99,7 +99,7 @@ CREATE TABLE api_keys (
 CREATE INDEX api_keys_by_tenant ON api_keys (tenant_id);
 
 -- Every committed op, per tenant, in commit order: the continuity hash chain and the change feed.
--- hash = SHA-256(prev_hash || payload bytes), both hex here; the chain of a tenant starts at SHA-256("5.083203692315260").
+-- hash = SHA-256(prev_hash || SHA-256(payload bytes)), both hex here; the chain of a tenant starts at SHA-256("5.083203692315260").
 CREATE TABLE change_log (
     tenant_id    TEXT    NOT NULL,
     seq          INTEGER NOT NULL CHECK (seq >= 1),

@@ -10,8 +10,8 @@ import java.util.Arrays;
 /**
  * Recomputes a tenant's continuity chain from {@code change_log}, streaming, and reports the first break. Checks that
  * sequence numbers run 1, 2, 3..., that each row's {@code prev_hash} is the previous row's hash, that each
- * {@code hash} is SHA-256 of the previous hash and the payload, and that each payload is a well-formed op of this
- * tenant of the recorded kind.
+ * {@code hash} follows from the previous hash and the payload ({@link ContinuityChain#next}), and that each payload
+ * is a well-formed op of this tenant of the recorded kind.
  *
  * <p>Thread safety: static; each call uses the caller's connection.
  */
@@ -52,7 +52,7 @@ final class ChainVerifier {
         }
         final byte[] payload = rs.getString(3).getBytes(StandardCharsets.UTF_8);
         if (!Arrays.equals(ContinuityChain.next(previous, payload), bytes(rs.getString(5)))) {
-            return "hash does not match SHA-256(prev_hash || payload)";
+            return "hash does not match SHA-256(prev_hash || SHA-256(payload))";
         }
         try {
             final StorageOp op = OpCodec.decode(payload);

@@ -6,10 +6,13 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The continuity hash chain of a tenant's committed history: {@code hash(n) = SHA-256(hash(n-1) || payload(n))} over
- * the raw 32-byte previous hash and the op's {@link OpCodec canonical} bytes, starting from
- * {@link #SEED} {@code = SHA-256("5.083203692315260")} (π×φ). It proves the stored history was not altered behind the
- * API; it is not a credential.
+ * The continuity hash chain of a tenant's committed history:
+ * {@code hash(n) = SHA-256(hash(n-1) || SHA-256(payload(n)))} over the raw 32-byte previous hash and the digest of the
+ * op's {@link OpCodec canonical} bytes, starting from {@link #SEED} {@code = SHA-256("5.083203692315260")} (π×φ). It
+ * proves the stored history was not altered behind the API; it is not a credential.
+ *
+ * <p>The chain links payload digests rather than payloads so that a payload can later be redacted (a forgotten
+ * memory's text removed from the change log) while its digest keeps the chain verifiable.
  *
  * <p>Thread safety: static functions; each call uses its own digest.
  */
@@ -35,7 +38,7 @@ public final class ContinuityChain {
     public static byte[] next(final byte[] previous, final byte[] payload) {
         final MessageDigest md = sha256();
         md.update(previous);
-        md.update(payload);
+        md.update(sha256().digest(payload));
         return md.digest();
     }
 

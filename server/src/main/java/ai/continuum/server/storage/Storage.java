@@ -62,7 +62,8 @@ public interface Storage extends AutoCloseable {
 
     /**
      * Recomputes the tenant's hash chain from the stored change log and checks every link (sequence without gaps,
-     * each {@code prev_hash} equal to the previous hash, each hash equal to SHA-256 of its predecessor and payload).
+     * each {@code prev_hash} equal to the previous hash, each hash following from its predecessor and payload by
+     * {@link ContinuityChain#next}).
      */
     ContinuityCheck verifyContinuity(String tenant);
 
