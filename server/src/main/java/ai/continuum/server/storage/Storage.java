@@ -31,7 +31,12 @@ public interface Storage extends AutoCloseable {
      */
     CompletableFuture<ContinuityHead> submit(StorageOp op);
 
-    /** Streams every stored tenant's state as deltas (several per tenant, in bounded chunks). */
+    /**
+     * Streams every stored tenant's state as deltas of bounded size ({@link StorageSettings#loadChunkRows} items),
+     * tenant by tenant, each tenant's concepts first, then links, compounds, memories, decisions. All of it is read in
+     * one snapshot. Applying the deltas to an empty engine (e.g. through {@code MemoryEngine.bulkLoad()}) rebuilds the
+     * state that produced the writes, checksum for checksum.
+     */
     void load(BiConsumer<String, Delta> sink);
 
     /**
@@ -80,7 +85,8 @@ public interface Storage extends AutoCloseable {
     }
 
     /**
-     * @param text       case-insensitive words or substring to look for in the user and assistant text, or null.
+     * @param text       words to look for in the user and assistant text, or null: every whitespace-separated word
+     *                   must occur, as a substring, ignoring case (Unicode-aware); % and _ are plain characters.
      * @param sessionId  exact session, or null.
      * @param fromMillis inclusive lower bound on the turn time, or null.
      * @param toMillis   exclusive upper bound, or null.
