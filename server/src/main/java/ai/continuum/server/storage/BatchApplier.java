@@ -47,8 +47,10 @@ final class BatchApplier implements AutoCloseable {
     private static final String INSERT_DECISION = "INSERT INTO decisions (tenant_id, memory_id, ordinal, text, "
         + "created_at) SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM forgotten_memories "
         + "WHERE tenant_id = ? AND memory_id = ?) ON CONFLICT (tenant_id, memory_id, ordinal) DO NOTHING";
-    private static final String INSERT_CHANGE = "INSERT INTO change_log (tenant_id, seq, kind, payload, prev_hash, "
-        + "hash, committed_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_CHANGE = "INSERT INTO change_log (tenant_id, seq, kind, payload, "
+        + "payload_digest, prev_hash, hash, committed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_ORIGIN = "INSERT INTO memory_origins (tenant_id, memory_id, seq) "
+        + "VALUES (?, ?, ?) ON CONFLICT (tenant_id, memory_id, seq) DO NOTHING";
 
     private final Statements statements;
     private final RemovalWriter removals;
@@ -231,7 +233,8 @@ final class BatchApplier implements AutoCloseable {
             ps.executeUpdate();
             head = storedHead(tenant);
         }
-        final byte[] hash = ContinuityChain.next(head.hash(), payload);
+        final byte[] digest = ContinuityChain.digest(payload);
+        final byte[] hash = ContinuityChain.link(head.hash(), digest);
         final Head next = new Head(head.seq() + 1, hash);
         heads.put(tenant, next);
         final PreparedStatement ps = statements.batched(INSERT_CHANGE);
@@ -239,10 +242,21 @@ final class BatchApplier implements AutoCloseable {
         ps.setLong(2, next.seq());
         ps.setString(3, OpCodec.kind(op));
         ps.setString(4, new String(payload, StandardCharsets.UTF_8));
-        ps.setString(5, ContinuityChain.hex(head.hash()));
-        ps.setString(6, ContinuityChain.hex(hash));
-        ps.setLong(7, nowMillis);
+        ps.setString(5, ContinuityChain.hex(digest));
+        ps.setString(6, ContinuityChain.hex(head.hash()));
+        ps.setString(7, ContinuityChain.hex(hash));
+        ps.setLong(8, nowMillis);
         ps.addBatch();
+        if (op instanceof StorageOp.Apply a) {
+            // Where each memory's text sits in the log, so forgetting the memory can redact it there too.
+            for (final Delta.MemoryDelta m : a.delta().memories()) {
+                final PreparedStatement origin = statements.batched(INSERT_ORIGIN);
+                origin.setString(1, tenant);
+                origin.setLong(2, m.id());
+                origin.setLong(3, next.seq());
+                origin.addBatch();
+            }
+        }
         return new Storage.ContinuityHead(tenant, next.seq(), ContinuityChain.hex(hash));
     }
 

@@ -11,7 +11,8 @@ import java.util.Arrays;
  * Recomputes a tenant's continuity chain from {@code change_log}, streaming, and reports the first break. Checks that
  * sequence numbers run 1, 2, 3..., that each row's {@code prev_hash} is the previous row's hash, that each
  * {@code hash} follows from the previous hash and the payload ({@link ContinuityChain#next}), and that each payload
- * is a well-formed op of this tenant of the recorded kind.
+ * is a well-formed op of this tenant of the recorded kind whose SHA-256 is the stored digest. A payload redacted by a
+ * forget no longer matches its digest; the chain is checked over the digest, and redacted ops are counted.
  *
  * <p>Thread safety: static; each call uses the caller's connection.
  */
@@ -22,8 +23,9 @@ final class ChainVerifier {
     static Storage.ContinuityCheck verify(final Connection c, final String tenant) throws SQLException {
         byte[] previous = ContinuityChain.seed();
         long expectedSeq = 1;
-        try (PreparedStatement ps = c.prepareStatement("SELECT seq, kind, payload, prev_hash, hash FROM change_log "
-            + "WHERE tenant_id = ? ORDER BY seq")) {
+        long redacted = 0;
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, kind, payload, prev_hash, hash, payload_digest, "
+            + "redacted_at FROM change_log WHERE tenant_id = ? ORDER BY seq")) {
             ps.setFetchSize(1_000);
             ps.setString(1, tenant);
             try (ResultSet rs = ps.executeQuery()) {
@@ -31,14 +33,17 @@ final class ChainVerifier {
                     final long seq = rs.getLong(1);
                     final String problem = check(rs, tenant, seq, expectedSeq, previous);
                     if (problem != null) {
-                        return new Storage.ContinuityCheck(head(tenant, expectedSeq - 1, previous), seq, problem);
+                        return new Storage.ContinuityCheck(head(tenant, expectedSeq - 1, previous), seq, problem,
+                            redacted);
                     }
-                    previous = ContinuityChain.next(previous, rs.getString(3).getBytes(StandardCharsets.UTF_8));
+                    previous = ContinuityChain.link(previous, bytes(rs.getString(6)));
+                    rs.getLong(7);
+                    redacted += rs.wasNull() ? 0 : 1;
                     expectedSeq++;
                 }
             }
         }
-        return new Storage.ContinuityCheck(head(tenant, expectedSeq - 1, previous), 0, null);
+        return new Storage.ContinuityCheck(head(tenant, expectedSeq - 1, previous), 0, null, redacted);
     }
 
     private static String check(
@@ -51,8 +56,14 @@ final class ChainVerifier {
             return "prev_hash does not match the hash of op " + (seq - 1);
         }
         final byte[] payload = rs.getString(3).getBytes(StandardCharsets.UTF_8);
-        if (!Arrays.equals(ContinuityChain.next(previous, payload), bytes(rs.getString(5)))) {
-            return "hash does not match SHA-256(prev_hash || SHA-256(payload))";
+        final byte[] digest = bytes(rs.getString(6));
+        rs.getLong(7);
+        final boolean redacted = !rs.wasNull();
+        if (!redacted && !Arrays.equals(ContinuityChain.digest(payload), digest)) {
+            return "payload does not match its digest";
+        }
+        if (!Arrays.equals(ContinuityChain.link(previous, digest), bytes(rs.getString(5)))) {
+            return "hash does not match SHA-256(prev_hash || payload_digest)";
         }
         try {
             final StorageOp op = OpCodec.decode(payload);

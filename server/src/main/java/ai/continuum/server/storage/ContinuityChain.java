@@ -36,9 +36,19 @@ public final class ContinuityChain {
     }
 
     public static byte[] next(final byte[] previous, final byte[] payload) {
+        return link(previous, digest(payload));
+    }
+
+    /** SHA-256 of an op's canonical bytes: what the chain links, and what stays when a payload is redacted. */
+    public static byte[] digest(final byte[] payload) {
+        return sha256().digest(payload);
+    }
+
+    /** The hash after {@code previous} of the op whose payload digest is {@code payloadDigest}. */
+    public static byte[] link(final byte[] previous, final byte[] payloadDigest) {
         final MessageDigest md = sha256();
         md.update(previous);
-        md.update(sha256().digest(payload));
+        md.update(payloadDigest);
         return md.digest();
     }
 

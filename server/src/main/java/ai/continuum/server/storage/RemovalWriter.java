@@ -1,5 +1,6 @@
 package ai.continuum.server.storage;
 
+import ai.continuum.engine.Delta;
 import ai.continuum.engine.EngineConfig;
 
 import java.sql.PreparedStatement;
@@ -29,16 +30,66 @@ final class RemovalWriter {
         this.nowMillis = nowMillis;
     }
 
-    /** Deletes the memory and its decisions and leaves a tombstone, so no later delta revives it. */
+    /**
+     * Deletes the memory and its decisions, leaves a tombstone so no later delta revives it, and redacts its text
+     * from the change log: in every logged op that carried the memory, its user, assistant and thinking text, its
+     * metadata and its decisions' text become empty. The row keeps its payload digest, so the chain still verifies.
+     */
     void forgetMemory(final StorageOp.ForgetMemory f) throws SQLException {
         statements.execute("DELETE FROM messages WHERE tenant_id = ? AND id = ?", f.tenant(), f.memoryId());
         statements.execute("DELETE FROM decisions WHERE tenant_id = ? AND memory_id = ?", f.tenant(), f.memoryId());
+        redactFromLog(f.tenant(), f.memoryId());
         final PreparedStatement ps = statements.prepared("INSERT INTO forgotten_memories (tenant_id, memory_id, "
             + "forgotten_at) VALUES (?, ?, ?) ON CONFLICT (tenant_id, memory_id) DO NOTHING");
         ps.setString(1, f.tenant());
         ps.setLong(2, f.memoryId());
         ps.setLong(3, nowMillis);
         ps.executeUpdate();
+    }
+
+    private void redactFromLog(final String tenant, final long memoryId) throws SQLException {
+        final Map<Long, String> redacted = new HashMap<>();
+        final PreparedStatement find = statements.prepared("SELECT c.seq, c.payload FROM memory_origins o "
+            + "JOIN change_log c ON c.tenant_id = o.tenant_id AND c.seq = o.seq "
+            + "WHERE o.tenant_id = ? AND o.memory_id = ?");
+        find.setString(1, tenant);
+        find.setLong(2, memoryId);
+        try (ResultSet rs = find.executeQuery()) {
+            while (rs.next()) {
+                if (OpCodec.decode(rs.getString(2)) instanceof StorageOp.Apply a) {
+                    redacted.put(rs.getLong(1), OpCodec.encodeToString(
+                        new StorageOp.Apply(tenant, withoutText(a.delta(), memoryId))));
+                }
+            }
+        }
+        final PreparedStatement update = statements.prepared(
+            "UPDATE change_log SET payload = ?, redacted_at = ? WHERE tenant_id = ? AND seq = ?");
+        for (final Map.Entry<Long, String> e : redacted.entrySet()) {
+            update.setString(1, e.getValue());
+            update.setLong(2, nowMillis);
+            update.setString(3, tenant);
+            update.setLong(4, e.getKey());
+            update.addBatch();
+        }
+        if (!redacted.isEmpty()) {
+            update.executeBatch();
+        }
+        statements.execute("DELETE FROM memory_origins WHERE tenant_id = ? AND memory_id = ?", tenant, memoryId);
+    }
+
+    /** {@code d} with the text of memory {@code memoryId} and of its decisions emptied; ids and times stay. */
+    static Delta withoutText(final Delta d, final long memoryId) {
+        final List<Delta.MemoryDelta> memories = new ArrayList<>(d.memories().size());
+        for (final Delta.MemoryDelta m : d.memories()) {
+            memories.add(m.id() != memoryId ? m : new Delta.MemoryDelta(m.id(), m.sessionId(), "", "", "", "",
+                m.timeMillis(), m.concepts()));
+        }
+        final List<Delta.DecisionDelta> decisions = new ArrayList<>(d.decisions().size());
+        for (final Delta.DecisionDelta dd : d.decisions()) {
+            decisions.add(dd.memoryId() != memoryId ? dd : new Delta.DecisionDelta(dd.memoryId(), dd.ordinal(), "",
+                dd.timeMillis()));
+        }
+        return new Delta(d.concepts(), d.links(), d.compounds(), memories, decisions);
     }
 
     /**

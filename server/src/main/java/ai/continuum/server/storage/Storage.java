@@ -59,7 +59,8 @@ public interface Storage extends AutoCloseable {
     /**
      * The change feed: the tenant's committed ops after position {@code afterSeq}, oldest first, at most
      * {@code limit} (1..10,000). Replaying every tenant's feed in order into an empty storage reproduces both the
-     * state and the continuity chain (a SQLite to PostgreSQL migration keeps its proof).
+     * state and the continuity chain (a SQLite to PostgreSQL migration keeps its proof), except that an op whose
+     * text a later forget redacted replays to a different hash (the state is the same: the forget follows it).
      */
     List<Change> changes(String tenant, long afterSeq, int limit);
 
@@ -109,9 +110,10 @@ public interface Storage extends AutoCloseable {
 
     /**
      * Outcome of {@link #verifyContinuity}: {@code head} as recomputed up to the first break; {@code brokenAtSeq} the
-     * first op whose link does not hold (0 when intact) and {@code problem} what is wrong with it (null when intact).
+     * first op whose link does not hold (0 when intact) and {@code problem} what is wrong with it (null when intact);
+     * {@code redactedOps} how many verified ops had a forgotten memory's text redacted (checked by digest only).
      */
-    record ContinuityCheck(ContinuityHead head, long brokenAtSeq, String problem) {
+    record ContinuityCheck(ContinuityHead head, long brokenAtSeq, String problem, long redactedOps) {
         public boolean intact() {
             return brokenAtSeq == 0;
         }

@@ -164,6 +164,38 @@ class SqliteStorageTest {
     }
 
     @Test
+    void shouldRedactAForgottenMemorysTextFromTheChangeLogAndStillVerify() throws Exception {
+        final Storage s = open(dir);
+        final Delta secret = Deltas.turn(1, 10, "my secret plan", "Alpha", "Beta");
+        s.submit(apply(A, secret)).join();
+        s.submit(apply(A, secret)).join();
+        s.submit(apply(A, Deltas.turn(2, 20, "an ordinary day", "Alpha", "Beta"))).join();
+        s.submit(new StorageOp.ForgetMemory(A, 1)).join();
+
+        assertEquals(0, changeLogRowsContaining("secret plan"), "the text is gone from every logged op");
+        assertEquals(1, changeLogRowsContaining("ordinary day"), "other memories keep theirs");
+        final Storage.ContinuityCheck check = s.verifyContinuity(A);
+        assertTrue(check.intact(), check::toString);
+        assertEquals(2, check.redactedOps());
+        assertEquals(s.continuity(A), check.head());
+        final Delta.MemoryDelta kept = Deltas.loaded(s).get(A).memories().getFirst();
+        assertEquals(2, kept.id());
+    }
+
+    private long changeLogRowsContaining(final String text) throws Exception {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(
+            "jdbc:sqlite:" + dir.resolve(SqliteStorage.FILE_NAME));
+             java.sql.PreparedStatement ps = c.prepareStatement(
+                 "SELECT COUNT(*) FROM change_log WHERE payload LIKE ?")) {
+            ps.setString(1, "%" + text + "%");
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    @Test
     void shouldForgetAConceptWithItsLinksAndPostingsButKeepTheMemories() {
         final Storage s = open(dir);
         s.submit(apply(A, Deltas.turn(1, 10, "one", "Alpha", "Beta", "Gamma"))).join();
