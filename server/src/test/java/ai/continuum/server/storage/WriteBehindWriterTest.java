@@ -85,6 +85,17 @@ class WriteBehindWriterTest {
     }
 
     @Test
+    void shouldRedactAMemoryForgottenInTheSameBatchThatStoredIt() throws Exception {
+        final SqlStorage s = open(StorageSettings.defaults());
+        s.submit(new StorageOp.Apply(T, Deltas.turn(1, 1, "whisper this", "Alpha", "Beta")));
+        s.submit(new StorageOp.ForgetMemory(T, 1));
+        assertEquals(2, s.writer().doWork(), "both in one transaction");
+        assertEquals(0L, scalar("SELECT COUNT(*) FROM change_log WHERE payload LIKE '%whisper%'"));
+        assertEquals(0L, scalar("SELECT COUNT(*) FROM messages"));
+        assertEquals(1, s.verifyContinuity(T).redactedOps());
+    }
+
+    @Test
     void shouldSplitTheQueueIntoBatchesOfAtMostMaxBatchOps() {
         final SqlStorage s = open(StorageSettings.defaults().withMaxBatchOps(2));
         final List<CompletableFuture<Storage.ContinuityHead>> futures = new ArrayList<>();
