@@ -120,7 +120,7 @@ final class WriteBehindWriter implements Agent {
             if (unavailable) {
                 final Throwable cause = lastFailure;
                 return CompletableFuture.failedFuture(new StorageUnavailableException(
-                    "the database refuses writes: " + describe(cause), cause));
+                    "the database refuses writes: " + Failures.describe(cause), cause));
             }
             final Pending p = new Pending(op, payload, new CompletableFuture<>());
             if (!queue.offer(p)) {
@@ -201,7 +201,7 @@ final class WriteBehindWriter implements Agent {
      */
     private void isolate(final long nowMs, final Exception cause) {
         LOG.log(System.Logger.Level.WARNING, "storage writer: the database rejected a batch of " + batch.size()
-            + " ops (" + describe(cause) + "); committing them one at a time");
+            + " ops (" + Failures.describe(cause) + "); committing them one at a time");
         final List<Pending> ops = new ArrayList<>(batch);
         batch.clear();
         for (int i = 0; i < ops.size(); i++) {
@@ -217,9 +217,9 @@ final class WriteBehindWriter implements Agent {
                     return;
                 }
                 LOG.log(System.Logger.Level.WARNING, "storage writer: the database rejected an op ("
-                    + OpCodec.kind(p.op()) + ", tenant '" + p.op().tenant() + "'): " + describe(e));
+                    + OpCodec.kind(p.op()) + ", tenant '" + p.op().tenant() + "'): " + Failures.describe(e));
                 p.future().completeExceptionally(new StorageUnavailableException(
-                    "the database rejected the op: " + describe(e), e));
+                    "the database rejected the op: " + Failures.describe(e), e));
             }
         }
         inFlightOps = 0;
@@ -228,7 +228,7 @@ final class WriteBehindWriter implements Agent {
     private void scheduleRetry(final long nowMs, final Exception cause) {
         if (nowMs == batchFirstAttemptMs) {
             LOG.log(System.Logger.Level.WARNING, "storage writer: commit of " + batch.size() + " ops failed, "
-                + "retrying for up to " + settings.commitRetryMs() + " ms: " + describe(cause));
+                + "retrying for up to " + settings.commitRetryMs() + " ms: " + Failures.describe(cause));
         }
         retryAtMs = nowMs + backoffMs;
         backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
@@ -302,7 +302,7 @@ final class WriteBehindWriter implements Agent {
                 sideWrites.write(c, nowMs);
                 c.commit();
             } catch (final SQLException | RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "storage writer: side writes failed: " + describe(e));
+                LOG.log(System.Logger.Level.WARNING, "storage writer: side writes failed: " + Failures.describe(e));
                 discardConnection();
             }
             return 1;
@@ -348,31 +348,15 @@ final class WriteBehindWriter implements Agent {
 
     private void giveUp(final long nowMs, final Exception cause) {
         LOG.log(System.Logger.Level.ERROR, "storage writer: " + batch.size() + " ops not committed after "
-            + (nowMs - batchFirstAttemptMs) + " ms, failing them; database unavailable: " + describe(cause));
+            + (nowMs - batchFirstAttemptMs) + " ms, failing them; database unavailable: " + Failures.describe(cause));
         final StorageUnavailableException e = new StorageUnavailableException(
-            "the database did not accept the write: " + describe(cause), cause);
+            "the database did not accept the write: " + Failures.describe(cause), cause);
         batch.forEach(p -> p.future().completeExceptionally(e));
         batch.clear();
         inFlightOps = 0;
         lastFailure = cause;
         nextProbeMs = nowMs + settings.probeIntervalMs();
         unavailable = true;
-    }
-
-    /**
-     * A one-line account of a failure without the statement text: drivers put bound values (user text) into batch
-     * error messages, and those must not reach logs or API errors.
-     */
-    static String describe(final Throwable failure) {
-        if (failure instanceof SQLException sql) {
-            final SQLException root = sql.getNextException() != null ? sql.getNextException() : sql;
-            final String message = String.valueOf(root.getMessage()).lines().findFirst().orElse("");
-            final String state = root.getSQLState() == null ? "" : " [SQLState " + root.getSQLState() + "]";
-            final String text = root instanceof java.sql.BatchUpdateException ? "batch failed" : message;
-            return root.getClass().getSimpleName() + state + ": "
-                + (text.length() > 200 ? text.substring(0, 200) + "..." : text);
-        }
-        return String.valueOf(failure);
     }
 
     private void recovered(final String how) {
