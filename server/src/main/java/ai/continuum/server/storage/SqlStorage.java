@@ -21,6 +21,9 @@ import java.util.function.BiConsumer;
  * The backend-specific parts (connections, pragmas, migrations) are set up by {@link SqliteStorage} and
  * {@link PostgresStorage}; everything here is shared SQL.
  *
+ * <p>Reads use plain JDBC too, so both backends share one SQL path with the writer; the few read queries are not on
+ * the request hot path (recall reads the engine), and JDBC reads SQLite integers without DbClient's mapping pitfalls.
+ *
  * <p>Thread safety: every public method may be called from any thread.
  */
 final class SqlStorage implements Storage {
@@ -28,10 +31,11 @@ final class SqlStorage implements Storage {
     static final int MAX_FILTER_WORDS = 16;
     /** Largest page {@link #memories} returns. */
     static final int MAX_PAGE = 1_000;
+    /** Most ops one {@link #changes} call returns. */
+    static final int MAX_CHANGES = 10_000;
     private static final String MEMORY_COLUMNS =
         "id, session_id, user_message, ai_response, thinking, metadata, created_at, concepts";
 
-    private final SqlDialect dialect;
     private final HikariDataSource readPool;
     private final StorageSettings settings;
     private final WriteBehindWriter writer;
@@ -40,7 +44,6 @@ final class SqlStorage implements Storage {
     SqlStorage(
         final SqlDialect dialect, final HikariDataSource readPool, final DataSource writerConnections,
         final StorageSettings settings, final EpochClock clock) {
-        this.dialect = dialect;
         this.readPool = readPool;
         this.settings = settings;
         this.apiKeys = new SqlApiKeys(readPool, dialect);
@@ -55,10 +58,6 @@ final class SqlStorage implements Storage {
 
     WriteBehindWriter writer() {
         return writer;
-    }
-
-    String backend() {
-        return dialect.backend();
     }
 
     @Override
@@ -78,6 +77,20 @@ final class SqlStorage implements Storage {
             }
         } catch (final SQLException e) {
             throw new StorageUnavailableException("cannot load the stored state: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void loadForgottenMemories(final BiConsumer<String, Long> sink) {
+        try (Connection c = readPool.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                 "SELECT tenant_id, memory_id FROM forgotten_memories ORDER BY tenant_id, memory_id");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                sink.accept(rs.getString(1), rs.getLong(2));
+            }
+        } catch (final SQLException e) {
+            throw new StorageUnavailableException("cannot load forgotten memories: " + e.getMessage(), e);
         }
     }
 
@@ -155,6 +168,45 @@ final class SqlStorage implements Storage {
     }
 
     @Override
+    public List<String> tenants() {
+        try (Connection c = readPool.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT tenant_id FROM tenants ORDER BY tenant_id");
+             ResultSet rs = ps.executeQuery()) {
+            final List<String> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+            return out;
+        } catch (final SQLException e) {
+            throw new StorageUnavailableException("cannot list tenants: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<Change> changes(final String tenant, final long afterSeq, final int limit) {
+        if (limit < 1 || limit > MAX_CHANGES) {
+            throw new IllegalArgumentException("limit=" + limit + " must be in [1, " + MAX_CHANGES + "]");
+        }
+        try (Connection c = readPool.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT seq, payload, hash, committed_at FROM change_log "
+                 + "WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?")) {
+            ps.setString(1, tenant);
+            ps.setLong(2, afterSeq);
+            ps.setInt(3, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                final List<Change> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(new Change(rs.getLong(1), OpCodec.decode(rs.getString(2)), rs.getString(3),
+                        rs.getLong(4)));
+                }
+                return out;
+            }
+        } catch (final SQLException e) {
+            throw new StorageUnavailableException("cannot read the change log: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public ContinuityHead continuity(final String tenant) {
         try (Connection c = readPool.getConnection();
              PreparedStatement ps = c.prepareStatement(
@@ -166,6 +218,15 @@ final class SqlStorage implements Storage {
             }
         } catch (final SQLException e) {
             throw new StorageUnavailableException("cannot read the continuity head: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public ContinuityCheck verifyContinuity(final String tenant) {
+        try (Connection c = readPool.getConnection()) {
+            return ChainVerifier.verify(c, tenant);
+        } catch (final SQLException e) {
+            throw new StorageUnavailableException("cannot read the change log: " + e.getMessage(), e);
         }
     }
 
