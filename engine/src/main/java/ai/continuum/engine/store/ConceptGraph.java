@@ -182,6 +182,11 @@ public final class ConceptGraph {
         return liveLinks;
     }
 
+    /** Any thread: the concept's degree, read once (it may change right after). */
+    public int degreeAcquire(final int id) {
+        return concepts.exists(id) ? concepts.buffer(id).getIntAcquire(concepts.offset(id) + ADJ_SIZE) : 0;
+    }
+
     /** Writer: entries in the concept's adjacency block. */
     public int degree(final int id) {
         return concepts.buffer(id).getInt(concepts.offset(id) + ADJ_SIZE);
