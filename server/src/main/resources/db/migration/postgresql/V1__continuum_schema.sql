@@ -58,6 +58,13 @@ CREATE TABLE messages (
 CREATE INDEX messages_newest ON messages (tenant_id, created_at DESC, id DESC);
 CREATE INDEX messages_by_session ON messages (tenant_id, session_id, created_at DESC, id DESC);
 
+CREATE TABLE forgotten_memories (
+    tenant_id    TEXT COLLATE "C" NOT NULL,
+    memory_id    BIGINT NOT NULL,
+    forgotten_at BIGINT NOT NULL,
+    PRIMARY KEY (tenant_id, memory_id)
+);
+
 CREATE TABLE decisions (
     tenant_id  TEXT COLLATE "C" NOT NULL,
     memory_id  BIGINT  NOT NULL,
@@ -83,11 +90,20 @@ CREATE TABLE change_log (
     tenant_id    TEXT COLLATE "C" NOT NULL,
     seq          BIGINT NOT NULL CHECK (seq >= 1),
     kind         TEXT   NOT NULL,
-    payload      TEXT   NOT NULL,
-    prev_hash    TEXT   NOT NULL,
-    hash         TEXT   NOT NULL,
-    committed_at BIGINT NOT NULL,
+    payload        TEXT   NOT NULL,
+    payload_digest TEXT   NOT NULL,
+    prev_hash      TEXT   NOT NULL,
+    hash           TEXT   NOT NULL,
+    committed_at   BIGINT NOT NULL,
+    redacted_at    BIGINT,
     PRIMARY KEY (tenant_id, seq)
+);
+
+CREATE TABLE memory_origins (
+    tenant_id TEXT COLLATE "C" NOT NULL,
+    memory_id BIGINT NOT NULL,
+    seq       BIGINT NOT NULL,
+    PRIMARY KEY (tenant_id, memory_id, seq)
 );
 
 CREATE TABLE writer_probe (

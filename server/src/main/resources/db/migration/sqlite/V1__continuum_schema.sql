@@ -66,6 +66,15 @@ CREATE TABLE messages (
 CREATE INDEX messages_newest ON messages (tenant_id, created_at DESC, id DESC);
 CREATE INDEX messages_by_session ON messages (tenant_id, session_id, created_at DESC, id DESC);
 
+-- Tombstones of forgotten memories: a memory (and its decisions) whose id is here is never inserted again, so
+-- replaying the delta that created it does not revive it.
+CREATE TABLE forgotten_memories (
+    tenant_id    TEXT    NOT NULL,
+    memory_id    INTEGER NOT NULL,
+    forgotten_at INTEGER NOT NULL,
+    PRIMARY KEY (tenant_id, memory_id)
+) WITHOUT ROWID;
+
 CREATE TABLE decisions (
     tenant_id  TEXT    NOT NULL,
     memory_id  INTEGER NOT NULL,
@@ -90,16 +99,28 @@ CREATE TABLE api_keys (
 CREATE INDEX api_keys_by_tenant ON api_keys (tenant_id);
 
 -- Every committed op, per tenant, in commit order: the continuity hash chain and the change feed.
--- hash = SHA-256(prev_hash || payload bytes), both hex here; the chain of a tenant starts at SHA-256("5.083203692315260").
+-- payload_digest = SHA-256(payload bytes as committed); hash = SHA-256(prev_hash || payload_digest), all hex here; the
+-- chain of a tenant starts at SHA-256("5.083203692315260"). A forget redacts a memory's text from payload (setting
+-- redacted_at); payload_digest keeps the chain verifiable.
 CREATE TABLE change_log (
     tenant_id    TEXT    NOT NULL,
     seq          INTEGER NOT NULL CHECK (seq >= 1),
     kind         TEXT    NOT NULL,
-    payload      TEXT    NOT NULL,
-    prev_hash    TEXT    NOT NULL,
-    hash         TEXT    NOT NULL,
-    committed_at INTEGER NOT NULL,
+    payload        TEXT    NOT NULL,
+    payload_digest TEXT    NOT NULL,
+    prev_hash      TEXT    NOT NULL,
+    hash           TEXT    NOT NULL,
+    committed_at   INTEGER NOT NULL,
+    redacted_at    INTEGER,
     PRIMARY KEY (tenant_id, seq)
+) WITHOUT ROWID;
+
+-- The logged ops that carried each memory (by seq), so forgetting the memory can redact its text from the log.
+CREATE TABLE memory_origins (
+    tenant_id TEXT    NOT NULL,
+    memory_id INTEGER NOT NULL,
+    seq       INTEGER NOT NULL,
+    PRIMARY KEY (tenant_id, memory_id, seq)
 ) WITHOUT ROWID;
 
 -- One row the writer rewrites first in every transaction (so it takes the write lock before reading) and alone as

@@ -72,13 +72,20 @@ public final class ContinuumCore {
         return storage;
     }
 
-    /** Loads every tenant's stored state into the engine; {@link #loaded()} turns true when done. */
+    /**
+     * Loads every tenant's stored state into the engine, then the tombstones of forgotten memories (so a replayed
+     * old delta cannot revive one); {@link #loaded()} turns true when done. A bulk load: adjacency order is restored
+     * once per concept at the end instead of after every delta.
+     */
     public long rebuild() {
         final AtomicLong deltas = new AtomicLong();
-        storage.load((tenant, delta) -> {
-            engine.apply(tenant, delta);
-            deltas.incrementAndGet();
-        });
+        try (MemoryEngine.BulkLoad load = engine.bulkLoad()) {
+            storage.load((tenant, delta) -> {
+                load.apply(tenant, delta);
+                deltas.incrementAndGet();
+            });
+        }
+        storage.loadForgottenMemories(engine::forgetMemory);
         loaded = true;
         return deltas.get();
     }

@@ -10,29 +10,54 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Writes one batch of ops into an open transaction: the state changes, the change-log rows with their hash-chain
  * links, and the tenants' activity. The caller commits or rolls back.
  *
- * <p>Consecutive {@link StorageOp.Apply} ops are accumulated into JDBC batches per statement: their effects are
- * merges (sums, maxima, earliest-wins, insert-if-absent) that commute, so grouping them by table does not change the
- * result. A forget or prune op is a barrier: pending batches are flushed before it runs, so it sees every earlier op.
+ * <p>Consecutive {@link StorageOp.Apply} ops are first merged per tenant ({@link Delta#merge}) and then written as
+ * JDBC batches per statement: their effects are merges (sums, maxima, earliest-wins, insert-if-absent) that commute,
+ * so merging them and grouping the rows by table does not change the result, while a concept or link that recurs
+ * across the batch costs one upsert instead of one per op. A forget or prune op is a barrier: pending deltas and
+ * batches are written before it runs, so it sees every earlier op.
+ *
+ * <p>Plain JDBC, not Helidon DbClient: statements are prepared once per transaction and their rows sent as JDBC
+ * batches. Measured here on SQLite (20,000 link upserts in one transaction): JDBC batches 117k-185k rows/s, DbClient
+ * {@code DbTransaction.dml} 9k-26k rows/s, since DbClient prepares every statement per call and has no batches.
  *
  * <p>Thread safety: confined to the writer thread; one instance per transaction.
  */
 final class BatchApplier implements AutoCloseable {
-    private static final double MILLIS_PER_DAY = 86_400_000.0;
+    /** First-seen time of a placeholder concept, known only from a link, compound or memory (as in the engine). */
+    static final long UNSEEN = Long.MAX_VALUE;
+    private static final String INSERT_PLACEHOLDER = "INSERT INTO entities (tenant_id, key, name, entity_type, "
+        + "description, created_at) VALUES (?, ?, ?, 'concept', '', ?) ON CONFLICT (tenant_id, key) DO NOTHING";
+    /** Insert-if-absent, and never over a tombstone. (SQLite needs the WHERE to parse an INSERT-SELECT upsert.) */
+    private static final String INSERT_MEMORY = "INSERT INTO messages (tenant_id, id, session_id, user_message, "
+        + "ai_response, thinking, metadata, created_at, concepts, search_text) "
+        + "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM forgotten_memories "
+        + "WHERE tenant_id = ? AND memory_id = ?) ON CONFLICT (tenant_id, id) DO NOTHING";
+    private static final String INSERT_DECISION = "INSERT INTO decisions (tenant_id, memory_id, ordinal, text, "
+        + "created_at) SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM forgotten_memories "
+        + "WHERE tenant_id = ? AND memory_id = ?) ON CONFLICT (tenant_id, memory_id, ordinal) DO NOTHING";
+    private static final String INSERT_CHANGE = "INSERT INTO change_log (tenant_id, seq, kind, payload, "
+        + "payload_digest, prev_hash, hash, committed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_ORIGIN = "INSERT INTO memory_origins (tenant_id, memory_id, seq) "
+        + "VALUES (?, ?, ?) ON CONFLICT (tenant_id, memory_id, seq) DO NOTHING";
 
-    private final Connection connection;
-    private final EngineConfig engine;
+    private final Statements statements;
+    private final RemovalWriter removals;
     private final long nowMillis;
-    private final Map<String, PreparedStatement> statements = new HashMap<>();
-    private final List<PreparedStatement> pending = new ArrayList<>();
     private final Map<String, Head> heads = new HashMap<>();
+    /** Deltas of consecutive Apply ops not yet written, per tenant, in arrival order. */
+    private final Map<String, List<Delta>> pendingDeltas = new LinkedHashMap<>();
     private final String upsertEntity;
     private final String upsertLink;
     private final String upsertCompound;
@@ -42,9 +67,10 @@ final class BatchApplier implements AutoCloseable {
     private record Head(long seq, byte[] hash) {
     }
 
-    BatchApplier(final Connection connection, final SqlDialect dialect, final EngineConfig engine, final long nowMillis) {
-        this.connection = connection;
-        this.engine = engine;
+    BatchApplier(
+        final Connection connection, final SqlDialect dialect, final EngineConfig engine, final long nowMillis) {
+        this.statements = new Statements(connection);
+        this.removals = new RemovalWriter(statements, engine, nowMillis);
         this.nowMillis = nowMillis;
         // Earliest sighting wins; ties fall to the smaller name, type, description (Delta.ConceptDelta.precedes).
         this.upsertEntity = """
@@ -78,42 +104,42 @@ final class BatchApplier implements AutoCloseable {
      */
     Storage.ContinuityHead apply(final StorageOp op, final byte[] payload) throws SQLException {
         switch (op) {
-            case StorageOp.Apply a -> applyDelta(a.tenant(), a.delta());
-            case StorageOp.ForgetMemory f -> forgetMemory(f);
-            case StorageOp.ForgetConcept f -> forgetConcept(f);
-            case StorageOp.PruneLinks p -> prune(p);
+            case StorageOp.Apply a -> pendingDeltas.computeIfAbsent(a.tenant(), t -> new ArrayList<>()).add(a.delta());
+            case StorageOp.ForgetMemory f -> {
+                flush();
+                removals.forgetMemory(f);
+            }
+            case StorageOp.ForgetConcept f -> {
+                flush();
+                removals.forgetConcept(f);
+            }
+            case StorageOp.PruneLinks p -> {
+                flush();
+                removals.prune(p);
+            }
         }
         return appendToChain(op, payload);
     }
 
-    /** Executes every pending JDBC batch. Call before commit. */
+    /** Writes the pending deltas and executes every pending JDBC batch. Call before commit. */
     void flush() throws SQLException {
-        for (final PreparedStatement ps : pending) {
-            ps.executeBatch();
+        for (final Map.Entry<String, List<Delta>> e : pendingDeltas.entrySet()) {
+            final List<Delta> deltas = e.getValue();
+            applyDelta(e.getKey(), deltas.size() == 1 ? deltas.getFirst() : Delta.merge(deltas));
         }
-        pending.clear();
+        pendingDeltas.clear();
+        statements.executeBatches();
     }
 
     @Override
     public void close() throws SQLException {
-        SQLException first = null;
-        for (final PreparedStatement ps : statements.values()) {
-            try {
-                ps.close();
-            } catch (final SQLException e) {
-                first = first == null ? e : first;
-            }
-        }
-        statements.clear();
-        if (first != null) {
-            throw first;
-        }
+        statements.close();
     }
 
     private void applyDelta(final String tenant, final Delta d) throws SQLException {
         final Map<String, String> displayNames = new HashMap<>();
         for (final Delta.ConceptDelta c : d.concepts()) {
-            final PreparedStatement ps = batched(upsertEntity);
+            final PreparedStatement ps = statements.batched(upsertEntity);
             ps.setString(1, tenant);
             ps.setString(2, c.key());
             ps.setString(3, c.displayName());
@@ -123,8 +149,18 @@ final class BatchApplier implements AutoCloseable {
             ps.addBatch();
             displayNames.putIfAbsent(c.key(), c.displayName());
         }
+        for (final String key : referencedOnly(d, displayNames.keySet())) {
+            // Like the engine: a key named only by a link, compound or memory exists as an unseen placeholder that
+            // any real sighting replaces (its first-seen time is the largest possible).
+            final PreparedStatement ps = statements.batched(INSERT_PLACEHOLDER);
+            ps.setString(1, tenant);
+            ps.setString(2, key);
+            ps.setString(3, key);
+            ps.setLong(4, UNSEEN);
+            ps.addBatch();
+        }
         for (final Delta.LinkDelta l : d.links()) {
-            final PreparedStatement ps = batched(upsertLink);
+            final PreparedStatement ps = statements.batched(upsertLink);
             ps.setString(1, tenant);
             ps.setString(2, l.a());
             ps.setString(3, l.b());
@@ -133,7 +169,7 @@ final class BatchApplier implements AutoCloseable {
             ps.addBatch();
         }
         for (final Delta.CompoundDelta c : d.compounds()) {
-            final PreparedStatement ps = batched(upsertCompound);
+            final PreparedStatement ps = statements.batched(upsertCompound);
             ps.setString(1, tenant);
             ps.setString(2, c.joinedKey());
             ps.setString(3, compoundName(c.components(), displayNames));
@@ -143,9 +179,7 @@ final class BatchApplier implements AutoCloseable {
             ps.addBatch();
         }
         for (final Delta.MemoryDelta m : d.memories()) {
-            final PreparedStatement ps = batched("INSERT INTO messages (tenant_id, id, session_id, user_message, "
-                + "ai_response, thinking, metadata, created_at, concepts, search_text) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, id) DO NOTHING");
+            final PreparedStatement ps = statements.batched(INSERT_MEMORY);
             ps.setString(1, tenant);
             ps.setLong(2, m.id());
             ps.setString(3, m.sessionId());
@@ -154,157 +188,80 @@ final class BatchApplier implements AutoCloseable {
             ps.setString(6, m.thinking());
             ps.setString(7, m.metadata());
             ps.setLong(8, m.timeMillis());
-            ps.setString(9, OpCodec.encodeStrings(m.concepts()));
+            ps.setString(9, OpCodec.encodeStrings(List.copyOf(new LinkedHashSet<>(m.concepts()))));
             ps.setString(10, searchText(m.userText(), m.aiText()));
+            ps.setString(11, tenant);
+            ps.setLong(12, m.id());
             ps.addBatch();
         }
         for (final Delta.DecisionDelta dd : d.decisions()) {
-            final PreparedStatement ps = batched("INSERT INTO decisions (tenant_id, memory_id, ordinal, text, "
-                + "created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant_id, memory_id, ordinal) DO NOTHING");
+            final PreparedStatement ps = statements.batched(INSERT_DECISION);
             ps.setString(1, tenant);
             ps.setLong(2, dd.memoryId());
             ps.setInt(3, dd.ordinal());
             ps.setString(4, dd.text());
             ps.setLong(5, dd.timeMillis());
+            ps.setString(6, tenant);
+            ps.setLong(7, dd.memoryId());
             ps.addBatch();
         }
     }
 
-    private void forgetMemory(final StorageOp.ForgetMemory f) throws SQLException {
-        flush();
-        execute("DELETE FROM messages WHERE tenant_id = ? AND id = ?", f.tenant(), f.memoryId());
-        execute("DELETE FROM decisions WHERE tenant_id = ? AND memory_id = ?", f.tenant(), f.memoryId());
-    }
-
-    /**
-     * Removes the concept, every link touching it, and its postings: the key is taken out of the concept lists of
-     * the memories that mention it (the memories themselves stay), so a rebuild from storage gives the engine the
-     * state it had after the forget. Compounds are kept: they are history of co-occurrence, not identity.
-     */
-    private void forgetConcept(final StorageOp.ForgetConcept f) throws SQLException {
-        flush();
-        final String tenant = f.tenant();
-        final String key = f.conceptKey();
-        execute("DELETE FROM entities WHERE tenant_id = ? AND key = ?", tenant, key);
-        execute("DELETE FROM attention_links WHERE tenant_id = ? AND concept_a = ?", tenant, key);
-        execute("DELETE FROM attention_links WHERE tenant_id = ? AND concept_b = ?", tenant, key);
-        final String element = OpCodec.encodeStrings(List.of(key));
-        final String jsonString = element.substring(1, element.length() - 1);
-        final Map<Long, String> rewritten = new HashMap<>();
-        final PreparedStatement find = prepared("SELECT id, concepts FROM messages WHERE tenant_id = ? "
-            + "AND concepts LIKE ?" + LikePatterns.ESCAPE_CLAUSE);
-        find.setString(1, tenant);
-        find.setString(2, LikePatterns.contains(jsonString));
-        try (ResultSet rs = find.executeQuery()) {
-            while (rs.next()) {
-                final List<String> concepts = new ArrayList<>(OpCodec.decodeStrings(rs.getString(2)));
-                if (concepts.removeIf(key::equals)) {
-                    rewritten.put(rs.getLong(1), OpCodec.encodeStrings(concepts));
-                }
-            }
+    /** Keys a link, compound or memory of {@code d} names that its concept list does not. */
+    private static Set<String> referencedOnly(final Delta d, final Set<String> sighted) {
+        final Set<String> out = new TreeSet<>();
+        for (final Delta.LinkDelta l : d.links()) {
+            out.add(l.a());
+            out.add(l.b());
         }
-        if (!rewritten.isEmpty()) {
-            final PreparedStatement update = prepared("UPDATE messages SET concepts = ? WHERE tenant_id = ? AND id = ?");
-            for (final Map.Entry<Long, String> e : rewritten.entrySet()) {
-                update.setString(1, e.getValue());
-                update.setString(2, tenant);
-                update.setLong(3, e.getKey());
-                update.addBatch();
-            }
-            update.executeBatch();
-        }
-    }
-
-    /**
-     * Deletes the links the engine prunes: effective strength ({@link EngineConfig#strength}) strictly below the
-     * threshold at the op's time. Without time decay strength grows with count alone, so one range delete does it;
-     * with decay every link of the tenant is evaluated here, in Java, with the engine's own formula.
-     */
-    private void prune(final StorageOp.PruneLinks p) throws SQLException {
-        flush();
-        if (!engine.timeDecayEnabled()) {
-            final long below = largestCountBelow(p.threshold());
-            if (below >= 1) {
-                execute("DELETE FROM attention_links WHERE tenant_id = ? AND count <= ?", p.tenant(), below);
-            }
-            return;
-        }
-        final List<String[]> doomed = new ArrayList<>();
-        final PreparedStatement scan = prepared(
-            "SELECT concept_a, concept_b, count, last_seen FROM attention_links WHERE tenant_id = ?");
-        scan.setString(1, p.tenant());
-        try (ResultSet rs = scan.executeQuery()) {
-            while (rs.next()) {
-                final int count = (int) Math.min(Integer.MAX_VALUE, rs.getLong(3));
-                final double days = (p.nowMillis() - rs.getLong(4)) / MILLIS_PER_DAY;
-                if (engine.strength(count, days) < p.threshold()) {
-                    doomed.add(new String[] {rs.getString(1), rs.getString(2)});
-                }
-            }
-        }
-        if (!doomed.isEmpty()) {
-            final PreparedStatement delete = prepared(
-                "DELETE FROM attention_links WHERE tenant_id = ? AND concept_a = ? AND concept_b = ?");
-            for (final String[] pair : doomed) {
-                delete.setString(1, p.tenant());
-                delete.setString(2, pair[0]);
-                delete.setString(3, pair[1]);
-                delete.addBatch();
-            }
-            delete.executeBatch();
-        }
-    }
-
-    /** The largest count whose undecayed strength is below {@code threshold}, or 0 if none (strength rises with count). */
-    private long largestCountBelow(final double threshold) {
-        if (engine.strength(1, 0.0) >= threshold) {
-            return 0;
-        }
-        int low = 1;
-        int high = Integer.MAX_VALUE;
-        if (engine.strength(high, 0.0) < threshold) {
-            return Long.MAX_VALUE;
-        }
-        while (high - low > 1) {
-            final int mid = low + (high - low) / 2;
-            if (engine.strength(mid, 0.0) < threshold) {
-                low = mid;
-            } else {
-                high = mid;
-            }
-        }
-        return low;
+        d.compounds().forEach(c -> out.addAll(c.components()));
+        d.memories().forEach(m -> out.addAll(m.concepts()));
+        out.removeAll(sighted);
+        return out;
     }
 
     private Storage.ContinuityHead appendToChain(final StorageOp op, final byte[] payload) throws SQLException {
         final String tenant = op.tenant();
         Head head = heads.get(tenant);
         if (head == null) {
-            head = storedHead(tenant);
-            final PreparedStatement ps = prepared(upsertTenant);
+            // The tenant row first: on PostgreSQL the upsert locks it until commit, so concurrent writers of one
+            // tenant (several pods) take turns and each reads the head the previous one committed.
+            final PreparedStatement ps = statements.prepared(upsertTenant);
             ps.setString(1, tenant);
             ps.setLong(2, nowMillis);
             ps.setLong(3, nowMillis);
             ps.executeUpdate();
+            head = storedHead(tenant);
         }
-        final byte[] hash = ContinuityChain.next(head.hash(), payload);
+        final byte[] digest = ContinuityChain.digest(payload);
+        final byte[] hash = ContinuityChain.link(head.hash(), digest);
         final Head next = new Head(head.seq() + 1, hash);
         heads.put(tenant, next);
-        final PreparedStatement ps = batched("INSERT INTO change_log (tenant_id, seq, kind, payload, prev_hash, hash, "
-            + "committed_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        final PreparedStatement ps = statements.batched(INSERT_CHANGE);
         ps.setString(1, tenant);
         ps.setLong(2, next.seq());
         ps.setString(3, OpCodec.kind(op));
         ps.setString(4, new String(payload, StandardCharsets.UTF_8));
-        ps.setString(5, ContinuityChain.hex(head.hash()));
-        ps.setString(6, ContinuityChain.hex(hash));
-        ps.setLong(7, nowMillis);
+        ps.setString(5, ContinuityChain.hex(digest));
+        ps.setString(6, ContinuityChain.hex(head.hash()));
+        ps.setString(7, ContinuityChain.hex(hash));
+        ps.setLong(8, nowMillis);
         ps.addBatch();
+        if (op instanceof StorageOp.Apply a) {
+            // Where each memory's text sits in the log, so forgetting the memory can redact it there too.
+            for (final Delta.MemoryDelta m : a.delta().memories()) {
+                final PreparedStatement origin = statements.batched(INSERT_ORIGIN);
+                origin.setString(1, tenant);
+                origin.setLong(2, m.id());
+                origin.setLong(3, next.seq());
+                origin.addBatch();
+            }
+        }
         return new Storage.ContinuityHead(tenant, next.seq(), ContinuityChain.hex(hash));
     }
 
     private Head storedHead(final String tenant) throws SQLException {
-        final PreparedStatement ps = prepared(
+        final PreparedStatement ps = statements.prepared(
             "SELECT seq, hash FROM change_log WHERE tenant_id = ? ORDER BY seq DESC LIMIT 1");
         ps.setString(1, tenant);
         try (ResultSet rs = ps.executeQuery()) {
@@ -326,29 +283,5 @@ final class BatchApplier implements AutoCloseable {
 
     static String searchText(final String userText, final String aiText) {
         return (userText + "\n" + aiText).toLowerCase(Locale.ROOT);
-    }
-
-    private void execute(final String sql, final String tenant, final Object key) throws SQLException {
-        final PreparedStatement ps = prepared(sql);
-        ps.setString(1, tenant);
-        ps.setObject(2, key);
-        ps.executeUpdate();
-    }
-
-    private PreparedStatement batched(final String sql) throws SQLException {
-        final PreparedStatement ps = prepared(sql);
-        if (!pending.contains(ps)) {
-            pending.add(ps);
-        }
-        return ps;
-    }
-
-    private PreparedStatement prepared(final String sql) throws SQLException {
-        PreparedStatement ps = statements.get(sql);
-        if (ps == null) {
-            ps = connection.prepareStatement(sql);
-            statements.put(sql, ps);
-        }
-        return ps;
     }
 }

@@ -13,9 +13,10 @@ import java.nio.charset.StandardCharsets;
  * Opens the PostgreSQL storage. One HikariCP pool serves the reads and, through one connection it keeps, the writer.
  * Every commit is durable when acknowledged (PostgreSQL's default {@code synchronous_commit=on}).
  *
- * <p>This storage assumes it is the only writer of the database: the continuity chain head is read inside the
- * writer's transaction without a lock, so two pods writing the same tenant would collide on the change log's primary
- * key (their batches fail and retry; nothing is corrupted).
+ * <p>Several processes may write one database: each transaction locks the rows of the tenants it writes (the
+ * {@code tenants} upsert) before it reads their chain heads, so writers of one tenant take turns and the chain stays
+ * linear. Other processes' changes reach this process's engine only through a rebuild; tailing {@code change_log}
+ * to apply them live is the multi-pod step that builds on this.
  */
 public final class PostgresStorage {
     private PostgresStorage() {

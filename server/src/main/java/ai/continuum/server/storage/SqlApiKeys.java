@@ -1,17 +1,20 @@
 package ai.continuum.server.storage;
 
+import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbClientException;
+import io.helidon.dbclient.DbRow;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
  * API keys in the {@code api_keys} table, tenant and admin keys alike.
@@ -21,18 +24,25 @@ import java.util.concurrent.ConcurrentHashMap;
  * transaction ({@link WriteBehindWriter.SideWrites}). A crash can lose the last few seconds of last-use times, never
  * a key or a revocation. {@link #find} reports the newer of the stored and the pending time.
  *
+ * <p>Reads ({@link #find}, {@link #list}) go through Helidon DbClient over the same pool, like the storage's other
+ * request reads ({@link SqlStorage}); inserts, revocations and touches stay plain JDBC, the touches because they join
+ * the writer's JDBC transaction.
+ *
  * <p>Thread safety: any thread.
  */
 final class SqlApiKeys implements ApiKeys, WriteBehindWriter.SideWrites {
     private static final String COLUMNS = "key_id, tenant_id, name, hash, admin, created_at, revoked_at, last_used_at";
 
     private final DataSource pool;
+    /** DbClient over {@link #pool}, for the reads. */
+    private final DbClient reads;
     private final SqlDialect dialect;
     /** keyId -> latest use not yet written, epoch ms. Written by request threads, drained by the writer thread. */
     private final Map<String, Long> touches = new ConcurrentHashMap<>();
 
-    SqlApiKeys(final DataSource pool, final SqlDialect dialect) {
+    SqlApiKeys(final DataSource pool, final DbClient reads, final SqlDialect dialect) {
         this.pool = pool;
+        this.reads = reads;
         this.dialect = dialect;
     }
 
@@ -60,30 +70,20 @@ final class SqlApiKeys implements ApiKeys, WriteBehindWriter.SideWrites {
 
     @Override
     public Optional<StoredKey> find(final String keyId) {
-        try (Connection c = pool.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM api_keys WHERE key_id = ?")) {
-            ps.setString(1, keyId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
-            }
-        } catch (final SQLException e) {
-            throw new StorageUnavailableException("cannot read API key '" + keyId + "': " + e.getMessage(), e);
+        try {
+            return reads.execute().get("SELECT " + COLUMNS + " FROM api_keys WHERE key_id = ?", keyId).map(this::read);
+        } catch (final DbClientException e) {
+            throw DbReads.failure("cannot read API key '" + keyId + "'", e);
         }
     }
 
     @Override
     public List<StoredKey> list() {
-        try (Connection c = pool.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                 "SELECT " + COLUMNS + " FROM api_keys ORDER BY created_at, key_id");
-             ResultSet rs = ps.executeQuery()) {
-            final List<StoredKey> keys = new ArrayList<>();
-            while (rs.next()) {
-                keys.add(read(rs));
-            }
-            return keys;
-        } catch (final SQLException e) {
-            throw new StorageUnavailableException("cannot list API keys: " + e.getMessage(), e);
+        try (Stream<DbRow> rows = reads.execute()
+                 .query("SELECT " + COLUMNS + " FROM api_keys ORDER BY created_at, key_id")) {
+            return rows.map(this::read).toList();
+        } catch (final DbClientException e) {
+            throw DbReads.failure("cannot list API keys", e);
         }
     }
 
@@ -130,20 +130,21 @@ final class SqlApiKeys implements ApiKeys, WriteBehindWriter.SideWrites {
         }
     }
 
-    private StoredKey read(final ResultSet rs) throws SQLException {
-        final String keyId = rs.getString(1);
-        Instant lastUsed = instant(rs, 8);
+    private StoredKey read(final DbRow row) {
+        final String keyId = DbReads.text(row, "key_id");
+        Instant lastUsed = instant(row, "last_used_at");
         final Long pending = touches.get(keyId);
         if (pending != null && (lastUsed == null || pending > lastUsed.toEpochMilli())) {
             lastUsed = Instant.ofEpochMilli(pending);
         }
-        return new StoredKey(keyId, rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5) != 0,
-            Instant.ofEpochMilli(rs.getLong(6)), instant(rs, 7), lastUsed);
+        return new StoredKey(keyId, DbReads.text(row, "tenant_id"), DbReads.text(row, "name"),
+            DbReads.text(row, "hash"), DbReads.integer(row, "admin") != 0,
+            Instant.ofEpochMilli(DbReads.integer(row, "created_at")), instant(row, "revoked_at"), lastUsed);
     }
 
-    private static Instant instant(final ResultSet rs, final int column) throws SQLException {
-        final long millis = rs.getLong(column);
-        return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
+    private static Instant instant(final DbRow row, final String column) {
+        final Long millis = DbReads.nullableInteger(row, column);
+        return millis == null ? null : Instant.ofEpochMilli(millis);
     }
 
     private static void setInstant(final PreparedStatement ps, final int index, final Instant value)

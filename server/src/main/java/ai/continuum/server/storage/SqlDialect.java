@@ -1,5 +1,10 @@
 package ai.continuum.server.storage;
 
+import org.sqlite.SQLiteException;
+
+import java.sql.SQLException;
+import java.util.Set;
+
 /**
  * The few places where the SQL of the two backends differs. Everything else (upserts with {@code ON CONFLICT ... DO
  * UPDATE}, {@code LIKE ... ESCAPE}, keyset queries) is written once in standard SQL both accept.
@@ -7,6 +12,9 @@ package ai.continuum.server.storage;
 enum SqlDialect {
     SQLITE("sqlite", "max"),
     POSTGRESQL("postgresql", "GREATEST");
+
+    /** SQLite primary result codes of rejected data: TOOBIG (18), CONSTRAINT (19), MISMATCH (20). */
+    private static final Set<Integer> SQLITE_DATA_ERRORS = Set.of(18, 19, 20);
 
     private final String backend;
     private final String greatest;
@@ -23,6 +31,23 @@ enum SqlDialect {
     /** Flyway location of this backend's migrations. */
     String migrations() {
         return "classpath:db/migration/" + backend;
+    }
+
+    /**
+     * Whether {@code e} rejects the data of a statement rather than reports a failing database: retrying the same
+     * ops cannot succeed, and other ops may. Exceptions other than {@link SQLException} come from the ops themselves
+     * (e.g. a count overflowing when deltas merge).
+     */
+    boolean isDataError(final Exception e) {
+        if (!(e instanceof SQLException sql)) {
+            return true;
+        }
+        return switch (this) {
+            case SQLITE -> sql instanceof SQLiteException lite
+                && SQLITE_DATA_ERRORS.contains(lite.getResultCode().code & 0xff);
+            case POSTGRESQL -> sql.getSQLState() != null
+                && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"));
+        };
     }
 
     /** The larger of two expressions (SQLite's scalar {@code max}, PostgreSQL's {@code GREATEST}). */

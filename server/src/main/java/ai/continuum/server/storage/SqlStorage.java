@@ -2,6 +2,9 @@ package ai.continuum.server.storage;
 
 import ai.continuum.engine.Delta;
 import com.zaxxer.hikari.HikariDataSource;
+import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbClientException;
+import io.helidon.dbclient.DbRow;
 import org.agrona.concurrent.EpochClock;
 
 import javax.sql.DataSource;
@@ -15,11 +18,22 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
+import java.util.stream.Stream;
 
 /**
  * {@link Storage} over a SQL database: writes through the {@link WriteBehindWriter}, reads through a connection pool.
  * The backend-specific parts (connections, pragmas, migrations) are set up by {@link SqliteStorage} and
  * {@link PostgresStorage}; everything here is shared SQL.
+ *
+ * <p>Request reads (memories, tenants, the change log, the continuity head) and API key reads go through Helidon
+ * DbClient over the read pool ({@link DbReads}), the data-access layer the platform is built on: one SQL text serves
+ * both backends, DbClient binds the parameters and returns each statement's connection to the pool once its rows are
+ * consumed. Each is a single statement prepared per call, as it was on JDBC, and none runs per recall (recall reads
+ * the engine). Writes stay plain JDBC: the writer's batches are several times faster than DbClient, which prepares
+ * every statement per call and has no batches (measured, see {@link BatchApplier}). The start-up loads
+ * ({@link #load}, {@link #loadForgottenMemories}) and {@link #verifyContinuity} stay plain JDBC too: they walk whole
+ * tables row by row ({@link #load} in one read transaction, {@link ChainVerifier} on one connection it is handed),
+ * where DbClient would build a row object and read the column metadata for every row.
  *
  * <p>Thread safety: every public method may be called from any thread.
  */
@@ -28,11 +42,13 @@ final class SqlStorage implements Storage {
     static final int MAX_FILTER_WORDS = 16;
     /** Largest page {@link #memories} returns. */
     static final int MAX_PAGE = 1_000;
+    /** Most ops one {@link #changes} call returns. */
+    static final int MAX_CHANGES = 10_000;
     private static final String MEMORY_COLUMNS =
         "id, session_id, user_message, ai_response, thinking, metadata, created_at, concepts";
 
-    private final SqlDialect dialect;
     private final HikariDataSource readPool;
+    private final DbClient reads;
     private final StorageSettings settings;
     private final WriteBehindWriter writer;
     private final SqlApiKeys apiKeys;
@@ -40,10 +56,10 @@ final class SqlStorage implements Storage {
     SqlStorage(
         final SqlDialect dialect, final HikariDataSource readPool, final DataSource writerConnections,
         final StorageSettings settings, final EpochClock clock) {
-        this.dialect = dialect;
         this.readPool = readPool;
+        this.reads = DbReads.over(readPool);
         this.settings = settings;
-        this.apiKeys = new SqlApiKeys(readPool, dialect);
+        this.apiKeys = new SqlApiKeys(readPool, reads, dialect);
         this.writer = new WriteBehindWriter(writerConnections, dialect, settings, clock, apiKeys);
     }
 
@@ -55,10 +71,6 @@ final class SqlStorage implements Storage {
 
     WriteBehindWriter writer() {
         return writer;
-    }
-
-    String backend() {
-        return dialect.backend();
     }
 
     @Override
@@ -78,6 +90,20 @@ final class SqlStorage implements Storage {
             }
         } catch (final SQLException e) {
             throw new StorageUnavailableException("cannot load the stored state: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void loadForgottenMemories(final BiConsumer<String, Long> sink) {
+        try (Connection c = readPool.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                 "SELECT tenant_id, memory_id FROM forgotten_memories ORDER BY tenant_id, memory_id");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                sink.accept(rs.getString(1), rs.getLong(2));
+            }
+        } catch (final SQLException e) {
+            throw new StorageUnavailableException("cannot load forgotten memories: " + e.getMessage(), e);
         }
     }
 
@@ -106,46 +132,32 @@ final class SqlStorage implements Storage {
             where.append(" AND search_text LIKE ?").append(LikePatterns.ESCAPE_CLAUSE);
             args.add(LikePatterns.contains(word));
         }
-        try (Connection c = readPool.getConnection()) {
-            final long total;
-            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*)" + where)) {
-                bind(ps, args);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    total = rs.getLong(1);
-                }
-            }
-            final List<StoredMemory> items = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + MEMORY_COLUMNS + where
-                + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?")) {
-                final List<Object> paged = new ArrayList<>(args);
-                paged.add(query.limit());
-                paged.add(query.offset());
-                bind(ps, paged);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        items.add(readMemory(rs));
-                    }
-                }
+        final List<Object> paged = new ArrayList<>(args);
+        paged.add(query.limit());
+        paged.add(query.offset());
+        try {
+            final long total = reads.execute().createGet("SELECT COUNT(*)" + where).params(args).execute()
+                .map(row -> DbReads.integer(row, 1))
+                .orElseThrow();
+            final List<StoredMemory> items;
+            try (Stream<DbRow> rows = reads.execute().createQuery("SELECT " + MEMORY_COLUMNS + where
+                + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?").params(paged).execute()) {
+                items = rows.map(SqlStorage::readMemory).toList();
             }
             return new Page<>(items, total);
-        } catch (final SQLException e) {
-            throw new StorageUnavailableException("cannot list memories: " + e.getMessage(), e);
+        } catch (final DbClientException e) {
+            throw DbReads.failure("cannot list memories", e);
         }
     }
 
     @Override
     public Optional<StoredMemory> memory(final String tenant, final long memoryId) {
-        try (Connection c = readPool.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                 "SELECT " + MEMORY_COLUMNS + " FROM messages WHERE tenant_id = ? AND id = ?")) {
-            ps.setString(1, tenant);
-            ps.setLong(2, memoryId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(readMemory(rs)) : Optional.empty();
-            }
-        } catch (final SQLException e) {
-            throw new StorageUnavailableException("cannot read memory " + memoryId + ": " + e.getMessage(), e);
+        try {
+            return reads.execute()
+                .get("SELECT " + MEMORY_COLUMNS + " FROM messages WHERE tenant_id = ? AND id = ?", tenant, memoryId)
+                .map(SqlStorage::readMemory);
+        } catch (final DbClientException e) {
+            throw DbReads.failure("cannot read memory " + memoryId, e);
         }
     }
 
@@ -155,17 +167,47 @@ final class SqlStorage implements Storage {
     }
 
     @Override
+    public List<String> tenants() {
+        try (Stream<DbRow> rows = reads.execute().query("SELECT tenant_id FROM tenants ORDER BY tenant_id")) {
+            return rows.map(row -> DbReads.text(row, "tenant_id")).toList();
+        } catch (final DbClientException e) {
+            throw DbReads.failure("cannot list tenants", e);
+        }
+    }
+
+    @Override
+    public List<Change> changes(final String tenant, final long afterSeq, final int limit) {
+        if (limit < 1 || limit > MAX_CHANGES) {
+            throw new IllegalArgumentException("limit=" + limit + " must be in [1, " + MAX_CHANGES + "]");
+        }
+        try (Stream<DbRow> rows = reads.execute().query("SELECT seq, payload, hash, committed_at FROM change_log "
+            + "WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?", tenant, afterSeq, limit)) {
+            return rows.map(row -> new Change(DbReads.integer(row, "seq"),
+                OpCodec.decode(DbReads.text(row, "payload")), DbReads.text(row, "hash"),
+                DbReads.integer(row, "committed_at"))).toList();
+        } catch (final DbClientException e) {
+            throw DbReads.failure("cannot read the change log", e);
+        }
+    }
+
+    @Override
     public ContinuityHead continuity(final String tenant) {
-        try (Connection c = readPool.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                 "SELECT seq, hash FROM change_log WHERE tenant_id = ? ORDER BY seq DESC LIMIT 1")) {
-            ps.setString(1, tenant);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new ContinuityHead(tenant, rs.getLong(1), rs.getString(2))
-                    : new ContinuityHead(tenant, 0, ContinuityChain.seedHex());
-            }
+        try {
+            return reads.execute()
+                .get("SELECT seq, hash FROM change_log WHERE tenant_id = ? ORDER BY seq DESC LIMIT 1", tenant)
+                .map(row -> new ContinuityHead(tenant, DbReads.integer(row, "seq"), DbReads.text(row, "hash")))
+                .orElseGet(() -> new ContinuityHead(tenant, 0, ContinuityChain.seedHex()));
+        } catch (final DbClientException e) {
+            throw DbReads.failure("cannot read the continuity head", e);
+        }
+    }
+
+    @Override
+    public ContinuityCheck verifyContinuity(final String tenant) {
+        try (Connection c = readPool.getConnection()) {
+            return ChainVerifier.verify(c, tenant);
         } catch (final SQLException e) {
-            throw new StorageUnavailableException("cannot read the continuity head: " + e.getMessage(), e);
+            throw new StorageUnavailableException("cannot read the change log: " + e.getMessage(), e);
         }
     }
 
@@ -192,7 +234,11 @@ final class SqlStorage implements Storage {
         try {
             writer.close();
         } finally {
-            readPool.close();
+            try {
+                reads.close();
+            } finally {
+                readPool.close();
+            }
         }
     }
 
@@ -209,14 +255,10 @@ final class SqlStorage implements Storage {
         return List.of(words);
     }
 
-    private static StoredMemory readMemory(final ResultSet rs) throws SQLException {
-        return new StoredMemory(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-            rs.getString(6), rs.getLong(7), OpCodec.decodeStrings(rs.getString(8)));
-    }
-
-    private static void bind(final PreparedStatement ps, final List<Object> args) throws SQLException {
-        for (int i = 0; i < args.size(); i++) {
-            ps.setObject(i + 1, args.get(i));
-        }
+    private static StoredMemory readMemory(final DbRow row) {
+        return new StoredMemory(DbReads.integer(row, "id"), DbReads.text(row, "session_id"),
+            DbReads.text(row, "user_message"), DbReads.text(row, "ai_response"), DbReads.text(row, "thinking"),
+            DbReads.text(row, "metadata"), DbReads.integer(row, "created_at"),
+            OpCodec.decodeStrings(DbReads.text(row, "concepts")));
     }
 }

@@ -69,6 +69,8 @@ public final class SqliteStorage {
         config.enforceForeignKeys(false);
         config.setCacheSize(-CACHE_KIB);
         config.setTempStore(SQLiteConfig.TempStore.MEMORY);
+        // A forgotten memory's text is overwritten in the file, not just unlinked from the B-tree.
+        config.setPragma(SQLiteConfig.Pragma.SECURE_DELETE, "true");
         config.setTransactionMode(SQLiteConfig.TransactionMode.DEFERRED);
         final SQLiteDataSource ds = new SQLiteDataSource(config);
         ds.setUrl(url);

@@ -12,14 +12,16 @@ import java.util.Objects;
  *                           that is two seconds of writes, enough to ride out a checkpoint without unbounded memory.
  * @param maxBatchOps        ops committed in one transaction, 1..100,000. Default 500. Larger batches amortise the
  *                           fsync further but delay the acknowledgement of the first op in the batch.
- * @param durability         {@link Durability#FULL} fsyncs every commit (survives power loss); {@link Durability#NORMAL}
- *                           in WAL mode survives a process crash but may lose the last commits on power loss.
+ * @param durability         {@link Durability#FULL} fsyncs every commit (survives power loss);
+ *                           {@link Durability#NORMAL} in WAL mode survives a process crash but may lose the last
+ *                           commits on power loss. Default FULL.
  * @param busyTimeoutMs      how long a SQLite statement waits for a lock held by another connection, 0..600,000.
  * @param commitRetryMs      how long the writer retries a failing batch (with backoff) before it fails the batch's
  *                           futures with {@link StorageUnavailableException}, 0..3,600,000. Default 5,000.
  * @param probeIntervalMs    while the database refuses writes, how often the writer tries a probe write to notice
  *                           recovery, 10..600,000. Default 1,000.
- * @param closeTimeoutMs     how long {@link Storage#close} waits for queued ops to commit, 0..3,600,000. Default 30,000.
+ * @param closeTimeoutMs     how long {@link Storage#close} waits for queued ops to commit, 0..3,600,000.
+ *                           Default 30,000.
  * @param readPoolSize       pooled connections for reads and key management, 1..64. Default 4.
  * @param loadChunkRows      rows per delta handed to the {@link Storage#load} sink, 1..1,000,000. Default 10,000.
  * @param engine             the engine's config; storage needs its link-strength formula to prune the same links the
@@ -82,13 +84,13 @@ public record StorageSettings(
     }
 
     public StorageSettings withLoadChunkRows(final int rows) {
-        return new StorageSettings(queueCapacity, maxBatchOps, durability, busyTimeoutMs, commitRetryMs, probeIntervalMs,
-            closeTimeoutMs, readPoolSize, rows, engine);
+        return new StorageSettings(queueCapacity, maxBatchOps, durability, busyTimeoutMs, commitRetryMs,
+            probeIntervalMs, closeTimeoutMs, readPoolSize, rows, engine);
     }
 
     public StorageSettings withEngine(final EngineConfig config) {
-        return new StorageSettings(queueCapacity, maxBatchOps, durability, busyTimeoutMs, commitRetryMs, probeIntervalMs,
-            closeTimeoutMs, readPoolSize, loadChunkRows, config);
+        return new StorageSettings(queueCapacity, maxBatchOps, durability, busyTimeoutMs, commitRetryMs,
+            probeIntervalMs, closeTimeoutMs, readPoolSize, loadChunkRows, config);
     }
 
     private static void requireIn(final String field, final long value, final long low, final long high) {

@@ -17,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -30,7 +29,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * {@link StorageSettings#commitRetryMs}; then its futures fail with {@link StorageUnavailableException} and the writer
  * turns <em>unavailable</em>: new submits fail at once, queued ops are tried once each batch, and a probe write every
  * {@link StorageSettings#probeIntervalMs} detects recovery. Nothing half-written is ever committed: a batch commits
- * whole or not at all.
+ * whole or not at all. A batch the database rejects for its data (a constraint, a value it cannot store) is not a
+ * database failure: its ops are committed one at a time so that only the offending ops fail.
  *
  * <p>Thread model: {@link #doWork} and every field not marked otherwise belong to the writer thread (an
  * {@link AgentRunner} with a backoff idle strategy, or the test calling {@code doWork} directly). {@link #submit} and
@@ -63,7 +63,6 @@ final class WriteBehindWriter implements Agent {
     private final ReentrantReadWriteLock admission = new ReentrantReadWriteLock();
     /** Completed by the writer when closing and nothing is left to commit. */
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
-    private final AtomicLong committedOps = new AtomicLong();
 
     private final List<Pending> batch;
     private Connection connection;
@@ -81,6 +80,11 @@ final class WriteBehindWriter implements Agent {
     private volatile boolean closing;
     /** Ops drained from the queue but not yet committed or failed; written by the writer, read for the depth. */
     private volatile int inFlightOps;
+    /**
+     * Recent commit throughput, ops per second of writer time (moving average); written by the writer after each
+     * commit, read by submitters to estimate when a full queue will have room.
+     */
+    private volatile double committedOpsPerSecond;
 
     WriteBehindWriter(
         final DataSource connections, final SqlDialect dialect, final StorageSettings settings, final EpochClock clock,
@@ -116,16 +120,23 @@ final class WriteBehindWriter implements Agent {
             if (unavailable) {
                 final Throwable cause = lastFailure;
                 return CompletableFuture.failedFuture(new StorageUnavailableException(
-                    "the database refuses writes: " + cause, cause));
+                    "the database refuses writes: " + Failures.describe(cause), cause));
             }
             final Pending p = new Pending(op, payload, new CompletableFuture<>());
             if (!queue.offer(p)) {
-                throw new QueueFullException(queue.size(), 1);
+                final int depth = queue.size();
+                throw new QueueFullException(depth, retryAfterSeconds(depth));
             }
             return p.future();
         } finally {
             admission.readLock().unlock();
         }
+    }
+
+    /** Seconds until {@code depth} queued ops are committed at the recent rate, between 1 and 60. */
+    private int retryAfterSeconds(final int depth) {
+        final double rate = committedOpsPerSecond;
+        return rate <= 0 ? 1 : (int) Math.max(1, Math.min(60, Math.ceil(depth / rate)));
     }
 
     int queueDepth() {
@@ -134,10 +145,6 @@ final class WriteBehindWriter implements Agent {
 
     boolean isUnavailable() {
         return unavailable;
-    }
-
-    long committedOps() {
-        return committedOps.get();
     }
 
     @Override
@@ -160,9 +167,12 @@ final class WriteBehindWriter implements Agent {
             return 0;
         }
         final int ops = batch.size();
+        final long startNs = System.nanoTime();
         try {
-            final List<Storage.ContinuityHead> heads = commitBatch(nowMs);
-            committedOps.addAndGet(ops);
+            final List<Storage.ContinuityHead> heads = commit(batch, nowMs);
+            final double rate = ops * 1e9 / Math.max(1, System.nanoTime() - startNs);
+            final double previous = committedOpsPerSecond;
+            committedOpsPerSecond = previous == 0 ? rate : 0.8 * previous + 0.2 * rate;
             for (int i = 0; i < ops; i++) {
                 batch.get(i).future().complete(heads.get(i));
             }
@@ -173,18 +183,55 @@ final class WriteBehindWriter implements Agent {
             }
         } catch (final SQLException | RuntimeException e) {
             discardConnection();
-            if (unavailable || nowMs - batchFirstAttemptMs >= settings.commitRetryMs()) {
+            if (dialect.isDataError(e)) {
+                isolate(nowMs, e);
+            } else if (unavailable || nowMs - batchFirstAttemptMs >= settings.commitRetryMs()) {
                 giveUp(nowMs, e);
             } else {
-                if (nowMs == batchFirstAttemptMs) {
-                    LOG.log(System.Logger.Level.WARNING, "storage writer: commit of " + ops + " ops failed, retrying"
-                        + " for up to " + settings.commitRetryMs() + " ms: " + e);
-                }
-                retryAtMs = nowMs + backoffMs;
-                backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+                scheduleRetry(nowMs, e);
             }
         }
         return ops;
+    }
+
+    /**
+     * The database rejected the batch for its data (a value it cannot store), which names no culprit: commits the
+     * ops one by one, in order, so only the ops the database rejects fail and the others are committed. If the
+     * database itself starts failing meanwhile, what is left goes back to the normal retry.
+     */
+    private void isolate(final long nowMs, final Exception cause) {
+        LOG.log(System.Logger.Level.WARNING, "storage writer: the database rejected a batch of " + batch.size()
+            + " ops (" + Failures.describe(cause) + "); committing them one at a time");
+        final List<Pending> ops = new ArrayList<>(batch);
+        batch.clear();
+        for (int i = 0; i < ops.size(); i++) {
+            final Pending p = ops.get(i);
+            try {
+                p.future().complete(commit(List.of(p), nowMs).getFirst());
+            } catch (final SQLException | RuntimeException e) {
+                discardConnection();
+                if (!dialect.isDataError(e)) {
+                    batch.addAll(ops.subList(i, ops.size()));
+                    inFlightOps = batch.size();
+                    scheduleRetry(nowMs, e);
+                    return;
+                }
+                LOG.log(System.Logger.Level.WARNING, "storage writer: the database rejected an op ("
+                    + OpCodec.kind(p.op()) + ", tenant '" + p.op().tenant() + "'): " + Failures.describe(e));
+                p.future().completeExceptionally(new StorageUnavailableException(
+                    "the database rejected the op: " + Failures.describe(e), e));
+            }
+        }
+        inFlightOps = 0;
+    }
+
+    private void scheduleRetry(final long nowMs, final Exception cause) {
+        if (nowMs == batchFirstAttemptMs) {
+            LOG.log(System.Logger.Level.WARNING, "storage writer: commit of " + batch.size() + " ops failed, "
+                + "retrying for up to " + settings.commitRetryMs() + " ms: " + Failures.describe(cause));
+        }
+        retryAtMs = nowMs + backoffMs;
+        backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
     }
 
     /**
@@ -255,7 +302,7 @@ final class WriteBehindWriter implements Agent {
                 sideWrites.write(c, nowMs);
                 c.commit();
             } catch (final SQLException | RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "storage writer: side writes failed: " + e);
+                LOG.log(System.Logger.Level.WARNING, "storage writer: side writes failed: " + Failures.describe(e));
                 discardConnection();
             }
             return 1;
@@ -263,12 +310,12 @@ final class WriteBehindWriter implements Agent {
         return 0;
     }
 
-    private List<Storage.ContinuityHead> commitBatch(final long nowMs) throws SQLException {
+    private List<Storage.ContinuityHead> commit(final List<Pending> ops, final long nowMs) throws SQLException {
         final Connection c = connection();
         writeHeartbeat(c, nowMs);
-        final List<Storage.ContinuityHead> heads = new ArrayList<>(batch.size());
+        final List<Storage.ContinuityHead> heads = new ArrayList<>(ops.size());
         try (BatchApplier applier = new BatchApplier(c, dialect, settings.engine(), nowMs)) {
-            for (final Pending p : batch) {
+            for (final Pending p : ops) {
                 heads.add(applier.apply(p.op(), p.payload()));
             }
             applier.flush();
@@ -301,9 +348,9 @@ final class WriteBehindWriter implements Agent {
 
     private void giveUp(final long nowMs, final Exception cause) {
         LOG.log(System.Logger.Level.ERROR, "storage writer: " + batch.size() + " ops not committed after "
-            + (nowMs - batchFirstAttemptMs) + " ms, failing them; database unavailable: " + cause);
+            + (nowMs - batchFirstAttemptMs) + " ms, failing them; database unavailable: " + Failures.describe(cause));
         final StorageUnavailableException e = new StorageUnavailableException(
-            "the database did not accept the write: " + cause, cause);
+            "the database did not accept the write: " + Failures.describe(cause), cause);
         batch.forEach(p -> p.future().completeExceptionally(e));
         batch.clear();
         inFlightOps = 0;

@@ -66,6 +66,25 @@ public final class ScriptedStorage implements Storage {
     }
 
     @Override
+    public void loadForgottenMemories(final BiConsumer<String, Long> sink) {
+    }
+
+    @Override
+    public List<String> tenants() {
+        return List.of();
+    }
+
+    @Override
+    public List<Change> changes(final String tenant, final long afterSeq, final int limit) {
+        return List.of();
+    }
+
+    @Override
+    public ContinuityCheck verifyContinuity(final String tenant) {
+        return new ContinuityCheck(continuity(tenant), 0, null, 0);
+    }
+
+    @Override
     public boolean isReachable() {
         return true;
     }

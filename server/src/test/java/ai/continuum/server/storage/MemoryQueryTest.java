@@ -70,7 +70,8 @@ class MemoryQueryTest {
     @Test
     void shouldFilterBySessionAndTimeRange() {
         assertEquals(List.of(2L, 1L), ids(query(null, "s1", null, null, 0, 10)));
-        assertEquals(List.of(4L, 3L, 2L), ids(query(null, null, 2_000L, 5_000L, 0, 10)), "from inclusive, to exclusive");
+        assertEquals(List.of(4L, 3L, 2L), ids(query(null, null, 2_000L, 5_000L, 0, 10)),
+            "from inclusive, to exclusive");
         assertEquals(List.of(5L), ids(query("learning", "s2", 4_000L, null, 0, 10)));
     }
 

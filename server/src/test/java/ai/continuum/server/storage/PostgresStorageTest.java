@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The same storage contract on a real PostgreSQL, and the same results as SQLite for the same ops. */
@@ -73,6 +74,80 @@ class PostgresStorageTest {
             assertEquals(sqlite.continuity(B), storage.continuity(B));
         }
         assertTrue(fromPostgres.get(A).concepts().stream().noneMatch(c -> c.key().equals("concept1")));
+    }
+
+    @Test
+    void shouldReproduceStateAndUnredactedChainsWhenTheSqliteChangeFeedIsReplayedIntoPostgres() {
+        try (Storage sqlite = SqliteStorage.open(dir, StorageSettings.defaults())) {
+            for (int i = 1; i <= 40; i++) {
+                final String tenant = i % 2 == 0 ? A : B;
+                sqlite.submit(new StorageOp.Apply(tenant, Deltas.turn(i, i, "t" + i, "Alpha", "B" + i % 3)));
+            }
+            sqlite.submit(new StorageOp.ForgetConcept(A, "b1"));
+            sqlite.submit(new StorageOp.ForgetMemory(B, 3)).join();
+
+            for (final String tenant : sqlite.tenants()) {
+                long after = 0;
+                List<Storage.Change> page;
+                while (!(page = sqlite.changes(tenant, after, 7)).isEmpty()) {
+                    for (final Storage.Change change : page) {
+                        storage.submit(change.op()).join();
+                        after = change.seq();
+                    }
+                }
+                assertTrue(storage.verifyContinuity(tenant).intact());
+            }
+            assertEquals(List.of(A, B), storage.tenants());
+            assertEquals(Deltas.loaded(sqlite), Deltas.loaded(storage));
+            assertEquals(sqlite.continuity(A), storage.continuity(A), "an unredacted history keeps its chain");
+            assertEquals(sqlite.continuity(B).length(), storage.continuity(B).length());
+            assertNotEquals(sqlite.continuity(B).headHex(), storage.continuity(B).headHex(),
+                "the op whose memory B forgot replays redacted, so B's chain is a new one");
+        }
+    }
+
+    @Test
+    void shouldKeepOneLinearChainWhenTwoProcessesWriteTheSameTenant() {
+        final List<CompletableFuture<Storage.ContinuityHead>> acks = new ArrayList<>();
+        try (Storage other = PostgresStorage.open(schema.url(), StorageSettings.defaults())) {
+            for (int i = 1; i <= 200; i++) {
+                final Storage target = i % 2 == 0 ? storage : other;
+                acks.add(target.submit(new StorageOp.Apply(A, Deltas.turn(i, i, "turn " + i, "Alpha", "Beta"))));
+            }
+            acks.forEach(CompletableFuture::join);
+        }
+        final Storage.ContinuityCheck check = storage.verifyContinuity(A);
+        assertTrue(check.intact(), () -> check.toString());
+        assertEquals(200, check.head().length());
+        assertEquals(200, Deltas.loaded(storage).get(A).links().getFirst().count());
+    }
+
+    @Test
+    void shouldFailOnlyTheOpTheDatabaseRejectsAndCommitTheRestOfItsBatch() throws Exception {
+        final SqlStorage manual = PostgresStorage.create(schema.url(), StorageSettings.defaults(),
+            new org.agrona.concurrent.CachedEpochClock());
+        try {
+            final CompletableFuture<Storage.ContinuityHead> good = manual.submit(new StorageOp.Apply(A, memory(1, 1,
+                "fine")));
+            // PostgreSQL text cannot hold NUL; SQLite can, so this is a PostgreSQL-only rejection.
+            final CompletableFuture<Storage.ContinuityHead> bad = manual.submit(new StorageOp.Apply(A, memory(2, 2,
+                "nul \u0000 inside")));
+            final CompletableFuture<Storage.ContinuityHead> alsoGood = manual.submit(new StorageOp.Apply(A,
+                memory(3, 3, "fine too")));
+            manual.writer().doWork();
+
+            assertEquals(1, good.get().length());
+            final java.util.concurrent.ExecutionException e =
+                org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class, bad::get);
+            assertTrue(e.getCause() instanceof StorageUnavailableException, e.toString());
+            assertTrue(!e.getCause().getMessage().contains("inside"), "user text stays out of error messages");
+            assertEquals(2, alsoGood.get().length(), "the rejected op took no place in the chain");
+            assertTrue(manual.isReachable(), "a rejected op is not a database outage");
+            assertEquals(List.of(3L, 1L), ids(manual.memories(A, query(null))));
+            assertTrue(manual.verifyContinuity(A).intact());
+        } finally {
+            manual.close();
+        }
     }
 
     @Test

@@ -164,6 +164,38 @@ class SqliteStorageTest {
     }
 
     @Test
+    void shouldRedactAForgottenMemorysTextFromTheChangeLogAndStillVerify() throws Exception {
+        final Storage s = open(dir);
+        final Delta secret = Deltas.turn(1, 10, "my secret plan", "Alpha", "Beta");
+        s.submit(apply(A, secret)).join();
+        s.submit(apply(A, secret)).join();
+        s.submit(apply(A, Deltas.turn(2, 20, "an ordinary day", "Alpha", "Beta"))).join();
+        s.submit(new StorageOp.ForgetMemory(A, 1)).join();
+
+        assertEquals(0, changeLogRowsContaining("secret plan"), "the text is gone from every logged op");
+        assertEquals(1, changeLogRowsContaining("ordinary day"), "other memories keep theirs");
+        final Storage.ContinuityCheck check = s.verifyContinuity(A);
+        assertTrue(check.intact(), check::toString);
+        assertEquals(2, check.redactedOps());
+        assertEquals(s.continuity(A), check.head());
+        final Delta.MemoryDelta kept = Deltas.loaded(s).get(A).memories().getFirst();
+        assertEquals(2, kept.id());
+    }
+
+    private long changeLogRowsContaining(final String text) throws Exception {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(
+            "jdbc:sqlite:" + dir.resolve(SqliteStorage.FILE_NAME));
+             java.sql.PreparedStatement ps = c.prepareStatement(
+                 "SELECT COUNT(*) FROM change_log WHERE payload LIKE ?")) {
+            ps.setString(1, "%" + text + "%");
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    @Test
     void shouldForgetAConceptWithItsLinksAndPostingsButKeepTheMemories() {
         final Storage s = open(dir);
         s.submit(apply(A, Deltas.turn(1, 10, "one", "Alpha", "Beta", "Gamma"))).join();
@@ -173,7 +205,7 @@ class SqliteStorageTest {
         assertEquals(List.of("alpha", "gamma"), loaded.concepts().stream().map(Delta.ConceptDelta::key).toList());
         assertEquals(List.of(new Delta.LinkDelta("alpha", "gamma", 1, 10)), loaded.links());
         assertEquals(List.of("alpha", "gamma"), loaded.memories().getFirst().concepts());
-        assertEquals(1, loaded.compounds().size(), "compounds record co-occurrence history and stay");
+        assertEquals(List.of(), loaded.compounds(), "a compound goes with any of its components");
     }
 
     @Test
@@ -219,6 +251,27 @@ class SqliteStorageTest {
         final Storage.StoredMemory m = s.memory(A, 9).orElseThrow();
         assertEquals(text, m.userText());
         assertEquals("{\"k\":\"ß\"}", m.metadataJson());
+    }
+
+    @Test
+    void shouldVerifyAnIntactChainAndFindATamperedOp() throws Exception {
+        final Storage s = open(dir);
+        for (int i = 1; i <= 5; i++) {
+            s.submit(apply(A, Deltas.turn(i, i, "turn " + i, "Alpha", "Beta"))).join();
+        }
+        final Storage.ContinuityCheck intact = s.verifyContinuity(A);
+        assertTrue(intact.intact());
+        assertEquals(s.continuity(A), intact.head());
+
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(
+            "jdbc:sqlite:" + dir.resolve(SqliteStorage.FILE_NAME));
+             java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE change_log SET payload = replace(payload, 'turn 3', 'turn 9') "
+                + "WHERE tenant_id = '" + A + "' AND seq = 3");
+        }
+        final Storage.ContinuityCheck broken = s.verifyContinuity(A);
+        assertEquals(3, broken.brokenAtSeq(), broken.problem());
+        assertEquals(2, broken.head().length());
     }
 
     private Storage s() {

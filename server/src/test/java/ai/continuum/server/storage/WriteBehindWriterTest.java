@@ -1,6 +1,5 @@
 package ai.continuum.server.storage;
 
-import ai.continuum.engine.Delta;
 import org.agrona.concurrent.CachedEpochClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -66,6 +65,34 @@ class WriteBehindWriterTest {
             "each op gets its own position in the chain");
         assertEquals(futures.get(2).join(), s.continuity(T));
         assertEquals(0, s.queueDepth());
+    }
+
+    @Test
+    void shouldCompleteFuturesInCommitOrderOnTheWriterThread() {
+        final SqlStorage s = open(StorageSettings.defaults());
+        final List<Long> completed = new ArrayList<>();
+        final List<Thread> threads = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            s.submit(new StorageOp.ForgetMemory(T, i)).thenAccept(head -> {
+                completed.add(head.length());
+                threads.add(Thread.currentThread());
+            });
+        }
+        assertEquals(List.of(), completed);
+        s.writer().doWork();
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), completed);
+        assertTrue(threads.stream().allMatch(t -> t == Thread.currentThread()), "the thread that ran doWork");
+    }
+
+    @Test
+    void shouldRedactAMemoryForgottenInTheSameBatchThatStoredIt() throws Exception {
+        final SqlStorage s = open(StorageSettings.defaults());
+        s.submit(new StorageOp.Apply(T, Deltas.turn(1, 1, "whisper this", "Alpha", "Beta")));
+        s.submit(new StorageOp.ForgetMemory(T, 1));
+        assertEquals(2, s.writer().doWork(), "both in one transaction");
+        assertEquals(0L, scalar("SELECT COUNT(*) FROM change_log WHERE payload LIKE '%whisper%'"));
+        assertEquals(0L, scalar("SELECT COUNT(*) FROM messages"));
+        assertEquals(1, s.verifyContinuity(T).redactedOps());
     }
 
     @Test
@@ -217,10 +244,5 @@ class WriteBehindWriterTest {
         } catch (final SQLException e) {
             throw new IllegalStateException(sql, e);
         }
-    }
-
-    @SuppressWarnings("unused")
-    private static Delta empty() {
-        return Delta.EMPTY;
     }
 }
