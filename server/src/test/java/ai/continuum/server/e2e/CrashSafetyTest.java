@@ -37,7 +37,7 @@ class CrashSafetyTest {
     private static final int KILLED_BY_SIGKILL = 128 + 9;
 
     @Test
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void shouldKeepEveryAcknowledgedLearnWhenKilledMidStream(@TempDir final Path dir) throws Exception {
         final Path data = dir.resolve("data");
         final Set<Long> durable = ConcurrentHashMap.newKeySet();
@@ -78,8 +78,7 @@ class CrashSafetyTest {
                 final ServerProcess.Reply memory = second.get("/v1/memories/" + id, key);
                 assertEquals(200, memory.status(), "acknowledged learn " + id + " lost: " + memory.body());
             }
-            final long present = countPresent(second, key, async);
-            assertTrue(present <= async.size());
+            assertEachAnswered(second, key, async);
             stats = comparable(second.get("/v1/stats", key).json());
             head = second.get("/v1/continuity", key).json();
             assertTrue(stats.get("messages").asLong() >= durable.size(), stats.toString());
@@ -121,15 +120,13 @@ class CrashSafetyTest {
         }
     }
 
-    private static long countPresent(final ServerProcess server, final String key, final Set<Long> ids)
+    /** Async learns (202) carry no durability promise: each is either present or cleanly absent, never an error. */
+    private static void assertEachAnswered(final ServerProcess server, final String key, final Set<Long> ids)
         throws IOException, InterruptedException {
-        long present = 0;
         for (final long id : ids) {
             final int status = server.get("/v1/memories/" + id, key).status();
             assertTrue(status == 200 || status == 404, "memory " + id + " answered " + status);
-            present += status == 200 ? 1 : 0;
         }
-        return present;
     }
 
     /** Stats without the fields that name the process or its momentary queue. */
