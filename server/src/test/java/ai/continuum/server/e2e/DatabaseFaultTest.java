@@ -2,7 +2,6 @@ package ai.continuum.server.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,8 +87,6 @@ class DatabaseFaultTest {
      * until the file is back, keep answering recall from the engine, and never answer 500.
      */
     @Test
-    @Disabled("SQLite storage acknowledges commits into the unlinked file (200, lost at restart); enable with the "
-        + "storage check that the database path still names the file the writer committed to")
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void shouldRefuseLearnsWhenTheDatabaseFileIsDeleted(@TempDir final Path dir) throws Exception {
         final Path data = dir.resolve("data");
