@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# JMH smoke check for CI: runs every engine benchmark briefly on the 100k/500k graph (one fork each), then compares
+# JMH smoke check for CI: runs every engine benchmark briefly on the 100k/500k graph (one fork each, sample mode so
+# that medians are compared: they hardly move when other work preempts the benchmark thread), then compares
 # each score, normalised by the calibration score of the same run, with benchmarks/baseline.json. Fails only on a gross
 # regression (more than 3x worse; --max-slowdown N to change). Assumes benchmarks/target/benchmarks.jar is built.
 #
@@ -38,7 +39,7 @@ start=$(date +%s)
 # The engine benchmarks only; the on-heap baselines are for people reading RESULTS.md, not for regressions.
 "$JAVA" -jar "$JAR" \
     'CalibrationBenchmark\.calibrate$|RecallBenchmark\.recall(ConceptsOnly)?$|LearnBenchmark\.(learn|prepare)$' \
-    -p graph=100k/500k -f 1 -wi 2 -w 1s -i 3 -r 2s -foe true -rf json -rff "$OUT"
+    -p graph=100k/500k -bm sample -tu us -f 1 -wi 2 -w 1s -i 3 -r 2s -foe true -rf json -rff "$OUT"
 echo "jmh-smoke: benchmarks ran in $(( $(date +%s) - start )) s"
 
 "$JAVA" -cp "$JAR" ai.continuum.benchmarks.smoke.SmokeCheck "$OUT" benchmarks/baseline.json "$@"
