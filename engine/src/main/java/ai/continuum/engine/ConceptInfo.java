@@ -30,10 +30,8 @@ record ConceptInfo(long firstSeenMillis, String key, String displayName, String 
         return addr;
     }
 
-    static int size(final OffHeapArena arena, final long addr) {
-        return ConceptLayout.INFO_HEADER_BYTES + arena.getInt(addr + ConceptLayout.INFO_KEY_BYTES)
-            + arena.getInt(addr + ConceptLayout.INFO_NAME_BYTES) + arena.getInt(addr + ConceptLayout.INFO_TYPE_BYTES)
-            + arena.getInt(addr + ConceptLayout.INFO_DESC_BYTES);
+    static long firstSeen(final OffHeapArena arena, final long addr) {
+        return arena.getLong(addr + ConceptLayout.INFO_FIRST_SEEN);
     }
 
     static ConceptInfo read(final OffHeapArena arena, final long addr) {

@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Renders the {@code [MEMORY CONTEXT]} block of SPEC 2.6 step 8, extended with the memories recall found. Every
@@ -50,7 +49,7 @@ final class ContextBlock {
             .map(c -> c.name() + " (" + c.type() + ")" + suffix(c.description(), 100)).toList());
         section(out, "Related concepts:", concepts.stream()
             .filter(c -> c.source() == RecallResult.Source.GRAPH_NEIGHBOR).limit(capacity)
-            .map(c -> c.name() + " (via graph, strength=" + String.format(Locale.ROOT, "%.2f", c.relevance()) + ")"
+            .map(c -> c.name() + " (via graph, strength=" + twoDecimals(c.relevance()) + ")"
                 + suffix(c.description(), 80)).toList());
         section(out, "Compound concepts:", concepts.stream()
             .filter(c -> c.source() == RecallResult.Source.COMPOUND).limit(capacity)
@@ -89,6 +88,13 @@ final class ContextBlock {
             line.append("assistant: ").append(oneLine(truncate(m.aiText(), MEMORY_SIDE_CHARS)));
         }
         return line.toString();
+    }
+
+    /** {@code %.2f} without the cost of a Formatter: half-up rounding of a non-negative value. */
+    static String twoDecimals(final double value) {
+        final long hundredths = Math.round(value * 100);
+        final long fraction = hundredths % 100;
+        return (hundredths / 100) + (fraction < 10 ? ".0" : ".") + fraction;
     }
 
     private static String oneLine(final String s) {

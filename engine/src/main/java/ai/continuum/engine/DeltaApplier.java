@@ -1,5 +1,6 @@
 package ai.continuum.engine;
 
+import ai.continuum.engine.extract.TermAnalyzer;
 import ai.continuum.engine.store.CompoundTable;
 import ai.continuum.engine.store.ConceptGraph;
 import ai.continuum.engine.store.ConceptLayout;
@@ -8,6 +9,7 @@ import ai.continuum.engine.store.StringIndex;
 import ai.continuum.engine.store.TextBlob;
 import ai.continuum.engine.store.WordIndex;
 import org.agrona.collections.IntHashSet;
+import org.agrona.collections.Object2IntHashMap;
 
 import java.util.List;
 
@@ -28,30 +30,46 @@ final class DeltaApplier {
     private final ConceptGraph graph;
     private final StringIndex dictionary;
     private final WordIndex words;
+    private final WordIndex memoryTerms;
     private final MemoryTable memories;
     private final CompoundTable compounds;
     private final IntHashSet touched = new IntHashSet();
+    /**
+     * Key -> concept id of the tenant being applied, for the length of one apply: a delta names each concept in its
+     * links, compound and memory again, and a dictionary lookup costs far more than this map.
+     */
+    private final Object2IntHashMap<String> idsInDelta = new Object2IntHashMap<>(64, 0.6f, StringIndex.MISSING);
     private int[] ids = new int[64];
     private long[] sortScratch = new long[1024];
 
     DeltaApplier(
-        final ConceptGraph graph, final StringIndex dictionary, final WordIndex words, final MemoryTable memories,
-        final CompoundTable compounds) {
+        final ConceptGraph graph, final StringIndex dictionary, final WordIndex words, final WordIndex memoryTerms,
+        final MemoryTable memories, final CompoundTable compounds) {
         this.graph = graph;
         this.dictionary = dictionary;
         this.words = words;
+        this.memoryTerms = memoryTerms;
         this.memories = memories;
         this.compounds = compounds;
     }
 
     ApplyResult apply(final TenantState t, final Delta delta) {
+        return apply(t, delta, false);
+    }
+
+    /**
+     * @param deferOrder when true, adjacency order is left to {@link #restoreOrder}, called once after many applies
+     *                   (a rebuild): sorting each touched concept once instead of once per delta.
+     */
+    ApplyResult apply(final TenantState t, final Delta delta, final boolean deferOrder) {
+        idsInDelta.clear();
         int conceptsCreated = 0;
         for (final Delta.ConceptDelta c : delta.concepts()) {
             if (sight(t, c)) {
                 conceptsCreated++;
             }
         }
-        final boolean bulk = delta.links().size() > BULK_LINKS;
+        final boolean bulk = deferOrder || delta.links().size() > BULK_LINKS;
         int linksCreated = 0;
         for (final Delta.LinkDelta l : delta.links()) {
             final int a = conceptId(t, l.a());
@@ -65,16 +83,8 @@ final class DeltaApplier {
                 touched.add(b);
             }
         }
-        if (bulk) {
-            final IntHashSet.IntIterator it = touched.iterator();
-            while (it.hasNext()) {
-                final int id = it.nextValue();
-                if (graph.degree(id) > sortScratch.length) {
-                    sortScratch = new long[graph.degree(id) * 2];
-                }
-                graph.sortAdjacency(id, sortScratch);
-            }
-            touched.clear();
+        if (bulk && !deferOrder) {
+            restoreOrder();
         }
         int compoundsCreated = 0;
         for (final Delta.CompoundDelta c : delta.compounds()) {
@@ -97,15 +107,33 @@ final class DeltaApplier {
         return new ApplyResult(conceptsCreated, linksCreated, compoundsCreated, memoriesCreated);
     }
 
+    /** Sorts the adjacency of every concept touched by bulk applies since the last call. */
+    void restoreOrder() {
+        final IntHashSet.IntIterator it = touched.iterator();
+        while (it.hasNext()) {
+            final int id = it.nextValue();
+            if (graph.degree(id) > sortScratch.length) {
+                sortScratch = new long[graph.degree(id) * 2];
+            }
+            graph.sortAdjacency(id, sortScratch);
+        }
+        touched.clear();
+    }
+
     /** Records a sighting; returns whether the concept is new. */
     private boolean sight(final TenantState t, final Delta.ConceptDelta c) {
         final int existing = dictionary.get(t.id, c.key());
         if (existing == StringIndex.MISSING) {
-            createConcept(t, c);
+            idsInDelta.put(c.key(), createConcept(t, c));
             return true;
         }
-        final ConceptInfo info = ConceptInfo.read(graph.arena(), graph.getLong(existing, ConceptLayout.INFO_ADDR));
-        if (Delta.ConceptDelta.precedes(c, info.toDelta()) && !c.equals(info.toDelta())) {
+        idsInDelta.put(c.key(), existing);
+        final long infoAddr = graph.getLong(existing, ConceptLayout.INFO_ADDR);
+        if (c.firstSeenMillis() > ConceptInfo.firstSeen(graph.arena(), infoAddr)) {
+            return false; // the common case, a later sighting: nothing to decode
+        }
+        final Delta.ConceptDelta current = ConceptInfo.read(graph.arena(), infoAddr).toDelta();
+        if (Delta.ConceptDelta.precedes(c, current) && !c.equals(current)) {
             // Replaced, not edited: a reader may hold the old block, which therefore is never freed.
             graph.putLongRelease(existing, ConceptLayout.INFO_ADDR, ConceptInfo.write(graph.arena(), c));
         }
@@ -124,11 +152,16 @@ final class DeltaApplier {
 
     /** The id of concept {@code key}, creating an unseen placeholder when absent. */
     int conceptId(final TenantState t, final String key) {
-        final int id = dictionary.get(t.id, key);
+        int id = idsInDelta.getValue(key);
         if (id != StringIndex.MISSING) {
             return id;
         }
-        return createConcept(t, new Delta.ConceptDelta(key, key, "concept", "", UNSEEN));
+        id = dictionary.get(t.id, key);
+        if (id == StringIndex.MISSING) {
+            id = createConcept(t, new Delta.ConceptDelta(key, key, "concept", "", UNSEEN));
+        }
+        idsInDelta.put(key, id);
+        return id;
     }
 
     private boolean addCompound(final TenantState t, final Delta.CompoundDelta c) {
@@ -171,9 +204,18 @@ final class DeltaApplier {
         final byte[][] strings = {
             TextBlob.utf8(m.sessionId()), TextBlob.utf8(m.userText()), TextBlob.utf8(m.aiText()),
             TextBlob.utf8(m.thinking()), TextBlob.utf8(m.metadata())};
-        final int index = memories.add(t.id, m.id(), m.timeMillis(), strings, ids, n);
+        final TermAnalyzer.Terms terms = TermAnalyzer.analyze(indexedText(m.userText(), m.aiText()));
+        final int index = memories.add(t.id, m.id(), m.timeMillis(), strings, ids, n, terms.count());
         for (int i = 0; i < n; i++) {
             graph.appendInt(ids[i], ConceptLayout.MEM_ADDR, index);
+        }
+        for (final String term : terms.distinct()) {
+            memoryTerms.addWord(t.id, term, index);
+        }
+        t.memoryTerms += terms.count();
+        final Integer previous = t.lastMemoryOfSession.put(m.sessionId(), index);
+        if (previous != null) {
+            memories.chain(previous, index);
         }
         t.memories.addInt(index);
         t.liveMemories++;
@@ -197,6 +239,13 @@ final class DeltaApplier {
         }
         final String[] strings = new String[MemoryTable.STRINGS];
         final int[] conceptIds = memories.read(index, strings);
+        if (conceptIds != null) {
+            final String text = indexedText(strings[1], strings[2]);
+            for (final String term : TermAnalyzer.distinctTerms(text)) {
+                memoryTerms.removeWord(t.id, term, index);
+            }
+            t.memoryTerms -= memories.terms(index);
+        }
         memories.forget(index);
         if (conceptIds != null) {
             for (final int id : conceptIds) {
@@ -282,6 +331,11 @@ final class DeltaApplier {
         final long kept = examined - pruned;
         return new PruneReport(examined, pruned, examined == 0 ? 0 : sumBefore / examined,
             kept == 0 ? 0 : sumAfter / kept, threshold, config.timeDecayEnabled());
+    }
+
+    /** The text of a memory that its lexical index covers: what the user and the assistant said. */
+    static String indexedText(final String userText, final String aiText) {
+        return userText + "\n" + aiText;
     }
 
     private void ensureIds(final int n) {

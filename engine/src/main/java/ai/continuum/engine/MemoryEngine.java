@@ -1,6 +1,7 @@
 package ai.continuum.engine;
 
 import ai.continuum.engine.extract.QueryTerms;
+import ai.continuum.engine.extract.TermAnalyzer;
 import ai.continuum.engine.store.CompoundTable;
 import ai.continuum.engine.store.ConceptGraph;
 import ai.continuum.engine.store.ConceptLayout;
@@ -55,6 +56,7 @@ public final class MemoryEngine implements AutoCloseable {
     private final ConceptGraph graph;
     private final StringIndex dictionary;
     private final WordIndex words;
+    private final WordIndex memoryTerms;
     private final MemoryTable memories;
     private final CompoundTable compounds;
     private final DeltaApplier applier;
@@ -74,10 +76,11 @@ public final class MemoryEngine implements AutoCloseable {
         this.graph = new ConceptGraph(arena, (int) Math.min(Integer.MAX_VALUE / 2, expected * 5));
         this.dictionary = new StringIndex("continuum-concepts", expected, 16);
         this.words = new WordIndex(arena, expected);
+        this.memoryTerms = new WordIndex(arena, expected);
         this.memories = new MemoryTable(arena, (int) Math.min(Integer.MAX_VALUE / 2, expected));
         this.compounds = new CompoundTable(arena, (int) Math.min(Integer.MAX_VALUE / 2, expected));
-        this.applier = new DeltaApplier(graph, dictionary, words, memories, compounds);
-        this.recaller = new Recaller(config, graph, dictionary, words, memories, compounds, clock);
+        this.applier = new DeltaApplier(graph, dictionary, words, memoryTerms, memories, compounds);
+        this.recaller = new Recaller(config, graph, dictionary, words, memoryTerms, memories, compounds, clock);
         this.learner = new Learner(config);
     }
 
@@ -119,6 +122,49 @@ public final class MemoryEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a bulk load (a rebuild from storage, an import): deltas applied through it skip per-delta adjacency
+     * ordering, which is restored once per touched concept on {@link BulkLoad#close}. Holds the write lock until
+     * closed, so use it from one thread; recall keeps running meanwhile (seeing neighbour lists not yet ordered).
+     */
+    public BulkLoad bulkLoad() {
+        writeLock.lock();
+        try {
+            ensureOpen();
+        } catch (final IllegalStateException closedAlready) {
+            writeLock.unlock();
+            throw closedAlready;
+        }
+        return new BulkLoad();
+    }
+
+    /** A bulk load in progress; see {@link #bulkLoad}. Not thread-safe. */
+    public final class BulkLoad implements AutoCloseable {
+        private boolean open = true;
+
+        private BulkLoad() {
+        }
+
+        public ApplyResult apply(final String tenant, final Delta delta) {
+            if (!open) {
+                throw new IllegalStateException("bulk load is closed");
+            }
+            return applier.apply(tenantForWrite(tenant), delta, true);
+        }
+
+        @Override
+        public void close() {
+            if (open) {
+                open = false;
+                try {
+                    applier.restoreOrder();
+                } finally {
+                    writeLock.unlock();
+                }
+            }
+        }
+    }
+
     public RecallResult recall(final String tenant, final String query) {
         return recall(tenant, query, config.maxConcepts(), config.maxMemories());
     }
@@ -145,10 +191,43 @@ public final class MemoryEngine implements AutoCloseable {
         final QueryTerms terms = QueryTerms.of(query);
         final RecallScratch scratch = acquireScratch();
         try {
-            return recaller.recall(t, terms.concepts(), terms.keywords(), maxConcepts, maxMemories, scratch, start);
+            return recaller.recall(t, terms.concepts(), terms.keywords(), TermAnalyzer.distinctTerms(query), maxConcepts,
+                maxMemories, scratch, start);
         } finally {
             scratchPool.offer(scratch);
         }
+    }
+
+    /** A cursor for {@link #resonate}; keep one per thread. */
+    public ResonanceCursor newResonanceCursor() {
+        final ResonanceCursor cursor = new ResonanceCursor(newScratch());
+        cursor.engine = this;
+        return cursor;
+    }
+
+    /**
+     * The graph walk of recall without the text around it: seeds the concepts with the given normalised keys at 1.0,
+     * spreads activation ({@code depth} hops, {@code neighboursPerHop} strongest links each) and ranks the best
+     * {@code limit} into {@code cursor}. Allocation-free once the cursor has warmed up: this is the hot path the
+     * latency targets pin.
+     *
+     * @return concepts ranked.
+     */
+    public int resonate(final String tenant, final CharSequence[] keys, final int keyCount, final int limit,
+                        final ResonanceCursor cursor) {
+        ensureOpen();
+        final TenantState t = tenants.get(tenant);
+        if (t == null) {
+            cursor.scratch.reset();
+            cursor.ranked = 0;
+            return 0;
+        }
+        cursor.ranked = recaller.resonate(t, keys, keyCount, Math.max(1, limit), cursor.scratch);
+        return cursor.ranked;
+    }
+
+    String displayName(final int conceptId) {
+        return info(conceptId).displayName();
     }
 
     /** Forgets a memory; returns whether a live memory was removed. The id stays a tombstone. */
@@ -306,7 +385,7 @@ public final class MemoryEngine implements AutoCloseable {
     /** Off-heap bytes reserved by all structures (arena chunks, record stores, hash tables, dictionaries). */
     public long offHeapBytes() {
         return arena.reservedBytes() + graph.concepts().reservedBytes() + graph.links().reservedBytes()
-            + graph.linkIndexBytes() + memories.reservedBytes() + compounds.reservedBytes() + words.offHeapBytes()
+            + graph.linkIndexBytes() + memories.reservedBytes() + compounds.reservedBytes() + words.offHeapBytes() + memoryTerms.offHeapBytes()
             + dictionary.offHeapBytes();
     }
 
@@ -319,7 +398,6 @@ public final class MemoryEngine implements AutoCloseable {
             }
             closed = true;
             dictionary.close();
-            words.close();
         } finally {
             writeLock.unlock();
         }
@@ -367,7 +445,12 @@ public final class MemoryEngine implements AutoCloseable {
 
     private RecallScratch acquireScratch() {
         final RecallScratch pooled = scratchPool.poll();
-        return pooled != null ? pooled : new RecallScratch(config.neighboursPerHop());
+        return pooled != null ? pooled : newScratch();
+    }
+
+    private RecallScratch newScratch() {
+        return new RecallScratch(config.neighboursPerHop(), graph.newPairProbe(), words.newProbe(),
+            memoryTerms.newProbe());
     }
 
     private void ensureOpen() {

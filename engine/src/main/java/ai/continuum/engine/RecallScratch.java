@@ -1,6 +1,8 @@
 package ai.continuum.engine;
 
+import ai.continuum.engine.store.ConceptGraph;
 import ai.continuum.engine.store.StringIndex;
+import ai.continuum.engine.store.WordIndex;
 import org.agrona.collections.Int2IntHashMap;
 
 import java.util.Arrays;
@@ -14,7 +16,8 @@ final class RecallScratch {
     static final int MISSING = -1;
 
     final StringIndex.Probe probe = new StringIndex.Probe();
-    final StringIndex.Probe wordProbe = new StringIndex.Probe();
+    final WordIndex.Probe wordProbe;
+    final WordIndex.Probe termProbe;
 
     /** concept id -> slot in the arrays below. */
     final Int2IntHashMap slotOf = new Int2IntHashMap(256, 0.6f, MISSING);
@@ -40,9 +43,19 @@ final class RecallScratch {
     final Int2IntHashMap memorySlotOf = new Int2IntHashMap(256, 0.6f, MISSING);
     int memorySlots;
     int[] memory = new int[256];
+    /** Evidence from the graph (activations of the concepts a memory mentions). */
     double[] memoryScore = new double[256];
+    /** Evidence from the words the query shares with the memory (BM25). */
+    double[] memoryLexical = new double[256];
 
-    RecallScratch(final int neighboursPerHop) {
+    final ConceptGraph.PairProbe pairProbe;
+
+    RecallScratch(
+        final int neighboursPerHop, final ConceptGraph.PairProbe pairProbe, final WordIndex.Probe wordProbe,
+        final WordIndex.Probe termProbe) {
+        this.pairProbe = pairProbe;
+        this.wordProbe = wordProbe;
+        this.termProbe = termProbe;
         neighbours = new int[neighboursPerHop];
         linkIds = new int[neighboursPerHop];
         counts = new int[neighboursPerHop];
@@ -96,19 +109,22 @@ final class RecallScratch {
         nextSize = 0;
     }
 
-    void addMemoryScore(final int memoryIndex, final double score) {
-        final int slot = memorySlotOf.get(memoryIndex);
+    void addMemoryScore(final int memoryIndex, final double graphScore, final double lexicalScore) {
+        int slot = memorySlotOf.get(memoryIndex);
         if (slot == MISSING) {
             if (memorySlots == memory.length) {
                 memory = Arrays.copyOf(memory, memory.length * 2);
                 memoryScore = Arrays.copyOf(memoryScore, memoryScore.length * 2);
+                memoryLexical = Arrays.copyOf(memoryLexical, memoryLexical.length * 2);
             }
-            memory[memorySlots] = memoryIndex;
-            memoryScore[memorySlots] = score;
-            memorySlotOf.put(memoryIndex, memorySlots++);
-        } else {
-            memoryScore[slot] += score;
+            slot = memorySlots++;
+            memory[slot] = memoryIndex;
+            memoryScore[slot] = 0;
+            memoryLexical[slot] = 0;
+            memorySlotOf.put(memoryIndex, slot);
         }
+        memoryScore[slot] += graphScore;
+        memoryLexical[slot] += lexicalScore;
     }
 
     int[] postings(final int n) {
@@ -116,6 +132,17 @@ final class RecallScratch {
             postings = new int[n];
         }
         return postings;
+    }
+
+    int[] termPostings = new int[256];
+    final int[] bestMemories = new int[16];
+    final double[] bestMemoryScores = new double[16];
+
+    int[] termPostings(final int n) {
+        if (termPostings.length < n) {
+            termPostings = new int[n];
+        }
+        return termPostings;
     }
 
     int[] ranked(final int n) {

@@ -25,6 +25,10 @@ final class TenantState {
     volatile long liveMemories;
     volatile long liveCompounds;
     volatile long liveDecisions;
+    /** Analysed terms over all live memories, for the average memory length of lexical scoring. */
+    volatile long memoryTerms;
+    /** Session id -> index of its latest memory, to chain session neighbours. Writer only. */
+    final java.util.Map<String, Integer> lastMemoryOfSession = new java.util.HashMap<>();
 
     TenantState(final int id, final String name) {
         this.id = id;

@@ -24,7 +24,7 @@ final class Deltas {
 
     static Delta memory(final long id, final String user, final String ai, final long time, final String... concepts) {
         return new Delta(java.util.Arrays.stream(concepts).map(n -> concept(n, time)).toList(), List.of(), List.of(),
-            List.of(new Delta.MemoryDelta(id, "s1", user, ai, "", "", time,
+            List.of(new Delta.MemoryDelta(id, "s" + id, user, ai, "", "", time,
                 java.util.Arrays.stream(concepts).map(ConceptKeys::normalize).toList())),
             List.of());
     }

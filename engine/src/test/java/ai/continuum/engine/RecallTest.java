@@ -47,6 +47,19 @@ class RecallTest {
     }
 
     @Test
+    void shouldResonateLikeRecallThroughTheAllocationFreeCursor() {
+        engine.apply("t", Deltas.link("Alpha", "Bravo", 7, T0));
+        engine.apply("t", Deltas.link("Bravo", "Charlie", 1, T0));
+        final ResonanceCursor cursor = engine.newResonanceCursor();
+        assertEquals(3, engine.resonate("t", new CharSequence[] {"alpha"}, 1, 10, cursor));
+        assertEquals("Alpha", cursor.name(0));
+        assertEquals(0.85, cursor.activation(1), 1e-12);
+        assertEquals(0.85 * 0.1 * 0.85, cursor.activation(2), 1e-12);
+        assertEquals(2, cursor.depth(2));
+        assertEquals(0, engine.resonate("nobody", new CharSequence[] {"alpha"}, 1, 10, cursor));
+    }
+
+    @Test
     void shouldKeepTheBestPathActivation() {
         engine.apply("t", Deltas.link("Alpha", "Bravo", 1, T0));   // 0.1 direct
         engine.apply("t", Deltas.link("Alpha", "Delta", 7, T0));   // 1.0
@@ -90,6 +103,18 @@ class RecallTest {
         assertEquals(2L, r.memories().get(0).memory().id(), "the only memory naming the query concept");
         assertFalse(r.memories().stream().anyMatch(m -> m.memory().id() == 3L), "unrelated memory not returned");
         assertTrue(r.context().contains("Relevant memories:"));
+    }
+
+    @Test
+    void shouldLetSessionNeighboursOfAStrongMatchShareItsScore() {
+        engine.apply("t", new Delta(List.of(), List.of(), List.of(), List.of(
+            new Delta.MemoryDelta(1, "chat", "What is your new job?", "", "", "", T0, List.of()),
+            new Delta.MemoryDelta(2, "chat", "I work night shifts at the hospital as a nurse", "", "", "", T0 + 1,
+                List.of()),
+            new Delta.MemoryDelta(3, "other", "Gardening tips", "", "", "", T0 + 2, List.of())), List.of()));
+        final RecallResult r = engine.recall("t", "what is the new job", 10, 5);
+        assertEquals(List.of(1L, 2L), r.memories().stream().map(m -> m.memory().id()).toList(),
+            "the reply in the same session comes back with the matching turn");
     }
 
     @Test

@@ -1,10 +1,46 @@
 package ai.continuum.engine.extract;
 
-import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
 
+/**
+ * The lookup terms of a recall query (specification 2.6 step 1): the concept names it may mention and its content
+ * keywords. An immutable value; {@link #of} is a pure, thread-safe function.
+ *
+ * <p>{@link #concepts()} is the union of
+ * <ul>
+ *   <li>CamelCase of two or more Title-Case segments ("TensorFlow"), snake_case ("max_concepts"), acronyms of two or
+ *       more capitals ("API"), the literal "π×φ" or "π*φ";</li>
+ *   <li>quoted strings (straight or typographic), trimmed, {@value #MIN_QUOTED_LENGTH}..{@value
+ *       ConceptExtractor#MAX_LENGTH} characters, without line breaks; unlike learned quotes they may hold code
+ *       (a query for {@code "foo()"} is a fair question);</li>
+ *   <li>multi-word Title-Case phrases, with leading extraction <em>or</em> query stop words stripped
+ *       ("What Is Machine Learning" gives "Machine Learning");</li>
+ *   <li>everything {@link ConceptExtractor} extracts from the query, so a phrase learned with a leading word the
+ *       query strips ("Is Machine Learning") is still found by exact match.</li>
+ * </ul>
+ * These forms are read from the query as written; only the {@link ConceptExtractor} part ignores code spans. The
+ * result keeps the first spelling of names equal after {@code toLowerCase(Locale.ROOT)}, in order of first
+ * appearance, at most {@value #MAX_TERMS}.
+ *
+ * <p>{@link #keywords()} are the whole words of four or more letters, a letter of any case followed by lowercase
+ * letters ("memory", "Graph", "Straße"), whose lower-case form ({@link Locale#ROOT}) is not a
+ * {@link StopWords#QUERY query stop word}; lower-cased, de-duplicated, in order, at most {@value #MAX_TERMS}.
+ */
 public final class QueryTerms {
+    /** Most concepts, and most keywords, taken from one query: a bound on the lookups a huge query can cause. */
+    public static final int MAX_TERMS = 100;
+    /** Shortest quoted query string; a single character would match nearly every name as a substring. */
+    public static final int MIN_QUOTED_LENGTH = 2;
+    /** Shortest keyword, in letters. */
+    public static final int MIN_KEYWORD_LETTERS = 4;
+
+    private static final char PI = 'π';
+    private static final char PHI = 'φ';
+
     private final List<String> concepts;
     private final List<String> keywords;
 
@@ -13,21 +49,100 @@ public final class QueryTerms {
         this.keywords = keywords;
     }
 
+    /** The terms of {@code query}; linear in its length whatever it holds. */
     public static QueryTerms of(final String query) {
-        final List<String> keywords = new ArrayList<>();
-        for (final String w : query.split("[^\\p{L}\\p{N}]+")) {
-            if (w.length() >= 4 && !keywords.contains(w.toLowerCase(Locale.ROOT))) {
-                keywords.add(w.toLowerCase(Locale.ROOT));
-            }
-        }
-        return new QueryTerms(new ConceptExtractor(20).extract(query), keywords);
+        Objects.requireNonNull(query, "query");
+        final CandidateBuffer candidates = new CandidateBuffer();
+        ConceptExtractor.collect(query, candidates);
+        final List<String> keywords = scanWords(query, candidates);
+        Quotes.scan(query, (from, to) -> offerQuoted(query, from, to, candidates));
+        scanPiPhi(query, candidates);
+        return new QueryTerms(candidates.select(MAX_TERMS, true), keywords);
     }
 
+    /** Concept names to look up, display spelling, unmodifiable. */
     public List<String> concepts() {
         return concepts;
     }
 
+    /** Lower-cased content words, unmodifiable. */
     public List<String> keywords() {
         return keywords;
+    }
+
+    @Override
+    public String toString() {
+        return "QueryTerms[concepts=" + concepts + ", keywords=" + keywords + "]";
+    }
+
+    /** Adds the word-shaped concept forms to {@code out} and returns the keywords. */
+    private static List<String> scanWords(final String s, final CandidateBuffer out) {
+        final PhraseRun phrases = new PhraseRun(s, out, CandidateBuffer.QUERY_PHRASE, true);
+        final Set<String> keywords = new LinkedHashSet<>();
+        final int n = s.length();
+        int i = 0;
+        while (i < n) {
+            final int cp = s.codePointAt(i);
+            if (!Chars.isWordChar(cp)) {
+                i += Character.charCount(cp);
+                continue;
+            }
+            final int start = i;
+            i = Chars.tokenEnd(s, start);
+            if (Tokens.titleLength(s, start, i) != Tokens.NO_MATCH) {
+                phrases.offer(start, i);
+            } else {
+                phrases.flush();
+                if (Tokens.isSegmentedCamel(s, start, i)) {
+                    offerWord(s, start, i, CandidateBuffer.QUERY_CAMEL, out);
+                } else if (Tokens.isSnake(s, start, i)) {
+                    offerWord(s, start, i, CandidateBuffer.SNAKE, out);
+                } else if (Tokens.isAcronym(s, start, i)) {
+                    offerWord(s, start, i, CandidateBuffer.ACRONYM, out);
+                }
+            }
+            if (keywords.size() < MAX_TERMS && Tokens.wordLength(s, start, i) >= MIN_KEYWORD_LETTERS) {
+                final String keyword = s.substring(start, i).toLowerCase(Locale.ROOT);
+                if (!StopWords.QUERY.contains(keyword)) {
+                    keywords.add(keyword);
+                }
+            }
+        }
+        phrases.flush();
+        return List.copyOf(keywords);
+    }
+
+    private static void offerWord(final String s, final int start, final int end, final int kind,
+                                  final CandidateBuffer out) {
+        if (end - start <= ConceptExtractor.MAX_LENGTH
+            || s.codePointCount(start, end) <= ConceptExtractor.MAX_LENGTH) {
+            out.add(start, kind, s.substring(start, end));
+        }
+    }
+
+    private static void offerQuoted(final String s, final int from, final int to, final CandidateBuffer out) {
+        if (to - from > 2 * ConceptExtractor.MAX_LENGTH) {
+            return;
+        }
+        for (int i = from; i < to; i++) {
+            final char c = s.charAt(i);
+            if (c == '\n' || c == '\r') {
+                return;
+            }
+        }
+        final String quoted = Chars.trimFolded(s, from, to);
+        final int length = Chars.length(quoted);
+        if (length >= MIN_QUOTED_LENGTH && length <= ConceptExtractor.MAX_LENGTH) {
+            out.add(from, CandidateBuffer.QUERY_QUOTED, quoted);
+        }
+    }
+
+    private static void scanPiPhi(final String s, final CandidateBuffer out) {
+        for (int i = s.indexOf(PI); i >= 0 && i + 2 < s.length(); i = s.indexOf(PI, i + 1)) {
+            final char op = s.charAt(i + 1);
+            if ((op == '×' || op == '*') && s.charAt(i + 2) == PHI) {
+                out.add(i, CandidateBuffer.PI_PHI, s.substring(i, i + 3));
+            }
+        }
     }
 }

@@ -194,6 +194,56 @@ public final class ConceptGraph {
 
     // ---------------------------------------------------------------- readers
 
+    /** A reader's reusable key for {@link #findLink(int, int, PairProbe)}; one per thread. */
+    public final class PairProbe implements IndexHashTable.Matcher {
+        int a;
+        int b;
+
+        @Override
+        public boolean matches(final int link) {
+            final UnsafeBuffer lb = links.buffer(link);
+            final int lo = links.offset(link);
+            return lb.getInt(lo + LinkLayout.A) == a && lb.getInt(lo + LinkLayout.B) == b;
+        }
+    }
+
+    public PairProbe newPairProbe() {
+        return new PairProbe();
+    }
+
+    /** Any thread: the link joining {@code x} and {@code y}, or {@link IndexHashTable#MISSING}. */
+    public int findLink(final int x, final int y, final PairProbe probe) {
+        probe.a = Math.min(x, y);
+        probe.b = Math.max(x, y);
+        return linkIndex.find(pairHash(probe.a, probe.b), probe);
+    }
+
+    /** Any thread: the link's count, read from endpoint a's entry under a's sequence lock; 0 if it was removed. */
+    public int readLinkCount(final int link) {
+        final UnsafeBuffer lb = links.buffer(link);
+        final int lo = links.offset(link);
+        final int a = lb.getIntAcquire(lo + LinkLayout.A);
+        if (a < 0 || !concepts.exists(a)) {
+            return 0;
+        }
+        final UnsafeBuffer b = concepts.buffer(a);
+        final int base = concepts.offset(a);
+        while (true) {
+            final int version = SeqLock.readBegin(b, base + VERSION);
+            final int pos = lb.getInt(lo + LinkLayout.POS_A);
+            final int size = b.getInt(base + ADJ_SIZE);
+            final long addr = b.getLong(base + ADJ_ADDR);
+            int count = 0;
+            if (pos >= 0 && pos < size && arena.isValid(addr, size * ENTRY_BYTES)) {
+                final long at = addr + (long) pos * ENTRY_BYTES;
+                count = arena.getInt(at + LINK) == link ? arena.getInt(at + COUNT) : 0;
+            }
+            if (SeqLock.readValid(b, base + VERSION, version)) {
+                return count;
+            }
+        }
+    }
+
     /**
      * Reader: copies up to {@code max} strongest neighbours of {@code id} into the arrays (neighbour id, link index,
      * count), consistent with one moment of the writer's history.

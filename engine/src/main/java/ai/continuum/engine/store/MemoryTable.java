@@ -6,13 +6,16 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Stored turns (memories) and the decisions found in them, off the Java heap.
  *
  * <pre>
- *  memory record (40 bytes, by memory index)
+ *  memory record (48 bytes, by memory index)
  *   0  int   tenant
  *   4  int   state       LIVE or FORGOTTEN (a tombstone: the id stays taken, a replayed delta cannot revive it)
  *   8  long  id          the caller's memory id, unique per tenant
  *  16  long  timeMillis
  *  24  long  blobAddr    TextBlob: session, user, ai, thinking, metadata, then concept ids
  *  32  int   blobBytes
+ *  36  int   terms       analysed terms of the text, repeats included (length normalisation)
+ *  40  int   previous    index + 1 of the memory that arrived before it in the same session, 0 for none
+ *  44  int   next        index + 1 of the memory that arrived after it in the same session, 0 for none
  *
  *  decision record (32 bytes, by decision index)
  *   0  int   tenant      or FORGOTTEN_TENANT once its memory is forgotten
@@ -35,7 +38,10 @@ public final class MemoryTable {
     static final int TIME = 16;
     static final int BLOB = 24;
     static final int BLOB_BYTES = 32;
-    static final int RECORD_BYTES = 40;
+    static final int TERMS = 36;
+    static final int PREVIOUS = 40;
+    static final int NEXT = 44;
+    static final int RECORD_BYTES = 48;
 
     static final int D_TENANT = 0;
     static final int D_ORDINAL = 4;
@@ -72,7 +78,7 @@ public final class MemoryTable {
     /** Writer: stores a memory whose id is absent. */
     public int add(
         final int tenant, final long id, final long timeMillis, final byte[][] strings, final int[] conceptIds,
-        final int conceptCount) {
+        final int conceptCount, final int terms) {
         final long blob = TextBlob.write(arena, strings, conceptIds, conceptCount);
         final int index = memories.add();
         final UnsafeBuffer b = memories.buffer(index);
@@ -82,6 +88,7 @@ public final class MemoryTable {
         b.putLong(o + TIME, timeMillis);
         b.putLong(o + BLOB, blob);
         b.putInt(o + BLOB_BYTES, TextBlob.sizeOf(strings, conceptCount));
+        b.putInt(o + TERMS, terms);
         b.putIntRelease(o + STATE, LIVE);
         byId.put(hash(tenant, id), index);
         return index;
@@ -122,6 +129,26 @@ public final class MemoryTable {
 
     public long id(final int index) {
         return memories.buffer(index).getLong(memories.offset(index) + ID);
+    }
+
+    /** Writer: records that {@code later} arrived right after {@code earlier} in their session. */
+    public void chain(final int earlier, final int later) {
+        memories.buffer(later).putIntRelease(memories.offset(later) + PREVIOUS, earlier + 1);
+        memories.buffer(earlier).putIntRelease(memories.offset(earlier) + NEXT, later + 1);
+    }
+
+    /** Any thread: the memory before {@code index} in its session, or -1. */
+    public int previous(final int index) {
+        return memories.buffer(index).getIntAcquire(memories.offset(index) + PREVIOUS) - 1;
+    }
+
+    /** Any thread: the memory after {@code index} in its session, or -1. */
+    public int next(final int index) {
+        return memories.buffer(index).getIntAcquire(memories.offset(index) + NEXT) - 1;
+    }
+
+    public int terms(final int index) {
+        return memories.buffer(index).getInt(memories.offset(index) + TERMS);
     }
 
     public long timeMillis(final int index) {

@@ -1,70 +1,185 @@
 package ai.continuum.engine.store;
 
+import org.agrona.concurrent.UnsafeBuffer;
+
 /**
- * Word -> concepts whose key contains that word, per tenant, for partial matching at recall without scanning all
- * concepts. Words come from {@link #words}: runs of letters and digits of a concept key, at least
- * {@link #MIN_WORD_CHARS} long.
+ * Word -> ids, per tenant: an inverted index off the Java heap. The engine keeps two: concept-key words -> concepts
+ * (partial matching at recall without scanning all concepts; words from {@link #forEachWord}: runs of letters and
+ * digits, at least {@link #MIN_WORD_CHARS} long) and memory terms -> memories (lexical evidence for ranking).
+ *
+ * <p>Words are found through an {@link IndexHashTable} over word records rather than a Chronicle Map: learning a
+ * memory touches some twenty terms, and a probe here costs a fraction of a map lookup.
  *
  * <pre>
- *  word record (24 bytes, by word index):  0 int version | 4 int pad | 8 long addr | 16 int size | 20 int cap
+ *  word record (32 bytes, by word index)
+ *   0  int   version     sequence lock of the id list
+ *   4  int   tenant
+ *   8  long  listAddr    IntLists header: ids, oldest first
+ *  16  int   listSize
+ *  20  int   listCap
+ *  24  long  wordAddr    arena block: int length, then the word's UTF-16 chars
  * </pre>
- * Concept ids of a word are an {@link IntLists} list under the record's sequence lock.
  *
- * <p>Thread model: the writer adds and removes; readers call {@link #find} and {@link #read} with their own probe.
+ * <p>Thread model: the writer adds and removes; readers call {@link #find} and {@link #read}. A word record, once
+ * published in the hash table, never changes its tenant or word.
  */
-public final class WordIndex implements AutoCloseable {
+public final class WordIndex {
     public static final int MIN_WORD_CHARS = 3;
+    private static final int TENANT = 4;
     private static final int LIST = 8;
+    private static final int WORD = 24;
+    private static final int RECORD_BYTES = 32;
 
     private final OffHeapArena arena;
-    private final StringIndex words;
-    private final RecordStore records = new RecordStore(24, 14);
+    private final RecordStore records = new RecordStore(RECORD_BYTES, 14);
+    private final IndexHashTable table;
 
     public WordIndex(final OffHeapArena arena, final long expectedWords) {
         this.arena = arena;
-        this.words = new StringIndex("continuum-words", expectedWords, 8);
+        this.table = new IndexHashTable((int) Math.min(Integer.MAX_VALUE / 4, expectedWords), this::recordHash);
+    }
+
+    /** A reader's reusable probe; one per thread. */
+    public static final class Probe implements IndexHashTable.Matcher {
+        private WordIndex index;
+        private int tenant;
+        private CharSequence word;
+        private int from;
+        private int to;
+
+        @Override
+        public boolean matches(final int rec) {
+            return index.matches(rec, tenant, word, from, to);
+        }
+    }
+
+    /** Writer: adds {@code id} to the list of {@code word}. */
+    public void addWord(final int tenant, final CharSequence word, final int id) {
+        addWord(tenant, word, 0, word.length(), id);
+    }
+
+    private void addWord(final int tenant, final CharSequence text, final int from, final int to, final int id) {
+        int rec = find(tenant, text, from, to, writerProbe);
+        if (rec == IndexHashTable.MISSING) {
+            rec = records.add();
+            final int length = to - from;
+            final long addr = arena.allocate(4 + 2 * length);
+            arena.putInt(addr, length);
+            final UnsafeBuffer block = arena.buffer(addr);
+            final int offset = OffHeapArena.offset(addr) + 4;
+            for (int i = 0; i < length; i++) {
+                block.putChar(offset + 2 * i, text.charAt(from + i));
+            }
+            final UnsafeBuffer b = records.buffer(rec);
+            final int o = records.offset(rec);
+            b.putInt(o + TENANT, tenant);
+            b.putLongRelease(o + WORD, addr);
+            table.put(hash(tenant, text, from, to), rec);
+        }
+        IntLists.append(records, arena, rec, LIST, id);
+    }
+
+    /** Writer: removes {@code id} from the list of {@code word}. */
+    public void removeWord(final int tenant, final CharSequence word, final int id) {
+        final int rec = find(tenant, word, 0, word.length(), writerProbe);
+        if (rec != IndexHashTable.MISSING) {
+            IntLists.remove(records, arena, rec, LIST, id);
+        }
     }
 
     /** Writer: indexes concept {@code id} under every word of {@code key}. */
     public void add(final int tenant, final String key, final int id) {
-        forEachWord(key, (start, end) -> {
-            final CharSequence word = key.subSequence(start, end);
-            int rec = words.get(tenant, word);
-            if (rec == StringIndex.MISSING) {
-                rec = records.add();
-                words.put(tenant, word, rec);
-            }
-            IntLists.append(records, arena, rec, LIST, id);
-        });
+        forEachWord(key, (start, end) -> addWord(tenant, key, start, end, id));
     }
 
     /** Writer: removes concept {@code id} from every word of {@code key}. */
     public void remove(final int tenant, final String key, final int id) {
         forEachWord(key, (start, end) -> {
-            final int rec = words.get(tenant, key.subSequence(start, end));
-            if (rec != StringIndex.MISSING) {
+            final int rec = find(tenant, key, start, end, writerProbe);
+            if (rec != IndexHashTable.MISSING) {
                 IntLists.remove(records, arena, rec, LIST, id);
             }
         });
     }
 
-    /** Any thread: the word's list index, or {@link StringIndex#MISSING}. */
-    public int find(final int tenant, final CharSequence word, final StringIndex.Probe probe) {
-        return words.get(tenant, word, probe);
+    public Probe newProbe() {
+        final Probe probe = new Probe();
+        probe.index = this;
+        return probe;
     }
 
-    /** Any thread: up to {@code max} concept ids of word list {@code rec}, newest first. */
+    /** Any thread: the word's list index, or {@link IndexHashTable#MISSING}. */
+    public int find(final int tenant, final CharSequence word, final Probe probe) {
+        return find(tenant, word, 0, word.length(), probe);
+    }
+
+    /** Any thread: the list index of the word text[from, to), or {@link IndexHashTable#MISSING}. */
+    public int find(final int tenant, final CharSequence text, final int from, final int to, final Probe probe) {
+        probe.tenant = tenant;
+        probe.word = text;
+        probe.from = from;
+        probe.to = to;
+        return table.find(hash(tenant, text, from, to), probe);
+    }
+
+    /** Any thread: up to {@code max} ids of word list {@code rec}, newest first. */
     public int read(final int rec, final int max, final int[] out) {
         return IntLists.readNewest(records, arena, rec, LIST, max, out);
     }
 
-    public long offHeapBytes() {
-        return words.offHeapBytes() + records.reservedBytes();
+    /** Any thread: ids in list {@code rec} (e.g. a term's document frequency). */
+    public int size(final int rec) {
+        return IntLists.sizeAcquire(records, rec, LIST);
     }
 
-    @Override
-    public void close() {
-        words.close();
+    public long offHeapBytes() {
+        return records.reservedBytes() + table.reservedBytes();
+    }
+
+    /** Writer only. */
+    private final Probe writerProbe = newProbe();
+
+    private boolean matches(final int rec, final int tenant, final CharSequence text, final int from, final int to) {
+        final UnsafeBuffer b = records.buffer(rec);
+        final int o = records.offset(rec);
+        if (b.getInt(o + TENANT) != tenant) {
+            return false;
+        }
+        final long addr = b.getLongAcquire(o + WORD);
+        final int length = to - from;
+        if (addr == 0 || arena.getInt(addr) != length) {
+            return false;
+        }
+        final UnsafeBuffer block = arena.buffer(addr);
+        final int offset = OffHeapArena.offset(addr) + 4;
+        for (int i = 0; i < length; i++) {
+            if (block.getChar(offset + 2 * i) != text.charAt(from + i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int recordHash(final int rec) {
+        final UnsafeBuffer b = records.buffer(rec);
+        final int o = records.offset(rec);
+        final long addr = b.getLong(o + WORD);
+        final int length = arena.getInt(addr);
+        final UnsafeBuffer block = arena.buffer(addr);
+        final int offset = OffHeapArena.offset(addr) + 4;
+        int h = b.getInt(o + TENANT);
+        for (int i = 0; i < length; i++) {
+            h = 31 * h + block.getChar(offset + 2 * i);
+        }
+        return h;
+    }
+
+    private static int hash(final int tenant, final CharSequence text, final int from, final int to) {
+        int h = tenant;
+        for (int i = from; i < to; i++) {
+            h = 31 * h + text.charAt(i);
+        }
+        return h;
     }
 
     /** Receives the [start, end) char range of one word. */

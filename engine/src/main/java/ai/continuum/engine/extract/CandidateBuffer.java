@@ -1,0 +1,90 @@
+package ai.continuum.engine.extract;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Candidates of one extraction call, each tagged with the text offset where it starts and its kind, then sorted into
+ * order of first appearance, de-duplicated and capped by {@link #select}. Created per call; confined to one thread.
+ */
+final class CandidateBuffer {
+    /** Candidate kinds. At one offset the lower kind comes first (specification order a, b, c, d, then query forms). */
+    static final int PHRASE = 0;
+    static final int SINGLE = 1;
+    static final int QUOTED = 2;
+    static final int CAMEL = 3;
+    static final int QUERY_PHRASE = 4;
+    static final int QUERY_QUOTED = 5;
+    static final int QUERY_CAMEL = 6;
+    static final int SNAKE = 7;
+    static final int ACRONYM = 8;
+    static final int PI_PHI = 9;
+
+    /** Sort key layout: offset in bits 28..58, kind in bits 24..27, insertion index in bits 0..23. */
+    private static final int KIND_SHIFT = 24;
+    private static final int OFFSET_SHIFT = 28;
+    private static final int INDEX_MASK = (1 << KIND_SHIFT) - 1;
+    /** Candidates beyond this many are ignored; a text would need tens of megabytes to reach it. */
+    private static final int MAX_CANDIDATES = INDEX_MASK + 1;
+    /** Up to this many accepted values, duplicates are found by a linear scan; beyond it, by a hash set. */
+    private static final int LINEAR_DEDUP_LIMIT = 16;
+
+    private long[] keys = new long[32];
+    private String[] values = new String[32];
+    private int count;
+
+    void add(final int offset, final int kind, final String value) {
+        if (count == MAX_CANDIDATES) {
+            return;
+        }
+        if (count == keys.length) {
+            keys = Arrays.copyOf(keys, count * 2);
+            values = Arrays.copyOf(values, count * 2);
+        }
+        keys[count] = ((long) offset << OFFSET_SHIFT) | ((long) kind << KIND_SHIFT) | count;
+        values[count] = value;
+        count++;
+    }
+
+    /**
+     * At most {@code cap} values in order of first appearance, duplicates removed: exact duplicates, or with
+     * {@code ignoreCase} those equal after {@code toLowerCase(Locale.ROOT)} (the first spelling wins).
+     */
+    List<String> select(final int cap, final boolean ignoreCase) {
+        if (count == 0) {
+            return List.of();
+        }
+        Arrays.sort(keys, 0, count);
+        final int limit = Math.min(cap, count);
+        final String[] accepted = new String[limit];
+        final String[] identities = ignoreCase ? new String[limit] : accepted;
+        Set<String> seen = null;
+        int size = 0;
+        for (int k = 0; k < count && size < limit; k++) {
+            final String value = values[(int) (keys[k] & INDEX_MASK)];
+            final String identity = ignoreCase ? value.toLowerCase(Locale.ROOT) : value;
+            if (seen == null && size > LINEAR_DEDUP_LIMIT) {
+                seen = new HashSet<>(Arrays.asList(identities).subList(0, size));
+            }
+            if (seen != null ? !seen.add(identity) : containsFirst(identities, size, identity)) {
+                continue;
+            }
+            identities[size] = identity;
+            accepted[size] = value;
+            size++;
+        }
+        return List.of(size == limit ? accepted : Arrays.copyOf(accepted, size));
+    }
+
+    private static boolean containsFirst(final String[] array, final int size, final String value) {
+        for (int i = 0; i < size; i++) {
+            if (array[i].equals(value)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

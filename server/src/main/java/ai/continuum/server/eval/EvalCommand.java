@@ -1,0 +1,140 @@
+package ai.continuum.server.eval;
+
+import ai.continuum.engine.EngineConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code continuum eval}: measures recall quality and latency on a labelled dataset, Continuum against a Lucene BM25
+ * baseline, or generates the synthetic dataset. Exit codes: 0 done, 1 bad input (dataset, options), 2 usage error.
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Evaluates recall on a labelled dialogue dataset: every conversation is learned into a fresh tenant one turn "
+            + "per learn call, every question is recalled, and hit@k, recall_all@k, MRR and recall latency are "
+            + "reported overall and per category, side by side with a Lucene BM25 baseline over the same turns.",
+        "With --generate-synthetic, writes a deterministic synthetic dataset instead."})
+public final class EvalCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "DATASET.json",
+        description = "Dataset file (format: benchmarks/eval/README.md).")
+    private Path dataset;
+
+    @Option(names = "--k", split = ",", paramLabel = "K", defaultValue = "1,5,10,20",
+        description = "Cut-offs for hit@k and recall_all@k, 1..100 (default: ${DEFAULT-VALUE}).")
+    private List<Integer> ks;
+
+    @Option(names = "--json", paramLabel = "OUT", description = "Also write every figure, per question too, as JSON.")
+    private Path jsonOut;
+
+    @Option(names = "--retrievers", split = ",", paramLabel = "NAME", defaultValue = "continuum,bm25",
+        description = "Systems to evaluate, in column order: continuum, bm25 (default: ${DEFAULT-VALUE}).")
+    private List<String> retrievers;
+
+    @Option(names = "--max-concepts", paramLabel = "N", defaultValue = "10",
+        description = "Concepts recall activates before ranking memories, 1..100 (default: ${DEFAULT-VALUE}).")
+    private int maxConcepts;
+
+    @Option(names = "--warmup", paramLabel = "PASSES", defaultValue = "1",
+        description = "Unmeasured passes over each conversation's questions before timing (default: ${DEFAULT-VALUE}).")
+    private int warmupPasses;
+
+    @Option(names = "--generate-synthetic", paramLabel = "OUT",
+        description = "Write a synthetic dataset to OUT and exit.")
+    private Path syntheticOut;
+
+    @Option(names = "--turns", paramLabel = "N", defaultValue = "12000",
+        description = "Synthetic turns in all (default: ${DEFAULT-VALUE}).")
+    private int syntheticTurns;
+
+    @Option(names = "--turns-per-conversation", paramLabel = "N", defaultValue = "2000",
+        description = "Synthetic turns per conversation (default: ${DEFAULT-VALUE}).")
+    private int turnsPerConversation;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "42",
+        description = "Seed of the synthetic generator (default: ${DEFAULT-VALUE}).")
+    private long seed;
+
+    public static void main(final String[] args) {
+        System.exit(new CommandLine(new EvalCommand()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+        try {
+            if (syntheticOut != null) {
+                return generate(out);
+            }
+            if (dataset == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                    "Missing DATASET.json (or use --generate-synthetic OUT)");
+            }
+            return evaluate(out, err);
+        } catch (final EvalDataset.InvalidDatasetException | IllegalArgumentException e) {
+            err.println("continuum eval: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+    }
+
+    private int generate(final PrintWriter out) throws IOException {
+        final EvalDataset generated = SyntheticDialogues.generate(syntheticTurns, turnsPerConversation, seed);
+        final Path parent = syntheticOut.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.writeString(syntheticOut, generated.toJson());
+        out.printf("wrote %s: %d conversations, %d turns, %d questions (seed %d)%n", syntheticOut,
+            generated.conversations().size(), generated.turnCount(), generated.questionCount(), seed);
+        out.flush();
+        return 0;
+    }
+
+    private int evaluate(final PrintWriter out, final PrintWriter err) throws IOException {
+        final EvalDataset data = EvalDataset.read(dataset);
+        final Evaluator evaluator = new Evaluator(ks, warmupPasses, System::nanoTime, line -> {
+            err.println(line);
+            err.flush();
+        });
+        final List<Evaluator.RetrieverRun> runs = new ArrayList<>();
+        for (final String name : retrievers) {
+            try (Retriever retriever = retriever(name.trim())) {
+                runs.add(evaluator.run(data, retriever));
+            }
+        }
+        final String label = dataset.toString();
+        out.print(ReportTable.format(label, data, evaluator.ks(), runs));
+        out.flush();
+        if (jsonOut != null) {
+            JsonReport.write(jsonOut, label, data, evaluator.ks(), runs);
+            err.println("wrote " + jsonOut);
+            err.flush();
+        }
+        return 0;
+    }
+
+    private Retriever retriever(final String name) {
+        return switch (name) {
+            case "continuum" -> new ContinuumRetriever(EngineConfig.defaults(), maxConcepts);
+            case "bm25" -> new Bm25Retriever();
+            default -> throw new IllegalArgumentException("unknown retriever \"" + name + "\"; known: continuum, bm25");
+        };
+    }
+}

@@ -1,0 +1,86 @@
+package ai.continuum.server.eval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EvalCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(final String... args) {
+        final CommandLine command = new CommandLine(new EvalCommand());
+        command.setOut(new PrintWriter(out));
+        command.setErr(new PrintWriter(err));
+        return command.execute(args);
+    }
+
+    @Test
+    void shouldPrintTableAndWriteJsonWhenDatasetIsValid() throws IOException {
+        final Path dataset = Files.writeString(dir.resolve("d.json"), EvalDatasetTest.VALID);
+        final Path json = dir.resolve("out/report.json");
+
+        assertEquals(0, run(dataset.toString(), "--retrievers", "bm25", "--k", "1,2", "--json", json.toString()));
+
+        final String table = out.toString();
+        assertTrue(table.contains("1 conversations, 2 turns, 2 questions"), table);
+        assertTrue(table.contains("hit@2"), table);
+        assertTrue(table.contains("recall_all@1"), table);
+        assertTrue(table.contains("single-hop (n=1)"), table);
+        final JsonNode report = new ObjectMapper().readTree(json.toFile());
+        assertEquals(2, report.get("questions").asInt());
+        assertEquals(1.0, report.at("/retrievers/bm25/categories/single-hop/hit@1").asDouble(), 1e-12);
+        assertEquals("t1", report.at("/per_question/0/results/bm25/ranking/0").asText());
+    }
+
+    @Test
+    void shouldExitOneWithThePathWhenDatasetIsInvalid() throws IOException {
+        final String bad = EvalDatasetTest.VALID.replace("\"t1\"]", "\"t9\"]");
+        final Path dataset = Files.writeString(dir.resolve("bad.json"), bad);
+
+        assertEquals(1, run(dataset.toString(), "--retrievers", "bm25"));
+        assertTrue(err.toString().contains("unknown turn id \"t9\""), err.toString());
+    }
+
+    @Test
+    void shouldExitOneWhenRetrieverIsUnknown() throws IOException {
+        final Path dataset = Files.writeString(dir.resolve("d.json"), EvalDatasetTest.VALID);
+
+        assertEquals(1, run(dataset.toString(), "--retrievers", "grep"));
+        assertTrue(err.toString().contains("unknown retriever \"grep\""), err.toString());
+    }
+
+    @Test
+    void shouldExitTwoWhenNoDatasetIsGiven() {
+        assertEquals(2, run());
+        assertTrue(err.toString().contains("Missing DATASET.json"), err.toString());
+    }
+
+    @Test
+    void shouldWriteAReadableDatasetWhenGeneratingSynthetic() throws IOException {
+        final Path file = dir.resolve("syn.json");
+
+        assertEquals(0, run("--generate-synthetic", file.toString(), "--turns", "600", "--turns-per-conversation",
+            "300", "--seed", "9"));
+
+        final EvalDataset dataset = EvalDataset.read(file);
+        assertEquals(600, dataset.turnCount());
+        assertEquals(2, dataset.conversations().size());
+        assertTrue(out.toString().contains("600 turns"), out.toString());
+    }
+}
