@@ -37,8 +37,11 @@ mkdir -p "$(dirname "$OUT")"
 
 start=$(date +%s)
 # The engine benchmarks only; the on-heap baselines are for people reading RESULTS.md, not for regressions.
+BENCHMARKS='CalibrationBenchmark\.calibrate$'
+BENCHMARKS+='|RecallBenchmark\.(recall|recallConceptsOnly|resonate)$'
+BENCHMARKS+='|LearnBenchmark\.(learn|prepare)$'
 "$JAVA" -jar "$JAR" \
-    'CalibrationBenchmark\.calibrate$|RecallBenchmark\.recall(ConceptsOnly)?$|LearnBenchmark\.(learn|prepare)$' \
+    "$BENCHMARKS" \
     -p graph=100k/500k -bm sample -tu us -f 1 -wi 2 -w 1s -i 3 -r 2s -foe true -rf json -rff "$OUT"
 echo "jmh-smoke: benchmarks ran in $(( $(date +%s) - start )) s"
 
