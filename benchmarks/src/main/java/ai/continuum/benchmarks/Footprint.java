@@ -8,6 +8,7 @@ import ai.continuum.engine.EngineConfig;
 import ai.continuum.engine.MemoryEngine;
 import ai.continuum.engine.TenantStats;
 
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -17,7 +18,10 @@ import java.util.Locale;
  * the per-phase split is exact only to that granularity (fine at 1M/5M, coarse at 100k/500k). A single run, not a JMH
  * benchmark: the figure of interest is a size, and the load time is a one-shot measurement.
  *
- * <p>Usage: {@code java -jar benchmarks.jar footprint [1M/5M]}.
+ * <p>The load goes through {@link MemoryEngine#bulkLoad}, the engine's rebuild path (adjacency ordered once at the
+ * end, included in the time); {@code --apply} loads through plain {@link MemoryEngine#apply} instead.
+ *
+ * <p>Usage: {@code java -jar benchmarks.jar footprint [1M/5M] [--apply]}.
  */
 public final class Footprint {
     private Footprint() {
@@ -26,12 +30,15 @@ public final class Footprint {
     public static void main(final String[] args) {
         // The engine sends no telemetry; set before the first off-heap map is built in case no flag carried it.
         System.setProperty("chronicle.analytics.disable", "true");
-        final GraphSize size = GraphSize.parse(args.length > 0 ? args[0] : "1M/5M");
+        final boolean plainApply = Arrays.asList(args).contains("--apply");
+        final GraphSize size = GraphSize.parse(Arrays.stream(args).filter(a -> !a.startsWith("--"))
+            .findFirst().orElse("1M/5M"));
         final long wallStart = System.nanoTime();
         try (MemoryEngine engine = MemoryEngine.create(
             EngineConfig.defaults().withExpectedConcepts(Math.max(1024, size.concepts())))) {
             final long empty = engine.offHeapBytes();
             final Phases phases = new Phases();
+            final MemoryEngine.BulkLoad bulk = plainApply ? null : engine.bulkLoad();
             final GeneratedGraph graph = new GraphGenerator(size, GraphFixture.SEED).generate(delta -> {
                 if (!delta.links().isEmpty() && phases.afterConcepts < 0) {
                     phases.afterConcepts = engine.offHeapBytes();
@@ -40,9 +47,18 @@ public final class Footprint {
                     phases.afterLinks = engine.offHeapBytes();
                 }
                 final long start = System.nanoTime();
-                engine.apply(GraphFixture.TENANT, delta);
+                if (bulk == null) {
+                    engine.apply(GraphFixture.TENANT, delta);
+                } else {
+                    bulk.apply(GraphFixture.TENANT, delta);
+                }
                 phases.applyNanos += System.nanoTime() - start;
             });
+            if (bulk != null) {
+                final long start = System.nanoTime();
+                bulk.close();
+                phases.applyNanos += System.nanoTime() - start;
+            }
             final long wallNanos = System.nanoTime() - wallStart;
             final TenantStats stats = engine.stats(GraphFixture.TENANT);
             final long total = engine.offHeapBytes();
@@ -60,8 +76,8 @@ public final class Footprint {
             row("  memories", mib(total - phases.afterLinks) + perItem(total - phases.afterLinks,
                 stats.memories(), "memory"));
             row("heap used", String.format(Locale.ROOT, "%.1f MiB after load", usedHeapMiB()));
-            row("apply time", String.format(Locale.ROOT, "%.2f s for all chunks (%.0f links/s)",
-                phases.applyNanos / 1e9, size.links() / (phases.applyNanos / 1e9)));
+            row("apply time", String.format(Locale.ROOT, "%.2f s for all chunks through %s (%.0f links/s)",
+                phases.applyNanos / 1e9, plainApply ? "apply" : "bulkLoad", size.links() / (phases.applyNanos / 1e9)));
             row("load wall time", String.format(Locale.ROOT, "%.2f s (engine create + generation + apply)",
                 wallNanos / 1e9));
         }

@@ -17,11 +17,14 @@ public record GraphFixture(MemoryEngine engine, GeneratedGraph graph) {
     public static final String TENANT = "bench";
     public static final long SEED = 20_261_127L;
 
-    /** Creates an engine sized for {@code size} and applies the whole graph to it. */
+    /** Creates an engine sized for {@code size} and loads the whole graph through its rebuild path (bulk load). */
     public static GraphFixture load(final GraphSize size) {
         final MemoryEngine engine = MemoryEngine.create(
             EngineConfig.defaults().withExpectedConcepts(Math.max(1024, size.concepts())));
-        final GeneratedGraph graph = new GraphGenerator(size, SEED).generate(delta -> engine.apply(TENANT, delta));
+        final GeneratedGraph graph;
+        try (MemoryEngine.BulkLoad bulk = engine.bulkLoad()) {
+            graph = new GraphGenerator(size, SEED).generate(delta -> bulk.apply(TENANT, delta));
+        }
         return new GraphFixture(engine, graph);
     }
 }
