@@ -135,8 +135,18 @@ final class RecallScratch {
     }
 
     int[] termPostings = new int[256];
-    final int[] bestMemories = new int[16];
+    int[] bestMemories = new int[16];
     final double[] bestMemoryScores = new double[16];
+    final int[] scanNeighbours = new int[Recaller.RELATIONSHIP_SCAN];
+    final int[] scanLinks = new int[Recaller.RELATIONSHIP_SCAN];
+    final int[] scanCounts = new int[Recaller.RELATIONSHIP_SCAN];
+
+    int[] bestMemories(final int n) {
+        if (bestMemories.length < n) {
+            bestMemories = new int[Math.max(n, bestMemories.length * 2)];
+        }
+        return bestMemories;
+    }
 
     int[] termPostings(final int n) {
         if (termPostings.length < n) {

@@ -35,8 +35,15 @@ final class Recaller {
     private static final int COMPOUNDS_READ = 64;
     private static final int COMPOUNDS_KEPT = 5;
     private static final double DAY_MILLIS = 86_400_000.0;
-    /** Newest memories read per query term when scoring. */
-    private static final int POSTINGS_PER_TERM = 4096;
+    /** Degree up to which relationships are found by scanning a concept's whole adjacency block. */
+    static final int RELATIONSHIP_SCAN = 64;
+    /**
+     * Postings read per query term: all of a term's memories up to COMMON_TERM_DF, only the newest
+     * COMMON_TERM_POSTINGS of a more common term. A common term weighs little (low idf) but would cost a read per
+     * memory it names; bounding it keeps recall's cost independent of the tenant's size.
+     */
+    private static final int COMMON_TERM_DF = 512;
+    private static final int COMMON_TERM_POSTINGS = 128;
     /** BM25 term-frequency saturation and length normalisation (Lucene's defaults). */
     private static final double BM25_K1 = 1.2;
     private static final double BM25_B = 0.75;
@@ -281,26 +288,48 @@ final class Recaller {
         return out;
     }
 
-    /** Step 6: links among the returned concepts, strongest first: one hash probe per pair. */
+    /**
+     * Step 6: links among the returned concepts, strongest first. A concept of small degree is checked by scanning
+     * its adjacency block (contiguous, and usually still in cache from the walk); only pairs of two well-connected
+     * concepts cost a hash probe each.
+     */
     private List<RecallResult.Relationship> relationships(
         final List<Integer> ids, final List<String> names, final RecallScratch s) {
         final List<RecallResult.Relationship> out = new ArrayList<>();
-        if (ids.size() < 2 || config.maxRelationships() == 0) {
+        final int n = ids.size();
+        if (n < 2 || config.maxRelationships() == 0) {
             return out;
         }
         final long now = config.timeDecayEnabled() ? clock.getAsLong() : 0L;
+        final boolean[] scanned = new boolean[n];
+        final boolean[] seen = new boolean[n * n];
         final List<double[]> found = new ArrayList<>();
-        for (int i = 0; i < ids.size(); i++) {
-            for (int j = i + 1; j < ids.size(); j++) {
-                final int link = graph.findLink(ids.get(i), ids.get(j), s.pairProbe);
-                if (link < 0) {
-                    continue;
+        final int[] neighbours = s.scanNeighbours;
+        final int[] links = s.scanLinks;
+        final int[] counts = s.scanCounts;
+        for (int i = 0; i < n; i++) {
+            if (graph.degreeAcquire(ids.get(i)) > RELATIONSHIP_SCAN) {
+                continue;
+            }
+            scanned[i] = true;
+            final int k = graph.readNeighbours(ids.get(i), RELATIONSHIP_SCAN, neighbours, links, counts);
+            for (int e = 0; e < k; e++) {
+                final int j = ids.indexOf(neighbours[e]);
+                if (j >= 0 && !seen[Math.min(i, j) * n + Math.max(i, j)]) {
+                    seen[Math.min(i, j) * n + Math.max(i, j)] = true;
+                    found.add(new double[] {strength(counts[e], links[e], now), Math.min(i, j), Math.max(i, j)});
                 }
-                final int count = graph.readLinkCount(link);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                if (scanned[i] || scanned[j] || seen[i * n + j]) {
+                    continue; // a scan of either endpoint already found this link, or proved there is none
+                }
+                final int link = graph.findLink(ids.get(i), ids.get(j), s.pairProbe);
+                final int count = link < 0 ? 0 : graph.readLinkCount(link);
                 if (count > 0) {
-                    final double days = config.timeDecayEnabled()
-                        ? Math.max(0L, now - graph.linkLastSeen(link)) / DAY_MILLIS : 0.0;
-                    found.add(new double[] {config.strength(count, days), i, j});
+                    found.add(new double[] {strength(count, link, now), i, j});
                 }
             }
         }
@@ -310,6 +339,12 @@ final class Recaller {
             out.add(new RecallResult.Relationship(names.get((int) f[1]), names.get((int) f[2]), "co-occurrence", f[0]));
         }
         return out;
+    }
+
+    private double strength(final int count, final int link, final long now) {
+        final double days = config.timeDecayEnabled()
+            ? Math.max(0L, now - graph.linkLastSeen(link)) / DAY_MILLIS : 0.0;
+        return config.strength(count, days);
     }
 
     /**
@@ -342,7 +377,7 @@ final class Recaller {
             }
         }
         final double averageTerms = Math.max(1.0, (double) t.memoryTerms / total);
-        final int[] termPostings = s.termPostings(POSTINGS_PER_TERM);
+        final int[] termPostings = s.termPostings(COMMON_TERM_DF);
         for (final String term : queryTerms) {
             final int rec = memoryTerms.find(t.id, term, s.termProbe);
             if (rec == IndexHashTable.MISSING) {
@@ -353,7 +388,8 @@ final class Recaller {
                 continue;
             }
             final double idf = Math.log(1.0 + (total - df + 0.5) / (df + 0.5));
-            final int n = memoryTerms.read(rec, POSTINGS_PER_TERM, termPostings);
+            final int n = memoryTerms.read(rec, df > COMMON_TERM_DF ? COMMON_TERM_POSTINGS : COMMON_TERM_DF,
+                termPostings);
             for (int i = 0; i < n; i++) {
                 final int m = termPostings[i];
                 if (!memories.exists(m)) {
@@ -364,17 +400,9 @@ final class Recaller {
             }
         }
         shareWithSessionNeighbours(t, s);
-        final Integer[] order = new Integer[s.memorySlots];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        java.util.Arrays.sort(order, (x, y) -> {
-            final int byScore = Double.compare(s.memoryScore[y] + s.memoryLexical[y], s.memoryScore[x] + s.memoryLexical[x]);
-            if (byScore != 0) {
-                return byScore;
-            }
-            return Long.compare(memories.timeMillis(s.memory[y]), memories.timeMillis(s.memory[x]));
-        });
+        // a few more than asked, in case some were forgotten since they were scored
+        final int top = topMemorySlots(s, Math.min(s.memorySlots, maxMemories + 4));
+        final int[] order = java.util.Arrays.copyOf(s.bestMemories, top);
         final String[] strings = new String[MemoryTable.STRINGS];
         for (int i = 0; i < order.length && out.size() < maxMemories; i++) {
             final int slot = order[i];
@@ -392,7 +420,7 @@ final class Recaller {
      * and facts spread over two turns come back together.
      */
     private void shareWithSessionNeighbours(final TenantState t, final RecallScratch s) {
-        final int top = topMemorySlots(s, SESSION_NEIGHBOUR_SOURCES);
+        final int top = topMemorySlots(s, Math.min(s.memorySlots, SESSION_NEIGHBOUR_SOURCES));
         final int[] best = s.bestMemories;
         final double[] bestScore = s.bestMemoryScores;
         for (int i = 0; i < top; i++) {
@@ -412,23 +440,34 @@ final class Recaller {
         }
     }
 
-    /** Fills {@code s.bestMemories} with the slots of the {@code n} best-scoring memories; returns how many. */
-    private static int topMemorySlots(final RecallScratch s, final int n) {
-        final int[] best = s.bestMemories;
+    /**
+     * Fills {@code s.bestMemories} with the slots of the {@code n} best memories, best first (higher score, then
+     * newer); returns how many. A bounded insertion: most candidates lose to the last place in one comparison.
+     */
+    private int topMemorySlots(final RecallScratch s, final int n) {
+        final int[] best = s.bestMemories(n);
         int size = 0;
         for (int slot = 0; slot < s.memorySlots; slot++) {
-            final double score = s.memoryScore[slot] + s.memoryLexical[slot];
-            if (size == n && score <= s.memoryScore[best[size - 1]] + s.memoryLexical[best[size - 1]]) {
+            if (size == n && !betterMemory(s, slot, best[size - 1])) {
                 continue;
             }
             int j = size == n ? size - 1 : size++;
-            while (j > 0 && score > s.memoryScore[best[j - 1]] + s.memoryLexical[best[j - 1]]) {
+            while (j > 0 && betterMemory(s, slot, best[j - 1])) {
                 best[j] = best[j - 1];
                 j--;
             }
             best[j] = slot;
         }
         return size;
+    }
+
+    private boolean betterMemory(final RecallScratch s, final int a, final int b) {
+        final double scoreA = s.memoryScore[a] + s.memoryLexical[a];
+        final double scoreB = s.memoryScore[b] + s.memoryLexical[b];
+        if (scoreA != scoreB) {
+            return scoreA > scoreB;
+        }
+        return memories.timeMillis(s.memory[a]) > memories.timeMillis(s.memory[b]);
     }
 
     private ConceptInfo info(final int id) {

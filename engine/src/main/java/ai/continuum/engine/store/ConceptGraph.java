@@ -37,7 +37,7 @@ public final class ConceptGraph {
     private final RecordStore links = new RecordStore(LinkLayout.RECORD_BYTES, 16);
     private final IndexHashTable linkIndex;
     /** Writer only: reused by {@link #findLink}. */
-    private final LinkMatcher linkMatcher = new LinkMatcher();
+    private final PairProbe writerProbe = new PairProbe();
     private long liveLinks;
 
     public ConceptGraph(final OffHeapArena arena, final int expectedLinks) {
@@ -93,11 +93,7 @@ public final class ConceptGraph {
 
     /** Writer: the link joining {@code x} and {@code y}, or {@link IndexHashTable#MISSING}. */
     public int findLink(final int x, final int y) {
-        final int a = Math.min(x, y);
-        final int b = Math.max(x, y);
-        linkMatcher.a = a;
-        linkMatcher.b = b;
-        return linkIndex.find(pairHash(a, b), linkMatcher);
+        return findLink(x, y, writerProbe);
     }
 
     /**
@@ -180,6 +176,11 @@ public final class ConceptGraph {
 
     public long liveLinks() {
         return liveLinks;
+    }
+
+    /** Any thread: the concept's degree, read once (it may change right after). */
+    public int degreeAcquire(final int id) {
+        return concepts.exists(id) ? concepts.buffer(id).getIntAcquire(concepts.offset(id) + ADJ_SIZE) : 0;
     }
 
     /** Writer: entries in the concept's adjacency block. */
@@ -484,18 +485,5 @@ public final class ConceptGraph {
         final UnsafeBuffer lb = links.buffer(link);
         final int lo = links.offset(link);
         return pairHash(lb.getInt(lo + LinkLayout.A), lb.getInt(lo + LinkLayout.B));
-    }
-
-    /** Writer-owned matcher comparing a link record with the pair being looked for. */
-    private final class LinkMatcher implements IndexHashTable.Matcher {
-        int a;
-        int b;
-
-        @Override
-        public boolean matches(final int link) {
-            final UnsafeBuffer lb = links.buffer(link);
-            final int lo = links.offset(link);
-            return lb.getInt(lo + LinkLayout.A) == a && lb.getInt(lo + LinkLayout.B) == b;
-        }
     }
 }

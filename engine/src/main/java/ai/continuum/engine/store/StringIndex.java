@@ -19,6 +19,7 @@ public final class StringIndex implements AutoCloseable {
     static {
         // A memory service sends no telemetry (PLATFORM.md); also set on the command line, this covers embedders.
         System.setProperty("chronicle.analytics.disable", "true");
+        System.setProperty("chronicle.announcer.disable", "true"); // no vendor banner in the operator's logs
     }
 
     private final ChronicleMap<CharSequence, IntValue> map;

@@ -19,14 +19,32 @@ public interface Storage extends AutoCloseable {
     /**
      * Queues an op for the background writer.
      *
+     * <p>Futures are completed on the writer thread, in commit order, right after the commit: a non-async dependent
+     * stage therefore runs in commit order too, and must be short (it delays the next batch).
+     *
      * @return a future completed with the op's continuity position once its batch is committed (durable), or
-     *         completed exceptionally with {@link StorageUnavailableException} if the commit failed for good.
+     *         completed exceptionally with {@link StorageUnavailableException} if the commit failed for good. While
+     *         the database refuses writes (after a batch failed for good, until a probe write succeeds), and after
+     *         {@link #close}, the future is already failed with {@link StorageUnavailableException}.
      * @throws QueueFullException when the bounded queue is full; nothing was queued.
+     * @throws IllegalArgumentException when the op cannot be encoded (a non-finite prune threshold).
      */
     CompletableFuture<ContinuityHead> submit(StorageOp op);
 
-    /** Streams every stored tenant's state as deltas (several per tenant, in bounded chunks). */
+    /**
+     * Streams every stored tenant's state as deltas of bounded size ({@link StorageSettings#loadChunkRows} items),
+     * tenant by tenant, each tenant's concepts first, then links, compounds, memories, decisions. All of it is read in
+     * one snapshot. Applying the deltas to an empty engine (e.g. through {@code MemoryEngine.bulkLoad()}) rebuilds the
+     * state that produced the writes, checksum for checksum.
+     */
     void load(BiConsumer<String, Delta> sink);
+
+    /**
+     * Streams the ids of forgotten memories (tenant, memory id). A delta cannot carry these tombstones, so after
+     * {@link #load} the engine should forget each, or replaying an old delta would revive a forgotten memory in the
+     * engine while storage keeps it forgotten.
+     */
+    void loadForgottenMemories(BiConsumer<String, Long> sink);
 
     /** Memories of one tenant, newest first, filtered. */
     Page<StoredMemory> memories(String tenant, MemoryQuery query);
@@ -35,7 +53,25 @@ public interface Storage extends AutoCloseable {
 
     ApiKeys apiKeys();
 
+    /** Tenants with stored state, sorted. */
+    List<String> tenants();
+
+    /**
+     * The change feed: the tenant's committed ops after position {@code afterSeq}, oldest first, at most
+     * {@code limit} (1..10,000). Replaying every tenant's feed in order into an empty storage reproduces both the
+     * state and the continuity chain (a SQLite to PostgreSQL migration keeps its proof), except that an op whose
+     * text a later forget redacted replays to a different hash (the state is the same: the forget follows it).
+     */
+    List<Change> changes(String tenant, long afterSeq, int limit);
+
     ContinuityHead continuity(String tenant);
+
+    /**
+     * Recomputes the tenant's hash chain from the stored change log and checks every link (sequence without gaps,
+     * each {@code prev_hash} equal to the previous hash, each hash following from its predecessor and payload by
+     * {@link ContinuityChain#next}).
+     */
+    ContinuityCheck verifyContinuity(String tenant);
 
     /** Whether the database answers now. Cheap; used by readiness. */
     boolean isReachable();
@@ -50,7 +86,8 @@ public interface Storage extends AutoCloseable {
     }
 
     /**
-     * @param text       case-insensitive words or substring to look for in the user and assistant text, or null.
+     * @param text       words to look for in the user and assistant text, or null: every whitespace-separated word
+     *                   must occur, as a substring, ignoring case (Unicode-aware); % and _ are plain characters.
      * @param sessionId  exact session, or null.
      * @param fromMillis inclusive lower bound on the turn time, or null.
      * @param toMillis   exclusive upper bound, or null.
@@ -63,7 +100,22 @@ public interface Storage extends AutoCloseable {
             long timeMillis, List<String> concepts) {
     }
 
+    /** One committed op: its chain position, the op, the chain hash after it, and when it was committed. */
+    record Change(long seq, StorageOp op, String hashHex, long committedMillis) {
+    }
+
     /** The head of a tenant's hash chain: {@code length} ops committed, the last one hashing to {@code headHex}. */
     record ContinuityHead(String tenant, long length, String headHex) {
+    }
+
+    /**
+     * Outcome of {@link #verifyContinuity}: {@code head} as recomputed up to the first break; {@code brokenAtSeq} the
+     * first op whose link does not hold (0 when intact) and {@code problem} what is wrong with it (null when intact);
+     * {@code redactedOps} how many verified ops had a forgotten memory's text redacted (checked by digest only).
+     */
+    record ContinuityCheck(ContinuityHead head, long brokenAtSeq, String problem, long redactedOps) {
+        public boolean intact() {
+            return brokenAtSeq == 0;
+        }
     }
 }

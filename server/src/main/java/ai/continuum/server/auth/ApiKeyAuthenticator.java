@@ -1,0 +1,152 @@
+package ai.continuum.server.auth;
+
+import ai.continuum.server.ratelimit.RateLimiter;
+import ai.continuum.server.storage.ApiKeys;
+
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * Checks presented keys and manages stored ones.
+ *
+ * <p>A presented key is parsed for its key id, the stored record is fetched by that id, and the PBKDF2 hash is
+ * verified in constant time. Because PBKDF2 is deliberately slow, a successful check is cached for {@link #cacheTtlNs}
+ * under the SHA-256 of the full key (never the key itself); revoking a key drops its cache entries at once, so a
+ * revoked key fails on its very next request in this process. Other processes sharing the database notice a
+ * revocation within the cache period. Failed checks are never cached.
+ *
+ * <p>The admin key is held only as its SHA-256 digest and compared with {@link MessageDigest#isEqual}.
+ *
+ * <p>Thread-safe: the cache is a concurrent map; storage calls may run concurrently.
+ */
+public final class ApiKeyAuthenticator {
+    /** Cache entries kept at most; when exceeded the cache is cleared (every key then pays one PBKDF2 again). */
+    static final int MAX_CACHE_ENTRIES = 100_000;
+    static final int FAILED_CHECKS_PER_MINUTE = 30;
+    static final int FAILED_CHECK_BURST = 10;
+
+    private final ApiKeys keys;
+    private final KeyHasher hasher;
+    private final byte[] adminDigest;
+    private final String adminTenant;
+    private final long cacheTtlNs;
+    private final LongSupplier nanoClock;
+    private final ConcurrentHashMap<ByteBuffer, CacheEntry> cache = new ConcurrentHashMap<>();
+    /**
+     * Failed hash verifications per key id: a burst of {@link #FAILED_CHECK_BURST}, then
+     * {@link #FAILED_CHECKS_PER_MINUTE} a minute. Past that, checks of the id fail without running PBKDF2, so guessing
+     * secrets for a known key id cannot burn the server's CPU. The holder of the right key is unaffected while its
+     * verification is cached.
+     */
+    private final RateLimiter failedChecks;
+    /** Keys revoked through this process; closes the race with a check that fetched the key just before revoke. */
+    private final Set<String> revokedHere = ConcurrentHashMap.newKeySet();
+
+    private record CacheEntry(Principal principal, long expiresAtNs) {
+    }
+
+    /** A key just minted; {@code apiKey} is the only copy of the secret and is shown once. */
+    public record CreatedKey(String apiKey, String keyId, String tenant, String name, Instant createdAt) {
+    }
+
+    /**
+     * @param adminKey    the admin key (plain text, held here only as a digest).
+     * @param adminTenant tenant the admin key acts on for data endpoints.
+     * @param cacheTtlNs  how long a verified key skips PBKDF2.
+     * @param nanoClock   monotonic time in nanoseconds (System::nanoTime in production).
+     */
+    public ApiKeyAuthenticator(final ApiKeys keys, final KeyHasher hasher, final String adminKey,
+                               final String adminTenant, final long cacheTtlNs, final LongSupplier nanoClock) {
+        this.keys = Objects.requireNonNull(keys, "keys");
+        this.hasher = Objects.requireNonNull(hasher, "hasher");
+        this.adminDigest = KeyHasher.sha256(Objects.requireNonNull(adminKey, "adminKey"));
+        this.adminTenant = adminTenant;
+        this.cacheTtlNs = cacheTtlNs;
+        this.nanoClock = nanoClock;
+        this.failedChecks = new RateLimiter(FAILED_CHECKS_PER_MINUTE, FAILED_CHECK_BURST, nanoClock);
+    }
+
+    /**
+     * For key management without a server (the CLI): no admin key is accepted, since the digest it compares against
+     * is of a fresh random key that is never shown.
+     */
+    public static ApiKeyAuthenticator forManagement(final ApiKeys keys) {
+        return new ApiKeyAuthenticator(keys, new KeyHasher(KeyHasher.DEFAULT_ITERATIONS),
+            ApiKeyFormat.generate().fullKey(), "default", 0, System::nanoTime);
+    }
+
+    /** The caller a presented key identifies, or empty when the key is unknown, wrong or revoked. */
+    public Optional<Principal> authenticate(final String presented) {
+        if (presented == null || presented.isEmpty() || presented.length() > 256) {
+            return Optional.empty();
+        }
+        final byte[] digest = KeyHasher.sha256(presented);
+        if (MessageDigest.isEqual(digest, adminDigest)) {
+            return Optional.of(new Principal(adminTenant, Principal.ADMIN_KEY_ID, true));
+        }
+        final ByteBuffer cacheKey = ByteBuffer.wrap(digest);
+        final long nowNs = nanoClock.getAsLong();
+        final CacheEntry hit = cache.get(cacheKey);
+        if (hit != null && hit.expiresAtNs - nowNs > 0 && !revokedHere.contains(hit.principal.keyId())) {
+            return Optional.of(hit.principal);
+        }
+        final Optional<ApiKeyFormat.Parsed> parsed = ApiKeyFormat.parse(presented);
+        if (parsed.isEmpty()) {
+            return Optional.empty();
+        }
+        final String keyId = parsed.get().keyId();
+        final Optional<ApiKeys.StoredKey> stored = keys.find(keyId);
+        if (stored.isEmpty() || stored.get().revoked() || failedChecks.exhausted(keyId)) {
+            cache.remove(cacheKey);
+            return Optional.empty();
+        }
+        if (!hasher.verify(presented, stored.get().hash())) {
+            failedChecks.tryAcquire(keyId);
+            cache.remove(cacheKey);
+            return Optional.empty();
+        }
+        final ApiKeys.StoredKey key = stored.get();
+        if (revokedHere.contains(key.keyId())) {
+            return Optional.empty();
+        }
+        final Principal principal = new Principal(key.tenant(), key.keyId(), key.admin());
+        if (cache.size() >= MAX_CACHE_ENTRIES) {
+            cache.clear();
+        }
+        cache.put(cacheKey, new CacheEntry(principal, nowNs + cacheTtlNs));
+        keys.touch(key.keyId(), Instant.now());
+        return Optional.of(principal);
+    }
+
+    public CreatedKey create(final String tenant, final String name, final String by) {
+        final ApiKeyFormat.Parsed key = ApiKeyFormat.generate();
+        final Instant now = Instant.now();
+        keys.insert(new ApiKeys.StoredKey(key.keyId(), tenant, name, hasher.hash(key.fullKey()), false, now, null,
+            null));
+        AuditLog.keyCreated(key.keyId(), tenant, by);
+        return new CreatedKey(key.fullKey(), key.keyId(), tenant, name, now);
+    }
+
+    public List<ApiKeys.StoredKey> list() {
+        return keys.list();
+    }
+
+    /** Revokes a key and forgets its cached verifications; false when there is no such key. */
+    public boolean revoke(final String keyId, final String by) {
+        final Optional<ApiKeys.StoredKey> stored = keys.find(keyId);
+        if (stored.isEmpty() || !keys.revoke(keyId, Instant.now())) {
+            return false;
+        }
+        revokedHere.add(keyId);
+        cache.values().removeIf(e -> e.principal.keyId().equals(keyId));
+        AuditLog.keyRevoked(keyId, stored.get().tenant(), by);
+        return true;
+    }
+}

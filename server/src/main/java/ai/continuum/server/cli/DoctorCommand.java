@@ -1,0 +1,162 @@
+package ai.continuum.server.cli;
+
+import ai.continuum.server.auth.AdminKey;
+import ai.continuum.server.config.ServerConfig;
+import ai.continuum.server.metrics.ContinuumMetrics;
+import ai.continuum.server.storage.SqliteStorage;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code continuum doctor}: checks the configuration, the data directory, the admin key file, the database (reachable,
+ * schema version, integrity) and the port, without changing anything. Exit code 1 when a check fails.
+ */
+@Command(name = "doctor", mixinStandardHelpOptions = true,
+    description = "Check configuration, data directory, database and port; changes nothing.")
+final class DoctorCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions options;
+
+    private int failures;
+
+    @Override
+    public Integer call() {
+        final ServerConfig config;
+        try {
+            config = options.load();
+        } catch (final RuntimeException e) {
+            fail("configuration", e.getMessage());
+            return 1;
+        }
+        ok("configuration", config.storageBackend() + " storage, data " + config.dataDir().toAbsolutePath()
+            + ", listen " + config.host() + ":" + config.port() + ", rate " + config.rateLimitPerMinute() + "/min");
+        checkDataDir(config.dataDir());
+        checkAdminKey(config);
+        if (config.sqlite()) {
+            checkSqlite(config.dataDir().resolve(SqliteStorage.FILE_NAME));
+        } else {
+            checkDatabase("postgresql", () -> DriverManager.getConnection(config.connectionString()), false);
+        }
+        checkPort(config);
+        ok("pi x phi", Double.toString(ContinuumMetrics.PI_PHI));
+        System.out.println(failures == 0 ? "all checks passed" : failures + " check(s) failed");
+        return failures == 0 ? 0 : 1;
+    }
+
+    private void checkDataDir(final Path dir) {
+        if (!Files.isDirectory(dir)) {
+            warn("data directory", dir + " does not exist yet; serve creates it");
+            return;
+        }
+        try {
+            final Path probe = Files.createTempFile(dir, ".doctor", ".tmp");
+            Files.delete(probe);
+            ok("data directory", dir + " is writable");
+        } catch (final IOException e) {
+            fail("data directory", dir + " is not writable: " + e.getMessage());
+        }
+    }
+
+    private void checkAdminKey(final ServerConfig config) {
+        if (!config.adminKey().isEmpty()) {
+            ok("admin key", "from CONTINUUM_ADMIN_KEY");
+            return;
+        }
+        final Path file = config.dataDir().resolve(AdminKey.FILE_NAME);
+        if (!Files.exists(file)) {
+            warn("admin key", "none yet; serve generates " + file + " on first start");
+            return;
+        }
+        try {
+            final Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+            if (perms.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+                fail("admin key", file + " is readable by others; run: chmod 600 " + file);
+            } else {
+                ok("admin key", file + " (mode 600)");
+            }
+        } catch (final UnsupportedOperationException | IOException e) {
+            warn("admin key", file + " exists; permissions not checkable here");
+        }
+    }
+
+    private void checkSqlite(final Path db) {
+        if (!Files.exists(db)) {
+            warn("database", db + " does not exist yet; serve creates it");
+            return;
+        }
+        checkDatabase("sqlite", () -> {
+            final Properties props = new Properties();
+            props.setProperty("open_mode", "1");
+            return DriverManager.getConnection("jdbc:sqlite:" + db, props);
+        }, true);
+    }
+
+    private interface Connector {
+        Connection open() throws SQLException;
+    }
+
+    private void checkDatabase(final String name, final Connector connector, final boolean sqlite) {
+        try (Connection c = connector.open(); Statement st = c.createStatement()) {
+            ok("database", name + " reachable");
+            try (ResultSet rs = st.executeQuery("SELECT version FROM flyway_schema_history WHERE success "
+                + (sqlite ? "= 1" : "") + " ORDER BY installed_rank DESC LIMIT 1")) {
+                if (rs.next()) {
+                    ok("schema", "version " + rs.getString(1));
+                } else {
+                    fail("schema", "no successful migration recorded");
+                }
+            } catch (final SQLException e) {
+                fail("schema", "no schema history (" + e.getMessage() + ")");
+            }
+            if (sqlite) {
+                try (ResultSet rs = st.executeQuery("PRAGMA integrity_check")) {
+                    final String result = rs.next() ? rs.getString(1) : "no answer";
+                    if ("ok".equals(result)) {
+                        ok("integrity", "PRAGMA integrity_check: ok");
+                    } else {
+                        fail("integrity", "PRAGMA integrity_check: " + result);
+                    }
+                }
+            }
+        } catch (final SQLException e) {
+            fail("database", name + " not reachable: " + e.getMessage());
+        }
+    }
+
+    private void checkPort(final ServerConfig config) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(config.host(), config.port()));
+            ok("port", config.host() + ":" + config.port() + " is free");
+        } catch (final IOException e) {
+            warn("port", config.host() + ":" + config.port() + " is in use (a running server?)");
+        }
+    }
+
+    private static void ok(final String check, final String detail) {
+        System.out.printf("[ok]   %-15s %s%n", check, detail);
+    }
+
+    private static void warn(final String check, final String detail) {
+        System.out.printf("[warn] %-15s %s%n", check, detail);
+    }
+
+    private void fail(final String check, final String detail) {
+        failures++;
+        System.out.printf("[FAIL] %-15s %s%n", check, detail);
+    }
+}

@@ -1,0 +1,118 @@
+package ai.continuum.server.cli;
+
+import ai.continuum.server.ContinuumServer;
+import ai.continuum.server.auth.ApiKeyAuthenticator;
+import ai.continuum.server.auth.ApiKeyFormat;
+import ai.continuum.server.config.ServerConfig;
+import ai.continuum.server.http.Json;
+import ai.continuum.server.storage.ApiKeys;
+import ai.continuum.server.storage.Storage;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code continuum keys create|list|revoke}: API keys in the data directory's database. */
+@Command(name = "keys", mixinStandardHelpOptions = true, description = "Manage API keys.",
+    subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class})
+final class KeysCommand {
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+        description = "Create a key for a tenant and print it (shown only this once).")
+    static final class Create implements Callable<Integer> {
+        @Mixin
+        ConfigOptions options;
+
+        @Option(names = "--tenant", required = true, paramLabel = "TENANT", description = "Tenant the key acts on.")
+        String tenant;
+
+        @Option(names = "--name", paramLabel = "NAME", defaultValue = "", description = "A label for the key.")
+        String name;
+
+        @Override
+        public Integer call() {
+            final ServerConfig config = options.load();
+            final String t = Tenants.resolve(tenant, config);
+            try (Storage storage = ContinuumServer.openStorage(config)) {
+                final ApiKeyAuthenticator.CreatedKey key = ApiKeyAuthenticator.forManagement(storage.apiKeys())
+                    .create(t, name, "cli");
+                System.out.println(key.apiKey());
+                System.err.println("key " + key.keyId() + " for tenant " + t + " created; store it now, it is shown "
+                    + "only once");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List keys (never their secrets).")
+    static final class ListKeys implements Callable<Integer> {
+        @Mixin
+        ConfigOptions options;
+
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            final ServerConfig config = options.load();
+            try (Storage storage = ContinuumServer.openStorage(config)) {
+                final List<ApiKeys.StoredKey> keys = storage.apiKeys().list();
+                if (json) {
+                    final List<Map<String, Object>> rows = keys.stream().map(KeysCommand::row).toList();
+                    System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(rows));
+                } else {
+                    System.out.printf("%-16s  %-20s  %-20s  %-8s  %s%n", "KEY_ID", "TENANT", "NAME", "STATE",
+                        "CREATED");
+                    for (final ApiKeys.StoredKey k : keys) {
+                        System.out.printf("%-16s  %-20s  %-20s  %-8s  %s%n", k.keyId(), k.tenant(), k.name(),
+                            k.revoked() ? "revoked" : "active", k.createdAt());
+                    }
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a key by its id.")
+    static final class Revoke implements Callable<Integer> {
+        @Mixin
+        ConfigOptions options;
+
+        @Parameters(index = "0", paramLabel = "KEY_ID", description = "The 16 hex characters after cm_.")
+        String keyId;
+
+        @Override
+        public Integer call() {
+            if (!ApiKeyFormat.isKeyId(keyId)) {
+                throw new IllegalArgumentException("KEY_ID '" + keyId + "' must be 16 lower-case hex characters");
+            }
+            final ServerConfig config = options.load();
+            try (Storage storage = ContinuumServer.openStorage(config)) {
+                if (!ApiKeyAuthenticator.forManagement(storage.apiKeys()).revoke(keyId, "cli")) {
+                    System.err.println("no key " + keyId);
+                    return 1;
+                }
+                System.out.println("revoked " + keyId + " (a running server stops accepting it within "
+                    + ContinuumServer.KEY_CACHE_TTL.toSeconds() + " s)");
+            }
+            return 0;
+        }
+    }
+
+    private static Map<String, Object> row(final ApiKeys.StoredKey k) {
+        final Map<String, Object> row = new LinkedHashMap<>();
+        row.put("key_id", k.keyId());
+        row.put("tenant_id", k.tenant());
+        row.put("name", k.name());
+        row.put("admin", k.admin());
+        row.put("created_at", String.valueOf(k.createdAt()));
+        row.put("revoked_at", k.revokedAt() == null ? null : k.revokedAt().toString());
+        row.put("last_used_at", k.lastUsedAt() == null ? null : k.lastUsedAt().toString());
+        return row;
+    }
+}

@@ -1,0 +1,57 @@
+package ai.continuum.server.cli;
+
+import ai.continuum.engine.RecallResult;
+import ai.continuum.server.config.ServerConfig;
+import ai.continuum.server.http.Json;
+import ai.continuum.server.http.RecallResource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.concurrent.Callable;
+
+/** {@code continuum recall QUERY}: prints the memory context block (or the API's JSON with {@code --json}). */
+@Command(name = "recall", aliases = "search", mixinStandardHelpOptions = true,
+    description = "Recall what the memory holds about a query.")
+final class RecallCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions options;
+
+    @Parameters(index = "0", paramLabel = "QUERY", description = "The message to recall for.")
+    String query;
+
+    @Option(names = "--max-concepts", paramLabel = "N", defaultValue = "10", description = "1..100 (default 10).")
+    int maxConcepts;
+
+    @Option(names = "--max-memories", paramLabel = "N", defaultValue = "5", description = "0..100 (default 5).")
+    int maxMemories;
+
+    @Option(names = "--tenant", paramLabel = "TENANT", description = "Tenant (default: auth.default-tenant).")
+    String tenant;
+
+    @Option(names = "--json", description = "Print the API's recall response as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (maxConcepts < 1 || maxConcepts > 100 || maxMemories < 0 || maxMemories > 100) {
+            throw new IllegalArgumentException("--max-concepts must be in [1, 100] and --max-memories in [0, 100], got "
+                + maxConcepts + " and " + maxMemories);
+        }
+        final ServerConfig config = options.load();
+        final String t = Tenants.resolve(tenant, config);
+        try (LocalRuntime runtime = LocalRuntime.open(config)) {
+            final RecallResult result = runtime.core().recall(t, query, maxConcepts, maxMemories);
+            if (json) {
+                System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(RecallResource.view(t, result)));
+            } else if (result.context().isEmpty()) {
+                System.out.println("nothing recalled for: " + query);
+            } else {
+                System.out.println(result.context());
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,154 @@
+package ai.continuum.server.config;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Every configuration key: its {@code application.yaml} path, the environment variables that set it (first wins), its
+ * default and the values it allows. The single list the loader, the validation messages and {@code API.md} follow.
+ */
+public enum ConfigKey {
+    HOST("server.host", Kind.STRING, "127.0.0.1", 0, 0, List.of("CONTINUUM_API_HOST", "CONTINUUM_HOST")),
+    PORT("server.port", Kind.INT, "8420", 0, 65_535, List.of("CONTINUUM_API_PORT", "CONTINUUM_PORT")),
+    MAX_BODY_BYTES("server.max-body-bytes", Kind.INT, "1048576", 1024, 64L << 20,
+        List.of("CONTINUUM_MAX_BODY_BYTES")),
+    METRICS_PUBLIC("server.metrics-public", Kind.BOOL, "true", 0, 0, List.of("CONTINUUM_METRICS_PUBLIC")),
+    CORS_ORIGINS("server.cors-origins", Kind.STRING, "", 0, 0, List.of("CONTINUUM_CORS_ORIGINS")),
+    DATA_DIR("storage.path", Kind.STRING, "./continuum_data", 0, 0,
+        List.of("CONTINUUM_STORAGE_PATH", "CONTINUUM_DATA_DIR")),
+    STORAGE_BACKEND("storage.backend", Kind.CHOICE, "sqlite", 0, 0, List.of("CONTINUUM_STORAGE_BACKEND"),
+        "sqlite", "postgresql"),
+    CONNECTION_STRING("storage.connection-string", Kind.SECRET, "", 0, 0,
+        List.of("CONTINUUM_CONNECTION_STRING", "DATABASE_URL")),
+    WRITE_QUEUE_CAPACITY("storage.write-queue-capacity", Kind.INT, "10000", 1, 10_000_000,
+        List.of("CONTINUUM_WRITE_QUEUE_CAPACITY")),
+    INSTANCE_ID("instance-id", Kind.STRING, "", 0, 0, List.of("CONTINUUM_INSTANCE_ID")),
+    DEFAULT_TENANT("auth.default-tenant", Kind.STRING, "default", 0, 0, List.of("CONTINUUM_TENANT_ID")),
+    REQUIRE_API_KEY("auth.require-api-key", Kind.BOOL, "true", 0, 0, List.of("CONTINUUM_REQUIRE_API_KEY")),
+    ADMIN_KEY("auth.admin-key", Kind.SECRET, "", 0, 0, List.of("CONTINUUM_ADMIN_KEY")),
+    RATE_LIMIT_PER_MINUTE("rate-limit.per-minute", Kind.INT, "60", 0, 10_000_000, List.of("CONTINUUM_RATE_LIMIT")),
+    RATE_LIMIT_BURST("rate-limit.burst", Kind.INT, "10", 1, 10_000_000, List.of("CONTINUUM_RATE_LIMIT_BURST")),
+    LOG_FORMAT("log.format", Kind.CHOICE, "text", 0, 0, List.of("CONTINUUM_LOG_FORMAT"), "text", "json"),
+    LOG_LEVEL("log.level", Kind.CHOICE, "info", 0, 0, List.of("CONTINUUM_LOG_LEVEL"),
+        "error", "warn", "info", "debug", "trace"),
+    RESONANCE_DECAY("engine.resonance-decay", Kind.FRACTION, "0.85", 0, 0,
+        List.of("CONTINUUM_RESONANCE_DECAY", "RESONANCE_DECAY")),
+    HEBBIAN_RATE("engine.hebbian-rate", Kind.FRACTION, "0.15", 0, 0,
+        List.of("CONTINUUM_HEBBIAN_RATE", "CONTINUUM_HEBBIAN_LEARNING_RATE", "HEBBIAN_RATE")),
+    MIN_LINK_STRENGTH("engine.min-link-strength", Kind.FRACTION, "0.1", 0, 0,
+        List.of("CONTINUUM_MIN_LINK_STRENGTH", "MIN_LINK_STRENGTH")),
+    WORKING_MEMORY_CAPACITY("engine.working-memory-capacity", Kind.INT, "7", 1, 100,
+        List.of("CONTINUUM_WORKING_MEMORY_CAPACITY", "WORKING_MEMORY_CAPACITY")),
+    DECAY_PER_DAY("engine.decay-per-day", Kind.FRACTION, "1.0", 0, 0, List.of("CONTINUUM_DECAY_PER_DAY")),
+    DEPTH("engine.depth", Kind.INT, "2", 0, 5, List.of("CONTINUUM_RECALL_DEPTH")),
+    NEIGHBOURS_PER_HOP("engine.neighbours-per-hop", Kind.INT, "10", 1, 1000, List.of("CONTINUUM_NEIGHBOURS_PER_HOP")),
+    EXPECTED_CONCEPTS("engine.expected-concepts", Kind.INT, "65536", 1024, 1L << 31,
+        List.of("CONTINUUM_EXPECTED_CONCEPTS"));
+
+    /** How a raw text value is read. */
+    public enum Kind {
+        STRING, SECRET, INT, BOOL, CHOICE,
+        /** A number in (0, 1]. */
+        FRACTION
+    }
+
+    private final String path;
+    private final Kind kind;
+    private final String defaultValue;
+    private final long min;
+    private final long max;
+    private final List<String> envNames;
+    private final List<String> choices;
+
+    ConfigKey(final String path, final Kind kind, final String defaultValue, final long min, final long max,
+              final List<String> envNames, final String... choices) {
+        this.path = path;
+        this.kind = kind;
+        this.defaultValue = defaultValue;
+        this.min = min;
+        this.max = max;
+        this.envNames = envNames;
+        this.choices = List.of(choices);
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public List<String> envNames() {
+        return envNames;
+    }
+
+    public List<String> choices() {
+        return choices;
+    }
+
+    /** What the key allows, in words, for error messages and documentation. */
+    public String allowed() {
+        return switch (kind) {
+            case STRING, SECRET -> "text";
+            case INT -> "an integer in [" + min + ", " + max + "]";
+            case BOOL -> "true or false";
+            case CHOICE -> "one of " + String.join(", ", choices);
+            case FRACTION -> "a number in (0, 1]";
+        };
+    }
+
+    /** Parses and range-checks {@code raw}, naming {@code origin} (e.g. "environment CONTINUUM_API_PORT") on error. */
+    Object parse(final String raw, final String origin) {
+        final String value = raw.strip();
+        return switch (kind) {
+            case STRING, SECRET -> value;
+            case INT -> {
+                final long n;
+                try {
+                    n = Long.parseLong(value);
+                } catch (final NumberFormatException e) {
+                    throw invalid(raw, origin);
+                }
+                if (n < min || n > max) {
+                    throw invalid(raw, origin);
+                }
+                yield n;
+            }
+            case BOOL -> switch (value.toLowerCase(Locale.ROOT)) {
+                case "true", "yes", "1", "on" -> Boolean.TRUE;
+                case "false", "no", "0", "off" -> Boolean.FALSE;
+                default -> throw invalid(raw, origin);
+            };
+            case CHOICE -> {
+                final String lower = value.toLowerCase(Locale.ROOT);
+                final String normal = "warning".equals(lower) ? "warn" : lower;
+                if (!choices.contains(normal)) {
+                    throw invalid(raw, origin);
+                }
+                yield normal;
+            }
+            case FRACTION -> {
+                final double d;
+                try {
+                    d = Double.parseDouble(value);
+                } catch (final NumberFormatException e) {
+                    throw invalid(raw, origin);
+                }
+                if (!(d > 0.0 && d <= 1.0)) {
+                    throw invalid(raw, origin);
+                }
+                yield d;
+            }
+        };
+    }
+
+    private ConfigException invalid(final String raw, final String origin) {
+        final String shown = kind == Kind.SECRET ? "<hidden>" : "'" + raw + "'";
+        return new ConfigException(path + "=" + shown + " (from " + origin + ") is invalid: expected " + allowed());
+    }
+}

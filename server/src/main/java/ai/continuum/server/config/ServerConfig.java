@@ -1,0 +1,124 @@
+package ai.continuum.server.config;
+
+import ai.continuum.engine.EngineConfig;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Everything the server needs, validated once. Immutable; built by {@link ConfigLoader} and passed down through
+ * constructors. {@link #toString()} hides the admin key and the connection string.
+ *
+ * @param host               interface to bind; default 127.0.0.1 (loopback only).
+ * @param port               TCP port, 0 picks a free one; default 8420.
+ * @param maxBodyBytes       largest accepted request body in bytes; larger bodies get 413. Default 1 MiB.
+ * @param metricsPublic      whether {@code GET /metrics} answers without a key (for in-cluster scrapers); false
+ *                           requires the admin key, since the series name every tenant.
+ * @param corsOrigins        browser origins allowed to call {@code /v1} (e.g. http://localhost:3000); empty turns
+ *                           CORS off (no browser page of another origin can call the API).
+ * @param dataDir            directory of the SQLite database, the admin key file and {@code application.yaml}.
+ * @param storageBackend     sqlite (default) or postgresql.
+ * @param connectionString   JDBC URL for postgresql; empty for sqlite.
+ * @param writeQueueCapacity write-behind ops waiting for commit before learn answers 503; default 10,000.
+ * @param instanceId         this process's name in stats and logs; defaults to the host name.
+ * @param defaultTenant      tenant of the admin key and of anonymous requests when keys are not required.
+ * @param requireApiKey      whether data endpoints need a key; false is only allowed on a loopback host.
+ * @param adminKey           the admin key, or empty to use (or generate) {@code <dataDir>/admin.key}.
+ * @param rateLimitPerMinute sustained requests per minute per key; 0 turns rate limiting off. Default 60.
+ * @param rateLimitBurst     requests a key may make at once before the sustained rate applies. Default 10.
+ * @param logFormat          text or json (one JSON object per line).
+ * @param logLevel           error, warn, info, debug or trace.
+ * @param engine             the engine's tunables.
+ */
+public record ServerConfig(
+        String host,
+        int port,
+        long maxBodyBytes,
+        boolean metricsPublic,
+        List<String> corsOrigins,
+        Path dataDir,
+        String storageBackend,
+        String connectionString,
+        int writeQueueCapacity,
+        String instanceId,
+        String defaultTenant,
+        boolean requireApiKey,
+        String adminKey,
+        int rateLimitPerMinute,
+        int rateLimitBurst,
+        String logFormat,
+        String logLevel,
+        EngineConfig engine) {
+
+    /** Tenant names: what the engine and the SQL schema accept, and safe in logs and metric labels. */
+    public static final Pattern TENANT_PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+    public ServerConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(storageBackend, "storageBackend");
+        Objects.requireNonNull(engine, "engine");
+        connectionString = connectionString == null ? "" : connectionString;
+        corsOrigins = List.copyOf(corsOrigins);
+        for (final String origin : corsOrigins) {
+            if (!origin.equals("*") && !origin.matches("https?://[^/\\s]+")) {
+                throw new ConfigException("server.cors-origins entry '" + origin + "' is invalid: expected * or an "
+                    + "origin such as http://localhost:3000 (scheme and host, no path)");
+            }
+        }
+        adminKey = adminKey == null ? "" : adminKey;
+        if (host.isBlank()) {
+            throw new ConfigException("server.host is empty: expected a host name or IP address such as 127.0.0.1");
+        }
+        if (!TENANT_PATTERN.matcher(defaultTenant).matches()) {
+            throw new ConfigException("auth.default-tenant='" + defaultTenant + "' is invalid: expected 1-128 of "
+                + "letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        if ("postgresql".equals(storageBackend) && connectionString.isBlank()) {
+            throw new ConfigException("storage.backend=postgresql needs storage.connection-string "
+                + "(CONTINUUM_CONNECTION_STRING), e.g. jdbc:postgresql://db:5432/continuum");
+        }
+        if (!adminKey.isEmpty() && adminKey.length() < 16) {
+            throw new ConfigException("auth.admin-key (CONTINUUM_ADMIN_KEY) is too short: expected at least 16 "
+                + "characters");
+        }
+        if (!requireApiKey && !isLoopback(host)) {
+            throw new ConfigException("auth.require-api-key=false is only allowed when server.host is a loopback "
+                + "address (127.0.0.1, ::1, localhost), but server.host='" + host + "'");
+        }
+    }
+
+    public boolean sqlite() {
+        return "sqlite".equals(storageBackend);
+    }
+
+    public boolean jsonLogs() {
+        return "json".equals(logFormat);
+    }
+
+    /** Whether {@code host} names only this machine. Literal addresses and "localhost" need no DNS. */
+    public static boolean isLoopback(final String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (final UnknownHostException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ServerConfig[host=" + host + ", port=" + port + ", maxBodyBytes=" + maxBodyBytes + ", metricsPublic="
+            + metricsPublic + ", corsOrigins="
+            + corsOrigins + ", dataDir="
+            + dataDir + ", storageBackend=" + storageBackend + ", connectionString="
+            + (connectionString.isEmpty() ? "" : "<hidden>") + ", writeQueueCapacity=" + writeQueueCapacity
+            + ", instanceId=" + instanceId + ", defaultTenant=" + defaultTenant + ", requireApiKey=" + requireApiKey
+            + ", adminKey=" + (adminKey.isEmpty() ? "" : "<hidden>") + ", rateLimitPerMinute=" + rateLimitPerMinute
+            + ", rateLimitBurst=" + rateLimitBurst + ", logFormat=" + logFormat + ", logLevel=" + logLevel
+            + ", engine=" + engine + "]";
+    }
+}

@@ -1,0 +1,180 @@
+package ai.continuum.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+
+/**
+ * A request's JSON object body with typed, validated field access. Every failure is an {@link ApiException} naming
+ * the field: 413 for a body over the limit, 415 for a non-JSON content type, 400 for malformed JSON or a non-object,
+ * 422 for a missing field, a wrong type or a value out of range. Strings may not hold NUL characters or unpaired
+ * surrogates (neither survives every storage backend intact). Not thread-safe; one per request.
+ */
+public final class Body {
+    private final ObjectNode root;
+
+    private Body(final ObjectNode root) {
+        this.root = root;
+    }
+
+    /** Reads and parses the body, refusing more than {@code maxBytes} without buffering the excess. */
+    public static Body read(final ServerRequest req, final long maxBytes) {
+        final var contentType = req.headers().first(HeaderNames.CONTENT_TYPE);
+        if (contentType.isPresent() && !isJson(contentType.get())) {
+            throw new ApiException(415, "unsupported_media_type",
+                "Content-Type '" + contentType.get() + "' is not supported: send application/json");
+        }
+        final var declared = req.headers().first(HeaderNames.CONTENT_LENGTH);
+        if (declared.isPresent()) {
+            final long length = parseLength(declared.get());
+            if (length > maxBytes) {
+                throw tooLarge(maxBytes);
+            }
+        }
+        final byte[] bytes = readLimited(req, maxBytes);
+        if (bytes.length == 0) {
+            throw ApiException.badRequest("request body is empty: expected a JSON object");
+        }
+        final JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(bytes);
+        } catch (final JsonProcessingException e) {
+            throw ApiException.badRequest("request body is not valid JSON: " + e.getOriginalMessage()
+                + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+        } catch (final IOException e) {
+            throw ApiException.badRequest("request body cannot be read: " + e.getMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw ApiException.badRequest("request body must be a JSON object, got "
+                + (node == null ? "nothing" : node.getNodeType().name().toLowerCase(Locale.ROOT)));
+        }
+        return new Body((ObjectNode) node);
+    }
+
+    /** A required non-blank string. */
+    public String requiredText(final String field) {
+        final String value = optionalText(field);
+        if (value == null) {
+            throw ApiException.invalid("field '" + field + "' is required and must be a non-empty string");
+        }
+        if (value.isBlank()) {
+            throw ApiException.invalid("field '" + field + "' must not be empty");
+        }
+        return value;
+    }
+
+    /** A string, or null when absent or JSON null. */
+    public String optionalText(final String field) {
+        final JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw ApiException.invalid("field '" + field + "' must be a string, got " + typeOf(node));
+        }
+        return checkText(field, node.textValue());
+    }
+
+    public int optionalInt(final String field, final int defaultValue, final int min, final int max) {
+        final JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return defaultValue;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < min || node.intValue() > max) {
+            throw ApiException.invalid("field '" + field + "' must be an integer in [" + min + ", " + max + "], got "
+                + abbreviate(node.toString()));
+        }
+        return node.intValue();
+    }
+
+    public boolean optionalBool(final String field, final boolean defaultValue) {
+        final JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return defaultValue;
+        }
+        if (!node.isBoolean()) {
+            throw ApiException.invalid("field '" + field + "' must be true or false, got " + typeOf(node));
+        }
+        return node.booleanValue();
+    }
+
+    /** An optional JSON object, returned as compact JSON text ("" when absent). */
+    public String optionalObjectJson(final String field) {
+        final JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return "";
+        }
+        if (!node.isObject()) {
+            throw ApiException.invalid("field '" + field + "' must be a JSON object, got " + typeOf(node));
+        }
+        final String json = node.toString();
+        checkText(field, json);
+        return json;
+    }
+
+    static String checkText(final String field, final String value) {
+        for (int i = 0; i < value.length(); i++) {
+            final char c = value.charAt(i);
+            if (c == '\0') {
+                throw ApiException.invalid("field '" + field + "' contains a NUL character (\\u0000), which is not "
+                    + "allowed");
+            }
+            final boolean pair = Character.isHighSurrogate(c) && i + 1 < value.length()
+                && Character.isLowSurrogate(value.charAt(i + 1));
+            if (pair) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw ApiException.invalid("field '" + field + "' contains an unpaired UTF-16 surrogate at index " + i);
+            }
+        }
+        return value;
+    }
+
+    private static boolean isJson(final String contentType) {
+        final String mediaType = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        return mediaType.equals("application/json") || mediaType.endsWith("+json");
+    }
+
+    private static long parseLength(final String value) {
+        try {
+            return Long.parseLong(value.strip());
+        } catch (final NumberFormatException e) {
+            throw ApiException.badRequest("Content-Length '" + abbreviate(value) + "' is not a number");
+        }
+    }
+
+    private static byte[] readLimited(final ServerRequest req, final long maxBytes) {
+        if (!req.content().hasEntity()) {
+            return new byte[0];
+        }
+        try (InputStream in = req.content().inputStream()) {
+            final byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            if (bytes.length > maxBytes) {
+                throw tooLarge(maxBytes);
+            }
+            return bytes;
+        } catch (final IOException e) {
+            throw new UncheckedIOException("request body cannot be read", e);
+        }
+    }
+
+    private static ApiException tooLarge(final long maxBytes) {
+        return new ApiException(413, "payload_too_large", "request body exceeds the limit of " + maxBytes
+            + " bytes (server.max-body-bytes)");
+    }
+
+    private static String typeOf(final JsonNode node) {
+        return node.getNodeType().name().toLowerCase(Locale.ROOT);
+    }
+
+    static String abbreviate(final String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+    }
+}

@@ -1,0 +1,60 @@
+package ai.continuum.server.http;
+
+import ai.continuum.server.storage.QueueFullException;
+import ai.continuum.server.storage.StorageUnavailableException;
+import io.helidon.http.BadRequestException;
+import io.helidon.http.HttpException;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The one place exceptions become HTTP responses, all in the shape {@code {"error": code, "message": text}}:
+ * {@link ApiException} keeps its status; a full write queue and an unavailable database are 503 with
+ * {@code Retry-After}; Helidon's own request exceptions keep their 4xx status; anything else is a 500 with a generic
+ * message (the details go to the log, never to the client). Stateless.
+ */
+public final class ErrorMapping {
+    private static final Logger LOG = Logger.getLogger(ErrorMapping.class.getName());
+
+    private ErrorMapping() {
+    }
+
+    public static void register(final HttpRouting.Builder routing) {
+        routing.error(ApiException.class, (req, res, e) -> send(res, e))
+            .error(QueueFullException.class, (req, res, e) -> send(res, new ApiException(503, "queue_full",
+                e.getMessage(), Map.of("Retry-After", Integer.toString(Math.max(1, e.retryAfterSeconds()))))))
+            .error(StorageUnavailableException.class, (req, res, e) -> {
+                LOG.log(Level.WARNING, "storage unavailable on " + req.prologue().method().text() + " "
+                    + req.path().rawPath(), e);
+                send(res, ApiException.unavailable("storage is unavailable: " + e.getMessage(), 5));
+            })
+            .error(BadRequestException.class, (req, res, e) -> send(res, ApiException.badRequest(e.getMessage())))
+            .error(HttpException.class, (req, res, e) -> {
+                final int status = e.status().code();
+                send(res, new ApiException(status, status >= 500 ? "internal_error" : "bad_request",
+                    status >= 500 ? "internal error" : e.getMessage()));
+            })
+            .error(Throwable.class, (req, res, e) -> {
+                LOG.log(Level.SEVERE, "unhandled error on " + req.prologue().method().text() + " "
+                    + req.path().rawPath(), e);
+                send(res, new ApiException(500, "internal_error", "internal error; see the server log"));
+            });
+    }
+
+    /** Writes {@code e} as the error body, unless the response was already sent. */
+    public static void send(final ServerResponse res, final ApiException e) {
+        if (res.isSent()) {
+            return;
+        }
+        e.headers().forEach(res::header);
+        final Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", e.code());
+        body.put("message", e.getMessage());
+        Json.send(res, e.status(), body);
+    }
+}

@@ -1,0 +1,52 @@
+package ai.continuum.server.http;
+
+import ai.continuum.server.core.ContinuumCore;
+import ai.continuum.server.core.Version;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code GET /v1/health}: liveness, static, no auth. {@code GET /v1/ready}: 200 once the engine is loaded from SQL and
+ * the database answers, 503 otherwise; no auth.
+ */
+public final class HealthResource implements HttpService {
+    private final ContinuumCore core;
+
+    public HealthResource(final ContinuumCore core) {
+        this.core = core;
+    }
+
+    @Override
+    public void routing(final HttpRules rules) {
+        rules.get("/health", this::health)
+            .get("/ready", this::ready);
+    }
+
+    private void health(final ServerRequest req, final ServerResponse res) {
+        final Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "healthy");
+        body.put("service", "continuum");
+        body.put("version", Version.current());
+        body.put("timestamp", Instant.now().toString());
+        Json.ok(res, body);
+    }
+
+    private void ready(final ServerRequest req, final ServerResponse res) {
+        final boolean loaded = core.loaded();
+        final boolean database = core.storage().isReachable();
+        final Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", loaded && database ? "ready" : loaded ? "unavailable" : "loading");
+        body.put("version", Version.current());
+        body.put("engine", loaded ? "loaded" : "loading");
+        body.put("database", database ? "connected" : "unreachable");
+        body.put("cache", "disabled");
+        body.put("federation", "disabled");
+        Json.send(res, loaded && database ? 200 : 503, body);
+    }
+}

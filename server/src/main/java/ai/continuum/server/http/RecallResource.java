@@ -1,0 +1,63 @@
+package ai.continuum.server.http;
+
+import ai.continuum.engine.RecallResult;
+import ai.continuum.server.core.ContinuumCore;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.util.List;
+
+/** {@code POST /v1/recall}: concepts, relationships and memories related to a message. */
+public final class RecallResource implements HttpService {
+    private final ContinuumCore core;
+    private final long maxBodyBytes;
+
+    public RecallResource(final ContinuumCore core, final long maxBodyBytes) {
+        this.core = core;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public void routing(final HttpRules rules) {
+        rules.post("/recall", this::recall);
+    }
+
+    private void recall(final ServerRequest req, final ServerResponse res) {
+        final String tenant = AuthFilter.principal(req).tenant();
+        final Body body = Body.read(req, maxBodyBytes);
+        final String message = body.requiredText("message");
+        final int maxConcepts = body.optionalInt("max_concepts", core.engine().config().maxConcepts(), 1, 100);
+        final int maxMemories = body.optionalInt("max_memories", core.engine().config().maxMemories(), 0, 100);
+        Json.ok(res, view(tenant, core.recall(tenant, message, maxConcepts, maxMemories)));
+    }
+
+    public record ConceptView(String name, String type, String description, double relevance, String source,
+                              int depth) {
+    }
+
+    public record RelationshipView(String from, String to, String type, double strength) {
+    }
+
+    public record MemoryHitView(long id, String sessionId, String userMessage, String aiResponse, String time,
+                         double score) {
+    }
+
+    public record RecallView(String context, int conceptsFound, int relationshipsFound, double queryTimeMs,
+                      String tenantId, List<ConceptView> concepts, List<RelationshipView> relationships,
+                      List<MemoryHitView> memories) {
+    }
+
+    /** The API's recall response shape (also printed by {@code continuum recall --json}). */
+    public static RecallView view(final String tenant, final RecallResult r) {
+        return new RecallView(r.context(), r.concepts().size(), r.relationships().size(),
+            Math.round(r.queryNanos() / 1_000.0) / 1_000.0, tenant,
+            r.concepts().stream().map(c -> new ConceptView(c.name(), c.type(), c.description(), c.relevance(),
+                c.source().wireName(), c.depth())).toList(),
+            r.relationships().stream().map(l -> new RelationshipView(l.from(), l.to(), l.type(), l.strength()))
+                .toList(),
+            r.memories().stream().map(m -> new MemoryHitView(m.memory().id(), m.memory().sessionId(),
+                m.memory().userText(), m.memory().aiText(), Views.iso(m.memory().timeMillis()), m.score())).toList());
+    }
+}

@@ -1,0 +1,125 @@
+package ai.continuum.server.logging;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.StreamHandler;
+
+/**
+ * Routes all java.util.logging output (ours, Helidon's, the access log, the audit log) to standard error in the chosen
+ * format. Standard output stays free for CLI results.
+ */
+public final class LogSetup {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private LogSetup() {
+    }
+
+    /**
+     * Selects {@link ContinuumLogManager} unless the user chose a manager; effective only before java.util.logging
+     * is first used, so the CLI calls it first thing.
+     */
+    public static void installManager() {
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", ContinuumLogManager.class.getName());
+        }
+    }
+
+    /**
+     * @param format "text" or "json".
+     * @param level  error, warn, info, debug or trace.
+     */
+    public static void apply(final String format, final String level) {
+        LogManager.getLogManager().reset();
+        final Logger root = Logger.getLogger("");
+        final Level julLevel = julLevel(level);
+        final Handler handler = new StreamHandler(System.err, "json".equals(format) ? new JsonFormatter()
+            : new TextFormatter()) {
+            @Override
+            public synchronized void publish(final LogRecord record) {
+                super.publish(record);
+                flush();
+            }
+        };
+        handler.setLevel(julLevel);
+        root.setLevel(julLevel);
+        root.addHandler(handler);
+    }
+
+    static Level julLevel(final String level) {
+        return switch (level.toLowerCase(Locale.ROOT)) {
+            case "error" -> Level.SEVERE;
+            case "warn" -> Level.WARNING;
+            case "debug" -> Level.FINE;
+            case "trace" -> Level.FINEST;
+            default -> Level.INFO;
+        };
+    }
+
+    static String levelName(final Level level) {
+        if (level.intValue() >= Level.SEVERE.intValue()) {
+            return "ERROR";
+        }
+        if (level.intValue() >= Level.WARNING.intValue()) {
+            return "WARN";
+        }
+        if (level.intValue() >= Level.INFO.intValue()) {
+            return "INFO";
+        }
+        return level.intValue() >= Level.FINE.intValue() ? "DEBUG" : "TRACE";
+    }
+
+    static String stackTrace(final Throwable t) {
+        final StringWriter out = new StringWriter();
+        t.printStackTrace(new PrintWriter(out));
+        return out.toString();
+    }
+
+    /** {@code 2026-11-27T07:00:00.123Z INFO  logger - message}, then the stack trace if any. */
+    static final class TextFormatter extends Formatter {
+        @Override
+        public String format(final LogRecord record) {
+            final StringBuilder line = new StringBuilder(128)
+                .append(Instant.ofEpochMilli(record.getMillis())).append(' ')
+                .append(String.format(Locale.ROOT, "%-5s", levelName(record.getLevel()))).append(' ')
+                .append(record.getLoggerName()).append(" - ").append(formatMessage(record)).append('\n');
+            if (record.getThrown() != null) {
+                line.append(stackTrace(record.getThrown()));
+            }
+            return line.toString();
+        }
+    }
+
+    /** One JSON object per line: time, level, logger, thread, message, and error when there is one. */
+    static final class JsonFormatter extends Formatter {
+        @Override
+        public String format(final LogRecord record) {
+            final Map<String, Object> line = new LinkedHashMap<>();
+            line.put("time", Instant.ofEpochMilli(record.getMillis()).toString());
+            line.put("level", levelName(record.getLevel()));
+            line.put("logger", record.getLoggerName());
+            line.put("thread", Thread.currentThread().getName());
+            line.put("message", formatMessage(record));
+            if (record.getThrown() != null) {
+                line.put("error", stackTrace(record.getThrown()));
+            }
+            try {
+                return JSON.writeValueAsString(line) + "\n";
+            } catch (final JsonProcessingException e) {
+                return "{\"level\":\"ERROR\",\"message\":\"unloggable record\"}\n";
+            }
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package ai.continuum.server.metrics;
+
+import ai.continuum.engine.MemoryEngine;
+import ai.continuum.engine.TenantStats;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
+
+/**
+ * The server's meters, created once and kept here (the Helidon metrics example pattern).
+ *
+ * <p>Micrometer's Prometheus 1.x registry refuses gauge names that end in {@code _total}, but the shipped dashboards
+ * and alerts name the graph-size gauges {@code continuum_concepts_total} and {@code continuum_memories_total}; those
+ * families, computed from the engine at scrape time (so a forgotten tenant leaves no stale series), are written by
+ * {@link #scrape()} directly in the text format, as is the federation lag family, which has no series until a
+ * federation link reports one.
+ *
+ * <p>Thread-safe.
+ */
+public final class ContinuumMetrics {
+    /** π × φ, exported as a constant gauge for the seed's dashboards. */
+    public static final double PI_PHI = 5.083203692315260;
+    private static final Duration[] LATENCY_BUCKETS = {
+        Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2),
+        Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+        Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+        Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** Meters by label values: a request then costs one map lookup instead of building and registering an id. */
+    private final ConcurrentHashMap<HttpKey, HttpMeters> httpMeters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<OpKey, Counter> opCounters = new ConcurrentHashMap<>();
+    private final Timer commitLatency;
+    /** Set once by {@link #bindEngine} on the starting thread; read by scrapes on request threads. */
+    private volatile MemoryEngine engine;
+
+    public ContinuumMetrics() {
+        Gauge.builder("continuum.pi.phi.constant", () -> PI_PHI)
+            .description("pi x phi, the continuity chain's seed").register(registry);
+        commitLatency = Timer.builder("continuum.storage.commit.latency")
+            .description("time from queueing a write to its durable commit")
+            .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
+    }
+
+    /** Binds the engine whose tenants the graph gauges report. */
+    public void bindEngine(final MemoryEngine memoryEngine) {
+        this.engine = memoryEngine;
+    }
+
+    /** Binds the write-behind queue depth and the readiness flag. */
+    public void bindStorage(final IntSupplier queueDepth, final BooleanSupplier ready) {
+        Gauge.builder("continuum.storage.queue.depth", queueDepth::getAsInt)
+            .description("writes queued for the write-behind committer").register(registry);
+        Gauge.builder("continuum.ready", () -> ready.getAsBoolean() ? 1 : 0)
+            .description("1 when the engine is loaded and the database answers").register(registry);
+    }
+
+    private record HttpKey(String method, String route, int status) {
+    }
+
+    private record HttpMeters(Counter requests, Timer duration) {
+    }
+
+    private record OpKey(String name, String tenant, String result) {
+    }
+
+    public void httpRequest(final String method, final String route, final int status, final long durationNs) {
+        final HttpMeters meters = httpMeters.computeIfAbsent(new HttpKey(method, route, status), k -> new HttpMeters(
+            Counter.builder("continuum.http.requests").description("HTTP requests by route template and status")
+                .tags("method", k.method(), "route", k.route(), "status", Integer.toString(k.status()))
+                .register(registry),
+            Timer.builder("continuum.http.request.duration").description("HTTP request latency by route template")
+                .tags("method", k.method(), "route", k.route()).serviceLevelObjectives(LATENCY_BUCKETS)
+                .register(registry)));
+        meters.requests().increment();
+        meters.duration().record(durationNs, TimeUnit.NANOSECONDS);
+    }
+
+    public void learn(final String tenant, final String result) {
+        operation("continuum.learn.operations", "learn calls by outcome", tenant, result);
+    }
+
+    public void recall(final String tenant, final String result) {
+        operation("continuum.recall.operations", "recall calls by outcome", tenant, result);
+    }
+
+    private void operation(final String name, final String description, final String tenant, final String result) {
+        opCounters.computeIfAbsent(new OpKey(name, tenant, result), k -> Counter.builder(k.name())
+            .description(description).tags("tenant_id", k.tenant(), "result", k.result()).register(registry))
+            .increment();
+    }
+
+    public void commitLatency(final long durationNs) {
+        commitLatency.record(durationNs, TimeUnit.NANOSECONDS);
+    }
+
+    /** Everything, in the Prometheus text exposition format 0.0.4. */
+    public String scrape() {
+        final StringBuilder out = new StringBuilder(registry.scrape());
+        final MemoryEngine e = engine;
+        final StringBuilder concepts = family("continuum_concepts_total", "concepts per tenant");
+        final StringBuilder entities = family("continuum_entities_total", "entities (concepts) per tenant");
+        final StringBuilder memories = family("continuum_memories_total", "stored memories per tenant");
+        final StringBuilder links = family("continuum_attention_links_total", "concept links per tenant");
+        if (e != null) {
+            for (final String tenant : e.tenants()) {
+                final TenantStats s = e.stats(tenant);
+                sample(concepts, "continuum_concepts_total", tenant, s.concepts());
+                sample(entities, "continuum_entities_total", tenant, s.concepts());
+                sample(memories, "continuum_memories_total", tenant, s.memories());
+                sample(links, "continuum_attention_links_total", tenant, s.links());
+            }
+        }
+        out.append(concepts).append(entities).append(memories).append(links)
+            .append(family("continuum_federation_sync_lag_seconds",
+                "seconds since the last successful federation contribute or pull, per node"));
+        return out.toString();
+    }
+
+    private static StringBuilder family(final String name, final String help) {
+        return new StringBuilder(256).append("# HELP ").append(name).append(' ').append(help).append('\n')
+            .append("# TYPE ").append(name).append(" gauge\n");
+    }
+
+    private static void sample(final StringBuilder out, final String name, final String tenant, final long value) {
+        out.append(name).append("{tenant_id=\"").append(escape(tenant)).append("\"} ")
+            .append(String.format(Locale.ROOT, "%d", value)).append('\n');
+    }
+
+    private static String escape(final String label) {
+        return label.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+}

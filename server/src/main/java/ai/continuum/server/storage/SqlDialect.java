@@ -1,0 +1,57 @@
+package ai.continuum.server.storage;
+
+import org.sqlite.SQLiteException;
+
+import java.sql.SQLException;
+import java.util.Set;
+
+/**
+ * The few places where the SQL of the two backends differs. Everything else (upserts with {@code ON CONFLICT ... DO
+ * UPDATE}, {@code LIKE ... ESCAPE}, keyset queries) is written once in standard SQL both accept.
+ */
+enum SqlDialect {
+    SQLITE("sqlite", "max"),
+    POSTGRESQL("postgresql", "GREATEST");
+
+    /** SQLite primary result codes of rejected data: TOOBIG (18), CONSTRAINT (19), MISMATCH (20). */
+    private static final Set<Integer> SQLITE_DATA_ERRORS = Set.of(18, 19, 20);
+
+    private final String backend;
+    private final String greatest;
+
+    SqlDialect(final String backend, final String greatest) {
+        this.backend = backend;
+        this.greatest = greatest;
+    }
+
+    String backend() {
+        return backend;
+    }
+
+    /** Flyway location of this backend's migrations. */
+    String migrations() {
+        return "classpath:db/migration/" + backend;
+    }
+
+    /**
+     * Whether {@code e} rejects the data of a statement rather than reports a failing database: retrying the same
+     * ops cannot succeed, and other ops may. Exceptions other than {@link SQLException} come from the ops themselves
+     * (e.g. a count overflowing when deltas merge).
+     */
+    boolean isDataError(final Exception e) {
+        if (!(e instanceof SQLException sql)) {
+            return true;
+        }
+        return switch (this) {
+            case SQLITE -> sql instanceof SQLiteException lite
+                && SQLITE_DATA_ERRORS.contains(lite.getResultCode().code & 0xff);
+            case POSTGRESQL -> sql.getSQLState() != null
+                && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"));
+        };
+    }
+
+    /** The larger of two expressions (SQLite's scalar {@code max}, PostgreSQL's {@code GREATEST}). */
+    String greatest(final String a, final String b) {
+        return greatest + "(" + a + ", " + b + ")";
+    }
+}

@@ -1,0 +1,79 @@
+package ai.continuum.server.storage;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.SystemEpochClock;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Opens the embedded SQLite storage: one file {@code <dataDir>/continuum.db} in WAL mode.
+ *
+ * <p>Connections: reads and key management share a HikariCP pool of {@link StorageSettings#readPoolSize}
+ * connections; the writer has its own connection. Its transactions begin DEFERRED but write first (see
+ * {@link WriteBehindWriter}), which takes the write lock before anything is read, so no transaction can fail to upgrade
+ * its lock. (An IMMEDIATE transaction mode would not do: the driver begins the next transaction right after each
+ * commit, so the writer would hold the lock between batches.) SQLite allows one writer at a time, so one writer thread
+ * is also the fastest arrangement.
+ *
+ * <p>Durability: {@code synchronous=FULL} by default fsyncs the WAL at every commit, so an acknowledged op survives
+ * power loss as well as {@code kill -9}. {@code NORMAL} in WAL mode survives {@code kill -9} (the commit is in the
+ * OS page cache once {@code write()} returned) but may lose the last commits on power loss or a kernel crash.
+ * Foreign keys are not declared: the single writer keeps references consistent, and upserts stay cheap.
+ */
+public final class SqliteStorage {
+    public static final String FILE_NAME = "continuum.db";
+    /** Page cache per connection, KiB (SQLite's negative cache_size). */
+    private static final int CACHE_KIB = 16_384;
+
+    private SqliteStorage() {
+    }
+
+    /** Opens (creating and migrating if needed) the database under {@code dataDir} and starts the writer. */
+    public static Storage open(final Path dataDir, final StorageSettings settings) {
+        return create(dataDir, settings, SystemEpochClock.INSTANCE).start();
+    }
+
+    /** The storage with its writer not started: the caller drives {@link SqlStorage#writer()} (tests). */
+    static SqlStorage create(final Path dataDir, final StorageSettings settings, final EpochClock clock) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot create the data directory " + dataDir, e);
+        }
+        final String url = "jdbc:sqlite:" + dataDir.resolve(FILE_NAME).toAbsolutePath();
+        final SQLiteDataSource writer = dataSource(url, settings);
+        Migrations.migrate(writer, SqlDialect.SQLITE);
+        final HikariConfig pool = new HikariConfig();
+        pool.setPoolName("continuum-sqlite");
+        pool.setDataSource(dataSource(url, settings));
+        pool.setMaximumPoolSize(settings.readPoolSize());
+        pool.setMinimumIdle(1);
+        pool.setConnectionTimeout(2_000);
+        pool.setValidationTimeout(1_000);
+        return new SqlStorage(SqlDialect.SQLITE, new HikariDataSource(pool), writer, settings, clock);
+    }
+
+    private static SQLiteDataSource dataSource(final String url, final StorageSettings settings) {
+        final SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(settings.durability() == StorageSettings.Durability.FULL
+            ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
+        config.setBusyTimeout((int) settings.busyTimeoutMs());
+        config.enforceForeignKeys(false);
+        config.setCacheSize(-CACHE_KIB);
+        config.setTempStore(SQLiteConfig.TempStore.MEMORY);
+        // A forgotten memory's text is overwritten in the file, not just unlinked from the B-tree.
+        config.setPragma(SQLiteConfig.Pragma.SECURE_DELETE, "true");
+        config.setTransactionMode(SQLiteConfig.TransactionMode.DEFERRED);
+        final SQLiteDataSource ds = new SQLiteDataSource(config);
+        ds.setUrl(url);
+        return ds;
+    }
+}

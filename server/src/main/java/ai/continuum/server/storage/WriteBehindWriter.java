@@ -1,0 +1,393 @@
+package ai.continuum.server.storage;
+
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.EpochClock;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The write-behind writer: request threads {@link #submit} ops onto a bounded queue; one writer thread drains it in
+ * batches and commits each batch in one transaction (group commit), then completes the batch's futures. An op is
+ * acknowledged only after the transaction holding it committed, so an acknowledged op survives a crash.
+ *
+ * <p>Failure: a batch whose commit fails is rolled back, its connection discarded, and retried with exponential
+ * backoff ({@value #INITIAL_BACKOFF_MS} ms doubling to {@value #MAX_BACKOFF_MS} ms) for
+ * {@link StorageSettings#commitRetryMs}; then its futures fail with {@link StorageUnavailableException} and the writer
+ * turns <em>unavailable</em>: new submits fail at once, queued ops are tried once each batch, and a probe write every
+ * {@link StorageSettings#probeIntervalMs} detects recovery. Nothing half-written is ever committed: a batch commits
+ * whole or not at all. A batch the database rejects for its data (a constraint, a value it cannot store) is not a
+ * database failure: its ops are committed one at a time so that only the offending ops fail.
+ *
+ * <p>Thread model: {@link #doWork} and every field not marked otherwise belong to the writer thread (an
+ * {@link AgentRunner} with a backoff idle strategy, or the test calling {@code doWork} directly). {@link #submit} and
+ * {@link #queueDepth} are called from any thread. Futures are completed on the writer thread: callers should block on
+ * them or chain {@code *Async} stages, never run slow work in a non-async stage.
+ */
+final class WriteBehindWriter implements Agent {
+    static final long INITIAL_BACKOFF_MS = 25;
+    static final long MAX_BACKOFF_MS = 1_000;
+    private static final System.Logger LOG = System.getLogger(WriteBehindWriter.class.getName());
+
+    /** An op waiting for its batch; {@code payload} is its canonical encoding, computed on the submitting thread. */
+    record Pending(StorageOp op, byte[] payload, CompletableFuture<Storage.ContinuityHead> future) {
+    }
+
+    /** Writes that ride along with a batch but are not ops (e.g. API key last-use times). */
+    interface SideWrites {
+        boolean hasPending();
+
+        void write(Connection connection, long nowMillis) throws SQLException;
+    }
+
+    private final ArrayBlockingQueue<Pending> queue;
+    private final DataSource connections;
+    private final SqlDialect dialect;
+    private final StorageSettings settings;
+    private final EpochClock clock;
+    private final SideWrites sideWrites;
+    /** Guards the closing check in submit against close(): no op is queued after close() set {@link #closing}. */
+    private final ReentrantReadWriteLock admission = new ReentrantReadWriteLock();
+    /** Completed by the writer when closing and nothing is left to commit. */
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
+
+    private final List<Pending> batch;
+    private Connection connection;
+    private long batchFirstAttemptMs;
+    private long retryAtMs;
+    private long backoffMs = INITIAL_BACKOFF_MS;
+    private long nextProbeMs;
+    private AgentRunner runner;
+
+    /** Written by the writer thread only; read by submitters to fail fast and by readiness. */
+    private volatile boolean unavailable;
+    /** The failure that made the writer unavailable; published before {@link #unavailable} is set. */
+    private volatile Throwable lastFailure;
+    /** Set once by close() under the admission write lock; read by submitters and the writer. */
+    private volatile boolean closing;
+    /** Ops drained from the queue but not yet committed or failed; written by the writer, read for the depth. */
+    private volatile int inFlightOps;
+    /**
+     * Recent commit throughput, ops per second of writer time (moving average); written by the writer after each
+     * commit, read by submitters to estimate when a full queue will have room.
+     */
+    private volatile double committedOpsPerSecond;
+
+    WriteBehindWriter(
+        final DataSource connections, final SqlDialect dialect, final StorageSettings settings, final EpochClock clock,
+        final SideWrites sideWrites) {
+        this.connections = connections;
+        this.dialect = dialect;
+        this.settings = settings;
+        this.clock = clock;
+        this.sideWrites = sideWrites;
+        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+        this.batch = new ArrayList<>(settings.maxBatchOps());
+    }
+
+    /** Starts the dedicated writer thread. Without it, the owner drives {@link #doWork} itself (tests). */
+    void start() {
+        runner = new AgentRunner(new BackoffIdleStrategy(10, 5, 10_000, 1_000_000),
+            e -> LOG.log(System.Logger.Level.ERROR, "storage writer: unexpected error: " + e, e), null, this);
+        AgentRunner.startOnThread(runner, r -> {
+            final Thread t = new Thread(r, roleName());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    CompletableFuture<Storage.ContinuityHead> submit(final StorageOp op) {
+        Objects.requireNonNull(op, "op");
+        final byte[] payload = OpCodec.encode(op);
+        admission.readLock().lock();
+        try {
+            if (closing) {
+                return CompletableFuture.failedFuture(new StorageUnavailableException("storage is closed", null));
+            }
+            if (unavailable) {
+                final Throwable cause = lastFailure;
+                return CompletableFuture.failedFuture(new StorageUnavailableException(
+                    "the database refuses writes: " + Failures.describe(cause), cause));
+            }
+            final Pending p = new Pending(op, payload, new CompletableFuture<>());
+            if (!queue.offer(p)) {
+                final int depth = queue.size();
+                throw new QueueFullException(depth, retryAfterSeconds(depth));
+            }
+            return p.future();
+        } finally {
+            admission.readLock().unlock();
+        }
+    }
+
+    /** Seconds until {@code depth} queued ops are committed at the recent rate, between 1 and 60. */
+    private int retryAfterSeconds(final int depth) {
+        final double rate = committedOpsPerSecond;
+        return rate <= 0 ? 1 : (int) Math.max(1, Math.min(60, Math.ceil(depth / rate)));
+    }
+
+    int queueDepth() {
+        return queue.size() + inFlightOps;
+    }
+
+    boolean isUnavailable() {
+        return unavailable;
+    }
+
+    @Override
+    public String roleName() {
+        return "continuum-storage-writer";
+    }
+
+    @Override
+    public int doWork() {
+        final long nowMs = clock.time();
+        if (batch.isEmpty()) {
+            queue.drainTo(batch, settings.maxBatchOps());
+            if (batch.isEmpty()) {
+                return onIdle(nowMs);
+            }
+            inFlightOps = batch.size();
+            batchFirstAttemptMs = nowMs;
+            backoffMs = INITIAL_BACKOFF_MS;
+        } else if (nowMs - retryAtMs < 0) {
+            return 0;
+        }
+        final int ops = batch.size();
+        final long startNs = System.nanoTime();
+        try {
+            final List<Storage.ContinuityHead> heads = commit(batch, nowMs);
+            final double rate = ops * 1e9 / Math.max(1, System.nanoTime() - startNs);
+            final double previous = committedOpsPerSecond;
+            committedOpsPerSecond = previous == 0 ? rate : 0.8 * previous + 0.2 * rate;
+            for (int i = 0; i < ops; i++) {
+                batch.get(i).future().complete(heads.get(i));
+            }
+            batch.clear();
+            inFlightOps = 0;
+            if (unavailable) {
+                recovered("a batch of " + ops + " ops committed");
+            }
+        } catch (final SQLException | RuntimeException e) {
+            discardConnection();
+            if (dialect.isDataError(e)) {
+                isolate(nowMs, e);
+            } else if (unavailable || nowMs - batchFirstAttemptMs >= settings.commitRetryMs()) {
+                giveUp(nowMs, e);
+            } else {
+                scheduleRetry(nowMs, e);
+            }
+        }
+        return ops;
+    }
+
+    /**
+     * The database rejected the batch for its data (a value it cannot store), which names no culprit: commits the
+     * ops one by one, in order, so only the ops the database rejects fail and the others are committed. If the
+     * database itself starts failing meanwhile, what is left goes back to the normal retry.
+     */
+    private void isolate(final long nowMs, final Exception cause) {
+        LOG.log(System.Logger.Level.WARNING, "storage writer: the database rejected a batch of " + batch.size()
+            + " ops (" + Failures.describe(cause) + "); committing them one at a time");
+        final List<Pending> ops = new ArrayList<>(batch);
+        batch.clear();
+        for (int i = 0; i < ops.size(); i++) {
+            final Pending p = ops.get(i);
+            try {
+                p.future().complete(commit(List.of(p), nowMs).getFirst());
+            } catch (final SQLException | RuntimeException e) {
+                discardConnection();
+                if (!dialect.isDataError(e)) {
+                    batch.addAll(ops.subList(i, ops.size()));
+                    inFlightOps = batch.size();
+                    scheduleRetry(nowMs, e);
+                    return;
+                }
+                LOG.log(System.Logger.Level.WARNING, "storage writer: the database rejected an op ("
+                    + OpCodec.kind(p.op()) + ", tenant '" + p.op().tenant() + "'): " + Failures.describe(e));
+                p.future().completeExceptionally(new StorageUnavailableException(
+                    "the database rejected the op: " + Failures.describe(e), e));
+            }
+        }
+        inFlightOps = 0;
+    }
+
+    private void scheduleRetry(final long nowMs, final Exception cause) {
+        if (nowMs == batchFirstAttemptMs) {
+            LOG.log(System.Logger.Level.WARNING, "storage writer: commit of " + batch.size() + " ops failed, "
+                + "retrying for up to " + settings.commitRetryMs() + " ms: " + Failures.describe(cause));
+        }
+        retryAtMs = nowMs + backoffMs;
+        backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+    }
+
+    /**
+     * Stops admission, lets the writer commit what is queued for up to {@link StorageSettings#closeTimeoutMs}, stops
+     * the writer thread, and fails whatever is still uncommitted.
+     */
+    void close() {
+        admission.writeLock().lock();
+        try {
+            closing = true;
+        } finally {
+            admission.writeLock().unlock();
+        }
+        if (runner != null) {
+            awaitDrained();
+            runner.close();
+        } else {
+            final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.closeTimeoutMs());
+            while (!drained.isDone() && System.nanoTime() - deadlineNs < 0) {
+                doWork();
+            }
+        }
+        final List<Pending> left = new ArrayList<>(batch);
+        queue.drainTo(left);
+        batch.clear();
+        inFlightOps = 0;
+        if (!left.isEmpty()) {
+            LOG.log(System.Logger.Level.ERROR, "storage writer: closed with " + left.size()
+                + " ops uncommitted after " + settings.closeTimeoutMs() + " ms; they were not acknowledged");
+            final StorageUnavailableException e = new StorageUnavailableException(
+                "storage closed before the op was committed", lastFailure);
+            left.forEach(p -> p.future().completeExceptionally(e));
+        }
+        discardConnection();
+    }
+
+    private void awaitDrained() {
+        try {
+            drained.get(settings.closeTimeoutMs(), TimeUnit.MILLISECONDS);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (final ExecutionException | TimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, "storage writer: queue not drained within "
+                + settings.closeTimeoutMs() + " ms");
+        }
+    }
+
+    private int onIdle(final long nowMs) {
+        if (closing) {
+            drained.complete(null);
+        }
+        if (unavailable) {
+            if (nowMs - nextProbeMs < 0) {
+                return 0;
+            }
+            try {
+                probe(nowMs);
+                recovered("a probe write committed");
+            } catch (final SQLException | RuntimeException e) {
+                discardConnection();
+                nextProbeMs = nowMs + settings.probeIntervalMs();
+            }
+            return 1;
+        }
+        if (sideWrites.hasPending()) {
+            try {
+                final Connection c = connection();
+                sideWrites.write(c, nowMs);
+                c.commit();
+            } catch (final SQLException | RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "storage writer: side writes failed: " + Failures.describe(e));
+                discardConnection();
+            }
+            return 1;
+        }
+        return 0;
+    }
+
+    private List<Storage.ContinuityHead> commit(final List<Pending> ops, final long nowMs) throws SQLException {
+        final Connection c = connection();
+        writeHeartbeat(c, nowMs);
+        final List<Storage.ContinuityHead> heads = new ArrayList<>(ops.size());
+        try (BatchApplier applier = new BatchApplier(c, dialect, settings.engine(), nowMs)) {
+            for (final Pending p : ops) {
+                heads.add(applier.apply(p.op(), p.payload()));
+            }
+            applier.flush();
+            if (sideWrites.hasPending()) {
+                sideWrites.write(c, nowMs);
+            }
+        }
+        c.commit();
+        return heads;
+    }
+
+    private void probe(final long nowMs) throws SQLException {
+        final Connection c = connection();
+        writeHeartbeat(c, nowMs);
+        c.commit();
+    }
+
+    /**
+     * Rewrites the one {@code writer_probe} row. Every batch does this first, so its transaction holds the write lock
+     * before it reads anything (a chain head), and on SQLite can never fail to upgrade a read lock to a write lock;
+     * while the database refuses writes, the same write alone is the recovery probe.
+     */
+    private static void writeHeartbeat(final Connection c, final long nowMs) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO writer_probe (id, written_at) VALUES (1, ?) "
+            + "ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at")) {
+            ps.setLong(1, nowMs);
+            ps.executeUpdate();
+        }
+    }
+
+    private void giveUp(final long nowMs, final Exception cause) {
+        LOG.log(System.Logger.Level.ERROR, "storage writer: " + batch.size() + " ops not committed after "
+            + (nowMs - batchFirstAttemptMs) + " ms, failing them; database unavailable: " + Failures.describe(cause));
+        final StorageUnavailableException e = new StorageUnavailableException(
+            "the database did not accept the write: " + Failures.describe(cause), cause);
+        batch.forEach(p -> p.future().completeExceptionally(e));
+        batch.clear();
+        inFlightOps = 0;
+        lastFailure = cause;
+        nextProbeMs = nowMs + settings.probeIntervalMs();
+        unavailable = true;
+    }
+
+    private void recovered(final String how) {
+        unavailable = false;
+        LOG.log(System.Logger.Level.INFO, "storage writer: database accepts writes again (" + how + ")");
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection == null) {
+            final Connection c = connections.getConnection();
+            c.setAutoCommit(false);
+            connection = c;
+        }
+        return connection;
+    }
+
+    private void discardConnection() {
+        final Connection c = connection;
+        connection = null;
+        if (c == null) {
+            return;
+        }
+        try {
+            c.rollback();
+        } catch (final SQLException ignored) {
+            // The connection is being thrown away; a failed rollback leaves nothing committed.
+        }
+        try {
+            c.close();
+        } catch (final SQLException ignored) {
+            // Closing a broken connection may fail; it is unreachable from here on either way.
+        }
+    }
+}

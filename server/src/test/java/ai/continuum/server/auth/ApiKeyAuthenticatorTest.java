@@ -1,0 +1,111 @@
+package ai.continuum.server.auth;
+
+import ai.continuum.server.storage.ApiKeys;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ApiKeyAuthenticatorTest {
+    private static final long SECOND_NS = 1_000_000_000L;
+
+    /** Keys in a map, counting lookups, so the tests see when the cache is used. */
+    private static final class MapKeys implements ApiKeys {
+        final Map<String, StoredKey> keys = new ConcurrentHashMap<>();
+        final AtomicInteger finds = new AtomicInteger();
+
+        @Override
+        public void insert(final StoredKey key) {
+            keys.put(key.keyId(), key);
+        }
+
+        @Override
+        public Optional<StoredKey> find(final String keyId) {
+            finds.incrementAndGet();
+            return Optional.ofNullable(keys.get(keyId));
+        }
+
+        @Override
+        public List<StoredKey> list() {
+            return List.copyOf(keys.values());
+        }
+
+        @Override
+        public boolean revoke(final String keyId, final Instant at) {
+            final StoredKey k = keys.get(keyId);
+            if (k == null) {
+                return false;
+            }
+            keys.put(keyId, new StoredKey(k.keyId(), k.tenant(), k.name(), k.hash(), k.admin(), k.createdAt(), at,
+                k.lastUsedAt()));
+            return true;
+        }
+
+        @Override
+        public void touch(final String keyId, final Instant at) {
+        }
+    }
+
+    private final MapKeys store = new MapKeys();
+    private final long[] now = {0};
+    private final ApiKeyAuthenticator auth = new ApiKeyAuthenticator(store, new KeyHasher(1000),
+        "admin-key-for-tests-0123456789", "default", 30 * SECOND_NS, () -> now[0]);
+
+    @Test
+    void shouldStoreOnlyHashAndResolveTenantFromKey() {
+        final ApiKeyAuthenticator.CreatedKey key = auth.create("acme", "ci", "test");
+        final ApiKeys.StoredKey stored = store.keys.get(key.keyId());
+        assertFalse(stored.hash().contains(key.apiKey().substring(20)), "secret must not be stored");
+        assertEquals("acme", auth.authenticate(key.apiKey()).orElseThrow().tenant());
+        assertTrue(auth.authenticate(key.apiKey().substring(0, 62) + "x").isEmpty());
+    }
+
+    @Test
+    void shouldSkipLookupWhileCachedAndLookUpAgainAfterTtl() {
+        final String key = auth.create("acme", "", "test").apiKey();
+        auth.authenticate(key);
+        final int lookups = store.finds.get();
+        auth.authenticate(key);
+        assertEquals(lookups, store.finds.get(), "cache hit");
+        now[0] += 31 * SECOND_NS;
+        auth.authenticate(key);
+        assertEquals(lookups + 1, store.finds.get(), "expired entry is verified again");
+    }
+
+    @Test
+    void shouldRejectRevokedKeyImmediatelyEvenWhenCached() {
+        final ApiKeyAuthenticator.CreatedKey key = auth.create("acme", "", "test");
+        assertTrue(auth.authenticate(key.apiKey()).isPresent());
+        assertTrue(auth.revoke(key.keyId(), "test"));
+        assertTrue(auth.authenticate(key.apiKey()).isEmpty());
+        assertFalse(auth.revoke("0123456789abcdef", "test"));
+    }
+
+    @Test
+    void shouldStopVerifyingKeyIdAfterRepeatedWrongSecrets() {
+        final ApiKeyAuthenticator.CreatedKey key = auth.create("acme", "", "test");
+        final String wrong = "cm_" + key.keyId() + "_" + "A".repeat(43);
+        for (int i = 0; i < ApiKeyAuthenticator.FAILED_CHECK_BURST; i++) {
+            assertTrue(auth.authenticate(wrong).isEmpty());
+        }
+        assertTrue(auth.authenticate(key.apiKey()).isEmpty(), "locked: no verification at all");
+        now[0] += 60 * SECOND_NS;
+        assertTrue(auth.authenticate(key.apiKey()).isPresent(), "unlocked after the refill");
+    }
+
+    @Test
+    void shouldRecogniseAdminKeyWithoutStorage() {
+        final Principal admin = auth.authenticate("admin-key-for-tests-0123456789").orElseThrow();
+        assertTrue(admin.admin());
+        assertEquals("default", admin.tenant());
+        assertEquals(0, store.finds.get());
+    }
+}

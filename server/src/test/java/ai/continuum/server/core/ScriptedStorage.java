@@ -1,0 +1,100 @@
+package ai.continuum.server.core;
+
+import ai.continuum.engine.Delta;
+import ai.continuum.server.storage.ApiKeys;
+import ai.continuum.server.storage.QueueFullException;
+import ai.continuum.server.storage.Storage;
+import ai.continuum.server.storage.StorageOp;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+
+/**
+ * Storage whose answers a test scripts: accept and commit at once, refuse with a full queue, or hand back a future
+ * the test completes (or fails) by hand. Used only for the failure paths a real database cannot be made to take on
+ * cue; the success paths are tested against real SQLite.
+ */
+public final class ScriptedStorage implements Storage {
+    public enum Mode { COMMIT, QUEUE_FULL, PENDING }
+
+    public volatile Mode mode = Mode.COMMIT;
+    final List<StorageOp> accepted = new ArrayList<>();
+    final List<CompletableFuture<ContinuityHead>> pending = new ArrayList<>();
+
+    @Override
+    public synchronized CompletableFuture<ContinuityHead> submit(final StorageOp op) {
+        return switch (mode) {
+            case QUEUE_FULL -> throw new QueueFullException(7, 3);
+            case COMMIT -> {
+                accepted.add(op);
+                yield CompletableFuture.completedFuture(new ContinuityHead(op.tenant(), accepted.size(), "00"));
+            }
+            case PENDING -> {
+                accepted.add(op);
+                final CompletableFuture<ContinuityHead> f = new CompletableFuture<>();
+                pending.add(f);
+                yield f;
+            }
+        };
+    }
+
+    @Override
+    public void load(final BiConsumer<String, Delta> sink) {
+    }
+
+    @Override
+    public Page<StoredMemory> memories(final String tenant, final MemoryQuery query) {
+        return new Page<>(List.of(), 0);
+    }
+
+    @Override
+    public Optional<StoredMemory> memory(final String tenant, final long memoryId) {
+        return Optional.empty();
+    }
+
+    @Override
+    public ApiKeys apiKeys() {
+        throw new UnsupportedOperationException("no keys in this test");
+    }
+
+    @Override
+    public ContinuityHead continuity(final String tenant) {
+        return new ContinuityHead(tenant, 0, "");
+    }
+
+    @Override
+    public void loadForgottenMemories(final BiConsumer<String, Long> sink) {
+    }
+
+    @Override
+    public List<String> tenants() {
+        return List.of();
+    }
+
+    @Override
+    public List<Change> changes(final String tenant, final long afterSeq, final int limit) {
+        return List.of();
+    }
+
+    @Override
+    public ContinuityCheck verifyContinuity(final String tenant) {
+        return new ContinuityCheck(continuity(tenant), 0, null, 0);
+    }
+
+    @Override
+    public boolean isReachable() {
+        return true;
+    }
+
+    @Override
+    public int queueDepth() {
+        return pending.size();
+    }
+
+    @Override
+    public void close() {
+    }
+}

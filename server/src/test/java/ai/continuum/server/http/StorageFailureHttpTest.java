@@ -1,0 +1,111 @@
+package ai.continuum.server.http;
+
+import ai.continuum.engine.MemoryEngine;
+import ai.continuum.server.auth.ApiKeyAuthenticator;
+import ai.continuum.server.auth.KeyHasher;
+import ai.continuum.server.config.ConfigKey;
+import ai.continuum.server.config.ConfigLoader;
+import ai.continuum.server.config.ServerConfig;
+import ai.continuum.server.core.ContinuumCore;
+import ai.continuum.server.core.ScriptedStorage;
+import ai.continuum.server.metrics.ContinuumMetrics;
+import ai.continuum.server.ratelimit.RateLimiter;
+import ai.continuum.server.storage.ApiKeys;
+import io.helidon.webserver.WebServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A full write queue and a loading engine answer 503 with Retry-After, and the engine is left untouched. */
+class StorageFailureHttpTest {
+    static MemoryEngine engine;
+    static ScriptedStorage storage;
+    static ContinuumCore core;
+    static WebServer server;
+    static final HttpClient CLIENT = HttpClient.newHttpClient();
+
+    private static final ApiKeys NO_KEYS = new ApiKeys() {
+        @Override
+        public void insert(final StoredKey key) {
+        }
+
+        @Override
+        public Optional<StoredKey> find(final String keyId) {
+            return Optional.empty();
+        }
+
+        @Override
+        public List<StoredKey> list() {
+            return List.of();
+        }
+
+        @Override
+        public boolean revoke(final String keyId, final Instant at) {
+            return false;
+        }
+
+        @Override
+        public void touch(final String keyId, final Instant at) {
+        }
+    };
+
+    @BeforeAll
+    static void start() {
+        final ServerConfig config = new ConfigLoader(Map.of(), Map.of(ConfigKey.REQUIRE_API_KEY, "false",
+            ConfigKey.PORT, "0"), null).load();
+        engine = MemoryEngine.create(config.engine());
+        storage = new ScriptedStorage();
+        final ContinuumMetrics metrics = new ContinuumMetrics();
+        core = new ContinuumCore(engine, storage, metrics);
+        final ApiKeyAuthenticator keys = new ApiKeyAuthenticator(NO_KEYS, new KeyHasher(1000),
+            "unused-admin-key-0123456789", "default", 0, System::nanoTime);
+        server = WebServer.builder().host("127.0.0.1").port(0).featuresDiscoverServices(false)
+            .routing(r -> ApiRouting.routing(r, config, core, keys, new RateLimiter(0, 1, System::nanoTime), metrics))
+            .build().start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.stop();
+        engine.close();
+    }
+
+    private static HttpResponse<String> learn() throws Exception {
+        return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/learn"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"user_message\":\"Solar Panels\",\"ai_response\":\"Solar "
+                + "Panels and Wind Turbines\"}")).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void shouldAnswer503WhileLoadingThenServeWhenLoaded() throws Exception {
+        final HttpResponse<String> loading = learn();
+        assertEquals(503, loading.statusCode(), loading.body());
+        assertTrue(loading.body().contains("\"error\":\"loading\""), loading.body());
+        assertTrue(loading.headers().firstValue("Retry-After").isPresent());
+
+        core.rebuild();
+        storage.mode = ScriptedStorage.Mode.QUEUE_FULL;
+        final HttpResponse<String> full = learn();
+        assertEquals(503, full.statusCode(), full.body());
+        assertTrue(full.body().contains("\"error\":\"queue_full\""), full.body());
+        assertEquals("3", full.headers().firstValue("Retry-After").orElse(null));
+        assertEquals(0, engine.stats("default").memories());
+
+        storage.mode = ScriptedStorage.Mode.COMMIT;
+        assertEquals(200, learn().statusCode());
+        assertEquals(1, engine.stats("default").memories());
+    }
+}

@@ -1,0 +1,45 @@
+package ai.continuum.server.logging;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LogSetupTest {
+    @Test
+    void shouldWriteOneJsonObjectPerLineWithErrorWhenThrown() throws Exception {
+        final LogRecord record = new LogRecord(Level.WARNING, "queue \"full\"\nretrying");
+        record.setLoggerName("continuum.test");
+        record.setThrown(new IllegalStateException("boom"));
+        final String line = new LogSetup.JsonFormatter().format(record);
+        assertTrue(line.endsWith("\n"));
+        assertEquals(1, line.strip().lines().count(), "newlines inside the message are escaped");
+        final JsonNode json = new ObjectMapper().readTree(line);
+        assertEquals("WARN", json.get("level").asText());
+        assertEquals("continuum.test", json.get("logger").asText());
+        assertEquals("queue \"full\"\nretrying", json.get("message").asText());
+        assertTrue(json.get("error").asText().contains("IllegalStateException: boom"));
+    }
+
+    @Test
+    void shouldMapConfiguredLevelsToJulLevels() {
+        assertEquals(Level.SEVERE, LogSetup.julLevel("error"));
+        assertEquals(Level.WARNING, LogSetup.julLevel("warn"));
+        assertEquals(Level.INFO, LogSetup.julLevel("info"));
+        assertEquals(Level.FINE, LogSetup.julLevel("debug"));
+        assertEquals(Level.FINEST, LogSetup.julLevel("trace"));
+    }
+
+    @Test
+    void shouldStartTextLineWithInstantAndLevel() {
+        final LogRecord record = new LogRecord(Level.INFO, "hello");
+        record.setLoggerName("x");
+        record.setMillis(0);
+        assertEquals("1970-01-01T00:00:00Z INFO  x - hello\n", new LogSetup.TextFormatter().format(record));
+    }
+}

@@ -1,0 +1,85 @@
+package ai.continuum.server.storage;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbClientException;
+import io.helidon.dbclient.DbRow;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DbReadsTest {
+    @TempDir
+    Path dir;
+
+    private HikariDataSource pool;
+    private DbClient client;
+
+    @BeforeEach
+    void open() throws SQLException {
+        final HikariConfig config = new HikariConfig();
+        config.setJdbcUrl("jdbc:sqlite:" + dir.resolve("t.db").toAbsolutePath());
+        // One connection: a statement that kept its connection would make the next one time out.
+        config.setMaximumPoolSize(1);
+        config.setConnectionTimeout(250);
+        pool = new HikariDataSource(config);
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("CREATE TABLE t (id INTEGER NOT NULL, big INTEGER, label TEXT)");
+            s.executeUpdate("INSERT INTO t VALUES (1, NULL, 'one'), (2, 5000000000, NULL)");
+        }
+        client = DbReads.over(pool);
+    }
+
+    @AfterEach
+    void close() {
+        client.close();
+        pool.close();
+    }
+
+    @Test
+    void shouldReadSmallAndLargeSqliteIntegersAndNullsWhenMappingRows() {
+        final List<String> rows;
+        try (Stream<DbRow> s = client.execute().query("SELECT id, big, label FROM t ORDER BY id")) {
+            rows = s.map(r -> DbReads.integer(r, "id") + "|" + DbReads.nullableInteger(r, "big") + "|"
+                + DbReads.text(r, "label")).toList();
+        }
+        assertEquals(List.of("1|null|one", "2|5000000000|null"), rows);
+        assertEquals(2L, client.execute().createGet("SELECT COUNT(*) FROM t WHERE id >= ?").params(List.of(1))
+            .execute().map(r -> DbReads.integer(r, 1)).orElseThrow());
+        assertNull(DbReads.nullableInteger(client.execute().get("SELECT big FROM t WHERE id = ?", 1L).orElseThrow(),
+            "big"));
+    }
+
+    @Test
+    void shouldReturnEveryConnectionToThePoolWhenRowsAreConsumed() {
+        for (int i = 0; i < 20; i++) {
+            try (Stream<DbRow> s = client.execute().query("SELECT id FROM t WHERE id > ?", 0)) {
+                assertEquals(2, s.count());
+            }
+            assertTrue(client.execute().get("SELECT id FROM t WHERE id = ?", 3).isEmpty());
+        }
+    }
+
+    @Test
+    void shouldReportTheDriversMessageWhenAStatementFails() {
+        final DbClientException e = assertThrows(DbClientException.class,
+            () -> client.execute().get("SELECT id FROM missing WHERE id = ?", 1));
+        final StorageUnavailableException failure = DbReads.failure("cannot read", e);
+        assertTrue(failure.getMessage().startsWith("cannot read: ") && failure.getMessage().contains("no such table"),
+            failure.getMessage());
+    }
+}
