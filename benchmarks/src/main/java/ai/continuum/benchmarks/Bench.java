@@ -19,8 +19,8 @@ import java.util.List;
  * works as usual ({@code -wi -i -w -r -f -p -prof -rf -rff -l -lprof -h}); a {@code -jvmArgsAppend} given on the
  * command line is added after the engine's flags rather than replacing them.
  *
- * <p>Two further commands: {@code footprint [size]} runs {@link Footprint} and {@code smoke-check ...} runs
- * {@link SmokeCheck}, both in this JVM.
+ * <p>Two further commands: {@code footprint [size] [--apply]} runs {@link Footprint} and {@code smoke-check ...}
+ * runs {@link SmokeCheck}, both in this JVM.
  */
 public final class Bench {
     private Bench() {
@@ -46,7 +46,9 @@ public final class Bench {
         if (cli.shouldHelp()) {
             cli.showHelp();
             System.out.println();
-            System.out.println("Also: footprint [100k/500k|1M/5M]    smoke-check <results.json> <baseline.json> ...");
+            System.out.println("Also: footprint [100k/500k|1M/5M] [--apply]");
+            System.out.println("      smoke-check <results.json> <baseline.json> [--max-slowdown N]"
+                + " [--write-baseline]");
             return;
         }
         if (cli.shouldList() || cli.shouldListWithParams() || cli.shouldListProfilers()

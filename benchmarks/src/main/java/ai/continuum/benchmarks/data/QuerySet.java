@@ -15,22 +15,32 @@ public final class QuerySet {
     private QuerySet() {
     }
 
+    /**
+     * One query.
+     *
+     * @param text the message as a user would write it.
+     * @param keys the normalised keys of the concepts it names, for the engine's key-level entry points.
+     */
+    public record Query(String text, String[] keys) {
+    }
+
     /** {@code count} queries, a pure function of the graph and {@code seed}. */
-    public static String[] build(final GeneratedGraph graph, final int count, final long seed) {
+    public static Query[] build(final GeneratedGraph graph, final int count, final long seed) {
         final int[] hubs = hubs(graph.degrees(), Math.max(1, graph.size().concepts() / 100));
         final SplittableRandom random = new SplittableRandom(seed);
         final NameTable names = graph.names();
-        final String[] queries = new String[count];
+        final Query[] queries = new Query[count];
         for (int q = 0; q < count; q++) {
-            final String a = names.displayName(pick(random, hubs, graph.size().concepts()));
+            final int a = pick(random, hubs, graph.size().concepts());
             if (random.nextDouble() < TWO_CONCEPT_SHARE) {
-                String b = a;
-                while (b.equals(a)) {
-                    b = names.displayName(pick(random, hubs, graph.size().concepts()));
+                int b = a;
+                while (b == a) {
+                    b = pick(random, hubs, graph.size().concepts());
                 }
-                queries[q] = "What about " + a + " and " + b + "?";
+                queries[q] = new Query("What about " + names.displayName(a) + " and " + names.displayName(b) + "?",
+                    new String[] {names.key(a), names.key(b)});
             } else {
-                queries[q] = "What about " + a + "?";
+                queries[q] = new Query("What about " + names.displayName(a) + "?", new String[] {names.key(a)});
             }
         }
         return queries;

@@ -3,8 +3,10 @@ package ai.continuum.benchmarks.engine;
 import ai.continuum.benchmarks.data.GraphGenerator;
 import ai.continuum.benchmarks.data.GraphSize;
 import ai.continuum.benchmarks.data.QuerySet;
+import ai.continuum.benchmarks.data.QuerySet.Query;
 import ai.continuum.engine.MemoryEngine;
 import ai.continuum.engine.RecallResult;
+import ai.continuum.engine.ResonanceCursor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -28,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Queries come from a fixed array of {@value #QUERIES} strings naming one or two existing concepts, hubs and tail
  * concepts alike, taken in turn. {@link #recallConceptsOnly} asks for no memories, which isolates their cost.
- * {@link #heapBaseline} runs the same spreading activation over plain on-heap arrays
+ * {@link #resonate} is the engine's allocation-free graph walk (seed, spread, rank; no text), the hot path the latency
+ * and zero-allocation targets pin. {@link #heapBaseline} runs the same spreading activation over plain on-heap arrays
  * ({@link HeapGraph}) as a floor for what the graph walk itself costs in Java.
  */
 @BenchmarkMode(Mode.SampleTime)
@@ -47,13 +50,15 @@ public class RecallBenchmark {
         public String graph;
 
         MemoryEngine engine;
-        String[] queries;
+        ResonanceCursor cursor;
+        Query[] queries;
         int next;
 
         @Setup(Level.Trial)
         public void load() {
             final GraphFixture fixture = GraphFixture.load(GraphSize.parse(graph));
             engine = fixture.engine();
+            cursor = engine.newResonanceCursor();
             queries = QuerySet.build(fixture.graph(), QUERIES, QUERY_SEED);
         }
 
@@ -62,8 +67,8 @@ public class RecallBenchmark {
             engine.close();
         }
 
-        String nextQuery() {
-            final String q = queries[next];
+        Query nextQuery() {
+            final Query q = queries[next];
             next = (next + 1) & (QUERIES - 1);
             return q;
         }
@@ -76,7 +81,7 @@ public class RecallBenchmark {
         public String graph;
 
         HeapGraph heap;
-        String[] queries;
+        Query[] queries;
         int next;
 
         @Setup(Level.Trial)
@@ -89,8 +94,8 @@ public class RecallBenchmark {
             heap = builder.build();
         }
 
-        String nextQuery() {
-            final String q = queries[next];
+        Query nextQuery() {
+            final Query q = queries[next];
             next = (next + 1) & (QUERIES - 1);
             return q;
         }
@@ -98,17 +103,26 @@ public class RecallBenchmark {
 
     @Benchmark
     public RecallResult recall(final EngineState state) {
-        return state.engine.recall(GraphFixture.TENANT, state.nextQuery());
+        return state.engine.recall(GraphFixture.TENANT, state.nextQuery().text());
     }
 
     /** The same recall without memories: concepts, relationships and context only, to show what memories cost. */
     @Benchmark
     public RecallResult recallConceptsOnly(final EngineState state) {
-        return state.engine.recall(GraphFixture.TENANT, state.nextQuery(), state.engine.config().maxConcepts(), 0);
+        return state.engine.recall(GraphFixture.TENANT, state.nextQuery().text(), state.engine.config().maxConcepts(),
+            0);
+    }
+
+    /** The graph walk alone: seeds the query's keys, spreads, ranks the best maxConcepts into a reused cursor. */
+    @Benchmark
+    public int resonate(final EngineState state) {
+        final Query q = state.nextQuery();
+        return state.engine.resonate(GraphFixture.TENANT, q.keys(), q.keys().length,
+            state.engine.config().maxConcepts(), state.cursor);
     }
 
     @Benchmark
     public int heapBaseline(final HeapState state) {
-        return state.heap.resonate(state.nextQuery());
+        return state.heap.resonate(state.nextQuery().text());
     }
 }

@@ -11,9 +11,11 @@ import java.util.TreeMap;
  * @param key   short benchmark name and its parameters, e.g. {@code RecallBenchmark.recall [graph=100k/500k]}.
  * @param mode  JMH mode: {@code thrpt} (higher is better), {@code sample} or {@code avgt} (lower is better), ...
  * @param unit  JMH score unit, e.g. {@code ops/s} or {@code us/op}.
- * @param score the compared figure: the median for sample mode, else the primary score.
+ * @param score the compared figure: the median for sample mode; otherwise the best measurement iteration (highest
+ *              throughput, lowest time), the one least disturbed by other work on a shared machine.
  * @param p99   99th percentile for sample mode, else NaN; reported, not compared (too noisy on a shared machine).
  */
+@SuppressWarnings("unchecked")
 record Score(String key, String mode, String unit, double score, double p99) {
     static final String CALIBRATION = "CalibrationBenchmark.";
 
@@ -25,12 +27,17 @@ record Score(String key, String mode, String unit, double score, double p99) {
         return key.startsWith(CALIBRATION);
     }
 
+    /** For the calibration entry: the machine's speed, higher when faster (its throughput, or 1 / its time). */
+    double speed() {
+        return higherIsBetter() ? score : 1.0 / score;
+    }
+
     /**
-     * The score made independent of machine speed using the calibration throughput {@code calibration} (ops/s) of the
-     * same run: throughput divided by it, time multiplied by it. A machine twice as slow halves both factors.
+     * The score made independent of machine speed using the calibration {@code speed} of the same run: throughput
+     * divided by it, time multiplied by it. On a machine twice as slow both change by the same factor.
      */
-    double normalized(final double calibration) {
-        return higherIsBetter() ? score / calibration : score * calibration;
+    double normalized(final double speed) {
+        return higherIsBetter() ? score / speed : score * speed;
     }
 
     /** How many times worse {@code current} is than this baseline, both normalised; above 1 means slower. */
@@ -39,7 +46,6 @@ record Score(String key, String mode, String unit, double score, double p99) {
     }
 
     /** Reads every entry of a JMH JSON result file ({@code -rf json}). */
-    @SuppressWarnings("unchecked")
     static List<Score> fromJmh(final Object json) {
         if (!(json instanceof List<?> entries)) {
             throw new IllegalArgumentException("a JMH result file is a JSON array");
@@ -52,7 +58,8 @@ record Score(String key, String mode, String unit, double score, double p99) {
             final Map<String, Object> primary = (Map<String, Object>) entry.get("primaryMetric");
             final Map<String, Object> percentiles = (Map<String, Object>) primary.get("scorePercentiles");
             final boolean sample = "sample".equals(mode) && percentiles != null;
-            final double score = sample ? number(percentiles.get("50.0")) : number(primary.get("score"));
+            final double score = sample ? number(percentiles.get("50.0"))
+                : best((List<Object>) primary.get("rawData"), "thrpt".equals(mode), number(primary.get("score")));
             final double p99 = sample ? number(percentiles.get("99.0")) : Double.NaN;
             scores.add(new Score(key(benchmark, (Map<String, Object>) entry.get("params")), mode,
                 (String) primary.get("scoreUnit"), score, p99));
@@ -75,6 +82,23 @@ record Score(String key, String mode, String unit, double score, double p99) {
             out.append(k).append('=').append(v);
         });
         return out.append(']').toString();
+    }
+
+    /** The best iteration over all forks, or {@code fallback} when the file carries no raw data. */
+    private static double best(final List<Object> rawData, final boolean higherIsBetter, final double fallback) {
+        if (rawData == null) {
+            return fallback;
+        }
+        double best = Double.NaN;
+        for (final Object fork : rawData) {
+            for (final Object iteration : (List<Object>) fork) {
+                final double v = number(iteration);
+                if (Double.isNaN(best) || (higherIsBetter ? v > best : v < best)) {
+                    best = v;
+                }
+            }
+        }
+        return Double.isNaN(best) ? fallback : best;
     }
 
     private static double number(final Object value) {

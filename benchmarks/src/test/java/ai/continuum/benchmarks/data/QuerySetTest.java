@@ -2,8 +2,10 @@ package ai.continuum.benchmarks.data;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,23 +27,28 @@ class QuerySetTest {
         }
         final int[] hubs = QuerySet.hubs(graph.degrees(), graph.size().concepts() / 100);
         final int hubDegree = graph.degrees()[hubs[hubs.length - 1]];
-        final String[] queries = QuerySet.build(graph, 1000, 4L);
+        final QuerySet.Query[] queries = QuerySet.build(graph, 1000, 4L);
         int hubMentions = 0;
         int mentions = 0;
-        for (final String q : queries) {
-            final Matcher m = NAME.matcher(q);
-            int named = 0;
+        for (final QuerySet.Query q : queries) {
+            final Matcher m = NAME.matcher(q.text());
+            final List<String> keys = new ArrayList<>();
             while (m.find()) {
                 final Integer id = ids.get(m.group());
-                assertNotNull(id, "query names an unknown concept: " + q);
+                assertNotNull(id, "query names an unknown concept: " + q.text());
                 hubMentions += graph.degrees()[id] >= hubDegree ? 1 : 0;
-                named++;
+                keys.add(graph.names().key(id));
             }
-            assertTrue(named == 1 || named == 2, q);
-            mentions += named;
+            assertTrue(keys.size() == 1 || keys.size() == 2, q.text());
+            assertEquals(keys, List.of(q.keys()));
+            mentions += keys.size();
         }
         assertTrue(hubMentions > mentions / 3 && hubMentions < mentions * 3 / 4, hubMentions + "/" + mentions);
-        assertArrayEquals(queries, QuerySet.build(graph, 1000, 4L));
+        final QuerySet.Query[] again = QuerySet.build(graph, 1000, 4L);
+        for (int i = 0; i < queries.length; i++) {
+            assertEquals(queries[i].text(), again[i].text());
+            assertArrayEquals(queries[i].keys(), again[i].keys());
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import ai.continuum.benchmarks.data.GraphGenerator;
 import ai.continuum.benchmarks.data.GraphSize;
 import ai.continuum.benchmarks.data.QuerySet;
 import ai.continuum.engine.RecallResult;
+import ai.continuum.engine.ResonanceCursor;
 import ai.continuum.engine.TenantStats;
 import org.junit.jupiter.api.Test;
 
@@ -22,10 +23,14 @@ class GraphFixtureTest {
             assertEquals(size.links(), stats.links());
             assertEquals(fixture.graph().memories(), stats.memories());
             assertTrue(engine.offHeapBytes() > 0);
-            for (final String query : QuerySet.build(fixture.graph(), 50, 1L)) {
-                final RecallResult result = engine.recall(GraphFixture.TENANT, query);
-                assertFalse(result.concepts().isEmpty(), query);
+            final ResonanceCursor cursor = engine.newResonanceCursor();
+            for (final QuerySet.Query query : QuerySet.build(fixture.graph(), 50, 1L)) {
+                final RecallResult result = engine.recall(GraphFixture.TENANT, query.text());
+                assertFalse(result.concepts().isEmpty(), query.text());
                 assertTrue(result.concepts().size() <= engine.config().maxConcepts());
+                final int ranked = engine.resonate(GraphFixture.TENANT, query.keys(), query.keys().length, 10, cursor);
+                assertTrue(ranked > query.keys().length, "the walk reaches neighbours of " + query.text());
+                assertEquals(1.0, cursor.activation(0));
             }
         }
     }

@@ -15,12 +15,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SmokeCheckTest {
+    private static final String CALIBRATION = "ai.continuum.benchmarks.engine.CalibrationBenchmark.calibrate";
+
     @TempDir
     Path dir;
 
     @Test
     void shouldPassWhenRunMatchesItsOwnBaseline() throws IOException {
-        final Path run = write("run.json", jmh(1000.0, 10.0, 50_000.0));
+        final Path run = write("run.json", jmh(20.0, 10.0, 50_000.0));
         final Path baseline = dir.resolve("baseline.json");
         assertEquals(0, check(run, baseline, "--write-baseline"));
         assertEquals(0, check(run, baseline));
@@ -29,34 +31,45 @@ class SmokeCheckTest {
     @Test
     void shouldPassWhenTheWholeMachineIsSlower() throws IOException {
         final Path baseline = dir.resolve("baseline.json");
-        assertEquals(0, check(write("fast.json", jmh(1000.0, 10.0, 50_000.0)), baseline, "--write-baseline"));
+        assertEquals(0, check(write("fast.json", jmh(20.0, 10.0, 50_000.0)), baseline, "--write-baseline"));
         // Five times slower everywhere, calibration included: normalised scores are unchanged.
-        assertEquals(0, check(write("slow.json", jmh(200.0, 50.0, 10_000.0)), baseline));
+        assertEquals(0, check(write("slow.json", jmh(100.0, 50.0, 10_000.0)), baseline));
+        // The same engine figures on a machine five times faster would be a fivefold regression.
+        assertEquals(1, check(write("fast-machine.json", jmh(4.0, 50.0, 10_000.0)), baseline));
     }
 
     @Test
     void shouldFailWhenLatencyRegressesMoreThanThreefold() throws IOException {
         final Path baseline = dir.resolve("baseline.json");
-        assertEquals(0, check(write("base.json", jmh(1000.0, 10.0, 50_000.0)), baseline, "--write-baseline"));
-        assertEquals(0, check(write("ok.json", jmh(1000.0, 29.0, 50_000.0)), baseline));
-        assertEquals(1, check(write("bad.json", jmh(1000.0, 31.0, 50_000.0)), baseline));
+        assertEquals(0, check(write("base.json", jmh(20.0, 10.0, 50_000.0)), baseline, "--write-baseline"));
+        assertEquals(0, check(write("ok.json", jmh(20.0, 29.0, 50_000.0)), baseline));
+        assertEquals(1, check(write("bad.json", jmh(20.0, 31.0, 50_000.0)), baseline));
     }
 
     @Test
     void shouldFailWhenThroughputDropsMoreThanThreefold() throws IOException {
         final Path baseline = dir.resolve("baseline.json");
-        assertEquals(0, check(write("base.json", jmh(1000.0, 10.0, 50_000.0)), baseline, "--write-baseline"));
-        assertEquals(1, check(write("bad.json", jmh(1000.0, 10.0, 16_000.0)), baseline));
-        assertEquals(0, check(write("bad.json", jmh(1000.0, 10.0, 16_000.0)), baseline, "--max-slowdown", "4"));
+        assertEquals(0, check(write("base.json", jmh(20.0, 10.0, 50_000.0)), baseline, "--write-baseline"));
+        assertEquals(1, check(write("bad.json", jmh(20.0, 10.0, 16_000.0)), baseline));
+        assertEquals(0, check(write("bad.json", jmh(20.0, 10.0, 16_000.0)), baseline, "--max-slowdown", "4"));
     }
 
     @Test
     void shouldFailWhenABaselineBenchmarkIsMissingFromTheRun() throws IOException {
         final Path baseline = dir.resolve("baseline.json");
-        assertEquals(0, check(write("base.json", jmh(1000.0, 10.0, 50_000.0)), baseline, "--write-baseline"));
-        final String onlyCalibration = "[" + entry("ai.continuum.benchmarks.engine.CalibrationBenchmark.calibrate",
-            "thrpt", "ops/s", 1000.0, "{}", "") + "]";
+        assertEquals(0, check(write("base.json", jmh(20.0, 10.0, 50_000.0)), baseline, "--write-baseline"));
+        final String onlyCalibration = "[" + entry(CALIBRATION, "sample", "us/op", 20.0, "{}",
+            percentiles(20.0)) + "]";
         assertEquals(1, check(write("partial.json", onlyCalibration), baseline));
+    }
+
+    @Test
+    void shouldRefuseABaselineWhoseCalibrationWasMeasuredDifferently() throws IOException {
+        final Path baseline = dir.resolve("baseline.json");
+        assertEquals(0, check(write("base.json", jmh(20.0, 10.0, 50_000.0)), baseline, "--write-baseline"));
+        final String throughputCalibration = jmhWith(entry(CALIBRATION, "thrpt", "ops/s", 50_000.0, "{}", ""),
+            10.0, 50_000.0);
+        assertEquals(2, check(write("other.json", throughputCalibration), baseline));
     }
 
     @Test
@@ -67,8 +80,16 @@ class SmokeCheckTest {
     }
 
     @Test
+    void shouldCompareTheBestIterationWhenModeIsThroughput() {
+        final var scores = Score.fromJmh(Json.parse(jmh(20.0, 10.0, 50_000.0)));
+        final Score learn = scores.stream().filter(s -> s.key().equals("LearnBenchmark.learn")).findFirst()
+            .orElseThrow();
+        assertEquals(50_000.0, learn.score());
+    }
+
+    @Test
     void shouldCompareTheMedianWhenModeIsSample() {
-        final var scores = Score.fromJmh(Json.parse(jmh(1000.0, 10.0, 50_000.0)));
+        final var scores = Score.fromJmh(Json.parse(jmh(20.0, 10.0, 50_000.0)));
         final Score recall = scores.stream().filter(s -> s.key().startsWith("RecallBenchmark")).findFirst()
             .orElseThrow();
         assertEquals("RecallBenchmark.recall [graph=100k/500k]", recall.key());
@@ -91,16 +112,27 @@ class SmokeCheckTest {
         return Files.writeString(dir.resolve(name), content);
     }
 
-    /** A JMH-shaped result file: calibration (ops/s), recall (sample, us/op, median given) and learn (ops/s). */
-    private static String jmh(final double calibration, final double recallMedianUs, final double learnOps) {
-        return "[" + entry("ai.continuum.benchmarks.engine.CalibrationBenchmark.calibrate", "thrpt", "ops/s",
-            calibration, "{}", "")
+    /**
+     * A JMH-shaped result file: calibration and recall (sample, us/op, medians given) and learn (ops/s). Throughput
+     * entries carry a mean of 0.9x the given figure and iterations of 0.8x and 1x, so the best iteration is the figure.
+     */
+    private static String jmh(final double calibrationUs, final double recallMedianUs, final double learnOps) {
+        return jmhWith(entry(CALIBRATION, "sample", "us/op", calibrationUs, "{}", percentiles(calibrationUs)),
+            recallMedianUs, learnOps);
+    }
+
+    private static String jmhWith(final String calibration, final double recallMedianUs, final double learnOps) {
+        return "[" + calibration
             + "," + entry("ai.continuum.benchmarks.engine.RecallBenchmark.recall", "sample", "us/op",
-            recallMedianUs * 1.5, "{\"graph\": \"100k/500k\"}", String.format(Locale.ROOT,
-                ", \"scorePercentiles\": {\"0.0\": 1.0, \"50.0\": %s, \"99.0\": %s, \"100.0\": 900.0}",
-                recallMedianUs, recallMedianUs * 4))
+            recallMedianUs * 1.5, "{\"graph\": \"100k/500k\"}", percentiles(recallMedianUs))
             + "," + entry("ai.continuum.benchmarks.engine.LearnBenchmark.learn", "thrpt", "ops/s", learnOps, "{}", "")
             + "]";
+    }
+
+    private static String percentiles(final double median) {
+        return String.format(Locale.ROOT,
+            ", \"scorePercentiles\": {\"0.0\": 1.0, \"50.0\": %s, \"99.0\": %s, \"100.0\": 900.0}",
+            median, median * 4);
     }
 
     private static String entry(final String benchmark, final String mode, final String unit, final double score,
@@ -109,8 +141,8 @@ class SmokeCheckTest {
             {"jmhVersion": "1.37", "benchmark": "%s", "mode": "%s", "threads": 1, "forks": 1,
              "params": %s,
              "primaryMetric": {"score": %s, "scoreError": "NaN", "scoreConfidence": [1.0, 2.0],
-                               "scoreUnit": "%s"%s, "rawData": [[1.0, 2.0]]},
+                               "scoreUnit": "%s"%s, "rawData": [[%s, %s]]},
              "secondaryMetrics": {}}
-            """, benchmark, mode, params, score, unit, percentiles);
+            """, benchmark, mode, params, score * 0.9, unit, percentiles, score * 0.8, score);
     }
 }
