@@ -26,6 +26,8 @@ final class DeltaApplier {
     private static final int BULK_LINKS = 256;
     /** First-seen time of a concept known only from a link or a memory; any real sighting precedes it. */
     static final long UNSEEN = Long.MAX_VALUE;
+    /** Capacity above which the per-delta id map is replaced rather than cleared. */
+    private static final int SMALL_ID_MAP = 1024;
 
     private final ConceptGraph graph;
     private final StringIndex dictionary;
@@ -38,7 +40,7 @@ final class DeltaApplier {
      * Key -> concept id of the tenant being applied, for the length of one apply: a delta names each concept in its
      * links, compound and memory again, and a dictionary lookup costs far more than this map.
      */
-    private final Object2IntHashMap<String> idsInDelta = new Object2IntHashMap<>(64, 0.6f, StringIndex.MISSING);
+    private Object2IntHashMap<String> idsInDelta = newIdsInDelta();
     private int[] ids = new int[64];
     private long[] sortScratch = new long[1024];
 
@@ -62,7 +64,11 @@ final class DeltaApplier {
      *                   (a rebuild): sorting each touched concept once instead of once per delta.
      */
     ApplyResult apply(final TenantState t, final Delta delta, final boolean deferOrder) {
-        idsInDelta.clear();
+        if (idsInDelta.capacity() > SMALL_ID_MAP) {
+            idsInDelta = newIdsInDelta(); // clear() fills the whole table: after a bulk chunk, start small again
+        } else {
+            idsInDelta.clear();
+        }
         int conceptsCreated = 0;
         for (final Delta.ConceptDelta c : delta.concepts()) {
             if (sight(t, c)) {
@@ -105,6 +111,10 @@ final class DeltaApplier {
             }
         }
         return new ApplyResult(conceptsCreated, linksCreated, compoundsCreated, memoriesCreated);
+    }
+
+    private static Object2IntHashMap<String> newIdsInDelta() {
+        return new Object2IntHashMap<>(64, 0.6f, StringIndex.MISSING);
     }
 
     /** Sorts the adjacency of every concept touched by bulk applies since the last call. */

@@ -1,64 +1,44 @@
 package ai.continuum.server;
 
 import ai.continuum.server.config.ConfigKey;
+import ai.continuum.server.storage.PostgresSchema;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Map;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The server end to end on a real PostgreSQL ({@code CONTINUUM_TEST_PG_URL}, else the local server), in a private
- * schema dropped afterwards. Skipped, loudly, when no PostgreSQL answers.
+ * The server end to end on a real PostgreSQL ({@code CONTINUUM_TEST_PG_URL}, else the local server, else an embedded
+ * one; see {@link PostgresSchema}), in a private schema dropped afterwards.
  */
 class PostgresServerTest {
-    private static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
-
     @TempDir
     Path dataDir;
-    private String baseUrl;
-    private String schema;
+    private PostgresSchema schema;
 
     @BeforeEach
     void createSchema() {
-        final String env = System.getenv("CONTINUUM_TEST_PG_URL");
-        baseUrl = env == null || env.isBlank() ? DEFAULT_URL : env;
-        schema = "continuum_http_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        DriverManager.setLoginTimeout(3);
-        try (Connection c = DriverManager.getConnection(baseUrl); Statement st = c.createStatement()) {
-            st.execute("CREATE SCHEMA " + schema);
-        } catch (final SQLException e) {
-            System.err.println("*** SKIPPING PostgreSQL server test: no PostgreSQL at " + baseUrl + " ("
-                + e.getMessage() + "); set CONTINUUM_TEST_PG_URL to run it ***");
-            schema = null;
-            Assumptions.abort("no PostgreSQL reachable");
-        }
+        schema = PostgresSchema.create();
     }
 
     @AfterEach
     void dropSchema() throws SQLException {
         if (schema != null) {
-            try (Connection c = DriverManager.getConnection(baseUrl); Statement st = c.createStatement()) {
-                st.execute("DROP SCHEMA " + schema + " CASCADE");
-            }
+            schema.close();
         }
     }
 
     @Test
     void shouldLearnAuthenticateAndRecallAcrossRestartOnPostgres() {
         final Map<ConfigKey, String> pg = Map.of(ConfigKey.STORAGE_BACKEND, "postgresql",
-            ConfigKey.CONNECTION_STRING, baseUrl + (baseUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema);
+            ConfigKey.CONNECTION_STRING, schema.url());
         final String key;
         try (TestServer first = TestServer.start(dataDir, pg)) {
             key = first.createKey("pg-tenant");

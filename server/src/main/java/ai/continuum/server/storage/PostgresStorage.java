@@ -45,7 +45,7 @@ public final class PostgresStorage {
             ds.close();
             throw e;
         }
-        return new SqlStorage(SqlDialect.POSTGRESQL, ds, ds, settings, clock);
+        return new SqlStorage(SqlDialect.POSTGRESQL, ds, ds, settings, clock, DatabaseFileGuard.NONE);
     }
 
     static void configureUrl(final HikariConfig pool, final String connectionString) {

@@ -52,15 +52,17 @@ final class SqlStorage implements Storage {
     private final StorageSettings settings;
     private final WriteBehindWriter writer;
     private final SqlApiKeys apiKeys;
+    private final DatabaseFileGuard fileGuard;
 
     SqlStorage(
         final SqlDialect dialect, final HikariDataSource readPool, final DataSource writerConnections,
-        final StorageSettings settings, final EpochClock clock) {
+        final StorageSettings settings, final EpochClock clock, final DatabaseFileGuard fileGuard) {
+        this.fileGuard = fileGuard;
         this.readPool = readPool;
         this.reads = DbReads.over(readPool);
         this.settings = settings;
         this.apiKeys = new SqlApiKeys(readPool, reads, dialect);
-        this.writer = new WriteBehindWriter(writerConnections, dialect, settings, clock, apiKeys);
+        this.writer = new WriteBehindWriter(writerConnections, dialect, settings, clock, apiKeys, fileGuard);
     }
 
     /** Starts the writer thread; until then (tests) the owner drives {@link #writer()} by hand. */
@@ -214,7 +216,7 @@ final class SqlStorage implements Storage {
     /** False while the writer cannot commit, or when no pooled connection answers within a second. */
     @Override
     public boolean isReachable() {
-        if (writer.isUnavailable()) {
+        if (writer.isUnavailable() || !fileGuard.holds()) {
             return false;
         }
         try (Connection c = readPool.getConnection()) {

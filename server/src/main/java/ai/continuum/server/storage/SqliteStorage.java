@@ -57,7 +57,8 @@ public final class SqliteStorage {
         pool.setMinimumIdle(1);
         pool.setConnectionTimeout(2_000);
         pool.setValidationTimeout(1_000);
-        return new SqlStorage(SqlDialect.SQLITE, new HikariDataSource(pool), writer, settings, clock);
+        return new SqlStorage(SqlDialect.SQLITE, new HikariDataSource(pool), writer, settings, clock,
+            DatabaseFileGuard.of(dataDir.resolve(FILE_NAME)));
     }
 
     private static SQLiteDataSource dataSource(final String url, final StorageSettings settings) {

@@ -85,10 +85,13 @@ final class WriteBehindWriter implements Agent {
      * commit, read by submitters to estimate when a full queue will have room.
      */
     private volatile double committedOpsPerSecond;
+    /** Checked after every commit, before anything is acknowledged. */
+    private final DatabaseFileGuard fileGuard;
 
     WriteBehindWriter(
         final DataSource connections, final SqlDialect dialect, final StorageSettings settings, final EpochClock clock,
-        final SideWrites sideWrites) {
+        final SideWrites sideWrites, final DatabaseFileGuard fileGuard) {
+        this.fileGuard = fileGuard;
         this.connections = connections;
         this.dialect = dialect;
         this.settings = settings;
@@ -324,6 +327,7 @@ final class WriteBehindWriter implements Agent {
             }
         }
         c.commit();
+        fileGuard.check();
         return heads;
     }
 
@@ -331,6 +335,7 @@ final class WriteBehindWriter implements Agent {
         final Connection c = connection();
         writeHeartbeat(c, nowMs);
         c.commit();
+        fileGuard.check();
     }
 
     /**

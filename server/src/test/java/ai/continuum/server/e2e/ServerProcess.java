@@ -1,0 +1,211 @@
+package ai.continuum.server.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The real service in a child JVM: {@code ContinuumCli serve --port 0 --data-dir DIR} with the launcher's JVM flags,
+ * the test class path and a known admin key. {@link #start} returns once the child printed its listening line, which
+ * it prints only after the engine was rebuilt from SQL. Stderr (the log) goes to a file beside the data directory.
+ */
+final class ServerProcess implements AutoCloseable {
+    static final String ADMIN_KEY = "e2e-admin-key-0123456789abcdef";
+    private static final Pattern LISTENING = Pattern.compile("Continuum listening on http://[^:]+:(\\d+)");
+    private static final Duration START_DEADLINE = Duration.ofSeconds(40);
+    private static final Duration POLL_PAUSE = Duration.ofMillis(50);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Process process;
+    private final URI base;
+    private final HttpClient client;
+    private final Path log;
+
+    private ServerProcess(final Process process, final int port, final Path log) {
+        this.process = process;
+        this.base = URI.create("http://127.0.0.1:" + port);
+        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.log = log;
+    }
+
+    /** Starts the service on a free loopback port over {@code dataDir}, logging to {@code log}. */
+    static ServerProcess start(final Path dataDir, final Path log) {
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmFlags());
+        command.add("-Xmx512m");
+        command.add("-cp");
+        command.add(Path.of("target", "classes").toAbsolutePath() + java.io.File.pathSeparator
+            + System.getProperty("java.class.path"));
+        command.add("ai.continuum.server.cli.ContinuumCli");
+        command.addAll(List.of("serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir.toString()));
+        final ProcessBuilder builder = new ProcessBuilder(command)
+            .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        final Map<String, String> env = builder.environment();
+        env.keySet().removeIf(name -> name.startsWith("CONTINUUM_") || name.equals("DATABASE_URL"));
+        env.put("CONTINUUM_ADMIN_KEY", ADMIN_KEY);
+        env.put("CONTINUUM_RATE_LIMIT", "0");
+        env.put("CONTINUUM_STORAGE_BACKEND", "sqlite");
+        final Process process;
+        try {
+            process = builder.start();
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot start the service process", e);
+        }
+        final CompletableFuture<Integer> port = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("serve-stdout-" + process.pid()).start(() -> drain(process, port));
+        try {
+            return new ServerProcess(process, port.get(START_DEADLINE.toSeconds(), TimeUnit.SECONDS), log);
+        } catch (final InterruptedException | ExecutionException | TimeoutException e) {
+            process.destroyForcibly();
+            throw new IllegalStateException("the service did not start within " + START_DEADLINE + "; log:\n"
+                + tail(log), e);
+        }
+    }
+
+    private static void drain(final Process process, final CompletableFuture<Integer> port) {
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+            StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                final Matcher m = LISTENING.matcher(line);
+                if (m.find()) {
+                    port.complete(Integer.parseInt(m.group(1)));
+                }
+            }
+        } catch (final IOException e) {
+            port.completeExceptionally(e);
+        }
+        port.completeExceptionally(new IllegalStateException("the service exited before listening"));
+    }
+
+    /** The flags the launcher passes (module opens, native access), as Maven filtered them into the classes. */
+    private static List<String> jvmFlags() {
+        try {
+            final String flags = Files.readString(Path.of("target", "classes", "continuum-jvm.flags")).strip();
+            return flags.isEmpty() ? List.of() : Arrays.asList(flags.split("\\s+"));
+        } catch (final IOException e) {
+            throw new UncheckedIOException("run the build first: target/classes/continuum-jvm.flags is missing", e);
+        }
+    }
+
+    static String tail(final Path log) {
+        try {
+            final List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (final IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    ProcessHandle handle() {
+        return process.toHandle();
+    }
+
+    Path log() {
+        return log;
+    }
+
+    /**
+     * SIGKILL ({@link Process#destroyForcibly()} on Linux): no shutdown hook runs, the write queue is not drained.
+     * Waits until the process is gone and returns its exit value.
+     */
+    int kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("process " + process.pid() + " survived SIGKILL");
+        }
+        return process.exitValue();
+    }
+
+    /** SIGTERM: the graceful path (the shutdown hook drains the queue). */
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                kill();
+            }
+        }
+    }
+
+    /** One HTTP answer: status, headers and body. */
+    record Reply(int status, HttpHeaders headers, String body) {
+        JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (final IOException e) {
+                throw new UncheckedIOException("not JSON (" + status + "): " + body, e);
+            }
+        }
+    }
+
+    Reply get(final String path, final String key) throws IOException, InterruptedException {
+        final HttpRequest.Builder req = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
+        if (key != null) {
+            req.header("X-API-Key", key);
+        }
+        return send(req.GET().build());
+    }
+
+    Reply post(final String path, final String key, final Map<String, ?> body) throws IOException,
+        InterruptedException {
+        final HttpRequest req = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(40))
+            .header("X-API-Key", key).header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
+        return send(req);
+    }
+
+    private Reply send(final HttpRequest req) throws IOException, InterruptedException {
+        final HttpResponse<String> res = client.send(req, HttpResponse.BodyHandlers.ofString());
+        return new Reply(res.statusCode(), res.headers(), res.body());
+    }
+
+    /**
+     * Polls {@code GET /v1/ready} until it answers {@code status} or {@code deadline} passes. The state polled lives
+     * in another process (the storage writer's probe), so no in-JVM signal exists to wait on.
+     */
+    boolean awaitReady(final int status, final Duration deadline) throws IOException, InterruptedException {
+        final long end = System.nanoTime() + deadline.toNanos();
+        while (System.nanoTime() - end < 0) {
+            if (get("/v1/ready", null).status() == status) {
+                return true;
+            }
+            LockSupport.parkNanos(POLL_PAUSE.toNanos());
+        }
+        return false;
+    }
+
+    /** Mints a key for {@code tenant} with the admin key. */
+    String createKey(final String tenant) throws IOException, InterruptedException {
+        final Reply reply = post("/v1/keys", ADMIN_KEY, Map.of("tenant_id", tenant, "name", "e2e"));
+        if (reply.status() != 201) {
+            throw new IllegalStateException("key creation answered " + reply.status() + ": " + reply.body());
+        }
+        return reply.json().get("api_key").asText();
+    }
+}
