@@ -42,7 +42,9 @@ start=$(date +%s)
 BENCHMARKS='CalibrationBenchmark\.calibrate$'
 BENCHMARKS+='|RecallBenchmark\.(recall|recallConceptsOnly|resonate)$'
 BENCHMARKS+='|LearnBenchmark\.(learn|prepare)$'
-"$JAVA" -jar "$JAR" \
+# jmh.ignoreLock: another JMH run on the machine (a second CI job) must not fail this one; the medians and the 3x
+# margin absorb the shared CPU.
+"$JAVA" -Djmh.ignoreLock=true -jar "$JAR" \
     "$BENCHMARKS" \
     -p graph=100k/500k -bm sample -tu us -f 1 -wi 3 -w 2s -i 3 -r 1s -foe true -rf json -rff "$OUT"
 echo "jmh-smoke: benchmarks ran in $(( $(date +%s) - start )) s"
