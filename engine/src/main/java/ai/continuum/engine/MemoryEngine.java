@@ -379,7 +379,7 @@ public final class MemoryEngine implements AutoCloseable {
         if (index < 0) {
             return Optional.empty();
         }
-        return Optional.ofNullable(MemoryReader.read(memories, graph, index, t.id, new String[MemoryTable.STRINGS]));
+        return Optional.ofNullable(MemoryReader.read(memories, graph, index, t.id, new String[MemoryTable.STRINGS], true));
     }
 
     /** Off-heap bytes reserved by all structures (arena chunks, record stores, hash tables, dictionaries). */

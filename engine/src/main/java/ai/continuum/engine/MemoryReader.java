@@ -12,9 +12,15 @@ final class MemoryReader {
     private MemoryReader() {
     }
 
-    /** The memory at {@code index} if it is live and belongs to {@code tenant}; else null. */
+    /**
+     * The memory at {@code index} if it is live and belongs to {@code tenant}; else null.
+     *
+     * @param withConcepts whether to decode the display names of the memory's concepts (a string decode per concept,
+     *                     from records that are usually cold): recall leaves them out.
+     */
     static Memory read(
-        final MemoryTable memories, final ConceptGraph graph, final int index, final int tenant, final String[] strings) {
+        final MemoryTable memories, final ConceptGraph graph, final int index, final int tenant, final String[] strings,
+        final boolean withConcepts) {
         if (!memories.exists(index) || memories.tenant(index) != tenant) {
             return null;
         }
@@ -22,8 +28,9 @@ final class MemoryReader {
         if (conceptIds == null) {
             return null;
         }
-        final List<String> names = new ArrayList<>(conceptIds.length);
-        for (final int id : conceptIds) {
+        final List<String> names = new ArrayList<>(withConcepts ? conceptIds.length : 0);
+        for (int i = 0; withConcepts && i < conceptIds.length; i++) {
+            final int id = conceptIds[i];
             final long info = graph.getLong(id, ConceptLayout.INFO_ADDR);
             if (info != 0 && graph.tenantOf(id) == tenant) {
                 names.add(ConceptInfo.read(graph.arena(), info).displayName());

@@ -40,6 +40,10 @@ public record RecallResult(
     public record Relationship(String from, String to, String type, double strength) {
     }
 
+    /**
+     * A memory recall found. Its {@link Memory#concepts()} is empty: recall does not decode the names of every
+     * concept of every memory it returns ({@link MemoryEngine#memory} gives the full memory).
+     */
     public record MemoryHit(Memory memory, double score) {
     }
 }

@@ -406,7 +406,7 @@ final class Recaller {
         final String[] strings = new String[MemoryTable.STRINGS];
         for (int i = 0; i < order.length && out.size() < maxMemories; i++) {
             final int slot = order[i];
-            final Memory m = MemoryReader.read(memories, graph, s.memory[slot], t.id, strings);
+            final Memory m = MemoryReader.read(memories, graph, s.memory[slot], t.id, strings, false);
             if (m != null) {
                 out.add(new RecallResult.MemoryHit(m, s.memoryScore[slot] + s.memoryLexical[slot]));
             }
