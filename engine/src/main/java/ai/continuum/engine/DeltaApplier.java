@@ -160,7 +160,7 @@ final class DeltaApplier {
         return id;
     }
 
-    /** The id of concept {@code key}, creating an unseen placeholder when absent. */
+    /** The id of concept {@code key}, creating it, unseen (no sighting yet), when absent. */
     int conceptId(final TenantState t, final String key) {
         int id = idsInDelta.getValue(key);
         if (id != StringIndex.MISSING) {

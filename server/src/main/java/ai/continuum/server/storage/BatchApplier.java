@@ -35,7 +35,7 @@ import java.util.TreeSet;
  * <p>Thread safety: confined to the writer thread; one instance per transaction.
  */
 final class BatchApplier implements AutoCloseable {
-    /** First-seen time of a placeholder concept, known only from a link, compound or memory (as in the engine). */
+    /** First-seen time of an unseen concept, known only from a link, compound or memory (as in the engine). */
     static final long UNSEEN = Long.MAX_VALUE;
     private static final String INSERT_PLACEHOLDER = "INSERT INTO entities (tenant_id, key, name, entity_type, "
         + "description, created_at) VALUES (?, ?, ?, 'concept', '', ?) ON CONFLICT (tenant_id, key) DO NOTHING";
@@ -150,7 +150,7 @@ final class BatchApplier implements AutoCloseable {
             displayNames.putIfAbsent(c.key(), c.displayName());
         }
         for (final String key : referencedOnly(d, displayNames.keySet())) {
-            // Like the engine: a key named only by a link, compound or memory exists as an unseen placeholder that
+            // Like the engine: a key named only by a link, compound or memory exists as an unseen concept that
             // any real sighting replaces (its first-seen time is the largest possible).
             final PreparedStatement ps = statements.batched(INSERT_PLACEHOLDER);
             ps.setString(1, tenant);
