@@ -247,6 +247,39 @@ final class DeltaApplier {
         if (memories.state(index) != MemoryTable.LIVE) {
             return false;
         }
+        releaseMemory(t, index);
+        for (int i = 0; i < t.decisions.size(); i++) {
+            final int d = t.decisions.getInt(i);
+            if (memories.decisionLive(d) && memories.decisionMemoryId(d) == memoryId) {
+                memories.forgetDecision(d);
+                t.liveDecisions--;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Frees every live memory and decision of a tenant that is being dropped (its concepts are forgotten first). One
+     * pass over each list: a per-memory {@link #forgetMemory} would scan the decisions once per memory.
+     */
+    void releaseAllMemories(final TenantState t) {
+        for (int i = 0; i < t.memories.size(); i++) {
+            final int index = t.memories.getInt(i);
+            if (memories.state(index) == MemoryTable.LIVE) {
+                releaseMemory(t, index);
+            }
+        }
+        for (int i = 0; i < t.decisions.size(); i++) {
+            final int d = t.decisions.getInt(i);
+            if (memories.decisionLive(d)) {
+                memories.forgetDecision(d);
+                t.liveDecisions--;
+            }
+        }
+    }
+
+    /** Removes a live memory's terms, text and postings; leaves its record a tombstone. */
+    private void releaseMemory(final TenantState t, final int index) {
         final String[] strings = new String[MemoryTable.STRINGS];
         final int[] conceptIds = memories.read(index, strings);
         if (conceptIds != null) {
@@ -264,15 +297,7 @@ final class DeltaApplier {
                 }
             }
         }
-        for (int i = 0; i < t.decisions.size(); i++) {
-            final int d = t.decisions.getInt(i);
-            if (memories.decisionLive(d) && memories.decisionMemoryId(d) == memoryId) {
-                memories.forgetDecision(d);
-                t.liveDecisions--;
-            }
-        }
         t.liveMemories--;
-        return true;
     }
 
     /** Forgets a concept: its links, its compounds, its postings and its dictionary entries. */

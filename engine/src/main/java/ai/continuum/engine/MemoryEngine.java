@@ -253,6 +253,32 @@ public final class MemoryEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Removes everything the tenant holds (concepts, links, compounds, memories, decisions and tombstones), as if it
+     * had never learned anything: the next write under this name starts an empty tenant. A replace-import drops the
+     * tenant and loads the document. Readers already walking the tenant finish against records being freed, exactly
+     * as during {@link #forgetConcept}.
+     *
+     * @return whether the tenant held any state.
+     */
+    public boolean dropTenant(final String tenant) {
+        writeLock.lock();
+        try {
+            ensureOpen();
+            final TenantState t = tenants.remove(tenant);
+            if (t == null) {
+                return false;
+            }
+            applier.releaseAllMemories(t);
+            for (final int id : t.concepts.toIntArray()) {
+                applier.forgetConcept(t, info(id).key());
+            }
+            return true;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
     /** Removes the tenant's links whose strength at {@code nowMillis} is below {@code threshold}. */
     public PruneReport pruneWeakLinks(final String tenant, final double threshold, final long nowMillis) {
         writeLock.lock();

@@ -52,6 +52,33 @@ class ForgetAndPruneTest {
     }
 
     @Test
+    void shouldDropATenantWholeAndLeaveOthersUntouched() {
+        final Delta turn = Deltas.memory(7, "Miso chased the laser pointer", "Cats love lasers", T0, "Miso", "Laser");
+        engine.apply("t", turn);
+        engine.apply("t", Deltas.link("Miso", "Laser", 2, T0));
+        engine.apply("t", new Delta(java.util.List.of(), java.util.List.of(), java.util.List.of(),
+            java.util.List.of(), java.util.List.of(new Delta.DecisionDelta(7, 0, "We will buy a laser", T0))));
+        engine.forgetMemory("t", 8);
+        engine.apply("other", turn);
+        final long otherBefore = engine.checksum("other");
+
+        assertTrue(engine.dropTenant("t"));
+
+        assertEquals(new TenantStats(0, 0, 0, 0, 0), engine.stats("t"));
+        assertEquals(0, engine.checksum("t"));
+        assertFalse(engine.tenants().contains("t"));
+        assertTrue(engine.recall("t", "miso laser").concepts().isEmpty());
+        assertEquals(otherBefore, engine.checksum("other"));
+        assertFalse(engine.recall("other", "miso laser").concepts().isEmpty(), "the other tenant still recalls");
+        assertFalse(engine.dropTenant("t"));
+
+        engine.apply("t", turn);
+        assertEquals(otherBefore, engine.checksum("t"), "the same delta rebuilds the same state");
+        engine.apply("t", Deltas.memory(8, "a memory forgotten before the drop", "", T0, "Miso"));
+        assertTrue(engine.memory("t", 8).isPresent(), "tombstones went with the dropped tenant");
+    }
+
+    @Test
     void shouldPruneOnlyLinksBelowTheThreshold() {
         engine.apply("t", Deltas.link("Alpha", "Bravo", 1, T0));   // 0.10
         engine.apply("t", Deltas.link("Alpha", "Charlie", 3, T0)); // 0.40
