@@ -7,10 +7,17 @@ import ai.continuum.engine.MemoryEngine;
 import ai.continuum.engine.RecallResult;
 import ai.continuum.engine.Turn;
 import ai.continuum.server.metrics.ContinuumMetrics;
+import ai.continuum.server.storage.ImportJob;
+import ai.continuum.server.storage.ImportMode;
+import ai.continuum.server.storage.ImportOutcome;
 import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageOp;
 import ai.continuum.server.storage.StorageUnavailableException;
 
+import org.agrona.collections.LongArrayList;
+
+import java.io.IOException;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -156,6 +163,63 @@ public final class ContinuumCore {
         commitThen(new StorageOp.ForgetConcept(tenant, ConceptKeys.normalize(name)),
             ignored -> engine.forgetConcept(tenant, name));
         return true;
+    }
+
+    /**
+     * Imports one tenant's content: committed first (one transaction, ordered with every other write), then applied
+     * to the engine on the engine-apply thread, in commit order, by replaying the same content: a merge applies it as
+     * learned deltas; a replace drops the tenant from the engine first and restores its tombstones after. Recall of
+     * that tenant sees the content arrive progressively during the engine step. Waits for both, however long.
+     */
+    public ImportOutcome importState(final ImportJob job) {
+        final CompletableFuture<ImportOutcome> done = storage.importState(job).thenApplyAsync(outcome -> {
+            if (outcome.applied()) {
+                applyImport(job);
+            }
+            return outcome;
+        }, engineApply);
+        try {
+            return done.get();
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageUnavailableException("interrupted while importing into tenant " + job.tenant(), e);
+        } catch (final ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new StorageUnavailableException("the import failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private void applyImport(final ImportJob job) {
+        final String tenant = job.tenant();
+        final LongArrayList forgotten = new LongArrayList();
+        if (job.mode() == ImportMode.REPLACE) {
+            engine.dropTenant(tenant);
+            storage.loadForgottenMemories((t, id) -> {
+                if (t.equals(tenant)) {
+                    forgotten.addLong(id);
+                }
+            });
+        }
+        try (MemoryEngine.BulkLoad load = engine.bulkLoad()) {
+            job.source().replay(new ImportJob.Visitor() {
+                @Override
+                public void delta(final Delta delta) {
+                    load.apply(tenant, delta);
+                }
+
+                @Override
+                public void forgottenMemory(final long memoryId) {
+                    forgotten.addLong(memoryId);
+                }
+            });
+        } catch (final IOException | SQLException | RuntimeException e) {
+            LOG.log(Level.SEVERE, "the import into tenant " + tenant + " is committed but could not be replayed "
+                + "into memory; recall misses part of it until the next restart", e);
+            return;
+        }
+        forgotten.forEachOrderedLong(id -> engine.forgetMemory(tenant, id));
     }
 
     /** Async commits that failed after their request was answered. */

@@ -117,6 +117,10 @@ final class BatchApplier implements AutoCloseable {
                 flush();
                 removals.prune(p);
             }
+            case StorageOp.ClearTenant c -> {
+                flush();
+                removals.clearTenant(c);
+            }
         }
         return appendToChain(op, payload);
     }

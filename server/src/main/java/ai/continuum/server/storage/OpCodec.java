@@ -38,6 +38,7 @@ public final class OpCodec {
             case StorageOp.ForgetMemory f -> "forget_memory";
             case StorageOp.ForgetConcept f -> "forget_concept";
             case StorageOp.PruneLinks p -> "prune_links";
+            case StorageOp.ClearTenant c -> "clear_tenant";
         };
     }
 
@@ -56,6 +57,10 @@ public final class OpCodec {
                     g.writeStringField("conceptKey", f.conceptKey());
                     g.writeStringField("kind", kind(op));
                     g.writeStringField("tenant", f.tenant());
+                }
+                case StorageOp.ClearTenant c -> {
+                    g.writeStringField("kind", kind(op));
+                    g.writeStringField("tenant", c.tenant());
                 }
                 case StorageOp.ForgetMemory f -> {
                     g.writeStringField("kind", kind(op));
@@ -92,6 +97,7 @@ public final class OpCodec {
             case "apply" -> new StorageOp.Apply(tenant, readDelta(required(n, "delta")));
             case "forget_memory" -> new StorageOp.ForgetMemory(tenant, required(n, "memoryId").longValue());
             case "forget_concept" -> new StorageOp.ForgetConcept(tenant, text(n, "conceptKey"));
+            case "clear_tenant" -> new StorageOp.ClearTenant(tenant);
             case "prune_links" -> new StorageOp.PruneLinks(tenant, required(n, "threshold").doubleValue(),
                 required(n, "nowMillis").longValue());
             default -> throw new IllegalArgumentException("unknown op kind '" + kind + "'");
@@ -106,7 +112,7 @@ public final class OpCodec {
     static String encodeStrings(final List<String> values) {
         final ByteArrayOutputStream out = new ByteArrayOutputStream(64);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            writeStrings(g, values);
+            DeltaItemCodec.writeStrings(g, values);
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot encode a string list", e);
         }
@@ -114,65 +120,34 @@ public final class OpCodec {
     }
 
     static List<String> decodeStrings(final String json) {
-        return strings(tree(json.getBytes(StandardCharsets.UTF_8)));
+        return DeltaItemCodec.stringArray(tree(json.getBytes(StandardCharsets.UTF_8)), "string list");
     }
 
     private static void writeDelta(final JsonGenerator g, final Delta d) throws IOException {
         g.writeStartObject();
         g.writeArrayFieldStart("compounds");
         for (final Delta.CompoundDelta c : d.compounds()) {
-            g.writeStartObject();
-            g.writeFieldName("components");
-            writeStrings(g, c.components());
-            g.writeNumberField("count", c.count());
-            g.writeNumberField("lastSeenMillis", c.lastSeenMillis());
-            g.writeEndObject();
+            DeltaItemCodec.writeCompound(g, c);
         }
         g.writeEndArray();
         g.writeArrayFieldStart("concepts");
         for (final Delta.ConceptDelta c : d.concepts()) {
-            g.writeStartObject();
-            g.writeStringField("description", c.description());
-            g.writeStringField("displayName", c.displayName());
-            g.writeNumberField("firstSeenMillis", c.firstSeenMillis());
-            g.writeStringField("key", c.key());
-            g.writeStringField("type", c.type());
-            g.writeEndObject();
+            DeltaItemCodec.writeConcept(g, c);
         }
         g.writeEndArray();
         g.writeArrayFieldStart("decisions");
         for (final Delta.DecisionDelta dd : d.decisions()) {
-            g.writeStartObject();
-            g.writeNumberField("memoryId", dd.memoryId());
-            g.writeNumberField("ordinal", dd.ordinal());
-            g.writeStringField("text", dd.text());
-            g.writeNumberField("timeMillis", dd.timeMillis());
-            g.writeEndObject();
+            DeltaItemCodec.writeDecision(g, dd);
         }
         g.writeEndArray();
         g.writeArrayFieldStart("links");
         for (final Delta.LinkDelta l : d.links()) {
-            g.writeStartObject();
-            g.writeStringField("a", l.a());
-            g.writeStringField("b", l.b());
-            g.writeNumberField("count", l.count());
-            g.writeNumberField("lastSeenMillis", l.lastSeenMillis());
-            g.writeEndObject();
+            DeltaItemCodec.writeLink(g, l);
         }
         g.writeEndArray();
         g.writeArrayFieldStart("memories");
         for (final Delta.MemoryDelta m : d.memories()) {
-            g.writeStartObject();
-            g.writeStringField("aiText", m.aiText());
-            g.writeFieldName("concepts");
-            writeStrings(g, m.concepts());
-            g.writeNumberField("id", m.id());
-            g.writeStringField("metadata", m.metadata());
-            g.writeStringField("sessionId", m.sessionId());
-            g.writeStringField("thinking", m.thinking());
-            g.writeNumberField("timeMillis", m.timeMillis());
-            g.writeStringField("userText", m.userText());
-            g.writeEndObject();
+            DeltaItemCodec.writeMemory(g, m);
         }
         g.writeEndArray();
         g.writeEndObject();
@@ -181,50 +156,25 @@ public final class OpCodec {
     private static Delta readDelta(final JsonNode d) {
         final List<Delta.ConceptDelta> concepts = new ArrayList<>();
         for (final JsonNode c : required(d, "concepts")) {
-            concepts.add(new Delta.ConceptDelta(text(c, "key"), text(c, "displayName"), text(c, "type"),
-                text(c, "description"), required(c, "firstSeenMillis").longValue()));
+            concepts.add(DeltaItemCodec.readConcept(c));
         }
         final List<Delta.LinkDelta> links = new ArrayList<>();
         for (final JsonNode l : required(d, "links")) {
-            links.add(new Delta.LinkDelta(text(l, "a"), text(l, "b"), required(l, "count").intValue(),
-                required(l, "lastSeenMillis").longValue()));
+            links.add(DeltaItemCodec.readLink(l));
         }
         final List<Delta.CompoundDelta> compounds = new ArrayList<>();
         for (final JsonNode c : required(d, "compounds")) {
-            compounds.add(new Delta.CompoundDelta(strings(required(c, "components")), required(c, "count").intValue(),
-                required(c, "lastSeenMillis").longValue()));
+            compounds.add(DeltaItemCodec.readCompound(c));
         }
         final List<Delta.MemoryDelta> memories = new ArrayList<>();
         for (final JsonNode m : required(d, "memories")) {
-            memories.add(new Delta.MemoryDelta(required(m, "id").longValue(), text(m, "sessionId"),
-                text(m, "userText"), text(m, "aiText"), text(m, "thinking"), text(m, "metadata"),
-                required(m, "timeMillis").longValue(), strings(required(m, "concepts"))));
+            memories.add(DeltaItemCodec.readMemory(m));
         }
         final List<Delta.DecisionDelta> decisions = new ArrayList<>();
         for (final JsonNode dd : required(d, "decisions")) {
-            decisions.add(new Delta.DecisionDelta(required(dd, "memoryId").longValue(),
-                required(dd, "ordinal").intValue(), text(dd, "text"), required(dd, "timeMillis").longValue()));
+            decisions.add(DeltaItemCodec.readDecision(dd));
         }
         return new Delta(concepts, links, compounds, memories, decisions);
-    }
-
-    private static void writeStrings(final JsonGenerator g, final List<String> values) throws IOException {
-        g.writeStartArray();
-        for (final String v : values) {
-            g.writeString(v);
-        }
-        g.writeEndArray();
-    }
-
-    private static List<String> strings(final JsonNode array) {
-        if (!array.isArray()) {
-            throw new IllegalArgumentException("expected a JSON array of strings, got " + array.getNodeType());
-        }
-        final List<String> out = new ArrayList<>(array.size());
-        for (final JsonNode v : array) {
-            out.add(v.textValue());
-        }
-        return out;
     }
 
     private static JsonNode tree(final byte[] json) {
@@ -236,18 +186,10 @@ public final class OpCodec {
     }
 
     private static JsonNode required(final JsonNode n, final String field) {
-        final JsonNode v = n.get(field);
-        if (v == null || v.isNull()) {
-            throw new IllegalArgumentException("op JSON lacks field '" + field + "'");
-        }
-        return v;
+        return DeltaItemCodec.required(n, field);
     }
 
     private static String text(final JsonNode n, final String field) {
-        final JsonNode v = required(n, field);
-        if (!v.isTextual()) {
-            throw new IllegalArgumentException("op JSON field '" + field + "' must be a string");
-        }
-        return v.textValue();
+        return DeltaItemCodec.text(n, field);
     }
 }

@@ -47,6 +47,16 @@ final class RemovalWriter {
         ps.executeUpdate();
     }
 
+    /** Deletes the tenant's state rows; tombstones, change log and memory origins stay (see the op). */
+    void clearTenant(final StorageOp.ClearTenant c) throws SQLException {
+        for (final String table : List.of("decisions", "messages", "compound_concepts", "attention_links",
+            "entities")) {
+            final PreparedStatement ps = statements.prepared("DELETE FROM " + table + " WHERE tenant_id = ?");
+            ps.setString(1, c.tenant());
+            ps.executeUpdate();
+        }
+    }
+
     private void redactFromLog(final String tenant, final long memoryId) throws SQLException {
         final Map<Long, String> redacted = new HashMap<>();
         final PreparedStatement find = statements.prepared("SELECT c.seq, c.payload FROM memory_origins o "

@@ -47,6 +47,7 @@ final class SqlStorage implements Storage {
     private static final String MEMORY_COLUMNS =
         "id, session_id, user_message, ai_response, thinking, metadata, created_at, concepts";
 
+    private final SqlDialect dialect;
     private final HikariDataSource readPool;
     private final DbClient reads;
     private final StorageSettings settings;
@@ -58,6 +59,7 @@ final class SqlStorage implements Storage {
         final SqlDialect dialect, final HikariDataSource readPool, final DataSource writerConnections,
         final StorageSettings settings, final EpochClock clock, final DatabaseFileGuard fileGuard) {
         this.fileGuard = fileGuard;
+        this.dialect = dialect;
         this.readPool = readPool;
         this.reads = DbReads.over(readPool);
         this.settings = settings;
@@ -83,9 +85,9 @@ final class SqlStorage implements Storage {
     @Override
     public void load(final BiConsumer<String, Delta> sink) {
         try (Connection c = readPool.getConnection()) {
-            c.setAutoCommit(false);
+            beginSnapshot(c);
             try {
-                new StateLoader(c, settings.loadChunkRows(), sink).loadAll();
+                new StateLoader(c, settings.loadChunkRows()).loadAll(sink);
             } finally {
                 c.rollback();
                 c.setAutoCommit(true);
@@ -93,6 +95,47 @@ final class SqlStorage implements Storage {
         } catch (final SQLException e) {
             throw new StorageUnavailableException("cannot load the stored state: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public int export(final String tenantOrNull, final boolean includeMemories, final ExportSink sink) {
+        try (Connection c = readPool.getConnection()) {
+            beginSnapshot(c);
+            try {
+                final StateLoader loader = new StateLoader(c, settings.loadChunkRows());
+                final List<String> tenants = loader.tenants();
+                int exported = 0;
+                for (final String tenant : tenants) {
+                    if (tenantOrNull == null || tenantOrNull.equals(tenant)) {
+                        loader.exportTenant(tenant, includeMemories, sink);
+                        exported++;
+                    }
+                }
+                return exported;
+            } finally {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+        } catch (final SQLException e) {
+            throw new StorageUnavailableException("cannot export the stored state: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts a read transaction in which every statement sees one snapshot: SQLite's read transaction (WAL) is one;
+     * PostgreSQL's default READ COMMITTED takes a snapshot per statement, so it needs REPEATABLE READ (the pool
+     * resets the isolation when the connection returns).
+     */
+    private void beginSnapshot(final Connection c) throws SQLException {
+        c.setAutoCommit(false);
+        if (dialect == SqlDialect.POSTGRESQL) {
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        }
+    }
+
+    @Override
+    public CompletableFuture<ImportOutcome> importState(final ImportJob job) {
+        return writer.submitImport(job);
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -28,15 +29,20 @@ final class StateLoader {
 
     private final Connection connection;
     private final int chunkRows;
-    private final BiConsumer<String, Delta> sink;
 
-    StateLoader(final Connection connection, final int chunkRows, final BiConsumer<String, Delta> sink) {
+    StateLoader(final Connection connection, final int chunkRows) {
         this.connection = connection;
         this.chunkRows = chunkRows;
-        this.sink = sink;
     }
 
-    void loadAll() throws SQLException {
+    void loadAll(final BiConsumer<String, Delta> sink) throws SQLException {
+        for (final String tenant : tenants()) {
+            loadTenant(tenant, true, delta -> sink.accept(tenant, delta));
+        }
+    }
+
+    /** Stored tenants, sorted. */
+    List<String> tenants() throws SQLException {
         final List<String> tenants = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement("SELECT tenant_id FROM tenants ORDER BY tenant_id");
              ResultSet rs = ps.executeQuery()) {
@@ -44,41 +50,70 @@ final class StateLoader {
                 tenants.add(rs.getString(1));
             }
         }
-        for (final String tenant : tenants) {
-            loadTenant(tenant);
+        return tenants;
+    }
+
+    /** One tenant for an export: head, state (memories optional), tombstones; see {@link ExportSink}. */
+    void exportTenant(final String tenant, final boolean includeMemories, final ExportSink sink) throws SQLException {
+        sink.beginTenant(head(tenant));
+        loadTenant(tenant, includeMemories, sink::delta);
+        try (PreparedStatement ps = connection.prepareStatement(
+            "SELECT memory_id FROM forgotten_memories WHERE tenant_id = ? ORDER BY memory_id")) {
+            ps.setFetchSize(Math.min(chunkRows, 10_000));
+            ps.setString(1, tenant);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    sink.forgottenMemory(rs.getLong(1));
+                }
+            }
+        }
+        sink.endTenant();
+    }
+
+    private Storage.ContinuityHead head(final String tenant) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+            "SELECT seq, hash FROM change_log WHERE tenant_id = ? ORDER BY seq DESC LIMIT 1")) {
+            ps.setString(1, tenant);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new Storage.ContinuityHead(tenant, rs.getLong(1), rs.getString(2))
+                    : new Storage.ContinuityHead(tenant, 0, ContinuityChain.seedHex());
+            }
         }
     }
 
-    private void loadTenant(final String tenant) throws SQLException {
-        stream(tenant, "SELECT key, name, entity_type, description, created_at FROM entities WHERE tenant_id = ? "
+    private void loadTenant(final String tenant, final boolean includeMemories, final Consumer<Delta> sink)
+        throws SQLException {
+        stream(tenant, sink, "SELECT key, name, entity_type, description, created_at FROM entities WHERE tenant_id = ? "
                 + "ORDER BY key",
             rs -> new Delta.ConceptDelta(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                 rs.getLong(5)),
             items -> new Delta(items, List.of(), List.of(), List.of(), List.of()));
-        stream(tenant, "SELECT concept_a, concept_b, count, last_seen FROM attention_links WHERE tenant_id = ? "
+        stream(tenant, sink, "SELECT concept_a, concept_b, count, last_seen FROM attention_links WHERE tenant_id = ? "
                 + "ORDER BY concept_a, concept_b",
             rs -> new Delta.LinkDelta(rs.getString(1), rs.getString(2), Math.toIntExact(rs.getLong(3)),
                 rs.getLong(4)),
             items -> new Delta(List.of(), items, List.of(), List.of(), List.of()));
-        stream(tenant, "SELECT component_concepts, count, last_seen FROM compound_concepts WHERE tenant_id = ? "
+        stream(tenant, sink, "SELECT component_concepts, count, last_seen FROM compound_concepts WHERE tenant_id = ? "
                 + "ORDER BY components_key",
             rs -> new Delta.CompoundDelta(OpCodec.decodeStrings(rs.getString(1)), Math.toIntExact(rs.getLong(2)),
                 rs.getLong(3)),
             items -> new Delta(List.of(), List.of(), items, List.of(), List.of()));
-        stream(tenant, "SELECT id, session_id, user_message, ai_response, thinking, metadata, created_at, concepts "
-                + "FROM messages WHERE tenant_id = ? ORDER BY id",
-            rs -> new Delta.MemoryDelta(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                rs.getString(5), rs.getString(6), rs.getLong(7), OpCodec.decodeStrings(rs.getString(8))),
-            items -> new Delta(List.of(), List.of(), List.of(), items, List.of()));
-        stream(tenant, "SELECT memory_id, ordinal, text, created_at FROM decisions WHERE tenant_id = ? "
+        if (includeMemories) {
+            stream(tenant, sink, "SELECT id, session_id, user_message, ai_response, thinking, metadata, created_at, "
+                    + "concepts FROM messages WHERE tenant_id = ? ORDER BY id",
+                rs -> new Delta.MemoryDelta(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                    rs.getString(5), rs.getString(6), rs.getLong(7), OpCodec.decodeStrings(rs.getString(8))),
+                items -> new Delta(List.of(), List.of(), List.of(), items, List.of()));
+        }
+        stream(tenant, sink, "SELECT memory_id, ordinal, text, created_at FROM decisions WHERE tenant_id = ? "
                 + "ORDER BY memory_id, ordinal",
             rs -> new Delta.DecisionDelta(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getLong(4)),
             items -> new Delta(List.of(), List.of(), List.of(), List.of(), items));
     }
 
     private <T> void stream(
-        final String tenant, final String sql, final RowReader<T> reader, final Function<List<T>, Delta> wrap)
-        throws SQLException {
+        final String tenant, final Consumer<Delta> sink, final String sql, final RowReader<T> reader,
+        final Function<List<T>, Delta> wrap) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             ps.setFetchSize(Math.min(chunkRows, 10_000));
             ps.setString(1, tenant);
@@ -87,12 +122,12 @@ final class StateLoader {
                 while (rs.next()) {
                     chunk.add(reader.read(rs));
                     if (chunk.size() == chunkRows) {
-                        sink.accept(tenant, wrap.apply(chunk));
+                        sink.accept(wrap.apply(chunk));
                         chunk = new ArrayList<>();
                     }
                 }
                 if (!chunk.isEmpty()) {
-                    sink.accept(tenant, wrap.apply(chunk));
+                    sink.accept(wrap.apply(chunk));
                 }
             }
         }

@@ -64,6 +64,29 @@ public interface Storage extends AutoCloseable {
      */
     List<Change> changes(String tenant, long afterSeq, int limit);
 
+    /**
+     * Streams stored state for an export, all of it in one read snapshot: for each tenant (every stored tenant,
+     * sorted, when {@code tenantOrNull} is null) its continuity head, its state as {@link #load} gives it (memories only
+     * when {@code includeMemories}; decisions always) and its forgotten memory ids.
+     *
+     * @return the number of tenants exported (0 when the named tenant has no stored state).
+     */
+    int export(String tenantOrNull, boolean includeMemories, ExportSink sink);
+
+    /**
+     * Imports one tenant's state in a single transaction, ordered after every op submitted before it and before every
+     * op submitted after it: the import commits whole or not at all. The content is written as ops
+     * ({@link StorageOp.ClearTenant} first for a replace, then {@link StorageOp.Apply} chunks and
+     * {@link StorageOp.ForgetMemory} for its tombstones), so the change log and continuity chain record it. Skipped,
+     * writing nothing, when a merge's source was merged before or is this tenant's own earlier state, or when a
+     * replace's source was the last thing written to the tenant.
+     *
+     * @return completed once committed (or skipped); failed with {@link StorageUnavailableException} when the
+     *         database failed, or with {@link IllegalArgumentException} when it rejected the content or the source
+     *         could not be read; nothing was written then.
+     */
+    java.util.concurrent.CompletableFuture<ImportOutcome> importState(ImportJob job);
+
     ContinuityHead continuity(String tenant);
 
     /**

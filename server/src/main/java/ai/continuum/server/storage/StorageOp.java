@@ -28,6 +28,17 @@ public sealed interface StorageOp {
     record ForgetConcept(String tenant, String conceptKey) implements StorageOp {
     }
 
+    /**
+     * Removes the tenant's concepts, links, compounds, memories and decisions, the first op of a replace-import. The
+     * tombstones of forgotten memories stay (a forgotten memory stays forgotten), and so does the change log: a
+     * replaced memory is not forgotten, its text remains in the history that led here.
+     */
+    record ClearTenant(String tenant) implements StorageOp {
+        public ClearTenant {
+            Objects.requireNonNull(tenant, "tenant");
+        }
+    }
+
     /** Deletes links whose (decayed) strength is below the threshold at {@code nowMillis}. */
     record PruneLinks(String tenant, double threshold, long nowMillis) implements StorageOp {
     }

@@ -6,6 +6,7 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.EpochClock;
 
 import javax.sql.DataSource;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -42,8 +43,17 @@ final class WriteBehindWriter implements Agent {
     static final long MAX_BACKOFF_MS = 1_000;
     private static final System.Logger LOG = System.getLogger(WriteBehindWriter.class.getName());
 
+    /** What the queue holds: ops, committed in batches, and imports, each committed alone in its own transaction. */
+    sealed interface Queued permits Pending, ImportRun {
+        CompletableFuture<?> future();
+    }
+
     /** An op waiting for its batch; {@code payload} is its canonical encoding, computed on the submitting thread. */
-    record Pending(StorageOp op, byte[] payload, CompletableFuture<Storage.ContinuityHead> future) {
+    record Pending(StorageOp op, byte[] payload, CompletableFuture<Storage.ContinuityHead> future) implements Queued {
+    }
+
+    /** An import waiting for the ops queued before it to commit. */
+    record ImportRun(ImportJob job, CompletableFuture<ImportOutcome> future) implements Queued {
     }
 
     /** Writes that ride along with a batch but are not ops (e.g. API key last-use times). */
@@ -53,7 +63,7 @@ final class WriteBehindWriter implements Agent {
         void write(Connection connection, long nowMillis) throws SQLException;
     }
 
-    private final ArrayBlockingQueue<Pending> queue;
+    private final ArrayBlockingQueue<Queued> queue;
     private final DataSource connections;
     private final SqlDialect dialect;
     private final StorageSettings settings;
@@ -65,6 +75,8 @@ final class WriteBehindWriter implements Agent {
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
 
     private final List<Pending> batch;
+    /** An import taken from the queue when no batch was pending; run before anything queued after it. */
+    private ImportRun importRun;
     private Connection connection;
     private long batchFirstAttemptMs;
     private long retryAtMs;
@@ -115,6 +127,17 @@ final class WriteBehindWriter implements Agent {
     CompletableFuture<Storage.ContinuityHead> submit(final StorageOp op) {
         Objects.requireNonNull(op, "op");
         final byte[] payload = OpCodec.encode(op);
+        return enqueue(new Pending(op, payload, new CompletableFuture<>()));
+    }
+
+    /** Queues an import; it commits after every op queued before it, in one transaction of its own. */
+    CompletableFuture<ImportOutcome> submitImport(final ImportJob job) {
+        Objects.requireNonNull(job, "job");
+        return enqueue(new ImportRun(job, new CompletableFuture<>()));
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> CompletableFuture<T> enqueue(final Queued item) {
         admission.readLock().lock();
         try {
             if (closing) {
@@ -125,12 +148,11 @@ final class WriteBehindWriter implements Agent {
                 return CompletableFuture.failedFuture(new StorageUnavailableException(
                     "the database refuses writes: " + Failures.describe(cause), cause));
             }
-            final Pending p = new Pending(op, payload, new CompletableFuture<>());
-            if (!queue.offer(p)) {
+            if (!queue.offer(item)) {
                 final int depth = queue.size();
                 throw new QueueFullException(depth, retryAfterSeconds(depth));
             }
-            return p.future();
+            return (CompletableFuture<T>) item.future();
         } finally {
             admission.readLock().unlock();
         }
@@ -159,7 +181,11 @@ final class WriteBehindWriter implements Agent {
     public int doWork() {
         final long nowMs = clock.time();
         if (batch.isEmpty()) {
-            queue.drainTo(batch, settings.maxBatchOps());
+            drainBatch();
+            if (importRun != null) {
+                runImport(nowMs);
+                return 1;
+            }
             if (batch.isEmpty()) {
                 return onIdle(nowMs);
             }
@@ -195,6 +221,65 @@ final class WriteBehindWriter implements Agent {
             }
         }
         return ops;
+    }
+
+    /**
+     * Moves queued ops into the batch, stopping at an import: an import at the head of the queue is taken alone (into
+     * {@link #importRun}) when the batch is empty, else it waits for the batch to commit. Only this thread polls.
+     */
+    private void drainBatch() {
+        while (batch.size() < settings.maxBatchOps()) {
+            final Queued next = queue.peek();
+            if (next == null) {
+                return;
+            }
+            if (next instanceof ImportRun run) {
+                if (batch.isEmpty()) {
+                    queue.poll();
+                    importRun = run;
+                }
+                return;
+            }
+            batch.add((Pending) queue.poll());
+        }
+    }
+
+    /**
+     * Runs the taken import in a transaction of its own and completes its future. It is not retried: a failure rolls
+     * everything back and is reported to the importer, who may run it again (an import is idempotent).
+     */
+    private void runImport(final long nowMs) {
+        final ImportRun run = importRun;
+        importRun = null;
+        inFlightOps = 1;
+        try {
+            if (unavailable) {
+                throw new StorageUnavailableException("the database refuses writes: " + Failures.describe(lastFailure),
+                    lastFailure);
+            }
+            final Connection c = connection();
+            writeHeartbeat(c, nowMs);
+            final ImportOutcome outcome = new ImportTransaction(c, dialect, settings, nowMs).run(run.job());
+            if (outcome.applied()) {
+                c.commit();
+                fileGuard.check();
+            } else {
+                c.rollback();
+            }
+            run.future().complete(outcome);
+        } catch (final StorageUnavailableException e) {
+            discardConnection();
+            run.future().completeExceptionally(e);
+        } catch (final SQLException | IOException | RuntimeException e) {
+            discardConnection();
+            LOG.log(System.Logger.Level.WARNING, "storage writer: import into tenant '" + run.job().tenant()
+                + "' rolled back: " + Failures.describe(e));
+            run.future().completeExceptionally(e instanceof IOException || dialect.isDataError(e)
+                ? new IllegalArgumentException("the import was rejected: " + Failures.describe(e), e)
+                : new StorageUnavailableException("the import was not committed: " + Failures.describe(e), e));
+        } finally {
+            inFlightOps = 0;
+        }
     }
 
     /**
@@ -257,7 +342,7 @@ final class WriteBehindWriter implements Agent {
                 doWork();
             }
         }
-        final List<Pending> left = new ArrayList<>(batch);
+        final List<Queued> left = new ArrayList<>(batch);
         queue.drainTo(left);
         batch.clear();
         inFlightOps = 0;

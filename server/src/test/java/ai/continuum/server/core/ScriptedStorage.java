@@ -80,6 +80,18 @@ public final class ScriptedStorage implements Storage {
     }
 
     @Override
+    public int export(final String tenantOrNull, final boolean includeMemories,
+                      final ai.continuum.server.storage.ExportSink sink) {
+        return 0;
+    }
+
+    @Override
+    public CompletableFuture<ai.continuum.server.storage.ImportOutcome> importState(
+        final ai.continuum.server.storage.ImportJob job) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("scripted storage imports nothing"));
+    }
+
+    @Override
     public ContinuityCheck verifyContinuity(final String tenant) {
         return new ContinuityCheck(continuity(tenant), 0, null, 0);
     }

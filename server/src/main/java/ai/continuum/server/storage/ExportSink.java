@@ -1,0 +1,20 @@
+package ai.continuum.server.storage;
+
+import ai.continuum.engine.Delta;
+
+/**
+ * Receives one read snapshot of stored state from {@link Storage#export}, tenant by tenant: {@link #beginTenant},
+ * then the tenant's state as deltas in the order concepts, links, compounds, memories, decisions (each delta holds one
+ * kind of item), then its forgotten memory ids, then {@link #endTenant}.
+ *
+ * <p>Called on the exporting thread; an exception thrown here aborts the export and reaches its caller.
+ */
+public interface ExportSink {
+    void beginTenant(Storage.ContinuityHead head);
+
+    void delta(Delta delta);
+
+    void forgottenMemory(long memoryId);
+
+    void endTenant();
+}
