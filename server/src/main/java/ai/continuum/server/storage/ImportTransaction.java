@@ -84,7 +84,8 @@ final class ImportTransaction {
                         return "this document was already imported into tenant '" + job.tenant() + "' ("
                             + rs.getString(1).toLowerCase(java.util.Locale.ROOT) + "); a source is merged once";
                     }
-                    if (rs.getLong(2) == headSeq) {
+                    // Only a replace leaves the tenant holding exactly the document, and only while nothing followed.
+                    if ("REPLACE".equals(rs.getString(1)) && rs.getLong(2) == headSeq) {
                         return "tenant '" + job.tenant() + "' already holds exactly this document's state";
                     }
                 }
