@@ -88,6 +88,11 @@ public final class TestServer implements AutoCloseable {
         return b;
     }
 
+    /** The client behind {@link #send}, for requests whose bodies are not text. */
+    public HttpClient client() {
+        return client;
+    }
+
     public URI uri(final String path) {
         return URI.create("http://127.0.0.1:" + server.port() + path);
     }

@@ -142,7 +142,7 @@ public final class Body {
         return mediaType.equals("application/json") || mediaType.endsWith("+json");
     }
 
-    private static long parseLength(final String value) {
+    static long parseLength(final String value) {
         try {
             return Long.parseLong(value.strip());
         } catch (final NumberFormatException e) {
