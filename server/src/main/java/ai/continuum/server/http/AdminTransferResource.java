@@ -51,12 +51,6 @@ public final class AdminTransferResource implements HttpService {
             .post("/import", this::importDocument);
     }
 
-    private static void requireAdmin(final ServerRequest req) {
-        if (!AuthFilter.principal(req).admin()) {
-            throw new ApiException(403, "forbidden", "this endpoint needs the admin key");
-        }
-    }
-
     private static boolean flag(final ServerRequest req, final String name) {
         final String value = Params.queryText(req, name);
         if (value == null) {
@@ -80,7 +74,7 @@ public final class AdminTransferResource implements HttpService {
     }
 
     private void export(final ServerRequest req, final ServerResponse res) throws IOException {
-        requireAdmin(req);
+        AuthFilter.requireAdmin(req);
         final String tenant = tenant(req);
         final boolean compress = flag(req, "compress");
         final boolean memories = flag(req, "include_memories");
@@ -96,7 +90,7 @@ public final class AdminTransferResource implements HttpService {
     }
 
     private void importDocument(final ServerRequest req, final ServerResponse res) throws IOException {
-        requireAdmin(req);
+        AuthFilter.requireAdmin(req);
         final String modeText = Params.queryText(req, "mode");
         final ImportMode mode;
         if (modeText == null || modeText.equalsIgnoreCase("merge")) {

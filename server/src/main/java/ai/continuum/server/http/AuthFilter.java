@@ -62,12 +62,19 @@ public final class AuthFilter implements Filter {
     }
 
     /**
-     * Key management, the tenant list and (when not public) the metrics. The key and tenant handlers check
-     * {@link Principal#admin()} again.
+     * Key management, the tenant list, export and import, and (when not public) the metrics. The handlers check
+     * {@link Principal#admin()} again ({@link #requireAdmin}).
      */
     public static boolean isAdmin(final String path) {
         return path.equals("/v1/keys") || path.startsWith("/v1/keys/") || path.equals("/v1/tenants")
-            || path.startsWith("/v1/tenants/") || path.equals("/metrics");
+            || path.startsWith("/v1/tenants/") || path.startsWith("/v1/admin/") || path.equals("/metrics");
+    }
+
+    /** Refuses (403) a request whose principal is not the admin: the handler's own check behind {@link #isAdmin}. */
+    public static void requireAdmin(final ServerRequest req) {
+        if (!principal(req).admin()) {
+            throw new ApiException(403, "forbidden", "this endpoint needs the admin key");
+        }
     }
 
     @Override

@@ -27,9 +27,7 @@ public final class TenantsResource implements HttpService {
     }
 
     private void list(final ServerRequest req, final ServerResponse res) {
-        if (!AuthFilter.principal(req).admin()) {
-            throw new ApiException(403, "forbidden", "this endpoint needs the admin key");
-        }
+        AuthFilter.requireAdmin(req);
         final List<TenantView> tenants = core.engine().tenants().stream().map(t -> {
             final TenantStats s = core.engine().stats(t);
             return new TenantView(t, s.concepts(), s.memories(), s.links());

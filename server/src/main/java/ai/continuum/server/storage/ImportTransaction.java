@@ -129,13 +129,6 @@ final class ImportTransaction {
     }
 
     private Storage.ContinuityHead headOf(final String tenant) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(
-            "SELECT seq, hash FROM change_log WHERE tenant_id = ? ORDER BY seq DESC LIMIT 1")) {
-            ps.setString(1, tenant);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new Storage.ContinuityHead(tenant, rs.getLong(1), rs.getString(2))
-                    : new Storage.ContinuityHead(tenant, 0, ContinuityChain.seedHex());
-            }
-        }
+        return ChainHeads.read(connection, tenant);
     }
 }

@@ -55,7 +55,7 @@ final class StateLoader {
 
     /** One tenant for an export: head, state (memories optional), tombstones; see {@link ExportSink}. */
     void exportTenant(final String tenant, final boolean includeMemories, final ExportSink sink) throws SQLException {
-        sink.beginTenant(head(tenant));
+        sink.beginTenant(ChainHeads.read(connection, tenant));
         loadTenant(tenant, includeMemories, sink::delta);
         try (PreparedStatement ps = connection.prepareStatement(
             "SELECT memory_id FROM forgotten_memories WHERE tenant_id = ? ORDER BY memory_id")) {
@@ -68,17 +68,6 @@ final class StateLoader {
             }
         }
         sink.endTenant();
-    }
-
-    private Storage.ContinuityHead head(final String tenant) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(
-            "SELECT seq, hash FROM change_log WHERE tenant_id = ? ORDER BY seq DESC LIMIT 1")) {
-            ps.setString(1, tenant);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new Storage.ContinuityHead(tenant, rs.getLong(1), rs.getString(2))
-                    : new Storage.ContinuityHead(tenant, 0, ContinuityChain.seedHex());
-            }
-        }
     }
 
     private void loadTenant(final String tenant, final boolean includeMemories, final Consumer<Delta> sink)
