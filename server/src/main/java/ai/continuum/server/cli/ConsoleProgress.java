@@ -2,6 +2,7 @@ package ai.continuum.server.cli;
 
 import ai.continuum.server.transfer.TransferProgress;
 
+import java.io.Console;
 import java.io.PrintStream;
 import java.util.Locale;
 
@@ -21,6 +22,7 @@ final class ConsoleProgress implements TransferProgress {
     private long done;
     private long startedMs;
     private long shownMs;
+    private long shownDone = -1;
 
     private ConsoleProgress(final PrintStream out, final boolean terminal) {
         this.out = out;
@@ -29,7 +31,23 @@ final class ConsoleProgress implements TransferProgress {
 
     /** Progress for this process: a bar when standard error is a terminal, lines otherwise; none when quiet. */
     static TransferProgress forConsole(final boolean quiet) {
-        return quiet ? TransferProgress.NONE : new ConsoleProgress(System.err, System.console() != null);
+        return quiet ? TransferProgress.NONE : new ConsoleProgress(System.err, interactive());
+    }
+
+    /**
+     * Whether the process talks to a terminal. Java 21 has no console when redirected; from Java 22 a console may
+     * exist anyway and {@code Console.isTerminal()} (absent in 21, hence the lookup) tells.
+     */
+    private static boolean interactive() {
+        final Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (final ReflectiveOperationException e) {
+            return true;
+        }
     }
 
     @Override
@@ -39,6 +57,7 @@ final class ConsoleProgress implements TransferProgress {
         this.done = 0;
         this.startedMs = System.currentTimeMillis();
         this.shownMs = terminal ? 0 : startedMs;
+        this.shownDone = -1;
     }
 
     @Override
@@ -56,10 +75,13 @@ final class ConsoleProgress implements TransferProgress {
         if (total > 0) {
             done = total;
         }
-        show(true);
+        if (done != shownDone || terminal) {
+            show(true);
+        }
     }
 
     private void show(final boolean last) {
+        shownDone = done;
         final double seconds = Math.max(0.001, (System.currentTimeMillis() - startedMs) / 1000.0);
         final String amount;
         if (total > 0) {
