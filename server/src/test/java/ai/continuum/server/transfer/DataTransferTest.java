@@ -269,6 +269,35 @@ class DataTransferTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void oneTenantExportsAloneAndImportsUnderAnotherName(final Backend backend) throws IOException {
+        final Storage s = store(backend);
+        populate(s);
+        final Path acme = DataTransfer.exportToFile(s, dir.resolve("acme.json"), false, "acme", false,
+            TransferProgress.NONE).file();
+        final JsonNode doc = content(acme);
+        assertEquals(1, doc.get("tenant_count").asInt());
+        assertEquals("acme", doc.get("tenants").get(0).get("tenant").asText());
+        assertFalse(doc.get("tenants").get(0).has("memories"), "memories only when asked");
+        assertFalse(doc.get("includes_memories").asBoolean());
+
+        final Storage to = store(backend);
+        final List<TenantImport> renamed = DataTransfer.importFile(acme, ImportMode.MERGE, "acme-copy",
+            DataTransfer.into(to), TransferProgress.NONE);
+        assertEquals("acme-copy", renamed.getFirst().tenant());
+        assertEquals(List.of("acme-copy"), to.tenants());
+        assertTrue(to.memory("acme-copy", 1).isEmpty(), "no memories were exported");
+
+        final Path both = export(s, "both.json", false);
+        final IllegalArgumentException ambiguous = assertThrows(IllegalArgumentException.class,
+            () -> DataTransfer.importFile(both, ImportMode.MERGE, "gamma", DataTransfer.into(to),
+                TransferProgress.NONE));
+        assertTrue(ambiguous.getMessage().contains("acme, beta"), ambiguous.getMessage());
+        assertEquals(0, DataTransfer.exportToFile(s, dir.resolve("none.json"), false, "nobody", true,
+            TransferProgress.NONE).tenants());
+    }
+
     @Test
     void cliExportAndImportSpeakPlainlyAndNeverDoubleTheGzipSuffix() throws IOException {
         final Path data = dir.resolve("cli-data");
