@@ -17,7 +17,8 @@ import java.util.Arrays;
 @Command(name = "continuum", mixinStandardHelpOptions = true, versionProvider = ContinuumCli.VersionProvider.class,
     description = "Memory for AI agents: learn from conversation turns, recall related concepts and memories.",
     subcommands = {ServeCommand.class, LearnCommand.class, RecallCommand.class, StatsCommand.class,
-        KeysCommand.class, DoctorCommand.class, EvalCommand.class, ExportCommand.class, ImportCommand.class, CommandLine.HelpCommand.class})
+        KeysCommand.class, DoctorCommand.class, EvalCommand.class, ExportCommand.class, ImportCommand.class, CommandLine.HelpCommand.class,
+        MigrateCommand.class})
 public final class ContinuumCli {
 
     public static void main(final String[] args) {

@@ -1,58 +1,33 @@
 package ai.continuum.server.cli;
 
-import ai.continuum.engine.MemoryEngine;
 import ai.continuum.server.ContinuumServer;
 import ai.continuum.server.config.ServerConfig;
 import ai.continuum.server.core.ContinuumCore;
-import ai.continuum.server.metrics.ContinuumMetrics;
-import ai.continuum.server.storage.Storage;
+import ai.continuum.server.core.InProcessCore;
 
 /**
  * The engine and storage of a data directory opened in this process, the engine rebuilt from storage, for commands
- * that work without a server. A server running on the same directory does not see writes made here until it restarts
- * (its engine is loaded once); SQLite's locking keeps the database itself consistent. Closing drains the write queue.
+ * that work without a server ({@link InProcessCore}). A server running on the same directory does not see writes made
+ * here until it restarts (its engine is loaded once); SQLite's locking keeps the database itself consistent. Closing
+ * drains the write queue.
  */
 final class LocalRuntime implements AutoCloseable {
-    private final MemoryEngine engine;
-    private final Storage storage;
-    private final ContinuumCore core;
+    private final InProcessCore opened;
 
-    private LocalRuntime(final MemoryEngine engine, final Storage storage, final ContinuumCore core) {
-        this.engine = engine;
-        this.storage = storage;
-        this.core = core;
+    private LocalRuntime(final InProcessCore opened) {
+        this.opened = opened;
     }
 
     static LocalRuntime open(final ServerConfig config) {
-        final MemoryEngine engine = MemoryEngine.create(config.engine());
-        final Storage storage;
-        try {
-            storage = ContinuumServer.openStorage(config);
-        } catch (final RuntimeException e) {
-            engine.close();
-            throw e;
-        }
-        final ContinuumCore core = new ContinuumCore(engine, storage, new ContinuumMetrics());
-        final LocalRuntime runtime = new LocalRuntime(engine, storage, core);
-        try {
-            core.rebuild();
-        } catch (final RuntimeException e) {
-            runtime.close();
-            throw e;
-        }
-        return runtime;
+        return new LocalRuntime(InProcessCore.open(config.engine(), () -> ContinuumServer.openStorage(config)));
     }
 
     ContinuumCore core() {
-        return core;
+        return opened.core();
     }
 
     @Override
     public void close() {
-        try {
-            storage.close();
-        } finally {
-            engine.close();
-        }
+        opened.close();
     }
 }

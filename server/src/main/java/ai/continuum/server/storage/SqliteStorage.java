@@ -37,17 +37,30 @@ public final class SqliteStorage {
 
     /** Opens (creating and migrating if needed) the database under {@code dataDir} and starts the writer. */
     public static Storage open(final Path dataDir, final StorageSettings settings) {
-        return create(dataDir, settings, SystemEpochClock.INSTANCE).start();
+        return openFile(dataDir.resolve(FILE_NAME), settings);
+    }
+
+    /**
+     * Opens (creating and migrating if needed) the database file {@code dbFile}, whatever its name, and starts the
+     * writer: for callers that name the file rather than a data directory (the embedding API, {@code migrate}).
+     */
+    public static Storage openFile(final Path dbFile, final StorageSettings settings) {
+        return createFile(dbFile, settings, SystemEpochClock.INSTANCE).start();
     }
 
     /** The storage with its writer not started: the caller drives {@link SqlStorage#writer()} (tests). */
     static SqlStorage create(final Path dataDir, final StorageSettings settings, final EpochClock clock) {
+        return createFile(dataDir.resolve(FILE_NAME), settings, clock);
+    }
+
+    private static SqlStorage createFile(final Path dbFile, final StorageSettings settings, final EpochClock clock) {
+        final Path file = dbFile.toAbsolutePath();
         try {
-            Files.createDirectories(dataDir);
+            Files.createDirectories(file.getParent());
         } catch (final IOException e) {
-            throw new UncheckedIOException("cannot create the data directory " + dataDir, e);
+            throw new UncheckedIOException("cannot create the data directory " + file.getParent(), e);
         }
-        final String url = "jdbc:sqlite:" + dataDir.resolve(FILE_NAME).toAbsolutePath();
+        final String url = "jdbc:sqlite:" + file;
         final SQLiteDataSource writer = dataSource(url, settings);
         Migrations.migrate(writer, SqlDialect.SQLITE);
         final HikariConfig pool = new HikariConfig();
@@ -58,7 +71,7 @@ public final class SqliteStorage {
         pool.setConnectionTimeout(2_000);
         pool.setValidationTimeout(1_000);
         return new SqlStorage(SqlDialect.SQLITE, new HikariDataSource(pool), writer, settings, clock,
-            DatabaseFileGuard.of(dataDir.resolve(FILE_NAME)));
+            DatabaseFileGuard.of(file));
     }
 
     private static SQLiteDataSource dataSource(final String url, final StorageSettings settings) {

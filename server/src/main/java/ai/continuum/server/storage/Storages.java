@@ -1,5 +1,6 @@
 package ai.continuum.server.storage;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -26,5 +27,26 @@ public final class Storages {
             default -> throw new IllegalArgumentException("storage backend '" + backend + "' is not one of "
                 + SQLITE + ", " + POSTGRESQL);
         };
+    }
+
+    /**
+     * The SQLite database file that a user-given path names: an existing directory is a data directory holding
+     * {@value SqliteStorage#FILE_NAME}; an existing file is the database itself; a path that does not exist yet is a
+     * database file when its name ends in {@code .db} (e.g. {@code ./data.db}), else a data directory.
+     */
+    public static Path sqliteFile(final Path path) {
+        final Path name = path.getFileName();
+        if (Files.isDirectory(path) || name == null) {
+            return path.resolve(SqliteStorage.FILE_NAME);
+        }
+        if (Files.isRegularFile(path) || name.toString().endsWith(".db")) {
+            return path;
+        }
+        return path.resolve(SqliteStorage.FILE_NAME);
+    }
+
+    /** A PostgreSQL connection string without its password, for messages and logs. */
+    public static String redact(final String connectionString) {
+        return PostgresStorage.redact(connectionString);
     }
 }

@@ -1,0 +1,64 @@
+package ai.continuum.server.core;
+
+import ai.continuum.engine.EngineConfig;
+import ai.continuum.engine.MemoryEngine;
+import ai.continuum.server.metrics.ContinuumMetrics;
+import ai.continuum.server.storage.Storage;
+
+import java.util.function.Supplier;
+
+/**
+ * An engine and a storage opened in this process, with the {@link ContinuumCore} over them and the engine rebuilt
+ * from storage: what the CLI's data commands and the embedding API run on, without a server. A server running on the
+ * same database does not see writes made here until it restarts (its engine is loaded once), nor this engine the
+ * server's. Closing drains the write queue, then frees the engine.
+ *
+ * <p>Thread safety: the core is thread-safe; {@link #close} must come last.
+ */
+public final class InProcessCore implements AutoCloseable {
+    private final MemoryEngine engine;
+    private final Storage storage;
+    private final ContinuumCore core;
+
+    private InProcessCore(final MemoryEngine engine, final Storage storage) {
+        this.engine = engine;
+        this.storage = storage;
+        this.core = new ContinuumCore(engine, storage, new ContinuumMetrics());
+    }
+
+    /**
+     * Creates the engine, opens the storage and rebuilds the engine from it; whatever was opened is closed again if a
+     * step fails.
+     */
+    public static InProcessCore open(final EngineConfig config, final Supplier<Storage> openStorage) {
+        final MemoryEngine engine = MemoryEngine.create(config);
+        final Storage storage;
+        try {
+            storage = openStorage.get();
+        } catch (final RuntimeException e) {
+            engine.close();
+            throw e;
+        }
+        final InProcessCore opened = new InProcessCore(engine, storage);
+        try {
+            opened.core.rebuild();
+        } catch (final RuntimeException e) {
+            opened.close();
+            throw e;
+        }
+        return opened;
+    }
+
+    public ContinuumCore core() {
+        return core;
+    }
+
+    @Override
+    public void close() {
+        try {
+            storage.close();
+        } finally {
+            engine.close();
+        }
+    }
+}
