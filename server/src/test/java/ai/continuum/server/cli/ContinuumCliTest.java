@@ -5,9 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,43 +16,28 @@ class ContinuumCliTest {
     @TempDir
     Path dataDir;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private Run run(final String... args) {
-        final PrintStream out = System.out;
-        final PrintStream err = System.err;
-        final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-        final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-        try {
-            final int code = ContinuumCli.run(args);
-            return new Run(code, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    private static CliRun run(final String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void shouldLearnRecallAndCountThroughDataDirectory() throws Exception {
         final String dir = dataDir.toString();
-        final Run learned = run("learn", "--data-dir", dir, "--tenant", "cli", "--session", "s1",
+        final CliRun learned = run("learn", "--data-dir", dir, "--tenant", "cli", "--session", "s1",
             "Tell me about Orbital Mechanics", "Orbital Mechanics explains Hohmann Transfers.");
         assertEquals(0, learned.code(), learned.err());
         assertTrue(learned.out().contains("learned memory"), learned.out());
 
-        final Run recall = run("recall", "--data-dir", dir, "--tenant", "cli", "--json", "Orbital Mechanics");
+        final CliRun recall = run("recall", "--data-dir", dir, "--tenant", "cli", "--json", "Orbital Mechanics");
         assertEquals(0, recall.code(), recall.err());
         final JsonNode json = JSON.readTree(recall.out());
         assertTrue(json.get("concepts_found").asInt() >= 1, recall.out());
         assertEquals(1, json.get("memories").size());
 
-        final Run text = run("recall", "--data-dir", dir, "--tenant", "cli", "Orbital Mechanics");
+        final CliRun text = run("recall", "--data-dir", dir, "--tenant", "cli", "Orbital Mechanics");
         assertTrue(text.out().contains("[MEMORY CONTEXT]"), text.out());
 
-        final Run stats = run("stats", "--data-dir", dir, "--tenant", "cli", "--json");
+        final CliRun stats = run("stats", "--data-dir", dir, "--tenant", "cli", "--json");
         assertEquals(0, stats.code(), stats.err());
         assertEquals(1, JSON.readTree(stats.out()).get("messages").asLong());
     }
@@ -63,13 +45,13 @@ class ContinuumCliTest {
     @Test
     void shouldCreateListAndRevokeKeys() throws Exception {
         final String dir = dataDir.toString();
-        final Run created = run("keys", "create", "--data-dir", dir, "--tenant", "acme", "--name", "ci");
+        final CliRun created = run("keys", "create", "--data-dir", dir, "--tenant", "acme", "--name", "ci");
         assertEquals(0, created.code(), created.err());
         final String key = created.out().strip();
         assertTrue(key.startsWith("cm_") && key.length() == 63, key);
         final String keyId = key.substring(3, 19);
 
-        final Run listed = run("keys", "list", "--data-dir", dir, "--json");
+        final CliRun listed = run("keys", "list", "--data-dir", dir, "--json");
         final JsonNode rows = JSON.readTree(listed.out());
         assertEquals(keyId, rows.get(0).get("key_id").asText());
         assertTrue(rows.get(0).get("revoked_at").isNull());
@@ -85,7 +67,7 @@ class ContinuumCliTest {
     void shouldPassDoctorOnHealthyDataDirectory() {
         final String dir = dataDir.toString();
         assertEquals(0, run("learn", "--data-dir", dir, "Health Checks", "Health Checks pass.").code());
-        final Run doctor = run("doctor", "--data-dir", dir, "--verbose");
+        final CliRun doctor = run("doctor", "--data-dir", dir, "--verbose");
         assertEquals(0, doctor.code(), doctor.out() + doctor.err());
         assertTrue(doctor.out().contains("PRAGMA integrity_check: ok"), doctor.out());
         assertTrue(doctor.out().contains("[ok]   schema"), doctor.out());
@@ -93,7 +75,7 @@ class ContinuumCliTest {
 
     @Test
     void shouldExplainBadConfigurationWithoutStackTrace() {
-        final Run bad = run("stats", "--data-dir", dataDir.toString(), "--tenant", "../etc");
+        final CliRun bad = run("stats", "--data-dir", dataDir.toString(), "--tenant", "../etc");
         assertEquals(1, bad.code());
         assertTrue(bad.err().contains("--tenant '../etc' is invalid"), bad.err());
         assertTrue(!bad.err().contains("\tat "), bad.err());
