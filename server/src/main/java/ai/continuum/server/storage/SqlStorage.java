@@ -53,11 +53,19 @@ final class SqlStorage implements Storage {
     private final WriteBehindWriter writer;
     private final SqlApiKeys apiKeys;
     private final DatabaseFileGuard fileGuard;
+    private final SqlDialect dialect;
+    /**
+     * Where {@link #optimize} gets its connection: the writer's source, which opens a fresh connection per call on
+     * SQLite (so VACUUM's pragma dies with it) and lends one from the pool on PostgreSQL.
+     */
+    private final DataSource maintenanceConnections;
 
     SqlStorage(
         final SqlDialect dialect, final HikariDataSource readPool, final DataSource writerConnections,
         final StorageSettings settings, final EpochClock clock, final DatabaseFileGuard fileGuard) {
         this.fileGuard = fileGuard;
+        this.dialect = dialect;
+        this.maintenanceConnections = writerConnections;
         this.readPool = readPool;
         this.reads = DbReads.over(readPool);
         this.settings = settings;
@@ -210,6 +218,18 @@ final class SqlStorage implements Storage {
             return ChainVerifier.verify(c, tenant);
         } catch (final SQLException e) {
             throw new StorageUnavailableException("cannot read the change log: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public OptimizeReport optimize(final boolean vacuum) {
+        try (Connection c = maintenanceConnections.getConnection()) {
+            return switch (dialect) {
+                case SQLITE -> SqliteMaintenance.optimize(c, vacuum, settings.busyTimeoutMs());
+                case POSTGRESQL -> PostgresMaintenance.optimize(c, vacuum, settings.busyTimeoutMs());
+            };
+        } catch (final SQLException e) {
+            throw new StorageUnavailableException("optimize failed: " + Failures.describe(e), e);
         }
     }
 
