@@ -1,8 +1,7 @@
 /**
  * The {@code continuum} command line (picocli): {@code serve} runs the service; {@code learn}, {@code recall},
  * {@code stats}, {@code keys} and {@code doctor} work directly on a data directory by opening the engine and storage
- * in-process; {@code verify} and {@code optimize} open storage only (no engine rebuild) to check or tidy the
- * database; {@code eval} measures recall quality. Each command runs on the main thread and exits; output meant for
+ * in-process; {@code eval} measures recall quality. Each command runs on the main thread and exits; output meant for
  * people or scripts goes to standard output, logs to standard error.
  */
 package ai.continuum.server.cli;

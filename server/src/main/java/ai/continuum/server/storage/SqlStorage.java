@@ -47,25 +47,19 @@ final class SqlStorage implements Storage {
     private static final String MEMORY_COLUMNS =
         "id, session_id, user_message, ai_response, thinking, metadata, created_at, concepts";
 
+    private final SqlDialect dialect;
     private final HikariDataSource readPool;
     private final DbClient reads;
     private final StorageSettings settings;
     private final WriteBehindWriter writer;
     private final SqlApiKeys apiKeys;
     private final DatabaseFileGuard fileGuard;
-    private final SqlDialect dialect;
-    /**
-     * Where {@link #optimize} gets its connection: the writer's source, which opens a fresh connection per call on
-     * SQLite (so VACUUM's pragma dies with it) and lends one from the pool on PostgreSQL.
-     */
-    private final DataSource maintenanceConnections;
 
     SqlStorage(
         final SqlDialect dialect, final HikariDataSource readPool, final DataSource writerConnections,
         final StorageSettings settings, final EpochClock clock, final DatabaseFileGuard fileGuard) {
         this.fileGuard = fileGuard;
         this.dialect = dialect;
-        this.maintenanceConnections = writerConnections;
         this.readPool = readPool;
         this.reads = DbReads.over(readPool);
         this.settings = settings;
@@ -223,7 +217,7 @@ final class SqlStorage implements Storage {
 
     @Override
     public OptimizeReport optimize(final boolean vacuum) {
-        try (Connection c = maintenanceConnections.getConnection()) {
+        try (Connection c = readPool.getConnection()) {
             return switch (dialect) {
                 case SQLITE -> SqliteMaintenance.optimize(c, vacuum, settings.busyTimeoutMs());
                 case POSTGRESQL -> PostgresMaintenance.optimize(c, vacuum, settings.busyTimeoutMs());

@@ -33,7 +33,8 @@ final class SqliteMaintenance {
     }
 
     /**
-     * @param c             a connection of its own (not pooled): VACUUM's temporary copy is moved to disk on it.
+     * @param c             a connection in autocommit mode (VACUUM cannot run in a transaction), e.g. a pooled one:
+     *                      its {@code temp_store} is changed for VACUUM and put back to memory afterwards.
      * @param busyTimeoutMs the connection's busy timeout, for the failure message.
      */
     static OptimizeReport optimize(final Connection c, final boolean vacuum, final long busyTimeoutMs)
@@ -48,7 +49,11 @@ final class SqliteMaintenance {
                 // VACUUM builds the new file as a temporary database first. The service's connections keep temporary
                 // data in memory; here it goes to disk, so a large database does not need its size in RAM.
                 st.execute("PRAGMA temp_store = FILE");
-                run.execute(st, "VACUUM");
+                try {
+                    run.execute(st, "VACUUM");
+                } finally {
+                    st.execute("PRAGMA temp_store = MEMORY");
+                }
             }
             checkpoint(st, run);
         } catch (final SQLException e) {

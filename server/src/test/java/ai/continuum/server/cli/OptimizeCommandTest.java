@@ -38,32 +38,33 @@ class OptimizeCommandTest {
             fillThenForgetMost(db);
 
             final CliRun plain = CliRun.of(db.args("optimize", "--json"));
-            assertEquals(0, plain.code(), plain::toString);
-            assertEquals(List.of("ANALYZE", "REINDEX", "PRAGMA wal_checkpoint(TRUNCATE)"), stepNames(plain.json()));
-            final long before = plain.json().get("size_after_bytes").asLong();
+            assertEquals(0, plain.code(), plain::all);
+            assertEquals(List.of("ANALYZE", "REINDEX", "PRAGMA wal_checkpoint(TRUNCATE)"),
+                stepNames(CliJson.of(plain)));
+            final long before = CliJson.of(plain).get("size_after_bytes").asLong();
 
             final CliRun vacuum = CliRun.of(db.args("optimize", "--vacuum", "--json"));
-            assertEquals(0, vacuum.code(), vacuum::toString);
-            final JsonNode report = vacuum.json();
+            assertEquals(0, vacuum.code(), vacuum::all);
+            final JsonNode report = CliJson.of(vacuum);
             assertEquals("sqlite", report.get("backend").asText());
             assertEquals(List.of("ANALYZE", "REINDEX", "VACUUM", "PRAGMA wal_checkpoint(TRUNCATE)"),
                 stepNames(report));
-            assertEquals(before, report.get("size_before_bytes").asLong(), vacuum::toString);
+            assertEquals(before, report.get("size_before_bytes").asLong(), vacuum::all);
             final long after = report.get("size_after_bytes").asLong();
             assertTrue(after < before / 2, "VACUUM must give back the forgotten rows' pages: " + before + " -> "
                 + after);
             assertEquals(after, Files.size(dir.resolve("continuum.db")), "the WAL was checkpointed");
 
             final CliRun verify = CliRun.of(db.args("verify"));
-            assertEquals(0, verify.code(), verify::toString);
+            assertEquals(0, verify.code(), verify::all);
             try (Connection c = db.jdbc(); Statement st = c.createStatement();
                  ResultSet rs = st.executeQuery("PRAGMA integrity_check")) {
                 assertTrue(rs.next());
                 assertEquals("ok", rs.getString(1));
             }
             final CliRun text = CliRun.of(db.args("optimize"));
-            assertTrue(text.out().contains("steps: ANALYZE "), text::toString);
-            assertTrue(text.out().matches("(?s).*size: [0-9,]+ -> [0-9,]+ bytes.*"), text::toString);
+            assertTrue(text.out().contains("steps: ANALYZE "), text::all);
+            assertTrue(text.out().matches("(?s).*size: [0-9,]+ -> [0-9,]+ bytes.*"), text::all);
         }
     }
 
@@ -72,22 +73,22 @@ class OptimizeCommandTest {
         try (CliDatabase db = CliDatabase.postgres(dir)) {
             fillThenForgetMost(db);
             final CliRun plain = CliRun.of(db.args("optimize", "--json"));
-            assertEquals(0, plain.code(), plain::toString);
-            final JsonNode analyzed = plain.json();
+            assertEquals(0, plain.code(), plain::all);
+            final JsonNode analyzed = CliJson.of(plain);
             assertEquals("postgresql", analyzed.get("backend").asText());
             final int tables = tableCount(db);
             assertEquals(List.of("ANALYZE of " + tables + " tables"), stepNames(analyzed));
-            assertTrue(analyzed.get("scope").asText().startsWith("schema continuum_test_"), plain::toString);
-            assertTrue(analyzed.get("size_before_bytes").asLong() > 0, plain::toString);
+            assertTrue(analyzed.get("scope").asText().startsWith("schema continuum_test_"), plain::all);
+            assertTrue(analyzed.get("size_before_bytes").asLong() > 0, plain::all);
             assertTrue(stats(db, "last_analyze"), "ANALYZE ran on the schema's tables");
             assertFalse(stats(db, "last_vacuum"), "no VACUUM without --vacuum");
 
             final CliRun vacuum = CliRun.of(db.args("optimize", "--vacuum", "--json"));
-            assertEquals(0, vacuum.code(), vacuum::toString);
-            assertEquals(List.of("VACUUM (ANALYZE) of " + tables + " tables"), stepNames(vacuum.json()));
+            assertEquals(0, vacuum.code(), vacuum::all);
+            assertEquals(List.of("VACUUM (ANALYZE) of " + tables + " tables"), stepNames(CliJson.of(vacuum)));
             assertTrue(stats(db, "last_vacuum"), "VACUUM ran on the schema's tables");
             // Plain VACUUM does not shrink the files here (it may even add visibility and free-space maps).
-            assertTrue(vacuum.json().get("size_after_bytes").asLong() > 0, vacuum::toString);
+            assertTrue(CliJson.of(vacuum).get("size_after_bytes").asLong() > 0, vacuum::all);
             assertEquals(0, CliRun.of(db.args("verify")).code());
         }
     }
@@ -110,7 +111,7 @@ class OptimizeCommandTest {
                 acks.getLast().get(30, TimeUnit.SECONDS);
             }
             final CliRun run = optimize.get();
-            assertEquals(0, run.code(), run::toString);
+            assertEquals(0, run.code(), run::all);
             for (final CompletableFuture<Storage.ContinuityHead> ack : acks) {
                 assertTrue(ack.isDone() && !ack.isCompletedExceptionally());
             }
@@ -134,10 +135,10 @@ class OptimizeCommandTest {
                 run = CliRun.of(db.args("optimize", "--vacuum"));
                 holder.rollback();
             }
-            assertEquals(1, run.code(), run::toString);
-            assertTrue(run.err().contains("optimize stopped at ANALYZE"), run::toString);
-            assertTrue(run.err().contains("write lock"), run::toString);
-            assertFalse(run.err().contains("\tat "), run::toString);
+            assertEquals(1, run.code(), run::all);
+            assertTrue(run.err().contains("optimize stopped at ANALYZE"), run::all);
+            assertTrue(run.err().contains("write lock"), run::all);
+            assertFalse(run.err().contains("\tat "), run::all);
             assertEquals(0, CliRun.of(db.args("verify")).code());
             assertEquals(0, CliRun.of(db.args("optimize", "--vacuum")).code(), "works once the lock is released");
         }

@@ -48,10 +48,10 @@ class VerifyCommandTest {
             }
         }
         final CliRun clean = CliRun.of(db.args("verify", "--json"));
-        assertEquals(0, clean.code(), clean::toString);
-        assertTrue(clean.json().get("intact").asBoolean(), clean::toString);
-        assertEquals(4, clean.json().get("tenants").size(), clean::toString);
-        final String untouchedHead = byTenant(clean.json()).get("untouched").get("head").asText();
+        assertEquals(0, clean.code(), clean::all);
+        assertTrue(CliJson.of(clean).get("intact").asBoolean(), clean::all);
+        assertEquals(4, CliJson.of(clean).get("tenants").size(), clean::all);
+        final String untouchedHead = byTenant(CliJson.of(clean)).get("untouched").get("head").asText();
 
         try (Connection c = db.jdbc(); Statement st = c.createStatement()) {
             st.executeUpdate("UPDATE change_log SET payload = replace(payload, 'turn 3 ', 'turn 7 ') "
@@ -66,9 +66,9 @@ class VerifyCommandTest {
         }
 
         final CliRun broken = CliRun.of(db.args("verify", "--json"));
-        assertEquals(VerifyCommand.EXIT_BROKEN, broken.code(), broken::toString);
-        final JsonNode result = broken.json();
-        assertFalse(result.get("intact").asBoolean(), broken::toString);
+        assertEquals(VerifyCommand.EXIT_BROKEN, broken.code(), broken::all);
+        final JsonNode result = CliJson.of(broken);
+        assertFalse(result.get("intact").asBoolean(), broken::all);
         final Map<String, JsonNode> tenants = byTenant(result);
         assertBroken(tenants.get("changed"), 3, "payload does not match its digest", OPS);
         assertBroken(tenants.get("removed"), 4, "op 4 is missing", OPS);
@@ -80,15 +80,15 @@ class VerifyCommandTest {
         assertTrue(untouched.get("broken_at_seq").isNull(), untouched::toString);
 
         final CliRun text = CliRun.of(db.args("verify"));
-        assertEquals(VerifyCommand.EXIT_BROKEN, text.code(), text::toString);
-        assertTrue(text.out().contains("[BROKEN] removed: at seq 4: op 4 is missing"), text::toString);
+        assertEquals(VerifyCommand.EXIT_BROKEN, text.code(), text::all);
+        assertTrue(text.out().contains("[BROKEN] removed: at seq 4: op 4 is missing"), text::all);
         assertTrue(text.out().contains("[ok]     untouched: " + OPS + " ops verified, head " + untouchedHead),
-            text::toString);
-        assertTrue(text.out().contains("4 tenant(s) verified, 3 broken"), text::toString);
+            text::all);
+        assertTrue(text.out().contains("4 tenant(s) verified, 3 broken"), text::all);
 
         final CliRun one = CliRun.of(db.args("verify", "--tenant", "untouched"));
-        assertEquals(0, one.code(), one::toString);
-        assertFalse(one.out().contains("removed"), one::toString);
+        assertEquals(0, one.code(), one::all);
+        assertFalse(one.out().contains("removed"), one::all);
     }
 
     /** The chain covers the change log only: an edit of a state table behind the API verifies as intact. */
@@ -104,20 +104,20 @@ class VerifyCommandTest {
                     + "WHERE tenant_id = 'acme'"));
             }
             final CliRun after = CliRun.of(db.args("verify", "--json"));
-            assertEquals(0, after.code(), after::toString);
-            assertEquals(before.json(), after.json(), "the chain cannot see state tables");
+            assertEquals(0, after.code(), after::all);
+            assertEquals(CliJson.of(before), CliJson.of(after), "the chain cannot see state tables");
             final CliRun help = CliRun.of("verify", "--help");
-            assertTrue(help.out().contains("Does not prove"), help::toString);
-            assertTrue(help.out().contains("attention_links.count"), help::toString);
+            assertTrue(help.out().contains("Does not prove"), help::all);
+            assertTrue(help.out().contains("attention_links.count"), help::all);
         }
     }
 
     @Test
     void shouldFailClearlyWithoutADatabaseOrForAnUnknownTenant() throws Exception {
         final CliRun none = CliRun.of("verify", "--data-dir", dir.resolve("nothing").toString());
-        assertEquals(1, none.code(), none::toString);
-        assertTrue(none.err().contains("no database at"), none::toString);
-        assertFalse(none.err().contains("\tat "), none::toString);
+        assertEquals(1, none.code(), none::all);
+        assertTrue(none.err().contains("no database at"), none::all);
+        assertFalse(none.err().contains("\tat "), none::all);
         assertFalse(dir.resolve("nothing").toFile().exists(), "verify must not create a database");
 
         try (CliDatabase db = CliDatabase.sqlite(dir)) {
@@ -125,8 +125,8 @@ class VerifyCommandTest {
                 CliDatabase.learn(storage, "acme", 1, 2, "Alpha");
             }
             final CliRun unknown = CliRun.of(db.args("verify", "--tenant", "nobody"));
-            assertEquals(1, unknown.code(), unknown::toString);
-            assertTrue(unknown.err().contains("no stored state for tenant 'nobody'"), unknown::toString);
+            assertEquals(1, unknown.code(), unknown::all);
+            assertTrue(unknown.err().contains("no stored state for tenant 'nobody'"), unknown::all);
             assertEquals(1, CliRun.of(db.args("verify", "--tenant", "../x")).code());
         }
     }
@@ -137,9 +137,9 @@ class VerifyCommandTest {
         Files.writeString(config, "storage:\n  backend: postgresql\n  connection-string: "
             + "\"jdbc:postgresql://127.0.0.1:1/none?user=nobody&connectTimeout=2\"\n");
         final CliRun run = CliRun.of("verify", "--data-dir", dir.toString(), "--config", config.toString());
-        assertEquals(1, run.code(), run::toString);
-        assertTrue(run.err().contains("cannot open the postgresql storage"), run::toString);
-        assertFalse(run.err().contains("\tat "), run::toString);
+        assertEquals(1, run.code(), run::all);
+        assertTrue(run.err().contains("cannot open the postgresql storage"), run::all);
+        assertFalse(run.err().contains("\tat "), run::all);
     }
 
     private static Map<String, JsonNode> byTenant(final JsonNode result) {
