@@ -31,7 +31,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * turns <em>unavailable</em>: new submits fail at once, queued ops are tried once each batch, and a probe write every
  * {@link StorageSettings#probeIntervalMs} detects recovery. Nothing half-written is ever committed: a batch commits
  * whole or not at all. A COMMIT that fails without an answer may have committed; before writing such a batch again,
- * the writer looks for it in the change log, so a batch is never applied twice. A batch the database rejects for its
+ * the writer looks for it in the change log, so a batch is never applied twice, and until the database can tell, the
+ * batch is held rather than failed (a 503 for a write that landed would invite a retry that stores it twice). A batch the database rejects for its
  * data (a constraint, a value it cannot store) is not a database failure: its ops are committed one at a time so
  * that only the offending ops fail.
  *
@@ -206,7 +207,9 @@ final class WriteBehindWriter implements Agent {
             discardConnection();
             if (dialect.isDataError(e)) {
                 isolate(nowMs, e);
-            } else if (unavailable || nowMs - batchFirstAttemptMs >= settings.commitRetryMs()) {
+            } else if (inDoubt != null && nowMs - batchFirstAttemptMs >= settings.commitRetryMs()) {
+                holdInDoubt(nowMs, e);
+            } else if (inDoubt == null && (unavailable || nowMs - batchFirstAttemptMs >= settings.commitRetryMs())) {
                 giveUp(nowMs, e);
             } else {
                 scheduleRetry(nowMs, e);
@@ -244,6 +247,24 @@ final class WriteBehindWriter implements Agent {
             }
         }
         inFlightOps = 0;
+    }
+
+    /**
+     * The batch's commit may have landed and the database still cannot say. Failing its ops would answer 503 for
+     * writes that may be stored, and a client retrying them would store them twice; so they are never failed: the
+     * writer turns unavailable (new submits fail at once, readiness reports it) and asks again every
+     * {@link StorageSettings#probeIntervalMs} until the database answers. Their requests stop waiting at their own
+     * deadline; close() fails them if the database never answers.
+     */
+    private void holdInDoubt(final long nowMs, final Exception cause) {
+        if (!unavailable) {
+            LOG.log(System.Logger.Level.ERROR, "storage writer: the commit of " + inDoubt.size() + " ops got no answer "
+                + "and the database is unavailable (" + Failures.describe(cause) + "); holding them until it can say "
+                + "whether they were committed");
+            lastFailure = cause;
+            unavailable = true;
+        }
+        retryAtMs = nowMs + settings.probeIntervalMs();
     }
 
     private void scheduleRetry(final long nowMs, final Exception cause) {
@@ -412,10 +433,7 @@ final class WriteBehindWriter implements Agent {
 
     private void giveUp(final long nowMs, final Exception cause) {
         LOG.log(System.Logger.Level.ERROR, "storage writer: " + batch.size() + " ops not committed after "
-            + (nowMs - batchFirstAttemptMs) + " ms, failing them; database unavailable: " + Failures.describe(cause)
-            + (inDoubt == null ? "" : "; the first " + inDoubt.size() + " may be stored all the same: their commit "
-            + "got no answer"));
-        inDoubt = null;
+            + (nowMs - batchFirstAttemptMs) + " ms, failing them; database unavailable: " + Failures.describe(cause));
         final StorageUnavailableException e = new StorageUnavailableException(
             "the database did not accept the write: " + Failures.describe(cause), cause);
         batch.forEach(p -> p.future().completeExceptionally(e));

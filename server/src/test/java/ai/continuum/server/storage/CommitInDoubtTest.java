@@ -38,6 +38,8 @@ class CommitInDoubtTest {
     private final CachedEpochClock clock = new CachedEpochClock();
     /** What the next COMMIT of the writer's connection does: normal, commit then fail, or fail without committing. */
     private volatile CommitFault fault = CommitFault.NONE;
+    /** While set, the writer's source refuses connections, as a stopped database does. */
+    private volatile boolean down;
     private SqlStorage storage;
 
     private enum CommitFault { NONE, COMMIT_THEN_FAIL, FAIL }
@@ -95,6 +97,35 @@ class CommitInDoubtTest {
         assertTrue(storage.verifyContinuity(T).intact());
     }
 
+    /**
+     * The database stays down past the retry window after a lost commit answer: the ops are not failed (a 503 would
+     * invite a retry storing them twice) but held, with new writes refused, until the database can tell.
+     */
+    @Test
+    void shouldHoldABatchInDoubtUntilTheDatabaseAnswersAndThenAcknowledgeItOnce() throws Exception {
+        final CompletableFuture<Storage.ContinuityHead> first = storage.submit(turn(1));
+        fault = CommitFault.COMMIT_THEN_FAIL;
+        storage.writer().doWork();
+        down = true;
+        final StorageSettings settings = StorageSettings.defaults();
+        for (long waitedMs = 0; waitedMs <= 2 * settings.commitRetryMs(); waitedMs += settings.probeIntervalMs()) {
+            clock.advance(settings.probeIntervalMs());
+            storage.writer().doWork();
+        }
+        assertFalse(first.isDone(), "neither failed nor acknowledged while the database cannot tell");
+        assertTrue(storage.writer().isUnavailable());
+        assertTrue(storage.submit(turn(2)).isCompletedExceptionally(), "new writes are refused meanwhile");
+
+        down = false;
+        clock.advance(settings.probeIntervalMs());
+        storage.writer().doWork();
+
+        assertEquals(1, first.get().length());
+        assertFalse(storage.writer().isUnavailable());
+        assertEquals(1, count("SELECT count(*) FROM change_log"));
+        assertEquals(1, count("SELECT count FROM attention_links"));
+    }
+
     private static StorageOp turn(final long id) {
         return new StorageOp.Apply(T, Deltas.turn(id, 1000L * id, "turn " + id, "Alpha", "Beta"));
     }
@@ -120,6 +151,9 @@ class CommitInDoubtTest {
     private DataSource faulty(final DataSource target) {
         return (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
             (proxy, method, args) -> {
+                if (down && method.getName().equals("getConnection")) {
+                    throw new SQLException("Connection refused", "08001");
+                }
                 final Object result = invoke(target, method, args);
                 return result instanceof Connection c ? faulty(c) : result;
             });
