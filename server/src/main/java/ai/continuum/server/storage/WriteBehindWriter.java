@@ -32,9 +32,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * {@link StorageSettings#probeIntervalMs} detects recovery. Nothing half-written is ever committed: a batch commits
  * whole or not at all. A COMMIT that fails without an answer may have committed; before writing such a batch again,
  * the writer looks for it in the change log, so a batch is never applied twice, and until the database can tell, the
- * batch is held rather than failed (a 503 for a write that landed would invite a retry that stores it twice). A batch the database rejects for its
- * data (a constraint, a value it cannot store) is not a database failure: its ops are committed one at a time so
- * that only the offending ops fail.
+ * batch is held rather than failed (a 503 for a write that landed would invite a retry that stores it twice). A
+ * batch the database rejects for its data (a constraint, a value it cannot store) is not a database failure: its ops
+ * are committed one at a time so that only the offending ops fail.
  *
  * <p>Thread model: {@link #doWork} and every field not marked otherwise belong to the writer thread (an
  * {@link AgentRunner} with a backoff idle strategy, or the test calling {@code doWork} directly). {@link #submit} and
