@@ -2,6 +2,7 @@ package ai.continuum.server.auth;
 
 import ai.continuum.server.ratelimit.RateLimiter;
 import ai.continuum.server.storage.ApiKeys;
+import ai.continuum.server.storage.StorageUnavailableException;
 
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
@@ -11,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -20,7 +22,8 @@ import java.util.function.LongSupplier;
  * verified in constant time. Because PBKDF2 is deliberately slow, a successful check is cached for {@link #cacheTtlNs}
  * under the SHA-256 of the full key (never the key itself); revoking a key drops its cache entries at once, so a
  * revoked key fails on its very next request in this process. Other processes sharing the database notice a
- * revocation within the cache period. Failed checks are never cached.
+ * revocation within the cache period. Failed checks are never cached. While the database cannot be read, a key whose
+ * cached check expired keeps working for {@link #STALE_WHILE_UNAVAILABLE_NS}.
  *
  * <p>The admin key is held only as its SHA-256 digest and compared with {@link MessageDigest#isEqual}.
  *
@@ -31,6 +34,13 @@ public final class ApiKeyAuthenticator {
     static final int MAX_CACHE_ENTRIES = 100_000;
     static final int FAILED_CHECKS_PER_MINUTE = 30;
     static final int FAILED_CHECK_BURST = 10;
+    /**
+     * How long past its expiry a verified key keeps working while its record cannot be read (a database outage), so
+     * that recall, served from memory, outlives the cache period of an outage. A key never verified by this process
+     * cannot be checked then and fails with the storage error. The cost: a revocation made by another process during
+     * the outage takes effect here up to this much later.
+     */
+    static final long STALE_WHILE_UNAVAILABLE_NS = TimeUnit.MINUTES.toNanos(10);
 
     private final ApiKeys keys;
     private final KeyHasher hasher;
@@ -102,7 +112,18 @@ public final class ApiKeyAuthenticator {
             return Optional.empty();
         }
         final String keyId = parsed.get().keyId();
-        final Optional<ApiKeys.StoredKey> stored = keys.find(keyId);
+        final Optional<ApiKeys.StoredKey> stored;
+        try {
+            stored = keys.find(keyId);
+        } catch (final StorageUnavailableException e) {
+            if (revokedHere.contains(keyId)) {
+                return Optional.empty();
+            }
+            if (hit != null && nowNs - hit.expiresAtNs < STALE_WHILE_UNAVAILABLE_NS) {
+                return Optional.of(hit.principal);
+            }
+            throw e;
+        }
         if (stored.isEmpty() || stored.get().revoked() || failedChecks.exhausted(keyId)) {
             cache.remove(cacheKey);
             return Optional.empty();

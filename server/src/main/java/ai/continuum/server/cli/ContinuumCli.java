@@ -4,6 +4,7 @@ import ai.continuum.server.config.ConfigException;
 import ai.continuum.server.core.Version;
 import ai.continuum.server.eval.EvalCommand;
 import ai.continuum.server.logging.LogSetup;
+import ai.continuum.server.storage.StorageUnavailableException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,13 +13,13 @@ import java.util.Arrays;
 
 /**
  * {@code continuum}: the entry point of the jar. Exit codes: 0 success, 1 failure (the message names the cause; no
- * stack trace unless {@code --verbose}), 2 usage error.
+ * stack trace unless {@code --verbose}), 2 usage error, 3 {@code verify} found a broken chain.
  */
 @Command(name = "continuum", mixinStandardHelpOptions = true, versionProvider = ContinuumCli.VersionProvider.class,
     description = "Memory for AI agents: learn from conversation turns, recall related concepts and memories.",
     subcommands = {ServeCommand.class, LearnCommand.class, RecallCommand.class, StatsCommand.class,
-        KeysCommand.class, DoctorCommand.class, EvalCommand.class, ExportCommand.class, ImportCommand.class, CommandLine.HelpCommand.class,
-        MigrateCommand.class})
+        KeysCommand.class, DoctorCommand.class, EvalCommand.class, ExportCommand.class, ImportCommand.class,
+        MigrateCommand.class, VerifyCommand.class, OptimizeCommand.class, CommandLine.HelpCommand.class})
 public final class ContinuumCli {
 
     public static void main(final String[] args) {
@@ -36,7 +37,8 @@ public final class ContinuumCli {
         final CommandLine cli = new CommandLine(new ContinuumCli());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             final boolean expected = e instanceof ConfigException || e instanceof IllegalArgumentException
-                || e instanceof IllegalStateException || e instanceof UncheckedIOException;
+                || e instanceof IllegalStateException || e instanceof UncheckedIOException
+                || e instanceof StorageUnavailableException;
             commandLine.getErr().println("continuum: " + (expected ? e.getMessage() : e.toString()));
             if (verbose || !expected) {
                 e.printStackTrace(commandLine.getErr());

@@ -46,7 +46,8 @@ import java.util.logging.Logger;
  *       retries does not count the turn twice;</li>
  *   <li>a commit that outlives the request's wait ({@link #COMMIT_WAIT}) still reaches the engine when it lands
  *       (the apply is chained to the commit, not to the waiting request); only this rare timeout, answered 503, can
- *       make a retry count a turn twice.</li>
+ *       make a retry count a turn twice (a commit whose answer the connection lost is such a commit: the storage
+ *       writer holds it until the database can say whether it landed).</li>
  * </ul>
  * An async write ({@code async=true}) is queued and applied to the engine at once and answered 202 before the commit.
  * If that commit later fails, the engine holds state the database lacks until the next restart rebuilds from SQL;

@@ -31,7 +31,13 @@ final class ChainVerifier {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     final long seq = rs.getLong(1);
-                    final String problem = check(rs, tenant, seq, expectedSeq, previous);
+                    if (seq != expectedSeq) {
+                        // The op that belongs here is missing: the break is at the seq that is absent.
+                        return new Storage.ContinuityCheck(head(tenant, expectedSeq - 1, previous), expectedSeq,
+                            "op " + expectedSeq + " is missing: the next stored op is " + seq
+                                + " (a row was removed, or one was inserted with a later seq)", redacted);
+                    }
+                    final String problem = check(rs, tenant, seq, previous);
                     if (problem != null) {
                         return new Storage.ContinuityCheck(head(tenant, expectedSeq - 1, previous), seq, problem,
                             redacted);
@@ -46,24 +52,22 @@ final class ChainVerifier {
         return new Storage.ContinuityCheck(head(tenant, expectedSeq - 1, previous), 0, null, redacted);
     }
 
-    private static String check(
-        final ResultSet rs, final String tenant, final long seq, final long expectedSeq, final byte[] previous)
+    /** What is wrong with the op at {@code seq}, which follows the verified chain ending in {@code previous}. */
+    private static String check(final ResultSet rs, final String tenant, final long seq, final byte[] previous)
         throws SQLException {
-        if (seq != expectedSeq) {
-            return "sequence jumps from " + (expectedSeq - 1) + " to " + seq;
-        }
         if (!Arrays.equals(previous, bytes(rs.getString(4)))) {
-            return "prev_hash does not match the hash of op " + (seq - 1);
+            return "prev_hash does not match the hash of op " + (seq - 1) + " (op " + (seq - 1) + " was replaced, "
+                + "or this row was inserted or its prev_hash changed)";
         }
         final byte[] payload = rs.getString(3).getBytes(StandardCharsets.UTF_8);
         final byte[] digest = bytes(rs.getString(6));
         rs.getLong(7);
         final boolean redacted = !rs.wasNull();
         if (!redacted && !Arrays.equals(ContinuityChain.digest(payload), digest)) {
-            return "payload does not match its digest";
+            return "payload does not match its digest (the row's payload was changed)";
         }
         if (!Arrays.equals(ContinuityChain.link(previous, digest), bytes(rs.getString(5)))) {
-            return "hash does not match SHA-256(prev_hash || payload_digest)";
+            return "hash does not match SHA-256(prev_hash || payload_digest) (the row's digest or hash was changed)";
         }
         try {
             final StorageOp op = OpCodec.decode(payload);

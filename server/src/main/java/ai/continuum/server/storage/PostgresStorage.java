@@ -31,14 +31,7 @@ public final class PostgresStorage {
     }
 
     static SqlStorage create(final String connectionString, final StorageSettings settings, final EpochClock clock) {
-        final HikariConfig pool = new HikariConfig();
-        pool.setPoolName("continuum-postgresql");
-        configureUrl(pool, connectionString);
-        pool.setMaximumPoolSize(settings.readPoolSize() + 1);
-        pool.setMinimumIdle(1);
-        pool.setConnectionTimeout(2_000);
-        pool.setValidationTimeout(1_000);
-        final HikariDataSource ds = new HikariDataSource(pool);
+        final HikariDataSource ds = new HikariDataSource(poolConfig(connectionString, settings));
         try {
             Migrations.migrate(ds, SqlDialect.POSTGRESQL);
         } catch (final RuntimeException e) {
@@ -46,6 +39,24 @@ public final class PostgresStorage {
             throw e;
         }
         return new SqlStorage(SqlDialect.POSTGRESQL, ds, ds, settings, clock, DatabaseFileGuard.NONE);
+    }
+
+    /**
+     * The pool: the read connections plus the one the writer keeps. {@code logServerErrorDetail=false} keeps bound
+     * values out of the driver's exception messages (a failed batch otherwise quotes every parameter, user text
+     * included, and the pool logs that message when a connection breaks mid-batch, as in a database restart); the
+     * connection string may still turn it on.
+     */
+    static HikariConfig poolConfig(final String connectionString, final StorageSettings settings) {
+        final HikariConfig pool = new HikariConfig();
+        pool.setPoolName("continuum-postgresql");
+        configureUrl(pool, connectionString);
+        pool.addDataSourceProperty("logServerErrorDetail", "false");
+        pool.setMaximumPoolSize(settings.readPoolSize() + 1);
+        pool.setMinimumIdle(1);
+        pool.setConnectionTimeout(2_000);
+        pool.setValidationTimeout(1_000);
+        return pool;
     }
 
     static void configureUrl(final HikariConfig pool, final String connectionString) {

@@ -256,6 +256,18 @@ final class SqlStorage implements Storage {
         }
     }
 
+    @Override
+    public OptimizeReport optimize(final boolean vacuum) {
+        try (Connection c = readPool.getConnection()) {
+            return switch (dialect) {
+                case SQLITE -> SqliteMaintenance.optimize(c, vacuum, settings.busyTimeoutMs());
+                case POSTGRESQL -> PostgresMaintenance.optimize(c, vacuum, settings.busyTimeoutMs());
+            };
+        } catch (final SQLException e) {
+            throw new StorageUnavailableException("optimize failed: " + Failures.describe(e), e);
+        }
+    }
+
     /** False while the writer cannot commit, or when no pooled connection answers within a second. */
     @Override
     public boolean isReachable() {

@@ -96,6 +96,14 @@ public interface Storage extends AutoCloseable {
      */
     ContinuityCheck verifyContinuity(String tenant);
 
+    /**
+     * Refreshes the query planner's statistics and rebuilds indexes; with {@code vacuum}, also reclaims the space of
+     * deleted rows (backend specifics in {@link OptimizeReport} and the implementations). Safe beside a running
+     * service: it waits for locks at most the busy timeout, then fails with {@link StorageUnavailableException} and
+     * leaves the database as it was before the step that could not run.
+     */
+    OptimizeReport optimize(boolean vacuum);
+
     /** Whether the database answers now. Cheap; used by readiness. */
     boolean isReachable();
 

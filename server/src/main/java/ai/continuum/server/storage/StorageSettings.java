@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param durability         {@link Durability#FULL} fsyncs every commit (survives power loss);
  *                           {@link Durability#NORMAL} in WAL mode survives a process crash but may lose the last
  *                           commits on power loss. Default FULL.
- * @param busyTimeoutMs      how long a SQLite statement waits for a lock held by another connection, 0..600,000.
+ * @param busyTimeoutMs      how long a SQLite statement waits for a lock held by another connection, 0..600,000;
+ *                           also how long {@link Storage#optimize} waits for a lock on PostgreSQL.
  * @param commitRetryMs      how long the writer retries a failing batch (with backoff) before it fails the batch's
  *                           futures with {@link StorageUnavailableException}, 0..3,600,000. Default 5,000.
  * @param probeIntervalMs    while the database refuses writes, how often the writer tries a probe write to notice

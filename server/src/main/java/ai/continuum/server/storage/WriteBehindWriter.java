@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +31,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * {@link StorageSettings#commitRetryMs}; then its futures fail with {@link StorageUnavailableException} and the writer
  * turns <em>unavailable</em>: new submits fail at once, queued ops are tried once each batch, and a probe write every
  * {@link StorageSettings#probeIntervalMs} detects recovery. Nothing half-written is ever committed: a batch commits
- * whole or not at all. A batch the database rejects for its data (a constraint, a value it cannot store) is not a
- * database failure: its ops are committed one at a time so that only the offending ops fail.
+ * whole or not at all. A COMMIT that fails without an answer may have committed; before writing such a batch again,
+ * the writer looks for it in the change log, so a batch is never applied twice, and until the database can tell, the
+ * batch is held rather than failed (a 503 for a write that landed would invite a retry that stores it twice). A
+ * batch the database rejects for its data (a constraint, a value it cannot store) is not a database failure: its ops
+ * are committed one at a time so that only the offending ops fail.
  *
  * <p>Thread model: {@link #doWork} and every field not marked otherwise belong to the writer thread (an
  * {@link AgentRunner} with a backoff idle strategy, or the test calling {@code doWork} directly). {@link #submit} and
@@ -83,6 +87,13 @@ final class WriteBehindWriter implements Agent {
     private long backoffMs = INITIAL_BACKOFF_MS;
     private long nextProbeMs;
     private AgentRunner runner;
+    /**
+     * The chain heads of the ops at the front of {@link #batch} whose COMMIT failed without an answer (the connection
+     * broke while the database committed): the database may hold them. Before they are written again, the writer
+     * looks for the last one in the change log; found, they are acknowledged instead of applied twice. Null when no
+     * commit is in doubt.
+     */
+    private List<Storage.ContinuityHead> inDoubt;
 
     /** Written by the writer thread only; read by submitters to fail fast and by readiness. */
     private volatile boolean unavailable;
@@ -198,23 +209,33 @@ final class WriteBehindWriter implements Agent {
         final int ops = batch.size();
         final long startNs = System.nanoTime();
         try {
+            if (inDoubt != null && acknowledgeIfLanded() && batch.isEmpty()) {
+                inFlightOps = 0;
+                if (unavailable) {
+                    recovered("a commit in doubt was found committed");
+                }
+                return ops;
+            }
+            final int writing = batch.size();
             final List<Storage.ContinuityHead> heads = commit(batch, nowMs);
-            final double rate = ops * 1e9 / Math.max(1, System.nanoTime() - startNs);
+            final double rate = writing * 1e9 / Math.max(1, System.nanoTime() - startNs);
             final double previous = committedOpsPerSecond;
             committedOpsPerSecond = previous == 0 ? rate : 0.8 * previous + 0.2 * rate;
-            for (int i = 0; i < ops; i++) {
+            for (int i = 0; i < writing; i++) {
                 batch.get(i).future().complete(heads.get(i));
             }
             batch.clear();
             inFlightOps = 0;
             if (unavailable) {
-                recovered("a batch of " + ops + " ops committed");
+                recovered("a batch of " + writing + " ops committed");
             }
         } catch (final SQLException | RuntimeException e) {
             discardConnection();
             if (dialect.isDataError(e)) {
                 isolate(nowMs, e);
-            } else if (unavailable || nowMs - batchFirstAttemptMs >= settings.commitRetryMs()) {
+            } else if (inDoubt != null && nowMs - batchFirstAttemptMs >= settings.commitRetryMs()) {
+                holdInDoubt(nowMs, e);
+            } else if (inDoubt == null && (unavailable || nowMs - batchFirstAttemptMs >= settings.commitRetryMs())) {
                 giveUp(nowMs, e);
             } else {
                 scheduleRetry(nowMs, e);
@@ -313,6 +334,24 @@ final class WriteBehindWriter implements Agent {
         inFlightOps = 0;
     }
 
+    /**
+     * The batch's commit may have landed and the database still cannot say. Failing its ops would answer 503 for
+     * writes that may be stored, and a client retrying them would store them twice; so they are never failed: the
+     * writer turns unavailable (new submits fail at once, readiness reports it) and asks again every
+     * {@link StorageSettings#probeIntervalMs} until the database answers. Their requests stop waiting at their own
+     * deadline; close() fails them if the database never answers.
+     */
+    private void holdInDoubt(final long nowMs, final Exception cause) {
+        if (!unavailable) {
+            LOG.log(System.Logger.Level.ERROR, "storage writer: the commit of " + inDoubt.size() + " ops got no answer "
+                + "and the database is unavailable (" + Failures.describe(cause) + "); holding them until it can say "
+                + "whether they were committed");
+            lastFailure = cause;
+            unavailable = true;
+        }
+        retryAtMs = nowMs + settings.probeIntervalMs();
+    }
+
     private void scheduleRetry(final long nowMs, final Exception cause) {
         if (nowMs == batchFirstAttemptMs) {
             LOG.log(System.Logger.Level.WARNING, "storage writer: commit of " + batch.size() + " ops failed, "
@@ -398,6 +437,41 @@ final class WriteBehindWriter implements Agent {
         return 0;
     }
 
+    /**
+     * Resolves {@link #inDoubt}: when the change log holds the last of those ops at its position with its hash, the
+     * commit went through, and those ops are acknowledged and taken off the batch. Each hash chains every op before
+     * it, so a match means exactly these ops landed. Throws while the database cannot answer; the doubt stays.
+     *
+     * @return whether the ops in doubt had landed.
+     */
+    private boolean acknowledgeIfLanded() throws SQLException {
+        final List<Storage.ContinuityHead> heads = inDoubt;
+        final Storage.ContinuityHead last = heads.getLast();
+        final Connection c = connection();
+        final boolean landed;
+        try (PreparedStatement ps = c.prepareStatement(
+            "SELECT hash FROM change_log WHERE tenant_id = ? AND seq = ?")) {
+            ps.setString(1, last.tenant());
+            ps.setLong(2, last.length());
+            try (ResultSet rs = ps.executeQuery()) {
+                landed = rs.next() && last.headHex().equals(rs.getString(1));
+            }
+        }
+        c.rollback();
+        inDoubt = null;
+        LOG.log(System.Logger.Level.WARNING, "storage writer: a commit of " + heads.size() + " ops got no answer; "
+            + (landed ? "it was committed, acknowledging them" : "it was not committed, writing them again"));
+        if (landed) {
+            final List<Pending> done = batch.subList(0, heads.size());
+            for (int i = 0; i < heads.size(); i++) {
+                done.get(i).future().complete(heads.get(i));
+            }
+            done.clear();
+            inFlightOps = batch.size();
+        }
+        return landed;
+    }
+
     private List<Storage.ContinuityHead> commit(final List<Pending> ops, final long nowMs) throws SQLException {
         final Connection c = connection();
         writeHeartbeat(c, nowMs);
@@ -411,7 +485,13 @@ final class WriteBehindWriter implements Agent {
                 sideWrites.write(c, nowMs);
             }
         }
-        c.commit();
+        try {
+            c.commit();
+        } catch (final SQLException e) {
+            // A rejected commit (a deferred constraint) certainly did not commit; any other failure may have.
+            inDoubt = dialect.isDataError(e) ? null : heads;
+            throw e;
+        }
         fileGuard.check();
         return heads;
     }

@@ -1,6 +1,7 @@
 package ai.continuum.server.auth;
 
 import ai.continuum.server.storage.ApiKeys;
+import ai.continuum.server.storage.StorageUnavailableException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -12,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ApiKeyAuthenticatorTest {
@@ -21,6 +23,8 @@ class ApiKeyAuthenticatorTest {
     private static final class MapKeys implements ApiKeys {
         final Map<String, StoredKey> keys = new ConcurrentHashMap<>();
         final AtomicInteger finds = new AtomicInteger();
+        /** Whether reads fail as they do while the database is down. */
+        volatile boolean down;
 
         @Override
         public void insert(final StoredKey key) {
@@ -30,6 +34,9 @@ class ApiKeyAuthenticatorTest {
         @Override
         public Optional<StoredKey> find(final String keyId) {
             finds.incrementAndGet();
+            if (down) {
+                throw new StorageUnavailableException("cannot read API key '" + keyId + "': connection refused", null);
+            }
             return Optional.ofNullable(keys.get(keyId));
         }
 
@@ -78,6 +85,29 @@ class ApiKeyAuthenticatorTest {
         now[0] += 31 * SECOND_NS;
         auth.authenticate(key);
         assertEquals(lookups + 1, store.finds.get(), "expired entry is verified again");
+    }
+
+    @Test
+    void shouldKeepAVerifiedKeyWorkingPastItsCachePeriodWhileTheDatabaseIsDown() {
+        final ApiKeyAuthenticator.CreatedKey verified = auth.create("acme", "", "test");
+        final ApiKeyAuthenticator.CreatedKey unverified = auth.create("acme", "", "test");
+        final ApiKeyAuthenticator.CreatedKey revoked = auth.create("acme", "", "test");
+        assertTrue(auth.authenticate(verified.apiKey()).isPresent());
+        assertTrue(auth.authenticate(revoked.apiKey()).isPresent());
+        assertTrue(auth.revoke(revoked.keyId(), "test"));
+        store.down = true;
+        now[0] += 31 * SECOND_NS;
+        final int lookups = store.finds.get();
+        assertEquals("acme", auth.authenticate(verified.apiKey()).orElseThrow().tenant(), "expired, database down");
+        assertTrue(store.finds.get() > lookups, "the record was tried first");
+        assertThrows(StorageUnavailableException.class, () -> auth.authenticate(unverified.apiKey()),
+            "a key never verified here cannot be checked");
+        assertTrue(auth.authenticate(revoked.apiKey()).isEmpty(), "a revocation seen here holds");
+        now[0] += ApiKeyAuthenticator.STALE_WHILE_UNAVAILABLE_NS;
+        assertThrows(StorageUnavailableException.class, () -> auth.authenticate(verified.apiKey()),
+            "the grace is bounded");
+        store.down = false;
+        assertTrue(auth.authenticate(verified.apiKey()).isPresent(), "checked again once the database answers");
     }
 
     @Test

@@ -2,6 +2,7 @@ package ai.continuum.server.core;
 
 import ai.continuum.engine.Delta;
 import ai.continuum.server.storage.ApiKeys;
+import ai.continuum.server.storage.OptimizeReport;
 import ai.continuum.server.storage.QueueFullException;
 import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageOp;
@@ -94,6 +95,11 @@ public final class ScriptedStorage implements Storage {
     @Override
     public ContinuityCheck verifyContinuity(final String tenant) {
         return new ContinuityCheck(continuity(tenant), 0, null, 0);
+    }
+
+    @Override
+    public OptimizeReport optimize(final boolean vacuum) {
+        return new OptimizeReport("scripted", "in memory", List.of(), List.of(), 0, 0, 0);
     }
 
     @Override

@@ -54,6 +54,11 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts the service on a free loopback port over {@code dataDir}, logging to {@code log}. */
     static ServerProcess start(final Path dataDir, final Path log) {
+        return start(dataDir, log, Map.of());
+    }
+
+    /** As {@link #start(Path, Path)}, with {@code env} set last (e.g. the PostgreSQL backend and its URL). */
+    static ServerProcess start(final Path dataDir, final Path log, final Map<String, String> extraEnv) {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmFlags());
@@ -70,6 +75,7 @@ final class ServerProcess implements AutoCloseable {
         env.put("CONTINUUM_ADMIN_KEY", ADMIN_KEY);
         env.put("CONTINUUM_RATE_LIMIT", "0");
         env.put("CONTINUUM_STORAGE_BACKEND", "sqlite");
+        env.putAll(extraEnv);
         final Process process;
         try {
             process = builder.start();

@@ -1,0 +1,156 @@
+package ai.continuum.server.e2e;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A bounded load of durable learns (each with a text no other learn uses) and recalls against a running service,
+ * recording every answer with the phase of the test it was sent in. Learners pause briefly after a refusal, as a
+ * client honouring 503 would, and stop after {@link #MAX_REQUESTS_PER_CLIENT} requests or on {@link #close}.
+ *
+ * <p>Thread model: one platform thread per client; the answers are concurrent queues read by the test thread.
+ */
+final class LearnRecallLoad implements AutoCloseable {
+    static final int MAX_REQUESTS_PER_CLIENT = 4_000;
+    private static final Duration PAUSE_AFTER_REFUSAL = Duration.ofMillis(20);
+    private static final Duration RECALL_PAUSE = Duration.ofMillis(5);
+    private static final Duration STOP_DEADLINE = Duration.ofSeconds(60);
+
+    /** The test's phases, in order. */
+    enum Phase { BEFORE, OUTAGE, RECOVERED }
+
+    /** One learn: its unique text, the phase it was sent in, and the answer (null with the I/O error when none). */
+    record Learn(String text, Phase sentIn, ServerProcess.Reply reply, String ioError) {
+        int status() {
+            return reply == null ? -1 : reply.status();
+        }
+
+        @Override
+        public String toString() {
+            return "learn '" + text + "' sent " + sentIn + ": " + (reply == null ? ioError : reply.status() + " "
+                + reply.body());
+        }
+    }
+
+    /** One recall answer other than 200, or a recall with no answer (status -1). */
+    record Failure(Phase sentIn, int status, String body) {
+    }
+
+    private final ServerProcess server;
+    private final String key;
+    private final ExecutorService clients;
+    /** Written by the test thread, read by the clients at each send. */
+    private volatile Phase phase = Phase.BEFORE;
+    /** Set by {@link #close}; read by the clients. */
+    private volatile boolean stopping;
+    private final Queue<Learn> learns = new ConcurrentLinkedQueue<>();
+    private final Queue<Failure> recallFailures = new ConcurrentLinkedQueue<>();
+    private final AtomicLong recallsOk = new AtomicLong();
+
+    private LearnRecallLoad(final ServerProcess server, final String key, final int learners) {
+        this.server = server;
+        this.key = key;
+        this.clients = Executors.newFixedThreadPool(learners + 1);
+    }
+
+    static LearnRecallLoad start(final ServerProcess server, final String key, final int learners) {
+        final LearnRecallLoad load = new LearnRecallLoad(server, key, learners);
+        for (int c = 0; c < learners; c++) {
+            final int client = c;
+            load.clients.submit(() -> load.learnLoop(client));
+        }
+        load.clients.submit(load::recallLoop);
+        return load;
+    }
+
+    void enter(final Phase next) {
+        phase = next;
+    }
+
+    long acknowledged(final Phase sentIn) {
+        return learns.stream().filter(l -> l.sentIn() == sentIn && l.status() == 200).count();
+    }
+
+    long refused() {
+        return learns.stream().filter(l -> l.status() == 503).count();
+    }
+
+    long recallsOk() {
+        return recallsOk.get();
+    }
+
+    List<Learn> learns() {
+        return new ArrayList<>(learns);
+    }
+
+    List<Failure> recallFailures() {
+        return new ArrayList<>(recallFailures);
+    }
+
+    private void learnLoop(final int client) {
+        for (int i = 0; i < MAX_REQUESTS_PER_CLIENT && !stopping; i++) {
+            final Phase sentIn = phase;
+            final String text = "Restart probe " + client + "-" + i + ": status of the Harbor Project milestone " + i;
+            final Learn learn = learn(server, key, text, sentIn);
+            learns.add(learn);
+            if (learn.status() != 200) {
+                LockSupport.parkNanos(PAUSE_AFTER_REFUSAL.toNanos());
+            }
+        }
+    }
+
+    /** One durable learn of {@code text}; an I/O failure is recorded as status -1. */
+    static Learn learn(final ServerProcess server, final String key, final String text, final Phase sentIn) {
+        try {
+            return new Learn(text, sentIn, server.post("/v1/learn", key, Map.of("user_message", text,
+                "ai_response", "I will check with the Lighthouse Team.", "session_id", "restart")), null);
+        } catch (final IOException e) {
+            return new Learn(text, sentIn, null, e.toString());
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Learn(text, sentIn, null, e.toString());
+        }
+    }
+
+    private void recallLoop() {
+        for (int i = 0; i < MAX_REQUESTS_PER_CLIENT && !stopping; i++) {
+            final Phase sentIn = phase;
+            try {
+                final ServerProcess.Reply reply = server.post("/v1/recall", key,
+                    Map.of("message", "What is the status of the Harbor Project?"));
+                if (reply.status() == 200) {
+                    recallsOk.incrementAndGet();
+                } else {
+                    recallFailures.add(new Failure(sentIn, reply.status(), reply.body()));
+                }
+            } catch (final IOException e) {
+                recallFailures.add(new Failure(sentIn, -1, e.toString()));
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            LockSupport.parkNanos(RECALL_PAUSE.toNanos());
+        }
+    }
+
+    /** Stops the clients and waits until each has had its last answer. */
+    @Override
+    public void close() throws InterruptedException {
+        stopping = true;
+        clients.shutdown();
+        if (!clients.awaitTermination(STOP_DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+            clients.shutdownNow();
+            throw new IllegalStateException("load clients did not stop within " + STOP_DEADLINE);
+        }
+    }
+}

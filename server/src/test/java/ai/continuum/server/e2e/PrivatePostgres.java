@@ -1,0 +1,106 @@
+package ai.continuum.server.e2e;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+
+/**
+ * A PostgreSQL cluster that one test owns and may stop and start: binaries from Maven Central (zonky), so it runs on a
+ * machine without a system PostgreSQL; a fixed data directory that survives a stop; and a fixed loopback port, so
+ * clients that were connected find the same address again after {@link #start}. Never the shared server other tests
+ * use. Stopping is PostgreSQL's fast shutdown: open transactions are rolled back and clients disconnected.
+ *
+ * <p>Not thread-safe: the test's thread starts and stops it.
+ */
+final class PrivatePostgres implements AutoCloseable {
+    private static final Duration STARTUP_WAIT = Duration.ofSeconds(30);
+
+    private final Path dataDir;
+    private final int port;
+    private EmbeddedPostgres running;
+
+    private PrivatePostgres(final Path dataDir, final int port) {
+        this.dataDir = dataDir;
+        this.port = port;
+    }
+
+    /** Creates the cluster in {@code dataDir} (initdb) on a free loopback port and starts it. */
+    static PrivatePostgres create(final Path dataDir) {
+        final PrivatePostgres pg = new PrivatePostgres(dataDir, freePort());
+        pg.start();
+        return pg;
+    }
+
+    /** Starts the cluster on its data directory and port; initdb only the first time. */
+    void start() {
+        if (running != null) {
+            throw new IllegalStateException("PostgreSQL on port " + port + " is already running");
+        }
+        try {
+            running = EmbeddedPostgres.builder()
+                .setDataDirectory(dataDir)
+                .setCleanDataDirectory(false)
+                .setPort(port)
+                .setPGStartupWait(STARTUP_WAIT)
+                // The production default (the embedded default is off): a commit is acknowledged once durable.
+                .setServerConfig("synchronous_commit", "on")
+                .setRegisterShutdownHook(true)
+                .start();
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot start PostgreSQL in " + dataDir + " on port " + port, e);
+        }
+    }
+
+    /** Fast shutdown; returns once the server is down. The data directory stays. */
+    void stop() {
+        if (running == null) {
+            return;
+        }
+        try {
+            running.close();
+        } catch (final IOException e) {
+            throw new UncheckedIOException("PostgreSQL on port " + port + " did not stop", e);
+        } finally {
+            running = null;
+        }
+    }
+
+    /** The JDBC URL of a database, with the given extra query parameters. */
+    String url(final String database, final String extraParameters) {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?user=postgres"
+            + (extraParameters.isEmpty() ? "" : "&" + extraParameters);
+    }
+
+    /** Creates a database for the service (the cluster must be running). */
+    void createDatabase(final String name) {
+        try (Connection c = DriverManager.getConnection(url("postgres", ""));
+             Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + name);
+        } catch (final SQLException e) {
+            throw new IllegalStateException("cannot create database " + name, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress("127.0.0.1", 0));
+            return socket.getLocalPort();
+        } catch (final IOException e) {
+            throw new UncheckedIOException("no free loopback port", e);
+        }
+    }
+}
