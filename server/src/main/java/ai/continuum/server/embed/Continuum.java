@@ -8,6 +8,7 @@ import ai.continuum.server.core.ContinuumCore;
 import ai.continuum.server.core.InProcessCore;
 import ai.continuum.server.core.LearnReceipt;
 import ai.continuum.server.storage.ImportMode;
+import ai.continuum.server.storage.OptimizeReport;
 import ai.continuum.server.storage.PostgresStorage;
 import ai.continuum.server.storage.SqliteStorage;
 import ai.continuum.server.storage.Storage;
@@ -162,6 +163,14 @@ public final class Continuum implements AutoCloseable {
             throw new IllegalArgumentException(file + " is not a readable file");
         }
         return DataTransfer.importFile(file, ImportMode.MERGE, null, core::importState, TransferProgress.NONE);
+    }
+
+    /**
+     * Tidies the database: on SQLite ANALYZE and REINDEX, plus VACUUM when {@code vacuum}; on PostgreSQL ANALYZE, or
+     * VACUUM (ANALYZE). The report names each step and the size before and after.
+     */
+    public OptimizeReport optimize(final boolean vacuum) {
+        return core.storage().optimize(vacuum);
     }
 
     /** Drains the write queue into storage, then frees the engine. */

@@ -113,6 +113,19 @@ class ContinuumTest {
     }
 
     @Test
+    void shouldOptimizeTheDatabaseItHolds() {
+        try (Continuum memory = Continuum.builder().storagePath(dir).build()) {
+            memory.learn("Sourdough Bread needs a Levain", "Feed the Levain daily.");
+            final var report = memory.optimize(true);
+            assertEquals("sqlite", report.backend());
+            assertTrue(report.steps().stream().anyMatch(step -> step.name().toUpperCase().contains("VACUUM")),
+                report.toString());
+            assertTrue(report.sizeAfterBytes() > 0, report.toString());
+            assertEquals(1, memory.recall("levain").memories().size(), "still serving after optimize");
+        }
+    }
+
+    @Test
     void shouldExplainContradictoryOrMissingOptions() {
         final IllegalArgumentException backend = assertThrows(IllegalArgumentException.class,
             () -> Continuum.builder().storageBackend("mysql"));
