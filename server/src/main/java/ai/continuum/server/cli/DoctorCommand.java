@@ -3,6 +3,7 @@ package ai.continuum.server.cli;
 import ai.continuum.server.auth.AdminKey;
 import ai.continuum.server.config.ServerConfig;
 import ai.continuum.server.metrics.ContinuumMetrics;
+import ai.continuum.server.storage.PostgresStorage;
 import ai.continuum.server.storage.SqliteStorage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,7 +51,7 @@ final class DoctorCommand implements Callable<Integer> {
         if (config.sqlite()) {
             checkSqlite(config.dataDir().resolve(SqliteStorage.FILE_NAME));
         } else {
-            checkDatabase("postgresql", () -> DriverManager.getConnection(config.connectionString()), false);
+            checkDatabase("postgresql", () -> PostgresStorage.connect(config.connectionString()), false);
         }
         checkPort(config);
         ok("pi x phi", Double.toString(ContinuumMetrics.PI_PHI));

@@ -85,7 +85,13 @@ public final class MemoriesResource implements HttpService {
     }
 
     private void page(final ServerResponse res, final String tenant, final Storage.MemoryQuery query) {
-        final Storage.Page<Storage.StoredMemory> page = core.storage().memories(tenant, query);
+        final Storage.Page<Storage.StoredMemory> page;
+        try {
+            page = core.storage().memories(tenant, query);
+        } catch (final IllegalArgumentException e) {
+            // A filter storage refuses (too many keyword words): the request's fault.
+            throw ApiException.invalid(e.getMessage());
+        }
         Json.ok(res, new PageView(page.items().stream().map(Views.MemoryView::of).toList(), page.total(),
             query.limit(), query.offset(), tenant));
     }

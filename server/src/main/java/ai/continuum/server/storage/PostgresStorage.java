@@ -5,9 +5,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SystemEpochClock;
 
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 
 /**
  * Opens the PostgreSQL storage. One HikariCP pool serves the reads and, through one connection it keeps, the writer.
@@ -24,7 +24,9 @@ public final class PostgresStorage {
 
     /**
      * @param connectionString {@code jdbc:postgresql://host:port/db?user=..&password=..} or the
-     *                         {@code postgresql://user:password@host:port/db} form of {@code DATABASE_URL}.
+     *                         {@code postgresql://user:password@host:port/db} form of {@code DATABASE_URL}
+     *                         ({@link PostgresUrl}).
+     * @throws IllegalArgumentException when {@code connectionString} is neither (the message hides the password).
      */
     public static Storage open(final String connectionString, final StorageSettings settings) {
         return create(connectionString, settings, SystemEpochClock.INSTANCE).start();
@@ -48,10 +50,12 @@ public final class PostgresStorage {
      * connection string may still turn it on.
      */
     static HikariConfig poolConfig(final String connectionString, final StorageSettings settings) {
+        final PostgresUrl url = PostgresUrl.parse(connectionString);
         final HikariConfig pool = new HikariConfig();
         pool.setPoolName("continuum-postgresql");
-        configureUrl(pool, connectionString);
+        pool.setJdbcUrl(url.jdbcUrl());
         pool.addDataSourceProperty("logServerErrorDetail", "false");
+        url.properties().forEach((k, v) -> pool.addDataSourceProperty((String) k, v));
         pool.setMaximumPoolSize(settings.readPoolSize() + 1);
         pool.setMinimumIdle(1);
         pool.setConnectionTimeout(2_000);
@@ -59,39 +63,25 @@ public final class PostgresStorage {
         return pool;
     }
 
-    static void configureUrl(final HikariConfig pool, final String connectionString) {
-        if (connectionString == null || connectionString.isBlank()) {
-            throw new IllegalArgumentException("a PostgreSQL connection string is required");
-        }
-        if (connectionString.startsWith("jdbc:postgresql:")) {
-            pool.setJdbcUrl(connectionString);
-            return;
-        }
-        if (!connectionString.startsWith("postgres://") && !connectionString.startsWith("postgresql://")) {
-            throw new IllegalArgumentException("not a PostgreSQL connection string (expected jdbc:postgresql:// or "
-                + "postgresql://): " + redact(connectionString));
-        }
-        final URI uri = URI.create(connectionString);
-        final int port = uri.getPort() == -1 ? 5432 : uri.getPort();
-        final String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
-        pool.setJdbcUrl("jdbc:postgresql://" + uri.getHost() + ":" + port + uri.getRawPath() + query);
-        final String userInfo = uri.getRawUserInfo();
-        if (userInfo != null) {
-            final int colon = userInfo.indexOf(':');
-            pool.setUsername(decode(colon < 0 ? userInfo : userInfo.substring(0, colon)));
-            if (colon >= 0) {
-                pool.setPassword(decode(userInfo.substring(colon + 1)));
-            }
-        }
-    }
-
-    private static String decode(final String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
-    }
-
-    /** The connection string without its password, for error messages. */
+    /** The connection string without its password, for messages. */
     static String redact(final String connectionString) {
-        return connectionString.replaceAll("://([^:/@]+):[^@]*@", "://$1:***@")
-            .replaceAll("(?i)(password=)[^&]*", "$1***");
+        return PostgresUrl.redact(connectionString);
+    }
+
+    /**
+     * A plain JDBC connection to the database {@code connectionString} names (either form {@link #open} takes), for
+     * tools that inspect it without opening the storage ({@code continuum doctor}).
+     *
+     * @throws SQLException when the string is not a PostgreSQL connection string (the message hides the password) or
+     *                      the database does not answer.
+     */
+    public static Connection connect(final String connectionString) throws SQLException {
+        final PostgresUrl url;
+        try {
+            url = PostgresUrl.parse(connectionString);
+        } catch (final IllegalArgumentException e) {
+            throw new SQLException(e.getMessage(), e);
+        }
+        return DriverManager.getConnection(url.jdbcUrl(), url.properties());
     }
 }

@@ -6,8 +6,9 @@ import java.sql.SQLException;
 import java.util.Set;
 
 /**
- * The few places where the SQL of the two backends differs. Everything else (upserts with {@code ON CONFLICT ... DO
- * UPDATE}, {@code LIKE ... ESCAPE}, keyset queries) is written once in standard SQL both accept.
+ * The few places where the SQL of the two backends differs; the memories text filter ({@link MemoryFilter}: substring
+ * on SQLite, full-text word prefix on PostgreSQL) is the other. Everything else (upserts with {@code ON CONFLICT ...
+ * DO UPDATE}, {@code LIKE ... ESCAPE}, keyset queries) is written once in standard SQL both accept.
  */
 enum SqlDialect {
     SQLITE("sqlite", "max"),

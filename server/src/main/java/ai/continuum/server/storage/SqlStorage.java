@@ -14,7 +14,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
@@ -158,35 +157,18 @@ final class SqlStorage implements Storage {
             throw new IllegalArgumentException("offset=" + query.offset() + " must be >= 0 and limit="
                 + query.limit() + " in [1, " + MAX_PAGE + "]");
         }
-        final StringBuilder where = new StringBuilder(" FROM messages WHERE tenant_id = ?");
-        final List<Object> args = new ArrayList<>();
-        args.add(tenant);
-        if (query.sessionId() != null) {
-            where.append(" AND session_id = ?");
-            args.add(query.sessionId());
-        }
-        if (query.fromMillis() != null) {
-            where.append(" AND created_at >= ?");
-            args.add(query.fromMillis());
-        }
-        if (query.toMillis() != null) {
-            where.append(" AND created_at < ?");
-            args.add(query.toMillis());
-        }
-        for (final String word : filterWords(query.text())) {
-            where.append(" AND search_text LIKE ?").append(LikePatterns.ESCAPE_CLAUSE);
-            args.add(LikePatterns.contains(word));
-        }
-        final List<Object> paged = new ArrayList<>(args);
+        final MemoryFilter.Where where = MemoryFilter.of(dialect, tenant, query);
+        final List<Object> paged = new ArrayList<>(where.params());
         paged.add(query.limit());
         paged.add(query.offset());
         try {
-            final long total = reads.execute().createGet("SELECT COUNT(*)" + where).params(args).execute()
+            final long total = reads.execute().createGet("SELECT COUNT(*)" + where.sql()).params(where.params())
+                .execute()
                 .map(row -> DbReads.integer(row, 1))
                 .orElseThrow();
             final List<StoredMemory> items;
-            try (Stream<DbRow> rows = reads.execute().createQuery("SELECT " + MEMORY_COLUMNS + where
-                + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?").params(paged).execute()) {
+            try (Stream<DbRow> rows = reads.execute().createQuery(where.pageSql(MEMORY_COLUMNS, total)).params(paged)
+                .execute()) {
                 items = rows.map(SqlStorage::readMemory).toList();
             }
             return new Page<>(items, total);
@@ -297,19 +279,6 @@ final class SqlStorage implements Storage {
                 readPool.close();
             }
         }
-    }
-
-    /** The words of a text filter, lower-cased like {@code messages.search_text}; each must occur as a substring. */
-    static List<String> filterWords(final String text) {
-        if (text == null || text.isBlank()) {
-            return List.of();
-        }
-        final String[] words = text.strip().toLowerCase(Locale.ROOT).split("\\s+");
-        if (words.length > MAX_FILTER_WORDS) {
-            throw new IllegalArgumentException("text filter has " + words.length + " words; at most "
-                + MAX_FILTER_WORDS + " are allowed");
-        }
-        return List.of(words);
     }
 
     private static StoredMemory readMemory(final DbRow row) {

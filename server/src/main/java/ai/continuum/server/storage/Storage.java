@@ -118,7 +118,8 @@ public interface Storage extends AutoCloseable {
 
     /**
      * @param text       words to look for in the user and assistant text, or null: every whitespace-separated word
-     *                   must occur, as a substring, ignoring case (Unicode-aware); % and _ are plain characters.
+     *                   must match, ignoring case; as a substring on SQLite, as a word prefix on PostgreSQL
+     *                   ({@code MemoryFilter} defines both).
      * @param sessionId  exact session, or null.
      * @param fromMillis inclusive lower bound on the turn time, or null.
      * @param toMillis   exclusive upper bound, or null.

@@ -117,6 +117,31 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldReadThePostgresConnectionStringFromEitherVariableOrItsFile() throws IOException {
+        final Path secret = dir.resolve("database-url");
+        Files.writeString(secret, "postgresql://app:s3cret@db:5432/continuum\n");
+        final ServerConfig fromFile = load(Map.of("CONTINUUM_STORAGE_BACKEND", "postgresql",
+            "CONTINUUM_CONNECTION_STRING_FILE", secret.toString()), Map.of());
+        assertEquals("postgresql", fromFile.storageBackend());
+        assertEquals("postgresql://app:s3cret@db:5432/continuum", fromFile.connectionString());
+        assertFalse(fromFile.toString().contains("s3cret"), fromFile.toString());
+
+        final ServerConfig fromDatabaseUrlFile = load(Map.of("CONTINUUM_STORAGE_BACKEND", "postgresql",
+            "DATABASE_URL_FILE", secret.toString()), Map.of());
+        assertEquals("postgresql://app:s3cret@db:5432/continuum", fromDatabaseUrlFile.connectionString());
+
+        final ServerConfig variableWins = load(Map.of("CONTINUUM_STORAGE_BACKEND", "postgresql",
+            "CONTINUUM_CONNECTION_STRING", "jdbc:postgresql://other/db", "DATABASE_URL_FILE", secret.toString()),
+            Map.of());
+        assertEquals("jdbc:postgresql://other/db", variableWins.connectionString());
+
+        final ConfigException missing = assertThrows(ConfigException.class, () -> load(Map.of(
+            "CONTINUUM_STORAGE_BACKEND", "postgresql", "CONTINUUM_CONNECTION_STRING_FILE",
+            dir.resolve("absent").toString()), Map.of()));
+        assertTrue(missing.getMessage().contains("CONTINUUM_CONNECTION_STRING_FILE"), missing.getMessage());
+    }
+
+    @Test
     void shouldRefuseAnonymousAccessUnlessBoundToLoopback() {
         final ConfigException e = assertThrows(ConfigException.class,
             () -> load(Map.of("CONTINUUM_REQUIRE_API_KEY", "false", "CONTINUUM_API_HOST", "0.0.0.0"), Map.of()));

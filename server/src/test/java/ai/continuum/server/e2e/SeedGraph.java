@@ -1,6 +1,7 @@
 package ai.continuum.server.e2e;
 
 import ai.continuum.engine.Delta;
+import ai.continuum.server.storage.PostgresStorage;
 import ai.continuum.server.storage.SqliteStorage;
 import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageOp;
@@ -18,12 +19,14 @@ import java.util.function.Consumer;
 import java.util.function.IntFunction;
 
 /**
- * Seeds a data directory for HTTP load runs: the benchmarks' generated graph (e.g. 100k concepts / 500k links) is
- * written into SQLite through the storage's own write path ({@link Storage#submit}), so the service rebuilds it on
- * start exactly as it rebuilds learned state. Also writes recall request bodies naming existing concepts.
+ * Seeds a database for HTTP load runs: the benchmarks' generated graph (e.g. 100k concepts / 500k links) is written
+ * through the storage's own write path ({@link Storage#submit}), so the service rebuilds it on start exactly as it
+ * rebuilds learned state. Also writes recall request bodies naming existing concepts.
  *
- * <p>Usage: {@code SeedGraph DATA_DIR TENANT SIZE SEED BODIES_FILE}, with the benchmarks module's classes on the
- * class path. The generator is reached by name because the server must not depend on the benchmarks module.
+ * <p>Usage: {@code SeedGraph DATA_DIR|CONNECTION_STRING TENANT SIZE SEED BODIES_FILE}, with the benchmarks module's
+ * classes on the class path: a data directory seeds SQLite, a PostgreSQL connection string ({@code jdbc:postgresql:},
+ * {@code postgresql://}) seeds PostgreSQL. The generator is reached by name because the server must not depend on
+ * the benchmarks module.
  */
 public final class SeedGraph {
     private static final int QUERIES = 2_000;
@@ -33,20 +36,23 @@ public final class SeedGraph {
 
     public static void main(final String[] args) throws Exception {
         if (args.length != 5) {
-            System.err.println("usage: SeedGraph DATA_DIR TENANT SIZE SEED BODIES_FILE");
+            System.err.println("usage: SeedGraph DATA_DIR|CONNECTION_STRING TENANT SIZE SEED BODIES_FILE");
             System.exit(2);
         }
-        final Path dataDir = Path.of(args[0]);
+        final String target = args[0];
+        final boolean postgres = target.startsWith("jdbc:postgresql:") || target.startsWith("postgres");
         final String tenant = args[1];
         final long seed = Long.parseLong(args[3]);
         final Generator generator = Generator.create(args[2], seed);
         final long start = System.nanoTime();
         final List<CompletableFuture<Storage.ContinuityHead>> commits = new ArrayList<>();
-        try (Storage storage = SqliteStorage.open(dataDir, StorageSettings.defaults())) {
+        try (Storage storage = postgres ? PostgresStorage.open(target, StorageSettings.defaults())
+            : SqliteStorage.open(Path.of(target), StorageSettings.defaults())) {
             generator.generate(delta -> commits.add(storage.submit(new StorageOp.Apply(tenant, delta))));
             CompletableFuture.allOf(commits.toArray(CompletableFuture[]::new)).join();
         }
-        System.out.printf("seeded %s into %s: %d deltas committed in %d ms%n", args[2], dataDir, commits.size(),
+        System.out.printf("seeded %s into %s: %d deltas committed in %d ms%n", args[2],
+            postgres ? "PostgreSQL" : target, commits.size(),
             (System.nanoTime() - start) / 1_000_000);
         writeBodies(Path.of(args[4]), generator.concepts(), generator::displayName, seed);
     }

@@ -1,11 +1,7 @@
 package ai.continuum.server.storage;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 
@@ -14,26 +10,28 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** API keys on each backend: stored, found, listed, revoked once, touched by the writer. */
 class ApiKeysTest {
-    @TempDir
-    Path dir;
-
+    private TestDatabase db;
     private Storage storage;
     private ApiKeys keys;
 
-    @BeforeEach
-    void open() {
-        storage = SqliteStorage.open(dir, StorageSettings.defaults());
+    private void open(final TestDatabase database) {
+        db = database;
+        storage = db.open(StorageSettings.defaults());
         keys = storage.apiKeys();
     }
 
     @AfterEach
     void close() {
-        storage.close();
+        if (storage != null) {
+            storage.close();
+        }
     }
 
-    @Test
-    void shouldStoreFindAndListTenantAndAdminKeys() {
+    @OnEachBackend
+    void shouldStoreFindAndListTenantAndAdminKeys(final TestDatabase database) {
+        open(database);
         final ApiKeys.StoredKey tenantKey = key("k1", "tenant-a", false, 1_000);
         final ApiKeys.StoredKey adminKey = key("k0", null, true, 500);
         keys.insert(tenantKey);
@@ -44,15 +42,17 @@ class ApiKeysTest {
         assertEquals(List.of(adminKey, tenantKey), keys.list(), "oldest first");
     }
 
-    @Test
-    void shouldRefuseADuplicateKeyId() {
+    @OnEachBackend
+    void shouldRefuseADuplicateKeyId(final TestDatabase database) {
+        open(database);
         keys.insert(key("k1", "tenant-a", false, 1_000));
         assertThrows(IllegalArgumentException.class, () -> keys.insert(key("k1", "tenant-b", false, 2_000)));
         assertEquals("tenant-a", keys.find("k1").orElseThrow().tenant());
     }
 
-    @Test
-    void shouldRevokeOnceAndKeepTheFirstRevocationTime() {
+    @OnEachBackend
+    void shouldRevokeOnceAndKeepTheFirstRevocationTime(final TestDatabase database) {
+        open(database);
         keys.insert(key("k1", "tenant-a", false, 1_000));
         assertTrue(keys.revoke("k1", Instant.ofEpochMilli(2_000)));
         assertTrue(keys.revoke("k1", Instant.ofEpochMilli(3_000)));
@@ -62,13 +62,14 @@ class ApiKeysTest {
         assertFalse(keys.revoke("missing", Instant.ofEpochMilli(2_000)));
     }
 
-    @Test
-    void shouldPersistTheLatestTouchAcrossReopen() {
+    @OnEachBackend
+    void shouldPersistTheLatestTouchAcrossReopen(final TestDatabase database) {
+        open(database);
         keys.insert(key("k1", "tenant-a", false, 1_000));
         keys.touch("k1", Instant.ofEpochMilli(9_000));
         keys.touch("k1", Instant.ofEpochMilli(8_000));
         storage.close();
-        storage = SqliteStorage.open(dir, StorageSettings.defaults());
+        storage = db.open(StorageSettings.defaults());
         assertEquals(Instant.ofEpochMilli(9_000), storage.apiKeys().find("k1").orElseThrow().lastUsedAt());
     }
 

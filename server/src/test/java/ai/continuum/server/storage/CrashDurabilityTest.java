@@ -1,8 +1,5 @@
 package ai.continuum.server.storage;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -15,18 +12,18 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** kill -9 of a process in the middle of writing loses no acknowledged op and leaves an intact chain. */
+/**
+ * kill -9 of a process in the middle of writing loses no acknowledged op and leaves an intact chain, on each backend.
+ */
 class CrashDurabilityTest {
     private static final int ACKS_BEFORE_KILL = 400;
 
-    @TempDir
-    Path dir;
-
-    @Test
-    void shouldKeepEveryAcknowledgedOpWhenTheProcessIsKilled() throws Exception {
+    @OnEachBackend
+    void shouldKeepEveryAcknowledgedOpWhenTheProcessIsKilled(final TestDatabase db) throws Exception {
         final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         final Process child = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED",
-            "-cp", System.getProperty("java.class.path"), CrashingWriter.class.getName(), dir.toString()))
+            "-cp", System.getProperty("java.class.path"), CrashingWriter.class.getName(), db.backend().name(),
+            db.location()))
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
         final Set<Long> acked = new HashSet<>();
@@ -46,7 +43,7 @@ class CrashDurabilityTest {
         }
         assertEquals(ACKS_BEFORE_KILL, acked.size(), "the writer acknowledged enough ops before the kill");
 
-        try (Storage reopened = SqliteStorage.open(dir, StorageSettings.defaults())) {
+        try (Storage reopened = db.open(StorageSettings.defaults())) {
             for (final long id : acked) {
                 assertTrue(reopened.memory(CrashingWriter.TENANT, id).isPresent(), "acknowledged memory " + id);
             }

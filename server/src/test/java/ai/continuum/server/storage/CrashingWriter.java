@@ -1,11 +1,11 @@
 package ai.continuum.server.storage;
 
-import java.nio.file.Path;
 import java.util.concurrent.Semaphore;
 
 /**
  * A process that writes turns as fast as it can and prints {@code ACK <memoryId> <seq>} for each one acknowledged,
- * until it is killed (or has written {@link #MAX_OPS}). Run by {@link CrashDurabilityTest}.
+ * until it is killed (or has written {@link #MAX_OPS}). Run by {@link CrashDurabilityTest} with the backend
+ * ({@code SQLITE} or {@code POSTGRESQL}) and its location (data directory or connection string) as arguments.
  */
 public final class CrashingWriter {
     static final String TENANT = "crash";
@@ -15,7 +15,8 @@ public final class CrashingWriter {
     }
 
     public static void main(final String[] args) throws InterruptedException {
-        final Storage storage = SqliteStorage.open(Path.of(args[0]), StorageSettings.defaults());
+        final Storage storage = TestDatabase.open(TestDatabase.Backend.valueOf(args[0]), args[1],
+            StorageSettings.defaults());
         // Up to 64 ops in flight so that batches of several ops form, as under concurrent requests.
         final Semaphore inFlight = new Semaphore(64);
         for (int i = 1; i <= MAX_OPS; i++) {

@@ -6,11 +6,7 @@ import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbRow;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -22,23 +18,23 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** Reads through Helidon DbClient on each backend: integer mapping, connections returned, failures worded. */
 class DbReadsTest {
-    @TempDir
-    Path dir;
-
+    private TestDatabase db;
     private HikariDataSource pool;
     private DbClient client;
 
-    @BeforeEach
-    void open() throws SQLException {
+    private void open(final TestDatabase database) throws SQLException {
+        db = database;
         final HikariConfig config = new HikariConfig();
-        config.setJdbcUrl("jdbc:sqlite:" + dir.resolve("t.db").toAbsolutePath());
+        config.setJdbcUrl(db.jdbcUrl());
         // One connection: a statement that kept its connection would make the next one time out.
         config.setMaximumPoolSize(1);
         config.setConnectionTimeout(250);
         pool = new HikariDataSource(config);
         try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
-            s.executeUpdate("CREATE TABLE t (id INTEGER NOT NULL, big INTEGER, label TEXT)");
+            // BIGINT: a 64-bit integer on PostgreSQL, the INTEGER affinity on SQLite.
+            s.executeUpdate("CREATE TABLE t (id INTEGER NOT NULL, big BIGINT, label TEXT)");
             s.executeUpdate("INSERT INTO t VALUES (1, NULL, 'one'), (2, 5000000000, NULL)");
         }
         client = DbReads.over(pool);
@@ -46,12 +42,15 @@ class DbReadsTest {
 
     @AfterEach
     void close() {
-        client.close();
-        pool.close();
+        if (client != null) {
+            client.close();
+            pool.close();
+        }
     }
 
-    @Test
-    void shouldReadSmallAndLargeSqliteIntegersAndNullsWhenMappingRows() {
+    @OnEachBackend
+    void shouldReadSmallAndLargeIntegersAndNullsWhenMappingRows(final TestDatabase database) throws SQLException {
+        open(database);
         final List<String> rows;
         try (Stream<DbRow> s = client.execute().query("SELECT id, big, label FROM t ORDER BY id")) {
             rows = s.map(r -> DbReads.integer(r, "id") + "|" + DbReads.nullableInteger(r, "big") + "|"
@@ -64,8 +63,9 @@ class DbReadsTest {
             "big"));
     }
 
-    @Test
-    void shouldReturnEveryConnectionToThePoolWhenRowsAreConsumed() {
+    @OnEachBackend
+    void shouldReturnEveryConnectionToThePoolWhenRowsAreConsumed(final TestDatabase database) throws SQLException {
+        open(database);
         for (int i = 0; i < 20; i++) {
             try (Stream<DbRow> s = client.execute().query("SELECT id FROM t WHERE id > ?", 0)) {
                 assertEquals(2, s.count());
@@ -74,12 +74,14 @@ class DbReadsTest {
         }
     }
 
-    @Test
-    void shouldReportTheDriversMessageWhenAStatementFails() {
+    @OnEachBackend
+    void shouldReportTheDriversMessageWhenAStatementFails(final TestDatabase database) throws SQLException {
+        open(database);
         final DbClientException e = assertThrows(DbClientException.class,
             () -> client.execute().get("SELECT id FROM missing WHERE id = ?", 1));
         final StorageUnavailableException failure = DbReads.failure("cannot read", e);
-        assertTrue(failure.getMessage().startsWith("cannot read: ") && failure.getMessage().contains("no such table"),
+        final String driverSays = db.postgres() ? "does not exist" : "no such table";
+        assertTrue(failure.getMessage().startsWith("cannot read: ") && failure.getMessage().contains(driverSays),
             failure.getMessage());
     }
 }

@@ -4,10 +4,7 @@ import ai.continuum.engine.Delta;
 import ai.continuum.engine.EngineConfig;
 import ai.continuum.engine.MemoryEngine;
 import ai.continuum.engine.Turn;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -18,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /**
  * The contract between engine and storage: an engine rebuilt from what storage loads has exactly the state (the
- * checksum) of the engine whose changes were written, whatever mix of learns, replays, forgets and prunes it saw.
+ * checksum) of the engine whose changes were written, whatever mix of learns, replays, forgets and prunes it saw, on
+ * each backend (PostgreSQL's derived JSONB and full-text columns included).
  */
 class EngineRebuildTest {
     private static final long T0 = 1_700_000_000_000L;
@@ -29,15 +27,12 @@ class EngineRebuildTest {
         "Vector Search", "Zürich Office", "Quarterly Planning", "Incident Review", "Graph Database", "Rate Limiter",
         "Release Train", "Customer Success", "Data Pipeline", "Feature Flags", "Observability Stack", "Jupiter"};
 
-    @TempDir
-    Path dir;
-
-    @Test
-    void shouldRebuildAnEngineWithTheSameChecksumFromStorage() {
+    @OnEachBackend
+    void shouldRebuildAnEngineWithTheSameChecksumFromStorage(final TestDatabase db) {
         final EngineConfig config = EngineConfig.defaults().withDecayPerDay(0.9);
         final Random random = new Random(42);
         try (MemoryEngine engine = MemoryEngine.create(config, () -> T0 + 30 * DAY)) {
-            try (Storage storage = SqliteStorage.open(dir, StorageSettings.defaults().withEngine(config))) {
+            try (Storage storage = db.open(StorageSettings.defaults().withEngine(config))) {
                 final List<CompletableFuture<Storage.ContinuityHead>> acks = new ArrayList<>();
                 final List<Delta> learned = new ArrayList<>();
                 for (int i = 1; i <= 300; i++) {
@@ -73,7 +68,7 @@ class EngineRebuildTest {
                 acks.forEach(CompletableFuture::join);
             }
 
-            try (Storage reopened = SqliteStorage.open(dir, StorageSettings.defaults().withEngine(config));
+            try (Storage reopened = db.open(StorageSettings.defaults().withEngine(config));
                  MemoryEngine rebuilt = MemoryEngine.create(config, () -> T0 + 30 * DAY)) {
                 try (MemoryEngine.BulkLoad bulk = rebuilt.bulkLoad()) {
                     reopened.load(bulk::apply);
@@ -104,7 +99,15 @@ class EngineRebuildTest {
             user.append(VOCABULARY[random.nextInt(VOCABULARY.length)]).append(k + 1 < n ? " and " : ".");
         }
         final String ai = "I will look at " + VOCABULARY[random.nextInt(VOCABULARY.length)] + " before Friday.";
-        return new Turn(i, user.toString(), ai, "", "session-" + (i % 5), "{\"i\":" + i + "}",
+        // Metadata as clients send it: absent, or JSON in their own spacing and key order (which JSONB would not
+        // give back) and with a NUL escape (which JSONB refuses): the rebuild must give back the very text.
+        final String metadata = switch (i % 4) {
+            case 0 -> "";
+            case 1 -> "{\"i\":" + i + "}";
+            case 2 -> "{ \"z\" : [1.50, 2], \"a\":" + i + " }";
+            default -> "{\"nul\":\"\\u0000\",\"i\":" + i + "}";
+        };
+        return new Turn(i, user.toString(), ai, "", "session-" + (i % 5), metadata,
             T0 + (long) i * DAY / 10);
     }
 }

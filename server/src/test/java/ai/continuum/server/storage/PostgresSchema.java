@@ -4,17 +4,24 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A private schema in a real PostgreSQL for one test class. The server is, in order: {@code CONTINUUM_TEST_PG_URL}
  * when set (a failure to reach it fails loudly: it was asked for), the local server at 127.0.0.1:5432 (database test,
  * user postgres) when it answers, else an embedded PostgreSQL started once per JVM from the binaries Maven Central
- * ships and stopped at JVM exit. Tests are skipped, loudly, only when none of them can run.
+ * ships and stopped at JVM exit. When none of them can run, the tests fail in CI ({@link #required}) and are skipped,
+ * loudly, elsewhere.
  *
  * <p>Thread model: {@link #serverUrl} resolves under the class lock; schemas are per test class.
  */
@@ -55,10 +62,23 @@ public final class PostgresSchema implements AutoCloseable {
             resolve();
         }
         if (resolvedUrl == null) {
+            if (required()) {
+                throw new IllegalStateException("PostgreSQL tests may not be skipped here (CI or "
+                    + "CONTINUUM_TEST_REQUIRE_PG is set): " + unavailable);
+            }
             System.err.println("*** SKIPPING PostgreSQL tests: " + unavailable + " ***");
             Assumptions.abort(unavailable);
         }
         return resolvedUrl;
+    }
+
+    /** In CI ({@code CI} set, as CI services do, or {@code CONTINUUM_TEST_REQUIRE_PG}) a missing PostgreSQL fails. */
+    private static boolean required() {
+        return isSet(System.getenv("CI")) || isSet(System.getenv("CONTINUUM_TEST_REQUIRE_PG"));
+    }
+
+    private static boolean isSet(final String value) {
+        return value != null && !value.isBlank() && !value.equalsIgnoreCase("false") && !value.equals("0");
     }
 
     private static void resolve() {
@@ -94,6 +114,29 @@ public final class PostgresSchema implements AutoCloseable {
     /** The connection string that confines a storage to this schema. */
     public String url() {
         return baseUrl + (baseUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    }
+
+    /**
+     * {@link #url()} in the libpq URI form of {@code DATABASE_URL}: {@code jdbc:postgresql://host:port/db?user=u&...}
+     * becomes {@code postgresql://u:password@host:port/db?...}, the password percent-encoded (the test servers trust
+     * local connections and ignore it).
+     */
+    public String libpqUri(final String password) {
+        final Matcher m = Pattern.compile("jdbc:postgresql://([^/]+)/([^?]+)\\?(.*)").matcher(url());
+        if (!m.matches()) {
+            throw new IllegalStateException("not a JDBC URL with parameters: " + url());
+        }
+        String user = "postgres";
+        final List<String> rest = new ArrayList<>();
+        for (final String param : m.group(3).split("&")) {
+            if (param.startsWith("user=")) {
+                user = param.substring("user=".length());
+            } else {
+                rest.add(param);
+            }
+        }
+        return "postgresql://" + user + ":" + URLEncoder.encode(password, StandardCharsets.UTF_8) + "@" + m.group(1)
+            + "/" + m.group(2) + (rest.isEmpty() ? "" : "?" + String.join("&", rest));
     }
 
     @Override

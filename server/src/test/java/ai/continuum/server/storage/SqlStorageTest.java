@@ -2,33 +2,46 @@ package ai.continuum.server.storage;
 
 import ai.continuum.engine.Delta;
 import ai.continuum.engine.EngineConfig;
+import org.agrona.concurrent.CachedEpochClock;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The SQLite storage with its writer thread running: what is acknowledged is stored, merged and given back. */
-class SqliteStorageTest {
+/**
+ * The storage contract on each backend, with the writer thread running: what is acknowledged is stored, merged and
+ * given back, and the continuity chain proves it.
+ */
+class SqlStorageTest {
     private static final String A = "tenant-a";
     private static final String B = "tenant-b";
 
-    @TempDir
-    Path dir;
-
+    private TestDatabase db;
     private Storage storage;
 
-    private Storage open(final Path where) {
-        storage = SqliteStorage.open(where, StorageSettings.defaults().withLoadChunkRows(3));
+    /** Opens the storage over {@code database}; the test closes it, or it is closed after the test. */
+    private Storage open(final TestDatabase database, final StorageSettings settings) {
+        db = database;
+        storage = db.open(settings);
         return storage;
+    }
+
+    private Storage open(final TestDatabase database) {
+        return open(database, StorageSettings.defaults().withLoadChunkRows(3));
     }
 
     @AfterEach
@@ -38,9 +51,9 @@ class SqliteStorageTest {
         }
     }
 
-    @Test
-    void shouldKeepEveryAcknowledgedOpAcrossCloseAndReopen() {
-        final Storage s = open(dir);
+    @OnEachBackend
+    void shouldKeepEveryAcknowledgedOpAcrossCloseAndReopen(final TestDatabase database) {
+        final Storage s = open(database);
         final List<Delta> written = new ArrayList<>();
         final List<CompletableFuture<Storage.ContinuityHead>> acks = new ArrayList<>();
         for (int i = 1; i <= 200; i++) {
@@ -53,15 +66,15 @@ class SqliteStorageTest {
         final Storage.ContinuityHead head = s.continuity(A);
         s.close();
 
-        final Storage reopened = open(dir);
+        final Storage reopened = open(database);
         assertEquals(Map.of(A, Deltas.normalized(written)), Deltas.loaded(reopened));
         assertEquals(head, reopened.continuity(A));
         assertEquals(200, head.length());
     }
 
-    @Test
-    void shouldDoubleCountsButStoreMemoriesOnceWhenTheSameDeltaIsAppliedTwice() {
-        final Storage s = open(dir);
+    @OnEachBackend
+    void shouldDoubleCountsButStoreMemoriesOnceWhenTheSameDeltaIsAppliedTwice(final TestDatabase database) {
+        final Storage s = open(database);
         final Delta d = Deltas.turn(42, 5_000, "hello", "Alpha", "Beta", "Gamma");
         s.submit(new StorageOp.Apply(A, d)).join();
         s.submit(new StorageOp.Apply(A, d)).join();
@@ -75,9 +88,9 @@ class SqliteStorageTest {
         assertEquals(Deltas.normalized(List.of(d, d)), loaded);
     }
 
-    @Test
-    void shouldKeepTheEarliestSightingOfAConceptWhateverTheArrivalOrder() {
-        final Storage s = open(dir);
+    @OnEachBackend
+    void shouldKeepTheEarliestSightingOfAConceptWhateverTheArrivalOrder(final TestDatabase database) {
+        final Storage s = open(database);
         s.submit(apply(A, concept("machine learning", "Machine learning", 2_000))).join();
         s.submit(apply(A, concept("machine learning", "Machine Learning", 1_000))).join();
         s.submit(apply(A, concept("machine learning", "MACHINE LEARNING", 3_000))).join();
@@ -88,9 +101,9 @@ class SqliteStorageTest {
         assertEquals(1_000, stored.firstSeenMillis());
     }
 
-    @Test
-    void shouldKeepTheLatestLastSeenOfALink() {
-        final Storage s = open(dir);
+    @OnEachBackend
+    void shouldKeepTheLatestLastSeenOfALink(final TestDatabase database) {
+        final Storage s = open(database);
         s.submit(apply(A, new Delta(List.of(), List.of(new Delta.LinkDelta("b", "a", 2, 9_000)), List.of(),
             List.of(), List.of()))).join();
         s.submit(apply(A, new Delta(List.of(), List.of(new Delta.LinkDelta("a", "b", 3, 4_000)), List.of(),
@@ -98,31 +111,32 @@ class SqliteStorageTest {
         assertEquals(List.of(new Delta.LinkDelta("a", "b", 5, 9_000)), Deltas.loaded(s).get(A).links());
     }
 
-    @Test
-    void shouldGiveTheSameContinuityHeadForTheSameOpsAndADifferentOneIfAnyOpDiffers() {
+    @OnEachBackend
+    void shouldGiveTheSameContinuityHeadForTheSameOpsAndADifferentOneIfAnyOpDiffers(final TestDatabase database)
+        throws SQLException, IOException {
         final List<StorageOp> ops = List.of(
             apply(A, Deltas.turn(1, 10, "one", "Alpha", "Beta")),
             new StorageOp.ForgetMemory(A, 1),
             apply(A, Deltas.turn(2, 20, "two", "Alpha", "Gamma")),
             new StorageOp.PruneLinks(A, 0.05, 30),
             new StorageOp.ForgetConcept(A, "gamma"));
-        final Storage.ContinuityHead first = replay(dir.resolve("one"), ops);
-        final Storage.ContinuityHead second = replay(dir.resolve("two"), ops);
+        final Storage.ContinuityHead first = replay(database.backend(), ops);
+        final Storage.ContinuityHead second = replay(database.backend(), ops);
         assertEquals(first, second);
         assertEquals(5, first.length());
 
         final List<StorageOp> altered = new ArrayList<>(ops);
         altered.set(2, apply(A, Deltas.turn(2, 20, "two!", "Alpha", "Gamma")));
-        assertNotEquals(first.headHex(), replay(dir.resolve("three"), altered).headHex());
+        assertNotEquals(first.headHex(), replay(database.backend(), altered).headHex());
         final List<StorageOp> reordered = new ArrayList<>(ops);
         reordered.set(0, ops.get(1));
         reordered.set(1, ops.get(0));
-        assertNotEquals(first.headHex(), replay(dir.resolve("four"), reordered).headHex());
+        assertNotEquals(first.headHex(), replay(database.backend(), reordered).headHex());
     }
 
-    @Test
-    void shouldStartEveryTenantChainFromThePiPhiSeed() {
-        final Storage s = open(dir);
+    @OnEachBackend
+    void shouldStartEveryTenantChainFromThePiPhiSeed(final TestDatabase database) {
+        final Storage s = open(database);
         final Storage.ContinuityHead empty = s.continuity("nobody");
         assertEquals(0, empty.length());
         assertEquals(ContinuityChain.seedHex(), empty.headHex());
@@ -132,9 +146,9 @@ class SqliteStorageTest {
             one.headHex());
     }
 
-    @Test
-    void shouldKeepTenantsApart() {
-        final Storage s = open(dir);
+    @OnEachBackend
+    void shouldKeepTenantsApart(final TestDatabase database) {
+        final Storage s = open(database);
         s.submit(apply(A, Deltas.turn(1, 10, "secret of a", "Alpha", "Beta"))).join();
         s.submit(apply(B, Deltas.turn(1, 10, "secret of b", "Alpha", "Zeta"))).join();
         s.submit(new StorageOp.ForgetConcept(B, "alpha")).join();
@@ -150,9 +164,9 @@ class SqliteStorageTest {
         assertEquals(2, s.continuity(B).length());
     }
 
-    @Test
-    void shouldForgetAMemoryWithItsDecisions() {
-        final Storage s = open(dir);
+    @OnEachBackend
+    void shouldForgetAMemoryWithItsDecisions(final TestDatabase database) {
+        final Storage s = open(database);
         s.submit(apply(A, Deltas.turn(1, 10, "one", "Alpha", "Beta"))).join();
         s.submit(apply(A, Deltas.turn(2, 20, "two", "Alpha", "Beta"))).join();
         s.submit(new StorageOp.ForgetMemory(A, 1)).join();
@@ -163,9 +177,9 @@ class SqliteStorageTest {
         assertEquals(2, loaded.links().getFirst().count(), "links are history, forgetting a memory keeps them");
     }
 
-    @Test
-    void shouldRedactAForgottenMemorysTextFromTheChangeLogAndStillVerify() throws Exception {
-        final Storage s = open(dir);
+    @OnEachBackend
+    void shouldRedactAForgottenMemorysTextFromTheChangeLogAndStillVerify(final TestDatabase database) throws Exception {
+        final Storage s = open(database);
         final Delta secret = Deltas.turn(1, 10, "my secret plan", "Alpha", "Beta");
         s.submit(apply(A, secret)).join();
         s.submit(apply(A, secret)).join();
@@ -182,22 +196,20 @@ class SqliteStorageTest {
         assertEquals(2, kept.id());
     }
 
-    private long changeLogRowsContaining(final String text) throws Exception {
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(
-            "jdbc:sqlite:" + dir.resolve(SqliteStorage.FILE_NAME));
-             java.sql.PreparedStatement ps = c.prepareStatement(
-                 "SELECT COUNT(*) FROM change_log WHERE payload LIKE ?")) {
+    private long changeLogRowsContaining(final String text) throws SQLException {
+        try (Connection c = db.connect();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM change_log WHERE payload LIKE ?")) {
             ps.setString(1, "%" + text + "%");
-            try (java.sql.ResultSet rs = ps.executeQuery()) {
+            try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
             }
         }
     }
 
-    @Test
-    void shouldForgetAConceptWithItsLinksAndPostingsButKeepTheMemories() {
-        final Storage s = open(dir);
+    @OnEachBackend
+    void shouldForgetAConceptWithItsLinksAndPostingsButKeepTheMemories(final TestDatabase database) {
+        final Storage s = open(database);
         s.submit(apply(A, Deltas.turn(1, 10, "one", "Alpha", "Beta", "Gamma"))).join();
         s.submit(new StorageOp.ForgetConcept(A, "beta")).join();
 
@@ -208,9 +220,9 @@ class SqliteStorageTest {
         assertEquals(List.of(), loaded.compounds(), "a compound goes with any of its components");
     }
 
-    @Test
-    void shouldPruneTheLinksTheEngineFormulaRatesBelowTheThreshold() {
-        final Storage s = open(dir);
+    @OnEachBackend
+    void shouldPruneTheLinksTheEngineFormulaRatesBelowTheThreshold(final TestDatabase database) {
+        final Storage s = open(database);
         final Delta links = new Delta(List.of(), List.of(
             new Delta.LinkDelta("a", "b", 1, 0), new Delta.LinkDelta("a", "c", 2, 0),
             new Delta.LinkDelta("b", "c", 3, 0)), List.of(), List.of(), List.of());
@@ -220,10 +232,10 @@ class SqliteStorageTest {
         assertEquals(List.of(new Delta.LinkDelta("b", "c", 3, 0)), Deltas.loaded(s).get(A).links());
     }
 
-    @Test
-    void shouldPruneByDecayedStrengthWhenTimeDecayIsOn() {
+    @OnEachBackend
+    void shouldPruneByDecayedStrengthWhenTimeDecayIsOn(final TestDatabase database) {
         final EngineConfig decaying = EngineConfig.defaults().withDecayPerDay(0.5);
-        storage = SqliteStorage.open(dir, StorageSettings.defaults().withEngine(decaying));
+        open(database, StorageSettings.defaults().withEngine(decaying));
         final long day = 86_400_000L;
         s().submit(apply(A, new Delta(List.of(), List.of(
             new Delta.LinkDelta("a", "b", 3, 10 * day), new Delta.LinkDelta("a", "c", 3, 8 * day)),
@@ -233,9 +245,9 @@ class SqliteStorageTest {
         assertEquals(List.of(new Delta.LinkDelta("a", "b", 3, 10 * day)), Deltas.loaded(s()).get(A).links());
     }
 
-    @Test
-    void shouldRoundTripUnicodeAndControlCharactersExactly() {
-        final Storage s = open(dir);
+    @OnEachBackend
+    void shouldRoundTripUnicodeAndControlCharactersExactly(final TestDatabase database) {
+        final Storage s = open(database);
         final String text = "Zürich · 東京 · emoji 🧠🚀 · RTL שלום · nul-free \t tab \"quote\" \\ backslash \u2028";
         final Delta d = new Delta(
             List.of(new Delta.ConceptDelta("zürich", "Zürich", "concept", "Éxtracted", 1),
@@ -253,9 +265,9 @@ class SqliteStorageTest {
         assertEquals("{\"k\":\"ß\"}", m.metadataJson());
     }
 
-    @Test
-    void shouldVerifyAnIntactChainAndFindATamperedOp() throws Exception {
-        final Storage s = open(dir);
+    @OnEachBackend
+    void shouldVerifyAnIntactChainAndFindATamperedOp(final TestDatabase database) throws Exception {
+        final Storage s = open(database);
         for (int i = 1; i <= 5; i++) {
             s.submit(apply(A, Deltas.turn(i, i, "turn " + i, "Alpha", "Beta"))).join();
         }
@@ -263,23 +275,65 @@ class SqliteStorageTest {
         assertTrue(intact.intact());
         assertEquals(s.continuity(A), intact.head());
 
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(
-            "jdbc:sqlite:" + dir.resolve(SqliteStorage.FILE_NAME));
-             java.sql.Statement st = c.createStatement()) {
-            st.executeUpdate("UPDATE change_log SET payload = replace(payload, 'turn 3', 'turn 9') "
-                + "WHERE tenant_id = '" + A + "' AND seq = 3");
-        }
+        db.execute("UPDATE change_log SET payload = replace(payload, 'turn 3', 'turn 9') "
+            + "WHERE tenant_id = '" + A + "' AND seq = 3");
         final Storage.ContinuityCheck broken = s.verifyContinuity(A);
         assertEquals(3, broken.brokenAtSeq(), broken.problem());
         assertEquals(2, broken.head().length());
+    }
+
+    @OnEachBackend
+    void shouldFailOnlyTheOpTheDatabaseRejectsAndCommitTheRestOfItsBatch(final TestDatabase database) throws Exception {
+        final SqlStorage manual = database.create(StorageSettings.defaults(), new CachedEpochClock());
+        try {
+            final CompletableFuture<Storage.ContinuityHead> good = manual.submit(apply(A,
+                Deltas.turn(1, 1, "fine", "Kubernetes", "Helm")));
+            // A key that is not a normalised name, next to the key it folds to: the identity index refuses it.
+            final CompletableFuture<Storage.ContinuityHead> bad = manual.submit(apply(A,
+                concept("KUBERNETES", "KUBERNETES", 2)));
+            final CompletableFuture<Storage.ContinuityHead> alsoGood = manual.submit(apply(A,
+                Deltas.turn(3, 3, "fine too", "Kubernetes", "Argo")));
+            assertEquals(3, manual.writer().doWork());
+
+            assertEquals(1, good.get().length());
+            final ExecutionException e = assertThrows(ExecutionException.class, bad::get);
+            assertInstanceOf(StorageUnavailableException.class, e.getCause());
+            assertEquals(2, alsoGood.get().length(), "the rejected op took no place in the chain");
+            assertTrue(manual.isReachable(), "a rejected op is not a database outage");
+            assertEquals(List.of("argo", "helm", "kubernetes"), Deltas.loaded(manual).get(A).concepts().stream()
+                .map(Delta.ConceptDelta::key).toList());
+            assertTrue(manual.verifyContinuity(A).intact());
+        } finally {
+            manual.close();
+        }
+    }
+
+    @OnEachBackend
+    void shouldGiveBackMetadataTextExactlyWhateverItHolds(final TestDatabase database) {
+        final Storage s = open(database);
+        final List<String> metadata = List.of("", "{}", "{ \"b\" : 1, \"a\": [1, 2.50], \"a\": 3 }",
+            "{\"nul\":\"\\u0000\"}", "{\"big\":1e999999}", "not json at all", "[1,2]");
+        final List<Delta.MemoryDelta> memories = new ArrayList<>();
+        for (int i = 0; i < metadata.size(); i++) {
+            memories.add(new Delta.MemoryDelta(i + 1, "s", "text " + i, "", "", metadata.get(i), i, List.of()));
+        }
+        s.submit(apply(A, new Delta(List.of(), List.of(), List.of(), memories, List.of()))).join();
+        for (int i = 0; i < metadata.size(); i++) {
+            assertEquals(metadata.get(i), s.memory(A, i + 1).orElseThrow().metadataJson());
+        }
+        assertEquals(metadata, Deltas.loaded(s).get(A).memories().stream().map(Delta.MemoryDelta::metadata)
+            .toList());
     }
 
     private Storage s() {
         return storage;
     }
 
-    private Storage.ContinuityHead replay(final Path where, final List<StorageOp> ops) {
-        try (Storage s = SqliteStorage.open(where, StorageSettings.defaults())) {
+    /** Replays {@code ops} into a database of its own. */
+    private Storage.ContinuityHead replay(final TestDatabase.Backend backend, final List<StorageOp> ops)
+        throws SQLException, IOException {
+        try (TestDatabase other = TestDatabase.create(backend);
+             Storage s = other.open(StorageSettings.defaults())) {
             Storage.ContinuityHead last = null;
             for (final StorageOp op : ops) {
                 last = s.submit(op).join();
