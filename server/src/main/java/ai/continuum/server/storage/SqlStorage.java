@@ -47,6 +47,7 @@ final class SqlStorage implements Storage {
     private static final String MEMORY_COLUMNS =
         "id, session_id, user_message, ai_response, thinking, metadata, created_at, concepts";
 
+    private final SqlDialect dialect;
     private final HikariDataSource readPool;
     private final DbClient reads;
     private final StorageSettings settings;
@@ -58,6 +59,7 @@ final class SqlStorage implements Storage {
         final SqlDialect dialect, final HikariDataSource readPool, final DataSource writerConnections,
         final StorageSettings settings, final EpochClock clock, final DatabaseFileGuard fileGuard) {
         this.fileGuard = fileGuard;
+        this.dialect = dialect;
         this.readPool = readPool;
         this.reads = DbReads.over(readPool);
         this.settings = settings;
@@ -80,16 +82,16 @@ final class SqlStorage implements Storage {
         return writer.submit(op);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>On PostgreSQL the links are read on a second pooled connection (see {@link StateLoader}) when the pool has
+     * one to spare beside the writer's and the main read.
+     */
     @Override
     public void load(final BiConsumer<String, Delta> sink) {
-        try (Connection c = readPool.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                new StateLoader(c, settings.loadChunkRows(), sink).loadAll();
-            } finally {
-                c.rollback();
-                c.setAutoCommit(true);
-            }
+        try {
+            StateLoader.load(readPool, dialect, settings.loadChunkRows(), settings.readPoolSize() >= 2, sink);
         } catch (final SQLException e) {
             throw new StorageUnavailableException("cannot load the stored state: " + e.getMessage(), e);
         }
