@@ -8,9 +8,9 @@ import ai.continuum.engine.store.MemoryTable;
 import ai.continuum.engine.store.StringIndex;
 import ai.continuum.engine.store.TextBlob;
 import ai.continuum.engine.store.WordIndex;
-import org.agrona.collections.IntHashSet;
 import org.agrona.collections.Object2IntHashMap;
 
+import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -35,12 +35,23 @@ final class DeltaApplier {
     private final WordIndex memoryTerms;
     private final MemoryTable memories;
     private final CompoundTable compounds;
-    private final IntHashSet touched = new IntHashSet();
+    /**
+     * Concept ids whose adjacency order bulk applies left unsorted. A bit per id (ids are dense from 0): a rebuild
+     * touches nearly every concept, and a set bit costs no cache miss where a hash set of a million ids costs one per
+     * add; {@link #restoreOrder} then walks the concepts in id order.
+     */
+    private final BitSet touched = new BitSet();
     /**
      * Key -> concept id of the tenant being applied, for the length of one apply: a delta names each concept in its
-     * links, compound and memory again, and a dictionary lookup costs far more than this map.
+     * links, compound and memory again, and a dictionary lookup costs far more than this map. During a bulk load it
+     * lives across the applies of one tenant ({@link #bulkTenant}), since a rebuild's link chunks name concepts of
+     * earlier chunks: it then grows to the tenant's concept count (about 70 bytes of heap each, key strings
+     * included) until {@link #endBulk}. Valid because a concept's id never changes while it exists, and only
+     * {@link #forgetConcept} removes one (which drops the map).
      */
     private Object2IntHashMap<String> idsInDelta = newIdsInDelta();
+    /** The tenant whose ids {@link #idsInDelta} keeps across bulk applies; null outside a bulk load. */
+    private TenantState bulkTenant;
     private int[] ids = new int[64];
     private long[] sortScratch = new long[1024];
 
@@ -64,10 +75,9 @@ final class DeltaApplier {
      *                   (a rebuild): sorting each touched concept once instead of once per delta.
      */
     ApplyResult apply(final TenantState t, final Delta delta, final boolean deferOrder) {
-        if (idsInDelta.capacity() > SMALL_ID_MAP) {
-            idsInDelta = newIdsInDelta(); // clear() fills the whole table: after a bulk chunk, start small again
-        } else {
-            idsInDelta.clear();
+        if (!deferOrder || t != bulkTenant) {
+            resetIds();
+            bulkTenant = deferOrder ? t : null;
         }
         int conceptsCreated = 0;
         for (final Delta.ConceptDelta c : delta.concepts()) {
@@ -85,8 +95,8 @@ final class DeltaApplier {
                 t.liveLinks++;
             }
             if (bulk) {
-                touched.add(a);
-                touched.add(b);
+                touched.set(a);
+                touched.set(b);
             }
         }
         if (bulk && !deferOrder) {
@@ -113,15 +123,28 @@ final class DeltaApplier {
         return new ApplyResult(conceptsCreated, linksCreated, compoundsCreated, memoriesCreated);
     }
 
+    private void resetIds() {
+        if (idsInDelta.capacity() > SMALL_ID_MAP) {
+            idsInDelta = newIdsInDelta(); // clear() fills the whole table: after a bulk chunk, start small again
+        } else {
+            idsInDelta.clear();
+        }
+    }
+
     private static Object2IntHashMap<String> newIdsInDelta() {
         return new Object2IntHashMap<>(64, 0.6f, StringIndex.MISSING);
     }
 
+    /** Ends a bulk load: restores adjacency order and lets go of the ids kept across its applies. */
+    void endBulk() {
+        bulkTenant = null;
+        resetIds();
+        restoreOrder();
+    }
+
     /** Sorts the adjacency of every concept touched by bulk applies since the last call. */
     void restoreOrder() {
-        final IntHashSet.IntIterator it = touched.iterator();
-        while (it.hasNext()) {
-            final int id = it.nextValue();
+        for (int id = touched.nextSetBit(0); id >= 0; id = touched.nextSetBit(id + 1)) {
             if (graph.degree(id) > sortScratch.length) {
                 sortScratch = new long[graph.degree(id) * 2];
             }
@@ -302,6 +325,8 @@ final class DeltaApplier {
 
     /** Forgets a concept: its links, its compounds, its postings and its dictionary entries. */
     boolean forgetConcept(final TenantState t, final String key) {
+        bulkTenant = null;
+        resetIds();
         final int id = dictionary.get(t.id, key);
         if (id == StringIndex.MISSING) {
             return false;

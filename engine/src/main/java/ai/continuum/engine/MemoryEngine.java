@@ -157,7 +157,7 @@ public final class MemoryEngine implements AutoCloseable {
             if (open) {
                 open = false;
                 try {
-                    applier.restoreOrder();
+                    applier.endBulk();
                 } finally {
                     writeLock.unlock();
                 }

@@ -443,7 +443,11 @@ public final class ConceptGraph {
         endWrite(id);
     }
 
-    /** Writer: restores strongest-first order of a concept's adjacency after bulk changes. */
+    /**
+     * Writer: restores strongest-first order of a concept's adjacency after bulk changes. Entries already in place
+     * are not rewritten (their links' positions stay valid), and an adjacency already in order is left alone: each
+     * rewritten entry costs a visit to its link record, a cache miss in a large graph.
+     */
     public void sortAdjacency(final int id, final long[] scratch) {
         final int size = degree(id);
         if (size < 2) {
@@ -451,9 +455,14 @@ public final class ConceptGraph {
         }
         final long addr = adjAddr(id);
         final long[] keys = scratch.length >= size ? scratch : new long[size];
+        boolean sorted = true;
         for (int i = 0; i < size; i++) {
             // descending count, then the current position: a total order, so equal inputs sort equally
             keys[i] = ((long) (Integer.MAX_VALUE - arena.getInt(addr + (long) i * ENTRY_BYTES + COUNT)) << 32) | i;
+            sorted &= i == 0 || keys[i] > keys[i - 1];
+        }
+        if (sorted) {
+            return;
         }
         java.util.Arrays.sort(keys, 0, size);
         final long copy = arena.allocate(size * ENTRY_BYTES);
@@ -461,8 +470,10 @@ public final class ConceptGraph {
         beginWrite(id);
         for (int i = 0; i < size; i++) {
             final int from = (int) keys[i];
-            arena.copy(copy + (long) from * ENTRY_BYTES, addr + (long) i * ENTRY_BYTES, ENTRY_BYTES);
-            setPos(id, arena.getInt(addr + (long) i * ENTRY_BYTES + LINK), i);
+            if (from != i) { // position i is written only here, so an entry sorted onto itself is still in place
+                arena.copy(copy + (long) from * ENTRY_BYTES, addr + (long) i * ENTRY_BYTES, ENTRY_BYTES);
+                setPos(id, arena.getInt(addr + (long) i * ENTRY_BYTES + LINK), i);
+            }
         }
         endWrite(id);
         arena.free(copy, size * ENTRY_BYTES);

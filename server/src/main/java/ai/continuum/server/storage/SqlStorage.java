@@ -81,16 +81,16 @@ final class SqlStorage implements Storage {
         return writer.submit(op);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>On PostgreSQL the links are read on a second pooled connection (see {@link StateLoader}) when the pool has
+     * one to spare beside the writer's and the main read.
+     */
     @Override
     public void load(final BiConsumer<String, Delta> sink) {
-        try (Connection c = readPool.getConnection()) {
-            beginSnapshot(c);
-            try {
-                new StateLoader(c, settings.loadChunkRows()).loadAll(sink);
-            } finally {
-                c.rollback();
-                c.setAutoCommit(true);
-            }
+        try {
+            StateLoader.load(readPool, dialect, settings.loadChunkRows(), settings.readPoolSize() >= 2, sink);
         } catch (final SQLException e) {
             throw new StorageUnavailableException("cannot load the stored state: " + e.getMessage(), e);
         }
@@ -101,16 +101,7 @@ final class SqlStorage implements Storage {
         try (Connection c = readPool.getConnection()) {
             beginSnapshot(c);
             try {
-                final StateLoader loader = new StateLoader(c, settings.loadChunkRows());
-                final List<String> tenants = loader.tenants();
-                int exported = 0;
-                for (final String tenant : tenants) {
-                    if (tenantOrNull == null || tenantOrNull.equals(tenant)) {
-                        loader.exportTenant(tenant, includeMemories, sink);
-                        exported++;
-                    }
-                }
-                return exported;
+                return new StateExporter(c, settings.loadChunkRows()).export(tenantOrNull, includeMemories, sink);
             } finally {
                 c.rollback();
                 c.setAutoCommit(true);

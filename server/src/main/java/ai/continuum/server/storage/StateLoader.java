@@ -2,49 +2,124 @@ package ai.continuum.server.storage;
 
 import ai.continuum.engine.Delta;
 
+import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * Streams the stored state of every tenant as deltas of at most {@code chunkRows} rows each, per tenant in the order
  * concepts, links, compounds, memories, decisions (so every key a link or memory names has arrived first). Rows come
  * in key order, so the same database always gives the same deltas.
  *
- * <p>All reads run in one read transaction: on SQLite (WAL) and PostgreSQL that is one consistent snapshot, even if
- * the writer commits meanwhile. Thread safety: one instance per load, on the caller's thread.
+ * <p>Reading and applying overlap: {@link LoadLane reader threads} run the queries and turn rows into deltas while the
+ * caller's thread hands the previous deltas to the sink (the engine's bulk load, which must stay on one thread). At
+ * start-up the sink is the larger cost, so reading mostly disappears behind it.
+ *
+ * <p>Snapshot: every read of one load sees one consistent state of the database, even if a writer commits
+ * meanwhile. SQLite (WAL): one lane on one connection in one read transaction. PostgreSQL: two lanes, the links (the
+ * largest table, which the server sorts for seconds before the first row) on their own connection, so that sort runs
+ * while the caller applies the concepts; both connections read in REPEATABLE READ from one exported snapshot
+ * ({@code pg_export_snapshot()} / {@code SET TRANSACTION SNAPSHOT}).
+ *
+ * <p>Thread safety: one call of {@link #load} per load; the sink is called on the caller's thread only.
  */
 final class StateLoader {
-    /** Maps the current row to a delta item. */
-    @FunctionalInterface
-    private interface RowReader<T> {
-        T read(ResultSet rs) throws SQLException;
+    /** Tables in the order the sink receives them per tenant. */
+    private static final List<LoadTable> ALL = List.of(LoadTable.values());
+    /** Tables the PostgreSQL side lane reads. */
+    private static final List<LoadTable> SIDE = List.of(LoadTable.LINKS);
+
+    private StateLoader() {
     }
 
-    private final Connection connection;
-    private final int chunkRows;
-
-    StateLoader(final Connection connection, final int chunkRows) {
-        this.connection = connection;
-        this.chunkRows = chunkRows;
-    }
-
-    void loadAll(final BiConsumer<String, Delta> sink) throws SQLException {
-        for (final String tenant : tenants()) {
-            loadTenant(tenant, true, delta -> sink.accept(tenant, delta));
+    /**
+     * Loads every tenant into {@code sink}.
+     *
+     * @param parallel read the links on a second connection (PostgreSQL only; needs two free pooled connections).
+     */
+    static void load(final DataSource pool, final SqlDialect dialect, final int chunkRows, final boolean parallel,
+                     final BiConsumer<String, Delta> sink) throws SQLException {
+        final boolean twoLanes = parallel && dialect == SqlDialect.POSTGRESQL;
+        try (Connection main = pool.getConnection()) {
+            main.setAutoCommit(false);
+            try {
+                if (dialect == SqlDialect.POSTGRESQL) {
+                    // READ COMMITTED would give every statement its own snapshot.
+                    main.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                }
+                if (!twoLanes) {
+                    stream(readTenants(main), List.of(new LoadLane(main, ALL, chunkRows)), sink);
+                    return;
+                }
+                final String snapshot = exportSnapshot(main);
+                final List<String> tenants = readTenants(main);
+                try (Connection side = pool.getConnection()) {
+                    side.setAutoCommit(false);
+                    try {
+                        side.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                        importSnapshot(side, snapshot);
+                        final List<LoadTable> mainTables = new ArrayList<>(ALL);
+                        mainTables.removeAll(SIDE);
+                        stream(tenants, List.of(new LoadLane(main, mainTables, chunkRows),
+                            new LoadLane(side, SIDE, chunkRows)), sink);
+                    } finally {
+                        side.rollback();
+                        side.setAutoCommit(true);
+                    }
+                }
+            } finally {
+                main.rollback();
+                main.setAutoCommit(true);
+            }
         }
     }
 
-    /** Stored tenants, sorted. */
-    List<String> tenants() throws SQLException {
+    /**
+     * Starts the lanes and hands their deltas to the sink in table order; every lane has ended when this returns,
+     * also when the sink or a lane failed (the first failure is rethrown).
+     */
+    private static void stream(final List<String> tenants, final List<LoadLane> lanes,
+                               final BiConsumer<String, Delta> sink) throws SQLException {
+        for (final LoadLane lane : lanes) {
+            lane.start(tenants);
+        }
+        try {
+            for (final String tenant : tenants) {
+                for (final LoadTable table : ALL) {
+                    final LoadLane lane = laneOf(lanes, table);
+                    for (Delta delta = lane.next(); delta != null; delta = lane.next()) {
+                        sink.accept(tenant, delta);
+                    }
+                }
+            }
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while loading the stored state", e);
+        } finally {
+            for (final LoadLane lane : lanes) {
+                lane.stop();
+            }
+        }
+    }
+
+    private static LoadLane laneOf(final List<LoadLane> lanes, final LoadTable table) {
+        for (final LoadLane lane : lanes) {
+            if (lane.reads(table)) {
+                return lane;
+            }
+        }
+        throw new IllegalStateException("no lane reads " + table);
+    }
+
+    private static List<String> readTenants(final Connection c) throws SQLException {
         final List<String> tenants = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement("SELECT tenant_id FROM tenants ORDER BY tenant_id");
+        try (PreparedStatement ps = c.prepareStatement("SELECT tenant_id FROM tenants ORDER BY tenant_id");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 tenants.add(rs.getString(1));
@@ -53,72 +128,20 @@ final class StateLoader {
         return tenants;
     }
 
-    /** One tenant for an export: head, state (memories optional), tombstones; see {@link ExportSink}. */
-    void exportTenant(final String tenant, final boolean includeMemories, final ExportSink sink) throws SQLException {
-        sink.beginTenant(ChainHeads.read(connection, tenant));
-        loadTenant(tenant, includeMemories, sink::delta);
-        try (PreparedStatement ps = connection.prepareStatement(
-            "SELECT memory_id FROM forgotten_memories WHERE tenant_id = ? ORDER BY memory_id")) {
-            ps.setFetchSize(Math.min(chunkRows, 10_000));
-            ps.setString(1, tenant);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    sink.forgottenMemory(rs.getLong(1));
-                }
-            }
+    private static String exportSnapshot(final Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_export_snapshot()")) {
+            rs.next();
+            return rs.getString(1);
         }
-        sink.endTenant();
     }
 
-    private void loadTenant(final String tenant, final boolean includeMemories, final Consumer<Delta> sink)
-        throws SQLException {
-        stream(tenant, sink, "SELECT key, name, entity_type, description, created_at FROM entities WHERE tenant_id = ? "
-                + "ORDER BY key",
-            rs -> new Delta.ConceptDelta(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                rs.getLong(5)),
-            items -> new Delta(items, List.of(), List.of(), List.of(), List.of()));
-        stream(tenant, sink, "SELECT concept_a, concept_b, count, last_seen FROM attention_links WHERE tenant_id = ? "
-                + "ORDER BY concept_a, concept_b",
-            rs -> new Delta.LinkDelta(rs.getString(1), rs.getString(2), Math.toIntExact(rs.getLong(3)),
-                rs.getLong(4)),
-            items -> new Delta(List.of(), items, List.of(), List.of(), List.of()));
-        stream(tenant, sink, "SELECT component_concepts, count, last_seen FROM compound_concepts WHERE tenant_id = ? "
-                + "ORDER BY components_key",
-            rs -> new Delta.CompoundDelta(OpCodec.decodeStrings(rs.getString(1)), Math.toIntExact(rs.getLong(2)),
-                rs.getLong(3)),
-            items -> new Delta(List.of(), List.of(), items, List.of(), List.of()));
-        if (includeMemories) {
-            stream(tenant, sink, "SELECT id, session_id, user_message, ai_response, thinking, metadata, created_at, "
-                    + "concepts FROM messages WHERE tenant_id = ? ORDER BY id",
-                rs -> new Delta.MemoryDelta(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                    rs.getString(5), rs.getString(6), rs.getLong(7), OpCodec.decodeStrings(rs.getString(8))),
-                items -> new Delta(List.of(), List.of(), List.of(), items, List.of()));
+    private static void importSnapshot(final Connection c, final String snapshot) throws SQLException {
+        // The id comes from the server and is a plain token, but it is bound as a literal: SET takes no parameters.
+        if (!snapshot.matches("[0-9A-Fa-f-]+")) {
+            throw new SQLException("unexpected snapshot id from the server: " + snapshot);
         }
-        stream(tenant, sink, "SELECT memory_id, ordinal, text, created_at FROM decisions WHERE tenant_id = ? "
-                + "ORDER BY memory_id, ordinal",
-            rs -> new Delta.DecisionDelta(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getLong(4)),
-            items -> new Delta(List.of(), List.of(), List.of(), List.of(), items));
-    }
-
-    private <T> void stream(
-        final String tenant, final Consumer<Delta> sink, final String sql, final RowReader<T> reader,
-        final Function<List<T>, Delta> wrap) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            ps.setFetchSize(Math.min(chunkRows, 10_000));
-            ps.setString(1, tenant);
-            try (ResultSet rs = ps.executeQuery()) {
-                List<T> chunk = new ArrayList<>();
-                while (rs.next()) {
-                    chunk.add(reader.read(rs));
-                    if (chunk.size() == chunkRows) {
-                        sink.accept(wrap.apply(chunk));
-                        chunk = new ArrayList<>();
-                    }
-                }
-                if (!chunk.isEmpty()) {
-                    sink.accept(wrap.apply(chunk));
-                }
-            }
+        try (Statement st = c.createStatement()) {
+            st.execute("SET TRANSACTION SNAPSHOT '" + snapshot + "'");
         }
     }
 }

@@ -8,53 +8,155 @@ import ai.continuum.server.storage.StorageOp;
 import ai.continuum.server.storage.StorageSettings;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 
 /**
- * Seeds a database for HTTP load runs: the benchmarks' generated graph (e.g. 100k concepts / 500k links) is written
- * through the storage's own write path ({@link Storage#submit}), so the service rebuilds it on start exactly as it
- * rebuilds learned state. Also writes recall request bodies naming existing concepts.
+ * Seeds a database for load runs and scale checks: the benchmarks' generated graph (e.g. 100k concepts / 500k links,
+ * or 1M / 5M) is written through the storage's own write path ({@link Storage#submit}: the write-behind writer, group
+ * commit, change log), so the service rebuilds it on start exactly as it rebuilds learned state. Also writes recall
+ * request bodies naming existing concepts, and prints the seeding throughput per kind of record.
  *
- * <p>Usage: {@code SeedGraph DATA_DIR|CONNECTION_STRING TENANT SIZE SEED BODIES_FILE}, with the benchmarks module's
- * classes on the class path: a data directory seeds SQLite, a PostgreSQL connection string ({@code jdbc:postgresql:},
- * {@code postgresql://}) seeds PostgreSQL. The generator is reached by name because the server must not depend on
- * the benchmarks module.
+ * <p>Usage: {@code SeedGraph TARGET TENANT SIZE SEED BODIES_FILE}, with the benchmarks module's classes on the class
+ * path. {@code TARGET} is a SQLite data directory, or a PostgreSQL connection string ({@code jdbc:postgresql://...}
+ * or {@code postgresql://...}). The generator is reached by name because the server must not depend on the
+ * benchmarks module.
+ *
+ * <p>At most {@value #IN_FLIGHT} deltas wait for their commit at a time, so the heap holds a bounded slice of the
+ * graph rather than all of it (a 1M/5M graph as delta records is several GB).
  */
 public final class SeedGraph {
     private static final int QUERIES = 2_000;
+    private static final int IN_FLIGHT = 16;
 
     private SeedGraph() {
     }
 
     public static void main(final String[] args) throws Exception {
         if (args.length != 5) {
-            System.err.println("usage: SeedGraph DATA_DIR|CONNECTION_STRING TENANT SIZE SEED BODIES_FILE");
+            System.err.println("usage: SeedGraph SQLITE_DATA_DIR|POSTGRESQL_URL TENANT SIZE SEED BODIES_FILE");
             System.exit(2);
         }
         final String target = args[0];
-        final boolean postgres = target.startsWith("jdbc:postgresql:") || target.startsWith("postgres");
         final String tenant = args[1];
         final long seed = Long.parseLong(args[3]);
         final Generator generator = Generator.create(args[2], seed);
-        final long start = System.nanoTime();
-        final List<CompletableFuture<Storage.ContinuityHead>> commits = new ArrayList<>();
-        try (Storage storage = postgres ? PostgresStorage.open(target, StorageSettings.defaults())
-            : SqliteStorage.open(Path.of(target), StorageSettings.defaults())) {
-            generator.generate(delta -> commits.add(storage.submit(new StorageOp.Apply(tenant, delta))));
-            CompletableFuture.allOf(commits.toArray(CompletableFuture[]::new)).join();
+        final Progress progress = new Progress();
+        try (Storage storage = open(target)) {
+            final ArrayDeque<CompletableFuture<?>> pending = new ArrayDeque<>();
+            generator.generate(delta -> {
+                final Kind kind = Kind.of(delta);
+                if (progress.isNewPhase(kind)) {
+                    drain(pending);
+                    progress.startPhase(kind);
+                }
+                if (pending.size() == IN_FLIGHT) {
+                    pending.removeFirst().join();
+                }
+                pending.addLast(storage.submit(new StorageOp.Apply(tenant, delta)));
+                progress.submitted(kind.records(delta));
+            });
+            drain(pending);
+            progress.endPhase();
         }
-        System.out.printf("seeded %s into %s: %d deltas committed in %d ms%n", args[2],
-            postgres ? "PostgreSQL" : target, commits.size(),
-            (System.nanoTime() - start) / 1_000_000);
+        System.out.printf(Locale.ROOT, "seeded %s (seed %d) for tenant %s into %s%n", args[2], seed, tenant,
+            isPostgres(target) ? "PostgreSQL" : "SQLite at " + target);
+        progress.print(System.out);
         writeBodies(Path.of(args[4]), generator.concepts(), generator::displayName, seed);
+    }
+
+    private static void drain(final ArrayDeque<CompletableFuture<?>> pending) {
+        while (!pending.isEmpty()) {
+            pending.removeFirst().join();
+        }
+    }
+
+    private static boolean isPostgres(final String target) {
+        return target.startsWith("jdbc:postgresql:") || target.startsWith("postgresql://")
+            || target.startsWith("postgres://");
+    }
+
+    private static Storage open(final String target) {
+        return isPostgres(target) ? PostgresStorage.open(target, StorageSettings.defaults())
+            : SqliteStorage.open(Path.of(target), StorageSettings.defaults());
+    }
+
+    /** The one kind of record a generator delta holds (the generator never mixes them). */
+    private enum Kind {
+        CONCEPTS, LINKS, MEMORIES;
+
+        static Kind of(final Delta delta) {
+            if (!delta.concepts().isEmpty()) {
+                return CONCEPTS;
+            }
+            return delta.links().isEmpty() ? MEMORIES : LINKS;
+        }
+
+        int records(final Delta delta) {
+            return switch (this) {
+                case CONCEPTS -> delta.concepts().size();
+                case LINKS -> delta.links().size();
+                case MEMORIES -> delta.memories().size();
+            };
+        }
+    }
+
+    /**
+     * Time per phase (one kind of record): a phase starts once every delta of the previous one has committed and ends
+     * when its own last delta has, so each kind's rate is its own. Main thread only.
+     */
+    private static final class Progress {
+        private final long startNs = System.nanoTime();
+        private final long[] records = new long[Kind.values().length];
+        private final long[] deltas = new long[Kind.values().length];
+        private final long[] phaseNs = new long[Kind.values().length];
+        private Kind current;
+        private long phaseStartNs;
+
+        boolean isNewPhase(final Kind kind) {
+            return kind != current;
+        }
+
+        void startPhase(final Kind kind) {
+            endPhase();
+            current = kind;
+            phaseStartNs = System.nanoTime();
+        }
+
+        void submitted(final int count) {
+            records[current.ordinal()] += count;
+            deltas[current.ordinal()]++;
+        }
+
+        void endPhase() {
+            if (current != null) {
+                phaseNs[current.ordinal()] += System.nanoTime() - phaseStartNs;
+            }
+        }
+
+        void print(final PrintStream out) {
+            long total = 0;
+            for (final Kind kind : Kind.values()) {
+                final int k = kind.ordinal();
+                total += records[k];
+                final double seconds = phaseNs[k] / 1e9;
+                out.printf(Locale.ROOT, "  %-8s %,10d records in %4d deltas, %7.1f s, %,9.0f records/s%n",
+                    kind.name().toLowerCase(Locale.ROOT), records[k], deltas[k], seconds, records[k] / seconds);
+            }
+            final double seconds = (System.nanoTime() - startNs) / 1e9;
+            out.printf(Locale.ROOT, "  total    %,10d records, %.1f s (storage open and close included), "
+                + "%,.0f records/s%n", total, seconds, total / seconds);
+        }
     }
 
     /** One JSON recall body per line, each naming two existing concepts, alternating max_memories 0 and 5. */
