@@ -6,6 +6,7 @@ import ai.continuum.server.auth.ApiKeyAuthenticator;
 import ai.continuum.server.auth.KeyHasher;
 import ai.continuum.server.config.ServerConfig;
 import ai.continuum.server.core.ContinuumCore;
+import ai.continuum.server.core.EngineSizing;
 import ai.continuum.server.http.ApiRouting;
 import ai.continuum.server.http.JsonDirectHandler;
 import ai.continuum.server.metrics.ContinuumMetrics;
@@ -77,12 +78,12 @@ public final class ContinuumServer implements AutoCloseable {
             throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
         }
         final String adminKey = AdminKey.resolve(config, console);
-        final MemoryEngine engine = MemoryEngine.create(config.engine());
-        final Storage storage;
+        final Storage storage = openStorage(config);
+        final MemoryEngine engine;
         try {
-            storage = openStorage(config);
+            engine = MemoryEngine.create(EngineSizing.forStored(config.engine(), storage));
         } catch (final RuntimeException e) {
-            engine.close();
+            storage.close();
             throw e;
         }
         final ContinuumMetrics metrics = new ContinuumMetrics();

@@ -27,16 +27,16 @@ public final class InProcessCore implements AutoCloseable {
     }
 
     /**
-     * Creates the engine, opens the storage and rebuilds the engine from it; whatever was opened is closed again if a
-     * step fails.
+     * Opens the storage, creates the engine sized for it ({@link EngineSizing}) and rebuilds the engine from it;
+     * whatever was opened is closed again if a step fails.
      */
     public static InProcessCore open(final EngineConfig config, final Supplier<Storage> openStorage) {
-        final MemoryEngine engine = MemoryEngine.create(config);
-        final Storage storage;
+        final Storage storage = openStorage.get();
+        final MemoryEngine engine;
         try {
-            storage = openStorage.get();
+            engine = MemoryEngine.create(EngineSizing.forStored(config, storage));
         } catch (final RuntimeException e) {
-            engine.close();
+            storage.close();
             throw e;
         }
         final InProcessCore opened = new InProcessCore(engine, storage);

@@ -185,6 +185,16 @@ final class SqlStorage implements Storage {
     }
 
     @Override
+    public long conceptCount() {
+        try {
+            return reads.execute().createGet("SELECT COUNT(*) FROM entities").execute()
+                .map(row -> DbReads.integer(row, 1)).orElse(0L);
+        } catch (final DbClientException e) {
+            throw DbReads.failure("cannot count concepts", e);
+        }
+    }
+
+    @Override
     public List<String> tenants() {
         try (Stream<DbRow> rows = reads.execute().query("SELECT tenant_id FROM tenants ORDER BY tenant_id")) {
             return rows.map(row -> DbReads.text(row, "tenant_id")).toList();

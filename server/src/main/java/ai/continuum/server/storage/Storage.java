@@ -104,6 +104,9 @@ public interface Storage extends AutoCloseable {
      */
     OptimizeReport optimize(boolean vacuum);
 
+    /** Concepts stored over all tenants: sizes the engine's dictionaries before a rebuild. */
+    long conceptCount();
+
     /** Whether the database answers now. Cheap; used by readiness. */
     boolean isReachable();
 

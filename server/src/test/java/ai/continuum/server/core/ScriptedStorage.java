@@ -93,6 +93,11 @@ public final class ScriptedStorage implements Storage {
     }
 
     @Override
+    public long conceptCount() {
+        return 0;
+    }
+
+    @Override
     public ContinuityCheck verifyContinuity(final String tenant) {
         return new ContinuityCheck(continuity(tenant), 0, null, 0);
     }
