@@ -120,7 +120,8 @@ public final class ContinuumServer implements AutoCloseable {
             final long deltas = core.rebuild();
             LOG.info(() -> String.format("loaded %d deltas for %d tenants from %s storage in %d ms", deltas,
                 engine.tenants().size(), config.storageBackend(), (System.nanoTime() - startNs) / 1_000_000));
-        } catch (final RuntimeException e) {
+        } catch (final RuntimeException | Error e) {
+            // Also an OutOfMemoryError: a server that cannot load must stop, not stay up answering 503 for ever.
             server.close();
             throw e;
         }
