@@ -132,6 +132,27 @@ class ApiKeyAuthenticatorTest {
     }
 
     @Test
+    void shouldRenewAnExpiredVerificationFromTheRecordWithoutTheSlowHash() {
+        final ApiKeyAuthenticator.CreatedKey key = auth.create("acme", "", "test");
+        assertTrue(auth.authenticate(key.apiKey()).isPresent());
+        final String wrong = "cm_" + key.keyId() + "_" + "A".repeat(43);
+        for (int i = 0; i < ApiKeyAuthenticator.FAILED_CHECK_BURST; i++) {
+            assertTrue(auth.authenticate(wrong).isEmpty());
+        }
+        now[0] += 31 * SECOND_NS;
+        final int lookups = store.finds.get();
+        assertTrue(auth.authenticate(key.apiKey()).isPresent(),
+            "renewed from the unchanged record: no verification, so guesses cannot lock out the holder");
+        assertEquals(lookups + 1, store.finds.get(), "the record was read again");
+
+        final ApiKeys.StoredKey stored = store.keys.get(key.keyId());
+        store.keys.put(key.keyId(), new ApiKeys.StoredKey(stored.keyId(), stored.tenant(), stored.name(),
+            new KeyHasher(1000).hash("some other secret"), false, stored.createdAt(), null, null));
+        now[0] += 31 * SECOND_NS;
+        assertTrue(auth.authenticate(key.apiKey()).isEmpty(), "a changed hash means a full verification again");
+    }
+
+    @Test
     void shouldRecogniseAdminKeyWithoutStorage() {
         final Principal admin = auth.authenticate("admin-key-for-tests-0123456789").orElseThrow();
         assertTrue(admin.admin());
