@@ -43,6 +43,8 @@ public final class ApiRouting {
             .register("/metrics", new MetricsResource(metrics))
             .register("/mcp", new McpResource(core, new McpProtocol(Version.current()), config.instanceId(), maxBody,
                 config.corsOrigins()))
+            .register("/openapi", new OpenApiResource())
+            .register("/ui", new UiResource())
             .any((req, res) -> {
                 if (req.path().path().startsWith("/observe/") || req.prologue().method() == Method.OPTIONS) {
                     res.next();
