@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 out="${1:?usage: build.sh OUTPUT_DIR}"
 
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-    if [ "${CI:-}" = "true" ]; then
+    if [ "${CI:-}" = "true" ] || [ "${CONTINUUM_TEST_REQUIRE_CLIENTS:-}" = "true" ]; then
         echo "ui/build.sh: node and npm are required in CI to build the explorer page (.ci/run installs them)" >&2
         exit 1
     fi
@@ -15,11 +15,11 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     exit 0
 fi
 if [ -f "$out/index.html" ] && [ -z "$(find index.html vite.config.js package-lock.json src -newer "$out/index.html" -print -quit)" ]; then
-    echo "ui/build.sh: explorer page up to date in $out"
+    echo "ui/build.sh: explorer page up to date in $out" >&2
     exit 0
 fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    npm ci --no-audit --no-fund --loglevel=error
+    npm ci --no-audit --no-fund --loglevel=error >&2
 fi
-CONTINUUM_UI_OUT="$out" npx --no-install vite build --logLevel warn
-echo "ui/build.sh: explorer page built into $out"
+CONTINUUM_UI_OUT="$out" npx --no-install vite build --logLevel warn >&2
+echo "ui/build.sh: explorer page built into $out" >&2
