@@ -53,6 +53,7 @@ async function axe(page, label) {
 try {
   for (const [index, width] of [1280, 390].entries()) {
     const context = await browser.newContext({ viewport: { width, height: width > 800 ? 900 : 844 } });
+    context.setDefaultTimeout(90_000); // generous: CI machines may be shared and loaded
     const page = await context.newPage();
     const urls = [];
     page.on('request', (request) => urls.push(request.url()));
