@@ -40,7 +40,11 @@ import java.util.logging.Logger;
  * one thread.
  */
 public final class ContinuumServer implements AutoCloseable {
-    /** How long a verified API key skips PBKDF2; also the longest a key revoked by another pod keeps working here. */
+    /**
+     * How long a verified API key skips PBKDF2. A key revoked by another instance on the same PostgreSQL stops working
+     * here when its announcement arrives (milliseconds); this is the bound only while announcements cannot arrive
+     * (every cached key is dropped when the listening connection comes back).
+     */
     public static final Duration KEY_CACHE_TTL = Duration.ofSeconds(30);
     private static final Logger LOG = Logger.getLogger(ContinuumServer.class.getName());
 
@@ -110,16 +114,26 @@ public final class ContinuumServer implements AutoCloseable {
         final WebServer webServer = builder.build().start();
         if (webServer.port() == -1) {
             storage.close();
+            core.close();
             engine.close();
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port()
                 + " (is the port in use? set server.port / CONTINUUM_API_PORT or --port)");
         }
         final ContinuumServer server = new ContinuumServer(config, engine, storage, core, metrics, webServer);
+        // Requests may reach the core before the rebuild ends (they answer 503 "loading" then); closing it, as every
+        // path out of here does, stops its threads.
         try {
             final long startNs = System.nanoTime();
             final long deltas = core.rebuild();
             LOG.info(() -> String.format("loaded %d deltas for %d tenants from %s storage in %d ms", deltas,
                 engine.tenants().size(), config.storageBackend(), (System.nanoTime() - startNs) / 1_000_000));
+            core.startFollowing(config.fleet(), keyId -> {
+                if (keyId == null) {
+                    keys.forgetCached();
+                } else {
+                    keys.forgetCached(keyId);
+                }
+            });
         } catch (final RuntimeException | Error e) {
             // Also an OutOfMemoryError: a server that cannot load must stop, not stay up answering 503 for ever.
             server.close();
@@ -153,8 +167,9 @@ public final class ContinuumServer implements AutoCloseable {
             .addPath(path -> path.pathPattern("/v1/*")
                 .allowOrigins(Set.copyOf(config.corsOrigins()))
                 .allowMethods(Set.of("GET", "POST", "DELETE"))
-                .allowHeaders(Set.of("Content-Type", "X-API-Key", "Authorization"))
-                .exposeHeaders(Set.of("Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining"))
+                .allowHeaders(Set.of("Content-Type", "X-API-Key", "Authorization", "Continuum-Min-Position"))
+                .exposeHeaders(Set.of("Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining",
+                    "Continuum-Position"))
                 .maxAge(Duration.ofHours(1)))
             .build();
     }
@@ -192,7 +207,11 @@ public final class ContinuumServer implements AutoCloseable {
             try {
                 storage.close();
             } finally {
-                engine.close();
+                try {
+                    core.close();
+                } finally {
+                    engine.close();
+                }
             }
         }
         LOG.info("Continuum stopped; write queue drained");

@@ -484,6 +484,7 @@ final class WriteBehindWriter implements Agent {
             if (sideWrites.hasPending()) {
                 sideWrites.write(c, nowMs);
             }
+            applier.announce();
         }
         try {
             c.commit();
