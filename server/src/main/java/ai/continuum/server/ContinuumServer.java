@@ -11,6 +11,7 @@ import ai.continuum.server.http.ApiRouting;
 import ai.continuum.server.http.JsonDirectHandler;
 import ai.continuum.server.metrics.ContinuumMetrics;
 import ai.continuum.server.ratelimit.RateLimiter;
+import ai.continuum.server.storage.SqliteProcessLock;
 import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageSettings;
 import ai.continuum.server.storage.Storages;
@@ -54,9 +55,13 @@ public final class ContinuumServer implements AutoCloseable {
     private final ContinuumCore core;
     private final ContinuumMetrics metrics;
     private final WebServer webServer;
+    /** Keeps a SQLite store to this process (null on PostgreSQL, which several instances share). */
+    private final SqliteProcessLock processLock;
 
     private ContinuumServer(final ServerConfig config, final MemoryEngine engine, final Storage storage,
-                            final ContinuumCore core, final ContinuumMetrics metrics, final WebServer webServer) {
+                            final ContinuumCore core, final ContinuumMetrics metrics, final WebServer webServer,
+                            final SqliteProcessLock processLock) {
+        this.processLock = processLock;
         this.config = config;
         this.engine = engine;
         this.storage = storage;
@@ -82,12 +87,20 @@ public final class ContinuumServer implements AutoCloseable {
             throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
         }
         final String adminKey = AdminKey.resolve(config, console);
-        final Storage storage = openStorage(config);
+        final SqliteProcessLock processLock = config.sqlite() ? SqliteProcessLock.acquire(config.dataDir()) : null;
+        final Storage storage;
+        try {
+            storage = openStorage(config);
+        } catch (final RuntimeException e) {
+            release(processLock);
+            throw e;
+        }
         final MemoryEngine engine;
         try {
             engine = MemoryEngine.create(EngineSizing.forStored(config.engine(), storage));
         } catch (final RuntimeException e) {
             storage.close();
+            release(processLock);
             throw e;
         }
         final ContinuumMetrics metrics = new ContinuumMetrics();
@@ -116,10 +129,12 @@ public final class ContinuumServer implements AutoCloseable {
             storage.close();
             core.close();
             engine.close();
+            release(processLock);
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port()
                 + " (is the port in use? set server.port / CONTINUUM_API_PORT or --port)");
         }
-        final ContinuumServer server = new ContinuumServer(config, engine, storage, core, metrics, webServer);
+        final ContinuumServer server = new ContinuumServer(config, engine, storage, core, metrics, webServer,
+            processLock);
         // Requests may reach the core before the rebuild ends (they answer 503 "loading" then); closing it, as every
         // path out of here does, stops its threads.
         try {
@@ -182,6 +197,12 @@ public final class ContinuumServer implements AutoCloseable {
         return Storages.open(config.storageBackend(), config.dataDir(), config.connectionString(), settings);
     }
 
+    private static void release(final SqliteProcessLock lock) {
+        if (lock != null) {
+            lock.close();
+        }
+    }
+
     /** The bound port (useful when the config asked for port 0). */
     public int port() {
         return webServer.port();
@@ -210,7 +231,11 @@ public final class ContinuumServer implements AutoCloseable {
                 try {
                     core.close();
                 } finally {
-                    engine.close();
+                    try {
+                        engine.close();
+                    } finally {
+                        release(processLock);
+                    }
                 }
             }
         }
