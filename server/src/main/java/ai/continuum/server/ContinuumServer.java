@@ -223,6 +223,8 @@ public final class ContinuumServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            // Live event streams end first: the web server waits for running handlers.
+            core.events().close();
             webServer.stop();
         } finally {
             try {

@@ -66,6 +66,8 @@ public final class ContinuumCore implements AutoCloseable {
     private final ContinuumMetrics metrics;
     private final MemoryIds ids;
     private final AtomicLong asyncFailures = new AtomicLong();
+    /** The live event stream, fed by the applier. */
+    private final ChangeEvents events = new ChangeEvents();
     /** The engine's one writer after a commit (and the rebuild). */
     private final EngineApplier applier;
     /** Written once by {@link #rebuild} on the starting thread; read by readiness checks on request threads. */
@@ -81,7 +83,7 @@ public final class ContinuumCore implements AutoCloseable {
         this.engine = Objects.requireNonNull(engine, "engine");
         this.storage = Objects.requireNonNull(storage, "storage");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
-        this.applier = new EngineApplier(engine, storage, metrics::syncApplyDelay);
+        this.applier = new EngineApplier(engine, storage, metrics::syncApplyDelay, events);
         final var lease = storage.instanceLease();
         this.ids = new MemoryIds(System::currentTimeMillis, lease::number);
         metrics.bindSync(this::lagSeconds, this::lagOps);
@@ -183,6 +185,11 @@ public final class ContinuumCore implements AutoCloseable {
 
     public FleetSettings fleet() {
         return fleet;
+    }
+
+    /** The live event stream of the ops this instance's engine applies. */
+    public ChangeEvents events() {
+        return events;
     }
 
     public long nextMemoryId() {
@@ -322,6 +329,7 @@ public final class ContinuumCore implements AutoCloseable {
     public void close() {
         final ChangeFollower f = follower;
         follower = null;
+        events.close();
         try {
             if (f != null) {
                 f.close();

@@ -84,12 +84,16 @@ public final class EngineApplier implements AutoCloseable {
     private final Condition progressed = progressLock.newCondition();
     /** Told, for every op applied from the log, the milliseconds from its commit to now. */
     private final LongConsumer applyDelayMs;
+    /** Told of every op the engine applies at its chain position, after the rebuild (the live event stream). */
+    private final ChangeEvents events;
     private volatile boolean closed;
 
-    public EngineApplier(final MemoryEngine engine, final Storage storage, final LongConsumer applyDelayMs) {
+    public EngineApplier(final MemoryEngine engine, final Storage storage, final LongConsumer applyDelayMs,
+                         final ChangeEvents events) {
         this.engine = engine;
         this.storage = storage;
         this.applyDelayMs = applyDelayMs;
+        this.events = events;
     }
 
     /**
@@ -134,6 +138,7 @@ public final class EngineApplier implements AutoCloseable {
             catchUp(tenant, seq - 1);
             final ApplyResult result = applyOp(op);
             advance(tenant, seq);
+            events.publish(tenant, seq, op);
             publish();
             return result;
         }, thread);
@@ -318,6 +323,7 @@ public final class EngineApplier implements AutoCloseable {
                 + " to " + row.seq());
         }
         advance(tenant, row.seq());
+        events.publish(tenant, row.seq(), row.op());
         logResults.put(tenant + '\0' + row.seq(), result);
         applyDelayMs.accept(System.currentTimeMillis() - row.committedMillis());
     }

@@ -233,6 +233,54 @@ class FleetTest {
         }
     }
 
+    @Test
+    void shouldStreamEveryLearnMadeElsewhereExactlyOnceInOrderAcrossAReconnect() throws Exception {
+        final TestServer a = servers.get(0);
+        final TestServer b = servers.get(1);
+        final String key = a.createKey("sse-main");
+        final String otherKey = a.createKey("sse-other");
+        final List<Long> learnedIds = new ArrayList<>();
+        try (EventStream other = EventStream.open(servers.get(2), otherKey, null)) {
+            final List<EventStream.Event> first;
+            // From the start of the (new) tenant's chain: what is learned while connecting comes by replay.
+            try (EventStream stream = EventStream.open(b, key, "0")) {
+                learnedIds.addAll(learn(a, key, 10));
+                first = stream.untilMemories(10);
+            }
+            final String resumeAfter = first.getLast().id();
+            learnedIds.addAll(learn(a, key, 10));
+            final List<EventStream.Event> rest;
+            try (EventStream resumed = EventStream.open(b, key, resumeAfter)) {
+                rest = resumed.untilMemories(10);
+            }
+            final List<EventStream.Event> all = new ArrayList<>(first);
+            all.addAll(rest);
+            assertEquals(learnedIds, all.stream().filter(e -> e.type().equals("memory_added"))
+                .map(e -> e.data().get("memory_id").asLong()).toList(), "every learn once, in order");
+            for (int i = 1; i < all.size(); i++) {
+                assertTrue(EventStream.compare(all.get(i - 1).id(), all.get(i).id()) < 0,
+                    "ids increase: " + all.get(i - 1).id() + " then " + all.get(i).id());
+            }
+            assertTrue(all.stream().anyMatch(e -> e.type().equals("concept_learned")), all.toString());
+            final List<Long> otherIds = learn(a, otherKey, 1);
+            final List<EventStream.Event> seenByOther = other.untilMemories(1);
+            assertEquals(otherIds, seenByOther.stream().filter(e -> e.type().equals("memory_added"))
+                .map(e -> e.data().get("memory_id").asLong()).toList(), "the other tenant sees only its own");
+            assertTrue(seenByOther.stream().allMatch(e -> e.id().startsWith("1.")), seenByOther.toString());
+        }
+    }
+
+    private static List<Long> learn(final TestServer s, final String key, final int n) {
+        final List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            final TestServer.Reply r = s.post("/v1/learn", key, Map.of("user_message", "Stream note about the "
+                + NAMES[i % NAMES.length], "ai_response", "The " + NAMES[(i + 1) % NAMES.length] + " agrees."));
+            assertEquals(200, r.status(), r.body());
+            ids.add(r.json().get("memory_id").asLong());
+        }
+        return ids;
+    }
+
     private static String letters(final int n) {
         final StringBuilder b = new StringBuilder();
         int v = n;
