@@ -139,10 +139,13 @@ final class BatchApplier implements AutoCloseable {
     /**
      * Announces the transaction's new chain positions to the other processes of a shared database (PostgreSQL; a
      * no-op on SQLite). Call last before commit: delivery happens at commit.
+     *
+     * @param origin the committing process's instance number (its own follower skips the announcement: its commits
+     *               reach its engine directly), or -1 when every process should follow it.
      */
-    void announce() throws SQLException {
+    void announce(final int origin) throws SQLException {
         if (dialect == SqlDialect.POSTGRESQL) {
-            PostgresChangeSignals.announceChanges(connection, positions());
+            PostgresChangeSignals.announceChanges(connection, origin, positions());
         }
     }
 

@@ -12,7 +12,10 @@ import java.util.Set;
  * <p>Thread safety: one thread (the follower) calls {@link #await}; {@link #close} may come from any thread.
  */
 public interface ChangeSignals extends AutoCloseable {
-    /** The channel that carries {@code "<seq>:<tenant>"}: the tenant's chain reached seq. */
+    /**
+     * The channel that carries {@code "<seq>:<origin>:<tenant>"}: the tenant's chain reached seq, committed by the
+     * process with instance number origin (-1: every process follows it, the committing one included).
+     */
     String CHANGES_CHANNEL = "continuum_changes";
     /** The channel that carries the id of a revoked API key. */
     String KEYS_CHANNEL = "continuum_keys";

@@ -25,24 +25,28 @@ final class PostgresChangeSignals implements ChangeSignals {
     private static final System.Logger LOG = System.getLogger(PostgresChangeSignals.class.getName());
 
     private final String connectionString;
+    /** This process's instance number: its own announcements are skipped. */
+    private final java.util.function.IntSupplier self;
     private volatile Connection connection;
     private volatile boolean closed;
 
-    PostgresChangeSignals(final String connectionString) {
+    PostgresChangeSignals(final String connectionString, final java.util.function.IntSupplier self) {
         this.connectionString = connectionString;
+        this.self = self;
     }
 
     /**
      * Announces, inside the caller's open transaction, that each tenant's chain reached the given position. PostgreSQL
      * delivers the notifications when that transaction commits, and drops them when it rolls back.
      */
-    static void announceChanges(final Connection c, final Map<String, Long> heads) throws SQLException {
+    static void announceChanges(final Connection c, final int origin, final Map<String, Long> heads)
+        throws SQLException {
         if (heads.isEmpty()) {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('" + CHANGES_CHANNEL + "', ?)")) {
             for (final Map.Entry<String, Long> head : heads.entrySet()) {
-                ps.setString(1, head.getValue() + ":" + head.getKey());
+                ps.setString(1, head.getValue() + ":" + origin + ":" + head.getKey());
                 ps.execute();
             }
         }
@@ -85,7 +89,7 @@ final class PostgresChangeSignals implements ChangeSignals {
                 }
                 return Signals.NONE;
             }
-            return parse(arrived);
+            return parse(arrived, self.getAsInt());
         } catch (final SQLException e) {
             connection = null;
             quietClose(c);
@@ -93,7 +97,7 @@ final class PostgresChangeSignals implements ChangeSignals {
         }
     }
 
-    private static Signals parse(final PGNotification[] arrived) {
+    private static Signals parse(final PGNotification[] arrived, final int self) {
         final Map<String, Long> heads = new HashMap<>();
         final Set<String> revoked = new HashSet<>();
         for (final PGNotification n : arrived) {
@@ -102,9 +106,14 @@ final class PostgresChangeSignals implements ChangeSignals {
                 revoked.add(payload);
                 continue;
             }
-            final int colon = payload.indexOf(':');
+            // "<seq>:<origin>:<tenant>"; tenant names hold no ':' (ServerConfig.TENANT_PATTERN), but split twice only.
+            final int first = payload.indexOf(':');
+            final int second = payload.indexOf(':', first + 1);
             try {
-                heads.merge(payload.substring(colon + 1), Long.parseLong(payload.substring(0, colon)), Math::max);
+                if (Integer.parseInt(payload.substring(first + 1, second)) == self) {
+                    continue;
+                }
+                heads.merge(payload.substring(second + 1), Long.parseLong(payload.substring(0, first)), Math::max);
             } catch (final RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "ignoring a malformed change announcement: " + payload);
             }

@@ -82,6 +82,7 @@ final class SqlStorage implements Storage {
         this.settings = settings;
         this.apiKeys = new SqlApiKeys(readPool, reads, dialect);
         this.writer = new WriteBehindWriter(writerConnections, dialect, settings, clock, apiKeys, fileGuard);
+        writer.origin(lease::number);
     }
 
     /** Starts the writer thread; until then (tests) the owner drives {@link #writer()} by hand. */
@@ -126,7 +127,7 @@ final class SqlStorage implements Storage {
     @Override
     public Optional<ChangeSignals> openSignals() {
         return sharedConnectionString == null ? Optional.empty()
-            : Optional.of(new PostgresChangeSignals(sharedConnectionString));
+            : Optional.of(new PostgresChangeSignals(sharedConnectionString, lease::number));
     }
 
     @Override
