@@ -26,7 +26,7 @@ fail() { echo "image-test: FAIL: $*" >&2; for n in "${NAMES[@]}"; do docker logs
 ok() { echo "image-test: ok: $*"; }
 cleanup() {
     for n in "${NAMES[@]}"; do docker rm -f "$n" >/dev/null 2>&1 || true; done
-    docker volume rm -f "$VOL" "$VOL-slow" >/dev/null 2>&1 || true
+    docker volume rm -f "$VOL" "$VOL-slow" "$VOL-backups" >/dev/null 2>&1 || true
     docker_stop
 }
 trap cleanup EXIT
@@ -57,7 +57,8 @@ port=$(free_port)
 base_url="http://127.0.0.1:$port"
 # The seed's minimum: 256 MiB (no swap), read-only root with only /data (the volume) and /tmp writable.
 run_flags=(--network host --read-only --tmpfs /tmp:rw,exec,size=64m -v "$VOL:/data" --memory=256m --memory-swap=256m
-    -e CONTINUUM_API_HOST=127.0.0.1 -e "CONTINUUM_API_PORT=$port" -e "CONTINUUM_ADMIN_KEY=$ADMIN")
+    -e CONTINUUM_API_HOST=127.0.0.1 -e "CONTINUUM_API_PORT=$port" -e "CONTINUUM_ADMIN_KEY=$ADMIN"
+    -e CONTINUUM_RATE_LIMIT=1000000 -e CONTINUUM_RATE_LIMIT_BURST=100000)
 wait_ready() { # name timeout-seconds
     local deadline=$(( $(date +%s) + $2 ))
     while [ "$(date +%s)" -lt "$deadline" ]; do
@@ -101,12 +102,15 @@ mem=$(docker stats --no-stream --format '{{.MemUsage}}' continuum-ci-1)
 [ "$(docker inspect -f '{{.State.OOMKilled}}' continuum-ci-1)" = false ] || fail "OOM-killed at 256 MiB"
 ok "quick-start workload (200 learns + 200 recalls) inside --memory=256m; memory in use $mem"
 
-# The seed's backup line, as the CronJob runs it.
-docker exec continuum-ci-1 sh -c 'mkdir -p /data/backups && continuum export /data/backups/$(date +%Y%m%d).json.gz --compress --quiet' >/dev/null \
-    || fail "continuum export --compress failed"
-docker exec continuum-ci-1 sh -c 'gzip -dc /data/backups/*.json.gz' | grep -q "\"product_version\":\"$version\"" \
-    || fail "the export does not carry product_version $version"
-ok "continuum export /backups/\$(date +%Y%m%d).json.gz --compress works in the image and records $version"
+# The seed's backup line, as the CronJob runs it: its own container (own memory) on the server's volume, while the
+# server runs, writing to a /backups mount.
+NAMES+=(continuum-ci-backup)
+docker run --name continuum-ci-backup --network host --read-only --tmpfs /tmp:rw,exec,size=64m -v "$VOL:/data" \
+    -v "$VOL-backups:/backups" --memory=512m --entrypoint /bin/sh "$IMAGE" \
+    -c 'continuum export /backups/$(date +%Y%m%d).json.gz --compress' >/dev/null || fail "continuum export --compress failed"
+docker run --rm -v "$VOL-backups:/backups" --entrypoint /bin/sh "$IMAGE" -c 'gzip -dc /backups/$(date +%Y%m%d).json.gz' \
+    | grep -q "\"product_version\" *: *\"$version\"" || fail "the export does not carry product_version $version"
+ok "continuum export /backups/\$(date +%Y%m%d).json.gz --compress runs in the image beside the server; records $version"
 
 # SIGTERM while writes are in flight: acknowledged writes survive, exit within the grace period.
 acked=$(mktemp)

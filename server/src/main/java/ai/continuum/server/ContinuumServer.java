@@ -89,7 +89,7 @@ public final class ContinuumServer implements AutoCloseable {
         final ContinuumMetrics metrics = new ContinuumMetrics();
         final ContinuumCore core = new ContinuumCore(engine, storage, metrics);
         metrics.bindEngine(engine);
-        metrics.bindStorage(storage::queueDepth, core::ready);
+        metrics.bindStorage(storage::queueDepth, config.writeQueueCapacity(), core::ready);
         final ApiKeyAuthenticator keys = new ApiKeyAuthenticator(storage.apiKeys(),
             new KeyHasher(KeyHasher.DEFAULT_ITERATIONS), adminKey, config.defaultTenant(), KEY_CACHE_TTL.toNanos(),
             System::nanoTime);
