@@ -55,7 +55,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * deploy/k8s: every overlay builds with {@code kubectl kustomize}; every rendered object deserializes into the
  * Kubernetes API model (fabric8) with no unknown field anywhere; and the policies the deployment promises hold for
- * every overlay. Needs {@code kubectl} (with its built-in kustomize); without it the test is skipped loudly, unless
+ * every overlay (deploy/k8s/overlays/* and the per-platform deploy/k8s/cloud/*). Needs {@code kubectl} (with its built-in kustomize); without it the test is skipped loudly, unless
  * {@code CONTINUUM_TEST_REQUIRE_KUBECTL=true} (CI) makes that a failure.
  */
 class KubernetesManifestsTest {
@@ -90,14 +90,21 @@ class KubernetesManifestsTest {
             assertFalse(required, "CONTINUUM_TEST_REQUIRE_KUBECTL=true but kubectl is not installed");
             Assumptions.abort("kubectl is not installed");
         }
-        try (Stream<Path> dirs = Files.list(DEPLOY.resolve("k8s/overlays"))) {
-            for (final Path overlay : dirs.sorted().toList()) {
-                final List<JsonNode> docs = documents(kustomize(overlay));
-                RENDERED.put(overlay.getFileName().toString(), docs);
-                OVERLAYS.put(overlay.getFileName().toString(), typed(docs));
+        for (final String parent : List.of("k8s/overlays", "k8s/cloud")) {
+            try (Stream<Path> dirs = Files.list(DEPLOY.resolve(parent))) {
+                for (final Path overlay : dirs.filter(d -> Files.exists(d.resolve("kustomization.yaml"))).sorted()
+                        .toList()) {
+                    final String name = overlay.getFileName().toString();
+                    if (isComponent(overlay)) {
+                        continue;
+                    }
+                    final List<JsonNode> docs = documents(kustomize(overlay));
+                    RENDERED.put(name, docs);
+                    OVERLAYS.put(name, typed(docs));
+                }
             }
         }
-        assertEquals(Set.of("development", "staging", "production"), OVERLAYS.keySet());
+        assertEquals(Set.of("development", "staging", "production", "aws", "gcp", "azure"), OVERLAYS.keySet());
     }
 
     @Test
@@ -179,7 +186,7 @@ class KubernetesManifestsTest {
         assertEquals("Recreate", dev.getSpec().getStrategy().getType(), "SQLite: never two pods on one database");
         assertTrue(devC.getEnv().stream().anyMatch(e -> e.getName().equals("CONTINUUM_STORAGE_BACKEND")
             && e.getValue().equals("sqlite")), "development runs on SQLite");
-        for (final String overlay : List.of("staging", "production")) {
+        for (final String overlay : List.of("staging", "production", "aws", "gcp", "azure")) {
             final Deployment d = first(OVERLAYS.get(overlay), Deployment.class);
             assertEquals("0", d.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getStrVal() == null
                 ? String.valueOf(d.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal())
@@ -252,7 +259,7 @@ class KubernetesManifestsTest {
 
     @Test
     void backupRunsTheSeedsLineDailyAtTwoOntoAVolume() {
-        for (final String overlay : List.of("staging", "production")) {
+        for (final String overlay : List.of("staging", "production", "aws", "gcp", "azure")) {
             final CronJob job = first(OVERLAYS.get(overlay), CronJob.class);
             assertEquals("0 2 * * *", job.getSpec().getSchedule());
             final PodSpec pod = job.getSpec().getJobTemplate().getSpec().getTemplate().getSpec();
@@ -261,6 +268,25 @@ class KubernetesManifestsTest {
             assertTrue(script.contains("-mtime"), "retention: " + script);
             assertTrue(pod.getVolumes().stream().anyMatch(v -> v.getPersistentVolumeClaim() != null
                 && v.getName().equals("backups")), overlay + ": backups on a PVC");
+        }
+    }
+
+    @Test
+    void cloudOverlaysReachTheManagedDatabaseAndMountItsCa() {
+        for (final String cloud : List.of("aws", "gcp", "azure")) {
+            final List<HasMetadata> objects = OVERLAYS.get(cloud);
+            final boolean ipBlock = objects.stream().filter(NetworkPolicy.class::isInstance)
+                .map(NetworkPolicy.class::cast).filter(p -> !isEmpty(p.getSpec().getEgress()))
+                .flatMap(p -> p.getSpec().getEgress().stream())
+                .anyMatch(r -> r.getTo().stream().anyMatch(t -> t.getIpBlock() != null)
+                    && r.getPorts().stream().anyMatch(port -> port.getPort().getIntVal() == 5432));
+            assertTrue(ipBlock, cloud + ": egress to the managed PostgreSQL by address");
+            forEachPod((where, pod) -> {
+                if (where.startsWith(cloud + "/")) {
+                    assertTrue(pod.getContainers().getFirst().getVolumeMounts().stream()
+                        .anyMatch(m -> m.getMountPath().equals("/etc/continuum/db-ca")), where + ": database CA");
+                }
+            });
         }
     }
 
@@ -317,6 +343,10 @@ class KubernetesManifestsTest {
     private static <T> void forEachObject(final Class<T> type, final ObjectVisitor<T> visitor) {
         OVERLAYS.forEach((overlay, objects) -> objects.stream().filter(type::isInstance).map(type::cast)
             .forEach(o -> visitor.visit(overlay, o)));
+    }
+
+    private static boolean isComponent(final Path dir) throws IOException {
+        return YAML.readTree(dir.resolve("kustomization.yaml").toFile()).path("kind").asText().equals("Component");
     }
 
     private static boolean isEmpty(final Object collectionOrMap) {
