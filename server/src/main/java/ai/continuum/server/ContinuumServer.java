@@ -17,7 +17,6 @@ import ai.continuum.server.storage.Storages;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.accesslog.AccessLogFeature;
 import io.helidon.webserver.cors.CorsFeature;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
@@ -102,7 +101,6 @@ public final class ContinuumServer implements AutoCloseable {
             .featuresDiscoverServices(false)
             .directHandlers(JsonDirectHandler.handlers())
             .addFeature(ObserveFeature.just(health(core)))
-            .addFeature(AccessLogFeature.create())
             .routing(routing -> ApiRouting.routing(routing, config, core, keys, limiter, metrics));
         if (!config.corsOrigins().isEmpty()) {
             builder.addFeature(cors(config));
