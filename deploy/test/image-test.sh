@@ -27,6 +27,7 @@ ok() { echo "image-test: ok: $*"; }
 cleanup() {
     for n in "${NAMES[@]}"; do docker rm -f "$n" >/dev/null 2>&1 || true; done
     docker volume rm -f "$VOL" "$VOL-slow" "$VOL-backups" >/dev/null 2>&1 || true
+    docker rmi "$IMAGE" >/dev/null 2>&1 || true   # the cached base stays; the image under test does not pile up
     docker_stop
 }
 trap cleanup EXIT
