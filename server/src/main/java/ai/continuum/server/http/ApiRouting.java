@@ -25,7 +25,8 @@ public final class ApiRouting {
                                final ApiKeyAuthenticator keys, final RateLimiter limiter,
                                final ContinuumMetrics metrics) {
         final long maxBody = config.maxBodyBytes();
-        routing.addFilter(new MetricsFilter(metrics))
+        routing.addFilter(new AccessLogFilter())
+            .addFilter(new MetricsFilter(metrics))
             .addFilter(new AuthFilter(keys, config.requireApiKey(), config.defaultTenant(),
                 config.metricsPublic()))
             .addFilter(new RateLimitFilter(limiter))
