@@ -144,8 +144,10 @@ public final class ContinuumServer implements AutoCloseable {
     }
 
     /**
-     * CORS for {@code /v1}: the configured origins may call with the API's headers and read the rate-limit headers;
-     * preflights are answered before authentication (browsers send them without credentials).
+     * CORS for {@code /v1}: the configured origins may call and read the rate-limit headers; preflights are answered
+     * before authentication (browsers send them without credentials). Any request header is allowed: the origin list
+     * is the protection, and Helidon 4.5 compares {@code Access-Control-Request-Headers} against a header list without
+     * splitting {@code content-type,x-api-key} (what Chromium sends, no space), refusing real browsers.
      */
     private static CorsFeature cors(final ServerConfig config) {
         return CorsFeature.builder()
@@ -153,7 +155,7 @@ public final class ContinuumServer implements AutoCloseable {
             .addPath(path -> path.pathPattern("/v1/*")
                 .allowOrigins(Set.copyOf(config.corsOrigins()))
                 .allowMethods(Set.of("GET", "POST", "DELETE"))
-                .allowHeaders(Set.of("Content-Type", "X-API-Key", "Authorization"))
+                .allowHeaders(Set.of("*"))
                 .exposeHeaders(Set.of("Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining"))
                 .maxAge(Duration.ofHours(1)))
             .build();

@@ -36,7 +36,7 @@ public final class ErrorMapping {
             .error(BadRequestException.class, (req, res, e) -> send(res, ApiException.badRequest(e.getMessage())))
             .error(HttpException.class, (req, res, e) -> {
                 final int status = e.status().code();
-                send(res, new ApiException(status, status >= 500 ? "internal_error" : "bad_request",
+                send(res, new ApiException(status, ApiException.codeFor(status),
                     status >= 500 ? "internal error" : e.getMessage()));
             })
             .error(Throwable.class, (req, res, e) -> {
