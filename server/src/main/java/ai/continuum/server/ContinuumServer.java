@@ -4,26 +4,31 @@ import ai.continuum.engine.MemoryEngine;
 import ai.continuum.server.auth.AdminKey;
 import ai.continuum.server.auth.ApiKeyAuthenticator;
 import ai.continuum.server.auth.KeyHasher;
+import ai.continuum.server.config.ConnectionLimits;
 import ai.continuum.server.config.ServerConfig;
 import ai.continuum.server.core.ContinuumCore;
 import ai.continuum.server.core.EngineSizing;
 import ai.continuum.server.http.ApiRouting;
+import ai.continuum.server.http.ConnectionGuard;
 import ai.continuum.server.http.JsonDirectHandler;
 import ai.continuum.server.metrics.ContinuumMetrics;
 import ai.continuum.server.ratelimit.RateLimiter;
 import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageSettings;
 import ai.continuum.server.storage.Storages;
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.accesslog.AccessLogFeature;
 import io.helidon.webserver.cors.CorsFeature;
+import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Set;
@@ -50,15 +55,18 @@ public final class ContinuumServer implements AutoCloseable {
     private final ContinuumCore core;
     private final ContinuumMetrics metrics;
     private final WebServer webServer;
+    private final ConnectionGuard guard;
 
     private ContinuumServer(final ServerConfig config, final MemoryEngine engine, final Storage storage,
-                            final ContinuumCore core, final ContinuumMetrics metrics, final WebServer webServer) {
+                            final ContinuumCore core, final ContinuumMetrics metrics, final WebServer webServer,
+                            final ConnectionGuard guard) {
         this.config = config;
         this.engine = engine;
         this.storage = storage;
         this.core = core;
         this.metrics = metrics;
         this.webServer = webServer;
+        this.guard = guard;
     }
 
     /**
@@ -95,9 +103,18 @@ public final class ContinuumServer implements AutoCloseable {
             System::nanoTime);
         final RateLimiter limiter = new RateLimiter(config.rateLimitPerMinute(), config.rateLimitBurst(),
             System::nanoTime);
+        final ConnectionLimits limits = config.connections();
+        final int maxConnections = maxConnections(limits);
+        final ConnectionGuard guard = new ConnectionGuard(limits.readTimeout(), System::nanoTime);
         final var builder = WebServer.builder()
             .host(config.host())
             .port(config.port())
+            .maxTcpConnections(maxConnections)
+            .idleConnectionTimeout(limits.idleTimeout())
+            .idleConnectionPeriod(idleCheckPeriod(limits.idleTimeout()))
+            .connectionOptions(options -> options.readTimeout(limits.readTimeout()))
+            .addProtocol(Http1Config.builder().addReceiveListener(guard).addSendListener(guard.sendListener())
+                .build())
             .shutdownHook(false)
             .featuresDiscoverServices(false)
             .directHandlers(JsonDirectHandler.handlers())
@@ -109,12 +126,14 @@ public final class ContinuumServer implements AutoCloseable {
         }
         final WebServer webServer = builder.build().start();
         if (webServer.port() == -1) {
+            guard.close();
             storage.close();
             engine.close();
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port()
                 + " (is the port in use? set server.port / CONTINUUM_API_PORT or --port)");
         }
-        final ContinuumServer server = new ContinuumServer(config, engine, storage, core, metrics, webServer);
+        final ContinuumServer server = new ContinuumServer(config, engine, storage, core, metrics, webServer,
+            guard);
         try {
             final long startNs = System.nanoTime();
             final long deltas = core.rebuild();
@@ -128,6 +147,29 @@ public final class ContinuumServer implements AutoCloseable {
         LOG.info(() -> "Continuum listening on http://" + config.host() + ":" + webServer.port() + " (data "
             + config.dataDir().toAbsolutePath() + ")");
         return server;
+    }
+
+    /** The connection cap for this process's file-descriptor limit, logged so an operator sees what applies. */
+    private static int maxConnections(final ConnectionLimits limits) {
+        long limit = -1;
+        long open = 0;
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof final UnixOperatingSystemMXBean unix) {
+            limit = unix.getMaxFileDescriptorCount();
+            open = unix.getOpenFileDescriptorCount();
+        }
+        final int cap = limits.effectiveMaxConnections(limit, open);
+        final long fdLimit = limit;
+        final long fdOpen = open;
+        LOG.info(() -> "accepting at most " + cap + " connections (server.max-connections=" + limits.maxConnections()
+            + ", file-descriptor limit " + (fdLimit < 0 ? "unknown" : fdLimit) + ", " + fdOpen + " open); idle "
+            + "timeout " + limits.idleTimeout().toSeconds() + " s, read timeout " + limits.readTimeout().toSeconds()
+            + " s");
+        return cap;
+    }
+
+    /** Idle connections are looked for a few times per timeout, so one lives at most about 4/3 of it. */
+    private static Duration idleCheckPeriod(final Duration idleTimeout) {
+        return Duration.ofMillis(Math.max(250, idleTimeout.toMillis() / 3));
     }
 
     /** {@code /observe/health}: live while the process runs, ready once loaded and the database answers. */
@@ -190,6 +232,7 @@ public final class ContinuumServer implements AutoCloseable {
     public void close() {
         try {
             webServer.stop();
+            guard.close();
         } finally {
             try {
                 storage.close();

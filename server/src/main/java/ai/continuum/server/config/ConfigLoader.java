@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -151,7 +152,10 @@ public final class ConfigLoader {
             instanceId.isEmpty() ? defaultInstanceId() : instanceId, str(v, ConfigKey.DEFAULT_TENANT),
             (Boolean) v.get(ConfigKey.REQUIRE_API_KEY).value(), str(v, ConfigKey.ADMIN_KEY),
             integer(v, ConfigKey.RATE_LIMIT_PER_MINUTE), integer(v, ConfigKey.RATE_LIMIT_BURST),
-            str(v, ConfigKey.LOG_FORMAT), str(v, ConfigKey.LOG_LEVEL), engine);
+            str(v, ConfigKey.LOG_FORMAT), str(v, ConfigKey.LOG_LEVEL), engine,
+            new ConnectionLimits(integer(v, ConfigKey.MAX_CONNECTIONS),
+                Duration.ofSeconds(integer(v, ConfigKey.IDLE_TIMEOUT_SECONDS)),
+                Duration.ofSeconds(integer(v, ConfigKey.READ_TIMEOUT_SECONDS))));
     }
 
     /** A comma-separated list, blanks dropped. */
