@@ -31,6 +31,8 @@ public enum ConfigKey {
     DEFAULT_TENANT("auth.default-tenant", Kind.STRING, "default", 0, 0, List.of("CONTINUUM_TENANT_ID")),
     REQUIRE_API_KEY("auth.require-api-key", Kind.BOOL, "true", 0, 0, List.of("CONTINUUM_REQUIRE_API_KEY")),
     ADMIN_KEY("auth.admin-key", Kind.SECRET, "", 0, 0, List.of("CONTINUUM_ADMIN_KEY")),
+    AUTH_FAILURES_PER_MINUTE("auth.failures-per-minute", Kind.INT, "60", 0, 10_000_000,
+        List.of("CONTINUUM_AUTH_FAILURES_PER_MINUTE")),
     RATE_LIMIT_PER_MINUTE("rate-limit.per-minute", Kind.INT, "60", 0, 10_000_000, List.of("CONTINUUM_RATE_LIMIT")),
     RATE_LIMIT_BURST("rate-limit.burst", Kind.INT, "10", 1, 10_000_000, List.of("CONTINUUM_RATE_LIMIT_BURST")),
     LOG_FORMAT("log.format", Kind.CHOICE, "text", 0, 0, List.of("CONTINUUM_LOG_FORMAT"), "text", "json"),

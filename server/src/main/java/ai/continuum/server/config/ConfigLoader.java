@@ -155,7 +155,8 @@ public final class ConfigLoader {
             str(v, ConfigKey.LOG_FORMAT), str(v, ConfigKey.LOG_LEVEL), engine,
             new ConnectionLimits(integer(v, ConfigKey.MAX_CONNECTIONS),
                 Duration.ofSeconds(integer(v, ConfigKey.IDLE_TIMEOUT_SECONDS)),
-                Duration.ofSeconds(integer(v, ConfigKey.READ_TIMEOUT_SECONDS))));
+                Duration.ofSeconds(integer(v, ConfigKey.READ_TIMEOUT_SECONDS))),
+            integer(v, ConfigKey.AUTH_FAILURES_PER_MINUTE));
     }
 
     /** A comma-separated list, blanks dropped. */

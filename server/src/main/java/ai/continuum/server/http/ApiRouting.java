@@ -1,6 +1,7 @@
 package ai.continuum.server.http;
 
 import ai.continuum.server.auth.ApiKeyAuthenticator;
+import ai.continuum.server.auth.FailedAuthThrottle;
 import ai.continuum.server.config.ServerConfig;
 import ai.continuum.server.core.ContinuumCore;
 import ai.continuum.server.metrics.ContinuumMetrics;
@@ -26,8 +27,9 @@ public final class ApiRouting {
         final long maxBody = config.maxBodyBytes();
         final RouteTable routes = new RouteTable();
         routing.addFilter(new MetricsFilter(metrics))
-            .addFilter(new AuthFilter(keys, routes, config.requireApiKey(), config.defaultTenant(),
-                config.metricsPublic()))
+            .addFilter(new AuthFilter(keys, routes, new FailedAuthThrottle(config.authFailuresPerMinute(),
+                System::nanoTime, metrics::authFailure),
+                config.requireApiKey(), config.defaultTenant(), config.metricsPublic()))
             .addFilter(new RateLimitFilter(limiter))
             .addFilter(new LoadingGate(core));
         routes.register(routing, "/v1", new HealthResource(core))

@@ -2,6 +2,7 @@ package ai.continuum.server.http;
 
 import ai.continuum.server.auth.ApiKeyAuthenticator;
 import ai.continuum.server.auth.AuditLog;
+import ai.continuum.server.auth.FailedAuthThrottle;
 import ai.continuum.server.auth.Principal;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -18,7 +19,8 @@ import java.util.Optional;
 /**
  * The one authentication point in front of every route. Health and readiness pass untouched, and so does
  * {@code /metrics} unless configured private. Every other path needs a valid key in {@code X-API-Key} or
- * {@code Authorization: Bearer} (401 with {@code WWW-Authenticate} otherwise; each 401 is audited); paths under the
+ * {@code Authorization: Bearer} (401 with {@code WWW-Authenticate} otherwise, audited; an address that keeps failing
+ * gets 429 and its failures are counted rather than logged, see {@link FailedAuthThrottle}); paths under the
  * prefixes {@link RouteTable#registerAdmin registered as admin} ({@code /v1/keys}, {@code /v1/tenants},
  * {@code /v1/admin}, private {@code /metrics}) need the admin key (403 otherwise). Before any of that, a known path
  * with a method it does not serve is a 405 with {@code Allow}, and a path no route serves is a 404 when no key is
@@ -33,14 +35,17 @@ public final class AuthFilter implements Filter {
 
     private final ApiKeyAuthenticator authenticator;
     private final RouteTable routes;
+    private final FailedAuthThrottle failures;
     private final boolean requireKey;
     private final String defaultTenant;
     private final boolean metricsPublic;
 
-    public AuthFilter(final ApiKeyAuthenticator authenticator, final RouteTable routes, final boolean requireKey,
-                      final String defaultTenant, final boolean metricsPublic) {
+    public AuthFilter(final ApiKeyAuthenticator authenticator, final RouteTable routes,
+                      final FailedAuthThrottle failures, final boolean requireKey, final String defaultTenant,
+                      final boolean metricsPublic) {
         this.authenticator = authenticator;
         this.routes = routes;
+        this.failures = failures;
         this.requireKey = requireKey;
         this.defaultTenant = defaultTenant;
         this.metricsPublic = metricsPublic;
@@ -154,9 +159,16 @@ public final class AuthFilter implements Filter {
         return Optional.empty();
     }
 
-    private static void reject(final RoutingRequest req, final RoutingResponse res, final String code,
-                               final String message) {
-        AuditLog.unauthorized(req.remotePeer().host(), req.prologue().method().text(), req.path().rawPath(), code);
+    /** 401, audited; or 429 once the address has failed too often (see {@link FailedAuthThrottle}). */
+    private void reject(final RoutingRequest req, final RoutingResponse res, final String code, final String message) {
+        final FailedAuthThrottle.Verdict verdict = failures.failed(req.remotePeer().host(),
+            req.prologue().method().text(), req.path().rawPath(), code);
+        if (verdict.throttled()) {
+            ErrorMapping.send(res, new ApiException(429, "too_many_auth_failures", "too many failed authentications "
+                + "from this address; retry later with a valid key",
+                Map.of("Retry-After", Long.toString(verdict.retryAfterSeconds()))));
+            return;
+        }
         ErrorMapping.send(res, new ApiException(401, "unauthorized", message, Map.of("WWW-Authenticate", CHALLENGE)));
     }
 }

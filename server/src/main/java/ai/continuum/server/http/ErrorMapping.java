@@ -1,5 +1,6 @@
 package ai.continuum.server.http;
 
+import ai.continuum.server.auth.SlowHashGate;
 import ai.continuum.server.storage.QueueFullException;
 import ai.continuum.server.storage.StorageUnavailableException;
 import io.helidon.http.BadRequestException;
@@ -33,6 +34,8 @@ public final class ErrorMapping {
                     + req.path().rawPath(), e);
                 send(res, ApiException.unavailable("storage is unavailable: " + e.getMessage(), 5));
             })
+            .error(SlowHashGate.KeyCheckBusyException.class, (req, res, e) -> send(res,
+                ApiException.unavailable(e.getMessage(), 1)))
             .error(BadRequestException.class, (req, res, e) -> send(res, ApiException.badRequest(e.getMessage())))
             .error(HttpException.class, (req, res, e) -> {
                 final int status = e.status().code();

@@ -86,6 +86,7 @@ final class ServerProcess implements AutoCloseable {
         env.keySet().removeIf(name -> name.startsWith("CONTINUUM_") || name.equals("DATABASE_URL"));
         env.put("CONTINUUM_ADMIN_KEY", ADMIN_KEY);
         env.put("CONTINUUM_RATE_LIMIT", "0");
+        env.put("CONTINUUM_AUTH_FAILURES_PER_MINUTE", "0");
         env.put("CONTINUUM_STORAGE_BACKEND", "sqlite");
         env.putAll(extraEnv);
         final Process process;

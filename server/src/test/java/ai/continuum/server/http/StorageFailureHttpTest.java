@@ -59,6 +59,11 @@ class StorageFailureHttpTest {
         @Override
         public void touch(final String keyId, final Instant at) {
         }
+
+        @Override
+        public boolean rehash(final String keyId, final String oldHash, final String newHash) {
+            return false;
+        }
     };
 
     @BeforeAll
