@@ -11,6 +11,7 @@ import ai.continuum.server.core.EngineSizing;
 import ai.continuum.server.http.ApiRouting;
 import ai.continuum.server.http.ConnectionGuard;
 import ai.continuum.server.http.JsonDirectHandler;
+import ai.continuum.server.logging.SuppressedAccessLines;
 import ai.continuum.server.metrics.ContinuumMetrics;
 import ai.continuum.server.ratelimit.RateLimiter;
 import ai.continuum.server.storage.Storage;
@@ -103,6 +104,7 @@ public final class ContinuumServer implements AutoCloseable {
             System::nanoTime);
         final RateLimiter limiter = new RateLimiter(config.rateLimitPerMinute(), config.rateLimitBurst(),
             System::nanoTime);
+        SuppressedAccessLines.install();
         final ConnectionLimits limits = config.connections();
         final int maxConnections = maxConnections(limits);
         final ConnectionGuard guard = new ConnectionGuard(limits.readTimeout(), System::nanoTime);

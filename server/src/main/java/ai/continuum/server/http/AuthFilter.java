@@ -4,6 +4,7 @@ import ai.continuum.server.auth.ApiKeyAuthenticator;
 import ai.continuum.server.auth.AuditLog;
 import ai.continuum.server.auth.FailedAuthThrottle;
 import ai.continuum.server.auth.Principal;
+import ai.continuum.server.logging.SuppressedAccessLines;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -80,6 +81,7 @@ public final class AuthFilter implements Filter {
 
     @Override
     public void filter(final FilterChain chain, final RoutingRequest req, final RoutingResponse res) {
+        SuppressedAccessLines.reset();
         final String path = fold(req.path().path());
         if (isPreflight(req)) {
             chain.proceed();
@@ -164,6 +166,7 @@ public final class AuthFilter implements Filter {
         final FailedAuthThrottle.Verdict verdict = failures.failed(req.remotePeer().host(),
             req.prologue().method().text(), req.path().rawPath(), code);
         if (verdict.throttled()) {
+            SuppressedAccessLines.suppressCurrent();
             ErrorMapping.send(res, new ApiException(429, "too_many_auth_failures", "too many failed authentications "
                 + "from this address; retry later with a valid key",
                 Map.of("Retry-After", Long.toString(verdict.retryAfterSeconds()))));
