@@ -32,7 +32,8 @@ public final class ErrorMapping {
             .error(StorageUnavailableException.class, (req, res, e) -> {
                 LOG.log(Level.WARNING, "storage unavailable on " + req.prologue().method().text() + " "
                     + req.path().rawPath(), e);
-                send(res, ApiException.unavailable("storage is unavailable: " + e.getMessage(), 5));
+                // The driver's message (exception class, SQLState, database and host names) stays in the log above.
+                send(res, ApiException.unavailable("storage is unavailable; nothing was applied; retry shortly", 5));
             })
             .error(SlowHashGate.KeyCheckBusyException.class, (req, res, e) -> send(res,
                 ApiException.unavailable(e.getMessage(), 1)))
