@@ -115,6 +115,8 @@ public final class ContinuumServer implements AutoCloseable {
             .idleConnectionTimeout(limits.idleTimeout())
             .idleConnectionPeriod(idleCheckPeriod(limits.idleTimeout()))
             .connectionOptions(options -> options.readTimeout(limits.readTimeout()))
+            // The only protocol (a discovered second HTTP/1 selector would leave a garbage request line unanswered).
+            .protocolsDiscoverServices(false)
             .addProtocol(Http1Config.builder().addReceiveListener(guard).addSendListener(guard.sendListener())
                 .build())
             .shutdownHook(false)
