@@ -33,6 +33,7 @@ import java.util.regex.Pattern;
  * @param logFormat          text or json (one JSON object per line).
  * @param logLevel           error, warn, info, debug or trace.
  * @param engine             the engine's tunables.
+ * @param fleet              how this instance keeps up with others on a shared PostgreSQL database.
  * @param connections        the listener's connection cap and timeouts.
  * @param authFailuresPerMinute failed authentications per client address a minute (after a burst of 20) answered 401
  *                           and audited; past that 429, counted and not logged. 0 turns the throttle off.
@@ -56,6 +57,7 @@ public record ServerConfig(
         String logFormat,
         String logLevel,
         EngineConfig engine,
+        FleetSettings fleet,
         ConnectionLimits connections,
         int authFailuresPerMinute) {
 
@@ -67,6 +69,7 @@ public record ServerConfig(
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(storageBackend, "storageBackend");
         Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(fleet, "fleet");
         Objects.requireNonNull(connections, "connections");
         connectionString = connectionString == null ? "" : connectionString;
         corsOrigins = List.copyOf(corsOrigins);
@@ -125,6 +128,7 @@ public record ServerConfig(
             + ", instanceId=" + instanceId + ", defaultTenant=" + defaultTenant + ", requireApiKey=" + requireApiKey
             + ", adminKey=" + (adminKey.isEmpty() ? "" : "<hidden>") + ", rateLimitPerMinute=" + rateLimitPerMinute
             + ", rateLimitBurst=" + rateLimitBurst + ", logFormat=" + logFormat + ", logLevel=" + logLevel
-            + ", engine=" + engine + ", connections=" + connections + ", authFailuresPerMinute=" + authFailuresPerMinute + "]";
+            + ", engine=" + engine + ", fleet=" + fleet + ", connections=" + connections
+            + ", authFailuresPerMinute=" + authFailuresPerMinute + "]";
     }
 }

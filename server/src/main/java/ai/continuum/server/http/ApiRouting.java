@@ -41,6 +41,7 @@ public final class ApiRouting {
             .register(routing, "/v1/entities", new ConceptsResource(core, "entities"))
             .registerAdmin(routing, "/v1/keys", new KeysResource(keys, maxBody))
             .registerAdmin(routing, "/v1/tenants", new TenantsResource(core))
+            .register(routing, "/v1", new EventsResource(core, EventsResource.HEARTBEAT))
             .registerAdmin(routing, "/v1/admin", new AdminTransferResource(core, config.dataDir().resolve("tmp")))
             .registerAdmin(routing, "/metrics", new MetricsResource(metrics));
         routing.any((req, res) -> {
