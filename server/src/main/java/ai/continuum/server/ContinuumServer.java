@@ -4,26 +4,32 @@ import ai.continuum.engine.MemoryEngine;
 import ai.continuum.server.auth.AdminKey;
 import ai.continuum.server.auth.ApiKeyAuthenticator;
 import ai.continuum.server.auth.KeyHasher;
+import ai.continuum.server.config.ConnectionLimits;
 import ai.continuum.server.config.ServerConfig;
 import ai.continuum.server.core.ContinuumCore;
 import ai.continuum.server.core.EngineSizing;
 import ai.continuum.server.http.ApiRouting;
+import ai.continuum.server.http.ConnectionGuard;
 import ai.continuum.server.http.JsonDirectHandler;
+import ai.continuum.server.logging.SuppressedAccessLines;
 import ai.continuum.server.metrics.ContinuumMetrics;
 import ai.continuum.server.ratelimit.RateLimiter;
 import ai.continuum.server.storage.SqliteProcessLock;
 import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageSettings;
 import ai.continuum.server.storage.Storages;
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.cors.CorsFeature;
+import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Set;
@@ -54,12 +60,13 @@ public final class ContinuumServer implements AutoCloseable {
     private final ContinuumCore core;
     private final ContinuumMetrics metrics;
     private final WebServer webServer;
+    private final ConnectionGuard guard;
     /** Keeps a SQLite store to this process (null on PostgreSQL, which several instances share). */
     private final SqliteProcessLock processLock;
 
     private ContinuumServer(final ServerConfig config, final MemoryEngine engine, final Storage storage,
                             final ContinuumCore core, final ContinuumMetrics metrics, final WebServer webServer,
-                            final SqliteProcessLock processLock) {
+                            final ConnectionGuard guard, final SqliteProcessLock processLock) {
         this.processLock = processLock;
         this.config = config;
         this.engine = engine;
@@ -67,6 +74,7 @@ public final class ContinuumServer implements AutoCloseable {
         this.core = core;
         this.metrics = metrics;
         this.webServer = webServer;
+        this.guard = guard;
     }
 
     /**
@@ -111,9 +119,21 @@ public final class ContinuumServer implements AutoCloseable {
             System::nanoTime);
         final RateLimiter limiter = new RateLimiter(config.rateLimitPerMinute(), config.rateLimitBurst(),
             System::nanoTime);
+        SuppressedAccessLines.install();
+        final ConnectionLimits limits = config.connections();
+        final int maxConnections = maxConnections(limits);
+        final ConnectionGuard guard = new ConnectionGuard(limits.readTimeout(), System::nanoTime);
         final var builder = WebServer.builder()
             .host(config.host())
             .port(config.port())
+            .maxTcpConnections(maxConnections)
+            .idleConnectionTimeout(limits.idleTimeout())
+            .idleConnectionPeriod(idleCheckPeriod(limits.idleTimeout()))
+            .connectionOptions(options -> options.readTimeout(limits.readTimeout()))
+            // The only protocol (a discovered second HTTP/1 selector would leave a garbage request line unanswered).
+            .protocolsDiscoverServices(false)
+            .addProtocol(Http1Config.builder().addReceiveListener(guard).addSendListener(guard.sendListener())
+                .build())
             .shutdownHook(false)
             .featuresDiscoverServices(false)
             .directHandlers(JsonDirectHandler.handlers())
@@ -124,6 +144,7 @@ public final class ContinuumServer implements AutoCloseable {
         }
         final WebServer webServer = builder.build().start();
         if (webServer.port() == -1) {
+            guard.close();
             storage.close();
             core.close();
             engine.close();
@@ -132,7 +153,7 @@ public final class ContinuumServer implements AutoCloseable {
                 + " (is the port in use? set server.port / CONTINUUM_API_PORT or --port)");
         }
         final ContinuumServer server = new ContinuumServer(config, engine, storage, core, metrics, webServer,
-            processLock);
+            guard, processLock);
         // Requests may reach the core before the rebuild ends (they answer 503 "loading" then); closing it, as every
         // path out of here does, stops its threads.
         try {
@@ -157,10 +178,35 @@ public final class ContinuumServer implements AutoCloseable {
         return server;
     }
 
+    /** The connection cap for this process's file-descriptor limit, logged so an operator sees what applies. */
+    private static int maxConnections(final ConnectionLimits limits) {
+        long limit = -1;
+        long open = 0;
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof final UnixOperatingSystemMXBean unix) {
+            limit = unix.getMaxFileDescriptorCount();
+            open = unix.getOpenFileDescriptorCount();
+        }
+        final int cap = limits.effectiveMaxConnections(limit, open);
+        final long fdLimit = limit;
+        final long fdOpen = open;
+        LOG.info(() -> "accepting at most " + cap + " connections (server.max-connections=" + limits.maxConnections()
+            + ", file-descriptor limit " + (fdLimit < 0 ? "unknown" : fdLimit) + ", " + fdOpen + " open); idle "
+            + "timeout " + limits.idleTimeout().toSeconds() + " s, read timeout " + limits.readTimeout().toSeconds()
+            + " s");
+        return cap;
+    }
+
+    /** Idle connections are looked for a few times per timeout, so one lives at most about 4/3 of it. */
+    private static Duration idleCheckPeriod(final Duration idleTimeout) {
+        return Duration.ofMillis(Math.max(250, idleTimeout.toMillis() / 3));
+    }
+
     /** {@code /observe/health}: live while the process runs, ready once loaded and the database answers. */
     private static HealthObserver health(final ContinuumCore core) {
         return HealthObserver.builder()
             .details(true)
+            // Not Helidon's built-in checks: the disk one shows the data volume's sizes to anonymous callers.
+            .useSystemServices(false)
             .addCheck(() -> HealthCheckResponse.builder().status(true).build(), HealthCheckType.LIVENESS,
                 "continuum")
             .addCheck(() -> HealthCheckResponse.builder().status(core.ready())
@@ -171,8 +217,10 @@ public final class ContinuumServer implements AutoCloseable {
     }
 
     /**
-     * CORS for {@code /v1}: the configured origins may call with the API's headers and read the rate-limit headers;
-     * preflights are answered before authentication (browsers send them without credentials).
+     * CORS for {@code /v1}: the configured origins may call and read the rate-limit headers; preflights are answered
+     * before authentication (browsers send them without credentials). Any request header is allowed: the origin list
+     * is the protection, and Helidon 4.5 compares {@code Access-Control-Request-Headers} against a header list without
+     * splitting {@code content-type,x-api-key} (what Chromium sends, no space), refusing real browsers.
      */
     private static CorsFeature cors(final ServerConfig config) {
         return CorsFeature.builder()
@@ -180,7 +228,7 @@ public final class ContinuumServer implements AutoCloseable {
             .addPath(path -> path.pathPattern("/v1/*")
                 .allowOrigins(Set.copyOf(config.corsOrigins()))
                 .allowMethods(Set.of("GET", "POST", "DELETE"))
-                .allowHeaders(Set.of("Content-Type", "X-API-Key", "Authorization", "Continuum-Min-Position"))
+                .allowHeaders(Set.of("*"))
                 .exposeHeaders(Set.of("Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining",
                     "Continuum-Position"))
                 .maxAge(Duration.ofHours(1)))
@@ -224,6 +272,7 @@ public final class ContinuumServer implements AutoCloseable {
             // Live event streams end first: the web server waits for running handlers.
             core.events().close();
             webServer.stop();
+            guard.close();
         } finally {
             try {
                 storage.close();

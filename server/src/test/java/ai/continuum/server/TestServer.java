@@ -40,6 +40,7 @@ public final class TestServer implements AutoCloseable {
         flags.put(ConfigKey.ADMIN_KEY, ADMIN_KEY);
         flags.put(ConfigKey.RATE_LIMIT_PER_MINUTE, "100000");
         flags.put(ConfigKey.RATE_LIMIT_BURST, "100000");
+        flags.put(ConfigKey.AUTH_FAILURES_PER_MINUTE, "100000");
         flags.putAll(overrides);
         final ServerConfig config = new ConfigLoader(Map.of(), flags, null).load();
         return new TestServer(ContinuumServer.start(config, message -> { }));

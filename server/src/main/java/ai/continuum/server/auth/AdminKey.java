@@ -2,6 +2,7 @@ package ai.continuum.server.auth;
 
 import ai.continuum.server.config.ServerConfig;
 
+import java.io.Console;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +15,8 @@ import java.util.function.Consumer;
 
 /**
  * Where the admin key comes from: {@code CONTINUUM_ADMIN_KEY} (or its {@code _FILE} variant) when set; otherwise
- * {@code <dataDir>/admin.key}, generated on first start with owner-only permissions (600) and announced once.
+ * {@code <dataDir>/admin.key}, generated on first start with owner-only permissions (600) and announced once (the key
+ * itself only on a terminal).
  */
 public final class AdminKey {
     public static final String FILE_NAME = "admin.key";
@@ -23,9 +25,34 @@ public final class AdminKey {
     }
 
     /**
-     * @param announce receives the one-time message with a newly generated key (printed to the console by the server).
+     * As {@link #resolve(ServerConfig, Consumer, boolean)}, showing a new key only when standard output is a terminal:
+     * otherwise it is probably collected as logs (a container's), where a secret must not land.
      */
     public static String resolve(final ServerConfig config, final Consumer<String> announce) {
+        return resolve(config, announce, outputIsTerminal());
+    }
+
+    /**
+     * Whether standard output is a terminal. Before Java 22 a console exists only then; from 22 on one exists even when
+     * redirected and {@code Console.isTerminal()} (called reflectively: the build targets 21) tells.
+     */
+    private static boolean outputIsTerminal() {
+        final Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (final ReflectiveOperationException e) {
+            return true;
+        }
+    }
+
+    /**
+     * @param announce receives the one-time message about a newly generated key (printed to the console by the
+     *                 server): the key itself when {@code showKey}, else only the file that holds it.
+     */
+    public static String resolve(final ServerConfig config, final Consumer<String> announce, final boolean showKey) {
         if (!config.adminKey().isEmpty()) {
             return config.adminKey();
         }
@@ -43,11 +70,13 @@ public final class AdminKey {
             final String key = ApiKeyFormat.generate().fullKey();
             write(file, key);
             AuditLog.adminKeyGenerated(file.toString());
-            announce.accept("Generated the admin key (shown once; also stored in " + file + " with mode 600):\n  "
-                + key);
+            announce.accept(showKey
+                ? "Generated the admin key (shown once; also stored in " + file + " with mode 600):\n  " + key
+                : "Generated the admin key and stored it in " + file + " (mode 600); read it from there (it is not "
+                    + "printed because standard output is not a terminal and may be kept as logs)");
             return key;
         } catch (final FileAlreadyExistsException e) {
-            return resolve(config, announce);
+            return resolve(config, announce, showKey);
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot read or create the admin key file " + file, e);
         }

@@ -1,6 +1,5 @@
 package ai.continuum.server.auth;
 
-import ai.continuum.server.ratelimit.RateLimiter;
 import ai.continuum.server.storage.ApiKeys;
 import ai.continuum.server.storage.StorageUnavailableException;
 
@@ -18,10 +17,12 @@ import java.util.function.LongSupplier;
 /**
  * Checks presented keys and manages stored ones.
  *
- * <p>A presented key is parsed for its key id, the stored record is fetched by that id, and the PBKDF2 hash is
- * verified in constant time. Because PBKDF2 is deliberately slow, a successful check is cached for {@link #cacheTtlNs}
- * under the SHA-256 of the full key (never the key itself); when it expires the record is read again, and PBKDF2 runs
- * again only if the stored hash changed. Revoking a key drops its cache entries at once, so a
+ * <p>A presented key is parsed for its key id, the stored record is fetched by that id, and the stored digest is
+ * verified in constant time ({@link KeyHasher}: a SHA-256 in microseconds; keys still in the older PBKDF2 form run
+ * through {@link SlowHashGate} and are rewritten in the fast form once verified). Nothing locks a key id out: a wrong
+ * secret costs the guesser a 401 and the holder nothing. A successful check is cached for {@link #cacheTtlNs}
+ * under the SHA-256 of the full key (never the key itself); when it expires the record is read again, and the key is
+ * verified again only if the stored hash changed. Revoking a key drops its cache entries at once, so a
  * revoked key fails on its very next request in this process. Other processes sharing the database notice a
  * revocation within the cache period. Failed checks are never cached. While the database cannot be read, a key whose
  * cached check expired keeps working for {@link #STALE_WHILE_UNAVAILABLE_NS}.
@@ -31,10 +32,8 @@ import java.util.function.LongSupplier;
  * <p>Thread-safe: the cache is a concurrent map; storage calls may run concurrently.
  */
 public final class ApiKeyAuthenticator {
-    /** Cache entries kept at most; when exceeded the cache is cleared (every key then pays one PBKDF2 again). */
+    /** Cache entries kept at most; when exceeded the cache is cleared (every key is then verified again). */
     static final int MAX_CACHE_ENTRIES = 100_000;
-    static final int FAILED_CHECKS_PER_MINUTE = 30;
-    static final int FAILED_CHECK_BURST = 10;
     /**
      * How long past its expiry a verified key keeps working while its record cannot be read (a database outage), so
      * that recall, served from memory, outlives the cache period of an outage. A key never verified by this process
@@ -50,13 +49,8 @@ public final class ApiKeyAuthenticator {
     private final long cacheTtlNs;
     private final LongSupplier nanoClock;
     private final ConcurrentHashMap<ByteBuffer, CacheEntry> cache = new ConcurrentHashMap<>();
-    /**
-     * Failed hash verifications per key id: a burst of {@link #FAILED_CHECK_BURST}, then
-     * {@link #FAILED_CHECKS_PER_MINUTE} a minute. Past that, checks of the id fail without running PBKDF2, so guessing
-     * secrets for a known key id cannot burn the server's CPU. The holder of the right key is unaffected while its
-     * verification is cached.
-     */
-    private final RateLimiter failedChecks;
+    /** Bounds the PBKDF2 checks of keys stored before the fast form. */
+    private final SlowHashGate slowChecks;
     /** Keys revoked through this process; closes the race with a check that fetched the key just before revoke. */
     private final Set<String> revokedHere = ConcurrentHashMap.newKeySet();
 
@@ -71,7 +65,7 @@ public final class ApiKeyAuthenticator {
     /**
      * @param adminKey    the admin key (plain text, held here only as a digest).
      * @param adminTenant tenant the admin key acts on for data endpoints.
-     * @param cacheTtlNs  how long a verified key skips PBKDF2.
+     * @param cacheTtlNs  how long a verified key skips the record lookup.
      * @param nanoClock   monotonic time in nanoseconds (System::nanoTime in production).
      */
     public ApiKeyAuthenticator(final ApiKeys keys, final KeyHasher hasher, final String adminKey,
@@ -82,7 +76,7 @@ public final class ApiKeyAuthenticator {
         this.adminTenant = adminTenant;
         this.cacheTtlNs = cacheTtlNs;
         this.nanoClock = nanoClock;
-        this.failedChecks = new RateLimiter(FAILED_CHECKS_PER_MINUTE, FAILED_CHECK_BURST, nanoClock);
+        this.slowChecks = SlowHashGate.forServer();
     }
 
     /**
@@ -136,21 +130,37 @@ public final class ApiKeyAuthenticator {
             // run PBKDF2 at once (measured: 17% of CPU samples under load), and guesses could lock out its holder.
             return Optional.of(cacheVerified(cacheKey, hit.principal, stored.get(), nowNs));
         }
-        if (failedChecks.exhausted(keyId)) {
+        final String storedHash = stored.get().hash();
+        final boolean slow = KeyHasher.isSlow(storedHash);
+        final boolean matches = slow ? slowChecks.run(() -> hasher.verify(presented, storedHash))
+            : hasher.verify(presented, storedHash);
+        if (!matches) {
             cache.remove(cacheKey);
             return Optional.empty();
         }
-        if (!hasher.verify(presented, stored.get().hash())) {
-            failedChecks.tryAcquire(keyId);
-            cache.remove(cacheKey);
-            return Optional.empty();
+        ApiKeys.StoredKey key = stored.get();
+        if (slow) {
+            key = migrate(key, presented);
         }
-        final ApiKeys.StoredKey key = stored.get();
         if (revokedHere.contains(key.keyId())) {
             return Optional.empty();
         }
         return Optional.of(cacheVerified(cacheKey, new Principal(key.tenant(), key.keyId(), key.admin()), key,
             nowNs));
+    }
+
+    /**
+     * Rewrites a key verified against its PBKDF2 form in the fast form, so its holder never waits for the slow hash
+     * again (nor for the gate, when someone floods guesses for its id). When the record changed meanwhile (revoked,
+     * or rewritten by another instance) it is left alone.
+     */
+    private ApiKeys.StoredKey migrate(final ApiKeys.StoredKey key, final String presented) {
+        final String fast = hasher.hash(presented);
+        if (!keys.rehash(key.keyId(), key.hash(), fast)) {
+            return key;
+        }
+        return new ApiKeys.StoredKey(key.keyId(), key.tenant(), key.name(), fast, key.admin(), key.createdAt(),
+            key.revokedAt(), key.lastUsedAt());
     }
 
     private Principal cacheVerified(final ByteBuffer cacheKey, final Principal principal, final ApiKeys.StoredKey key,

@@ -9,18 +9,21 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * Slow salted hashing of API keys: PBKDF2-HMAC-SHA256, 32-byte random salt, stored as
- * {@code pbkdf2-sha256$<iterations>$<salt base64>$<hash base64>} so the iteration count can be raised later without
- * breaking existing keys. Verification compares with {@link MessageDigest#isEqual} (constant time). Thread-safe.
+ * Stored form of API keys. New keys are stored as {@code sha256$<digest base64>}: a key carries 256 random bits
+ * ({@link ApiKeyFormat}), so a fast unsalted digest is as far out of reach of brute force and of precomputed tables as a
+ * slow salted one, and checking it costs microseconds, which no flood of wrong secrets can turn into CPU starvation.
+ * Keys stored before that are {@code pbkdf2-sha256$<iterations>$<salt base64>$<hash base64>}; they still verify (see
+ * {@link #isSlow}) and are rewritten in the fast form on their first successful check. Verification compares with
+ * {@link MessageDigest#isEqual} (constant time). Thread-safe.
  */
 public final class KeyHasher {
     /**
-     * The upstream count (SPEC.md section 10). Keys carry 256 random bits, so brute force is out of reach at any
-     * count; the slow hash only bounds the damage of a leaked table. A verification costs tens of milliseconds here,
-     * paid once per key per cache period, not per request.
+     * The upstream PBKDF2 count (SPEC.md section 10), for keys still stored in the PBKDF2 form and for
+     * {@link #hashPbkdf2}. A PBKDF2 verification costs tens of milliseconds here.
      */
     public static final int DEFAULT_ITERATIONS = 100_000;
     private static final String SCHEME = "pbkdf2-sha256";
+    private static final String FAST_SCHEME = "sha256$";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final int iterations;
@@ -32,7 +35,13 @@ public final class KeyHasher {
         this.iterations = iterations;
     }
 
+    /** The stored form of a new key: its SHA-256. */
     public String hash(final String key) {
+        return FAST_SCHEME + Base64.getEncoder().encodeToString(sha256(key));
+    }
+
+    /** The PBKDF2 form keys had before the fast one; kept to verify (and test) stored keys of that form. */
+    public String hashPbkdf2(final String key) {
         final byte[] salt = new byte[32];
         RANDOM.nextBytes(salt);
         final Base64.Encoder b64 = Base64.getEncoder();
@@ -40,8 +49,21 @@ public final class KeyHasher {
             + b64.encodeToString(pbkdf2(key, salt, iterations));
     }
 
+    /** Whether verifying against {@code stored} runs the slow hash (a key stored before the fast form). */
+    public static boolean isSlow(final String stored) {
+        return stored.startsWith(SCHEME + "$");
+    }
+
     /** Whether {@code key} matches {@code stored}; false (never an exception) for a malformed stored value. */
     public boolean verify(final String key, final String stored) {
+        if (stored.startsWith(FAST_SCHEME)) {
+            try {
+                return MessageDigest.isEqual(Base64.getDecoder().decode(stored.substring(FAST_SCHEME.length())),
+                    sha256(key));
+            } catch (final IllegalArgumentException e) {
+                return false;
+            }
+        }
         final String[] parts = stored.split("\\$");
         if (parts.length != 4 || !SCHEME.equals(parts[0])) {
             return false;

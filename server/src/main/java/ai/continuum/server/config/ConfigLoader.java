@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -154,7 +155,11 @@ public final class ConfigLoader {
             str(v, ConfigKey.LOG_FORMAT), str(v, ConfigKey.LOG_LEVEL), engine,
             new FleetSettings((Long) v.get(ConfigKey.FLEET_POLL_MS).value(),
                 (Long) v.get(ConfigKey.FLEET_READ_WAIT_MS).value(),
-                (Long) v.get(ConfigKey.FLEET_MAX_LAG_SECONDS).value()));
+                (Long) v.get(ConfigKey.FLEET_MAX_LAG_SECONDS).value()),
+            new ConnectionLimits(integer(v, ConfigKey.MAX_CONNECTIONS),
+                Duration.ofSeconds(integer(v, ConfigKey.IDLE_TIMEOUT_SECONDS)),
+                Duration.ofSeconds(integer(v, ConfigKey.READ_TIMEOUT_SECONDS))),
+            integer(v, ConfigKey.AUTH_FAILURES_PER_MINUTE));
     }
 
     /** A comma-separated list, blanks dropped. */

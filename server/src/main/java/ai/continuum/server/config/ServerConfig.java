@@ -34,6 +34,9 @@ import java.util.regex.Pattern;
  * @param logLevel           error, warn, info, debug or trace.
  * @param engine             the engine's tunables.
  * @param fleet              how this instance keeps up with others on a shared PostgreSQL database.
+ * @param connections        the listener's connection cap and timeouts.
+ * @param authFailuresPerMinute failed authentications per client address a minute (after a burst of 20) answered 401
+ *                           and audited; past that 429, counted and not logged. 0 turns the throttle off.
  */
 public record ServerConfig(
         String host,
@@ -54,7 +57,9 @@ public record ServerConfig(
         String logFormat,
         String logLevel,
         EngineConfig engine,
-        FleetSettings fleet) {
+        FleetSettings fleet,
+        ConnectionLimits connections,
+        int authFailuresPerMinute) {
 
     /** Tenant names: what the engine and the SQL schema accept, and safe in logs and metric labels. */
     public static final Pattern TENANT_PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -65,6 +70,7 @@ public record ServerConfig(
         Objects.requireNonNull(storageBackend, "storageBackend");
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(fleet, "fleet");
+        Objects.requireNonNull(connections, "connections");
         connectionString = connectionString == null ? "" : connectionString;
         corsOrigins = List.copyOf(corsOrigins);
         for (final String origin : corsOrigins) {
@@ -122,6 +128,7 @@ public record ServerConfig(
             + ", instanceId=" + instanceId + ", defaultTenant=" + defaultTenant + ", requireApiKey=" + requireApiKey
             + ", adminKey=" + (adminKey.isEmpty() ? "" : "<hidden>") + ", rateLimitPerMinute=" + rateLimitPerMinute
             + ", rateLimitBurst=" + rateLimitBurst + ", logFormat=" + logFormat + ", logLevel=" + logLevel
-            + ", engine=" + engine + ", fleet=" + fleet + "]";
+            + ", engine=" + engine + ", fleet=" + fleet + ", connections=" + connections
+            + ", authFailuresPerMinute=" + authFailuresPerMinute + "]";
     }
 }

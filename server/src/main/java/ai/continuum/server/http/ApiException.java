@@ -40,6 +40,28 @@ public final class ApiException extends RuntimeException {
             Map.of("Retry-After", Integer.toString(retryAfterSeconds)));
     }
 
+    /**
+     * The stable {@code error} code for an HTTP status raised outside the API's own code (Helidon's parser and router):
+     * the same codes the handlers use for the same statuses.
+     */
+    public static String codeFor(final int status) {
+        return switch (status) {
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 408 -> "request_timeout";
+            case 413 -> "payload_too_large";
+            case 414 -> "uri_too_long";
+            case 415 -> "unsupported_media_type";
+            case 429 -> "rate_limited";
+            case 431 -> "headers_too_large";
+            case 503 -> "unavailable";
+            case 505 -> "http_version_not_supported";
+            default -> status >= 500 ? "internal_error" : "bad_request";
+        };
+    }
+
     public int status() {
         return status;
     }

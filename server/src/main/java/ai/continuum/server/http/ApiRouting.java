@@ -1,6 +1,7 @@
 package ai.continuum.server.http;
 
 import ai.continuum.server.auth.ApiKeyAuthenticator;
+import ai.continuum.server.auth.FailedAuthThrottle;
 import ai.continuum.server.config.ServerConfig;
 import ai.continuum.server.core.ContinuumCore;
 import ai.continuum.server.core.Version;
@@ -11,8 +12,9 @@ import io.helidon.http.Method;
 import io.helidon.webserver.http.HttpRouting;
 
 /**
- * The only place paths meet services. Filters run outermost first: metrics (times everything), auth (principal or
- * 401/403), rate limit (429), loading gate (503 until
+ * The only place paths meet services, each registered through one {@link RouteTable} so that the auth filter knows
+ * the routes (404/405 before authentication, admin paths from the admin registrations). Filters run outermost first:
+ * metrics (times everything), auth (404/405, then principal or 401/403), rate limit (429), loading gate (503 until
  * the engine is rebuilt). Unknown paths answer 404 in the API's error shape;
  * {@code /observe/...} and {@code OPTIONS} (CORS preflights) are left to Helidon's observe and CORS features, whose
  * routes are added after these.
@@ -25,36 +27,38 @@ public final class ApiRouting {
                                final ApiKeyAuthenticator keys, final RateLimiter limiter,
                                final ContinuumMetrics metrics) {
         final long maxBody = config.maxBodyBytes();
+        final RouteTable routes = new RouteTable();
         routing.addFilter(new AccessLogFilter())
             .addFilter(new MetricsFilter(metrics))
-            .addFilter(new AuthFilter(keys, config.requireApiKey(), config.defaultTenant(),
-                config.metricsPublic()))
+            .addFilter(new AuthFilter(keys, routes, new FailedAuthThrottle(config.authFailuresPerMinute(),
+                System::nanoTime, metrics::authFailure),
+                config.requireApiKey(), config.defaultTenant(), config.metricsPublic()))
             .addFilter(new RateLimitFilter(limiter))
-            .addFilter(new LoadingGate(core))
-            .register("/v1", new HealthResource(core))
-            .register("/v1", new LearnResource(core, maxBody))
-            .register("/v1", new RecallResource(core, maxBody))
-            .register("/v1", new StatsResource(core, config.instanceId()))
-            .register("/v1/memories", new MemoriesResource(core, maxBody))
-            .register("/v1/concepts", new ConceptsResource(core, "concepts"))
-            .register("/v1/entities", new ConceptsResource(core, "entities"))
-            .register("/v1/keys", new KeysResource(keys, maxBody))
-            .register("/v1/tenants", new TenantsResource(core))
-            .register("/v1", new EventsResource(core, EventsResource.HEARTBEAT))
-            .register("/v1/admin", new AdminTransferResource(core, config.dataDir().resolve("tmp")))
-            .register("/metrics", new MetricsResource(metrics))
-            .register("/mcp", new McpResource(core, new McpProtocol(Version.current()), config.instanceId(), maxBody,
-                config.corsOrigins()))
-            .register("/openapi", new OpenApiResource())
-            .register("/ui", new UiResource())
-            .any((req, res) -> {
-                if (req.path().path().startsWith("/observe/") || req.prologue().method() == Method.OPTIONS) {
-                    res.next();
-                    return;
-                }
-                throw new ApiException(404, "not_found", "no route for " + req.prologue().method().text() + " "
-                    + Body.abbreviate(req.path().path()));
-            });
+            .addFilter(new LoadingGate(core));
+        routes.register(routing, "/v1", new HealthResource(core))
+            .register(routing, "/v1", new LearnResource(core, maxBody))
+            .register(routing, "/v1", new RecallResource(core, maxBody))
+            .register(routing, "/v1", new StatsResource(core, config.instanceId()))
+            .register(routing, "/v1/memories", new MemoriesResource(core, maxBody))
+            .register(routing, "/v1/concepts", new ConceptsResource(core, "concepts"))
+            .register(routing, "/v1/entities", new ConceptsResource(core, "entities"))
+            .registerAdmin(routing, "/v1/keys", new KeysResource(keys, maxBody))
+            .registerAdmin(routing, "/v1/tenants", new TenantsResource(core))
+            .register(routing, "/v1", new EventsResource(core, EventsResource.HEARTBEAT))
+            .registerAdmin(routing, "/v1/admin", new AdminTransferResource(core, config.dataDir().resolve("tmp")))
+            .registerAdmin(routing, "/metrics", new MetricsResource(metrics))
+            .register(routing, "/mcp", new McpResource(core, new McpProtocol(Version.current()), config.instanceId(),
+                maxBody, config.corsOrigins()))
+            .register(routing, "/openapi", new OpenApiResource())
+            .register(routing, "/ui", new UiResource());
+        routing.any((req, res) -> {
+            if (req.path().path().startsWith("/observe/") || req.prologue().method() == Method.OPTIONS) {
+                res.next();
+                return;
+            }
+            throw new ApiException(404, "not_found", "no route for " + req.prologue().method().text() + " "
+                + Body.abbreviate(req.path().path()));
+        });
         ErrorMapping.register(routing);
     }
 }

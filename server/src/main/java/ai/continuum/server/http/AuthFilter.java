@@ -2,7 +2,9 @@ package ai.continuum.server.http;
 
 import ai.continuum.server.auth.ApiKeyAuthenticator;
 import ai.continuum.server.auth.AuditLog;
+import ai.continuum.server.auth.FailedAuthThrottle;
 import ai.continuum.server.auth.Principal;
+import ai.continuum.server.logging.SuppressedAccessLines;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -18,8 +20,12 @@ import java.util.Optional;
 /**
  * The one authentication point in front of every route. Health and readiness pass untouched, and so does
  * {@code /metrics} unless configured private. Every other path needs a valid key in {@code X-API-Key} or
- * {@code Authorization: Bearer} (401 with {@code WWW-Authenticate} otherwise; each 401 is audited); admin paths
- * ({@code /v1/keys}, {@code /v1/tenants}, private {@code /metrics}) need the admin key (403 otherwise). Paths are
+ * {@code Authorization: Bearer} (401 with {@code WWW-Authenticate} otherwise, audited; an address that keeps failing
+ * gets 429 and its failures are counted rather than logged, see {@link FailedAuthThrottle}); paths under the
+ * prefixes {@link RouteTable#registerAdmin registered as admin} ({@code /v1/keys}, {@code /v1/tenants},
+ * {@code /v1/admin}, private {@code /metrics}) need the admin key (403 otherwise). Before any of that, a known path
+ * with a method it does not serve is a 405 with {@code Allow}, and a path no route serves is a 404 when no key is
+ * presented (with a key it is authenticated first, so a route registered outside the table still needs one). Paths are
  * compared after folding repeated and trailing slashes, so a spelling variant cannot slip past a rule. The resolved
  * {@link Principal} is registered in the request context, where handlers read the tenant. When keys are not required
  * (loopback only), a request without a key acts as the default tenant. Thread-safe.
@@ -29,13 +35,18 @@ public final class AuthFilter implements Filter {
     private static final HeaderName X_API_KEY = HeaderNames.create("X-API-Key");
 
     private final ApiKeyAuthenticator authenticator;
+    private final RouteTable routes;
+    private final FailedAuthThrottle failures;
     private final boolean requireKey;
     private final String defaultTenant;
     private final boolean metricsPublic;
 
-    public AuthFilter(final ApiKeyAuthenticator authenticator, final boolean requireKey, final String defaultTenant,
+    public AuthFilter(final ApiKeyAuthenticator authenticator, final RouteTable routes,
+                      final FailedAuthThrottle failures, final boolean requireKey, final String defaultTenant,
                       final boolean metricsPublic) {
         this.authenticator = authenticator;
+        this.routes = routes;
+        this.failures = failures;
         this.requireKey = requireKey;
         this.defaultTenant = defaultTenant;
         this.metricsPublic = metricsPublic;
@@ -70,16 +81,7 @@ public final class AuthFilter implements Filter {
             || path.startsWith("/observe/health/");
     }
 
-    /**
-     * Key management, the tenant list, export and import, and (when not public) the metrics. The handlers check
-     * {@link Principal#admin()} again ({@link #requireAdmin}).
-     */
-    public static boolean isAdmin(final String path) {
-        return path.equals("/v1/keys") || path.startsWith("/v1/keys/") || path.equals("/v1/tenants")
-            || path.startsWith("/v1/tenants/") || path.startsWith("/v1/admin/") || path.equals("/metrics");
-    }
-
-    /** Refuses (403) a request whose principal is not the admin: the handler's own check behind {@link #isAdmin}. */
+    /** Refuses (403) a request whose principal is not the admin: the handler's own check behind the filter's. */
     public static void requireAdmin(final ServerRequest req) {
         if (!principal(req).admin()) {
             throw new ApiException(403, "forbidden", "this endpoint needs the admin key");
@@ -88,15 +90,34 @@ public final class AuthFilter implements Filter {
 
     @Override
     public void filter(final FilterChain chain, final RoutingRequest req, final RoutingResponse res) {
+        SuppressedAccessLines.reset();
         final String path = fold(req.path().path());
-        if (isPublic(path) || isPreflight(req)) {
+        if (isPreflight(req)) {
+            chain.proceed();
+            return;
+        }
+        final RouteTable.Match match = routes.match(req.prologue().method(), path);
+        if (match.pathKnown() && !match.methodAllowed()) {
+            ErrorMapping.send(res, new ApiException(405, "method_not_allowed", req.prologue().method().text()
+                + " is not allowed on " + Body.abbreviate(path) + "; allowed: " + String.join(", ", match.allowed()),
+                Map.of("Allow", String.join(", ", match.allowed()))));
+            return;
+        }
+        if (isPublic(path)) {
             chain.proceed();
             return;
         }
         final Optional<String> presented = presentedKey(req);
+        if (!match.pathKnown() && presented.isEmpty()) {
+            // Nothing to protect: say the route does not exist rather than asking for a key it would not need.
+            ErrorMapping.send(res, ApiException.notFound("no route for " + req.prologue().method().text() + " "
+                + Body.abbreviate(path)));
+            return;
+        }
+        final boolean admin = routes.isAdmin(path);
         final Principal principal;
         if (presented.isEmpty()) {
-            if (requireKey || isAdmin(path)) {
+            if (requireKey || admin) {
                 reject(req, res, "missing_key", "an API key is required: send X-API-Key or Authorization: Bearer");
                 return;
             }
@@ -109,7 +130,7 @@ public final class AuthFilter implements Filter {
             }
             principal = found.get();
         }
-        if (isAdmin(path) && !principal.admin()) {
+        if (admin && !principal.admin()) {
             AuditLog.forbidden(principal.keyId(), req.prologue().method().text(), req.path().rawPath());
             ErrorMapping.send(res, new ApiException(403, "forbidden", "this endpoint needs the admin key"));
             return;
@@ -149,9 +170,17 @@ public final class AuthFilter implements Filter {
         return Optional.empty();
     }
 
-    private static void reject(final RoutingRequest req, final RoutingResponse res, final String code,
-                               final String message) {
-        AuditLog.unauthorized(req.remotePeer().host(), req.prologue().method().text(), req.path().rawPath(), code);
+    /** 401, audited; or 429 once the address has failed too often (see {@link FailedAuthThrottle}). */
+    private void reject(final RoutingRequest req, final RoutingResponse res, final String code, final String message) {
+        final FailedAuthThrottle.Verdict verdict = failures.failed(req.remotePeer().host(),
+            req.prologue().method().text(), req.path().rawPath(), code);
+        if (verdict.throttled()) {
+            SuppressedAccessLines.suppressCurrent();
+            ErrorMapping.send(res, new ApiException(429, "too_many_auth_failures", "too many failed authentications "
+                + "from this address; retry later with a valid key",
+                Map.of("Retry-After", Long.toString(verdict.retryAfterSeconds()))));
+            return;
+        }
         ErrorMapping.send(res, new ApiException(401, "unauthorized", message, Map.of("WWW-Authenticate", CHALLENGE)));
     }
 }

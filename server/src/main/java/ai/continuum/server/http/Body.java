@@ -1,5 +1,6 @@
 package ai.continuum.server.http;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,8 +9,8 @@ import io.helidon.webserver.http.ServerRequest;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * A request's JSON object body with typed, validated field access. Every failure is an {@link ApiException} naming
@@ -18,6 +19,9 @@ import java.util.Locale;
  * surrogates (neither survives every storage backend intact). Not thread-safe; one per request.
  */
 public final class Body {
+    /** Asks the server to close a connection whose request stream can no longer be trusted. */
+    private static final Map<String, String> CLOSE = Map.of("Connection", "close");
+
     private final ObjectNode root;
 
     private Body(final ObjectNode root) {
@@ -43,7 +47,15 @@ public final class Body {
                 throw tooLarge(maxBytes);
             }
         }
-        final byte[] bytes = readLimited(req, maxBytes);
+        return parse(readLimited(req, maxBytes));
+    }
+
+    /**
+     * Parses a body already read. Jackson's stream limits (nesting depth 1,000, numbers of 1,000 characters, strings
+     * of 20M characters) refuse hostile documents with a 400 like any other malformed JSON; those refusals carry no
+     * location, so the message names one only when the parser knows it.
+     */
+    public static Body parse(final byte[] bytes) {
         if (bytes.length == 0) {
             throw ApiException.badRequest("request body is empty: expected a JSON object");
         }
@@ -51,8 +63,9 @@ public final class Body {
         try {
             node = Json.MAPPER.readTree(bytes);
         } catch (final JsonProcessingException e) {
+            final JsonLocation at = e.getLocation();
             throw ApiException.badRequest("request body is not valid JSON: " + e.getOriginalMessage()
-                + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+                + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()));
         } catch (final IOException e) {
             throw ApiException.badRequest("request body cannot be read: " + e.getMessage());
         }
@@ -192,7 +205,12 @@ public final class Body {
             }
             return bytes;
         } catch (final IOException e) {
-            throw new UncheckedIOException("request body cannot be read", e);
+            throw new ApiException(400, "bad_request", "request body cannot be read: the connection failed or ended "
+                + "early", CLOSE);
+        } catch (final IllegalArgumentException e) {
+            // Helidon's chunked decoder reports a malformed chunk size as a NumberFormatException. The stream is out
+            // of step after it, so the connection is closed with the answer.
+            throw new ApiException(400, "bad_request", "request body is not valid chunked transfer encoding", CLOSE);
         }
     }
 

@@ -1,5 +1,6 @@
 package ai.continuum.server.http;
 
+import ai.continuum.server.auth.SlowHashGate;
 import ai.continuum.server.storage.QueueFullException;
 import ai.continuum.server.storage.StorageUnavailableException;
 import io.helidon.http.BadRequestException;
@@ -31,12 +32,15 @@ public final class ErrorMapping {
             .error(StorageUnavailableException.class, (req, res, e) -> {
                 LOG.log(Level.WARNING, "storage unavailable on " + req.prologue().method().text() + " "
                     + req.path().rawPath(), e);
-                send(res, ApiException.unavailable("storage is unavailable: " + e.getMessage(), 5));
+                // The driver's message (exception class, SQLState, database and host names) stays in the log above.
+                send(res, ApiException.unavailable("storage is unavailable; nothing was applied; retry shortly", 5));
             })
+            .error(SlowHashGate.KeyCheckBusyException.class, (req, res, e) -> send(res,
+                ApiException.unavailable(e.getMessage(), 1)))
             .error(BadRequestException.class, (req, res, e) -> send(res, ApiException.badRequest(e.getMessage())))
             .error(HttpException.class, (req, res, e) -> {
                 final int status = e.status().code();
-                send(res, new ApiException(status, status >= 500 ? "internal_error" : "bad_request",
+                send(res, new ApiException(status, ApiException.codeFor(status),
                     status >= 500 ? "internal error" : e.getMessage()));
             })
             .error(Throwable.class, (req, res, e) -> {

@@ -33,14 +33,7 @@ public final class JsonDirectHandler implements DirectHandler {
                                     final ServerResponseHeaders headers, final String message) {
         final int code = status.code();
         final Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", switch (code) {
-            case 400 -> "bad_request";
-            case 403 -> "forbidden";
-            case 404 -> "not_found";
-            case 413 -> "payload_too_large";
-            case 505 -> "http_version_not_supported";
-            default -> code >= 500 ? "internal_error" : "bad_request";
-        });
+        body.put("error", ApiException.codeFor(code));
         body.put("message", code >= 500 && code != 505 ? "internal error; see the server log" : printable(message));
         final byte[] bytes;
         try {

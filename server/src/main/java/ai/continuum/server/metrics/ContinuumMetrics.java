@@ -112,6 +112,12 @@ public final class ContinuumMetrics {
         meters.duration().record(durationNs, TimeUnit.NANOSECONDS);
     }
 
+    /** A failed authentication, "logged" (answered 401 and audited) or "suppressed" (429, counted only). */
+    public void authFailure(final String outcome) {
+        Counter.builder("continuum.auth.failures").description("failed authentications by whether they were logged")
+            .tag("outcome", outcome).register(registry).increment();
+    }
+
     public void learn(final String tenant, final String result) {
         operation("continuum.learn.operations", "learn calls by outcome", tenant, result);
     }

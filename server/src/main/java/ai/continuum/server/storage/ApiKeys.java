@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Stored API keys. A key is {@code cm_<keyId>_<secret>}; only a slow salted hash of the whole key is stored, looked
- * up by {@code keyId} and verified in constant time by the caller.
+ * Stored API keys. A key is {@code cm_<keyId>_<secret>}; only a hash of the whole key is stored (see
+ * {@code auth.KeyHasher}), looked up by {@code keyId} and verified in constant time by the caller.
  */
 public interface ApiKeys {
 
@@ -28,4 +28,12 @@ public interface ApiKeys {
     boolean revoke(String keyId, Instant at);
 
     void touch(String keyId, Instant at);
+
+    /**
+     * Replaces the stored hash of {@code keyId} with {@code newHash} if it is still {@code oldHash} and the key is not
+     * revoked (a key's stored form is upgraded after a successful check).
+     *
+     * @return whether the hash was replaced.
+     */
+    boolean rehash(String keyId, String oldHash, String newHash);
 }

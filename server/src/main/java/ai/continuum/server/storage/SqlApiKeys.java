@@ -109,6 +109,21 @@ final class SqlApiKeys implements ApiKeys, WriteBehindWriter.SideWrites {
     }
 
     @Override
+    public boolean rehash(final String keyId, final String oldHash, final String newHash) {
+        try (Connection c = pool.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                 "UPDATE api_keys SET hash = ? WHERE key_id = ? AND hash = ? AND revoked_at IS NULL")) {
+            ps.setString(1, newHash);
+            ps.setString(2, keyId);
+            ps.setString(3, oldHash);
+            return ps.executeUpdate() == 1;
+        } catch (final SQLException e) {
+            throw new StorageUnavailableException("cannot rewrite the hash of API key '" + keyId + "': "
+                + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public void touch(final String keyId, final Instant at) {
         touches.merge(keyId, at.toEpochMilli(), Math::max);
     }

@@ -23,7 +23,7 @@ import java.util.function.BiConsumer;
  * cue; the success paths are tested against real SQLite.
  */
 public final class ScriptedStorage implements Storage {
-    public enum Mode { COMMIT, QUEUE_FULL, PENDING }
+    public enum Mode { COMMIT, QUEUE_FULL, PENDING, UNAVAILABLE }
 
     public volatile Mode mode = Mode.COMMIT;
     final List<StorageOp> accepted = new ArrayList<>();
@@ -33,6 +33,9 @@ public final class ScriptedStorage implements Storage {
     public synchronized CompletableFuture<ContinuityHead> submit(final StorageOp op) {
         return switch (mode) {
             case QUEUE_FULL -> throw new QueueFullException(7, 3);
+            case UNAVAILABLE -> throw new ai.continuum.server.storage.StorageUnavailableException(
+                "cannot commit: org.postgresql.util.PSQLException: FATAL: database \"tenants_prod\" does not exist "
+                    + "(SQLState 3D000)", null);
             case COMMIT -> {
                 accepted.add(op);
                 yield CompletableFuture.completedFuture(new ContinuityHead(op.tenant(), accepted.size(), "00"));

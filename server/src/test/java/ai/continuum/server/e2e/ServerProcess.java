@@ -59,7 +59,19 @@ final class ServerProcess implements AutoCloseable {
 
     /** As {@link #start(Path, Path)}, with {@code env} set last (e.g. the PostgreSQL backend and its URL). */
     static ServerProcess start(final Path dataDir, final Path log, final Map<String, String> extraEnv) {
+        return start(dataDir, log, extraEnv, 0);
+    }
+
+    /**
+     * As {@link #start(Path, Path, Map)}, under a file-descriptor limit of {@code fdLimit} ({@code ulimit -n} in a
+     * shell that then execs the JVM; 0 keeps the inherited limit).
+     */
+    static ServerProcess start(final Path dataDir, final Path log, final Map<String, String> extraEnv,
+                               final int fdLimit) {
         final List<String> command = new ArrayList<>();
+        if (fdLimit > 0) {
+            command.addAll(List.of("bash", "-c", "ulimit -n " + fdLimit + " && exec \"$@\"", "bash"));
+        }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmFlags());
         command.add("-Xmx512m");
@@ -74,6 +86,7 @@ final class ServerProcess implements AutoCloseable {
         env.keySet().removeIf(name -> name.startsWith("CONTINUUM_") || name.equals("DATABASE_URL"));
         env.put("CONTINUUM_ADMIN_KEY", ADMIN_KEY);
         env.put("CONTINUUM_RATE_LIMIT", "0");
+        env.put("CONTINUUM_AUTH_FAILURES_PER_MINUTE", "0");
         env.put("CONTINUUM_STORAGE_BACKEND", "sqlite");
         env.putAll(extraEnv);
         final Process process;
@@ -126,6 +139,10 @@ final class ServerProcess implements AutoCloseable {
         } catch (final IOException e) {
             return "(no log: " + e.getMessage() + ")";
         }
+    }
+
+    int port() {
+        return base.getPort();
     }
 
     ProcessHandle handle() {

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A full write queue and a loading engine answer 503 with Retry-After, and the engine is left untouched. */
@@ -58,6 +59,11 @@ class StorageFailureHttpTest {
 
         @Override
         public void touch(final String keyId, final Instant at) {
+        }
+
+        @Override
+        public boolean rehash(final String keyId, final String oldHash, final String newHash) {
+            return false;
         }
     };
 
@@ -103,6 +109,14 @@ class StorageFailureHttpTest {
         assertTrue(full.body().contains("\"error\":\"queue_full\""), full.body());
         assertEquals("3", full.headers().firstValue("Retry-After").orElse(null));
         assertEquals(0, engine.stats("default").memories());
+
+        storage.mode = ScriptedStorage.Mode.UNAVAILABLE;
+        final HttpResponse<String> down = learn();
+        assertEquals(503, down.statusCode(), down.body());
+        assertTrue(down.body().contains("\"error\":\"unavailable\""), down.body());
+        for (final String leak : new String[] {"PSQLException", "SQLState", "3D000", "tenants_prod"}) {
+            assertFalse(down.body().contains(leak), "the driver's details stay in the log: " + down.body());
+        }
 
         storage.mode = ScriptedStorage.Mode.COMMIT;
         assertEquals(200, learn().statusCode());

@@ -1,0 +1,179 @@
+package ai.continuum.server.http;
+
+import io.helidon.common.buffers.BufferData;
+import io.helidon.common.socket.HelidonSocket;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.http.Status;
+import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.http1.Http1ConnectionListener;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.logging.Logger;
+
+/**
+ * Closes HTTP/1 connections that Helidon 4.5 would keep open for ever: one whose request headers have not all arrived
+ * within the read timeout of its first byte (a half-sent request holds a file descriptor, and Helidon applies neither
+ * its read timeout nor its idle timeout while it waits for headers), and one whose client asked for
+ * {@code Connection: close} once its response is written (Helidon marks the response but leaves the socket to the
+ * idle timeout; it is closed about 2 s after the last byte of the response). Helidon tells it what a connection receives and sends through its HTTP/1 listeners; a sweeper thread
+ * checks the deadlines a few times a second. Thread-safe: listener calls come from the connections' threads.
+ */
+public final class ConnectionGuard implements Http1ConnectionListener, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ConnectionGuard.class.getName());
+    /**
+     * How long after the last byte written a {@code Connection: close} exchange is closed. The listeners do not say
+     * when a response is complete, so a streamed response (export) that pauses longer than this would be cut short.
+     */
+    private static final long CLOSE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final long SWEEP_MILLIS = 250;
+
+    /** Where a connection is in its exchange, as far as its listeners tell. */
+    private enum Phase {
+        /** Between exchanges: Helidon's idle timeout covers it. */
+        IDLE,
+        /** A request line arrived but not yet all its headers: the read timeout runs. */
+        HEADERS,
+        /** Headers complete, the handler runs (and reads any body). */
+        REQUEST,
+        /** The response is being written; the next bytes received start a new request. */
+        RESPONDING
+    }
+
+    /** What is known of one connection; fields are written by its own thread and read by the sweeper. */
+    private static final class Tracked {
+        final HelidonSocket socket;
+        volatile Phase phase = Phase.IDLE;
+        volatile long headersStartedNs;
+        /** Set when the client asked for {@code Connection: close}; the close waits for the response. */
+        volatile boolean closeRequested;
+        volatile long lastSendNs;
+
+        Tracked(final HelidonSocket socket) {
+            this.socket = socket;
+        }
+    }
+
+    private final long readTimeoutNanos;
+    private final LongSupplier clock;
+    private final Map<HelidonSocket, Tracked> connections = new ConcurrentHashMap<>();
+    private final AtomicLong headerTimeouts = new AtomicLong();
+    private final AtomicLong closesHonoured = new AtomicLong();
+    private final ScheduledExecutorService sweeper;
+
+    /** Starts the sweeper. */
+    public ConnectionGuard(final Duration readTimeout, final LongSupplier clock) {
+        this.readTimeoutNanos = readTimeout.toNanos();
+        this.clock = clock;
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
+            .name("connection-guard").factory());
+        sweeper.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Receive side: a request line arrived, its headers are awaited. (A request line that never ends is Helidon's idle
+     * timeout's: it treats a connection waiting for its prologue as idle.)
+     */
+    @Override
+    public void prologue(final ConnectionContext ctx, final HttpPrologue prologue) {
+        final Tracked tracked = connections.computeIfAbsent(ctx.serverSocket(), Tracked::new);
+        tracked.headersStartedNs = clock.getAsLong();
+        tracked.phase = Phase.HEADERS;
+    }
+
+    /** Receive side: the request's headers are complete. */
+    @Override
+    public void headers(final ConnectionContext ctx, final Headers headers) {
+        final Tracked tracked = connections.computeIfAbsent(ctx.serverSocket(), Tracked::new);
+        tracked.phase = Phase.REQUEST;
+        if (headers.containsToken(HeaderValues.CONNECTION_CLOSE)) {
+            tracked.closeRequested = true;
+        }
+    }
+
+    /** The listener for the send side: the same state, fed by what is written. */
+    public Http1ConnectionListener sendListener() {
+        return new Http1ConnectionListener() {
+            @Override
+            public void data(final ConnectionContext ctx, final BufferData data) {
+                sent(ctx);
+            }
+
+            @Override
+            public void data(final ConnectionContext ctx, final byte[] bytes, final int offset, final int length) {
+                sent(ctx);
+            }
+
+            @Override
+            public void status(final ConnectionContext ctx, final Status status) {
+                final Tracked tracked = connections.get(ctx.serverSocket());
+                if (tracked != null) {
+                    tracked.phase = Phase.RESPONDING;
+                    tracked.lastSendNs = clock.getAsLong();
+                }
+            }
+
+            @Override
+            public void headers(final ConnectionContext ctx, final Headers headers) {
+                final Tracked tracked = connections.get(ctx.serverSocket());
+                if (tracked != null && headers.containsToken(HeaderValues.CONNECTION_CLOSE)) {
+                    tracked.closeRequested = true;
+                }
+            }
+        };
+    }
+
+    private void sent(final ConnectionContext ctx) {
+        final Tracked tracked = connections.get(ctx.serverSocket());
+        if (tracked != null) {
+            tracked.lastSendNs = clock.getAsLong();
+        }
+    }
+
+    /** Closes what passed its deadline and forgets closed connections. Runs on the sweeper thread only. */
+    void sweep() {
+        final long now = clock.getAsLong();
+        connections.values().removeIf(tracked -> {
+            if (!tracked.socket.isConnected()) {
+                return true;
+            }
+            final Phase phase = tracked.phase;
+            if (phase == Phase.HEADERS && now - tracked.headersStartedNs > readTimeoutNanos) {
+                headerTimeouts.incrementAndGet();
+                LOG.fine(() -> "closing " + tracked.socket.socketId() + ": request headers incomplete after "
+                    + Duration.ofNanos(readTimeoutNanos).toSeconds() + " s");
+                tracked.socket.close();
+                return true;
+            }
+            if (tracked.closeRequested && phase == Phase.RESPONDING && now - tracked.lastSendNs > CLOSE_GRACE_NANOS) {
+                closesHonoured.incrementAndGet();
+                tracked.socket.close();
+                return true;
+            }
+            return false;
+        });
+    }
+
+    /** Connections closed because their headers did not arrive in time. */
+    public long headerTimeouts() {
+        return headerTimeouts.get();
+    }
+
+    /** Connections closed after their response because the client asked for it. */
+    public long closesHonoured() {
+        return closesHonoured.get();
+    }
+
+    @Override
+    public void close() {
+        sweeper.shutdownNow();
+    }
+}

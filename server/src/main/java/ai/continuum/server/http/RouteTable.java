@@ -1,0 +1,121 @@
+package ai.continuum.server.http;
+
+import io.helidon.http.HttpPrologue;
+import io.helidon.http.Method;
+import io.helidon.webserver.http.HttpRoute;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The API's routes as registered with Helidon, kept so that filters can answer before authentication: an unknown
+ * path is a 404 and a known path with the wrong method a 405 naming the allowed methods, and a path belongs to the
+ * admin API exactly when it lies under a prefix registered with {@link #registerAdmin}. Registering through this table
+ * is the only way a service reaches the routing, so the table cannot drift from what is served. Filled while the
+ * routing is built, read by request threads after the server starts (the lists are copy-on-write).
+ */
+public final class RouteTable {
+    /** The methods a path is probed with to build {@code Allow}. */
+    private static final List<Method> METHODS = List.of(Method.GET, Method.HEAD, Method.POST, Method.PUT,
+        Method.DELETE, Method.PATCH);
+
+    private record Entry(String prefix, HttpRoute route) {
+    }
+
+    /** What the table knows of a method and path. */
+    public record Match(boolean pathKnown, boolean methodAllowed, Set<String> allowed) {
+    }
+
+    private final List<Entry> entries = new CopyOnWriteArrayList<>();
+    private final List<String> adminPrefixes = new CopyOnWriteArrayList<>();
+
+    /** Registers {@code service} under {@code prefix} with Helidon and records its routes. */
+    public RouteTable register(final HttpRouting.Builder routing, final String prefix, final HttpService service) {
+        routing.register(prefix, service);
+        service.routing(new Recorder(prefix));
+        return this;
+    }
+
+    /** As {@link #register}, and every path under {@code prefix} needs the admin key. */
+    public RouteTable registerAdmin(final HttpRouting.Builder routing, final String prefix,
+                                    final HttpService service) {
+        adminPrefixes.add(prefix);
+        return register(routing, prefix, service);
+    }
+
+    /** Whether {@code path} (folded, see {@link AuthFilter}) lies under an admin prefix. */
+    public boolean isAdmin(final String path) {
+        for (final String prefix : adminPrefixes) {
+            if (under(path, prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Which routes accept {@code path} (folded) with {@code method}, and with which methods at all. */
+    public Match match(final Method method, final String path) {
+        final Set<String> allowed = new TreeSet<>();
+        boolean methodAllowed = false;
+        for (final Entry entry : entries) {
+            if (!under(path, entry.prefix())) {
+                continue;
+            }
+            final String rest = path.length() == entry.prefix().length() ? "/"
+                : path.substring(entry.prefix().length());
+            if (accepts(entry.route(), method, rest)) {
+                methodAllowed = true;
+            }
+            for (final Method candidate : METHODS) {
+                if (accepts(entry.route(), candidate, rest)) {
+                    allowed.add(candidate.text());
+                }
+            }
+        }
+        return new Match(methodAllowed || !allowed.isEmpty(), methodAllowed, Set.copyOf(allowed));
+    }
+
+    private static boolean accepts(final HttpRoute route, final Method method, final String path) {
+        return route.accepts(HttpPrologue.create("HTTP/1.1", "HTTP", "1.1", method, path, false)).accepted();
+    }
+
+    private static boolean under(final String path, final String prefix) {
+        return path.equals(prefix) || path.startsWith(prefix.endsWith("/") ? prefix : prefix + "/");
+    }
+
+    /** Collects a service's routes the way Helidon's rules receive them, with the prefix they are served under. */
+    private final class Recorder implements HttpRules {
+        private final String prefix;
+
+        private Recorder(final String prefix) {
+            this.prefix = prefix;
+        }
+
+        @Override
+        public HttpRules register(final HttpService... services) {
+            for (final HttpService service : services) {
+                service.routing(this);
+            }
+            return this;
+        }
+
+        @Override
+        public HttpRules register(final String path, final HttpService... services) {
+            for (final HttpService service : services) {
+                service.routing(new Recorder(prefix + path));
+            }
+            return this;
+        }
+
+        @Override
+        public HttpRules route(final HttpRoute route) {
+            entries.add(new Entry(prefix, route));
+            return this;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package ai.continuum.server.e2e;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The listener under a connection flood at a lowered file-descriptor limit (the child runs under {@code ulimit -n}):
+ * more half-sent requests than the process has descriptors must neither stop the listener (Helidon stops accepting for
+ * good after one {@code EMFILE}) nor keep it busy once the read timeout passes; {@code Connection: close} is honoured.
+ */
+class ListenerLimitsTest {
+    private static final int FD_LIMIT = 400;
+    private static final int FLOOD = 600;
+    private static final String PARTIAL = "GET /v1/health HTTP/1.1\r\nHost: localhost\r\n";
+
+    @Test
+    void shouldSurviveMoreHalfSentRequestsThanDescriptors(@TempDir final Path dir) throws Exception {
+        final Path log = dir.resolve("serve.log");
+        try (ServerProcess server = ServerProcess.start(dir.resolve("data"), log, Map.of(
+            "CONTINUUM_READ_TIMEOUT_SECONDS", "2", "CONTINUUM_IDLE_TIMEOUT_SECONDS", "3"), FD_LIMIT)) {
+            final List<Socket> flood = new ArrayList<>();
+            try {
+                for (int i = 0; i < FLOOD; i++) {
+                    final Socket socket = new Socket("127.0.0.1", server.port());
+                    socket.getOutputStream().write(PARTIAL.getBytes(StandardCharsets.US_ASCII));
+                    flood.add(socket);
+                }
+            } finally {
+                for (final Socket socket : flood) {
+                    socket.close();
+                }
+            }
+            final long deadline = System.nanoTime() + 30_000_000_000L;
+            int status = -1;
+            while (System.nanoTime() < deadline && status != 200) {
+                try {
+                    status = server.get("/v1/health", null).status();
+                } catch (final IOException e) {
+                    Thread.sleep(200);
+                }
+            }
+            assertEquals(200, status, "the listener must accept again after the flood; log:\n"
+                + ServerProcess.tail(log));
+            final String text = Files.readString(log);
+            assertFalse(text.contains("terminating"), "the listener stopped:\n" + ServerProcess.tail(log));
+            assertTrue(text.contains("accepting at most"), "the connection cap is logged");
+
+            assertClosedWithin(server.port(), PARTIAL, 6_000, "a half-sent request past the 2 s read timeout");
+            assertClosedWithin(server.port(), "GET /v1/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+                4_000, "Connection: close");
+        }
+    }
+
+    /** Sends {@code raw} and expects the server to close the connection within {@code millis} (reading any answer). */
+    private static void assertClosedWithin(final int port, final String raw, final int millis, final String what)
+        throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(millis);
+            socket.getOutputStream().write(raw.getBytes(StandardCharsets.US_ASCII));
+            final InputStream in = socket.getInputStream();
+            final long start = System.nanoTime();
+            try {
+                while (in.read() >= 0) {
+                    // drain the answer, if any, until the server closes
+                }
+            } catch (final SocketTimeoutException e) {
+                throw new AssertionError(what + ": still open after " + millis + " ms", e);
+            }
+            assertTrue(System.nanoTime() - start < millis * 1_000_000L, what);
+        }
+    }
+}
