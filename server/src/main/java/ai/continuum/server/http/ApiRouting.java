@@ -3,6 +3,8 @@ package ai.continuum.server.http;
 import ai.continuum.server.auth.ApiKeyAuthenticator;
 import ai.continuum.server.config.ServerConfig;
 import ai.continuum.server.core.ContinuumCore;
+import ai.continuum.server.core.Version;
+import ai.continuum.server.mcp.McpProtocol;
 import ai.continuum.server.metrics.ContinuumMetrics;
 import ai.continuum.server.ratelimit.RateLimiter;
 import io.helidon.http.Method;
@@ -40,6 +42,10 @@ public final class ApiRouting {
             .register("/v1", new EventsResource(core, EventsResource.HEARTBEAT))
             .register("/v1/admin", new AdminTransferResource(core, config.dataDir().resolve("tmp")))
             .register("/metrics", new MetricsResource(metrics))
+            .register("/mcp", new McpResource(core, new McpProtocol(Version.current()), config.instanceId(), maxBody,
+                config.corsOrigins()))
+            .register("/openapi", new OpenApiResource())
+            .register("/ui", new UiResource())
             .any((req, res) -> {
                 if (req.path().path().startsWith("/observe/") || req.prologue().method() == Method.OPTIONS) {
                     res.next();
