@@ -65,7 +65,13 @@ echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "1 instance writing (3 running):"; run 0
 for p in 1 2; do
   echo "  lag on instance $p (commit on 0 -> applied here):"
-  curl -sf "http://127.0.0.1:${PORTS[$p]}/metrics" | grep -E '^continuum_sync_apply_delay_seconds(\{quantile|_count|_max)' | sed 's/^/    /'
+  curl -sf "http://127.0.0.1:${PORTS[$p]}/metrics" | grep -E '^continuum_sync_apply_delay_seconds' >"$WORK/lag$p.txt"
+  grep -E '_count|_max' "$WORK/lag$p.txt" | sed 's/^/    /'
+  # p50 and p99 as the upper bound of the histogram bucket that holds them (the buckets are the latency SLOs).
+  awk -F'[{}" ]+' '/_count/ {n=$2} /_bucket/ {le[++k]=$3; c[k]=$NF}
+    END {for (q = 0; q < 2; q++) {want = (q == 0 ? 0.5 : 0.99) * n
+      for (i = 1; i <= k; i++) if (c[i] >= want) {printf "    p%s <= %s s\n", (q == 0 ? "50" : "99"), le[i]; break}}}' \
+    "$WORK/lag$p.txt"
 done
 echo "2 instances writing:"; run 0 1
 echo "3 instances writing:"; run 0 1 2

@@ -147,7 +147,7 @@ public final class ContinuumCore implements AutoCloseable {
     /** Seconds this engine has been behind the shared change log; 0 when caught up or alone on its database. */
     public double lagSeconds() {
         final ChangeFollower f = follower;
-        return f == null ? 0 : f.lagSeconds();
+        return f == null || applier.lagOps() == 0 ? 0 : f.lagSeconds();
     }
 
     /** Ops committed to the shared change log and not yet in this engine. */

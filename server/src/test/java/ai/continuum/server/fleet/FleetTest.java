@@ -174,6 +174,23 @@ class FleetTest {
     }
 
     @Test
+    void shouldAnswer503WithRetryAfterWhenThePositionIsNotAppliedWithinTheWait() {
+        final TestServer b = servers.get(1);
+        final String key = servers.get(0).createKey("ryw-wait");
+        final long position = servers.get(0).post("/v1/learn", key, Map.of("user_message", "Remember the Blue Dock",
+            "ai_response", "Blue Dock noted.")).json().get("position").asLong();
+        final long startNs = System.nanoTime();
+        final TestServer.Reply ahead = b.post("/v1/recall", key, Map.of("message", "Blue Dock",
+            "min_position", position + 1_000));
+        assertEquals(503, ahead.status(), ahead.body());
+        assertEquals("1", ahead.header("Retry-After"));
+        assertTrue(System.nanoTime() - startNs >= 1_900_000_000L, "waited the configured 2 s first");
+        assertEquals(200, b.get("/v1/memories?min_position=" + position, key).status());
+        assertEquals(400, b.send(b.builder("/v1/memories", key).header("Continuum-Min-Position", "soon").GET()
+            .build()).status());
+    }
+
+    @Test
     void shouldRefuseOnEveryInstanceWithinASecondAKeyRevokedOnOne() throws Exception {
         final TestServer a = servers.get(0);
         final TestServer b = servers.get(1);
