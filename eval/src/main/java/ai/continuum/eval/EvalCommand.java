@@ -1,4 +1,4 @@
-package ai.continuum.server.eval;
+package ai.continuum.eval;
 
 import ai.continuum.engine.EngineConfig;
 import picocli.CommandLine;
@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
  * {@code continuum eval}: measures recall quality and latency on a labelled dataset, Continuum against a Lucene BM25
  * baseline, or generates the synthetic dataset. Exit codes: 0 done, 1 bad input (dataset, options), 2 usage error.
  */
-@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "continuum eval", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
         "Evaluates recall on a labelled dialogue dataset: every conversation is learned into a fresh tenant one turn "
             + "per learn call, every question is recalled, and hit@k, recall_all@k, MRR and recall latency are "
