@@ -64,6 +64,8 @@ final class Recaller {
     private static final int LINK_MAX_DF = 8;
     /** A memory links only when it scores at least this share of the best one. */
     private static final double LINK_SOURCE_MIN = 0.5;
+    /** Query words a memory must contain to lead to linked ones. */
+    private static final int LINK_SOURCE_WORDS = 2;
     /** How much a memory in the time the query names counts, against one outside it. */
     private static final double NAMED_TIME_FACTOR = 2.0;
     /** A newer statement of the same query words moves above an older one scoring at most 1/0.8 of it. */
@@ -446,13 +448,9 @@ final class Recaller {
      * and facts spread over two turns come back together.
      */
     private void shareWithSessionNeighbours(final TenantState t, final RecallScratch s) {
-        final int top = topMemorySlots(s, Math.min(s.memorySlots, SESSION_NEIGHBOUR_SOURCES));
+        final int top = bestSources(s, SESSION_NEIGHBOUR_SOURCES);
         final int[] best = s.bestMemories;
         final double[] bestScore = s.bestMemoryScores;
-        for (int i = 0; i < top; i++) {
-            bestScore[i] = s.evidence(best[i]);
-            best[i] = s.memory[best[i]];
-        }
         for (int i = 0; i < top; i++) {
             final double share = SESSION_NEIGHBOUR_SHARE * bestScore[i];
             final int previous = memories.previous(best[i]);
@@ -467,8 +465,21 @@ final class Recaller {
     }
 
     /**
-     * Multi-hop evidence: the best memories' rare concepts and rare words that the query did not name (a relative's
-     * name, a pet's name) lead to the other memories that mention them, which share part of the score. A question
+     * The {@code n} best memories so far as sources of shared score: their memory indexes in {@code s.bestMemories}
+     * and their evidence in {@code s.bestMemoryScores}, best first; returns how many.
+     */
+    private int bestSources(final RecallScratch s, final int n) {
+        final int top = topMemorySlots(s, Math.min(s.memorySlots, n));
+        for (int i = 0; i < top; i++) {
+            s.bestMemoryScores[i] = s.evidence(s.bestMemories[i]);
+            s.bestMemories[i] = s.memory[s.bestMemories[i]];
+        }
+        return top;
+    }
+
+    /**
+     * Multi-hop evidence: the rare concepts and rare words of the best memories (those containing at least
+     * {@code LINK_SOURCE_WORDS} query words) that the query did not name (a relative's name, a pet's name) lead to the other memories that mention them, which share part of the score. A question
      * about "the pet of Ann's uncle" matches the turn naming the uncle; the turns about the pet name the uncle, not
      * the question's words. Only a concept or word in 2..{@code LINK_MAX_DF} memories links: rarity bounds the cost
      * and keeps hubs (a speaker's name, small talk) from linking everything. A linked memory takes the share of its
@@ -477,15 +488,14 @@ final class Recaller {
      */
     private void shareOverLinkedConcepts(
         final TenantState t, final RecallScratch s, final List<String> queryTerms) {
-        final int top = topMemorySlots(s, Math.min(s.memorySlots, LINK_SOURCES));
+        final int top = bestSources(s, LINK_SOURCES);
         final int[] best = s.bestMemories;
         final double[] bestScore = s.bestMemoryScores;
-        for (int i = 0; i < top; i++) {
-            bestScore[i] = s.evidence(best[i]);
-            best[i] = s.memory[best[i]];
-        }
         final int[] postings = s.linkPostings;
         for (int i = 0; i < top && bestScore[i] >= LINK_SOURCE_MIN * bestScore[0]; i++) {
+            if (Long.bitCount(s.memoryTermMask[s.memorySlotOf.get(best[i])]) < LINK_SOURCE_WORDS) {
+                continue; // a memory matching one word (often just a name) is too weak a lead to follow
+            }
             final int[] concepts = memories.read(best[i], s.linkStrings);
             if (concepts == null) {
                 continue;
