@@ -455,11 +455,13 @@ final class Recaller {
             final double share = SESSION_NEIGHBOUR_SHARE * bestScore[i];
             final int previous = memories.previous(best[i]);
             if (previous >= 0 && memories.tenant(previous) == t.id) {
-                s.memoryNeighbour[s.addMemoryScore(previous, 0, 0)] += share;
+                final int slot = s.addMemoryScore(previous, 0, 0); // may grow the arrays: index after
+                s.memoryNeighbour[slot] += share;
             }
             final int next = memories.next(best[i]);
             if (next >= 0 && memories.tenant(next) == t.id) {
-                s.memoryNeighbour[s.addMemoryScore(next, 0, 0)] += share;
+                final int slot = s.addMemoryScore(next, 0, 0);
+                s.memoryNeighbour[slot] += share;
             }
         }
     }

@@ -40,12 +40,11 @@ class RecallEvidenceTest {
     @Test
     void shouldRankTheNextHopRightAfterItsSourceWhenOnlyARareNameLinksThem() {
         final long uncle = say("Ann: My uncle Sunniva works as a zookeeper these days.", 1);
-        say("Ann: Let's grab coffee next week.", 1);
+        say("Ann: Let's grab coffee next week.", 2);
         final long pet = say("Ann: Sunniva got a tortoise last month, it is called Juniper.", 10);
-        say("Ann: We should plan a trip somewhere soon.", 10);
+        say("Ann: We should plan a trip somewhere soon.", 11);
         final long clinic = say("Ann: Juniper had to stay overnight at the Larchmont clinic, poor thing, but Sunniva "
             + "says all is fine now.", 20);
-        say("Ben: The clinic near the station closed last year.", 21);
 
         final RecallResult r = engine.recall("t", "Which clinic treated the pet of the uncle of Ann?", 10, 10);
 
@@ -101,6 +100,20 @@ class RecallEvidenceTest {
         assertTrue(ranking.indexOf(after) >= 0 && ranking.indexOf(after) <= 1, ranking.toString());
         assertTrue(why(r, after).inNamedTime());
         assertEquals(1, r.memories().stream().filter(m -> m.why().inNamedTime()).count());
+    }
+
+    @Test
+    void shouldShareWithSessionNeighboursWhenTheirSlotsGrowTheScoreArrays() {
+        // 256 matching turns fill the first score arrays exactly; the top ones' neighbours are new and grow them
+        for (int i = 0; i < 256; i++) {
+            say("Ann: alpha report number " + i, 1);
+            say("Ben: noted, thanks " + i, 1);
+        }
+
+        final RecallResult r = engine.recall("t", "alpha", 10, 20);
+
+        assertEquals(20, r.memories().size(), "recall answers instead of failing on the grown arrays");
+        assertTrue(r.memories().stream().allMatch(m -> m.why().lexical() > 0));
     }
 
     @Test
