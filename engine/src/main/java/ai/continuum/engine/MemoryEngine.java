@@ -2,6 +2,7 @@ package ai.continuum.engine;
 
 import ai.continuum.engine.extract.QueryTerms;
 import ai.continuum.engine.extract.TermAnalyzer;
+import ai.continuum.engine.extract.TimeExpression;
 import ai.continuum.engine.store.CompoundTable;
 import ai.continuum.engine.store.ConceptGraph;
 import ai.continuum.engine.store.ConceptLayout;
@@ -191,8 +192,8 @@ public final class MemoryEngine implements AutoCloseable {
         final QueryTerms terms = QueryTerms.of(query);
         final RecallScratch scratch = acquireScratch();
         try {
-            return recaller.recall(t, terms.concepts(), terms.keywords(), TermAnalyzer.distinctTerms(query), maxConcepts,
-                maxMemories, scratch, start);
+            return recaller.recall(t, terms.concepts(), terms.keywords(), TermAnalyzer.distinctTerms(query),
+                TimeExpression.parse(query), maxConcepts, maxMemories, scratch, start);
         } finally {
             scratchPool.offer(scratch);
         }

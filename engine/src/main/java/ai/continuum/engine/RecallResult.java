@@ -43,7 +43,54 @@ public record RecallResult(
     /**
      * A memory recall found. Its {@link Memory#concepts()} is empty: recall does not decode the names of every
      * concept of every memory it returns ({@link MemoryEngine#memory} gives the full memory).
+     *
+     * @param score the ranking score: the sum of {@code why}'s evidence, doubled when the memory is in the time the
+     *              query names. The order can differ from the scores' where a newer statement of the same thing was
+     *              moved above an older one ({@link Why#newerStatement()}).
+     * @param why   why this memory was chosen.
      */
-    public record MemoryHit(Memory memory, double score) {
+    public record MemoryHit(Memory memory, double score, Why why) {
+    }
+
+    /**
+     * The evidence behind one returned memory, so a bad recall can be debugged.
+     *
+     * @param lexical          BM25 over the query words the memory contains.
+     * @param graph            activation of the concepts the memory mentions, reached from the query's concepts.
+     * @param sessionNeighbour share of a strongly matching turn next to it in its session.
+     * @param linkedTurn       share of a strongly matching memory that mentions a rare concept this one also
+     *                         mentions (the next hop of a multi-part answer).
+     * @param inNamedTime      whether the memory's time is in the time the query names ("in March 2023", "the week
+     *                         after the party").
+     * @param newerStatement   whether it was ranked above an older memory that matches the same query words, as the
+     *                         newer statement of the same fact.
+     */
+    public record Why(
+            double lexical, double graph, double sessionNeighbour, double linkedTurn, boolean inNamedTime,
+            boolean newerStatement) {
+
+        /** The kinds of evidence that contributed, as the API names them. */
+        public List<String> reasons() {
+            final List<String> out = new java.util.ArrayList<>(6);
+            if (lexical > 0) {
+                out.add("lexical");
+            }
+            if (graph > 0) {
+                out.add("graph");
+            }
+            if (sessionNeighbour > 0) {
+                out.add("session_neighbour");
+            }
+            if (linkedTurn > 0) {
+                out.add("linked_turn");
+            }
+            if (inNamedTime) {
+                out.add("named_time");
+            }
+            if (newerStatement) {
+                out.add("newer_statement");
+            }
+            return out;
+        }
     }
 }

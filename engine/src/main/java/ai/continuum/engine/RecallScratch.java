@@ -47,6 +47,16 @@ final class RecallScratch {
     double[] memoryScore = new double[256];
     /** Evidence from the words the query shares with the memory (BM25). */
     double[] memoryLexical = new double[256];
+    /** Score shared by a strongly matching turn next to the memory in its session. */
+    double[] memoryNeighbour = new double[256];
+    /** Score shared by a strongly matching memory over a rare concept both mention (the next hop of an answer). */
+    double[] memoryLinked = new double[256];
+    /** Best score of a memory that lent it a linked share: links place a memory after its source, never above. */
+    double[] memoryLinkCap = new double[256];
+    /** Bit q set when the memory contains query term q (q < 64): memories with equal masks state the same thing. */
+    long[] memoryTermMask = new long[256];
+    /** Whether the memory's time is in the window the query names ({@link Recaller}). */
+    boolean[] memoryInTime = new boolean[256];
 
     final ConceptGraph.PairProbe pairProbe;
 
@@ -109,23 +119,50 @@ final class RecallScratch {
         nextSize = 0;
     }
 
-    void addMemoryScore(final int memoryIndex, final double graphScore, final double lexicalScore) {
+    /** Adds graph and lexical evidence to a memory, giving it a slot on first sight; returns the slot. */
+    int addMemoryScore(final int memoryIndex, final double graphScore, final double lexicalScore) {
         int slot = memorySlotOf.get(memoryIndex);
         if (slot == MISSING) {
             if (memorySlots == memory.length) {
-                memory = Arrays.copyOf(memory, memory.length * 2);
-                memoryScore = Arrays.copyOf(memoryScore, memoryScore.length * 2);
-                memoryLexical = Arrays.copyOf(memoryLexical, memoryLexical.length * 2);
+                final int n = memory.length * 2;
+                memory = Arrays.copyOf(memory, n);
+                memoryScore = Arrays.copyOf(memoryScore, n);
+                memoryLexical = Arrays.copyOf(memoryLexical, n);
+                memoryNeighbour = Arrays.copyOf(memoryNeighbour, n);
+                memoryLinked = Arrays.copyOf(memoryLinked, n);
+                memoryLinkCap = Arrays.copyOf(memoryLinkCap, n);
+                memoryTermMask = Arrays.copyOf(memoryTermMask, n);
+                memoryInTime = Arrays.copyOf(memoryInTime, n);
             }
             slot = memorySlots++;
             memory[slot] = memoryIndex;
             memoryScore[slot] = 0;
             memoryLexical[slot] = 0;
+            memoryNeighbour[slot] = 0;
+            memoryLinked[slot] = 0;
+            memoryLinkCap[slot] = 0;
+            memoryTermMask[slot] = 0;
+            memoryInTime[slot] = false;
             memorySlotOf.put(memoryIndex, slot);
         }
         memoryScore[slot] += graphScore;
         memoryLexical[slot] += lexicalScore;
+        return slot;
     }
+
+    /** The memory's score before the time window: the sum of its evidence. */
+    double evidence(final int slot) {
+        return memoryScore[slot] + memoryLexical[slot] + memoryNeighbour[slot] + linked(slot);
+    }
+
+    /** The linked share that counts: up to just below the best source that lent it, and never below zero. */
+    double linked(final int slot) {
+        final double own = memoryScore[slot] + memoryLexical[slot] + memoryNeighbour[slot];
+        return Math.min(memoryLinked[slot], Math.max(0.0, LINK_CAP * memoryLinkCap[slot] - own));
+    }
+
+    /** A linked memory ends at most at this share of its source's score, so it ranks right after it. */
+    private static final double LINK_CAP = 0.99;
 
     int[] postings(final int n) {
         if (postings.length < n) {
@@ -137,6 +174,35 @@ final class RecallScratch {
     int[] termPostings = new int[256];
     int[] bestMemories = new int[16];
     final double[] bestMemoryScores = new double[16];
+    /** Postings of one linking concept or word, and the strongest link share per memory from one source. */
+    final int[] linkPostings = new int[64];
+    final Int2IntHashMap linkedSlotOf = new Int2IntHashMap(64, 0.6f, MISSING);
+    int linkedCount;
+    int[] linkedMemory = new int[64];
+    double[] linkedShare = new double[64];
+
+    /** Raises memory's link share from the current source to {@code share} if higher. */
+    void link(final int memoryIndex, final double share) {
+        final int slot = linkedSlotOf.get(memoryIndex);
+        if (slot != MISSING) {
+            linkedShare[slot] = Math.max(linkedShare[slot], share);
+            return;
+        }
+        if (linkedCount == linkedMemory.length) {
+            linkedMemory = Arrays.copyOf(linkedMemory, linkedCount * 2);
+            linkedShare = Arrays.copyOf(linkedShare, linkedCount * 2);
+        }
+        linkedMemory[linkedCount] = memoryIndex;
+        linkedShare[linkedCount] = share;
+        linkedSlotOf.put(memoryIndex, linkedCount++);
+    }
+
+    void clearLinks() {
+        linkedSlotOf.clear();
+        linkedCount = 0;
+    }
+    /** Strings of one memory decoded while following its concepts. */
+    final String[] linkStrings = new String[ai.continuum.engine.store.MemoryTable.STRINGS];
     final int[] scanNeighbours = new int[Recaller.RELATIONSHIP_SCAN];
     final int[] scanLinks = new int[Recaller.RELATIONSHIP_SCAN];
     final int[] scanCounts = new int[Recaller.RELATIONSHIP_SCAN];

@@ -1,6 +1,7 @@
 package ai.continuum.engine;
 
 import ai.continuum.engine.extract.TermAnalyzer;
+import ai.continuum.engine.extract.TimeExpression;
 import ai.continuum.engine.store.CompoundTable;
 import ai.continuum.engine.store.ConceptGraph;
 import ai.continuum.engine.store.ConceptLayout;
@@ -57,6 +58,21 @@ final class Recaller {
      */
     private static final double GRAPH_WEIGHT = 0.3;
 
+    /** Best memories whose rare concepts lead to the next hop, the share, and the rarity bound (memories). */
+    private static final int LINK_SOURCES = 5;
+    private static final double LINK_SHARE = 0.5;
+    private static final int LINK_MAX_DF = 8;
+    /** A memory links only when it scores at least this share of the best one. */
+    private static final double LINK_SOURCE_MIN = 0.5;
+    /** Query words a memory must contain to lead to linked ones. */
+    private static final int LINK_SOURCE_WORDS = 2;
+    /** How much a memory in the time the query names counts, against one outside it. */
+    private static final double NAMED_TIME_FACTOR = 2.0;
+    /** A newer statement of the same query words moves above an older one scoring at most 1/0.8 of it. */
+    private static final double NEWER_WITHIN = 0.8;
+    /** Query words two memories must both contain to count as the same statement (one is often just a name). */
+    private static final int NEWER_MIN_WORDS = 2;
+
     private final EngineConfig config;
     private final ConceptGraph graph;
     private final StringIndex dictionary;
@@ -82,8 +98,8 @@ final class Recaller {
 
     RecallResult recall(
         final TenantState t, final List<String> queryConcepts, final List<String> keywords,
-        final List<String> queryTerms, final int maxConcepts, final int maxMemories, final RecallScratch s,
-        final long startNanos) {
+        final List<String> queryTerms, final TimeExpression time, final int maxConcepts, final int maxMemories,
+        final RecallScratch s, final long startNanos) {
         s.reset();
         seed(t, queryConcepts, keywords, s);
         final int seeds = s.slots;
@@ -117,7 +133,8 @@ final class Recaller {
             }
         }
         final List<RecallResult.Relationship> relationships = relationships(returnedIds, returnedNames, s);
-        final List<RecallResult.MemoryHit> memoryHits = memories(t, s, ranked, rankedCount, queryTerms, maxMemories);
+        final List<RecallResult.MemoryHit> memoryHits = memories(t, s, ranked, rankedCount, queryTerms, time,
+            maxMemories);
         final String context = ContextBlock.render(hits, relationships, memoryHits, config.workingMemoryCapacity());
         return new RecallResult(hits, relationships, memoryHits, context, System.nanoTime() - startNanos);
     }
@@ -348,14 +365,16 @@ final class Recaller {
     }
 
     /**
-     * Step 7: memories ranked by two kinds of evidence, summed: the graph's (the activations of the concepts a memory
+     * Step 7: memories ranked by kinds of evidence, summed: the graph's (the activations of the concepts a memory
      * mentions, each weighted by the concept's rarity among memories, so a hub mentioned everywhere does not drown
-     * the specific ones) and the words' (BM25 over the query terms the memory contains; {@link TermAnalyzer}).
-     * Ties go to the newer memory.
+     * the specific ones), the words' (BM25 over the query terms the memory contains; {@link TermAnalyzer}), a share
+     * of a strong match next to it in its session, and a share of a strong match that names a rare concept it also
+     * names. A memory in the time the query names counts double. Among the best, a newer memory that matches the
+     * same query words as an older one, nearly as well, is moved above it. Ties go to the newer memory.
      */
     private List<RecallResult.MemoryHit> memories(
         final TenantState t, final RecallScratch s, final int[] ranked, final int rankedCount,
-        final List<String> queryTerms, final int maxMemories) {
+        final List<String> queryTerms, final TimeExpression time, final int maxMemories) {
         final List<RecallResult.MemoryHit> out = new ArrayList<>();
         if (maxMemories == 0) {
             return out;
@@ -378,8 +397,8 @@ final class Recaller {
         }
         final double averageTerms = Math.max(1.0, (double) t.memoryTerms / total);
         final int[] termPostings = s.termPostings(COMMON_TERM_DF);
-        for (final String term : queryTerms) {
-            final int rec = memoryTerms.find(t.id, term, s.termProbe);
+        for (int q = 0; q < queryTerms.size(); q++) {
+            final int rec = memoryTerms.find(t.id, queryTerms.get(q), s.termProbe);
             if (rec == IndexHashTable.MISSING) {
                 continue;
             }
@@ -390,25 +409,34 @@ final class Recaller {
             final double idf = Math.log(1.0 + (total - df + 0.5) / (df + 0.5));
             final int n = memoryTerms.read(rec, df > COMMON_TERM_DF ? COMMON_TERM_POSTINGS : COMMON_TERM_DF,
                 termPostings);
+            final long bit = q < Long.SIZE ? 1L << q : 0L;
             for (int i = 0; i < n; i++) {
                 final int m = termPostings[i];
                 if (!memories.exists(m)) {
                     continue;
                 }
                 final double norm = BM25_K1 * (1 - BM25_B + BM25_B * memories.terms(m) / averageTerms);
-                s.addMemoryScore(m, 0, idf * (BM25_K1 + 1) / (1 + norm));
+                final int slot = s.addMemoryScore(m, 0, idf * (BM25_K1 + 1) / (1 + norm));
+                s.memoryTermMask[slot] |= bit;
             }
         }
         shareWithSessionNeighbours(t, s);
+        shareOverLinkedConcepts(t, s, queryTerms);
+        if (time != null) {
+            markNamedTime(s, time);
+        }
         // a few more than asked, in case some were forgotten since they were scored
         final int top = topMemorySlots(s, Math.min(s.memorySlots, maxMemories + 4));
         final int[] order = java.util.Arrays.copyOf(s.bestMemories, top);
+        final boolean[] newer = newerStatementsFirst(s, order);
         final String[] strings = new String[MemoryTable.STRINGS];
         for (int i = 0; i < order.length && out.size() < maxMemories; i++) {
             final int slot = order[i];
             final Memory m = MemoryReader.read(memories, graph, s.memory[slot], t.id, strings, false);
             if (m != null) {
-                out.add(new RecallResult.MemoryHit(m, s.memoryScore[slot] + s.memoryLexical[slot]));
+                out.add(new RecallResult.MemoryHit(m, score(s, slot), new RecallResult.Why(s.memoryLexical[slot],
+                    s.memoryScore[slot], s.memoryNeighbour[slot], s.linked(slot), s.memoryInTime[slot],
+                    newer[i])));
             }
         }
         return out;
@@ -420,24 +448,165 @@ final class Recaller {
      * and facts spread over two turns come back together.
      */
     private void shareWithSessionNeighbours(final TenantState t, final RecallScratch s) {
-        final int top = topMemorySlots(s, Math.min(s.memorySlots, SESSION_NEIGHBOUR_SOURCES));
+        final int top = bestSources(s, SESSION_NEIGHBOUR_SOURCES);
         final int[] best = s.bestMemories;
         final double[] bestScore = s.bestMemoryScores;
-        for (int i = 0; i < top; i++) {
-            bestScore[i] = s.memoryScore[best[i]] + s.memoryLexical[best[i]];
-            best[i] = s.memory[best[i]];
-        }
         for (int i = 0; i < top; i++) {
             final double share = SESSION_NEIGHBOUR_SHARE * bestScore[i];
             final int previous = memories.previous(best[i]);
             if (previous >= 0 && memories.tenant(previous) == t.id) {
-                s.addMemoryScore(previous, 0, share);
+                final int slot = s.addMemoryScore(previous, 0, 0); // may grow the arrays: index after
+                s.memoryNeighbour[slot] += share;
             }
             final int next = memories.next(best[i]);
             if (next >= 0 && memories.tenant(next) == t.id) {
-                s.addMemoryScore(next, 0, share);
+                final int slot = s.addMemoryScore(next, 0, 0);
+                s.memoryNeighbour[slot] += share;
             }
         }
+    }
+
+    /**
+     * The {@code n} best memories so far as sources of shared score: their memory indexes in {@code s.bestMemories}
+     * and their evidence in {@code s.bestMemoryScores}, best first; returns how many.
+     */
+    private int bestSources(final RecallScratch s, final int n) {
+        final int top = topMemorySlots(s, Math.min(s.memorySlots, n));
+        for (int i = 0; i < top; i++) {
+            s.bestMemoryScores[i] = s.evidence(s.bestMemories[i]);
+            s.bestMemories[i] = s.memory[s.bestMemories[i]];
+        }
+        return top;
+    }
+
+    /**
+     * Multi-hop evidence: the rare concepts and rare words of the best memories (those containing at least
+     * {@code LINK_SOURCE_WORDS} query words) that the query did not name (a relative's name, a pet's name) lead to the other memories that mention them, which share part of the score. A question
+     * about "the pet of Ann's uncle" matches the turn naming the uncle; the turns about the pet name the uncle, not
+     * the question's words. Only a concept or word in 2..{@code LINK_MAX_DF} memories links: rarity bounds the cost
+     * and keeps hubs (a speaker's name, small talk) from linking everything. A linked memory takes the share of its
+     * strongest link per source memory, so a long turn does not win by sharing many rare words, and what links add
+     * stops just below the source's score: the next hop ranks after the memory that led to it, never above.
+     */
+    private void shareOverLinkedConcepts(
+        final TenantState t, final RecallScratch s, final List<String> queryTerms) {
+        final int top = bestSources(s, LINK_SOURCES);
+        final int[] best = s.bestMemories;
+        final double[] bestScore = s.bestMemoryScores;
+        final int[] postings = s.linkPostings;
+        for (int i = 0; i < top && bestScore[i] >= LINK_SOURCE_MIN * bestScore[0]; i++) {
+            if (Long.bitCount(s.memoryTermMask[s.memorySlotOf.get(best[i])]) < LINK_SOURCE_WORDS) {
+                continue; // a memory matching one word (often just a name) is too weak a lead to follow
+            }
+            final int[] concepts = memories.read(best[i], s.linkStrings);
+            if (concepts == null) {
+                continue;
+            }
+            s.clearLinks();
+            for (final int concept : concepts) {
+                final int named = s.slotOf.get(concept);
+                if (named != RecallScratch.MISSING && s.direct[named] || graph.tenantOf(concept) != t.id) {
+                    continue;
+                }
+                final int df = graph.intListSize(concept, ConceptLayout.MEM_ADDR);
+                if (df >= 2 && df <= LINK_MAX_DF) {
+                    link(s, postings, graph.readIntList(concept, ConceptLayout.MEM_ADDR, LINK_MAX_DF, postings),
+                        bestScore[i] / Math.sqrt(df));
+                }
+            }
+            for (final String term : TermAnalyzer.distinctTerms(
+                DeltaApplier.indexedText(s.linkStrings[1], s.linkStrings[2]))) {
+                if (queryTerms.contains(term)) {
+                    continue;
+                }
+                final int rec = memoryTerms.find(t.id, term, s.termProbe);
+                final int df = rec == IndexHashTable.MISSING ? 0 : memoryTerms.size(rec);
+                if (df >= 2 && df <= LINK_MAX_DF) {
+                    link(s, postings, memoryTerms.read(rec, LINK_MAX_DF, postings), bestScore[i] / Math.sqrt(df));
+                }
+            }
+            for (int l = 0; l < s.linkedCount; l++) {
+                final int memory = s.linkedMemory[l];
+                if (memory != best[i] && memories.exists(memory) && memories.tenant(memory) == t.id) {
+                    final int slot = s.addMemoryScore(memory, 0, 0);
+                    s.memoryLinked[slot] += LINK_SHARE * s.linkedShare[l];
+                    s.memoryLinkCap[slot] = Math.max(s.memoryLinkCap[slot], bestScore[i]);
+                }
+            }
+        }
+    }
+
+    /** Keeps, per memory, the strongest link share seen from the current source. */
+    private static void link(final RecallScratch s, final int[] postings, final int n, final double share) {
+        for (int p = 0; p < n; p++) {
+            s.link(postings[p], share);
+        }
+    }
+
+    /**
+     * Marks the memories in the time the query names. An absolute time ("in March 2023") is checked directly; a
+     * relative one ("the week after the party") is anchored at the best memory outside it, the one that names the
+     * event.
+     */
+    private void markNamedTime(final RecallScratch s, final TimeExpression time) {
+        if (time.kind() == TimeExpression.Kind.ABSOLUTE) {
+            for (int slot = 0; slot < s.memorySlots; slot++) {
+                s.memoryInTime[slot] = time.matches(memories.timeMillis(s.memory[slot]));
+            }
+            return;
+        }
+        if (topMemorySlots(s, Math.min(s.memorySlots, 1)) == 0) {
+            return;
+        }
+        final long anchor = memories.timeMillis(s.memory[s.bestMemories[0]]);
+        for (int slot = 0; slot < s.memorySlots; slot++) {
+            s.memoryInTime[slot] = time.windowAfterAnchor(anchor, memories.timeMillis(s.memory[slot]));
+        }
+    }
+
+    /**
+     * Moves a newer memory above the best-placed older one that contains exactly the same query words (at least
+     * {@code NEWER_MIN_WORDS} of them), when the newer
+     * states it at least {@code NEWER_WITHIN} as well ({@link #statement}): the same fact restated ("I live in Lisbon now" after "I live in
+     * Ghent now") - the newer statement is the current one. Applied front to back, so a chain of restatements ends
+     * newest first. Returns, per final position, whether that memory was moved up as the newer statement.
+     */
+    private boolean[] newerStatementsFirst(final RecallScratch s, final int[] order) {
+        final boolean[] newer = new boolean[order.length];
+        for (int i = 1; i < order.length; i++) {
+            final int candidate = order[i];
+            final long mask = s.memoryTermMask[candidate];
+            final long time = memories.timeMillis(s.memory[candidate]);
+            final double statement = statement(s, candidate);
+            int target = -1;
+            for (int j = 0; j < i && Long.bitCount(mask) >= NEWER_MIN_WORDS; j++) {
+                if (s.memoryTermMask[order[j]] == mask && memories.timeMillis(s.memory[order[j]]) < time
+                    && statement >= NEWER_WITHIN * statement(s, order[j])) {
+                    target = j;
+                    break;
+                }
+            }
+            if (target >= 0) {
+                System.arraycopy(order, target, order, target + 1, i - target);
+                System.arraycopy(newer, target, newer, target + 1, i - target);
+                order[target] = candidate;
+                newer[target] = true;
+            }
+        }
+        return newer;
+    }
+
+    /**
+     * How well the memory itself states what the query asks (its words and concepts, in the named time), leaving out
+     * what neighbours and linked memories lent it: two statements of one fact are compared on this.
+     */
+    private static double statement(final RecallScratch s, final int slot) {
+        return (s.memoryScore[slot] + s.memoryLexical[slot]) * (s.memoryInTime[slot] ? NAMED_TIME_FACTOR : 1.0);
+    }
+
+    /** The ranking score: the memory's evidence, doubled inside the time the query names. */
+    private static double score(final RecallScratch s, final int slot) {
+        return s.evidence(slot) * (s.memoryInTime[slot] ? NAMED_TIME_FACTOR : 1.0);
     }
 
     /**
@@ -462,8 +631,8 @@ final class Recaller {
     }
 
     private boolean betterMemory(final RecallScratch s, final int a, final int b) {
-        final double scoreA = s.memoryScore[a] + s.memoryLexical[a];
-        final double scoreB = s.memoryScore[b] + s.memoryLexical[b];
+        final double scoreA = score(s, a);
+        final double scoreB = score(s, b);
         if (scoreA != scoreB) {
             return scoreA > scoreB;
         }

@@ -2,7 +2,6 @@ package ai.continuum.server.cli;
 
 import ai.continuum.server.config.ConfigException;
 import ai.continuum.server.core.Version;
-import ai.continuum.server.eval.EvalCommand;
 import ai.continuum.server.logging.LogSetup;
 import ai.continuum.server.storage.StorageUnavailableException;
 import picocli.CommandLine;
@@ -17,8 +16,9 @@ import java.util.Arrays;
  */
 @Command(name = "continuum", mixinStandardHelpOptions = true, versionProvider = ContinuumCli.VersionProvider.class,
     description = "Memory for AI agents: learn from conversation turns, recall related concepts and memories.",
+    footer = {"", "Recall quality against a BM25 baseline: ./continuum eval --help (a separate tool, eval/).%n"},
     subcommands = {ServeCommand.class, LearnCommand.class, RecallCommand.class, StatsCommand.class,
-        KeysCommand.class, DoctorCommand.class, EvalCommand.class, ExportCommand.class, ImportCommand.class,
+        KeysCommand.class, DoctorCommand.class, ExportCommand.class, ImportCommand.class,
         MigrateCommand.class, VerifyCommand.class, OptimizeCommand.class, McpCommand.class, HealthCommand.class,
         CommandLine.HelpCommand.class})
 public final class ContinuumCli {

@@ -42,7 +42,20 @@ public final class RecallResource implements HttpService {
     }
 
     public record MemoryHitView(long id, String sessionId, String userMessage, String aiResponse, String time,
-                         double score) {
+                         double score, WhyView why) {
+    }
+
+    /** Why recall chose a memory (RecallResult.Why): the kinds of evidence by name, then each one's size. */
+    public record WhyView(List<String> reasons, double lexical, double graph, double sessionNeighbour,
+                          double linkedTurn, boolean namedTime, boolean newerStatement) {
+        static WhyView of(final RecallResult.Why why) {
+            return new WhyView(why.reasons(), round(why.lexical()), round(why.graph()),
+                round(why.sessionNeighbour()), round(why.linkedTurn()), why.inNamedTime(), why.newerStatement());
+        }
+
+        private static double round(final double value) {
+            return Math.round(value * 1_000.0) / 1_000.0;
+        }
     }
 
     public record RecallView(String context, int conceptsFound, int relationshipsFound, double queryTimeMs,
@@ -59,6 +72,7 @@ public final class RecallResource implements HttpService {
             r.relationships().stream().map(l -> new RelationshipView(l.from(), l.to(), l.type(), l.strength()))
                 .toList(),
             r.memories().stream().map(m -> new MemoryHitView(m.memory().id(), m.memory().sessionId(),
-                m.memory().userText(), m.memory().aiText(), Views.iso(m.memory().timeMillis()), m.score())).toList());
+                m.memory().userText(), m.memory().aiText(), Views.iso(m.memory().timeMillis()), m.score(),
+                WhyView.of(m.why()))).toList());
     }
 }

@@ -80,6 +80,5 @@ class ContinuumCliTest {
         assertTrue(bad.err().contains("--tenant '../etc' is invalid"), bad.err());
         assertTrue(!bad.err().contains("\tat "), bad.err());
         assertEquals(2, run("recall").code(), "missing QUERY is a usage error");
-        assertEquals(0, run("eval", "--help").code(), "eval is registered");
     }
 }

@@ -51,6 +51,10 @@ class ApiEndToEndTest {
         assertTrue(body.get("context").asText().contains("[MEMORY CONTEXT]"), recall.body());
         assertFalse(body.get("memories").isEmpty(), recall.body());
         assertEquals("s1", body.get("memories").get(0).get("session_id").asText());
+        final JsonNode why = body.get("memories").get(0).get("why");
+        assertTrue(why.get("reasons").toString().contains("lexical"), recall.body());
+        assertTrue(why.get("lexical").asDouble() > 0, recall.body());
+        assertFalse(why.get("newer_statement").asBoolean(), recall.body());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package ai.continuum.server.eval;
+package ai.continuum.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package ai.continuum.server.eval;
+package ai.continuum.eval;
 
 import ai.continuum.engine.EngineConfig;
 import picocli.CommandLine;
@@ -20,12 +20,12 @@ import java.util.concurrent.Callable;
  * {@code continuum eval}: measures recall quality and latency on a labelled dataset, Continuum against a Lucene BM25
  * baseline, or generates the synthetic dataset. Exit codes: 0 done, 1 bad input (dataset, options), 2 usage error.
  */
-@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "continuum eval", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
         "Evaluates recall on a labelled dialogue dataset: every conversation is learned into a fresh tenant one turn "
             + "per learn call, every question is recalled, and hit@k, recall_all@k, MRR and recall latency are "
             + "reported overall and per category, side by side with a Lucene BM25 baseline over the same turns.",
-        "With --generate-synthetic, writes a deterministic synthetic dataset instead."})
+        "With --generate-synthetic or --generate-hard, writes a deterministic generated dataset instead."})
 public final class EvalCommand implements Callable<Integer> {
 
     @Spec
@@ -58,6 +58,20 @@ public final class EvalCommand implements Callable<Integer> {
         description = "Write a synthetic dataset to OUT and exit.")
     private Path syntheticOut;
 
+    @Option(names = "--generate-hard", paramLabel = "OUT",
+        description = "Write the hard set (multi-hop over sessions, paraphrase, knowledge-update, temporal) of "
+            + "--split to OUT and exit.")
+    private Path hardOut;
+
+    @Option(names = "--split", paramLabel = "NAME", defaultValue = "dev",
+        description = "Vocabulary of --generate-hard: dev or held-out (disjoint names and things; "
+            + "default: ${DEFAULT-VALUE}).")
+    private String split;
+
+    @Option(names = "--conversations", paramLabel = "N", defaultValue = "8",
+        description = "Conversations of --generate-hard (default: ${DEFAULT-VALUE}).")
+    private int hardConversations;
+
     @Option(names = "--turns", paramLabel = "N", defaultValue = "12000",
         description = "Synthetic turns in all (default: ${DEFAULT-VALUE}).")
     private int syntheticTurns;
@@ -80,11 +94,16 @@ public final class EvalCommand implements Callable<Integer> {
         final PrintWriter err = spec.commandLine().getErr();
         try {
             if (syntheticOut != null) {
-                return generate(out);
+                return write(out, syntheticOut,
+                    SyntheticDialogues.generate(syntheticTurns, turnsPerConversation, seed));
+            }
+            if (hardOut != null) {
+                return write(out, hardOut,
+                    HardDialogues.generate(HardDialogues.Split.parse(split), hardConversations, seed));
             }
             if (dataset == null) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
-                    "Missing DATASET.json (or use --generate-synthetic OUT)");
+                    "Missing DATASET.json (or use --generate-synthetic OUT or --generate-hard OUT)");
             }
             return evaluate(out, err);
         } catch (final EvalDataset.InvalidDatasetException | IllegalArgumentException e) {
@@ -94,14 +113,13 @@ public final class EvalCommand implements Callable<Integer> {
         }
     }
 
-    private int generate(final PrintWriter out) throws IOException {
-        final EvalDataset generated = SyntheticDialogues.generate(syntheticTurns, turnsPerConversation, seed);
-        final Path parent = syntheticOut.toAbsolutePath().getParent();
+    private int write(final PrintWriter out, final Path file, final EvalDataset generated) throws IOException {
+        final Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        Files.writeString(syntheticOut, generated.toJson());
-        out.printf("wrote %s: %d conversations, %d turns, %d questions (seed %d)%n", syntheticOut,
+        Files.writeString(file, generated.toJson());
+        out.printf("wrote %s: %d conversations, %d turns, %d questions (seed %d)%n", file,
             generated.conversations().size(), generated.turnCount(), generated.questionCount(), seed);
         out.flush();
         return 0;

@@ -1,4 +1,4 @@
-package ai.continuum.server.eval;
+package ai.continuum.eval;
 
 import org.junit.jupiter.api.Test;
 

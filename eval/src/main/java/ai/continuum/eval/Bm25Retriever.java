@@ -1,4 +1,4 @@
-package ai.continuum.server.eval;
+package ai.continuum.eval;
 
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;

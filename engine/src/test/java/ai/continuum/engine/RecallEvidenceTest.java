@@ -1,0 +1,132 @@
+package ai.continuum.engine;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Multi-hop links, named times, newer statements, and the explanation each returned memory carries. */
+class RecallEvidenceTest {
+    private static final long DAY = 86_400_000L;
+    private static final long T0 = LocalDate.of(2023, 1, 2).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
+    private final MemoryEngine engine = MemoryEngine.create(EngineConfig.defaults(), () -> T0 + 100 * DAY);
+    private long id;
+
+    @AfterEach
+    void close() {
+        engine.close();
+    }
+
+    private long say(final String text, final int day) {
+        id++;
+        engine.learn("t", new Turn(id, text, "", "", "s" + day, "", T0 + day * DAY + id * 60_000L));
+        return id;
+    }
+
+    private List<Long> ranking(final RecallResult r) {
+        return r.memories().stream().map(m -> m.memory().id()).toList();
+    }
+
+    private RecallResult.Why why(final RecallResult r, final long memory) {
+        return r.memories().stream().filter(m -> m.memory().id() == memory).findFirst().orElseThrow().why();
+    }
+
+    @Test
+    void shouldRankTheNextHopRightAfterItsSourceWhenOnlyARareNameLinksThem() {
+        final long uncle = say("Ann: My uncle Sunniva works as a zookeeper these days.", 1);
+        say("Ann: Let's grab coffee next week.", 2);
+        final long pet = say("Ann: Sunniva got a tortoise last month, it is called Juniper.", 10);
+        say("Ann: We should plan a trip somewhere soon.", 11);
+        final long clinic = say("Ann: Juniper had to stay overnight at the Larchmont clinic, poor thing, but Sunniva "
+            + "says all is fine now.", 20);
+
+        final RecallResult r = engine.recall("t", "Which clinic treated the pet of the uncle of Ann?", 10, 10);
+
+        assertTrue(ranking(r).subList(0, 3).containsAll(List.of(uncle, pet, clinic)), ranking(r).toString());
+        assertTrue(why(r, pet).linkedTurn() > 0, why(r, pet).toString());
+        assertTrue(why(r, pet).reasons().contains("linked_turn"), why(r, pet).reasons().toString());
+        final double source = r.memories().stream().filter(m -> m.memory().id() != pet)
+            .mapToDouble(RecallResult.MemoryHit::score).max().orElseThrow();
+        assertTrue(r.memories().stream().filter(m -> m.memory().id() == pet).findFirst().orElseThrow().score()
+            < source, "a linked turn ranks after the memory that led to it");
+    }
+
+    @Test
+    void shouldRankTheNewerStatementFirstWhenTheSameFactIsRestated() {
+        final long ghent = say("Ann: I live in Ghent now.", 1);
+        say("Ann: Work has been busy this week.", 2);
+        final long lisbon = say("Ann: I live in Lisbon now, near the river.", 40);
+
+        final RecallResult r = engine.recall("t", "Which city does Ann live in now?", 10, 10);
+
+        assertEquals(List.of(lisbon, ghent), ranking(r).subList(0, 2));
+        assertTrue(r.memories().get(0).score() < r.memories().get(1).score(),
+            "the older, shorter statement scores higher on words alone; time puts the newer first");
+        assertTrue(why(r, lisbon).newerStatement());
+        assertTrue(why(r, lisbon).reasons().contains("newer_statement"));
+        assertFalse(why(r, ghent).newerStatement());
+    }
+
+    @Test
+    void shouldPreferTheMemoryInTheNamedMonthWhenTheQueryNamesOne() {
+        say("Ann: I saw Moonlit Tram live tonight, what a show.", 10);      // January 2023
+        final long february = say("Ann: I saw the Velvet Foxes live tonight, what a show!", 40);
+        say("Ann: I saw Copper Harbour live tonight, what a show.", 70);    // March 2023
+
+        final RecallResult r = engine.recall("t", "Which band did Ann see live in February 2023?", 10, 10);
+
+        assertEquals(february, ranking(r).get(0));
+        assertTrue(why(r, february).inNamedTime());
+        assertTrue(why(r, february).reasons().contains("named_time"));
+        assertFalse(r.memories().get(1).why().inNamedTime());
+    }
+
+    @Test
+    void shouldPreferTheWeekAfterTheNamedEventWhenTheQueryAsksForIt() {
+        say("Ann: This week I played squash after work.", 3);
+        say("Ann: The office quiz night was lovely, thanks for coming.", 10);
+        final long after = say("Ann: This week I went bouldering after work, my arms hurt.", 15);
+        say("Ann: This week I went kayaking after work.", 30);
+
+        final RecallResult r = engine.recall("t", "What did Ann do the week after the office quiz night?", 10, 10);
+
+        final List<Long> ranking = ranking(r);
+        assertTrue(ranking.indexOf(after) >= 0 && ranking.indexOf(after) <= 1, ranking.toString());
+        assertTrue(why(r, after).inNamedTime());
+        assertEquals(1, r.memories().stream().filter(m -> m.why().inNamedTime()).count());
+    }
+
+    @Test
+    void shouldShareWithSessionNeighboursWhenTheirSlotsGrowTheScoreArrays() {
+        // 256 matching turns fill the first score arrays exactly; the top ones' neighbours are new and grow them
+        for (int i = 0; i < 256; i++) {
+            say("Ann: alpha report number " + i, 1);
+            say("Ben: noted, thanks " + i, 1);
+        }
+
+        final RecallResult r = engine.recall("t", "alpha", 10, 20);
+
+        assertEquals(20, r.memories().size(), "recall answers instead of failing on the grown arrays");
+        assertTrue(r.memories().stream().allMatch(m -> m.why().lexical() > 0));
+    }
+
+    @Test
+    void shouldExplainLexicalAndSessionEvidenceWhenNothingElseApplies() {
+        final long question = say("Theo: What is your new job?", 1);
+        final long answer = say("Maya: A nurse at the children's hospital.", 1);
+
+        final RecallResult r = engine.recall("t", "What is Maya's new job?", 10, 10);
+
+        assertTrue(why(r, question).lexical() > 0);
+        assertTrue(why(r, answer).reasons().contains("session_neighbour"), why(r, answer).reasons().toString());
+        for (final RecallResult.MemoryHit hit : r.memories()) {
+            assertFalse(hit.why().reasons().isEmpty(), "every memory says why it was chosen");
+        }
+    }
+}
