@@ -138,7 +138,8 @@ public final class ContinuumServer implements AutoCloseable {
                 "continuum")
             .addCheck(() -> HealthCheckResponse.builder().status(core.ready())
                 .detail("engine", core.loaded() ? "loaded" : "loading")
-                .detail("database", core.storage().isReachable() ? "connected" : "unreachable").build(),
+                .detail("database", core.storage().isReachable() ? "connected" : "unreachable")
+                .detail("skipped_rows", Long.toString(core.skippedRows())).build(),
                 HealthCheckType.READINESS, "continuum")
             .build();
     }

@@ -5,6 +5,7 @@ import ai.continuum.engine.ConceptKeys;
 import ai.continuum.engine.Delta;
 import ai.continuum.engine.MemoryEngine;
 import ai.continuum.engine.RecallResult;
+import ai.continuum.engine.SizeLimits;
 import ai.continuum.engine.Turn;
 import ai.continuum.server.metrics.ContinuumMetrics;
 import ai.continuum.server.storage.ImportJob;
@@ -77,6 +78,8 @@ public final class ContinuumCore {
     });
     /** Written once by {@link #rebuild} on the starting thread; read by readiness checks on request threads. */
     private volatile boolean loaded;
+    /** The stored rows the last rebuild left out (over the size limits); null before the first rebuild. */
+    private volatile StoredRowScreen lastLoad;
 
     public ContinuumCore(final MemoryEngine engine, final Storage storage, final ContinuumMetrics metrics) {
         this.engine = Objects.requireNonNull(engine, "engine");
@@ -100,10 +103,12 @@ public final class ContinuumCore {
     public long rebuild() {
         final AtomicLong deltas = new AtomicLong();
         try (MemoryEngine.BulkLoad load = engine.bulkLoad()) {
-            storage.load((tenant, delta) -> {
+            final StoredRowScreen screen = new StoredRowScreen((tenant, delta) -> {
                 load.apply(tenant, delta);
                 deltas.incrementAndGet();
             });
+            lastLoad = screen;
+            storage.load(screen);
         }
         storage.loadForgottenMemories(engine::forgetMemory);
         // The load streamed the whole database through the heap (GBs of rows at 1M concepts / 5M links) and the
@@ -119,6 +124,12 @@ public final class ContinuumCore {
         return loaded;
     }
 
+    /** Stored rows the rebuild left out because they are over the size limits (reported by readiness). */
+    public long skippedRows() {
+        final StoredRowScreen screen = lastLoad;
+        return screen == null ? 0 : screen.skipped();
+    }
+
     /** Loaded and the database answers: the readiness condition. */
     public boolean ready() {
         return loaded && storage.isReachable();
@@ -128,8 +139,14 @@ public final class ContinuumCore {
         return ids.next();
     }
 
+    /**
+     * Learns a turn. Throws {@link ai.continuum.engine.SizeLimitExceededException} before anything is written when
+     * the turn or what it yields is over the {@link SizeLimits}.
+     */
     public LearnReceipt learn(final String tenant, final Turn turn, final boolean async) {
+        SizeLimits.check(turn);
         final Delta delta = engine.prepare(turn);
+        SizeLimits.check(delta);
         try {
             final LearnReceipt receipt = write(tenant, turn.memoryId(), delta, async);
             metrics.learn(tenant, async ? "accepted" : "success");
@@ -142,6 +159,7 @@ public final class ContinuumCore {
 
     /** Stores a memory without extraction: a delta holding only the memory. */
     public LearnReceipt store(final String tenant, final Delta.MemoryDelta memory) {
+        SizeLimits.check(memory);
         final Delta delta = new Delta(List.of(), List.of(), List.of(), List.of(memory), List.of());
         return write(tenant, memory.id(), delta, false);
     }

@@ -1,5 +1,6 @@
 package ai.continuum.server.http;
 
+import ai.continuum.engine.SizeLimitExceededException;
 import ai.continuum.server.storage.QueueFullException;
 import ai.continuum.server.storage.StorageUnavailableException;
 import io.helidon.http.BadRequestException;
@@ -26,6 +27,7 @@ public final class ErrorMapping {
 
     public static void register(final HttpRouting.Builder routing) {
         routing.error(ApiException.class, (req, res, e) -> send(res, e))
+            .error(SizeLimitExceededException.class, (req, res, e) -> send(res, tooLarge(e)))
             .error(QueueFullException.class, (req, res, e) -> send(res, new ApiException(503, "queue_full",
                 e.getMessage(), Map.of("Retry-After", Integer.toString(Math.max(1, e.retryAfterSeconds()))))))
             .error(StorageUnavailableException.class, (req, res, e) -> {
@@ -44,6 +46,11 @@ public final class ErrorMapping {
                     + req.path().rawPath(), e);
                 send(res, new ApiException(500, "internal_error", "internal error; see the server log"));
             });
+    }
+
+    /** 413 {@code size_limit_exceeded}: the message names the limit, its value and the size found. */
+    public static ApiException tooLarge(final SizeLimitExceededException e) {
+        return new ApiException(413, "size_limit_exceeded", e.getMessage() + "; nothing was written");
     }
 
     /** Writes {@code e} as the error body, unless the response was already sent. */

@@ -45,6 +45,7 @@ public final class HealthResource implements HttpService {
         body.put("version", Version.current());
         body.put("engine", loaded ? "loaded" : "loading");
         body.put("database", database ? "connected" : "unreachable");
+        body.put("skipped_rows", core.skippedRows());
         body.put("cache", "disabled");
         body.put("federation", "disabled");
         Json.send(res, loaded && database ? 200 : 503, body);
