@@ -9,6 +9,7 @@ import ai.continuum.server.core.ContinuumCore;
 import ai.continuum.server.core.EngineSizing;
 import ai.continuum.server.http.ApiRouting;
 import ai.continuum.server.http.JsonDirectHandler;
+import ai.continuum.server.http.ShutdownGate;
 import ai.continuum.server.metrics.ContinuumMetrics;
 import ai.continuum.server.ratelimit.RateLimiter;
 import ai.continuum.server.storage.Storage;
@@ -27,6 +28,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
@@ -50,9 +52,13 @@ public final class ContinuumServer implements AutoCloseable {
     private final ContinuumCore core;
     private final ContinuumMetrics metrics;
     private final WebServer webServer;
+    private final ShutdownGate gate;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private ContinuumServer(final ServerConfig config, final MemoryEngine engine, final Storage storage,
-                            final ContinuumCore core, final ContinuumMetrics metrics, final WebServer webServer) {
+                            final ContinuumCore core, final ContinuumMetrics metrics, final WebServer webServer,
+                            final ShutdownGate gate) {
+        this.gate = gate;
         this.config = config;
         this.engine = engine;
         this.storage = storage;
@@ -95,6 +101,7 @@ public final class ContinuumServer implements AutoCloseable {
             System::nanoTime);
         final RateLimiter limiter = new RateLimiter(config.rateLimitPerMinute(), config.rateLimitBurst(),
             System::nanoTime);
+        final ShutdownGate gate = new ShutdownGate();
         final var builder = WebServer.builder()
             .host(config.host())
             .port(config.port())
@@ -103,7 +110,11 @@ public final class ContinuumServer implements AutoCloseable {
             .directHandlers(JsonDirectHandler.handlers())
             .addFeature(ObserveFeature.just(health(core)))
             .addFeature(AccessLogFeature.create())
-            .routing(routing -> ApiRouting.routing(routing, config, core, keys, limiter, metrics));
+            .routing(routing -> {
+                // Outermost: at shutdown, refuses new requests and lets the ones inside finish (see close()).
+                routing.addFilter(gate);
+                ApiRouting.routing(routing, config, core, keys, limiter, metrics);
+            });
         if (!config.corsOrigins().isEmpty()) {
             builder.addFeature(cors(config));
         }
@@ -114,7 +125,7 @@ public final class ContinuumServer implements AutoCloseable {
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port()
                 + " (is the port in use? set server.port / CONTINUUM_API_PORT or --port)");
         }
-        final ContinuumServer server = new ContinuumServer(config, engine, storage, core, metrics, webServer);
+        final ContinuumServer server = new ContinuumServer(config, engine, storage, core, metrics, webServer, gate);
         try {
             final long startNs = System.nanoTime();
             final long deltas = core.rebuild();
@@ -185,8 +196,40 @@ public final class ContinuumServer implements AutoCloseable {
         return metrics;
     }
 
+    /**
+     * The SIGTERM path: readiness answers 503 at once while every request is still served for
+     * {@link ServerConfig#shutdownDrainSeconds} (load balancers and Kubernetes endpoints take that long to stop
+     * sending), then {@link #close()}.
+     */
+    public void drainAndClose() {
+        core.startDraining();
+        LOG.info(() -> "shutting down: readiness reports 503; serving for " + config.shutdownDrainSeconds()
+            + " s more before refusing new requests");
+        try {
+            Thread.sleep(Duration.ofSeconds(config.shutdownDrainSeconds()));
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
+    }
+
+    /**
+     * Refuses new requests (503 {@code shutting_down}, nothing applied), waits for the requests inside to be answered
+     * (each waits at most {@link ContinuumCore#COMMIT_WAIT} for its commit, so a learn that commits is answered 200
+     * rather than cut off), stops the web server, commits the write queue and releases the engine. Idempotent.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        core.startDraining();
+        gate.close();
+        final int left = gate.awaitIdle(ContinuumCore.COMMIT_WAIT.plusSeconds(5));
+        if (left > 0) {
+            LOG.warning(left + " request(s) still running at shutdown; they are cut off (a write among them is "
+                + "committed if it was queued)");
+        }
         try {
             webServer.stop();
         } finally {

@@ -12,6 +12,8 @@ public enum ConfigKey {
     PORT("server.port", Kind.INT, "8420", 0, 65_535, List.of("CONTINUUM_API_PORT", "CONTINUUM_PORT")),
     MAX_BODY_BYTES("server.max-body-bytes", Kind.INT, "1048576", 1024, 64L << 20,
         List.of("CONTINUUM_MAX_BODY_BYTES")),
+    SHUTDOWN_DRAIN_SECONDS("server.shutdown-drain-seconds", Kind.INT, "5", 0, 600,
+        List.of("CONTINUUM_SHUTDOWN_DRAIN_SECONDS")),
     METRICS_PUBLIC("server.metrics-public", Kind.BOOL, "true", 0, 0, List.of("CONTINUUM_METRICS_PUBLIC")),
     CORS_ORIGINS("server.cors-origins", Kind.STRING, "", 0, 0, List.of("CONTINUUM_CORS_ORIGINS")),
     DATA_DIR("storage.path", Kind.STRING, "./continuum_data", 0, 0,

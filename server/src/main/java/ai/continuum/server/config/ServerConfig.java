@@ -33,6 +33,8 @@ import java.util.regex.Pattern;
  * @param logFormat          text or json (one JSON object per line).
  * @param logLevel           error, warn, info, debug or trace.
  * @param engine             the engine's tunables.
+ * @param shutdownDrainSeconds on SIGTERM, how long readiness reports 503 while requests are still served, before
+ *                           new requests are refused and the in-flight ones finish; default 5.
  */
 public record ServerConfig(
         String host,
@@ -52,7 +54,8 @@ public record ServerConfig(
         int rateLimitBurst,
         String logFormat,
         String logLevel,
-        EngineConfig engine) {
+        EngineConfig engine,
+        int shutdownDrainSeconds) {
 
     /** Tenant names: what the engine and the SQL schema accept, and safe in logs and metric labels. */
     public static final Pattern TENANT_PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -119,6 +122,6 @@ public record ServerConfig(
             + ", instanceId=" + instanceId + ", defaultTenant=" + defaultTenant + ", requireApiKey=" + requireApiKey
             + ", adminKey=" + (adminKey.isEmpty() ? "" : "<hidden>") + ", rateLimitPerMinute=" + rateLimitPerMinute
             + ", rateLimitBurst=" + rateLimitBurst + ", logFormat=" + logFormat + ", logLevel=" + logLevel
-            + ", engine=" + engine + "]";
+            + ", engine=" + engine + ", shutdownDrainSeconds=" + shutdownDrainSeconds + "]";
     }
 }

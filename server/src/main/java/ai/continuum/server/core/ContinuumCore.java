@@ -46,8 +46,9 @@ import java.util.logging.Logger;
  *   <li>a queue-full or failed commit (503) changed nothing, neither in SQL nor in the engine, so a client that
  *       retries does not count the turn twice;</li>
  *   <li>a commit that outlives the request's wait ({@link #COMMIT_WAIT}) still reaches the engine when it lands
- *       (the apply is chained to the commit, not to the waiting request); only this rare timeout, answered 503, can
- *       make a retry count a turn twice (a commit whose answer the connection lost is such a commit: the storage
+ *       (the apply is chained to the commit, not to the waiting request); this rare timeout is answered
+ *       {@link WriteOutcomeUnknownException} (500 {@code outcome_unknown}), never "nothing applied", since a blind
+ *       retry could count the turn twice (a commit whose answer the connection lost is such a commit: the storage
  *       writer holds it until the database can say whether it landed).</li>
  * </ul>
  * An async write ({@code async=true}) is queued and applied to the engine at once and answered 202 before the commit.
@@ -78,6 +79,8 @@ public final class ContinuumCore {
     });
     /** Written once by {@link #rebuild} on the starting thread; read by readiness checks on request threads. */
     private volatile boolean loaded;
+    /** Set once when shutdown begins; read by readiness. */
+    private volatile boolean draining;
     /** The stored rows the last rebuild left out (over the size limits); null before the first rebuild. */
     private volatile StoredRowScreen lastLoad;
 
@@ -130,9 +133,18 @@ public final class ContinuumCore {
         return screen == null ? 0 : screen.skipped();
     }
 
-    /** Loaded and the database answers: the readiness condition. */
+    /** Loaded, not shutting down, and the database answers: the readiness condition. */
     public boolean ready() {
-        return loaded && storage.isReachable();
+        return loaded && !draining && storage.isReachable();
+    }
+
+    /** Readiness turns false for good: the server is shutting down and load balancers should stop sending. */
+    public void startDraining() {
+        draining = true;
+    }
+
+    public boolean draining() {
+        return draining;
     }
 
     public long nextMemoryId() {
@@ -274,8 +286,9 @@ public final class ContinuumCore {
 
     /**
      * Queues {@code op}, applies {@code onCommitted} on the committing thread once the op is durable, and waits for
-     * both. Throws {@link ai.continuum.server.storage.QueueFullException} when nothing was queued and
-     * {@link StorageUnavailableException} when the commit failed or did not finish in time.
+     * both. Throws {@link ai.continuum.server.storage.QueueFullException} when nothing was queued,
+     * {@link StorageUnavailableException} when the commit failed (nothing was applied), and
+     * {@link WriteOutcomeUnknownException} when it did not finish in time (it may still be applied).
      */
     private <T> T commitThen(final StorageOp op, final Function<Storage.ContinuityHead, T> onCommitted) {
         final long startNs = System.nanoTime();
@@ -287,9 +300,10 @@ public final class ContinuumCore {
             return done.get(COMMIT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StorageUnavailableException("interrupted while waiting for the commit of " + describe(op), e);
+            throw new WriteOutcomeUnknownException("interrupted while waiting for the commit of " + describe(op)
+                + "; it is applied if it completes", e);
         } catch (final TimeoutException e) {
-            throw new StorageUnavailableException("the commit of " + describe(op) + " did not finish within "
+            throw new WriteOutcomeUnknownException("the commit of " + describe(op) + " did not finish within "
                 + COMMIT_WAIT.toSeconds() + " s; it is applied if it completes", e);
         } catch (final ExecutionException e) {
             final Throwable cause = e.getCause();

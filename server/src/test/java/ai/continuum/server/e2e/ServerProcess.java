@@ -148,7 +148,20 @@ final class ServerProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    /** SIGTERM: the graceful path (the shutdown hook drains the queue). */
+    /** Sends SIGTERM ({@link Process#destroy()} on Linux) without waiting: the graceful shutdown starts. */
+    void terminate() {
+        process.destroy();
+    }
+
+    /** Waits up to {@code timeout} for the process to end; returns its exit value. */
+    int awaitExit(final Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("process " + process.pid() + " still running after " + timeout);
+        }
+        return process.exitValue();
+    }
+
+    /** SIGTERM: the graceful path (the queue is committed before the process exits). */
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
