@@ -24,6 +24,8 @@ public enum ConfigKey {
         List.of("CONTINUUM_CONNECTION_STRING", "DATABASE_URL")),
     WRITE_QUEUE_CAPACITY("storage.write-queue-capacity", Kind.INT, "10000", 1, 10_000_000,
         List.of("CONTINUUM_WRITE_QUEUE_CAPACITY")),
+    IDEMPOTENCY_WINDOW_HOURS("idempotency.window-hours", Kind.INT, "24", 1, 24L * 365,
+        List.of("CONTINUUM_IDEMPOTENCY_WINDOW_HOURS")),
     INSTANCE_ID("instance-id", Kind.STRING, "", 0, 0, List.of("CONTINUUM_INSTANCE_ID")),
     DEFAULT_TENANT("auth.default-tenant", Kind.STRING, "default", 0, 0, List.of("CONTINUUM_TENANT_ID")),
     REQUIRE_API_KEY("auth.require-api-key", Kind.BOOL, "true", 0, 0, List.of("CONTINUUM_REQUIRE_API_KEY")),

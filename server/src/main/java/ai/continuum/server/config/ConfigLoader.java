@@ -152,7 +152,7 @@ public final class ConfigLoader {
             (Boolean) v.get(ConfigKey.REQUIRE_API_KEY).value(), str(v, ConfigKey.ADMIN_KEY),
             integer(v, ConfigKey.RATE_LIMIT_PER_MINUTE), integer(v, ConfigKey.RATE_LIMIT_BURST),
             str(v, ConfigKey.LOG_FORMAT), str(v, ConfigKey.LOG_LEVEL), engine,
-            integer(v, ConfigKey.SHUTDOWN_DRAIN_SECONDS));
+            integer(v, ConfigKey.SHUTDOWN_DRAIN_SECONDS), integer(v, ConfigKey.IDEMPOTENCY_WINDOW_HOURS));
     }
 
     /** A comma-separated list, blanks dropped. */

@@ -35,6 +35,8 @@ import java.util.regex.Pattern;
  * @param engine             the engine's tunables.
  * @param shutdownDrainSeconds on SIGTERM, how long readiness reports 503 while requests are still served, before
  *                           new requests are refused and the in-flight ones finish; default 5.
+ * @param idempotencyWindowHours how long an {@code Idempotency-Key} is kept: a retry within it is answered from the
+ *                           stored result; default 24.
  */
 public record ServerConfig(
         String host,
@@ -55,7 +57,8 @@ public record ServerConfig(
         String logFormat,
         String logLevel,
         EngineConfig engine,
-        int shutdownDrainSeconds) {
+        int shutdownDrainSeconds,
+        int idempotencyWindowHours) {
 
     /** Tenant names: what the engine and the SQL schema accept, and safe in logs and metric labels. */
     public static final Pattern TENANT_PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -122,6 +125,7 @@ public record ServerConfig(
             + ", instanceId=" + instanceId + ", defaultTenant=" + defaultTenant + ", requireApiKey=" + requireApiKey
             + ", adminKey=" + (adminKey.isEmpty() ? "" : "<hidden>") + ", rateLimitPerMinute=" + rateLimitPerMinute
             + ", rateLimitBurst=" + rateLimitBurst + ", logFormat=" + logFormat + ", logLevel=" + logLevel
-            + ", engine=" + engine + ", shutdownDrainSeconds=" + shutdownDrainSeconds + "]";
+            + ", engine=" + engine + ", shutdownDrainSeconds=" + shutdownDrainSeconds
+            + ", idempotencyWindowHours=" + idempotencyWindowHours + "]";
     }
 }

@@ -8,6 +8,8 @@ import ai.continuum.engine.RecallResult;
 import ai.continuum.engine.SizeLimits;
 import ai.continuum.engine.Turn;
 import ai.continuum.server.metrics.ContinuumMetrics;
+import ai.continuum.server.storage.DuplicateRequestException;
+import ai.continuum.server.storage.IdempotencyClaim;
 import ai.continuum.server.storage.ImportJob;
 import ai.continuum.server.storage.ImportMode;
 import ai.continuum.server.storage.ImportOutcome;
@@ -156,11 +158,23 @@ public final class ContinuumCore {
      * the turn or what it yields is over the {@link SizeLimits}.
      */
     public LearnReceipt learn(final String tenant, final Turn turn, final boolean async) {
+        return learn(tenant, turn, async, null);
+    }
+
+    /**
+     * As {@link #learn(String, Turn, boolean)}, committing {@code claim} (nullable; synchronous writes only) with the
+     * turn: throws {@link ai.continuum.server.storage.DuplicateRequestException} and applies nothing when its key is
+     * already stored.
+     */
+    public LearnReceipt learn(final String tenant, final Turn turn, final boolean async, final IdempotencyClaim claim) {
+        if (async && claim != null) {
+            throw new IllegalArgumentException("an idempotent write must be synchronous");
+        }
         SizeLimits.check(turn);
         final Delta delta = engine.prepare(turn);
         SizeLimits.check(delta);
         try {
-            final LearnReceipt receipt = write(tenant, turn.memoryId(), delta, async);
+            final LearnReceipt receipt = write(tenant, turn.memoryId(), delta, async, claim);
             metrics.learn(tenant, async ? "accepted" : "success");
             return receipt;
         } catch (final RuntimeException e) {
@@ -171,9 +185,14 @@ public final class ContinuumCore {
 
     /** Stores a memory without extraction: a delta holding only the memory. */
     public LearnReceipt store(final String tenant, final Delta.MemoryDelta memory) {
+        return store(tenant, memory, null);
+    }
+
+    /** As {@link #store(String, Delta.MemoryDelta)}, committing {@code claim} (nullable) with it; see learn. */
+    public LearnReceipt store(final String tenant, final Delta.MemoryDelta memory, final IdempotencyClaim claim) {
         SizeLimits.check(memory);
         final Delta delta = new Delta(List.of(), List.of(), List.of(), List.of(memory), List.of());
-        return write(tenant, memory.id(), delta, false);
+        return write(tenant, memory.id(), delta, false, claim);
     }
 
     public RecallResult recall(final String tenant, final String query, final int maxConcepts, final int maxMemories) {
@@ -263,7 +282,8 @@ public final class ContinuumCore {
         return asyncFailures.get();
     }
 
-    private LearnReceipt write(final String tenant, final long memoryId, final Delta delta, final boolean async) {
+    private LearnReceipt write(final String tenant, final long memoryId, final Delta delta, final boolean async,
+                               final IdempotencyClaim claim) {
         final long startNs = System.nanoTime();
         if (async) {
             final CompletableFuture<Storage.ContinuityHead> commit = storage.submit(new StorageOp.Apply(tenant, delta));
@@ -279,8 +299,8 @@ public final class ContinuumCore {
             });
             return new LearnReceipt(memoryId, delta, applied, false);
         }
-        final ApplyResult applied = commitThen(new StorageOp.Apply(tenant, delta), ignored -> engine.apply(tenant,
-            delta));
+        final ApplyResult applied = commitThen(new StorageOp.Apply(tenant, delta), claim,
+            ignored -> engine.apply(tenant, delta));
         return new LearnReceipt(memoryId, delta, applied, true);
     }
 
@@ -291,8 +311,15 @@ public final class ContinuumCore {
      * {@link WriteOutcomeUnknownException} when it did not finish in time (it may still be applied).
      */
     private <T> T commitThen(final StorageOp op, final Function<Storage.ContinuityHead, T> onCommitted) {
+        return commitThen(op, null, onCommitted);
+    }
+
+    private <T> T commitThen(final StorageOp op, final IdempotencyClaim claim,
+                             final Function<Storage.ContinuityHead, T> onCommitted) {
         final long startNs = System.nanoTime();
-        final CompletableFuture<T> done = storage.submit(op).thenApplyAsync(head -> {
+        final CompletableFuture<Storage.ContinuityHead> commit = claim == null ? storage.submit(op)
+            : storage.submit(op, claim);
+        final CompletableFuture<T> done = commit.thenApplyAsync(head -> {
             metrics.commitLatency(System.nanoTime() - startNs);
             return onCommitted.apply(head);
         }, engineApply);
@@ -309,6 +336,9 @@ public final class ContinuumCore {
             final Throwable cause = e.getCause();
             if (cause instanceof StorageUnavailableException unavailable) {
                 throw unavailable;
+            }
+            if (cause instanceof DuplicateRequestException duplicate) {
+                throw duplicate;
             }
             throw new StorageUnavailableException("the commit of " + describe(op) + " failed: " + cause, cause);
         }

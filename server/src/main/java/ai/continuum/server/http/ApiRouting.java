@@ -23,21 +23,23 @@ public final class ApiRouting {
                                final ApiKeyAuthenticator keys, final RateLimiter limiter,
                                final ContinuumMetrics metrics) {
         final long maxBody = config.maxBodyBytes();
+        final Idempotency idempotency = new Idempotency(core.storage(),
+            java.time.Duration.ofHours(config.idempotencyWindowHours()), System::currentTimeMillis);
         routing.addFilter(new MetricsFilter(metrics))
             .addFilter(new AuthFilter(keys, config.requireApiKey(), config.defaultTenant(),
                 config.metricsPublic()))
             .addFilter(new RateLimitFilter(limiter))
             .addFilter(new LoadingGate(core))
             .register("/v1", new HealthResource(core))
-            .register("/v1", new LearnResource(core, maxBody))
+            .register("/v1", new LearnResource(core, maxBody, idempotency))
             .register("/v1", new RecallResource(core, maxBody))
             .register("/v1", new StatsResource(core, config.instanceId()))
-            .register("/v1/memories", new MemoriesResource(core, maxBody))
+            .register("/v1/memories", new MemoriesResource(core, maxBody, idempotency))
             .register("/v1/concepts", new ConceptsResource(core, "concepts"))
             .register("/v1/entities", new ConceptsResource(core, "entities"))
             .register("/v1/keys", new KeysResource(keys, maxBody))
             .register("/v1/tenants", new TenantsResource(core))
-            .register("/v1/admin", new AdminTransferResource(core, config.dataDir().resolve("tmp")))
+            .register("/v1/admin", new AdminTransferResource(core, config.dataDir().resolve("tmp"), idempotency))
             .register("/metrics", new MetricsResource(metrics))
             .any((req, res) -> {
                 if (req.path().path().startsWith("/observe/") || req.prologue().method() == Method.OPTIONS) {

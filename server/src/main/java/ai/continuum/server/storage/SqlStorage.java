@@ -52,6 +52,7 @@ final class SqlStorage implements Storage {
     private final StorageSettings settings;
     private final WriteBehindWriter writer;
     private final SqlApiKeys apiKeys;
+    private final IdempotencyKeys idempotencyKeys;
     private final DatabaseFileGuard fileGuard;
 
     SqlStorage(
@@ -63,6 +64,7 @@ final class SqlStorage implements Storage {
         this.reads = DbReads.over(readPool);
         this.settings = settings;
         this.apiKeys = new SqlApiKeys(readPool, reads, dialect);
+        this.idempotencyKeys = new IdempotencyKeys(readPool);
         this.writer = new WriteBehindWriter(writerConnections, dialect, settings, clock, apiKeys, fileGuard);
     }
 
@@ -79,6 +81,16 @@ final class SqlStorage implements Storage {
     @Override
     public CompletableFuture<ContinuityHead> submit(final StorageOp op) {
         return writer.submit(op);
+    }
+
+    @Override
+    public CompletableFuture<ContinuityHead> submit(final StorageOp op, final IdempotencyClaim claim) {
+        return writer.submit(op, claim);
+    }
+
+    @Override
+    public IdempotencyKeys idempotencyKeys() {
+        return idempotencyKeys;
     }
 
     /**

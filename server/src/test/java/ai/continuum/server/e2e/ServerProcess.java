@@ -199,6 +199,16 @@ final class ServerProcess implements AutoCloseable {
         return send(req);
     }
 
+    /** As {@link #post}, with an {@code Idempotency-Key} header. */
+    Reply post(final String path, final String key, final String idempotencyKey, final Map<String, ?> body)
+        throws IOException, InterruptedException {
+        final HttpRequest req = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(40))
+            .header("X-API-Key", key).header("Content-Type", "application/json")
+            .header("Idempotency-Key", idempotencyKey)
+            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
+        return send(req);
+    }
+
     private Reply send(final HttpRequest req) throws IOException, InterruptedException {
         final HttpResponse<String> res = client.send(req, HttpResponse.BodyHandlers.ofString());
         return new Reply(res.statusCode(), res.headers(), res.body());
