@@ -149,7 +149,8 @@ public final class ContinuumServer implements AutoCloseable {
                 "continuum")
             .addCheck(() -> HealthCheckResponse.builder().status(core.ready())
                 .detail("engine", core.loaded() ? "loaded" : "loading")
-                .detail("database", core.storage().isReachable() ? "connected" : "unreachable")
+                .detail("database", core.storage().isReadable() ? "connected" : "unreachable")
+                .detail("writes", core.storage().acceptsWrites() ? "accepted" : "refused")
                 .detail("skipped_rows", Long.toString(core.skippedRows())).build(),
                 HealthCheckType.READINESS, "continuum")
             .build();

@@ -135,9 +135,12 @@ public final class ContinuumCore {
         return screen == null ? 0 : screen.skipped();
     }
 
-    /** Loaded, not shutting down, and the database answers: the readiness condition. */
+    /**
+     * Loaded, not shutting down, and stored state readable: the readiness condition. Writes refused (a full disk)
+     * leave the service ready, since recall and reads still work; readiness reports them degraded.
+     */
     public boolean ready() {
-        return loaded && !draining && storage.isReachable();
+        return loaded && !draining && storage.isReadable();
     }
 
     /** Readiness turns false for good: the server is shutting down and load balancers should stop sending. */

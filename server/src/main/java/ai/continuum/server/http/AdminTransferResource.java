@@ -16,7 +16,6 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -111,8 +110,14 @@ public final class AdminTransferResource implements HttpService {
         if (!req.content().hasEntity()) {
             throw ApiException.badRequest("request body is empty: expected an export document (JSON or gzip)");
         }
-        Files.createDirectories(spoolDir);
-        final Path spool = Files.createTempFile(spoolDir, "import-", ".partial");
+        final Path spool;
+        try {
+            Files.createDirectories(spoolDir);
+            spool = Files.createTempFile(spoolDir, "import-", ".partial");
+        } catch (final IOException e) {
+            throw ApiException.unavailable("cannot store the import body on the server (" + e.getMessage()
+                + "); nothing was imported", 30);
+        }
         try {
             final String digest = spoolBody(req, spool);
             if (key != null) {
@@ -165,7 +170,10 @@ public final class AdminTransferResource implements HttpService {
             }
             return HexFormat.of().formatHex(sha.digest());
         } catch (final IOException e) {
-            throw new UncheckedIOException("cannot receive the import body", e);
+            // The spool is on the server's disk: a full disk is the server's state, not a fault in the request, and
+            // nothing was imported.
+            throw ApiException.unavailable("cannot store the import body on the server (" + e.getMessage()
+                + "); nothing was imported", 30);
         }
     }
 

@@ -39,14 +39,17 @@ public final class HealthResource implements HttpService {
 
     private void ready(final ServerRequest req, final ServerResponse res) {
         final boolean loaded = core.loaded();
-        final boolean database = core.storage().isReachable();
+        final boolean database = core.storage().isReadable();
+        final boolean writes = core.storage().acceptsWrites();
         final boolean draining = core.draining();
         final boolean ready = loaded && database && !draining;
         final Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", draining ? "draining" : ready ? "ready" : loaded ? "unavailable" : "loading");
+        body.put("status", draining ? "draining" : ready ? (writes ? "ready" : "degraded")
+            : loaded ? "unavailable" : "loading");
         body.put("version", Version.current());
         body.put("engine", loaded ? "loaded" : "loading");
         body.put("database", database ? "connected" : "unreachable");
+        body.put("writes", writes ? "accepted" : "refused");
         body.put("skipped_rows", core.skippedRows());
         body.put("cache", "disabled");
         body.put("federation", "disabled");

@@ -266,7 +266,12 @@ final class SqlStorage implements Storage {
     /** False while the writer cannot commit, or when no pooled connection answers within a second. */
     @Override
     public boolean isReachable() {
-        if (writer.isUnavailable() || !fileGuard.holds()) {
+        return acceptsWrites() && isReadable();
+    }
+
+    @Override
+    public boolean isReadable() {
+        if (!fileGuard.holds()) {
             return false;
         }
         try (Connection c = readPool.getConnection()) {
@@ -274,6 +279,11 @@ final class SqlStorage implements Storage {
         } catch (final SQLException e) {
             return false;
         }
+    }
+
+    @Override
+    public boolean acceptsWrites() {
+        return !writer.isUnavailable();
     }
 
     @Override

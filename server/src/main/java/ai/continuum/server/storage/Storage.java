@@ -120,8 +120,21 @@ public interface Storage extends AutoCloseable {
     /** Concepts stored over all tenants: sizes the engine's dictionaries before a rebuild. */
     long conceptCount();
 
-    /** Whether the database answers now. Cheap; used by readiness. */
+    /** Whether the database answers now, for reads and writes. Cheap. */
     boolean isReachable();
+
+    /**
+     * Whether stored state can be read now (the database answers and is the one loaded), whatever the writes do:
+     * the readiness condition, since recall serves from memory and reads need only this. Cheap.
+     */
+    default boolean isReadable() {
+        return isReachable();
+    }
+
+    /** Whether writes are accepted now (false while the database refuses them, e.g. a full disk). Cheap. */
+    default boolean acceptsWrites() {
+        return isReachable();
+    }
 
     /** Ops accepted but not yet committed. */
     int queueDepth();

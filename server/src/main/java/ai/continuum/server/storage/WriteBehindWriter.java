@@ -502,8 +502,10 @@ final class WriteBehindWriter implements Agent {
         try {
             c.commit();
         } catch (final SQLException e) {
-            // A rejected commit (a deferred constraint) certainly did not commit; any other failure may have.
-            inDoubt = dialect.isDataError(e) ? null : heads;
+            // A rejected commit (a deferred constraint) or a full disk certainly did not commit; any other failure
+            // may have. (Holding a disk-full batch in doubt answered its requests after 30 s, then committed it once
+            // space returned: a retry stored it twice.)
+            inDoubt = dialect.isDataError(e) || dialect.isCertainlyNotCommitted(e) ? null : heads;
             throw e;
         }
         fileGuard.check();

@@ -128,6 +128,11 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** The absolute URI of {@code path} on this server. */
+    URI uri(final String path) {
+        return base.resolve(path);
+    }
+
     ProcessHandle handle() {
         return process.toHandle();
     }
@@ -222,6 +227,19 @@ final class ServerProcess implements AutoCloseable {
         final long end = System.nanoTime() + deadline.toNanos();
         while (System.nanoTime() - end < 0) {
             if (get("/v1/ready", null).status() == status) {
+                return true;
+            }
+            LockSupport.parkNanos(POLL_PAUSE.toNanos());
+        }
+        return false;
+    }
+
+    /** Polls {@code GET /v1/ready} until it reports writes accepted or {@code deadline} passes. */
+    boolean awaitWrites(final Duration deadline) throws IOException, InterruptedException {
+        final long end = System.nanoTime() + deadline.toNanos();
+        while (System.nanoTime() - end < 0) {
+            final Reply ready = get("/v1/ready", null);
+            if (ready.status() == 200 && "accepted".equals(ready.json().path("writes").asText())) {
                 return true;
             }
             LockSupport.parkNanos(POLL_PAUSE.toNanos());
