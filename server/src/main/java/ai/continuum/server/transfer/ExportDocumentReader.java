@@ -141,8 +141,10 @@ public final class ExportDocumentReader {
                 return readDocument();
             } catch (final JsonParseException e) {
                 throw invalid("malformed JSON: " + e.getOriginalMessage());
-            } catch (final EOFException | ZipException e) {
+            } catch (final EOFException e) {
                 throw invalid("the file ends early (truncated?): " + e.getMessage());
+            } catch (final ZipException e) {
+                throw invalid("not valid gzip: " + e.getMessage());
             } catch (final com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
                 if (e.getOriginalMessage().startsWith("String value length")) {
                     throw new SizeLimitExceededException("memory_bytes", SizeLimits.MEMORY_BYTES, MAX_STRING_CHARS,
