@@ -152,6 +152,9 @@ public final class ConfigLoader {
             (Boolean) v.get(ConfigKey.REQUIRE_API_KEY).value(), str(v, ConfigKey.ADMIN_KEY),
             integer(v, ConfigKey.RATE_LIMIT_PER_MINUTE), integer(v, ConfigKey.RATE_LIMIT_BURST),
             str(v, ConfigKey.LOG_FORMAT), str(v, ConfigKey.LOG_LEVEL), engine,
+            new FleetSettings((Long) v.get(ConfigKey.FLEET_POLL_MS).value(),
+                (Long) v.get(ConfigKey.FLEET_READ_WAIT_MS).value(),
+                (Long) v.get(ConfigKey.FLEET_MAX_LAG_SECONDS).value()),
             integer(v, ConfigKey.SHUTDOWN_DRAIN_SECONDS), integer(v, ConfigKey.IDEMPOTENCY_WINDOW_HOURS));
     }
 

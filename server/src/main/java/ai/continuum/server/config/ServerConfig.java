@@ -33,6 +33,7 @@ import java.util.regex.Pattern;
  * @param logFormat          text or json (one JSON object per line).
  * @param logLevel           error, warn, info, debug or trace.
  * @param engine             the engine's tunables.
+ * @param fleet              how this instance keeps up with others on a shared PostgreSQL database.
  * @param shutdownDrainSeconds on SIGTERM, how long readiness reports 503 while requests are still served, before
  *                           new requests are refused and the in-flight ones finish; default 5.
  * @param idempotencyWindowHours how long an {@code Idempotency-Key} is kept: a retry within it is answered from the
@@ -57,6 +58,7 @@ public record ServerConfig(
         String logFormat,
         String logLevel,
         EngineConfig engine,
+        FleetSettings fleet,
         int shutdownDrainSeconds,
         int idempotencyWindowHours) {
 
@@ -68,6 +70,7 @@ public record ServerConfig(
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(storageBackend, "storageBackend");
         Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(fleet, "fleet");
         connectionString = connectionString == null ? "" : connectionString;
         corsOrigins = List.copyOf(corsOrigins);
         for (final String origin : corsOrigins) {
@@ -125,7 +128,7 @@ public record ServerConfig(
             + ", instanceId=" + instanceId + ", defaultTenant=" + defaultTenant + ", requireApiKey=" + requireApiKey
             + ", adminKey=" + (adminKey.isEmpty() ? "" : "<hidden>") + ", rateLimitPerMinute=" + rateLimitPerMinute
             + ", rateLimitBurst=" + rateLimitBurst + ", logFormat=" + logFormat + ", logLevel=" + logLevel
-            + ", engine=" + engine + ", shutdownDrainSeconds=" + shutdownDrainSeconds
+            + ", engine=" + engine + ", fleet=" + fleet + ", shutdownDrainSeconds=" + shutdownDrainSeconds
             + ", idempotencyWindowHours=" + idempotencyWindowHours + "]";
     }
 }

@@ -42,15 +42,23 @@ public final class HealthResource implements HttpService {
         final boolean database = core.storage().isReadable();
         final boolean writes = core.storage().acceptsWrites();
         final boolean draining = core.draining();
-        final boolean ready = loaded && database && !draining;
+        final boolean caughtUp = loaded && core.caughtUp();
+        final boolean lagOk = core.lagWithinBound();
+        final boolean ready = loaded && database && caughtUp && lagOk && !draining;
         final Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", draining ? "draining" : ready ? (writes ? "ready" : "degraded")
-            : loaded ? "unavailable" : "loading");
+        body.put("status", draining ? "draining" : ready ? (writes ? "ready" : "degraded") : !loaded ? "loading"
+            : !database ? "unavailable" : !caughtUp ? "catching_up" : "lagging");
         body.put("version", Version.current());
         body.put("engine", loaded ? "loaded" : "loading");
         body.put("database", database ? "connected" : "unreachable");
         body.put("writes", writes ? "accepted" : "refused");
         body.put("skipped_rows", core.skippedRows());
+        final Map<String, Object> sync = new LinkedHashMap<>();
+        sync.put("caught_up", caughtUp);
+        sync.put("lag_seconds", core.lagSeconds());
+        sync.put("lag_ops", core.lagOps());
+        sync.put("max_lag_seconds", core.fleet().maxLagSeconds());
+        body.put("sync", sync);
         body.put("cache", "disabled");
         body.put("federation", "disabled");
         Json.send(res, ready ? 200 : 503, body);

@@ -42,10 +42,15 @@ public final class LearnResource implements HttpService {
         if (key != null) {
             synchronousOnly(async);
             idempotency.serve(res, tenant, key, hash("POST /v1/learn", turn), turn.memoryId(), 200,
-                claim -> view(tenant, core.learn(tenant, turn, false, claim)));
+                claim -> {
+                    final LearnReceipt receipt = core.learn(tenant, turn, false, claim);
+                    ReadPosition.answer(res, receipt);
+                    return view(tenant, receipt);
+                });
             return;
         }
         final LearnReceipt receipt = core.learn(tenant, turn, async);
+        ReadPosition.answer(res, receipt);
         Json.send(res, async ? 202 : 200, view(tenant, receipt));
     }
 
@@ -69,17 +74,23 @@ public final class LearnResource implements HttpService {
         final int maxConcepts = body.optionalInt("max_concepts", core.engine().config().maxConcepts(), 1, 100);
         final int maxMemories = body.optionalInt("max_memories", core.engine().config().maxMemories(), 0, 100);
         final boolean async = body.optionalBool("async", false);
+        ReadPosition.await(req, body, core, tenant);
         if (key != null) {
             synchronousOnly(async);
             idempotency.serve(res, tenant, key, hash("POST /v1/turn " + maxConcepts + " " + maxMemories, turn),
-                turn.memoryId(), 200, claim -> new TurnView(RecallResource.view(tenant,
-                    core.recall(tenant, turn.userText(), maxConcepts, maxMemories)),
-                    view(tenant, core.learn(tenant, turn, false, claim))));
+                turn.memoryId(), 200, claim -> {
+                    final RecallResource.RecallView recall =
+                        RecallResource.view(tenant, core.recall(tenant, turn.userText(), maxConcepts, maxMemories));
+                    final LearnReceipt receipt = core.learn(tenant, turn, false, claim);
+                    ReadPosition.answer(res, receipt);
+                    return new TurnView(recall, view(tenant, receipt));
+                });
             return;
         }
         final RecallResource.RecallView recall =
             RecallResource.view(tenant, core.recall(tenant, turn.userText(), maxConcepts, maxMemories));
         final LearnReceipt receipt = core.learn(tenant, turn, async);
+        ReadPosition.answer(res, receipt);
         Json.send(res, async ? 202 : 200, new TurnView(recall, view(tenant, receipt)));
     }
 
@@ -96,7 +107,8 @@ public final class LearnResource implements HttpService {
     }
 
     public record LearnView(int conceptsExtracted, int decisionsDetected, int linksCreated, int linksReinforced,
-                     int compoundsFound, int conceptsCreated, String tenantId, long memoryId, boolean durable) {
+                     int compoundsFound, int conceptsCreated, String tenantId, long memoryId, boolean durable,
+                     Long position) {
     }
 
     record TurnView(RecallResource.RecallView recall, LearnView learn) {
@@ -108,6 +120,6 @@ public final class LearnResource implements HttpService {
         return new LearnView(r.delta().concepts().size(), r.delta().decisions().size(), r.applied().linksCreated(),
             Math.max(0, links - r.applied().linksCreated()), r.applied().compoundsCreated(),
             r.applied().conceptsCreated(), tenant,
-            r.memoryId(), r.durable());
+            r.memoryId(), r.durable(), r.durable() ? r.position() : null);
     }
 }

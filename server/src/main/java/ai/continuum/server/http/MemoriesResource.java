@@ -62,21 +62,24 @@ public final class MemoriesResource implements HttpService {
             System.currentTimeMillis(), List.of());
         if (key != null) {
             idempotency.serve(res, tenant, key, Idempotency.requestHash("POST /v1/memories", content, session,
-                metadata), id, 201, claim -> created(tenant, core.store(tenant, memory, claim)));
+                metadata), id, 201, claim -> created(res, tenant, core.store(tenant, memory, claim)));
             return;
         }
-        Json.send(res, 201, created(tenant, core.store(tenant, memory)));
+        Json.send(res, 201, created(res, tenant, core.store(tenant, memory)));
     }
 
-    private static Map<String, Object> created(final String tenant, final LearnReceipt receipt) {
+    private static Map<String, Object> created(final ServerResponse res, final String tenant,
+                                               final LearnReceipt receipt) {
+        ReadPosition.answer(res, receipt);
         return Map.of("id", receipt.memoryId(), "memory_id", receipt.memoryId(), "status", "stored",
-            "tenant_id", tenant, "durable", receipt.durable());
+            "tenant_id", tenant, "durable", receipt.durable(), "position", receipt.position());
     }
 
     private void list(final ServerRequest req, final ServerResponse res) {
         final String tenant = AuthFilter.principal(req).tenant();
         final int limit = Params.queryInt(req, "limit", 50, 1, MAX_LIMIT);
         final int offset = Params.queryInt(req, "offset", 0, 0, Integer.MAX_VALUE);
+        ReadPosition.await(req, null, core, tenant);
         page(res, tenant, new Storage.MemoryQuery(null, null, null, null, offset, limit));
     }
 
@@ -92,6 +95,7 @@ public final class MemoriesResource implements HttpService {
         }
         final int limit = body.optionalInt("limit", 50, 1, MAX_LIMIT);
         final int offset = body.optionalInt("offset", 0, 0, Integer.MAX_VALUE);
+        ReadPosition.await(req, body, core, tenant);
         page(res, tenant, new Storage.MemoryQuery(keyword == null || keyword.isBlank() ? null : keyword, session,
             from, to, offset, limit));
     }
@@ -111,6 +115,7 @@ public final class MemoriesResource implements HttpService {
     private void get(final ServerRequest req, final ServerResponse res) {
         final String tenant = AuthFilter.principal(req).tenant();
         final long id = Params.pathLong(req, "id");
+        ReadPosition.await(req, null, core, tenant);
         final var fromEngine = core.engine().memory(tenant, id);
         if (fromEngine.isPresent()) {
             Json.ok(res, Views.MemoryView.of(fromEngine.get()));

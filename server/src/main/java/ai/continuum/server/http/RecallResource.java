@@ -30,6 +30,7 @@ public final class RecallResource implements HttpService {
         final String message = body.requiredText("message");
         final int maxConcepts = body.optionalInt("max_concepts", core.engine().config().maxConcepts(), 1, 100);
         final int maxMemories = body.optionalInt("max_memories", core.engine().config().maxMemories(), 0, 100);
+        ReadPosition.await(req, body, core, tenant);
         Json.ok(res, view(tenant, core.recall(tenant, message, maxConcepts, maxMemories)));
     }
 
