@@ -19,7 +19,6 @@ import ai.continuum.server.storage.Storages;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.accesslog.AccessLogFeature;
 import io.helidon.webserver.cors.CorsFeature;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
@@ -111,7 +110,7 @@ public final class ContinuumServer implements AutoCloseable {
         final ContinuumMetrics metrics = new ContinuumMetrics();
         final ContinuumCore core = new ContinuumCore(engine, storage, metrics);
         metrics.bindEngine(engine);
-        metrics.bindStorage(storage::queueDepth, core::ready);
+        metrics.bindStorage(storage::queueDepth, config.writeQueueCapacity(), core::ready);
         final ApiKeyAuthenticator keys = new ApiKeyAuthenticator(storage.apiKeys(),
             new KeyHasher(KeyHasher.DEFAULT_ITERATIONS), adminKey, config.defaultTenant(), KEY_CACHE_TTL.toNanos(),
             System::nanoTime);
@@ -125,7 +124,6 @@ public final class ContinuumServer implements AutoCloseable {
             .featuresDiscoverServices(false)
             .directHandlers(JsonDirectHandler.handlers())
             .addFeature(ObserveFeature.just(health(core)))
-            .addFeature(AccessLogFeature.create())
             .routing(routing -> {
                 // Outermost: at shutdown, refuses new requests and lets the ones inside finish (see close()).
                 routing.addFilter(gate);

@@ -10,24 +10,24 @@ import java.time.Instant;
 import java.util.List;
 
 /** JSON shapes shared by several resources. Plain immutable records; snake_case on the wire (see {@link Json}). */
-final class Views {
+public final class Views {
     private Views() {
     }
 
-    record MemoryView(long id, String sessionId, String userMessage, String aiResponse, String thinking,
+    public record MemoryView(long id, String sessionId, String userMessage, String aiResponse, String thinking,
                       JsonNode metadata, String time, List<String> concepts) {
-        static MemoryView of(final Memory m) {
+        public static MemoryView of(final Memory m) {
             return new MemoryView(m.id(), m.sessionId(), m.userText(), m.aiText(), m.thinking(),
                 Views.metadata(m.metadata()), iso(m.timeMillis()), m.concepts());
         }
 
-        static MemoryView of(final Storage.StoredMemory m) {
+        public static MemoryView of(final Storage.StoredMemory m) {
             return new MemoryView(m.id(), m.sessionId(), m.userText(), m.aiText(), m.thinking(),
                 Views.metadata(m.metadataJson()), iso(m.timeMillis()), m.concepts() == null ? List.of() : m.concepts());
         }
     }
 
-    static String iso(final long epochMillis) {
+    public static String iso(final long epochMillis) {
         return Instant.ofEpochMilli(epochMillis).toString();
     }
 
