@@ -12,6 +12,7 @@ import ai.continuum.server.http.ApiRouting;
 import ai.continuum.server.http.ConnectionGuard;
 import ai.continuum.server.http.JsonDirectHandler;
 import ai.continuum.server.logging.SuppressedAccessLines;
+import ai.continuum.server.http.ShutdownGate;
 import ai.continuum.server.metrics.ContinuumMetrics;
 import ai.continuum.server.ratelimit.RateLimiter;
 import ai.continuum.server.storage.SqliteProcessLock;
@@ -33,6 +34,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
@@ -63,11 +65,15 @@ public final class ContinuumServer implements AutoCloseable {
     private final ConnectionGuard guard;
     /** Keeps a SQLite store to this process (null on PostgreSQL, which several instances share). */
     private final SqliteProcessLock processLock;
+    private final ShutdownGate gate;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private ContinuumServer(final ServerConfig config, final MemoryEngine engine, final Storage storage,
                             final ContinuumCore core, final ContinuumMetrics metrics, final WebServer webServer,
-                            final ConnectionGuard guard, final SqliteProcessLock processLock) {
+                            final ConnectionGuard guard, final SqliteProcessLock processLock,
+                            final ShutdownGate gate) {
         this.processLock = processLock;
+        this.gate = gate;
         this.config = config;
         this.engine = engine;
         this.storage = storage;
@@ -123,6 +129,7 @@ public final class ContinuumServer implements AutoCloseable {
         final ConnectionLimits limits = config.connections();
         final int maxConnections = maxConnections(limits);
         final ConnectionGuard guard = new ConnectionGuard(limits.readTimeout(), System::nanoTime);
+        final ShutdownGate gate = new ShutdownGate();
         final var builder = WebServer.builder()
             .host(config.host())
             .port(config.port())
@@ -138,7 +145,11 @@ public final class ContinuumServer implements AutoCloseable {
             .featuresDiscoverServices(false)
             .directHandlers(JsonDirectHandler.handlers())
             .addFeature(ObserveFeature.just(health(core)))
-            .routing(routing -> ApiRouting.routing(routing, config, core, keys, limiter, metrics));
+            .routing(routing -> {
+                // Outermost: at shutdown, refuses new requests and lets the ones inside finish (see close()).
+                routing.addFilter(gate);
+                ApiRouting.routing(routing, config, core, keys, limiter, metrics);
+            });
         if (!config.corsOrigins().isEmpty()) {
             builder.addFeature(cors(config));
         }
@@ -153,7 +164,7 @@ public final class ContinuumServer implements AutoCloseable {
                 + " (is the port in use? set server.port / CONTINUUM_API_PORT or --port)");
         }
         final ContinuumServer server = new ContinuumServer(config, engine, storage, core, metrics, webServer,
-            guard, processLock);
+            guard, processLock, gate);
         // Requests may reach the core before the rebuild ends (they answer 503 "loading" then); closing it, as every
         // path out of here does, stops its threads.
         try {
@@ -211,7 +222,9 @@ public final class ContinuumServer implements AutoCloseable {
                 "continuum")
             .addCheck(() -> HealthCheckResponse.builder().status(core.ready())
                 .detail("engine", core.loaded() ? "loaded" : "loading")
-                .detail("database", core.storage().isReachable() ? "connected" : "unreachable").build(),
+                .detail("database", core.storage().isReadable() ? "connected" : "unreachable")
+                .detail("writes", core.storage().acceptsWrites() ? "accepted" : "refused")
+                .detail("skipped_rows", Long.toString(core.skippedRows())).build(),
                 HealthCheckType.READINESS, "continuum")
             .build();
     }
@@ -266,11 +279,43 @@ public final class ContinuumServer implements AutoCloseable {
         return metrics;
     }
 
+    /**
+     * The SIGTERM path: readiness answers 503 at once while every request is still served for
+     * {@link ServerConfig#shutdownDrainSeconds} (load balancers and Kubernetes endpoints take that long to stop
+     * sending), then {@link #close()}.
+     */
+    public void drainAndClose() {
+        core.startDraining();
+        LOG.info(() -> "shutting down: readiness reports 503; serving for " + config.shutdownDrainSeconds()
+            + " s more before refusing new requests");
+        try {
+            Thread.sleep(Duration.ofSeconds(config.shutdownDrainSeconds()));
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
+    }
+
+    /**
+     * Refuses new requests (503 {@code shutting_down}, nothing applied), waits for the requests inside to be answered
+     * (each waits at most {@link ContinuumCore#COMMIT_WAIT} for its commit, so a learn that commits is answered 200
+     * rather than cut off), stops the web server, commits the write queue and releases the engine. Idempotent.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        core.startDraining();
+        gate.close();
+        // Live event streams end first: they would hold the gate open until its deadline.
+        core.events().close();
+        final int left = gate.awaitIdle(ContinuumCore.COMMIT_WAIT.plusSeconds(5));
+        if (left > 0) {
+            LOG.warning(left + " request(s) still running at shutdown; they are cut off (a write among them is "
+                + "committed if it was queued)");
+        }
         try {
-            // Live event streams end first: the web server waits for running handlers.
-            core.events().close();
             webServer.stop();
             guard.close();
         } finally {

@@ -2,9 +2,11 @@ package ai.continuum.server.cli;
 
 import ai.continuum.server.auth.AdminKey;
 import ai.continuum.server.config.ServerConfig;
+import ai.continuum.server.core.StoredRowScreen;
 import ai.continuum.server.metrics.ContinuumMetrics;
 import ai.continuum.server.storage.PostgresStorage;
 import ai.continuum.server.storage.SqliteStorage;
+import ai.continuum.server.storage.Storage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -53,6 +55,7 @@ final class DoctorCommand implements Callable<Integer> {
         } else {
             checkDatabase("postgresql", () -> PostgresStorage.connect(config.connectionString()), false);
         }
+        checkStoredRows(config);
         checkPort(config);
         ok("pi x phi", Double.toString(ContinuumMetrics.PI_PHI));
         System.out.println(failures == 0 ? "all checks passed" : failures + " check(s) failed");
@@ -136,6 +139,32 @@ final class DoctorCommand implements Callable<Integer> {
             }
         } catch (final SQLException e) {
             fail("database", name + " not reachable: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Streams the stored state through the same screen start-up uses, so doctor reports exactly the rows a start
+     * would skip (rows over the size limits, stored before the limits existed or behind the API).
+     */
+    private void checkStoredRows(final ServerConfig config) {
+        if (config.sqlite() && !Files.exists(config.dataDir().resolve(SqliteStorage.FILE_NAME))) {
+            return;
+        }
+        final StoredRowScreen screen = new StoredRowScreen((tenant, delta) -> { });
+        try (Storage storage = ExistingStorage.open(config)) {
+            storage.load(screen);
+        } catch (final RuntimeException e) {
+            fail("stored rows", "cannot read the stored state: " + e.getMessage());
+            return;
+        }
+        if (screen.skipped() == 0) {
+            ok("stored rows", "every stored row is within the size limits and loads");
+            return;
+        }
+        fail("stored rows", screen.skipped() + " stored row(s) are over the size limits; serve skips them "
+            + "(they stay in the database): forget them, or export, shorten and import them");
+        for (final StoredRowScreen.SkippedRow row : screen.firstSkipped()) {
+            System.out.printf("       %-15s tenant '%s', %s: %s%n", "", row.tenant(), row.row(), row.problem());
         }
     }
 

@@ -13,7 +13,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code continuum serve}: runs the HTTP service until interrupted (SIGINT/SIGTERM drain the write queue first). */
+/**
+ * {@code continuum serve}: runs the HTTP service until SIGTERM or SIGINT, then shuts down gracefully and exits 0:
+ * readiness 503 first, requests still served for {@code server.shutdown-drain-seconds}, then new requests refused,
+ * in-flight ones answered, the write queue committed (see {@link ContinuumServer#drainAndClose()}).
+ */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the Continuum HTTP service.")
 final class ServeCommand implements Callable<Integer> {
     @Mixin
@@ -51,12 +55,20 @@ final class ServeCommand implements Callable<Integer> {
         final ContinuumServer server = ContinuumServer.start(config, message -> System.out.println(message));
         System.out.println("Continuum listening on http://" + config.host() + ":" + server.port());
         System.out.flush();
+        final CountDownLatch stop = new CountDownLatch(1);
         final CountDownLatch stopped = new CountDownLatch(1);
+        // Also for an exit that is not a signal we handle (System.exit, or signals unavailable); close() is
+        // idempotent, so after a graceful stop the hook does nothing.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             stopped.countDown();
         }, "continuum-shutdown"));
-        stopped.await();
+        if (StopSignals.install(stop)) {
+            stop.await();
+            server.drainAndClose();
+        } else {
+            stopped.await();
+        }
         return 0;
     }
 }

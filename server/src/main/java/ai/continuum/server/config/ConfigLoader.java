@@ -159,7 +159,9 @@ public final class ConfigLoader {
             new ConnectionLimits(integer(v, ConfigKey.MAX_CONNECTIONS),
                 Duration.ofSeconds(integer(v, ConfigKey.IDLE_TIMEOUT_SECONDS)),
                 Duration.ofSeconds(integer(v, ConfigKey.READ_TIMEOUT_SECONDS))),
-            integer(v, ConfigKey.AUTH_FAILURES_PER_MINUTE));
+            integer(v, ConfigKey.AUTH_FAILURES_PER_MINUTE),
+
+            integer(v, ConfigKey.SHUTDOWN_DRAIN_SECONDS), integer(v, ConfigKey.IDEMPOTENCY_WINDOW_HOURS));
     }
 
     /** A comma-separated list, blanks dropped. */

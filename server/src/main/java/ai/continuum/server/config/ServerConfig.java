@@ -37,6 +37,10 @@ import java.util.regex.Pattern;
  * @param connections        the listener's connection cap and timeouts.
  * @param authFailuresPerMinute failed authentications per client address a minute (after a burst of 20) answered 401
  *                           and audited; past that 429, counted and not logged. 0 turns the throttle off.
+ * @param shutdownDrainSeconds on SIGTERM, how long readiness reports 503 while requests are still served, before
+ *                           new requests are refused and the in-flight ones finish; default 5.
+ * @param idempotencyWindowHours how long an {@code Idempotency-Key} is kept: a retry within it is answered from the
+ *                           stored result; default 24.
  */
 public record ServerConfig(
         String host,
@@ -59,7 +63,9 @@ public record ServerConfig(
         EngineConfig engine,
         FleetSettings fleet,
         ConnectionLimits connections,
-        int authFailuresPerMinute) {
+        int authFailuresPerMinute,
+        int shutdownDrainSeconds,
+        int idempotencyWindowHours) {
 
     /** Tenant names: what the engine and the SQL schema accept, and safe in logs and metric labels. */
     public static final Pattern TENANT_PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -129,6 +135,8 @@ public record ServerConfig(
             + ", adminKey=" + (adminKey.isEmpty() ? "" : "<hidden>") + ", rateLimitPerMinute=" + rateLimitPerMinute
             + ", rateLimitBurst=" + rateLimitBurst + ", logFormat=" + logFormat + ", logLevel=" + logLevel
             + ", engine=" + engine + ", fleet=" + fleet + ", connections=" + connections
-            + ", authFailuresPerMinute=" + authFailuresPerMinute + "]";
+            + ", authFailuresPerMinute=" + authFailuresPerMinute
+            + ", shutdownDrainSeconds=" + shutdownDrainSeconds
+            + ", idempotencyWindowHours=" + idempotencyWindowHours + "]";
     }
 }

@@ -5,9 +5,12 @@ import ai.continuum.engine.ConceptKeys;
 import ai.continuum.engine.Delta;
 import ai.continuum.engine.MemoryEngine;
 import ai.continuum.engine.RecallResult;
+import ai.continuum.engine.SizeLimits;
 import ai.continuum.engine.Turn;
 import ai.continuum.server.config.FleetSettings;
 import ai.continuum.server.metrics.ContinuumMetrics;
+import ai.continuum.server.storage.DuplicateRequestException;
+import ai.continuum.server.storage.IdempotencyClaim;
 import ai.continuum.server.storage.ImportJob;
 import ai.continuum.server.storage.ImportOutcome;
 import ai.continuum.server.storage.Storage;
@@ -39,8 +42,9 @@ import java.util.logging.Logger;
  *   <li>a queue-full or failed commit (503) changed nothing, neither in SQL nor in the engine, so a client that
  *       retries does not count the turn twice;</li>
  *   <li>a commit that outlives the request's wait ({@link #COMMIT_WAIT}) still reaches the engine when it lands
- *       (the apply is chained to the commit, not to the waiting request); only this rare timeout, answered 503, can
- *       make a retry count a turn twice (a commit whose answer the connection lost is such a commit: the storage
+ *       (the apply is chained to the commit, not to the waiting request); this rare timeout is answered
+ *       {@link WriteOutcomeUnknownException} (500 {@code outcome_unknown}), never "nothing applied", since a blind
+ *       retry could count the turn twice (a commit whose answer the connection lost is such a commit: the storage
  *       writer holds it until the database can say whether it landed).</li>
  * </ul>
  * An async write ({@code async=true}) is queued and applied to the engine at once (ahead of its chain position; its op
@@ -72,6 +76,10 @@ public final class ContinuumCore implements AutoCloseable {
     private final EngineApplier applier;
     /** Written once by {@link #rebuild} on the starting thread; read by readiness checks on request threads. */
     private volatile boolean loaded;
+    /** Set once when shutdown begins; read by readiness. */
+    private volatile boolean draining;
+    /** The stored rows the last rebuild left out (over the size limits); null before the first rebuild. */
+    private volatile StoredRowScreen lastLoad;
     /** Each tenant's chain position right after the rebuild: ready once the engine holds them all. */
     private volatile Map<String, Long> startHeads;
     /** Latches true once {@link #startHeads} are reached. */
@@ -103,7 +111,12 @@ public final class ContinuumCore implements AutoCloseable {
      * once per concept at the end instead of after every delta.
      */
     public long rebuild() {
-        final long deltas = applier.rebuild();
+        // Stored rows over the size limits are skipped and reported, never fatal (StoredRowScreen).
+        final long deltas = applier.rebuild(sink -> {
+            final StoredRowScreen screen = new StoredRowScreen(sink);
+            lastLoad = screen;
+            return screen;
+        });
         startHeads = storage.heads();
         // The load streamed the whole database through the heap (GBs of rows at 1M concepts / 5M links) and the
         // collector grew the heap to keep up; what remains live is small. One full collection now (about 70 ms
@@ -116,6 +129,21 @@ public final class ContinuumCore implements AutoCloseable {
 
     public boolean loaded() {
         return loaded;
+    }
+
+    /** Stored rows the rebuild left out because they are over the size limits (reported by readiness). */
+    public long skippedRows() {
+        final StoredRowScreen screen = lastLoad;
+        return screen == null ? 0 : screen.skipped();
+    }
+
+    /** Readiness turns false for good: the server is shutting down and load balancers should stop sending. */
+    public void startDraining() {
+        draining = true;
+    }
+
+    public boolean draining() {
+        return draining;
     }
 
     /**
@@ -161,11 +189,12 @@ public final class ContinuumCore implements AutoCloseable {
     }
 
     /**
-     * Loaded, caught up with the head seen at start, within the lag bound, and the database answers: the readiness
-     * condition.
+     * Loaded, not shutting down, caught up with the head seen at start, within the lag bound, and stored state
+     * readable: the readiness condition. Writes refused (a full disk) leave the service ready, since recall and reads
+     * still work; readiness reports them degraded.
      */
     public boolean ready() {
-        return loaded && caughtUp() && lagWithinBound() && storage.isReachable();
+        return loaded && !draining && caughtUp() && lagWithinBound() && storage.isReadable();
     }
 
     /**
@@ -196,10 +225,28 @@ public final class ContinuumCore implements AutoCloseable {
         return ids.next();
     }
 
+    /**
+     * Learns a turn. Throws {@link ai.continuum.engine.SizeLimitExceededException} before anything is written when
+     * the turn or what it yields is over the {@link SizeLimits}.
+     */
     public LearnReceipt learn(final String tenant, final Turn turn, final boolean async) {
+        return learn(tenant, turn, async, null);
+    }
+
+    /**
+     * As {@link #learn(String, Turn, boolean)}, committing {@code claim} (nullable; synchronous writes only) with the
+     * turn: throws {@link ai.continuum.server.storage.DuplicateRequestException} and applies nothing when its key is
+     * already stored.
+     */
+    public LearnReceipt learn(final String tenant, final Turn turn, final boolean async, final IdempotencyClaim claim) {
+        if (async && claim != null) {
+            throw new IllegalArgumentException("an idempotent write must be synchronous");
+        }
+        SizeLimits.check(turn);
         final Delta delta = engine.prepare(turn);
+        SizeLimits.check(delta);
         try {
-            final LearnReceipt receipt = write(tenant, turn.memoryId(), delta, async);
+            final LearnReceipt receipt = write(tenant, turn.memoryId(), delta, async, claim);
             metrics.learn(tenant, async ? "accepted" : "success");
             return receipt;
         } catch (final RuntimeException e) {
@@ -210,8 +257,14 @@ public final class ContinuumCore implements AutoCloseable {
 
     /** Stores a memory without extraction: a delta holding only the memory. */
     public LearnReceipt store(final String tenant, final Delta.MemoryDelta memory) {
+        return store(tenant, memory, null);
+    }
+
+    /** As {@link #store(String, Delta.MemoryDelta)}, committing {@code claim} (nullable) with it; see learn. */
+    public LearnReceipt store(final String tenant, final Delta.MemoryDelta memory, final IdempotencyClaim claim) {
+        SizeLimits.check(memory);
         final Delta delta = new Delta(List.of(), List.of(), List.of(), List.of(memory), List.of());
-        return write(tenant, memory.id(), delta, false);
+        return write(tenant, memory.id(), delta, false, claim);
     }
 
     public RecallResult recall(final String tenant, final String query, final int maxConcepts, final int maxMemories) {
@@ -266,7 +319,8 @@ public final class ContinuumCore implements AutoCloseable {
         return asyncFailures.get();
     }
 
-    private LearnReceipt write(final String tenant, final long memoryId, final Delta delta, final boolean async) {
+    private LearnReceipt write(final String tenant, final long memoryId, final Delta delta, final boolean async,
+                               final IdempotencyClaim claim) {
         final long startNs = System.nanoTime();
         final StorageOp.Apply op = new StorageOp.Apply(tenant, delta);
         if (async) {
@@ -284,7 +338,7 @@ public final class ContinuumCore implements AutoCloseable {
             });
             return new LearnReceipt(memoryId, delta, applied, false, 0);
         }
-        final Committed committed = commitThen(op);
+        final Committed committed = commitThen(op, claim);
         return new LearnReceipt(memoryId, delta, committed.applied(), true, committed.head().length());
     }
 
@@ -292,14 +346,22 @@ public final class ContinuumCore implements AutoCloseable {
     private record Committed(Storage.ContinuityHead head, ApplyResult applied) {
     }
 
-    /**
-     * Queues {@code op}, has the applier apply it once it is durable, and waits for both. Throws
-     * {@link ai.continuum.server.storage.QueueFullException} when nothing was queued and
-     * {@link StorageUnavailableException} when the commit failed or did not finish in time.
-     */
     private Committed commitThen(final StorageOp op) {
+        return commitThen(op, null);
+    }
+
+    /**
+     * Queues {@code op} (with {@code claim}, nullable, committed in the same transaction), has the applier apply it
+     * once it is durable, and waits for both. Throws {@link ai.continuum.server.storage.QueueFullException} when
+     * nothing was queued, {@link StorageUnavailableException} when the commit failed (nothing applied),
+     * {@link DuplicateRequestException} when the claim's key was already stored (nothing applied), and
+     * {@link WriteOutcomeUnknownException} when it did not finish in time (it may still be applied).
+     */
+    private Committed commitThen(final StorageOp op, final IdempotencyClaim claim) {
         final long startNs = System.nanoTime();
-        final CompletableFuture<Committed> done = storage.submit(op).thenCompose(head -> {
+        final CompletableFuture<Storage.ContinuityHead> commit = claim == null ? storage.submit(op)
+            : storage.submit(op, claim);
+        final CompletableFuture<Committed> done = commit.thenCompose(head -> {
             metrics.commitLatency(System.nanoTime() - startNs);
             return applier.committed(op, head).thenApply(applied -> new Committed(head, applied));
         });
@@ -311,14 +373,18 @@ public final class ContinuumCore implements AutoCloseable {
             return done.get(COMMIT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StorageUnavailableException("interrupted while waiting for the commit of " + describe(op), e);
+            throw new WriteOutcomeUnknownException("interrupted while waiting for the commit of " + describe(op)
+                + "; it is applied if it completes", e);
         } catch (final TimeoutException e) {
-            throw new StorageUnavailableException("the commit of " + describe(op) + " did not finish within "
+            throw new WriteOutcomeUnknownException("the commit of " + describe(op) + " did not finish within "
                 + COMMIT_WAIT.toSeconds() + " s; it is applied if it completes", e);
         } catch (final ExecutionException e) {
             final Throwable cause = e.getCause();
             if (cause instanceof StorageUnavailableException unavailable) {
                 throw unavailable;
+            }
+            if (cause instanceof DuplicateRequestException duplicate) {
+                throw duplicate;
             }
             throw new StorageUnavailableException("the commit of " + describe(op) + " failed: " + cause, cause);
         }

@@ -102,15 +102,16 @@ public final class EngineApplier implements AutoCloseable {
      *
      * @return the number of deltas loaded.
      */
-    public long rebuild() {
+    public long rebuild(final java.util.function.UnaryOperator<java.util.function.BiConsumer<String,
+        ai.continuum.engine.Delta>> screen) {
         return await(CompletableFuture.supplyAsync(() -> {
             final long[] deltas = {0};
             final SortedMap<String, Long> heads;
             try (MemoryEngine.BulkLoad load = engine.bulkLoad()) {
-                heads = storage.load((tenant, delta) -> {
+                heads = storage.load(screen.apply((tenant, delta) -> {
                     load.apply(tenant, delta);
                     deltas[0]++;
-                });
+                }));
             }
             storage.loadForgottenMemories(engine::forgetMemory);
             heads.forEach(this::advance);

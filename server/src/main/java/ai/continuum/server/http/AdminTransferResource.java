@@ -1,5 +1,6 @@
 package ai.continuum.server.http;
 
+import ai.continuum.engine.SizeLimitExceededException;
 import ai.continuum.server.core.ContinuumCore;
 import ai.continuum.server.storage.ImportMode;
 import ai.continuum.server.transfer.DataTransfer;
@@ -15,12 +16,13 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,10 +41,12 @@ public final class AdminTransferResource implements HttpService {
 
     private final ContinuumCore core;
     private final Path spoolDir;
+    private final Idempotency idempotency;
 
-    public AdminTransferResource(final ContinuumCore core, final Path spoolDir) {
+    public AdminTransferResource(final ContinuumCore core, final Path spoolDir, final Idempotency idempotency) {
         this.core = core;
         this.spoolDir = spoolDir;
+        this.idempotency = idempotency;
     }
 
     @Override
@@ -102,33 +106,55 @@ public final class AdminTransferResource implements HttpService {
                 + Body.abbreviate(modeText) + "'");
         }
         final String tenant = tenant(req);
+        final String key = Idempotency.key(req);
         if (!req.content().hasEntity()) {
             throw ApiException.badRequest("request body is empty: expected an export document (JSON or gzip)");
         }
-        Files.createDirectories(spoolDir);
-        final Path spool = Files.createTempFile(spoolDir, "import-", ".partial");
+        final Path spool;
         try {
-            spoolBody(req, spool);
-            final List<TenantImport> results;
-            try {
-                results = DataTransfer.importFile(spool, mode, tenant, core::importState, TransferProgress.NONE);
-            } catch (final InvalidDocumentException e) {
-                throw ApiException.badRequest(e.getMessage().replace(spool.toString(), "the request body"));
-            } catch (final IllegalArgumentException e) {
-                throw ApiException.invalid(e.getMessage());
+            Files.createDirectories(spoolDir);
+            spool = Files.createTempFile(spoolDir, "import-", ".partial");
+        } catch (final IOException e) {
+            throw ApiException.unavailable("cannot store the import body on the server (" + e.getMessage()
+                + "); nothing was imported", 30);
+        }
+        try {
+            final String digest = spoolBody(req, spool);
+            if (key != null) {
+                // An import is idempotent by content already (a source imported is skipped); the key adds the
+                // original answer for a retry, recorded once the import is done.
+                idempotency.serve(res, AuthFilter.principal(req).tenant(), key, Idempotency.requestHash(
+                    "POST /v1/admin/import", mode.name(), tenant, digest), 0, 200, claim -> run(spool, mode, tenant));
+                return;
             }
-            Json.ok(res, Map.of("mode", mode.name().toLowerCase(Locale.ROOT), "tenants", results.stream()
-                .map(AdminTransferResource::view).toList()));
+            Json.ok(res, run(spool, mode, tenant));
         } finally {
             Files.deleteIfExists(spool);
         }
     }
 
-    private static void spoolBody(final ServerRequest req, final Path spool) {
+    private Map<String, Object> run(final Path spool, final ImportMode mode, final String tenant) {
+        final List<TenantImport> results;
+        try {
+            results = DataTransfer.importFile(spool, mode, tenant, core::importState, TransferProgress.NONE);
+        } catch (final InvalidDocumentException e) {
+            throw ApiException.badRequest(e.getMessage().replace(spool.toString(), "the request body"));
+        } catch (final SizeLimitExceededException e) {
+            throw ErrorMapping.tooLarge(e);
+        } catch (final IllegalArgumentException e) {
+            throw ApiException.invalid(e.getMessage());
+        }
+        return Map.of("mode", mode.name().toLowerCase(Locale.ROOT), "tenants", results.stream()
+            .map(AdminTransferResource::view).toList());
+    }
+
+    /** Spools the body to {@code spool}; returns its SHA-256 (hex). */
+    private static String spoolBody(final ServerRequest req, final Path spool) {
         final var declared = req.headers().first(HeaderNames.CONTENT_LENGTH);
         if (declared.isPresent() && Body.parseLength(declared.get()) > MAX_IMPORT_BYTES) {
             throw tooLarge();
         }
+        final MessageDigest sha = Idempotency.sha256();
         try (InputStream in = req.content().inputStream();
              OutputStream out = Files.newOutputStream(spool)) {
             final byte[] buffer = new byte[1 << 16];
@@ -140,9 +166,14 @@ public final class AdminTransferResource implements HttpService {
                     throw tooLarge();
                 }
                 out.write(buffer, 0, n);
+                sha.update(buffer, 0, n);
             }
+            return HexFormat.of().formatHex(sha.digest());
         } catch (final IOException e) {
-            throw new UncheckedIOException("cannot receive the import body", e);
+            // The spool is on the server's disk: a full disk is the server's state, not a fault in the request, and
+            // nothing was imported.
+            throw ApiException.unavailable("cannot store the import body on the server (" + e.getMessage()
+                + "); nothing was imported", 30);
         }
     }
 

@@ -28,6 +28,8 @@ public final class ApiRouting {
                                final ContinuumMetrics metrics) {
         final long maxBody = config.maxBodyBytes();
         final RouteTable routes = new RouteTable();
+        final Idempotency idempotency = new Idempotency(core.storage(),
+            java.time.Duration.ofHours(config.idempotencyWindowHours()), System::currentTimeMillis);
         routing.addFilter(new AccessLogFilter())
             .addFilter(new MetricsFilter(metrics))
             .addFilter(new AuthFilter(keys, routes, new FailedAuthThrottle(config.authFailuresPerMinute(),
@@ -36,16 +38,17 @@ public final class ApiRouting {
             .addFilter(new RateLimitFilter(limiter))
             .addFilter(new LoadingGate(core));
         routes.register(routing, "/v1", new HealthResource(core))
-            .register(routing, "/v1", new LearnResource(core, maxBody))
+            .register(routing, "/v1", new LearnResource(core, maxBody, idempotency))
             .register(routing, "/v1", new RecallResource(core, maxBody))
             .register(routing, "/v1", new StatsResource(core, config.instanceId()))
-            .register(routing, "/v1/memories", new MemoriesResource(core, maxBody))
+            .register(routing, "/v1/memories", new MemoriesResource(core, maxBody, idempotency))
             .register(routing, "/v1/concepts", new ConceptsResource(core, "concepts"))
             .register(routing, "/v1/entities", new ConceptsResource(core, "entities"))
             .registerAdmin(routing, "/v1/keys", new KeysResource(keys, maxBody))
             .registerAdmin(routing, "/v1/tenants", new TenantsResource(core))
             .register(routing, "/v1", new EventsResource(core, EventsResource.HEARTBEAT))
-            .registerAdmin(routing, "/v1/admin", new AdminTransferResource(core, config.dataDir().resolve("tmp")))
+            .registerAdmin(routing, "/v1/admin",
+                new AdminTransferResource(core, config.dataDir().resolve("tmp"), idempotency))
             .registerAdmin(routing, "/metrics", new MetricsResource(metrics))
             .register(routing, "/mcp", new McpResource(core, new McpProtocol(Version.current()), config.instanceId(),
                 maxBody, config.corsOrigins()))

@@ -1,6 +1,8 @@
 package ai.continuum.server.http;
 
+import ai.continuum.engine.SizeLimitExceededException;
 import ai.continuum.server.auth.SlowHashGate;
+import ai.continuum.server.core.WriteOutcomeUnknownException;
 import ai.continuum.server.storage.QueueFullException;
 import ai.continuum.server.storage.StorageUnavailableException;
 import io.helidon.http.BadRequestException;
@@ -27,6 +29,14 @@ public final class ErrorMapping {
 
     public static void register(final HttpRouting.Builder routing) {
         routing.error(ApiException.class, (req, res, e) -> send(res, e))
+            .error(SizeLimitExceededException.class, (req, res, e) -> send(res, tooLarge(e)))
+            .error(WriteOutcomeUnknownException.class, (req, res, e) -> {
+                LOG.log(Level.WARNING, "write outcome unknown on " + req.prologue().method().text() + " "
+                    + req.path().rawPath(), e);
+                send(res, new ApiException(500, "outcome_unknown", "the write was accepted but its commit did not "
+                    + "finish in time; it may or may not be applied: check before retrying, or retry with the same "
+                    + "Idempotency-Key"));
+            })
             .error(QueueFullException.class, (req, res, e) -> send(res, new ApiException(503, "queue_full",
                 e.getMessage(), Map.of("Retry-After", Integer.toString(Math.max(1, e.retryAfterSeconds()))))))
             .error(StorageUnavailableException.class, (req, res, e) -> {
@@ -48,6 +58,11 @@ public final class ErrorMapping {
                     + req.path().rawPath(), e);
                 send(res, new ApiException(500, "internal_error", "internal error; see the server log"));
             });
+    }
+
+    /** 413 {@code size_limit_exceeded}: the message names the limit, its value and the size found. */
+    public static ApiException tooLarge(final SizeLimitExceededException e) {
+        return new ApiException(413, "size_limit_exceeded", e.getMessage() + "; nothing was written");
     }
 
     /** Writes {@code e} as the error body, unless the response was already sent. */

@@ -39,16 +39,20 @@ public final class HealthResource implements HttpService {
 
     private void ready(final ServerRequest req, final ServerResponse res) {
         final boolean loaded = core.loaded();
-        final boolean database = core.storage().isReachable();
+        final boolean database = core.storage().isReadable();
+        final boolean writes = core.storage().acceptsWrites();
+        final boolean draining = core.draining();
         final boolean caughtUp = loaded && core.caughtUp();
         final boolean lagOk = core.lagWithinBound();
-        final boolean ready = loaded && database && caughtUp && lagOk;
+        final boolean ready = loaded && database && caughtUp && lagOk && !draining;
         final Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", ready ? "ready" : !loaded ? "loading" : !database ? "unavailable"
-            : !caughtUp ? "catching_up" : "lagging");
+        body.put("status", draining ? "draining" : ready ? (writes ? "ready" : "degraded") : !loaded ? "loading"
+            : !database ? "unavailable" : !caughtUp ? "catching_up" : "lagging");
         body.put("version", Version.current());
         body.put("engine", loaded ? "loaded" : "loading");
         body.put("database", database ? "connected" : "unreachable");
+        body.put("writes", writes ? "accepted" : "refused");
+        body.put("skipped_rows", core.skippedRows());
         final Map<String, Object> sync = new LinkedHashMap<>();
         sync.put("caught_up", caughtUp);
         sync.put("lag_seconds", core.lagSeconds());

@@ -19,10 +19,12 @@ public final class LearnResource implements HttpService {
 
     private final ContinuumCore core;
     private final long maxBodyBytes;
+    private final Idempotency idempotency;
 
-    public LearnResource(final ContinuumCore core, final long maxBodyBytes) {
+    public LearnResource(final ContinuumCore core, final long maxBodyBytes, final Idempotency idempotency) {
         this.core = core;
         this.maxBodyBytes = maxBodyBytes;
+        this.idempotency = idempotency;
     }
 
     @Override
@@ -33,22 +35,58 @@ public final class LearnResource implements HttpService {
 
     private void learn(final ServerRequest req, final ServerResponse res) {
         final String tenant = AuthFilter.principal(req).tenant();
+        final String key = Idempotency.key(req);
         final Body body = Body.read(req, maxBodyBytes);
         final Turn turn = turn(body);
         final boolean async = body.optionalBool("async", false);
+        if (key != null) {
+            synchronousOnly(async);
+            idempotency.serve(res, tenant, key, hash("POST /v1/learn", turn), turn.memoryId(), 200,
+                claim -> {
+                    final LearnReceipt receipt = core.learn(tenant, turn, false, claim);
+                    ReadPosition.answer(res, receipt);
+                    return view(tenant, receipt);
+                });
+            return;
+        }
         final LearnReceipt receipt = core.learn(tenant, turn, async);
         ReadPosition.answer(res, receipt);
         Json.send(res, async ? 202 : 200, view(tenant, receipt));
     }
 
+    private static void synchronousOnly(final boolean async) {
+        if (async) {
+            throw ApiException.invalid("'async': true cannot be combined with an Idempotency-Key: an idempotent "
+                + "write answers once it is committed");
+        }
+    }
+
+    private static String hash(final String route, final Turn turn) {
+        return Idempotency.requestHash(route, turn.userText(), turn.aiText(), turn.thinking(), turn.sessionId(),
+            turn.metadata());
+    }
+
     private void turn(final ServerRequest req, final ServerResponse res) {
         final String tenant = AuthFilter.principal(req).tenant();
+        final String key = Idempotency.key(req);
         final Body body = Body.read(req, maxBodyBytes);
         final Turn turn = turn(body);
         final int maxConcepts = body.optionalInt("max_concepts", core.engine().config().maxConcepts(), 1, 100);
         final int maxMemories = body.optionalInt("max_memories", core.engine().config().maxMemories(), 0, 100);
         final boolean async = body.optionalBool("async", false);
         ReadPosition.await(req, body, core, tenant);
+        if (key != null) {
+            synchronousOnly(async);
+            idempotency.serve(res, tenant, key, hash("POST /v1/turn " + maxConcepts + " " + maxMemories, turn),
+                turn.memoryId(), 200, claim -> {
+                    final RecallResource.RecallView recall =
+                        RecallResource.view(tenant, core.recall(tenant, turn.userText(), maxConcepts, maxMemories));
+                    final LearnReceipt receipt = core.learn(tenant, turn, false, claim);
+                    ReadPosition.answer(res, receipt);
+                    return new TurnView(recall, view(tenant, receipt));
+                });
+            return;
+        }
         final RecallResource.RecallView recall =
             RecallResource.view(tenant, core.recall(tenant, turn.userText(), maxConcepts, maxMemories));
         final LearnReceipt receipt = core.learn(tenant, turn, async);

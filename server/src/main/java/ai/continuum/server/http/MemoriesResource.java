@@ -26,10 +26,12 @@ public final class MemoriesResource implements HttpService {
 
     private final ContinuumCore core;
     private final long maxBodyBytes;
+    private final Idempotency idempotency;
 
-    public MemoriesResource(final ContinuumCore core, final long maxBodyBytes) {
+    public MemoriesResource(final ContinuumCore core, final long maxBodyBytes, final Idempotency idempotency) {
         this.core = core;
         this.maxBodyBytes = maxBodyBytes;
+        this.idempotency = idempotency;
     }
 
     @Override
@@ -43,6 +45,7 @@ public final class MemoriesResource implements HttpService {
 
     private void create(final ServerRequest req, final ServerResponse res) {
         final String tenant = AuthFilter.principal(req).tenant();
+        final String key = Idempotency.key(req);
         final Body body = Body.read(req, maxBodyBytes);
         final String content = body.requiredText("content");
         String session = body.optionalText("session_id");
@@ -55,11 +58,21 @@ public final class MemoriesResource implements HttpService {
         }
         final String metadata = body.optionalObjectJson("metadata");
         final long id = core.nextMemoryId();
-        final LearnReceipt receipt = core.store(tenant, new Delta.MemoryDelta(id, session, content, "", "", metadata,
-            System.currentTimeMillis(), List.of()));
+        final Delta.MemoryDelta memory = new Delta.MemoryDelta(id, session, content, "", "", metadata,
+            System.currentTimeMillis(), List.of());
+        if (key != null) {
+            idempotency.serve(res, tenant, key, Idempotency.requestHash("POST /v1/memories", content, session,
+                metadata), id, 201, claim -> created(res, tenant, core.store(tenant, memory, claim)));
+            return;
+        }
+        Json.send(res, 201, created(res, tenant, core.store(tenant, memory)));
+    }
+
+    private static Map<String, Object> created(final ServerResponse res, final String tenant,
+                                               final LearnReceipt receipt) {
         ReadPosition.answer(res, receipt);
-        Json.send(res, 201, Map.of("id", receipt.memoryId(), "memory_id", receipt.memoryId(), "status", "stored",
-            "tenant_id", tenant, "durable", receipt.durable(), "position", receipt.position()));
+        return Map.of("id", receipt.memoryId(), "memory_id", receipt.memoryId(), "status", "stored",
+            "tenant_id", tenant, "durable", receipt.durable(), "position", receipt.position());
     }
 
     private void list(final ServerRequest req, final ServerResponse res) {

@@ -3,6 +3,7 @@ package ai.continuum.server.storage;
 import ai.continuum.engine.Delta;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -25,7 +26,13 @@ import java.util.List;
  * <p>Thread safety: stateless apart from Jackson's thread-safe factory; any thread.
  */
 public final class OpCodec {
-    private static final JsonFactory FACTORY = new JsonFactory();
+    /**
+     * Decodes what {@link #encode} wrote, however long: a payload read back from the change log is already held
+     * whole, and a row stored before the size limits existed (a memory of tens of MiB) is still a well-formed op, so
+     * {@code continuum verify} must not call it tampered. Jackson's default string limit (20M chars) would.
+     */
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+        .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build()).build();
     private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
 
     private OpCodec() {

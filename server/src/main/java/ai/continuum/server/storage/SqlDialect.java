@@ -51,6 +51,16 @@ enum SqlDialect {
         };
     }
 
+    /**
+     * Whether a failed COMMIT certainly did not commit, beside {@link #isDataError}: SQLite's {@code SQLITE_FULL}
+     * (13, disk or database full). SQLite is a library writing a local file, not a server whose answer can be lost:
+     * a full disk stops it while it writes the transaction's pages, before the commit record, so nothing landed. (An
+     * I/O error during the final sync is different: the commit record may be on disk, so that stays in doubt.)
+     */
+    boolean isCertainlyNotCommitted(final Exception e) {
+        return this == SQLITE && e instanceof SQLiteException lite && (lite.getResultCode().code & 0xff) == 13;
+    }
+
     /** The larger of two expressions (SQLite's scalar {@code max}, PostgreSQL's {@code GREATEST}). */
     String greatest(final String a, final String b) {
         return greatest + "(" + a + ", " + b + ")";

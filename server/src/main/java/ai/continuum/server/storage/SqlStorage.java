@@ -53,6 +53,7 @@ final class SqlStorage implements Storage {
     private final StorageSettings settings;
     private final WriteBehindWriter writer;
     private final SqlApiKeys apiKeys;
+    private final IdempotencyKeys idempotencyKeys;
     private final DatabaseFileGuard fileGuard;
     /** Where the dedicated fleet connections go (PostgreSQL), or null for a single-process database. */
     private final String sharedConnectionString;
@@ -81,6 +82,7 @@ final class SqlStorage implements Storage {
         this.reads = DbReads.over(readPool);
         this.settings = settings;
         this.apiKeys = new SqlApiKeys(readPool, reads, dialect);
+        this.idempotencyKeys = new IdempotencyKeys(readPool);
         this.writer = new WriteBehindWriter(writerConnections, dialect, settings, clock, apiKeys, fileGuard);
         writer.origin(lease::number);
     }
@@ -98,6 +100,16 @@ final class SqlStorage implements Storage {
     @Override
     public CompletableFuture<ContinuityHead> submit(final StorageOp op) {
         return writer.submit(op);
+    }
+
+    @Override
+    public CompletableFuture<ContinuityHead> submit(final StorageOp op, final IdempotencyClaim claim) {
+        return writer.submit(op, claim);
+    }
+
+    @Override
+    public IdempotencyKeys idempotencyKeys() {
+        return idempotencyKeys;
     }
 
     /**
@@ -293,7 +305,12 @@ final class SqlStorage implements Storage {
     /** False while the writer cannot commit, or when no pooled connection answers within a second. */
     @Override
     public boolean isReachable() {
-        if (writer.isUnavailable() || !fileGuard.holds()) {
+        return acceptsWrites() && isReadable();
+    }
+
+    @Override
+    public boolean isReadable() {
+        if (!fileGuard.holds()) {
             return false;
         }
         try (Connection c = readPool.getConnection()) {
@@ -301,6 +318,11 @@ final class SqlStorage implements Storage {
         } catch (final SQLException e) {
             return false;
         }
+    }
+
+    @Override
+    public boolean acceptsWrites() {
+        return !writer.isUnavailable();
     }
 
     @Override

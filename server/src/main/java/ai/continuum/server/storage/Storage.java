@@ -33,6 +33,19 @@ public interface Storage extends AutoCloseable {
     CompletableFuture<ContinuityHead> submit(StorageOp op);
 
     /**
+     * As {@link #submit(StorageOp)}, committing {@code claim}'s key in the same transaction as the op: if the key is
+     * already stored, the op is not applied and the future fails with {@link DuplicateRequestException}.
+     */
+    default CompletableFuture<ContinuityHead> submit(final StorageOp op, final IdempotencyClaim claim) {
+        throw new UnsupportedOperationException("this storage keeps no idempotency keys");
+    }
+
+    /** The stored {@code Idempotency-Key}s. */
+    default IdempotencyKeys idempotencyKeys() {
+        throw new UnsupportedOperationException("this storage keeps no idempotency keys");
+    }
+
+    /**
      * Streams every stored tenant's state as deltas of bounded size ({@link StorageSettings#loadChunkRows} items),
      * tenant by tenant, each tenant's concepts first, then links, compounds, memories, decisions. All of it is read in
      * one snapshot. Applying the deltas to an empty engine (e.g. through {@code MemoryEngine.bulkLoad()}) rebuilds the
@@ -123,8 +136,21 @@ public interface Storage extends AutoCloseable {
     /** Concepts stored over all tenants: sizes the engine's dictionaries before a rebuild. */
     long conceptCount();
 
-    /** Whether the database answers now. Cheap; used by readiness. */
+    /** Whether the database answers now, for reads and writes. Cheap. */
     boolean isReachable();
+
+    /**
+     * Whether stored state can be read now (the database answers and is the one loaded), whatever the writes do:
+     * the readiness condition, since recall serves from memory and reads need only this. Cheap.
+     */
+    default boolean isReadable() {
+        return isReachable();
+    }
+
+    /** Whether writes are accepted now (false while the database refuses them, e.g. a full disk). Cheap. */
+    default boolean acceptsWrites() {
+        return isReachable();
+    }
 
     /** Ops accepted but not yet committed. */
     int queueDepth();

@@ -52,8 +52,12 @@ final class WriteBehindWriter implements Agent {
         CompletableFuture<?> future();
     }
 
-    /** An op waiting for its batch; {@code payload} is its canonical encoding, computed on the submitting thread. */
-    record Pending(StorageOp op, byte[] payload, CompletableFuture<Storage.ContinuityHead> future) implements Queued {
+    /**
+     * An op waiting for its batch; {@code payload} is its canonical encoding, computed on the submitting thread;
+     * {@code claim} (nullable) an idempotency key committed with it, or, if already stored, instead of it.
+     */
+    record Pending(StorageOp op, byte[] payload, IdempotencyClaim claim,
+                   CompletableFuture<Storage.ContinuityHead> future) implements Queued {
     }
 
     /** An import waiting for the ops queued before it to commit. */
@@ -143,9 +147,14 @@ final class WriteBehindWriter implements Agent {
     }
 
     CompletableFuture<Storage.ContinuityHead> submit(final StorageOp op) {
+        return submit(op, null);
+    }
+
+    /** Queues {@code op} with an idempotency claim (nullable); see {@link Pending}. */
+    CompletableFuture<Storage.ContinuityHead> submit(final StorageOp op, final IdempotencyClaim claim) {
         Objects.requireNonNull(op, "op");
         final byte[] payload = OpCodec.encode(op);
-        return enqueue(new Pending(op, payload, new CompletableFuture<>()));
+        return enqueue(new Pending(op, payload, claim, new CompletableFuture<>()));
     }
 
     /** Queues an import; it commits after every op queued before it, in one transaction of its own. */
@@ -229,7 +238,7 @@ final class WriteBehindWriter implements Agent {
             final double previous = committedOpsPerSecond;
             committedOpsPerSecond = previous == 0 ? rate : 0.8 * previous + 0.2 * rate;
             for (int i = 0; i < writing; i++) {
-                batch.get(i).future().complete(heads.get(i));
+                acknowledge(batch.get(i), heads.get(i));
             }
             batch.clear();
             inFlightOps = 0;
@@ -323,7 +332,7 @@ final class WriteBehindWriter implements Agent {
         for (int i = 0; i < ops.size(); i++) {
             final Pending p = ops.get(i);
             try {
-                p.future().complete(commit(List.of(p), nowMs).getFirst());
+                acknowledge(p, commit(List.of(p), nowMs).getFirst());
             } catch (final SQLException | RuntimeException e) {
                 discardConnection();
                 if (!dialect.isDataError(e)) {
@@ -453,15 +462,18 @@ final class WriteBehindWriter implements Agent {
      */
     private boolean acknowledgeIfLanded() throws SQLException {
         final List<Storage.ContinuityHead> heads = inDoubt;
-        final Storage.ContinuityHead last = heads.getLast();
+        final Storage.ContinuityHead last = heads.stream().filter(Objects::nonNull).reduce((a, b) -> b).orElse(null);
         final Connection c = connection();
-        final boolean landed;
-        try (PreparedStatement ps = c.prepareStatement(
-            "SELECT hash FROM change_log WHERE tenant_id = ? AND seq = ?")) {
-            ps.setString(1, last.tenant());
-            ps.setLong(2, last.length());
-            try (ResultSet rs = ps.executeQuery()) {
-                landed = rs.next() && last.headHex().equals(rs.getString(1));
+        boolean landed = false;
+        // A batch of duplicates only (no head) wrote nothing worth finding: writing it again finds the keys again.
+        if (last != null) {
+            try (PreparedStatement ps = c.prepareStatement(
+                "SELECT hash FROM change_log WHERE tenant_id = ? AND seq = ?")) {
+                ps.setString(1, last.tenant());
+                ps.setLong(2, last.length());
+                try (ResultSet rs = ps.executeQuery()) {
+                    landed = rs.next() && last.headHex().equals(rs.getString(1));
+                }
             }
         }
         c.rollback();
@@ -471,7 +483,7 @@ final class WriteBehindWriter implements Agent {
         if (landed) {
             final List<Pending> done = batch.subList(0, heads.size());
             for (int i = 0; i < heads.size(); i++) {
-                done.get(i).future().complete(heads.get(i));
+                acknowledge(done.get(i), heads.get(i));
             }
             done.clear();
             inFlightOps = batch.size();
@@ -485,7 +497,9 @@ final class WriteBehindWriter implements Agent {
         final List<Storage.ContinuityHead> heads = new ArrayList<>(ops.size());
         try (BatchApplier applier = new BatchApplier(c, dialect, settings.engine(), nowMs)) {
             for (final Pending p : ops) {
-                heads.add(applier.apply(p.op(), p.payload()));
+                // The key and the op commit together or not at all; a key already stored means "not again".
+                final boolean fresh = p.claim() == null || IdempotencyKeys.claim(c, p.claim(), nowMs);
+                heads.add(fresh ? applier.apply(p.op(), p.payload()) : null);
             }
             applier.flush();
             if (sideWrites.hasPending()) {
@@ -496,12 +510,24 @@ final class WriteBehindWriter implements Agent {
         try {
             c.commit();
         } catch (final SQLException e) {
-            // A rejected commit (a deferred constraint) certainly did not commit; any other failure may have.
-            inDoubt = dialect.isDataError(e) ? null : heads;
+            // A rejected commit (a deferred constraint) or a full disk certainly did not commit; any other failure
+            // may have. (Holding a disk-full batch in doubt answered its requests after 30 s, then committed it once
+            // space returned: a retry stored it twice.)
+            inDoubt = dialect.isDataError(e) || dialect.isCertainlyNotCommitted(e) ? null : heads;
             throw e;
         }
         fileGuard.check();
         return heads;
+    }
+
+    /** Completes a committed op's future: its head, or, for an op whose idempotency key was already stored, a
+     * {@link DuplicateRequestException} (the op was not applied). */
+    private static void acknowledge(final Pending p, final Storage.ContinuityHead head) {
+        if (head == null) {
+            p.future().completeExceptionally(new DuplicateRequestException(p.claim().tenant(), p.claim().key()));
+        } else {
+            p.future().complete(head);
+        }
     }
 
     private void probe(final long nowMs) throws SQLException {

@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /** Opening export files: gzip detected on read from the content, gzip on write with the one {@code .gz} suffix. */
@@ -43,7 +42,8 @@ public final class Documents {
         final int b1 = buffered.read();
         buffered.reset();
         final boolean gzip = b0 == 0x1f && b1 == 0x8b;
-        counted.content = gzip ? new GZIPInputStream(buffered, BUFFER) : buffered;
+        // Strict: trailing bytes after the gzip stream are refused, not ignored (see StrictGzipInput).
+        counted.content = gzip ? new StrictGzipInput(buffered, BUFFER) : buffered;
         return counted;
     }
 

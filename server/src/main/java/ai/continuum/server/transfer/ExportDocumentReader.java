@@ -2,6 +2,8 @@ package ai.continuum.server.transfer;
 
 import ai.continuum.engine.ConceptKeys;
 import ai.continuum.engine.Delta;
+import ai.continuum.engine.SizeLimitExceededException;
+import ai.continuum.engine.SizeLimits;
 import ai.continuum.server.config.ServerConfig;
 import ai.continuum.server.storage.DeltaItemCodec;
 import ai.continuum.server.storage.ImportJob;
@@ -35,10 +37,23 @@ import java.util.zip.ZipException;
 public final class ExportDocumentReader {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
+    /**
+     * Longest string the parser reads, in chars: no stored text may exceed {@link SizeLimits#MEMORY_BYTES} UTF-8
+     * bytes, and a string never has more chars than UTF-8 bytes, so a longer one is refused while it is read, before
+     * it is held whole.
+     */
+    static final int MAX_STRING_CHARS = SizeLimits.MEMORY_BYTES + 1;
+    /**
+     * A replay delta is handed over once its items reach this many bytes of text (or
+     * {@link ExportFormat#REPLAY_CHUNK_ITEMS} items), so one delta never holds more than about this much text plus
+     * one memory, whatever the document.
+     */
+    static final long REPLAY_CHUNK_BYTES = 16L << 20;
+
     static {
         // Items are small; a single huge string or deep nesting is hostile, not data.
         MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-            .maxStringLength(64 * 1024 * 1024).maxNestingDepth(16).build());
+            .maxStringLength(MAX_STRING_CHARS).maxNestingDepth(16).build());
     }
 
     private ExportDocumentReader() {
@@ -109,6 +124,7 @@ public final class ExportDocumentReader {
         private final int deliverIndex;
         private final ImportJob.Visitor visitor;
         private final List<Object> chunk = new ArrayList<>(ExportFormat.REPLAY_CHUNK_ITEMS);
+        private long chunkBytes;
         private String where = "the document";
 
         Walk(final Documents.CountingInput input, final TransferProgress progress, final int deliverIndex,
@@ -125,9 +141,15 @@ public final class ExportDocumentReader {
                 return readDocument();
             } catch (final JsonParseException e) {
                 throw invalid("malformed JSON: " + e.getOriginalMessage());
-            } catch (final EOFException | ZipException e) {
+            } catch (final EOFException e) {
                 throw invalid("the file ends early (truncated?): " + e.getMessage());
+            } catch (final ZipException e) {
+                throw invalid("not valid gzip: " + e.getMessage());
             } catch (final com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+                if (e.getOriginalMessage().startsWith("String value length")) {
+                    throw new SizeLimitExceededException("memory_bytes", SizeLimits.MEMORY_BYTES, MAX_STRING_CHARS,
+                        "a string").at(position());
+                }
                 throw invalid(e.getOriginalMessage());
             }
         }
@@ -196,10 +218,17 @@ public final class ExportDocumentReader {
 
         private List<TenantSection> readTenants() throws IOException {
             final List<TenantSection> tenants = new ArrayList<>();
+            final java.util.Set<String> names = new java.util.HashSet<>();
             JsonToken t;
             while ((t = parser.nextToken()) != JsonToken.END_ARRAY) {
                 expect(t, JsonToken.START_OBJECT, "a tenant object");
-                tenants.add(readTenant(tenants.size()));
+                final TenantSection section = readTenant(tenants.size());
+                if (!names.add(section.tenant())) {
+                    // Two sections of one tenant would be imported one over the other, the second's continuity
+                    // check seeing the first's result: refused, as the export never writes a tenant twice.
+                    throw invalid("tenant '" + section.tenant() + "' appears more than once");
+                }
+                tenants.add(section);
             }
             return tenants;
         }
@@ -305,13 +334,16 @@ public final class ExportDocumentReader {
                 final Object item;
                 try {
                     item = readItem(section, t);
+                } catch (final SizeLimitExceededException e) {
+                    throw e.at(position() + " (" + at + ")");
                 } catch (final IllegalArgumentException e) {
                     throw invalid(at + ": " + e.getMessage());
                 }
                 digest.add(section, item);
                 if (deliver) {
                     chunk.add(item);
-                    if (chunk.size() == ExportFormat.REPLAY_CHUNK_ITEMS) {
+                    chunkBytes += item instanceof Delta.MemoryDelta m ? SizeLimits.memoryBytes(m) : 0;
+                    if (chunk.size() == ExportFormat.REPLAY_CHUNK_ITEMS || chunkBytes >= REPLAY_CHUNK_BYTES) {
                         flush(section);
                     }
                 }
@@ -338,6 +370,7 @@ public final class ExportDocumentReader {
             return switch (section) {
                 case CONCEPTS -> {
                     final Delta.ConceptDelta c = DeltaItemCodec.readConcept(n);
+                    SizeLimits.check(new Delta(List.of(c), List.of(), List.of(), List.of(), List.of()));
                     normalised(c.key(), "key");
                     if (!ConceptKeys.normalize(c.displayName()).equals(c.key())) {
                         throw new IllegalArgumentException("displayName '" + c.displayName()
@@ -347,22 +380,26 @@ public final class ExportDocumentReader {
                 }
                 case LINKS -> {
                     final Delta.LinkDelta l = DeltaItemCodec.readLink(n);
+                    SizeLimits.check(new Delta(List.of(), List.of(l), List.of(), List.of(), List.of()));
                     normalised(l.a(), "a");
                     normalised(l.b(), "b");
                     yield l;
                 }
                 case COMPOUNDS -> {
                     final Delta.CompoundDelta c = DeltaItemCodec.readCompound(n);
+                    SizeLimits.check(new Delta(List.of(), List.of(), List.of(c), List.of(), List.of()));
                     c.components().forEach(k -> normalised(k, "components"));
                     yield c;
                 }
                 case MEMORIES -> {
                     final Delta.MemoryDelta m = DeltaItemCodec.readMemory(n);
+                    SizeLimits.check(m);
                     m.concepts().forEach(k -> normalised(k, "concepts"));
                     yield m;
                 }
                 case DECISIONS -> {
                     final Delta.DecisionDelta d = DeltaItemCodec.readDecision(n);
+                    SizeLimits.check(new Delta(List.of(), List.of(), List.of(), List.of(), List.of(d)));
                     if (d.memoryId() <= 0 || d.ordinal() < 0) {
                         throw new IllegalArgumentException("memoryId must be positive and ordinal >= 0");
                     }
@@ -395,6 +432,7 @@ public final class ExportDocumentReader {
                 throw new UncheckedSql(e);
             }
             chunk.clear();
+            chunkBytes = 0;
         }
 
         /** A delta holding {@code items}, all of {@code section}'s kind. */
@@ -437,9 +475,20 @@ public final class ExportDocumentReader {
         }
 
         private InvalidDocumentException invalid(final String message) {
+            return new InvalidDocumentException("invalid export document at " + position() + " (" + where + "): "
+                + message);
+        }
+
+        /**
+         * Where the parser stands: line, column and byte offset in the decoded document. Jackson counts columns in an
+         * int that wraps on a line longer than 2^31 bytes (an export is written on one line, so a large one has
+         * such a line), so a column that is not positive is left out and the byte offset, a long, says where.
+         */
+        private String position() {
             final var loc = parser.currentLocation();
-            return new InvalidDocumentException("invalid export document at line " + loc.getLineNr() + ", column "
-                + loc.getColumnNr() + " (" + where + "): " + message);
+            final long offset = loc.getByteOffset() >= 0 ? loc.getByteOffset() : loc.getCharOffset();
+            return "line " + loc.getLineNr() + (loc.getColumnNr() > 0 ? ", column " + loc.getColumnNr() : "")
+                + ", byte " + offset;
         }
     }
 }

@@ -36,7 +36,8 @@ import java.util.regex.Pattern;
 final class ServerProcess implements AutoCloseable {
     static final String ADMIN_KEY = "e2e-admin-key-0123456789abcdef";
     private static final Pattern LISTENING = Pattern.compile("Continuum listening on http://[^:]+:(\\d+)");
-    private static final Duration START_DEADLINE = Duration.ofSeconds(40);
+    /** Generous: a start takes 5-10 s, but over 40 s was seen on a runner shared by many builds. */
+    private static final Duration START_DEADLINE = Duration.ofSeconds(90);
     private static final Duration POLL_PAUSE = Duration.ofMillis(50);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -145,6 +146,11 @@ final class ServerProcess implements AutoCloseable {
         return base.getPort();
     }
 
+    /** The absolute URI of {@code path} on this server. */
+    URI uri(final String path) {
+        return base.resolve(path);
+    }
+
     ProcessHandle handle() {
         return process.toHandle();
     }
@@ -165,7 +171,20 @@ final class ServerProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    /** SIGTERM: the graceful path (the shutdown hook drains the queue). */
+    /** Sends SIGTERM ({@link Process#destroy()} on Linux) without waiting: the graceful shutdown starts. */
+    void terminate() {
+        process.destroy();
+    }
+
+    /** Waits up to {@code timeout} for the process to end; returns its exit value. */
+    int awaitExit(final Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("process " + process.pid() + " still running after " + timeout);
+        }
+        return process.exitValue();
+    }
+
+    /** SIGTERM: the graceful path (the queue is committed before the process exits). */
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
@@ -203,6 +222,16 @@ final class ServerProcess implements AutoCloseable {
         return send(req);
     }
 
+    /** As {@link #post}, with an {@code Idempotency-Key} header. */
+    Reply post(final String path, final String key, final String idempotencyKey, final Map<String, ?> body)
+        throws IOException, InterruptedException {
+        final HttpRequest req = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(40))
+            .header("X-API-Key", key).header("Content-Type", "application/json")
+            .header("Idempotency-Key", idempotencyKey)
+            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
+        return send(req);
+    }
+
     private Reply send(final HttpRequest req) throws IOException, InterruptedException {
         final HttpResponse<String> res = client.send(req, HttpResponse.BodyHandlers.ofString());
         return new Reply(res.statusCode(), res.headers(), res.body());
@@ -216,6 +245,19 @@ final class ServerProcess implements AutoCloseable {
         final long end = System.nanoTime() + deadline.toNanos();
         while (System.nanoTime() - end < 0) {
             if (get("/v1/ready", null).status() == status) {
+                return true;
+            }
+            LockSupport.parkNanos(POLL_PAUSE.toNanos());
+        }
+        return false;
+    }
+
+    /** Polls {@code GET /v1/ready} until it reports writes accepted or {@code deadline} passes. */
+    boolean awaitWrites(final Duration deadline) throws IOException, InterruptedException {
+        final long end = System.nanoTime() + deadline.toNanos();
+        while (System.nanoTime() - end < 0) {
+            final Reply ready = get("/v1/ready", null);
+            if (ready.status() == 200 && "accepted".equals(ready.json().path("writes").asText())) {
                 return true;
             }
             LockSupport.parkNanos(POLL_PAUSE.toNanos());

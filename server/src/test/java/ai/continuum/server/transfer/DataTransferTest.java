@@ -259,14 +259,49 @@ class DataTransferTest {
             "\"tenant\" : \"beta'; DROP TABLE entities; --\"")));
         bad.put("key not normalised", edit(text, s1 -> s1.replaceFirst("\"key\":\"helm\"", "\"key\":\"HELM\"")));
         bad.put("trailing garbage", (text + "{}").getBytes(StandardCharsets.UTF_8));
+        final byte[] gz = gzip(bytes);
+        bad.put("gzip with trailing garbage", concat(gz, "trailing garbage".getBytes(StandardCharsets.UTF_8)));
+        bad.put("gzip with one trailing byte", concat(gz, new byte[] {0x1f}));
+        bad.put("duplicate tenant section", duplicateLastTenant(text));
         for (final Map.Entry<String, byte[]> e : bad.entrySet()) {
             final Path file = dir.resolve("bad-" + e.getKey().replace(' ', '-') + ".json");
             Files.write(file, e.getValue());
             final InvalidDocumentException rejected = assertThrows(InvalidDocumentException.class,
                 () -> importInto(target, file, ImportMode.REPLACE), e.getKey());
             assertFalse(rejected.getMessage().isBlank(), e.getKey());
+            assertFalse(rejected.getMessage().contains("column -") || rejected.getMessage().contains("column 0"),
+                e.getKey() + ": a position is never negative: " + rejected.getMessage());
             assertEquals(before, content(export(target, "after.json", false)), e.getKey() + " changed the store");
         }
+    }
+
+    /** Concatenated gzip members (as {@code cat a.gz b.gz} makes) are one valid stream. */
+    @Test
+    void concatenatedGzipMembersImport() throws IOException {
+        final Storage s = store(Backend.SQLITE);
+        populate(s);
+        final byte[] bytes = Files.readAllBytes(export(s, "plain.json", false));
+        final int half = bytes.length / 2;
+        final Path members = dir.resolve("members.json.gz");
+        Files.write(members, concat(gzip(java.util.Arrays.copyOf(bytes, half)),
+            gzip(java.util.Arrays.copyOfRange(bytes, half, bytes.length))));
+        final Storage target = store(Backend.SQLITE);
+        assertEquals(2, importInto(target, members, ImportMode.MERGE).size());
+    }
+
+    /** An item over a size limit is refused before anything is written, naming the limit. */
+    @Test
+    void anOversizedMemoryIsRefusedNamingTheLimit() throws IOException {
+        final Storage s = store(Backend.SQLITE);
+        populate(s);
+        final String text = Files.readString(export(s, "doc.json", false));
+        final Path big = dir.resolve("big.json");
+        Files.writeString(big, text.replaceFirst("\"noted\"", "\"" + "n".repeat(5 << 20) + "\""));
+        final Storage target = store(Backend.SQLITE);
+        final ai.continuum.engine.SizeLimitExceededException e = assertThrows(
+            ai.continuum.engine.SizeLimitExceededException.class, () -> importInto(target, big, ImportMode.MERGE));
+        assertEquals("memory_bytes", e.limit(), e.getMessage());
+        assertTrue(target.tenants().isEmpty(), "nothing was written");
     }
 
     @ParameterizedTest
@@ -366,6 +401,21 @@ class DataTransferTest {
         final String changed = change.apply(text);
         assertNotEquals(text, changed, "the edit must change something");
         return changed.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] concat(final byte[] a, final byte[] b) {
+        final byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
+    }
+
+    /** The document with its last tenant section twice (and the count to match). */
+    private static byte[] duplicateLastTenant(final String text) throws IOException {
+        final ObjectNode doc = (ObjectNode) JSON.readTree(text);
+        final var tenants = (com.fasterxml.jackson.databind.node.ArrayNode) doc.get("tenants");
+        tenants.add(tenants.get(tenants.size() - 1).deepCopy());
+        doc.put("tenant_count", tenants.size());
+        return JSON.writeValueAsBytes(doc);
     }
 
     private static byte[] gzip(final byte[] bytes) throws IOException {
