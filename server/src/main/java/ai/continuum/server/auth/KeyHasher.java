@@ -15,7 +15,7 @@ import java.util.Base64;
  */
 public final class KeyHasher {
     /**
-     * The upstream count (SPEC.md section 10). Keys carry 256 random bits, so brute force is out of reach at any
+     * The original service's count (docs/COMPATIBILITY.md). Keys carry 256 random bits, so brute force is out of reach at any
      * count; the slow hash only bounds the damage of a leaked table. A verification costs tens of milliseconds here,
      * paid once per key per cache period, not per request.
      */

@@ -255,7 +255,7 @@ public final class ContinuumCore {
     }
 
     /**
-     * Queues {@code op}, applies {@code onCommitted} on the committing thread once the op is durable, and waits for
+     * Queues {@code op}, runs {@code onCommitted} on the engine-apply thread once the op is durable, and waits for
      * both. Throws {@link ai.continuum.server.storage.QueueFullException} when nothing was queued and
      * {@link StorageUnavailableException} when the commit failed or did not finish in time.
      */

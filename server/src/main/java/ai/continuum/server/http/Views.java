@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /** JSON shapes shared by several resources. Plain immutable records; snake_case on the wire (see {@link Json}). */
 final class Views {
@@ -21,9 +22,14 @@ final class Views {
                 Views.metadata(m.metadata()), iso(m.timeMillis()), m.concepts());
         }
 
-        static MemoryView of(final Storage.StoredMemory m) {
+        /**
+         * A memory as storage holds it: its concepts are stored as keys (lower case), so {@code displayName} turns
+         * each into the spelling the engine shows everywhere else (a key the engine no longer holds stays a key).
+         */
+        static MemoryView of(final Storage.StoredMemory m, final UnaryOperator<String> displayName) {
             return new MemoryView(m.id(), m.sessionId(), m.userText(), m.aiText(), m.thinking(),
-                Views.metadata(m.metadataJson()), iso(m.timeMillis()), m.concepts() == null ? List.of() : m.concepts());
+                Views.metadata(m.metadataJson()), iso(m.timeMillis()),
+                m.concepts() == null ? List.of() : m.concepts().stream().map(displayName).toList());
         }
     }
 

@@ -1,17 +1,13 @@
 package ai.continuum.server.e2e;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import ai.continuum.server.TestClient;
+import ai.continuum.server.TestServer;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,17 +34,14 @@ final class ServerProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("Continuum listening on http://[^:]+:(\\d+)");
     private static final Duration START_DEADLINE = Duration.ofSeconds(40);
     private static final Duration POLL_PAUSE = Duration.ofMillis(50);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Process process;
-    private final URI base;
-    private final HttpClient client;
+    private final TestClient client;
     private final Path log;
 
     private ServerProcess(final Process process, final int port, final Path log) {
         this.process = process;
-        this.base = URI.create("http://127.0.0.1:" + port);
-        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.client = new TestClient(URI.create("http://127.0.0.1:" + port));
         this.log = log;
     }
 
@@ -159,36 +152,13 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    /** One HTTP answer: status, headers and body. */
-    record Reply(int status, HttpHeaders headers, String body) {
-        JsonNode json() {
-            try {
-                return JSON.readTree(body);
-            } catch (final IOException e) {
-                throw new UncheckedIOException("not JSON (" + status + "): " + body, e);
-            }
-        }
+    TestServer.Reply get(final String path, final String key) throws IOException, InterruptedException {
+        return client.get(path, key);
     }
 
-    Reply get(final String path, final String key) throws IOException, InterruptedException {
-        final HttpRequest.Builder req = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
-        if (key != null) {
-            req.header("X-API-Key", key);
-        }
-        return send(req.GET().build());
-    }
-
-    Reply post(final String path, final String key, final Map<String, ?> body) throws IOException,
+    TestServer.Reply post(final String path, final String key, final Map<String, ?> body) throws IOException,
         InterruptedException {
-        final HttpRequest req = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(40))
-            .header("X-API-Key", key).header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
-        return send(req);
-    }
-
-    private Reply send(final HttpRequest req) throws IOException, InterruptedException {
-        final HttpResponse<String> res = client.send(req, HttpResponse.BodyHandlers.ofString());
-        return new Reply(res.statusCode(), res.headers(), res.body());
+        return client.post(path, key, body);
     }
 
     /**
@@ -208,10 +178,6 @@ final class ServerProcess implements AutoCloseable {
 
     /** Mints a key for {@code tenant} with the admin key. */
     String createKey(final String tenant) throws IOException, InterruptedException {
-        final Reply reply = post("/v1/keys", ADMIN_KEY, Map.of("tenant_id", tenant, "name", "e2e"));
-        if (reply.status() != 201) {
-            throw new IllegalStateException("key creation answered " + reply.status() + ": " + reply.body());
-        }
-        return reply.json().get("api_key").asText();
+        return client.createKey(ADMIN_KEY, tenant, "e2e");
     }
 }
