@@ -27,8 +27,9 @@ public final class TestClient {
         this.base = base;
     }
 
+    /** {@code path} appended as written (not resolved), so tests can send odd spellings such as "//v1/keys". */
     public URI uri(final String path) {
-        return base.resolve(path);
+        return URI.create(base + path);
     }
 
     /** The client behind {@link #send}, for requests whose bodies are not text. */
