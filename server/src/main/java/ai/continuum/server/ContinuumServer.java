@@ -11,6 +11,7 @@ import ai.continuum.server.http.ApiRouting;
 import ai.continuum.server.http.JsonDirectHandler;
 import ai.continuum.server.metrics.ContinuumMetrics;
 import ai.continuum.server.ratelimit.RateLimiter;
+import ai.continuum.server.storage.SqliteProcessLock;
 import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageSettings;
 import ai.continuum.server.storage.Storages;
@@ -40,7 +41,11 @@ import java.util.logging.Logger;
  * one thread.
  */
 public final class ContinuumServer implements AutoCloseable {
-    /** How long a verified API key skips PBKDF2; also the longest a key revoked by another pod keeps working here. */
+    /**
+     * How long a verified API key skips PBKDF2. A key revoked by another instance on the same PostgreSQL stops working
+     * here when its announcement arrives (milliseconds); this is the bound only while announcements cannot arrive
+     * (every cached key is dropped when the listening connection comes back).
+     */
     public static final Duration KEY_CACHE_TTL = Duration.ofSeconds(30);
     private static final Logger LOG = Logger.getLogger(ContinuumServer.class.getName());
 
@@ -50,9 +55,13 @@ public final class ContinuumServer implements AutoCloseable {
     private final ContinuumCore core;
     private final ContinuumMetrics metrics;
     private final WebServer webServer;
+    /** Keeps a SQLite store to this process (null on PostgreSQL, which several instances share). */
+    private final SqliteProcessLock processLock;
 
     private ContinuumServer(final ServerConfig config, final MemoryEngine engine, final Storage storage,
-                            final ContinuumCore core, final ContinuumMetrics metrics, final WebServer webServer) {
+                            final ContinuumCore core, final ContinuumMetrics metrics, final WebServer webServer,
+                            final SqliteProcessLock processLock) {
+        this.processLock = processLock;
         this.config = config;
         this.engine = engine;
         this.storage = storage;
@@ -78,12 +87,20 @@ public final class ContinuumServer implements AutoCloseable {
             throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
         }
         final String adminKey = AdminKey.resolve(config, console);
-        final Storage storage = openStorage(config);
+        final SqliteProcessLock processLock = config.sqlite() ? SqliteProcessLock.acquire(config.dataDir()) : null;
+        final Storage storage;
+        try {
+            storage = openStorage(config);
+        } catch (final RuntimeException e) {
+            release(processLock);
+            throw e;
+        }
         final MemoryEngine engine;
         try {
             engine = MemoryEngine.create(EngineSizing.forStored(config.engine(), storage));
         } catch (final RuntimeException e) {
             storage.close();
+            release(processLock);
             throw e;
         }
         final ContinuumMetrics metrics = new ContinuumMetrics();
@@ -110,16 +127,28 @@ public final class ContinuumServer implements AutoCloseable {
         final WebServer webServer = builder.build().start();
         if (webServer.port() == -1) {
             storage.close();
+            core.close();
             engine.close();
+            release(processLock);
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port()
                 + " (is the port in use? set server.port / CONTINUUM_API_PORT or --port)");
         }
-        final ContinuumServer server = new ContinuumServer(config, engine, storage, core, metrics, webServer);
+        final ContinuumServer server = new ContinuumServer(config, engine, storage, core, metrics, webServer,
+            processLock);
+        // Requests may reach the core before the rebuild ends (they answer 503 "loading" then); closing it, as every
+        // path out of here does, stops its threads.
         try {
             final long startNs = System.nanoTime();
             final long deltas = core.rebuild();
             LOG.info(() -> String.format("loaded %d deltas for %d tenants from %s storage in %d ms", deltas,
                 engine.tenants().size(), config.storageBackend(), (System.nanoTime() - startNs) / 1_000_000));
+            core.startFollowing(config.fleet(), keyId -> {
+                if (keyId == null) {
+                    keys.forgetCached();
+                } else {
+                    keys.forgetCached(keyId);
+                }
+            });
         } catch (final RuntimeException | Error e) {
             // Also an OutOfMemoryError: a server that cannot load must stop, not stay up answering 503 for ever.
             server.close();
@@ -153,8 +182,9 @@ public final class ContinuumServer implements AutoCloseable {
             .addPath(path -> path.pathPattern("/v1/*")
                 .allowOrigins(Set.copyOf(config.corsOrigins()))
                 .allowMethods(Set.of("GET", "POST", "DELETE"))
-                .allowHeaders(Set.of("Content-Type", "X-API-Key", "Authorization"))
-                .exposeHeaders(Set.of("Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining"))
+                .allowHeaders(Set.of("Content-Type", "X-API-Key", "Authorization", "Continuum-Min-Position"))
+                .exposeHeaders(Set.of("Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining",
+                    "Continuum-Position"))
                 .maxAge(Duration.ofHours(1)))
             .build();
     }
@@ -165,6 +195,12 @@ public final class ContinuumServer implements AutoCloseable {
             .withQueueCapacity(config.writeQueueCapacity())
             .withEngine(config.engine());
         return Storages.open(config.storageBackend(), config.dataDir(), config.connectionString(), settings);
+    }
+
+    private static void release(final SqliteProcessLock lock) {
+        if (lock != null) {
+            lock.close();
+        }
     }
 
     /** The bound port (useful when the config asked for port 0). */
@@ -187,12 +223,22 @@ public final class ContinuumServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            // Live event streams end first: the web server waits for running handlers.
+            core.events().close();
             webServer.stop();
         } finally {
             try {
                 storage.close();
             } finally {
-                engine.close();
+                try {
+                    core.close();
+                } finally {
+                    try {
+                        engine.close();
+                    } finally {
+                        release(processLock);
+                    }
+                }
             }
         }
         LOG.info("Continuum stopped; write queue drained");

@@ -176,6 +176,16 @@ public final class ApiKeyAuthenticator {
         return keys.list();
     }
 
+    /** Forgets the cached verifications of a key revoked by another instance: its next use is checked again. */
+    public void forgetCached(final String keyId) {
+        cache.values().removeIf(e -> e.principal.keyId().equals(keyId));
+    }
+
+    /** Forgets every cached verification (revocations elsewhere may have gone unannounced). */
+    public void forgetCached() {
+        cache.clear();
+    }
+
     /** Revokes a key and forgets its cached verifications; false when there is no such key. */
     public boolean revoke(final String keyId, final String by) {
         final Optional<ApiKeys.StoredKey> stored = keys.find(keyId);

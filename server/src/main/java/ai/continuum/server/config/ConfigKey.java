@@ -48,6 +48,10 @@ public enum ConfigKey {
         List.of("CONTINUUM_RECALL_DEPTH")),
     NEIGHBOURS_PER_HOP("engine.neighbours-per-hop", Kind.INT, EngineConfig.DEFAULT_NEIGHBOURS_PER_HOP, 1,
         EngineConfig.MAX_NEIGHBOURS_PER_HOP, List.of("CONTINUUM_NEIGHBOURS_PER_HOP")),
+    FLEET_POLL_MS("fleet.poll-ms", Kind.INT, "1000", 10, 3_600_000, List.of("CONTINUUM_FLEET_POLL_MS")),
+    FLEET_READ_WAIT_MS("fleet.read-wait-ms", Kind.INT, "2000", 0, 60_000, List.of("CONTINUUM_FLEET_READ_WAIT_MS")),
+    FLEET_MAX_LAG_SECONDS("fleet.max-lag-seconds", Kind.INT, "30", 1, 86_400,
+        List.of("CONTINUUM_FLEET_MAX_LAG_SECONDS")),
     EXPECTED_CONCEPTS("engine.expected-concepts", Kind.INT, EngineConfig.DEFAULT_EXPECTED_CONCEPTS,
         EngineConfig.MIN_EXPECTED_CONCEPTS, 1L << 31,
         List.of("CONTINUUM_EXPECTED_CONCEPTS"));

@@ -151,7 +151,10 @@ public final class ConfigLoader {
             instanceId.isEmpty() ? defaultInstanceId() : instanceId, str(v, ConfigKey.DEFAULT_TENANT),
             (Boolean) v.get(ConfigKey.REQUIRE_API_KEY).value(), str(v, ConfigKey.ADMIN_KEY),
             integer(v, ConfigKey.RATE_LIMIT_PER_MINUTE), integer(v, ConfigKey.RATE_LIMIT_BURST),
-            str(v, ConfigKey.LOG_FORMAT), str(v, ConfigKey.LOG_LEVEL), engine);
+            str(v, ConfigKey.LOG_FORMAT), str(v, ConfigKey.LOG_LEVEL), engine,
+            new FleetSettings((Long) v.get(ConfigKey.FLEET_POLL_MS).value(),
+                (Long) v.get(ConfigKey.FLEET_READ_WAIT_MS).value(),
+                (Long) v.get(ConfigKey.FLEET_MAX_LAG_SECONDS).value()));
     }
 
     /** A comma-separated list, blanks dropped. */

@@ -33,6 +33,7 @@ import java.util.regex.Pattern;
  * @param logFormat          text or json (one JSON object per line).
  * @param logLevel           error, warn, info, debug or trace.
  * @param engine             the engine's tunables.
+ * @param fleet              how this instance keeps up with others on a shared PostgreSQL database.
  */
 public record ServerConfig(
         String host,
@@ -52,7 +53,8 @@ public record ServerConfig(
         int rateLimitBurst,
         String logFormat,
         String logLevel,
-        EngineConfig engine) {
+        EngineConfig engine,
+        FleetSettings fleet) {
 
     /** Tenant names: what the engine and the SQL schema accept, and safe in logs and metric labels. */
     public static final Pattern TENANT_PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -62,6 +64,7 @@ public record ServerConfig(
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(storageBackend, "storageBackend");
         Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(fleet, "fleet");
         connectionString = connectionString == null ? "" : connectionString;
         corsOrigins = List.copyOf(corsOrigins);
         for (final String origin : corsOrigins) {
@@ -119,6 +122,6 @@ public record ServerConfig(
             + ", instanceId=" + instanceId + ", defaultTenant=" + defaultTenant + ", requireApiKey=" + requireApiKey
             + ", adminKey=" + (adminKey.isEmpty() ? "" : "<hidden>") + ", rateLimitPerMinute=" + rateLimitPerMinute
             + ", rateLimitBurst=" + rateLimitBurst + ", logFormat=" + logFormat + ", logLevel=" + logLevel
-            + ", engine=" + engine + "]";
+            + ", engine=" + engine + ", fleet=" + fleet + "]";
     }
 }

@@ -6,29 +6,23 @@ import ai.continuum.engine.Delta;
 import ai.continuum.engine.MemoryEngine;
 import ai.continuum.engine.RecallResult;
 import ai.continuum.engine.Turn;
+import ai.continuum.server.config.FleetSettings;
 import ai.continuum.server.metrics.ContinuumMetrics;
 import ai.continuum.server.storage.ImportJob;
-import ai.continuum.server.storage.ImportMode;
 import ai.continuum.server.storage.ImportOutcome;
 import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageOp;
 import ai.continuum.server.storage.StorageUnavailableException;
 
-import org.agrona.collections.LongArrayList;
-
-import java.io.IOException;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -37,9 +31,9 @@ import java.util.logging.Logger;
  *
  * <h2>Write order</h2>
  * A durable write is <em>committed first and applied to the engine second</em>: the op is queued to storage, and when
- * its batch commits, the delta is handed to the engine-apply thread, which applies committed ops one at a time in
- * commit order (commits complete in order on the storage writer, which hands them over in that order); the request
- * answers after both. The storage writer thus spends its time on SQL only. Therefore:
+ * its batch commits, it is handed to the {@link EngineApplier}, which applies committed ops one at a time in each
+ * tenant's chain order, together with the ops other instances committed to a shared database; the request answers
+ * after both. The storage writer thus spends its time on SQL only. Therefore:
  * <ul>
  *   <li>a 200 means the turn is in SQL and visible to recall;</li>
  *   <li>a queue-full or failed commit (503) changed nothing, neither in SQL nor in the engine, so a client that
@@ -49,14 +43,20 @@ import java.util.logging.Logger;
  *       make a retry count a turn twice (a commit whose answer the connection lost is such a commit: the storage
  *       writer holds it until the database can say whether it landed).</li>
  * </ul>
- * An async write ({@code async=true}) is queued and applied to the engine at once and answered 202 before the commit.
+ * An async write ({@code async=true}) is queued and applied to the engine at once (ahead of its chain position; its op
+ * is skipped when it arrives in order) and answered 202 before the commit.
  * If that commit later fails, the engine holds state the database lacks until the next restart rebuilds from SQL;
  * the failure is logged and counted ({@code continuum_learn_operations_total{result="commit_failed"}}). That is the
  * contract callers choose with async.
  *
- * <p>Thread-safe; see the package description.
+ * <h2>Several instances on one database</h2>
+ * Each instance follows the others' ops ({@link #startFollowing}); a learn answers with its chain position, and a
+ * read given that position waits (bounded) until this instance's engine holds it ({@link #awaitPosition}).
+ *
+ * <p>Thread-safe; see the package description. {@link #close} stops the applier and the follower (not the engine or
+ * storage, which the caller opened).
  */
-public final class ContinuumCore {
+public final class ContinuumCore implements AutoCloseable {
     /** How long a request waits for its commit before answering 503. */
     public static final Duration COMMIT_WAIT = Duration.ofSeconds(30);
     private static final Logger LOG = Logger.getLogger(ContinuumCore.class.getName());
@@ -64,24 +64,29 @@ public final class ContinuumCore {
     private final MemoryEngine engine;
     private final Storage storage;
     private final ContinuumMetrics metrics;
-    private final MemoryIds ids = new MemoryIds(System::currentTimeMillis);
+    private final MemoryIds ids;
     private final AtomicLong asyncFailures = new AtomicLong();
-    /**
-     * Applies committed ops to the engine, in commit order (a single thread fed in the order commits complete).
-     * Daemon: at shutdown storage drains its queue into SQL, and what the engine misses then is rebuilt at start.
-     */
-    private final ExecutorService engineApply = Executors.newSingleThreadExecutor(r -> {
-        final Thread t = new Thread(r, "continuum-engine-apply");
-        t.setDaemon(true);
-        return t;
-    });
+    /** The live event stream, fed by the applier. */
+    private final ChangeEvents events = new ChangeEvents();
+    /** The engine's one writer after a commit (and the rebuild). */
+    private final EngineApplier applier;
     /** Written once by {@link #rebuild} on the starting thread; read by readiness checks on request threads. */
     private volatile boolean loaded;
+    /** Each tenant's chain position right after the rebuild: ready once the engine holds them all. */
+    private volatile Map<String, Long> startHeads;
+    /** Latches true once {@link #startHeads} are reached. */
+    private volatile boolean caughtUp;
+    private volatile ChangeFollower follower;
+    private volatile FleetSettings fleet = FleetSettings.DEFAULTS;
 
     public ContinuumCore(final MemoryEngine engine, final Storage storage, final ContinuumMetrics metrics) {
         this.engine = Objects.requireNonNull(engine, "engine");
         this.storage = Objects.requireNonNull(storage, "storage");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.applier = new EngineApplier(engine, storage, metrics::syncApplyDelay, events);
+        final var lease = storage.instanceLease();
+        this.ids = new MemoryIds(System::currentTimeMillis, lease::number);
+        metrics.bindSync(this::lagSeconds, this::lagOps);
     }
 
     public MemoryEngine engine() {
@@ -98,30 +103,93 @@ public final class ContinuumCore {
      * once per concept at the end instead of after every delta.
      */
     public long rebuild() {
-        final AtomicLong deltas = new AtomicLong();
-        try (MemoryEngine.BulkLoad load = engine.bulkLoad()) {
-            storage.load((tenant, delta) -> {
-                load.apply(tenant, delta);
-                deltas.incrementAndGet();
-            });
-        }
-        storage.loadForgottenMemories(engine::forgetMemory);
+        final long deltas = applier.rebuild();
+        startHeads = storage.heads();
         // The load streamed the whole database through the heap (GBs of rows at 1M concepts / 5M links) and the
         // collector grew the heap to keep up; what remains live is small. One full collection now (about 70 ms
         // there) hands that memory back to the OS instead of keeping it resident until the heap shrinks by itself:
         // measured, resident memory at ready went from 1.6-2.7 GB to about 1.0 GB (benchmarks/RESULTS.md).
         System.gc();
         loaded = true;
-        return deltas.get();
+        return deltas;
     }
 
     public boolean loaded() {
         return loaded;
     }
 
-    /** Loaded and the database answers: the readiness condition. */
+    /**
+     * Starts following the ops other instances commit to a shared database (PostgreSQL): woken by their
+     * announcements, with a catch-up poll every {@link FleetSettings#pollMillis} as the safety net. A no-op for a
+     * database only this process writes. Call after {@link #rebuild}.
+     *
+     * @param keys told about API keys revoked elsewhere (a key id), or to drop every cached key (null) when
+     *             announcements may have been missed.
+     */
+    public void startFollowing(final FleetSettings settings, final java.util.function.Consumer<String> keys) {
+        this.fleet = Objects.requireNonNull(settings, "settings");
+        storage.openSignals().ifPresent(signals -> {
+            final ChangeFollower f = new ChangeFollower(storage, applier, signals, keys, settings.pollMillis());
+            follower = f;
+            f.start();
+        });
+    }
+
+    /** Whether the engine holds every op the database held right after the rebuild (latches once true). */
+    public boolean caughtUp() {
+        if (!caughtUp) {
+            final Map<String, Long> heads = startHeads;
+            caughtUp = heads != null && applier.reached(heads);
+        }
+        return caughtUp;
+    }
+
+    /** Seconds this engine has been behind the shared change log; 0 when caught up or alone on its database. */
+    public double lagSeconds() {
+        final ChangeFollower f = follower;
+        return f == null ? 0 : f.lagSeconds();
+    }
+
+    /** Ops committed to the shared change log and not yet in this engine. */
+    public long lagOps() {
+        return follower == null ? 0 : applier.lagOps();
+    }
+
+    /** Whether the lag is within {@link FleetSettings#maxLagSeconds}. */
+    public boolean lagWithinBound() {
+        return lagSeconds() <= fleet.maxLagSeconds();
+    }
+
+    /**
+     * Loaded, caught up with the head seen at start, within the lag bound, and the database answers: the readiness
+     * condition.
+     */
     public boolean ready() {
-        return loaded && storage.isReachable();
+        return loaded && caughtUp() && lagWithinBound() && storage.isReachable();
+    }
+
+    /**
+     * Waits until this instance's engine holds the tenant's ops up to chain position {@code position} (a position a
+     * learn answered, on any instance), at most {@link FleetSettings#readWaitMillis}.
+     *
+     * @return false when the wait ran out.
+     */
+    public boolean awaitPosition(final String tenant, final long position) {
+        return applier.awaitApplied(tenant, position, TimeUnit.MILLISECONDS.toNanos(fleet.readWaitMillis()));
+    }
+
+    /** The tenant's chain position this instance's engine holds. */
+    public long appliedPosition(final String tenant) {
+        return applier.applied(tenant);
+    }
+
+    public FleetSettings fleet() {
+        return fleet;
+    }
+
+    /** The live event stream of the ops this instance's engine applies. */
+    public ChangeEvents events() {
+        return events;
     }
 
     public long nextMemoryId() {
@@ -157,7 +225,7 @@ public final class ContinuumCore {
         if (engine.memory(tenant, memoryId).isEmpty() && storage.memory(tenant, memoryId).isEmpty()) {
             return false;
         }
-        commitThen(new StorageOp.ForgetMemory(tenant, memoryId), ignored -> engine.forgetMemory(tenant, memoryId));
+        commitThen(new StorageOp.ForgetMemory(tenant, memoryId));
         return true;
     }
 
@@ -166,24 +234,20 @@ public final class ContinuumCore {
         if (engine.concept(tenant, name, 0).isEmpty()) {
             return false;
         }
-        commitThen(new StorageOp.ForgetConcept(tenant, ConceptKeys.normalize(name)),
-            ignored -> engine.forgetConcept(tenant, name));
+        commitThen(new StorageOp.ForgetConcept(tenant, ConceptKeys.normalize(name)));
         return true;
     }
 
     /**
-     * Imports one tenant's content: committed first (one transaction, ordered with every other write), then applied
-     * to the engine on the engine-apply thread, in commit order, by replaying the same content: a merge applies it as
-     * learned deltas; a replace drops the tenant from the engine first and restores its tombstones after. Recall of
-     * that tenant sees the content arrive progressively during the engine step. Waits for both, however long.
+     * Imports one tenant's content: committed first (one transaction, ordered with every other write, recorded in the
+     * change log as ops), then applied to the engine by the applier from the change log, in chain order, exactly as
+     * every other instance applies it. Recall of that tenant sees the content arrive progressively during the engine
+     * step. Waits for both, however long.
      */
     public ImportOutcome importState(final ImportJob job) {
-        final CompletableFuture<ImportOutcome> done = storage.importState(job).thenApplyAsync(outcome -> {
-            if (outcome.applied()) {
-                applyImport(job);
-            }
-            return outcome;
-        }, engineApply);
+        final CompletableFuture<ImportOutcome> done = storage.importState(job).thenCompose(outcome ->
+            outcome.applied() ? applier.reach(job.tenant(), outcome.head().length()).thenApply(ignored -> outcome)
+                : CompletableFuture.completedFuture(outcome));
         try {
             return done.get();
         } catch (final InterruptedException e) {
@@ -197,37 +261,6 @@ public final class ContinuumCore {
         }
     }
 
-    private void applyImport(final ImportJob job) {
-        final String tenant = job.tenant();
-        final LongArrayList forgotten = new LongArrayList();
-        if (job.mode() == ImportMode.REPLACE) {
-            engine.dropTenant(tenant);
-            storage.loadForgottenMemories((t, id) -> {
-                if (t.equals(tenant)) {
-                    forgotten.addLong(id);
-                }
-            });
-        }
-        try (MemoryEngine.BulkLoad load = engine.bulkLoad()) {
-            job.source().replay(new ImportJob.Visitor() {
-                @Override
-                public void delta(final Delta delta) {
-                    load.apply(tenant, delta);
-                }
-
-                @Override
-                public void forgottenMemory(final long memoryId) {
-                    forgotten.addLong(memoryId);
-                }
-            });
-        } catch (final IOException | SQLException | RuntimeException e) {
-            LOG.log(Level.SEVERE, "the import into tenant " + tenant + " is committed but could not be replayed "
-                + "into memory; recall misses part of it until the next restart", e);
-            return;
-        }
-        forgotten.forEachOrderedLong(id -> engine.forgetMemory(tenant, id));
-    }
-
     /** Async commits that failed after their request was answered. */
     public long asyncFailures() {
         return asyncFailures.get();
@@ -235,36 +268,45 @@ public final class ContinuumCore {
 
     private LearnReceipt write(final String tenant, final long memoryId, final Delta delta, final boolean async) {
         final long startNs = System.nanoTime();
+        final StorageOp.Apply op = new StorageOp.Apply(tenant, delta);
         if (async) {
-            final CompletableFuture<Storage.ContinuityHead> commit = storage.submit(new StorageOp.Apply(tenant, delta));
-            final ApplyResult applied = engine.apply(tenant, delta);
-            commit.whenComplete((head, error) -> {
+            final CompletableFuture<Storage.ContinuityHead> commit = storage.submit(op);
+            final ApplyResult applied = await(applier.applyAhead(tenant, delta), op);
+            commit.thenCompose(head -> applier.committed(op, head)).whenComplete((ignored, error) -> {
                 metrics.commitLatency(System.nanoTime() - startNs);
                 if (error != null) {
+                    applier.abandonAhead(tenant, delta);
                     asyncFailures.incrementAndGet();
                     metrics.learn(tenant, "commit_failed");
                     LOG.log(Level.SEVERE, "async write of memory " + memoryId + " for tenant " + tenant
                         + " was not committed; it stays in memory until restart", error);
                 }
             });
-            return new LearnReceipt(memoryId, delta, applied, false);
+            return new LearnReceipt(memoryId, delta, applied, false, 0);
         }
-        final ApplyResult applied = commitThen(new StorageOp.Apply(tenant, delta), ignored -> engine.apply(tenant,
-            delta));
-        return new LearnReceipt(memoryId, delta, applied, true);
+        final Committed committed = commitThen(op);
+        return new LearnReceipt(memoryId, delta, committed.applied(), true, committed.head().length());
+    }
+
+    /** A committed op's chain head and what applying it to the engine created. */
+    private record Committed(Storage.ContinuityHead head, ApplyResult applied) {
     }
 
     /**
-     * Queues {@code op}, runs {@code onCommitted} on the engine-apply thread once the op is durable, and waits for
-     * both. Throws {@link ai.continuum.server.storage.QueueFullException} when nothing was queued and
+     * Queues {@code op}, has the applier apply it once it is durable, and waits for both. Throws
+     * {@link ai.continuum.server.storage.QueueFullException} when nothing was queued and
      * {@link StorageUnavailableException} when the commit failed or did not finish in time.
      */
-    private <T> T commitThen(final StorageOp op, final Function<Storage.ContinuityHead, T> onCommitted) {
+    private Committed commitThen(final StorageOp op) {
         final long startNs = System.nanoTime();
-        final CompletableFuture<T> done = storage.submit(op).thenApplyAsync(head -> {
+        final CompletableFuture<Committed> done = storage.submit(op).thenCompose(head -> {
             metrics.commitLatency(System.nanoTime() - startNs);
-            return onCommitted.apply(head);
-        }, engineApply);
+            return applier.committed(op, head).thenApply(applied -> new Committed(head, applied));
+        });
+        return await(done, op);
+    }
+
+    private static <T> T await(final CompletableFuture<T> done, final StorageOp op) {
         try {
             return done.get(COMMIT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (final InterruptedException e) {
@@ -279,6 +321,21 @@ public final class ContinuumCore {
                 throw unavailable;
             }
             throw new StorageUnavailableException("the commit of " + describe(op) + " failed: " + cause, cause);
+        }
+    }
+
+    /** Stops following other instances and stops the applier thread. Idempotent. */
+    @Override
+    public void close() {
+        final ChangeFollower f = follower;
+        follower = null;
+        events.close();
+        try {
+            if (f != null) {
+                f.close();
+            }
+        } finally {
+            applier.close();
         }
     }
 

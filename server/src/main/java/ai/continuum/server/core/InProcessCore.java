@@ -9,9 +9,9 @@ import java.util.function.Supplier;
 
 /**
  * An engine and a storage opened in this process, with the {@link ContinuumCore} over them and the engine rebuilt
- * from storage: what the CLI's data commands and the embedding API run on, without a server. A server running on the
- * same database does not see writes made here until it restarts (its engine is loaded once), nor this engine the
- * server's. Closing drains the write queue, then frees the engine.
+ * from storage: what the CLI's data commands and the embedding API run on, without a server. Servers following the same
+ * PostgreSQL database see the writes made here at once (they follow the change log); this engine does not follow
+ * theirs. Closing drains the write queue, stops the core's thread, then frees the engine.
  *
  * <p>Thread safety: the core is thread-safe; {@link #close} must come last.
  */
@@ -58,7 +58,11 @@ public final class InProcessCore implements AutoCloseable {
         try {
             storage.close();
         } finally {
-            engine.close();
+            try {
+                core.close();
+            } finally {
+                engine.close();
+            }
         }
     }
 }

@@ -37,6 +37,7 @@ public final class ApiRouting {
             .register("/v1/entities", new ConceptsResource(core, "entities"))
             .register("/v1/keys", new KeysResource(keys, maxBody))
             .register("/v1/tenants", new TenantsResource(core))
+            .register("/v1", new EventsResource(core, EventsResource.HEARTBEAT))
             .register("/v1/admin", new AdminTransferResource(core, config.dataDir().resolve("tmp")))
             .register("/metrics", new MetricsResource(metrics))
             .any((req, res) -> {

@@ -94,6 +94,19 @@ public final class Body {
         return node.intValue();
     }
 
+    /** An optional whole number in {@code [min, max]}, or {@code defaultValue} when absent or null. */
+    public long optionalLong(final String field, final long defaultValue, final long min, final long max) {
+        final JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return defaultValue;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToLong() || node.longValue() < min || node.longValue() > max) {
+            throw ApiException.invalid("field '" + field + "' must be an integer in [" + min + ", " + max + "], got "
+                + abbreviate(node.toString()));
+        }
+        return node.longValue();
+    }
+
     public boolean optionalBool(final String field, final boolean defaultValue) {
         final JsonNode node = root.get(field);
         if (node == null || node.isNull()) {

@@ -40,13 +40,23 @@ public final class HealthResource implements HttpService {
     private void ready(final ServerRequest req, final ServerResponse res) {
         final boolean loaded = core.loaded();
         final boolean database = core.storage().isReachable();
+        final boolean caughtUp = loaded && core.caughtUp();
+        final boolean lagOk = core.lagWithinBound();
+        final boolean ready = loaded && database && caughtUp && lagOk;
         final Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", loaded && database ? "ready" : loaded ? "unavailable" : "loading");
+        body.put("status", ready ? "ready" : !loaded ? "loading" : !database ? "unavailable"
+            : !caughtUp ? "catching_up" : "lagging");
         body.put("version", Version.current());
         body.put("engine", loaded ? "loaded" : "loading");
         body.put("database", database ? "connected" : "unreachable");
+        final Map<String, Object> sync = new LinkedHashMap<>();
+        sync.put("caught_up", caughtUp);
+        sync.put("lag_seconds", core.lagSeconds());
+        sync.put("lag_ops", core.lagOps());
+        sync.put("max_lag_seconds", core.fleet().maxLagSeconds());
+        body.put("sync", sync);
         body.put("cache", "disabled");
         body.put("federation", "disabled");
-        Json.send(res, loaded && database ? 200 : 503, body);
+        Json.send(res, ready ? 200 : 503, body);
     }
 }

@@ -37,6 +37,7 @@ public final class LearnResource implements HttpService {
         final Turn turn = turn(body);
         final boolean async = body.optionalBool("async", false);
         final LearnReceipt receipt = core.learn(tenant, turn, async);
+        ReadPosition.answer(res, receipt);
         Json.send(res, async ? 202 : 200, view(tenant, receipt));
     }
 
@@ -47,9 +48,11 @@ public final class LearnResource implements HttpService {
         final int maxConcepts = body.optionalInt("max_concepts", core.engine().config().maxConcepts(), 1, 100);
         final int maxMemories = body.optionalInt("max_memories", core.engine().config().maxMemories(), 0, 100);
         final boolean async = body.optionalBool("async", false);
+        ReadPosition.await(req, body, core, tenant);
         final RecallResource.RecallView recall =
             RecallResource.view(tenant, core.recall(tenant, turn.userText(), maxConcepts, maxMemories));
         final LearnReceipt receipt = core.learn(tenant, turn, async);
+        ReadPosition.answer(res, receipt);
         Json.send(res, async ? 202 : 200, new TurnView(recall, view(tenant, receipt)));
     }
 
@@ -66,7 +69,8 @@ public final class LearnResource implements HttpService {
     }
 
     public record LearnView(int conceptsExtracted, int decisionsDetected, int linksCreated, int linksReinforced,
-                     int compoundsFound, int conceptsCreated, String tenantId, long memoryId, boolean durable) {
+                     int compoundsFound, int conceptsCreated, String tenantId, long memoryId, boolean durable,
+                     Long position) {
     }
 
     record TurnView(RecallResource.RecallView recall, LearnView learn) {
@@ -78,6 +82,6 @@ public final class LearnResource implements HttpService {
         return new LearnView(r.delta().concepts().size(), r.delta().decisions().size(), r.applied().linksCreated(),
             Math.max(0, links - r.applied().linksCreated()), r.applied().compoundsCreated(),
             r.applied().conceptsCreated(), tenant,
-            r.memoryId(), r.durable());
+            r.memoryId(), r.durable(), r.durable() ? r.position() : null);
     }
 }

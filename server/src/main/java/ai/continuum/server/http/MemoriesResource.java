@@ -59,14 +59,16 @@ public final class MemoriesResource implements HttpService {
         final long id = core.nextMemoryId();
         final LearnReceipt receipt = core.store(tenant, new Delta.MemoryDelta(id, session, content, "", "", metadata,
             System.currentTimeMillis(), List.of()));
+        ReadPosition.answer(res, receipt);
         Json.send(res, 201, Map.of("id", receipt.memoryId(), "memory_id", receipt.memoryId(), "status", "stored",
-            "tenant_id", tenant, "durable", receipt.durable()));
+            "tenant_id", tenant, "durable", receipt.durable(), "position", receipt.position()));
     }
 
     private void list(final ServerRequest req, final ServerResponse res) {
         final String tenant = AuthFilter.principal(req).tenant();
         final int limit = Params.queryInt(req, "limit", 50, 1, MAX_LIMIT);
         final int offset = Params.queryInt(req, "offset", 0, 0, Integer.MAX_VALUE);
+        ReadPosition.await(req, null, core, tenant);
         page(res, tenant, new Storage.MemoryQuery(null, null, null, null, offset, limit));
     }
 
@@ -82,6 +84,7 @@ public final class MemoriesResource implements HttpService {
         }
         final int limit = body.optionalInt("limit", 50, 1, MAX_LIMIT);
         final int offset = body.optionalInt("offset", 0, 0, Integer.MAX_VALUE);
+        ReadPosition.await(req, body, core, tenant);
         page(res, tenant, new Storage.MemoryQuery(keyword == null || keyword.isBlank() ? null : keyword, session,
             from, to, offset, limit));
     }
@@ -102,6 +105,7 @@ public final class MemoriesResource implements HttpService {
     private void get(final ServerRequest req, final ServerResponse res) {
         final String tenant = AuthFilter.principal(req).tenant();
         final long id = Params.pathLong(req, "id");
+        ReadPosition.await(req, null, core, tenant);
         final var fromEngine = core.engine().memory(tenant, id);
         if (fromEngine.isPresent()) {
             Json.ok(res, Views.MemoryView.of(fromEngine.get()));

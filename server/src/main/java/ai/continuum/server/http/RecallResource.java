@@ -33,6 +33,7 @@ public final class RecallResource implements HttpService {
             EngineConfig.MAX_CONCEPTS_LIMIT);
         final int maxMemories = body.optionalInt("max_memories", core.engine().config().maxMemories(), 0,
             EngineConfig.MAX_MEMORIES_LIMIT);
+        ReadPosition.await(req, body, core, tenant);
         Json.ok(res, view(tenant, core.recall(tenant, message, maxConcepts, maxMemories)));
     }
 

@@ -13,7 +13,9 @@ import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.DoubleSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The server's meters, created once and kept here (the Helidon metrics example pattern).
@@ -40,6 +42,7 @@ public final class ContinuumMetrics {
     private final ConcurrentHashMap<HttpKey, HttpMeters> httpMeters = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<OpKey, Counter> opCounters = new ConcurrentHashMap<>();
     private final Timer commitLatency;
+    private final Timer syncApplyDelay;
     /** Set once by {@link #bindEngine} on the starting thread; read by scrapes on request threads. */
     private volatile MemoryEngine engine;
 
@@ -49,6 +52,9 @@ public final class ContinuumMetrics {
         commitLatency = Timer.builder("continuum.storage.commit.latency")
             .description("time from queueing a write to its durable commit")
             .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
+        syncApplyDelay = Timer.builder("continuum.sync.apply.delay")
+            .description("time from an op's commit to its apply by this instance's change-log follower")
+            .serviceLevelObjectives(LATENCY_BUCKETS).publishPercentiles(0.5, 0.99).register(registry);
     }
 
     /** Binds the engine whose tenants the graph gauges report. */
@@ -62,6 +68,24 @@ public final class ContinuumMetrics {
             .description("writes queued for the write-behind committer").register(registry);
         Gauge.builder("continuum.ready", () -> ready.getAsBoolean() ? 1 : 0)
             .description("1 when the engine is loaded and the database answers").register(registry);
+    }
+
+    /**
+     * Binds the fleet's replication lag: how far behind the shared change log this instance's engine is, in
+     * seconds and in ops (both 0 on a database only this process writes).
+     */
+    public void bindSync(final DoubleSupplier lagSeconds, final LongSupplier lagOps) {
+        Gauge.builder("continuum.sync.lag.seconds", lagSeconds::getAsDouble)
+            .description("seconds this instance's engine has been behind the shared change log (0 when caught up)")
+            .register(registry);
+        Gauge.builder("continuum.sync.lag.ops", lagOps::getAsLong)
+            .description("ops committed to the shared change log and not yet applied to this instance's engine")
+            .register(registry);
+    }
+
+    /** Records how long after its commit (by another instance, or an import) an op reached this engine. */
+    public void syncApplyDelay(final long millis) {
+        syncApplyDelay.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
     }
 
     private record HttpKey(String method, String route, int status) {

@@ -52,6 +52,8 @@ final class BatchApplier implements AutoCloseable {
     private static final String INSERT_ORIGIN = "INSERT INTO memory_origins (tenant_id, memory_id, seq) "
         + "VALUES (?, ?, ?) ON CONFLICT (tenant_id, memory_id, seq) DO NOTHING";
 
+    private final Connection connection;
+    private final SqlDialect dialect;
     private final Statements statements;
     private final RemovalWriter removals;
     private final long nowMillis;
@@ -69,6 +71,8 @@ final class BatchApplier implements AutoCloseable {
 
     BatchApplier(
         final Connection connection, final SqlDialect dialect, final EngineConfig engine, final long nowMillis) {
+        this.connection = connection;
+        this.dialect = dialect;
         this.statements = new Statements(connection);
         this.removals = new RemovalWriter(statements, engine, nowMillis);
         this.nowMillis = nowMillis;
@@ -123,6 +127,26 @@ final class BatchApplier implements AutoCloseable {
             }
         }
         return appendToChain(op, payload);
+    }
+
+    /** Each tenant this transaction appended to, with its chain position after the transaction's last op. */
+    Map<String, Long> positions() {
+        final Map<String, Long> out = new HashMap<>();
+        heads.forEach((tenant, head) -> out.put(tenant, head.seq()));
+        return out;
+    }
+
+    /**
+     * Announces the transaction's new chain positions to the other processes of a shared database (PostgreSQL; a
+     * no-op on SQLite). Call last before commit: delivery happens at commit.
+     *
+     * @param origin the committing process's instance number (its own follower skips the announcement: its commits
+     *               reach its engine directly), or -1 when every process should follow it.
+     */
+    void announce(final int origin) throws SQLException {
+        if (dialect == SqlDialect.POSTGRESQL) {
+            PostgresChangeSignals.announceChanges(connection, origin, positions());
+        }
     }
 
     /** Writes the pending deltas and executes every pending JDBC batch. Call before commit. */

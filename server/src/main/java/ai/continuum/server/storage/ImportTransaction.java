@@ -60,6 +60,7 @@ final class ImportTransaction {
                 }
             });
             applier.flush();
+            applier.announce(-1);
         }
         final Storage.ContinuityHead after = head[0] != null ? head[0] : headOf(tenant);
         recordSource(job, headBefore + 1, after.length());

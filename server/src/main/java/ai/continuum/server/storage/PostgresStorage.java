@@ -15,8 +15,8 @@ import java.sql.SQLException;
  *
  * <p>Several processes may write one database: each transaction locks the rows of the tenants it writes (the
  * {@code tenants} upsert) before it reads their chain heads, so writers of one tenant take turns and the chain stays
- * linear. Other processes' changes reach this process's engine only through a rebuild; tailing {@code change_log}
- * to apply them live is the multi-pod step that builds on this.
+ * linear. Each commit announces the tenants' new chain positions ({@link PostgresChangeSignals}), and every process
+ * follows the others' ops from {@code change_log} into its own engine (the server's change follower).
  */
 public final class PostgresStorage {
     private PostgresStorage() {
@@ -40,7 +40,13 @@ public final class PostgresStorage {
             ds.close();
             throw e;
         }
-        return new SqlStorage(SqlDialect.POSTGRESQL, ds, ds, settings, clock, DatabaseFileGuard.NONE);
+        try {
+            return new SqlStorage(SqlDialect.POSTGRESQL, ds, ds, settings, clock, DatabaseFileGuard.NONE,
+                connectionString);
+        } catch (final RuntimeException e) {
+            ds.close();
+            throw e;
+        }
     }
 
     /**

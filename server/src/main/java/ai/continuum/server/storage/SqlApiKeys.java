@@ -96,6 +96,10 @@ final class SqlApiKeys implements ApiKeys, WriteBehindWriter.SideWrites {
             ps.setLong(1, at.toEpochMilli());
             ps.setString(2, keyId);
             if (ps.executeUpdate() == 1) {
+                if (dialect == SqlDialect.POSTGRESQL) {
+                    // Auto-commit: the revocation is committed, so the processes woken by this see it.
+                    PostgresChangeSignals.announceRevoked(c, keyId);
+                }
                 return true;
             }
         } catch (final SQLException e) {

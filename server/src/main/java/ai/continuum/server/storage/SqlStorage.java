@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import java.util.stream.Stream;
@@ -53,10 +54,27 @@ final class SqlStorage implements Storage {
     private final WriteBehindWriter writer;
     private final SqlApiKeys apiKeys;
     private final DatabaseFileGuard fileGuard;
+    /** Where the dedicated fleet connections go (PostgreSQL), or null for a single-process database. */
+    private final String sharedConnectionString;
+    private final InstanceLease lease;
 
     SqlStorage(
         final SqlDialect dialect, final HikariDataSource readPool, final DataSource writerConnections,
         final StorageSettings settings, final EpochClock clock, final DatabaseFileGuard fileGuard) {
+        this(dialect, readPool, writerConnections, settings, clock, fileGuard, null);
+    }
+
+    /**
+     * @param sharedConnectionString the PostgreSQL connection string when several processes may share the database
+     *                               (an instance number is leased at once), else null.
+     */
+    SqlStorage(
+        final SqlDialect dialect, final HikariDataSource readPool, final DataSource writerConnections,
+        final StorageSettings settings, final EpochClock clock, final DatabaseFileGuard fileGuard,
+        final String sharedConnectionString) {
+        this.sharedConnectionString = sharedConnectionString;
+        this.lease = sharedConnectionString == null ? InstanceLease.single()
+            : InstanceLease.acquire(sharedConnectionString);
         this.fileGuard = fileGuard;
         this.dialect = dialect;
         this.readPool = readPool;
@@ -64,6 +82,7 @@ final class SqlStorage implements Storage {
         this.settings = settings;
         this.apiKeys = new SqlApiKeys(readPool, reads, dialect);
         this.writer = new WriteBehindWriter(writerConnections, dialect, settings, clock, apiKeys, fileGuard);
+        writer.origin(lease::number);
     }
 
     /** Starts the writer thread; until then (tests) the owner drives {@link #writer()} by hand. */
@@ -88,12 +107,32 @@ final class SqlStorage implements Storage {
      * one to spare beside the writer's and the main read.
      */
     @Override
-    public void load(final BiConsumer<String, Delta> sink) {
+    public SortedMap<String, Long> load(final BiConsumer<String, Delta> sink) {
         try {
-            StateLoader.load(readPool, dialect, settings.loadChunkRows(), settings.readPoolSize() >= 2, sink);
+            return StateLoader.load(readPool, dialect, settings.loadChunkRows(), settings.readPoolSize() >= 2, sink);
         } catch (final SQLException e) {
             throw new StorageUnavailableException("cannot load the stored state: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public SortedMap<String, Long> heads() {
+        try (Connection c = readPool.getConnection()) {
+            return ChainHeads.all(c);
+        } catch (final SQLException e) {
+            throw new StorageUnavailableException("cannot read the chain heads: " + Failures.describe(e), e);
+        }
+    }
+
+    @Override
+    public Optional<ChangeSignals> openSignals() {
+        return sharedConnectionString == null ? Optional.empty()
+            : Optional.of(new PostgresChangeSignals(sharedConnectionString, lease::number));
+    }
+
+    @Override
+    public InstanceLease instanceLease() {
+        return lease;
     }
 
     @Override
@@ -277,7 +316,11 @@ final class SqlStorage implements Storage {
             try {
                 reads.close();
             } finally {
-                readPool.close();
+                try {
+                    readPool.close();
+                } finally {
+                    lease.close();
+                }
             }
         }
     }

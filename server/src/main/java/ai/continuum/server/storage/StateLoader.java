@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedMap;
 import java.util.function.BiConsumer;
 
 /**
@@ -42,8 +43,10 @@ final class StateLoader {
      * Loads every tenant into {@code sink}.
      *
      * @param parallel read the links on a second connection (PostgreSQL only; needs two free pooled connections).
+     * @return every tenant's chain position in the snapshot the state was read from: the state loaded is exactly the
+     *         effect of each tenant's ops up to that position, so a follower of the change log continues after it.
      */
-    static void load(final DataSource pool, final SqlDialect dialect, final int chunkRows, final boolean parallel,
+    static SortedMap<String, Long> load(final DataSource pool, final SqlDialect dialect, final int chunkRows, final boolean parallel,
                      final BiConsumer<String, Delta> sink) throws SQLException {
         final boolean twoLanes = parallel && dialect == SqlDialect.POSTGRESQL;
         try (Connection main = pool.getConnection()) {
@@ -54,10 +57,12 @@ final class StateLoader {
                     main.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
                 }
                 if (!twoLanes) {
+                    final SortedMap<String, Long> heads = ChainHeads.all(main);
                     stream(readTenants(main), List.of(new LoadLane(main, ALL, chunkRows)), sink);
-                    return;
+                    return heads;
                 }
                 final String snapshot = exportSnapshot(main);
+                final SortedMap<String, Long> heads = ChainHeads.all(main);
                 final List<String> tenants = readTenants(main);
                 try (Connection side = pool.getConnection()) {
                     side.setAutoCommit(false);
@@ -68,6 +73,7 @@ final class StateLoader {
                         mainTables.removeAll(SIDE);
                         stream(tenants, List.of(new LoadLane(main, mainTables, chunkRows),
                             new LoadLane(side, SIDE, chunkRows)), sink);
+                        return heads;
                     } finally {
                         side.rollback();
                         side.setAutoCommit(true);

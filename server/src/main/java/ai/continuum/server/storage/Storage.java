@@ -4,6 +4,7 @@ import ai.continuum.engine.Delta;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 
@@ -36,8 +37,23 @@ public interface Storage extends AutoCloseable {
      * tenant by tenant, each tenant's concepts first, then links, compounds, memories, decisions. All of it is read in
      * one snapshot. Applying the deltas to an empty engine (e.g. through {@code MemoryEngine.bulkLoad()}) rebuilds the
      * state that produced the writes, checksum for checksum.
+     *
+     * @return each stored tenant's chain position in the read snapshot: the loaded state is exactly its ops up to
+     *         there, so following the change log after these positions misses nothing and repeats nothing.
      */
-    void load(BiConsumer<String, Delta> sink);
+    SortedMap<String, Long> load(BiConsumer<String, Delta> sink);
+
+    /** Each stored tenant's chain position now (0 for a tenant without ops), sorted by tenant. */
+    SortedMap<String, Long> heads();
+
+    /**
+     * Opens the wake-ups of a database several processes share (PostgreSQL); empty for a database only this process
+     * writes (SQLite). The caller closes what it opened.
+     */
+    Optional<ChangeSignals> openSignals();
+
+    /** This process's instance number among the processes writing the database ({@link InstanceLease}). */
+    InstanceLease instanceLease();
 
     /**
      * Streams the ids of forgotten memories (tenant, memory id). A delta cannot carry these tombstones, so after

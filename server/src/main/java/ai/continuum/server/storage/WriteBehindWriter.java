@@ -108,6 +108,8 @@ final class WriteBehindWriter implements Agent {
      * commit, read by submitters to estimate when a full queue will have room.
      */
     private volatile double committedOpsPerSecond;
+    /** This process's instance number, carried by its change announcements; -1 until the storage sets it. */
+    private volatile java.util.function.IntSupplier origin = () -> -1;
     /** Checked after every commit, before anything is acknowledged. */
     private final DatabaseFileGuard fileGuard;
 
@@ -122,6 +124,11 @@ final class WriteBehindWriter implements Agent {
         this.sideWrites = sideWrites;
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         this.batch = new ArrayList<>(settings.maxBatchOps());
+    }
+
+    /** Names this process in its change announcements (its own follower then skips them). */
+    void origin(final java.util.function.IntSupplier instanceNumber) {
+        this.origin = instanceNumber;
     }
 
     /** Starts the dedicated writer thread. Without it, the owner drives {@link #doWork} itself (tests). */
@@ -484,6 +491,7 @@ final class WriteBehindWriter implements Agent {
             if (sideWrites.hasPending()) {
                 sideWrites.write(c, nowMs);
             }
+            applier.announce(origin.getAsInt());
         }
         try {
             c.commit();

@@ -2,6 +2,8 @@ package ai.continuum.server.core;
 
 import ai.continuum.engine.Delta;
 import ai.continuum.server.storage.ApiKeys;
+import ai.continuum.server.storage.ChangeSignals;
+import ai.continuum.server.storage.InstanceLease;
 import ai.continuum.server.storage.OptimizeReport;
 import ai.continuum.server.storage.QueueFullException;
 import ai.continuum.server.storage.Storage;
@@ -10,6 +12,8 @@ import ai.continuum.server.storage.StorageOp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 
@@ -43,7 +47,23 @@ public final class ScriptedStorage implements Storage {
     }
 
     @Override
-    public void load(final BiConsumer<String, Delta> sink) {
+    public SortedMap<String, Long> load(final BiConsumer<String, Delta> sink) {
+        return new TreeMap<>();
+    }
+
+    @Override
+    public SortedMap<String, Long> heads() {
+        return new TreeMap<>();
+    }
+
+    @Override
+    public Optional<ChangeSignals> openSignals() {
+        return Optional.empty();
+    }
+
+    @Override
+    public InstanceLease instanceLease() {
+        return InstanceLease.single();
     }
 
     @Override
