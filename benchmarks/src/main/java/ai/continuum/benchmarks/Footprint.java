@@ -1,5 +1,6 @@
 package ai.continuum.benchmarks;
 
+import ai.continuum.benchmarks.data.ConceptNames;
 import ai.continuum.benchmarks.data.GeneratedGraph;
 import ai.continuum.benchmarks.data.GraphGenerator;
 import ai.continuum.benchmarks.data.GraphSize;
@@ -21,7 +22,9 @@ import java.util.Locale;
  * <p>The load goes through {@link MemoryEngine#bulkLoad}, the engine's rebuild path (adjacency ordered once at the
  * end, included in the time); {@code --apply} loads through plain {@link MemoryEngine#apply} instead.
  *
- * <p>Usage: {@code java -jar benchmarks.jar footprint [1M/5M] [--apply]}.
+ * <p>{@code --shared-words} loads the word-sharing graph ({@link ConceptNames.Kind#SHARED}) instead of unique names.
+ *
+ * <p>Usage: {@code java -jar benchmarks.jar footprint [1M/5M] [--apply] [--shared-words]}.
  */
 public final class Footprint {
     private Footprint() {
@@ -31,6 +34,8 @@ public final class Footprint {
         // The engine sends no telemetry; set before the first off-heap map is built in case no flag carried it.
         System.setProperty("chronicle.analytics.disable", "true");
         final boolean plainApply = Arrays.asList(args).contains("--apply");
+        final ConceptNames.Kind names = Arrays.asList(args).contains("--shared-words")
+            ? ConceptNames.Kind.SHARED : ConceptNames.Kind.UNIQUE;
         final GraphSize size = GraphSize.parse(Arrays.stream(args).filter(a -> !a.startsWith("--"))
             .findFirst().orElse("1M/5M"));
         final long wallStart = System.nanoTime();
@@ -39,7 +44,7 @@ public final class Footprint {
             final long empty = engine.offHeapBytes();
             final Phases phases = new Phases();
             final MemoryEngine.BulkLoad bulk = plainApply ? null : engine.bulkLoad();
-            final GeneratedGraph graph = new GraphGenerator(size, GraphFixture.SEED).generate(delta -> {
+            final GeneratedGraph graph = new GraphGenerator(size, GraphFixture.SEED, names).generate(delta -> {
                 if (!delta.links().isEmpty() && phases.afterConcepts < 0) {
                     phases.afterConcepts = engine.offHeapBytes();
                 }
@@ -62,7 +67,7 @@ public final class Footprint {
             final long wallNanos = System.nanoTime() - wallStart;
             final TenantStats stats = engine.stats(GraphFixture.TENANT);
             final long total = engine.offHeapBytes();
-            row("graph", size.label() + ", max degree " + graph.maxDegree());
+            row("graph", size.label() + ", max degree " + graph.maxDegree() + ", names " + names);
             row("stats", "concepts=" + stats.concepts() + " links=" + stats.links() + " memories="
                 + stats.memories());
             row("off-heap total", mib(total));

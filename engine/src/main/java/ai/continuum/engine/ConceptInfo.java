@@ -1,8 +1,11 @@
 package ai.continuum.engine;
 
 import ai.continuum.engine.store.ConceptLayout;
+import ai.continuum.engine.store.InternTable;
 import ai.continuum.engine.store.OffHeapArena;
 import ai.continuum.engine.store.TextBlob;
+
+import java.nio.charset.StandardCharsets;
 
 /**
  * A concept's descriptive fields, decoded from its info block (ConceptLayout). Allocates: used when building results
@@ -10,22 +13,21 @@ import ai.continuum.engine.store.TextBlob;
  */
 record ConceptInfo(long firstSeenMillis, String key, String displayName, String type, String description) {
 
-    static long write(final OffHeapArena arena, final Delta.ConceptDelta c) {
-        final byte[] key = TextBlob.utf8(c.key());
+    /** Writes an info block for {@code c}, interning its type and description; returns the block's address. */
+    static long write(final OffHeapArena arena, final InternTable interned, final Delta.ConceptDelta c) {
         final byte[] name = TextBlob.utf8(c.displayName());
-        final byte[] type = TextBlob.utf8(c.type());
-        final byte[] desc = TextBlob.utf8(c.description());
-        final int size = ConceptLayout.INFO_HEADER_BYTES + key.length + name.length + type.length + desc.length;
-        final long addr = arena.allocate(size);
+        final byte[] key = ConceptKeys.normalize(c.displayName()).equals(c.key()) ? null : TextBlob.utf8(c.key());
+        final int keyBytes = key == null ? ConceptLayout.KEY_DERIVED : key.length;
+        final long addr = arena.allocate(ConceptLayout.infoBytes(name.length, keyBytes));
         arena.putLong(addr + ConceptLayout.INFO_FIRST_SEEN, c.firstSeenMillis());
-        arena.putInt(addr + ConceptLayout.INFO_KEY_BYTES, key.length);
+        arena.putInt(addr + ConceptLayout.INFO_TYPE_ID, interned.intern(c.type()));
+        arena.putInt(addr + ConceptLayout.INFO_DESC_ID, interned.intern(c.description()));
         arena.putInt(addr + ConceptLayout.INFO_NAME_BYTES, name.length);
-        arena.putInt(addr + ConceptLayout.INFO_TYPE_BYTES, type.length);
-        arena.putInt(addr + ConceptLayout.INFO_DESC_BYTES, desc.length);
-        long at = addr + ConceptLayout.INFO_HEADER_BYTES;
-        for (final byte[] part : new byte[][] {key, name, type, desc}) {
-            arena.putBytes(at, part, 0, part.length);
-            at += part.length;
+        arena.putInt(addr + ConceptLayout.INFO_KEY_BYTES, keyBytes);
+        final long text = addr + ConceptLayout.INFO_HEADER_BYTES;
+        arena.putBytes(text, name, 0, name.length);
+        if (key != null) {
+            arena.putBytes(text + name.length, key, 0, key.length);
         }
         return addr;
     }
@@ -34,19 +36,27 @@ record ConceptInfo(long firstSeenMillis, String key, String displayName, String 
         return arena.getLong(addr + ConceptLayout.INFO_FIRST_SEEN);
     }
 
-    static ConceptInfo read(final OffHeapArena arena, final long addr) {
-        final int[] lengths = {
-            arena.getInt(addr + ConceptLayout.INFO_KEY_BYTES), arena.getInt(addr + ConceptLayout.INFO_NAME_BYTES),
-            arena.getInt(addr + ConceptLayout.INFO_TYPE_BYTES), arena.getInt(addr + ConceptLayout.INFO_DESC_BYTES)};
-        final String[] parts = new String[4];
-        long at = addr + ConceptLayout.INFO_HEADER_BYTES;
-        for (int i = 0; i < 4; i++) {
-            final byte[] bytes = new byte[lengths[i]];
-            arena.getBytes(at, bytes, 0, bytes.length);
-            parts[i] = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
-            at += bytes.length;
-        }
-        return new ConceptInfo(arena.getLong(addr + ConceptLayout.INFO_FIRST_SEEN), parts[0], parts[1], parts[2], parts[3]);
+    /** The display name alone, for callers that print nothing else (memory concept names). */
+    static String displayName(final OffHeapArena arena, final long addr) {
+        return utf8(arena, addr + ConceptLayout.INFO_HEADER_BYTES, arena.getInt(addr + ConceptLayout.INFO_NAME_BYTES));
+    }
+
+    static ConceptInfo read(final OffHeapArena arena, final InternTable interned, final long addr) {
+        final int nameBytes = arena.getInt(addr + ConceptLayout.INFO_NAME_BYTES);
+        final int keyBytes = arena.getInt(addr + ConceptLayout.INFO_KEY_BYTES);
+        final long text = addr + ConceptLayout.INFO_HEADER_BYTES;
+        final String name = utf8(arena, text, nameBytes);
+        final String key = keyBytes == ConceptLayout.KEY_DERIVED ? ConceptKeys.normalize(name)
+            : utf8(arena, text + nameBytes, keyBytes);
+        return new ConceptInfo(arena.getLong(addr + ConceptLayout.INFO_FIRST_SEEN), key, name,
+            interned.text(arena.getInt(addr + ConceptLayout.INFO_TYPE_ID)),
+            interned.text(arena.getInt(addr + ConceptLayout.INFO_DESC_ID)));
+    }
+
+    private static String utf8(final OffHeapArena arena, final long at, final int length) {
+        final byte[] bytes = new byte[length];
+        arena.getBytes(at, bytes, 0, length);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     Delta.ConceptDelta toDelta() {

@@ -168,17 +168,18 @@ final class DeltaApplier {
         if (c.firstSeenMillis() > ConceptInfo.firstSeen(graph.arena(), infoAddr)) {
             return false; // the common case, a later sighting: nothing to decode
         }
-        final Delta.ConceptDelta current = ConceptInfo.read(graph.arena(), infoAddr).toDelta();
+        final Delta.ConceptDelta current = ConceptInfo.read(graph.arena(), graph.interned(), infoAddr).toDelta();
         if (Delta.ConceptDelta.precedes(c, current) && !c.equals(current)) {
             // Replaced, not edited: a reader may hold the old block, which therefore is never freed.
-            graph.putLongRelease(existing, ConceptLayout.INFO_ADDR, ConceptInfo.write(graph.arena(), c));
+            graph.putLongRelease(existing, ConceptLayout.INFO_ADDR,
+                ConceptInfo.write(graph.arena(), graph.interned(), c));
         }
         return false;
     }
 
     private int createConcept(final TenantState t, final Delta.ConceptDelta c) {
         final int id = graph.addConcept(t.id);
-        graph.putLongRelease(id, ConceptLayout.INFO_ADDR, ConceptInfo.write(graph.arena(), c));
+        graph.putLongRelease(id, ConceptLayout.INFO_ADDR, ConceptInfo.write(graph.arena(), graph.interned(), c));
         dictionary.put(t.id, c.key(), id);
         words.add(t.id, c.key(), id);
         t.concepts.addInt(id);

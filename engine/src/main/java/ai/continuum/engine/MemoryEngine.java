@@ -432,7 +432,7 @@ public final class MemoryEngine implements AutoCloseable {
     /** Off-heap bytes reserved by all structures (arena chunks, record stores, hash tables, dictionaries). */
     public long offHeapBytes() {
         return arena.reservedBytes() + graph.concepts().reservedBytes() + graph.links().reservedBytes()
-            + graph.linkIndexBytes() + memories.reservedBytes() + compounds.reservedBytes() + words.offHeapBytes() + memoryTerms.offHeapBytes()
+            + graph.linkIndexBytes() + graph.interned().reservedBytes() + memories.reservedBytes() + compounds.reservedBytes() + words.offHeapBytes() + memoryTerms.offHeapBytes()
             + dictionary.offHeapBytes();
     }
 
@@ -508,7 +508,7 @@ public final class MemoryEngine implements AutoCloseable {
     }
 
     private ConceptInfo info(final int id) {
-        return ConceptInfo.read(arena, graph.getLong(id, ConceptLayout.INFO_ADDR));
+        return ConceptInfo.read(arena, graph.interned(), graph.getLong(id, ConceptLayout.INFO_ADDR));
     }
 
     private TenantState tenantForWrite(final String tenant) {

@@ -33,7 +33,7 @@ final class MemoryReader {
             final int id = conceptIds[i];
             final long info = graph.getLong(id, ConceptLayout.INFO_ADDR);
             if (info != 0 && graph.tenantOf(id) == tenant) {
-                names.add(ConceptInfo.read(graph.arena(), info).displayName());
+                names.add(ConceptInfo.displayName(graph.arena(), info));
             }
         }
         return new Memory(memories.id(index), strings[0], strings[1], strings[2], strings[3], strings[4],

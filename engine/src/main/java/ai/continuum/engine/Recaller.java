@@ -475,6 +475,6 @@ final class Recaller {
         if (addr == 0 || graph.tenantOf(id) == ConceptLayout.DELETED) {
             return null;
         }
-        return ConceptInfo.read(graph.arena(), addr);
+        return ConceptInfo.read(graph.arena(), graph.interned(), addr);
     }
 }

@@ -116,7 +116,7 @@ final class SnapshotWriter {
     }
 
     private ConceptInfo info(final int id) {
-        return ConceptInfo.read(graph.arena(), graph.getLong(id, ConceptLayout.INFO_ADDR));
+        return ConceptInfo.read(graph.arena(), graph.interned(), graph.getLong(id, ConceptLayout.INFO_ADDR));
     }
 
     private String key(final int id) {

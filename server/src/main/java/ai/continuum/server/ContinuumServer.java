@@ -18,7 +18,6 @@ import ai.continuum.server.storage.Storages;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.accesslog.AccessLogFeature;
 import io.helidon.webserver.cors.CorsFeature;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
@@ -106,7 +105,7 @@ public final class ContinuumServer implements AutoCloseable {
         final ContinuumMetrics metrics = new ContinuumMetrics();
         final ContinuumCore core = new ContinuumCore(engine, storage, metrics);
         metrics.bindEngine(engine);
-        metrics.bindStorage(storage::queueDepth, core::ready);
+        metrics.bindStorage(storage::queueDepth, config.writeQueueCapacity(), core::ready);
         final ApiKeyAuthenticator keys = new ApiKeyAuthenticator(storage.apiKeys(),
             new KeyHasher(KeyHasher.DEFAULT_ITERATIONS), adminKey, config.defaultTenant(), KEY_CACHE_TTL.toNanos(),
             System::nanoTime);
@@ -119,7 +118,6 @@ public final class ContinuumServer implements AutoCloseable {
             .featuresDiscoverServices(false)
             .directHandlers(JsonDirectHandler.handlers())
             .addFeature(ObserveFeature.just(health(core)))
-            .addFeature(AccessLogFeature.create())
             .routing(routing -> ApiRouting.routing(routing, config, core, keys, limiter, metrics));
         if (!config.corsOrigins().isEmpty()) {
             builder.addFeature(cors(config));

@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  *
  * <p>Order of emission: all concept chunks, then link chunks, then memory chunks (one memory per
  * {@value #CONCEPTS_PER_MEMORY} concepts, each naming 3 to 6 concepts), every chunk holding at most
- * {@code chunkSize} records. Heap use is O(links) ints for the attachment table; names are computed, not stored.
+ * {@code chunkSize} records. Heap use is O(links) ints for the attachment table; {@link NameTable} names are computed,
+ * {@link SharedWordNames} names (the word-sharing graph, {@link ConceptNames.Kind#SHARED}) are held.
  *
  * <p>Not thread-safe; a generator may run {@link #generate} any number of times with the same result.
  */
@@ -40,23 +41,31 @@ public final class GraphGenerator {
     private final GraphSize size;
     private final long seed;
     private final int chunkSize;
-    private final NameTable names;
+    private final ConceptNames names;
 
-    public GraphGenerator(final GraphSize size, final long seed, final int chunkSize) {
+    public GraphGenerator(final GraphSize size, final long seed, final int chunkSize, final ConceptNames.Kind kind) {
         if (chunkSize < 1) {
             throw new IllegalArgumentException("chunkSize=" + chunkSize + " must be >= 1");
         }
         this.size = size;
         this.seed = seed;
         this.chunkSize = chunkSize;
-        this.names = new NameTable(seed);
+        this.names = kind.create(seed, size.concepts());
+    }
+
+    public GraphGenerator(final GraphSize size, final long seed, final int chunkSize) {
+        this(size, seed, chunkSize, ConceptNames.Kind.UNIQUE);
+    }
+
+    public GraphGenerator(final GraphSize size, final long seed, final ConceptNames.Kind kind) {
+        this(size, seed, 20_000, kind);
     }
 
     public GraphGenerator(final GraphSize size, final long seed) {
-        this(size, seed, 20_000);
+        this(size, seed, 20_000, ConceptNames.Kind.UNIQUE);
     }
 
-    public NameTable names() {
+    public ConceptNames names() {
         return names;
     }
 
@@ -156,7 +165,7 @@ public final class GraphGenerator {
         throw new IllegalStateException("no free target below " + v);
     }
 
-    private static boolean contains(final int[] values, final int length, final int value) {
+    static boolean contains(final int[] values, final int length, final int value) {
         for (int i = 0; i < length; i++) {
             if (values[i] == value) {
                 return true;

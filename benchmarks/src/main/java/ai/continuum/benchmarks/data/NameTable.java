@@ -1,7 +1,5 @@
 package ai.continuum.benchmarks.data;
 
-import java.util.Locale;
-
 /**
  * Distinct, pronounceable two-word concept names ("Kadomir Belosan") for dense ids.
  *
@@ -14,9 +12,11 @@ import java.util.Locale;
  *
  * <p>Immutable and thread-safe.
  */
-public final class NameTable {
+public final class NameTable implements ConceptNames {
     /** Number of distinct words, 2^21; also the largest number of distinct names. */
     public static final int WORDS = 1 << 21;
+    /** Letters per word. */
+    static final int WORD_LENGTH = 7;
 
     private static final int MASK = WORDS - 1;
     private static final char[] CONSONANTS = "bdfghjklmnprstvz".toCharArray();
@@ -37,6 +37,7 @@ public final class NameTable {
     }
 
     /** The display name of concept {@code id}, 0 <= id < {@link #WORDS}. */
+    @Override
     public String displayName(final int id) {
         if (id < 0 || id >= WORDS) {
             throw new IllegalArgumentException("id=" + id + " must be in [0, " + WORDS + ")");
@@ -46,11 +47,6 @@ public final class NameTable {
         out[7] = ' ';
         word(permute(id ^ 0x5A5A5, secondMul, secondAdd), out, 8);
         return new String(out);
-    }
-
-    /** The normalised key of concept {@code id}: its display name lower-cased. */
-    public String key(final int id) {
-        return displayName(id).toLowerCase(Locale.ROOT);
     }
 
     private static void word(final int bits, final char[] out, final int at) {

@@ -28,7 +28,7 @@ public final class QuerySet {
     public static Query[] build(final GeneratedGraph graph, final int count, final long seed) {
         final int[] hubs = hubs(graph.degrees(), Math.max(1, graph.size().concepts() / 100));
         final SplittableRandom random = new SplittableRandom(seed);
-        final NameTable names = graph.names();
+        final ConceptNames names = graph.names();
         final Query[] queries = new Query[count];
         for (int q = 0; q < count; q++) {
             final int a = pick(random, hubs, graph.size().concepts());

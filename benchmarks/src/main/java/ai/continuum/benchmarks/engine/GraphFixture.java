@@ -1,5 +1,6 @@
 package ai.continuum.benchmarks.engine;
 
+import ai.continuum.benchmarks.data.ConceptNames;
 import ai.continuum.benchmarks.data.GeneratedGraph;
 import ai.continuum.benchmarks.data.GraphGenerator;
 import ai.continuum.benchmarks.data.GraphSize;
@@ -19,11 +20,16 @@ public record GraphFixture(MemoryEngine engine, GeneratedGraph graph) {
 
     /** Creates an engine sized for {@code size} and loads the whole graph through its rebuild path (bulk load). */
     public static GraphFixture load(final GraphSize size) {
+        return load(size, ConceptNames.Kind.UNIQUE);
+    }
+
+    /** As {@link #load(GraphSize)}, with the given kind of concept names. */
+    public static GraphFixture load(final GraphSize size, final ConceptNames.Kind names) {
         final MemoryEngine engine = MemoryEngine.create(
             EngineConfig.defaults().withExpectedConcepts(Math.max(1024, size.concepts())));
         final GeneratedGraph graph;
         try (MemoryEngine.BulkLoad bulk = engine.bulkLoad()) {
-            graph = new GraphGenerator(size, SEED).generate(delta -> bulk.apply(TENANT, delta));
+            graph = new GraphGenerator(size, SEED, names).generate(delta -> bulk.apply(TENANT, delta));
         }
         return new GraphFixture(engine, graph);
     }

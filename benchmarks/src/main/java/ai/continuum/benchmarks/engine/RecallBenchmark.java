@@ -1,5 +1,6 @@
 package ai.continuum.benchmarks.engine;
 
+import ai.continuum.benchmarks.data.ConceptNames;
 import ai.continuum.benchmarks.data.GraphGenerator;
 import ai.continuum.benchmarks.data.GraphSize;
 import ai.continuum.benchmarks.data.QuerySet;
@@ -33,6 +34,10 @@ import java.util.concurrent.TimeUnit;
  * {@link #resonate} is the engine's allocation-free graph walk (seed, spread, rank; no text), the hot path the latency
  * and zero-allocation targets pin. {@link #heapBaseline} runs the same spreading activation over plain on-heap arrays
  * ({@link HeapGraph}) as a floor for what the graph walk itself costs in Java.
+ *
+ * <p>{@code names}: {@code unique} names never share a first word, so a word of a query matches one concept;
+ * {@code shared} names are 2-3 words drawn Zipf from a shared vocabulary ({@link ConceptNames.Kind#SHARED}), so the
+ * partial (word) matches of recall fan out as on real names. Every target holds on both.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -49,6 +54,9 @@ public class RecallBenchmark {
         @Param({"100k/500k", "1M/5M"})
         public String graph;
 
+        @Param({"unique", "shared"})
+        public String names;
+
         MemoryEngine engine;
         ResonanceCursor cursor;
         Query[] queries;
@@ -56,7 +64,7 @@ public class RecallBenchmark {
 
         @Setup(Level.Trial)
         public void load() {
-            final GraphFixture fixture = GraphFixture.load(GraphSize.parse(graph));
+            final GraphFixture fixture = GraphFixture.load(GraphSize.parse(graph), ConceptNames.Kind.parse(names));
             engine = fixture.engine();
             cursor = engine.newResonanceCursor();
             queries = QuerySet.build(fixture.graph(), QUERIES, QUERY_SEED);
@@ -80,6 +88,9 @@ public class RecallBenchmark {
         @Param({"100k/500k", "1M/5M"})
         public String graph;
 
+        @Param({"unique", "shared"})
+        public String names;
+
         HeapGraph heap;
         Query[] queries;
         int next;
@@ -88,7 +99,7 @@ public class RecallBenchmark {
         public void load() {
             final HeapGraph.Builder builder = new HeapGraph.Builder();
             queries = QuerySet.build(
-                new GraphGenerator(GraphSize.parse(graph), GraphFixture.SEED)
+                new GraphGenerator(GraphSize.parse(graph), GraphFixture.SEED, ConceptNames.Kind.parse(names))
                     .generate(builder::accept),
                 QUERIES, QUERY_SEED);
             heap = builder.build();

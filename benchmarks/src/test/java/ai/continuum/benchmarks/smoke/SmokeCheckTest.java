@@ -9,6 +9,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -80,6 +82,38 @@ class SmokeCheckTest {
     }
 
     @Test
+    void shouldPassWhenAFailingBenchmarkRecoversOnItsRerun() throws IOException {
+        final Path baseline = dir.resolve("baseline.json");
+        assertEquals(0, check(write("base.json", jmh(20.0, 10.0, 50_000.0)), baseline, "--write-baseline"));
+        final Path failed = dir.resolve("failed.txt");
+        final Path busy = write("busy.json", jmh(20.0, 31.0, 50_000.0));
+        assertEquals(1, check(busy, baseline, "--failed", failed.toString()));
+        assertEquals("RecallBenchmark\\.recall$", Files.readString(failed));
+        // The re-run measured only the calibration and the failing benchmark, on a machine twice as slow overall.
+        final String rerun = "[" + entry(CALIBRATION, "sample", "us/op", 40.0, "{}", percentiles(40.0)) + ","
+            + entry("ai.continuum.benchmarks.engine.RecallBenchmark.recall", "sample", "us/op", 30.0,
+            "{\"graph\": \"100k/500k\"}", percentiles(22.0)) + "]";
+        assertEquals(0, checkRuns(baseline, "--failed", failed.toString(), busy, write("rerun.json", rerun)));
+        assertEquals("", Files.readString(failed));
+    }
+
+    @Test
+    void shouldFailWhenABenchmarkIsTooSlowInEveryRun() throws IOException {
+        final Path baseline = dir.resolve("baseline.json");
+        assertEquals(0, check(write("base.json", jmh(20.0, 10.0, 50_000.0)), baseline, "--write-baseline"));
+        final Path first = write("first.json", jmh(20.0, 31.0, 50_000.0));
+        final Path second = write("second.json", jmh(20.0, 35.0, 50_000.0));
+        assertEquals(1, checkRuns(baseline, null, null, first, second));
+    }
+
+    @Test
+    void shouldNameEveryFailingBenchmarkOnceInTheIncludePattern() {
+        assertEquals("RecallBenchmark\\.recall$|LearnBenchmark\\.learn$", SmokeCheck.includePattern(List.of(
+            "RecallBenchmark.recall [graph=100k/500k]", "RecallBenchmark.recall [graph=1M/5M]",
+            "LearnBenchmark.learn")));
+    }
+
+    @Test
     void shouldCompareTheBestIterationWhenModeIsThroughput() {
         final var scores = Score.fromJmh(Json.parse(jmh(20.0, 10.0, 50_000.0)));
         final Score learn = scores.stream().filter(s -> s.key().equals("LearnBenchmark.learn")).findFirst()
@@ -104,6 +138,23 @@ class SmokeCheckTest {
         System.arraycopy(extra, 0, args, 2, extra.length);
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         final int status = SmokeCheck.run(args, new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertTrue(out.size() > 0);
+        return status;
+    }
+
+    private int checkRuns(final Path baseline, final String flag, final String value, final Path... runs) {
+        final List<String> args = new ArrayList<>();
+        for (final Path run : runs) {
+            args.add(run.toString());
+        }
+        args.add(baseline.toString());
+        if (flag != null) {
+            args.add(flag);
+            args.add(value);
+        }
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final int status = SmokeCheck.run(args.toArray(String[]::new), new PrintStream(out, true,
+            StandardCharsets.UTF_8));
         assertTrue(out.size() > 0);
         return status;
     }

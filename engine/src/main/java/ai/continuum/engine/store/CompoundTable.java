@@ -2,6 +2,8 @@ package ai.continuum.engine.store;
 
 import org.agrona.concurrent.UnsafeBuffer;
 
+import static ai.continuum.engine.store.LayoutCheck.field;
+
 /**
  * Compounds: sets of concepts seen together in one turn, with a count and last-seen time, off the Java heap.
  * Identity is (tenant, component concept ids in key order).
@@ -26,6 +28,12 @@ public final class CompoundTable {
     static final int COMPONENT_COUNT = 24;
     static final int RECORD_BYTES = 32;
     public static final int DELETED = -1;
+
+    static {
+        LayoutCheck.check("compound record", RECORD_BYTES, 8, field("tenant", TENANT, 4), field("count", COUNT, 4),
+            field("lastSeenMillis", LAST_SEEN, 8), field("componentsAddr", COMPONENTS, 8),
+            field("componentCount", COMPONENT_COUNT, 4));
+    }
 
     private final OffHeapArena arena;
     private final RecordStore records = new RecordStore(RECORD_BYTES, 14);

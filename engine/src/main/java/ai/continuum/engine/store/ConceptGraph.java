@@ -36,17 +36,31 @@ public final class ConceptGraph {
     private final RecordStore concepts = new RecordStore(ConceptLayout.RECORD_BYTES, 14);
     private final RecordStore links = new RecordStore(LinkLayout.RECORD_BYTES, 16);
     private final IndexHashTable linkIndex;
+    /** Concept types and descriptions, stored once each; info blocks hold their ids. */
+    private final InternTable interned;
     /** Writer only: reused by {@link #findLink}. */
     private final PairProbe writerProbe = new PairProbe();
+    /** Writer only: the concept whose lists a writer method is changing. */
+    private final ConceptRecord concept = new ConceptRecord(concepts);
+    /** Writer only: the link a top-level writer method works on. */
+    private final LinkRecord link = new LinkRecord(links);
+    /** Writer only: links whose adjacency position moves while {@link #link} stays wrapped. */
+    private final LinkRecord moved = new LinkRecord(links);
     private long liveLinks;
 
     public ConceptGraph(final OffHeapArena arena, final int expectedLinks) {
         this.arena = arena;
         this.linkIndex = new IndexHashTable(expectedLinks, this::linkHash);
+        this.interned = new InternTable(arena);
     }
 
     public OffHeapArena arena() {
         return arena;
+    }
+
+    /** Interned concept types and descriptions (ConceptLayout's info block). */
+    public InternTable interned() {
+        return interned;
     }
 
     public RecordStore concepts() {
@@ -60,8 +74,7 @@ public final class ConceptGraph {
     /** Writer: a new concept record for {@code tenant} with empty lists. */
     public int addConcept(final int tenant) {
         final int id = concepts.add();
-        final UnsafeBuffer b = concepts.buffer(id);
-        b.putInt(concepts.offset(id) + TENANT, tenant);
+        concept.wrap(id).tenant(tenant);
         return id;
     }
 
@@ -108,66 +121,65 @@ public final class ConceptGraph {
         final int x, final int y, final int count, final long lastSeenMillis, final boolean bulk) {
         final int existing = findLink(x, y);
         if (existing != IndexHashTable.MISSING) {
-            final UnsafeBuffer lb = links.buffer(existing);
-            final int lo = links.offset(existing);
-            if (lastSeenMillis > lb.getLong(lo + LinkLayout.LAST_SEEN)) {
-                lb.putLongRelease(lo + LinkLayout.LAST_SEEN, lastSeenMillis);
+            link.wrap(existing);
+            if (lastSeenMillis > link.lastSeen()) {
+                link.lastSeenRelease(lastSeenMillis);
             }
-            final int a = lb.getInt(lo + LinkLayout.A);
-            final int b = lb.getInt(lo + LinkLayout.B);
-            final int newCount = saturatingAdd(countAt(a, lb.getInt(lo + LinkLayout.POS_A)), count);
-            setCount(a, lb.getInt(lo + LinkLayout.POS_A), newCount, bulk);
-            setCount(b, lb.getInt(lo + LinkLayout.POS_B), newCount, bulk);
+            final int a = link.a();
+            final int b = link.b();
+            final int newCount = saturatingAdd(countAt(a, link.posA()), count);
+            setCount(a, link.posA(), newCount, bulk);
+            // read after a's promotion, which moves only entries of a's block (and so only posA fields)
+            setCount(b, link.posB(), newCount, bulk);
             return false;
         }
         final int a = Math.min(x, y);
         final int b = Math.max(x, y);
-        final int link = links.add();
-        final UnsafeBuffer lb = links.buffer(link);
-        final int lo = links.offset(link);
-        lb.putInt(lo + LinkLayout.A, a);
-        lb.putInt(lo + LinkLayout.B, b);
-        lb.putLong(lo + LinkLayout.LAST_SEEN, lastSeenMillis);
-        appendEntry(a, b, link, count, LinkLayout.POS_A, bulk);
-        appendEntry(b, a, link, count, LinkLayout.POS_B, bulk);
-        linkIndex.put(pairHash(a, b), link);
+        final int created = links.add();
+        link.wrap(created).pair(a, b);
+        link.lastSeen(lastSeenMillis);
+        appendEntry(a, b, created, count, true, bulk);
+        appendEntry(b, a, created, count, false, bulk);
+        linkIndex.put(pairHash(a, b), created);
         liveLinks++;
         return true;
     }
 
     /** Writer: removes a link from both adjacency blocks and the index. Its index is never reused. */
-    public void removeLink(final int link) {
-        final UnsafeBuffer lb = links.buffer(link);
-        final int lo = links.offset(link);
-        final int a = lb.getInt(lo + LinkLayout.A);
+    public void removeLink(final int removed) {
+        link.wrap(removed);
+        final int a = link.a();
         if (a == LinkLayout.DELETED) {
             return;
         }
-        final int b = lb.getInt(lo + LinkLayout.B);
-        removeEntry(a, lb.getInt(lo + LinkLayout.POS_A));
-        removeEntry(b, lb.getInt(lo + LinkLayout.POS_B));
-        linkIndex.remove(pairHash(a, b), link);
-        lb.putInt(lo + LinkLayout.A, LinkLayout.DELETED);
+        final int b = link.b();
+        removeEntry(a, link.posA());
+        removeEntry(b, link.posB());
+        linkIndex.remove(pairHash(a, b), removed);
+        link.markDeleted();
         liveLinks--;
     }
 
     public int linkA(final int link) {
-        return links.buffer(link).getInt(links.offset(link) + LinkLayout.A);
+        return linkInt(link, LinkLayout.A);
     }
 
     public int linkB(final int link) {
-        return links.buffer(link).getInt(links.offset(link) + LinkLayout.B);
+        return linkInt(link, LinkLayout.B);
     }
 
+    /** Any thread: when the link was last seen (acquire load: the writer publishes later times with a release). */
     public long linkLastSeen(final int link) {
         return links.buffer(link).getLongAcquire(links.offset(link) + LinkLayout.LAST_SEEN);
     }
 
     /** Writer: the link's count, read from its entry at endpoint a. */
     public int linkCount(final int link) {
-        final UnsafeBuffer lb = links.buffer(link);
-        final int lo = links.offset(link);
-        return countAt(lb.getInt(lo + LinkLayout.A), lb.getInt(lo + LinkLayout.POS_A));
+        return countAt(linkInt(link, LinkLayout.A), linkInt(link, LinkLayout.POS_A));
+    }
+
+    private int linkInt(final int link, final int field) {
+        return links.buffer(link).getInt(links.offset(link) + field);
     }
 
     public long linkIndexBytes() {
@@ -190,7 +202,7 @@ public final class ConceptGraph {
 
     /** Writer: the link index of entry {@code pos} of the concept's adjacency. */
     public int linkAt(final int id, final int pos) {
-        return arena.getInt(concepts.buffer(id).getLong(concepts.offset(id) + ADJ_ADDR) + (long) pos * ENTRY_BYTES + LINK);
+        return arena.getInt(AdjacencyLayout.entry(adjAddr(id), pos) + LINK);
     }
 
     // ---------------------------------------------------------------- readers
@@ -201,10 +213,8 @@ public final class ConceptGraph {
         int b;
 
         @Override
-        public boolean matches(final int link) {
-            final UnsafeBuffer lb = links.buffer(link);
-            final int lo = links.offset(link);
-            return lb.getInt(lo + LinkLayout.A) == a && lb.getInt(lo + LinkLayout.B) == b;
+        public boolean matches(final int candidate) {
+            return linkInt(candidate, LinkLayout.A) == a && linkInt(candidate, LinkLayout.B) == b;
         }
     }
 
@@ -235,8 +245,8 @@ public final class ConceptGraph {
             final int size = b.getInt(base + ADJ_SIZE);
             final long addr = b.getLong(base + ADJ_ADDR);
             int count = 0;
-            if (pos >= 0 && pos < size && arena.isValid(addr, size * ENTRY_BYTES)) {
-                final long at = addr + (long) pos * ENTRY_BYTES;
+            if (pos >= 0 && pos < size && arena.isValid(addr, AdjacencyLayout.bytes(size))) {
+                final long at = AdjacencyLayout.entry(addr, pos);
                 count = arena.getInt(at + LINK) == link ? arena.getInt(at + COUNT) : 0;
             }
             if (SeqLock.readValid(b, base + VERSION, version)) {
@@ -262,7 +272,7 @@ public final class ConceptGraph {
             final int size = Math.min(b.getInt(base + ADJ_SIZE), max);
             final long addr = b.getLong(base + ADJ_ADDR);
             int n = 0;
-            if (size > 0 && arena.isValid(addr, size * ENTRY_BYTES)) {
+            if (size > 0 && arena.isValid(addr, AdjacencyLayout.bytes(size))) {
                 final UnsafeBuffer block = arena.buffer(addr);
                 int off = OffHeapArena.offset(addr);
                 for (; n < size; n++, off += ENTRY_BYTES) {
@@ -308,79 +318,90 @@ public final class ConceptGraph {
 
     /** Writer: frees a deleted concept's blocks and marks it deleted. Links must have been removed first. */
     public void markDeleted(final int id) {
-        final UnsafeBuffer b = concepts.buffer(id);
-        final int base = concepts.offset(id);
-        beginWrite(id);
-        IntLists.release(b, base + ADJ_ADDR, arena, ENTRY_BYTES);
-        IntLists.release(b, base + ConceptLayout.MEM_ADDR, arena, 4);
-        IntLists.release(b, base + ConceptLayout.CMP_ADDR, arena, 4);
-        b.putInt(base + TENANT, ConceptLayout.DELETED);
-        endWrite(id);
+        final ConceptRecord c = concept.wrap(id);
+        c.beginWrite();
+        IntLists.release(c.buffer(), c.base() + ADJ_ADDR, arena, ENTRY_BYTES);
+        IntLists.release(c.buffer(), c.base() + ConceptLayout.MEM_ADDR, arena, 4);
+        IntLists.release(c.buffer(), c.base() + ConceptLayout.CMP_ADDR, arena, 4);
+        c.tenant(ConceptLayout.DELETED);
+        c.endWrite();
     }
 
     // ---------------------------------------------------------------- adjacency internals
 
     private int countAt(final int id, final int pos) {
-        return arena.getInt(adjAddr(id) + (long) pos * ENTRY_BYTES + COUNT);
+        return arena.getInt(AdjacencyLayout.entry(adjAddr(id), pos) + COUNT);
     }
 
     private long adjAddr(final int id) {
         return concepts.buffer(id).getLong(concepts.offset(id) + ADJ_ADDR);
     }
 
-    private void appendEntry(
-        final int id, final int neighbour, final int link, final int count, final int posField, final boolean bulk) {
-        final UnsafeBuffer b = concepts.buffer(id);
-        final int base = concepts.offset(id);
-        final int size = b.getInt(base + ADJ_SIZE);
-        final int cap = b.getInt(base + ADJ_CAP);
+    /**
+     * Appends the entry of a new link to {@code id}'s adjacency and records its position in the link, as posA when
+     * {@code id} is the link's endpoint a.
+     */
+    private void appendEntry(final int id, final int neighbour, final int created, final int count,
+                             final boolean endpointA, final boolean bulk) {
+        final ConceptRecord c = concept.wrap(id);
+        final int size = c.adjSize();
+        final int cap = c.adjCap();
         if (size >= MAX_NEIGHBOURS) {
             throw new IllegalStateException("concept id=" + id + " reached the neighbour limit " + MAX_NEIGHBOURS);
         }
-        beginWrite(id);
+        c.beginWrite();
         if (size == cap) {
             final int newCap = cap == 0 ? INITIAL_ADJ_ENTRIES : grow(cap, MAX_NEIGHBOURS);
-            final long fresh = arena.allocate(newCap * ENTRY_BYTES);
-            final long old = b.getLong(base + ADJ_ADDR);
+            final long fresh = arena.allocate(AdjacencyLayout.bytes(newCap));
+            final long old = c.adjAddr();
             if (size > 0) {
-                arena.copy(old, fresh, size * ENTRY_BYTES);
-                arena.free(old, cap * ENTRY_BYTES);
+                arena.copy(old, fresh, AdjacencyLayout.bytes(size));
+                arena.free(old, AdjacencyLayout.bytes(cap));
             }
-            b.putLong(base + ADJ_ADDR, fresh);
-            b.putInt(base + ADJ_CAP, Math.min(MAX_NEIGHBOURS, OffHeapArena.blockSize(newCap * ENTRY_BYTES) / ENTRY_BYTES));
+            c.adjAddr(fresh);
+            c.adjCap(Math.min(MAX_NEIGHBOURS, OffHeapArena.blockSize(AdjacencyLayout.bytes(newCap)) / ENTRY_BYTES));
         }
-        final long at = b.getLong(base + ADJ_ADDR) + (long) size * ENTRY_BYTES;
-        arena.putInt(at + NEIGHBOUR, neighbour);
-        arena.putInt(at + LINK, link);
-        arena.putInt(at + COUNT, count);
-        links.buffer(link).putInt(links.offset(link) + posField, size);
-        b.putInt(base + ADJ_SIZE, size + 1);
+        final long addr = c.adjAddr();
+        writeEntry(AdjacencyLayout.entry(addr, size), neighbour, created, count);
+        if (endpointA) {
+            moved.wrap(created).posA(size);
+        } else {
+            moved.wrap(created).posB(size);
+        }
+        c.adjSize(size + 1);
         if (!bulk) {
-            promote(id, size, count);
+            promote(id, addr, size, count);
         }
-        endWrite(id);
+        c.endWrite();
+    }
+
+    private void writeEntry(final long at, final int neighbour, final int linkIndex, final int count) {
+        arena.putInt(at + NEIGHBOUR, neighbour);
+        arena.putInt(at + LINK, linkIndex);
+        arena.putInt(at + COUNT, count);
     }
 
     private void setCount(final int id, final int pos, final int newCount, final boolean bulk) {
-        beginWrite(id);
-        arena.putInt(adjAddr(id) + (long) pos * ENTRY_BYTES + COUNT, newCount);
+        final ConceptRecord c = concept.wrap(id);
+        final long addr = c.adjAddr();
+        c.beginWrite();
+        arena.putInt(AdjacencyLayout.entry(addr, pos) + COUNT, newCount);
         if (!bulk) {
-            promote(id, pos, newCount);
+            promote(id, addr, pos, newCount);
         }
-        endWrite(id);
+        c.endWrite();
     }
 
     /**
-     * Moves the entry at {@code pos}, whose count rose to {@code count}, ahead of every entry with a smaller count.
-     * Inside the caller's sequence lock.
+     * Moves the entry at {@code pos} of {@code id}'s block at {@code addr}, whose count rose to {@code count}, ahead of
+     * every entry with a smaller count. Inside the caller's sequence lock.
      */
-    private void promote(final int id, final int pos, final int count) {
-        final long addr = adjAddr(id);
+    private void promote(final int id, final long addr, final int pos, final int count) {
         int lo = 0;
         int hi = pos;
         while (lo < hi) { // first index in [0, pos) whose count is below `count`
             final int mid = (lo + hi) >>> 1;
-            if (arena.getInt(addr + (long) mid * ENTRY_BYTES + COUNT) >= count) {
+            if (arena.getInt(AdjacencyLayout.entry(addr, mid) + COUNT) >= count) {
                 lo = mid + 1;
             } else {
                 hi = mid;
@@ -390,57 +411,48 @@ public final class ConceptGraph {
         if (target == pos) {
             return;
         }
-        final int targetCount = arena.getInt(addr + (long) target * ENTRY_BYTES + COUNT);
-        final int belowCount = pos > 0 ? arena.getInt(addr + (long) (pos - 1) * ENTRY_BYTES + COUNT) : targetCount;
+        final int targetCount = arena.getInt(AdjacencyLayout.entry(addr, target) + COUNT);
+        final int belowCount = pos > 0 ? arena.getInt(AdjacencyLayout.entry(addr, pos - 1) + COUNT) : targetCount;
         if (targetCount == belowCount) {
             swapEntries(id, addr, target, pos); // every entry in [target, pos) has the same count: a swap keeps order
             return;
         }
-        final int neighbour = arena.getInt(addr + (long) pos * ENTRY_BYTES + NEIGHBOUR);
-        final int link = arena.getInt(addr + (long) pos * ENTRY_BYTES + LINK);
+        final long from = AdjacencyLayout.entry(addr, pos);
+        final int neighbour = arena.getInt(from + NEIGHBOUR);
+        final int promoted = arena.getInt(from + LINK);
         for (int i = pos; i > target; i--) {
-            arena.copy(addr + (long) (i - 1) * ENTRY_BYTES, addr + (long) i * ENTRY_BYTES, ENTRY_BYTES);
-            setPos(id, arena.getInt(addr + (long) i * ENTRY_BYTES + LINK), i);
+            final long at = AdjacencyLayout.entry(addr, i);
+            arena.copy(AdjacencyLayout.entry(addr, i - 1), at, ENTRY_BYTES);
+            moved.wrap(arena.getInt(at + LINK)).pos(id, i);
         }
-        final long at = addr + (long) target * ENTRY_BYTES;
-        arena.putInt(at + NEIGHBOUR, neighbour);
-        arena.putInt(at + LINK, link);
-        arena.putInt(at + COUNT, count);
-        setPos(id, link, target);
+        writeEntry(AdjacencyLayout.entry(addr, target), neighbour, promoted, count);
+        moved.wrap(promoted).pos(id, target);
     }
 
     private void swapEntries(final int id, final long addr, final int i, final int j) {
-        final long ai = addr + (long) i * ENTRY_BYTES;
-        final long aj = addr + (long) j * ENTRY_BYTES;
+        final long ai = AdjacencyLayout.entry(addr, i);
+        final long aj = AdjacencyLayout.entry(addr, j);
         final int n = arena.getInt(ai + NEIGHBOUR);
         final int l = arena.getInt(ai + LINK);
         final int c = arena.getInt(ai + COUNT);
         arena.copy(aj, ai, ENTRY_BYTES);
-        arena.putInt(aj + NEIGHBOUR, n);
-        arena.putInt(aj + LINK, l);
-        arena.putInt(aj + COUNT, c);
-        setPos(id, arena.getInt(ai + LINK), i);
-        setPos(id, l, j);
-    }
-
-    private void setPos(final int id, final int link, final int pos) {
-        final UnsafeBuffer lb = links.buffer(link);
-        final int lo = links.offset(link);
-        lb.putInt(lo + (lb.getInt(lo + LinkLayout.A) == id ? LinkLayout.POS_A : LinkLayout.POS_B), pos);
+        writeEntry(aj, n, l, c);
+        moved.wrap(arena.getInt(ai + LINK)).pos(id, i);
+        moved.wrap(l).pos(id, j);
     }
 
     private void removeEntry(final int id, final int pos) {
-        final UnsafeBuffer b = concepts.buffer(id);
-        final int base = concepts.offset(id);
-        final int size = b.getInt(base + ADJ_SIZE);
-        final long addr = b.getLong(base + ADJ_ADDR);
-        beginWrite(id);
+        final ConceptRecord c = concept.wrap(id);
+        final int size = c.adjSize();
+        final long addr = c.adjAddr();
+        c.beginWrite();
         for (int i = pos; i < size - 1; i++) {
-            arena.copy(addr + (long) (i + 1) * ENTRY_BYTES, addr + (long) i * ENTRY_BYTES, ENTRY_BYTES);
-            setPos(id, arena.getInt(addr + (long) i * ENTRY_BYTES + LINK), i);
+            final long at = AdjacencyLayout.entry(addr, i);
+            arena.copy(AdjacencyLayout.entry(addr, i + 1), at, ENTRY_BYTES);
+            moved.wrap(arena.getInt(at + LINK)).pos(id, i);
         }
-        b.putInt(base + ADJ_SIZE, size - 1);
-        endWrite(id);
+        c.adjSize(size - 1);
+        c.endWrite();
     }
 
     /**
@@ -458,25 +470,26 @@ public final class ConceptGraph {
         boolean sorted = true;
         for (int i = 0; i < size; i++) {
             // descending count, then the current position: a total order, so equal inputs sort equally
-            keys[i] = ((long) (Integer.MAX_VALUE - arena.getInt(addr + (long) i * ENTRY_BYTES + COUNT)) << 32) | i;
+            keys[i] = ((long) (Integer.MAX_VALUE - arena.getInt(AdjacencyLayout.entry(addr, i) + COUNT)) << 32) | i;
             sorted &= i == 0 || keys[i] > keys[i - 1];
         }
         if (sorted) {
             return;
         }
         java.util.Arrays.sort(keys, 0, size);
-        final long copy = arena.allocate(size * ENTRY_BYTES);
-        arena.copy(addr, copy, size * ENTRY_BYTES);
+        final long copy = arena.allocate(AdjacencyLayout.bytes(size));
+        arena.copy(addr, copy, AdjacencyLayout.bytes(size));
         beginWrite(id);
         for (int i = 0; i < size; i++) {
             final int from = (int) keys[i];
             if (from != i) { // position i is written only here, so an entry sorted onto itself is still in place
-                arena.copy(copy + (long) from * ENTRY_BYTES, addr + (long) i * ENTRY_BYTES, ENTRY_BYTES);
-                setPos(id, arena.getInt(addr + (long) i * ENTRY_BYTES + LINK), i);
+                final long at = AdjacencyLayout.entry(addr, i);
+                arena.copy(AdjacencyLayout.entry(copy, from), at, ENTRY_BYTES);
+                moved.wrap(arena.getInt(at + LINK)).pos(id, i);
             }
         }
         endWrite(id);
-        arena.free(copy, size * ENTRY_BYTES);
+        arena.free(copy, AdjacencyLayout.bytes(size));
     }
 
     private static int grow(final int cap, final int limit) {
@@ -492,9 +505,8 @@ public final class ConceptGraph {
         return a * 0x9E3779B1 + b;
     }
 
-    private int linkHash(final int link) {
-        final UnsafeBuffer lb = links.buffer(link);
-        final int lo = links.offset(link);
-        return pairHash(lb.getInt(lo + LinkLayout.A), lb.getInt(lo + LinkLayout.B));
+    /** Rehash during a resize: plain reads, so a caller's wrapped flyweights are not disturbed. */
+    private int linkHash(final int index) {
+        return pairHash(linkInt(index, LinkLayout.A), linkInt(index, LinkLayout.B));
     }
 }

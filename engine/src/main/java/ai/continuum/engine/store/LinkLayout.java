@@ -1,9 +1,11 @@
 package ai.continuum.engine.store;
 
+import static ai.continuum.engine.store.LayoutCheck.field;
+
 /**
  * A link record in a {@link RecordStore}, indexed by link index: the unordered pair (a &lt; b by concept id), where
  * each endpoint's adjacency entry for it sits, and when it was last seen. The count lives in the two adjacency
- * entries, where recall reads it.
+ * entries, where recall reads it. {@link LinkRecord} is the writer's flyweight over it.
  *
  * <pre>
  *   0  int   a          lower concept id, or DELETED
@@ -23,6 +25,11 @@ public final class LinkLayout {
     public static final int LAST_SEEN = 16;
     /** {@code a} of a removed link; its index is never reused, so a stale adjacency copy can never alias it. */
     public static final int DELETED = -1;
+
+    static {
+        LayoutCheck.check("link record", RECORD_BYTES, 8, field("a", A, 4), field("b", B, 4),
+            field("posA", POS_A, 4), field("posB", POS_B, 4), field("lastSeenMillis", LAST_SEEN, 8));
+    }
 
     private LinkLayout() {
     }

@@ -2,6 +2,8 @@ package ai.continuum.engine.store;
 
 import org.agrona.concurrent.UnsafeBuffer;
 
+import static ai.continuum.engine.store.LayoutCheck.field;
+
 /**
  * Stored turns (memories) and the decisions found in them, off the Java heap.
  *
@@ -50,6 +52,16 @@ public final class MemoryTable {
     static final int D_TEXT = 24;
     static final int D_RECORD_BYTES = 32;
     public static final int FORGOTTEN_TENANT = -1;
+
+    static {
+        LayoutCheck.check("memory record", RECORD_BYTES, 8, field("tenant", TENANT, 4), field("state", STATE, 4),
+            field("id", ID, 8), field("timeMillis", TIME, 8), field("blobAddr", BLOB, 8),
+            field("blobBytes", BLOB_BYTES, 4), field("terms", TERMS, 4), field("previous", PREVIOUS, 4),
+            field("next", NEXT, 4));
+        LayoutCheck.check("decision record", D_RECORD_BYTES, 8, field("tenant", D_TENANT, 4),
+            field("ordinal", D_ORDINAL, 4), field("memoryId", D_MEMORY, 8), field("timeMillis", D_TIME, 8),
+            field("textAddr", D_TEXT, 8));
+    }
 
     /** Strings in a memory blob, in order. */
     public static final int STRINGS = 5;

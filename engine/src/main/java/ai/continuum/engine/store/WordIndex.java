@@ -2,6 +2,8 @@ package ai.continuum.engine.store;
 
 import org.agrona.concurrent.UnsafeBuffer;
 
+import static ai.continuum.engine.store.LayoutCheck.field;
+
 /**
  * Word -> ids, per tenant: an inverted index off the Java heap. The engine keeps two: concept-key words -> concepts
  * (partial matching at recall without scanning all concepts; words from {@link #forEachWord}: runs of letters and
@@ -29,6 +31,12 @@ public final class WordIndex {
     private static final int LIST = 8;
     private static final int WORD = 24;
     private static final int RECORD_BYTES = 32;
+
+    static {
+        LayoutCheck.check("word record", RECORD_BYTES, 8, field("version", 0, 4), field("tenant", TENANT, 4),
+            field("listAddr", LIST, 8), field("listSize", ConceptLayout.listSize(LIST), 4),
+            field("listCap", ConceptLayout.listCap(LIST), 4), field("wordAddr", WORD, 8));
+    }
 
     private final OffHeapArena arena;
     private final RecordStore records = new RecordStore(RECORD_BYTES, 14);

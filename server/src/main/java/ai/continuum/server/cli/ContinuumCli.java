@@ -19,7 +19,8 @@ import java.util.Arrays;
     description = "Memory for AI agents: learn from conversation turns, recall related concepts and memories.",
     subcommands = {ServeCommand.class, LearnCommand.class, RecallCommand.class, StatsCommand.class,
         KeysCommand.class, DoctorCommand.class, EvalCommand.class, ExportCommand.class, ImportCommand.class,
-        MigrateCommand.class, VerifyCommand.class, OptimizeCommand.class, CommandLine.HelpCommand.class})
+        MigrateCommand.class, VerifyCommand.class, OptimizeCommand.class, McpCommand.class, HealthCommand.class,
+        CommandLine.HelpCommand.class})
 public final class ContinuumCli {
 
     public static void main(final String[] args) {

@@ -3,6 +3,8 @@ package ai.continuum.server.http;
 import ai.continuum.server.auth.ApiKeyAuthenticator;
 import ai.continuum.server.config.ServerConfig;
 import ai.continuum.server.core.ContinuumCore;
+import ai.continuum.server.core.Version;
+import ai.continuum.server.mcp.McpProtocol;
 import ai.continuum.server.metrics.ContinuumMetrics;
 import ai.continuum.server.ratelimit.RateLimiter;
 import io.helidon.http.Method;
@@ -23,7 +25,8 @@ public final class ApiRouting {
                                final ApiKeyAuthenticator keys, final RateLimiter limiter,
                                final ContinuumMetrics metrics) {
         final long maxBody = config.maxBodyBytes();
-        routing.addFilter(new MetricsFilter(metrics))
+        routing.addFilter(new AccessLogFilter())
+            .addFilter(new MetricsFilter(metrics))
             .addFilter(new AuthFilter(keys, config.requireApiKey(), config.defaultTenant(),
                 config.metricsPublic()))
             .addFilter(new RateLimitFilter(limiter))
@@ -40,6 +43,10 @@ public final class ApiRouting {
             .register("/v1", new EventsResource(core, EventsResource.HEARTBEAT))
             .register("/v1/admin", new AdminTransferResource(core, config.dataDir().resolve("tmp")))
             .register("/metrics", new MetricsResource(metrics))
+            .register("/mcp", new McpResource(core, new McpProtocol(Version.current()), config.instanceId(), maxBody,
+                config.corsOrigins()))
+            .register("/openapi", new OpenApiResource())
+            .register("/ui", new UiResource())
             .any((req, res) -> {
                 if (req.path().path().startsWith("/observe/") || req.prologue().method() == Method.OPTIONS) {
                     res.next();

@@ -48,11 +48,20 @@ public final class AuthFilter implements Filter {
     }
 
     /**
-     * Paths served without a key: health and readiness always, {@code /metrics} unless configured otherwise.
+     * Paths served without a key: health and readiness, the OpenAPI document and the explorer page always,
+     * {@code /metrics} unless configured otherwise.
      * Everything else, including unknown paths, needs one (unknown paths 404 after).
      */
     public boolean isPublic(final String path) {
-        return isHealth(path) || metricsPublic && path.equals("/metrics");
+        return isHealth(path) || metricsPublic && path.equals("/metrics") || isDocument(path);
+    }
+
+    /**
+     * The OpenAPI document and the explorer page's files: they hold no data (the page asks for a key and sends it
+     * with each API call).
+     */
+    public static boolean isDocument(final String path) {
+        return path.equals("/openapi") || path.equals("/ui") || path.startsWith("/ui/");
     }
 
     /** Health and readiness paths, public in every configuration. */

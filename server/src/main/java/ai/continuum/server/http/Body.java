@@ -24,6 +24,11 @@ public final class Body {
         this.root = root;
     }
 
+    /** Field access over an already parsed object (the arguments of an MCP tool call), with the same checks. */
+    public static Body of(final ObjectNode root) {
+        return new Body(root);
+    }
+
     /** Reads and parses the body, refusing more than {@code maxBytes} without buffering the excess. */
     public static Body read(final ServerRequest req, final long maxBytes) {
         final var contentType = req.headers().first(HeaderNames.CONTENT_TYPE);
@@ -92,6 +97,18 @@ public final class Body {
                 + abbreviate(node.toString()));
         }
         return node.intValue();
+    }
+
+    /** A required integer that fits a long. */
+    public long requiredLong(final String field) {
+        final JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            throw ApiException.invalid("field '" + field + "' is required and must be an integer");
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+            throw ApiException.invalid("field '" + field + "' must be an integer, got " + abbreviate(node.toString()));
+        }
+        return node.longValue();
     }
 
     /** An optional whole number in {@code [min, max]}, or {@code defaultValue} when absent or null. */
@@ -163,7 +180,8 @@ public final class Body {
         }
     }
 
-    private static byte[] readLimited(final ServerRequest req, final long maxBytes) {
+    /** The raw body, refusing (413) more than {@code maxBytes} without buffering the excess. */
+    static byte[] readLimited(final ServerRequest req, final long maxBytes) {
         if (!req.content().hasEntity()) {
             return new byte[0];
         }

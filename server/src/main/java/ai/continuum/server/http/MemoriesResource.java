@@ -1,6 +1,5 @@
 package ai.continuum.server.http;
 
-import ai.continuum.engine.ConceptView;
 import ai.continuum.engine.Delta;
 import ai.continuum.server.core.ContinuumCore;
 import ai.continuum.server.core.LearnReceipt;
@@ -17,7 +16,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 
 /**
  * {@code /v1/memories}: store a memory without extraction, list and search them (from storage, newest first), fetch
@@ -97,7 +95,7 @@ public final class MemoriesResource implements HttpService {
             // A filter storage refuses (too many keyword words): the request's fault.
             throw ApiException.invalid(e.getMessage());
         }
-        Json.ok(res, new PageView(page.items().stream().map(m -> Views.MemoryView.of(m, displayName(tenant))).toList(),
+        Json.ok(res, new PageView(page.items().stream().map(m -> Views.MemoryView.of(m, Views.displayNames(core, tenant))).toList(),
             page.total(),
             query.limit(), query.offset(), tenant));
     }
@@ -111,7 +109,7 @@ public final class MemoriesResource implements HttpService {
             Json.ok(res, Views.MemoryView.of(fromEngine.get()));
             return;
         }
-        Json.ok(res, core.storage().memory(tenant, id).map(m -> Views.MemoryView.of(m, displayName(tenant)))
+        Json.ok(res, core.storage().memory(tenant, id).map(m -> Views.MemoryView.of(m, Views.displayNames(core, tenant)))
             .orElseThrow(() -> ApiException.notFound("memory " + id + " not found")));
     }
 
@@ -122,11 +120,6 @@ public final class MemoriesResource implements HttpService {
             throw ApiException.notFound("memory " + id + " not found");
         }
         Json.ok(res, Map.of("deleted", true, "id", id, "tenant_id", tenant));
-    }
-
-    /** A concept key as the engine spells the concept (the same spelling recall and GET by id show). */
-    private UnaryOperator<String> displayName(final String tenant) {
-        return key -> core.engine().concept(tenant, key, 0).map(ConceptView::name).orElse(key);
     }
 
     record PageView(List<Views.MemoryView> memories, long total, int limit, int offset, String tenantId) {

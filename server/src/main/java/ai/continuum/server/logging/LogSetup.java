@@ -102,8 +102,11 @@ public final class LogSetup {
         }
     }
 
-    /** One JSON object per line: time, level, logger, thread, message, and error when there is one. */
-    static final class JsonFormatter extends Formatter {
+    /**
+     * One JSON object per line: time, level, logger, thread, message, the record's {@link LogFields} as fields of their
+     * own, and error when there is one.
+     */
+    public static final class JsonFormatter extends Formatter {
         @Override
         public String format(final LogRecord record) {
             final Map<String, Object> line = new LinkedHashMap<>();
@@ -112,6 +115,10 @@ public final class LogSetup {
             line.put("logger", record.getLoggerName());
             line.put("thread", Thread.currentThread().getName());
             line.put("message", formatMessage(record));
+            final Object[] parameters = record.getParameters();
+            if (parameters != null && parameters.length == 1 && parameters[0] instanceof LogFields fields) {
+                fields.fields().forEach(line::putIfAbsent);
+            }
             if (record.getThrown() != null) {
                 line.put("error", stackTrace(record.getThrown()));
             }

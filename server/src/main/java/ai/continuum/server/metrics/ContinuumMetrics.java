@@ -55,6 +55,7 @@ public final class ContinuumMetrics {
         syncApplyDelay = Timer.builder("continuum.sync.apply.delay")
             .description("time from an op's commit to its apply by this instance's change-log follower")
             .serviceLevelObjectives(LATENCY_BUCKETS).publishPercentiles(0.5, 0.99).register(registry);
+        ProcessMeters.bindTo(registry);
     }
 
     /** Binds the engine whose tenants the graph gauges report. */
@@ -62,10 +63,12 @@ public final class ContinuumMetrics {
         this.engine = memoryEngine;
     }
 
-    /** Binds the write-behind queue depth and the readiness flag. */
-    public void bindStorage(final IntSupplier queueDepth, final BooleanSupplier ready) {
+    /** Binds the write-behind queue depth, its capacity (writes answer 503 queue_full beyond it) and readiness. */
+    public void bindStorage(final IntSupplier queueDepth, final int queueCapacity, final BooleanSupplier ready) {
         Gauge.builder("continuum.storage.queue.depth", queueDepth::getAsInt)
             .description("writes queued for the write-behind committer").register(registry);
+        Gauge.builder("continuum.storage.queue.capacity", () -> queueCapacity)
+            .description("writes the queue holds before learn answers 503 queue_full").register(registry);
         Gauge.builder("continuum.ready", () -> ready.getAsBoolean() ? 1 : 0)
             .description("1 when the engine is loaded and the database answers").register(registry);
     }

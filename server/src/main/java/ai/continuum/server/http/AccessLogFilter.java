@@ -1,0 +1,78 @@
+package ai.continuum.server.http;
+
+import ai.continuum.server.logging.LogFields;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+/**
+ * Outermost filter: gives every request an id and writes one access-log record per request.
+ *
+ * <p>The id is the caller's {@code X-Request-Id} when it is a plain token (letters, digits, {@code . _ : -}, at most
+ * 128), so a proxy's id follows the request through; otherwise a new random one. It is set on the response before
+ * anything else runs, so every answer carries it, including 401, 404, 429 and errors.
+ *
+ * <p>The record goes to the logger {@code continuum.access} at INFO: in the JSON log format its fields
+ * ({@code request_id, method, path, route, status, duration_ms, remote, user_agent}) are fields of the line; in the
+ * text format the message carries them. The path is logged without its query string. Thread-safe.
+ */
+public final class AccessLogFilter implements Filter {
+    public static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
+    static final String LOGGER = "continuum.access";
+    private static final Logger LOG = Logger.getLogger(LOGGER);
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    @Override
+    public void filter(final FilterChain chain, final RoutingRequest req, final RoutingResponse res) {
+        final String id = req.headers().first(REQUEST_ID).filter(v -> TOKEN.matcher(v).matches())
+            .orElseGet(AccessLogFilter::newId);
+        res.header(REQUEST_ID, id);
+        final long startNs = System.nanoTime();
+        try {
+            chain.proceed();
+        } finally {
+            if (LOG.isLoggable(Level.INFO)) {
+                log(req, res, id, (System.nanoTime() - startNs) / 1e6);
+            }
+        }
+    }
+
+    private static void log(final RoutingRequest req, final RoutingResponse res, final String id, final double ms) {
+        final String method = req.prologue().method().text();
+        // The prologue keeps the path as received; req.path() is relative to the matched service after routing.
+        final String path = req.prologue().uriPath().rawPath();
+        final int status = res.status().code();
+        final String remote = req.remotePeer().host();
+        final Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("request_id", id);
+        fields.put("method", method);
+        fields.put("path", path);
+        fields.put("route", req.matchingPattern().orElse(MetricsFilter.UNMATCHED));
+        fields.put("status", status);
+        fields.put("duration_ms", Math.round(ms * 1000) / 1000.0);
+        fields.put("remote", remote);
+        fields.put("user_agent", req.headers().first(HeaderNames.USER_AGENT).orElse(""));
+        final LogRecord record = new LogRecord(Level.INFO, String.format(Locale.ROOT, "%s \"%s %s\" %d %.3f ms id=%s",
+            remote, method, path, status, ms, id));
+        record.setLoggerName(LOGGER);
+        record.setParameters(new Object[] {new LogFields(fields)});
+        LOG.log(record);
+    }
+
+    private static String newId() {
+        final ThreadLocalRandom r = ThreadLocalRandom.current();
+        return String.format(Locale.ROOT, "%016x%016x", r.nextLong(), r.nextLong());
+    }
+}

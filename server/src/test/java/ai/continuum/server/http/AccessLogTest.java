@@ -1,0 +1,90 @@
+package ai.continuum.server.http;
+
+import ai.continuum.server.TestServer;
+import ai.continuum.server.logging.LogSetup;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Request ids on every response, and the access log as real JSON fields. */
+class AccessLogTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void everyResponseCarriesARequestIdAndTheAccessLogHasItAsAField(@TempDir final Path dataDir) throws Exception {
+        final List<LogRecord> records = new CopyOnWriteArrayList<>();
+        final Handler capture = new Handler() {
+            @Override
+            public void publish(final LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        final Logger access = Logger.getLogger(AccessLogFilter.LOGGER);
+        access.addHandler(capture);
+        try (TestServer server = TestServer.start(dataDir)) {
+            final TestServer.Reply ok = server.get("/v1/health", null);
+            final TestServer.Reply unauthorized = server.get("/v1/stats", null);
+            final TestServer.Reply missing = server.get("/v1/no-such-thing", TestServer.ADMIN_KEY);
+            for (final TestServer.Reply r : List.of(ok, unauthorized, missing)) {
+                assertTrue(r.header("X-Request-Id").matches("[0-9a-f]{32}"), r.status() + ": " + r.header("X-Request-Id"));
+            }
+            assertEquals(401, unauthorized.status());
+            assertNotEquals(ok.header("X-Request-Id"), unauthorized.header("X-Request-Id"));
+
+            final TestServer.Reply echoed = server.send(server.builder("/v1/ready", null)
+                .header("X-Request-Id", "lb-7f3a.42").GET().build());
+            assertEquals("lb-7f3a.42", echoed.header("X-Request-Id"), "a proxy's id is kept");
+            final TestServer.Reply replaced = server.send(server.builder("/v1/ready", null)
+                .header("X-Request-Id", "x".repeat(129)).GET().build());
+            assertTrue(replaced.header("X-Request-Id").matches("[0-9a-f]{32}"), "an over-long id is replaced");
+
+            final LogRecord record = waitFor(records, "lb-7f3a.42");
+            final JsonNode line = JSON.readTree(new LogSetup.JsonFormatter().format(record));
+            assertEquals("lb-7f3a.42", line.get("request_id").asText());
+            assertEquals("GET", line.get("method").asText());
+            assertEquals("/v1/ready", line.get("path").asText());
+            assertEquals(200, line.get("status").asInt());
+            assertTrue(line.get("duration_ms").isNumber(), line.toString());
+            assertNotNull(line.get("message"), "the human-readable line stays");
+            final JsonNode denied = JSON.readTree(new LogSetup.JsonFormatter().format(
+                waitFor(records, unauthorized.header("X-Request-Id"))));
+            assertEquals(401, denied.get("status").asInt(), denied.toString());
+        } finally {
+            access.removeHandler(capture);
+        }
+    }
+
+    private static LogRecord waitFor(final List<LogRecord> records, final String id) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            for (final LogRecord r : records) {
+                if (r.getMessage().endsWith("id=" + id)) {
+                    return r;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no access record for " + id + " in " + records.size() + " records");
+    }
+}

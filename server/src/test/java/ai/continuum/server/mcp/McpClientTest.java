@@ -1,0 +1,51 @@
+package ai.continuum.server.mcp;
+
+import ai.continuum.server.NodeClients;
+import ai.continuum.server.TestServer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The official MCP TypeScript SDK (src/test/node/mcp-client.mjs) against a real server over Streamable HTTP, and
+ * against {@code continuum mcp --stdio} both on a local data directory and as a proxy to the server: tools listed,
+ * learn then recall answered, bad arguments refused with MCP errors, a wrong key refused, tenants kept apart.
+ */
+class McpClientTest {
+    @TempDir
+    static Path dataDir;
+    @TempDir
+    static Path localDir;
+    static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(dataDir);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void shouldServeTheOfficialSdkOverHttpAndStdio() throws Exception {
+        final String keyA = server.createKey("tenant-a");
+        final String keyB = server.createKey("tenant-b");
+        final ObjectMapper json = new ObjectMapper();
+        final String base = server.uri("").toString();
+        NodeClients.run("mcp-client.mjs", Map.of(
+            "MCP_URL", base + "/mcp",
+            "KEY_A", keyA,
+            "KEY_B", keyB,
+            "STDIO_LOCAL", json.writeValueAsString(NodeClients.cliCommand("mcp", "--stdio", "--data-dir",
+                localDir.toString())),
+            "STDIO_PROXY", json.writeValueAsString(NodeClients.cliCommand("mcp", "--stdio", "--url", base, "--key",
+                keyB))));
+    }
+}
