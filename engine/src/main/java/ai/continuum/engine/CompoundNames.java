@@ -2,7 +2,7 @@ package ai.continuum.engine;
 
 import java.util.List;
 
-/** How a compound is named and described (SPEC 2.5): its first three components, and all of them as JSON. */
+/** How a compound is named and described (docs/DESIGN.md section 7): its first three components, and all of them as JSON. */
 final class CompoundNames {
     private CompoundNames() {
     }

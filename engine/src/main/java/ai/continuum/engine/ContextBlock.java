@@ -6,9 +6,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 /**
- * Renders the {@code [MEMORY CONTEXT]} block of SPEC 2.6 step 8, extended with the memories recall found. Every
- * section holds at most {@code workingMemoryCapacity} items; an empty section is left out; each section is preceded by
- * a blank line; no matches give an empty string.
+ * Renders the {@code [MEMORY CONTEXT]} block (docs/DESIGN.md section 7, recall step 8; the format is kept from the
+ * original API, see docs/COMPATIBILITY.md), extended with the memories recall found. Every section holds at most
+ * {@code workingMemoryCapacity} items; an empty section is left out; each section is preceded by a blank line; no
+ * matches give an empty string. A related concept's {@code strength=} is its activation (its relevance in the recall
+ * response: the product of the link strengths along its best path times the resonance decay per hop), as the original
+ * format printed it; the strength of one link is in the response's {@code relationships}.
  *
  * <pre>
  * [MEMORY CONTEXT]

@@ -21,6 +21,9 @@ import java.util.List;
  * display name); link and compound counts add and last-seen times take the maximum; memories and decisions are
  * insert-if-absent; a forgotten memory stays a tombstone, so replaying the delta that created it does not revive it.
  */
+// TenantState's counters are volatile for their readers, and changed (count++, count -= n) by the single writer under
+// the engine's write lock, so a read-modify-write cannot race with another write.
+@SuppressWarnings("NonAtomicVolatileUpdate")
 final class DeltaApplier {
     /** Above this many links, a delta is applied in bulk: adjacency order is restored once per touched concept. */
     private static final int BULK_LINKS = 256;

@@ -34,27 +34,45 @@ public record EngineConfig(
         double decayPerDay,
         int maxConceptsPerMessage,
         long expectedConcepts) {
+    // Each default and bound is defined here once; the server's ConfigKey, its recall endpoints, the CLI and the
+    // embedding API read them from here (DefaultsAgreeTest holds application.yaml to the same values).
     public static final double DEFAULT_RESONANCE_DECAY = 0.85;
     public static final double DEFAULT_HEBBIAN_RATE = 0.15;
     public static final double DEFAULT_MIN_LINK_STRENGTH = 0.1;
     public static final int DEFAULT_WORKING_MEMORY_CAPACITY = 7;
+    public static final int MAX_WORKING_MEMORY_CAPACITY = 100;
+    public static final int DEFAULT_DEPTH = 2;
+    public static final int MAX_DEPTH = 5;
+    public static final int DEFAULT_NEIGHBOURS_PER_HOP = 10;
+    public static final int MAX_NEIGHBOURS_PER_HOP = 1000;
+    public static final int DEFAULT_MAX_CONCEPTS = 10;
+    /** Recall returns between 1 and this many concepts. */
+    public static final int MAX_CONCEPTS_LIMIT = 100;
+    public static final int DEFAULT_MAX_MEMORIES = 5;
+    /** Recall returns between 0 and this many memories. */
+    public static final int MAX_MEMORIES_LIMIT = 100;
+    /** 1.0: no time decay of link strength. */
+    public static final double DEFAULT_DECAY_PER_DAY = 1.0;
+    public static final long DEFAULT_EXPECTED_CONCEPTS = 1 << 16;
+    public static final long MIN_EXPECTED_CONCEPTS = 1024;
 
     public EngineConfig {
         requireIn("resonanceDecay", resonanceDecay, 0.0, false, 1.0);
         requireIn("hebbianRate", hebbianRate, 0.0, false, 1.0);
         requireIn("minLinkStrength", minLinkStrength, 0.0, false, 1.0);
-        requireIn("workingMemoryCapacity", workingMemoryCapacity, 1, 100);
-        requireIn("depth", depth, 0, 5);
-        requireIn("neighboursPerHop", neighboursPerHop, 1, 1000);
-        requireIn("maxConcepts", maxConcepts, 1, 100);
-        requireIn("maxMemories", maxMemories, 0, 100);
+        requireIn("workingMemoryCapacity", workingMemoryCapacity, 1, MAX_WORKING_MEMORY_CAPACITY);
+        requireIn("depth", depth, 0, MAX_DEPTH);
+        requireIn("neighboursPerHop", neighboursPerHop, 1, MAX_NEIGHBOURS_PER_HOP);
+        requireIn("maxConcepts", maxConcepts, 1, MAX_CONCEPTS_LIMIT);
+        requireIn("maxMemories", maxMemories, 0, MAX_MEMORIES_LIMIT);
         requireIn("maxRelationships", maxRelationships, 0, 1000);
         requireIn("partialMatchRelevance", partialMatchRelevance, 0.0, false, 1.0);
         requireIn("maxPartialMatches", maxPartialMatches, 0, 1000);
         requireIn("decayPerDay", decayPerDay, 0.0, false, 1.0);
         requireIn("maxConceptsPerMessage", maxConceptsPerMessage, 1, 1000);
-        if (expectedConcepts < 1024) {
-            throw new IllegalArgumentException("expectedConcepts=" + expectedConcepts + " must be >= 1024");
+        if (expectedConcepts < MIN_EXPECTED_CONCEPTS) {
+            throw new IllegalArgumentException(
+                "expectedConcepts=" + expectedConcepts + " must be >= " + MIN_EXPECTED_CONCEPTS);
         }
     }
 
@@ -62,7 +80,8 @@ public record EngineConfig(
     public static EngineConfig defaults() {
         return new EngineConfig(
             DEFAULT_RESONANCE_DECAY, DEFAULT_HEBBIAN_RATE, DEFAULT_MIN_LINK_STRENGTH, DEFAULT_WORKING_MEMORY_CAPACITY,
-            2, 10, 10, 5, 20, 0.7, 25, 1.0, 20, 1 << 16);
+            DEFAULT_DEPTH, DEFAULT_NEIGHBOURS_PER_HOP, DEFAULT_MAX_CONCEPTS, DEFAULT_MAX_MEMORIES, 20, 0.7, 25,
+            DEFAULT_DECAY_PER_DAY, 20, DEFAULT_EXPECTED_CONCEPTS);
     }
 
     public EngineConfig withExpectedConcepts(final long expected) {

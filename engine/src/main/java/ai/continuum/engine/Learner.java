@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns a {@link Turn} into the {@link Delta} learning it means (SPEC 2.1): concepts from the user, assistant and
+ * Turns a {@link Turn} into the {@link Delta} learning it means (docs/DESIGN.md section 7): concepts from the user, assistant and
  * thinking texts (in that order; the first sighting of a key names it), a link increment for every unordered pair,
  * one compound, the memory, and the decisions found in the assistant's text.
  *

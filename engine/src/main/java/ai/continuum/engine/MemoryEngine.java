@@ -47,6 +47,10 @@ import java.util.function.LongSupplier;
  * rebuilds it exactly.
  */
 public final class MemoryEngine implements AutoCloseable {
+    /** The listing type of compounds ({@link #concepts}); not a concept type. */
+    public static final String COMPOUND_TYPE = "compound_concept";
+    /** The listing type of decisions ({@link #concepts}). */
+    public static final String DECISION_TYPE = "decision";
     /** Items per delta emitted by {@link #snapshot}. */
     public static final int SNAPSHOT_CHUNK = 10_000;
     private static final int MAX_TENANT_CHARS = 128;
@@ -343,7 +347,12 @@ public final class MemoryEngine implements AutoCloseable {
         return Optional.ofNullable(view(t, id, Math.max(0, Math.min(maxNeighbours, ConceptGraph.MAX_NEIGHBOURS))));
     }
 
-    /** The tenant's concepts, newest first, optionally of one type. */
+    /**
+     * The tenant's concepts, newest first, optionally of one type. Type {@link #COMPOUND_TYPE} lists the compounds
+     * (named by their first three components, described by all of them as JSON, dated by their last sighting) and
+     * type {@link #DECISION_TYPE} the decisions (named by their text, dated by their memory), the items the tenant's
+     * stats count under those names.
+     */
     public List<ConceptView> concepts(final String tenant, final String typeOrNull, final int offset, final int limit) {
         final List<Integer> ids = new ArrayList<>();
         writeLock.lock();
@@ -352,6 +361,12 @@ public final class MemoryEngine implements AutoCloseable {
             final TenantState t = tenants.get(tenant);
             if (t == null) {
                 return List.of();
+            }
+            if (COMPOUND_TYPE.equals(typeOrNull)) {
+                return compoundViews(t, offset, limit);
+            }
+            if (DECISION_TYPE.equals(typeOrNull)) {
+                return decisionViews(t, offset, limit);
             }
             int skipped = 0;
             for (int i = t.concepts.size() - 1; i >= 0 && ids.size() < limit; i--) {
@@ -381,6 +396,12 @@ public final class MemoryEngine implements AutoCloseable {
         }
         if (typeOrNull == null) {
             return t.liveConcepts;
+        }
+        if (COMPOUND_TYPE.equals(typeOrNull)) {
+            return t.liveCompounds;
+        }
+        if (DECISION_TYPE.equals(typeOrNull)) {
+            return t.liveDecisions;
         }
         writeLock.lock();
         try {
@@ -451,6 +472,40 @@ public final class MemoryEngine implements AutoCloseable {
         }
         final long created = info.firstSeenMillis() == DeltaApplier.UNSEEN ? 0 : info.firstSeenMillis();
         return new ConceptView(info.displayName(), info.type(), info.description(), created, neighbours);
+    }
+
+    /** Under the write lock: live compounds of the tenant, newest first. */
+    private List<ConceptView> compoundViews(final TenantState t, final int offset, final int limit) {
+        final List<ConceptView> out = new ArrayList<>();
+        int skipped = 0;
+        for (int i = t.compounds.size() - 1; i >= 0 && out.size() < limit; i--) {
+            final int rec = t.compounds.getInt(i);
+            if (compounds.tenant(rec) != t.id || skipped++ < offset) {
+                continue;
+            }
+            final List<String> names = new ArrayList<>();
+            for (int c = 0; c < compounds.componentCount(rec); c++) {
+                names.add(info(compounds.component(rec, c)).displayName());
+            }
+            out.add(new ConceptView(CompoundNames.name(names), COMPOUND_TYPE, CompoundNames.json(names),
+                compounds.lastSeen(rec), List.of()));
+        }
+        return out;
+    }
+
+    /** Under the write lock: live decisions of the tenant, newest first. */
+    private List<ConceptView> decisionViews(final TenantState t, final int offset, final int limit) {
+        final List<ConceptView> out = new ArrayList<>();
+        int skipped = 0;
+        for (int i = t.decisions.size() - 1; i >= 0 && out.size() < limit; i--) {
+            final int rec = t.decisions.getInt(i);
+            if (!memories.decisionLive(rec) || skipped++ < offset) {
+                continue;
+            }
+            out.add(new ConceptView(memories.decisionText(rec), DECISION_TYPE,
+                "Decision in memory " + memories.decisionMemoryId(rec), memories.decisionTime(rec), List.of()));
+        }
+        return out;
     }
 
     private ConceptInfo info(final int id) {

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
- * Recall (DESIGN 3, steps 2-8) over the off-heap state: seed the query's concepts, spread activation, rank, collect
+ * Recall (docs/DESIGN.md section 7, steps 2-8) over the off-heap state: seed the query's concepts, spread activation, rank, collect
  * relationships and memories, render the context block.
  *
  * <p>Thread model: stateless apart from its collaborators; any number of threads recall at once, each with its own
@@ -32,7 +32,7 @@ final class Recaller {
     private static final int MEMORY_SOURCE_CONCEPTS = 32;
     /** Newest memories read per concept when scoring. */
     private static final int POSTINGS_PER_CONCEPT = 256;
-    /** Compounds read per exact query concept, and kept per concept (SPEC 2.6 step 5). */
+    /** Compounds read per exact query concept, and kept per concept (docs/DESIGN.md section 7, recall step 4). */
     private static final int COMPOUNDS_READ = 64;
     private static final int COMPOUNDS_KEPT = 5;
     private static final double DAY_MILLIS = 86_400_000.0;

@@ -17,6 +17,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ConcurrentRecallTest {
     private static final int LEAVES = 300;
+    /**
+     * The writer stops once both floors are passed: enough changes to grow, move and reorder the hub's adjacency many
+     * times, and enough recalls overlapping them. Counting work instead of a fixed 60,000 applies keeps the test short
+     * on a fast machine and still meaningful on a loaded one. The memory ordering itself is checked exhaustively by
+     * the SeqLock stress tests in the concurrency-tests module.
+     */
+    private static final int MIN_APPLIES = 5_000;
+    private static final int MIN_RECALLS = 500;
+    private static final int MAX_APPLIES = 60_000;
 
     /**
      * One writer keeps reinforcing random links of a hub (reordering its adjacency, growing and moving blocks) while
@@ -59,6 +68,9 @@ class ConcurrentRecallTest {
                             previous = hit.relevance();
                         }
                         recalls.incrementAndGet();
+                        // Leave the writer its share of a loaded machine: back-to-back recalls on every core
+                        // starve the one writer, whose descheduled sequence lock the readers then spin on.
+                        Thread.yield();
                     }
                 });
                 reader.start();
@@ -67,7 +79,7 @@ class ConcurrentRecallTest {
             final Random random = new Random(11);
             started.countDown();
             started.await();
-            for (int i = 0; i < 60_000; i++) {
+            for (int i = 0; i < MAX_APPLIES && (i < MIN_APPLIES || recalls.get() < MIN_RECALLS); i++) {
                 engine.apply("t", Deltas.link("Centre", "Leaf" + random.nextInt(LEAVES), 1 + random.nextInt(3), i));
             }
             writing.set(false);
@@ -75,7 +87,7 @@ class ConcurrentRecallTest {
                 reader.join();
             }
             assertTrue(problems.isEmpty(), () -> problems.size() + " problems, first: " + problems.peek());
-            assertTrue(recalls.get() > 0);
+            assertTrue(recalls.get() > 0, "no recall overlapped the writes");
             assertEquals(LEAVES + 1, engine.stats("t").concepts());
         }
     }

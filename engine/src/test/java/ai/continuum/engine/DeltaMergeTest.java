@@ -96,7 +96,7 @@ class DeltaMergeTest {
     static List<Delta> randomDeltas(final Random random, final int n) {
         final List<Delta> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            final long time = 1_000 + random.nextInt(100);
+            final long time = 1_000L + random.nextInt(100);
             final int k = 2 + random.nextInt(4);
             final List<String> names = new ArrayList<>();
             while (names.size() < k) {
@@ -116,7 +116,7 @@ class DeltaMergeTest {
             }
             final List<String> keys = names.stream().map(ConceptKeys::normalize).sorted().distinct().toList();
             // ids collide on purpose (a memory is a set element); an id always names the same memory
-            final long memoryId = 1 + random.nextInt(n);
+            final long memoryId = 1L + random.nextInt(n);
             final List<String> memoryKeys = List.of(ConceptKeys.normalize(WORDS[(int) (memoryId % WORDS.length)]));
             final List<Delta.ConceptDelta> withMemoryConcept = new ArrayList<>(concepts);
             withMemoryConcept.add(Deltas.concept(WORDS[(int) (memoryId % WORDS.length)], time));

@@ -4,31 +4,31 @@ import ai.continuum.server.config.ConfigKey;
 import ai.continuum.server.config.ConfigLoader;
 import ai.continuum.server.config.ServerConfig;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * A real server on a free loopback port over SQLite in a temporary directory, and a small JSON client for it.
+ * A real server on a free loopback port over SQLite in a temporary directory, with the tests' {@link TestClient}
+ * (whose checked exceptions become unchecked here).
  */
 public final class TestServer implements AutoCloseable {
     public static final String ADMIN_KEY = "test-admin-key-0123456789abcdef";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ContinuumServer server;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final TestClient client;
 
     private TestServer(final ContinuumServer server) {
         this.server = server;
+        this.client = new TestClient(URI.create("http://127.0.0.1:" + server.port()));
     }
 
     /** Starts a server on {@code dataDir}; {@code overrides} win over the test defaults. */
@@ -54,78 +54,72 @@ public final class TestServer implements AutoCloseable {
         return server;
     }
 
+    /** One HTTP answer; {@code json} is null unless the body is JSON. */
     public record Reply(int status, JsonNode json, String body, HttpResponse<String> raw) {
         public String header(final String name) {
             return raw.headers().firstValue(name).orElse(null);
         }
+
+        public HttpHeaders headers() {
+            return raw.headers();
+        }
     }
 
     public Reply get(final String path, final String key) {
-        return send(builder(path, key).GET().build());
+        return unchecked(() -> client.get(path, key));
     }
 
     public Reply delete(final String path, final String key) {
-        return send(builder(path, key).DELETE().build());
+        return unchecked(() -> client.delete(path, key));
     }
 
     public Reply post(final String path, final String key, final String body) {
-        return send(builder(path, key).header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        return unchecked(() -> client.post(path, key, body));
     }
 
     public Reply post(final String path, final String key, final Object body) {
-        try {
-            return post(path, key, JSON.writeValueAsString(body));
-        } catch (final IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return unchecked(() -> client.post(path, key, body));
     }
 
     public HttpRequest.Builder builder(final String path, final String key) {
-        final HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30));
-        if (key != null) {
-            b.header("X-API-Key", key);
-        }
-        return b;
+        return client.builder(path, key);
     }
 
     /** The client behind {@link #send}, for requests whose bodies are not text. */
     public HttpClient client() {
-        return client;
+        return client.http();
     }
 
     public URI uri(final String path) {
-        return URI.create("http://127.0.0.1:" + server.port() + path);
+        return client.uri(path);
     }
 
     public Reply send(final HttpRequest request) {
+        return unchecked(() -> client.send(request));
+    }
+
+    /** Mints a key for {@code tenant} through the admin API. */
+    public String createKey(final String tenant) {
+        return unchecked(() -> client.createKey(ADMIN_KEY, tenant, "test"));
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    private interface Call<T> {
+        T run() throws IOException, InterruptedException;
+    }
+
+    private static <T> T unchecked(final Call<T> call) {
         try {
-            final HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-            JsonNode json = null;
-            final String contentType = response.headers().firstValue("Content-Type").orElse("");
-            if (contentType.contains("json") && !response.body().isEmpty()) {
-                json = JSON.readTree(response.body());
-            }
-            return new Reply(response.statusCode(), json, response.body(), response);
+            return call.run();
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    /** Mints a key for {@code tenant} through the admin API. */
-    public String createKey(final String tenant) {
-        final Reply r = post("/v1/keys", ADMIN_KEY, Map.of("tenant_id", tenant, "name", "test"));
-        if (r.status() != 201) {
-            throw new IllegalStateException("key creation failed: " + r.status() + " " + r.body());
-        }
-        return r.json().get("api_key").asText();
-    }
-
-    @Override
-    public void close() {
-        server.close();
     }
 }

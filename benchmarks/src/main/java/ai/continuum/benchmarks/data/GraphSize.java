@@ -3,7 +3,7 @@ package ai.continuum.benchmarks.data;
 import java.util.Locale;
 
 /**
- * A reference graph size: concepts and links, written as in DESIGN section 7 ("100k/500k", "1M/5M").
+ * A reference graph size: concepts and links, written as in docs/DESIGN.md section 8 ("100k/500k", "1M/5M").
  *
  * @param concepts number of concepts, 10..{@link NameTable#WORDS}.
  * @param links    number of distinct links, at least concepts - 1 and at most what the concepts allow.

@@ -25,7 +25,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Engine learn throughput on one thread, DESIGN 7: extract + delta + apply of turns with 5 to 8 concepts, target
+ * Engine learn throughput on one thread, docs/DESIGN.md section 8: extract + delta + apply of turns with 5 to 8 concepts, target
  * >= 50,000 turns/s. {@link #prepare} measures extraction alone; {@link #regexBaseline} runs one JDK regular
  * expression for Title-Case phrases over the same text, a floor for what scanning the text costs.
  *

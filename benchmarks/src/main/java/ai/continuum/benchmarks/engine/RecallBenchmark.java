@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Engine recall latency, DESIGN 7: depth 2, 10 neighbours per hop (the defaults), on the 100k/500k and 1M/5M graphs.
+ * Engine recall latency, docs/DESIGN.md section 8: depth 2, 10 neighbours per hop (the defaults), on the 100k/500k and 1M/5M graphs.
  * Target at 1M/5M: p50 <= 20 us, p99 <= 100 us, zero allocation on the hot path ({@code -prof gc}, read
  * {@code gc.alloc.rate.norm}).
  *

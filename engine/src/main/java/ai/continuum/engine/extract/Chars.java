@@ -19,7 +19,7 @@ final class Chars {
 
     static {
         for (int c = 0; c < 128; c++) {
-            ASCII_WORD[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_';
+            ASCII_WORD[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
         }
     }
 
@@ -50,7 +50,7 @@ final class Chars {
 
     static boolean isLetter(final int cp) {
         if (cp < 128) {
-            return cp >= 'a' && cp <= 'z' || cp >= 'A' && cp <= 'Z';
+            return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
         }
         return Character.isLetter(cp);
     }
@@ -68,7 +68,7 @@ final class Chars {
     /** Whitespace including the no-break spaces, like the regex {@code \s} on Unicode text. */
     static boolean isSpace(final char c) {
         if (c < 128) {
-            return c == ' ' || c >= '\t' && c <= '\r' || c >= '\u001C' && c <= '\u001F';
+            return c == ' ' || (c >= '\t' && c <= '\r') || (c >= '\u001C' && c <= '\u001F');
         }
         return Character.isWhitespace(c) || Character.isSpaceChar(c);
     }

@@ -27,7 +27,7 @@ import static ai.continuum.engine.store.ConceptLayout.VERSION;
  * that copied from a reused block fails validation, because the move bumped the owner's version first.
  */
 public final class ConceptGraph {
-    /** Adjacency growth: a full block is replaced by one this many times larger (fraction 3/2). */
+    /** Entries of a concept's first adjacency block; a full block grows by half, at least 2 ({@link #grow}). */
     private static final int INITIAL_ADJ_ENTRIES = 2;
     /** Largest adjacency block: one arena chunk. A concept never keeps more neighbours than this. */
     public static final int MAX_NEIGHBOURS = OffHeapArena.CHUNK_BYTES / ENTRY_BYTES;

@@ -17,7 +17,7 @@ public final class StringIndex implements AutoCloseable {
     public static final int MISSING = -1;
 
     static {
-        // A memory service sends no telemetry (PLATFORM.md); also set on the command line, this covers embedders.
+        // A memory service sends no telemetry; the JVM flags (parent pom.xml) set it too, this covers embedders.
         System.setProperty("chronicle.analytics.disable", "true");
         System.setProperty("chronicle.announcer.disable", "true"); // no vendor banner in the operator's logs
     }
@@ -69,7 +69,8 @@ public final class StringIndex implements AutoCloseable {
         map.put(writerProbe.key(tenant, text), writerProbe.value);
     }
 
-    /** Writer. */
+    /** Writer. Chronicle Map compares keys by their serialized bytes, not by CharSequence.equals. */
+    @SuppressWarnings("CollectionUndefinedEquality")
     public void remove(final int tenant, final CharSequence text) {
         map.remove(writerProbe.key(tenant, text));
     }

@@ -34,8 +34,10 @@ public final class AdminKey {
 
     /**
      * Whether standard output is a terminal. Before Java 22 a console exists only then; from 22 on one exists even when
-     * redirected and {@code Console.isTerminal()} (called reflectively: the build targets 21) tells.
+     * redirected and {@code Console.isTerminal()} (called reflectively: the build targets 21) tells. The null check is
+     * for Java 21, where it still means "not a terminal".
      */
+    @SuppressWarnings("SystemConsoleNull")
     private static boolean outputIsTerminal() {
         final Console console = System.console();
         if (console == null) {

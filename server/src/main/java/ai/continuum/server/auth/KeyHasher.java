@@ -18,7 +18,7 @@ import java.util.Base64;
  */
 public final class KeyHasher {
     /**
-     * The upstream PBKDF2 count (SPEC.md section 10), for keys still stored in the PBKDF2 form and for
+     * The upstream PBKDF2 count (docs/COMPATIBILITY.md), for keys still stored in the PBKDF2 form and for
      * {@link #hashPbkdf2}. A PBKDF2 verification costs tens of milliseconds here.
      */
     public static final int DEFAULT_ITERATIONS = 100_000;

@@ -38,6 +38,7 @@ final class ConsoleProgress implements TransferProgress {
      * Whether the process talks to a terminal. Java 21 has no console when redirected; from Java 22 a console may
      * exist anyway and {@code Console.isTerminal()} (absent in 21, hence the lookup) tells.
      */
+    @SuppressWarnings("SystemConsoleNull") // handled: null on 21, isTerminal() on 22+
     private static boolean interactive() {
         final Console console = System.console();
         if (console == null) {

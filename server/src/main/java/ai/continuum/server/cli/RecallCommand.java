@@ -1,5 +1,6 @@
 package ai.continuum.server.cli;
 
+import ai.continuum.engine.EngineConfig;
 import ai.continuum.engine.RecallResult;
 import ai.continuum.server.config.ServerConfig;
 import ai.continuum.server.http.Json;
@@ -21,10 +22,12 @@ final class RecallCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "QUERY", description = "The message to recall for.")
     String query;
 
-    @Option(names = "--max-concepts", paramLabel = "N", defaultValue = "10", description = "1..100 (default 10).")
+    @Option(names = "--max-concepts", paramLabel = "N", defaultValue = "" + EngineConfig.DEFAULT_MAX_CONCEPTS,
+        description = "1.." + EngineConfig.MAX_CONCEPTS_LIMIT + " (default ${DEFAULT-VALUE}).")
     int maxConcepts;
 
-    @Option(names = "--max-memories", paramLabel = "N", defaultValue = "5", description = "0..100 (default 5).")
+    @Option(names = "--max-memories", paramLabel = "N", defaultValue = "" + EngineConfig.DEFAULT_MAX_MEMORIES,
+        description = "0.." + EngineConfig.MAX_MEMORIES_LIMIT + " (default ${DEFAULT-VALUE}).")
     int maxMemories;
 
     @Option(names = "--tenant", paramLabel = "TENANT", description = "Tenant (default: auth.default-tenant).")
@@ -35,9 +38,11 @@ final class RecallCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (maxConcepts < 1 || maxConcepts > 100 || maxMemories < 0 || maxMemories > 100) {
-            throw new IllegalArgumentException("--max-concepts must be in [1, 100] and --max-memories in [0, 100], got "
-                + maxConcepts + " and " + maxMemories);
+        if (maxConcepts < 1 || maxConcepts > EngineConfig.MAX_CONCEPTS_LIMIT || maxMemories < 0
+            || maxMemories > EngineConfig.MAX_MEMORIES_LIMIT) {
+            throw new IllegalArgumentException("--max-concepts must be in [1, " + EngineConfig.MAX_CONCEPTS_LIMIT
+                + "] and --max-memories in [0, " + EngineConfig.MAX_MEMORIES_LIMIT + "], got " + maxConcepts + " and "
+                + maxMemories);
         }
         final ServerConfig config = options.load();
         final String t = Tenants.resolve(tenant, config);
@@ -47,7 +52,7 @@ final class RecallCommand implements Callable<Integer> {
                 System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter()
                     .writeValueAsString(RecallResource.view(t, result)));
             } else if (result.context().isEmpty()) {
-                System.out.println("nothing recalled for: " + query);
+                System.out.println("nothing recalled in tenant '" + t + "' for: " + query);
             } else {
                 System.out.println(result.context());
             }

@@ -1,5 +1,7 @@
 package ai.continuum.server.config;
 
+import ai.continuum.engine.EngineConfig;
+
 import java.util.List;
 import java.util.Locale;
 
@@ -42,22 +44,27 @@ public enum ConfigKey {
     LOG_FORMAT("log.format", Kind.CHOICE, "text", 0, 0, List.of("CONTINUUM_LOG_FORMAT"), "text", "json"),
     LOG_LEVEL("log.level", Kind.CHOICE, "info", 0, 0, List.of("CONTINUUM_LOG_LEVEL"),
         "error", "warn", "info", "debug", "trace"),
-    RESONANCE_DECAY("engine.resonance-decay", Kind.FRACTION, "0.85", 0, 0,
+    RESONANCE_DECAY("engine.resonance-decay", Kind.FRACTION, EngineConfig.DEFAULT_RESONANCE_DECAY, 0, 0,
         List.of("CONTINUUM_RESONANCE_DECAY", "RESONANCE_DECAY")),
-    HEBBIAN_RATE("engine.hebbian-rate", Kind.FRACTION, "0.15", 0, 0,
+    HEBBIAN_RATE("engine.hebbian-rate", Kind.FRACTION, EngineConfig.DEFAULT_HEBBIAN_RATE, 0, 0,
         List.of("CONTINUUM_HEBBIAN_RATE", "CONTINUUM_HEBBIAN_LEARNING_RATE", "HEBBIAN_RATE")),
-    MIN_LINK_STRENGTH("engine.min-link-strength", Kind.FRACTION, "0.1", 0, 0,
+    MIN_LINK_STRENGTH("engine.min-link-strength", Kind.FRACTION, EngineConfig.DEFAULT_MIN_LINK_STRENGTH, 0, 0,
         List.of("CONTINUUM_MIN_LINK_STRENGTH", "MIN_LINK_STRENGTH")),
-    WORKING_MEMORY_CAPACITY("engine.working-memory-capacity", Kind.INT, "7", 1, 100,
+    WORKING_MEMORY_CAPACITY("engine.working-memory-capacity", Kind.INT, EngineConfig.DEFAULT_WORKING_MEMORY_CAPACITY,
+        1, EngineConfig.MAX_WORKING_MEMORY_CAPACITY,
         List.of("CONTINUUM_WORKING_MEMORY_CAPACITY", "WORKING_MEMORY_CAPACITY")),
-    DECAY_PER_DAY("engine.decay-per-day", Kind.FRACTION, "1.0", 0, 0, List.of("CONTINUUM_DECAY_PER_DAY")),
-    DEPTH("engine.depth", Kind.INT, "2", 0, 5, List.of("CONTINUUM_RECALL_DEPTH")),
-    NEIGHBOURS_PER_HOP("engine.neighbours-per-hop", Kind.INT, "10", 1, 1000, List.of("CONTINUUM_NEIGHBOURS_PER_HOP")),
+    DECAY_PER_DAY("engine.decay-per-day", Kind.FRACTION, EngineConfig.DEFAULT_DECAY_PER_DAY, 0, 0,
+        List.of("CONTINUUM_DECAY_PER_DAY")),
+    DEPTH("engine.depth", Kind.INT, EngineConfig.DEFAULT_DEPTH, 0, EngineConfig.MAX_DEPTH,
+        List.of("CONTINUUM_RECALL_DEPTH")),
+    NEIGHBOURS_PER_HOP("engine.neighbours-per-hop", Kind.INT, EngineConfig.DEFAULT_NEIGHBOURS_PER_HOP, 1,
+        EngineConfig.MAX_NEIGHBOURS_PER_HOP, List.of("CONTINUUM_NEIGHBOURS_PER_HOP")),
     FLEET_POLL_MS("fleet.poll-ms", Kind.INT, "1000", 10, 3_600_000, List.of("CONTINUUM_FLEET_POLL_MS")),
     FLEET_READ_WAIT_MS("fleet.read-wait-ms", Kind.INT, "2000", 0, 60_000, List.of("CONTINUUM_FLEET_READ_WAIT_MS")),
     FLEET_MAX_LAG_SECONDS("fleet.max-lag-seconds", Kind.INT, "30", 1, 86_400,
         List.of("CONTINUUM_FLEET_MAX_LAG_SECONDS")),
-    EXPECTED_CONCEPTS("engine.expected-concepts", Kind.INT, "65536", 1024, 1L << 31,
+    EXPECTED_CONCEPTS("engine.expected-concepts", Kind.INT, EngineConfig.DEFAULT_EXPECTED_CONCEPTS,
+        EngineConfig.MIN_EXPECTED_CONCEPTS, 1L << 31,
         List.of("CONTINUUM_EXPECTED_CONCEPTS"));
 
     /** How a raw text value is read. */
@@ -72,8 +79,22 @@ public enum ConfigKey {
     private final String defaultValue;
     private final long min;
     private final long max;
+    @SuppressWarnings("ImmutableEnumChecker") // List.of: immutable
     private final List<String> envNames;
+    @SuppressWarnings("ImmutableEnumChecker") // List.of: immutable
     private final List<String> choices;
+
+    /** An engine tunable whose default is defined by {@link EngineConfig}. */
+    ConfigKey(final String path, final Kind kind, final double engineDefault, final long min, final long max,
+              final List<String> envNames) {
+        this(path, kind, Double.toString(engineDefault), min, max, envNames);
+    }
+
+    /** An engine tunable whose default is defined by {@link EngineConfig}. */
+    ConfigKey(final String path, final Kind kind, final long engineDefault, final long min, final long max,
+              final List<String> envNames) {
+        this(path, kind, Long.toString(engineDefault), min, max, envNames);
+    }
 
     ConfigKey(final String path, final Kind kind, final String defaultValue, final long min, final long max,
               final List<String> envNames, final String... choices) {
@@ -82,7 +103,7 @@ public enum ConfigKey {
         this.defaultValue = defaultValue;
         this.min = min;
         this.max = max;
-        this.envNames = envNames;
+        this.envNames = List.copyOf(envNames);
         this.choices = List.of(choices);
     }
 
@@ -135,8 +156,8 @@ public enum ConfigKey {
                 yield n;
             }
             case BOOL -> switch (value.toLowerCase(Locale.ROOT)) {
-                case "true", "yes", "1", "on" -> Boolean.TRUE;
-                case "false", "no", "0", "off" -> Boolean.FALSE;
+                case "true", "yes", "1", "on" -> true;
+                case "false", "no", "0", "off" -> false;
                 default -> throw invalid(raw, origin);
             };
             case CHOICE -> {

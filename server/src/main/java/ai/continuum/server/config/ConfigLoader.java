@@ -204,7 +204,7 @@ public final class ConfigLoader {
     }
 
     /** Leaf values of a YAML file (or of the classpath {@code application.yaml} when {@code file} is null). */
-    private static Map<String, String> readYaml(final Path file) {
+    static Map<String, String> readYaml(final Path file) {
         final Config config;
         try {
             final var builder = Config.builder()

@@ -101,12 +101,17 @@ public final class Continuum implements AutoCloseable {
         return recall(query, core.engine().config().maxConcepts(), core.engine().config().maxMemories());
     }
 
-    /** @param maxConcepts 1..100; @param maxMemories 0..100. */
+    /**
+     * @param maxConcepts 1..{@link EngineConfig#MAX_CONCEPTS_LIMIT}
+     * @param maxMemories 0..{@link EngineConfig#MAX_MEMORIES_LIMIT}
+     */
     public RecallResult recall(final String query, final int maxConcepts, final int maxMemories) {
         Objects.requireNonNull(query, "query");
-        if (maxConcepts < 1 || maxConcepts > 100 || maxMemories < 0 || maxMemories > 100) {
-            throw new IllegalArgumentException("maxConcepts must be in [1, 100] and maxMemories in [0, 100], got "
-                + maxConcepts + " and " + maxMemories);
+        if (maxConcepts < 1 || maxConcepts > EngineConfig.MAX_CONCEPTS_LIMIT || maxMemories < 0
+            || maxMemories > EngineConfig.MAX_MEMORIES_LIMIT) {
+            throw new IllegalArgumentException("maxConcepts must be in [1, " + EngineConfig.MAX_CONCEPTS_LIMIT
+                + "] and maxMemories in [0, " + EngineConfig.MAX_MEMORIES_LIMIT + "], got " + maxConcepts + " and "
+                + maxMemories);
         }
         return core.recall(tenant, query, maxConcepts, maxMemories);
     }

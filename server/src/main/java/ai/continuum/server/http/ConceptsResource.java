@@ -17,7 +17,7 @@ import java.util.Set;
  * type; get one by name (any case) with its strongest neighbours; delete one with its links.
  */
 public final class ConceptsResource implements HttpService {
-    /** The entity types a concept can have (SPEC.md section 1), plus compound concepts as recall reports them. */
+    /** The entity types a concept can have (kept from the original API, docs/COMPATIBILITY.md), plus compound concepts as recall reports them. */
     static final Set<String> TYPES = Set.of("concept", "decision", "session", "person", "project", "tool", "topic",
         "compound_concept");
     static final int MAX_OFFSET = 1_000_000;

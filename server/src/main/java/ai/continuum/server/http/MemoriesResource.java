@@ -108,7 +108,8 @@ public final class MemoriesResource implements HttpService {
             // A filter storage refuses (too many keyword words): the request's fault.
             throw ApiException.invalid(e.getMessage());
         }
-        Json.ok(res, new PageView(page.items().stream().map(Views.MemoryView::of).toList(), page.total(),
+        Json.ok(res, new PageView(page.items().stream().map(m -> Views.MemoryView.of(m, Views.displayNames(core, tenant))).toList(),
+            page.total(),
             query.limit(), query.offset(), tenant));
     }
 
@@ -121,7 +122,7 @@ public final class MemoriesResource implements HttpService {
             Json.ok(res, Views.MemoryView.of(fromEngine.get()));
             return;
         }
-        Json.ok(res, core.storage().memory(tenant, id).map(Views.MemoryView::of)
+        Json.ok(res, core.storage().memory(tenant, id).map(m -> Views.MemoryView.of(m, Views.displayNames(core, tenant)))
             .orElseThrow(() -> ApiException.notFound("memory " + id + " not found")));
     }
 

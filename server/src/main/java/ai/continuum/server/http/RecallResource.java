@@ -1,5 +1,6 @@
 package ai.continuum.server.http;
 
+import ai.continuum.engine.EngineConfig;
 import ai.continuum.engine.RecallResult;
 import ai.continuum.server.core.ContinuumCore;
 import io.helidon.webserver.http.HttpRules;
@@ -28,8 +29,10 @@ public final class RecallResource implements HttpService {
         final String tenant = AuthFilter.principal(req).tenant();
         final Body body = Body.read(req, maxBodyBytes);
         final String message = body.requiredText("message");
-        final int maxConcepts = body.optionalInt("max_concepts", core.engine().config().maxConcepts(), 1, 100);
-        final int maxMemories = body.optionalInt("max_memories", core.engine().config().maxMemories(), 0, 100);
+        final int maxConcepts = body.optionalInt("max_concepts", core.engine().config().maxConcepts(), 1,
+            EngineConfig.MAX_CONCEPTS_LIMIT);
+        final int maxMemories = body.optionalInt("max_memories", core.engine().config().maxMemories(), 0,
+            EngineConfig.MAX_MEMORIES_LIMIT);
         ReadPosition.await(req, body, core, tenant);
         Json.ok(res, view(tenant, core.recall(tenant, message, maxConcepts, maxMemories)));
     }

@@ -55,7 +55,8 @@ public final class CoreOperations implements MemoryOperations {
             throw ApiException.invalid(e.getMessage());
         }
         final Map<String, Object> body = new LinkedHashMap<>();
-        body.put("memories", page.items().stream().map(Views.MemoryView::of).toList());
+        body.put("memories", page.items().stream()
+            .map(m -> Views.MemoryView.of(m, Views.displayNames(core, tenant))).toList());
         body.put("total", page.total());
         body.put("limit", limit);
         body.put("offset", offset);
@@ -69,7 +70,8 @@ public final class CoreOperations implements MemoryOperations {
         if (fromEngine.isPresent()) {
             return Json.MAPPER.valueToTree(Views.MemoryView.of(fromEngine.get()));
         }
-        return Json.MAPPER.valueToTree(core.storage().memory(tenant, id).map(Views.MemoryView::of)
+        return Json.MAPPER.valueToTree(core.storage().memory(tenant, id)
+            .map(m -> Views.MemoryView.of(m, Views.displayNames(core, tenant)))
             .orElseThrow(() -> ApiException.notFound("memory " + id + " not found")));
     }
 

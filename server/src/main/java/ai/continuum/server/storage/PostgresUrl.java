@@ -11,7 +11,7 @@ import java.util.Properties;
  * {@code postgres://}, several {@code host:port} separated by commas, {@code [ipv6]} hosts), whose percent-encoded user
  * and password are decoded and handed to the driver as properties; the query parameters pass through.
  *
- * <p>Error messages and {@link #redacted} never contain the password. Immutable.
+ * <p>Error messages and {@link #toString()} never contain the password. Immutable.
  *
  * @param jdbcUrl  the URL for the driver, without the user and password of a libpq URI.
  * @param user     from the libpq URI, or null (then the URL's {@code user} parameter or the driver's default).

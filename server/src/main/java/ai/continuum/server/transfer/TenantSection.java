@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * One tenant of a validated export document.
  *
- * @param index  position in the document's {@code tenants} array.
+ * @param index  position in the document's tenant array.
  * @param tenant the tenant name it was exported from.
  * @param head   the continuity head it records, or null when absent.
  * @param counts items per section ({@code concepts}, {@code links}, ...).

@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@SuppressWarnings("SynchronizeOnNonFinalField") // storage is set in @BeforeEach, before any thread starts
 class ContinuumCoreTest {
     private MemoryEngine engine;
     private ScriptedStorage storage;

@@ -1,5 +1,6 @@
 package ai.continuum.server.e2e;
 
+import ai.continuum.server.TestServer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ final class LearnRecallLoad implements AutoCloseable {
     enum Phase { BEFORE, OUTAGE, RECOVERED }
 
     /** One learn: its unique text, the phase it was sent in, and the answer (null with the I/O error when none). */
-    record Learn(String text, Phase sentIn, ServerProcess.Reply reply, String ioError) {
+    record Learn(String text, Phase sentIn, TestServer.Reply reply, String ioError) {
         int status() {
             return reply == null ? -1 : reply.status();
         }
@@ -126,7 +127,7 @@ final class LearnRecallLoad implements AutoCloseable {
         for (int i = 0; i < MAX_REQUESTS_PER_CLIENT && !stopping; i++) {
             final Phase sentIn = phase;
             try {
-                final ServerProcess.Reply reply = server.post("/v1/recall", key,
+                final TestServer.Reply reply = server.post("/v1/recall", key,
                     Map.of("message", "What is the status of the Harbor Project?"));
                 if (reply.status() == 200) {
                     recallsOk.incrementAndGet();

@@ -1,6 +1,7 @@
 package ai.continuum.server.e2e;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import ai.continuum.server.TestClient;
+import ai.continuum.server.TestServer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.BufferedReader;
@@ -8,10 +9,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,17 +37,16 @@ final class ServerProcess implements AutoCloseable {
     /** Generous: a start takes 5-10 s, but over 40 s was seen on a runner shared by many builds. */
     private static final Duration START_DEADLINE = Duration.ofSeconds(90);
     private static final Duration POLL_PAUSE = Duration.ofMillis(50);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Process process;
-    private final URI base;
-    private final HttpClient client;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final TestClient client;
     private final Path log;
 
     private ServerProcess(final Process process, final int port, final Path log) {
         this.process = process;
-        this.base = URI.create("http://127.0.0.1:" + port);
-        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.client = new TestClient(URI.create("http://127.0.0.1:" + port));
         this.log = log;
     }
 
@@ -143,12 +140,12 @@ final class ServerProcess implements AutoCloseable {
     }
 
     int port() {
-        return base.getPort();
+        return client.uri("").getPort();
     }
 
     /** The absolute URI of {@code path} on this server. */
     URI uri(final String path) {
-        return base.resolve(path);
+        return client.uri(path);
     }
 
     ProcessHandle handle() {
@@ -195,46 +192,21 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    /** One HTTP answer: status, headers and body. */
-    record Reply(int status, HttpHeaders headers, String body) {
-        JsonNode json() {
-            try {
-                return JSON.readTree(body);
-            } catch (final IOException e) {
-                throw new UncheckedIOException("not JSON (" + status + "): " + body, e);
-            }
-        }
+    TestServer.Reply get(final String path, final String key) throws IOException, InterruptedException {
+        return client.get(path, key);
     }
 
-    Reply get(final String path, final String key) throws IOException, InterruptedException {
-        final HttpRequest.Builder req = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
-        if (key != null) {
-            req.header("X-API-Key", key);
-        }
-        return send(req.GET().build());
-    }
-
-    Reply post(final String path, final String key, final Map<String, ?> body) throws IOException,
+    TestServer.Reply post(final String path, final String key, final Map<String, ?> body) throws IOException,
         InterruptedException {
-        final HttpRequest req = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(40))
-            .header("X-API-Key", key).header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
-        return send(req);
+        return client.post(path, key, body);
     }
 
     /** As {@link #post}, with an {@code Idempotency-Key} header. */
-    Reply post(final String path, final String key, final String idempotencyKey, final Map<String, ?> body)
+    TestServer.Reply post(final String path, final String key, final String idempotencyKey, final Map<String, ?> body)
         throws IOException, InterruptedException {
-        final HttpRequest req = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(40))
-            .header("X-API-Key", key).header("Content-Type", "application/json")
+        return client.send(client.builder(path, key).header("Content-Type", "application/json")
             .header("Idempotency-Key", idempotencyKey)
-            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
-        return send(req);
-    }
-
-    private Reply send(final HttpRequest req) throws IOException, InterruptedException {
-        final HttpResponse<String> res = client.send(req, HttpResponse.BodyHandlers.ofString());
-        return new Reply(res.statusCode(), res.headers(), res.body());
+            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build());
     }
 
     /**
@@ -256,7 +228,7 @@ final class ServerProcess implements AutoCloseable {
     boolean awaitWrites(final Duration deadline) throws IOException, InterruptedException {
         final long end = System.nanoTime() + deadline.toNanos();
         while (System.nanoTime() - end < 0) {
-            final Reply ready = get("/v1/ready", null);
+            final TestServer.Reply ready = get("/v1/ready", null);
             if (ready.status() == 200 && "accepted".equals(ready.json().path("writes").asText())) {
                 return true;
             }
@@ -267,10 +239,6 @@ final class ServerProcess implements AutoCloseable {
 
     /** Mints a key for {@code tenant} with the admin key. */
     String createKey(final String tenant) throws IOException, InterruptedException {
-        final Reply reply = post("/v1/keys", ADMIN_KEY, Map.of("tenant_id", tenant, "name", "e2e"));
-        if (reply.status() != 201) {
-            throw new IllegalStateException("key creation answered " + reply.status() + ": " + reply.body());
-        }
-        return reply.json().get("api_key").asText();
+        return client.createKey(ADMIN_KEY, tenant, "e2e");
     }
 }

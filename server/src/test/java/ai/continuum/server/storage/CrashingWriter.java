@@ -4,7 +4,7 @@ import java.util.concurrent.Semaphore;
 
 /**
  * A process that writes turns as fast as it can and prints {@code ACK <memoryId> <seq>} for each one acknowledged,
- * until it is killed (or has written {@link #MAX_OPS}). Run by {@link CrashDurabilityTest} with the backend
+ * until it is killed (or has written {@link #MAX_OPS}). Run by {@link CrashDurabilityIT} with the backend
  * ({@code SQLITE} or {@code POSTGRESQL}) and its location (data directory or connection string) as arguments.
  */
 public final class CrashingWriter {

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * kill -9 of a process in the middle of writing loses no acknowledged op and leaves an intact chain, on each backend.
  */
-class CrashDurabilityTest {
+class CrashDurabilityIT {
     private static final int ACKS_BEFORE_KILL = 400;
 
     @OnEachBackend

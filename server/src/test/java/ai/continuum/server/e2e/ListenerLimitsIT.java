@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * more half-sent requests than the process has descriptors must neither stop the listener (Helidon stops accepting for
  * good after one {@code EMFILE}) nor keep it busy once the read timeout passes; {@code Connection: close} is honoured.
  */
-class ListenerLimitsTest {
+class ListenerLimitsIT {
     private static final int FD_LIMIT = 400;
     private static final int FLOOD = 600;
     private static final String PARTIAL = "GET /v1/health HTTP/1.1\r\nHost: localhost\r\n";

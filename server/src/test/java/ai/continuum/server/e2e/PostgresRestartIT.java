@@ -1,5 +1,6 @@
 package ai.continuum.server.e2e;
 
+import ai.continuum.server.TestServer;
 import ai.continuum.server.cli.ContinuumCli;
 import ai.continuum.server.e2e.LearnRecallLoad.Learn;
 import ai.continuum.server.e2e.LearnRecallLoad.Phase;
@@ -34,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *
  * <p>The PostgreSQL is the test's own cluster ({@link PrivatePostgres}), never the shared one other tests use.
  */
-class PostgresRestartTest {
+class PostgresRestartIT {
     private static final int LEARNERS = 2;
     private static final int ACKS_PER_PHASE = 25;
     private static final int RECALLS_DURING_OUTAGE = 20;
@@ -88,7 +89,7 @@ class PostgresRestartTest {
                         acknowledged.add(learn.text());
                     } else {
                         assertEquals(503, learn.status(), learn::toString);
-                        DatabaseFaultTest.assertUnavailable(learn.reply());
+                        DatabaseFaultIT.assertUnavailable(learn.reply());
                     }
                 }
                 // A client retries what was refused: had a refused learn been stored, its text would now be twice.
@@ -98,7 +99,7 @@ class PostgresRestartTest {
                     acknowledged.add(retry.text());
                 }
                 assertStoredExactlyOnce(server, key, acknowledged);
-                stats = CrashSafetyTest.comparable(server.get("/v1/stats", key).json());
+                stats = CrashSafetyIT.comparable(server.get("/v1/stats", key).json());
                 head = server.get("/v1/continuity", key).json();
                 assertEquals(acknowledged.size(), head.get("length").asLong(),
                     "one op per acknowledged learn: " + head);
@@ -109,7 +110,7 @@ class PostgresRestartTest {
 
             try (ServerProcess restarted = ServerProcess.start(data, dir.resolve("second.log"), env)) {
                 assertStoredExactlyOnce(restarted, key, acknowledged);
-                assertEquals(stats, CrashSafetyTest.comparable(restarted.get("/v1/stats", key).json()),
+                assertEquals(stats, CrashSafetyIT.comparable(restarted.get("/v1/stats", key).json()),
                     "the engine rebuilt from PostgreSQL is the one that served before");
                 assertEquals(head, restarted.get("/v1/continuity", key).json());
             }
@@ -126,7 +127,7 @@ class PostgresRestartTest {
         final Map<String, Integer> stored = new HashMap<>();
         long total = -1;
         for (int offset = 0; total < 0 || offset < total; offset += PAGE) {
-            final ServerProcess.Reply page = server.get("/v1/memories?limit=" + PAGE + "&offset=" + offset, key);
+            final TestServer.Reply page = server.get("/v1/memories?limit=" + PAGE + "&offset=" + offset, key);
             assertEquals(200, page.status(), page.body());
             total = page.json().get("total").asLong();
             page.json().get("memories").forEach(m -> stored.merge(m.get("user_message").asText(), 1, Integer::sum));

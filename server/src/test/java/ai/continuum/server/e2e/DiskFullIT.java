@@ -1,5 +1,6 @@
 package ai.continuum.server.e2e;
 
+import ai.continuum.server.TestServer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * stays ready for reads (recall answers) with writes reported refused; an admin import answers 503, not 500; once
  * space returns, writes resume by themselves. Needs root (mount); skipped loudly elsewhere.
  */
-class DiskFullTest {
+class DiskFullIT {
     /** Large enough that SQLite must grow its files to store it (a small write can reuse the WAL's space). */
     private static final int BIG_CHARS = 3 << 20;
 
@@ -59,23 +60,23 @@ class DiskFullTest {
             Map.of("CONTINUUM_MAX_BODY_BYTES", Integer.toString(8 << 20)))) {
             key = server.createKey("full");
             for (int i = 0; i < 3; i++) {
-                acknowledged.add(DatabaseFaultTest.learnAcknowledged(server, key, i));
+                acknowledged.add(DatabaseFaultIT.learnAcknowledged(server, key, i));
             }
             final Path filler = data.getParent().resolve("filler");
             fill(filler);
 
             final long startNs = System.nanoTime();
-            final ServerProcess.Reply refused = server.post("/v1/learn", key, Map.of("user_message", big,
+            final TestServer.Reply refused = server.post("/v1/learn", key, Map.of("user_message", big,
                 "ai_response", "Lighthouse Team"));
             final long tookMs = (System.nanoTime() - startNs) / 1_000_000;
             assertEquals(503, refused.status(), refused.body());
             assertEquals("unavailable", refused.json().get("error").asText(), refused.body());
             assertTrue(tookMs < 20_000, "the refusal took " + tookMs + " ms");
 
-            final ServerProcess.Reply ready = server.get("/v1/ready", null);
+            final TestServer.Reply ready = server.get("/v1/ready", null);
             assertEquals(200, ready.status(), "ready for reads: " + ready.body());
             assertTrue(ready.json().has("writes"), ready.body());
-            final ServerProcess.Reply recall = server.post("/v1/recall", key,
+            final TestServer.Reply recall = server.post("/v1/recall", key,
                 Map.of("message", "What about the Harbor Project?"));
             assertEquals(200, recall.status(), recall.body());
             final HttpResponse<String> imported = importBody(server);
@@ -83,7 +84,7 @@ class DiskFullTest {
 
             Files.delete(filler);
             assertTrue(server.awaitWrites(Duration.ofSeconds(20)), "writes did not resume once space returned");
-            acknowledged.add(DatabaseFaultTest.learnAcknowledged(server, key, 99));
+            acknowledged.add(DatabaseFaultIT.learnAcknowledged(server, key, 99));
         }
         try (ServerProcess restarted = ServerProcess.start(data, dir.resolve("second.log"))) {
             assertEquals(acknowledged.size(), restarted.get("/v1/stats", key).json().get("messages").asLong(),

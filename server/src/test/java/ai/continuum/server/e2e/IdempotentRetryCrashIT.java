@@ -1,5 +1,6 @@
 package ai.continuum.server.e2e;
 
+import ai.continuum.server.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * every key it sent, answered or not. Each key is then stored exactly once: the database holds as many memories as
  * keys were sent, and every retry of an answered key names the memory of its first answer.
  */
-class IdempotentRetryCrashTest {
+class IdempotentRetryCrashIT {
     private static final int CLIENTS = 4;
     private static final int ACKS_BEFORE_KILL = 80;
 
@@ -53,7 +54,7 @@ class IdempotentRetryCrashTest {
                                 "session_id", "client-" + client);
                             sent.put(idem, body);
                             try {
-                                final ServerProcess.Reply r = first.post("/v1/learn", key, idem, body);
+                                final TestServer.Reply r = first.post("/v1/learn", key, idem, body);
                                 if (r.status() != 200) {
                                     throw new AssertionError("learn answered " + r.status() + ": " + r.body());
                                 }
@@ -80,7 +81,7 @@ class IdempotentRetryCrashTest {
         try (ServerProcess second = ServerProcess.start(data, dir.resolve("second.log"))) {
             final Set<Long> memories = ConcurrentHashMap.newKeySet();
             for (final Map.Entry<String, Map<String, Object>> e : sent.entrySet()) {
-                final ServerProcess.Reply r = second.post("/v1/learn", key, e.getKey(), e.getValue());
+                final TestServer.Reply r = second.post("/v1/learn", key, e.getKey(), e.getValue());
                 assertEquals(200, r.status(), e.getKey() + ": " + r.body());
                 final long memoryId = r.json().get("memory_id").asLong();
                 memories.add(memoryId);

@@ -1,5 +1,6 @@
 package ai.continuum.server.e2e;
 
+import ai.continuum.server.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * committed and the process exits 0. Every 200 is stored, and nothing answered 503 is: the database after a restart
  * holds exactly the acknowledged learns, so a client retrying its 503s cannot count a turn twice.
  */
-class GracefulShutdownTest {
+class GracefulShutdownIT {
     private static final int CLIENTS = 4;
     private static final int ACKS_BEFORE_TERM = 60;
 
@@ -90,7 +91,7 @@ class GracefulShutdownTest {
                                        final AtomicLong drainingSeenAt, final AtomicInteger ackedWhileDraining,
                                        final CountDownLatch enough) {
         for (int i = 0; ; i++) {
-            final ServerProcess.Reply reply;
+            final TestServer.Reply reply;
             try {
                 reply = server.post("/v1/learn", key, Map.of(
                     "user_message", "Client" + client + " asks about Harbor Project and Release Train " + i,

@@ -1,5 +1,6 @@
 package ai.continuum.server.e2e;
 
+import ai.continuum.server.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * restarted service rebuilds from, and that rebuild is stable (a second, clean restart reproduces the same counts and
  * the same continuity head).
  */
-class CrashSafetyTest {
+class CrashSafetyIT {
     private static final int CLIENTS = 4;
     private static final int LEARNS_PER_CLIENT = 400;
     private static final int DURABLE_ACKS_BEFORE_KILL = 120;
@@ -75,7 +76,7 @@ class CrashSafetyTest {
         try (ServerProcess second = ServerProcess.start(data, dir.resolve("second.log"))) {
             assertEquals(200, second.get("/v1/ready", null).status());
             for (final long id : durable) {
-                final ServerProcess.Reply memory = second.get("/v1/memories/" + id, key);
+                final TestServer.Reply memory = second.get("/v1/memories/" + id, key);
                 assertEquals(200, memory.status(), "acknowledged learn " + id + " lost: " + memory.body());
             }
             assertEachAnswered(second, key, async);
@@ -96,7 +97,7 @@ class CrashSafetyTest {
                                           final CountDownLatch enoughAcks) {
         for (int i = 0; i < LEARNS_PER_CLIENT; i++) {
             final boolean isAsync = i % 4 == 3;
-            final ServerProcess.Reply reply;
+            final TestServer.Reply reply;
             try {
                 sent.incrementAndGet();
                 reply = server.post("/v1/learn", key, Map.of(

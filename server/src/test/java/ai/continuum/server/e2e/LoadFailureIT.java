@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A server whose start-up load fails, even with an Error such as running out of memory, stops instead of hanging. */
-class LoadFailureTest {
+class LoadFailureIT {
     @TempDir
     Path dir;
 
@@ -40,12 +40,12 @@ class LoadFailureTest {
             }
         }
         final Path log = dir.resolve("serve.log");
-        final long startNs = System.nanoTime();
+        // Deterministic, no wall-clock bound: a process that exits fails the start with "exited before listening",
+        // while one that hangs reaches ServerProcess's start deadline, which fails it with a different cause.
         final IllegalStateException failed = assertThrows(IllegalStateException.class, () -> ServerProcess.start(
             data, log, Map.of("JAVA_TOOL_OPTIONS", "-XX:MaxDirectMemorySize=24m")).close());
         assertTrue(String.valueOf(failed.getCause()).contains("exited before listening"),
             "the process must exit, not hang until the start deadline: " + failed + "\n" + ServerProcess.tail(log));
         assertTrue(ServerProcess.tail(log).contains("OutOfMemoryError"), ServerProcess.tail(log));
-        assertTrue(System.nanoTime() - startNs < 35_000_000_000L);
     }
 }

@@ -1,5 +1,6 @@
 package ai.continuum.server.e2e;
 
+import ai.continuum.server.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -22,10 +23,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The database turning unwritable under the running service: learns are refused with 503 {@code unavailable} in the
- * one error shape (never 500), recall keeps answering from the engine (readiness stays 200, writes reported refused), the service recovers by itself once the
+ * one error shape (never 500), recall keeps answering from the engine (readiness stays 200, writes reported refused),
+ * the service recovers by itself once the
  * database accepts writes again, and no acknowledged learn is missing after a restart.
  */
-class DatabaseFaultTest {
+class DatabaseFaultIT {
     private static final String DB = "continuum.db";
     private static final Duration RECOVERY = Duration.ofSeconds(15);
 
@@ -49,7 +51,7 @@ class DatabaseFaultTest {
             }
             try (fault) {
                 for (int i = 0; i < 3; i++) {
-                    final ServerProcess.Reply reply = learn(server, key, 100 + i);
+                    final TestServer.Reply reply = learn(server, key, 100 + i);
                     if (reply.status() == 200) {
                         assertFalse(fault.refusesOpenDescriptors(), "an immutable database acknowledged a write");
                         acknowledged.add(reply.json().get("memory_id").asLong());
@@ -59,12 +61,12 @@ class DatabaseFaultTest {
                 }
                 if (fault.refusesOpenDescriptors()) {
                     // Reads still work, so the service stays ready; readiness says writes are refused.
-                    final ServerProcess.Reply ready = server.get("/v1/ready", null);
+                    final TestServer.Reply ready = server.get("/v1/ready", null);
                     assertEquals(200, ready.status(), ready.body());
                     assertEquals("degraded", ready.json().get("status").asText(), ready.body());
                     assertEquals("refused", ready.json().get("writes").asText(), ready.body());
                 }
-                final ServerProcess.Reply recall = server.post("/v1/recall", key,
+                final TestServer.Reply recall = server.post("/v1/recall", key,
                     Map.of("message", "What about the Harbor Project?"));
                 assertEquals(200, recall.status(), recall.body());
                 assertTrue(recall.json().get("concepts_found").asInt() > 0, recall.body());
@@ -74,7 +76,7 @@ class DatabaseFaultTest {
         }
         try (ServerProcess restarted = ServerProcess.start(data, dir.resolve("second.log"))) {
             for (final long id : acknowledged) {
-                final ServerProcess.Reply memory = restarted.get("/v1/memories/" + id, key);
+                final TestServer.Reply memory = restarted.get("/v1/memories/" + id, key);
                 assertEquals(200, memory.status(), "acknowledged learn " + id + " lost: " + memory.body());
             }
             assertEquals(acknowledged.size(), restarted.get("/v1/stats", key).json().get("messages").asLong(),
@@ -101,15 +103,15 @@ class DatabaseFaultTest {
             for (int i = 0; i < 3; i++) {
                 assertUnavailable(learn(server, key, 100 + i));
             }
-            final ServerProcess.Reply ready = server.get("/v1/ready", null);
+            final TestServer.Reply ready = server.get("/v1/ready", null);
             assertEquals(503, ready.status(), ready.body());
-            final ServerProcess.Reply recall = server.post("/v1/recall", key,
+            final TestServer.Reply recall = server.post("/v1/recall", key,
                 Map.of("message", "What about the Harbor Project?"));
             assertEquals(200, recall.status(), recall.body());
         }
     }
 
-    static ServerProcess.Reply learn(final ServerProcess server, final String key, final int n)
+    static TestServer.Reply learn(final ServerProcess server, final String key, final int n)
         throws IOException, InterruptedException {
         return server.post("/v1/learn", key, Map.of(
             "user_message", "Status of the Harbor Project, milestone " + n,
@@ -118,13 +120,13 @@ class DatabaseFaultTest {
 
     static long learnAcknowledged(final ServerProcess server, final String key, final int n)
         throws IOException, InterruptedException {
-        final ServerProcess.Reply reply = learn(server, key, n);
+        final TestServer.Reply reply = learn(server, key, n);
         assertEquals(200, reply.status(), reply.body());
         return reply.json().get("memory_id").asLong();
     }
 
     /** 503, a Retry-After, and exactly the error shape of API.md: {@code {"error": "unavailable", "message": ...}}. */
-    static void assertUnavailable(final ServerProcess.Reply reply) {
+    static void assertUnavailable(final TestServer.Reply reply) {
         assertEquals(503, reply.status(), reply.body());
         assertTrue(reply.headers().firstValue("Retry-After").isPresent(), "no Retry-After on " + reply.body());
         final JsonNode body = reply.json();

@@ -1,0 +1,110 @@
+package ai.continuum.engine.store;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The memory table on its own: ids per tenant, tombstones, session chains, decisions. */
+class MemoryTableTest {
+    private final OffHeapArena arena = new OffHeapArena();
+    private final MemoryTable table = new MemoryTable(arena, 4);
+
+    private static byte[][] strings(final String session, final String user) {
+        return new byte[][] {
+            TextBlob.utf8(session), TextBlob.utf8(user), TextBlob.utf8("ai"), TextBlob.utf8(""), TextBlob.utf8("{}")};
+    }
+
+    @Test
+    void aStoredMemoryReadsBackWithItsConcepts() {
+        final int index = table.add(1, 77L, 1_000L, strings("s", "héllo wörld"), new int[] {5, 9, 0}, 2, 12);
+        assertEquals(index, table.find(1, 77L));
+        assertEquals(MemoryTable.LIVE, table.state(index));
+        assertEquals(1, table.tenant(index));
+        assertEquals(77L, table.id(index));
+        assertEquals(1_000L, table.timeMillis(index));
+        assertEquals(12, table.terms(index));
+        final String[] out = new String[MemoryTable.STRINGS];
+        assertArrayEquals(new int[] {5, 9}, table.read(index, out));
+        assertArrayEquals(new String[] {"s", "héllo wörld", "ai", "", "{}"}, out);
+    }
+
+    @Test
+    void theSameIdInAnotherTenantIsAnotherMemory() {
+        final int a = table.add(1, 5L, 0, strings("s", "a"), new int[0], 0, 1);
+        assertEquals(-1, table.find(2, 5L));
+        final int b = table.add(2, 5L, 0, strings("s", "b"), new int[0], 0, 1);
+        assertEquals(a, table.find(1, 5L));
+        assertEquals(b, table.find(2, 5L));
+        assertEquals(-1, table.find(1, 6L));
+    }
+
+    @Test
+    void forgettingKeepsATombstoneAndErasesTheText() {
+        final int index = table.add(1, 5L, 0, strings("s", "secret"), new int[] {1}, 1, 1);
+        final long inUse = arena.bytesInUse();
+        table.forget(index);
+        table.forget(index); // twice is harmless
+        assertEquals(index, table.find(1, 5L), "the id stays taken");
+        assertEquals(MemoryTable.FORGOTTEN, table.state(index));
+        assertNull(table.read(index, new String[MemoryTable.STRINGS]));
+        assertTrue(arena.bytesInUse() < inUse, "the text block went back to the arena");
+    }
+
+    @Test
+    void aTombstoneForAnUnseenIdIsFoundAndUnreadable() {
+        final int index = table.addTombstone(4, 99L);
+        assertEquals(index, table.find(4, 99L));
+        assertEquals(MemoryTable.FORGOTTEN, table.state(index));
+        assertNull(table.read(index, new String[MemoryTable.STRINGS]));
+    }
+
+    @Test
+    void sessionChainsLinkBothWays() {
+        final int first = table.add(1, 1L, 0, strings("s", "1"), new int[0], 0, 1);
+        final int second = table.add(1, 2L, 1, strings("s", "2"), new int[0], 0, 1);
+        assertEquals(-1, table.previous(first));
+        assertEquals(-1, table.next(second));
+        table.chain(first, second);
+        assertEquals(second, table.next(first));
+        assertEquals(first, table.previous(second));
+        assertEquals(-1, table.previous(first));
+    }
+
+    @Test
+    void manyMemoriesStayFindableThroughResizes() {
+        for (long id = 0; id < 5_000; id++) {
+            table.add((int) (id % 3), id, id, strings("s", "m" + id), new int[0], 0, 1);
+        }
+        for (long id = 0; id < 5_000; id++) {
+            final int index = table.find((int) (id % 3), id);
+            assertEquals(id, table.id(index));
+            assertEquals((int) (id % 3), table.tenant(index));
+            assertEquals(-1, table.find((int) (id % 3) + 1, id), "ids are per tenant");
+        }
+        assertFalse(table.exists(5_000 + (1 << 14)));
+        assertTrue(table.exists(4_999));
+    }
+
+    @Test
+    void decisionsAreFoundByMemoryAndOrdinalUntilForgotten() {
+        final int d0 = table.addDecision(1, 10L, 0, "use PostgreSQL", 500L);
+        final int d1 = table.addDecision(1, 10L, 1, "drop Redis", 500L);
+        assertEquals(d0, table.findDecision(1, 10L, 0));
+        assertEquals(d1, table.findDecision(1, 10L, 1));
+        assertEquals(-1, table.findDecision(2, 10L, 0));
+        assertEquals("drop Redis", table.decisionText(d1));
+        assertEquals(10L, table.decisionMemoryId(d1));
+        assertEquals(1, table.decisionOrdinal(d1));
+        assertEquals(500L, table.decisionTime(d1));
+        table.forgetDecision(d0);
+        table.forgetDecision(d0);
+        assertFalse(table.decisionLive(d0));
+        assertTrue(table.decisionLive(d1));
+        assertEquals(-1, table.findDecision(1, 10L, 0));
+        assertEquals(d1, table.findDecision(1, 10L, 1));
+    }
+}

@@ -1,0 +1,79 @@
+package ai.continuum.engine.store;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+/** The word index on its own: words of a key, tenants apart, lists newest first, removal. */
+class WordIndexTest {
+    private final WordIndex index = new WordIndex(new OffHeapArena(), 4);
+    private final WordIndex.Probe probe = index.newProbe();
+
+    private int[] ids(final int tenant, final String word) {
+        final int rec = index.find(tenant, word, probe);
+        if (rec == IndexHashTable.MISSING) {
+            return new int[0];
+        }
+        final int[] out = new int[index.size(rec)];
+        final int n = index.read(rec, out.length, out);
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    @Test
+    void wordsAreRunsOfLettersOrDigitsOfAtLeastThreeChars() {
+        final List<String> words = new ArrayList<>();
+        final String text = "a go-to API v2 for Élan_vital 2026!";
+        WordIndex.forEachWord(text, (start, end) -> words.add(text.substring(start, end)));
+        assertEquals(List.of("API", "for", "Élan", "vital", "2026"), words);
+    }
+
+    @Test
+    void aKeyIsIndexedUnderEachOfItsWords() {
+        index.add(1, "write behind writer", 7);
+        assertArrayEquals(new int[] {7}, ids(1, "write"));
+        assertArrayEquals(new int[] {7}, ids(1, "behind"));
+        assertArrayEquals(new int[] {7}, ids(1, "writer"));
+        assertArrayEquals(new int[0], ids(1, "writ"), "no prefix matches");
+        assertArrayEquals(new int[0], ids(2, "write"), "another tenant sees nothing");
+    }
+
+    @Test
+    void listsAreNewestFirstAndFindWorksOnASliceOfText() {
+        index.addWord(1, "graph", 1);
+        index.addWord(1, "graph", 2);
+        index.addWord(1, "graph", 3);
+        assertArrayEquals(new int[] {3, 2, 1}, ids(1, "graph"));
+        final int rec = index.find(1, "the graph here", 4, 9, probe);
+        assertNotEquals(IndexHashTable.MISSING, rec);
+        assertEquals(3, index.size(rec));
+    }
+
+    @Test
+    void removingAKeyRemovesItsIdFromEachWordOnly() {
+        index.add(1, "chronicle map", 1);
+        index.add(1, "chronicle queue", 2);
+        index.remove(1, "chronicle map", 1);
+        assertArrayEquals(new int[] {2}, ids(1, "chronicle"));
+        assertArrayEquals(new int[0], ids(1, "map"));
+        assertArrayEquals(new int[] {2}, ids(1, "queue"));
+        index.removeWord(1, "queue", 2);
+        index.removeWord(1, "absent", 2); // removing from an unknown word is a no-op
+        assertArrayEquals(new int[0], ids(1, "queue"));
+    }
+
+    @Test
+    void manyWordsStayFindable() {
+        for (int i = 0; i < 3_000; i++) {
+            index.addWord(i % 2, "word" + i, i);
+        }
+        for (int i = 0; i < 3_000; i++) {
+            assertArrayEquals(new int[] {i}, ids(i % 2, "word" + i));
+            assertArrayEquals(new int[0], ids(1 - i % 2, "word" + i));
+        }
+    }
+}
