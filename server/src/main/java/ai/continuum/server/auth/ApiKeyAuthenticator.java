@@ -191,9 +191,14 @@ public final class ApiKeyAuthenticator {
         cache.values().removeIf(e -> e.principal.keyId().equals(keyId));
     }
 
-    /** Forgets every cached verification (revocations elsewhere may have gone unannounced). */
+    /**
+     * Expires every cached verification (revocations elsewhere may have gone unannounced): each key's next use reads
+     * its record again. The entries stay, so a key verified here keeps working while that read fails (the database
+     * may still be coming back when the announcements' connection is), exactly as for an entry expired by age.
+     */
     public void forgetCached() {
-        cache.clear();
+        final long nowNs = nanoClock.getAsLong();
+        cache.replaceAll((k, e) -> e.expiresAtNs - nowNs > 0 ? new CacheEntry(e.principal, nowNs, e.storedHash) : e);
     }
 
     /** Revokes a key and forgets its cached verifications; false when there is no such key. */

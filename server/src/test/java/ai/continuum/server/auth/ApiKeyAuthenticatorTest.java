@@ -122,6 +122,24 @@ class ApiKeyAuthenticatorTest {
     }
 
     @Test
+    void shouldReadTheRecordAgainAfterForgettingButKeepTheKeyWorkingWhileTheDatabaseIsDown() {
+        final ApiKeyAuthenticator.CreatedKey verified = auth.create("acme", "", "test");
+        assertTrue(auth.authenticate(verified.apiKey()).isPresent());
+        auth.forgetCached();
+        final int lookups = store.finds.get();
+        assertTrue(auth.authenticate(verified.apiKey()).isPresent());
+        assertTrue(store.finds.get() > lookups, "a forgotten verification reads the record again");
+        auth.forgetCached();
+        store.down = true;
+        assertEquals("acme", auth.authenticate(verified.apiKey()).orElseThrow().tenant(),
+            "forgetting (the announcements reconnected) must not refuse a verified key while the database is down");
+        store.down = false;
+        store.revoke(verified.keyId(), Instant.now());
+        auth.forgetCached();
+        assertTrue(auth.authenticate(verified.apiKey()).isEmpty(), "a revocation made elsewhere is seen");
+    }
+
+    @Test
     void shouldRejectRevokedKeyImmediatelyEvenWhenCached() {
         final ApiKeyAuthenticator.CreatedKey key = auth.create("acme", "", "test");
         assertTrue(auth.authenticate(key.apiKey()).isPresent());
