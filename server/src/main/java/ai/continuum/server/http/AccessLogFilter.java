@@ -1,6 +1,7 @@
 package ai.continuum.server.http;
 
 import ai.continuum.server.logging.LogFields;
+import ai.continuum.server.logging.SuppressedAccessLines;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
@@ -30,7 +31,7 @@ import java.util.regex.Pattern;
  */
 public final class AccessLogFilter implements Filter {
     public static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
-    static final String LOGGER = "continuum.access";
+    static final String LOGGER = SuppressedAccessLines.ACCESS_LOGGER;
     private static final Logger LOG = Logger.getLogger(LOGGER);
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 

@@ -6,15 +6,15 @@ import java.util.logging.Logger;
 
 /**
  * Drops the access-log line of a request that asked for it (a failed authentication past its address's throttle,
- * already counted in a metric), so a flood of bogus keys cannot fill the disk through the access log either. Helidon
- * writes the access line on the thread that handled the request, after the handler: a request marks its thread with
- * {@link #suppressCurrent()}, the filter on the access logger drops and clears the mark, and every request starts
- * with {@link #reset()} (a connection's thread serves its requests one after another). Thread-safe: the mark is
- * per thread.
+ * already counted in a metric), so a flood of bogus keys cannot fill the disk through the access log either. The
+ * access-log filter writes the line on the thread that handled the request, after the handler: a request marks its
+ * thread with {@link #suppressCurrent()}, the filter on the access logger drops and clears the mark, and every
+ * request starts with {@link #reset()} (a connection's thread serves its requests one after another). Thread-safe:
+ * the mark is per thread.
  */
 public final class SuppressedAccessLines implements Filter {
-    /** Helidon's access logger for the default listener. */
-    public static final String ACCESS_LOGGER = "io.helidon.webserver.AccessLog.@default";
+    /** The access log's logger, written by {@code http.AccessLogFilter} after the handler, on the request's thread. */
+    public static final String ACCESS_LOGGER = "continuum.access";
     private static final ThreadLocal<Boolean> SUPPRESS = new ThreadLocal<>();
     /** Held so the logger, and the filter set on it, are not collected. */
     private static final Logger ACCESS = Logger.getLogger(ACCESS_LOGGER);
