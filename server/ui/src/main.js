@@ -3,6 +3,7 @@
 import './style.css';
 import { api, ApiError, session } from './api.js';
 import { createGraph } from './graph.js';
+import { openEventStream } from './events.js';
 
 const $ = (id) => document.getElementById(id);
 const status = (text) => { $('status').textContent = text; };
@@ -22,6 +23,8 @@ const element = (tag, text, className) => {
 };
 
 let lastRecall = null;
+let stopEvents = null;
+const MAX_EVENTS = 100;
 const graph = createGraph($('graph'), (concept) => showConcept(concept, true).catch(fail));
 
 async function showConcept(concept, expand) {
@@ -102,7 +105,40 @@ async function listMemories(keyword) {
   }));
 }
 
+const describe = (type, d) => {
+  switch (type) {
+    case 'memory_added': return `memory #${d.memory_id}${d.session_id ? ` in ${d.session_id}` : ''}`
+      + (d.concepts?.length ? `: ${d.concepts.join(', ')}` : '');
+    case 'concept_learned': return `${d.name} (${d.type})`;
+    case 'decision_made': return `#${d.memory_id}: ${d.text}`;
+    case 'memory_forgotten': return `memory #${d.memory_id}`;
+    case 'cut_off': return `${d.reason}`;
+    default: return typeof d === 'string' ? d : JSON.stringify(d);
+  }
+};
+
+function showEvent({ type, id, data }) {
+  const item = element('li');
+  item.dataset.type = type;
+  item.dataset.id = id;
+  item.append(element('span', type.replaceAll('_', ' '), 'type'), element('span', describe(type, data)));
+  const list = $('events');
+  list.prepend(item);
+  while (list.children.length > MAX_EVENTS) list.lastElementChild.remove();
+}
+
+function startEvents() {
+  stopEvents?.();
+  stopEvents = openEventStream(session.key, showEvent, (state, live) => {
+    $('events-state').textContent = state;
+    $('events-state').dataset.live = String(live);
+  });
+}
+
 function signOut() {
+  stopEvents?.();
+  stopEvents = null;
+  $('events').replaceChildren();
   session.clear();
   $('app').hidden = true;
   $('login').hidden = false;
@@ -122,6 +158,7 @@ async function enter() {
   $('logout').hidden = false;
   $('who').hidden = false;
   status('Connected');
+  startEvents();
   listMemories('').catch(fail);
 }
 

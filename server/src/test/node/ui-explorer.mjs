@@ -90,8 +90,9 @@ try {
     assert.ok(neighbours.some((n) => /billing service/i.test(n)), `${width}: neighbours ${neighbours}`);
     const before = Number(await page.getAttribute('#graph', 'data-nodes'));
     await page.click('#neighbours button.link >> text=/apache kafka/i');
-    await page.waitForFunction((n) => Number(document.getElementById('graph').dataset.nodes) >= n, before);
-    assert.match(await page.getAttribute('#graph', 'aria-label'), /Kafka/i, `${width}: the graph now shows Kafka`);
+    // Wait for the expansion itself: the node count alone may already hold before the click is answered.
+    await page.waitForFunction(() => /Kafka/i.test(document.getElementById('graph').getAttribute('aria-label')));
+    assert.ok(Number(await page.getAttribute('#graph', 'data-nodes')) >= before, `${width}: expanding keeps the nodes`);
     await page.locator('#graph').scrollIntoViewIfNeeded();
     await shot('graph');
 
@@ -125,6 +126,18 @@ try {
     await page.fill('#keyword', '');
     await page.click('#memories-form button[type=submit]');
     await page.waitForSelector('#memories li');
+
+    // Live events: the forget just made, and a learn made through the API, appear in the panel as they happen.
+    await page.waitForSelector(`#events li[data-type="memory_forgotten"] >> text=/#${id}\\b/`);
+    const live = await api('POST', '/v1/learn', { user_message: `Live event check ${width}: we adopted Grafana Tempo.`,
+      ai_response: `Noted: Grafana Tempo holds the traces (${width}).`, session_id: `live-${width}` });
+    assert.equal(live.status, 200);
+    const added = `#events li[data-type="memory_added"] >> text=/#${live.data.memory_id}\\b/`;
+    await page.waitForSelector(added);
+    assert.match(await page.textContent(added), new RegExp(`live-${width}`), `${width}: the event names its session`);
+    assert.equal(await page.getAttribute('#events-state', 'data-live'), 'true', `${width}: the stream is live`);
+    await page.locator('#events-title').scrollIntoViewIfNeeded();
+    await shot('events');
 
     const violations = await axe(page, `${width} explorer`);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -230,20 +230,29 @@ public final class ContinuumServer implements AutoCloseable {
     }
 
     /**
-     * CORS for {@code /v1}: the configured origins may call and read the rate-limit headers; preflights are answered
-     * before authentication (browsers send them without credentials). Any request header is allowed: the origin list
-     * is the protection, and Helidon 4.5 compares {@code Access-Control-Request-Headers} against a header list without
-     * splitting {@code content-type,x-api-key} (what Chromium sends, no space), refusing real browsers.
+     * CORS for {@code /v1} and {@code /mcp}: the configured origins may call and read the rate-limit headers;
+     * preflights are answered before authentication (browsers send them without credentials). Any request header is
+     * allowed: the origin list is the protection, and Helidon 4.5 compares {@code Access-Control-Request-Headers}
+     * against a header list without splitting {@code content-type,x-api-key} (what Chromium sends, no space), refusing
+     * real browsers. {@code /mcp} is stateless (no {@code Mcp-Session-Id}) and only POST does anything there.
      */
     private static CorsFeature cors(final ServerConfig config) {
+        final Set<String> origins = Set.copyOf(config.corsOrigins());
+        final Set<String> exposed = Set.of("Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining",
+            "Continuum-Position");
         return CorsFeature.builder()
             .addDefaults(false)
             .addPath(path -> path.pathPattern("/v1/*")
-                .allowOrigins(Set.copyOf(config.corsOrigins()))
+                .allowOrigins(origins)
                 .allowMethods(Set.of("GET", "POST", "DELETE"))
                 .allowHeaders(Set.of("*"))
-                .exposeHeaders(Set.of("Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining",
-                    "Continuum-Position"))
+                .exposeHeaders(exposed)
+                .maxAge(Duration.ofHours(1)))
+            .addPath(path -> path.pathPattern("/mcp")
+                .allowOrigins(origins)
+                .allowMethods(Set.of("POST"))
+                .allowHeaders(Set.of("*"))
+                .exposeHeaders(exposed)
                 .maxAge(Duration.ofHours(1)))
             .build();
     }

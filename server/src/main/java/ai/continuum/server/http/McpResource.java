@@ -24,7 +24,8 @@ import java.util.Map;
  * own (it sends no requests or notifications), so {@code GET} and {@code DELETE} answer 405, as the transport allows.
  * Authentication is the API's ({@link AuthFilter}: {@code X-API-Key} or {@code Authorization: Bearer}) and the tenant
  * is the key's; rate limit, loading gate and metrics apply as to every route. An {@code Origin} header (a browser)
- * must be one of the configured CORS origins (the transport's defence against DNS rebinding).
+ * must be one of the configured CORS origins, or any when they are {@code *} (the transport's defence against DNS
+ * rebinding).
  */
 public final class McpResource implements HttpService {
     private final ContinuumCore core;
@@ -56,7 +57,7 @@ public final class McpResource implements HttpService {
 
     private void post(final ServerRequest req, final ServerResponse res) {
         final var origin = req.headers().first(HeaderNames.ORIGIN);
-        if (origin.isPresent() && !allowedOrigins.contains(origin.get())) {
+        if (origin.isPresent() && !allowedOrigins.contains("*") && !allowedOrigins.contains(origin.get())) {
             throw new ApiException(403, "forbidden", "origin '" + Body.abbreviate(origin.get()) + "' may not call "
                 + "/mcp; add it to the CORS origins to allow it");
         }
