@@ -157,6 +157,7 @@ public final class ContinuumCore implements AutoCloseable {
     public void startFollowing(final FleetSettings settings, final java.util.function.Consumer<String> keys) {
         this.fleet = Objects.requireNonNull(settings, "settings");
         storage.openSignals().ifPresent(signals -> {
+            applier.followOthers();
             final ChangeFollower f = new ChangeFollower(storage, applier, signals, keys, settings.pollMillis());
             follower = f;
             f.start();

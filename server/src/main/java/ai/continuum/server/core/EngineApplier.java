@@ -87,6 +87,12 @@ public final class EngineApplier implements AutoCloseable {
     /** Told of every op the engine applies at its chain position, after the rebuild (the live event stream). */
     private final ChangeEvents events;
     private volatile boolean closed;
+    /**
+     * Set once other instances' ops are followed. From then on async writes are applied at their chain position only:
+     * applied ahead, a write would precede ops of other instances committed before it (a forgotten concept, say), and
+     * skipping its op later would leave this engine different from the stored state.
+     */
+    private volatile boolean followingOthers;
 
     public EngineApplier(final MemoryEngine engine, final Storage storage, final LongConsumer applyDelayMs,
                          final ChangeEvents events) {
@@ -148,16 +154,21 @@ public final class EngineApplier implements AutoCloseable {
     /**
      * Applies an async write before its commit (the async contract: visible at once, out of chain order); its op is
      * then skipped when it arrives in order. A write without a memory cannot be recognised later and is applied
-     * only when committed.
+     * only when committed; so is every async write once {@link #followOthers} was called.
      */
     public CompletableFuture<ApplyResult> applyAhead(final String tenant, final Delta delta) {
-        if (delta.memories().isEmpty()) {
+        if (delta.memories().isEmpty() || followingOthers) {
             return CompletableFuture.completedFuture(ApplyResult.NONE);
         }
         return CompletableFuture.supplyAsync(() -> {
             appliedAhead.add(aheadKey(tenant, delta));
             return engine.apply(tenant, delta);
         }, thread);
+    }
+
+    /** Other instances write the same database: async writes wait for their chain position from now on. */
+    public void followOthers() {
+        followingOthers = true;
     }
 
     /** The async write applied ahead will not be committed: stop looking for its op. */
