@@ -1,17 +1,16 @@
 package ai.continuum.benchmarks;
 
 import ai.continuum.benchmarks.smoke.SmokeCheck;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.CommandLineOptionException;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
-
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 
 /**
  * Main class of {@code benchmarks.jar}. Runs JMH with the engine's JVM flags appended to every fork, so that
@@ -23,8 +22,7 @@ import java.util.List;
  * runs {@link SmokeCheck}, both in this JVM.
  */
 public final class Bench {
-    private Bench() {
-    }
+    private Bench() {}
 
     public static void main(final String[] args) throws RunnerException, IOException {
         if (args.length > 0 && "footprint".equals(args[0])) {
@@ -47,12 +45,14 @@ public final class Bench {
             cli.showHelp();
             System.out.println();
             System.out.println("Also: footprint [100k/500k|1M/5M] [--apply]");
-            System.out.println("      smoke-check <results.json> <baseline.json> [--max-slowdown N]"
-                + " [--write-baseline]");
+            System.out.println(
+                    "      smoke-check <results.json> <baseline.json> [--max-slowdown N]" + " [--write-baseline]");
             return;
         }
-        if (cli.shouldList() || cli.shouldListWithParams() || cli.shouldListProfilers()
-            || cli.shouldListResultFormats()) {
+        if (cli.shouldList()
+                || cli.shouldListWithParams()
+                || cli.shouldListProfilers()
+                || cli.shouldListResultFormats()) {
             listings(cli);
             return;
         }
@@ -61,9 +61,9 @@ public final class Bench {
             append.addAll(cli.getJvmArgsAppend().get());
         }
         final Options options = new OptionsBuilder()
-            .parent(cli)
-            .jvmArgsAppend(append.toArray(String[]::new))
-            .build();
+                .parent(cli)
+                .jvmArgsAppend(append.toArray(String[]::new))
+                .build();
         new Runner(options).run();
     }
 

@@ -8,7 +8,6 @@ import ai.continuum.benchmarks.engine.GraphFixture;
 import ai.continuum.engine.EngineConfig;
 import ai.continuum.engine.MemoryEngine;
 import ai.continuum.engine.TenantStats;
-
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -27,20 +26,19 @@ import java.util.Locale;
  * <p>Usage: {@code java -jar benchmarks.jar footprint [1M/5M] [--apply] [--shared-words]}.
  */
 public final class Footprint {
-    private Footprint() {
-    }
+    private Footprint() {}
 
     public static void main(final String[] args) {
         // The engine sends no telemetry; set before the first off-heap map is built in case no flag carried it.
         System.setProperty("chronicle.analytics.disable", "true");
         final boolean plainApply = Arrays.asList(args).contains("--apply");
-        final ConceptNames.Kind names = Arrays.asList(args).contains("--shared-words")
-            ? ConceptNames.Kind.SHARED : ConceptNames.Kind.UNIQUE;
-        final GraphSize size = GraphSize.parse(Arrays.stream(args).filter(a -> !a.startsWith("--"))
-            .findFirst().orElse("1M/5M"));
+        final ConceptNames.Kind names =
+                Arrays.asList(args).contains("--shared-words") ? ConceptNames.Kind.SHARED : ConceptNames.Kind.UNIQUE;
+        final GraphSize size = GraphSize.parse(
+                Arrays.stream(args).filter(a -> !a.startsWith("--")).findFirst().orElse("1M/5M"));
         final long wallStart = System.nanoTime();
-        try (MemoryEngine engine = MemoryEngine.create(
-            EngineConfig.defaults().withExpectedConcepts(Math.max(1024, size.concepts())))) {
+        try (MemoryEngine engine =
+                MemoryEngine.create(EngineConfig.defaults().withExpectedConcepts(Math.max(1024, size.concepts())))) {
             final long empty = engine.offHeapBytes();
             final Phases phases = new Phases();
             final MemoryEngine.BulkLoad bulk = plainApply ? null : engine.bulkLoad();
@@ -68,23 +66,38 @@ public final class Footprint {
             final TenantStats stats = engine.stats(GraphFixture.TENANT);
             final long total = engine.offHeapBytes();
             row("graph", size.label() + ", max degree " + graph.maxDegree() + ", names " + names);
-            row("stats", "concepts=" + stats.concepts() + " links=" + stats.links() + " memories="
-                + stats.memories());
+            row("stats", "concepts=" + stats.concepts() + " links=" + stats.links() + " memories=" + stats.memories());
             row("off-heap total", mib(total));
-            row("bytes per link", String.format(Locale.ROOT, "%.1f (all off-heap bytes / links; target <= 64)",
-                (double) total / stats.links()));
+            row(
+                    "bytes per link",
+                    String.format(
+                            Locale.ROOT,
+                            "%.1f (all off-heap bytes / links; target <= 64)",
+                            (double) total / stats.links()));
             row("  empty engine", mib(empty));
-            row("  concepts", mib(phases.afterConcepts - empty) + perItem(phases.afterConcepts - empty,
-                stats.concepts(), "concept"));
-            row("  links", mib(phases.afterLinks - phases.afterConcepts) + perItem(
-                phases.afterLinks - phases.afterConcepts, stats.links(), "link"));
-            row("  memories", mib(total - phases.afterLinks) + perItem(total - phases.afterLinks,
-                stats.memories(), "memory"));
+            row(
+                    "  concepts",
+                    mib(phases.afterConcepts - empty)
+                            + perItem(phases.afterConcepts - empty, stats.concepts(), "concept"));
+            row(
+                    "  links",
+                    mib(phases.afterLinks - phases.afterConcepts)
+                            + perItem(phases.afterLinks - phases.afterConcepts, stats.links(), "link"));
+            row(
+                    "  memories",
+                    mib(total - phases.afterLinks) + perItem(total - phases.afterLinks, stats.memories(), "memory"));
             row("heap used", String.format(Locale.ROOT, "%.1f MiB after load", usedHeapMiB()));
-            row("apply time", String.format(Locale.ROOT, "%.2f s for all chunks through %s (%.0f links/s)",
-                phases.applyNanos / 1e9, plainApply ? "apply" : "bulkLoad", size.links() / (phases.applyNanos / 1e9)));
-            row("load wall time", String.format(Locale.ROOT, "%.2f s (engine create + generation + apply)",
-                wallNanos / 1e9));
+            row(
+                    "apply time",
+                    String.format(
+                            Locale.ROOT,
+                            "%.2f s for all chunks through %s (%.0f links/s)",
+                            phases.applyNanos / 1e9,
+                            plainApply ? "apply" : "bulkLoad",
+                            size.links() / (phases.applyNanos / 1e9)));
+            row(
+                    "load wall time",
+                    String.format(Locale.ROOT, "%.2f s (engine create + generation + apply)", wallNanos / 1e9));
         }
     }
 

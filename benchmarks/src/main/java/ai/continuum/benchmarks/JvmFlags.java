@@ -15,8 +15,7 @@ import java.util.List;
 public final class JvmFlags {
     public static final String RESOURCE = "/continuum-jvm.flags";
 
-    private JvmFlags() {
-    }
+    private JvmFlags() {}
 
     /** The flags, one per element, in POM order. */
     public static List<String> load() {

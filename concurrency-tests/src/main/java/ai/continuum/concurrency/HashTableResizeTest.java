@@ -18,7 +18,10 @@ import org.openjdk.jcstress.infra.results.II_Result;
  */
 @JCStressTest
 @Description("IndexHashTable: a resize never hides an entry that was present before it")
-@Outcome(id = {"5, -1", "5, 11"}, expect = Expect.ACCEPTABLE, desc = "old entry found; the new one maybe")
+@Outcome(
+        id = {"5, -1", "5, 11"},
+        expect = Expect.ACCEPTABLE,
+        desc = "old entry found; the new one maybe")
 @Outcome(expect = Expect.FORBIDDEN, desc = "an old entry went missing or a wrong index came back")
 @State
 public class HashTableResizeTest {

@@ -1,6 +1,7 @@
 package ai.continuum.concurrency;
 
 import ai.continuum.engine.store.SeqLock;
+import java.nio.ByteBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Description;
@@ -9,8 +10,6 @@ import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
-
-import java.nio.ByteBuffer;
 
 /**
  * One writer changes a two-field record under {@link SeqLock}; one reader copies the fields and validates its copy.
@@ -23,8 +22,10 @@ import java.nio.ByteBuffer;
 @Description("SeqLock: a validated read never mixes fields from before and after one write")
 @Outcome(id = "1, 0, 0", expect = Expect.ACCEPTABLE, desc = "validated copy from before the write")
 @Outcome(id = "1, 1, 1", expect = Expect.ACCEPTABLE, desc = "validated copy from after the write")
-@Outcome(id = {"0, 0, 0", "0, 0, 1", "0, 1, 0", "0, 1, 1"}, expect = Expect.ACCEPTABLE_INTERESTING,
-    desc = "the write overlapped the copy, which the reader rejects and retries")
+@Outcome(
+        id = {"0, 0, 0", "0, 0, 1", "0, 1, 0", "0, 1, 1"},
+        expect = Expect.ACCEPTABLE_INTERESTING,
+        desc = "the write overlapped the copy, which the reader rejects and retries")
 @Outcome(expect = Expect.FORBIDDEN, desc = "a torn copy passed validation")
 @State
 public class SeqLockTornReadTest {

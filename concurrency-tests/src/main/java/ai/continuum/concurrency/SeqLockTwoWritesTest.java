@@ -1,6 +1,7 @@
 package ai.continuum.concurrency;
 
 import ai.continuum.engine.store.SeqLock;
+import java.nio.ByteBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Description;
@@ -10,8 +11,6 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 
-import java.nio.ByteBuffer;
-
 /**
  * Two writes in a row (the writer moving an adjacency block, then reordering it): a validated copy is one of the
  * three states the record passed through, never a mix of two of them, even when the reader starts between the writes.
@@ -20,9 +19,14 @@ import java.nio.ByteBuffer;
  */
 @JCStressTest
 @Description("SeqLock: a validated read is exactly one of the states between writes")
-@Outcome(id = {"1, 0, 0", "1, 1, 1", "1, 2, 2"}, expect = Expect.ACCEPTABLE, desc = "a consistent state")
-@Outcome(id = {"0, 0, 0", "0, 0, 1", "0, 0, 2", "0, 1, 0", "0, 1, 1", "0, 1, 2", "0, 2, 0", "0, 2, 1", "0, 2, 2"},
-    expect = Expect.ACCEPTABLE_INTERESTING, desc = "a write overlapped the copy, which the reader rejects")
+@Outcome(
+        id = {"1, 0, 0", "1, 1, 1", "1, 2, 2"},
+        expect = Expect.ACCEPTABLE,
+        desc = "a consistent state")
+@Outcome(
+        id = {"0, 0, 0", "0, 0, 1", "0, 0, 2", "0, 1, 0", "0, 1, 1", "0, 1, 2", "0, 2, 0", "0, 2, 1", "0, 2, 2"},
+        expect = Expect.ACCEPTABLE_INTERESTING,
+        desc = "a write overlapped the copy, which the reader rejects")
 @Outcome(expect = Expect.FORBIDDEN, desc = "a mixed copy passed validation")
 @State
 public class SeqLockTwoWritesTest {

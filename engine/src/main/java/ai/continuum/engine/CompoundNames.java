@@ -4,8 +4,7 @@ import java.util.List;
 
 /** How a compound is named and described (docs/DESIGN.md section 7): its first three components, and all of them as JSON. */
 final class CompoundNames {
-    private CompoundNames() {
-    }
+    private CompoundNames() {}
 
     /** The first three component names joined by " + ". */
     static String name(final List<String> components) {

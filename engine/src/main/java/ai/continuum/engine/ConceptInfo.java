@@ -4,7 +4,6 @@ import ai.continuum.engine.store.ConceptLayout;
 import ai.continuum.engine.store.InternTable;
 import ai.continuum.engine.store.OffHeapArena;
 import ai.continuum.engine.store.TextBlob;
-
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -46,11 +45,15 @@ record ConceptInfo(long firstSeenMillis, String key, String displayName, String 
         final int keyBytes = arena.getInt(addr + ConceptLayout.INFO_KEY_BYTES);
         final long text = addr + ConceptLayout.INFO_HEADER_BYTES;
         final String name = utf8(arena, text, nameBytes);
-        final String key = keyBytes == ConceptLayout.KEY_DERIVED ? ConceptKeys.normalize(name)
-            : utf8(arena, text + nameBytes, keyBytes);
-        return new ConceptInfo(arena.getLong(addr + ConceptLayout.INFO_FIRST_SEEN), key, name,
-            interned.text(arena.getInt(addr + ConceptLayout.INFO_TYPE_ID)),
-            interned.text(arena.getInt(addr + ConceptLayout.INFO_DESC_ID)));
+        final String key = keyBytes == ConceptLayout.KEY_DERIVED
+                ? ConceptKeys.normalize(name)
+                : utf8(arena, text + nameBytes, keyBytes);
+        return new ConceptInfo(
+                arena.getLong(addr + ConceptLayout.INFO_FIRST_SEEN),
+                key,
+                name,
+                interned.text(arena.getInt(addr + ConceptLayout.INFO_TYPE_ID)),
+                interned.text(arena.getInt(addr + ConceptLayout.INFO_DESC_ID)));
     }
 
     private static String utf8(final OffHeapArena arena, final long at, final int length) {

@@ -4,8 +4,7 @@ import java.util.Locale;
 
 /** Concept identity: the case-insensitive key a display name maps to. */
 public final class ConceptKeys {
-    private ConceptKeys() {
-    }
+    private ConceptKeys() {}
 
     /**
      * The identity of a concept name within a tenant: trimmed, inner whitespace runs folded to one space, lower-cased

@@ -6,6 +6,5 @@ import java.util.List;
 public record ConceptView(
         String name, String type, String description, long createdMillis, List<Neighbour> neighbours) {
 
-    public record Neighbour(String name, double strength, int count, long lastSeenMillis) {
-    }
+    public record Neighbour(String name, double strength, int count, long lastSeenMillis) {}
 }

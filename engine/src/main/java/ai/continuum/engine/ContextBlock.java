@@ -34,33 +34,60 @@ import java.util.List;
  * </pre>
  */
 final class ContextBlock {
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DAY =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
     private static final int MEMORY_SIDE_CHARS = 160;
 
-    private ContextBlock() {
-    }
+    private ContextBlock() {}
 
     static String render(
-        final List<RecallResult.ConceptHit> concepts, final List<RecallResult.Relationship> relationships,
-        final List<RecallResult.MemoryHit> memories, final int capacity) {
+            final List<RecallResult.ConceptHit> concepts,
+            final List<RecallResult.Relationship> relationships,
+            final List<RecallResult.MemoryHit> memories,
+            final int capacity) {
         if (concepts.isEmpty() && memories.isEmpty()) {
             return "";
         }
         final StringBuilder out = new StringBuilder("[MEMORY CONTEXT]\n");
-        section(out, "Direct matches:", concepts.stream()
-            .filter(c -> c.source() == RecallResult.Source.DIRECT).limit(capacity)
-            .map(c -> c.name() + " (" + c.type() + ")" + suffix(c.description(), 100)).toList());
-        section(out, "Related concepts:", concepts.stream()
-            .filter(c -> c.source() == RecallResult.Source.GRAPH_NEIGHBOR).limit(capacity)
-            .map(c -> c.name() + " (via graph, strength=" + twoDecimals(c.relevance()) + ")"
-                + suffix(c.description(), 80)).toList());
-        section(out, "Compound concepts:", concepts.stream()
-            .filter(c -> c.source() == RecallResult.Source.COMPOUND).limit(capacity)
-            .map(RecallResult.ConceptHit::name).toList());
-        section(out, "Key relationships:", relationships.stream().limit(capacity)
-            .map(r -> r.from() + " ↔ " + r.to() + " (" + r.type() + ")").toList());
-        section(out, "Relevant memories:", memories.stream().limit(capacity)
-            .map(m -> memoryLine(m.memory())).toList());
+        section(
+                out,
+                "Direct matches:",
+                concepts.stream()
+                        .filter(c -> c.source() == RecallResult.Source.DIRECT)
+                        .limit(capacity)
+                        .map(c -> c.name() + " (" + c.type() + ")" + suffix(c.description(), 100))
+                        .toList());
+        section(
+                out,
+                "Related concepts:",
+                concepts.stream()
+                        .filter(c -> c.source() == RecallResult.Source.GRAPH_NEIGHBOR)
+                        .limit(capacity)
+                        .map(c -> c.name() + " (via graph, strength=" + twoDecimals(c.relevance()) + ")"
+                                + suffix(c.description(), 80))
+                        .toList());
+        section(
+                out,
+                "Compound concepts:",
+                concepts.stream()
+                        .filter(c -> c.source() == RecallResult.Source.COMPOUND)
+                        .limit(capacity)
+                        .map(RecallResult.ConceptHit::name)
+                        .toList());
+        section(
+                out,
+                "Key relationships:",
+                relationships.stream()
+                        .limit(capacity)
+                        .map(r -> r.from() + " ↔ " + r.to() + " (" + r.type() + ")")
+                        .toList());
+        section(
+                out,
+                "Relevant memories:",
+                memories.stream()
+                        .limit(capacity)
+                        .map(m -> memoryLine(m.memory()))
+                        .toList());
         return out.append("[/MEMORY CONTEXT]").toString();
     }
 
@@ -80,7 +107,9 @@ final class ContextBlock {
 
     private static String memoryLine(final Memory m) {
         final StringBuilder line = new StringBuilder();
-        line.append('[').append(DAY.format(Instant.ofEpochMilli(m.timeMillis()))).append("] ");
+        line.append('[')
+                .append(DAY.format(Instant.ofEpochMilli(m.timeMillis())))
+                .append("] ");
         if (!m.userText().isEmpty()) {
             line.append("user: ").append(oneLine(truncate(m.userText(), MEMORY_SIDE_CHARS)));
         }

@@ -37,8 +37,11 @@ public record Delta(
     }
 
     public boolean isEmpty() {
-        return concepts.isEmpty() && links.isEmpty() && compounds.isEmpty() && memories.isEmpty()
-            && decisions.isEmpty();
+        return concepts.isEmpty()
+                && links.isEmpty()
+                && compounds.isEmpty()
+                && memories.isEmpty()
+                && decisions.isEmpty();
     }
 
     /**
@@ -113,7 +116,8 @@ public record Delta(
             }
             for (int i = 1; i < components.size(); i++) {
                 if (components.get(i - 1).compareTo(components.get(i)) >= 0) {
-                    throw new IllegalArgumentException("compound components must be sorted and distinct: " + components);
+                    throw new IllegalArgumentException(
+                            "compound components must be sorted and distinct: " + components);
                 }
             }
             if (count < 1) {
@@ -133,8 +137,14 @@ public record Delta(
      * @param concepts normalised keys of the concepts the turn mentions, the memory's postings.
      */
     public record MemoryDelta(
-            long id, String sessionId, String userText, String aiText, String thinking, String metadata,
-            long timeMillis, List<String> concepts) {
+            long id,
+            String sessionId,
+            String userText,
+            String aiText,
+            String thinking,
+            String metadata,
+            long timeMillis,
+            List<String> concepts) {
         public MemoryDelta {
             if (id <= 0) {
                 throw new IllegalArgumentException("memory id=" + id + " must be positive");
@@ -177,8 +187,13 @@ public record Delta(
                 linkNames.putIfAbsent(k, new String[] {l.a(), l.b()});
             }
             for (final CompoundDelta c : d.compounds) {
-                compounds.merge(c.joinedKey(), c, (x, y) -> new CompoundDelta(x.components(),
-                    Math.addExact(x.count(), y.count()), Math.max(x.lastSeenMillis(), y.lastSeenMillis())));
+                compounds.merge(
+                        c.joinedKey(),
+                        c,
+                        (x, y) -> new CompoundDelta(
+                                x.components(),
+                                Math.addExact(x.count(), y.count()),
+                                Math.max(x.lastSeenMillis(), y.lastSeenMillis())));
             }
             for (final MemoryDelta m : d.memories) {
                 memories.putIfAbsent(m.id(), m);
@@ -194,7 +209,11 @@ public record Delta(
         });
         final List<MemoryDelta> mergedMemories = new ArrayList<>(memories.values());
         mergedMemories.sort(Comparator.comparingLong(MemoryDelta::id));
-        return new Delta(new ArrayList<>(concepts.values()), mergedLinks, new ArrayList<>(compounds.values()),
-            mergedMemories, new ArrayList<>(decisions.values()));
+        return new Delta(
+                new ArrayList<>(concepts.values()),
+                mergedLinks,
+                new ArrayList<>(compounds.values()),
+                mergedMemories,
+                new ArrayList<>(decisions.values()));
     }
 }

@@ -8,10 +8,9 @@ import ai.continuum.engine.store.MemoryTable;
 import ai.continuum.engine.store.StringIndex;
 import ai.continuum.engine.store.TextBlob;
 import ai.continuum.engine.store.WordIndex;
-import org.agrona.collections.Object2IntHashMap;
-
 import java.util.BitSet;
 import java.util.List;
+import org.agrona.collections.Object2IntHashMap;
 
 /**
  * Applies deltas and maintenance operations to the off-heap state. Every method runs on the writer (the caller holds
@@ -55,12 +54,17 @@ final class DeltaApplier {
     private Object2IntHashMap<String> idsInDelta = newIdsInDelta();
     /** The tenant whose ids {@link #idsInDelta} keeps across bulk applies; null outside a bulk load. */
     private TenantState bulkTenant;
+
     private int[] ids = new int[64];
     private long[] sortScratch = new long[1024];
 
     DeltaApplier(
-        final ConceptGraph graph, final StringIndex dictionary, final WordIndex words, final WordIndex memoryTerms,
-        final MemoryTable memories, final CompoundTable compounds) {
+            final ConceptGraph graph,
+            final StringIndex dictionary,
+            final WordIndex words,
+            final WordIndex memoryTerms,
+            final MemoryTable memories,
+            final CompoundTable compounds) {
         this.graph = graph;
         this.dictionary = dictionary;
         this.words = words;
@@ -168,11 +172,12 @@ final class DeltaApplier {
         if (c.firstSeenMillis() > ConceptInfo.firstSeen(graph.arena(), infoAddr)) {
             return false; // the common case, a later sighting: nothing to decode
         }
-        final Delta.ConceptDelta current = ConceptInfo.read(graph.arena(), graph.interned(), infoAddr).toDelta();
+        final Delta.ConceptDelta current =
+                ConceptInfo.read(graph.arena(), graph.interned(), infoAddr).toDelta();
         if (Delta.ConceptDelta.precedes(c, current) && !c.equals(current)) {
             // Replaced, not edited: a reader may hold the old block, which therefore is never freed.
-            graph.putLongRelease(existing, ConceptLayout.INFO_ADDR,
-                ConceptInfo.write(graph.arena(), graph.interned(), c));
+            graph.putLongRelease(
+                    existing, ConceptLayout.INFO_ADDR, ConceptInfo.write(graph.arena(), graph.interned(), c));
         }
         return false;
     }
@@ -239,8 +244,12 @@ final class DeltaApplier {
             }
         }
         final byte[][] strings = {
-            TextBlob.utf8(m.sessionId()), TextBlob.utf8(m.userText()), TextBlob.utf8(m.aiText()),
-            TextBlob.utf8(m.thinking()), TextBlob.utf8(m.metadata())};
+            TextBlob.utf8(m.sessionId()),
+            TextBlob.utf8(m.userText()),
+            TextBlob.utf8(m.aiText()),
+            TextBlob.utf8(m.thinking()),
+            TextBlob.utf8(m.metadata())
+        };
         final TermAnalyzer.Terms terms = TermAnalyzer.analyze(indexedText(m.userText(), m.aiText()));
         final int index = memories.add(t.id, m.id(), m.timeMillis(), strings, ids, n, terms.count());
         for (int i = 0; i < n; i++) {
@@ -393,8 +402,13 @@ final class DeltaApplier {
             t.liveLinks--;
         }
         final long kept = examined - pruned;
-        return new PruneReport(examined, pruned, examined == 0 ? 0 : sumBefore / examined,
-            kept == 0 ? 0 : sumAfter / kept, threshold, config.timeDecayEnabled());
+        return new PruneReport(
+                examined,
+                pruned,
+                examined == 0 ? 0 : sumBefore / examined,
+                kept == 0 ? 0 : sumAfter / kept,
+                threshold,
+                config.timeDecayEnabled());
     }
 
     /** The text of a memory that its lexical index covers: what the user and the assistant said. */

@@ -48,11 +48,13 @@ public record EngineConfig(
     public static final int DEFAULT_MAX_CONCEPTS = 10;
     /** Recall returns between 1 and this many concepts. */
     public static final int MAX_CONCEPTS_LIMIT = 100;
+
     public static final int DEFAULT_MAX_MEMORIES = 5;
     /** Recall returns between 0 and this many memories. */
     public static final int MAX_MEMORIES_LIMIT = 100;
     /** 1.0: no time decay of link strength. */
     public static final double DEFAULT_DECAY_PER_DAY = 1.0;
+
     public static final long DEFAULT_EXPECTED_CONCEPTS = 1 << 16;
     public static final long MIN_EXPECTED_CONCEPTS = 1024;
 
@@ -72,28 +74,63 @@ public record EngineConfig(
         requireIn("maxConceptsPerMessage", maxConceptsPerMessage, 1, 1000);
         if (expectedConcepts < MIN_EXPECTED_CONCEPTS) {
             throw new IllegalArgumentException(
-                "expectedConcepts=" + expectedConcepts + " must be >= " + MIN_EXPECTED_CONCEPTS);
+                    "expectedConcepts=" + expectedConcepts + " must be >= " + MIN_EXPECTED_CONCEPTS);
         }
     }
 
     /** The seed's tuned values and the documented defaults. */
     public static EngineConfig defaults() {
         return new EngineConfig(
-            DEFAULT_RESONANCE_DECAY, DEFAULT_HEBBIAN_RATE, DEFAULT_MIN_LINK_STRENGTH, DEFAULT_WORKING_MEMORY_CAPACITY,
-            DEFAULT_DEPTH, DEFAULT_NEIGHBOURS_PER_HOP, DEFAULT_MAX_CONCEPTS, DEFAULT_MAX_MEMORIES, 20, 0.7, 25,
-            DEFAULT_DECAY_PER_DAY, 20, DEFAULT_EXPECTED_CONCEPTS);
+                DEFAULT_RESONANCE_DECAY,
+                DEFAULT_HEBBIAN_RATE,
+                DEFAULT_MIN_LINK_STRENGTH,
+                DEFAULT_WORKING_MEMORY_CAPACITY,
+                DEFAULT_DEPTH,
+                DEFAULT_NEIGHBOURS_PER_HOP,
+                DEFAULT_MAX_CONCEPTS,
+                DEFAULT_MAX_MEMORIES,
+                20,
+                0.7,
+                25,
+                DEFAULT_DECAY_PER_DAY,
+                20,
+                DEFAULT_EXPECTED_CONCEPTS);
     }
 
     public EngineConfig withExpectedConcepts(final long expected) {
-        return new EngineConfig(resonanceDecay, hebbianRate, minLinkStrength, workingMemoryCapacity, depth,
-            neighboursPerHop, maxConcepts, maxMemories, maxRelationships, partialMatchRelevance, maxPartialMatches,
-            decayPerDay, maxConceptsPerMessage, expected);
+        return new EngineConfig(
+                resonanceDecay,
+                hebbianRate,
+                minLinkStrength,
+                workingMemoryCapacity,
+                depth,
+                neighboursPerHop,
+                maxConcepts,
+                maxMemories,
+                maxRelationships,
+                partialMatchRelevance,
+                maxPartialMatches,
+                decayPerDay,
+                maxConceptsPerMessage,
+                expected);
     }
 
     public EngineConfig withDecayPerDay(final double decay) {
-        return new EngineConfig(resonanceDecay, hebbianRate, minLinkStrength, workingMemoryCapacity, depth,
-            neighboursPerHop, maxConcepts, maxMemories, maxRelationships, partialMatchRelevance, maxPartialMatches,
-            decay, maxConceptsPerMessage, expectedConcepts);
+        return new EngineConfig(
+                resonanceDecay,
+                hebbianRate,
+                minLinkStrength,
+                workingMemoryCapacity,
+                depth,
+                neighboursPerHop,
+                maxConcepts,
+                maxMemories,
+                maxRelationships,
+                partialMatchRelevance,
+                maxPartialMatches,
+                decay,
+                maxConceptsPerMessage,
+                expectedConcepts);
     }
 
     /** Whether link strength depends on time (decayPerDay below 1). */
@@ -117,11 +154,11 @@ public record EngineConfig(
     }
 
     private static void requireIn(
-        final String field, final double value, final double low, final boolean lowInclusive, final double high) {
+            final String field, final double value, final double low, final boolean lowInclusive, final double high) {
         final boolean aboveLow = lowInclusive ? value >= low : value > low;
         if (!aboveLow || value > high || Double.isNaN(value)) {
-            throw new IllegalArgumentException(field + "=" + value + " must be in " +
-                (lowInclusive ? "[" : "(") + low + ", " + high + "]");
+            throw new IllegalArgumentException(
+                    field + "=" + value + " must be in " + (lowInclusive ? "[" : "(") + low + ", " + high + "]");
         }
     }
 

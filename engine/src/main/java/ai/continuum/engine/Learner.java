@@ -2,7 +2,6 @@ package ai.continuum.engine;
 
 import ai.continuum.engine.extract.ConceptExtractor;
 import ai.continuum.engine.extract.DecisionExtractor;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,8 +52,15 @@ final class Learner {
             sorted.sort(null);
             compounds.add(new Delta.CompoundDelta(sorted, 1, time));
         }
-        final Delta.MemoryDelta memory = new Delta.MemoryDelta(turn.memoryId(), turn.sessionId(), turn.userText(),
-            turn.aiText(), turn.thinking(), turn.metadata(), time, keys);
+        final Delta.MemoryDelta memory = new Delta.MemoryDelta(
+                turn.memoryId(),
+                turn.sessionId(),
+                turn.userText(),
+                turn.aiText(),
+                turn.thinking(),
+                turn.metadata(),
+                time,
+                keys);
         final List<String> found = decisions.extract(turn.aiText());
         final List<Delta.DecisionDelta> decisionDeltas = new ArrayList<>(found.size());
         for (int i = 0; i < found.size(); i++) {
@@ -64,7 +70,10 @@ final class Learner {
     }
 
     private void collect(
-        final List<String> names, final String source, final long time, final Map<String, Delta.ConceptDelta> seen) {
+            final List<String> names,
+            final String source,
+            final long time,
+            final Map<String, Delta.ConceptDelta> seen) {
         for (final String name : names) {
             if (seen.size() >= maxConceptsPerTurn) {
                 return;

@@ -10,8 +10,6 @@ import ai.continuum.engine.store.MemoryTable;
 import ai.continuum.engine.store.OffHeapArena;
 import ai.continuum.engine.store.StringIndex;
 import ai.continuum.engine.store.WordIndex;
-import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -23,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
 
 /**
  * The memory core: every tenant's concept graph, memories and compounds, off the Java heap, with learn and recall.
@@ -53,6 +52,7 @@ public final class MemoryEngine implements AutoCloseable {
     public static final String DECISION_TYPE = "decision";
     /** Items per delta emitted by {@link #snapshot}. */
     public static final int SNAPSHOT_CHUNK = 10_000;
+
     private static final int MAX_TENANT_CHARS = 128;
 
     private final EngineConfig config;
@@ -70,6 +70,7 @@ public final class MemoryEngine implements AutoCloseable {
     private final ConcurrentHashMap<String, TenantState> tenants = new ConcurrentHashMap<>();
     /** Guards all writes; see the class comment. */
     private final ReentrantLock writeLock = new ReentrantLock();
+
     private final ManyToManyConcurrentArrayQueue<RecallScratch> scratchPool = new ManyToManyConcurrentArrayQueue<>(256);
     private int nextTenantId;
     private volatile boolean closed;
@@ -147,8 +148,7 @@ public final class MemoryEngine implements AutoCloseable {
     public final class BulkLoad implements AutoCloseable {
         private boolean open = true;
 
-        private BulkLoad() {
-        }
+        private BulkLoad() {}
 
         public ApplyResult apply(final String tenant, final Delta delta) {
             if (!open) {
@@ -196,8 +196,16 @@ public final class MemoryEngine implements AutoCloseable {
         final QueryTerms terms = QueryTerms.of(query);
         final RecallScratch scratch = acquireScratch();
         try {
-            return recaller.recall(t, terms.concepts(), terms.keywords(), TermAnalyzer.distinctTerms(query),
-                TimeExpression.parse(query), maxConcepts, maxMemories, scratch, start);
+            return recaller.recall(
+                    t,
+                    terms.concepts(),
+                    terms.keywords(),
+                    TermAnalyzer.distinctTerms(query),
+                    TimeExpression.parse(query),
+                    maxConcepts,
+                    maxMemories,
+                    scratch,
+                    start);
         } finally {
             scratchPool.offer(scratch);
         }
@@ -218,8 +226,12 @@ public final class MemoryEngine implements AutoCloseable {
      *
      * @return concepts ranked.
      */
-    public int resonate(final String tenant, final CharSequence[] keys, final int keyCount, final int limit,
-                        final ResonanceCursor cursor) {
+    public int resonate(
+            final String tenant,
+            final CharSequence[] keys,
+            final int keyCount,
+            final int limit,
+            final ResonanceCursor cursor) {
         ensureOpen();
         final TenantState t = tenants.get(tenant);
         if (t == null) {
@@ -427,14 +439,22 @@ public final class MemoryEngine implements AutoCloseable {
         if (index < 0) {
             return Optional.empty();
         }
-        return Optional.ofNullable(MemoryReader.read(memories, graph, index, t.id, new String[MemoryTable.STRINGS], true));
+        return Optional.ofNullable(
+                MemoryReader.read(memories, graph, index, t.id, new String[MemoryTable.STRINGS], true));
     }
 
     /** Off-heap bytes reserved by all structures (arena chunks, record stores, hash tables, dictionaries). */
     public long offHeapBytes() {
-        return arena.reservedBytes() + graph.concepts().reservedBytes() + graph.links().reservedBytes()
-            + graph.linkIndexBytes() + graph.interned().reservedBytes() + memories.reservedBytes() + compounds.reservedBytes() + words.offHeapBytes() + memoryTerms.offHeapBytes()
-            + dictionary.offHeapBytes();
+        return arena.reservedBytes()
+                + graph.concepts().reservedBytes()
+                + graph.links().reservedBytes()
+                + graph.linkIndexBytes()
+                + graph.interned().reservedBytes()
+                + memories.reservedBytes()
+                + compounds.reservedBytes()
+                + words.offHeapBytes()
+                + memoryTerms.offHeapBytes()
+                + dictionary.offHeapBytes();
     }
 
     @Override
@@ -466,8 +486,8 @@ public final class MemoryEngine implements AutoCloseable {
             for (int i = 0; i < n; i++) {
                 final long lastSeen = graph.linkLastSeen(links[i]);
                 final double days = Math.max(0L, now - lastSeen) / 86_400_000.0;
-                neighbours.add(new ConceptView.Neighbour(info(ids[i]).displayName(),
-                    config.strength(counts[i], days), counts[i], lastSeen));
+                neighbours.add(new ConceptView.Neighbour(
+                        info(ids[i]).displayName(), config.strength(counts[i], days), counts[i], lastSeen));
             }
         }
         final long created = info.firstSeenMillis() == DeltaApplier.UNSEEN ? 0 : info.firstSeenMillis();
@@ -487,8 +507,12 @@ public final class MemoryEngine implements AutoCloseable {
             for (int c = 0; c < compounds.componentCount(rec); c++) {
                 names.add(info(compounds.component(rec, c)).displayName());
             }
-            out.add(new ConceptView(CompoundNames.name(names), COMPOUND_TYPE, CompoundNames.json(names),
-                compounds.lastSeen(rec), List.of()));
+            out.add(new ConceptView(
+                    CompoundNames.name(names),
+                    COMPOUND_TYPE,
+                    CompoundNames.json(names),
+                    compounds.lastSeen(rec),
+                    List.of()));
         }
         return out;
     }
@@ -502,8 +526,12 @@ public final class MemoryEngine implements AutoCloseable {
             if (!memories.decisionLive(rec) || skipped++ < offset) {
                 continue;
             }
-            out.add(new ConceptView(memories.decisionText(rec), DECISION_TYPE,
-                "Decision in memory " + memories.decisionMemoryId(rec), memories.decisionTime(rec), List.of()));
+            out.add(new ConceptView(
+                    memories.decisionText(rec),
+                    DECISION_TYPE,
+                    "Decision in memory " + memories.decisionMemoryId(rec),
+                    memories.decisionTime(rec),
+                    List.of()));
         }
         return out;
     }
@@ -531,8 +559,8 @@ public final class MemoryEngine implements AutoCloseable {
     }
 
     private RecallScratch newScratch() {
-        return new RecallScratch(config.neighboursPerHop(), graph.newPairProbe(), words.newProbe(),
-            memoryTerms.newProbe());
+        return new RecallScratch(
+                config.neighboursPerHop(), graph.newPairProbe(), words.newProbe(), memoryTerms.newProbe());
     }
 
     private void ensureOpen() {

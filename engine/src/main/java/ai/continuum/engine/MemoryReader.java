@@ -3,14 +3,12 @@ package ai.continuum.engine;
 import ai.continuum.engine.store.ConceptGraph;
 import ai.continuum.engine.store.ConceptLayout;
 import ai.continuum.engine.store.MemoryTable;
-
 import java.util.ArrayList;
 import java.util.List;
 
 /** Decodes a memory record into a {@link Memory}, with its concepts' display names. Any thread. */
 final class MemoryReader {
-    private MemoryReader() {
-    }
+    private MemoryReader() {}
 
     /**
      * The memory at {@code index} if it is live and belongs to {@code tenant}; else null.
@@ -19,8 +17,12 @@ final class MemoryReader {
      *                     from records that are usually cold): recall leaves them out.
      */
     static Memory read(
-        final MemoryTable memories, final ConceptGraph graph, final int index, final int tenant, final String[] strings,
-        final boolean withConcepts) {
+            final MemoryTable memories,
+            final ConceptGraph graph,
+            final int index,
+            final int tenant,
+            final String[] strings,
+            final boolean withConcepts) {
         if (!memories.exists(index) || memories.tenant(index) != tenant) {
             return null;
         }
@@ -36,7 +38,14 @@ final class MemoryReader {
                 names.add(ConceptInfo.displayName(graph.arena(), info));
             }
         }
-        return new Memory(memories.id(index), strings[0], strings[1], strings[2], strings[3], strings[4],
-            memories.timeMillis(index), List.copyOf(names));
+        return new Memory(
+                memories.id(index),
+                strings[0],
+                strings[1],
+                strings[2],
+                strings[3],
+                strings[4],
+                memories.timeMillis(index),
+                List.copyOf(names));
     }
 }

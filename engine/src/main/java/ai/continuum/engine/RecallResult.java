@@ -12,7 +12,10 @@ import java.util.List;
  * @param queryNanos    time spent inside the engine.
  */
 public record RecallResult(
-        List<ConceptHit> concepts, List<Relationship> relationships, List<MemoryHit> memories, String context,
+        List<ConceptHit> concepts,
+        List<Relationship> relationships,
+        List<MemoryHit> memories,
+        String context,
         long queryNanos) {
 
     /** How a concept came into the result. */
@@ -34,11 +37,9 @@ public record RecallResult(
     }
 
     public record ConceptHit(
-            String name, String type, String description, double relevance, Source source, int depth) {
-    }
+            String name, String type, String description, double relevance, Source source, int depth) {}
 
-    public record Relationship(String from, String to, String type, double strength) {
-    }
+    public record Relationship(String from, String to, String type, double strength) {}
 
     /**
      * A memory recall found. Its {@link Memory#concepts()} is empty: recall does not decode the names of every
@@ -49,8 +50,7 @@ public record RecallResult(
      *              moved above an older one ({@link Why#newerStatement()}).
      * @param why   why this memory was chosen.
      */
-    public record MemoryHit(Memory memory, double score, Why why) {
-    }
+    public record MemoryHit(Memory memory, double score, Why why) {}
 
     /**
      * The evidence behind one returned memory, so a bad recall can be debugged.
@@ -66,7 +66,11 @@ public record RecallResult(
      *                         newer statement of the same fact.
      */
     public record Why(
-            double lexical, double graph, double sessionNeighbour, double linkedTurn, boolean inNamedTime,
+            double lexical,
+            double graph,
+            double sessionNeighbour,
+            double linkedTurn,
+            boolean inNamedTime,
             boolean newerStatement) {
 
         /** The kinds of evidence that contributed, as the API names them. */

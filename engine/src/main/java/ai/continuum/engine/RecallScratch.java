@@ -3,9 +3,8 @@ package ai.continuum.engine;
 import ai.continuum.engine.store.ConceptGraph;
 import ai.continuum.engine.store.StringIndex;
 import ai.continuum.engine.store.WordIndex;
-import org.agrona.collections.Int2IntHashMap;
-
 import java.util.Arrays;
+import org.agrona.collections.Int2IntHashMap;
 
 /**
  * Reusable working memory of one recall: activations, frontiers, neighbour copies, memory scores. Pooled by the
@@ -21,6 +20,7 @@ final class RecallScratch {
 
     /** concept id -> slot in the arrays below. */
     final Int2IntHashMap slotOf = new Int2IntHashMap(256, 0.6f, MISSING);
+
     int slots;
     int[] concept = new int[256];
     double[] activation = new double[256];
@@ -41,6 +41,7 @@ final class RecallScratch {
 
     /** memory index -> slot in the memory arrays. */
     final Int2IntHashMap memorySlotOf = new Int2IntHashMap(256, 0.6f, MISSING);
+
     int memorySlots;
     int[] memory = new int[256];
     /** Evidence from the graph (activations of the concepts a memory mentions). */
@@ -61,8 +62,10 @@ final class RecallScratch {
     final ConceptGraph.PairProbe pairProbe;
 
     RecallScratch(
-        final int neighboursPerHop, final ConceptGraph.PairProbe pairProbe, final WordIndex.Probe wordProbe,
-        final WordIndex.Probe termProbe) {
+            final int neighboursPerHop,
+            final ConceptGraph.PairProbe pairProbe,
+            final WordIndex.Probe wordProbe,
+            final WordIndex.Probe termProbe) {
         this.pairProbe = pairProbe;
         this.wordProbe = wordProbe;
         this.termProbe = termProbe;
@@ -176,6 +179,7 @@ final class RecallScratch {
     final double[] bestMemoryScores = new double[16];
     /** Postings of one linking concept or word, and the strongest link share per memory from one source. */
     final int[] linkPostings = new int[64];
+
     final Int2IntHashMap linkedSlotOf = new Int2IntHashMap(64, 0.6f, MISSING);
     int linkedCount;
     int[] linkedMemory = new int[64];
@@ -203,6 +207,7 @@ final class RecallScratch {
     }
     /** Strings of one memory decoded while following its concepts. */
     final String[] linkStrings = new String[ai.continuum.engine.store.MemoryTable.STRINGS];
+
     final int[] scanNeighbours = new int[Recaller.RELATIONSHIP_SCAN];
     final int[] scanLinks = new int[Recaller.RELATIONSHIP_SCAN];
     final int[] scanCounts = new int[Recaller.RELATIONSHIP_SCAN];

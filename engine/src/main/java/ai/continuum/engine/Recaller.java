@@ -9,7 +9,6 @@ import ai.continuum.engine.store.IndexHashTable;
 import ai.continuum.engine.store.MemoryTable;
 import ai.continuum.engine.store.StringIndex;
 import ai.continuum.engine.store.WordIndex;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -34,6 +33,7 @@ final class Recaller {
     private static final int POSTINGS_PER_CONCEPT = 256;
     /** Compounds read per exact query concept, and kept per concept (docs/DESIGN.md section 7, recall step 4). */
     private static final int COMPOUNDS_READ = 64;
+
     private static final int COMPOUNDS_KEPT = 5;
     private static final double DAY_MILLIS = 86_400_000.0;
     /** Degree up to which relationships are found by scanning a concept's whole adjacency block. */
@@ -44,12 +44,15 @@ final class Recaller {
      * memory it names; bounding it keeps recall's cost independent of the tenant's size.
      */
     private static final int COMMON_TERM_DF = 512;
+
     private static final int COMMON_TERM_POSTINGS = 128;
     /** BM25 term-frequency saturation and length normalisation (Lucene's defaults). */
     private static final double BM25_K1 = 1.2;
+
     private static final double BM25_B = 0.75;
     /** Best memories whose session neighbours share their score, and the share (tuned on the evaluation set). */
     private static final int SESSION_NEIGHBOUR_SOURCES = 5;
+
     private static final double SESSION_NEIGHBOUR_SHARE = 0.4;
 
     /**
@@ -60,6 +63,7 @@ final class Recaller {
 
     /** Best memories whose rare concepts lead to the next hop, the share, and the rarity bound (memories). */
     private static final int LINK_SOURCES = 5;
+
     private static final double LINK_SHARE = 0.5;
     private static final int LINK_MAX_DF = 8;
     /** A memory links only when it scores at least this share of the best one. */
@@ -83,9 +87,14 @@ final class Recaller {
     private final LongSupplier clock;
 
     Recaller(
-        final EngineConfig config, final ConceptGraph graph, final StringIndex dictionary, final WordIndex words,
-        final WordIndex memoryTerms, final MemoryTable memories, final CompoundTable compounds,
-        final LongSupplier clock) {
+            final EngineConfig config,
+            final ConceptGraph graph,
+            final StringIndex dictionary,
+            final WordIndex words,
+            final WordIndex memoryTerms,
+            final MemoryTable memories,
+            final CompoundTable compounds,
+            final LongSupplier clock) {
         this.config = config;
         this.graph = graph;
         this.dictionary = dictionary;
@@ -97,9 +106,15 @@ final class Recaller {
     }
 
     RecallResult recall(
-        final TenantState t, final List<String> queryConcepts, final List<String> keywords,
-        final List<String> queryTerms, final TimeExpression time, final int maxConcepts, final int maxMemories,
-        final RecallScratch s, final long startNanos) {
+            final TenantState t,
+            final List<String> queryConcepts,
+            final List<String> keywords,
+            final List<String> queryTerms,
+            final TimeExpression time,
+            final int maxConcepts,
+            final int maxMemories,
+            final RecallScratch s,
+            final long startNanos) {
         s.reset();
         seed(t, queryConcepts, keywords, s);
         final int seeds = s.slots;
@@ -121,20 +136,29 @@ final class Recaller {
                 if (info == null) {
                     continue;
                 }
-                hits.add(new RecallResult.ConceptHit(info.displayName(), info.type(), info.description(),
-                    s.activation[slot], s.direct[slot] ? RecallResult.Source.DIRECT : RecallResult.Source.GRAPH_NEIGHBOR,
-                    s.depth[slot]));
+                hits.add(new RecallResult.ConceptHit(
+                        info.displayName(),
+                        info.type(),
+                        info.description(),
+                        s.activation[slot],
+                        s.direct[slot] ? RecallResult.Source.DIRECT : RecallResult.Source.GRAPH_NEIGHBOR,
+                        s.depth[slot]));
                 returnedIds.add(s.concept[slot]);
                 returnedNames.add(info.displayName());
             } else {
                 final CompoundHit c = compoundHits.get(ki++);
-                hits.add(new RecallResult.ConceptHit(c.name, "compound_concept", "Components: " + c.components,
-                    c.relevance, RecallResult.Source.COMPOUND, 0));
+                hits.add(new RecallResult.ConceptHit(
+                        c.name,
+                        "compound_concept",
+                        "Components: " + c.components,
+                        c.relevance,
+                        RecallResult.Source.COMPOUND,
+                        0));
             }
         }
         final List<RecallResult.Relationship> relationships = relationships(returnedIds, returnedNames, s);
-        final List<RecallResult.MemoryHit> memoryHits = memories(t, s, ranked, rankedCount, queryTerms, time,
-            maxMemories);
+        final List<RecallResult.MemoryHit> memoryHits =
+                memories(t, s, ranked, rankedCount, queryTerms, time, maxMemories);
         final String context = ContextBlock.render(hits, relationships, memoryHits, config.workingMemoryCapacity());
         return new RecallResult(hits, relationships, memoryHits, context, System.nanoTime() - startNanos);
     }
@@ -144,8 +168,12 @@ final class Recaller {
      *
      * @return ranked slots, in {@code s.ranked}.
      */
-    int resonate(final TenantState t, final CharSequence[] keys, final int keyCount, final int limit,
-                 final RecallScratch s) {
+    int resonate(
+            final TenantState t,
+            final CharSequence[] keys,
+            final int keyCount,
+            final int limit,
+            final RecallScratch s) {
         s.reset();
         for (int i = 0; i < keyCount; i++) {
             final int id = dictionary.get(t.id, keys[i], s.probe);
@@ -162,8 +190,8 @@ final class Recaller {
     }
 
     /** Step 2: exact matches at 1.0, partial (word) matches at {@code partialMatchRelevance}. */
-    private void seed(final TenantState t, final List<String> queryConcepts, final List<String> keywords,
-                      final RecallScratch s) {
+    private void seed(
+            final TenantState t, final List<String> queryConcepts, final List<String> keywords, final RecallScratch s) {
         for (final String name : queryConcepts) {
             exact(t, ConceptKeys.normalize(name), s);
         }
@@ -175,7 +203,8 @@ final class Recaller {
         final int[] found = s.postings(maxPartial + 1);
         for (int q = 0; q < queryConcepts.size() + keywords.size() && partial < maxPartial; q++) {
             final String text = q < queryConcepts.size()
-                ? ConceptKeys.normalize(queryConcepts.get(q)) : keywords.get(q - queryConcepts.size());
+                    ? ConceptKeys.normalize(queryConcepts.get(q))
+                    : keywords.get(q - queryConcepts.size());
             final int[] counter = {partial};
             WordIndex.forEachWord(text, (start, end) -> {
                 if (counter[0] >= maxPartial) {
@@ -220,8 +249,8 @@ final class Recaller {
                 final double parent = s.activation[s.slotOf.get(from)];
                 final int n = graph.readNeighbours(from, k, s.neighbours, s.linkIds, s.counts);
                 for (int i = 0; i < n; i++) {
-                    final double days = timeDecay
-                        ? Math.max(0L, now - graph.linkLastSeen(s.linkIds[i])) / DAY_MILLIS : 0.0;
+                    final double days =
+                            timeDecay ? Math.max(0L, now - graph.linkLastSeen(s.linkIds[i])) / DAY_MILLIS : 0.0;
                     final double value = parent * config.strength(s.counts[i], days) * decay;
                     if (s.activate(s.neighbours[i], value, hop, false)) {
                         s.pushNext(s.neighbours[i]);
@@ -262,8 +291,7 @@ final class Recaller {
         return s.depth[a] < s.depth[b];
     }
 
-    private record CompoundHit(String name, String components, double relevance) {
-    }
+    private record CompoundHit(String name, String components, double relevance) {}
 
     /** Step 4: compounds containing an exact query concept, highest count first. */
     private List<CompoundHit> compoundsOf(final TenantState t, final RecallScratch s, final int seeds) {
@@ -311,7 +339,7 @@ final class Recaller {
      * concepts cost a hash probe each.
      */
     private List<RecallResult.Relationship> relationships(
-        final List<Integer> ids, final List<String> names, final RecallScratch s) {
+            final List<Integer> ids, final List<String> names, final RecallScratch s) {
         final List<RecallResult.Relationship> out = new ArrayList<>();
         final int n = ids.size();
         if (n < 2 || config.maxRelationships() == 0) {
@@ -359,8 +387,7 @@ final class Recaller {
     }
 
     private double strength(final int count, final int link, final long now) {
-        final double days = config.timeDecayEnabled()
-            ? Math.max(0L, now - graph.linkLastSeen(link)) / DAY_MILLIS : 0.0;
+        final double days = config.timeDecayEnabled() ? Math.max(0L, now - graph.linkLastSeen(link)) / DAY_MILLIS : 0.0;
         return config.strength(count, days);
     }
 
@@ -373,8 +400,13 @@ final class Recaller {
      * same query words as an older one, nearly as well, is moved above it. Ties go to the newer memory.
      */
     private List<RecallResult.MemoryHit> memories(
-        final TenantState t, final RecallScratch s, final int[] ranked, final int rankedCount,
-        final List<String> queryTerms, final TimeExpression time, final int maxMemories) {
+            final TenantState t,
+            final RecallScratch s,
+            final int[] ranked,
+            final int rankedCount,
+            final List<String> queryTerms,
+            final TimeExpression time,
+            final int maxMemories) {
         final List<RecallResult.MemoryHit> out = new ArrayList<>();
         if (maxMemories == 0) {
             return out;
@@ -407,8 +439,8 @@ final class Recaller {
                 continue;
             }
             final double idf = Math.log(1.0 + (total - df + 0.5) / (df + 0.5));
-            final int n = memoryTerms.read(rec, df > COMMON_TERM_DF ? COMMON_TERM_POSTINGS : COMMON_TERM_DF,
-                termPostings);
+            final int n =
+                    memoryTerms.read(rec, df > COMMON_TERM_DF ? COMMON_TERM_POSTINGS : COMMON_TERM_DF, termPostings);
             final long bit = q < Long.SIZE ? 1L << q : 0L;
             for (int i = 0; i < n; i++) {
                 final int m = termPostings[i];
@@ -434,9 +466,16 @@ final class Recaller {
             final int slot = order[i];
             final Memory m = MemoryReader.read(memories, graph, s.memory[slot], t.id, strings, false);
             if (m != null) {
-                out.add(new RecallResult.MemoryHit(m, score(s, slot), new RecallResult.Why(s.memoryLexical[slot],
-                    s.memoryScore[slot], s.memoryNeighbour[slot], s.linked(slot), s.memoryInTime[slot],
-                    newer[i])));
+                out.add(new RecallResult.MemoryHit(
+                        m,
+                        score(s, slot),
+                        new RecallResult.Why(
+                                s.memoryLexical[slot],
+                                s.memoryScore[slot],
+                                s.memoryNeighbour[slot],
+                                s.linked(slot),
+                                s.memoryInTime[slot],
+                                newer[i])));
             }
         }
         return out;
@@ -488,8 +527,7 @@ final class Recaller {
      * strongest link per source memory, so a long turn does not win by sharing many rare words, and what links add
      * stops just below the source's score: the next hop ranks after the memory that led to it, never above.
      */
-    private void shareOverLinkedConcepts(
-        final TenantState t, final RecallScratch s, final List<String> queryTerms) {
+    private void shareOverLinkedConcepts(final TenantState t, final RecallScratch s, final List<String> queryTerms) {
         final int top = bestSources(s, LINK_SOURCES);
         final int[] best = s.bestMemories;
         final double[] bestScore = s.bestMemoryScores;
@@ -510,12 +548,15 @@ final class Recaller {
                 }
                 final int df = graph.intListSize(concept, ConceptLayout.MEM_ADDR);
                 if (df >= 2 && df <= LINK_MAX_DF) {
-                    link(s, postings, graph.readIntList(concept, ConceptLayout.MEM_ADDR, LINK_MAX_DF, postings),
-                        bestScore[i] / Math.sqrt(df));
+                    link(
+                            s,
+                            postings,
+                            graph.readIntList(concept, ConceptLayout.MEM_ADDR, LINK_MAX_DF, postings),
+                            bestScore[i] / Math.sqrt(df));
                 }
             }
-            for (final String term : TermAnalyzer.distinctTerms(
-                DeltaApplier.indexedText(s.linkStrings[1], s.linkStrings[2]))) {
+            for (final String term :
+                    TermAnalyzer.distinctTerms(DeltaApplier.indexedText(s.linkStrings[1], s.linkStrings[2]))) {
                 if (queryTerms.contains(term)) {
                     continue;
                 }
@@ -580,8 +621,9 @@ final class Recaller {
             final double statement = statement(s, candidate);
             int target = -1;
             for (int j = 0; j < i && Long.bitCount(mask) >= NEWER_MIN_WORDS; j++) {
-                if (s.memoryTermMask[order[j]] == mask && memories.timeMillis(s.memory[order[j]]) < time
-                    && statement >= NEWER_WITHIN * statement(s, order[j])) {
+                if (s.memoryTermMask[order[j]] == mask
+                        && memories.timeMillis(s.memory[order[j]]) < time
+                        && statement >= NEWER_WITHIN * statement(s, order[j])) {
                     target = j;
                     break;
                 }

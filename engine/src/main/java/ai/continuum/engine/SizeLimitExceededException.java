@@ -9,13 +9,17 @@ public final class SizeLimitExceededException extends IllegalArgumentException {
     private final long maxBytes;
     private final long actualBytes;
 
-    public SizeLimitExceededException(final String limit, final long maxBytes, final long actualBytes,
-                                      final String what) {
+    public SizeLimitExceededException(
+            final String limit, final long maxBytes, final long actualBytes, final String what) {
         this(limit, maxBytes, actualBytes, SizeLimits.message(limit, maxBytes, actualBytes, what), true);
     }
 
-    private SizeLimitExceededException(final String limit, final long maxBytes, final long actualBytes,
-                                       final String message, final boolean ignored) {
+    private SizeLimitExceededException(
+            final String limit,
+            final long maxBytes,
+            final long actualBytes,
+            final String message,
+            final boolean ignored) {
         super(message);
         this.limit = limit;
         this.maxBytes = maxBytes;

@@ -27,14 +27,16 @@ public final class SizeLimits {
     public static final int CONCEPT_NAME_BYTES = 1024;
     public static final int CONCEPT_DESCRIPTION_BYTES = 16 * 1024;
 
-    private SizeLimits() {
-    }
+    private SizeLimits() {}
 
     /** Checks a turn before anything is extracted from it. */
     public static void check(final Turn turn) {
         within("metadata_bytes", METADATA_BYTES, utf8Length(turn.metadata()), "the metadata");
-        final long total = utf8Length(turn.sessionId()) + utf8Length(turn.userText()) + utf8Length(turn.aiText())
-            + utf8Length(turn.thinking()) + utf8Length(turn.metadata());
+        final long total = utf8Length(turn.sessionId())
+                + utf8Length(turn.userText())
+                + utf8Length(turn.aiText())
+                + utf8Length(turn.thinking())
+                + utf8Length(turn.metadata());
         within("memory_bytes", MEMORY_BYTES, total, "the memory");
     }
 
@@ -57,8 +59,11 @@ public final class SizeLimits {
             check(m);
         }
         for (final Delta.DecisionDelta d : delta.decisions()) {
-            within("memory_bytes", MEMORY_BYTES, utf8Length(d.text()), "decision " + d.ordinal() + " of memory "
-                + d.memoryId());
+            within(
+                    "memory_bytes",
+                    MEMORY_BYTES,
+                    utf8Length(d.text()),
+                    "decision " + d.ordinal() + " of memory " + d.memoryId());
         }
     }
 
@@ -81,16 +86,22 @@ public final class SizeLimits {
 
     /** What makes {@code c} exceed a limit, or null when it is within them all. */
     public static String problem(final Delta.ConceptDelta c) {
-        final long longestName = Math.max(utf8Length(c.key()), Math.max(utf8Length(c.displayName()),
-            utf8Length(c.type())));
+        final long longestName =
+                Math.max(utf8Length(c.key()), Math.max(utf8Length(c.displayName()), utf8Length(c.type())));
         if (longestName > CONCEPT_NAME_BYTES) {
-            return message("concept_name_bytes", CONCEPT_NAME_BYTES, longestName, "a name of concept '"
-                + abbreviate(c.key()) + "'");
+            return message(
+                    "concept_name_bytes",
+                    CONCEPT_NAME_BYTES,
+                    longestName,
+                    "a name of concept '" + abbreviate(c.key()) + "'");
         }
         final long description = utf8Length(c.description());
         if (description > CONCEPT_DESCRIPTION_BYTES) {
-            return message("concept_description_bytes", CONCEPT_DESCRIPTION_BYTES, description,
-                "the description of concept '" + abbreviate(c.key()) + "'");
+            return message(
+                    "concept_description_bytes",
+                    CONCEPT_DESCRIPTION_BYTES,
+                    description,
+                    "the description of concept '" + abbreviate(c.key()) + "'");
         }
         return null;
     }
@@ -102,8 +113,11 @@ public final class SizeLimits {
 
     /** The bytes a memory counts against {@code memory_bytes}. */
     public static long memoryBytes(final Delta.MemoryDelta m) {
-        long total = utf8Length(m.sessionId()) + utf8Length(m.userText()) + utf8Length(m.aiText())
-            + utf8Length(m.thinking()) + utf8Length(m.metadata());
+        long total = utf8Length(m.sessionId())
+                + utf8Length(m.userText())
+                + utf8Length(m.aiText())
+                + utf8Length(m.thinking())
+                + utf8Length(m.metadata());
         final List<String> concepts = m.concepts();
         for (final String key : concepts) {
             total += utf8Length(key);
@@ -132,13 +146,19 @@ public final class SizeLimits {
     }
 
     private static SizeLimitExceededException exceeded(final Delta.ConceptDelta c) {
-        final long longestName = Math.max(utf8Length(c.key()), Math.max(utf8Length(c.displayName()),
-            utf8Length(c.type())));
+        final long longestName =
+                Math.max(utf8Length(c.key()), Math.max(utf8Length(c.displayName()), utf8Length(c.type())));
         return longestName > CONCEPT_NAME_BYTES
-            ? new SizeLimitExceededException("concept_name_bytes", CONCEPT_NAME_BYTES, longestName,
-                "a name of concept '" + abbreviate(c.key()) + "'")
-            : new SizeLimitExceededException("concept_description_bytes", CONCEPT_DESCRIPTION_BYTES,
-                utf8Length(c.description()), "the description of concept '" + abbreviate(c.key()) + "'");
+                ? new SizeLimitExceededException(
+                        "concept_name_bytes",
+                        CONCEPT_NAME_BYTES,
+                        longestName,
+                        "a name of concept '" + abbreviate(c.key()) + "'")
+                : new SizeLimitExceededException(
+                        "concept_description_bytes",
+                        CONCEPT_DESCRIPTION_BYTES,
+                        utf8Length(c.description()),
+                        "the description of concept '" + abbreviate(c.key()) + "'");
     }
 
     private static void key(final String key) {

@@ -4,7 +4,6 @@ import ai.continuum.engine.store.CompoundTable;
 import ai.continuum.engine.store.ConceptGraph;
 import ai.continuum.engine.store.ConceptLayout;
 import ai.continuum.engine.store.MemoryTable;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -29,8 +28,12 @@ final class SnapshotWriter {
     private int pending;
 
     SnapshotWriter(
-        final ConceptGraph graph, final MemoryTable memories, final CompoundTable compounds, final TenantState t,
-        final int chunk, final Consumer<Delta> sink) {
+            final ConceptGraph graph,
+            final MemoryTable memories,
+            final CompoundTable compounds,
+            final TenantState t,
+            final int chunk,
+            final Consumer<Delta> sink) {
         this.graph = graph;
         this.memories = memories;
         this.compounds = compounds;
@@ -50,8 +53,8 @@ final class SnapshotWriter {
             for (int pos = 0; pos < degree; pos++) {
                 final int link = graph.linkAt(id, pos);
                 if (graph.linkA(link) == id) {
-                    links.add(new Delta.LinkDelta(key(id), key(graph.linkB(link)), graph.linkCount(link),
-                        graph.linkLastSeen(link)));
+                    links.add(new Delta.LinkDelta(
+                            key(id), key(graph.linkB(link)), graph.linkCount(link), graph.linkLastSeen(link)));
                     counted();
                 }
             }
@@ -81,15 +84,25 @@ final class SnapshotWriter {
                     keys.add(key(id));
                 }
             }
-            memoryDeltas.add(new Delta.MemoryDelta(memories.id(index), strings[0], strings[1], strings[2], strings[3],
-                strings[4], memories.timeMillis(index), keys));
+            memoryDeltas.add(new Delta.MemoryDelta(
+                    memories.id(index),
+                    strings[0],
+                    strings[1],
+                    strings[2],
+                    strings[3],
+                    strings[4],
+                    memories.timeMillis(index),
+                    keys));
             counted();
         }
         for (int i = 0; i < t.decisions.size(); i++) {
             final int d = t.decisions.getInt(i);
             if (memories.decisionLive(d)) {
-                decisions.add(new Delta.DecisionDelta(memories.decisionMemoryId(d), memories.decisionOrdinal(d),
-                    memories.decisionText(d), memories.decisionTime(d)));
+                decisions.add(new Delta.DecisionDelta(
+                        memories.decisionMemoryId(d),
+                        memories.decisionOrdinal(d),
+                        memories.decisionText(d),
+                        memories.decisionTime(d)));
                 counted();
             }
         }

@@ -21,19 +21,34 @@ final class StateDigest {
     }
 
     void compound(final Delta.CompoundDelta c) {
-        add(hash("k", String.join("\u001f", c.components()), Integer.toString(c.count()),
-            Long.toString(c.lastSeenMillis())));
+        add(hash(
+                "k",
+                String.join("\u001f", c.components()),
+                Integer.toString(c.count()),
+                Long.toString(c.lastSeenMillis())));
     }
 
     void memory(final Delta.MemoryDelta m) {
         final List<String> sorted = m.concepts().stream().sorted().toList();
-        add(hash("m", Long.toString(m.id()), m.sessionId(), m.userText(), m.aiText(), m.thinking(), m.metadata(),
-            Long.toString(m.timeMillis()), String.join("\u001f", sorted)));
+        add(hash(
+                "m",
+                Long.toString(m.id()),
+                m.sessionId(),
+                m.userText(),
+                m.aiText(),
+                m.thinking(),
+                m.metadata(),
+                Long.toString(m.timeMillis()),
+                String.join("\u001f", sorted)));
     }
 
     void decision(final Delta.DecisionDelta d) {
-        add(hash("d", Long.toString(d.memoryId()), Integer.toString(d.ordinal()), d.text(),
-            Long.toString(d.timeMillis())));
+        add(hash(
+                "d",
+                Long.toString(d.memoryId()),
+                Integer.toString(d.ordinal()),
+                d.text(),
+                Long.toString(d.timeMillis())));
     }
 
     void addAll(final Delta d) {

@@ -17,10 +17,12 @@ final class TenantState {
     final IntArrayList concepts = new IntArrayList();
     /** Memory indexes (live and tombstones) in creation order. */
     final IntArrayList memories = new IntArrayList();
+
     final IntArrayList compounds = new IntArrayList();
     final IntArrayList decisions = new IntArrayList();
     /** Written by the writer, read by any thread (stats). */
     volatile long liveConcepts;
+
     volatile long liveLinks;
     volatile long liveMemories;
     volatile long liveCompounds;

@@ -15,7 +15,12 @@ import java.util.Objects;
  * @param timeMillis when the turn happened, epoch milliseconds UTC.
  */
 public record Turn(
-        long memoryId, String userText, String aiText, String thinking, String sessionId, String metadata,
+        long memoryId,
+        String userText,
+        String aiText,
+        String thinking,
+        String sessionId,
+        String metadata,
         long timeMillis) {
 
     public Turn {

@@ -1,14 +1,13 @@
 package ai.continuum.engine;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * A bulk load (the rebuild path) reaches exactly the state of plain applies of the same deltas, also when its deltas
@@ -22,7 +21,7 @@ class BulkLoadTest {
     void shouldReachThePlainApplyChecksumWhenChunksNameConceptsOfEarlierChunks() {
         final List<Chunk> chunks = rebuildStream(new Random(11));
         try (MemoryEngine plain = MemoryEngine.create(EngineConfig.defaults());
-             MemoryEngine bulk = MemoryEngine.create(EngineConfig.defaults())) {
+                MemoryEngine bulk = MemoryEngine.create(EngineConfig.defaults())) {
             chunks.forEach(c -> plain.apply(c.tenant(), c.delta()));
             try (MemoryEngine.BulkLoad load = bulk.bulkLoad()) {
                 chunks.forEach(c -> load.apply(c.tenant(), c.delta()));
@@ -50,8 +49,8 @@ class BulkLoadTest {
     }
 
     /** The bulk-loaded neighbours come strongest first and are the plain engine's, up to the order of equals. */
-    private static void assertStrongestFirst(final MemoryEngine plain, final MemoryEngine bulk, final String tenant,
-                                             final String key) {
+    private static void assertStrongestFirst(
+            final MemoryEngine plain, final MemoryEngine bulk, final String tenant, final String key) {
         final var expected = plain.concept(tenant, key, 100);
         final var actual = bulk.concept(tenant, key, 100);
         assertEquals(expected.isPresent(), actual.isPresent(), key);
@@ -62,18 +61,28 @@ class BulkLoadTest {
         for (int i = 1; i < neighbours.size(); i++) {
             assertTrue(neighbours.get(i - 1).count() >= neighbours.get(i).count(), key + " at " + i);
         }
-        assertEquals(expected.get().neighbours().stream().map(ConceptView.Neighbour::name).sorted().toList(),
-            neighbours.stream().map(ConceptView.Neighbour::name).sorted().toList(), key);
+        assertEquals(
+                expected.get().neighbours().stream()
+                        .map(ConceptView.Neighbour::name)
+                        .sorted()
+                        .toList(),
+                neighbours.stream().map(ConceptView.Neighbour::name).sorted().toList(),
+                key);
     }
 
     @Test
     void shouldLinkARecreatedConceptWhenItWasForgottenDuringABulkLoad() {
         try (MemoryEngine plain = MemoryEngine.create(EngineConfig.defaults());
-             MemoryEngine bulk = MemoryEngine.create(EngineConfig.defaults())) {
+                MemoryEngine bulk = MemoryEngine.create(EngineConfig.defaults())) {
             final Delta first = Deltas.link("Kafka", "Redis", 2, 100);
             // Links only, as a rebuild's link chunks are: the key must resolve afresh, not to the forgotten id.
-            final Delta second = new Delta(List.of(), List.of(new Delta.LinkDelta(ConceptKeys.normalize("Kafka"),
-                ConceptKeys.normalize("Helidon"), 1, 200)), List.of(), List.of(), List.of());
+            final Delta second = new Delta(
+                    List.of(),
+                    List.of(new Delta.LinkDelta(
+                            ConceptKeys.normalize("Kafka"), ConceptKeys.normalize("Helidon"), 1, 200)),
+                    List.of(),
+                    List.of(),
+                    List.of());
             plain.apply("t", first);
             plain.forgetConcept("t", "Kafka");
             plain.apply("t", second);
@@ -84,8 +93,10 @@ class BulkLoadTest {
             }
             assertEquals(plain.checksum("t"), bulk.checksum("t"));
             assertEquals(plain.stats("t"), bulk.stats("t"));
-            assertTrue(bulk.concept("t", "Kafka", 5).orElseThrow().neighbours().stream()
-                .anyMatch(n -> n.name().equals("helidon")), "the recreated concept carries the new link");
+            assertTrue(
+                    bulk.concept("t", "Kafka", 5).orElseThrow().neighbours().stream()
+                            .anyMatch(n -> n.name().equals("helidon")),
+                    "the recreated concept carries the new link");
         }
     }
 
@@ -114,8 +125,15 @@ class BulkLoadTest {
             }
             final List<Delta.MemoryDelta> memories = new ArrayList<>();
             for (long id = 1; id <= 40; id++) {
-                memories.add(new Delta.MemoryDelta(id, "s" + id % 3, "user " + id, "ai " + id, "", "{}", id * 10,
-                    List.of(key(random.nextInt(concepts)), key(random.nextInt(concepts)))));
+                memories.add(new Delta.MemoryDelta(
+                        id,
+                        "s" + id % 3,
+                        "user " + id,
+                        "ai " + id,
+                        "",
+                        "{}",
+                        id * 10,
+                        List.of(key(random.nextInt(concepts)), key(random.nextInt(concepts)))));
             }
             out.add(new Chunk(tenant, new Delta(List.of(), List.of(), List.of(), memories, List.of())));
         }
@@ -126,6 +144,5 @@ class BulkLoadTest {
         return ConceptKeys.normalize("Concept" + i);
     }
 
-    private record Chunk(String tenant, Delta delta) {
-    }
+    private record Chunk(String tenant, Delta delta) {}
 }

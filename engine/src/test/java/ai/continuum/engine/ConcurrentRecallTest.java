@@ -1,6 +1,7 @@
 package ai.continuum.engine;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -11,9 +12,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class ConcurrentRecallTest {
     private static final int LEAVES = 300;
@@ -24,6 +23,7 @@ class ConcurrentRecallTest {
      * the SeqLock stress tests in the concurrency-tests module.
      */
     private static final int MIN_APPLIES = 5_000;
+
     private static final int MIN_RECALLS = 500;
     private static final int MAX_APPLIES = 60_000;
 

@@ -1,19 +1,33 @@
 package ai.continuum.engine;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import org.junit.jupiter.api.Test;
 
 class DeltaMergeTest {
     private static final String[] WORDS = {
-        "Kafka", "Postgres", "Redis", "Helidon", "Chronicle", "Agrona", "Kubernetes", "Grafana", "Prometheus",
-        "Zoë Ørsted", "Straße", "Élodie", "TensorFlow", "Machine Learning", "Jupiter", "Saturn"};
+        "Kafka",
+        "Postgres",
+        "Redis",
+        "Helidon",
+        "Chronicle",
+        "Agrona",
+        "Kubernetes",
+        "Grafana",
+        "Prometheus",
+        "Zoë Ørsted",
+        "Straße",
+        "Élodie",
+        "TensorFlow",
+        "Machine Learning",
+        "Jupiter",
+        "Saturn"
+    };
 
     @Test
     void shouldReachTheSameChecksumWhateverTheOrderOfDeltas() {
@@ -41,15 +55,17 @@ class DeltaMergeTest {
     @Test
     void shouldKeepTheEarliestSpellingWhateverTheOrder() {
         try (MemoryEngine a = MemoryEngine.create(EngineConfig.defaults());
-             MemoryEngine b = MemoryEngine.create(EngineConfig.defaults())) {
+                MemoryEngine b = MemoryEngine.create(EngineConfig.defaults())) {
             final Delta early = Deltas.concepts(100, "PostgreSQL");
             final Delta late = Deltas.concepts(200, "POSTGRESQL");
             a.apply("t", early);
             a.apply("t", late);
             b.apply("t", late);
             b.apply("t", early);
-            assertEquals("PostgreSQL", a.concept("t", "postgresql", 0).orElseThrow().name());
-            assertEquals("PostgreSQL", b.concept("t", "POSTGRESQL", 0).orElseThrow().name());
+            assertEquals(
+                    "PostgreSQL", a.concept("t", "postgresql", 0).orElseThrow().name());
+            assertEquals(
+                    "PostgreSQL", b.concept("t", "POSTGRESQL", 0).orElseThrow().name());
             assertEquals(a.checksum("t"), b.checksum("t"));
         }
     }
@@ -58,7 +74,7 @@ class DeltaMergeTest {
     void shouldRebuildFromASnapshotToTheSameChecksum() {
         final List<Delta> deltas = randomDeltas(new Random(3), 400);
         try (MemoryEngine live = MemoryEngine.create(EngineConfig.defaults());
-             MemoryEngine rebuilt = MemoryEngine.create(EngineConfig.defaults())) {
+                MemoryEngine rebuilt = MemoryEngine.create(EngineConfig.defaults())) {
             deltas.forEach(d -> live.apply("t", d));
             live.forgetMemory("t", 5);
             live.forgetConcept("t", "kafka");
@@ -106,24 +122,35 @@ class DeltaMergeTest {
                     names.add(spelled);
                 }
             }
-            final List<Delta.ConceptDelta> concepts = names.stream().map(x -> Deltas.concept(x, time)).toList();
+            final List<Delta.ConceptDelta> concepts =
+                    names.stream().map(x -> Deltas.concept(x, time)).toList();
             final List<Delta.LinkDelta> links = new ArrayList<>();
             for (int a = 0; a < k; a++) {
                 for (int b = a + 1; b < k; b++) {
-                    links.add(new Delta.LinkDelta(ConceptKeys.normalize(names.get(a)),
-                        ConceptKeys.normalize(names.get(b)), 1 + random.nextInt(2), time + random.nextInt(10)));
+                    links.add(new Delta.LinkDelta(
+                            ConceptKeys.normalize(names.get(a)),
+                            ConceptKeys.normalize(names.get(b)),
+                            1 + random.nextInt(2),
+                            time + random.nextInt(10)));
                 }
             }
-            final List<String> keys = names.stream().map(ConceptKeys::normalize).sorted().distinct().toList();
+            final List<String> keys = names.stream()
+                    .map(ConceptKeys::normalize)
+                    .sorted()
+                    .distinct()
+                    .toList();
             // ids collide on purpose (a memory is a set element); an id always names the same memory
             final long memoryId = 1L + random.nextInt(n);
             final List<String> memoryKeys = List.of(ConceptKeys.normalize(WORDS[(int) (memoryId % WORDS.length)]));
             final List<Delta.ConceptDelta> withMemoryConcept = new ArrayList<>(concepts);
             withMemoryConcept.add(Deltas.concept(WORDS[(int) (memoryId % WORDS.length)], time));
-            out.add(new Delta(withMemoryConcept, links, List.of(new Delta.CompoundDelta(keys, 1, time)),
-                List.of(new Delta.MemoryDelta(memoryId, "s", "user " + memoryId, "ai " + memoryId, "", "{}",
-                    memoryId * 10, memoryKeys)),
-                List.of(new Delta.DecisionDelta(memoryId, 0, "I will do " + memoryId, memoryId * 10))));
+            out.add(new Delta(
+                    withMemoryConcept,
+                    links,
+                    List.of(new Delta.CompoundDelta(keys, 1, time)),
+                    List.of(new Delta.MemoryDelta(
+                            memoryId, "s", "user " + memoryId, "ai " + memoryId, "", "{}", memoryId * 10, memoryKeys)),
+                    List.of(new Delta.DecisionDelta(memoryId, 0, "I will do " + memoryId, memoryId * 10))));
         }
         return out;
     }

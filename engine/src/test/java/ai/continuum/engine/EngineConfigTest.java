@@ -1,10 +1,10 @@
 package ai.continuum.engine;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
 
 class EngineConfigTest {
     @Test
@@ -26,12 +26,15 @@ class EngineConfigTest {
 
     @Test
     void shouldNameTheFieldValueAndRangeWhenInvalid() {
-        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new EngineConfig(
-            1.5, 0.15, 0.1, 7, 2, 10, 10, 5, 20, 0.7, 25, 1.0, 20, 65536));
+        final IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new EngineConfig(1.5, 0.15, 0.1, 7, 2, 10, 10, 5, 20, 0.7, 25, 1.0, 20, 65536));
         assertEquals("resonanceDecay=1.5 must be in (0.0, 1.0]", e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new EngineConfig(
-            0.85, 0.15, 0.1, 7, 2, 10, 0, 5, 20, 0.7, 25, 1.0, 20, 65536));
-        assertThrows(IllegalArgumentException.class, () -> new EngineConfig(
-            0.85, Double.NaN, 0.1, 7, 2, 10, 10, 5, 20, 0.7, 25, 1.0, 20, 65536));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new EngineConfig(0.85, 0.15, 0.1, 7, 2, 10, 0, 5, 20, 0.7, 25, 1.0, 20, 65536));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new EngineConfig(0.85, Double.NaN, 0.1, 7, 2, 10, 10, 5, 20, 0.7, 25, 1.0, 20, 65536));
     }
 }

@@ -1,11 +1,11 @@
 package ai.continuum.engine;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 class ForgetAndPruneTest {
     private static final long T0 = 1_700_000_000_000L;
@@ -35,9 +35,14 @@ class ForgetAndPruneTest {
         engine.apply("t", Deltas.link("Alpha", "Bravo", 3, T0));
         engine.apply("t", Deltas.link("Alpha", "Charlie", 1, T0));
         engine.apply("t", Deltas.memory(1, "alpha and bravo", "", T0, "Alpha", "Bravo"));
-        engine.apply("t", new Delta(java.util.List.of(), java.util.List.of(),
-            java.util.List.of(new Delta.CompoundDelta(java.util.List.of("alpha", "bravo"), 1, T0)),
-            java.util.List.of(), java.util.List.of()));
+        engine.apply(
+                "t",
+                new Delta(
+                        java.util.List.of(),
+                        java.util.List.of(),
+                        java.util.List.of(new Delta.CompoundDelta(java.util.List.of("alpha", "bravo"), 1, T0)),
+                        java.util.List.of(),
+                        java.util.List.of()));
         assertEquals(1, engine.stats("t").compounds());
 
         assertTrue(engine.forgetConcept("t", "ALPHA"));
@@ -46,7 +51,8 @@ class ForgetAndPruneTest {
         assertEquals(0, engine.stats("t").compounds());
         assertEquals(2, engine.stats("t").concepts());
         assertTrue(engine.concept("t", "bravo", 10).orElseThrow().neighbours().isEmpty());
-        assertEquals(java.util.List.of("Bravo"), engine.memory("t", 1).orElseThrow().concepts());
+        assertEquals(
+                java.util.List.of("Bravo"), engine.memory("t", 1).orElseThrow().concepts());
         assertTrue(engine.recall("t", "alpha").concepts().isEmpty());
         assertFalse(engine.forgetConcept("t", "alpha"));
     }
@@ -56,8 +62,14 @@ class ForgetAndPruneTest {
         final Delta turn = Deltas.memory(7, "Miso chased the laser pointer", "Cats love lasers", T0, "Miso", "Laser");
         engine.apply("t", turn);
         engine.apply("t", Deltas.link("Miso", "Laser", 2, T0));
-        engine.apply("t", new Delta(java.util.List.of(), java.util.List.of(), java.util.List.of(),
-            java.util.List.of(), java.util.List.of(new Delta.DecisionDelta(7, 0, "We will buy a laser", T0))));
+        engine.apply(
+                "t",
+                new Delta(
+                        java.util.List.of(),
+                        java.util.List.of(),
+                        java.util.List.of(),
+                        java.util.List.of(),
+                        java.util.List.of(new Delta.DecisionDelta(7, 0, "We will buy a laser", T0))));
         engine.forgetMemory("t", 8);
         engine.apply("other", turn);
         final long otherBefore = engine.checksum("other");
@@ -80,7 +92,7 @@ class ForgetAndPruneTest {
 
     @Test
     void shouldPruneOnlyLinksBelowTheThreshold() {
-        engine.apply("t", Deltas.link("Alpha", "Bravo", 1, T0));   // 0.10
+        engine.apply("t", Deltas.link("Alpha", "Bravo", 1, T0)); // 0.10
         engine.apply("t", Deltas.link("Alpha", "Charlie", 3, T0)); // 0.40
         engine.apply("t", Deltas.link("Bravo", "Charlie", 7, T0)); // 1.00
         final PruneReport report = engine.pruneWeakLinks("t", 0.25, T0);
@@ -89,7 +101,8 @@ class ForgetAndPruneTest {
         assertEquals(0.5, report.avgStrengthBefore(), 1e-12);
         assertEquals(0.7, report.avgStrengthAfter(), 1e-12);
         assertEquals(2, engine.stats("t").links());
-        assertEquals(1, engine.concept("t", "alpha", 10).orElseThrow().neighbours().size());
+        assertEquals(
+                1, engine.concept("t", "alpha", 10).orElseThrow().neighbours().size());
     }
 
     @Test

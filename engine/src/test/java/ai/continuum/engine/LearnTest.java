@@ -1,13 +1,12 @@
 package ai.continuum.engine;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 class LearnTest {
     private static final long T0 = 1_700_000_000_000L;
@@ -20,12 +19,19 @@ class LearnTest {
 
     @Test
     void shouldTurnATurnIntoConceptsLinksCompoundMemoryAndDecisions() {
-        final LearnOutcome outcome = engine.learn("t", new Turn(1,
-            "We are moving the Billing Service to PostgreSQL next quarter.",
-            "Good plan. I will draft the Migration Runbook for the Billing Service today.",
-            "", "s1", "{\"k\":1}", T0));
+        final LearnOutcome outcome = engine.learn(
+                "t",
+                new Turn(
+                        1,
+                        "We are moving the Billing Service to PostgreSQL next quarter.",
+                        "Good plan. I will draft the Migration Runbook for the Billing Service today.",
+                        "",
+                        "s1",
+                        "{\"k\":1}",
+                        T0));
         final Delta d = outcome.delta();
-        final List<String> keys = d.concepts().stream().map(Delta.ConceptDelta::key).toList();
+        final List<String> keys =
+                d.concepts().stream().map(Delta.ConceptDelta::key).toList();
         assertTrue(keys.contains("billing service"), keys.toString());
         assertTrue(keys.contains("postgresql"), keys.toString());
         assertTrue(keys.contains("migration runbook"), keys.toString());
@@ -45,7 +51,8 @@ class LearnTest {
 
     @Test
     void shouldReinforceLinksOnRepetitionAndCreateNothingNew() {
-        final Turn turn = new Turn(1, "Kubernetes and Prometheus again", "Prometheus scrapes Kubernetes", "", "", "", T0);
+        final Turn turn =
+                new Turn(1, "Kubernetes and Prometheus again", "Prometheus scrapes Kubernetes", "", "", "", T0);
         engine.learn("t", turn);
         final LearnOutcome second = engine.learn("t", new Turn(2, turn.userText(), turn.aiText(), "", "", "", T0 + 1));
         assertEquals(0, second.applied().conceptsCreated());
@@ -58,8 +65,16 @@ class LearnTest {
 
     @Test
     void shouldRecallTheLearnedMemory() {
-        engine.learn("t", new Turn(1, "My sister Ingrid Larsen lives in Copenhagen", "Nice, Copenhagen is lovely",
-            "", "s1", "", T0));
+        engine.learn(
+                "t",
+                new Turn(
+                        1,
+                        "My sister Ingrid Larsen lives in Copenhagen",
+                        "Nice, Copenhagen is lovely",
+                        "",
+                        "s1",
+                        "",
+                        T0));
         engine.learn("t", new Turn(2, "I started learning the Cello", "The Cello is a great choice", "", "s2", "", T0));
         final RecallResult r = engine.recall("t", "Where does Ingrid Larsen live?");
         assertEquals(1L, r.memories().get(0).memory().id());

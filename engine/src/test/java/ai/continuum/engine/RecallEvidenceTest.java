@@ -1,20 +1,20 @@
 package ai.continuum.engine;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
 /** Multi-hop links, named times, newer statements, and the explanation each returned memory carries. */
 class RecallEvidenceTest {
     private static final long DAY = 86_400_000L;
-    private static final long T0 = LocalDate.of(2023, 1, 2).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
+    private static final long T0 =
+            LocalDate.of(2023, 1, 2).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
     private final MemoryEngine engine = MemoryEngine.create(EngineConfig.defaults(), () -> T0 + 100 * DAY);
     private long id;
 
@@ -34,7 +34,11 @@ class RecallEvidenceTest {
     }
 
     private RecallResult.Why why(final RecallResult r, final long memory) {
-        return r.memories().stream().filter(m -> m.memory().id() == memory).findFirst().orElseThrow().why();
+        return r.memories().stream()
+                .filter(m -> m.memory().id() == memory)
+                .findFirst()
+                .orElseThrow()
+                .why();
     }
 
     @Test
@@ -43,18 +47,33 @@ class RecallEvidenceTest {
         say("Ann: Let's grab coffee next week.", 2);
         final long pet = say("Ann: Sunniva got a tortoise last month, it is called Juniper.", 10);
         say("Ann: We should plan a trip somewhere soon.", 11);
-        final long clinic = say("Ann: Juniper had to stay overnight at the Larchmont clinic, poor thing, but Sunniva "
-            + "says all is fine now.", 20);
+        final long clinic = say(
+                "Ann: Juniper had to stay overnight at the Larchmont clinic, poor thing, but Sunniva "
+                        + "says all is fine now.",
+                20);
 
         final RecallResult r = engine.recall("t", "Which clinic treated the pet of the uncle of Ann?", 10, 10);
 
-        assertTrue(ranking(r).subList(0, 3).containsAll(List.of(uncle, pet, clinic)), ranking(r).toString());
+        assertTrue(
+                ranking(r).subList(0, 3).containsAll(List.of(uncle, pet, clinic)),
+                ranking(r).toString());
         assertTrue(why(r, pet).linkedTurn() > 0, why(r, pet).toString());
-        assertTrue(why(r, pet).reasons().contains("linked_turn"), why(r, pet).reasons().toString());
-        final double source = r.memories().stream().filter(m -> m.memory().id() != pet)
-            .mapToDouble(RecallResult.MemoryHit::score).max().orElseThrow();
-        assertTrue(r.memories().stream().filter(m -> m.memory().id() == pet).findFirst().orElseThrow().score()
-            < source, "a linked turn ranks after the memory that led to it");
+        assertTrue(
+                why(r, pet).reasons().contains("linked_turn"),
+                why(r, pet).reasons().toString());
+        final double source = r.memories().stream()
+                .filter(m -> m.memory().id() != pet)
+                .mapToDouble(RecallResult.MemoryHit::score)
+                .max()
+                .orElseThrow();
+        assertTrue(
+                r.memories().stream()
+                                .filter(m -> m.memory().id() == pet)
+                                .findFirst()
+                                .orElseThrow()
+                                .score()
+                        < source,
+                "a linked turn ranks after the memory that led to it");
     }
 
     @Test
@@ -66,8 +85,9 @@ class RecallEvidenceTest {
         final RecallResult r = engine.recall("t", "Which city does Ann live in now?", 10, 10);
 
         assertEquals(List.of(lisbon, ghent), ranking(r).subList(0, 2));
-        assertTrue(r.memories().get(0).score() < r.memories().get(1).score(),
-            "the older, shorter statement scores higher on words alone; time puts the newer first");
+        assertTrue(
+                r.memories().get(0).score() < r.memories().get(1).score(),
+                "the older, shorter statement scores higher on words alone; time puts the newer first");
         assertTrue(why(r, lisbon).newerStatement());
         assertTrue(why(r, lisbon).reasons().contains("newer_statement"));
         assertFalse(why(r, ghent).newerStatement());
@@ -75,9 +95,9 @@ class RecallEvidenceTest {
 
     @Test
     void shouldPreferTheMemoryInTheNamedMonthWhenTheQueryNamesOne() {
-        say("Ann: I saw Moonlit Tram live tonight, what a show.", 10);      // January 2023
+        say("Ann: I saw Moonlit Tram live tonight, what a show.", 10); // January 2023
         final long february = say("Ann: I saw the Velvet Foxes live tonight, what a show!", 40);
-        say("Ann: I saw Copper Harbour live tonight, what a show.", 70);    // March 2023
+        say("Ann: I saw Copper Harbour live tonight, what a show.", 70); // March 2023
 
         final RecallResult r = engine.recall("t", "Which band did Ann see live in February 2023?", 10, 10);
 
@@ -124,7 +144,9 @@ class RecallEvidenceTest {
         final RecallResult r = engine.recall("t", "What is Maya's new job?", 10, 10);
 
         assertTrue(why(r, question).lexical() > 0);
-        assertTrue(why(r, answer).reasons().contains("session_neighbour"), why(r, answer).reasons().toString());
+        assertTrue(
+                why(r, answer).reasons().contains("session_neighbour"),
+                why(r, answer).reasons().toString());
         for (final RecallResult.MemoryHit hit : r.memories()) {
             assertFalse(hit.why().reasons().isEmpty(), "every memory says why it was chosen");
         }

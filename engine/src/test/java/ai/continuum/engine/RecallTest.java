@@ -1,15 +1,14 @@
 package ai.continuum.engine;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 class RecallTest {
     private static final long T0 = 1_700_000_000_000L;
@@ -31,11 +30,12 @@ class RecallTest {
         engine.apply("t", Deltas.link("Alpha", "Delta", 3, T0));
 
         final RecallResult r = engine.recall("t", "what about alpha?");
-        final Map<String, RecallResult.ConceptHit> byName = r.concepts().stream()
-            .collect(Collectors.toMap(RecallResult.ConceptHit::name, h -> h));
+        final Map<String, RecallResult.ConceptHit> byName =
+                r.concepts().stream().collect(Collectors.toMap(RecallResult.ConceptHit::name, h -> h));
 
-        assertEquals(List.of("Alpha", "Bravo", "Delta", "Charlie"),
-            r.concepts().stream().map(RecallResult.ConceptHit::name).toList());
+        assertEquals(
+                List.of("Alpha", "Bravo", "Delta", "Charlie"),
+                r.concepts().stream().map(RecallResult.ConceptHit::name).toList());
         assertEquals(1.0, byName.get("Alpha").relevance(), 1e-12);
         assertEquals(RecallResult.Source.DIRECT, byName.get("Alpha").source());
         assertEquals(0.85, byName.get("Bravo").relevance(), 1e-12);
@@ -61,12 +61,14 @@ class RecallTest {
 
     @Test
     void shouldKeepTheBestPathActivation() {
-        engine.apply("t", Deltas.link("Alpha", "Bravo", 1, T0));   // 0.1 direct
-        engine.apply("t", Deltas.link("Alpha", "Delta", 7, T0));   // 1.0
-        engine.apply("t", Deltas.link("Delta", "Bravo", 7, T0));   // 1.0: via delta 0.85 * 0.85 = 0.7225 > 0.085
+        engine.apply("t", Deltas.link("Alpha", "Bravo", 1, T0)); // 0.1 direct
+        engine.apply("t", Deltas.link("Alpha", "Delta", 7, T0)); // 1.0
+        engine.apply("t", Deltas.link("Delta", "Bravo", 7, T0)); // 1.0: via delta 0.85 * 0.85 = 0.7225 > 0.085
         final RecallResult r = engine.recall("t", "alpha");
-        final RecallResult.ConceptHit bravo = r.concepts().stream().filter(h -> h.name().equals("Bravo"))
-            .findFirst().orElseThrow();
+        final RecallResult.ConceptHit bravo = r.concepts().stream()
+                .filter(h -> h.name().equals("Bravo"))
+                .findFirst()
+                .orElseThrow();
         assertEquals(0.7225, bravo.relevance(), 1e-12);
         assertEquals(2, bravo.depth());
     }
@@ -107,14 +109,30 @@ class RecallTest {
 
     @Test
     void shouldLetSessionNeighboursOfAStrongMatchShareItsScore() {
-        engine.apply("t", new Delta(List.of(), List.of(), List.of(), List.of(
-            new Delta.MemoryDelta(1, "chat", "What is your new job?", "", "", "", T0, List.of()),
-            new Delta.MemoryDelta(2, "chat", "I work night shifts at the hospital as a nurse", "", "", "", T0 + 1,
-                List.of()),
-            new Delta.MemoryDelta(3, "other", "Gardening tips", "", "", "", T0 + 2, List.of())), List.of()));
+        engine.apply(
+                "t",
+                new Delta(
+                        List.of(),
+                        List.of(),
+                        List.of(),
+                        List.of(
+                                new Delta.MemoryDelta(1, "chat", "What is your new job?", "", "", "", T0, List.of()),
+                                new Delta.MemoryDelta(
+                                        2,
+                                        "chat",
+                                        "I work night shifts at the hospital as a nurse",
+                                        "",
+                                        "",
+                                        "",
+                                        T0 + 1,
+                                        List.of()),
+                                new Delta.MemoryDelta(3, "other", "Gardening tips", "", "", "", T0 + 2, List.of())),
+                        List.of()));
         final RecallResult r = engine.recall("t", "what is the new job", 10, 5);
-        assertEquals(List.of(1L, 2L), r.memories().stream().map(m -> m.memory().id()).toList(),
-            "the reply in the same session comes back with the matching turn");
+        assertEquals(
+                List.of(1L, 2L),
+                r.memories().stream().map(m -> m.memory().id()).toList(),
+                "the reply in the same session comes back with the matching turn");
     }
 
     @Test

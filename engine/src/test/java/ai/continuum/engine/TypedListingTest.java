@@ -1,12 +1,11 @@
 package ai.continuum.engine;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** Listing by type {@code compound_concept} and {@code decision} shows the items the tenant's stats count. */
 class TypedListingTest {
@@ -20,10 +19,26 @@ class TypedListingTest {
 
     @Test
     void compoundsAndDecisionsAreListedAndCountedAsTheStatsCountThem() {
-        engine.learn("t", new Turn(1, "We are moving the Billing Service to PostgreSQL next quarter.",
-            "Good plan. I will draft the Migration Runbook for the Billing Service today.", "", "s1", "{}", T0));
-        engine.learn("t", new Turn(2, "Should the Audit Log use Kafka Streams?",
-            "I will set up Kafka Streams for the Audit Log tomorrow.", "", "s1", "{}", T0 + 1));
+        engine.learn(
+                "t",
+                new Turn(
+                        1,
+                        "We are moving the Billing Service to PostgreSQL next quarter.",
+                        "Good plan. I will draft the Migration Runbook for the Billing Service today.",
+                        "",
+                        "s1",
+                        "{}",
+                        T0));
+        engine.learn(
+                "t",
+                new Turn(
+                        2,
+                        "Should the Audit Log use Kafka Streams?",
+                        "I will set up Kafka Streams for the Audit Log tomorrow.",
+                        "",
+                        "s1",
+                        "{}",
+                        T0 + 1));
         final TenantStats stats = engine.stats("t");
         assertEquals(2, stats.compounds());
         assertTrue(stats.decisions() >= 2, stats.toString());
@@ -42,7 +57,9 @@ class TypedListingTest {
         assertEquals(1, engine.concepts("t", MemoryEngine.DECISION_TYPE, 1, 1).size(), "offset and limit apply");
 
         engine.forgetMemory("t", 2);
-        assertEquals(engine.stats("t").decisions(), engine.concepts("t", MemoryEngine.DECISION_TYPE, 0, 100).size(),
-            "a forgotten memory's decisions leave the list with it");
+        assertEquals(
+                engine.stats("t").decisions(),
+                engine.concepts("t", MemoryEngine.DECISION_TYPE, 0, 100).size(),
+                "a forgotten memory's decisions leave the list with it");
     }
 }

@@ -4,7 +4,6 @@ import ai.continuum.engine.EngineConfig;
 import ai.continuum.engine.MemoryEngine;
 import ai.continuum.engine.RecallResult;
 import ai.continuum.engine.Turn;
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,13 +1,6 @@
 package ai.continuum.eval;
 
 import ai.continuum.engine.EngineConfig;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -15,73 +8,120 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code continuum eval}: measures recall quality and latency on a labelled dataset, Continuum against a Lucene BM25
  * baseline, or generates the synthetic dataset. Exit codes: 0 done, 1 bad input (dataset, options), 2 usage error.
  */
-@Command(name = "continuum eval", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {
-        "Evaluates recall on a labelled dialogue dataset: every conversation is learned into a fresh tenant one turn "
-            + "per learn call, every question is recalled, and hit@k, recall_all@k, MRR and recall latency are "
-            + "reported overall and per category, side by side with a Lucene BM25 baseline over the same turns.",
-        "With --generate-synthetic or --generate-hard, writes a deterministic generated dataset instead."})
+@Command(
+        name = "continuum eval",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Evaluates recall on a labelled dialogue dataset: every conversation is learned into a fresh tenant one turn "
+                    + "per learn call, every question is recalled, and hit@k, recall_all@k, MRR and recall latency are "
+                    + "reported overall and per category, side by side with a Lucene BM25 baseline over the same turns.",
+            "With --generate-synthetic or --generate-hard, writes a deterministic generated dataset instead."
+        })
 public final class EvalCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "DATASET.json",
-        description = "Dataset file (format: benchmarks/eval/README.md).")
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "DATASET.json",
+            description = "Dataset file (format: benchmarks/eval/README.md).")
     private Path dataset;
 
-    @Option(names = "--k", split = ",", paramLabel = "K", defaultValue = "1,5,10,20",
-        description = "Cut-offs for hit@k and recall_all@k, 1..100 (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--k",
+            split = ",",
+            paramLabel = "K",
+            defaultValue = "1,5,10,20",
+            description = "Cut-offs for hit@k and recall_all@k, 1..100 (default: ${DEFAULT-VALUE}).")
     private List<Integer> ks;
 
     @Option(names = "--json", paramLabel = "OUT", description = "Also write every figure, per question too, as JSON.")
     private Path jsonOut;
 
-    @Option(names = "--retrievers", split = ",", paramLabel = "NAME", defaultValue = "continuum,bm25",
-        description = "Systems to evaluate, in column order: continuum, bm25 (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--retrievers",
+            split = ",",
+            paramLabel = "NAME",
+            defaultValue = "continuum,bm25",
+            description = "Systems to evaluate, in column order: continuum, bm25 (default: ${DEFAULT-VALUE}).")
     private List<String> retrievers;
 
-    @Option(names = "--max-concepts", paramLabel = "N", defaultValue = "10",
-        description = "Concepts recall activates before ranking memories, 1..100 (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-concepts",
+            paramLabel = "N",
+            defaultValue = "10",
+            description = "Concepts recall activates before ranking memories, 1..100 (default: ${DEFAULT-VALUE}).")
     private int maxConcepts;
 
-    @Option(names = "--warmup", paramLabel = "PASSES", defaultValue = "1",
-        description = "Unmeasured passes over each conversation's questions before timing (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--warmup",
+            paramLabel = "PASSES",
+            defaultValue = "1",
+            description =
+                    "Unmeasured passes over each conversation's questions before timing (default: ${DEFAULT-VALUE}).")
     private int warmupPasses;
 
-    @Option(names = "--generate-synthetic", paramLabel = "OUT",
-        description = "Write a synthetic dataset to OUT and exit.")
+    @Option(
+            names = "--generate-synthetic",
+            paramLabel = "OUT",
+            description = "Write a synthetic dataset to OUT and exit.")
     private Path syntheticOut;
 
-    @Option(names = "--generate-hard", paramLabel = "OUT",
-        description = "Write the hard set (multi-hop over sessions, paraphrase, knowledge-update, temporal) of "
-            + "--split to OUT and exit.")
+    @Option(
+            names = "--generate-hard",
+            paramLabel = "OUT",
+            description = "Write the hard set (multi-hop over sessions, paraphrase, knowledge-update, temporal) of "
+                    + "--split to OUT and exit.")
     private Path hardOut;
 
-    @Option(names = "--split", paramLabel = "NAME", defaultValue = "dev",
-        description = "Vocabulary of --generate-hard: dev or held-out (disjoint names and things; "
-            + "default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--split",
+            paramLabel = "NAME",
+            defaultValue = "dev",
+            description = "Vocabulary of --generate-hard: dev or held-out (disjoint names and things; "
+                    + "default: ${DEFAULT-VALUE}).")
     private String split;
 
-    @Option(names = "--conversations", paramLabel = "N", defaultValue = "8",
-        description = "Conversations of --generate-hard (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--conversations",
+            paramLabel = "N",
+            defaultValue = "8",
+            description = "Conversations of --generate-hard (default: ${DEFAULT-VALUE}).")
     private int hardConversations;
 
-    @Option(names = "--turns", paramLabel = "N", defaultValue = "12000",
-        description = "Synthetic turns in all (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--turns",
+            paramLabel = "N",
+            defaultValue = "12000",
+            description = "Synthetic turns in all (default: ${DEFAULT-VALUE}).")
     private int syntheticTurns;
 
-    @Option(names = "--turns-per-conversation", paramLabel = "N", defaultValue = "2000",
-        description = "Synthetic turns per conversation (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--turns-per-conversation",
+            paramLabel = "N",
+            defaultValue = "2000",
+            description = "Synthetic turns per conversation (default: ${DEFAULT-VALUE}).")
     private int turnsPerConversation;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "42",
-        description = "Seed of the synthetic generator (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            paramLabel = "S",
+            defaultValue = "42",
+            description = "Seed of the synthetic generator (default: ${DEFAULT-VALUE}).")
     private long seed;
 
     public static void main(final String[] args) {
@@ -94,16 +134,19 @@ public final class EvalCommand implements Callable<Integer> {
         final PrintWriter err = spec.commandLine().getErr();
         try {
             if (syntheticOut != null) {
-                return write(out, syntheticOut,
-                    SyntheticDialogues.generate(syntheticTurns, turnsPerConversation, seed));
+                return write(
+                        out, syntheticOut, SyntheticDialogues.generate(syntheticTurns, turnsPerConversation, seed));
             }
             if (hardOut != null) {
-                return write(out, hardOut,
-                    HardDialogues.generate(HardDialogues.Split.parse(split), hardConversations, seed));
+                return write(
+                        out,
+                        hardOut,
+                        HardDialogues.generate(HardDialogues.Split.parse(split), hardConversations, seed));
             }
             if (dataset == null) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                    "Missing DATASET.json (or use --generate-synthetic OUT or --generate-hard OUT)");
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "Missing DATASET.json (or use --generate-synthetic OUT or --generate-hard OUT)");
             }
             return evaluate(out, err);
         } catch (final EvalDataset.InvalidDatasetException | IllegalArgumentException e) {
@@ -119,8 +162,9 @@ public final class EvalCommand implements Callable<Integer> {
             Files.createDirectories(parent);
         }
         Files.writeString(file, generated.toJson());
-        out.printf("wrote %s: %d conversations, %d turns, %d questions (seed %d)%n", file,
-            generated.conversations().size(), generated.turnCount(), generated.questionCount(), seed);
+        out.printf(
+                "wrote %s: %d conversations, %d turns, %d questions (seed %d)%n",
+                file, generated.conversations().size(), generated.turnCount(), generated.questionCount(), seed);
         out.flush();
         return 0;
     }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -93,12 +92,13 @@ public record EvalDataset(List<Conversation> conversations) {
             c.put("id", conversation.id());
             final ArrayNode turnArray = c.putArray("turns");
             for (final DialogueTurn turn : conversation.turns()) {
-                turnArray.addObject()
-                    .put("id", turn.id())
-                    .put("speaker", turn.speaker())
-                    .put("text", turn.text())
-                    .put("session", turn.session())
-                    .put("time", Instant.ofEpochMilli(turn.timeMillis()).toString());
+                turnArray
+                        .addObject()
+                        .put("id", turn.id())
+                        .put("speaker", turn.speaker())
+                        .put("text", turn.text())
+                        .put("session", turn.session())
+                        .put("time", Instant.ofEpochMilli(turn.timeMillis()).toString());
             }
             final ArrayNode questionArray = c.putArray("questions");
             for (final Question question : conversation.questions()) {
@@ -155,8 +155,8 @@ public record EvalDataset(List<Conversation> conversations) {
             final String path = "$.conversations[" + i + "]";
             final Conversation conversation = conversation(array.get(i), path);
             if (!conversationIds.add(conversation.id())) {
-                throw new InvalidDatasetException(path + ".id: duplicate conversation id \"" + conversation.id()
-                    + "\"");
+                throw new InvalidDatasetException(
+                        path + ".id: duplicate conversation id \"" + conversation.id() + "\"");
             }
             conversations.add(conversation);
         }
@@ -174,8 +174,8 @@ public record EvalDataset(List<Conversation> conversations) {
             final String turnPath = path + ".turns[" + i + "]";
             final DialogueTurn turn = turn(turnArray.get(i), turnPath);
             if (!turnIds.add(turn.id())) {
-                throw new InvalidDatasetException(turnPath + ".id: duplicate turn id \"" + turn.id()
-                    + "\" in conversation \"" + id + "\"");
+                throw new InvalidDatasetException(
+                        turnPath + ".id: duplicate turn id \"" + turn.id() + "\" in conversation \"" + id + "\"");
             }
             turns.add(turn);
         }
@@ -187,7 +187,7 @@ public record EvalDataset(List<Conversation> conversations) {
             final Question question = question(questionArray.get(i), questionPath, turnIds);
             if (!questionIds.add(question.id())) {
                 throw new InvalidDatasetException(questionPath + ".id: duplicate question id \"" + question.id()
-                    + "\" in conversation \"" + id + "\"");
+                        + "\" in conversation \"" + id + "\"");
             }
             questions.add(question);
         }
@@ -207,7 +207,7 @@ public record EvalDataset(List<Conversation> conversations) {
             timeMillis = OffsetDateTime.parse(time).toInstant().toEpochMilli();
         } catch (final DateTimeParseException e) {
             throw new InvalidDatasetException(path + ".time: \"" + time
-                + "\" is not an ISO-8601 date-time with offset, e.g. 2023-05-08T13:56:00Z");
+                    + "\" is not an ISO-8601 date-time with offset, e.g. 2023-05-08T13:56:00Z");
         }
         return new DialogueTurn(id, speaker, text, session, timeMillis);
     }
@@ -253,7 +253,7 @@ public record EvalDataset(List<Conversation> conversations) {
             final String name = names.next();
             if (!allowed.contains(name)) {
                 throw new InvalidDatasetException(path + ": unknown field \"" + name + "\"; allowed: "
-                    + allowed.stream().sorted().toList());
+                        + allowed.stream().sorted().toList());
             }
         }
     }
@@ -267,7 +267,7 @@ public record EvalDataset(List<Conversation> conversations) {
     }
 
     private static String requireText(
-        final JsonNode node, final String path, final String field, final boolean blankAllowed) {
+            final JsonNode node, final String path, final String field, final boolean blankAllowed) {
         final JsonNode value = node.get(field);
         if (value == null || !value.isTextual()) {
             throw new InvalidDatasetException(path + "." + field + ": required string is missing or not a string");

@@ -31,7 +31,10 @@ public final class Evaluator {
      * @param progress     receives one line per indexed conversation.
      */
     public Evaluator(
-        final List<Integer> ks, final int warmupPasses, final LongSupplier nanoClock, final Consumer<String> progress) {
+            final List<Integer> ks,
+            final int warmupPasses,
+            final LongSupplier nanoClock,
+            final Consumer<String> progress) {
         if (ks.isEmpty()) {
             throw new IllegalArgumentException("ks must name at least one cut-off");
         }
@@ -63,8 +66,12 @@ public final class Evaluator {
             try (Retriever.IndexedConversation index = retriever.index(conversation)) {
                 final long indexed = nanoClock.getAsLong() - start;
                 indexNanos += indexed;
-                progress.accept(String.format("%s: indexed %s (%d turns) in %d ms", retriever.name(),
-                    conversation.id(), conversation.turns().size(), indexed / 1_000_000));
+                progress.accept(String.format(
+                        "%s: indexed %s (%d turns) in %d ms",
+                        retriever.name(),
+                        conversation.id(),
+                        conversation.turns().size(),
+                        indexed / 1_000_000));
                 for (int pass = 0; pass < warmupPasses; pass++) {
                     for (final EvalDataset.Question question : conversation.questions()) {
                         index.retrieve(question.question(), depth);
@@ -74,13 +81,22 @@ public final class Evaluator {
                     final long before = nanoClock.getAsLong();
                     final List<String> ranking = index.retrieve(question.question(), depth);
                     final long latency = nanoClock.getAsLong() - before;
-                    outcomes.add(new QuestionOutcome(conversation.id(), question.id(), question.category(),
-                        question.evidence(), ranking.subList(0, Math.min(depth, ranking.size())), latency));
+                    outcomes.add(new QuestionOutcome(
+                            conversation.id(),
+                            question.id(),
+                            question.category(),
+                            question.evidence(),
+                            ranking.subList(0, Math.min(depth, ranking.size())),
+                            latency));
                 }
             }
         }
-        return new RetrieverRun(retriever.name(), outcomes, Metrics.of(outcomes, ks),
-            Metrics.byCategory(outcomes, ks), indexNanos / 1_000_000);
+        return new RetrieverRun(
+                retriever.name(),
+                outcomes,
+                Metrics.of(outcomes, ks),
+                Metrics.byCategory(outcomes, ks),
+                indexNanos / 1_000_000);
     }
 
     /**
@@ -93,7 +109,10 @@ public final class Evaluator {
      * @param indexMillis total time spent indexing all conversations.
      */
     public record RetrieverRun(
-            String name, List<QuestionOutcome> outcomes, Metrics overall, Map<String, Metrics> byCategory,
+            String name,
+            List<QuestionOutcome> outcomes,
+            Metrics overall,
+            Map<String, Metrics> byCategory,
             long indexMillis) {
         public RetrieverRun {
             outcomes = List.copyOf(outcomes);

@@ -34,7 +34,8 @@ public final class HardDialogues {
 
     /** Which disjoint vocabulary a dataset draws from. */
     public enum Split {
-        DEV(0), HELD_OUT(1);
+        DEV(0),
+        HELD_OUT(1);
 
         private final int pool;
 
@@ -54,53 +55,81 @@ public final class HardDialogues {
 
     private static final String[][] SPEAKERS = {
         {"Ann", "Ben", "Clara", "Dmitri", "Elena", "Felix", "Grace", "Hugo", "Iris", "Jonah", "Kira", "Liam"},
-        {"Quinn", "Rosa", "Sami", "Tara", "Umar", "Vera", "Wes", "Xena", "Yusuf", "Zoe", "Aiko", "Bruno"}};
+        {"Quinn", "Rosa", "Sami", "Tara", "Umar", "Vera", "Wes", "Xena", "Yusuf", "Zoe", "Aiko", "Bruno"}
+    };
     private static final String[][] RELATIVES_NAMES = {
         {"Ilse", "Marek", "Noor", "Otto", "Petra", "Rafael", "Sunniva", "Tomasz", "Ulla", "Viggo"},
-        {"Agathe", "Bertil", "Corin", "Dagny", "Evander", "Fenna", "Gaspard", "Hilde", "Ignatius", "Jorun"}};
+        {"Agathe", "Bertil", "Corin", "Dagny", "Evander", "Fenna", "Gaspard", "Hilde", "Ignatius", "Jorun"}
+    };
     private static final String[] RELATIONS = {"cousin", "sister", "brother", "aunt", "uncle", "nephew", "niece"};
     private static final String[][] PROFESSIONS = {
         {"welder", "pharmacist", "surveyor", "glassblower", "zookeeper", "stonemason"},
-        {"cartographer", "sommelier", "blacksmith", "anesthetist", "luthier", "actuary"}};
+        {"cartographer", "sommelier", "blacksmith", "anesthetist", "luthier", "actuary"}
+    };
     private static final String[][] PETS = {
         {"ferret", "tortoise", "cockatoo", "hedgehog", "chinchilla"},
-        {"iguana", "axolotl", "gecko", "lovebird", "degu"}};
+        {"iguana", "axolotl", "gecko", "lovebird", "degu"}
+    };
     private static final String[][] PET_NAMES = {
         {"Biscuit", "Pickle", "Mango", "Waffles", "Juniper", "Noodle"},
-        {"Quokka", "Tamarind", "Zephyr", "Paprika", "Umber", "Kumquat"}};
+        {"Quokka", "Tamarind", "Zephyr", "Paprika", "Umber", "Kumquat"}
+    };
     private static final String[][] CLINICS = {
         {"Greenfield", "Hollybrook", "Larchmont", "Westmere"},
-        {"Ravenscar", "Thornbury", "Elmstead", "Kingsmoor"}};
+        {"Ravenscar", "Thornbury", "Elmstead", "Kingsmoor"}
+    };
     private static final String[][] FRIENDS = {
         {"Mateo", "Saoirse", "Kwame", "Ingrid", "Lucien", "Yara"},
-        {"Oisin", "Thandiwe", "Björn", "Paloma", "Casimir", "Leilani"}};
+        {"Oisin", "Thandiwe", "Björn", "Paloma", "Casimir", "Leilani"}
+    };
     private static final String[][] ACTIVITIES = {
-        {"went bouldering", "tried a pottery class", "went kayaking on the lake", "did an escape room",
-            "went to a salsa night", "played squash", "went birdwatching"},
-        {"went fencing", "took a glass-blowing workshop", "went paddleboarding", "tried axe throwing",
-            "went to a tango evening", "played padel", "went stargazing"}};
+        {
+            "went bouldering",
+            "tried a pottery class",
+            "went kayaking on the lake",
+            "did an escape room",
+            "went to a salsa night",
+            "played squash",
+            "went birdwatching"
+        },
+        {
+            "went fencing",
+            "took a glass-blowing workshop",
+            "went paddleboarding",
+            "tried axe throwing",
+            "went to a tango evening",
+            "played padel",
+            "went stargazing"
+        }
+    };
     private static final String[][] CITIES = {
         {"Lisbon", "Ghent", "Krakow", "Tallinn", "Bergen", "Galway", "Seville"},
-        {"Ljubljana", "Aarhus", "Turku", "Vilnius", "Graz", "Bilbao", "Brno"}};
+        {"Ljubljana", "Aarhus", "Turku", "Vilnius", "Graz", "Bilbao", "Brno"}
+    };
     private static final String[][] CARS = {
         {"a red Fiat Panda", "a grey Skoda Octavia", "a blue Toyota Yaris", "a white Renault Clio"},
-        {"a green Volvo estate", "a black Mazda MX-5", "a silver Kia Ceed", "a yellow Citroen Ami"}};
+        {"a green Volvo estate", "a black Mazda MX-5", "a silver Kia Ceed", "a yellow Citroen Ami"}
+    };
     private static final String[][] BOOKS = {
         {"Middlemarch", "Dune", "Piranesi", "Beloved", "Rebecca"},
-        {"Stoner", "Solaris", "Ulysses", "Kindred", "Hyperion"}};
+        {"Stoner", "Solaris", "Ulysses", "Kindred", "Hyperion"}
+    };
     private static final String[][] GYMS = {
         {"Ironworks", "Pulse Fitness", "Summit Climbing", "Riverside Leisure"},
-        {"Forge Athletic", "Kinetic Club", "Basecamp Boulders", "Lido Baths"}};
+        {"Forge Athletic", "Kinetic Club", "Basecamp Boulders", "Lido Baths"}
+    };
     private static final String[][] BANDS = {
         {"the Velvet Foxes", "Moonlit Tram", "Copper Harbour", "the Static Gulls", "Paper Lanterns"},
-        {"the Salt Pilots", "Glass Orchard", "Northern Kites", "the Quiet Engines", "Amber Season"}};
+        {"the Salt Pilots", "Glass Orchard", "Northern Kites", "the Quiet Engines", "Amber Season"}
+    };
     private static final String[][] EVENTS = {
         {"housewarming party", "office quiz night", "charity bake sale", "school reunion"},
-        {"retirement dinner", "garden party", "book launch", "wine tasting"}};
-    private static final String[][] DISHES = {
-        {"ramen", "tacos", "dumplings"}, {"pho", "paella", "pierogi"}};
+        {"retirement dinner", "garden party", "book launch", "wine tasting"}
+    };
+    private static final String[][] DISHES = {{"ramen", "tacos", "dumplings"}, {"pho", "paella", "pierogi"}};
     private static final String[][] RESTAURANTS = {
-        {"Kiln", "Lantern House", "Saltbox"}, {"Ember Yard", "Driftwood", "Cinder Hall"}};
+        {"Kiln", "Lantern House", "Saltbox"}, {"Ember Yard", "Driftwood", "Cinder Hall"}
+    };
 
     /**
      * Paraphrase pairs: evidence text, question (with %s for the speaker). No content word of the question, after
@@ -109,14 +138,18 @@ public final class HardDialogues {
     private static final String[][][] PARAPHRASES = {
         {
             {"I finally passed my driving test this morning!", "Has %s obtained a licence to operate a vehicle?"},
-            {"My doctor says I have to stop eating sugar completely.",
-                "Which diet restriction was %s given by a physician?"},
+            {
+                "My doctor says I have to stop eating sugar completely.",
+                "Which diet restriction was %s given by a physician?"
+            },
             {"We are expecting a baby girl in June!", "Is the family of %s growing, with a son or a daughter?"},
             {"I quit smoking three months ago and feel great.", "Did %s give up cigarettes?"},
-            {"Our flat got flooded when the pipe under the sink burst.", "What water damage happened in the home of %s?"},
+            {"Our flat got flooded when the pipe under the sink burst.", "What water damage happened in the home of %s?"
+            },
             {"I broke my wrist falling off a ladder.", "What injury did %s suffer recently?"},
             {"I am learning to play the cello on weekends.", "Which string instrument is %s studying?"},
-            {"My grandmother turned one hundred yesterday.", "How old is the granny of %s now?"}},
+            {"My grandmother turned one hundred yesterday.", "How old is the granny of %s now?"}
+        },
         {
             {"I got promoted to head of the design team.", "Did %s move up at the office?"},
             {"We adopted two kittens from the shelter.", "Which animals joined the household of %s?"},
@@ -125,7 +158,9 @@ public final class HardDialogues {
             {"I'm allergic to peanuts, so I carry an epipen.", "Which food makes %s sick?"},
             {"Our landlord raised the rent by two hundred a month.", "How much more does %s pay for housing?"},
             {"I sold my old motorbike to a neighbour.", "What vehicle did %s get rid of?"},
-            {"My son won the school chess tournament.", "Which board game competition did the child of %s win?"}}};
+            {"My son won the school chess tournament.", "Which board game competition did the child of %s win?"}
+        }
+    };
 
     private static final String[] FILLER = {
         "Work has been busy this week, I barely had time for anything.",
@@ -157,13 +192,13 @@ public final class HardDialogues {
         "We had a quiet evening at home.",
         "Honestly I just want a holiday.",
         "The gym was packed tonight.",
-        "Did I tell you about my friend's new job?"};
+        "Did I tell you about my friend's new job?"
+    };
 
     private static final int SESSIONS = 12;
     private static final int TURNS_PER_SESSION = 22;
 
-    private HardDialogues() {
-    }
+    private HardDialogues() {}
 
     /**
      * @param split         which vocabulary to draw from.
@@ -193,11 +228,11 @@ public final class HardDialogues {
         private final String[][] speakers = new String[SESSIONS][TURNS_PER_SESSION];
         /** Placed facts: session, slot; the turn id is assigned at the end. */
         private final List<int[]> placed = new ArrayList<>();
+
         private final List<PendingQuestion> questions = new ArrayList<>();
         private final long[] sessionStart = new long[SESSIONS];
 
-        private record PendingQuestion(String text, String category, List<int[]> evidence) {
-        }
+        private record PendingQuestion(String text, String category, List<int[]> evidence) {}
 
         ConversationBuilder(final int pool, final int index, final SplittableRandom random) {
             this.pool = pool;
@@ -231,8 +266,8 @@ public final class HardDialogues {
                     final String speaker = speakers[s][t] != null ? speakers[s][t] : (t % 2 == 0 ? a : b);
                     final String text = slots[s][t] != null ? slots[s][t] : FILLER[random.nextInt(FILLER.length)];
                     ids[s][t] = turns.size() + 1;
-                    turns.add(new EvalDataset.DialogueTurn("t" + ids[s][t], speaker, text, "s" + (s + 1),
-                        sessionStart[s] + t * 60_000L));
+                    turns.add(new EvalDataset.DialogueTurn(
+                            "t" + ids[s][t], speaker, text, "s" + (s + 1), sessionStart[s] + t * 60_000L));
                 }
             }
             final List<EvalDataset.Question> qs = new ArrayList<>();
@@ -243,8 +278,8 @@ public final class HardDialogues {
                 }
                 qs.add(new EvalDataset.Question("q" + (qs.size() + 1), q.text(), evidence, q.category()));
             }
-            return new EvalDataset.Conversation("hard-" + (pool == 0 ? "dev" : "held-out") + "-" + (index + 1),
-                turns, qs);
+            return new EvalDataset.Conversation(
+                    "hard-" + (pool == 0 ? "dev" : "held-out") + "-" + (index + 1), turns, qs);
         }
 
         /** Relative introduced, then named in 1-2 later sessions; asked by relation, answered by the later turns. */
@@ -258,16 +293,26 @@ public final class HardDialogues {
             final int s1 = random.nextInt(SESSIONS - 6);
             final int s2 = s1 + 2 + random.nextInt(2);
             final int s3 = s2 + 2 + random.nextInt(2);
-            final int[] intro = place(s1, speaker, "My " + relation + " " + relative + " works as a " + profession
-                + " these days.");
-            final int[] got = place(s2, speaker, relative + " got a " + pet + " last month, it is called " + petName
-                + ".");
-            final int[] vet = place(s3, speaker, petName + " had to stay overnight at the " + clinic
-                + " clinic, poor thing, but " + relative + " says all is fine now.");
-            ask("What is the name of the animal that the " + relation + " of " + speaker + " got?", "multi-hop",
-                intro, got);
-            ask("Which clinic treated the pet of the " + relation + " of " + speaker + "?", "multi-hop",
-                intro, got, vet);
+            final int[] intro = place(
+                    s1, speaker, "My " + relation + " " + relative + " works as a " + profession + " these days.");
+            final int[] got =
+                    place(s2, speaker, relative + " got a " + pet + " last month, it is called " + petName + ".");
+            final int[] vet = place(
+                    s3,
+                    speaker,
+                    petName + " had to stay overnight at the " + clinic + " clinic, poor thing, but " + relative
+                            + " says all is fine now.");
+            ask(
+                    "What is the name of the animal that the " + relation + " of " + speaker + " got?",
+                    "multi-hop",
+                    intro,
+                    got);
+            ask(
+                    "Which clinic treated the pet of the " + relation + " of " + speaker + "?",
+                    "multi-hop",
+                    intro,
+                    got,
+                    vet);
         }
 
         /** The same friend, different activities in 2-4 sessions; all of them are the answer. */
@@ -286,18 +331,22 @@ public final class HardDialogues {
                 evidence.add(place(s, speaker, "On Saturday " + friend + " and I " + activity + ", so much fun."));
             }
             place(random.nextInt(SESSIONS), speaker, friend + " says hello, by the way.");
-            ask("What activities has " + speaker + " done with " + friend + "?", "multi-hop",
-                evidence.toArray(new int[0][]));
+            ask(
+                    "What activities has " + speaker + " done with " + friend + "?",
+                    "multi-hop",
+                    evidence.toArray(new int[0][]));
         }
 
         /** Where the speaker lives, what they drive, read, train at: restated 1-2 times with a new value. */
         private void updates(final String speaker) {
             update(speaker, CITIES[pool], "I live in %s now.", "Which city does " + speaker + " live in now?");
             update(speaker, CARS[pool], "These days I drive %s.", "What car does " + speaker + " drive these days?");
-            update(speaker, BOOKS[pool], "At the moment I'm reading %s.",
-                "What book is " + speaker + " reading at the moment?");
-            update(speaker, GYMS[pool], "My gym is %s, I go twice a week.",
-                "Which gym does " + speaker + " go to?");
+            update(
+                    speaker,
+                    BOOKS[pool],
+                    "At the moment I'm reading %s.",
+                    "What book is " + speaker + " reading at the moment?");
+            update(speaker, GYMS[pool], "My gym is %s, I go twice a week.", "Which gym does " + speaker + " go to?");
         }
 
         private void update(final String speaker, final String[] values, final String template, final String question) {
@@ -324,8 +373,8 @@ public final class HardDialogues {
             final List<String> bands = new ArrayList<>();
             for (int s = random.nextInt(2); s < SESSIONS && concerts.size() < 3; s += 1 + random.nextInt(2)) {
                 final LocalDate date = LocalDate.ofEpochDay(sessionStart[s] / 86_400_000L);
-                final String month = date.getMonth().getDisplayName(TextStyle.FULL, Locale.ENGLISH) + " "
-                    + date.getYear();
+                final String month =
+                        date.getMonth().getDisplayName(TextStyle.FULL, Locale.ENGLISH) + " " + date.getYear();
                 if (months.contains(month)) {
                     continue;
                 }
@@ -338,8 +387,10 @@ public final class HardDialogues {
                 concerts.add(place(s, speaker, "I saw " + band + " live tonight, what a show."));
             }
             final int asked = random.nextInt(concerts.size());
-            ask("Which band did " + speaker + " see live in " + months.get(asked) + "?", "temporal",
-                concerts.get(asked));
+            ask(
+                    "Which band did " + speaker + " see live in " + months.get(asked) + "?",
+                    "temporal",
+                    concerts.get(asked));
         }
 
         /** An event, then "this week I ..." turns in several weeks; asked for the week after the event. */
@@ -385,14 +436,22 @@ public final class HardDialogues {
         private void singleHops(final String speaker) {
             final String dish = pick(DISHES[pool]);
             final String restaurant = pick(RESTAURANTS[pool]);
-            ask("Where does " + speaker + " like to eat " + dish + "?", "single-hop",
-                place(random.nextInt(SESSIONS), speaker, "The best " + dish + " in town is at " + restaurant
-                    + ", I go there all the time."));
+            ask(
+                    "Where does " + speaker + " like to eat " + dish + "?",
+                    "single-hop",
+                    place(
+                            random.nextInt(SESSIONS),
+                            speaker,
+                            "The best " + dish + " in town is at " + restaurant + ", I go there all the time."));
             final String friend = pickUnused(FRIENDS[pool]);
             final String city = pick(CITIES[pool]);
-            ask("Where did " + friend + " move to?", "single-hop",
-                place(random.nextInt(SESSIONS), speaker, "Remember " + friend + "? " + friend + " moved to " + city
-                    + " for a new job."));
+            ask(
+                    "Where did " + friend + " move to?",
+                    "single-hop",
+                    place(
+                            random.nextInt(SESSIONS),
+                            speaker,
+                            "Remember " + friend + "? " + friend + " moved to " + city + " for a new job."));
         }
 
         /** Puts a fact into a free slot of the session (small talk stays in the rest); returns {session, slot}. */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,12 +19,15 @@ public final class JsonReport {
 
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private JsonReport() {
-    }
+    private JsonReport() {}
 
     public static void write(
-        final Path out, final String datasetLabel, final EvalDataset dataset, final List<Integer> ks,
-        final List<Evaluator.RetrieverRun> runs) throws IOException {
+            final Path out,
+            final String datasetLabel,
+            final EvalDataset dataset,
+            final List<Integer> ks,
+            final List<Evaluator.RetrieverRun> runs)
+            throws IOException {
         final Path parent = out.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
@@ -34,8 +36,10 @@ public final class JsonReport {
     }
 
     static ObjectNode tree(
-        final String datasetLabel, final EvalDataset dataset, final List<Integer> ks,
-        final List<Evaluator.RetrieverRun> runs) {
+            final String datasetLabel,
+            final EvalDataset dataset,
+            final List<Integer> ks,
+            final List<Evaluator.RetrieverRun> runs) {
         final ObjectNode root = MAPPER.createObjectNode();
         root.put("dataset", datasetLabel);
         root.put("conversations", dataset.conversations().size());

@@ -24,8 +24,12 @@ import java.util.TreeMap;
  * @param p99Micros    99th percentile retrieval latency, microseconds.
  */
 public record Metrics(
-        int questions, SortedMap<Integer, Double> hitAt, SortedMap<Integer, Double> recallAllAt, double mrr,
-        double p50Micros, double p99Micros) {
+        int questions,
+        SortedMap<Integer, Double> hitAt,
+        SortedMap<Integer, Double> recallAllAt,
+        double mrr,
+        double p50Micros,
+        double p99Micros) {
 
     public static Metrics of(final Collection<QuestionOutcome> outcomes, final List<Integer> ks) {
         final int n = outcomes.size();
@@ -38,11 +42,14 @@ public record Metrics(
             hit.put(k, share(outcomes.stream().filter(o -> o.hitAt(k)).count(), n));
             all.put(k, share(outcomes.stream().filter(o -> o.allAt(k)).count(), n));
         }
-        final double mrr = n == 0 ? 0.0
-            : outcomes.stream().mapToDouble(QuestionOutcome::reciprocalRank).sum() / n;
-        final long[] latencies = outcomes.stream().mapToLong(QuestionOutcome::latencyNanos).sorted().toArray();
-        return new Metrics(n, hit, all, mrr, percentile(latencies, 50) / 1_000.0,
-            percentile(latencies, 99) / 1_000.0);
+        final double mrr = n == 0
+                ? 0.0
+                : outcomes.stream().mapToDouble(QuestionOutcome::reciprocalRank).sum() / n;
+        final long[] latencies = outcomes.stream()
+                .mapToLong(QuestionOutcome::latencyNanos)
+                .sorted()
+                .toArray();
+        return new Metrics(n, hit, all, mrr, percentile(latencies, 50) / 1_000.0, percentile(latencies, 99) / 1_000.0);
     }
 
     /** Metrics per category, categories in name order. */

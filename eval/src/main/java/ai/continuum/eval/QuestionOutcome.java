@@ -15,7 +15,11 @@ import java.util.Set;
  * @param latencyNanos   wall time of the retrieval call.
  */
 public record QuestionOutcome(
-        String conversationId, String questionId, String category, List<String> evidence, List<String> ranking,
+        String conversationId,
+        String questionId,
+        String category,
+        List<String> evidence,
+        List<String> ranking,
         long latencyNanos) {
 
     public QuestionOutcome {

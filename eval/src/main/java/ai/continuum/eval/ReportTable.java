@@ -16,15 +16,21 @@ public final class ReportTable {
     private static final int LABEL_WIDTH = 34;
     private static final int COLUMN_WIDTH = 12;
 
-    private ReportTable() {
-    }
+    private ReportTable() {}
 
     public static String format(
-        final String datasetLabel, final EvalDataset dataset, final List<Integer> ks,
-        final List<Evaluator.RetrieverRun> runs) {
+            final String datasetLabel,
+            final EvalDataset dataset,
+            final List<Integer> ks,
+            final List<Evaluator.RetrieverRun> runs) {
         final StringBuilder out = new StringBuilder(4096);
-        out.append(String.format(Locale.ROOT, "Recall evaluation of %s: %d conversations, %d turns, %d questions%n%n",
-            datasetLabel, dataset.conversations().size(), dataset.turnCount(), dataset.questionCount()));
+        out.append(String.format(
+                Locale.ROOT,
+                "Recall evaluation of %s: %d conversations, %d turns, %d questions%n%n",
+                datasetLabel,
+                dataset.conversations().size(),
+                dataset.turnCount(),
+                dataset.questionCount()));
         out.append(pad("", LABEL_WIDTH));
         for (final Evaluator.RetrieverRun run : runs) {
             out.append(left(run.name(), COLUMN_WIDTH));
@@ -39,25 +45,45 @@ public final class ReportTable {
     }
 
     private static void block(
-        final StringBuilder out, final String title, final List<Evaluator.RetrieverRun> runs,
-        final Function<Evaluator.RetrieverRun, Metrics> metrics, final List<Integer> ks) {
+            final StringBuilder out,
+            final String title,
+            final List<Evaluator.RetrieverRun> runs,
+            final Function<Evaluator.RetrieverRun, Metrics> metrics,
+            final List<Integer> ks) {
         out.append(System.lineSeparator());
-        out.append(title).append(" (n=").append(metrics.apply(runs.get(0)).questions()).append(')')
-            .append(System.lineSeparator());
+        out.append(title)
+                .append(" (n=")
+                .append(metrics.apply(runs.get(0)).questions())
+                .append(')')
+                .append(System.lineSeparator());
         for (final int k : ks) {
             row(out, "  hit@" + k, runs, run -> ratio(metrics.apply(run).hitAt().get(k)));
         }
         for (final int k : ks) {
-            row(out, "  recall_all@" + k, runs, run -> ratio(metrics.apply(run).recallAllAt().get(k)));
+            row(
+                    out,
+                    "  recall_all@" + k,
+                    runs,
+                    run -> ratio(metrics.apply(run).recallAllAt().get(k)));
         }
         row(out, "  MRR", runs, run -> ratio(metrics.apply(run).mrr()));
-        row(out, "  recall latency p50 (us)", runs, run -> micros(metrics.apply(run).p50Micros()));
-        row(out, "  recall latency p99 (us)", runs, run -> micros(metrics.apply(run).p99Micros()));
+        row(
+                out,
+                "  recall latency p50 (us)",
+                runs,
+                run -> micros(metrics.apply(run).p50Micros()));
+        row(
+                out,
+                "  recall latency p99 (us)",
+                runs,
+                run -> micros(metrics.apply(run).p99Micros()));
     }
 
     private static void row(
-        final StringBuilder out, final String label, final List<Evaluator.RetrieverRun> runs,
-        final Function<Evaluator.RetrieverRun, String> cell) {
+            final StringBuilder out,
+            final String label,
+            final List<Evaluator.RetrieverRun> runs,
+            final Function<Evaluator.RetrieverRun, String> cell) {
         out.append(pad(label, LABEL_WIDTH));
         for (final Evaluator.RetrieverRun run : runs) {
             out.append(left(cell.apply(run), COLUMN_WIDTH));

@@ -1,19 +1,18 @@
 package ai.continuum.eval;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class EvalCommandTest {
 
@@ -44,7 +43,8 @@ class EvalCommandTest {
         assertTrue(table.contains("single-hop (n=1)"), table);
         final JsonNode report = new ObjectMapper().readTree(json.toFile());
         assertEquals(2, report.get("questions").asInt());
-        assertEquals(1.0, report.at("/retrievers/bm25/categories/single-hop/hit@1").asDouble(), 1e-12);
+        assertEquals(
+                1.0, report.at("/retrievers/bm25/categories/single-hop/hit@1").asDouble(), 1e-12);
         assertEquals("t1", report.at("/per_question/0/results/bm25/ranking/0").asText());
     }
 
@@ -75,8 +75,17 @@ class EvalCommandTest {
     void shouldWriteAReadableDatasetWhenGeneratingSynthetic() throws IOException {
         final Path file = dir.resolve("syn.json");
 
-        assertEquals(0, run("--generate-synthetic", file.toString(), "--turns", "600", "--turns-per-conversation",
-            "300", "--seed", "9"));
+        assertEquals(
+                0,
+                run(
+                        "--generate-synthetic",
+                        file.toString(),
+                        "--turns",
+                        "600",
+                        "--turns-per-conversation",
+                        "300",
+                        "--seed",
+                        "9"));
 
         final EvalDataset dataset = EvalDataset.read(file);
         assertEquals(600, dataset.turnCount());

@@ -1,12 +1,11 @@
 package ai.continuum.eval;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class EvalDatasetTest {
 
@@ -24,7 +23,8 @@ class EvalDatasetTest {
         """;
 
     private static String message(final String json) {
-        return assertThrows(EvalDataset.InvalidDatasetException.class, () -> EvalDataset.parse(json)).getMessage();
+        return assertThrows(EvalDataset.InvalidDatasetException.class, () -> EvalDataset.parse(json))
+                .getMessage();
     }
 
     @Test
@@ -34,12 +34,15 @@ class EvalDatasetTest {
         assertEquals(1, dataset.conversations().size());
         assertEquals(2, dataset.turnCount());
         assertEquals(2, dataset.questionCount());
-        final EvalDataset.DialogueTurn second = dataset.conversations().get(0).turns().get(1);
+        final EvalDataset.DialogueTurn second =
+                dataset.conversations().get(0).turns().get(1);
         assertEquals("Ben", second.speaker());
         assertEquals("s1", second.session());
         assertEquals(1_683_547_020_000L, second.timeMillis());
         assertEquals("Ben: Lovely! My sister lives in Lisbon.", second.indexedText());
-        assertEquals(List.of("t2", "t1"), dataset.conversations().get(0).questions().get(1).evidence());
+        assertEquals(
+                List.of("t2", "t1"),
+                dataset.conversations().get(0).questions().get(1).evidence());
     }
 
     @Test
@@ -73,7 +76,8 @@ class EvalDatasetTest {
 
     @Test
     void shouldRejectDuplicateConversationIdsWhenTwoConversationsShareAnId() {
-        final String conversation = VALID.substring(VALID.indexOf('[') + 1, VALID.lastIndexOf(']')).trim();
+        final String conversation =
+                VALID.substring(VALID.indexOf('[') + 1, VALID.lastIndexOf(']')).trim();
         final String error = message("{\"conversations\": [" + conversation + ", " + conversation + "]}");
 
         assertTrue(error.contains("conversations[1].id: duplicate conversation id \"c1\""), error);

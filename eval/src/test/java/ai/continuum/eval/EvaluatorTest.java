@@ -1,14 +1,13 @@
 package ai.continuum.eval;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.junit.jupiter.api.Test;
 
 class EvaluatorTest {
 
@@ -27,7 +26,8 @@ class EvaluatorTest {
         public IndexedConversation index(final EvalDataset.Conversation conversation) {
             indexed.add(conversation.id());
             final List<String> reversed = new ArrayList<>(conversation.turns().stream()
-                .map(EvalDataset.DialogueTurn::id).toList());
+                    .map(EvalDataset.DialogueTurn::id)
+                    .toList());
             Collections.reverse(reversed);
             return new IndexedConversation() {
                 @Override
@@ -44,8 +44,7 @@ class EvaluatorTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     @Test
@@ -73,13 +72,14 @@ class EvaluatorTest {
         assertEquals(0.5, run.overall().hitAt().get(1), 1e-12);
         assertEquals(1.0, run.overall().recallAllAt().get(2), 1e-12);
         assertEquals(0.75, run.overall().mrr(), 1e-12);
-        assertEquals(List.of("multi-hop", "single-hop"), List.copyOf(run.byCategory().keySet()));
+        assertEquals(
+                List.of("multi-hop", "single-hop"), List.copyOf(run.byCategory().keySet()));
     }
 
     @Test
     void shouldRejectCutOffsWhenOutOfRange() {
-        assertThrows(IllegalArgumentException.class, () -> new Evaluator(List.of(0), 0, System::nanoTime, s -> { }));
-        assertThrows(IllegalArgumentException.class, () -> new Evaluator(List.of(101), 0, System::nanoTime, s -> { }));
-        assertThrows(IllegalArgumentException.class, () -> new Evaluator(List.of(), 0, System::nanoTime, s -> { }));
+        assertThrows(IllegalArgumentException.class, () -> new Evaluator(List.of(0), 0, System::nanoTime, s -> {}));
+        assertThrows(IllegalArgumentException.class, () -> new Evaluator(List.of(101), 0, System::nanoTime, s -> {}));
+        assertThrows(IllegalArgumentException.class, () -> new Evaluator(List.of(), 0, System::nanoTime, s -> {}));
     }
 }

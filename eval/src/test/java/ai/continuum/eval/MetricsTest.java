@@ -1,28 +1,27 @@
 package ai.continuum.eval;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class MetricsTest {
 
     private static final double EPS = 1e-12;
 
     private static QuestionOutcome outcome(
-        final String category, final List<String> evidence, final List<String> ranking, final long nanos) {
+            final String category, final List<String> evidence, final List<String> ranking, final long nanos) {
         return new QuestionOutcome("c1", "q", category, evidence, ranking, nanos);
     }
 
     private static final List<QuestionOutcome> OUTCOMES = List.of(
-        outcome("a", List.of("t1"), List.of("t3", "t1", "t2"), 4_000),
-        outcome("a", List.of("t1", "t4"), List.of("t1", "t2", "t3", "t4"), 1_000),
-        outcome("b", List.of("t9"), List.of("t1", "t2"), 3_000),
-        outcome("b", List.of("t2", "t5"), List.of(), 2_000));
+            outcome("a", List.of("t1"), List.of("t3", "t1", "t2"), 4_000),
+            outcome("a", List.of("t1", "t4"), List.of("t1", "t2", "t3", "t4"), 1_000),
+            outcome("b", List.of("t9"), List.of("t1", "t2"), 3_000),
+            outcome("b", List.of("t2", "t5"), List.of(), 2_000));
 
     @Test
     void shouldRankFirstEvidenceWhenSeveralTurnsAreEvidence() {

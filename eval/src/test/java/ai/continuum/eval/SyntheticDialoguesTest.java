@@ -1,14 +1,13 @@
 package ai.continuum.eval;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class SyntheticDialoguesTest {
 
@@ -23,7 +22,8 @@ class SyntheticDialoguesTest {
 
     @Test
     void shouldWriteAValidDatasetOfTheRequestedSizeWhenGeneratingAtScale() {
-        final EvalDataset dataset = EvalDataset.parse(SyntheticDialogues.generate(10_100, 2_000, 42).toJson());
+        final EvalDataset dataset =
+                EvalDataset.parse(SyntheticDialogues.generate(10_100, 2_000, 42).toJson());
 
         assertEquals(10_100, dataset.turnCount());
         assertEquals(5, dataset.conversations().size());
@@ -36,16 +36,20 @@ class SyntheticDialoguesTest {
 
     @Test
     void shouldPlaceTheUpdateAfterTheOriginalFactWhenSomeoneMoves() {
-        final EvalDataset.Conversation conversation = SyntheticDialogues.generate(400, 400, 3).conversations().get(0);
+        final EvalDataset.Conversation conversation =
+                SyntheticDialogues.generate(400, 400, 3).conversations().get(0);
         final List<EvalDataset.DialogueTurn> turns = conversation.turns();
 
         for (final EvalDataset.Question question : conversation.questions()) {
             if (!question.category().equals("knowledge-update")) {
                 continue;
             }
-            final String person = question.question().replace("Which city does ", "").replace(" live in now?", "");
+            final String person =
+                    question.question().replace("Which city does ", "").replace(" live in now?", "");
             final EvalDataset.DialogueTurn move = turns.stream()
-                .filter(t -> t.id().equals(question.evidence().get(0))).findFirst().orElseThrow();
+                    .filter(t -> t.id().equals(question.evidence().get(0)))
+                    .findFirst()
+                    .orElseThrow();
             final int movedAt = turns.indexOf(move);
             final int livedAt = indexOf(turns, person + " lives in ");
             assertTrue(move.text().startsWith(person + " packed everything up"), move.text());
@@ -55,8 +59,8 @@ class SyntheticDialoguesTest {
 
     @Test
     void shouldKeepTimesIncreasingWhenSessionsAdvance() {
-        final List<EvalDataset.DialogueTurn> turns = SyntheticDialogues.generate(400, 400, 5).conversations().get(0)
-            .turns();
+        final List<EvalDataset.DialogueTurn> turns =
+                SyntheticDialogues.generate(400, 400, 5).conversations().get(0).turns();
 
         for (int i = 1; i < turns.size(); i++) {
             assertTrue(turns.get(i).timeMillis() > turns.get(i - 1).timeMillis(), "turn " + i);

@@ -11,8 +11,8 @@ import ai.continuum.server.core.EngineSizing;
 import ai.continuum.server.http.ApiRouting;
 import ai.continuum.server.http.ConnectionGuard;
 import ai.continuum.server.http.JsonDirectHandler;
-import ai.continuum.server.logging.SuppressedAccessLines;
 import ai.continuum.server.http.ShutdownGate;
+import ai.continuum.server.logging.SuppressedAccessLines;
 import ai.continuum.server.metrics.ContinuumMetrics;
 import ai.continuum.server.ratelimit.RateLimiter;
 import ai.continuum.server.storage.SqliteProcessLock;
@@ -27,7 +27,6 @@ import io.helidon.webserver.cors.CorsFeature;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -54,6 +53,7 @@ public final class ContinuumServer implements AutoCloseable {
      * (every cached key is dropped when the listening connection comes back).
      */
     public static final Duration KEY_CACHE_TTL = Duration.ofSeconds(30);
+
     private static final Logger LOG = Logger.getLogger(ContinuumServer.class.getName());
 
     private final ServerConfig config;
@@ -65,13 +65,20 @@ public final class ContinuumServer implements AutoCloseable {
     private final ConnectionGuard guard;
     /** Keeps a SQLite store to this process (null on PostgreSQL, which several instances share). */
     private final SqliteProcessLock processLock;
+
     private final ShutdownGate gate;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private ContinuumServer(final ServerConfig config, final MemoryEngine engine, final Storage storage,
-                            final ContinuumCore core, final ContinuumMetrics metrics, final WebServer webServer,
-                            final ConnectionGuard guard, final SqliteProcessLock processLock,
-                            final ShutdownGate gate) {
+    private ContinuumServer(
+            final ServerConfig config,
+            final MemoryEngine engine,
+            final Storage storage,
+            final ContinuumCore core,
+            final ContinuumMetrics metrics,
+            final WebServer webServer,
+            final ConnectionGuard guard,
+            final SqliteProcessLock processLock,
+            final ShutdownGate gate) {
         this.processLock = processLock;
         this.gate = gate;
         this.config = config;
@@ -92,7 +99,7 @@ public final class ContinuumServer implements AutoCloseable {
     public static ContinuumServer start(final ServerConfig config, final Consumer<String> console) {
         if (!config.requireApiKey()) {
             LOG.warning("auth.require-api-key=false: requests without a key act as tenant '" + config.defaultTenant()
-                + "'; allowed only because the server binds loopback " + config.host());
+                    + "'; allowed only because the server binds loopback " + config.host());
         }
         try {
             Files.createDirectories(config.dataDir());
@@ -120,36 +127,43 @@ public final class ContinuumServer implements AutoCloseable {
         final ContinuumCore core = new ContinuumCore(engine, storage, metrics);
         metrics.bindEngine(engine);
         metrics.bindStorage(storage::queueDepth, config.writeQueueCapacity(), core::ready);
-        final ApiKeyAuthenticator keys = new ApiKeyAuthenticator(storage.apiKeys(),
-            new KeyHasher(KeyHasher.DEFAULT_ITERATIONS), adminKey, config.defaultTenant(), KEY_CACHE_TTL.toNanos(),
-            System::nanoTime);
-        final RateLimiter limiter = new RateLimiter(config.rateLimitPerMinute(), config.rateLimitBurst(),
-            System::nanoTime);
+        final ApiKeyAuthenticator keys = new ApiKeyAuthenticator(
+                storage.apiKeys(),
+                new KeyHasher(KeyHasher.DEFAULT_ITERATIONS),
+                adminKey,
+                config.defaultTenant(),
+                KEY_CACHE_TTL.toNanos(),
+                System::nanoTime);
+        final RateLimiter limiter =
+                new RateLimiter(config.rateLimitPerMinute(), config.rateLimitBurst(), System::nanoTime);
         SuppressedAccessLines.install();
         final ConnectionLimits limits = config.connections();
         final int maxConnections = maxConnections(limits);
         final ConnectionGuard guard = new ConnectionGuard(limits.readTimeout(), System::nanoTime);
         final ShutdownGate gate = new ShutdownGate();
         final var builder = WebServer.builder()
-            .host(config.host())
-            .port(config.port())
-            .maxTcpConnections(maxConnections)
-            .idleConnectionTimeout(limits.idleTimeout())
-            .idleConnectionPeriod(idleCheckPeriod(limits.idleTimeout()))
-            .connectionOptions(options -> options.readTimeout(limits.readTimeout()))
-            // The only protocol (a discovered second HTTP/1 selector would leave a garbage request line unanswered).
-            .protocolsDiscoverServices(false)
-            .addProtocol(Http1Config.builder().addReceiveListener(guard).addSendListener(guard.sendListener())
-                .build())
-            .shutdownHook(false)
-            .featuresDiscoverServices(false)
-            .directHandlers(JsonDirectHandler.handlers())
-            .addFeature(ObserveFeature.just(health(core)))
-            .routing(routing -> {
-                // Outermost: at shutdown, refuses new requests and lets the ones inside finish (see close()).
-                routing.addFilter(gate);
-                ApiRouting.routing(routing, config, core, keys, limiter, metrics);
-            });
+                .host(config.host())
+                .port(config.port())
+                .maxTcpConnections(maxConnections)
+                .idleConnectionTimeout(limits.idleTimeout())
+                .idleConnectionPeriod(idleCheckPeriod(limits.idleTimeout()))
+                .connectionOptions(options -> options.readTimeout(limits.readTimeout()))
+                // The only protocol (a discovered second HTTP/1 selector would leave a garbage request line
+                // unanswered).
+                .protocolsDiscoverServices(false)
+                .addProtocol(Http1Config.builder()
+                        .addReceiveListener(guard)
+                        .addSendListener(guard.sendListener())
+                        .build())
+                .shutdownHook(false)
+                .featuresDiscoverServices(false)
+                .directHandlers(JsonDirectHandler.handlers())
+                .addFeature(ObserveFeature.just(health(core)))
+                .routing(routing -> {
+                    // Outermost: at shutdown, refuses new requests and lets the ones inside finish (see close()).
+                    routing.addFilter(gate);
+                    ApiRouting.routing(routing, config, core, keys, limiter, metrics);
+                });
         if (!config.corsOrigins().isEmpty()) {
             builder.addFeature(cors(config));
         }
@@ -161,17 +175,21 @@ public final class ContinuumServer implements AutoCloseable {
             engine.close();
             release(processLock);
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port()
-                + " (is the port in use? set server.port / CONTINUUM_API_PORT or --port)");
+                    + " (is the port in use? set server.port / CONTINUUM_API_PORT or --port)");
         }
-        final ContinuumServer server = new ContinuumServer(config, engine, storage, core, metrics, webServer,
-            guard, processLock, gate);
+        final ContinuumServer server =
+                new ContinuumServer(config, engine, storage, core, metrics, webServer, guard, processLock, gate);
         // Requests may reach the core before the rebuild ends (they answer 503 "loading" then); closing it, as every
         // path out of here does, stops its threads.
         try {
             final long startNs = System.nanoTime();
             final long deltas = core.rebuild();
-            LOG.info(() -> String.format("loaded %d deltas for %d tenants from %s storage in %d ms", deltas,
-                engine.tenants().size(), config.storageBackend(), (System.nanoTime() - startNs) / 1_000_000));
+            LOG.info(() -> String.format(
+                    "loaded %d deltas for %d tenants from %s storage in %d ms",
+                    deltas,
+                    engine.tenants().size(),
+                    config.storageBackend(),
+                    (System.nanoTime() - startNs) / 1_000_000));
             core.startFollowing(config.fleet(), keyId -> {
                 if (keyId == null) {
                     keys.forgetCached();
@@ -185,7 +203,7 @@ public final class ContinuumServer implements AutoCloseable {
             throw e;
         }
         LOG.info(() -> "Continuum listening on http://" + config.host() + ":" + webServer.port() + " (data "
-            + config.dataDir().toAbsolutePath() + ")");
+                + config.dataDir().toAbsolutePath() + ")");
         return server;
     }
 
@@ -201,9 +219,10 @@ public final class ContinuumServer implements AutoCloseable {
         final long fdLimit = limit;
         final long fdOpen = open;
         LOG.info(() -> "accepting at most " + cap + " connections (server.max-connections=" + limits.maxConnections()
-            + ", file-descriptor limit " + (fdLimit < 0 ? "unknown" : fdLimit) + ", " + fdOpen + " open); idle "
-            + "timeout " + limits.idleTimeout().toSeconds() + " s, read timeout " + limits.readTimeout().toSeconds()
-            + " s");
+                + ", file-descriptor limit " + (fdLimit < 0 ? "unknown" : fdLimit) + ", " + fdOpen + " open); idle "
+                + "timeout " + limits.idleTimeout().toSeconds() + " s, read timeout "
+                + limits.readTimeout().toSeconds()
+                + " s");
         return cap;
     }
 
@@ -215,18 +234,22 @@ public final class ContinuumServer implements AutoCloseable {
     /** {@code /observe/health}: live while the process runs, ready once loaded and the database answers. */
     private static HealthObserver health(final ContinuumCore core) {
         return HealthObserver.builder()
-            .details(true)
-            // Not Helidon's built-in checks: the disk one shows the data volume's sizes to anonymous callers.
-            .useSystemServices(false)
-            .addCheck(() -> HealthCheckResponse.builder().status(true).build(), HealthCheckType.LIVENESS,
-                "continuum")
-            .addCheck(() -> HealthCheckResponse.builder().status(core.ready())
-                .detail("engine", core.loaded() ? "loaded" : "loading")
-                .detail("database", core.storage().isReadable() ? "connected" : "unreachable")
-                .detail("writes", core.storage().acceptsWrites() ? "accepted" : "refused")
-                .detail("skipped_rows", Long.toString(core.skippedRows())).build(),
-                HealthCheckType.READINESS, "continuum")
-            .build();
+                .details(true)
+                // Not Helidon's built-in checks: the disk one shows the data volume's sizes to anonymous callers.
+                .useSystemServices(false)
+                .addCheck(
+                        () -> HealthCheckResponse.builder().status(true).build(), HealthCheckType.LIVENESS, "continuum")
+                .addCheck(
+                        () -> HealthCheckResponse.builder()
+                                .status(core.ready())
+                                .detail("engine", core.loaded() ? "loaded" : "loading")
+                                .detail("database", core.storage().isReadable() ? "connected" : "unreachable")
+                                .detail("writes", core.storage().acceptsWrites() ? "accepted" : "refused")
+                                .detail("skipped_rows", Long.toString(core.skippedRows()))
+                                .build(),
+                        HealthCheckType.READINESS,
+                        "continuum")
+                .build();
     }
 
     /**
@@ -238,30 +261,30 @@ public final class ContinuumServer implements AutoCloseable {
      */
     private static CorsFeature cors(final ServerConfig config) {
         final Set<String> origins = Set.copyOf(config.corsOrigins());
-        final Set<String> exposed = Set.of("Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining",
-            "Continuum-Position");
+        final Set<String> exposed =
+                Set.of("Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "Continuum-Position");
         return CorsFeature.builder()
-            .addDefaults(false)
-            .addPath(path -> path.pathPattern("/v1/*")
-                .allowOrigins(origins)
-                .allowMethods(Set.of("GET", "POST", "DELETE"))
-                .allowHeaders(Set.of("*"))
-                .exposeHeaders(exposed)
-                .maxAge(Duration.ofHours(1)))
-            .addPath(path -> path.pathPattern("/mcp")
-                .allowOrigins(origins)
-                .allowMethods(Set.of("POST"))
-                .allowHeaders(Set.of("*"))
-                .exposeHeaders(exposed)
-                .maxAge(Duration.ofHours(1)))
-            .build();
+                .addDefaults(false)
+                .addPath(path -> path.pathPattern("/v1/*")
+                        .allowOrigins(origins)
+                        .allowMethods(Set.of("GET", "POST", "DELETE"))
+                        .allowHeaders(Set.of("*"))
+                        .exposeHeaders(exposed)
+                        .maxAge(Duration.ofHours(1)))
+                .addPath(path -> path.pathPattern("/mcp")
+                        .allowOrigins(origins)
+                        .allowMethods(Set.of("POST"))
+                        .allowHeaders(Set.of("*"))
+                        .exposeHeaders(exposed)
+                        .maxAge(Duration.ofHours(1)))
+                .build();
     }
 
     /** Opens the configured storage backend with the config's queue capacity and engine parameters. */
     public static Storage openStorage(final ServerConfig config) {
         final StorageSettings settings = StorageSettings.defaults()
-            .withQueueCapacity(config.writeQueueCapacity())
-            .withEngine(config.engine());
+                .withQueueCapacity(config.writeQueueCapacity())
+                .withEngine(config.engine());
         return Storages.open(config.storageBackend(), config.dataDir(), config.connectionString(), settings);
     }
 
@@ -296,7 +319,7 @@ public final class ContinuumServer implements AutoCloseable {
     public void drainAndClose() {
         core.startDraining();
         LOG.info(() -> "shutting down: readiness reports 503; serving for " + config.shutdownDrainSeconds()
-            + " s more before refusing new requests");
+                + " s more before refusing new requests");
         try {
             Thread.sleep(Duration.ofSeconds(config.shutdownDrainSeconds()));
         } catch (final InterruptedException e) {
@@ -322,7 +345,7 @@ public final class ContinuumServer implements AutoCloseable {
         final int left = gate.awaitIdle(ContinuumCore.COMMIT_WAIT.plusSeconds(5));
         if (left > 0) {
             LOG.warning(left + " request(s) still running at shutdown; they are cut off (a write among them is "
-                + "committed if it was queued)");
+                    + "committed if it was queued)");
         }
         try {
             webServer.stop();

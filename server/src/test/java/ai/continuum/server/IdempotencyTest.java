@@ -1,10 +1,11 @@
 package ai.continuum.server;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.continuum.server.config.ConfigKey;
 import ai.continuum.server.storage.PostgresSchema;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,10 +16,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code Idempotency-Key}: a retry returns the original answer and applies nothing, on learn, turn, memory create and
@@ -28,10 +27,17 @@ class IdempotencyTest {
     @TempDir
     Path dir;
 
-    private static TestServer.Reply post(final TestServer server, final String path, final String key,
-                                         final String idempotencyKey, final String json) {
-        return server.send(server.builder(path, key).header("Content-Type", "application/json")
-            .header("Idempotency-Key", idempotencyKey).POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    private static TestServer.Reply post(
+            final TestServer server,
+            final String path,
+            final String key,
+            final String idempotencyKey,
+            final String json) {
+        return server.send(server.builder(path, key)
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", idempotencyKey)
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build());
     }
 
     private static long length(final TestServer server, final String key) {
@@ -41,7 +47,7 @@ class IdempotencyTest {
     @Test
     void shouldAnswerARetryWithTheOriginalResultAndApplyNothingAcrossARestart() {
         final String learn = "{\"user_message\":\"Harbor Project kickoff\",\"ai_response\":\"Harbor Project starts "
-            + "with the Lighthouse Team.\"}";
+                + "with the Lighthouse Team.\"}";
         final String key;
         final TestServer.Reply first;
         try (TestServer server = TestServer.start(dir, Map.of())) {
@@ -55,12 +61,20 @@ class IdempotencyTest {
             assertEquals(first.json(), retry.json(), "the original answer, byte for byte in content");
             assertEquals(1, length(server, key), "the retry applied nothing");
 
-            final TestServer.Reply reused = post(server, "/v1/learn", key, "learn-1",
-                "{\"user_message\":\"something else\",\"ai_response\":\"else\"}");
+            final TestServer.Reply reused = post(
+                    server,
+                    "/v1/learn",
+                    key,
+                    "learn-1",
+                    "{\"user_message\":\"something else\",\"ai_response\":\"else\"}");
             assertEquals(422, reused.status(), reused.body());
             assertEquals("idempotency_key_reused", reused.json().get("error").asText());
-            final TestServer.Reply async = post(server, "/v1/learn", key, "learn-async",
-                "{\"user_message\":\"a\",\"ai_response\":\"b\",\"async\":true}");
+            final TestServer.Reply async = post(
+                    server,
+                    "/v1/learn",
+                    key,
+                    "learn-async",
+                    "{\"user_message\":\"a\",\"ai_response\":\"b\",\"async\":true}");
             assertEquals(422, async.status(), async.body());
             assertEquals(400, post(server, "/v1/learn", key, "has space", learn).status());
 
@@ -71,11 +85,12 @@ class IdempotencyTest {
             assertEquals(201, storedAgain.status(), storedAgain.body());
             assertEquals(stored.json(), storedAgain.json());
 
-            final String turn = "{\"user_message\":\"What about the Harbor Project?\",\"ai_response\":\"It ships "
-                + "in May.\"}";
+            final String turn =
+                    "{\"user_message\":\"What about the Harbor Project?\",\"ai_response\":\"It ships " + "in May.\"}";
             final TestServer.Reply turned = post(server, "/v1/turn", key, "turn-1", turn);
             assertEquals(200, turned.status(), turned.body());
-            assertEquals(turned.json(), post(server, "/v1/turn", key, "turn-1", turn).json());
+            assertEquals(
+                    turned.json(), post(server, "/v1/turn", key, "turn-1", turn).json());
             assertEquals(3, length(server, key), "one learn, one memory, one turn");
         }
         try (TestServer restarted = TestServer.start(dir, Map.of())) {
@@ -90,21 +105,21 @@ class IdempotencyTest {
     @Test
     void shouldApplyOnceWhenTwoInstancesOnOnePostgresRaceWithTheSameKey() throws Exception {
         try (PostgresSchema schema = PostgresSchema.create()) {
-            final Map<ConfigKey, String> pg = Map.of(ConfigKey.STORAGE_BACKEND, "postgresql",
-                ConfigKey.CONNECTION_STRING, schema.url());
+            final Map<ConfigKey, String> pg =
+                    Map.of(ConfigKey.STORAGE_BACKEND, "postgresql", ConfigKey.CONNECTION_STRING, schema.url());
             try (TestServer a = TestServer.start(dir.resolve("a"), pg);
-                 TestServer b = TestServer.start(dir.resolve("b"), pg);
-                 ExecutorService clients = Executors.newFixedThreadPool(8)) {
+                    TestServer b = TestServer.start(dir.resolve("b"), pg);
+                    ExecutorService clients = Executors.newFixedThreadPool(8)) {
                 final String key = a.createKey("race");
                 final int keys = 20;
                 final List<CompletableFuture<TestServer.Reply>> replies = new ArrayList<>();
                 for (int i = 0; i < keys; i++) {
-                    final String json = "{\"user_message\":\"Race " + i + " on the Harbor Project\",\"ai_response\":"
-                        + "\"ok\"}";
+                    final String json =
+                            "{\"user_message\":\"Race " + i + " on the Harbor Project\",\"ai_response\":" + "\"ok\"}";
                     final String idem = "race-" + i;
                     for (final TestServer server : List.of(a, b, a, b)) {
-                        replies.add(CompletableFuture.supplyAsync(() -> post(server, "/v1/learn", key, idem, json),
-                            clients));
+                        replies.add(CompletableFuture.supplyAsync(
+                                () -> post(server, "/v1/learn", key, idem, json), clients));
                     }
                 }
                 final Set<String> memoryIds = new HashSet<>();

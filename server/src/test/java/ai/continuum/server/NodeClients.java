@@ -1,6 +1,7 @@
 package ai.continuum.server;
 
-import org.junit.jupiter.api.Assumptions;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -12,9 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Runs the real client programs under {@code src/test/node} (the MCP TypeScript SDK, the OpenAPI client, Playwright)
@@ -25,10 +24,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 public final class NodeClients {
     /** The npm project of the client programs (package.json, package-lock.json). */
     public static final Path DIR = Path.of("src", "test", "node").toAbsolutePath();
+
     private static final long TIMEOUT_SECONDS = 300;
 
-    private NodeClients() {
-    }
+    private NodeClients() {}
 
     /**
      * Runs {@code node script} in {@link #DIR} with {@code env} added to the environment and fails the test, with
@@ -45,8 +44,10 @@ public final class NodeClients {
         final List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         for (final String flag : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (flag.startsWith("--add-") || flag.startsWith("--enable-native-access")
-                || flag.startsWith("--sun-misc-unsafe") || flag.startsWith("-Dchronicle")) {
+            if (flag.startsWith("--add-")
+                    || flag.startsWith("--enable-native-access")
+                    || flag.startsWith("--sun-misc-unsafe")
+                    || flag.startsWith("-Dchronicle")) {
                 command.add(flag);
             }
         }
@@ -60,8 +61,10 @@ public final class NodeClients {
     private static void installPackages() {
         final Path installed = DIR.resolve("node_modules/.package-lock.json");
         try {
-            if (Files.exists(installed) && Files.getLastModifiedTime(installed)
-                .compareTo(Files.getLastModifiedTime(DIR.resolve("package-lock.json"))) >= 0) {
+            if (Files.exists(installed)
+                    && Files.getLastModifiedTime(installed)
+                                    .compareTo(Files.getLastModifiedTime(DIR.resolve("package-lock.json")))
+                            >= 0) {
                 return;
             }
         } catch (final IOException e) {
@@ -72,13 +75,14 @@ public final class NodeClients {
     }
 
     private static void requireTool(final String tool) {
-        final boolean found = Arrays.stream(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
-            .anyMatch(dir -> Files.isExecutable(Path.of(dir, tool)));
+        final boolean found = Arrays.stream(
+                        System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+                .anyMatch(dir -> Files.isExecutable(Path.of(dir, tool)));
         if (found) {
             return;
         }
         skipOrFail(tool + " is not on the PATH: the real-client tests (MCP SDK, OpenAPI client, browser) cannot "
-            + "run. Install Node 20.19+ and npm (.ci/run does).");
+                + "run. Install Node 20.19+ and npm (.ci/run does).");
     }
 
     /**
@@ -97,8 +101,10 @@ public final class NodeClients {
     private static String exec(final List<String> command, final Map<String, String> env, final String label) {
         try {
             final Path log = Files.createTempFile("continuum-node", ".log");
-            final ProcessBuilder builder = new ProcessBuilder(command).directory(DIR.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+            final ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(DIR.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
             builder.environment().putAll(env);
             final Process process = builder.start();
             if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {

@@ -1,20 +1,19 @@
 package ai.continuum.server;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.continuum.server.config.ConfigKey;
 import ai.continuum.server.storage.PostgresSchema;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The server end to end on a real PostgreSQL ({@code CONTINUUM_TEST_PG_URL}, else the local server, else an embedded
@@ -23,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PostgresServerTest {
     @TempDir
     Path dataDir;
+
     private PostgresSchema schema;
 
     @BeforeEach
@@ -39,13 +39,19 @@ class PostgresServerTest {
 
     @Test
     void shouldLearnAuthenticateAndRecallAcrossRestartOnPostgres() {
-        final Map<ConfigKey, String> pg = Map.of(ConfigKey.STORAGE_BACKEND, "postgresql",
-            ConfigKey.CONNECTION_STRING, schema.url());
+        final Map<ConfigKey, String> pg =
+                Map.of(ConfigKey.STORAGE_BACKEND, "postgresql", ConfigKey.CONNECTION_STRING, schema.url());
         final String key;
         try (TestServer first = TestServer.start(dataDir, pg)) {
             key = first.createKey("pg-tenant");
-            final TestServer.Reply learned = first.post("/v1/learn", key, Map.of("user_message",
-                "Remember the Aurora Borealis trip", "ai_response", "The Aurora Borealis trip is in Tromsø."));
+            final TestServer.Reply learned = first.post(
+                    "/v1/learn",
+                    key,
+                    Map.of(
+                            "user_message",
+                            "Remember the Aurora Borealis trip",
+                            "ai_response",
+                            "The Aurora Borealis trip is in Tromsø."));
             assertEquals(200, learned.status(), learned.body());
             assertEquals(200, first.get("/v1/ready", null).status());
         }
@@ -61,8 +67,8 @@ class PostgresServerTest {
 
     @Test
     void shouldSearchMemoriesByWordPrefixOnPostgresAndNeverFailOnAFilter() {
-        final Map<ConfigKey, String> pg = Map.of(ConfigKey.STORAGE_BACKEND, "postgresql",
-            ConfigKey.CONNECTION_STRING, schema.url());
+        final Map<ConfigKey, String> pg =
+                Map.of(ConfigKey.STORAGE_BACKEND, "postgresql", ConfigKey.CONNECTION_STRING, schema.url());
         try (TestServer server = TestServer.start(dataDir, pg)) {
             final String key = server.createKey("search-tenant");
             final String other = server.createKey("other-tenant");
@@ -71,25 +77,59 @@ class PostgresServerTest {
             store(server, key, "Budget_total is 50% of \"plan\" it's fine", "agent-1");
             store(server, other, "Kubernetes belongs to another tenant", "agent-1");
 
-            assertEquals(List.of("We moved the billing service to Kubernetes"), texts(search(server, key,
-                Map.of("keyword", "KUBE"))));
-            assertEquals(0, search(server, key, Map.of("keyword", "ubernetes")).json().get("total").asLong(),
-                "PostgreSQL matches the start of words, not the inside");
-            assertEquals(1, search(server, key, Map.of("keyword", "zürich bot")).json().get("total").asLong());
-            assertEquals(1, search(server, key, Map.of("keyword", "budget_total \"plan\" it's")).json().get("total")
-                .asLong());
-            assertEquals(1, search(server, key, Map.of("keyword", "kube", "session_id", "agent-1")).json()
-                .get("total").asLong());
-            assertEquals(0, search(server, key, Map.of("keyword", "kube", "session_id", "agent-2")).json()
-                .get("total").asLong());
+            assertEquals(
+                    List.of("We moved the billing service to Kubernetes"),
+                    texts(search(server, key, Map.of("keyword", "KUBE"))));
+            assertEquals(
+                    0,
+                    search(server, key, Map.of("keyword", "ubernetes"))
+                            .json()
+                            .get("total")
+                            .asLong(),
+                    "PostgreSQL matches the start of words, not the inside");
+            assertEquals(
+                    1,
+                    search(server, key, Map.of("keyword", "zürich bot"))
+                            .json()
+                            .get("total")
+                            .asLong());
+            assertEquals(
+                    1,
+                    search(server, key, Map.of("keyword", "budget_total \"plan\" it's"))
+                            .json()
+                            .get("total")
+                            .asLong());
+            assertEquals(
+                    1,
+                    search(server, key, Map.of("keyword", "kube", "session_id", "agent-1"))
+                            .json()
+                            .get("total")
+                            .asLong());
+            assertEquals(
+                    0,
+                    search(server, key, Map.of("keyword", "kube", "session_id", "agent-2"))
+                            .json()
+                            .get("total")
+                            .asLong());
 
-            for (final String hostile : List.of("'", "\"", "\\", "&|!:*()", "a:* | !b", "<->", "'); DROP TABLE "
-                + "messages;--", "%_%", "🚀", "東京", "ﬀ İ ς", "x".repeat(10_000))) {
+            for (final String hostile : List.of(
+                    "'",
+                    "\"",
+                    "\\",
+                    "&|!:*()",
+                    "a:* | !b",
+                    "<->",
+                    "'); DROP TABLE " + "messages;--",
+                    "%_%",
+                    "🚀",
+                    "東京",
+                    "ﬀ İ ς",
+                    "x".repeat(10_000))) {
                 final TestServer.Reply r = search(server, key, Map.of("keyword", hostile));
                 assertEquals(200, r.status(), hostile + ": " + r.body());
             }
-            final TestServer.Reply tooMany = search(server, key, Map.of("keyword",
-                "a b c d e f g h i j k l m n o p q"));
+            final TestServer.Reply tooMany =
+                    search(server, key, Map.of("keyword", "a b c d e f g h i j k l m n o p q"));
             assertEquals(422, tooMany.status(), tooMany.body());
             assertEquals("validation_error", tooMany.json().get("error").asText());
             assertEquals(3, search(server, key, Map.of()).json().get("total").asLong(), "the table is still there");

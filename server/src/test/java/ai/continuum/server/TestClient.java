@@ -1,7 +1,6 @@
 package ai.continuum.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,10 +17,12 @@ import java.util.Map;
 public final class TestClient {
     /** Longer than the server's commit wait (30 s), so a request that waits for a commit gets its answer. */
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(40);
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI base;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public TestClient(final URI base) {
         this.base = base;
@@ -56,23 +57,25 @@ public final class TestClient {
 
     /** POSTs {@code body}: a String as it is, anything else as JSON. */
     public TestServer.Reply post(final String path, final String key, final Object body)
-        throws IOException, InterruptedException {
+            throws IOException, InterruptedException {
         final String text = body instanceof String s ? s : JSON.writeValueAsString(body);
-        return send(builder(path, key).header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(text)).build());
+        return send(builder(path, key)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(text))
+                .build());
     }
 
     public TestServer.Reply send(final HttpRequest request) throws IOException, InterruptedException {
         final HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
         final String contentType = response.headers().firstValue("Content-Type").orElse("");
         final boolean json = contentType.contains("json") && !response.body().isEmpty();
-        return new TestServer.Reply(response.statusCode(), json ? JSON.readTree(response.body()) : null,
-            response.body(), response);
+        return new TestServer.Reply(
+                response.statusCode(), json ? JSON.readTree(response.body()) : null, response.body(), response);
     }
 
     /** Mints a key for {@code tenant} through the admin API. */
     public String createKey(final String adminKey, final String tenant, final String name)
-        throws IOException, InterruptedException {
+            throws IOException, InterruptedException {
         final TestServer.Reply r = post("/v1/keys", adminKey, Map.of("tenant_id", tenant, "name", name));
         if (r.status() != 201) {
             throw new IllegalStateException("key creation answered " + r.status() + ": " + r.body());

@@ -4,7 +4,6 @@ import ai.continuum.server.config.ConfigKey;
 import ai.continuum.server.config.ConfigLoader;
 import ai.continuum.server.config.ServerConfig;
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -43,7 +42,7 @@ public final class TestServer implements AutoCloseable {
         flags.put(ConfigKey.AUTH_FAILURES_PER_MINUTE, "100000");
         flags.putAll(overrides);
         final ServerConfig config = new ConfigLoader(Map.of(), flags, null).load();
-        return new TestServer(ContinuumServer.start(config, message -> { }));
+        return new TestServer(ContinuumServer.start(config, message -> {}));
     }
 
     public static TestServer start(final Path dataDir) {

@@ -4,7 +4,6 @@ import ai.continuum.engine.Delta;
 import ai.continuum.engine.Delta.ConceptDelta;
 import ai.continuum.engine.Delta.LinkDelta;
 import ai.continuum.engine.Delta.MemoryDelta;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -30,6 +29,7 @@ import java.util.function.Consumer;
 public final class GraphGenerator {
     /** Largest co-occurrence count of a generated link; the engine's strength saturates at 7 with seed values. */
     public static final int MAX_LINK_COUNT = 12;
+
     public static final int CONCEPTS_PER_MEMORY = 10;
     /** 2026-01-01T00:00:00Z; concept i is first seen i seconds later. */
     public static final long BASE_MILLIS = 1_767_225_600_000L;
@@ -85,8 +85,8 @@ public final class GraphGenerator {
         final List<ConceptDelta> chunk = new ArrayList<>(Math.min(chunkSize, size.concepts()));
         for (int id = 0; id < size.concepts(); id++) {
             final String display = names.displayName(id);
-            final ConceptDelta c = new ConceptDelta(names.key(id), display, "concept", "Synthetic concept",
-                conceptMillis(id));
+            final ConceptDelta c =
+                    new ConceptDelta(names.key(id), display, "concept", "Synthetic concept", conceptMillis(id));
             checksum.add(c.key().hashCode()).add(c.firstSeenMillis());
             chunk.add(c);
             if (chunk.size() == chunkSize) {
@@ -99,8 +99,12 @@ public final class GraphGenerator {
         }
     }
 
-    private void emitLinks(final Consumer<Delta> sink, final Checksum checksum, final SplittableRandom random,
-                           final int[] degrees, final int[] endpoints) {
+    private void emitLinks(
+            final Consumer<Delta> sink,
+            final Checksum checksum,
+            final SplittableRandom random,
+            final int[] degrees,
+            final int[] endpoints) {
         final int concepts = size.concepts();
         final List<LinkDelta> chunk = new ArrayList<>(Math.min(chunkSize, size.links()));
         final int[] targets = new int[concepts];
@@ -116,7 +120,10 @@ public final class GraphGenerator {
                 final int count = linkCount(random);
                 final long lastSeen = conceptMillis(v) + random.nextLong(THIRTY_DAYS_MILLIS);
                 final LinkDelta link = new LinkDelta(names.key(v), names.key(u), count, lastSeen);
-                checksum.add(link.a().hashCode()).add(link.b().hashCode()).add(count).add(lastSeen);
+                checksum.add(link.a().hashCode())
+                        .add(link.b().hashCode())
+                        .add(count)
+                        .add(lastSeen);
                 chunk.add(link);
                 endpoints[filled++] = v;
                 endpoints[filled++] = u;
@@ -135,8 +142,13 @@ public final class GraphGenerator {
     }
 
     /** Picks {@code wanted} distinct concepts among 0..v-1 into {@code targets[0..wanted)}. */
-    private static int chooseTargets(final int v, final int wanted, final SplittableRandom random,
-                                     final int[] endpoints, final int filled, final int[] targets) {
+    private static int chooseTargets(
+            final int v,
+            final int wanted,
+            final SplittableRandom random,
+            final int[] endpoints,
+            final int filled,
+            final int[] targets) {
         int chosen = 0;
         int attempts = 0;
         while (chosen < wanted) {
@@ -183,8 +195,8 @@ public final class GraphGenerator {
         return count;
     }
 
-    private int emitMemories(final Consumer<Delta> sink, final Checksum checksum, final SplittableRandom random,
-                             final int[] endpoints) {
+    private int emitMemories(
+            final Consumer<Delta> sink, final Checksum checksum, final SplittableRandom random, final int[] endpoints) {
         final int memories = Math.max(1, size.concepts() / CONCEPTS_PER_MEMORY);
         final List<MemoryDelta> chunk = new ArrayList<>(Math.min(chunkSize, memories));
         final int[] picked = new int[6];
@@ -202,10 +214,10 @@ public final class GraphGenerator {
             for (int i = 0; i < n; i++) {
                 keys.add(names.key(picked[i]));
             }
-            final String user = "What about " + names.displayName(picked[0]) + " and "
-                + names.displayName(picked[1]) + "?";
-            final String ai = "We tied " + names.displayName(picked[2]) + " to " + names.displayName(picked[0])
-                + " last week.";
+            final String user =
+                    "What about " + names.displayName(picked[0]) + " and " + names.displayName(picked[1]) + "?";
+            final String ai =
+                    "We tied " + names.displayName(picked[2]) + " to " + names.displayName(picked[0]) + " last week.";
             final long id = m + 1L;
             final long time = BASE_MILLIS + THIRTY_DAYS_MILLIS + id * 1000;
             final MemoryDelta memory = new MemoryDelta(id, "session-" + (m % 1000), user, ai, "", "", time, keys);

@@ -19,7 +19,7 @@ public record GraphSize(int concepts, int links) {
         final long maxLinks = (long) concepts * (concepts - 1) / 2;
         if (links < concepts - 1 || links > maxLinks || links > Integer.MAX_VALUE / 2) {
             throw new IllegalArgumentException("links=" + links + " must be in [" + (concepts - 1) + ", "
-                + Math.min(maxLinks, Integer.MAX_VALUE / 2) + "] for " + concepts + " concepts");
+                    + Math.min(maxLinks, Integer.MAX_VALUE / 2) + "] for " + concepts + " concepts");
         }
     }
 

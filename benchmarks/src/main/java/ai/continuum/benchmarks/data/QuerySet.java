@@ -12,8 +12,7 @@ public final class QuerySet {
     private static final double HUB_SHARE = 0.5;
     private static final double TWO_CONCEPT_SHARE = 0.5;
 
-    private QuerySet() {
-    }
+    private QuerySet() {}
 
     /**
      * One query.
@@ -21,8 +20,7 @@ public final class QuerySet {
      * @param text the message as a user would write it.
      * @param keys the normalised keys of the concepts it names, for the engine's key-level entry points.
      */
-    public record Query(String text, String[] keys) {
-    }
+    public record Query(String text, String[] keys) {}
 
     /** {@code count} queries, a pure function of the graph and {@code seed}. */
     public static Query[] build(final GeneratedGraph graph, final int count, final long seed) {
@@ -37,8 +35,9 @@ public final class QuerySet {
                 while (b == a) {
                     b = pick(random, hubs, graph.size().concepts());
                 }
-                queries[q] = new Query("What about " + names.displayName(a) + " and " + names.displayName(b) + "?",
-                    new String[] {names.key(a), names.key(b)});
+                queries[q] = new Query(
+                        "What about " + names.displayName(a) + " and " + names.displayName(b) + "?",
+                        new String[] {names.key(a), names.key(b)});
             } else {
                 queries[q] = new Query("What about " + names.displayName(a) + "?", new String[] {names.key(a)});
             }

@@ -1,7 +1,6 @@
 package ai.continuum.benchmarks.data;
 
 import ai.continuum.engine.Turn;
-
 import java.util.SplittableRandom;
 
 /**
@@ -36,8 +35,8 @@ public final class TurnGenerator {
      */
     public TurnGenerator(final long seed, final int vocabularySize, final double zipfExponent) {
         if (vocabularySize < MAX_CONCEPTS || vocabularySize > NameTable.WORDS) {
-            throw new IllegalArgumentException("vocabularySize=" + vocabularySize + " must be in [" + MAX_CONCEPTS
-                + ", " + NameTable.WORDS + "]");
+            throw new IllegalArgumentException(
+                    "vocabularySize=" + vocabularySize + " must be in [" + MAX_CONCEPTS + ", " + NameTable.WORDS + "]");
         }
         this.names = new NameTable(seed ^ 0x7E57L);
         this.vocabulary = new Zipf(vocabularySize, zipfExponent);
@@ -61,8 +60,8 @@ public final class TurnGenerator {
             final String[] choices = templates[perSentence[s] - 1];
             final String template = choices[random.nextInt(choices.length)];
             final String sentence = perSentence[s] == 1
-                ? template.formatted(concepts[next])
-                : template.formatted(concepts[next], concepts[next + 1]);
+                    ? template.formatted(concepts[next])
+                    : template.formatted(concepts[next], concepts[next + 1]);
             next += perSentence[s];
             final StringBuilder out = s < 2 ? user : ai;
             if (!out.isEmpty()) {

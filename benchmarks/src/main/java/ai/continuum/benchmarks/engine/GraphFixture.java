@@ -25,8 +25,8 @@ public record GraphFixture(MemoryEngine engine, GeneratedGraph graph) {
 
     /** As {@link #load(GraphSize)}, with the given kind of concept names. */
     public static GraphFixture load(final GraphSize size, final ConceptNames.Kind names) {
-        final MemoryEngine engine = MemoryEngine.create(
-            EngineConfig.defaults().withExpectedConcepts(Math.max(1024, size.concepts())));
+        final MemoryEngine engine =
+                MemoryEngine.create(EngineConfig.defaults().withExpectedConcepts(Math.max(1024, size.concepts())));
         final GeneratedGraph graph;
         try (MemoryEngine.BulkLoad bulk = engine.bulkLoad()) {
             graph = new GraphGenerator(size, SEED, names).generate(delta -> bulk.apply(TENANT, delta));

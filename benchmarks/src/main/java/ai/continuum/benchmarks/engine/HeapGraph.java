@@ -3,7 +3,6 @@ package ai.continuum.benchmarks.engine;
 import ai.continuum.engine.ConceptKeys;
 import ai.continuum.engine.Delta;
 import ai.continuum.engine.EngineConfig;
-
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -34,8 +33,12 @@ final class HeapGraph {
     private final int[] frontier;
     private final int[] nextFrontier;
 
-    private HeapGraph(final Map<String, Integer> ids, final int[] offsets, final int[] neighbours,
-                      final float[] strengths, final EngineConfig config) {
+    private HeapGraph(
+            final Map<String, Integer> ids,
+            final int[] offsets,
+            final int[] neighbours,
+            final float[] strengths,
+            final EngineConfig config) {
         this.ids = ids;
         this.offsets = offsets;
         this.neighbours = neighbours;

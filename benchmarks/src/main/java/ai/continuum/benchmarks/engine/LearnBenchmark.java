@@ -6,6 +6,9 @@ import ai.continuum.engine.EngineConfig;
 import ai.continuum.engine.LearnOutcome;
 import ai.continuum.engine.MemoryEngine;
 import ai.continuum.engine.Turn;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -19,10 +22,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Engine learn throughput on one thread, docs/DESIGN.md section 8: extract + delta + apply of turns with 5 to 8 concepts, target
@@ -86,8 +85,14 @@ public class LearnBenchmark {
         Turn freshTurn(final Turns turns) {
             final Turn t = turns.turns[next];
             next = (next + 1) & (TURNS - 1);
-            return new Turn(nextMemoryId++, t.userText(), t.aiText(), t.thinking(), t.sessionId(), t.metadata(),
-                t.timeMillis());
+            return new Turn(
+                    nextMemoryId++,
+                    t.userText(),
+                    t.aiText(),
+                    t.thinking(),
+                    t.sessionId(),
+                    t.metadata(),
+                    t.timeMillis());
         }
     }
 

@@ -8,6 +8,7 @@ import ai.continuum.benchmarks.data.QuerySet.Query;
 import ai.continuum.engine.MemoryEngine;
 import ai.continuum.engine.RecallResult;
 import ai.continuum.engine.ResonanceCursor;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -21,8 +22,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * Engine recall latency, docs/DESIGN.md section 8: depth 2, 10 neighbours per hop (the defaults), on the 100k/500k and 1M/5M graphs.
@@ -99,9 +98,10 @@ public class RecallBenchmark {
         public void load() {
             final HeapGraph.Builder builder = new HeapGraph.Builder();
             queries = QuerySet.build(
-                new GraphGenerator(GraphSize.parse(graph), GraphFixture.SEED, ConceptNames.Kind.parse(names))
-                    .generate(builder::accept),
-                QUERIES, QUERY_SEED);
+                    new GraphGenerator(GraphSize.parse(graph), GraphFixture.SEED, ConceptNames.Kind.parse(names))
+                            .generate(builder::accept),
+                    QUERIES,
+                    QUERY_SEED);
             heap = builder.build();
         }
 
@@ -120,16 +120,23 @@ public class RecallBenchmark {
     /** The same recall without memories: concepts, relationships and context only, to show what memories cost. */
     @Benchmark
     public RecallResult recallConceptsOnly(final EngineState state) {
-        return state.engine.recall(GraphFixture.TENANT, state.nextQuery().text(), state.engine.config().maxConcepts(),
-            0);
+        return state.engine.recall(
+                GraphFixture.TENANT,
+                state.nextQuery().text(),
+                state.engine.config().maxConcepts(),
+                0);
     }
 
     /** The graph walk alone: seeds the query's keys, spreads, ranks the best maxConcepts into a reused cursor. */
     @Benchmark
     public int resonate(final EngineState state) {
         final Query q = state.nextQuery();
-        return state.engine.resonate(GraphFixture.TENANT, q.keys(), q.keys().length,
-            state.engine.config().maxConcepts(), state.cursor);
+        return state.engine.resonate(
+                GraphFixture.TENANT,
+                q.keys(),
+                q.keys().length,
+                state.engine.config().maxConcepts(),
+                state.cursor);
     }
 
     @Benchmark

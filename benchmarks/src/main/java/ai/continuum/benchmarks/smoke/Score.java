@@ -58,11 +58,16 @@ record Score(String key, String mode, String unit, double score, double p99) {
             final Map<String, Object> primary = (Map<String, Object>) entry.get("primaryMetric");
             final Map<String, Object> percentiles = (Map<String, Object>) primary.get("scorePercentiles");
             final boolean sample = "sample".equals(mode) && percentiles != null;
-            final double score = sample ? number(percentiles.get("50.0"))
-                : best((List<Object>) primary.get("rawData"), "thrpt".equals(mode), number(primary.get("score")));
+            final double score = sample
+                    ? number(percentiles.get("50.0"))
+                    : best((List<Object>) primary.get("rawData"), "thrpt".equals(mode), number(primary.get("score")));
             final double p99 = sample ? number(percentiles.get("99.0")) : Double.NaN;
-            scores.add(new Score(key(benchmark, (Map<String, Object>) entry.get("params")), mode,
-                (String) primary.get("scoreUnit"), score, p99));
+            scores.add(new Score(
+                    key(benchmark, (Map<String, Object>) entry.get("params")),
+                    mode,
+                    (String) primary.get("scoreUnit"),
+                    score,
+                    p99));
         }
         return scores;
     }

@@ -35,8 +35,7 @@ public final class SmokeCheck {
     static final double DEFAULT_MAX_SLOWDOWN = 3.0;
     static final int FORMAT = 2;
 
-    private SmokeCheck() {
-    }
+    private SmokeCheck() {}
 
     public static void main(final String[] args) {
         final int status = run(args, System.out);
@@ -72,7 +71,7 @@ public final class SmokeCheck {
         }
         if (positional.size() < 2 || (write && positional.size() != 2) || !(maxSlowdown > 1.0)) {
             out.println("usage: SmokeCheck <results.json>... <baseline.json> [--max-slowdown N>1] [--failed FILE]"
-                + " [--write-baseline]");
+                    + " [--write-baseline]");
             return 2;
         }
         try {
@@ -86,18 +85,27 @@ public final class SmokeCheck {
                 final List<Score> scores = runs.get(0).scores();
                 final Score calibration = runs.get(0).calibration();
                 Files.writeString(baselinePath, baselineJson(scores, calibration), StandardCharsets.UTF_8);
-                out.printf(Locale.ROOT, "wrote %s: %d benchmarks, calibration %.3f %s%n", baselinePath,
-                    scores.size() - 1, calibration.score(), calibration.unit());
+                out.printf(
+                        Locale.ROOT,
+                        "wrote %s: %d benchmarks, calibration %.3f %s%n",
+                        baselinePath,
+                        scores.size() - 1,
+                        calibration.score(),
+                        calibration.unit());
                 return 0;
             }
             final Baseline baseline = readBaseline(read(baselinePath));
             for (final Run run : runs) {
                 final Score calibration = run.calibration();
                 if (!baseline.calibrationMode().equals(calibration.mode())
-                    || !baseline.calibrationUnit().equals(calibration.unit())) {
-                    out.printf(Locale.ROOT, "calibration is %s %s here but %s %s in the baseline; regenerate it%n",
-                        calibration.mode(), calibration.unit(), baseline.calibrationMode(),
-                        baseline.calibrationUnit());
+                        || !baseline.calibrationUnit().equals(calibration.unit())) {
+                    out.printf(
+                            Locale.ROOT,
+                            "calibration is %s %s here but %s %s in the baseline; regenerate it%n",
+                            calibration.mode(),
+                            calibration.unit(),
+                            baseline.calibrationMode(),
+                            baseline.calibrationUnit());
                     return 2;
                 }
             }
@@ -123,13 +131,27 @@ public final class SmokeCheck {
     }
 
     /** Prints one run against the baseline. */
-    private static void compare(final Run run, final Map<String, BaselineEntry> baseline, final double maxSlowdown,
-                                final PrintStream out) {
+    private static void compare(
+            final Run run, final Map<String, BaselineEntry> baseline, final double maxSlowdown, final PrintStream out) {
         final Score calibration = run.calibration();
-        out.printf(Locale.ROOT, "calibration %.3f %s; fail above %.1fx slower than baseline (normalised)%n",
-            calibration.score(), calibration.unit(), maxSlowdown);
-        out.printf(Locale.ROOT, "%-52s %6s %12s %12s %8s %10s %10s %7s  %s%n", "benchmark", "mode", "score", "p99",
-            "unit", "norm", "baseline", "slower", "status");
+        out.printf(
+                Locale.ROOT,
+                "calibration %.3f %s; fail above %.1fx slower than baseline (normalised)%n",
+                calibration.score(),
+                calibration.unit(),
+                maxSlowdown);
+        out.printf(
+                Locale.ROOT,
+                "%-52s %6s %12s %12s %8s %10s %10s %7s  %s%n",
+                "benchmark",
+                "mode",
+                "score",
+                "p99",
+                "unit",
+                "norm",
+                "baseline",
+                "slower",
+                "status");
         for (final Score s : run.scores()) {
             if (s.isCalibration()) {
                 continue;
@@ -145,10 +167,18 @@ public final class SmokeCheck {
             } else {
                 status = slower > maxSlowdown || Double.isNaN(slower) ? "FAIL" : "ok";
             }
-            out.printf(Locale.ROOT, "%-52s %6s %12.3f %12s %8s %10.4g %10s %7s  %s%n", s.key(), s.mode(), s.score(),
-                Double.isNaN(s.p99()) ? "-" : String.format(Locale.ROOT, "%.3f", s.p99()), s.unit(), norm,
-                base == null ? "-" : String.format(Locale.ROOT, "%.4g", base.normalized()),
-                Double.isNaN(slower) ? "-" : String.format(Locale.ROOT, "%.2fx", slower), status);
+            out.printf(
+                    Locale.ROOT,
+                    "%-52s %6s %12.3f %12s %8s %10.4g %10s %7s  %s%n",
+                    s.key(),
+                    s.mode(),
+                    s.score(),
+                    Double.isNaN(s.p99()) ? "-" : String.format(Locale.ROOT, "%.3f", s.p99()),
+                    s.unit(),
+                    norm,
+                    base == null ? "-" : String.format(Locale.ROOT, "%.4g", base.normalized()),
+                    Double.isNaN(slower) ? "-" : String.format(Locale.ROOT, "%.2fx", slower),
+                    status);
         }
     }
 
@@ -157,8 +187,12 @@ public final class SmokeCheck {
      * over {@code maxSlowdown}, when it was measured in a different mode or unit, or when no run measured it. The keys
      * that failed are added to {@code failed}.
      */
-    private static int verdict(final List<Run> runs, final Map<String, BaselineEntry> baseline,
-                               final double maxSlowdown, final List<String> failed, final PrintStream out) {
+    private static int verdict(
+            final List<Run> runs,
+            final Map<String, BaselineEntry> baseline,
+            final double maxSlowdown,
+            final List<String> failed,
+            final PrintStream out) {
         final Map<String, Double> best = new LinkedHashMap<>();
         for (final Run run : runs) {
             for (final Score s : run.scores()) {
@@ -182,8 +216,7 @@ public final class SmokeCheck {
                 failed.add(key);
             }
         }
-        out.println(failed.isEmpty() ? "smoke check passed" : "smoke check FAILED: " + failed.size()
-            + " benchmark(s)");
+        out.println(failed.isEmpty() ? "smoke check passed" : "smoke check FAILED: " + failed.size() + " benchmark(s)");
         return failed.isEmpty() ? 0 : 1;
     }
 
@@ -214,25 +247,22 @@ public final class SmokeCheck {
     }
 
     /** One JMH run: its scores and its own calibration entry. */
-    private record Run(List<Score> scores, Score calibration) {
-    }
+    private record Run(List<Score> scores, Score calibration) {}
 
     private static Score calibration(final List<Score> scores) {
         final List<Score> found = scores.stream().filter(Score::isCalibration).toList();
         if (found.size() != 1 || !(found.get(0).score() > 0)) {
             throw new IllegalArgumentException("the results need exactly one " + Score.CALIBRATION
-                + "* entry with a positive score, found " + found);
+                    + "* entry with a positive score, found " + found);
         }
         return found.get(0);
     }
 
     /** A baseline benchmark, normalised by the calibration of the run it came from. */
-    record BaselineEntry(String mode, String unit, double normalized) {
-    }
+    record BaselineEntry(String mode, String unit, double normalized) {}
 
     /** The committed baseline: how its calibration was measured, and its normalised benchmarks by key. */
-    record Baseline(String calibrationMode, String calibrationUnit, Map<String, BaselineEntry> entries) {
-    }
+    record Baseline(String calibrationMode, String calibrationUnit, Map<String, BaselineEntry> entries) {}
 
     @SuppressWarnings("unchecked")
     static Baseline readBaseline(final String text) {
@@ -244,8 +274,9 @@ public final class SmokeCheck {
         final Map<String, BaselineEntry> entries = new LinkedHashMap<>();
         for (final Object o : (List<Object>) root.get("benchmarks")) {
             final Map<String, Object> e = (Map<String, Object>) o;
-            entries.put((String) e.get("key"), new BaselineEntry((String) e.get("mode"), (String) e.get("unit"),
-                (Double) e.get("normalized")));
+            entries.put(
+                    (String) e.get("key"),
+                    new BaselineEntry((String) e.get("mode"), (String) e.get("unit"), (Double) e.get("normalized")));
         }
         final Map<String, Object> calibration = (Map<String, Object>) root.get("calibration");
         return new Baseline((String) calibration.get("mode"), (String) calibration.get("unit"), entries);
@@ -255,9 +286,13 @@ public final class SmokeCheck {
         final StringBuilder out = new StringBuilder();
         out.append("{\n  \"format\": ").append(FORMAT).append(",\n");
         out.append("  \"note\": \"normalised = score / calibration speed (throughput) or score x calibration speed ")
-            .append("(time); regenerate with .ci/jmh-smoke.sh --write-baseline\",\n");
-        out.append(String.format(Locale.ROOT, "  \"calibration\": {\"mode\": %s, \"unit\": %s, \"score\": %.6g},%n",
-            Json.quote(calibration.mode()), Json.quote(calibration.unit()), calibration.score()));
+                .append("(time); regenerate with .ci/jmh-smoke.sh --write-baseline\",\n");
+        out.append(String.format(
+                Locale.ROOT,
+                "  \"calibration\": {\"mode\": %s, \"unit\": %s, \"score\": %.6g},%n",
+                Json.quote(calibration.mode()),
+                Json.quote(calibration.unit()),
+                calibration.score()));
         out.append("  \"benchmarks\": [");
         boolean first = true;
         for (final Score s : scores) {
@@ -266,10 +301,14 @@ public final class SmokeCheck {
             }
             out.append(first ? "\n" : ",\n");
             first = false;
-            out.append(String.format(Locale.ROOT,
-                "    {\"key\": %s, \"mode\": %s, \"unit\": %s, \"score\": %.6g, \"normalized\": %.6g}",
-                Json.quote(s.key()), Json.quote(s.mode()), Json.quote(s.unit()), s.score(),
-                s.normalized(calibration.speed())));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "    {\"key\": %s, \"mode\": %s, \"unit\": %s, \"score\": %.6g, \"normalized\": %.6g}",
+                    Json.quote(s.key()),
+                    Json.quote(s.mode()),
+                    Json.quote(s.unit()),
+                    s.score(),
+                    s.normalized(calibration.speed())));
         }
         return out.append("\n  ]\n}\n").toString();
     }

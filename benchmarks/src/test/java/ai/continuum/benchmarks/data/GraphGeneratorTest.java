@@ -1,16 +1,15 @@
 package ai.continuum.benchmarks.data;
 
-import ai.continuum.engine.Delta;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.continuum.engine.Delta;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class GraphGeneratorTest {
     private static final GraphSize SIZE = new GraphSize(2_000, 9_000);
@@ -23,7 +22,7 @@ class GraphGeneratorTest {
         final GeneratedGraph b = new GraphGenerator(SIZE, 11L, 500).generate(second::add);
         assertEquals(first, second);
         assertEquals(a.checksum(), b.checksum());
-        final GeneratedGraph other = new GraphGenerator(SIZE, 12L, 500).generate(d -> { });
+        final GeneratedGraph other = new GraphGenerator(SIZE, 12L, 500).generate(d -> {});
         assertNotEquals(a.checksum(), other.checksum());
     }
 
@@ -63,7 +62,7 @@ class GraphGeneratorTest {
     void shouldProduceHeavyTailedDegreesAndVariedCountsWhenGraphIsLarge() {
         final int[] countHistogram = new int[GraphGenerator.MAX_LINK_COUNT + 1];
         final GeneratedGraph graph = new GraphGenerator(new GraphSize(50_000, 250_000), 5L)
-            .generate(d -> d.links().forEach(l -> countHistogram[l.count()]++));
+                .generate(d -> d.links().forEach(l -> countHistogram[l.count()]++));
         assertEquals(10.0, graph.meanDegree(), 1e-9);
         assertTrue(graph.maxDegree() > 30 * graph.meanDegree(), "max degree " + graph.maxDegree());
         int belowMean = 0;

@@ -1,9 +1,9 @@
 package ai.continuum.benchmarks.data;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
 
 class GraphSizeTest {
     @Test

@@ -1,6 +1,9 @@
 package ai.continuum.benchmarks.data;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,18 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class QuerySetTest {
     private static final Pattern NAME = Pattern.compile("[A-Z][a-z]+ [A-Z][a-z]+");
 
     @Test
     void shouldNameOneOrTwoExistingConceptsMixingHubsAndTail() {
-        final GeneratedGraph graph = new GraphGenerator(new GraphSize(20_000, 100_000), 2L).generate(d -> { });
+        final GeneratedGraph graph = new GraphGenerator(new GraphSize(20_000, 100_000), 2L).generate(d -> {});
         final Map<String, Integer> ids = new HashMap<>();
         for (int id = 0; id < graph.size().concepts(); id++) {
             ids.put(graph.names().displayName(id), id);

@@ -1,6 +1,9 @@
 package ai.continuum.benchmarks.data;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -8,11 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class SharedWordNamesTest {
     private static final Pattern TWO_OR_THREE_TITLE_WORDS = Pattern.compile("[A-Z][a-z]{6}( [A-Z][a-z]{6}){1,2}");
@@ -43,7 +42,8 @@ class SharedWordNamesTest {
                 namesPerWord.merge(word, 1, Integer::sum);
             }
         }
-        final int most = namesPerWord.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
+        final int most =
+                namesPerWord.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
         // 10,000 words for 100,000 names: the commonest word is in thousands of names, the mean one in about 24.
         assertTrue(namesPerWord.size() > 5_000 && namesPerWord.size() <= 10_000, "words: " + namesPerWord.size());
         assertTrue(most > 5_000, "the commonest word is in only " + most + " names");
@@ -51,10 +51,10 @@ class SharedWordNamesTest {
 
     @Test
     void shouldBeAPureFunctionOfTheSeed() {
-        assertEquals(new SharedWordNames(5L, 2_000).displayName(1_234), new SharedWordNames(5L, 2_000)
-            .displayName(1_234));
-        assertNotEquals(new SharedWordNames(5L, 2_000).displayName(1_234), new SharedWordNames(6L, 2_000)
-            .displayName(1_234));
+        assertEquals(
+                new SharedWordNames(5L, 2_000).displayName(1_234), new SharedWordNames(5L, 2_000).displayName(1_234));
+        assertNotEquals(
+                new SharedWordNames(5L, 2_000).displayName(1_234), new SharedWordNames(6L, 2_000).displayName(1_234));
     }
 
     @Test
@@ -65,8 +65,8 @@ class SharedWordNamesTest {
 
     @Test
     void shouldGenerateAGraphWithSharedWordNames() {
-        final GeneratedGraph graph = new GraphGenerator(new GraphSize(2_000, 9_000), 7L, 500,
-            ConceptNames.Kind.SHARED).generate(delta -> { });
+        final GeneratedGraph graph = new GraphGenerator(new GraphSize(2_000, 9_000), 7L, 500, ConceptNames.Kind.SHARED)
+                .generate(delta -> {});
         assertTrue(graph.names() instanceof SharedWordNames);
         assertEquals(ConceptNames.Kind.SHARED, ConceptNames.Kind.parse(" shared "));
     }

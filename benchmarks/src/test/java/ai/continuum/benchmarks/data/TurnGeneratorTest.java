@@ -1,8 +1,9 @@
 package ai.continuum.benchmarks.data;
 
-import ai.continuum.engine.Turn;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.continuum.engine.Turn;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -11,9 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class TurnGeneratorTest {
     /** Title-Case phrases as the concept extractor sees them: runs of capitalised words. */
@@ -28,9 +27,11 @@ class TurnGeneratorTest {
             final List<String> phrases = phrases(turn.userText() + " " + turn.aiText());
             assertEquals(new HashSet<>(phrases).size(), phrases.size(), "repeated concept in " + turn);
             phrases.forEach(p -> assertEquals(2, p.split(" ").length, "phrase '" + p + "' in " + turn));
-            assertTrue(phrases.size() >= TurnGenerator.MIN_CONCEPTS && phrases.size() <= TurnGenerator.MAX_CONCEPTS,
-                turn.toString());
-            assertTrue(!phrases(turn.userText()).isEmpty() && !phrases(turn.aiText()).isEmpty());
+            assertTrue(
+                    phrases.size() >= TurnGenerator.MIN_CONCEPTS && phrases.size() <= TurnGenerator.MAX_CONCEPTS,
+                    turn.toString());
+            assertTrue(!phrases(turn.userText()).isEmpty()
+                    && !phrases(turn.aiText()).isEmpty());
             sizes.add(phrases.size());
         }
         assertEquals(Set.of(5, 6, 7, 8), sizes);

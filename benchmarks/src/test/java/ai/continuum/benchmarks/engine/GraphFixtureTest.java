@@ -1,5 +1,9 @@
 package ai.continuum.benchmarks.engine;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.continuum.benchmarks.data.GraphGenerator;
 import ai.continuum.benchmarks.data.GraphSize;
 import ai.continuum.benchmarks.data.QuerySet;
@@ -7,10 +11,6 @@ import ai.continuum.engine.RecallResult;
 import ai.continuum.engine.ResonanceCursor;
 import ai.continuum.engine.TenantStats;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class GraphFixtureTest {
     @Test
@@ -38,8 +38,7 @@ class GraphFixtureTest {
     @Test
     void shouldActivateTheSameNeighbourhoodInTheHeapBaseline() {
         final HeapGraph.Builder builder = new HeapGraph.Builder();
-        final var graph = new GraphGenerator(new GraphSize(3_000, 15_000),
-            GraphFixture.SEED).generate(builder::accept);
+        final var graph = new GraphGenerator(new GraphSize(3_000, 15_000), GraphFixture.SEED).generate(builder::accept);
         final HeapGraph heap = builder.build();
         final int hub = QuerySet.hubs(graph.degrees(), 1)[0];
         final int touched = heap.resonate("What about " + graph.names().displayName(hub) + "?");

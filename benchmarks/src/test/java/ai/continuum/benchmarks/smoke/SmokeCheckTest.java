@@ -1,7 +1,7 @@
 package ai.continuum.benchmarks.smoke;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,9 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SmokeCheckTest {
     private static final String CALIBRATION = "ai.continuum.benchmarks.engine.CalibrationBenchmark.calibrate";
@@ -60,8 +59,7 @@ class SmokeCheckTest {
     void shouldFailWhenABaselineBenchmarkIsMissingFromTheRun() throws IOException {
         final Path baseline = dir.resolve("baseline.json");
         assertEquals(0, check(write("base.json", jmh(20.0, 10.0, 50_000.0)), baseline, "--write-baseline"));
-        final String onlyCalibration = "[" + entry(CALIBRATION, "sample", "us/op", 20.0, "{}",
-            percentiles(20.0)) + "]";
+        final String onlyCalibration = "[" + entry(CALIBRATION, "sample", "us/op", 20.0, "{}", percentiles(20.0)) + "]";
         assertEquals(1, check(write("partial.json", onlyCalibration), baseline));
     }
 
@@ -69,15 +67,15 @@ class SmokeCheckTest {
     void shouldRefuseABaselineWhoseCalibrationWasMeasuredDifferently() throws IOException {
         final Path baseline = dir.resolve("baseline.json");
         assertEquals(0, check(write("base.json", jmh(20.0, 10.0, 50_000.0)), baseline, "--write-baseline"));
-        final String throughputCalibration = jmhWith(entry(CALIBRATION, "thrpt", "ops/s", 50_000.0, "{}", ""),
-            10.0, 50_000.0);
+        final String throughputCalibration =
+                jmhWith(entry(CALIBRATION, "thrpt", "ops/s", 50_000.0, "{}", ""), 10.0, 50_000.0);
         assertEquals(2, check(write("other.json", throughputCalibration), baseline));
     }
 
     @Test
     void shouldRejectResultsWithoutCalibration() throws IOException {
-        final String noCalibration = "[" + entry("ai.continuum.benchmarks.engine.LearnBenchmark.learn", "thrpt",
-            "ops/s", 5.0, "{}", "") + "]";
+        final String noCalibration = "["
+                + entry("ai.continuum.benchmarks.engine.LearnBenchmark.learn", "thrpt", "ops/s", 5.0, "{}", "") + "]";
         assertEquals(2, check(write("x.json", noCalibration), dir.resolve("baseline.json")));
     }
 
@@ -91,8 +89,14 @@ class SmokeCheckTest {
         assertEquals("RecallBenchmark\\.recall$", Files.readString(failed));
         // The re-run measured only the calibration and the failing benchmark, on a machine twice as slow overall.
         final String rerun = "[" + entry(CALIBRATION, "sample", "us/op", 40.0, "{}", percentiles(40.0)) + ","
-            + entry("ai.continuum.benchmarks.engine.RecallBenchmark.recall", "sample", "us/op", 30.0,
-            "{\"graph\": \"100k/500k\"}", percentiles(22.0)) + "]";
+                + entry(
+                        "ai.continuum.benchmarks.engine.RecallBenchmark.recall",
+                        "sample",
+                        "us/op",
+                        30.0,
+                        "{\"graph\": \"100k/500k\"}",
+                        percentiles(22.0))
+                + "]";
         assertEquals(0, checkRuns(baseline, "--failed", failed.toString(), busy, write("rerun.json", rerun)));
         assertEquals("", Files.readString(failed));
     }
@@ -108,24 +112,31 @@ class SmokeCheckTest {
 
     @Test
     void shouldNameEveryFailingBenchmarkOnceInTheIncludePattern() {
-        assertEquals("RecallBenchmark\\.recall$|LearnBenchmark\\.learn$", SmokeCheck.includePattern(List.of(
-            "RecallBenchmark.recall [graph=100k/500k]", "RecallBenchmark.recall [graph=1M/5M]",
-            "LearnBenchmark.learn")));
+        assertEquals(
+                "RecallBenchmark\\.recall$|LearnBenchmark\\.learn$",
+                SmokeCheck.includePattern(List.of(
+                        "RecallBenchmark.recall [graph=100k/500k]",
+                        "RecallBenchmark.recall [graph=1M/5M]",
+                        "LearnBenchmark.learn")));
     }
 
     @Test
     void shouldCompareTheBestIterationWhenModeIsThroughput() {
         final var scores = Score.fromJmh(Json.parse(jmh(20.0, 10.0, 50_000.0)));
-        final Score learn = scores.stream().filter(s -> s.key().equals("LearnBenchmark.learn")).findFirst()
-            .orElseThrow();
+        final Score learn = scores.stream()
+                .filter(s -> s.key().equals("LearnBenchmark.learn"))
+                .findFirst()
+                .orElseThrow();
         assertEquals(50_000.0, learn.score());
     }
 
     @Test
     void shouldCompareTheMedianWhenModeIsSample() {
         final var scores = Score.fromJmh(Json.parse(jmh(20.0, 10.0, 50_000.0)));
-        final Score recall = scores.stream().filter(s -> s.key().startsWith("RecallBenchmark")).findFirst()
-            .orElseThrow();
+        final Score recall = scores.stream()
+                .filter(s -> s.key().startsWith("RecallBenchmark"))
+                .findFirst()
+                .orElseThrow();
         assertEquals("RecallBenchmark.recall [graph=100k/500k]", recall.key());
         assertEquals(10.0, recall.score());
         assertEquals(40.0, recall.p99());
@@ -153,8 +164,8 @@ class SmokeCheckTest {
             args.add(value);
         }
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final int status = SmokeCheck.run(args.toArray(String[]::new), new PrintStream(out, true,
-            StandardCharsets.UTF_8));
+        final int status =
+                SmokeCheck.run(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8));
         assertTrue(out.size() > 0);
         return status;
     }
@@ -168,27 +179,44 @@ class SmokeCheckTest {
      * entries carry a mean of 0.9x the given figure and iterations of 0.8x and 1x, so the best iteration is the figure.
      */
     private static String jmh(final double calibrationUs, final double recallMedianUs, final double learnOps) {
-        return jmhWith(entry(CALIBRATION, "sample", "us/op", calibrationUs, "{}", percentiles(calibrationUs)),
-            recallMedianUs, learnOps);
+        return jmhWith(
+                entry(CALIBRATION, "sample", "us/op", calibrationUs, "{}", percentiles(calibrationUs)),
+                recallMedianUs,
+                learnOps);
     }
 
     private static String jmhWith(final String calibration, final double recallMedianUs, final double learnOps) {
         return "[" + calibration
-            + "," + entry("ai.continuum.benchmarks.engine.RecallBenchmark.recall", "sample", "us/op",
-            recallMedianUs * 1.5, "{\"graph\": \"100k/500k\"}", percentiles(recallMedianUs))
-            + "," + entry("ai.continuum.benchmarks.engine.LearnBenchmark.learn", "thrpt", "ops/s", learnOps, "{}", "")
-            + "]";
+                + ","
+                + entry(
+                        "ai.continuum.benchmarks.engine.RecallBenchmark.recall",
+                        "sample",
+                        "us/op",
+                        recallMedianUs * 1.5,
+                        "{\"graph\": \"100k/500k\"}",
+                        percentiles(recallMedianUs))
+                + ","
+                + entry("ai.continuum.benchmarks.engine.LearnBenchmark.learn", "thrpt", "ops/s", learnOps, "{}", "")
+                + "]";
     }
 
     private static String percentiles(final double median) {
-        return String.format(Locale.ROOT,
-            ", \"scorePercentiles\": {\"0.0\": 1.0, \"50.0\": %s, \"99.0\": %s, \"100.0\": 900.0}",
-            median, median * 4);
+        return String.format(
+                Locale.ROOT,
+                ", \"scorePercentiles\": {\"0.0\": 1.0, \"50.0\": %s, \"99.0\": %s, \"100.0\": 900.0}",
+                median,
+                median * 4);
     }
 
-    private static String entry(final String benchmark, final String mode, final String unit, final double score,
-                                final String params, final String percentiles) {
-        return String.format(Locale.ROOT, """
+    private static String entry(
+            final String benchmark,
+            final String mode,
+            final String unit,
+            final double score,
+            final String params,
+            final String percentiles) {
+        return String.format(
+                Locale.ROOT, """
             {"jmhVersion": "1.37", "benchmark": "%s", "mode": "%s", "threads": 1, "forks": 1,
              "params": %s,
              "primaryMetric": {"score": %s, "scoreError": "NaN", "scoreConfidence": [1.0, 2.0],

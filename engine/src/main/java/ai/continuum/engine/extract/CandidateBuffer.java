@@ -13,6 +13,7 @@ import java.util.Set;
 final class CandidateBuffer {
     /** Candidate kinds. At one offset the lower kind comes first (specification order a, b, c, d, then query forms). */
     static final int PHRASE = 0;
+
     static final int SINGLE = 1;
     static final int QUOTED = 2;
     static final int CAMEL = 3;
@@ -25,6 +26,7 @@ final class CandidateBuffer {
 
     /** Sort key layout: offset in bits 28..58, kind in bits 24..27, insertion index in bits 0..23. */
     private static final int KIND_SHIFT = 24;
+
     private static final int OFFSET_SHIFT = 28;
     private static final int INDEX_MASK = (1 << KIND_SHIFT) - 1;
     /** Candidates beyond this many are ignored; a text would need tens of megabytes to reach it. */

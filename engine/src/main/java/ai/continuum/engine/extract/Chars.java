@@ -23,8 +23,7 @@ final class Chars {
         }
     }
 
-    private Chars() {
-    }
+    private Chars() {}
 
     static boolean isWordChar(final int cp) {
         if (cp < 128) {
@@ -61,8 +60,9 @@ final class Chars {
             return false;
         }
         final int type = Character.getType(cp);
-        return type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK
-            || type == Character.ENCLOSING_MARK;
+        return type == Character.NON_SPACING_MARK
+                || type == Character.COMBINING_SPACING_MARK
+                || type == Character.ENCLOSING_MARK;
     }
 
     /** Whitespace including the no-break spaces, like the regex {@code \s} on Unicode text. */

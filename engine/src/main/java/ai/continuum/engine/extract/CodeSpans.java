@@ -11,8 +11,28 @@ import java.util.List;
 final class CodeSpans {
     /** Substrings that mark text as code (specification 2.2). Case-sensitive. */
     static final List<String> INDICATORS = List.of(
-        "def ", "class ", "import ", "from ", "()", "{}", "[]", "```", "return ", "self.", "async ", "await ", "==",
-        "!=", "+=", "-=", "**", "//", "${", "function ", "const ", "let ");
+            "def ",
+            "class ",
+            "import ",
+            "from ",
+            "()",
+            "{}",
+            "[]",
+            "```",
+            "return ",
+            "self.",
+            "async ",
+            "await ",
+            "==",
+            "!=",
+            "+=",
+            "-=",
+            "**",
+            "//",
+            "${",
+            "function ",
+            "const ",
+            "let ");
 
     private static final String FENCE = "```";
 
@@ -31,8 +51,7 @@ final class CodeSpans {
         }
     }
 
-    private CodeSpans() {
-    }
+    private CodeSpans() {}
 
     /** Whether {@code s[from, to)} contains any of the {@link #INDICATORS}. */
     static boolean containsIndicator(final String s, final int from, final int to) {

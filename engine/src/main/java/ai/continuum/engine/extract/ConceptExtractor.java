@@ -130,8 +130,8 @@ public final class ConceptExtractor {
         phrases.flush();
     }
 
-    private static void offerWord(final String s, final int start, final int end, final int kind,
-                                  final CandidateBuffer out) {
+    private static void offerWord(
+            final String s, final int start, final int end, final int kind, final CandidateBuffer out) {
         if (end - start <= MAX_LENGTH || s.codePointCount(start, end) <= MAX_LENGTH) {
             out.add(start, kind, s.substring(start, end));
         }

@@ -63,8 +63,9 @@ public final class DecisionExtractor {
                 case 'i' -> {
                     final boolean firstPerson = i + 1 < n && aiText.charAt(i + 1) == ' ';
                     pattern = firstPerson ? FIRST_PERSON : GERUND;
-                    captureStart = firstPerson ? afterAny(aiText, i + 2, FIRST_PERSON_VERBS)
-                        : afterWord(aiText, i, "implementing");
+                    captureStart = firstPerson
+                            ? afterAny(aiText, i + 2, FIRST_PERSON_VERBS)
+                            : afterWord(aiText, i, "implementing");
                 }
                 case 'c' -> {
                     pattern = GERUND;

@@ -89,6 +89,6 @@ final class PhraseRun {
 
     private boolean isStopWord(final int start, final int end) {
         return StopWords.isExtractionStopWord(text, start, end)
-            || (queryStopWords && StopWords.isQueryStopWord(text, start, end));
+                || (queryStopWords && StopWords.isQueryStopWord(text, start, end));
     }
 }

@@ -112,10 +112,9 @@ public final class QueryTerms {
         return List.copyOf(keywords);
     }
 
-    private static void offerWord(final String s, final int start, final int end, final int kind,
-                                  final CandidateBuffer out) {
-        if (end - start <= ConceptExtractor.MAX_LENGTH
-            || s.codePointCount(start, end) <= ConceptExtractor.MAX_LENGTH) {
+    private static void offerWord(
+            final String s, final int start, final int end, final int kind, final CandidateBuffer out) {
+        if (end - start <= ConceptExtractor.MAX_LENGTH || s.codePointCount(start, end) <= ConceptExtractor.MAX_LENGTH) {
             out.add(start, kind, s.substring(start, end));
         }
     }

@@ -18,8 +18,7 @@ final class Quotes {
         void accept(int from, int to);
     }
 
-    private Quotes() {
-    }
+    private Quotes() {}
 
     static void scan(final String s, final Sink sink) {
         scanStraight(s, sink);

@@ -10,6 +10,7 @@ import java.util.Locale;
 final class RegionSet {
     /** Open-addressing table; length is a power of two and at least twice the member count, so probes end. */
     private final String[] table;
+
     private final int mask;
     private final boolean ignoreCase;
 

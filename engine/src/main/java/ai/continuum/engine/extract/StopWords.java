@@ -16,32 +16,86 @@ import java.util.Set;
  */
 public final class StopWords {
     public static final Set<String> EXTRACTION = Set.of(
-        // common English
-        "The", "This", "That", "These", "Those", "When", "Where", "What", "How", "Why", "And", "But", "For", "With",
-        "From", "Into", "Here", "There", "After", "Before", "Then", "Now", "Just",
-        // headers of compacted conversation summaries
-        "Primary", "Request", "Intent", "Key", "Technical", "Concepts", "Files", "Code", "Sections", "Errors", "Fixes",
-        "Problem", "Solving", "Pending", "Tasks", "Current", "Work", "Optional", "Next", "Step", "All", "User",
-        "Messages", "Summary", "Analysis", "Let", "None", "Session", "Context", "Memory", "Recall", "Learn",
-        // assistant filler
-        "Sure", "Okay", "Certainly", "Absolutely", "Looking", "Checking");
+            // common English
+            "The",
+            "This",
+            "That",
+            "These",
+            "Those",
+            "When",
+            "Where",
+            "What",
+            "How",
+            "Why",
+            "And",
+            "But",
+            "For",
+            "With",
+            "From",
+            "Into",
+            "Here",
+            "There",
+            "After",
+            "Before",
+            "Then",
+            "Now",
+            "Just",
+            // headers of compacted conversation summaries
+            "Primary",
+            "Request",
+            "Intent",
+            "Key",
+            "Technical",
+            "Concepts",
+            "Files",
+            "Code",
+            "Sections",
+            "Errors",
+            "Fixes",
+            "Problem",
+            "Solving",
+            "Pending",
+            "Tasks",
+            "Current",
+            "Work",
+            "Optional",
+            "Next",
+            "Step",
+            "All",
+            "User",
+            "Messages",
+            "Summary",
+            "Analysis",
+            "Let",
+            "None",
+            "Session",
+            "Context",
+            "Memory",
+            "Recall",
+            "Learn",
+            // assistant filler
+            "Sure",
+            "Okay",
+            "Certainly",
+            "Absolutely",
+            "Looking",
+            "Checking");
 
     public static final Set<String> QUERY = Set.of(
-        "the", "a", "an", "is", "are", "was", "were", "be", "been", "being", "have", "has", "had", "do", "does", "did",
-        "will", "would", "could", "should", "may", "might", "must", "shall", "can", "need", "dare", "ought", "used",
-        "to", "of", "in", "for", "on", "with", "at", "by", "from", "as", "into", "through", "during", "before", "after",
-        "above", "below", "between", "under", "again", "further", "then", "once", "here", "there", "when", "where",
-        "why", "how", "all", "each", "few", "more", "most", "other", "some", "such", "no", "nor", "not", "only", "own",
-        "same", "so", "than", "too", "very", "just", "and", "but", "if", "or", "because", "until", "while", "this",
-        "that", "these", "those", "what", "which", "who", "whom", "i", "you", "he", "she", "it", "we", "they", "me",
-        "him", "her", "us", "them", "my", "your", "his", "its", "our", "their", "about", "get", "got", "going", "want",
-        "let", "like", "think", "know", "see", "make", "take");
+            "the", "a", "an", "is", "are", "was", "were", "be", "been", "being", "have", "has", "had", "do", "does",
+            "did", "will", "would", "could", "should", "may", "might", "must", "shall", "can", "need", "dare", "ought",
+            "used", "to", "of", "in", "for", "on", "with", "at", "by", "from", "as", "into", "through", "during",
+            "before", "after", "above", "below", "between", "under", "again", "further", "then", "once", "here",
+            "there", "when", "where", "why", "how", "all", "each", "few", "more", "most", "other", "some", "such", "no",
+            "nor", "not", "only", "own", "same", "so", "than", "too", "very", "just", "and", "but", "if", "or",
+            "because", "until", "while", "this", "that", "these", "those", "what", "which", "who", "whom", "i", "you",
+            "he", "she", "it", "we", "they", "me", "him", "her", "us", "them", "my", "your", "his", "its", "our",
+            "their", "about", "get", "got", "going", "want", "let", "like", "think", "know", "see", "make", "take");
 
     private static final RegionSet EXTRACTION_REGIONS = new RegionSet(EXTRACTION, false);
     private static final RegionSet QUERY_REGIONS = new RegionSet(QUERY, true);
 
-    private StopWords() {
-    }
+    private StopWords() {}
 
     /** Whether {@code candidate} is exactly (case-sensitively) an extraction stop word. */
     public static boolean isExtractionStopWord(final String candidate) {

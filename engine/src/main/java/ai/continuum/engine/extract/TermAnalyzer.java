@@ -16,6 +16,7 @@ import java.util.Set;
 public final class TermAnalyzer {
     /** Shorter tokens carry no evidence. */
     public static final int MIN_TERM_CHARS = 2;
+
     public static final int MAX_TERM_CHARS = 40;
 
     /**
@@ -25,12 +26,11 @@ public final class TermAnalyzer {
      * lost 3 on the other.
      */
     static final Set<String> STOP = Set.of(
-        "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no", "not",
-        "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was",
-        "will", "with", "what", "which", "who", "whom", "where", "when", "why", "how");
+            "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no", "not",
+            "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was",
+            "will", "with", "what", "which", "who", "whom", "where", "when", "why", "how");
 
-    private TermAnalyzer() {
-    }
+    private TermAnalyzer() {}
 
     /**
      * The analysis of one text.
@@ -38,8 +38,7 @@ public final class TermAnalyzer {
      * @param distinct its distinct terms, in order of first appearance.
      * @param count    its terms with repeats (a memory's length, for length normalisation).
      */
-    public record Terms(List<String> distinct, int count) {
-    }
+    public record Terms(List<String> distinct, int count) {}
 
     public static Terms analyze(final String text) {
         final Set<String> out = new LinkedHashSet<>();
@@ -92,8 +91,12 @@ public final class TermAnalyzer {
         final int n = w.length();
         if (n > 4 && w.endsWith("ies")) {
             w = w.substring(0, n - 3) + "y";
-        } else if (n > 4 && (w.endsWith("sses") || w.endsWith("xes") || w.endsWith("ches") || w.endsWith("shes")
-            || w.endsWith("zes"))) {
+        } else if (n > 4
+                && (w.endsWith("sses")
+                        || w.endsWith("xes")
+                        || w.endsWith("ches")
+                        || w.endsWith("shes")
+                        || w.endsWith("zes"))) {
             w = w.substring(0, n - 2);
         } else if (n > 3 && w.endsWith("s") && !w.endsWith("ss") && !w.endsWith("us") && !w.endsWith("is")) {
             w = w.substring(0, n - 1);

@@ -19,13 +19,13 @@ public final class TimeExpression {
 
     private static final long DAY = 86_400_000L;
     private static final String MONTHS =
-        "(january|february|march|april|may|june|july|august|september|october|november|december)";
-    private static final Pattern DAY_MONTH = Pattern.compile(
-        "\\bon (?:the )?(\\d{1,2})(?:st|nd|rd|th)?(?: of)? " + MONTHS + "(?:,? (\\d{4}))?\\b");
-    private static final Pattern MONTH_DAY = Pattern.compile(
-        "\\bon " + MONTHS + " (\\d{1,2})(?:st|nd|rd|th)?(?:,? (\\d{4}))?\\b");
-    private static final Pattern MONTH = Pattern.compile("\\b(?:in|during) (?:early |late |mid-?)?" + MONTHS
-        + "(?:,? (\\d{4}))?\\b");
+            "(january|february|march|april|may|june|july|august|september|october|november|december)";
+    private static final Pattern DAY_MONTH =
+            Pattern.compile("\\bon (?:the )?(\\d{1,2})(?:st|nd|rd|th)?(?: of)? " + MONTHS + "(?:,? (\\d{4}))?\\b");
+    private static final Pattern MONTH_DAY =
+            Pattern.compile("\\bon " + MONTHS + " (\\d{1,2})(?:st|nd|rd|th)?(?:,? (\\d{4}))?\\b");
+    private static final Pattern MONTH =
+            Pattern.compile("\\b(?:in|during) (?:early |late |mid-?)?" + MONTHS + "(?:,? (\\d{4}))?\\b");
     private static final Pattern YEAR = Pattern.compile("\\b(?:in|during) (\\d{4})\\b");
     private static final Pattern RELATIVE = Pattern.compile("\\b(day|week|month|weekend) (after|before)\\b");
 
@@ -108,8 +108,9 @@ public final class TimeExpression {
             return false;
         }
         final LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(timeMillis, DAY));
-        return (year == 0 || date.getYear() == year) && (month == 0 || date.getMonthValue() == month)
-            && (day == 0 || date.getDayOfMonth() == day);
+        return (year == 0 || date.getYear() == year)
+                && (month == 0 || date.getMonthValue() == month)
+                && (day == 0 || date.getDayOfMonth() == day);
     }
 
     /**
@@ -130,7 +131,8 @@ public final class TimeExpression {
 
     @Override
     public String toString() {
-        return kind == Kind.RELATIVE ? "relative " + spanMillis / DAY + " days"
-            : "absolute " + (year == 0 ? "any year" : year) + "-" + month + "-" + day + " " + ZoneOffset.UTC;
+        return kind == Kind.RELATIVE
+                ? "relative " + spanMillis / DAY + " days"
+                : "absolute " + (year == 0 ? "any year" : year) + "-" + month + "-" + day + " " + ZoneOffset.UTC;
     }
 }

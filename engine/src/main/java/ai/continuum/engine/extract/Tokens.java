@@ -9,8 +9,7 @@ final class Tokens {
     /** Returned by the length-valued tests when the token does not have the shape. */
     static final int NO_MATCH = -1;
 
-    private Tokens() {
-    }
+    private Tokens() {}
 
     /**
      * Title-Case word: an uppercase (or titlecase) letter followed by one or more lowercase letters and nothing else

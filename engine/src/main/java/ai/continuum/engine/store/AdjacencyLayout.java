@@ -20,12 +20,16 @@ public final class AdjacencyLayout {
     public static final int COUNT = 8;
 
     static {
-        LayoutCheck.check("adjacency entry", ENTRY_BYTES, 4, field("neighbour", NEIGHBOUR, 4),
-            field("link", LINK, 4), field("count", COUNT, 4));
+        LayoutCheck.check(
+                "adjacency entry",
+                ENTRY_BYTES,
+                4,
+                field("neighbour", NEIGHBOUR, 4),
+                field("link", LINK, 4),
+                field("count", COUNT, 4));
     }
 
-    private AdjacencyLayout() {
-    }
+    private AdjacencyLayout() {}
 
     /** Arena address of entry {@code pos} of the block at {@code blockAddr}. */
     public static long entry(final long blockAddr, final int pos) {

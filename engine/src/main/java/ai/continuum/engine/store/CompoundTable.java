@@ -1,8 +1,8 @@
 package ai.continuum.engine.store;
 
-import org.agrona.concurrent.UnsafeBuffer;
-
 import static ai.continuum.engine.store.LayoutCheck.field;
+
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Compounds: sets of concepts seen together in one turn, with a count and last-seen time, off the Java heap.
@@ -30,9 +30,15 @@ public final class CompoundTable {
     public static final int DELETED = -1;
 
     static {
-        LayoutCheck.check("compound record", RECORD_BYTES, 8, field("tenant", TENANT, 4), field("count", COUNT, 4),
-            field("lastSeenMillis", LAST_SEEN, 8), field("componentsAddr", COMPONENTS, 8),
-            field("componentCount", COMPONENT_COUNT, 4));
+        LayoutCheck.check(
+                "compound record",
+                RECORD_BYTES,
+                8,
+                field("tenant", TENANT, 4),
+                field("count", COUNT, 4),
+                field("lastSeenMillis", LAST_SEEN, 8),
+                field("componentsAddr", COMPONENTS, 8),
+                field("componentCount", COMPONENT_COUNT, 4));
     }
 
     private final OffHeapArena arena;
@@ -40,6 +46,7 @@ public final class CompoundTable {
     private final IndexHashTable index;
     /** Writer only: the key being looked for. */
     private int probeTenant;
+
     private int[] probeIds;
     private int probeCount;
 
@@ -57,7 +64,8 @@ public final class CompoundTable {
     }
 
     /** Writer: creates a compound known to be absent. */
-    public int add(final int tenant, final int[] ids, final int count, final int occurrences, final long lastSeenMillis) {
+    public int add(
+            final int tenant, final int[] ids, final int count, final int occurrences, final long lastSeenMillis) {
         final long addr = arena.allocate(count * 4);
         for (int i = 0; i < count; i++) {
             arena.putInt(addr + i * 4L, ids[i]);

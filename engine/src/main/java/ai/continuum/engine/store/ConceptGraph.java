@@ -1,17 +1,15 @@
 package ai.continuum.engine.store;
 
-import org.agrona.concurrent.UnsafeBuffer;
-
-
 import static ai.continuum.engine.store.AdjacencyLayout.COUNT;
 import static ai.continuum.engine.store.AdjacencyLayout.ENTRY_BYTES;
 import static ai.continuum.engine.store.AdjacencyLayout.LINK;
 import static ai.continuum.engine.store.AdjacencyLayout.NEIGHBOUR;
 import static ai.continuum.engine.store.ConceptLayout.ADJ_ADDR;
-import static ai.continuum.engine.store.ConceptLayout.ADJ_CAP;
 import static ai.continuum.engine.store.ConceptLayout.ADJ_SIZE;
 import static ai.continuum.engine.store.ConceptLayout.TENANT;
 import static ai.continuum.engine.store.ConceptLayout.VERSION;
+
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Concepts, links and adjacency of every tenant, off the Java heap, over dense int ids.
@@ -46,6 +44,7 @@ public final class ConceptGraph {
     private final LinkRecord link = new LinkRecord(links);
     /** Writer only: links whose adjacency position moves while {@link #link} stays wrapped. */
     private final LinkRecord moved = new LinkRecord(links);
+
     private long liveLinks;
 
     public ConceptGraph(final OffHeapArena arena, final int expectedLinks) {
@@ -118,7 +117,7 @@ public final class ConceptGraph {
      * @return whether the link was created.
      */
     public boolean addCooccurrence(
-        final int x, final int y, final int count, final long lastSeenMillis, final boolean bulk) {
+            final int x, final int y, final int count, final long lastSeenMillis, final boolean bulk) {
         final int existing = findLink(x, y);
         if (existing != IndexHashTable.MISSING) {
             link.wrap(existing);
@@ -261,7 +260,8 @@ public final class ConceptGraph {
      *
      * @return entries copied; 0 for a deleted or unknown concept.
      */
-    public int readNeighbours(final int id, final int max, final int[] neighbours, final int[] linkIds, final int[] counts) {
+    public int readNeighbours(
+            final int id, final int max, final int[] neighbours, final int[] linkIds, final int[] counts) {
         if (!concepts.exists(id)) {
             return 0;
         }
@@ -341,8 +341,13 @@ public final class ConceptGraph {
      * Appends the entry of a new link to {@code id}'s adjacency and records its position in the link, as posA when
      * {@code id} is the link's endpoint a.
      */
-    private void appendEntry(final int id, final int neighbour, final int created, final int count,
-                             final boolean endpointA, final boolean bulk) {
+    private void appendEntry(
+            final int id,
+            final int neighbour,
+            final int created,
+            final int count,
+            final boolean endpointA,
+            final boolean bulk) {
         final ConceptRecord c = concept.wrap(id);
         final int size = c.adjSize();
         final int cap = c.adjCap();

@@ -63,20 +63,34 @@ public final class ConceptLayout {
     public static final int KEY_DERIVED = -1;
 
     static {
-        LayoutCheck.check("concept record", RECORD_BYTES, 8,
-            field("version", VERSION, 4), field("tenant", TENANT, 4),
-            field("adjAddr", ADJ_ADDR, 8), field("adjSize", ADJ_SIZE, 4), field("adjCap", ADJ_CAP, 4),
-            field("memAddr", MEM_ADDR, 8), field("memSize", MEM_SIZE, 4), field("memCap", MEM_CAP, 4),
-            field("cmpAddr", CMP_ADDR, 8), field("cmpSize", CMP_SIZE, 4), field("cmpCap", CMP_CAP, 4),
-            field("infoAddr", INFO_ADDR, 8));
-        LayoutCheck.check("concept info header", INFO_HEADER_BYTES, 8,
-            field("firstSeenMillis", INFO_FIRST_SEEN, 8), field("typeId", INFO_TYPE_ID, 4),
-            field("descId", INFO_DESC_ID, 4), field("nameBytes", INFO_NAME_BYTES, 4),
-            field("keyBytes", INFO_KEY_BYTES, 4));
+        LayoutCheck.check(
+                "concept record",
+                RECORD_BYTES,
+                8,
+                field("version", VERSION, 4),
+                field("tenant", TENANT, 4),
+                field("adjAddr", ADJ_ADDR, 8),
+                field("adjSize", ADJ_SIZE, 4),
+                field("adjCap", ADJ_CAP, 4),
+                field("memAddr", MEM_ADDR, 8),
+                field("memSize", MEM_SIZE, 4),
+                field("memCap", MEM_CAP, 4),
+                field("cmpAddr", CMP_ADDR, 8),
+                field("cmpSize", CMP_SIZE, 4),
+                field("cmpCap", CMP_CAP, 4),
+                field("infoAddr", INFO_ADDR, 8));
+        LayoutCheck.check(
+                "concept info header",
+                INFO_HEADER_BYTES,
+                8,
+                field("firstSeenMillis", INFO_FIRST_SEEN, 8),
+                field("typeId", INFO_TYPE_ID, 4),
+                field("descId", INFO_DESC_ID, 4),
+                field("nameBytes", INFO_NAME_BYTES, 4),
+                field("keyBytes", INFO_KEY_BYTES, 4));
     }
 
-    private ConceptLayout() {
-    }
+    private ConceptLayout() {}
 
     /** Offset of the size of the list whose header starts at {@code addrField}. */
     public static int listSize(final int addrField) {

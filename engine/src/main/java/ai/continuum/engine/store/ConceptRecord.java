@@ -1,13 +1,13 @@
 package ai.continuum.engine.store;
 
-import org.agrona.concurrent.UnsafeBuffer;
-
 import static ai.continuum.engine.store.ConceptLayout.ADJ_ADDR;
 import static ai.continuum.engine.store.ConceptLayout.ADJ_CAP;
 import static ai.continuum.engine.store.ConceptLayout.ADJ_SIZE;
 import static ai.continuum.engine.store.ConceptLayout.INFO_ADDR;
 import static ai.continuum.engine.store.ConceptLayout.TENANT;
 import static ai.continuum.engine.store.ConceptLayout.VERSION;
+
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * A flyweight over one concept record ({@link ConceptLayout}): {@link #wrap} points it at a concept id, the typed

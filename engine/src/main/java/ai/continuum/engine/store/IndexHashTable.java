@@ -42,6 +42,7 @@ public final class IndexHashTable {
     private volatile UnsafeBuffer slots;
     /** Writer only. */
     private int mask;
+
     private int live;
     private int used;
 

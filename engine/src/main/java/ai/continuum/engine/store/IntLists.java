@@ -18,12 +18,11 @@ public final class IntLists {
     private static final int SIZE = 8;
     private static final int CAP = 12;
 
-    private IntLists() {
-    }
+    private IntLists() {}
 
     /** Writer: appends {@code value}. */
     public static void append(
-        final RecordStore store, final OffHeapArena arena, final int index, final int addrField, final int value) {
+            final RecordStore store, final OffHeapArena arena, final int index, final int addrField, final int value) {
         final UnsafeBuffer b = store.buffer(index);
         final int base = store.offset(index);
         final int size = b.getInt(base + addrField + SIZE);
@@ -47,7 +46,7 @@ public final class IntLists {
 
     /** Writer: removes every occurrence of {@code value}, keeping order; returns whether any was removed. */
     public static boolean remove(
-        final RecordStore store, final OffHeapArena arena, final int index, final int addrField, final int value) {
+            final RecordStore store, final OffHeapArena arena, final int index, final int addrField, final int value) {
         final UnsafeBuffer b = store.buffer(index);
         final int base = store.offset(index);
         final int size = b.getInt(base + addrField + SIZE);
@@ -67,7 +66,8 @@ public final class IntLists {
     }
 
     /** Writer: frees the list's block and empties it (inside the caller's sequence lock). */
-    public static void release(final UnsafeBuffer b, final int headerOffset, final OffHeapArena arena, final int entryBytes) {
+    public static void release(
+            final UnsafeBuffer b, final int headerOffset, final OffHeapArena arena, final int entryBytes) {
         final int cap = b.getInt(headerOffset + CAP);
         if (cap > 0) {
             arena.free(b.getLong(headerOffset), cap * entryBytes);
@@ -84,7 +84,7 @@ public final class IntLists {
 
     /** Writer: the i-th value, oldest first. */
     public static int get(
-        final RecordStore store, final OffHeapArena arena, final int index, final int addrField, final int i) {
+            final RecordStore store, final OffHeapArena arena, final int index, final int addrField, final int i) {
         return arena.getInt(store.buffer(index).getLong(store.offset(index) + addrField) + i * 4L);
     }
 
@@ -94,8 +94,12 @@ public final class IntLists {
      * @return values copied.
      */
     public static int readNewest(
-        final RecordStore store, final OffHeapArena arena, final int index, final int addrField, final int max,
-        final int[] out) {
+            final RecordStore store,
+            final OffHeapArena arena,
+            final int index,
+            final int addrField,
+            final int max,
+            final int[] out) {
         if (!store.exists(index)) {
             return 0;
         }

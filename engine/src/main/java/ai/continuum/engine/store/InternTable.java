@@ -1,9 +1,9 @@
 package ai.continuum.engine.store;
 
+import static ai.continuum.engine.store.LayoutCheck.field;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-
-import static ai.continuum.engine.store.LayoutCheck.field;
 
 /**
  * Interned strings off the Java heap: each distinct string is stored once and named by a dense int id. Concept types

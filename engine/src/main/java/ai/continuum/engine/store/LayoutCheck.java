@@ -10,12 +10,10 @@ import java.util.Comparator;
  * two fields overlap; the record size is a positive multiple of its alignment.
  */
 final class LayoutCheck {
-    private LayoutCheck() {
-    }
+    private LayoutCheck() {}
 
     /** One fixed-size field of a layout: its name, byte offset in the record and size (1, 2, 4 or 8 bytes). */
-    record Field(String name, int offset, int bytes) {
-    }
+    record Field(String name, int offset, int bytes) {}
 
     static Field field(final String name, final int offset, final int bytes) {
         return new Field(name, offset, bytes);
@@ -30,8 +28,8 @@ final class LayoutCheck {
      */
     static void check(final String layout, final int recordBytes, final int alignment, final Field... fields) {
         if (recordBytes <= 0 || recordBytes % alignment != 0) {
-            throw new IllegalStateException(layout + ": size " + recordBytes + " is not a positive multiple of "
-                + alignment);
+            throw new IllegalStateException(
+                    layout + ": size " + recordBytes + " is not a positive multiple of " + alignment);
         }
         final Field[] sorted = fields.clone();
         Arrays.sort(sorted, Comparator.comparingInt(Field::offset));
@@ -39,19 +37,20 @@ final class LayoutCheck {
         String previous = "start";
         for (final Field f : sorted) {
             if (f.bytes() != 1 && f.bytes() != 2 && f.bytes() != 4 && f.bytes() != 8) {
-                throw new IllegalStateException(layout + "." + f.name() + ": " + f.bytes() + " bytes is not a field size");
+                throw new IllegalStateException(
+                        layout + "." + f.name() + ": " + f.bytes() + " bytes is not a field size");
             }
             if (f.offset() % f.bytes() != 0) {
-                throw new IllegalStateException(layout + "." + f.name() + ": offset " + f.offset()
-                    + " is not aligned to " + f.bytes());
+                throw new IllegalStateException(
+                        layout + "." + f.name() + ": offset " + f.offset() + " is not aligned to " + f.bytes());
             }
             if (f.offset() < end) {
-                throw new IllegalStateException(layout + "." + f.name() + " at " + f.offset() + " overlaps "
-                    + previous);
+                throw new IllegalStateException(
+                        layout + "." + f.name() + " at " + f.offset() + " overlaps " + previous);
             }
             if (f.offset() + f.bytes() > recordBytes) {
                 throw new IllegalStateException(layout + "." + f.name() + " ends at " + (f.offset() + f.bytes())
-                    + ", past the " + recordBytes + "-byte record");
+                        + ", past the " + recordBytes + "-byte record");
             }
             end = f.offset() + f.bytes();
             previous = f.name();

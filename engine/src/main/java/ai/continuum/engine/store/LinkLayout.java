@@ -27,10 +27,16 @@ public final class LinkLayout {
     public static final int DELETED = -1;
 
     static {
-        LayoutCheck.check("link record", RECORD_BYTES, 8, field("a", A, 4), field("b", B, 4),
-            field("posA", POS_A, 4), field("posB", POS_B, 4), field("lastSeenMillis", LAST_SEEN, 8));
+        LayoutCheck.check(
+                "link record",
+                RECORD_BYTES,
+                8,
+                field("a", A, 4),
+                field("b", B, 4),
+                field("posA", POS_A, 4),
+                field("posB", POS_B, 4),
+                field("lastSeenMillis", LAST_SEEN, 8));
     }
 
-    private LinkLayout() {
-    }
+    private LinkLayout() {}
 }

@@ -1,12 +1,12 @@
 package ai.continuum.engine.store;
 
-import org.agrona.concurrent.UnsafeBuffer;
-
 import static ai.continuum.engine.store.LinkLayout.A;
 import static ai.continuum.engine.store.LinkLayout.B;
 import static ai.continuum.engine.store.LinkLayout.LAST_SEEN;
 import static ai.continuum.engine.store.LinkLayout.POS_A;
 import static ai.continuum.engine.store.LinkLayout.POS_B;
+
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * A flyweight over one link record ({@link LinkLayout}): {@link #wrap} points it at a link index, the typed accessors

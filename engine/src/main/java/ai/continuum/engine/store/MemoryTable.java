@@ -1,8 +1,8 @@
 package ai.continuum.engine.store;
 
-import org.agrona.concurrent.UnsafeBuffer;
-
 import static ai.continuum.engine.store.LayoutCheck.field;
+
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Stored turns (memories) and the decisions found in them, off the Java heap.
@@ -54,13 +54,28 @@ public final class MemoryTable {
     public static final int FORGOTTEN_TENANT = -1;
 
     static {
-        LayoutCheck.check("memory record", RECORD_BYTES, 8, field("tenant", TENANT, 4), field("state", STATE, 4),
-            field("id", ID, 8), field("timeMillis", TIME, 8), field("blobAddr", BLOB, 8),
-            field("blobBytes", BLOB_BYTES, 4), field("terms", TERMS, 4), field("previous", PREVIOUS, 4),
-            field("next", NEXT, 4));
-        LayoutCheck.check("decision record", D_RECORD_BYTES, 8, field("tenant", D_TENANT, 4),
-            field("ordinal", D_ORDINAL, 4), field("memoryId", D_MEMORY, 8), field("timeMillis", D_TIME, 8),
-            field("textAddr", D_TEXT, 8));
+        LayoutCheck.check(
+                "memory record",
+                RECORD_BYTES,
+                8,
+                field("tenant", TENANT, 4),
+                field("state", STATE, 4),
+                field("id", ID, 8),
+                field("timeMillis", TIME, 8),
+                field("blobAddr", BLOB, 8),
+                field("blobBytes", BLOB_BYTES, 4),
+                field("terms", TERMS, 4),
+                field("previous", PREVIOUS, 4),
+                field("next", NEXT, 4));
+        LayoutCheck.check(
+                "decision record",
+                D_RECORD_BYTES,
+                8,
+                field("tenant", D_TENANT, 4),
+                field("ordinal", D_ORDINAL, 4),
+                field("memoryId", D_MEMORY, 8),
+                field("timeMillis", D_TIME, 8),
+                field("textAddr", D_TEXT, 8));
     }
 
     /** Strings in a memory blob, in order. */
@@ -89,8 +104,13 @@ public final class MemoryTable {
 
     /** Writer: stores a memory whose id is absent. */
     public int add(
-        final int tenant, final long id, final long timeMillis, final byte[][] strings, final int[] conceptIds,
-        final int conceptCount, final int terms) {
+            final int tenant,
+            final long id,
+            final long timeMillis,
+            final byte[][] strings,
+            final int[] conceptIds,
+            final int conceptCount,
+            final int terms) {
         final long blob = TextBlob.write(arena, strings, conceptIds, conceptCount);
         final int index = memories.add();
         final UnsafeBuffer b = memories.buffer(index);
@@ -199,13 +219,15 @@ public final class MemoryTable {
         return decisionsByKey.find(decisionHash(tenant, memoryId, ordinal), index -> {
             final UnsafeBuffer b = decisions.buffer(index);
             final int o = decisions.offset(index);
-            return b.getLong(o + D_MEMORY) == memoryId && b.getInt(o + D_ORDINAL) == ordinal
-                && b.getInt(o + D_TENANT) == tenant;
+            return b.getLong(o + D_MEMORY) == memoryId
+                    && b.getInt(o + D_ORDINAL) == ordinal
+                    && b.getInt(o + D_TENANT) == tenant;
         });
     }
 
     /** Writer. */
-    public int addDecision(final int tenant, final long memoryId, final int ordinal, final String text, final long timeMillis) {
+    public int addDecision(
+            final int tenant, final long memoryId, final int ordinal, final String text, final long timeMillis) {
         final long blob = TextBlob.write(arena, new byte[][] {TextBlob.utf8(text)}, new int[0], 0);
         final int index = decisions.add();
         final UnsafeBuffer b = decisions.buffer(index);
@@ -256,8 +278,10 @@ public final class MemoryTable {
     }
 
     public long reservedBytes() {
-        return memories.reservedBytes() + decisions.reservedBytes() + byId.reservedBytes()
-            + decisionsByKey.reservedBytes();
+        return memories.reservedBytes()
+                + decisions.reservedBytes()
+                + byId.reservedBytes()
+                + decisionsByKey.reservedBytes();
     }
 
     private int memoryHash(final int index) {

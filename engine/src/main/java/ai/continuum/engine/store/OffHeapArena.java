@@ -1,9 +1,8 @@
 package ai.continuum.engine.store;
 
+import java.nio.ByteBuffer;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
-
-import java.nio.ByteBuffer;
 
 /**
  * Variable-size blocks off the Java heap, addressed by a {@code long}: {@code chunkIndex << CHUNK_SHIFT | offset}.
@@ -38,6 +37,7 @@ public final class OffHeapArena {
     private volatile UnsafeBuffer[] chunks = new UnsafeBuffer[0];
     /** Writer only: bump pointer into the last chunk. */
     private int topOffset = CHUNK_BYTES;
+
     private final long[] freeHeads = new long[CLASS_COUNT];
     private long bytesInUse;
 

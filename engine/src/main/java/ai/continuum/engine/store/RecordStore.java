@@ -1,9 +1,8 @@
 package ai.continuum.engine.store;
 
+import java.util.Arrays;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
-
-import java.util.Arrays;
 
 /**
  * Fixed-size records off the Java heap, addressed by a dense {@code int} index. Records live in chunks of
@@ -44,8 +43,8 @@ public final class RecordStore {
     public int add() {
         final int index = size;
         if ((index >>> chunkShift) >= chunks.length) {
-            final UnsafeBuffer chunk = new UnsafeBuffer(
-                BufferUtil.allocateDirectAligned(recordBytes << chunkShift, 64));
+            final UnsafeBuffer chunk =
+                    new UnsafeBuffer(BufferUtil.allocateDirectAligned(recordBytes << chunkShift, 64));
             chunk.setMemory(0, chunk.capacity(), (byte) 0);
             final UnsafeBuffer[] grown = Arrays.copyOf(chunks, chunks.length + 1);
             grown[grown.length - 1] = chunk;

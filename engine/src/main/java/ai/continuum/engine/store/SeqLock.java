@@ -1,8 +1,7 @@
 package ai.continuum.engine.store;
 
-import org.agrona.concurrent.UnsafeBuffer;
-
 import java.lang.invoke.VarHandle;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The sequence lock protocol over an int version field in off-heap memory. One writer; readers never block.
@@ -14,8 +13,7 @@ import java.lang.invoke.VarHandle;
  * may be torn and the reader retries.
  */
 public final class SeqLock {
-    private SeqLock() {
-    }
+    private SeqLock() {}
 
     public static void beginWrite(final UnsafeBuffer buffer, final int versionOffset) {
         buffer.putIntVolatile(versionOffset, buffer.getInt(versionOffset) + 1);

@@ -34,11 +34,11 @@ public final class StringIndex implements AutoCloseable {
      */
     public StringIndex(final String name, final long expectedEntries, final double averageKeyChars) {
         this.map = ChronicleMap.of(CharSequence.class, IntValue.class)
-            .name(name)
-            .entries(expectedEntries)
-            .averageKeySize(averageKeyChars + 2)
-            .maxBloatFactor(100.0)
-            .create();
+                .name(name)
+                .entries(expectedEntries)
+                .averageKeySize(averageKeyChars + 2)
+                .maxBloatFactor(100.0)
+                .create();
     }
 
     /** Reusable per-thread lookup state: a key buffer and a value holder. Not thread-safe; one per thread. */

@@ -7,8 +7,7 @@ import java.nio.charset.StandardCharsets;
  * {@code int count} + ints. Written once by the writer, then read-only until freed.
  */
 public final class TextBlob {
-    private TextBlob() {
-    }
+    private TextBlob() {}
 
     /** Bytes needed for these strings followed by an int list of {@code ints} values. */
     public static int sizeOf(final byte[][] strings, final int ints) {

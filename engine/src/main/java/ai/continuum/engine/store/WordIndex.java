@@ -1,8 +1,8 @@
 package ai.continuum.engine.store;
 
-import org.agrona.concurrent.UnsafeBuffer;
-
 import static ai.continuum.engine.store.LayoutCheck.field;
+
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Word -> ids, per tenant: an inverted index off the Java heap. The engine keeps two: concept-key words -> concepts
@@ -33,9 +33,16 @@ public final class WordIndex {
     private static final int RECORD_BYTES = 32;
 
     static {
-        LayoutCheck.check("word record", RECORD_BYTES, 8, field("version", 0, 4), field("tenant", TENANT, 4),
-            field("listAddr", LIST, 8), field("listSize", ConceptLayout.listSize(LIST), 4),
-            field("listCap", ConceptLayout.listCap(LIST), 4), field("wordAddr", WORD, 8));
+        LayoutCheck.check(
+                "word record",
+                RECORD_BYTES,
+                8,
+                field("version", 0, 4),
+                field("tenant", TENANT, 4),
+                field("listAddr", LIST, 8),
+                field("listSize", ConceptLayout.listSize(LIST), 4),
+                field("listCap", ConceptLayout.listCap(LIST), 4),
+                field("wordAddr", WORD, 8));
     }
 
     private final OffHeapArena arena;

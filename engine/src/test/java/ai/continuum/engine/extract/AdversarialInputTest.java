@@ -31,24 +31,24 @@ class AdversarialInputTest {
             mixed.append(alphabet.charAt(random.nextInt(alphabet.length())));
         }
         return Stream.of(
-            Arguments.of("capitals", repeat("A")),
-            Arguments.of("camel without spaces", repeat("AbCd")),
-            Arguments.of("title words", repeat("Ab ")),
-            Arguments.of("long title words", repeat("Abcdefgh ")),
-            Arguments.of("leading stop words", repeat("The ") + " Machine Learning"),
-            Arguments.of("straight quotes", repeat("\"")),
-            Arguments.of("quoted letters", repeat("\"a")),
-            Arguments.of("typographic closers", "\u201C" + repeat("\u201D")),
-            Arguments.of("typographic openers", repeat("\u201C") + "\u201D"),
-            Arguments.of("backticks", repeat("`")),
-            Arguments.of("inline spans", repeat("`a")),
-            Arguments.of("unclosed fences", repeat("```\n")),
-            Arguments.of("fence openings", repeat("```python\nAb ")),
-            Arguments.of("decisions without end", repeat("I will ")),
-            Arguments.of("gerunds without end", repeat("Creating ")),
-            Arguments.of("plans without end", repeat("My plan is ")),
-            Arguments.of("snake without end", repeat("a_")),
-            Arguments.of("random hostile alphabet", mixed.toString()));
+                Arguments.of("capitals", repeat("A")),
+                Arguments.of("camel without spaces", repeat("AbCd")),
+                Arguments.of("title words", repeat("Ab ")),
+                Arguments.of("long title words", repeat("Abcdefgh ")),
+                Arguments.of("leading stop words", repeat("The ") + " Machine Learning"),
+                Arguments.of("straight quotes", repeat("\"")),
+                Arguments.of("quoted letters", repeat("\"a")),
+                Arguments.of("typographic closers", "\u201C" + repeat("\u201D")),
+                Arguments.of("typographic openers", repeat("\u201C") + "\u201D"),
+                Arguments.of("backticks", repeat("`")),
+                Arguments.of("inline spans", repeat("`a")),
+                Arguments.of("unclosed fences", repeat("```\n")),
+                Arguments.of("fence openings", repeat("```python\nAb ")),
+                Arguments.of("decisions without end", repeat("I will ")),
+                Arguments.of("gerunds without end", repeat("Creating ")),
+                Arguments.of("plans without end", repeat("My plan is ")),
+                Arguments.of("snake without end", repeat("a_")),
+                Arguments.of("random hostile alphabet", mixed.toString()));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -56,13 +56,16 @@ class AdversarialInputTest {
     void shouldFinishInLinearTimeWhenInputIsHostile(final String name, final String text) {
         final ConceptExtractor concepts = new ConceptExtractor(ConceptExtractor.DEFAULT_MAX_CONCEPTS_PER_MESSAGE);
         final DecisionExtractor decisions = new DecisionExtractor();
-        assertTimeoutPreemptively(BOUND, () -> {
-            final List<String> found = concepts.extract(text);
-            assertTrue(found.size() <= ConceptExtractor.DEFAULT_MAX_CONCEPTS_PER_MESSAGE, name);
-            decisions.extract(text);
-            final QueryTerms terms = QueryTerms.of(text);
-            assertTrue(terms.concepts().size() <= QueryTerms.MAX_TERMS, name);
-            assertTrue(terms.keywords().size() <= QueryTerms.MAX_TERMS, name);
-        }, name);
+        assertTimeoutPreemptively(
+                BOUND,
+                () -> {
+                    final List<String> found = concepts.extract(text);
+                    assertTrue(found.size() <= ConceptExtractor.DEFAULT_MAX_CONCEPTS_PER_MESSAGE, name);
+                    decisions.extract(text);
+                    final QueryTerms terms = QueryTerms.of(text);
+                    assertTrue(terms.concepts().size() <= QueryTerms.MAX_TERMS, name);
+                    assertTrue(terms.keywords().size() <= QueryTerms.MAX_TERMS, name);
+                },
+                name);
     }
 }

@@ -121,8 +121,9 @@ class ConceptExtractorTest {
 
     @Test
     void shouldExtractCamelCaseWords() {
-        assertEquals(List.of("TensorFlow", "JavaScript", "PostgreSQL", "McDonald"),
-            extract("use TensorFlow, JavaScript, PostgreSQL and McDonald"));
+        assertEquals(
+                List.of("TensorFlow", "JavaScript", "PostgreSQL", "McDonald"),
+                extract("use TensorFlow, JavaScript, PostgreSQL and McDonald"));
     }
 
     @Test
@@ -200,8 +201,9 @@ class ConceptExtractorTest {
 
     @Test
     void shouldKeepPhraseWhenCodeIndicatorOnlyMatchesAcrossWordTail() {
-        assertEquals(List.of("Scarlet Witch", "Subclass Hierarchy", "Subclass", "Hierarchy"),
-            extract("Scarlet Witch and Subclass Hierarchy"));
+        assertEquals(
+                List.of("Scarlet Witch", "Subclass Hierarchy", "Subclass", "Hierarchy"),
+                extract("Scarlet Witch and Subclass Hierarchy"));
     }
 
     @Test
@@ -218,16 +220,18 @@ class ConceptExtractorTest {
 
     @Test
     void shouldRemoveExactDuplicatesKeepingFirstAppearance() {
-        assertEquals(List.of("Kubernetes", "TensorFlow", "kubernetes"),
-            extract("Kubernetes and TensorFlow and \"kubernetes\" then Kubernetes and \"TensorFlow\""));
+        assertEquals(
+                List.of("Kubernetes", "TensorFlow", "kubernetes"),
+                extract("Kubernetes and TensorFlow and \"kubernetes\" then Kubernetes and \"TensorFlow\""));
     }
 
     // --- order and cap
 
     @Test
     void shouldListConceptsInOrderOfFirstAppearanceAcrossKinds() {
-        assertEquals(List.of("quoted first", "TensorFlow", "Neural Network", "Kubernetes"),
-            extract("\"quoted first\" TensorFlow, Neural Network; Kubernetes"));
+        assertEquals(
+                List.of("quoted first", "TensorFlow", "Neural Network", "Kubernetes"),
+                extract("\"quoted first\" TensorFlow, Neural Network; Kubernetes"));
     }
 
     @Test
@@ -253,8 +257,9 @@ class ConceptExtractorTest {
 
     @Test
     void shouldExtractPhraseWhenWordsHaveNonAsciiLetters() {
-        assertEquals(List.of("Zoë Ørsted", "Élodie Dupont", "Große Straße"),
-            extract("Zoë Ørsted met Élodie Dupont in der Große Straße."));
+        assertEquals(
+                List.of("Zoë Ørsted", "Élodie Dupont", "Große Straße"),
+                extract("Zoë Ørsted met Élodie Dupont in der Große Straße."));
     }
 
     @Test
@@ -292,7 +297,8 @@ class ConceptExtractorTest {
 
     @Test
     void shouldReturnUnmodifiableList() {
-        assertThrows(UnsupportedOperationException.class, () -> extract("Kubernetes").add("x"));
+        assertThrows(
+                UnsupportedOperationException.class, () -> extract("Kubernetes").add("x"));
     }
 
     @Test

@@ -38,8 +38,9 @@ class DecisionExtractorTest {
 
     @Test
     void shouldMatchIgnoringCase() {
-        assertEquals(List.of("rewrite the planner", "another module here", "to cut the release"),
-            extract("i WILL rewrite the planner.\nCREATING another module here.\nmY PlAn WaS to cut the release."));
+        assertEquals(
+                List.of("rewrite the planner", "another module here", "to cut the release"),
+                extract("i WILL rewrite the planner.\nCREATING another module here.\nmY PlAn WaS to cut the release."));
     }
 
     @Test
@@ -82,14 +83,17 @@ class DecisionExtractorTest {
 
     @Test
     void shouldFindSeveralDecisionsInOrderOfPosition() {
-        assertEquals(List.of("the exporter first", "add a checksum test", "to merge by counts"),
-            extract("Building the exporter first. Then I will add a checksum test.\nMy plan is to merge by counts."));
+        assertEquals(
+                List.of("the exporter first", "add a checksum test", "to merge by counts"),
+                extract(
+                        "Building the exporter first. Then I will add a checksum test.\nMy plan is to merge by counts."));
     }
 
     @Test
     void shouldKeepDuplicates() {
-        assertEquals(List.of("fix the cache layer", "fix the cache layer"),
-            extract("I will fix the cache layer. I will fix the cache layer."));
+        assertEquals(
+                List.of("fix the cache layer", "fix the cache layer"),
+                extract("I will fix the cache layer. I will fix the cache layer."));
     }
 
     @Test

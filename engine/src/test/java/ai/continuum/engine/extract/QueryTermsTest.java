@@ -50,8 +50,8 @@ class QueryTermsTest {
 
     @Test
     void shouldFindQuotedStringsEvenWhenTheyLookLikeCode() {
-        assertEquals(List.of("exact phrase", "foo()", "ok"),
-            concepts("find \"exact phrase\" and \u201Cfoo()\u201D \"ok\""));
+        assertEquals(
+                List.of("exact phrase", "foo()", "ok"), concepts("find \"exact phrase\" and \u201Cfoo()\u201D \"ok\""));
     }
 
     @Test
@@ -63,8 +63,8 @@ class QueryTermsTest {
     void shouldStripLeadingExtractionAndQueryStopWordsFromPhrases() {
         // The extractor keeps "Is Machine Learning" ("Is" is no extraction stop word) so a phrase learned that way is
         // still matched exactly; the query form strips it.
-        assertEquals(List.of("Is Machine Learning", "Machine Learning", "Learning"),
-            concepts("What Is Machine Learning"));
+        assertEquals(
+                List.of("Is Machine Learning", "Machine Learning", "Learning"), concepts("What Is Machine Learning"));
     }
 
     @Test
@@ -87,8 +87,9 @@ class QueryTermsTest {
 
     @Test
     void shouldListConceptsInOrderOfFirstAppearance() {
-        assertEquals(List.of("API", "max_concepts", "DataLoader", "quoted"),
-            concepts("API then max_concepts then DataLoader then \"quoted\""));
+        assertEquals(
+                List.of("API", "max_concepts", "DataLoader", "quoted"),
+                concepts("API then max_concepts then DataLoader then \"quoted\""));
     }
 
     @Test
@@ -138,7 +139,10 @@ class QueryTermsTest {
     void shouldCapKeywordsAtMaxTerms() {
         final StringBuilder query = new StringBuilder();
         for (int i = 0; i < QueryTerms.MAX_TERMS + 20; i++) {
-            query.append("word").append((char) ('a' + i % 26)).append((char) ('a' + i / 26)).append(' ');
+            query.append("word")
+                    .append((char) ('a' + i % 26))
+                    .append((char) ('a' + i / 26))
+                    .append(' ');
         }
         assertEquals(QueryTerms.MAX_TERMS, keywords(query.toString()).size());
     }

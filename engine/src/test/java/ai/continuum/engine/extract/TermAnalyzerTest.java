@@ -1,16 +1,16 @@
 package ai.continuum.engine.extract;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 class TermAnalyzerTest {
     @Test
     void shouldLowerCaseDropStopWordsAndKeepFirstOccurrenceOrder() {
-        assertEquals(List.of("doe", "maya", "lik", "climb", "friday"),
-            TermAnalyzer.distinctTerms("What does Maya like? Maya likes climbing on Fridays."));
+        assertEquals(
+                List.of("doe", "maya", "lik", "climb", "friday"),
+                TermAnalyzer.distinctTerms("What does Maya like? Maya likes climbing on Fridays."));
     }
 
     @Test

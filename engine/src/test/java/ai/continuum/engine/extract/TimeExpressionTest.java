@@ -1,19 +1,21 @@
 package ai.continuum.engine.extract;
 
-import org.junit.jupiter.api.Test;
-
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
 class TimeExpressionTest {
 
     private static long at(final int year, final int month, final int day, final int hour) {
-        return LocalDate.of(year, month, day).atTime(hour, 0).toInstant(ZoneOffset.UTC).toEpochMilli();
+        return LocalDate.of(year, month, day)
+                .atTime(hour, 0)
+                .toInstant(ZoneOffset.UTC)
+                .toEpochMilli();
     }
 
     @Test

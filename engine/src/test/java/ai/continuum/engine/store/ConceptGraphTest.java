@@ -1,17 +1,16 @@
 package ai.continuum.engine.store;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The concept graph on its own: links found from either end, adjacency kept strongest first (an entry that rises to
@@ -226,7 +225,8 @@ class ConceptGraphTest {
                 expectedNeighbours.add(ns[i]);
             }
             final long modelDegree = model.keySet().stream()
-                .filter(k -> (int) (k >>> 32) == id || (int) (long) k == id).count();
+                    .filter(k -> (int) (k >>> 32) == id || (int) (long) k == id)
+                    .count();
             assertEquals(modelDegree, expectedNeighbours.size(), "degree of " + id);
         }
     }

@@ -1,12 +1,12 @@
 package ai.continuum.engine.store;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
 
 /** The memory table on its own: ids per tenant, tombstones, session chains, decisions. */
 class MemoryTableTest {
@@ -15,7 +15,8 @@ class MemoryTableTest {
 
     private static byte[][] strings(final String session, final String user) {
         return new byte[][] {
-            TextBlob.utf8(session), TextBlob.utf8(user), TextBlob.utf8("ai"), TextBlob.utf8(""), TextBlob.utf8("{}")};
+            TextBlob.utf8(session), TextBlob.utf8(user), TextBlob.utf8("ai"), TextBlob.utf8(""), TextBlob.utf8("{}")
+        };
     }
 
     @Test

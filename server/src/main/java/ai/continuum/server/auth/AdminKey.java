@@ -1,7 +1,6 @@
 package ai.continuum.server.auth;
 
 import ai.continuum.server.config.ServerConfig;
-
 import java.io.Console;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,8 +20,7 @@ import java.util.function.Consumer;
 public final class AdminKey {
     public static final String FILE_NAME = "admin.key";
 
-    private AdminKey() {
-    }
+    private AdminKey() {}
 
     /**
      * As {@link #resolve(ServerConfig, Consumer, boolean)}, showing a new key only when standard output is a terminal:
@@ -61,10 +59,11 @@ public final class AdminKey {
         final Path file = config.dataDir().resolve(FILE_NAME);
         try {
             if (Files.exists(file)) {
-                final String key = Files.readString(file, StandardCharsets.UTF_8).strip();
+                final String key =
+                        Files.readString(file, StandardCharsets.UTF_8).strip();
                 if (key.length() < 16) {
                     throw new IllegalStateException(file + " holds no usable admin key (shorter than 16 characters); "
-                        + "delete it to generate a new one");
+                            + "delete it to generate a new one");
                 }
                 return key;
             }
@@ -72,10 +71,13 @@ public final class AdminKey {
             final String key = ApiKeyFormat.generate().fullKey();
             write(file, key);
             AuditLog.adminKeyGenerated(file.toString());
-            announce.accept(showKey
-                ? "Generated the admin key (shown once; also stored in " + file + " with mode 600):\n  " + key
-                : "Generated the admin key and stored it in " + file + " (mode 600); read it from there (it is not "
-                    + "printed because standard output is not a terminal and may be kept as logs)");
+            announce.accept(
+                    showKey
+                            ? "Generated the admin key (shown once; also stored in " + file + " with mode 600):\n  "
+                                    + key
+                            : "Generated the admin key and stored it in " + file
+                                    + " (mode 600); read it from there (it is not "
+                                    + "printed because standard output is not a terminal and may be kept as logs)");
             return key;
         } catch (final FileAlreadyExistsException e) {
             return resolve(config, announce, showKey);

@@ -2,7 +2,6 @@ package ai.continuum.server.auth;
 
 import ai.continuum.server.storage.ApiKeys;
 import ai.continuum.server.storage.StorageUnavailableException;
-
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -55,12 +54,10 @@ public final class ApiKeyAuthenticator {
     private final Set<String> revokedHere = ConcurrentHashMap.newKeySet();
 
     /** A verified key: who it is, until when, and the stored hash it was verified against. */
-    private record CacheEntry(Principal principal, long expiresAtNs, String storedHash) {
-    }
+    private record CacheEntry(Principal principal, long expiresAtNs, String storedHash) {}
 
     /** A key just minted; {@code apiKey} is the only copy of the secret and is shown once. */
-    public record CreatedKey(String apiKey, String keyId, String tenant, String name, Instant createdAt) {
-    }
+    public record CreatedKey(String apiKey, String keyId, String tenant, String name, Instant createdAt) {}
 
     /**
      * @param adminKey    the admin key (plain text, held here only as a digest).
@@ -68,8 +65,13 @@ public final class ApiKeyAuthenticator {
      * @param cacheTtlNs  how long a verified key skips the record lookup.
      * @param nanoClock   monotonic time in nanoseconds (System::nanoTime in production).
      */
-    public ApiKeyAuthenticator(final ApiKeys keys, final KeyHasher hasher, final String adminKey,
-                               final String adminTenant, final long cacheTtlNs, final LongSupplier nanoClock) {
+    public ApiKeyAuthenticator(
+            final ApiKeys keys,
+            final KeyHasher hasher,
+            final String adminKey,
+            final String adminTenant,
+            final long cacheTtlNs,
+            final LongSupplier nanoClock) {
         this.keys = Objects.requireNonNull(keys, "keys");
         this.hasher = Objects.requireNonNull(hasher, "hasher");
         this.adminDigest = KeyHasher.sha256(Objects.requireNonNull(adminKey, "adminKey"));
@@ -84,8 +86,13 @@ public final class ApiKeyAuthenticator {
      * is of a fresh random key that is never shown.
      */
     public static ApiKeyAuthenticator forManagement(final ApiKeys keys) {
-        return new ApiKeyAuthenticator(keys, new KeyHasher(KeyHasher.DEFAULT_ITERATIONS),
-            ApiKeyFormat.generate().fullKey(), "default", 0, System::nanoTime);
+        return new ApiKeyAuthenticator(
+                keys,
+                new KeyHasher(KeyHasher.DEFAULT_ITERATIONS),
+                ApiKeyFormat.generate().fullKey(),
+                "default",
+                0,
+                System::nanoTime);
     }
 
     /** The caller a presented key identifies, or empty when the key is unknown, wrong or revoked. */
@@ -124,7 +131,9 @@ public final class ApiKeyAuthenticator {
             cache.remove(cacheKey);
             return Optional.empty();
         }
-        if (hit != null && hit.storedHash.equals(stored.get().hash()) && hit.principal.keyId().equals(keyId)) {
+        if (hit != null
+                && hit.storedHash.equals(stored.get().hash())
+                && hit.principal.keyId().equals(keyId)) {
             // This exact key (same SHA-256) was verified against this same stored hash: the record still holds, so
             // the slow hash need not run again. Without this, every request in flight when an entry expires would
             // run PBKDF2 at once (measured: 17% of CPU samples under load), and guesses could lock out its holder.
@@ -132,8 +141,9 @@ public final class ApiKeyAuthenticator {
         }
         final String storedHash = stored.get().hash();
         final boolean slow = KeyHasher.isSlow(storedHash);
-        final boolean matches = slow ? slowChecks.run(() -> hasher.verify(presented, storedHash))
-            : hasher.verify(presented, storedHash);
+        final boolean matches = slow
+                ? slowChecks.run(() -> hasher.verify(presented, storedHash))
+                : hasher.verify(presented, storedHash);
         if (!matches) {
             cache.remove(cacheKey);
             return Optional.empty();
@@ -145,8 +155,7 @@ public final class ApiKeyAuthenticator {
         if (revokedHere.contains(key.keyId())) {
             return Optional.empty();
         }
-        return Optional.of(cacheVerified(cacheKey, new Principal(key.tenant(), key.keyId(), key.admin()), key,
-            nowNs));
+        return Optional.of(cacheVerified(cacheKey, new Principal(key.tenant(), key.keyId(), key.admin()), key, nowNs));
     }
 
     /**
@@ -159,12 +168,19 @@ public final class ApiKeyAuthenticator {
         if (!keys.rehash(key.keyId(), key.hash(), fast)) {
             return key;
         }
-        return new ApiKeys.StoredKey(key.keyId(), key.tenant(), key.name(), fast, key.admin(), key.createdAt(),
-            key.revokedAt(), key.lastUsedAt());
+        return new ApiKeys.StoredKey(
+                key.keyId(),
+                key.tenant(),
+                key.name(),
+                fast,
+                key.admin(),
+                key.createdAt(),
+                key.revokedAt(),
+                key.lastUsedAt());
     }
 
-    private Principal cacheVerified(final ByteBuffer cacheKey, final Principal principal, final ApiKeys.StoredKey key,
-                                    final long nowNs) {
+    private Principal cacheVerified(
+            final ByteBuffer cacheKey, final Principal principal, final ApiKeys.StoredKey key, final long nowNs) {
         if (cache.size() >= MAX_CACHE_ENTRIES) {
             cache.clear();
         }
@@ -176,8 +192,8 @@ public final class ApiKeyAuthenticator {
     public CreatedKey create(final String tenant, final String name, final String by) {
         final ApiKeyFormat.Parsed key = ApiKeyFormat.generate();
         final Instant now = Instant.now();
-        keys.insert(new ApiKeys.StoredKey(key.keyId(), tenant, name, hasher.hash(key.fullKey()), false, now, null,
-            null));
+        keys.insert(
+                new ApiKeys.StoredKey(key.keyId(), tenant, name, hasher.hash(key.fullKey()), false, now, null, null));
         AuditLog.keyCreated(key.keyId(), tenant, by);
         return new CreatedKey(key.fullKey(), key.keyId(), tenant, name, now);
     }

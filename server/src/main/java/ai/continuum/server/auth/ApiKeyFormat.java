@@ -16,11 +16,9 @@ public final class ApiKeyFormat {
     private static final Pattern KEY = Pattern.compile("cm_([0-9a-f]{16})_([A-Za-z0-9_-]{43})");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private ApiKeyFormat() {
-    }
+    private ApiKeyFormat() {}
 
-    public record Parsed(String keyId, String fullKey) {
-    }
+    public record Parsed(String keyId, String fullKey) {}
 
     /** A new random key. */
     public static Parsed generate() {
@@ -29,7 +27,9 @@ public final class ApiKeyFormat {
         RANDOM.nextBytes(id);
         RANDOM.nextBytes(secret);
         final String keyId = HexFormat.of().formatHex(id);
-        return new Parsed(keyId, PREFIX + keyId + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
+        return new Parsed(
+                keyId,
+                PREFIX + keyId + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
     }
 
     /** The key id of a well-formed key; empty for anything else. */

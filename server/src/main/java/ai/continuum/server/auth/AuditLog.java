@@ -9,8 +9,7 @@ import java.util.logging.Logger;
 public final class AuditLog {
     private static final Logger LOG = Logger.getLogger("continuum.audit");
 
-    private AuditLog() {
-    }
+    private AuditLog() {}
 
     public static void keyCreated(final String keyId, final String tenant, final String by) {
         LOG.info(() -> "event=key_created key_id=" + keyId + " tenant=" + tenant + " by=" + by);
@@ -21,8 +20,8 @@ public final class AuditLog {
     }
 
     public static void unauthorized(final String remote, final String method, final String path, final String why) {
-        LOG.warning(() -> "event=unauthorized remote=" + remote + " method=" + method + " path=" + path
-            + " reason=" + why);
+        LOG.warning(
+                () -> "event=unauthorized remote=" + remote + " method=" + method + " path=" + path + " reason=" + why);
     }
 
     public static void forbidden(final String keyId, final String method, final String path) {

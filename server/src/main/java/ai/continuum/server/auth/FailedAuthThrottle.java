@@ -2,7 +2,6 @@ package ai.continuum.server.auth;
 
 import ai.continuum.server.ratelimit.RateLimiter;
 import ai.continuum.server.ratelimit.TokenBucket;
-
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -25,11 +24,9 @@ public final class FailedAuthThrottle {
     private static final long SUMMARY_EVERY_NS = TimeUnit.MINUTES.toNanos(1);
 
     /** What to answer a failed authentication. */
-    public record Verdict(boolean throttled, long retryAfterSeconds) {
-    }
+    public record Verdict(boolean throttled, long retryAfterSeconds) {}
 
-    private record Suppressed(AtomicLong count, AtomicLong lastSummaryNs) {
-    }
+    private record Suppressed(AtomicLong count, AtomicLong lastSummaryNs) {}
 
     private final RateLimiter limiter;
     private final LongSupplier nanoClock;
@@ -59,15 +56,15 @@ public final class FailedAuthThrottle {
             suppressed.clear();
         }
         final long now = nanoClock.getAsLong();
-        final Suppressed s = suppressed.computeIfAbsent(remote,
-            r -> new Suppressed(new AtomicLong(), new AtomicLong(now - SUMMARY_EVERY_NS)));
+        final Suppressed s = suppressed.computeIfAbsent(
+                remote, r -> new Suppressed(new AtomicLong(), new AtomicLong(now - SUMMARY_EVERY_NS)));
         s.count().incrementAndGet();
         final long last = s.lastSummaryNs().get();
         if (now - last >= SUMMARY_EVERY_NS && s.lastSummaryNs().compareAndSet(last, now)) {
             final long reported = s.count().getAndSet(0);
             LOG.warning(() -> "event=unauthorized_throttled remote=" + remote + " failures=" + reported
-                + " window_s=60 (each further failure from this address answers 429 and is counted in "
-                + "continuum_auth_failures_total{outcome=\"suppressed\"}, not logged)");
+                    + " window_s=60 (each further failure from this address answers 429 and is counted in "
+                    + "continuum_auth_failures_total{outcome=\"suppressed\"}, not logged)");
         }
         return new Verdict(true, Math.max(1, TimeUnit.NANOSECONDS.toSeconds(decision.retryAfterNs()) + 1));
     }

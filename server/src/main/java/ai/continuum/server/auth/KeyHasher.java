@@ -1,12 +1,12 @@
 package ai.continuum.server.auth;
 
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
 
 /**
  * Stored form of API keys. New keys are stored as {@code sha256$<digest base64>}: a key carries 256 random bits
@@ -22,6 +22,7 @@ public final class KeyHasher {
      * {@link #hashPbkdf2}. A PBKDF2 verification costs tens of milliseconds here.
      */
     public static final int DEFAULT_ITERATIONS = 100_000;
+
     private static final String SCHEME = "pbkdf2-sha256";
     private static final String FAST_SCHEME = "sha256$";
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -46,7 +47,7 @@ public final class KeyHasher {
         RANDOM.nextBytes(salt);
         final Base64.Encoder b64 = Base64.getEncoder();
         return SCHEME + "$" + iterations + "$" + b64.encodeToString(salt) + "$"
-            + b64.encodeToString(pbkdf2(key, salt, iterations));
+                + b64.encodeToString(pbkdf2(key, salt, iterations));
     }
 
     /** Whether verifying against {@code stored} runs the slow hash (a key stored before the fast form). */
@@ -58,8 +59,8 @@ public final class KeyHasher {
     public boolean verify(final String key, final String stored) {
         if (stored.startsWith(FAST_SCHEME)) {
             try {
-                return MessageDigest.isEqual(Base64.getDecoder().decode(stored.substring(FAST_SCHEME.length())),
-                    sha256(key));
+                return MessageDigest.isEqual(
+                        Base64.getDecoder().decode(stored.substring(FAST_SCHEME.length())), sha256(key));
             } catch (final IllegalArgumentException e) {
                 return false;
             }
@@ -90,7 +91,9 @@ public final class KeyHasher {
     private static byte[] pbkdf2(final String key, final byte[] salt, final int rounds) {
         final PBEKeySpec spec = new PBEKeySpec(key.toCharArray(), salt, rounds, 256);
         try {
-            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+                    .generateSecret(spec)
+                    .getEncoded();
         } catch (final GeneralSecurityException e) {
             throw new IllegalStateException("PBKDF2WithHmacSHA256 is missing from this JDK", e);
         } finally {

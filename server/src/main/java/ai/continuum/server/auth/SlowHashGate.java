@@ -57,8 +57,11 @@ public final class SlowHashGate {
     /** Too many slow key checks are running or waiting; the caller should retry shortly. */
     public static final class KeyCheckBusyException extends RuntimeException {
         public KeyCheckBusyException() {
-            super("too many API keys in the legacy PBKDF2 form are being checked at once; retry shortly", null, false,
-                false);
+            super(
+                    "too many API keys in the legacy PBKDF2 form are being checked at once; retry shortly",
+                    null,
+                    false,
+                    false);
         }
     }
 }

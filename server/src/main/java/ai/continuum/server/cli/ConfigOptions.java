@@ -3,24 +3,27 @@ package ai.continuum.server.cli;
 import ai.continuum.server.config.ConfigKey;
 import ai.continuum.server.config.ConfigLoader;
 import ai.continuum.server.config.ServerConfig;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.logging.Logger;
+import picocli.CommandLine.Option;
 
 /**
  * Options every command shares: where the data is and which config file to read. Flags are the top layer of the
  * configuration (defaults &lt; application.yaml &lt; environment &lt; flags).
  */
 public final class ConfigOptions {
-    @Option(names = "--data-dir", paramLabel = "DIR",
-        description = "Data directory (default ./continuum_data; env CONTINUUM_STORAGE_PATH).")
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            description = "Data directory (default ./continuum_data; env CONTINUUM_STORAGE_PATH).")
     Path dataDir;
 
-    @Option(names = "--config", paramLabel = "FILE",
-        description = "YAML config file (default: <data-dir>/application.yaml when present).")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "YAML config file (default: <data-dir>/application.yaml when present).")
     Path configFile;
 
     @Option(names = "--verbose", description = "Log at info level (data commands log warnings only by default).")
@@ -35,7 +38,8 @@ public final class ConfigOptions {
         flags.putAll(extra);
         final ConfigLoader loader = new ConfigLoader(System.getenv(), flags, configFile);
         final ServerConfig config = loader.load();
-        loader.warnings().forEach(w -> Logger.getLogger(ConfigOptions.class.getName()).warning(w));
+        loader.warnings()
+                .forEach(w -> Logger.getLogger(ConfigOptions.class.getName()).warning(w));
         return config;
     }
 

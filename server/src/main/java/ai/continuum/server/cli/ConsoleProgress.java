@@ -1,7 +1,6 @@
 package ai.continuum.server.cli;
 
 import ai.continuum.server.transfer.TransferProgress;
-
 import java.io.Console;
 import java.io.PrintStream;
 import java.util.Locale;
@@ -89,7 +88,7 @@ final class ConsoleProgress implements TransferProgress {
             final double fraction = Math.min(1.0, (double) done / total);
             final int filled = (int) Math.round(fraction * BAR_WIDTH);
             amount = (terminal ? "[" + "#".repeat(filled) + " ".repeat(BAR_WIDTH - filled) + "] " : "")
-                + String.format(Locale.ROOT, "%5.1f%%", fraction * 100);
+                    + String.format(Locale.ROOT, "%5.1f%%", fraction * 100);
         } else {
             amount = String.format(Locale.ROOT, "%,d items (%,.0f/s)", done, done / seconds);
         }

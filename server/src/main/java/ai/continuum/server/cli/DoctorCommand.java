@@ -7,9 +7,6 @@ import ai.continuum.server.metrics.ContinuumMetrics;
 import ai.continuum.server.storage.PostgresStorage;
 import ai.continuum.server.storage.SqliteStorage;
 import ai.continuum.server.storage.Storage;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -24,13 +21,17 @@ import java.sql.Statement;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code continuum doctor}: checks the configuration, the data directory, the admin key file, the database (reachable,
  * schema version, integrity) and the port, without changing anything. Exit code 1 when a check fails.
  */
-@Command(name = "doctor", mixinStandardHelpOptions = true,
-    description = "Check configuration, data directory, database and port; changes nothing.")
+@Command(
+        name = "doctor",
+        mixinStandardHelpOptions = true,
+        description = "Check configuration, data directory, database and port; changes nothing.")
 final class DoctorCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
@@ -46,8 +47,10 @@ final class DoctorCommand implements Callable<Integer> {
             fail("configuration", e.getMessage());
             return 1;
         }
-        ok("configuration", config.storageBackend() + " storage, data " + config.dataDir().toAbsolutePath()
-            + ", listen " + config.host() + ":" + config.port() + ", rate " + config.rateLimitPerMinute() + "/min");
+        ok(
+                "configuration",
+                config.storageBackend() + " storage, data " + config.dataDir().toAbsolutePath() + ", listen "
+                        + config.host() + ":" + config.port() + ", rate " + config.rateLimitPerMinute() + "/min");
         checkDataDir(config.dataDir());
         checkAdminKey(config);
         if (config.sqlite()) {
@@ -88,7 +91,8 @@ final class DoctorCommand implements Callable<Integer> {
         }
         try {
             final Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-            if (perms.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+            if (perms.stream()
+                    .anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
                 fail("admin key", file + " is readable by others; run: chmod 600 " + file);
             } else {
                 ok("admin key", file + " (mode 600)");
@@ -103,11 +107,14 @@ final class DoctorCommand implements Callable<Integer> {
             warn("database", db + " does not exist yet; serve creates it");
             return;
         }
-        checkDatabase("sqlite", () -> {
-            final Properties props = new Properties();
-            props.setProperty("open_mode", "1");
-            return DriverManager.getConnection("jdbc:sqlite:" + db, props);
-        }, true);
+        checkDatabase(
+                "sqlite",
+                () -> {
+                    final Properties props = new Properties();
+                    props.setProperty("open_mode", "1");
+                    return DriverManager.getConnection("jdbc:sqlite:" + db, props);
+                },
+                true);
     }
 
     private interface Connector {
@@ -115,10 +122,11 @@ final class DoctorCommand implements Callable<Integer> {
     }
 
     private void checkDatabase(final String name, final Connector connector, final boolean sqlite) {
-        try (Connection c = connector.open(); Statement st = c.createStatement()) {
+        try (Connection c = connector.open();
+                Statement st = c.createStatement()) {
             ok("database", name + " reachable");
             try (ResultSet rs = st.executeQuery("SELECT version FROM flyway_schema_history WHERE success "
-                + (sqlite ? "= 1" : "") + " ORDER BY installed_rank DESC LIMIT 1")) {
+                    + (sqlite ? "= 1" : "") + " ORDER BY installed_rank DESC LIMIT 1")) {
                 if (rs.next()) {
                     ok("schema", "version " + rs.getString(1));
                 } else {
@@ -150,7 +158,7 @@ final class DoctorCommand implements Callable<Integer> {
         if (config.sqlite() && !Files.exists(config.dataDir().resolve(SqliteStorage.FILE_NAME))) {
             return;
         }
-        final StoredRowScreen screen = new StoredRowScreen((tenant, delta) -> { });
+        final StoredRowScreen screen = new StoredRowScreen((tenant, delta) -> {});
         try (Storage storage = ExistingStorage.open(config)) {
             storage.load(screen);
         } catch (final RuntimeException e) {
@@ -161,8 +169,10 @@ final class DoctorCommand implements Callable<Integer> {
             ok("stored rows", "every stored row is within the size limits and loads");
             return;
         }
-        fail("stored rows", screen.skipped() + " stored row(s) are over the size limits; serve skips them "
-            + "(they stay in the database): forget them, or export, shorten and import them");
+        fail(
+                "stored rows",
+                screen.skipped() + " stored row(s) are over the size limits; serve skips them "
+                        + "(they stay in the database): forget them, or export, shorten and import them");
         for (final StoredRowScreen.SkippedRow row : screen.firstSkipped()) {
             System.out.printf("       %-15s tenant '%s', %s: %s%n", "", row.tenant(), row.row(), row.problem());
         }

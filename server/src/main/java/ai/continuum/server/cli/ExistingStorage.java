@@ -4,7 +4,6 @@ import ai.continuum.server.ContinuumServer;
 import ai.continuum.server.config.ServerConfig;
 import ai.continuum.server.storage.SqliteStorage;
 import ai.continuum.server.storage.Storage;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -13,8 +12,7 @@ import java.nio.file.Path;
  * commands that read or tidy the database but must neither create one where there is none nor pay for a rebuild.
  */
 final class ExistingStorage {
-    private ExistingStorage() {
-    }
+    private ExistingStorage() {}
 
     /**
      * @throws IllegalStateException when the SQLite backend is configured and its database file does not exist, or
@@ -25,14 +23,14 @@ final class ExistingStorage {
             final Path db = config.dataDir().resolve(SqliteStorage.FILE_NAME);
             if (!Files.exists(db)) {
                 throw new IllegalStateException("no database at " + db.toAbsolutePath()
-                    + " (check --data-dir; serve creates it on first start)");
+                        + " (check --data-dir; serve creates it on first start)");
             }
         }
         try {
             return ContinuumServer.openStorage(config);
         } catch (final RuntimeException e) {
-            throw new IllegalStateException("cannot open the " + config.storageBackend() + " storage: "
-                + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot open the " + config.storageBackend() + " storage: " + e.getMessage(), e);
         }
     }
 }

@@ -5,23 +5,26 @@ import ai.continuum.server.config.ServerConfig;
 import ai.continuum.server.storage.Storage;
 import ai.continuum.server.transfer.DataTransfer;
 import ai.continuum.server.transfer.ExportReport;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.nio.file.Path;
-import java.util.Locale;
-import java.util.concurrent.Callable;
-
 /**
  * {@code continuum export FILE}: writes the stored state as a versioned JSON document. Reads storage only (one
  * snapshot), so it runs beside a server on the same database.
  */
-@Command(name = "export", mixinStandardHelpOptions = true,
-    description = {"Export concepts, links, compounds, decisions and forgotten-memory ids (and memories with "
-        + "--include-memories) of one tenant or all, as a versioned JSON document.",
-        "Safe while the server runs: it reads one consistent snapshot."})
+@Command(
+        name = "export",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Export concepts, links, compounds, decisions and forgotten-memory ids (and memories with "
+                    + "--include-memories) of one tenant or all, as a versioned JSON document.",
+            "Safe while the server runs: it reads one consistent snapshot."
+        })
 final class ExportCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
@@ -47,19 +50,24 @@ final class ExportCommand implements Callable<Integer> {
         final String only = tenant == null ? null : Tenants.resolve(tenant, config);
         try (Storage storage = ContinuumServer.openStorage(config)) {
             if ("-".equals(file)) {
-                DataTransfer.export(storage, System.out, compress, only, includeMemories,
-                    ConsoleProgress.forConsole(true));
+                DataTransfer.export(
+                        storage, System.out, compress, only, includeMemories, ConsoleProgress.forConsole(true));
                 System.out.flush();
                 return 0;
             }
-            final ExportReport report = DataTransfer.exportToFile(storage, Path.of(file), compress, only,
-                includeMemories, ConsoleProgress.forConsole(quiet));
+            final ExportReport report = DataTransfer.exportToFile(
+                    storage, Path.of(file), compress, only, includeMemories, ConsoleProgress.forConsole(quiet));
             if (report.tenants() == 0 && only != null) {
                 System.err.println("continuum: warning: tenant '" + only + "' has no stored state; the document "
-                    + "holds no tenant");
+                        + "holds no tenant");
             }
-            System.out.printf(Locale.ROOT, "exported %d tenant(s), %,d items to %s (%,d bytes)%n",
-                report.tenants(), report.items(), report.file(), report.bytes());
+            System.out.printf(
+                    Locale.ROOT,
+                    "exported %d tenant(s), %,d items to %s (%,d bytes)%n",
+                    report.tenants(),
+                    report.items(),
+                    report.file(),
+                    report.bytes());
         }
         return 0;
     }

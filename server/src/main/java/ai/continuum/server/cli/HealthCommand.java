@@ -1,9 +1,5 @@
 package ai.continuum.server.cli;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,14 +7,19 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code continuum health}: asks a running server whether it is alive ({@code /v1/health}) or ready
  * ({@code --ready}, {@code /v1/ready}); exit 0 on HTTP 200, 1 otherwise. The container image's health check, so the
  * image needs no curl. The server is looked up on loopback at the configured port unless {@code --url} says where.
  */
-@Command(name = "health", mixinStandardHelpOptions = true,
-    description = "Check a running server: exit 0 when /v1/health (or /v1/ready with --ready) answers 200.")
+@Command(
+        name = "health",
+        mixinStandardHelpOptions = true,
+        description = "Check a running server: exit 0 when /v1/health (or /v1/ready with --ready) answers 200.")
 final class HealthCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
@@ -26,22 +27,30 @@ final class HealthCommand implements Callable<Integer> {
     @Option(names = "--ready", description = "Check readiness (/v1/ready) instead of liveness (/v1/health).")
     boolean ready;
 
-    @Option(names = "--url", paramLabel = "URL",
-        description = "Base URL of the server (default http://127.0.0.1:<server.port>).")
+    @Option(
+            names = "--url",
+            paramLabel = "URL",
+            description = "Base URL of the server (default http://127.0.0.1:<server.port>).")
     String url;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "5",
-        description = "Give up after this many seconds (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "5",
+            description = "Give up after this many seconds (default ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
     @Override
     public Integer call() throws InterruptedException {
-        final String base = url != null ? stripSlash(url) : "http://127.0.0.1:" + options.load().port();
+        final String base = url != null
+                ? stripSlash(url)
+                : "http://127.0.0.1:" + options.load().port();
         final URI target = URI.create(base + (ready ? "/v1/ready" : "/v1/health"));
         final Duration timeout = Duration.ofSeconds(Math.max(1, timeoutSeconds));
         try (HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).build()) {
             final HttpResponse<String> response = client.send(
-                HttpRequest.newBuilder(target).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
+                    HttpRequest.newBuilder(target).timeout(timeout).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
             System.out.println(response.statusCode() + " " + response.body());
             return response.statusCode() == 200 ? 0 : 1;
         } catch (IOException e) {

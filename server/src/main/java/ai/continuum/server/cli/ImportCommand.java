@@ -6,28 +6,31 @@ import ai.continuum.server.storage.ImportMode;
 import ai.continuum.server.storage.Storage;
 import ai.continuum.server.transfer.DataTransfer;
 import ai.continuum.server.transfer.TenantImport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.Callable;
-
 /**
  * {@code continuum import FILE}: validates an export document whole, then imports each tenant in one transaction.
  * Writes the database directly: a server running on it sees the import after a restart (for a live import use
  * {@code POST /v1/admin/import}).
  */
-@Command(name = "import", mixinStandardHelpOptions = true,
-    description = {"Import an export document (plain or gzip). The whole file is checked first: a corrupt, "
-        + "truncated or wrong-version file is rejected and nothing changes. Importing the same file again changes "
-        + "nothing.",
-        "A running server sees the import after its next restart; for a live import use POST /v1/admin/import."})
+@Command(
+        name = "import",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Import an export document (plain or gzip). The whole file is checked first: a corrupt, "
+                    + "truncated or wrong-version file is rejected and nothing changes. Importing the same file again changes "
+                    + "nothing.",
+            "A running server sees the import after its next restart; for a live import use POST /v1/admin/import."
+        })
 final class ImportCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
@@ -38,20 +41,26 @@ final class ImportCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true)
     Mode mode = new Mode();
 
-    @Option(names = "--tenant", paramLabel = "TENANT",
-        description = "Import into this tenant: the document's section of that name, or its only section.")
+    @Option(
+            names = "--tenant",
+            paramLabel = "TENANT",
+            description = "Import into this tenant: the document's section of that name, or its only section.")
     String tenant;
 
     @Option(names = "--quiet", description = "No progress output.")
     boolean quiet;
 
     static final class Mode {
-        @Option(names = "--merge", description = "Merge into the existing state (default): counts add, times take "
-            + "the maximum, sets unite; a document is merged once.")
+        @Option(
+                names = "--merge",
+                description = "Merge into the existing state (default): counts add, times take "
+                        + "the maximum, sets unite; a document is merged once.")
         boolean merge;
 
-        @Option(names = "--replace", description = "Replace each imported tenant's state with the document's "
-            + "(forgotten memories stay forgotten).")
+        @Option(
+                names = "--replace",
+                description = "Replace each imported tenant's state with the document's "
+                        + "(forgotten memories stay forgotten).")
         boolean replace;
     }
 
@@ -65,14 +74,20 @@ final class ImportCommand implements Callable<Integer> {
         final ImportMode chosen = mode.replace ? ImportMode.REPLACE : ImportMode.MERGE;
         final List<TenantImport> results;
         try (Storage storage = ContinuumServer.openStorage(config)) {
-            results = DataTransfer.importFile(file, chosen, into, DataTransfer.into(storage),
-                ConsoleProgress.forConsole(quiet));
+            results = DataTransfer.importFile(
+                    file, chosen, into, DataTransfer.into(storage), ConsoleProgress.forConsole(quiet));
         }
         for (final TenantImport r : results) {
             if (r.applied()) {
-                System.out.printf(Locale.ROOT, "imported tenant '%s'%s (%s): %,d items, %,d ops, continuity length "
-                    + "%,d%n", r.tenant(), r.sourceTenant().equals(r.tenant()) ? "" : " from '" + r.sourceTenant()
-                    + "'", chosen.name().toLowerCase(Locale.ROOT), r.items(), r.ops(), r.headLength());
+                System.out.printf(
+                        Locale.ROOT,
+                        "imported tenant '%s'%s (%s): %,d items, %,d ops, continuity length " + "%,d%n",
+                        r.tenant(),
+                        r.sourceTenant().equals(r.tenant()) ? "" : " from '" + r.sourceTenant() + "'",
+                        chosen.name().toLowerCase(Locale.ROOT),
+                        r.items(),
+                        r.ops(),
+                        r.headLength());
             } else {
                 System.out.printf(Locale.ROOT, "skipped tenant '%s': %s%n", r.tenant(), r.skipReason());
             }

@@ -7,23 +7,27 @@ import ai.continuum.server.config.ServerConfig;
 import ai.continuum.server.http.Json;
 import ai.continuum.server.storage.ApiKeys;
 import ai.continuum.server.storage.Storage;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Callable;
-
 /** {@code continuum keys create|list|revoke}: API keys in the data directory's database. */
-@Command(name = "keys", mixinStandardHelpOptions = true, description = "Manage API keys.",
-    subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class})
+@Command(
+        name = "keys",
+        mixinStandardHelpOptions = true,
+        description = "Manage API keys.",
+        subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class})
 final class KeysCommand {
 
-    @Command(name = "create", mixinStandardHelpOptions = true,
-        description = "Create a key for a tenant and print it (shown only this once).")
+    @Command(
+            name = "create",
+            mixinStandardHelpOptions = true,
+            description = "Create a key for a tenant and print it (shown only this once).")
     static final class Create implements Callable<Integer> {
         @Mixin
         ConfigOptions options;
@@ -39,11 +43,11 @@ final class KeysCommand {
             final ServerConfig config = options.load();
             final String t = Tenants.resolve(tenant, config);
             try (Storage storage = ContinuumServer.openStorage(config)) {
-                final ApiKeyAuthenticator.CreatedKey key = ApiKeyAuthenticator.forManagement(storage.apiKeys())
-                    .create(t, name, "cli");
+                final ApiKeyAuthenticator.CreatedKey key =
+                        ApiKeyAuthenticator.forManagement(storage.apiKeys()).create(t, name, "cli");
                 System.out.println(key.apiKey());
                 System.err.println("key " + key.keyId() + " for tenant " + t + " created; store it now, it is shown "
-                    + "only once");
+                        + "only once");
             }
             return 0;
         }
@@ -63,14 +67,17 @@ final class KeysCommand {
             try (Storage storage = ContinuumServer.openStorage(config)) {
                 final List<ApiKeys.StoredKey> keys = storage.apiKeys().list();
                 if (json) {
-                    final List<Map<String, Object>> rows = keys.stream().map(KeysCommand::row).toList();
-                    System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(rows));
+                    final List<Map<String, Object>> rows =
+                            keys.stream().map(KeysCommand::row).toList();
+                    System.out.println(
+                            Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(rows));
                 } else {
-                    System.out.printf("%-16s  %-20s  %-20s  %-8s  %s%n", "KEY_ID", "TENANT", "NAME", "STATE",
-                        "CREATED");
+                    System.out.printf(
+                            "%-16s  %-20s  %-20s  %-8s  %s%n", "KEY_ID", "TENANT", "NAME", "STATE", "CREATED");
                     for (final ApiKeys.StoredKey k : keys) {
-                        System.out.printf("%-16s  %-20s  %-20s  %-8s  %s%n", k.keyId(), k.tenant(), k.name(),
-                            k.revoked() ? "revoked" : "active", k.createdAt());
+                        System.out.printf(
+                                "%-16s  %-20s  %-20s  %-8s  %s%n",
+                                k.keyId(), k.tenant(), k.name(), k.revoked() ? "revoked" : "active", k.createdAt());
                     }
                 }
             }
@@ -98,7 +105,7 @@ final class KeysCommand {
                     return 1;
                 }
                 System.out.println("revoked " + keyId + " (a running server stops accepting it within "
-                    + ContinuumServer.KEY_CACHE_TTL.toSeconds() + " s)");
+                        + ContinuumServer.KEY_CACHE_TTL.toSeconds() + " s)");
             }
             return 0;
         }

@@ -5,12 +5,11 @@ import ai.continuum.server.config.ServerConfig;
 import ai.continuum.server.core.LearnReceipt;
 import ai.continuum.server.http.Json;
 import ai.continuum.server.http.LearnResource;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-
-import java.util.concurrent.Callable;
 
 /**
  * {@code continuum learn USER AI}: learns one turn into a tenant of the data directory. With {@code --concept}, the
@@ -47,15 +46,16 @@ final class LearnCommand implements Callable<Integer> {
         final String userText = concept ? "I want to teach you about: " + user : user;
         final String aiText = concept ? "I understand. " + user + " is: " + ai : ai;
         try (LocalRuntime runtime = LocalRuntime.open(config)) {
-            final Turn turn = new Turn(runtime.core().nextMemoryId(), userText, aiText, "", session, "",
-                System.currentTimeMillis());
+            final Turn turn = new Turn(
+                    runtime.core().nextMemoryId(), userText, aiText, "", session, "", System.currentTimeMillis());
             final LearnReceipt receipt = runtime.core().learn(t, turn, false);
             final LearnResource.LearnView view = LearnResource.view(t, receipt);
             if (json) {
                 System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(view));
             } else {
-                System.out.printf("learned memory %d for tenant %s: %d concepts, %d decisions, %d new links%n",
-                    view.memoryId(), t, view.conceptsExtracted(), view.decisionsDetected(), view.linksCreated());
+                System.out.printf(
+                        "learned memory %d for tenant %s: %d concepts, %d decisions, %d new links%n",
+                        view.memoryId(), t, view.conceptsExtracted(), view.decisionsDetected(), view.linksCreated());
             }
         }
         return 0;

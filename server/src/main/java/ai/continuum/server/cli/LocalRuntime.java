@@ -24,8 +24,8 @@ final class LocalRuntime implements AutoCloseable {
     static LocalRuntime open(final ServerConfig config) {
         final SqliteProcessLock lock = config.sqlite() ? SqliteProcessLock.acquire(config.dataDir()) : null;
         try {
-            return new LocalRuntime(InProcessCore.open(config.engine(), () -> ContinuumServer.openStorage(config)),
-                lock);
+            return new LocalRuntime(
+                    InProcessCore.open(config.engine(), () -> ContinuumServer.openStorage(config)), lock);
         } catch (final RuntimeException e) {
             if (lock != null) {
                 lock.close();

@@ -9,10 +9,6 @@ import ai.continuum.server.mcp.MemoryOperations;
 import ai.continuum.server.mcp.RemoteOperations;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.io.BufferedReader;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -21,6 +17,9 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code continuum mcp --stdio}: the MCP server for a local agent runtime, speaking newline-delimited JSON-RPC on
@@ -28,22 +27,32 @@ import java.util.concurrent.Callable;
  * one tenant; with {@code --url} and {@code --key} (or {@code CONTINUUM_API_KEY}) it forwards every call to a running
  * server as the key's tenant instead. Ends when stdin closes.
  */
-@Command(name = "mcp", mixinStandardHelpOptions = true,
-    description = "Serve the Model Context Protocol on stdin/stdout for a local agent runtime.")
+@Command(
+        name = "mcp",
+        mixinStandardHelpOptions = true,
+        description = "Serve the Model Context Protocol on stdin/stdout for a local agent runtime.")
 final class McpCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
 
-    @Option(names = "--stdio", required = true, description = "Speak MCP over stdin/stdout (the only local transport; "
-        + "the server itself serves MCP over HTTP at /mcp).")
+    @Option(
+            names = "--stdio",
+            required = true,
+            description = "Speak MCP over stdin/stdout (the only local transport; "
+                    + "the server itself serves MCP over HTTP at /mcp).")
     boolean stdio;
 
-    @Option(names = "--tenant", paramLabel = "TENANT", description = "Tenant on the local store (default: "
-        + "auth.default-tenant). Not with --url: there the key decides.")
+    @Option(
+            names = "--tenant",
+            paramLabel = "TENANT",
+            description = "Tenant on the local store (default: "
+                    + "auth.default-tenant). Not with --url: there the key decides.")
     String tenant;
 
-    @Option(names = "--url", paramLabel = "URL", description = "Forward to the server at URL instead of opening the "
-        + "local data directory.")
+    @Option(
+            names = "--url",
+            paramLabel = "URL",
+            description = "Forward to the server at URL instead of opening the " + "local data directory.")
     URI url;
 
     @Option(names = "--key", paramLabel = "KEY", description = "API key for --url (default: env CONTINUUM_API_KEY).")
@@ -52,14 +61,14 @@ final class McpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // Only protocol messages may reach stdout: anything else printed by this process goes to stderr.
-        final PrintStream protocolOut = new PrintStream(new FileOutputStream(FileDescriptor.out), false,
-            StandardCharsets.UTF_8);
+        final PrintStream protocolOut =
+                new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
         System.setOut(System.err);
         final McpProtocol protocol = new McpProtocol(Version.current());
         if (url != null) {
             if (tenant != null) {
-                throw new IllegalArgumentException("--tenant cannot be used with --url: the API key decides the "
-                    + "tenant");
+                throw new IllegalArgumentException(
+                        "--tenant cannot be used with --url: the API key decides the " + "tenant");
             }
             final String apiKey = key != null ? key : System.getenv("CONTINUUM_API_KEY");
             if (apiKey == null || apiKey.isBlank()) {
@@ -73,15 +82,17 @@ final class McpCommand implements Callable<Integer> {
         }
         final ServerConfig config = options.load();
         try (LocalRuntime runtime = LocalRuntime.open(config)) {
-            serve(protocol, new CoreOperations(runtime.core(), Tenants.resolve(tenant, config), config.instanceId()),
-                protocolOut);
+            serve(
+                    protocol,
+                    new CoreOperations(runtime.core(), Tenants.resolve(tenant, config), config.instanceId()),
+                    protocolOut);
         }
         return 0;
     }
 
     /** One message per line in, one answer per line out, until end of input. */
     private static void serve(final McpProtocol protocol, final MemoryOperations ops, final PrintStream out)
-        throws Exception {
+            throws Exception {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {

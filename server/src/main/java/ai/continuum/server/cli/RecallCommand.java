@@ -5,16 +5,18 @@ import ai.continuum.engine.RecallResult;
 import ai.continuum.server.config.ServerConfig;
 import ai.continuum.server.http.Json;
 import ai.continuum.server.http.RecallResource;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.util.concurrent.Callable;
-
 /** {@code continuum recall QUERY}: prints the memory context block (or the API's JSON with {@code --json}). */
-@Command(name = "recall", aliases = "search", mixinStandardHelpOptions = true,
-    description = "Recall what the memory holds about a query.")
+@Command(
+        name = "recall",
+        aliases = "search",
+        mixinStandardHelpOptions = true,
+        description = "Recall what the memory holds about a query.")
 final class RecallCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
@@ -22,12 +24,18 @@ final class RecallCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "QUERY", description = "The message to recall for.")
     String query;
 
-    @Option(names = "--max-concepts", paramLabel = "N", defaultValue = "" + EngineConfig.DEFAULT_MAX_CONCEPTS,
-        description = "1.." + EngineConfig.MAX_CONCEPTS_LIMIT + " (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-concepts",
+            paramLabel = "N",
+            defaultValue = "" + EngineConfig.DEFAULT_MAX_CONCEPTS,
+            description = "1.." + EngineConfig.MAX_CONCEPTS_LIMIT + " (default ${DEFAULT-VALUE}).")
     int maxConcepts;
 
-    @Option(names = "--max-memories", paramLabel = "N", defaultValue = "" + EngineConfig.DEFAULT_MAX_MEMORIES,
-        description = "0.." + EngineConfig.MAX_MEMORIES_LIMIT + " (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-memories",
+            paramLabel = "N",
+            defaultValue = "" + EngineConfig.DEFAULT_MAX_MEMORIES,
+            description = "0.." + EngineConfig.MAX_MEMORIES_LIMIT + " (default ${DEFAULT-VALUE}).")
     int maxMemories;
 
     @Option(names = "--tenant", paramLabel = "TENANT", description = "Tenant (default: auth.default-tenant).")
@@ -38,19 +46,23 @@ final class RecallCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (maxConcepts < 1 || maxConcepts > EngineConfig.MAX_CONCEPTS_LIMIT || maxMemories < 0
-            || maxMemories > EngineConfig.MAX_MEMORIES_LIMIT) {
+        if (maxConcepts < 1
+                || maxConcepts > EngineConfig.MAX_CONCEPTS_LIMIT
+                || maxMemories < 0
+                || maxMemories > EngineConfig.MAX_MEMORIES_LIMIT) {
             throw new IllegalArgumentException("--max-concepts must be in [1, " + EngineConfig.MAX_CONCEPTS_LIMIT
-                + "] and --max-memories in [0, " + EngineConfig.MAX_MEMORIES_LIMIT + "], got " + maxConcepts + " and "
-                + maxMemories);
+                    + "] and --max-memories in [0, " + EngineConfig.MAX_MEMORIES_LIMIT + "], got " + maxConcepts
+                    + " and "
+                    + maxMemories);
         }
         final ServerConfig config = options.load();
         final String t = Tenants.resolve(tenant, config);
         try (LocalRuntime runtime = LocalRuntime.open(config)) {
             final RecallResult result = runtime.core().recall(t, query, maxConcepts, maxMemories);
             if (json) {
-                System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter()
-                    .writeValueAsString(RecallResource.view(t, result)));
+                System.out.println(Json.MAPPER
+                        .writerWithDefaultPrettyPrinter()
+                        .writeValueAsString(RecallResource.view(t, result)));
             } else if (result.context().isEmpty()) {
                 System.out.println("nothing recalled in tenant '" + t + "' for: " + query);
             } else {

@@ -4,14 +4,13 @@ import ai.continuum.server.ContinuumServer;
 import ai.continuum.server.config.ConfigKey;
 import ai.continuum.server.config.ServerConfig;
 import ai.continuum.server.logging.LogSetup;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code continuum serve}: runs the HTTP service until SIGTERM or SIGINT, then shuts down gracefully and exits 0:
@@ -59,10 +58,13 @@ final class ServeCommand implements Callable<Integer> {
         final CountDownLatch stopped = new CountDownLatch(1);
         // Also for an exit that is not a signal we handle (System.exit, or signals unavailable); close() is
         // idempotent, so after a graceful stop the hook does nothing.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "continuum-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            stopped.countDown();
+                        },
+                        "continuum-shutdown"));
         if (StopSignals.install(stop)) {
             stop.await();
             server.drainAndClose();

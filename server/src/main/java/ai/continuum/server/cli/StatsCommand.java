@@ -3,17 +3,15 @@ package ai.continuum.server.cli;
 import ai.continuum.engine.TenantStats;
 import ai.continuum.server.config.ServerConfig;
 import ai.continuum.server.http.Json;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.Callable;
-
 /** {@code continuum stats}: counts of one tenant's memory. */
-@Command(name = "stats", aliases = "status", mixinStandardHelpOptions = true,
-    description = "Show a tenant's counts.")
+@Command(name = "stats", aliases = "status", mixinStandardHelpOptions = true, description = "Show a tenant's counts.")
 final class StatsCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;

@@ -14,8 +14,7 @@ import java.util.logging.Logger;
 final class StopSignals {
     private static final Logger LOG = Logger.getLogger(StopSignals.class.getName());
 
-    private StopSignals() {
-    }
+    private StopSignals() {}
 
     /**
      * Counts {@code stop} down on the first SIGTERM or SIGINT; a second one while stopping is ignored (the drain is

@@ -5,7 +5,6 @@ import ai.continuum.server.storage.SqliteStorage;
 import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageSettings;
 import ai.continuum.server.storage.Storages;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -24,7 +23,7 @@ import java.nio.file.Path;
 record StorageLocation(String option, Path sqliteFile, String connectionString) {
     private static final String SQLITE_PREFIX = "sqlite:";
     private static final String FORMS = "expected sqlite:PATH (a data directory or a .db file), "
-        + "postgresql://USER:PASSWORD@HOST:PORT/DB or jdbc:postgresql://HOST:PORT/DB?user=USER&password=PASSWORD";
+            + "postgresql://USER:PASSWORD@HOST:PORT/DB or jdbc:postgresql://HOST:PORT/DB?user=USER&password=PASSWORD";
 
     static StorageLocation parse(final String option, final String value) {
         if (value == null || value.isBlank()) {
@@ -36,8 +35,10 @@ record StorageLocation(String option, Path sqliteFile, String connectionString) 
                 throw new IllegalArgumentException(option + " '" + value + "' names no path; " + FORMS);
             }
             try {
-                return new StorageLocation(option, Storages.sqliteFile(Path.of(path)).toAbsolutePath().normalize(),
-                    null);
+                return new StorageLocation(
+                        option,
+                        Storages.sqliteFile(Path.of(path)).toAbsolutePath().normalize(),
+                        null);
             } catch (final InvalidPathException e) {
                 throw new IllegalArgumentException(option + " '" + value + "' is not a valid path: " + e.getReason());
             }
@@ -48,18 +49,20 @@ record StorageLocation(String option, Path sqliteFile, String connectionString) 
         if (value.startsWith("postgresql://") || value.startsWith("postgres://")) {
             try {
                 final URI uri = new URI(value);
-                if (uri.getHost() == null || uri.getRawPath() == null || uri.getRawPath().length() <= 1) {
-                    throw new IllegalArgumentException(option + " '" + Storages.redact(value)
-                        + "' needs a host and a database; " + FORMS);
+                if (uri.getHost() == null
+                        || uri.getRawPath() == null
+                        || uri.getRawPath().length() <= 1) {
+                    throw new IllegalArgumentException(
+                            option + " '" + Storages.redact(value) + "' needs a host and a database; " + FORMS);
                 }
             } catch (final URISyntaxException e) {
                 throw new IllegalArgumentException(option + " '" + Storages.redact(value) + "' is not a valid URL ("
-                    + e.getReason() + "; percent-encode special characters in the password); " + FORMS);
+                        + e.getReason() + "; percent-encode special characters in the password); " + FORMS);
             }
             return new StorageLocation(option, null, value);
         }
-        throw new IllegalArgumentException(option + " '" + Storages.redact(value) + "' is not a storage location; "
-            + FORMS);
+        throw new IllegalArgumentException(
+                option + " '" + Storages.redact(value) + "' is not a storage location; " + FORMS);
     }
 
     /**
@@ -74,8 +77,9 @@ record StorageLocation(String option, Path sqliteFile, String connectionString) 
             throw new IllegalArgumentException(option + ": there is no database at " + sqliteFile);
         }
         try {
-            return sqliteFile != null ? SqliteStorage.openFile(sqliteFile, settings)
-                : PostgresStorage.open(connectionString, settings);
+            return sqliteFile != null
+                    ? SqliteStorage.openFile(sqliteFile, settings)
+                    : PostgresStorage.open(connectionString, settings);
         } catch (final RuntimeException e) {
             throw new IllegalStateException("cannot open " + option + " " + describe() + ": " + rootMessage(e), e);
         }
@@ -88,8 +92,9 @@ record StorageLocation(String option, Path sqliteFile, String connectionString) 
 
     /** Whether both name the same database, as far as their text tells. */
     boolean sameAs(final StorageLocation other) {
-        return sqliteFile != null ? sqliteFile.equals(other.sqliteFile)
-            : connectionString.equals(other.connectionString);
+        return sqliteFile != null
+                ? sqliteFile.equals(other.sqliteFile)
+                : connectionString.equals(other.connectionString);
     }
 
     /** The failure's message, and its root cause's when that adds something (the driver's own words). */

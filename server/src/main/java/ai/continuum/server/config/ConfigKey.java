@@ -1,7 +1,6 @@
 package ai.continuum.server.config;
 
 import ai.continuum.engine.EngineConfig;
-
 import java.util.List;
 import java.util.Locale;
 
@@ -12,64 +11,132 @@ import java.util.Locale;
 public enum ConfigKey {
     HOST("server.host", Kind.STRING, "127.0.0.1", 0, 0, List.of("CONTINUUM_API_HOST", "CONTINUUM_HOST")),
     PORT("server.port", Kind.INT, "8420", 0, 65_535, List.of("CONTINUUM_API_PORT", "CONTINUUM_PORT")),
-    MAX_BODY_BYTES("server.max-body-bytes", Kind.INT, "1048576", 1024, 64L << 20,
-        List.of("CONTINUUM_MAX_BODY_BYTES")),
-    SHUTDOWN_DRAIN_SECONDS("server.shutdown-drain-seconds", Kind.INT, "5", 0, 600,
-        List.of("CONTINUUM_SHUTDOWN_DRAIN_SECONDS")),
+    MAX_BODY_BYTES("server.max-body-bytes", Kind.INT, "1048576", 1024, 64L << 20, List.of("CONTINUUM_MAX_BODY_BYTES")),
+    SHUTDOWN_DRAIN_SECONDS(
+            "server.shutdown-drain-seconds", Kind.INT, "5", 0, 600, List.of("CONTINUUM_SHUTDOWN_DRAIN_SECONDS")),
     METRICS_PUBLIC("server.metrics-public", Kind.BOOL, "true", 0, 0, List.of("CONTINUUM_METRICS_PUBLIC")),
     CORS_ORIGINS("server.cors-origins", Kind.STRING, "", 0, 0, List.of("CONTINUUM_CORS_ORIGINS")),
     MAX_CONNECTIONS("server.max-connections", Kind.INT, "0", 0, 1_000_000, List.of("CONTINUUM_MAX_CONNECTIONS")),
-    IDLE_TIMEOUT_SECONDS("server.idle-timeout-seconds", Kind.INT, "30", 1, 3600,
-        List.of("CONTINUUM_IDLE_TIMEOUT_SECONDS")),
-    READ_TIMEOUT_SECONDS("server.read-timeout-seconds", Kind.INT, "20", 1, 3600,
-        List.of("CONTINUUM_READ_TIMEOUT_SECONDS")),
-    DATA_DIR("storage.path", Kind.STRING, "./continuum_data", 0, 0,
-        List.of("CONTINUUM_STORAGE_PATH", "CONTINUUM_DATA_DIR")),
-    STORAGE_BACKEND("storage.backend", Kind.CHOICE, "sqlite", 0, 0, List.of("CONTINUUM_STORAGE_BACKEND"),
-        "sqlite", "postgresql"),
-    CONNECTION_STRING("storage.connection-string", Kind.SECRET, "", 0, 0,
-        List.of("CONTINUUM_CONNECTION_STRING", "DATABASE_URL")),
-    WRITE_QUEUE_CAPACITY("storage.write-queue-capacity", Kind.INT, "10000", 1, 10_000_000,
-        List.of("CONTINUUM_WRITE_QUEUE_CAPACITY")),
-    IDEMPOTENCY_WINDOW_HOURS("idempotency.window-hours", Kind.INT, "24", 1, 24L * 365,
-        List.of("CONTINUUM_IDEMPOTENCY_WINDOW_HOURS")),
+    IDLE_TIMEOUT_SECONDS(
+            "server.idle-timeout-seconds", Kind.INT, "30", 1, 3600, List.of("CONTINUUM_IDLE_TIMEOUT_SECONDS")),
+    READ_TIMEOUT_SECONDS(
+            "server.read-timeout-seconds", Kind.INT, "20", 1, 3600, List.of("CONTINUUM_READ_TIMEOUT_SECONDS")),
+    DATA_DIR(
+            "storage.path",
+            Kind.STRING,
+            "./continuum_data",
+            0,
+            0,
+            List.of("CONTINUUM_STORAGE_PATH", "CONTINUUM_DATA_DIR")),
+    STORAGE_BACKEND(
+            "storage.backend",
+            Kind.CHOICE,
+            "sqlite",
+            0,
+            0,
+            List.of("CONTINUUM_STORAGE_BACKEND"),
+            "sqlite",
+            "postgresql"),
+    CONNECTION_STRING(
+            "storage.connection-string", Kind.SECRET, "", 0, 0, List.of("CONTINUUM_CONNECTION_STRING", "DATABASE_URL")),
+    WRITE_QUEUE_CAPACITY(
+            "storage.write-queue-capacity",
+            Kind.INT,
+            "10000",
+            1,
+            10_000_000,
+            List.of("CONTINUUM_WRITE_QUEUE_CAPACITY")),
+    IDEMPOTENCY_WINDOW_HOURS(
+            "idempotency.window-hours", Kind.INT, "24", 1, 24L * 365, List.of("CONTINUUM_IDEMPOTENCY_WINDOW_HOURS")),
     INSTANCE_ID("instance-id", Kind.STRING, "", 0, 0, List.of("CONTINUUM_INSTANCE_ID")),
     DEFAULT_TENANT("auth.default-tenant", Kind.STRING, "default", 0, 0, List.of("CONTINUUM_TENANT_ID")),
     REQUIRE_API_KEY("auth.require-api-key", Kind.BOOL, "true", 0, 0, List.of("CONTINUUM_REQUIRE_API_KEY")),
     ADMIN_KEY("auth.admin-key", Kind.SECRET, "", 0, 0, List.of("CONTINUUM_ADMIN_KEY")),
-    AUTH_FAILURES_PER_MINUTE("auth.failures-per-minute", Kind.INT, "60", 0, 10_000_000,
-        List.of("CONTINUUM_AUTH_FAILURES_PER_MINUTE")),
+    AUTH_FAILURES_PER_MINUTE(
+            "auth.failures-per-minute", Kind.INT, "60", 0, 10_000_000, List.of("CONTINUUM_AUTH_FAILURES_PER_MINUTE")),
     RATE_LIMIT_PER_MINUTE("rate-limit.per-minute", Kind.INT, "60", 0, 10_000_000, List.of("CONTINUUM_RATE_LIMIT")),
     RATE_LIMIT_BURST("rate-limit.burst", Kind.INT, "10", 1, 10_000_000, List.of("CONTINUUM_RATE_LIMIT_BURST")),
     LOG_FORMAT("log.format", Kind.CHOICE, "text", 0, 0, List.of("CONTINUUM_LOG_FORMAT"), "text", "json"),
-    LOG_LEVEL("log.level", Kind.CHOICE, "info", 0, 0, List.of("CONTINUUM_LOG_LEVEL"),
-        "error", "warn", "info", "debug", "trace"),
-    RESONANCE_DECAY("engine.resonance-decay", Kind.FRACTION, EngineConfig.DEFAULT_RESONANCE_DECAY, 0, 0,
-        List.of("CONTINUUM_RESONANCE_DECAY", "RESONANCE_DECAY")),
-    HEBBIAN_RATE("engine.hebbian-rate", Kind.FRACTION, EngineConfig.DEFAULT_HEBBIAN_RATE, 0, 0,
-        List.of("CONTINUUM_HEBBIAN_RATE", "CONTINUUM_HEBBIAN_LEARNING_RATE", "HEBBIAN_RATE")),
-    MIN_LINK_STRENGTH("engine.min-link-strength", Kind.FRACTION, EngineConfig.DEFAULT_MIN_LINK_STRENGTH, 0, 0,
-        List.of("CONTINUUM_MIN_LINK_STRENGTH", "MIN_LINK_STRENGTH")),
-    WORKING_MEMORY_CAPACITY("engine.working-memory-capacity", Kind.INT, EngineConfig.DEFAULT_WORKING_MEMORY_CAPACITY,
-        1, EngineConfig.MAX_WORKING_MEMORY_CAPACITY,
-        List.of("CONTINUUM_WORKING_MEMORY_CAPACITY", "WORKING_MEMORY_CAPACITY")),
-    DECAY_PER_DAY("engine.decay-per-day", Kind.FRACTION, EngineConfig.DEFAULT_DECAY_PER_DAY, 0, 0,
-        List.of("CONTINUUM_DECAY_PER_DAY")),
-    DEPTH("engine.depth", Kind.INT, EngineConfig.DEFAULT_DEPTH, 0, EngineConfig.MAX_DEPTH,
-        List.of("CONTINUUM_RECALL_DEPTH")),
-    NEIGHBOURS_PER_HOP("engine.neighbours-per-hop", Kind.INT, EngineConfig.DEFAULT_NEIGHBOURS_PER_HOP, 1,
-        EngineConfig.MAX_NEIGHBOURS_PER_HOP, List.of("CONTINUUM_NEIGHBOURS_PER_HOP")),
+    LOG_LEVEL(
+            "log.level",
+            Kind.CHOICE,
+            "info",
+            0,
+            0,
+            List.of("CONTINUUM_LOG_LEVEL"),
+            "error",
+            "warn",
+            "info",
+            "debug",
+            "trace"),
+    RESONANCE_DECAY(
+            "engine.resonance-decay",
+            Kind.FRACTION,
+            EngineConfig.DEFAULT_RESONANCE_DECAY,
+            0,
+            0,
+            List.of("CONTINUUM_RESONANCE_DECAY", "RESONANCE_DECAY")),
+    HEBBIAN_RATE(
+            "engine.hebbian-rate",
+            Kind.FRACTION,
+            EngineConfig.DEFAULT_HEBBIAN_RATE,
+            0,
+            0,
+            List.of("CONTINUUM_HEBBIAN_RATE", "CONTINUUM_HEBBIAN_LEARNING_RATE", "HEBBIAN_RATE")),
+    MIN_LINK_STRENGTH(
+            "engine.min-link-strength",
+            Kind.FRACTION,
+            EngineConfig.DEFAULT_MIN_LINK_STRENGTH,
+            0,
+            0,
+            List.of("CONTINUUM_MIN_LINK_STRENGTH", "MIN_LINK_STRENGTH")),
+    WORKING_MEMORY_CAPACITY(
+            "engine.working-memory-capacity",
+            Kind.INT,
+            EngineConfig.DEFAULT_WORKING_MEMORY_CAPACITY,
+            1,
+            EngineConfig.MAX_WORKING_MEMORY_CAPACITY,
+            List.of("CONTINUUM_WORKING_MEMORY_CAPACITY", "WORKING_MEMORY_CAPACITY")),
+    DECAY_PER_DAY(
+            "engine.decay-per-day",
+            Kind.FRACTION,
+            EngineConfig.DEFAULT_DECAY_PER_DAY,
+            0,
+            0,
+            List.of("CONTINUUM_DECAY_PER_DAY")),
+    DEPTH(
+            "engine.depth",
+            Kind.INT,
+            EngineConfig.DEFAULT_DEPTH,
+            0,
+            EngineConfig.MAX_DEPTH,
+            List.of("CONTINUUM_RECALL_DEPTH")),
+    NEIGHBOURS_PER_HOP(
+            "engine.neighbours-per-hop",
+            Kind.INT,
+            EngineConfig.DEFAULT_NEIGHBOURS_PER_HOP,
+            1,
+            EngineConfig.MAX_NEIGHBOURS_PER_HOP,
+            List.of("CONTINUUM_NEIGHBOURS_PER_HOP")),
     FLEET_POLL_MS("fleet.poll-ms", Kind.INT, "1000", 10, 3_600_000, List.of("CONTINUUM_FLEET_POLL_MS")),
     FLEET_READ_WAIT_MS("fleet.read-wait-ms", Kind.INT, "2000", 0, 60_000, List.of("CONTINUUM_FLEET_READ_WAIT_MS")),
-    FLEET_MAX_LAG_SECONDS("fleet.max-lag-seconds", Kind.INT, "30", 1, 86_400,
-        List.of("CONTINUUM_FLEET_MAX_LAG_SECONDS")),
-    EXPECTED_CONCEPTS("engine.expected-concepts", Kind.INT, EngineConfig.DEFAULT_EXPECTED_CONCEPTS,
-        EngineConfig.MIN_EXPECTED_CONCEPTS, 1L << 31,
-        List.of("CONTINUUM_EXPECTED_CONCEPTS"));
+    FLEET_MAX_LAG_SECONDS(
+            "fleet.max-lag-seconds", Kind.INT, "30", 1, 86_400, List.of("CONTINUUM_FLEET_MAX_LAG_SECONDS")),
+    EXPECTED_CONCEPTS(
+            "engine.expected-concepts",
+            Kind.INT,
+            EngineConfig.DEFAULT_EXPECTED_CONCEPTS,
+            EngineConfig.MIN_EXPECTED_CONCEPTS,
+            1L << 31,
+            List.of("CONTINUUM_EXPECTED_CONCEPTS"));
 
     /** How a raw text value is read. */
     public enum Kind {
-        STRING, SECRET, INT, BOOL, CHOICE,
+        STRING,
+        SECRET,
+        INT,
+        BOOL,
+        CHOICE,
         /** A number in (0, 1]. */
         FRACTION
     }
@@ -79,25 +146,43 @@ public enum ConfigKey {
     private final String defaultValue;
     private final long min;
     private final long max;
+
     @SuppressWarnings("ImmutableEnumChecker") // List.of: immutable
     private final List<String> envNames;
+
     @SuppressWarnings("ImmutableEnumChecker") // List.of: immutable
     private final List<String> choices;
 
     /** An engine tunable whose default is defined by {@link EngineConfig}. */
-    ConfigKey(final String path, final Kind kind, final double engineDefault, final long min, final long max,
-              final List<String> envNames) {
+    ConfigKey(
+            final String path,
+            final Kind kind,
+            final double engineDefault,
+            final long min,
+            final long max,
+            final List<String> envNames) {
         this(path, kind, Double.toString(engineDefault), min, max, envNames);
     }
 
     /** An engine tunable whose default is defined by {@link EngineConfig}. */
-    ConfigKey(final String path, final Kind kind, final long engineDefault, final long min, final long max,
-              final List<String> envNames) {
+    ConfigKey(
+            final String path,
+            final Kind kind,
+            final long engineDefault,
+            final long min,
+            final long max,
+            final List<String> envNames) {
         this(path, kind, Long.toString(engineDefault), min, max, envNames);
     }
 
-    ConfigKey(final String path, final Kind kind, final String defaultValue, final long min, final long max,
-              final List<String> envNames, final String... choices) {
+    ConfigKey(
+            final String path,
+            final Kind kind,
+            final String defaultValue,
+            final long min,
+            final long max,
+            final List<String> envNames,
+            final String... choices) {
         this.path = path;
         this.kind = kind;
         this.defaultValue = defaultValue;
@@ -155,11 +240,12 @@ public enum ConfigKey {
                 }
                 yield n;
             }
-            case BOOL -> switch (value.toLowerCase(Locale.ROOT)) {
-                case "true", "yes", "1", "on" -> true;
-                case "false", "no", "0", "off" -> false;
-                default -> throw invalid(raw, origin);
-            };
+            case BOOL ->
+                switch (value.toLowerCase(Locale.ROOT)) {
+                    case "true", "yes", "1", "on" -> true;
+                    case "false", "no", "0", "off" -> false;
+                    default -> throw invalid(raw, origin);
+                };
             case CHOICE -> {
                 final String lower = value.toLowerCase(Locale.ROOT);
                 final String normal = "warning".equals(lower) ? "warn" : lower;

@@ -3,7 +3,6 @@ package ai.continuum.server.config;
 import ai.continuum.engine.EngineConfig;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -68,19 +67,17 @@ public final class ConfigLoader {
             final Path candidate = dataDir.resolve("application.yaml");
             fileYaml = Files.isRegularFile(candidate) ? readYaml(candidate) : Map.of();
         }
-        final String fileName = configFile != null ? configFile.toString()
-            : "application.yaml in the data directory";
+        final String fileName = configFile != null ? configFile.toString() : "application.yaml in the data directory";
         final Map<ConfigKey, Resolved> values = resolveAll(classpathYaml, fileYaml, fileName);
         reportUnknown(classpathYaml, "classpath application.yaml");
         reportUnknown(fileYaml, fileName);
         return build(values);
     }
 
-    private record Resolved(Object value, String origin) {
-    }
+    private record Resolved(Object value, String origin) {}
 
     private Map<ConfigKey, Resolved> resolveAll(
-        final Map<String, String> classpathYaml, final Map<String, String> fileYaml, final String fileName) {
+            final Map<String, String> classpathYaml, final Map<String, String> fileYaml, final String fileName) {
         final Map<ConfigKey, Resolved> out = new EnumMap<>(ConfigKey.class);
         for (final ConfigKey key : ConfigKey.values()) {
             out.put(key, resolve(key, classpathYaml, fileYaml, fileName));
@@ -88,8 +85,11 @@ public final class ConfigLoader {
         return out;
     }
 
-    private Resolved resolve(final ConfigKey key, final Map<String, String> classpathYaml,
-                             final Map<String, String> fileYaml, final String fileName) {
+    private Resolved resolve(
+            final ConfigKey key,
+            final Map<String, String> classpathYaml,
+            final Map<String, String> fileYaml,
+            final String fileName) {
         final String flag = flags.get(key);
         if (flag != null) {
             return parsed(key, flag, "command line");
@@ -134,44 +134,69 @@ public final class ConfigLoader {
         final EngineConfig engine;
         try {
             engine = new EngineConfig(
-                dbl(v, ConfigKey.RESONANCE_DECAY), dbl(v, ConfigKey.HEBBIAN_RATE), dbl(v, ConfigKey.MIN_LINK_STRENGTH),
-                integer(v, ConfigKey.WORKING_MEMORY_CAPACITY), integer(v, ConfigKey.DEPTH),
-                integer(v, ConfigKey.NEIGHBOURS_PER_HOP), defaults.maxConcepts(), defaults.maxMemories(),
-                defaults.maxRelationships(), defaults.partialMatchRelevance(), defaults.maxPartialMatches(),
-                dbl(v, ConfigKey.DECAY_PER_DAY), defaults.maxConceptsPerMessage(),
-                (Long) v.get(ConfigKey.EXPECTED_CONCEPTS).value());
+                    dbl(v, ConfigKey.RESONANCE_DECAY),
+                    dbl(v, ConfigKey.HEBBIAN_RATE),
+                    dbl(v, ConfigKey.MIN_LINK_STRENGTH),
+                    integer(v, ConfigKey.WORKING_MEMORY_CAPACITY),
+                    integer(v, ConfigKey.DEPTH),
+                    integer(v, ConfigKey.NEIGHBOURS_PER_HOP),
+                    defaults.maxConcepts(),
+                    defaults.maxMemories(),
+                    defaults.maxRelationships(),
+                    defaults.partialMatchRelevance(),
+                    defaults.maxPartialMatches(),
+                    dbl(v, ConfigKey.DECAY_PER_DAY),
+                    defaults.maxConceptsPerMessage(),
+                    (Long) v.get(ConfigKey.EXPECTED_CONCEPTS).value());
         } catch (final IllegalArgumentException e) {
             throw new ConfigException("engine configuration is invalid: " + e.getMessage());
         }
         final String instanceId = str(v, ConfigKey.INSTANCE_ID);
         return new ServerConfig(
-            str(v, ConfigKey.HOST), integer(v, ConfigKey.PORT), (Long) v.get(ConfigKey.MAX_BODY_BYTES).value(),
-            (Boolean) v.get(ConfigKey.METRICS_PUBLIC).value(), origins(str(v, ConfigKey.CORS_ORIGINS)),
-            Path.of(str(v, ConfigKey.DATA_DIR)), str(v, ConfigKey.STORAGE_BACKEND),
-            str(v, ConfigKey.CONNECTION_STRING), integer(v, ConfigKey.WRITE_QUEUE_CAPACITY),
-            instanceId.isEmpty() ? defaultInstanceId() : instanceId, str(v, ConfigKey.DEFAULT_TENANT),
-            (Boolean) v.get(ConfigKey.REQUIRE_API_KEY).value(), str(v, ConfigKey.ADMIN_KEY),
-            integer(v, ConfigKey.RATE_LIMIT_PER_MINUTE), integer(v, ConfigKey.RATE_LIMIT_BURST),
-            str(v, ConfigKey.LOG_FORMAT), str(v, ConfigKey.LOG_LEVEL), engine,
-            new FleetSettings((Long) v.get(ConfigKey.FLEET_POLL_MS).value(),
-                (Long) v.get(ConfigKey.FLEET_READ_WAIT_MS).value(),
-                (Long) v.get(ConfigKey.FLEET_MAX_LAG_SECONDS).value()),
-            new ConnectionLimits(integer(v, ConfigKey.MAX_CONNECTIONS),
-                Duration.ofSeconds(integer(v, ConfigKey.IDLE_TIMEOUT_SECONDS)),
-                Duration.ofSeconds(integer(v, ConfigKey.READ_TIMEOUT_SECONDS))),
-            integer(v, ConfigKey.AUTH_FAILURES_PER_MINUTE),
-
-            integer(v, ConfigKey.SHUTDOWN_DRAIN_SECONDS), integer(v, ConfigKey.IDEMPOTENCY_WINDOW_HOURS));
+                str(v, ConfigKey.HOST),
+                integer(v, ConfigKey.PORT),
+                (Long) v.get(ConfigKey.MAX_BODY_BYTES).value(),
+                (Boolean) v.get(ConfigKey.METRICS_PUBLIC).value(),
+                origins(str(v, ConfigKey.CORS_ORIGINS)),
+                Path.of(str(v, ConfigKey.DATA_DIR)),
+                str(v, ConfigKey.STORAGE_BACKEND),
+                str(v, ConfigKey.CONNECTION_STRING),
+                integer(v, ConfigKey.WRITE_QUEUE_CAPACITY),
+                instanceId.isEmpty() ? defaultInstanceId() : instanceId,
+                str(v, ConfigKey.DEFAULT_TENANT),
+                (Boolean) v.get(ConfigKey.REQUIRE_API_KEY).value(),
+                str(v, ConfigKey.ADMIN_KEY),
+                integer(v, ConfigKey.RATE_LIMIT_PER_MINUTE),
+                integer(v, ConfigKey.RATE_LIMIT_BURST),
+                str(v, ConfigKey.LOG_FORMAT),
+                str(v, ConfigKey.LOG_LEVEL),
+                engine,
+                new FleetSettings(
+                        (Long) v.get(ConfigKey.FLEET_POLL_MS).value(),
+                        (Long) v.get(ConfigKey.FLEET_READ_WAIT_MS).value(),
+                        (Long) v.get(ConfigKey.FLEET_MAX_LAG_SECONDS).value()),
+                new ConnectionLimits(
+                        integer(v, ConfigKey.MAX_CONNECTIONS),
+                        Duration.ofSeconds(integer(v, ConfigKey.IDLE_TIMEOUT_SECONDS)),
+                        Duration.ofSeconds(integer(v, ConfigKey.READ_TIMEOUT_SECONDS))),
+                integer(v, ConfigKey.AUTH_FAILURES_PER_MINUTE),
+                integer(v, ConfigKey.SHUTDOWN_DRAIN_SECONDS),
+                integer(v, ConfigKey.IDEMPOTENCY_WINDOW_HOURS));
     }
 
     /** A comma-separated list, blanks dropped. */
     private static List<String> origins(final String raw) {
-        return Arrays.stream(raw.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(raw.split(","))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 
     private String defaultInstanceId() {
         final String hostName = env.get("HOSTNAME");
-        return hostName != null && !hostName.isBlank() ? hostName : "continuum-" + ProcessHandle.current().pid();
+        return hostName != null && !hostName.isBlank()
+                ? hostName
+                : "continuum-" + ProcessHandle.current().pid();
     }
 
     private static String str(final Map<ConfigKey, Resolved> v, final ConfigKey key) {
@@ -207,9 +232,8 @@ public final class ConfigLoader {
     static Map<String, String> readYaml(final Path file) {
         final Config config;
         try {
-            final var builder = Config.builder()
-                .disableEnvironmentVariablesSource()
-                .disableSystemPropertiesSource();
+            final var builder =
+                    Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource();
             if (file == null) {
                 if (ConfigLoader.class.getClassLoader().getResource(CLASSPATH_YAML) == null) {
                     return Map.of();
@@ -227,7 +251,7 @@ public final class ConfigLoader {
             return leaves;
         } catch (final RuntimeException e) {
             throw new ConfigException((file == null ? "classpath " + CLASSPATH_YAML : file.toString())
-                + " cannot be read: " + e.getMessage());
+                    + " cannot be read: " + e.getMessage());
         }
     }
 }

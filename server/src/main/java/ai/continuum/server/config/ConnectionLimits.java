@@ -22,8 +22,8 @@ public record ConnectionLimits(int maxConnections, Duration idleTimeout, Duratio
 
     public ConnectionLimits {
         if (maxConnections < 0) {
-            throw new ConfigException("server.max-connections must be 0 (automatic) or positive, got "
-                + maxConnections);
+            throw new ConfigException(
+                    "server.max-connections must be 0 (automatic) or positive, got " + maxConnections);
         }
     }
 

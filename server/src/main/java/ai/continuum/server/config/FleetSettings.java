@@ -14,7 +14,7 @@ public record FleetSettings(long pollMillis, long readWaitMillis, double maxLagS
     public FleetSettings {
         if (pollMillis < 10 || readWaitMillis < 0 || !(maxLagSeconds > 0)) {
             throw new IllegalArgumentException("pollMillis=" + pollMillis + " must be >= 10, readWaitMillis="
-                + readWaitMillis + " >= 0, maxLagSeconds=" + maxLagSeconds + " > 0");
+                    + readWaitMillis + " >= 0, maxLagSeconds=" + maxLagSeconds + " > 0");
         }
     }
 }

@@ -1,7 +1,6 @@
 package ai.continuum.server.config;
 
 import ai.continuum.engine.EngineConfig;
-
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -82,7 +81,7 @@ public record ServerConfig(
         for (final String origin : corsOrigins) {
             if (!origin.equals("*") && !origin.matches("https?://[^/\\s]+")) {
                 throw new ConfigException("server.cors-origins entry '" + origin + "' is invalid: expected * or an "
-                    + "origin such as http://localhost:3000 (scheme and host, no path)");
+                        + "origin such as http://localhost:3000 (scheme and host, no path)");
             }
         }
         adminKey = adminKey == null ? "" : adminKey;
@@ -91,19 +90,19 @@ public record ServerConfig(
         }
         if (!TENANT_PATTERN.matcher(defaultTenant).matches()) {
             throw new ConfigException("auth.default-tenant='" + defaultTenant + "' is invalid: expected 1-128 of "
-                + "letters, digits, '.', '_' or '-', starting with a letter or digit");
+                    + "letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
         if ("postgresql".equals(storageBackend) && connectionString.isBlank()) {
             throw new ConfigException("storage.backend=postgresql needs storage.connection-string "
-                + "(CONTINUUM_CONNECTION_STRING), e.g. jdbc:postgresql://db:5432/continuum");
+                    + "(CONTINUUM_CONNECTION_STRING), e.g. jdbc:postgresql://db:5432/continuum");
         }
         if (!adminKey.isEmpty() && adminKey.length() < 16) {
-            throw new ConfigException("auth.admin-key (CONTINUUM_ADMIN_KEY) is too short: expected at least 16 "
-                + "characters");
+            throw new ConfigException(
+                    "auth.admin-key (CONTINUUM_ADMIN_KEY) is too short: expected at least 16 " + "characters");
         }
         if (!requireApiKey && !isLoopback(host)) {
             throw new ConfigException("auth.require-api-key=false is only allowed when server.host is a loopback "
-                + "address (127.0.0.1, ::1, localhost), but server.host='" + host + "'");
+                    + "address (127.0.0.1, ::1, localhost), but server.host='" + host + "'");
         }
     }
 
@@ -127,16 +126,16 @@ public record ServerConfig(
     @Override
     public String toString() {
         return "ServerConfig[host=" + host + ", port=" + port + ", maxBodyBytes=" + maxBodyBytes + ", metricsPublic="
-            + metricsPublic + ", corsOrigins="
-            + corsOrigins + ", dataDir="
-            + dataDir + ", storageBackend=" + storageBackend + ", connectionString="
-            + (connectionString.isEmpty() ? "" : "<hidden>") + ", writeQueueCapacity=" + writeQueueCapacity
-            + ", instanceId=" + instanceId + ", defaultTenant=" + defaultTenant + ", requireApiKey=" + requireApiKey
-            + ", adminKey=" + (adminKey.isEmpty() ? "" : "<hidden>") + ", rateLimitPerMinute=" + rateLimitPerMinute
-            + ", rateLimitBurst=" + rateLimitBurst + ", logFormat=" + logFormat + ", logLevel=" + logLevel
-            + ", engine=" + engine + ", fleet=" + fleet + ", connections=" + connections
-            + ", authFailuresPerMinute=" + authFailuresPerMinute
-            + ", shutdownDrainSeconds=" + shutdownDrainSeconds
-            + ", idempotencyWindowHours=" + idempotencyWindowHours + "]";
+                + metricsPublic + ", corsOrigins="
+                + corsOrigins + ", dataDir="
+                + dataDir + ", storageBackend=" + storageBackend + ", connectionString="
+                + (connectionString.isEmpty() ? "" : "<hidden>") + ", writeQueueCapacity=" + writeQueueCapacity
+                + ", instanceId=" + instanceId + ", defaultTenant=" + defaultTenant + ", requireApiKey=" + requireApiKey
+                + ", adminKey=" + (adminKey.isEmpty() ? "" : "<hidden>") + ", rateLimitPerMinute=" + rateLimitPerMinute
+                + ", rateLimitBurst=" + rateLimitBurst + ", logFormat=" + logFormat + ", logLevel=" + logLevel
+                + ", engine=" + engine + ", fleet=" + fleet + ", connections=" + connections
+                + ", authFailuresPerMinute=" + authFailuresPerMinute
+                + ", shutdownDrainSeconds=" + shutdownDrainSeconds
+                + ", idempotencyWindowHours=" + idempotencyWindowHours + "]";
     }
 }

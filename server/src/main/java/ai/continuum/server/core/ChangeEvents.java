@@ -2,7 +2,6 @@ package ai.continuum.server.core;
 
 import ai.continuum.engine.Delta;
 import ai.continuum.server.storage.StorageOp;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,16 +53,16 @@ public final class ChangeEvents implements AutoCloseable {
                     out.add(new Event(seq, out.size(), "memory_added", data));
                 }
                 for (final Delta.ConceptDelta c : d.concepts()) {
-                    out.add(new Event(seq, out.size(), "concept_learned", Map.of("name", c.displayName(),
-                        "type", c.type())));
+                    out.add(new Event(
+                            seq, out.size(), "concept_learned", Map.of("name", c.displayName(), "type", c.type())));
                 }
                 for (final Delta.DecisionDelta dd : d.decisions()) {
-                    out.add(new Event(seq, out.size(), "decision_made", Map.of("memory_id", dd.memoryId(),
-                        "text", dd.text())));
+                    out.add(new Event(
+                            seq, out.size(), "decision_made", Map.of("memory_id", dd.memoryId(), "text", dd.text())));
                 }
             }
-            case StorageOp.ForgetMemory f -> out.add(new Event(seq, 0, "memory_forgotten",
-                Map.of("memory_id", f.memoryId())));
+            case StorageOp.ForgetMemory f ->
+                out.add(new Event(seq, 0, "memory_forgotten", Map.of("memory_id", f.memoryId())));
             default -> {
                 // Forgetting a concept, pruning and clearing a tenant are not in the stream.
             }

@@ -2,7 +2,6 @@ package ai.continuum.server.core;
 
 import ai.continuum.server.storage.ChangeSignals;
 import ai.continuum.server.storage.Storage;
-
 import java.sql.SQLException;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -33,8 +32,12 @@ final class ChangeFollower implements AutoCloseable {
     /** Whether the listening connection was down at the last attempt (to log an outage once). */
     private boolean down;
 
-    ChangeFollower(final Storage storage, final EngineApplier applier, final ChangeSignals signals,
-                   final Consumer<String> keys, final long pollMillis) {
+    ChangeFollower(
+            final Storage storage,
+            final EngineApplier applier,
+            final ChangeSignals signals,
+            final Consumer<String> keys,
+            final long pollMillis) {
         this.storage = storage;
         this.applier = applier;
         this.signals = signals;
@@ -79,8 +82,10 @@ final class ChangeFollower implements AutoCloseable {
                     return;
                 }
                 if (!down) {
-                    LOG.log(Level.WARNING, "change announcements: the listening connection failed (" + e.getMessage()
-                        + "); following through the poll every " + pollMillis + " ms until it is back");
+                    LOG.log(
+                            Level.WARNING,
+                            "change announcements: the listening connection failed (" + e.getMessage()
+                                    + "); following through the poll every " + pollMillis + " ms until it is back");
                 }
                 down = true;
                 sleep(Math.min(pollMillis, 1_000));

@@ -16,7 +16,6 @@ import ai.continuum.server.storage.ImportOutcome;
 import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageOp;
 import ai.continuum.server.storage.StorageUnavailableException;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +62,7 @@ import java.util.logging.Logger;
 public final class ContinuumCore implements AutoCloseable {
     /** How long a request waits for its commit before answering 503. */
     public static final Duration COMMIT_WAIT = Duration.ofSeconds(30);
+
     private static final Logger LOG = Logger.getLogger(ContinuumCore.class.getName());
 
     private final MemoryEngine engine;
@@ -84,6 +84,7 @@ public final class ContinuumCore implements AutoCloseable {
     private volatile Map<String, Long> startHeads;
     /** Latches true once {@link #startHeads} are reached. */
     private volatile boolean caughtUp;
+
     private volatile ChangeFollower follower;
     private volatile FleetSettings fleet = FleetSettings.DEFAULTS;
 
@@ -276,7 +277,8 @@ public final class ContinuumCore implements AutoCloseable {
 
     /** Forgets one memory; false when the tenant has no such memory. */
     public boolean forgetMemory(final String tenant, final long memoryId) {
-        if (engine.memory(tenant, memoryId).isEmpty() && storage.memory(tenant, memoryId).isEmpty()) {
+        if (engine.memory(tenant, memoryId).isEmpty()
+                && storage.memory(tenant, memoryId).isEmpty()) {
             return false;
         }
         commitThen(new StorageOp.ForgetMemory(tenant, memoryId));
@@ -299,9 +301,10 @@ public final class ContinuumCore implements AutoCloseable {
      * step. Waits for both, however long.
      */
     public ImportOutcome importState(final ImportJob job) {
-        final CompletableFuture<ImportOutcome> done = storage.importState(job).thenCompose(outcome ->
-            outcome.applied() ? applier.reach(job.tenant(), outcome.head().length()).thenApply(ignored -> outcome)
-                : CompletableFuture.completedFuture(outcome));
+        final CompletableFuture<ImportOutcome> done = storage.importState(job)
+                .thenCompose(outcome -> outcome.applied()
+                        ? applier.reach(job.tenant(), outcome.head().length()).thenApply(ignored -> outcome)
+                        : CompletableFuture.completedFuture(outcome));
         try {
             return done.get();
         } catch (final InterruptedException e) {
@@ -320,8 +323,12 @@ public final class ContinuumCore implements AutoCloseable {
         return asyncFailures.get();
     }
 
-    private LearnReceipt write(final String tenant, final long memoryId, final Delta delta, final boolean async,
-                               final IdempotencyClaim claim) {
+    private LearnReceipt write(
+            final String tenant,
+            final long memoryId,
+            final Delta delta,
+            final boolean async,
+            final IdempotencyClaim claim) {
         final long startNs = System.nanoTime();
         final StorageOp.Apply op = new StorageOp.Apply(tenant, delta);
         if (async) {
@@ -333,19 +340,22 @@ public final class ContinuumCore implements AutoCloseable {
                     applier.abandonAhead(tenant, delta);
                     asyncFailures.incrementAndGet();
                     metrics.learn(tenant, "commit_failed");
-                    LOG.log(Level.SEVERE, "async write of memory " + memoryId + " for tenant " + tenant
-                        + " was not committed; it stays in memory until restart", error);
+                    LOG.log(
+                            Level.SEVERE,
+                            "async write of memory " + memoryId + " for tenant " + tenant
+                                    + " was not committed; it stays in memory until restart",
+                            error);
                 }
             });
             return new LearnReceipt(memoryId, delta, applied, false, 0);
         }
         final Committed committed = commitThen(op, claim);
-        return new LearnReceipt(memoryId, delta, committed.applied(), true, committed.head().length());
+        return new LearnReceipt(
+                memoryId, delta, committed.applied(), true, committed.head().length());
     }
 
     /** A committed op's chain head and what applying it to the engine created. */
-    private record Committed(Storage.ContinuityHead head, ApplyResult applied) {
-    }
+    private record Committed(Storage.ContinuityHead head, ApplyResult applied) {}
 
     private Committed commitThen(final StorageOp op) {
         return commitThen(op, null);
@@ -360,8 +370,8 @@ public final class ContinuumCore implements AutoCloseable {
      */
     private Committed commitThen(final StorageOp op, final IdempotencyClaim claim) {
         final long startNs = System.nanoTime();
-        final CompletableFuture<Storage.ContinuityHead> commit = claim == null ? storage.submit(op)
-            : storage.submit(op, claim);
+        final CompletableFuture<Storage.ContinuityHead> commit =
+                claim == null ? storage.submit(op) : storage.submit(op, claim);
         final CompletableFuture<Committed> done = commit.thenCompose(head -> {
             metrics.commitLatency(System.nanoTime() - startNs);
             return applier.committed(op, head).thenApply(applied -> new Committed(head, applied));
@@ -374,11 +384,14 @@ public final class ContinuumCore implements AutoCloseable {
             return done.get(COMMIT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new WriteOutcomeUnknownException("interrupted while waiting for the commit of " + describe(op)
-                + "; it is applied if it completes", e);
+            throw new WriteOutcomeUnknownException(
+                    "interrupted while waiting for the commit of " + describe(op) + "; it is applied if it completes",
+                    e);
         } catch (final TimeoutException e) {
-            throw new WriteOutcomeUnknownException("the commit of " + describe(op) + " did not finish within "
-                + COMMIT_WAIT.toSeconds() + " s; it is applied if it completes", e);
+            throw new WriteOutcomeUnknownException(
+                    "the commit of " + describe(op) + " did not finish within " + COMMIT_WAIT.toSeconds()
+                            + " s; it is applied if it completes",
+                    e);
         } catch (final ExecutionException e) {
             final Throwable cause = e.getCause();
             if (cause instanceof StorageUnavailableException unavailable) {

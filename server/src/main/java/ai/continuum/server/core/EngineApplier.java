@@ -5,9 +5,6 @@ import ai.continuum.engine.Delta;
 import ai.continuum.engine.MemoryEngine;
 import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageOp;
-
-import org.agrona.collections.LongArrayList;
-
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.agrona.collections.LongArrayList;
 
 /**
  * The engine's one writer: every change of engine state after a commit (this process's own commits, the ops other
@@ -51,6 +49,7 @@ public final class EngineApplier implements AutoCloseable {
     private static final int RESULTS_KEPT = 4_096;
     /** Consecutive Apply rows at least this many go through one bulk load (adjacency ordered once at the end). */
     private static final int BULK_RUN = 16;
+
     private static final long RETRY_MS = 200;
     private static final Logger LOG = Logger.getLogger(EngineApplier.class.getName());
 
@@ -80,12 +79,14 @@ public final class EngineApplier implements AutoCloseable {
     private final ConcurrentHashMap<String, Long> published = new ConcurrentHashMap<>();
     /** Highest position seen in the database per tenant (heads polled, rows read); for the lag. */
     private final ConcurrentHashMap<String, Long> known = new ConcurrentHashMap<>();
+
     private final ReentrantLock progressLock = new ReentrantLock();
     private final Condition progressed = progressLock.newCondition();
     /** Told, for every op applied from the log, the milliseconds from its commit to now. */
     private final LongConsumer applyDelayMs;
     /** Told of every op the engine applies at its chain position, after the rebuild (the live event stream). */
     private final ChangeEvents events;
+
     private volatile boolean closed;
     /**
      * Set once other instances' ops are followed. From then on async writes are applied at their chain position only:
@@ -94,8 +95,11 @@ public final class EngineApplier implements AutoCloseable {
      */
     private volatile boolean followingOthers;
 
-    public EngineApplier(final MemoryEngine engine, final Storage storage, final LongConsumer applyDelayMs,
-                         final ChangeEvents events) {
+    public EngineApplier(
+            final MemoryEngine engine,
+            final Storage storage,
+            final LongConsumer applyDelayMs,
+            final ChangeEvents events) {
         this.engine = engine;
         this.storage = storage;
         this.applyDelayMs = applyDelayMs;
@@ -108,23 +112,26 @@ public final class EngineApplier implements AutoCloseable {
      *
      * @return the number of deltas loaded.
      */
-    public long rebuild(final java.util.function.UnaryOperator<java.util.function.BiConsumer<String,
-        ai.continuum.engine.Delta>> screen) {
-        return await(CompletableFuture.supplyAsync(() -> {
-            final long[] deltas = {0};
-            final SortedMap<String, Long> heads;
-            try (MemoryEngine.BulkLoad load = engine.bulkLoad()) {
-                heads = storage.load(screen.apply((tenant, delta) -> {
-                    load.apply(tenant, delta);
-                    deltas[0]++;
-                }));
-            }
-            storage.loadForgottenMemories(engine::forgetMemory);
-            heads.forEach(this::advance);
-            heads.forEach(this::saw);
-            publish();
-            return deltas[0];
-        }, thread));
+    public long rebuild(
+            final java.util.function.UnaryOperator<java.util.function.BiConsumer<String, ai.continuum.engine.Delta>>
+                    screen) {
+        return await(CompletableFuture.supplyAsync(
+                () -> {
+                    final long[] deltas = {0};
+                    final SortedMap<String, Long> heads;
+                    try (MemoryEngine.BulkLoad load = engine.bulkLoad()) {
+                        heads = storage.load(screen.apply((tenant, delta) -> {
+                            load.apply(tenant, delta);
+                            deltas[0]++;
+                        }));
+                    }
+                    storage.loadForgottenMemories(engine::forgetMemory);
+                    heads.forEach(this::advance);
+                    heads.forEach(this::saw);
+                    publish();
+                    return deltas[0];
+                },
+                thread));
     }
 
     /**
@@ -133,22 +140,24 @@ public final class EngineApplier implements AutoCloseable {
      * @return completed on the applier thread with what applying it created ({@link ApplyResult#NONE} for removals).
      */
     public CompletableFuture<ApplyResult> committed(final StorageOp op, final Storage.ContinuityHead head) {
-        return CompletableFuture.supplyAsync(() -> {
-            final String tenant = op.tenant();
-            final long seq = head.length();
-            saw(tenant, seq);
-            if (seq <= position(tenant)) {
-                final ApplyResult fromLog = logResults.remove(tenant + '\0' + seq);
-                publish();
-                return fromLog != null ? fromLog : ApplyResult.NONE;
-            }
-            catchUp(tenant, seq - 1);
-            final ApplyResult result = applyOp(op);
-            advance(tenant, seq);
-            events.publish(tenant, seq, op);
-            publish();
-            return result;
-        }, thread);
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    final String tenant = op.tenant();
+                    final long seq = head.length();
+                    saw(tenant, seq);
+                    if (seq <= position(tenant)) {
+                        final ApplyResult fromLog = logResults.remove(tenant + '\0' + seq);
+                        publish();
+                        return fromLog != null ? fromLog : ApplyResult.NONE;
+                    }
+                    catchUp(tenant, seq - 1);
+                    final ApplyResult result = applyOp(op);
+                    advance(tenant, seq);
+                    events.publish(tenant, seq, op);
+                    publish();
+                    return result;
+                },
+                thread);
     }
 
     /**
@@ -160,10 +169,12 @@ public final class EngineApplier implements AutoCloseable {
         if (delta.memories().isEmpty() || followingOthers) {
             return CompletableFuture.completedFuture(ApplyResult.NONE);
         }
-        return CompletableFuture.supplyAsync(() -> {
-            appliedAhead.add(aheadKey(tenant, delta));
-            return engine.apply(tenant, delta);
-        }, thread);
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    appliedAhead.add(aheadKey(tenant, delta));
+                    return engine.apply(tenant, delta);
+                },
+                thread);
     }
 
     /** Other instances write the same database: async writes wait for their chain position from now on. */
@@ -184,11 +195,13 @@ public final class EngineApplier implements AutoCloseable {
 
     /** Brings the tenant's engine up to {@code seq} from the change log (an import this process committed). */
     public CompletableFuture<Void> reach(final String tenant, final long seq) {
-        return CompletableFuture.runAsync(() -> {
-            saw(tenant, seq);
-            catchUp(tenant, seq);
-            publish();
-        }, thread);
+        return CompletableFuture.runAsync(
+                () -> {
+                    saw(tenant, seq);
+                    catchUp(tenant, seq);
+                    publish();
+                },
+                thread);
     }
 
     /** Queues a catch-up of {@code tenant} from the log: called by the follower when the tenant's chain grew. */
@@ -289,8 +302,10 @@ public final class EngineApplier implements AutoCloseable {
             try {
                 rows = storage.changes(tenant, from, (int) Math.min(CATCH_UP_ROWS, target - from));
             } catch (final RuntimeException e) {
-                LOG.log(Level.WARNING, "cannot read tenant " + tenant + "'s change log after " + from
-                    + "; retrying: " + e.getMessage());
+                LOG.log(
+                        Level.WARNING,
+                        "cannot read tenant " + tenant + "'s change log after " + from + "; retrying: "
+                                + e.getMessage());
                 sleep();
                 continue;
             }
@@ -314,9 +329,10 @@ public final class EngineApplier implements AutoCloseable {
                     for (int j = i; j < end; j++) {
                         final Storage.Change row = rows.get(j);
                         final Delta delta = ((StorageOp.Apply) row.op()).delta();
-                        final ApplyResult r = !delta.memories().isEmpty()
-                            && appliedAhead.remove(aheadKey(tenant, delta)) ? ApplyResult.NONE
-                            : load.apply(tenant, delta);
+                        final ApplyResult r =
+                                !delta.memories().isEmpty() && appliedAhead.remove(aheadKey(tenant, delta))
+                                        ? ApplyResult.NONE
+                                        : load.apply(tenant, delta);
                         logApplied(tenant, row, r);
                     }
                 }
@@ -331,8 +347,8 @@ public final class EngineApplier implements AutoCloseable {
 
     private void logApplied(final String tenant, final Storage.Change row, final ApplyResult result) {
         if (row.seq() != position(tenant) + 1) {
-            throw new IllegalStateException("tenant " + tenant + "'s change log jumps from " + position(tenant)
-                + " to " + row.seq());
+            throw new IllegalStateException(
+                    "tenant " + tenant + "'s change log jumps from " + position(tenant) + " to " + row.seq());
         }
         advance(tenant, row.seq());
         events.publish(tenant, row.seq(), row.op());
@@ -344,8 +360,10 @@ public final class EngineApplier implements AutoCloseable {
     private ApplyResult applyOp(final StorageOp op) {
         final String tenant = op.tenant();
         return switch (op) {
-            case StorageOp.Apply a -> !a.delta().memories().isEmpty()
-                && appliedAhead.remove(aheadKey(tenant, a.delta())) ? ApplyResult.NONE : engine.apply(tenant, a.delta());
+            case StorageOp.Apply a ->
+                !a.delta().memories().isEmpty() && appliedAhead.remove(aheadKey(tenant, a.delta()))
+                        ? ApplyResult.NONE
+                        : engine.apply(tenant, a.delta());
             case StorageOp.ForgetMemory f -> {
                 engine.forgetMemory(tenant, f.memoryId());
                 yield ApplyResult.NONE;

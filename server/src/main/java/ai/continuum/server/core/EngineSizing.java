@@ -9,8 +9,7 @@ import ai.continuum.server.storage.Storage;
  * store that grew past the configuration must still restart, and has room to grow again.
  */
 public final class EngineSizing {
-    private EngineSizing() {
-    }
+    private EngineSizing() {}
 
     public static EngineConfig forStored(final EngineConfig configured, final Storage storage) {
         final long wanted = Math.multiplyExact(storage.conceptCount(), 2L);

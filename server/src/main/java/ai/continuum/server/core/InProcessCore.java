@@ -4,7 +4,6 @@ import ai.continuum.engine.EngineConfig;
 import ai.continuum.engine.MemoryEngine;
 import ai.continuum.server.metrics.ContinuumMetrics;
 import ai.continuum.server.storage.Storage;
-
 import java.util.function.Supplier;
 
 /**

@@ -13,5 +13,4 @@ import ai.continuum.engine.Delta;
  * @param position the tenant's chain position of the committed write (a read given it sees the write on any
  *                 instance), or 0 for an async write (its position is not known when it answers).
  */
-public record LearnReceipt(long memoryId, Delta delta, ApplyResult applied, boolean durable, long position) {
-}
+public record LearnReceipt(long memoryId, Delta delta, ApplyResult applied, boolean durable, long position) {}

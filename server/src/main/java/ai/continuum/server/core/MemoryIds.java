@@ -1,7 +1,6 @@
 package ai.continuum.server.core;
 
 import ai.continuum.server.storage.InstanceLease;
-
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;

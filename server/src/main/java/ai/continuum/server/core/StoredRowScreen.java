@@ -2,7 +2,6 @@ package ai.continuum.server.core;
 
 import ai.continuum.engine.Delta;
 import ai.continuum.engine.SizeLimits;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -25,13 +24,13 @@ public final class StoredRowScreen implements BiConsumer<String, Delta> {
     private static final Logger LOG = Logger.getLogger(StoredRowScreen.class.getName());
 
     /** One row left out: its tenant, what it is (e.g. "memory 42") and which limit it breaks. */
-    public record SkippedRow(String tenant, String row, String problem) {
-    }
+    public record SkippedRow(String tenant, String row, String problem) {}
 
     private final BiConsumer<String, Delta> sink;
     private final List<SkippedRow> firstSkipped = new ArrayList<>();
     /** Keys of concepts left out, per "tenant\u001fkey": whatever names them is left out too. */
     private final Set<String> skippedConcepts = new HashSet<>();
+
     private volatile long skipped;
 
     public StoredRowScreen(final BiConsumer<String, Delta> sink) {
@@ -81,8 +80,10 @@ public final class StoredRowScreen implements BiConsumer<String, Delta> {
             links.removeIf(l -> {
                 final boolean out = !fits(tenant, l.a()) || !fits(tenant, l.b());
                 if (out) {
-                    skip(tenant, "link '" + abbreviate(l.a()) + "' - '" + abbreviate(l.b()) + "'",
-                        "it names a concept that was skipped or whose key is over concept_name_bytes");
+                    skip(
+                            tenant,
+                            "link '" + abbreviate(l.a()) + "' - '" + abbreviate(l.b()) + "'",
+                            "it names a concept that was skipped or whose key is over concept_name_bytes");
                 }
                 return out;
             });
@@ -93,15 +94,18 @@ public final class StoredRowScreen implements BiConsumer<String, Delta> {
             compounds.removeIf(c -> {
                 final boolean out = !c.components().stream().allMatch(k -> fits(tenant, k));
                 if (out) {
-                    skip(tenant, "compound " + abbreviate(c.joinedKey()),
-                        "it names a concept that was skipped or whose key is over concept_name_bytes");
+                    skip(
+                            tenant,
+                            "compound " + abbreviate(c.joinedKey()),
+                            "it names a concept that was skipped or whose key is over concept_name_bytes");
                 }
                 return out;
             });
             changed = true;
         }
-        if (memories.stream().anyMatch(m -> SizeLimits.problem(m) != null
-            || !m.concepts().stream().allMatch(k -> fits(tenant, k)))) {
+        if (memories.stream()
+                .anyMatch(m ->
+                        SizeLimits.problem(m) != null || !m.concepts().stream().allMatch(k -> fits(tenant, k)))) {
             memories = new ArrayList<>(memories);
             memories.removeIf(m -> {
                 final String problem = SizeLimits.problem(m);
@@ -111,27 +115,43 @@ public final class StoredRowScreen implements BiConsumer<String, Delta> {
                 }
                 return false;
             });
-            memories.replaceAll(m -> m.concepts().stream().allMatch(k -> fits(tenant, k)) ? m
-                : new Delta.MemoryDelta(m.id(), m.sessionId(), m.userText(), m.aiText(), m.thinking(), m.metadata(),
-                    m.timeMillis(), m.concepts().stream().filter(k -> fits(tenant, k)).toList()));
+            memories.replaceAll(m -> m.concepts().stream().allMatch(k -> fits(tenant, k))
+                    ? m
+                    : new Delta.MemoryDelta(
+                            m.id(),
+                            m.sessionId(),
+                            m.userText(),
+                            m.aiText(),
+                            m.thinking(),
+                            m.metadata(),
+                            m.timeMillis(),
+                            m.concepts().stream().filter(k -> fits(tenant, k)).toList()));
             changed = true;
         }
         final List<Delta.DecisionDelta> decisions = delta.decisions().stream()
-            .filter(d -> {
-                final boolean fits = SizeLimits.utf8Length(d.text()) <= SizeLimits.MEMORY_BYTES;
-                if (!fits) {
-                    skip(tenant, "decision " + d.ordinal() + " of memory " + d.memoryId(),
-                        "its text is over memory_bytes (" + SizeLimits.MEMORY_BYTES + " bytes)");
-                }
-                return fits;
-            }).toList();
+                .filter(d -> {
+                    final boolean fits = SizeLimits.utf8Length(d.text()) <= SizeLimits.MEMORY_BYTES;
+                    if (!fits) {
+                        skip(
+                                tenant,
+                                "decision " + d.ordinal() + " of memory " + d.memoryId(),
+                                "its text is over memory_bytes (" + SizeLimits.MEMORY_BYTES + " bytes)");
+                    }
+                    return fits;
+                })
+                .toList();
         changed |= decisions.size() != delta.decisions().size();
         if (!changed) {
             return delta;
         }
         final Delta screened = new Delta(concepts, links, compounds, memories, decisions);
-        return screened.concepts().isEmpty() && screened.links().isEmpty() && screened.compounds().isEmpty()
-            && screened.memories().isEmpty() && screened.decisions().isEmpty() ? null : screened;
+        return screened.concepts().isEmpty()
+                        && screened.links().isEmpty()
+                        && screened.compounds().isEmpty()
+                        && screened.memories().isEmpty()
+                        && screened.decisions().isEmpty()
+                ? null
+                : screened;
     }
 
     private boolean fits(final String tenant, final String key) {
@@ -144,7 +164,7 @@ public final class StoredRowScreen implements BiConsumer<String, Delta> {
         if (firstSkipped.size() < LOGGED_ROWS) {
             firstSkipped.add(new SkippedRow(tenant, row, problem));
             LOG.warning("skipped a stored row that cannot be loaded: tenant '" + tenant + "', " + row + ": " + problem
-                + " (it stays in the database; forget it or export and shorten it)");
+                    + " (it stays in the database; forget it or export and shorten it)");
         } else if (n == LOGGED_ROWS + 1) {
             LOG.warning("more stored rows are over the size limits; counting them without logging each");
         }

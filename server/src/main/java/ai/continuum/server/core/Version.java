@@ -13,8 +13,7 @@ import java.util.Properties;
 public final class Version {
     private static final String CURRENT = resolve();
 
-    private Version() {
-    }
+    private Version() {}
 
     public static String current() {
         return CURRENT;

@@ -20,7 +20,6 @@ import ai.continuum.server.transfer.TenantImport;
 import ai.continuum.server.transfer.TransferProgress;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -87,18 +86,27 @@ public final class Continuum implements AutoCloseable {
      * @param sessionId the conversation the turn belongs to, or null.
      * @param metadata  values Jackson can write as JSON, or null.
      */
-    public LearnReceipt learn(final String userText, final String aiText, final String sessionId,
-                              final Map<String, ?> metadata) {
+    public LearnReceipt learn(
+            final String userText, final String aiText, final String sessionId, final Map<String, ?> metadata) {
         Objects.requireNonNull(userText, "userText");
         Objects.requireNonNull(aiText, "aiText");
-        final Turn turn = new Turn(core.nextMemoryId(), userText, aiText, "", sessionId, metadataJson(metadata),
-            System.currentTimeMillis());
+        final Turn turn = new Turn(
+                core.nextMemoryId(),
+                userText,
+                aiText,
+                "",
+                sessionId,
+                metadataJson(metadata),
+                System.currentTimeMillis());
         return core.learn(tenant, turn, false);
     }
 
     /** Recalls with the engine's default limits. */
     public RecallResult recall(final String query) {
-        return recall(query, core.engine().config().maxConcepts(), core.engine().config().maxMemories());
+        return recall(
+                query,
+                core.engine().config().maxConcepts(),
+                core.engine().config().maxMemories());
     }
 
     /**
@@ -107,11 +115,13 @@ public final class Continuum implements AutoCloseable {
      */
     public RecallResult recall(final String query, final int maxConcepts, final int maxMemories) {
         Objects.requireNonNull(query, "query");
-        if (maxConcepts < 1 || maxConcepts > EngineConfig.MAX_CONCEPTS_LIMIT || maxMemories < 0
-            || maxMemories > EngineConfig.MAX_MEMORIES_LIMIT) {
+        if (maxConcepts < 1
+                || maxConcepts > EngineConfig.MAX_CONCEPTS_LIMIT
+                || maxMemories < 0
+                || maxMemories > EngineConfig.MAX_MEMORIES_LIMIT) {
             throw new IllegalArgumentException("maxConcepts must be in [1, " + EngineConfig.MAX_CONCEPTS_LIMIT
-                + "] and maxMemories in [0, " + EngineConfig.MAX_MEMORIES_LIMIT + "], got " + maxConcepts + " and "
-                + maxMemories);
+                    + "] and maxMemories in [0, " + EngineConfig.MAX_MEMORIES_LIMIT + "], got " + maxConcepts + " and "
+                    + maxMemories);
         }
         return core.recall(tenant, query, maxConcepts, maxMemories);
     }
@@ -206,18 +216,19 @@ public final class Continuum implements AutoCloseable {
         private String tenant = "default";
         private EngineConfig engineConfig = EngineConfig.defaults();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** {@code sqlite} (the default, unless only a connection string is given) or {@code postgresql}. */
         public Builder storageBackend(final String storageBackend) {
-            final String name = Objects.requireNonNull(storageBackend, "storageBackend").strip()
-                .toLowerCase(Locale.ROOT);
+            final String name = Objects.requireNonNull(storageBackend, "storageBackend")
+                    .strip()
+                    .toLowerCase(Locale.ROOT);
             backend = switch (name) {
                 case Storages.SQLITE -> Storages.SQLITE;
                 case Storages.POSTGRESQL, "postgres" -> Storages.POSTGRESQL;
-                default -> throw new IllegalArgumentException("storageBackend '" + storageBackend + "' is not one of "
-                    + Storages.SQLITE + ", " + Storages.POSTGRESQL);
+                default ->
+                    throw new IllegalArgumentException("storageBackend '" + storageBackend + "' is not one of "
+                            + Storages.SQLITE + ", " + Storages.POSTGRESQL);
             };
             return this;
         }
@@ -244,7 +255,7 @@ public final class Continuum implements AutoCloseable {
         public Builder tenant(final String name) {
             if (name == null || !ServerConfig.TENANT_PATTERN.matcher(name).matches()) {
                 throw new IllegalArgumentException("tenant '" + name + "' is invalid: expected 1-128 letters, "
-                    + "digits, '.', '_' or '-', starting with a letter or digit");
+                        + "digits, '.', '_' or '-', starting with a letter or digit");
             }
             tenant = name;
             return this;
@@ -264,19 +275,19 @@ public final class Continuum implements AutoCloseable {
          *                               database cannot be opened (the message says why, without password).
          */
         public Continuum build() {
-            final String chosen = backend != null ? backend
-                : connectionString != null ? Storages.POSTGRESQL : Storages.SQLITE;
+            final String chosen =
+                    backend != null ? backend : connectionString != null ? Storages.POSTGRESQL : Storages.SQLITE;
             if (chosen.equals(Storages.SQLITE) && connectionString != null) {
-                throw new IllegalStateException("connectionString is for the postgresql backend; the sqlite backend "
-                    + "takes storagePath");
+                throw new IllegalStateException(
+                        "connectionString is for the postgresql backend; the sqlite backend " + "takes storagePath");
             }
             if (chosen.equals(Storages.POSTGRESQL) && storagePath != null) {
-                throw new IllegalStateException("storagePath is for the sqlite backend; the postgresql backend takes "
-                    + "connectionString");
+                throw new IllegalStateException(
+                        "storagePath is for the sqlite backend; the postgresql backend takes " + "connectionString");
             }
             if (chosen.equals(Storages.POSTGRESQL) && connectionString == null) {
                 throw new IllegalStateException("the postgresql backend needs connectionString(\"postgresql://USER:"
-                    + "PASSWORD@HOST:PORT/DB\")");
+                        + "PASSWORD@HOST:PORT/DB\")");
             }
             final StorageSettings settings = StorageSettings.defaults().withEngine(engineConfig);
             return new Continuum(tenant, InProcessCore.open(engineConfig, () -> open(chosen, settings)));
@@ -284,11 +295,13 @@ public final class Continuum implements AutoCloseable {
 
         private Storage open(final String chosen, final StorageSettings settings) {
             final boolean sqlite = chosen.equals(Storages.SQLITE);
-            final String where = sqlite ? "SQLite storage at " + Storages.sqliteFile(location())
-                : "PostgreSQL storage at " + Storages.redact(connectionString);
+            final String where = sqlite
+                    ? "SQLite storage at " + Storages.sqliteFile(location())
+                    : "PostgreSQL storage at " + Storages.redact(connectionString);
             try {
-                return sqlite ? SqliteStorage.openFile(Storages.sqliteFile(location()), settings)
-                    : PostgresStorage.open(connectionString, settings);
+                return sqlite
+                        ? SqliteStorage.openFile(Storages.sqliteFile(location()), settings)
+                        : PostgresStorage.open(connectionString, settings);
             } catch (final RuntimeException e) {
                 throw new IllegalStateException("cannot open the " + where + ": " + e.getMessage(), e);
             }

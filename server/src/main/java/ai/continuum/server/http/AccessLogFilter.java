@@ -8,7 +8,6 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
-
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -37,8 +36,10 @@ public final class AccessLogFilter implements Filter {
 
     @Override
     public void filter(final FilterChain chain, final RoutingRequest req, final RoutingResponse res) {
-        final String id = req.headers().first(REQUEST_ID).filter(v -> TOKEN.matcher(v).matches())
-            .orElseGet(AccessLogFilter::newId);
+        final String id = req.headers()
+                .first(REQUEST_ID)
+                .filter(v -> TOKEN.matcher(v).matches())
+                .orElseGet(AccessLogFilter::newId);
         res.header(REQUEST_ID, id);
         final long startNs = System.nanoTime();
         try {
@@ -65,8 +66,9 @@ public final class AccessLogFilter implements Filter {
         fields.put("duration_ms", Math.round(ms * 1000) / 1000.0);
         fields.put("remote", remote);
         fields.put("user_agent", req.headers().first(HeaderNames.USER_AGENT).orElse(""));
-        final LogRecord record = new LogRecord(Level.INFO, String.format(Locale.ROOT, "%s \"%s %s\" %d %.3f ms id=%s",
-            remote, method, path, status, ms, id));
+        final LogRecord record = new LogRecord(
+                Level.INFO,
+                String.format(Locale.ROOT, "%s \"%s %s\" %d %.3f ms id=%s", remote, method, path, status, ms, id));
         record.setLoggerName(LOGGER);
         record.setParameters(new Object[] {new LogFields(fields)});
         LOG.log(record);

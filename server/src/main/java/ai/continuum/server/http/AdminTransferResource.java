@@ -12,16 +12,15 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -36,8 +35,9 @@ import java.util.Map;
 public final class AdminTransferResource implements HttpService {
     /** Largest import body: a document this size holds tens of millions of items. */
     static final long MAX_IMPORT_BYTES = 8L << 30;
+
     private static final DateTimeFormatter FILE_TIME =
-        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private final ContinuumCore core;
     private final Path spoolDir;
@@ -51,8 +51,7 @@ public final class AdminTransferResource implements HttpService {
 
     @Override
     public void routing(final HttpRules rules) {
-        rules.post("/export", this::export)
-            .post("/import", this::importDocument);
+        rules.post("/export", this::export).post("/import", this::importDocument);
     }
 
     private static boolean flag(final ServerRequest req, final String name) {
@@ -63,16 +62,20 @@ public final class AdminTransferResource implements HttpService {
         return switch (value.toLowerCase(Locale.ROOT)) {
             case "true", "1", "yes" -> true;
             case "false", "0", "no" -> false;
-            default -> throw ApiException.badRequest("query parameter '" + name + "' must be true or false, got '"
-                + Body.abbreviate(value) + "'");
+            default ->
+                throw ApiException.badRequest(
+                        "query parameter '" + name + "' must be true or false, got '" + Body.abbreviate(value) + "'");
         };
     }
 
     private static String tenant(final ServerRequest req) {
         final String tenant = Params.queryText(req, "tenant");
-        if (tenant != null && !ai.continuum.server.config.ServerConfig.TENANT_PATTERN.matcher(tenant).matches()) {
+        if (tenant != null
+                && !ai.continuum.server.config.ServerConfig.TENANT_PATTERN
+                        .matcher(tenant)
+                        .matches()) {
             throw ApiException.badRequest("query parameter 'tenant' must be 1-128 letters, digits, '.', '_' or '-', "
-                + "starting with a letter or digit");
+                    + "starting with a letter or digit");
         }
         return tenant;
     }
@@ -102,8 +105,8 @@ public final class AdminTransferResource implements HttpService {
         } else if (modeText.equalsIgnoreCase("replace")) {
             mode = ImportMode.REPLACE;
         } else {
-            throw ApiException.badRequest("query parameter 'mode' must be merge or replace, got '"
-                + Body.abbreviate(modeText) + "'");
+            throw ApiException.badRequest(
+                    "query parameter 'mode' must be merge or replace, got '" + Body.abbreviate(modeText) + "'");
         }
         final String tenant = tenant(req);
         final String key = Idempotency.key(req);
@@ -115,16 +118,22 @@ public final class AdminTransferResource implements HttpService {
             Files.createDirectories(spoolDir);
             spool = Files.createTempFile(spoolDir, "import-", ".partial");
         } catch (final IOException e) {
-            throw ApiException.unavailable("cannot store the import body on the server (" + e.getMessage()
-                + "); nothing was imported", 30);
+            throw ApiException.unavailable(
+                    "cannot store the import body on the server (" + e.getMessage() + "); nothing was imported", 30);
         }
         try {
             final String digest = spoolBody(req, spool);
             if (key != null) {
                 // An import is idempotent by content already (a source imported is skipped); the key adds the
                 // original answer for a retry, recorded once the import is done.
-                idempotency.serve(res, AuthFilter.principal(req).tenant(), key, Idempotency.requestHash(
-                    "POST /v1/admin/import", mode.name(), tenant, digest), 0, 200, claim -> run(spool, mode, tenant));
+                idempotency.serve(
+                        res,
+                        AuthFilter.principal(req).tenant(),
+                        key,
+                        Idempotency.requestHash("POST /v1/admin/import", mode.name(), tenant, digest),
+                        0,
+                        200,
+                        claim -> run(spool, mode, tenant));
                 return;
             }
             Json.ok(res, run(spool, mode, tenant));
@@ -144,8 +153,11 @@ public final class AdminTransferResource implements HttpService {
         } catch (final IllegalArgumentException e) {
             throw ApiException.invalid(e.getMessage());
         }
-        return Map.of("mode", mode.name().toLowerCase(Locale.ROOT), "tenants", results.stream()
-            .map(AdminTransferResource::view).toList());
+        return Map.of(
+                "mode",
+                mode.name().toLowerCase(Locale.ROOT),
+                "tenants",
+                results.stream().map(AdminTransferResource::view).toList());
     }
 
     /** Spools the body to {@code spool}; returns its SHA-256 (hex). */
@@ -156,7 +168,7 @@ public final class AdminTransferResource implements HttpService {
         }
         final MessageDigest sha = Idempotency.sha256();
         try (InputStream in = req.content().inputStream();
-             OutputStream out = Files.newOutputStream(spool)) {
+                OutputStream out = Files.newOutputStream(spool)) {
             final byte[] buffer = new byte[1 << 16];
             long total = 0;
             int n;
@@ -172,22 +184,29 @@ public final class AdminTransferResource implements HttpService {
         } catch (final IOException e) {
             // The spool is on the server's disk: a full disk is the server's state, not a fault in the request, and
             // nothing was imported.
-            throw ApiException.unavailable("cannot store the import body on the server (" + e.getMessage()
-                + "); nothing was imported", 30);
+            throw ApiException.unavailable(
+                    "cannot store the import body on the server (" + e.getMessage() + "); nothing was imported", 30);
         }
     }
 
     private static ApiException tooLarge() {
-        return new ApiException(413, "payload_too_large", "an import body may hold at most " + MAX_IMPORT_BYTES
-            + " bytes; import larger documents with the CLI");
+        return new ApiException(
+                413,
+                "payload_too_large",
+                "an import body may hold at most " + MAX_IMPORT_BYTES + " bytes; import larger documents with the CLI");
     }
 
-    record TenantImportView(String sourceTenant, String tenant, boolean applied, String skipReason, long items,
-                            long ops, long continuityLength) {
-    }
+    record TenantImportView(
+            String sourceTenant,
+            String tenant,
+            boolean applied,
+            String skipReason,
+            long items,
+            long ops,
+            long continuityLength) {}
 
     private static TenantImportView view(final TenantImport t) {
-        return new TenantImportView(t.sourceTenant(), t.tenant(), t.applied(), t.skipReason(), t.items(), t.ops(),
-            t.headLength());
+        return new TenantImportView(
+                t.sourceTenant(), t.tenant(), t.applied(), t.skipReason(), t.items(), t.ops(), t.headLength());
     }
 }

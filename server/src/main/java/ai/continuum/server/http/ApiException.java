@@ -36,8 +36,8 @@ public final class ApiException extends RuntimeException {
     }
 
     public static ApiException unavailable(final String message, final int retryAfterSeconds) {
-        return new ApiException(503, "unavailable", message,
-            Map.of("Retry-After", Integer.toString(retryAfterSeconds)));
+        return new ApiException(
+                503, "unavailable", message, Map.of("Retry-After", Integer.toString(retryAfterSeconds)));
     }
 
     /**

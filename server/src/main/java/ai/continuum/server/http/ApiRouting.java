@@ -20,47 +20,66 @@ import io.helidon.webserver.http.HttpRouting;
  * routes are added after these.
  */
 public final class ApiRouting {
-    private ApiRouting() {
-    }
+    private ApiRouting() {}
 
-    public static void routing(final HttpRouting.Builder routing, final ServerConfig config, final ContinuumCore core,
-                               final ApiKeyAuthenticator keys, final RateLimiter limiter,
-                               final ContinuumMetrics metrics) {
+    public static void routing(
+            final HttpRouting.Builder routing,
+            final ServerConfig config,
+            final ContinuumCore core,
+            final ApiKeyAuthenticator keys,
+            final RateLimiter limiter,
+            final ContinuumMetrics metrics) {
         final long maxBody = config.maxBodyBytes();
         final RouteTable routes = new RouteTable();
-        final Idempotency idempotency = new Idempotency(core.storage(),
-            java.time.Duration.ofHours(config.idempotencyWindowHours()), System::currentTimeMillis);
+        final Idempotency idempotency = new Idempotency(
+                core.storage(), java.time.Duration.ofHours(config.idempotencyWindowHours()), System::currentTimeMillis);
         routing.addFilter(new AccessLogFilter())
-            .addFilter(new MetricsFilter(metrics))
-            .addFilter(new AuthFilter(keys, routes, new FailedAuthThrottle(config.authFailuresPerMinute(),
-                System::nanoTime, metrics::authFailure),
-                config.requireApiKey(), config.defaultTenant(), config.metricsPublic()))
-            .addFilter(new RateLimitFilter(limiter))
-            .addFilter(new LoadingGate(core));
+                .addFilter(new MetricsFilter(metrics))
+                .addFilter(new AuthFilter(
+                        keys,
+                        routes,
+                        new FailedAuthThrottle(config.authFailuresPerMinute(), System::nanoTime, metrics::authFailure),
+                        config.requireApiKey(),
+                        config.defaultTenant(),
+                        config.metricsPublic()))
+                .addFilter(new RateLimitFilter(limiter))
+                .addFilter(new LoadingGate(core));
         routes.register(routing, "/v1", new HealthResource(core))
-            .register(routing, "/v1", new LearnResource(core, maxBody, idempotency))
-            .register(routing, "/v1", new RecallResource(core, maxBody))
-            .register(routing, "/v1", new StatsResource(core, config.instanceId()))
-            .register(routing, "/v1/memories", new MemoriesResource(core, maxBody, idempotency))
-            .register(routing, "/v1/concepts", new ConceptsResource(core, "concepts"))
-            .register(routing, "/v1/entities", new ConceptsResource(core, "entities"))
-            .registerAdmin(routing, "/v1/keys", new KeysResource(keys, maxBody))
-            .registerAdmin(routing, "/v1/tenants", new TenantsResource(core))
-            .register(routing, "/v1", new EventsResource(core, EventsResource.HEARTBEAT))
-            .registerAdmin(routing, "/v1/admin",
-                new AdminTransferResource(core, config.dataDir().resolve("tmp"), idempotency))
-            .registerAdmin(routing, "/metrics", new MetricsResource(metrics))
-            .register(routing, "/mcp", new McpResource(core, new McpProtocol(Version.current()), config.instanceId(),
-                maxBody, config.corsOrigins()))
-            .register(routing, "/openapi", new OpenApiResource())
-            .register(routing, "/ui", new UiResource());
+                .register(routing, "/v1", new LearnResource(core, maxBody, idempotency))
+                .register(routing, "/v1", new RecallResource(core, maxBody))
+                .register(routing, "/v1", new StatsResource(core, config.instanceId()))
+                .register(routing, "/v1/memories", new MemoriesResource(core, maxBody, idempotency))
+                .register(routing, "/v1/concepts", new ConceptsResource(core, "concepts"))
+                .register(routing, "/v1/entities", new ConceptsResource(core, "entities"))
+                .registerAdmin(routing, "/v1/keys", new KeysResource(keys, maxBody))
+                .registerAdmin(routing, "/v1/tenants", new TenantsResource(core))
+                .register(routing, "/v1", new EventsResource(core, EventsResource.HEARTBEAT))
+                .registerAdmin(
+                        routing,
+                        "/v1/admin",
+                        new AdminTransferResource(core, config.dataDir().resolve("tmp"), idempotency))
+                .registerAdmin(routing, "/metrics", new MetricsResource(metrics))
+                .register(
+                        routing,
+                        "/mcp",
+                        new McpResource(
+                                core,
+                                new McpProtocol(Version.current()),
+                                config.instanceId(),
+                                maxBody,
+                                config.corsOrigins()))
+                .register(routing, "/openapi", new OpenApiResource())
+                .register(routing, "/ui", new UiResource());
         routing.any((req, res) -> {
             if (req.path().path().startsWith("/observe/") || req.prologue().method() == Method.OPTIONS) {
                 res.next();
                 return;
             }
-            throw new ApiException(404, "not_found", "no route for " + req.prologue().method().text() + " "
-                + Body.abbreviate(req.path().path()));
+            throw new ApiException(
+                    404,
+                    "not_found",
+                    "no route for " + req.prologue().method().text() + " "
+                            + Body.abbreviate(req.path().path()));
         });
         ErrorMapping.register(routing);
     }

@@ -13,7 +13,6 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
-
 import java.util.Map;
 import java.util.Optional;
 
@@ -41,9 +40,13 @@ public final class AuthFilter implements Filter {
     private final String defaultTenant;
     private final boolean metricsPublic;
 
-    public AuthFilter(final ApiKeyAuthenticator authenticator, final RouteTable routes,
-                      final FailedAuthThrottle failures, final boolean requireKey, final String defaultTenant,
-                      final boolean metricsPublic) {
+    public AuthFilter(
+            final ApiKeyAuthenticator authenticator,
+            final RouteTable routes,
+            final FailedAuthThrottle failures,
+            final boolean requireKey,
+            final String defaultTenant,
+            final boolean metricsPublic) {
         this.authenticator = authenticator;
         this.routes = routes;
         this.failures = failures;
@@ -54,8 +57,9 @@ public final class AuthFilter implements Filter {
 
     /** The caller of a request that passed this filter. */
     public static Principal principal(final ServerRequest req) {
-        return req.context().get(Principal.class)
-            .orElseThrow(() -> new IllegalStateException("no principal: the route is not behind AuthFilter"));
+        return req.context()
+                .get(Principal.class)
+                .orElseThrow(() -> new IllegalStateException("no principal: the route is not behind AuthFilter"));
     }
 
     /**
@@ -77,8 +81,10 @@ public final class AuthFilter implements Filter {
 
     /** Health and readiness paths, public in every configuration. */
     public static boolean isHealth(final String path) {
-        return path.equals("/v1/health") || path.equals("/v1/ready") || path.equals("/observe/health")
-            || path.startsWith("/observe/health/");
+        return path.equals("/v1/health")
+                || path.equals("/v1/ready")
+                || path.equals("/observe/health")
+                || path.startsWith("/observe/health/");
     }
 
     /** Refuses (403) a request whose principal is not the admin: the handler's own check behind the filter's. */
@@ -98,9 +104,14 @@ public final class AuthFilter implements Filter {
         }
         final RouteTable.Match match = routes.match(req.prologue().method(), path);
         if (match.pathKnown() && !match.methodAllowed()) {
-            ErrorMapping.send(res, new ApiException(405, "method_not_allowed", req.prologue().method().text()
-                + " is not allowed on " + Body.abbreviate(path) + "; allowed: " + String.join(", ", match.allowed()),
-                Map.of("Allow", String.join(", ", match.allowed()))));
+            ErrorMapping.send(
+                    res,
+                    new ApiException(
+                            405,
+                            "method_not_allowed",
+                            req.prologue().method().text() + " is not allowed on " + Body.abbreviate(path)
+                                    + "; allowed: " + String.join(", ", match.allowed()),
+                            Map.of("Allow", String.join(", ", match.allowed()))));
             return;
         }
         if (isPublic(path)) {
@@ -110,8 +121,10 @@ public final class AuthFilter implements Filter {
         final Optional<String> presented = presentedKey(req);
         if (!match.pathKnown() && presented.isEmpty()) {
             // Nothing to protect: say the route does not exist rather than asking for a key it would not need.
-            ErrorMapping.send(res, ApiException.notFound("no route for " + req.prologue().method().text() + " "
-                + Body.abbreviate(path)));
+            ErrorMapping.send(
+                    res,
+                    ApiException.notFound(
+                            "no route for " + req.prologue().method().text() + " " + Body.abbreviate(path)));
             return;
         }
         final boolean admin = routes.isAdmin(path);
@@ -131,7 +144,10 @@ public final class AuthFilter implements Filter {
             principal = found.get();
         }
         if (admin && !principal.admin()) {
-            AuditLog.forbidden(principal.keyId(), req.prologue().method().text(), req.path().rawPath());
+            AuditLog.forbidden(
+                    principal.keyId(),
+                    req.prologue().method().text(),
+                    req.path().rawPath());
             ErrorMapping.send(res, new ApiException(403, "forbidden", "this endpoint needs the admin key"));
             return;
         }
@@ -151,7 +167,7 @@ public final class AuthFilter implements Filter {
     /** A CORS preflight: browsers send it without credentials; the CORS feature answers it and it reads nothing. */
     private static boolean isPreflight(final RoutingRequest req) {
         return req.prologue().method() == Method.OPTIONS
-            && req.headers().contains(HeaderNames.ACCESS_CONTROL_REQUEST_METHOD);
+                && req.headers().contains(HeaderNames.ACCESS_CONTROL_REQUEST_METHOD);
     }
 
     private static Optional<String> presentedKey(final RoutingRequest req) {
@@ -172,13 +188,20 @@ public final class AuthFilter implements Filter {
 
     /** 401, audited; or 429 once the address has failed too often (see {@link FailedAuthThrottle}). */
     private void reject(final RoutingRequest req, final RoutingResponse res, final String code, final String message) {
-        final FailedAuthThrottle.Verdict verdict = failures.failed(req.remotePeer().host(),
-            req.prologue().method().text(), req.path().rawPath(), code);
+        final FailedAuthThrottle.Verdict verdict = failures.failed(
+                req.remotePeer().host(),
+                req.prologue().method().text(),
+                req.path().rawPath(),
+                code);
         if (verdict.throttled()) {
             SuppressedAccessLines.suppressCurrent();
-            ErrorMapping.send(res, new ApiException(429, "too_many_auth_failures", "too many failed authentications "
-                + "from this address; retry later with a valid key",
-                Map.of("Retry-After", Long.toString(verdict.retryAfterSeconds()))));
+            ErrorMapping.send(
+                    res,
+                    new ApiException(
+                            429,
+                            "too_many_auth_failures",
+                            "too many failed authentications " + "from this address; retry later with a valid key",
+                            Map.of("Retry-After", Long.toString(verdict.retryAfterSeconds()))));
             return;
         }
         ErrorMapping.send(res, new ApiException(401, "unauthorized", message, Map.of("WWW-Authenticate", CHALLENGE)));

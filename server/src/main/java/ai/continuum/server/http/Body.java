@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
@@ -37,8 +36,10 @@ public final class Body {
     public static Body read(final ServerRequest req, final long maxBytes) {
         final var contentType = req.headers().first(HeaderNames.CONTENT_TYPE);
         if (contentType.isPresent() && !isJson(contentType.get())) {
-            throw new ApiException(415, "unsupported_media_type",
-                "Content-Type '" + contentType.get() + "' is not supported: send application/json");
+            throw new ApiException(
+                    415,
+                    "unsupported_media_type",
+                    "Content-Type '" + contentType.get() + "' is not supported: send application/json");
         }
         final var declared = req.headers().first(HeaderNames.CONTENT_LENGTH);
         if (declared.isPresent()) {
@@ -65,13 +66,13 @@ public final class Body {
         } catch (final JsonProcessingException e) {
             final JsonLocation at = e.getLocation();
             throw ApiException.badRequest("request body is not valid JSON: " + e.getOriginalMessage()
-                + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()));
+                    + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()));
         } catch (final IOException e) {
             throw ApiException.badRequest("request body cannot be read: " + e.getMessage());
         }
         if (node == null || !node.isObject()) {
             throw ApiException.badRequest("request body must be a JSON object, got "
-                + (node == null ? "nothing" : node.getNodeType().name().toLowerCase(Locale.ROOT)));
+                    + (node == null ? "nothing" : node.getNodeType().name().toLowerCase(Locale.ROOT)));
         }
         return new Body((ObjectNode) node);
     }
@@ -107,7 +108,7 @@ public final class Body {
         }
         if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < min || node.intValue() > max) {
             throw ApiException.invalid("field '" + field + "' must be an integer in [" + min + ", " + max + "], got "
-                + abbreviate(node.toString()));
+                    + abbreviate(node.toString()));
         }
         return node.intValue();
     }
@@ -132,7 +133,7 @@ public final class Body {
         }
         if (!node.isIntegralNumber() || !node.canConvertToLong() || node.longValue() < min || node.longValue() > max) {
             throw ApiException.invalid("field '" + field + "' must be an integer in [" + min + ", " + max + "], got "
-                + abbreviate(node.toString()));
+                    + abbreviate(node.toString()));
         }
         return node.longValue();
     }
@@ -166,11 +167,12 @@ public final class Body {
         for (int i = 0; i < value.length(); i++) {
             final char c = value.charAt(i);
             if (c == '\0') {
-                throw ApiException.invalid("field '" + field + "' contains a NUL character (\\u0000), which is not "
-                    + "allowed");
+                throw ApiException.invalid(
+                        "field '" + field + "' contains a NUL character (\\u0000), which is not " + "allowed");
             }
-            final boolean pair = Character.isHighSurrogate(c) && i + 1 < value.length()
-                && Character.isLowSurrogate(value.charAt(i + 1));
+            final boolean pair = Character.isHighSurrogate(c)
+                    && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1));
             if (pair) {
                 i++;
             } else if (Character.isSurrogate(c)) {
@@ -205,8 +207,11 @@ public final class Body {
             }
             return bytes;
         } catch (final IOException e) {
-            throw new ApiException(400, "bad_request", "request body cannot be read: the connection failed or ended "
-                + "early", CLOSE);
+            throw new ApiException(
+                    400,
+                    "bad_request",
+                    "request body cannot be read: the connection failed or ended " + "early",
+                    CLOSE);
         } catch (final IllegalArgumentException e) {
             // Helidon's chunked decoder reports a malformed chunk size as a NumberFormatException. The stream is out
             // of step after it, so the connection is closed with the answer.
@@ -215,8 +220,10 @@ public final class Body {
     }
 
     private static ApiException tooLarge(final long maxBytes) {
-        return new ApiException(413, "payload_too_large", "request body exceeds the limit of " + maxBytes
-            + " bytes (server.max-body-bytes)");
+        return new ApiException(
+                413,
+                "payload_too_large",
+                "request body exceeds the limit of " + maxBytes + " bytes (server.max-body-bytes)");
     }
 
     private static String typeOf(final JsonNode node) {

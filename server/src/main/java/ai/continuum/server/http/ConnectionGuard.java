@@ -8,7 +8,6 @@ import io.helidon.http.HttpPrologue;
 import io.helidon.http.Status;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http1.Http1ConnectionListener;
-
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +33,7 @@ public final class ConnectionGuard implements Http1ConnectionListener, AutoClose
      * when a response is complete, so a streamed response (export) that pauses longer than this would be cut short.
      */
     private static final long CLOSE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
+
     private static final long SWEEP_MILLIS = 250;
 
     /** Where a connection is in its exchange, as far as its listeners tell. */
@@ -55,6 +55,7 @@ public final class ConnectionGuard implements Http1ConnectionListener, AutoClose
         volatile long headersStartedNs;
         /** Set when the client asked for {@code Connection: close}; the close waits for the response. */
         volatile boolean closeRequested;
+
         volatile long lastSendNs;
 
         Tracked(final HelidonSocket socket) {
@@ -73,8 +74,8 @@ public final class ConnectionGuard implements Http1ConnectionListener, AutoClose
     public ConnectionGuard(final Duration readTimeout, final LongSupplier clock) {
         this.readTimeoutNanos = readTimeout.toNanos();
         this.clock = clock;
-        this.sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
-            .name("connection-guard").factory());
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("connection-guard").factory());
         sweeper.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     }
 
@@ -149,7 +150,7 @@ public final class ConnectionGuard implements Http1ConnectionListener, AutoClose
             if (phase == Phase.HEADERS && now - tracked.headersStartedNs > readTimeoutNanos) {
                 headerTimeouts.incrementAndGet();
                 LOG.fine(() -> "closing " + tracked.socket.socketId() + ": request headers incomplete after "
-                    + Duration.ofNanos(readTimeoutNanos).toSeconds() + " s");
+                        + Duration.ofNanos(readTimeoutNanos).toSeconds() + " s");
                 tracked.socket.close();
                 return true;
             }

@@ -12,7 +12,6 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.sse.SseSink;
-
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
@@ -56,7 +55,7 @@ final class EventsResource implements HttpService {
         final long[] last = lastEventId(req);
         // Subscribe before reading where to start, so nothing applied in between is missed.
         try (ChangeEvents.Subscription live = core.events().subscribe(tenant, QUEUE);
-             SseSink sink = res.sink(SseSink.TYPE)) {
+                SseSink sink = res.sink(SseSink.TYPE)) {
             long sentSeq;
             int sentIndex;
             if (last == null) {
@@ -67,8 +66,9 @@ final class EventsResource implements HttpService {
                 sentIndex = (int) last[1];
                 // Replay from the op of the last event, so the rest of a partly sent op comes too.
                 long after = Math.max(0, sentSeq - 1);
-                for (List<Storage.Change> rows = core.storage().changes(tenant, after, REPLAY_ROWS); !rows.isEmpty();
-                     rows = core.storage().changes(tenant, after, REPLAY_ROWS)) {
+                for (List<Storage.Change> rows = core.storage().changes(tenant, after, REPLAY_ROWS);
+                        !rows.isEmpty();
+                        rows = core.storage().changes(tenant, after, REPLAY_ROWS)) {
                     for (final Storage.Change row : rows) {
                         for (final ChangeEvents.Event e : ChangeEvents.ofOp(row.seq(), row.op())) {
                             if (e.after(sentSeq, sentIndex)) {
@@ -87,9 +87,15 @@ final class EventsResource implements HttpService {
                     e = live.next(heartbeat.toMillis());
                 } catch (final IllegalStateException ended) {
                     if ("cut_off".equals(ended.getMessage())) {
-                        sink.emit(SseEvent.builder().name("cut_off").data(json(Map.of("reason",
-                            "more than " + QUEUE + " events were waiting for this client; reconnect with "
-                                + "Last-Event-ID to resume", "last_event_id", sentSeq + "." + sentIndex))).build());
+                        sink.emit(SseEvent.builder()
+                                .name("cut_off")
+                                .data(json(Map.of(
+                                        "reason",
+                                        "more than " + QUEUE + " events were waiting for this client; reconnect with "
+                                                + "Last-Event-ID to resume",
+                                        "last_event_id",
+                                        sentSeq + "." + sentIndex)))
+                                .build());
                     }
                     return;
                 }
@@ -109,7 +115,11 @@ final class EventsResource implements HttpService {
     }
 
     private static void emit(final SseSink sink, final ChangeEvents.Event e) {
-        sink.emit(SseEvent.builder().id(e.id()).name(e.type()).data(json(e.data())).build());
+        sink.emit(SseEvent.builder()
+                .id(e.id())
+                .name(e.type())
+                .data(json(e.data()))
+                .build());
     }
 
     private static String json(final Object value) {
@@ -140,7 +150,7 @@ final class EventsResource implements HttpService {
         } catch (final NumberFormatException e) {
             // reported below
         }
-        throw ApiException.badRequest("Last-Event-ID must be an event id '<seq>.<index>' (or '<seq>'), got '"
-            + Body.abbreviate(raw) + "'");
+        throw ApiException.badRequest(
+                "Last-Event-ID must be an event id '<seq>.<index>' (or '<seq>'), got '" + Body.abbreviate(raw) + "'");
     }
 }

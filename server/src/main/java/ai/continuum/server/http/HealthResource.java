@@ -6,7 +6,6 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,8 +23,7 @@ public final class HealthResource implements HttpService {
 
     @Override
     public void routing(final HttpRules rules) {
-        rules.get("/health", this::health)
-            .get("/ready", this::ready);
+        rules.get("/health", this::health).get("/ready", this::ready);
     }
 
     private void health(final ServerRequest req, final ServerResponse res) {
@@ -46,8 +44,15 @@ public final class HealthResource implements HttpService {
         final boolean lagOk = core.lagWithinBound();
         final boolean ready = loaded && database && caughtUp && lagOk && !draining;
         final Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", draining ? "draining" : ready ? (writes ? "ready" : "degraded") : !loaded ? "loading"
-            : !database ? "unavailable" : !caughtUp ? "catching_up" : "lagging");
+        body.put(
+                "status",
+                draining
+                        ? "draining"
+                        : ready
+                                ? (writes ? "ready" : "degraded")
+                                : !loaded
+                                        ? "loading"
+                                        : !database ? "unavailable" : !caughtUp ? "catching_up" : "lagging");
         body.put("version", Version.current());
         body.put("engine", loaded ? "loaded" : "loading");
         body.put("database", database ? "connected" : "unreachable");

@@ -9,7 +9,6 @@ import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -61,7 +60,7 @@ public final class Idempotency {
         final String key = header.get();
         if (key.isEmpty() || key.length() > MAX_KEY_CHARS || !key.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
             throw ApiException.badRequest("header 'Idempotency-Key' must be 1-" + MAX_KEY_CHARS
-                + " printable ASCII characters without spaces");
+                    + " printable ASCII characters without spaces");
         }
         return key;
     }
@@ -96,8 +95,14 @@ public final class Idempotency {
      * commit with its op and records and sends its answer. A concurrent request that won the key (here or on another
      * instance) makes the write apply nothing ({@link DuplicateRequestException}), and this answers as a retry.
      */
-    void serve(final ServerResponse res, final String tenant, final String key, final String requestHash,
-               final long memoryId, final int status, final Function<IdempotencyClaim, Object> write) {
+    void serve(
+            final ServerResponse res,
+            final String tenant,
+            final String key,
+            final String requestHash,
+            final long memoryId,
+            final int status,
+            final Function<IdempotencyClaim, Object> write) {
         if (replay(res, tenant, key, requestHash)) {
             return;
         }
@@ -109,8 +114,12 @@ public final class Idempotency {
             if (replay(res, tenant, key, requestHash)) {
                 return;
             }
-            throw new ApiException(409, "idempotency_key_in_progress", "a request with Idempotency-Key '"
-                + Body.abbreviate(key) + "' is still being answered; retry shortly", Map.of("Retry-After", "1"));
+            throw new ApiException(
+                    409,
+                    "idempotency_key_in_progress",
+                    "a request with Idempotency-Key '" + Body.abbreviate(key)
+                            + "' is still being answered; retry shortly",
+                    Map.of("Retry-After", "1"));
         }
         final String json;
         try {
@@ -134,8 +143,11 @@ public final class Idempotency {
         }
         final IdempotencyKeys.Stored stored = found.get();
         if (!stored.requestHash().equals(requestHash)) {
-            throw new ApiException(422, "idempotency_key_reused", "Idempotency-Key '" + Body.abbreviate(key)
-                + "' was used for a different request; use a new key for a new request");
+            throw new ApiException(
+                    422,
+                    "idempotency_key_reused",
+                    "Idempotency-Key '" + Body.abbreviate(key)
+                            + "' was used for a different request; use a new key for a new request");
         }
         res.header(REPLAYED, "true");
         if (stored.status() != null) {
@@ -144,8 +156,12 @@ public final class Idempotency {
             return true;
         }
         if (clock.getAsLong() - stored.createdAtMs() < IN_PROGRESS_MS) {
-            throw new ApiException(409, "idempotency_key_in_progress", "a request with Idempotency-Key '"
-                + Body.abbreviate(key) + "' is still being answered; retry shortly", Map.of("Retry-After", "1"));
+            throw new ApiException(
+                    409,
+                    "idempotency_key_in_progress",
+                    "a request with Idempotency-Key '" + Body.abbreviate(key)
+                            + "' is still being answered; retry shortly",
+                    Map.of("Retry-After", "1"));
         }
         // Committed, but the server stopped before recording the answer: the write is applied; say which memory.
         Json.ok(res, Map.of("memory_id", stored.memoryId(), "tenant_id", tenant, "durable", true, "replayed", true));

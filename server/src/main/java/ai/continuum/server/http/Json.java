@@ -19,14 +19,13 @@ import io.helidon.webserver.http.ServerResponse;
  */
 public final class Json {
     public static final ObjectMapper MAPPER = JsonMapper.builder()
-        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-        .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-        .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-        .build();
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .build();
 
-    private Json() {
-    }
+    private Json() {}
 
     /** Sends {@code body} (a record, map or {@link JsonNode}) as JSON with the given status. */
     public static void send(final ServerResponse res, final int status, final Object body) {
@@ -34,7 +33,8 @@ public final class Json {
         try {
             bytes = MAPPER.writeValueAsBytes(body);
         } catch (final JsonProcessingException e) {
-            throw new IllegalStateException("response is not serialisable: " + body.getClass().getName(), e);
+            throw new IllegalStateException(
+                    "response is not serialisable: " + body.getClass().getName(), e);
         }
         res.status(status);
         res.header(HeaderValues.CONTENT_TYPE_JSON);

@@ -6,7 +6,6 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.ServerResponseHeaders;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.DirectHandlers;
-
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,8 +28,12 @@ public final class JsonDirectHandler implements DirectHandler {
     }
 
     @Override
-    public TransportResponse handle(final TransportRequest request, final EventType eventType, final Status status,
-                                    final ServerResponseHeaders headers, final String message) {
+    public TransportResponse handle(
+            final TransportRequest request,
+            final EventType eventType,
+            final Status status,
+            final ServerResponseHeaders headers,
+            final String message) {
         final int code = status.code();
         final Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", ApiException.codeFor(code));
@@ -42,11 +45,11 @@ public final class JsonDirectHandler implements DirectHandler {
             return TransportResponse.builder().status(status).headers(headers).build();
         }
         return TransportResponse.builder()
-            .status(status)
-            .headers(headers)
-            .header(HeaderNames.CONTENT_TYPE, "application/json")
-            .entity(bytes)
-            .build();
+                .status(status)
+                .headers(headers)
+                .header(HeaderNames.CONTENT_TYPE, "application/json")
+                .entity(bytes)
+                .build();
     }
 
     private static String printable(final String message) {

@@ -9,7 +9,6 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +30,7 @@ public final class KeysResource implements HttpService {
 
     @Override
     public void routing(final HttpRules rules) {
-        rules.post("/", this::create)
-            .get("/", this::list)
-            .delete("/{keyId}", this::revoke);
+        rules.post("/", this::create).get("/", this::list).delete("/{keyId}", this::revoke);
     }
 
     private static Principal admin(final ServerRequest req) {
@@ -50,15 +47,23 @@ public final class KeysResource implements HttpService {
         final String tenant = body.requiredText("tenant_id");
         if (!ServerConfig.TENANT_PATTERN.matcher(tenant).matches()) {
             throw ApiException.invalid("field 'tenant_id' must be 1-128 letters, digits, '.', '_' or '-', starting "
-                + "with a letter or digit, got '" + Body.abbreviate(tenant) + "'");
+                    + "with a letter or digit, got '" + Body.abbreviate(tenant) + "'");
         }
         final String name = body.optionalText("name");
         if (name != null && name.length() > MAX_NAME) {
             throw ApiException.invalid("field 'name' is longer than " + MAX_NAME + " characters");
         }
         final ApiKeyAuthenticator.CreatedKey key = keys.create(tenant, name == null ? "" : name, admin.keyId());
-        Json.send(res, 201, new CreatedView(key.apiKey(), key.keyId(), key.tenant(), key.name(),
-            key.createdAt().toString(), "Store this key now: it is shown only once."));
+        Json.send(
+                res,
+                201,
+                new CreatedView(
+                        key.apiKey(),
+                        key.keyId(),
+                        key.tenant(),
+                        key.name(),
+                        key.createdAt().toString(),
+                        "Store this key now: it is shown only once."));
     }
 
     private void list(final ServerRequest req, final ServerResponse res) {
@@ -72,7 +77,7 @@ public final class KeysResource implements HttpService {
         final String keyId = req.path().pathParameters().get("keyId");
         if (!ApiKeyFormat.isKeyId(keyId)) {
             throw ApiException.badRequest("path parameter 'keyId' must be 16 lower-case hex characters, got '"
-                + Body.abbreviate(keyId) + "'");
+                    + Body.abbreviate(keyId) + "'");
         }
         if (!keys.revoke(keyId, admin.keyId())) {
             throw ApiException.notFound("key " + keyId + " not found");
@@ -80,16 +85,26 @@ public final class KeysResource implements HttpService {
         Json.ok(res, Map.of("revoked", true, "key_id", keyId));
     }
 
-    record CreatedView(String apiKey, String keyId, String tenantId, String name, String createdAt, String message) {
-    }
+    record CreatedView(String apiKey, String keyId, String tenantId, String name, String createdAt, String message) {}
 
-    record KeyView(String keyId, String tenantId, String name, boolean admin, String createdAt, String revokedAt,
-                   String lastUsedAt) {
-    }
+    record KeyView(
+            String keyId,
+            String tenantId,
+            String name,
+            boolean admin,
+            String createdAt,
+            String revokedAt,
+            String lastUsedAt) {}
 
     private static KeyView view(final ApiKeys.StoredKey k) {
-        return new KeyView(k.keyId(), k.tenant(), k.name(), k.admin(), str(k.createdAt()), str(k.revokedAt()),
-            str(k.lastUsedAt()));
+        return new KeyView(
+                k.keyId(),
+                k.tenant(),
+                k.name(),
+                k.admin(),
+                str(k.createdAt()),
+                str(k.revokedAt()),
+                str(k.lastUsedAt()));
     }
 
     private static String str(final Instant t) {

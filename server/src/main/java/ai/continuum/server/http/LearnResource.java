@@ -29,8 +29,7 @@ public final class LearnResource implements HttpService {
 
     @Override
     public void routing(final HttpRules rules) {
-        rules.post("/learn", this::learn)
-            .post("/turn", this::turn);
+        rules.post("/learn", this::learn).post("/turn", this::turn);
     }
 
     private void learn(final ServerRequest req, final ServerResponse res) {
@@ -41,12 +40,11 @@ public final class LearnResource implements HttpService {
         final boolean async = body.optionalBool("async", false);
         if (key != null) {
             synchronousOnly(async);
-            idempotency.serve(res, tenant, key, hash("POST /v1/learn", turn), turn.memoryId(), 200,
-                claim -> {
-                    final LearnReceipt receipt = core.learn(tenant, turn, false, claim);
-                    ReadPosition.answer(res, receipt);
-                    return view(tenant, receipt);
-                });
+            idempotency.serve(res, tenant, key, hash("POST /v1/learn", turn), turn.memoryId(), 200, claim -> {
+                final LearnReceipt receipt = core.learn(tenant, turn, false, claim);
+                ReadPosition.answer(res, receipt);
+                return view(tenant, receipt);
+            });
             return;
         }
         final LearnReceipt receipt = core.learn(tenant, turn, async);
@@ -57,13 +55,13 @@ public final class LearnResource implements HttpService {
     private static void synchronousOnly(final boolean async) {
         if (async) {
             throw ApiException.invalid("'async': true cannot be combined with an Idempotency-Key: an idempotent "
-                + "write answers once it is committed");
+                    + "write answers once it is committed");
         }
     }
 
     private static String hash(final String route, final Turn turn) {
-        return Idempotency.requestHash(route, turn.userText(), turn.aiText(), turn.thinking(), turn.sessionId(),
-            turn.metadata());
+        return Idempotency.requestHash(
+                route, turn.userText(), turn.aiText(), turn.thinking(), turn.sessionId(), turn.metadata());
     }
 
     private void turn(final ServerRequest req, final ServerResponse res) {
@@ -71,24 +69,32 @@ public final class LearnResource implements HttpService {
         final String key = Idempotency.key(req);
         final Body body = Body.read(req, maxBodyBytes);
         final Turn turn = turn(body);
-        final int maxConcepts = body.optionalInt("max_concepts", core.engine().config().maxConcepts(), 1, 100);
-        final int maxMemories = body.optionalInt("max_memories", core.engine().config().maxMemories(), 0, 100);
+        final int maxConcepts =
+                body.optionalInt("max_concepts", core.engine().config().maxConcepts(), 1, 100);
+        final int maxMemories =
+                body.optionalInt("max_memories", core.engine().config().maxMemories(), 0, 100);
         final boolean async = body.optionalBool("async", false);
         ReadPosition.await(req, body, core, tenant);
         if (key != null) {
             synchronousOnly(async);
-            idempotency.serve(res, tenant, key, hash("POST /v1/turn " + maxConcepts + " " + maxMemories, turn),
-                turn.memoryId(), 200, claim -> {
-                    final RecallResource.RecallView recall =
-                        RecallResource.view(tenant, core.recall(tenant, turn.userText(), maxConcepts, maxMemories));
-                    final LearnReceipt receipt = core.learn(tenant, turn, false, claim);
-                    ReadPosition.answer(res, receipt);
-                    return new TurnView(recall, view(tenant, receipt));
-                });
+            idempotency.serve(
+                    res,
+                    tenant,
+                    key,
+                    hash("POST /v1/turn " + maxConcepts + " " + maxMemories, turn),
+                    turn.memoryId(),
+                    200,
+                    claim -> {
+                        final RecallResource.RecallView recall = RecallResource.view(
+                                tenant, core.recall(tenant, turn.userText(), maxConcepts, maxMemories));
+                        final LearnReceipt receipt = core.learn(tenant, turn, false, claim);
+                        ReadPosition.answer(res, receipt);
+                        return new TurnView(recall, view(tenant, receipt));
+                    });
             return;
         }
         final RecallResource.RecallView recall =
-            RecallResource.view(tenant, core.recall(tenant, turn.userText(), maxConcepts, maxMemories));
+                RecallResource.view(tenant, core.recall(tenant, turn.userText(), maxConcepts, maxMemories));
         final LearnReceipt receipt = core.learn(tenant, turn, async);
         ReadPosition.answer(res, receipt);
         Json.send(res, async ? 202 : 200, new TurnView(recall, view(tenant, receipt)));
@@ -106,20 +112,33 @@ public final class LearnResource implements HttpService {
         return new Turn(core.nextMemoryId(), user, ai, thinking, session, metadata, System.currentTimeMillis());
     }
 
-    public record LearnView(int conceptsExtracted, int decisionsDetected, int linksCreated, int linksReinforced,
-                     int compoundsFound, int conceptsCreated, String tenantId, long memoryId, boolean durable,
-                     Long position) {
-    }
+    public record LearnView(
+            int conceptsExtracted,
+            int decisionsDetected,
+            int linksCreated,
+            int linksReinforced,
+            int compoundsFound,
+            int conceptsCreated,
+            String tenantId,
+            long memoryId,
+            boolean durable,
+            Long position) {}
 
-    record TurnView(RecallResource.RecallView recall, LearnView learn) {
-    }
+    record TurnView(RecallResource.RecallView recall, LearnView learn) {}
 
     /** The API's learn response shape (also printed by {@code continuum learn --json}). */
     public static LearnView view(final String tenant, final LearnReceipt r) {
         final int links = r.delta().links().size();
-        return new LearnView(r.delta().concepts().size(), r.delta().decisions().size(), r.applied().linksCreated(),
-            Math.max(0, links - r.applied().linksCreated()), r.applied().compoundsCreated(),
-            r.applied().conceptsCreated(), tenant,
-            r.memoryId(), r.durable(), r.durable() ? r.position() : null);
+        return new LearnView(
+                r.delta().concepts().size(),
+                r.delta().decisions().size(),
+                r.applied().linksCreated(),
+                Math.max(0, links - r.applied().linksCreated()),
+                r.applied().compoundsCreated(),
+                r.applied().conceptsCreated(),
+                tenant,
+                r.memoryId(),
+                r.durable(),
+                r.durable() ? r.position() : null);
     }
 }

@@ -5,7 +5,6 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
-
 import java.util.Map;
 
 /**
@@ -22,12 +21,18 @@ final class LoadingGate implements Filter {
 
     @Override
     public void filter(final FilterChain chain, final RoutingRequest req, final RoutingResponse res) {
-        if (core.loaded() || AuthFilter.isHealth(req.path().path())
-            || req.path().path().equals("/metrics")) {
+        if (core.loaded()
+                || AuthFilter.isHealth(req.path().path())
+                || req.path().path().equals("/metrics")) {
             chain.proceed();
             return;
         }
-        ErrorMapping.send(res, new ApiException(503, "loading", "the memory is still loading from storage; retry "
-            + "shortly", Map.of("Retry-After", "2")));
+        ErrorMapping.send(
+                res,
+                new ApiException(
+                        503,
+                        "loading",
+                        "the memory is still loading from storage; retry " + "shortly",
+                        Map.of("Retry-After", "2")));
     }
 }

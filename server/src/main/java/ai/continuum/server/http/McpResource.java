@@ -10,7 +10,6 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -34,8 +33,12 @@ public final class McpResource implements HttpService {
     private final long maxBodyBytes;
     private final List<String> allowedOrigins;
 
-    public McpResource(final ContinuumCore core, final McpProtocol protocol, final String instanceId,
-                       final long maxBodyBytes, final List<String> allowedOrigins) {
+    public McpResource(
+            final ContinuumCore core,
+            final McpProtocol protocol,
+            final String instanceId,
+            final long maxBodyBytes,
+            final List<String> allowedOrigins) {
         this.core = core;
         this.protocol = protocol;
         this.instanceId = instanceId;
@@ -45,35 +48,44 @@ public final class McpResource implements HttpService {
 
     @Override
     public void routing(final HttpRules rules) {
-        rules.post("/", this::post)
-            .get("/", McpResource::noStream)
-            .delete("/", McpResource::noStream);
+        rules.post("/", this::post).get("/", McpResource::noStream).delete("/", McpResource::noStream);
     }
 
     private static void noStream(final ServerRequest req, final ServerResponse res) {
-        throw new ApiException(405, "method_not_allowed", "this MCP endpoint is stateless and opens no stream: "
-            + "POST JSON-RPC messages to it", Map.of("Allow", "POST"));
+        throw new ApiException(
+                405,
+                "method_not_allowed",
+                "this MCP endpoint is stateless and opens no stream: " + "POST JSON-RPC messages to it",
+                Map.of("Allow", "POST"));
     }
 
     private void post(final ServerRequest req, final ServerResponse res) {
         final var origin = req.headers().first(HeaderNames.ORIGIN);
         if (origin.isPresent() && !allowedOrigins.contains("*") && !allowedOrigins.contains(origin.get())) {
-            throw new ApiException(403, "forbidden", "origin '" + Body.abbreviate(origin.get()) + "' may not call "
-                + "/mcp; add it to the CORS origins to allow it");
+            throw new ApiException(
+                    403,
+                    "forbidden",
+                    "origin '" + Body.abbreviate(origin.get()) + "' may not call "
+                            + "/mcp; add it to the CORS origins to allow it");
         }
         final var contentType = req.headers().first(HeaderNames.CONTENT_TYPE);
         if (contentType.isEmpty() || !contentType.get().toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            throw new ApiException(415, "unsupported_media_type", "POST /mcp takes one JSON-RPC message as "
-                + "application/json");
+            throw new ApiException(
+                    415, "unsupported_media_type", "POST /mcp takes one JSON-RPC message as " + "application/json");
         }
         final var accept = req.headers().first(HeaderNames.ACCEPT);
-        if (accept.isPresent() && !accept.get().contains("application/json") && !accept.get().contains("*/*")) {
+        if (accept.isPresent()
+                && !accept.get().contains("application/json")
+                && !accept.get().contains("*/*")) {
             throw new ApiException(406, "not_acceptable", "/mcp answers application/json: accept it");
         }
         final var version = req.headers().first(HeaderNames.create("MCP-Protocol-Version"));
         if (version.isPresent() && !McpProtocol.VERSIONS.contains(version.get())) {
-            Json.send(res, 400, McpProtocol.invalidRequest("unsupported MCP-Protocol-Version '"
-                + Body.abbreviate(version.get()) + "'; supported: " + String.join(", ", McpProtocol.VERSIONS)));
+            Json.send(
+                    res,
+                    400,
+                    McpProtocol.invalidRequest("unsupported MCP-Protocol-Version '" + Body.abbreviate(version.get())
+                            + "'; supported: " + String.join(", ", McpProtocol.VERSIONS)));
             return;
         }
         final JsonNode message;
@@ -90,11 +102,10 @@ public final class McpResource implements HttpService {
             return;
         }
         final String tenant = AuthFilter.principal(req).tenant();
-        protocol.handle(message, new CoreOperations(core, tenant, instanceId)).ifPresentOrElse(
-            answer -> Json.ok(res, answer),
-            () -> {
-                res.status(202);
-                res.send();
-            });
+        protocol.handle(message, new CoreOperations(core, tenant, instanceId))
+                .ifPresentOrElse(answer -> Json.ok(res, answer), () -> {
+                    res.status(202);
+                    res.send();
+                });
     }
 }

@@ -8,7 +8,6 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -37,10 +36,10 @@ public final class MemoriesResource implements HttpService {
     @Override
     public void routing(final HttpRules rules) {
         rules.post("/", this::create)
-            .get("/", this::list)
-            .post("/search", this::search)
-            .get("/{id}", this::get)
-            .delete("/{id}", this::delete);
+                .get("/", this::list)
+                .post("/search", this::search)
+                .get("/{id}", this::get)
+                .delete("/{id}", this::delete);
     }
 
     private void create(final ServerRequest req, final ServerResponse res) {
@@ -53,26 +52,43 @@ public final class MemoriesResource implements HttpService {
             session = body.optionalText("entity");
         }
         if (session != null && session.length() > LearnResource.MAX_SESSION_ID) {
-            throw ApiException.invalid("field 'session_id' is longer than " + LearnResource.MAX_SESSION_ID
-                + " characters");
+            throw ApiException.invalid(
+                    "field 'session_id' is longer than " + LearnResource.MAX_SESSION_ID + " characters");
         }
         final String metadata = body.optionalObjectJson("metadata");
         final long id = core.nextMemoryId();
-        final Delta.MemoryDelta memory = new Delta.MemoryDelta(id, session, content, "", "", metadata,
-            System.currentTimeMillis(), List.of());
+        final Delta.MemoryDelta memory =
+                new Delta.MemoryDelta(id, session, content, "", "", metadata, System.currentTimeMillis(), List.of());
         if (key != null) {
-            idempotency.serve(res, tenant, key, Idempotency.requestHash("POST /v1/memories", content, session,
-                metadata), id, 201, claim -> created(res, tenant, core.store(tenant, memory, claim)));
+            idempotency.serve(
+                    res,
+                    tenant,
+                    key,
+                    Idempotency.requestHash("POST /v1/memories", content, session, metadata),
+                    id,
+                    201,
+                    claim -> created(res, tenant, core.store(tenant, memory, claim)));
             return;
         }
         Json.send(res, 201, created(res, tenant, core.store(tenant, memory)));
     }
 
-    private static Map<String, Object> created(final ServerResponse res, final String tenant,
-                                               final LearnReceipt receipt) {
+    private static Map<String, Object> created(
+            final ServerResponse res, final String tenant, final LearnReceipt receipt) {
         ReadPosition.answer(res, receipt);
-        return Map.of("id", receipt.memoryId(), "memory_id", receipt.memoryId(), "status", "stored",
-            "tenant_id", tenant, "durable", receipt.durable(), "position", receipt.position());
+        return Map.of(
+                "id",
+                receipt.memoryId(),
+                "memory_id",
+                receipt.memoryId(),
+                "status",
+                "stored",
+                "tenant_id",
+                tenant,
+                "durable",
+                receipt.durable(),
+                "position",
+                receipt.position());
     }
 
     private void list(final ServerRequest req, final ServerResponse res) {
@@ -96,8 +112,11 @@ public final class MemoriesResource implements HttpService {
         final int limit = body.optionalInt("limit", 50, 1, MAX_LIMIT);
         final int offset = body.optionalInt("offset", 0, 0, Integer.MAX_VALUE);
         ReadPosition.await(req, body, core, tenant);
-        page(res, tenant, new Storage.MemoryQuery(keyword == null || keyword.isBlank() ? null : keyword, session,
-            from, to, offset, limit));
+        page(
+                res,
+                tenant,
+                new Storage.MemoryQuery(
+                        keyword == null || keyword.isBlank() ? null : keyword, session, from, to, offset, limit));
     }
 
     private void page(final ServerResponse res, final String tenant, final Storage.MemoryQuery query) {
@@ -108,9 +127,16 @@ public final class MemoriesResource implements HttpService {
             // A filter storage refuses (too many keyword words): the request's fault.
             throw ApiException.invalid(e.getMessage());
         }
-        Json.ok(res, new PageView(page.items().stream().map(m -> Views.MemoryView.of(m, Views.displayNames(core, tenant))).toList(),
-            page.total(),
-            query.limit(), query.offset(), tenant));
+        Json.ok(
+                res,
+                new PageView(
+                        page.items().stream()
+                                .map(m -> Views.MemoryView.of(m, Views.displayNames(core, tenant)))
+                                .toList(),
+                        page.total(),
+                        query.limit(),
+                        query.offset(),
+                        tenant));
     }
 
     private void get(final ServerRequest req, final ServerResponse res) {
@@ -122,8 +148,12 @@ public final class MemoriesResource implements HttpService {
             Json.ok(res, Views.MemoryView.of(fromEngine.get()));
             return;
         }
-        Json.ok(res, core.storage().memory(tenant, id).map(m -> Views.MemoryView.of(m, Views.displayNames(core, tenant)))
-            .orElseThrow(() -> ApiException.notFound("memory " + id + " not found")));
+        Json.ok(
+                res,
+                core.storage()
+                        .memory(tenant, id)
+                        .map(m -> Views.MemoryView.of(m, Views.displayNames(core, tenant)))
+                        .orElseThrow(() -> ApiException.notFound("memory " + id + " not found")));
     }
 
     private void delete(final ServerRequest req, final ServerResponse res) {
@@ -135,8 +165,7 @@ public final class MemoriesResource implements HttpService {
         Json.ok(res, Map.of("deleted", true, "id", id, "tenant_id", tenant));
     }
 
-    record PageView(List<Views.MemoryView> memories, long total, int limit, int offset, String tenantId) {
-    }
+    record PageView(List<Views.MemoryView> memories, long total, int limit, int offset, String tenantId) {}
 
     /**
      * An ISO-8601 instant ("2026-11-27T10:00:00Z", an offset, or a plain date). A plain end date includes its whole
@@ -155,10 +184,13 @@ public final class MemoriesResource implements HttpService {
             } catch (final DateTimeParseException e2) {
                 try {
                     final LocalDate date = LocalDate.parse(text);
-                    return (end ? date.plusDays(1) : date).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+                    return (end ? date.plusDays(1) : date)
+                            .atStartOfDay(ZoneOffset.UTC)
+                            .toInstant()
+                            .toEpochMilli();
                 } catch (final DateTimeParseException e3) {
                     throw ApiException.badRequest("field '" + field + "' must be an ISO-8601 date or instant such as "
-                        + "2026-11-27 or 2026-11-27T10:00:00Z, got '" + Body.abbreviate(text) + "'");
+                            + "2026-11-27 or 2026-11-27T10:00:00Z, got '" + Body.abbreviate(text) + "'");
                 }
             }
         }

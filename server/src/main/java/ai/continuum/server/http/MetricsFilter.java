@@ -29,9 +29,10 @@ public final class MetricsFilter implements Filter {
         } finally {
             final String pattern = req.matchingPattern().orElse(UNMATCHED);
             final String route = pattern.length() > 1 && pattern.endsWith("/")
-                ? pattern.substring(0, pattern.length() - 1) : pattern;
-            metrics.httpRequest(req.prologue().method().text(), route, res.status().code(),
-                System.nanoTime() - startNs);
+                    ? pattern.substring(0, pattern.length() - 1)
+                    : pattern;
+            metrics.httpRequest(
+                    req.prologue().method().text(), route, res.status().code(), System.nanoTime() - startNs);
         }
     }
 }

@@ -6,15 +6,14 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * {@code GET /openapi}: the API's OpenAPI 3.1 document, maintained by hand in {@code openapi/continuum.yaml} beside
@@ -29,11 +28,12 @@ public final class OpenApiResource implements HttpService {
     private final byte[] json;
 
     public OpenApiResource() {
-        try (InputStream in = Objects.requireNonNull(OpenApiResource.class.getClassLoader()
-            .getResourceAsStream(DOCUMENT), DOCUMENT + " is not on the class path")) {
+        try (InputStream in = Objects.requireNonNull(
+                OpenApiResource.class.getClassLoader().getResourceAsStream(DOCUMENT),
+                DOCUMENT + " is not on the class path")) {
             yaml = in.readAllBytes();
-            final Object tree = new Yaml(new SafeConstructor(new LoaderOptions()))
-                .load(new String(yaml, StandardCharsets.UTF_8));
+            final Object tree =
+                    new Yaml(new SafeConstructor(new LoaderOptions())).load(new String(yaml, StandardCharsets.UTF_8));
             json = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(tree);
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot read " + DOCUMENT, e);
@@ -46,9 +46,10 @@ public final class OpenApiResource implements HttpService {
     }
 
     private void document(final ServerRequest req, final ServerResponse res) {
-        final boolean wantsJson = req.headers().bestAccepted(HttpMediaType.create("application/yaml"),
-                HttpMediaType.create("application/json"))
-            .map(type -> type.subtype().equals("json")).orElse(false);
+        final boolean wantsJson = req.headers()
+                .bestAccepted(HttpMediaType.create("application/yaml"), HttpMediaType.create("application/json"))
+                .map(type -> type.subtype().equals("json"))
+                .orElse(false);
         res.header(HeaderNames.CONTENT_TYPE, wantsJson ? "application/json" : "application/yaml; charset=utf-8");
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
         res.send(wantsJson ? json : yaml);

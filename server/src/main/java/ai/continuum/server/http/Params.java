@@ -4,11 +4,10 @@ import io.helidon.webserver.http.ServerRequest;
 
 /** Query and path parameters, validated; failures are 400s naming the parameter. Stateless. */
 public final class Params {
-    private Params() {
-    }
+    private Params() {}
 
-    public static int queryInt(final ServerRequest req, final String name, final int defaultValue, final int min,
-                               final int max) {
+    public static int queryInt(
+            final ServerRequest req, final String name, final int defaultValue, final int min, final int max) {
         final var value = req.query().first(name);
         if (value.isEmpty() || value.get().isEmpty()) {
             return defaultValue;
@@ -22,7 +21,7 @@ public final class Params {
             // reported below with the allowed range
         }
         throw ApiException.badRequest("query parameter '" + name + "' must be an integer in [" + min + ", " + max
-            + "], got '" + Body.abbreviate(value.get()) + "'");
+                + "], got '" + Body.abbreviate(value.get()) + "'");
     }
 
     /** An optional query string, or null. */
@@ -45,7 +44,7 @@ public final class Params {
         } catch (final NumberFormatException e) {
             // reported below
         }
-        throw ApiException.badRequest("path parameter '" + name + "' must be a positive integer, got '"
-            + Body.abbreviate(raw) + "'");
+        throw ApiException.badRequest(
+                "path parameter '" + name + "' must be a positive integer, got '" + Body.abbreviate(raw) + "'");
     }
 }

@@ -7,7 +7,6 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
-
 import java.util.Map;
 import java.util.Optional;
 
@@ -32,15 +31,21 @@ public final class RateLimitFilter implements Filter {
             return;
         }
         final String client = Principal.ANONYMOUS_KEY_ID.equals(principal.get().keyId())
-            ? "ip:" + req.remotePeer().host() : "key:" + principal.get().keyId();
+                ? "ip:" + req.remotePeer().host()
+                : "key:" + principal.get().keyId();
         final TokenBucket.Decision decision = limiter.tryAcquire(client);
         res.header("X-RateLimit-Limit", Integer.toString(limiter.perMinute()));
         res.header("X-RateLimit-Remaining", Integer.toString(decision.remaining()));
         if (!decision.allowed()) {
             final long retryAfterSeconds = Math.max(1, (decision.retryAfterNs() + 999_999_999L) / 1_000_000_000L);
-            ErrorMapping.send(res, new ApiException(429, "rate_limited", "rate limit of " + limiter.perMinute()
-                + " requests per minute exceeded; retry after " + retryAfterSeconds + " s",
-                Map.of("Retry-After", Long.toString(retryAfterSeconds))));
+            ErrorMapping.send(
+                    res,
+                    new ApiException(
+                            429,
+                            "rate_limited",
+                            "rate limit of " + limiter.perMinute() + " requests per minute exceeded; retry after "
+                                    + retryAfterSeconds + " s",
+                            Map.of("Retry-After", Long.toString(retryAfterSeconds))));
             return;
         }
         chain.proceed();

@@ -22,8 +22,7 @@ final class ReadPosition {
     private static final HeaderName HEADER_NAME = HeaderNames.create(HEADER);
     private static final HeaderName RESPONSE_HEADER_NAME = HeaderNames.create(RESPONSE_HEADER);
 
-    private ReadPosition() {
-    }
+    private ReadPosition() {}
 
     /** Waits for the position a request body or header carries (the larger of the two when both do). */
     static void await(final ServerRequest req, final Body body, final ContinuumCore core, final String tenant) {
@@ -60,15 +59,17 @@ final class ReadPosition {
         } catch (final NumberFormatException e) {
             // reported below
         }
-        throw ApiException.badRequest(what + " must be a chain position (an integer >= 0), got '"
-            + Body.abbreviate(raw) + "'");
+        throw ApiException.badRequest(
+                what + " must be a chain position (an integer >= 0), got '" + Body.abbreviate(raw) + "'");
     }
 
     private static void awaitPosition(final ContinuumCore core, final String tenant, final long position) {
         if (position > 0 && !core.awaitPosition(tenant, position)) {
-            throw ApiException.unavailable("this instance has not yet applied position " + position + " of tenant "
-                + tenant + " (it holds " + core.appliedPosition(tenant) + " after waiting "
-                + core.fleet().readWaitMillis() + " ms); retry, or read through another instance", 1);
+            throw ApiException.unavailable(
+                    "this instance has not yet applied position " + position + " of tenant "
+                            + tenant + " (it holds " + core.appliedPosition(tenant) + " after waiting "
+                            + core.fleet().readWaitMillis() + " ms); retry, or read through another instance",
+                    1);
         }
     }
 }

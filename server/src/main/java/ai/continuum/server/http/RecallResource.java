@@ -7,7 +7,6 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-
 import java.util.List;
 
 /** {@code POST /v1/recall}: concepts, relationships and memories related to a message. */
@@ -29,31 +28,40 @@ public final class RecallResource implements HttpService {
         final String tenant = AuthFilter.principal(req).tenant();
         final Body body = Body.read(req, maxBodyBytes);
         final String message = body.requiredText("message");
-        final int maxConcepts = body.optionalInt("max_concepts", core.engine().config().maxConcepts(), 1,
-            EngineConfig.MAX_CONCEPTS_LIMIT);
-        final int maxMemories = body.optionalInt("max_memories", core.engine().config().maxMemories(), 0,
-            EngineConfig.MAX_MEMORIES_LIMIT);
+        final int maxConcepts = body.optionalInt(
+                "max_concepts", core.engine().config().maxConcepts(), 1, EngineConfig.MAX_CONCEPTS_LIMIT);
+        final int maxMemories = body.optionalInt(
+                "max_memories", core.engine().config().maxMemories(), 0, EngineConfig.MAX_MEMORIES_LIMIT);
         ReadPosition.await(req, body, core, tenant);
         Json.ok(res, view(tenant, core.recall(tenant, message, maxConcepts, maxMemories)));
     }
 
-    public record ConceptView(String name, String type, String description, double relevance, String source,
-                              int depth) {
-    }
+    public record ConceptView(
+            String name, String type, String description, double relevance, String source, int depth) {}
 
-    public record RelationshipView(String from, String to, String type, double strength) {
-    }
+    public record RelationshipView(String from, String to, String type, double strength) {}
 
-    public record MemoryHitView(long id, String sessionId, String userMessage, String aiResponse, String time,
-                         double score, WhyView why) {
-    }
+    public record MemoryHitView(
+            long id, String sessionId, String userMessage, String aiResponse, String time, double score, WhyView why) {}
 
     /** Why recall chose a memory (RecallResult.Why): the kinds of evidence by name, then each one's size. */
-    public record WhyView(List<String> reasons, double lexical, double graph, double sessionNeighbour,
-                          double linkedTurn, boolean namedTime, boolean newerStatement) {
+    public record WhyView(
+            List<String> reasons,
+            double lexical,
+            double graph,
+            double sessionNeighbour,
+            double linkedTurn,
+            boolean namedTime,
+            boolean newerStatement) {
         static WhyView of(final RecallResult.Why why) {
-            return new WhyView(why.reasons(), round(why.lexical()), round(why.graph()),
-                round(why.sessionNeighbour()), round(why.linkedTurn()), why.inNamedTime(), why.newerStatement());
+            return new WhyView(
+                    why.reasons(),
+                    round(why.lexical()),
+                    round(why.graph()),
+                    round(why.sessionNeighbour()),
+                    round(why.linkedTurn()),
+                    why.inNamedTime(),
+                    why.newerStatement());
         }
 
         private static double round(final double value) {
@@ -61,21 +69,45 @@ public final class RecallResource implements HttpService {
         }
     }
 
-    public record RecallView(String context, int conceptsFound, int relationshipsFound, double queryTimeMs,
-                      String tenantId, List<ConceptView> concepts, List<RelationshipView> relationships,
-                      List<MemoryHitView> memories) {
-    }
+    public record RecallView(
+            String context,
+            int conceptsFound,
+            int relationshipsFound,
+            double queryTimeMs,
+            String tenantId,
+            List<ConceptView> concepts,
+            List<RelationshipView> relationships,
+            List<MemoryHitView> memories) {}
 
     /** The API's recall response shape (also printed by {@code continuum recall --json}). */
     public static RecallView view(final String tenant, final RecallResult r) {
-        return new RecallView(r.context(), r.concepts().size(), r.relationships().size(),
-            Math.round(r.queryNanos() / 1_000.0) / 1_000.0, tenant,
-            r.concepts().stream().map(c -> new ConceptView(c.name(), c.type(), c.description(), c.relevance(),
-                c.source().wireName(), c.depth())).toList(),
-            r.relationships().stream().map(l -> new RelationshipView(l.from(), l.to(), l.type(), l.strength()))
-                .toList(),
-            r.memories().stream().map(m -> new MemoryHitView(m.memory().id(), m.memory().sessionId(),
-                m.memory().userText(), m.memory().aiText(), Views.iso(m.memory().timeMillis()), m.score(),
-                WhyView.of(m.why()))).toList());
+        return new RecallView(
+                r.context(),
+                r.concepts().size(),
+                r.relationships().size(),
+                Math.round(r.queryNanos() / 1_000.0) / 1_000.0,
+                tenant,
+                r.concepts().stream()
+                        .map(c -> new ConceptView(
+                                c.name(),
+                                c.type(),
+                                c.description(),
+                                c.relevance(),
+                                c.source().wireName(),
+                                c.depth()))
+                        .toList(),
+                r.relationships().stream()
+                        .map(l -> new RelationshipView(l.from(), l.to(), l.type(), l.strength()))
+                        .toList(),
+                r.memories().stream()
+                        .map(m -> new MemoryHitView(
+                                m.memory().id(),
+                                m.memory().sessionId(),
+                                m.memory().userText(),
+                                m.memory().aiText(),
+                                Views.iso(m.memory().timeMillis()),
+                                m.score(),
+                                WhyView.of(m.why())))
+                        .toList());
     }
 }

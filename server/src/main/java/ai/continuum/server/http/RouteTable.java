@@ -6,7 +6,6 @@ import io.helidon.webserver.http.HttpRoute;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
-
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -21,15 +20,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class RouteTable {
     /** The methods a path is probed with to build {@code Allow}. */
-    private static final List<Method> METHODS = List.of(Method.GET, Method.HEAD, Method.POST, Method.PUT,
-        Method.DELETE, Method.PATCH);
+    private static final List<Method> METHODS =
+            List.of(Method.GET, Method.HEAD, Method.POST, Method.PUT, Method.DELETE, Method.PATCH);
 
-    private record Entry(String prefix, HttpRoute route) {
-    }
+    private record Entry(String prefix, HttpRoute route) {}
 
     /** What the table knows of a method and path. */
-    public record Match(boolean pathKnown, boolean methodAllowed, Set<String> allowed) {
-    }
+    public record Match(boolean pathKnown, boolean methodAllowed, Set<String> allowed) {}
 
     private final List<Entry> entries = new CopyOnWriteArrayList<>();
     private final List<String> adminPrefixes = new CopyOnWriteArrayList<>();
@@ -42,8 +39,7 @@ public final class RouteTable {
     }
 
     /** As {@link #register}, and every path under {@code prefix} needs the admin key. */
-    public RouteTable registerAdmin(final HttpRouting.Builder routing, final String prefix,
-                                    final HttpService service) {
+    public RouteTable registerAdmin(final HttpRouting.Builder routing, final String prefix, final HttpService service) {
         adminPrefixes.add(prefix);
         return register(routing, prefix, service);
     }
@@ -66,8 +62,9 @@ public final class RouteTable {
             if (!under(path, entry.prefix())) {
                 continue;
             }
-            final String rest = path.length() == entry.prefix().length() ? "/"
-                : path.substring(entry.prefix().length());
+            final String rest = path.length() == entry.prefix().length()
+                    ? "/"
+                    : path.substring(entry.prefix().length());
             if (accepts(entry.route(), method, rest)) {
                 methodAllowed = true;
             }
@@ -81,7 +78,8 @@ public final class RouteTable {
     }
 
     private static boolean accepts(final HttpRoute route, final Method method, final String path) {
-        return route.accepts(HttpPrologue.create("HTTP/1.1", "HTTP", "1.1", method, path, false)).accepted();
+        return route.accepts(HttpPrologue.create("HTTP/1.1", "HTTP", "1.1", method, path, false))
+                .accepted();
     }
 
     private static boolean under(final String path, final String prefix) {

@@ -5,7 +5,6 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
-
 import java.time.Duration;
 import java.util.Map;
 
@@ -29,8 +28,13 @@ public final class ShutdownGate implements Filter {
         synchronized (lock) {
             if (closed) {
                 res.header(HeaderNames.CONNECTION, "close");
-                ErrorMapping.send(res, new ApiException(503, "shutting_down", "the server is shutting down; "
-                    + "nothing was applied: retry on another instance", Map.of("Retry-After", "1")));
+                ErrorMapping.send(
+                        res,
+                        new ApiException(
+                                503,
+                                "shutting_down",
+                                "the server is shutting down; " + "nothing was applied: retry on another instance",
+                                Map.of("Retry-After", "1")));
                 return;
             }
             inFlight++;

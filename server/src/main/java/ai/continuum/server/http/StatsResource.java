@@ -23,26 +23,43 @@ public final class StatsResource implements HttpService {
 
     @Override
     public void routing(final HttpRules rules) {
-        rules.get("/stats", this::stats)
-            .get("/continuity", this::continuity);
+        rules.get("/stats", this::stats).get("/continuity", this::continuity);
     }
 
     /**
      * @param entities        concepts (the upstream name).
      * @param messages        stored turns (the upstream name); equal to {@code memories}.
      */
-    record StatsView(String tenantId, String instanceId, long entities, long concepts, long messages, long memories,
-                     long decisions, long attentionLinks, long compoundConcepts, int writeQueueDepth) {
-    }
+    record StatsView(
+            String tenantId,
+            String instanceId,
+            long entities,
+            long concepts,
+            long messages,
+            long memories,
+            long decisions,
+            long attentionLinks,
+            long compoundConcepts,
+            int writeQueueDepth) {}
 
-    record ContinuityView(String tenantId, long length, String head) {
-    }
+    record ContinuityView(String tenantId, long length, String head) {}
 
     private void stats(final ServerRequest req, final ServerResponse res) {
         final String tenant = AuthFilter.principal(req).tenant();
         final TenantStats s = core.engine().stats(tenant);
-        Json.ok(res, new StatsView(tenant, instanceId, s.concepts(), s.concepts(), s.memories(), s.memories(),
-            s.decisions(), s.links(), s.compounds(), core.storage().queueDepth()));
+        Json.ok(
+                res,
+                new StatsView(
+                        tenant,
+                        instanceId,
+                        s.concepts(),
+                        s.concepts(),
+                        s.memories(),
+                        s.memories(),
+                        s.decisions(),
+                        s.links(),
+                        s.compounds(),
+                        core.storage().queueDepth()));
     }
 
     private void continuity(final ServerRequest req, final ServerResponse res) {

@@ -6,7 +6,6 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-
 import java.util.List;
 import java.util.Map;
 
@@ -23,15 +22,16 @@ public final class TenantsResource implements HttpService {
         rules.get("/", this::list);
     }
 
-    record TenantView(String tenantId, long concepts, long memories, long links) {
-    }
+    record TenantView(String tenantId, long concepts, long memories, long links) {}
 
     private void list(final ServerRequest req, final ServerResponse res) {
         AuthFilter.requireAdmin(req);
-        final List<TenantView> tenants = core.engine().tenants().stream().map(t -> {
-            final TenantStats s = core.engine().stats(t);
-            return new TenantView(t, s.concepts(), s.memories(), s.links());
-        }).toList();
+        final List<TenantView> tenants = core.engine().tenants().stream()
+                .map(t -> {
+                    final TenantStats s = core.engine().stats(t);
+                    return new TenantView(t, s.concepts(), s.memories(), s.links());
+                })
+                .toList();
         Json.ok(res, Map.of("tenants", tenants, "total", tenants.size()));
     }
 }

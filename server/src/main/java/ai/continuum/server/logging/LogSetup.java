@@ -2,7 +2,6 @@ package ai.continuum.server.logging;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
@@ -24,8 +23,7 @@ import java.util.logging.StreamHandler;
 public final class LogSetup {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private LogSetup() {
-    }
+    private LogSetup() {}
 
     /**
      * Selects {@link ContinuumLogManager} unless the user chose a manager; effective only before java.util.logging
@@ -45,14 +43,14 @@ public final class LogSetup {
         LogManager.getLogManager().reset();
         final Logger root = Logger.getLogger("");
         final Level julLevel = julLevel(level);
-        final Handler handler = new StreamHandler(System.err, "json".equals(format) ? new JsonFormatter()
-            : new TextFormatter()) {
-            @Override
-            public synchronized void publish(final LogRecord record) {
-                super.publish(record);
-                flush();
-            }
-        };
+        final Handler handler =
+                new StreamHandler(System.err, "json".equals(format) ? new JsonFormatter() : new TextFormatter()) {
+                    @Override
+                    public synchronized void publish(final LogRecord record) {
+                        super.publish(record);
+                        flush();
+                    }
+                };
         handler.setLevel(julLevel);
         root.setLevel(julLevel);
         root.addHandler(handler);
@@ -92,9 +90,14 @@ public final class LogSetup {
         @Override
         public String format(final LogRecord record) {
             final StringBuilder line = new StringBuilder(128)
-                .append(Instant.ofEpochMilli(record.getMillis())).append(' ')
-                .append(String.format(Locale.ROOT, "%-5s", levelName(record.getLevel()))).append(' ')
-                .append(record.getLoggerName()).append(" - ").append(formatMessage(record)).append('\n');
+                    .append(Instant.ofEpochMilli(record.getMillis()))
+                    .append(' ')
+                    .append(String.format(Locale.ROOT, "%-5s", levelName(record.getLevel())))
+                    .append(' ')
+                    .append(record.getLoggerName())
+                    .append(" - ")
+                    .append(formatMessage(record))
+                    .append('\n');
             if (record.getThrown() != null) {
                 line.append(stackTrace(record.getThrown()));
             }

@@ -15,6 +15,7 @@ import java.util.logging.Logger;
 public final class SuppressedAccessLines implements Filter {
     /** The access log's logger, written by {@code http.AccessLogFilter} after the handler, on the request's thread. */
     public static final String ACCESS_LOGGER = "continuum.access";
+
     private static final ThreadLocal<Boolean> SUPPRESS = new ThreadLocal<>();
     /** Held so the logger, and the filter set on it, are not collected. */
     private static final Logger ACCESS = Logger.getLogger(ACCESS_LOGGER);
@@ -23,8 +24,7 @@ public final class SuppressedAccessLines implements Filter {
         ACCESS.setFilter(new SuppressedAccessLines());
     }
 
-    private SuppressedAccessLines() {
-    }
+    private SuppressedAccessLines() {}
 
     /** Installs the filter (idempotent; the class initialiser does the work). */
     public static void install() {

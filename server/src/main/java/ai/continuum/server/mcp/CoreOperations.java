@@ -11,7 +11,6 @@ import ai.continuum.server.http.RecallResource;
 import ai.continuum.server.http.Views;
 import ai.continuum.server.storage.Storage;
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -34,14 +33,14 @@ public final class CoreOperations implements MemoryOperations {
 
     @Override
     public JsonNode recall(final String message, final int maxConcepts, final int maxMemories) {
-        return Json.MAPPER.valueToTree(RecallResource.view(tenant, core.recall(tenant, message, maxConcepts,
-            maxMemories)));
+        return Json.MAPPER.valueToTree(
+                RecallResource.view(tenant, core.recall(tenant, message, maxConcepts, maxMemories)));
     }
 
     @Override
     public JsonNode learn(final String userMessage, final String aiResponse, final String sessionId) {
-        final Turn turn = new Turn(core.nextMemoryId(), userMessage, aiResponse, null, sessionId, "",
-            System.currentTimeMillis());
+        final Turn turn =
+                new Turn(core.nextMemoryId(), userMessage, aiResponse, null, sessionId, "", System.currentTimeMillis());
         return Json.MAPPER.valueToTree(LearnResource.view(tenant, core.learn(tenant, turn, false)));
     }
 
@@ -49,14 +48,17 @@ public final class CoreOperations implements MemoryOperations {
     public JsonNode searchMemories(final String keyword, final String sessionId, final int limit, final int offset) {
         final Storage.Page<Storage.StoredMemory> page;
         try {
-            page = core.storage().memories(tenant, new Storage.MemoryQuery(keyword, sessionId, null, null, offset,
-                limit));
+            page = core.storage()
+                    .memories(tenant, new Storage.MemoryQuery(keyword, sessionId, null, null, offset, limit));
         } catch (final IllegalArgumentException e) {
             throw ApiException.invalid(e.getMessage());
         }
         final Map<String, Object> body = new LinkedHashMap<>();
-        body.put("memories", page.items().stream()
-            .map(m -> Views.MemoryView.of(m, Views.displayNames(core, tenant))).toList());
+        body.put(
+                "memories",
+                page.items().stream()
+                        .map(m -> Views.MemoryView.of(m, Views.displayNames(core, tenant)))
+                        .toList());
         body.put("total", page.total());
         body.put("limit", limit);
         body.put("offset", offset);
@@ -70,9 +72,10 @@ public final class CoreOperations implements MemoryOperations {
         if (fromEngine.isPresent()) {
             return Json.MAPPER.valueToTree(Views.MemoryView.of(fromEngine.get()));
         }
-        return Json.MAPPER.valueToTree(core.storage().memory(tenant, id)
-            .map(m -> Views.MemoryView.of(m, Views.displayNames(core, tenant)))
-            .orElseThrow(() -> ApiException.notFound("memory " + id + " not found")));
+        return Json.MAPPER.valueToTree(core.storage()
+                .memory(tenant, id)
+                .map(m -> Views.MemoryView.of(m, Views.displayNames(core, tenant)))
+                .orElseThrow(() -> ApiException.notFound("memory " + id + " not found")));
     }
 
     @Override
@@ -86,14 +89,18 @@ public final class CoreOperations implements MemoryOperations {
     @Override
     public JsonNode listConcepts(final String type, final int limit, final int offset) {
         final Map<String, Object> body = new LinkedHashMap<>();
-        body.put("concepts", core.engine().concepts(tenant, type, offset, limit).stream().map(c -> {
-            final Map<String, Object> item = new LinkedHashMap<>();
-            item.put("name", c.name());
-            item.put("type", c.type());
-            item.put("description", c.description());
-            item.put("created_at", Views.iso(c.createdMillis()));
-            return item;
-        }).toList());
+        body.put(
+                "concepts",
+                core.engine().concepts(tenant, type, offset, limit).stream()
+                        .map(c -> {
+                            final Map<String, Object> item = new LinkedHashMap<>();
+                            item.put("name", c.name());
+                            item.put("type", c.type());
+                            item.put("description", c.description());
+                            item.put("created_at", Views.iso(c.createdMillis()));
+                            return item;
+                        })
+                        .toList());
         body.put("total", core.engine().conceptCount(tenant, type));
         body.put("limit", limit);
         body.put("offset", offset);
@@ -103,21 +110,26 @@ public final class CoreOperations implements MemoryOperations {
 
     @Override
     public JsonNode concept(final String name, final int limit) {
-        final ConceptView c = core.engine().concept(tenant, name, limit)
-            .orElseThrow(() -> ApiException.notFound("concept '" + name + "' not found"));
+        final ConceptView c = core.engine()
+                .concept(tenant, name, limit)
+                .orElseThrow(() -> ApiException.notFound("concept '" + name + "' not found"));
         final Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", c.name());
         body.put("type", c.type());
         body.put("description", c.description());
         body.put("created_at", Views.iso(c.createdMillis()));
-        body.put("neighbours", c.neighbours().stream().map(n -> {
-            final Map<String, Object> item = new LinkedHashMap<>();
-            item.put("name", n.name());
-            item.put("strength", n.strength());
-            item.put("count", n.count());
-            item.put("last_seen", Views.iso(n.lastSeenMillis()));
-            return item;
-        }).toList());
+        body.put(
+                "neighbours",
+                c.neighbours().stream()
+                        .map(n -> {
+                            final Map<String, Object> item = new LinkedHashMap<>();
+                            item.put("name", n.name());
+                            item.put("strength", n.strength());
+                            item.put("count", n.count());
+                            item.put("last_seen", Views.iso(n.lastSeenMillis()));
+                            return item;
+                        })
+                        .toList());
         body.put("tenant_id", tenant);
         return Json.MAPPER.valueToTree(body);
     }

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.List;
 import java.util.Optional;
 import java.util.logging.Level;
@@ -27,6 +26,7 @@ import java.util.logging.Logger;
 public final class McpProtocol {
     /** Protocol revisions this server speaks, newest first; a client asking for another gets the newest. */
     public static final List<String> VERSIONS = List.of("2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05");
+
     public static final String STATS_URI = "continuum://stats";
     public static final String CONTINUITY_URI = "continuum://continuity";
     static final int PARSE_ERROR = -32700;
@@ -37,9 +37,9 @@ public final class McpProtocol {
     static final int RESOURCE_NOT_FOUND = -32002;
     private static final Logger LOG = Logger.getLogger(McpProtocol.class.getName());
     private static final String INSTRUCTIONS = "Continuum is this user's long-term memory. Before answering, call "
-        + "recall with the user's message and use its context block; after answering, call learn with the user's "
-        + "message and your answer. Use search_memories, get_memory and forget_memory to browse and delete what is "
-        + "remembered, list_concepts and concept_neighbours to explore what it connects.";
+            + "recall with the user's message and use its context block; after answering, call learn with the user's "
+            + "message and your answer. Use search_memories, get_memory and forget_memory to browse and delete what is "
+            + "remembered, list_concepts and concept_neighbours to explore what it connects.";
 
     private final McpTools tools = new McpTools();
     private final String serverVersion;
@@ -82,8 +82,8 @@ public final class McpProtocol {
 
     private Optional<ObjectNode> handleOne(final JsonNode message, final MemoryOperations ops) {
         if (!message.isObject() || !"2.0".equals(message.path("jsonrpc").asText(null))) {
-            return Optional.of(error(idOf(message), INVALID_REQUEST, "expected a JSON-RPC 2.0 object with "
-                + "\"jsonrpc\": \"2.0\""));
+            return Optional.of(error(
+                    idOf(message), INVALID_REQUEST, "expected a JSON-RPC 2.0 object with " + "\"jsonrpc\": \"2.0\""));
         }
         final JsonNode method = message.get("method");
         if (method == null) {
@@ -95,8 +95,10 @@ public final class McpProtocol {
             return Optional.empty(); // a notification (initialized, cancelled...): nothing to answer
         }
         if (!(id.isTextual() || id.isIntegralNumber()) || !method.isTextual()) {
-            return Optional.of(error(id.isTextual() || id.isIntegralNumber() ? id : null, INVALID_REQUEST,
-                "\"id\" must be a string or an integer and \"method\" a string"));
+            return Optional.of(error(
+                    id.isTextual() || id.isIntegralNumber() ? id : null,
+                    INVALID_REQUEST,
+                    "\"id\" must be a string or an integer and \"method\" a string"));
         }
         final JsonNode params = message.path("params");
         try {
@@ -126,9 +128,12 @@ public final class McpProtocol {
                 yield result;
             }
             case "resources/read" -> readResource(params, ops);
-            default -> throw new RpcError(METHOD_NOT_FOUND, "method '" + method + "' is not supported; this server "
-                + "offers initialize, ping, tools/list, tools/call, resources/list, resources/templates/list and "
-                + "resources/read");
+            default ->
+                throw new RpcError(
+                        METHOD_NOT_FOUND,
+                        "method '" + method + "' is not supported; this server "
+                                + "offers initialize, ping, tools/list, tools/call, resources/list, resources/templates/list and "
+                                + "resources/read");
         };
     }
 
@@ -139,8 +144,10 @@ public final class McpProtocol {
         final ObjectNode capabilities = result.putObject("capabilities");
         capabilities.putObject("tools").put("listChanged", false);
         capabilities.putObject("resources").put("subscribe", false).put("listChanged", false);
-        result.putObject("serverInfo").put("name", "continuum").put("title", "Continuum memory")
-            .put("version", serverVersion);
+        result.putObject("serverInfo")
+                .put("name", "continuum")
+                .put("title", "Continuum memory")
+                .put("version", serverVersion);
         result.put("instructions", INSTRUCTIONS);
         return result;
     }
@@ -165,8 +172,13 @@ public final class McpProtocol {
         final JsonNode context = answer.get("context");
         if ("recall".equals(name.textValue()) && context != null && context.isTextual()) {
             // The block an agent puts in its prompt comes first; the structured items follow.
-            content.addObject().put("type", "text").put("text", context.textValue().isEmpty()
-                ? "Nothing is remembered about this yet." : context.textValue());
+            content.addObject()
+                    .put("type", "text")
+                    .put(
+                            "text",
+                            context.textValue().isEmpty()
+                                    ? "Nothing is remembered about this yet."
+                                    : context.textValue());
         }
         content.addObject().put("type", "text").put("text", pretty(answer));
         result.set("structuredContent", answer);
@@ -184,12 +196,24 @@ public final class McpProtocol {
     private static ObjectNode resources() {
         final ObjectNode result = Json.MAPPER.createObjectNode();
         final ArrayNode list = result.putArray("resources");
-        list.addObject().put("uri", STATS_URI).put("name", "stats").put("title", "Memory statistics")
-            .put("description", "Counts of this tenant's concepts, memories, decisions and links, and the write "
-                + "queue depth.").put("mimeType", "application/json");
-        list.addObject().put("uri", CONTINUITY_URI).put("name", "continuity").put("title", "Continuity head")
-            .put("description", "Length and head hash of this tenant's hash chain of committed writes; it changes "
-                + "exactly when the memory changes.").put("mimeType", "application/json");
+        list.addObject()
+                .put("uri", STATS_URI)
+                .put("name", "stats")
+                .put("title", "Memory statistics")
+                .put(
+                        "description",
+                        "Counts of this tenant's concepts, memories, decisions and links, and the write "
+                                + "queue depth.")
+                .put("mimeType", "application/json");
+        list.addObject()
+                .put("uri", CONTINUITY_URI)
+                .put("name", "continuity")
+                .put("title", "Continuity head")
+                .put(
+                        "description",
+                        "Length and head hash of this tenant's hash chain of committed writes; it changes "
+                                + "exactly when the memory changes.")
+                .put("mimeType", "application/json");
         return result;
     }
 
@@ -198,12 +222,17 @@ public final class McpProtocol {
         final JsonNode body = switch (uri) {
             case STATS_URI -> ops.stats();
             case CONTINUITY_URI -> ops.continuity();
-            default -> throw new RpcError(RESOURCE_NOT_FOUND, "resource '" + uri + "' not found; the resources are "
-                + STATS_URI + " and " + CONTINUITY_URI);
+            default ->
+                throw new RpcError(
+                        RESOURCE_NOT_FOUND,
+                        "resource '" + uri + "' not found; the resources are " + STATS_URI + " and " + CONTINUITY_URI);
         };
         final ObjectNode result = Json.MAPPER.createObjectNode();
-        result.putArray("contents").addObject().put("uri", uri).put("mimeType", "application/json")
-            .put("text", pretty(body));
+        result.putArray("contents")
+                .addObject()
+                .put("uri", uri)
+                .put("mimeType", "application/json")
+                .put("text", pretty(body));
         return result;
     }
 

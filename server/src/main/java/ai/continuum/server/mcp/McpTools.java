@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -24,8 +23,9 @@ import java.util.Optional;
  */
 public final class McpTools {
     /** Entity types accepted by {@code list_concepts} (SPEC.md section 1, as {@code GET /v1/concepts}). */
-    private static final List<String> TYPES = List.of("concept", "decision", "session", "person", "project", "tool",
-        "topic", "compound_concept");
+    private static final List<String> TYPES =
+            List.of("concept", "decision", "session", "person", "project", "tool", "topic", "compound_concept");
+
     private static final int MAX_LIMIT = 100;
 
     /** Arguments that do not fit the tool's schema; the message names the argument. */
@@ -40,25 +40,38 @@ public final class McpTools {
         JsonNode run(Body args, MemoryOperations ops);
     }
 
-    private record Tool(String name, String title, String description, ObjectNode inputSchema, boolean readOnly,
-                        boolean destructive, Call call) {
-    }
+    private record Tool(
+            String name,
+            String title,
+            String description,
+            ObjectNode inputSchema,
+            boolean readOnly,
+            boolean destructive,
+            Call call) {}
 
     private final Map<String, Tool> tools = new LinkedHashMap<>();
 
     public McpTools() {
-        add("recall", "Recall memory", """
+        add(
+                "recall",
+                "Recall memory",
+                """
             Recall what the memory holds about a message: call it before answering the user, with the user's \
             message. Returns a context block ready to put in a prompt, plus the related concepts (with relevance), \
             the relationships between them (with strength) and the past conversation turns (memories, with score) \
-            that explain it.""", """
+            that explain it.""",
+                """
             {"type":"object","properties":{
               "message":{"type":"string","minLength":1,"description":"The user's message (or any query) to recall for."},
               "max_concepts":{"type":"integer","minimum":1,"maximum":100,"default":10,"description":"Most concepts to return."},
               "max_memories":{"type":"integer","minimum":0,"maximum":100,"default":5,"description":"Most past turns to return."}},
-             "required":["message"],"additionalProperties":false}""", true, false,
-            (a, ops) -> ops.recall(a.requiredText("message"), a.optionalInt("max_concepts", 10, 1, 100),
-                a.optionalInt("max_memories", 5, 0, 100)));
+             "required":["message"],"additionalProperties":false}""",
+                true,
+                false,
+                (a, ops) -> ops.recall(
+                        a.requiredText("message"),
+                        a.optionalInt("max_concepts", 10, 1, 100),
+                        a.optionalInt("max_memories", 5, 0, 100)));
         add("learn", "Learn a conversation turn", """
             Learn from one finished conversation turn: call it after answering, with the user's message and your \
             answer. Extracts concepts, decisions and their relationships and stores the turn as a memory. Returns \
@@ -67,14 +80,13 @@ public final class McpTools {
               "user_message":{"type":"string","minLength":1,"description":"What the user said."},
               "ai_response":{"type":"string","minLength":1,"description":"What the assistant answered."},
               "session_id":{"type":"string","maxLength":256,"description":"Conversation or session id, to group turns."}},
-             "required":["user_message","ai_response"],"additionalProperties":false}""", false, false,
-            (a, ops) -> {
-                final String session = a.optionalText("session_id");
-                if (session != null && session.length() > 256) {
-                    throw new InvalidArguments("argument 'session_id' is longer than 256 characters");
-                }
-                return ops.learn(a.requiredText("user_message"), a.requiredText("ai_response"), session);
-            });
+             "required":["user_message","ai_response"],"additionalProperties":false}""", false, false, (a, ops) -> {
+            final String session = a.optionalText("session_id");
+            if (session != null && session.length() > 256) {
+                throw new InvalidArguments("argument 'session_id' is longer than 256 characters");
+            }
+            return ops.learn(a.requiredText("user_message"), a.requiredText("ai_response"), session);
+        });
         add("search_memories", "Search memories", """
             List stored memories (past conversation turns), newest first, optionally only those containing every \
             word of a keyword query or from one session. Use it to browse or to find a memory's id; use recall to \
@@ -84,25 +96,24 @@ public final class McpTools {
               "session_id":{"type":"string","description":"Only memories of this session."},
               "limit":{"type":"integer","minimum":1,"maximum":100,"default":20},
               "offset":{"type":"integer","minimum":0,"default":0}},
-             "additionalProperties":false}""", true, false,
-            (a, ops) -> {
-                final String keyword = a.optionalText("keyword");
-                return ops.searchMemories(keyword == null || keyword.isBlank() ? null : keyword,
-                    a.optionalText("session_id"), a.optionalInt("limit", 20, 1, MAX_LIMIT),
+             "additionalProperties":false}""", true, false, (a, ops) -> {
+            final String keyword = a.optionalText("keyword");
+            return ops.searchMemories(
+                    keyword == null || keyword.isBlank() ? null : keyword,
+                    a.optionalText("session_id"),
+                    a.optionalInt("limit", 20, 1, MAX_LIMIT),
                     a.optionalInt("offset", 0, 0, Integer.MAX_VALUE));
-            });
+        });
         add("get_memory", "Get one memory", """
             Fetch one memory by id: the user message, the answer, the session, the time and the concepts \
             extracted from it.""", """
             {"type":"object","properties":{"id":{"type":"integer","minimum":1,"description":"The memory id."}},
-             "required":["id"],"additionalProperties":false}""", true, false,
-            (a, ops) -> ops.getMemory(id(a)));
+             "required":["id"],"additionalProperties":false}""", true, false, (a, ops) -> ops.getMemory(id(a)));
         add("forget_memory", "Forget one memory", """
             Permanently delete one memory by id, for example when the user asks you to forget something. The \
             concepts learnt from it stay; it no longer appears in recall or search. Cannot be undone.""", """
             {"type":"object","properties":{"id":{"type":"integer","minimum":1,"description":"The memory id."}},
-             "required":["id"],"additionalProperties":false}""", false, true,
-            (a, ops) -> ops.forgetMemory(id(a)));
+             "required":["id"],"additionalProperties":false}""", false, true, (a, ops) -> ops.forgetMemory(id(a)));
         add("list_concepts", "List concepts", """
             List the concepts the memory knows (people, projects, tools, topics, decisions...), newest first, \
             optionally of one type, with the total count.""", """
@@ -110,32 +121,51 @@ public final class McpTools {
               "entity_type":{"type":"string","enum":["concept","decision","session","person","project","tool","topic","compound_concept"]},
               "limit":{"type":"integer","minimum":1,"maximum":100,"default":50},
               "offset":{"type":"integer","minimum":0,"default":0}},
-             "additionalProperties":false}""", true, false,
-            (a, ops) -> {
-                final String type = a.optionalText("entity_type");
-                if (type != null && !TYPES.contains(type)) {
-                    throw new InvalidArguments("argument 'entity_type' must be one of " + String.join(", ", TYPES)
-                        + ", got '" + type + "'");
-                }
-                return ops.listConcepts(type, a.optionalInt("limit", 50, 1, MAX_LIMIT),
-                    a.optionalInt("offset", 0, 0, 1_000_000));
-            });
-        add("concept_neighbours", "Concept neighbours", """
+             "additionalProperties":false}""", true, false, (a, ops) -> {
+            final String type = a.optionalText("entity_type");
+            if (type != null && !TYPES.contains(type)) {
+                throw new InvalidArguments(
+                        "argument 'entity_type' must be one of " + String.join(", ", TYPES) + ", got '" + type + "'");
+            }
+            return ops.listConcepts(
+                    type, a.optionalInt("limit", 50, 1, MAX_LIMIT), a.optionalInt("offset", 0, 0, 1_000_000));
+        });
+        add(
+                "concept_neighbours",
+                "Concept neighbours",
+                """
             Show one concept (name in any case) and the concepts most strongly associated with it, strongest \
             first, each with its link strength (0..1), how often they co-occurred and when last. Use it to explore \
-            what the memory connects to a person, project or topic.""", """
+            what the memory connects to a person, project or topic.""",
+                """
             {"type":"object","properties":{
               "name":{"type":"string","minLength":1,"description":"The concept's name, e.g. 'PostgreSQL'."},
               "limit":{"type":"integer","minimum":0,"maximum":100,"default":10,"description":"Most neighbours to return."}},
-             "required":["name"],"additionalProperties":false}""", true, false,
-            (a, ops) -> ops.concept(a.requiredText("name"), a.optionalInt("limit", 10, 0, 100)));
+             "required":["name"],"additionalProperties":false}""",
+                true,
+                false,
+                (a, ops) -> ops.concept(a.requiredText("name"), a.optionalInt("limit", 10, 0, 100)));
     }
 
-    private void add(final String name, final String title, final String description, final String schema,
-                     final boolean readOnly, final boolean destructive, final Call call) {
+    private void add(
+            final String name,
+            final String title,
+            final String description,
+            final String schema,
+            final boolean readOnly,
+            final boolean destructive,
+            final Call call) {
         try {
-            tools.put(name, new Tool(name, title, description, (ObjectNode) Json.MAPPER.readTree(schema), readOnly,
-                destructive, call));
+            tools.put(
+                    name,
+                    new Tool(
+                            name,
+                            title,
+                            description,
+                            (ObjectNode) Json.MAPPER.readTree(schema),
+                            readOnly,
+                            destructive,
+                            call));
         } catch (final JsonProcessingException e) {
             throw new IllegalStateException("schema of tool " + name + " is not JSON", e);
         }
@@ -172,8 +202,8 @@ public final class McpTools {
      */
     public JsonNode call(final String name, final JsonNode arguments, final MemoryOperations ops) {
         final Tool tool = Optional.ofNullable(tools.get(name))
-            .orElseThrow(() -> new InvalidArguments("unknown tool '" + name + "'; the tools are "
-                + String.join(", ", tools.keySet())));
+                .orElseThrow(() -> new InvalidArguments(
+                        "unknown tool '" + name + "'; the tools are " + String.join(", ", tools.keySet())));
         final ObjectNode args;
         if (arguments == null || arguments.isNull()) {
             args = Json.MAPPER.createObjectNode();
@@ -187,7 +217,7 @@ public final class McpTools {
             final String field = it.next();
             if (!properties.has(field)) {
                 throw new InvalidArguments("tool '" + name + "' has no argument '" + field + "'; its arguments are "
-                    + String.join(", ", iterable(properties.fieldNames())));
+                        + String.join(", ", iterable(properties.fieldNames())));
             }
         }
         try {

@@ -5,7 +5,6 @@ import ai.continuum.server.http.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -24,7 +23,8 @@ import java.time.Duration;
 public final class RemoteOperations implements MemoryOperations {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final URI base;
     private final String key;
 
@@ -37,8 +37,9 @@ public final class RemoteOperations implements MemoryOperations {
 
     @Override
     public JsonNode recall(final String message, final int maxConcepts, final int maxMemories) {
-        return post("/v1/recall", body().put("message", message).put("max_concepts", maxConcepts)
-            .put("max_memories", maxMemories));
+        return post(
+                "/v1/recall",
+                body().put("message", message).put("max_concepts", maxConcepts).put("max_memories", maxMemories));
     }
 
     @Override
@@ -75,13 +76,15 @@ public final class RemoteOperations implements MemoryOperations {
     @Override
     public JsonNode listConcepts(final String type, final int limit, final int offset) {
         final String filter = type == null ? "" : "&entity_type=" + encode(type);
-        return send(HttpRequest.newBuilder(uri("/v1/concepts?limit=" + limit + "&offset=" + offset + filter)).GET());
+        return send(HttpRequest.newBuilder(uri("/v1/concepts?limit=" + limit + "&offset=" + offset + filter))
+                .GET());
     }
 
     @Override
     public JsonNode concept(final String name, final int limit) {
-        return send(HttpRequest.newBuilder(uri("/v1/concepts/" + encode(name).replace("+", "%20") + "?neighbours="
-            + limit)).GET());
+        return send(
+                HttpRequest.newBuilder(uri("/v1/concepts/" + encode(name).replace("+", "%20") + "?neighbours=" + limit))
+                        .GET());
     }
 
     @Override
@@ -107,15 +110,20 @@ public final class RemoteOperations implements MemoryOperations {
     }
 
     private JsonNode post(final String path, final ObjectNode body) {
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
     }
 
     private JsonNode send(final HttpRequest.Builder request) {
         final HttpResponse<String> response;
         try {
-            response = http.send(request.header("X-API-Key", key).header("Accept", "application/json")
-                .timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            response = http.send(
+                    request.header("X-API-Key", key)
+                            .header("Accept", "application/json")
+                            .timeout(TIMEOUT)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (final IOException e) {
             throw ApiException.unavailable("the server at " + base + " cannot be reached: " + e.getMessage(), 5);
         } catch (final InterruptedException e) {
@@ -126,12 +134,16 @@ public final class RemoteOperations implements MemoryOperations {
         try {
             json = Json.MAPPER.readTree(response.body());
         } catch (final JsonProcessingException e) {
-            throw new ApiException(502, "bad_gateway", "the server at " + base + " answered " + response.statusCode()
-                + " with a body that is not JSON");
+            throw new ApiException(
+                    502,
+                    "bad_gateway",
+                    "the server at " + base + " answered " + response.statusCode() + " with a body that is not JSON");
         }
         if (response.statusCode() >= 400) {
-            throw new ApiException(response.statusCode(), json.path("error").asText("error"),
-                json.path("message").asText("HTTP " + response.statusCode()));
+            throw new ApiException(
+                    response.statusCode(),
+                    json.path("error").asText("error"),
+                    json.path("message").asText("HTTP " + response.statusCode()));
         }
         return json;
     }

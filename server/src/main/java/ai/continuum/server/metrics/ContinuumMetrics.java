@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,15 +30,18 @@ import java.util.function.LongSupplier;
 public final class ContinuumMetrics {
     /** π × φ, exported as a constant gauge for the seed's dashboards. */
     public static final double PI_PHI = 5.083203692315260;
+
     private static final Duration[] LATENCY_BUCKETS = {
         Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2),
         Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
         Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
-        Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
+        Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)
+    };
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     /** Meters by label values: a request then costs one map lookup instead of building and registering an id. */
     private final ConcurrentHashMap<HttpKey, HttpMeters> httpMeters = new ConcurrentHashMap<>();
+
     private final ConcurrentHashMap<OpKey, Counter> opCounters = new ConcurrentHashMap<>();
     private final Timer commitLatency;
     private final Timer syncApplyDelay;
@@ -48,13 +50,16 @@ public final class ContinuumMetrics {
 
     public ContinuumMetrics() {
         Gauge.builder("continuum.pi.phi.constant", () -> PI_PHI)
-            .description("pi x phi, the continuity chain's seed").register(registry);
+                .description("pi x phi, the continuity chain's seed")
+                .register(registry);
         commitLatency = Timer.builder("continuum.storage.commit.latency")
-            .description("time from queueing a write to its durable commit")
-            .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
+                .description("time from queueing a write to its durable commit")
+                .serviceLevelObjectives(LATENCY_BUCKETS)
+                .register(registry);
         syncApplyDelay = Timer.builder("continuum.sync.apply.delay")
-            .description("time from an op's commit to its apply by this instance's change-log follower")
-            .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
+                .description("time from an op's commit to its apply by this instance's change-log follower")
+                .serviceLevelObjectives(LATENCY_BUCKETS)
+                .register(registry);
         ProcessMeters.bindTo(registry);
     }
 
@@ -66,11 +71,14 @@ public final class ContinuumMetrics {
     /** Binds the write-behind queue depth, its capacity (writes answer 503 queue_full beyond it) and readiness. */
     public void bindStorage(final IntSupplier queueDepth, final int queueCapacity, final BooleanSupplier ready) {
         Gauge.builder("continuum.storage.queue.depth", queueDepth::getAsInt)
-            .description("writes queued for the write-behind committer").register(registry);
+                .description("writes queued for the write-behind committer")
+                .register(registry);
         Gauge.builder("continuum.storage.queue.capacity", () -> queueCapacity)
-            .description("writes the queue holds before learn answers 503 queue_full").register(registry);
+                .description("writes the queue holds before learn answers 503 queue_full")
+                .register(registry);
         Gauge.builder("continuum.ready", () -> ready.getAsBoolean() ? 1 : 0)
-            .description("1 when the engine is loaded and the database answers").register(registry);
+                .description("1 when the engine is loaded and the database answers")
+                .register(registry);
     }
 
     /**
@@ -79,11 +87,11 @@ public final class ContinuumMetrics {
      */
     public void bindSync(final DoubleSupplier lagSeconds, final LongSupplier lagOps) {
         Gauge.builder("continuum.sync.lag.seconds", lagSeconds::getAsDouble)
-            .description("seconds this instance's engine has been behind the shared change log (0 when caught up)")
-            .register(registry);
+                .description("seconds this instance's engine has been behind the shared change log (0 when caught up)")
+                .register(registry);
         Gauge.builder("continuum.sync.lag.ops", lagOps::getAsLong)
-            .description("ops committed to the shared change log and not yet applied to this instance's engine")
-            .register(registry);
+                .description("ops committed to the shared change log and not yet applied to this instance's engine")
+                .register(registry);
     }
 
     /** Records how long after its commit (by another instance, or an import) an op reached this engine. */
@@ -91,31 +99,36 @@ public final class ContinuumMetrics {
         syncApplyDelay.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
     }
 
-    private record HttpKey(String method, String route, int status) {
-    }
+    private record HttpKey(String method, String route, int status) {}
 
-    private record HttpMeters(Counter requests, Timer duration) {
-    }
+    private record HttpMeters(Counter requests, Timer duration) {}
 
-    private record OpKey(String name, String tenant, String result) {
-    }
+    private record OpKey(String name, String tenant, String result) {}
 
     public void httpRequest(final String method, final String route, final int status, final long durationNs) {
-        final HttpMeters meters = httpMeters.computeIfAbsent(new HttpKey(method, route, status), k -> new HttpMeters(
-            Counter.builder("continuum.http.requests").description("HTTP requests by route template and status")
-                .tags("method", k.method(), "route", k.route(), "status", Integer.toString(k.status()))
-                .register(registry),
-            Timer.builder("continuum.http.request.duration").description("HTTP request latency by route template")
-                .tags("method", k.method(), "route", k.route()).serviceLevelObjectives(LATENCY_BUCKETS)
-                .register(registry)));
+        final HttpMeters meters = httpMeters.computeIfAbsent(
+                new HttpKey(method, route, status),
+                k -> new HttpMeters(
+                        Counter.builder("continuum.http.requests")
+                                .description("HTTP requests by route template and status")
+                                .tags("method", k.method(), "route", k.route(), "status", Integer.toString(k.status()))
+                                .register(registry),
+                        Timer.builder("continuum.http.request.duration")
+                                .description("HTTP request latency by route template")
+                                .tags("method", k.method(), "route", k.route())
+                                .serviceLevelObjectives(LATENCY_BUCKETS)
+                                .register(registry)));
         meters.requests().increment();
         meters.duration().record(durationNs, TimeUnit.NANOSECONDS);
     }
 
     /** A failed authentication, "logged" (answered 401 and audited) or "suppressed" (429, counted only). */
     public void authFailure(final String outcome) {
-        Counter.builder("continuum.auth.failures").description("failed authentications by whether they were logged")
-            .tag("outcome", outcome).register(registry).increment();
+        Counter.builder("continuum.auth.failures")
+                .description("failed authentications by whether they were logged")
+                .tag("outcome", outcome)
+                .register(registry)
+                .increment();
     }
 
     public void learn(final String tenant, final String result) {
@@ -127,9 +140,14 @@ public final class ContinuumMetrics {
     }
 
     private void operation(final String name, final String description, final String tenant, final String result) {
-        opCounters.computeIfAbsent(new OpKey(name, tenant, result), k -> Counter.builder(k.name())
-            .description(description).tags("tenant_id", k.tenant(), "result", k.result()).register(registry))
-            .increment();
+        opCounters
+                .computeIfAbsent(
+                        new OpKey(name, tenant, result),
+                        k -> Counter.builder(k.name())
+                                .description(description)
+                                .tags("tenant_id", k.tenant(), "result", k.result())
+                                .register(registry))
+                .increment();
     }
 
     public void commitLatency(final long durationNs) {
@@ -153,20 +171,35 @@ public final class ContinuumMetrics {
                 sample(links, "continuum_attention_links_total", tenant, s.links());
             }
         }
-        out.append(concepts).append(entities).append(memories).append(links)
-            .append(family("continuum_federation_sync_lag_seconds",
-                "seconds since the last successful federation contribute or pull, per node"));
+        out.append(concepts)
+                .append(entities)
+                .append(memories)
+                .append(links)
+                .append(family(
+                        "continuum_federation_sync_lag_seconds",
+                        "seconds since the last successful federation contribute or pull, per node"));
         return out.toString();
     }
 
     private static StringBuilder family(final String name, final String help) {
-        return new StringBuilder(256).append("# HELP ").append(name).append(' ').append(help).append('\n')
-            .append("# TYPE ").append(name).append(" gauge\n");
+        return new StringBuilder(256)
+                .append("# HELP ")
+                .append(name)
+                .append(' ')
+                .append(help)
+                .append('\n')
+                .append("# TYPE ")
+                .append(name)
+                .append(" gauge\n");
     }
 
     private static void sample(final StringBuilder out, final String name, final String tenant, final long value) {
-        out.append(name).append("{tenant_id=\"").append(escape(tenant)).append("\"} ")
-            .append(String.format(Locale.ROOT, "%d", value)).append('\n');
+        out.append(name)
+                .append("{tenant_id=\"")
+                .append(escape(tenant))
+                .append("\"} ")
+                .append(String.format(Locale.ROOT, "%d", value))
+                .append('\n');
     }
 
     private static String escape(final String label) {

@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -27,8 +26,7 @@ import java.nio.file.Path;
 final class ProcessMeters {
     private static final Path STATUS = Path.of("/proc/self/status");
 
-    private ProcessMeters() {
-    }
+    private ProcessMeters() {}
 
     static void bindTo(final MeterRegistry registry) {
         new JvmMemoryMetrics().bindTo(registry);
@@ -39,21 +37,27 @@ final class ProcessMeters {
         new UptimeMetrics().bindTo(registry);
         for (final GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             FunctionCounter.builder("jvm.gc.collection.seconds", gc, g -> Math.max(0, g.getCollectionTime()) / 1000.0)
-                .description("time spent in this collector (approximate wall time)").tag("gc", gc.getName())
-                .register(registry);
+                    .description("time spent in this collector (approximate wall time)")
+                    .tag("gc", gc.getName())
+                    .register(registry);
             FunctionCounter.builder("jvm.gc.collections", gc, g -> Math.max(0, g.getCollectionCount()))
-                .description("collections by this collector").tag("gc", gc.getName()).register(registry);
+                    .description("collections by this collector")
+                    .tag("gc", gc.getName())
+                    .register(registry);
         }
         if (Files.isReadable(STATUS)) {
-            Gauge.builder("process.resident.memory", ProcessMeters::residentBytes).baseUnit("bytes")
-                .description("resident set size of the process (Linux /proc/self/status VmRSS)").register(registry);
+            Gauge.builder("process.resident.memory", ProcessMeters::residentBytes)
+                    .baseUnit("bytes")
+                    .description("resident set size of the process (Linux /proc/self/status VmRSS)")
+                    .register(registry);
         }
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             // The JVM reads the container's cgroup limit here when there is one, so RSS / limit is the share of the
             // container's memory in use (the memory alert), without cAdvisor.
             Gauge.builder("continuum.memory.limit", os, com.sun.management.OperatingSystemMXBean::getTotalMemorySize)
-                .baseUnit("bytes").description("memory the process may use: the container's limit, else the machine's")
-                .register(registry);
+                    .baseUnit("bytes")
+                    .description("memory the process may use: the container's limit, else the machine's")
+                    .register(registry);
         }
     }
 

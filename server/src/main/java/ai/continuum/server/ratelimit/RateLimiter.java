@@ -41,6 +41,7 @@ public final class RateLimiter {
         if (buckets.size() >= MAX_BUCKETS) {
             buckets.values().removeIf(b -> b.isFull(nowNs));
         }
-        return buckets.computeIfAbsent(client, c -> new TokenBucket(perMinute, burst, nowNs)).tryAcquire(nowNs);
+        return buckets.computeIfAbsent(client, c -> new TokenBucket(perMinute, burst, nowNs))
+                .tryAcquire(nowNs);
     }
 }

@@ -14,13 +14,12 @@ public final class TokenBucket {
     private long lastRefillNs;
 
     /** Outcome of one attempt: whether it may proceed, tokens left, and when to retry if not. */
-    public record Decision(boolean allowed, int remaining, long retryAfterNs) {
-    }
+    public record Decision(boolean allowed, int remaining, long retryAfterNs) {}
 
     public TokenBucket(final int perMinute, final int capacity, final long nowNs) {
         if (perMinute < 1 || capacity < 1) {
-            throw new IllegalArgumentException("perMinute=" + perMinute + " and capacity=" + capacity
-                + " must both be >= 1");
+            throw new IllegalArgumentException(
+                    "perMinute=" + perMinute + " and capacity=" + capacity + " must both be >= 1");
         }
         this.capacity = capacity;
         this.tokensPerNano = perMinute / (double) NANOS_PER_MINUTE;

@@ -21,11 +21,9 @@ public final class ApiKeyCopy {
      * @param revoked   of those, keys whose source revocation was carried over.
      * @param conflicts key ids the target holds as a different key (not copied).
      */
-    public record Result(int copied, int present, int revoked, List<String> conflicts) {
-    }
+    public record Result(int copied, int present, int revoked, List<String> conflicts) {}
 
-    private ApiKeyCopy() {
-    }
+    private ApiKeyCopy() {}
 
     public static Result copy(final ApiKeys from, final ApiKeys to) {
         int copied = 0;

@@ -11,8 +11,14 @@ import java.util.Optional;
 public interface ApiKeys {
 
     record StoredKey(
-            String keyId, String tenant, String name, String hash, boolean admin, Instant createdAt,
-            Instant revokedAt, Instant lastUsedAt) {
+            String keyId,
+            String tenant,
+            String name,
+            String hash,
+            boolean admin,
+            Instant createdAt,
+            Instant revokedAt,
+            Instant lastUsedAt) {
         public boolean revoked() {
             return revokedAt != null;
         }

@@ -2,7 +2,6 @@ package ai.continuum.server.storage;
 
 import ai.continuum.engine.Delta;
 import ai.continuum.engine.EngineConfig;
-
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -37,20 +36,22 @@ import java.util.TreeSet;
 final class BatchApplier implements AutoCloseable {
     /** First-seen time of an unseen concept, known only from a link, compound or memory (as in the engine). */
     static final long UNSEEN = Long.MAX_VALUE;
+
     private static final String INSERT_PLACEHOLDER = "INSERT INTO entities (tenant_id, key, name, entity_type, "
-        + "description, created_at) VALUES (?, ?, ?, 'concept', '', ?) ON CONFLICT (tenant_id, key) DO NOTHING";
+            + "description, created_at) VALUES (?, ?, ?, 'concept', '', ?) ON CONFLICT (tenant_id, key) DO NOTHING";
     /** Insert-if-absent, and never over a tombstone. (SQLite needs the WHERE to parse an INSERT-SELECT upsert.) */
     private static final String INSERT_MEMORY = "INSERT INTO messages (tenant_id, id, session_id, user_message, "
-        + "ai_response, thinking, metadata, created_at, concepts, search_text) "
-        + "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM forgotten_memories "
-        + "WHERE tenant_id = ? AND memory_id = ?) ON CONFLICT (tenant_id, id) DO NOTHING";
+            + "ai_response, thinking, metadata, created_at, concepts, search_text) "
+            + "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM forgotten_memories "
+            + "WHERE tenant_id = ? AND memory_id = ?) ON CONFLICT (tenant_id, id) DO NOTHING";
+
     private static final String INSERT_DECISION = "INSERT INTO decisions (tenant_id, memory_id, ordinal, text, "
-        + "created_at) SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM forgotten_memories "
-        + "WHERE tenant_id = ? AND memory_id = ?) ON CONFLICT (tenant_id, memory_id, ordinal) DO NOTHING";
+            + "created_at) SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM forgotten_memories "
+            + "WHERE tenant_id = ? AND memory_id = ?) ON CONFLICT (tenant_id, memory_id, ordinal) DO NOTHING";
     private static final String INSERT_CHANGE = "INSERT INTO change_log (tenant_id, seq, kind, payload, "
-        + "payload_digest, prev_hash, hash, committed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+            + "payload_digest, prev_hash, hash, committed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_ORIGIN = "INSERT INTO memory_origins (tenant_id, memory_id, seq) "
-        + "VALUES (?, ?, ?) ON CONFLICT (tenant_id, memory_id, seq) DO NOTHING";
+            + "VALUES (?, ?, ?) ON CONFLICT (tenant_id, memory_id, seq) DO NOTHING";
 
     private final Connection connection;
     private final SqlDialect dialect;
@@ -60,17 +61,17 @@ final class BatchApplier implements AutoCloseable {
     private final Map<String, Head> heads = new HashMap<>();
     /** Deltas of consecutive Apply ops not yet written, per tenant, in arrival order. */
     private final Map<String, List<Delta>> pendingDeltas = new LinkedHashMap<>();
+
     private final String upsertEntity;
     private final String upsertLink;
     private final String upsertCompound;
     private final String upsertTenant;
 
     /** A tenant's chain position within this transaction. */
-    private record Head(long seq, byte[] hash) {
-    }
+    private record Head(long seq, byte[] hash) {}
 
     BatchApplier(
-        final Connection connection, final SqlDialect dialect, final EngineConfig engine, final long nowMillis) {
+            final Connection connection, final SqlDialect dialect, final EngineConfig engine, final long nowMillis) {
         this.connection = connection;
         this.dialect = dialect;
         this.statements = new Statements(connection);
@@ -87,17 +88,17 @@ final class BatchApplier implements AutoCloseable {
                OR (excluded.entity_type = entities.entity_type AND excluded.description < entities.description)))))
             """;
         this.upsertLink = "INSERT INTO attention_links (tenant_id, concept_a, concept_b, count, last_seen) "
-            + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant_id, concept_a, concept_b) DO UPDATE SET "
-            + "count = attention_links.count + excluded.count, "
-            + "last_seen = " + dialect.greatest("attention_links.last_seen", "excluded.last_seen");
+                + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant_id, concept_a, concept_b) DO UPDATE SET "
+                + "count = attention_links.count + excluded.count, "
+                + "last_seen = " + dialect.greatest("attention_links.last_seen", "excluded.last_seen");
         this.upsertCompound = "INSERT INTO compound_concepts (tenant_id, components_key, compound_name, "
-            + "component_concepts, count, last_seen) VALUES (?, ?, ?, ?, ?, ?) "
-            + "ON CONFLICT (tenant_id, components_key) DO UPDATE SET "
-            + "count = compound_concepts.count + excluded.count, "
-            + "last_seen = " + dialect.greatest("compound_concepts.last_seen", "excluded.last_seen");
+                + "component_concepts, count, last_seen) VALUES (?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (tenant_id, components_key) DO UPDATE SET "
+                + "count = compound_concepts.count + excluded.count, "
+                + "last_seen = " + dialect.greatest("compound_concepts.last_seen", "excluded.last_seen");
         this.upsertTenant = "INSERT INTO tenants (tenant_id, created_at, last_active) VALUES (?, ?, ?) "
-            + "ON CONFLICT (tenant_id) DO UPDATE SET last_active = "
-            + dialect.greatest("tenants.last_active", "excluded.last_active");
+                + "ON CONFLICT (tenant_id) DO UPDATE SET last_active = "
+                + dialect.greatest("tenants.last_active", "excluded.last_active");
     }
 
     /**
@@ -108,7 +109,10 @@ final class BatchApplier implements AutoCloseable {
      */
     Storage.ContinuityHead apply(final StorageOp op, final byte[] payload) throws SQLException {
         switch (op) {
-            case StorageOp.Apply a -> pendingDeltas.computeIfAbsent(a.tenant(), t -> new ArrayList<>()).add(a.delta());
+            case StorageOp.Apply a ->
+                pendingDeltas
+                        .computeIfAbsent(a.tenant(), t -> new ArrayList<>())
+                        .add(a.delta());
             case StorageOp.ForgetMemory f -> {
                 flush();
                 removals.forgetMemory(f);
@@ -289,12 +293,13 @@ final class BatchApplier implements AutoCloseable {
     }
 
     private Head storedHead(final String tenant) throws SQLException {
-        final PreparedStatement ps = statements.prepared(
-            "SELECT seq, hash FROM change_log WHERE tenant_id = ? ORDER BY seq DESC LIMIT 1");
+        final PreparedStatement ps =
+                statements.prepared("SELECT seq, hash FROM change_log WHERE tenant_id = ? ORDER BY seq DESC LIMIT 1");
         ps.setString(1, tenant);
         try (ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? new Head(rs.getLong(1), ContinuityChain.fromHex(rs.getString(2)))
-                : new Head(0, ContinuityChain.seed());
+            return rs.next()
+                    ? new Head(rs.getLong(1), ContinuityChain.fromHex(rs.getString(2)))
+                    : new Head(0, ContinuityChain.seed());
         }
     }
 

@@ -17,15 +17,14 @@ import java.util.Arrays;
  * <p>Thread safety: static; each call uses the caller's connection.
  */
 final class ChainVerifier {
-    private ChainVerifier() {
-    }
+    private ChainVerifier() {}
 
     static Storage.ContinuityCheck verify(final Connection c, final String tenant) throws SQLException {
         byte[] previous = ContinuityChain.seed();
         long expectedSeq = 1;
         long redacted = 0;
         try (PreparedStatement ps = c.prepareStatement("SELECT seq, kind, payload, prev_hash, hash, payload_digest, "
-            + "redacted_at FROM change_log WHERE tenant_id = ? ORDER BY seq")) {
+                + "redacted_at FROM change_log WHERE tenant_id = ? ORDER BY seq")) {
             ps.setFetchSize(1_000);
             ps.setString(1, tenant);
             try (ResultSet rs = ps.executeQuery()) {
@@ -33,14 +32,17 @@ final class ChainVerifier {
                     final long seq = rs.getLong(1);
                     if (seq != expectedSeq) {
                         // The op that belongs here is missing: the break is at the seq that is absent.
-                        return new Storage.ContinuityCheck(head(tenant, expectedSeq - 1, previous), expectedSeq,
-                            "op " + expectedSeq + " is missing: the next stored op is " + seq
-                                + " (a row was removed, or one was inserted with a later seq)", redacted);
+                        return new Storage.ContinuityCheck(
+                                head(tenant, expectedSeq - 1, previous),
+                                expectedSeq,
+                                "op " + expectedSeq + " is missing: the next stored op is " + seq
+                                        + " (a row was removed, or one was inserted with a later seq)",
+                                redacted);
                     }
                     final String problem = check(rs, tenant, seq, previous);
                     if (problem != null) {
-                        return new Storage.ContinuityCheck(head(tenant, expectedSeq - 1, previous), seq, problem,
-                            redacted);
+                        return new Storage.ContinuityCheck(
+                                head(tenant, expectedSeq - 1, previous), seq, problem, redacted);
                     }
                     previous = ContinuityChain.link(previous, bytes(rs.getString(6)));
                     rs.getLong(7);
@@ -54,10 +56,10 @@ final class ChainVerifier {
 
     /** What is wrong with the op at {@code seq}, which follows the verified chain ending in {@code previous}. */
     private static String check(final ResultSet rs, final String tenant, final long seq, final byte[] previous)
-        throws SQLException {
+            throws SQLException {
         if (!Arrays.equals(previous, bytes(rs.getString(4)))) {
             return "prev_hash does not match the hash of op " + (seq - 1) + " (op " + (seq - 1) + " was replaced, "
-                + "or this row was inserted or its prev_hash changed)";
+                    + "or this row was inserted or its prev_hash changed)";
         }
         final byte[] payload = rs.getString(3).getBytes(StandardCharsets.UTF_8);
         final byte[] digest = bytes(rs.getString(6));

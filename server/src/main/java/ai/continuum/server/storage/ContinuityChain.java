@@ -23,8 +23,7 @@ public final class ContinuityChain {
     private static final HexFormat HEX = HexFormat.of();
     private static final byte[] SEED = sha256().digest(PI_PHI.getBytes(StandardCharsets.US_ASCII));
 
-    private ContinuityChain() {
-    }
+    private ContinuityChain() {}
 
     /** The head of an empty chain. */
     public static byte[] seed() {

@@ -34,7 +34,8 @@ final class DatabaseFileGuard {
     /** The guard of {@code file} as it is now; the file must exist. */
     static DatabaseFileGuard of(final Path file) {
         try {
-            return new DatabaseFileGuard(file, Files.readAttributes(file, BasicFileAttributes.class).fileKey());
+            return new DatabaseFileGuard(
+                    file, Files.readAttributes(file, BasicFileAttributes.class).fileKey());
         } catch (final IOException e) {
             throw new java.io.UncheckedIOException("cannot read the attributes of the database file " + file, e);
         }

@@ -5,9 +5,8 @@ import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbColumn;
 import io.helidon.dbclient.DbRow;
 import io.helidon.dbclient.jdbc.JdbcClientBuilder;
-
-import javax.sql.DataSource;
 import java.sql.SQLException;
+import javax.sql.DataSource;
 
 /**
  * Helidon DbClient over one of our own pools, and reading its rows.
@@ -23,20 +22,19 @@ import java.sql.SQLException;
  * <p>Thread safety: a DbClient may be shared by any threads; the static readers keep no state.
  */
 final class DbReads {
-    private DbReads() {
-    }
+    private DbReads() {}
 
     /** A client whose every statement borrows a connection from {@code pool}. */
     static DbClient over(final DataSource pool) {
         return JdbcClientBuilder.create()
-            .connectionPool(() -> {
-                try {
-                    return pool.getConnection();
-                } catch (final SQLException e) {
-                    throw new DbClientException("no pooled connection: " + e.getMessage(), e);
-                }
-            })
-            .build();
+                .connectionPool(() -> {
+                    try {
+                        return pool.getConnection();
+                    } catch (final SQLException e) {
+                        throw new DbClientException("no pooled connection: " + e.getMessage(), e);
+                    }
+                })
+                .build();
     }
 
     /** A text column, null when SQL NULL. */

@@ -3,7 +3,6 @@ package ai.continuum.server.storage;
 import ai.continuum.engine.Delta;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +16,7 @@ import java.util.List;
  * <p>Thread safety: stateless; any thread.
  */
 public final class DeltaItemCodec {
-    private DeltaItemCodec() {
-    }
+    private DeltaItemCodec() {}
 
     public static void writeConcept(final JsonGenerator g, final Delta.ConceptDelta c) throws IOException {
         g.writeStartObject();
@@ -31,8 +29,12 @@ public final class DeltaItemCodec {
     }
 
     public static Delta.ConceptDelta readConcept(final JsonNode c) {
-        return new Delta.ConceptDelta(text(c, "key"), text(c, "displayName"), text(c, "type"),
-            text(c, "description"), longValue(c, "firstSeenMillis"));
+        return new Delta.ConceptDelta(
+                text(c, "key"),
+                text(c, "displayName"),
+                text(c, "type"),
+                text(c, "description"),
+                longValue(c, "firstSeenMillis"));
     }
 
     public static void writeLink(final JsonGenerator g, final Delta.LinkDelta l) throws IOException {
@@ -76,9 +78,15 @@ public final class DeltaItemCodec {
     }
 
     public static Delta.MemoryDelta readMemory(final JsonNode m) {
-        return new Delta.MemoryDelta(longValue(m, "id"), text(m, "sessionId"), text(m, "userText"),
-            text(m, "aiText"), text(m, "thinking"), text(m, "metadata"), longValue(m, "timeMillis"),
-            strings(m, "concepts"));
+        return new Delta.MemoryDelta(
+                longValue(m, "id"),
+                text(m, "sessionId"),
+                text(m, "userText"),
+                text(m, "aiText"),
+                text(m, "thinking"),
+                text(m, "metadata"),
+                longValue(m, "timeMillis"),
+                strings(m, "concepts"));
     }
 
     public static void writeDecision(final JsonGenerator g, final Delta.DecisionDelta d) throws IOException {
@@ -91,8 +99,8 @@ public final class DeltaItemCodec {
     }
 
     public static Delta.DecisionDelta readDecision(final JsonNode d) {
-        return new Delta.DecisionDelta(longValue(d, "memoryId"), intValue(d, "ordinal"), text(d, "text"),
-            longValue(d, "timeMillis"));
+        return new Delta.DecisionDelta(
+                longValue(d, "memoryId"), intValue(d, "ordinal"), text(d, "text"), longValue(d, "timeMillis"));
     }
 
     static void writeStrings(final JsonGenerator g, final List<String> values) throws IOException {

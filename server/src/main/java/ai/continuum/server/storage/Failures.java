@@ -5,8 +5,7 @@ import java.sql.SQLException;
 
 /** How storage words a failure for logs and API errors. */
 final class Failures {
-    private Failures() {
-    }
+    private Failures() {}
 
     /**
      * A one-line account of a failure without the statement text: drivers put bound values (user text) into batch
@@ -15,11 +14,12 @@ final class Failures {
     static String describe(final Throwable failure) {
         if (failure instanceof SQLException sql) {
             final SQLException root = sql.getNextException() != null ? sql.getNextException() : sql;
-            final String message = String.valueOf(root.getMessage()).lines().findFirst().orElse("");
+            final String message =
+                    String.valueOf(root.getMessage()).lines().findFirst().orElse("");
             final String state = root.getSQLState() == null ? "" : " [SQLState " + root.getSQLState() + "]";
             final String text = root instanceof BatchUpdateException ? "batch failed" : message;
             return root.getClass().getSimpleName() + state + ": "
-                + (text.length() > 200 ? text.substring(0, 200) + "..." : text);
+                    + (text.length() > 200 ? text.substring(0, 200) + "..." : text);
         }
         return String.valueOf(failure);
     }

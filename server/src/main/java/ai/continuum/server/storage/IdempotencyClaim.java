@@ -9,5 +9,4 @@ package ai.continuum.server.storage;
  * @param memoryId      the memory the write creates (its identity in the original answer).
  * @param windowStartMs rows created before this (epoch ms) have expired and may be claimed again.
  */
-public record IdempotencyClaim(String tenant, String key, String requestHash, long memoryId, long windowStartMs) {
-}
+public record IdempotencyClaim(String tenant, String key, String requestHash, long memoryId, long windowStartMs) {}

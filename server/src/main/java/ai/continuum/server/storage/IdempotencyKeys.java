@@ -1,12 +1,12 @@
 package ai.continuum.server.storage;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
 
 /**
  * The {@code idempotency_keys} table: claims inside the writer's transaction ({@link #claim}), and, on the read pool,
@@ -20,8 +20,7 @@ public final class IdempotencyKeys {
     static final long PURGE_EVERY = 1_000;
 
     /** A stored key: what it was used for and, once recorded, the answer (status null until then). */
-    public record Stored(String requestHash, long memoryId, Integer status, String response, long createdAtMs) {
-    }
+    public record Stored(String requestHash, long memoryId, Integer status, String response, long createdAtMs) {}
 
     private final DataSource pool;
     private final AtomicLong recorded = new AtomicLong();
@@ -37,10 +36,10 @@ public final class IdempotencyKeys {
      */
     static boolean claim(final Connection c, final IdempotencyClaim claim, final long nowMs) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO idempotency_keys (tenant_id, idem_key, "
-            + "request_hash, memory_id, status, response, created_at) VALUES (?, ?, ?, ?, NULL, NULL, ?) "
-            + "ON CONFLICT (tenant_id, idem_key) DO UPDATE SET request_hash = excluded.request_hash, "
-            + "memory_id = excluded.memory_id, status = NULL, response = NULL, created_at = excluded.created_at "
-            + "WHERE idempotency_keys.created_at < ?")) {
+                + "request_hash, memory_id, status, response, created_at) VALUES (?, ?, ?, ?, NULL, NULL, ?) "
+                + "ON CONFLICT (tenant_id, idem_key) DO UPDATE SET request_hash = excluded.request_hash, "
+                + "memory_id = excluded.memory_id, status = NULL, response = NULL, created_at = excluded.created_at "
+                + "WHERE idempotency_keys.created_at < ?")) {
             ps.setString(1, claim.tenant());
             ps.setString(2, claim.key());
             ps.setString(3, claim.requestHash());
@@ -54,8 +53,9 @@ public final class IdempotencyKeys {
     /** The live row of {@code key}, if any (rows created before {@code windowStartMs} have expired). */
     public Optional<Stored> find(final String tenant, final String key, final long windowStartMs) {
         try (Connection c = pool.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT request_hash, memory_id, status, response, created_at "
-                 + "FROM idempotency_keys WHERE tenant_id = ? AND idem_key = ? AND created_at >= ?")) {
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT request_hash, memory_id, status, response, created_at "
+                                + "FROM idempotency_keys WHERE tenant_id = ? AND idem_key = ? AND created_at >= ?")) {
             ps.setString(1, tenant);
             ps.setString(2, key);
             ps.setLong(3, windowStartMs);
@@ -64,8 +64,12 @@ public final class IdempotencyKeys {
                     return Optional.empty();
                 }
                 final Number status = (Number) rs.getObject(3);
-                return Optional.of(new Stored(rs.getString(1), rs.getLong(2), status == null ? null : status.intValue(),
-                    rs.getString(4), rs.getLong(5)));
+                return Optional.of(new Stored(
+                        rs.getString(1),
+                        rs.getLong(2),
+                        status == null ? null : status.intValue(),
+                        rs.getString(4),
+                        rs.getLong(5)));
             }
         } catch (final SQLException e) {
             throw new StorageUnavailableException("cannot read Idempotency-Key '" + key + "': " + e.getMessage(), e);
@@ -80,9 +84,9 @@ public final class IdempotencyKeys {
     public void record(final IdempotencyClaim claim, final int status, final String response, final long nowMs) {
         try (Connection c = pool.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO idempotency_keys (tenant_id, idem_key, "
-                + "request_hash, memory_id, status, response, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                + "ON CONFLICT (tenant_id, idem_key) DO UPDATE SET status = excluded.status, "
-                + "response = excluded.response WHERE idempotency_keys.request_hash = excluded.request_hash")) {
+                    + "request_hash, memory_id, status, response, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                    + "ON CONFLICT (tenant_id, idem_key) DO UPDATE SET status = excluded.status, "
+                    + "response = excluded.response WHERE idempotency_keys.request_hash = excluded.request_hash")) {
                 ps.setString(1, claim.tenant());
                 ps.setString(2, claim.key());
                 ps.setString(3, claim.requestHash());
@@ -96,9 +100,12 @@ public final class IdempotencyKeys {
                 purge(c, claim.windowStartMs());
             }
         } catch (final SQLException e) {
-            System.getLogger(IdempotencyKeys.class.getName()).log(System.Logger.Level.WARNING,
-                "cannot record the answer for Idempotency-Key '" + claim.key() + "' (a keyed write is committed; a "
-                    + "retry is answered from the key's memory id): " + Failures.describe(e));
+            System.getLogger(IdempotencyKeys.class.getName())
+                    .log(
+                            System.Logger.Level.WARNING,
+                            "cannot record the answer for Idempotency-Key '" + claim.key()
+                                    + "' (a keyed write is committed; a "
+                                    + "retry is answered from the key's memory id): " + Failures.describe(e));
         }
     }
 

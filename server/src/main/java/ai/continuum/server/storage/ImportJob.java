@@ -1,7 +1,6 @@
 package ai.continuum.server.storage;
 
 import ai.continuum.engine.Delta;
-
 import java.io.IOException;
 import java.sql.SQLException;
 import java.util.Objects;
@@ -18,8 +17,8 @@ import java.util.Objects;
  * @param source       replays the content; called once on the storage writer thread, and again by whoever applies
  *                     the import to an engine.
  */
-public record ImportJob(String tenant, ImportMode mode, String sourceDigest, Storage.ContinuityHead sourceHead,
-                        Source source) {
+public record ImportJob(
+        String tenant, ImportMode mode, String sourceDigest, Storage.ContinuityHead sourceHead, Source source) {
     public ImportJob {
         Objects.requireNonNull(tenant, "tenant");
         Objects.requireNonNull(mode, "mode");

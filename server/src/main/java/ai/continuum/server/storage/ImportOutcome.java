@@ -8,5 +8,4 @@ package ai.continuum.server.storage;
  * @param ops          ops appended to the tenant's change log.
  * @param head         the tenant's continuity head afterwards.
  */
-public record ImportOutcome(boolean applied, String skipReason, long ops, Storage.ContinuityHead head) {
-}
+public record ImportOutcome(boolean applied, String skipReason, long ops, Storage.ContinuityHead head) {}

@@ -1,7 +1,6 @@
 package ai.continuum.server.storage;
 
 import ai.continuum.engine.Delta;
-
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,7 +22,10 @@ final class ImportTransaction {
     private final long nowMillis;
 
     ImportTransaction(
-        final Connection connection, final SqlDialect dialect, final StorageSettings settings, final long nowMillis) {
+            final Connection connection,
+            final SqlDialect dialect,
+            final StorageSettings settings,
+            final long nowMillis) {
         this.connection = connection;
         this.dialect = dialect;
         this.settings = settings;
@@ -75,15 +77,15 @@ final class ImportTransaction {
 
     /** Why the import changes nothing, or null when it must run (see {@link Storage#importState}). */
     private String skipReason(final ImportJob job, final long headSeq) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT mode, last_seq FROM import_sources "
-            + "WHERE tenant_id = ? AND source_digest = ?")) {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT mode, last_seq FROM import_sources " + "WHERE tenant_id = ? AND source_digest = ?")) {
             ps.setString(1, job.tenant());
             ps.setString(2, job.sourceDigest());
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
                     if (job.mode() == ImportMode.MERGE) {
                         return "this document was already imported into tenant '" + job.tenant() + "' ("
-                            + rs.getString(1).toLowerCase(java.util.Locale.ROOT) + "); a source is merged once";
+                                + rs.getString(1).toLowerCase(java.util.Locale.ROOT) + "); a source is merged once";
                     }
                     // Only a replace leaves the tenant holding exactly the document, and only while nothing followed.
                     if ("REPLACE".equals(rs.getString(1)) && rs.getLong(2) == headSeq) {
@@ -93,16 +95,18 @@ final class ImportTransaction {
             }
         }
         final Storage.ContinuityHead source = job.sourceHead();
-        if (job.mode() == ImportMode.MERGE && source != null && source.length() > 0
-            && source.tenant().equals(job.tenant())) {
-            try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT hash FROM change_log WHERE tenant_id = ? AND seq = ?")) {
+        if (job.mode() == ImportMode.MERGE
+                && source != null
+                && source.length() > 0
+                && source.tenant().equals(job.tenant())) {
+            try (PreparedStatement ps =
+                    connection.prepareStatement("SELECT hash FROM change_log WHERE tenant_id = ? AND seq = ?")) {
                 ps.setString(1, job.tenant());
                 ps.setLong(2, source.length());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next() && rs.getString(1).equals(source.headHex())) {
                         return "the document is tenant '" + job.tenant() + "''s own state at op " + source.length()
-                            + " of its history; everything in it is already here";
+                                + " of its history; everything in it is already here";
                     }
                 }
             }
@@ -112,9 +116,9 @@ final class ImportTransaction {
 
     private void recordSource(final ImportJob job, final long firstSeq, final long lastSeq) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("INSERT INTO import_sources (tenant_id, "
-            + "source_digest, mode, imported_at, first_seq, last_seq) VALUES (?, ?, ?, ?, ?, ?) "
-            + "ON CONFLICT (tenant_id, source_digest) DO UPDATE SET mode = excluded.mode, "
-            + "imported_at = excluded.imported_at, first_seq = excluded.first_seq, last_seq = excluded.last_seq")) {
+                + "source_digest, mode, imported_at, first_seq, last_seq) VALUES (?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (tenant_id, source_digest) DO UPDATE SET mode = excluded.mode, "
+                + "imported_at = excluded.imported_at, first_seq = excluded.first_seq, last_seq = excluded.last_seq")) {
             ps.setString(1, job.tenant());
             ps.setString(2, job.sourceDigest());
             ps.setString(3, job.mode().name());

@@ -19,6 +19,7 @@ public final class InstanceLease implements AutoCloseable {
     public static final int SLOTS = 64;
     /** The advisory-lock class ("Cont"): the first key of {@code pg_try_advisory_lock(int, int)}. */
     private static final int LOCK_CLASS = 0x436f6e74;
+
     private static final System.Logger LOG = System.getLogger(InstanceLease.class.getName());
 
     private final String connectionString;
@@ -74,7 +75,7 @@ public final class InstanceLease implements AutoCloseable {
             // Closed because unusable for the lease; the failure below is what matters.
         }
         throw new IllegalStateException("all " + SLOTS + " instance numbers of this database are taken: at most "
-            + SLOTS + " Continuum processes may write one PostgreSQL database at once");
+                + SLOTS + " Continuum processes may write one PostgreSQL database at once");
     }
 
     /** This process's instance number, in {@code [0, }{@value #SLOTS}{@code )}. */
@@ -105,12 +106,15 @@ public final class InstanceLease implements AutoCloseable {
             number = take(c, previous);
             connection = c;
             if (number != previous) {
-                LOG.log(System.Logger.Level.WARNING, "instance number " + previous + " was lost with its session and "
-                    + "taken by another process; this process is now instance " + number);
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "instance number " + previous + " was lost with its session and "
+                                + "taken by another process; this process is now instance " + number);
             }
         } catch (final SQLException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot renew the instance number " + number + " yet: "
-                + Failures.describe(e));
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "cannot renew the instance number " + number + " yet: " + Failures.describe(e));
         }
     }
 

@@ -4,8 +4,7 @@ package ai.continuum.server.storage;
 final class LikePatterns {
     static final String ESCAPE_CLAUSE = " ESCAPE '\\'";
 
-    private LikePatterns() {
-    }
+    private LikePatterns() {}
 
     /** {@code %text%} with every \, % and _ of {@code text} escaped. */
     static String contains(final String text) {

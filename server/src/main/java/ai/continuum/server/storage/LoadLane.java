@@ -1,7 +1,6 @@
 package ai.continuum.server.storage;
 
 import ai.continuum.engine.Delta;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -54,7 +53,8 @@ final class LoadLane {
     }
 
     void start(final List<String> tenants) {
-        thread = new Thread(() -> run(tenants), "continuum-load-" + tables.getFirst().name().toLowerCase(Locale.ROOT));
+        thread = new Thread(
+                () -> run(tenants), "continuum-load-" + tables.getFirst().name().toLowerCase(Locale.ROOT));
         thread.setDaemon(true);
         thread.start();
     }

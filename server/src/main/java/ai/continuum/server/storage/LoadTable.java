@@ -1,7 +1,6 @@
 package ai.continuum.server.storage;
 
 import ai.continuum.engine.Delta;
-
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -15,36 +14,42 @@ enum LoadTable {
     CONCEPTS("SELECT key, name, entity_type, description, created_at FROM entities WHERE tenant_id = ? ORDER BY key") {
         @Override
         Object read(final ResultSet rs) throws SQLException {
-            return new Delta.ConceptDelta(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                rs.getLong(5));
+            return new Delta.ConceptDelta(
+                    rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5));
         }
     },
     LINKS("SELECT concept_a, concept_b, count, last_seen FROM attention_links WHERE tenant_id = ? "
-        + "ORDER BY concept_a, concept_b") {
+            + "ORDER BY concept_a, concept_b") {
         @Override
         Object read(final ResultSet rs) throws SQLException {
-            return new Delta.LinkDelta(rs.getString(1), rs.getString(2), Math.toIntExact(rs.getLong(3)),
-                rs.getLong(4));
+            return new Delta.LinkDelta(rs.getString(1), rs.getString(2), Math.toIntExact(rs.getLong(3)), rs.getLong(4));
         }
     },
     COMPOUNDS("SELECT component_concepts, count, last_seen FROM compound_concepts WHERE tenant_id = ? "
-        + "ORDER BY components_key") {
+            + "ORDER BY components_key") {
         @Override
         Object read(final ResultSet rs) throws SQLException {
-            return new Delta.CompoundDelta(OpCodec.decodeStrings(rs.getString(1)), Math.toIntExact(rs.getLong(2)),
-                rs.getLong(3));
+            return new Delta.CompoundDelta(
+                    OpCodec.decodeStrings(rs.getString(1)), Math.toIntExact(rs.getLong(2)), rs.getLong(3));
         }
     },
     MEMORIES("SELECT id, session_id, user_message, ai_response, thinking, metadata, created_at, concepts "
-        + "FROM messages WHERE tenant_id = ? ORDER BY id") {
+            + "FROM messages WHERE tenant_id = ? ORDER BY id") {
         @Override
         Object read(final ResultSet rs) throws SQLException {
-            return new Delta.MemoryDelta(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                rs.getString(5), rs.getString(6), rs.getLong(7), OpCodec.decodeStrings(rs.getString(8)));
+            return new Delta.MemoryDelta(
+                    rs.getLong(1),
+                    rs.getString(2),
+                    rs.getString(3),
+                    rs.getString(4),
+                    rs.getString(5),
+                    rs.getString(6),
+                    rs.getLong(7),
+                    OpCodec.decodeStrings(rs.getString(8)));
         }
     },
     DECISIONS("SELECT memory_id, ordinal, text, created_at FROM decisions WHERE tenant_id = ? "
-        + "ORDER BY memory_id, ordinal") {
+            + "ORDER BY memory_id, ordinal") {
         @Override
         Object read(final ResultSet rs) throws SQLException {
             return new Delta.DecisionDelta(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getLong(4));

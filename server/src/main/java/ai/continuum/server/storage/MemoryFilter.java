@@ -37,6 +37,7 @@ final class MemoryFilter {
      * memories newest first meets a page of them soon.
      */
     static final int MAX_SORTED_MATCHES = 10_000;
+
     private static final String NEWEST_FIRST = " ORDER BY created_at DESC, id DESC";
 
     /**
@@ -61,13 +62,12 @@ final class MemoryFilter {
                 return "SELECT " + columns + sql + NEWEST_FIRST + " LIMIT ? OFFSET ?";
             }
             return "WITH hits AS MATERIALIZED (SELECT tenant_id, id, created_at" + sql + "), "
-                + "page AS (SELECT tenant_id, id FROM hits" + NEWEST_FIRST + " LIMIT ? OFFSET ?) "
-                + "SELECT " + columns + " FROM page JOIN messages USING (tenant_id, id)" + NEWEST_FIRST;
+                    + "page AS (SELECT tenant_id, id FROM hits" + NEWEST_FIRST + " LIMIT ? OFFSET ?) "
+                    + "SELECT " + columns + " FROM page JOIN messages USING (tenant_id, id)" + NEWEST_FIRST;
         }
     }
 
-    private MemoryFilter() {
-    }
+    private MemoryFilter() {}
 
     /**
      * @throws IllegalArgumentException when the text filter has more than {@link #MAX_WORDS} words.
@@ -99,7 +99,9 @@ final class MemoryFilter {
                     }
                 }
                 case POSTGRESQL -> {
-                    sql.append(" AND search_vector @@ to_tsquery(").append(TS_CONFIG).append(", ?)");
+                    sql.append(" AND search_vector @@ to_tsquery(")
+                            .append(TS_CONFIG)
+                            .append(", ?)");
                     params.add(prefixQuery(words));
                 }
             }
@@ -114,8 +116,8 @@ final class MemoryFilter {
         }
         final String[] words = text.strip().toLowerCase(Locale.ROOT).split("\\s+");
         if (words.length > MAX_WORDS) {
-            throw new IllegalArgumentException("text filter has " + words.length + " words; at most " + MAX_WORDS
-                + " are allowed");
+            throw new IllegalArgumentException(
+                    "text filter has " + words.length + " words; at most " + MAX_WORDS + " are allowed");
         }
         return List.of(words);
     }

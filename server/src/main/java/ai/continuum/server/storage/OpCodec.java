@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,11 +31,14 @@ public final class OpCodec {
      * {@code continuum verify} must not call it tampered. Jackson's default string limit (20M chars) would.
      */
     private static final JsonFactory FACTORY = JsonFactory.builder()
-        .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build()).build();
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxStringLength(Integer.MAX_VALUE)
+                    .build())
+            .build();
+
     private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
 
-    private OpCodec() {
-    }
+    private OpCodec() {}
 
     /** The value of the change log's {@code kind} column. */
     public static String kind(final StorageOp op) {
@@ -102,11 +104,15 @@ public final class OpCodec {
         final String kind = text(n, "kind");
         return switch (kind) {
             case "apply" -> new StorageOp.Apply(tenant, readDelta(required(n, "delta")));
-            case "forget_memory" -> new StorageOp.ForgetMemory(tenant, required(n, "memoryId").longValue());
+            case "forget_memory" ->
+                new StorageOp.ForgetMemory(tenant, required(n, "memoryId").longValue());
             case "forget_concept" -> new StorageOp.ForgetConcept(tenant, text(n, "conceptKey"));
             case "clear_tenant" -> new StorageOp.ClearTenant(tenant);
-            case "prune_links" -> new StorageOp.PruneLinks(tenant, required(n, "threshold").doubleValue(),
-                required(n, "nowMillis").longValue());
+            case "prune_links" ->
+                new StorageOp.PruneLinks(
+                        tenant,
+                        required(n, "threshold").doubleValue(),
+                        required(n, "nowMillis").longValue());
             default -> throw new IllegalArgumentException("unknown op kind '" + kind + "'");
         };
     }

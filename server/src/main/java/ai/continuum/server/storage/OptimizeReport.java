@@ -15,14 +15,19 @@ import java.util.List;
  * @param sizeAfterBytes  the same, measured after the last step.
  * @param durationMs      wall time of the whole run.
  */
-public record OptimizeReport(String backend, String scope, List<Step> steps, List<String> notes,
-                             long sizeBeforeBytes, long sizeAfterBytes, long durationMs) {
+public record OptimizeReport(
+        String backend,
+        String scope,
+        List<Step> steps,
+        List<String> notes,
+        long sizeBeforeBytes,
+        long sizeAfterBytes,
+        long durationMs) {
     public OptimizeReport {
         steps = List.copyOf(steps);
         notes = List.copyOf(notes);
     }
 
     /** One statement of the run and its wall time. */
-    public record Step(String name, long durationMs) {
-    }
+    public record Step(String name, long durationMs) {}
 }

@@ -42,13 +42,15 @@ final class OptimizeRun {
 
     /** Steps done so far, for failure messages: "ANALYZE, REINDEX", or "none". */
     String done() {
-        return steps.isEmpty() ? "none" : String.join(", ", steps.stream().map(OptimizeReport.Step::name).toList());
+        return steps.isEmpty()
+                ? "none"
+                : String.join(
+                        ", ", steps.stream().map(OptimizeReport.Step::name).toList());
     }
 
-    OptimizeReport report(final String backend, final String scope, final long sizeBeforeBytes,
-                          final long sizeAfterBytes) {
-        return new OptimizeReport(backend, scope, steps, notes, sizeBeforeBytes, sizeAfterBytes,
-            millisSince(startNs));
+    OptimizeReport report(
+            final String backend, final String scope, final long sizeBeforeBytes, final long sizeAfterBytes) {
+        return new OptimizeReport(backend, scope, steps, notes, sizeBeforeBytes, sizeAfterBytes, millisSince(startNs));
     }
 
     private static long millisSince(final long startNs) {

@@ -1,8 +1,5 @@
 package ai.continuum.server.storage;
 
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -11,6 +8,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 /**
  * {@link ChangeSignals} over PostgreSQL {@code LISTEN/NOTIFY}, on a dedicated connection of its own (a pooled
@@ -22,11 +21,13 @@ import java.util.Set;
 final class PostgresChangeSignals implements ChangeSignals {
     /** The listening session's {@code application_name} in {@code pg_stat_activity}. */
     static final String APPLICATION_NAME = "continuum-listener";
+
     private static final System.Logger LOG = System.getLogger(PostgresChangeSignals.class.getName());
 
     private final String connectionString;
     /** This process's instance number: its own announcements are skipped. */
     private final java.util.function.IntSupplier self;
+
     private volatile Connection connection;
     private volatile boolean closed;
 
@@ -40,7 +41,7 @@ final class PostgresChangeSignals implements ChangeSignals {
      * delivers the notifications when that transaction commits, and drops them when it rolls back.
      */
     static void announceChanges(final Connection c, final int origin, final Map<String, Long> heads)
-        throws SQLException {
+            throws SQLException {
         if (heads.isEmpty()) {
             return;
         }
@@ -81,7 +82,7 @@ final class PostgresChangeSignals implements ChangeSignals {
         }
         try {
             final PGNotification[] arrived = c.unwrap(PGConnection.class)
-                .getNotifications((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeoutMs)));
+                    .getNotifications((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeoutMs)));
             if (arrived == null || arrived.length == 0) {
                 // A connection the server ended may just stay silent; ask it (an empty query) before trusting it.
                 if (!closed && !c.isValid(1)) {

@@ -26,11 +26,10 @@ final class PostgresMaintenance {
     /** SQLState of a lock not obtained within {@code lock_timeout}. */
     private static final String LOCK_NOT_AVAILABLE = "55P03";
 
-    private PostgresMaintenance() {
-    }
+    private PostgresMaintenance() {}
 
     static OptimizeReport optimize(final Connection c, final boolean vacuum, final long lockTimeoutMs)
-        throws SQLException {
+            throws SQLException {
         c.setAutoCommit(true);
         final String schema = currentSchema(c);
         final List<Table> tables = tables(c, schema);
@@ -39,23 +38,32 @@ final class PostgresMaintenance {
             st.execute("SET lock_timeout = " + lockTimeoutMs);
             try {
                 if (!tables.isEmpty()) {
-                    final String list = String.join(", ", tables.stream().map(Table::name).toList());
-                    run.execute(st, (vacuum ? "VACUUM (ANALYZE)" : "ANALYZE") + " of " + tables.size() + " tables",
-                        (vacuum ? "VACUUM (ANALYZE) " : "ANALYZE ") + list);
+                    final String list =
+                            String.join(", ", tables.stream().map(Table::name).toList());
+                    run.execute(
+                            st,
+                            (vacuum ? "VACUUM (ANALYZE)" : "ANALYZE") + " of " + tables.size() + " tables",
+                            (vacuum ? "VACUUM (ANALYZE) " : "ANALYZE ") + list);
                 }
             } catch (final SQLException e) {
                 if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
-                    throw new StorageUnavailableException("optimize stopped at " + run.current() + ": a table stayed "
-                        + "locked (another VACUUM or a schema change) for longer than " + lockTimeoutMs + " ms. "
-                        + "Retry later.", e);
+                    throw new StorageUnavailableException(
+                            "optimize stopped at " + run.current() + ": a table stayed "
+                                    + "locked (another VACUUM or a schema change) for longer than " + lockTimeoutMs
+                                    + " ms. "
+                                    + "Retry later.",
+                            e);
                 }
                 throw e;
             } finally {
                 resetLockTimeout(st);
             }
         }
-        return run.report("postgresql", "schema " + schema + " (" + tables.size() + " tables)", size(tables),
-            size(tables(c, schema)));
+        return run.report(
+                "postgresql",
+                "schema " + schema + " (" + tables.size() + " tables)",
+                size(tables),
+                size(tables(c, schema)));
     }
 
     /** Puts the pooled session back as it was; a connection too broken for that is evicted by the pool anyway. */
@@ -68,7 +76,8 @@ final class PostgresMaintenance {
     }
 
     private static String currentSchema(final Connection c) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT current_schema()")) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT current_schema()")) {
             final String schema = rs.next() ? rs.getString(1) : null;
             if (schema == null) {
                 throw new SQLException("the connection has no current schema (search_path names none that exists)");
@@ -78,16 +87,15 @@ final class PostgresMaintenance {
     }
 
     /** An ordinary table of the schema: its quoted, qualified name and total relation size in bytes. */
-    private record Table(String name, long bytes) {
-    }
+    private record Table(String name, long bytes) {}
 
     /** The schema's ordinary tables in name order, each with its size (indexes and TOAST included). */
     private static List<Table> tables(final Connection c, final String schema) throws SQLException {
         final List<Table> tables = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT quote_ident(n.nspname) || '.' || "
-            + "quote_ident(c.relname), pg_total_relation_size(c.oid) "
-            + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            + "WHERE n.nspname = ? AND c.relkind = 'r' ORDER BY c.relname")) {
+                + "quote_ident(c.relname), pg_total_relation_size(c.oid) "
+                + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                + "WHERE n.nspname = ? AND c.relkind = 'r' ORDER BY c.relname")) {
             ps.setString(1, schema);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

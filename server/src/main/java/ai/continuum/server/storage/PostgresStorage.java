@@ -2,12 +2,11 @@ package ai.continuum.server.storage;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import org.agrona.concurrent.EpochClock;
-import org.agrona.concurrent.SystemEpochClock;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.SystemEpochClock;
 
 /**
  * Opens the PostgreSQL storage. One HikariCP pool serves the reads and, through one connection it keeps, the writer.
@@ -19,8 +18,7 @@ import java.sql.SQLException;
  * follows the others' ops from {@code change_log} into its own engine (the server's change follower).
  */
 public final class PostgresStorage {
-    private PostgresStorage() {
-    }
+    private PostgresStorage() {}
 
     /**
      * @param connectionString {@code jdbc:postgresql://host:port/db?user=..&password=..} or the
@@ -41,8 +39,8 @@ public final class PostgresStorage {
             throw e;
         }
         try {
-            return new SqlStorage(SqlDialect.POSTGRESQL, ds, ds, settings, clock, DatabaseFileGuard.NONE,
-                connectionString);
+            return new SqlStorage(
+                    SqlDialect.POSTGRESQL, ds, ds, settings, clock, DatabaseFileGuard.NONE, connectionString);
         } catch (final RuntimeException e) {
             ds.close();
             throw e;

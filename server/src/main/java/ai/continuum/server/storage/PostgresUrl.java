@@ -96,8 +96,9 @@ record PostgresUrl(String jdbcUrl, String user, String password) {
 
     /** {@code connectionString} with any password replaced by {@code ***}, for messages and logs. */
     static String redact(final String connectionString) {
-        return connectionString.replaceAll("://([^:/@]*):[^?#]*@", "://$1:***@")
-            .replaceAll("(?i)(password=)[^&]*", "$1***");
+        return connectionString
+                .replaceAll("://([^:/@]*):[^?#]*@", "://$1:***@")
+                .replaceAll("(?i)(password=)[^&]*", "$1***");
     }
 
     private static String withPort(final String s, final String host) {
@@ -129,7 +130,7 @@ record PostgresUrl(String jdbcUrl, String user, String password) {
     }
 
     private static IllegalArgumentException invalid(final String connectionString, final String why) {
-        return new IllegalArgumentException("invalid PostgreSQL connection string '" + redact(connectionString)
-            + "': " + why);
+        return new IllegalArgumentException(
+                "invalid PostgreSQL connection string '" + redact(connectionString) + "': " + why);
     }
 }

@@ -2,7 +2,6 @@ package ai.continuum.server.storage;
 
 import ai.continuum.engine.Delta;
 import ai.continuum.engine.EngineConfig;
-
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -40,7 +39,7 @@ final class RemovalWriter {
         statements.execute("DELETE FROM decisions WHERE tenant_id = ? AND memory_id = ?", f.tenant(), f.memoryId());
         redactFromLog(f.tenant(), f.memoryId());
         final PreparedStatement ps = statements.prepared("INSERT INTO forgotten_memories (tenant_id, memory_id, "
-            + "forgotten_at) VALUES (?, ?, ?) ON CONFLICT (tenant_id, memory_id) DO NOTHING");
+                + "forgotten_at) VALUES (?, ?, ?) ON CONFLICT (tenant_id, memory_id) DO NOTHING");
         ps.setString(1, f.tenant());
         ps.setLong(2, f.memoryId());
         ps.setLong(3, nowMillis);
@@ -49,8 +48,8 @@ final class RemovalWriter {
 
     /** Deletes the tenant's state rows; tombstones, change log and memory origins stay (see the op). */
     void clearTenant(final StorageOp.ClearTenant c) throws SQLException {
-        for (final String table : List.of("decisions", "messages", "compound_concepts", "attention_links",
-            "entities")) {
+        for (final String table :
+                List.of("decisions", "messages", "compound_concepts", "attention_links", "entities")) {
             final PreparedStatement ps = statements.prepared("DELETE FROM " + table + " WHERE tenant_id = ?");
             ps.setString(1, c.tenant());
             ps.executeUpdate();
@@ -60,20 +59,21 @@ final class RemovalWriter {
     private void redactFromLog(final String tenant, final long memoryId) throws SQLException {
         final Map<Long, String> redacted = new HashMap<>();
         final PreparedStatement find = statements.prepared("SELECT c.seq, c.payload FROM memory_origins o "
-            + "JOIN change_log c ON c.tenant_id = o.tenant_id AND c.seq = o.seq "
-            + "WHERE o.tenant_id = ? AND o.memory_id = ?");
+                + "JOIN change_log c ON c.tenant_id = o.tenant_id AND c.seq = o.seq "
+                + "WHERE o.tenant_id = ? AND o.memory_id = ?");
         find.setString(1, tenant);
         find.setLong(2, memoryId);
         try (ResultSet rs = find.executeQuery()) {
             while (rs.next()) {
                 if (OpCodec.decode(rs.getString(2)) instanceof StorageOp.Apply a) {
-                    redacted.put(rs.getLong(1), OpCodec.encodeToString(
-                        new StorageOp.Apply(tenant, withoutText(a.delta(), memoryId))));
+                    redacted.put(
+                            rs.getLong(1),
+                            OpCodec.encodeToString(new StorageOp.Apply(tenant, withoutText(a.delta(), memoryId))));
                 }
             }
         }
         final PreparedStatement update = statements.prepared(
-            "UPDATE change_log SET payload = ?, redacted_at = ? WHERE tenant_id = ? AND seq = ?");
+                "UPDATE change_log SET payload = ?, redacted_at = ? WHERE tenant_id = ? AND seq = ?");
         for (final Map.Entry<Long, String> e : redacted.entrySet()) {
             update.setString(1, e.getValue());
             update.setLong(2, nowMillis);
@@ -91,13 +91,19 @@ final class RemovalWriter {
     static Delta withoutText(final Delta d, final long memoryId) {
         final List<Delta.MemoryDelta> memories = new ArrayList<>(d.memories().size());
         for (final Delta.MemoryDelta m : d.memories()) {
-            memories.add(m.id() != memoryId ? m : new Delta.MemoryDelta(m.id(), m.sessionId(), "", "", "", "",
-                m.timeMillis(), m.concepts()));
+            memories.add(
+                    m.id() != memoryId
+                            ? m
+                            : new Delta.MemoryDelta(
+                                    m.id(), m.sessionId(), "", "", "", "", m.timeMillis(), m.concepts()));
         }
-        final List<Delta.DecisionDelta> decisions = new ArrayList<>(d.decisions().size());
+        final List<Delta.DecisionDelta> decisions =
+                new ArrayList<>(d.decisions().size());
         for (final Delta.DecisionDelta dd : d.decisions()) {
-            decisions.add(dd.memoryId() != memoryId ? dd : new Delta.DecisionDelta(dd.memoryId(), dd.ordinal(), "",
-                dd.timeMillis()));
+            decisions.add(
+                    dd.memoryId() != memoryId
+                            ? dd
+                            : new Delta.DecisionDelta(dd.memoryId(), dd.ordinal(), "", dd.timeMillis()));
         }
         return new Delta(d.concepts(), d.links(), d.compounds(), memories, decisions);
     }
@@ -114,11 +120,16 @@ final class RemovalWriter {
         statements.execute("DELETE FROM attention_links WHERE tenant_id = ? AND concept_a = ?", tenant, key);
         statements.execute("DELETE FROM attention_links WHERE tenant_id = ? AND concept_b = ?", tenant, key);
         final List<String> compoundKeys = new ArrayList<>();
-        forEachListContaining("compound_concepts", "components_key", "component_concepts", tenant, key,
-            (id, concepts) -> compoundKeys.add(id));
+        forEachListContaining(
+                "compound_concepts",
+                "components_key",
+                "component_concepts",
+                tenant,
+                key,
+                (id, concepts) -> compoundKeys.add(id));
         if (!compoundKeys.isEmpty()) {
-            final PreparedStatement delete = statements.prepared(
-                "DELETE FROM compound_concepts WHERE tenant_id = ? AND components_key = ?");
+            final PreparedStatement delete =
+                    statements.prepared("DELETE FROM compound_concepts WHERE tenant_id = ? AND components_key = ?");
             for (final String k : compoundKeys) {
                 delete.setString(1, tenant);
                 delete.setString(2, k);
@@ -132,8 +143,8 @@ final class RemovalWriter {
             rewritten.put(id, OpCodec.encodeStrings(concepts));
         });
         if (!rewritten.isEmpty()) {
-            final PreparedStatement update = statements.prepared(
-                "UPDATE messages SET concepts = ? WHERE tenant_id = ? AND id = ?");
+            final PreparedStatement update =
+                    statements.prepared("UPDATE messages SET concepts = ? WHERE tenant_id = ? AND id = ?");
             for (final Map.Entry<String, String> e : rewritten.entrySet()) {
                 update.setString(1, e.getValue());
                 update.setString(2, tenant);
@@ -155,12 +166,17 @@ final class RemovalWriter {
      * a LIKE on the key's JSON spelling narrows the rows, the decoded list decides.
      */
     private void forEachListContaining(
-        final String table, final String idColumn, final String listColumn, final String tenant, final String key,
-        final ListVisitor visitor) throws SQLException {
+            final String table,
+            final String idColumn,
+            final String listColumn,
+            final String tenant,
+            final String key,
+            final ListVisitor visitor)
+            throws SQLException {
         final String element = OpCodec.encodeStrings(List.of(key));
         final String jsonString = element.substring(1, element.length() - 1);
         final PreparedStatement find = statements.prepared("SELECT " + idColumn + ", " + listColumn + " FROM " + table
-            + " WHERE tenant_id = ? AND " + listColumn + " LIKE ?" + LikePatterns.ESCAPE_CLAUSE);
+                + " WHERE tenant_id = ? AND " + listColumn + " LIKE ?" + LikePatterns.ESCAPE_CLAUSE);
         find.setString(1, tenant);
         find.setString(2, LikePatterns.contains(jsonString));
         try (ResultSet rs = find.executeQuery()) {
@@ -188,7 +204,7 @@ final class RemovalWriter {
         }
         final List<String[]> doomed = new ArrayList<>();
         final PreparedStatement scan = statements.prepared(
-            "SELECT concept_a, concept_b, count, last_seen FROM attention_links WHERE tenant_id = ?");
+                "SELECT concept_a, concept_b, count, last_seen FROM attention_links WHERE tenant_id = ?");
         scan.setString(1, p.tenant());
         try (ResultSet rs = scan.executeQuery()) {
             while (rs.next()) {
@@ -201,7 +217,7 @@ final class RemovalWriter {
         }
         if (!doomed.isEmpty()) {
             final PreparedStatement delete = statements.prepared(
-                "DELETE FROM attention_links WHERE tenant_id = ? AND concept_a = ? AND concept_b = ?");
+                    "DELETE FROM attention_links WHERE tenant_id = ? AND concept_a = ? AND concept_b = ?");
             for (final String[] pair : doomed) {
                 delete.setString(1, p.tenant());
                 delete.setString(2, pair[0]);

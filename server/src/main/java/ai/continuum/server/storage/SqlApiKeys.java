@@ -3,8 +3,6 @@ package ai.continuum.server.storage;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbRow;
-
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -15,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 
 /**
  * API keys in the {@code api_keys} table, tenant and admin keys alike.
@@ -36,6 +35,7 @@ final class SqlApiKeys implements ApiKeys, WriteBehindWriter.SideWrites {
     private final DataSource pool;
     /** DbClient over {@link #pool}, for the reads. */
     private final DbClient reads;
+
     private final SqlDialect dialect;
     /** keyId -> latest use not yet written, epoch ms. Written by request threads, drained by the writer thread. */
     private final Map<String, Long> touches = new ConcurrentHashMap<>();
@@ -49,8 +49,8 @@ final class SqlApiKeys implements ApiKeys, WriteBehindWriter.SideWrites {
     @Override
     public void insert(final StoredKey key) {
         try (Connection c = pool.getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO api_keys (" + COLUMNS + ") "
-                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO api_keys (" + COLUMNS + ") " + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, key.keyId());
             ps.setString(2, key.tenant());
             ps.setString(3, key.name() == null ? "" : key.name());
@@ -71,7 +71,9 @@ final class SqlApiKeys implements ApiKeys, WriteBehindWriter.SideWrites {
     @Override
     public Optional<StoredKey> find(final String keyId) {
         try {
-            return reads.execute().get("SELECT " + COLUMNS + " FROM api_keys WHERE key_id = ?", keyId).map(this::read);
+            return reads.execute()
+                    .get("SELECT " + COLUMNS + " FROM api_keys WHERE key_id = ?", keyId)
+                    .map(this::read);
         } catch (final DbClientException e) {
             throw DbReads.failure("cannot read API key '" + keyId + "'", e);
         }
@@ -79,8 +81,8 @@ final class SqlApiKeys implements ApiKeys, WriteBehindWriter.SideWrites {
 
     @Override
     public List<StoredKey> list() {
-        try (Stream<DbRow> rows = reads.execute()
-                 .query("SELECT " + COLUMNS + " FROM api_keys ORDER BY created_at, key_id")) {
+        try (Stream<DbRow> rows =
+                reads.execute().query("SELECT " + COLUMNS + " FROM api_keys ORDER BY created_at, key_id")) {
             return rows.map(this::read).toList();
         } catch (final DbClientException e) {
             throw DbReads.failure("cannot list API keys", e);
@@ -91,8 +93,8 @@ final class SqlApiKeys implements ApiKeys, WriteBehindWriter.SideWrites {
     @Override
     public boolean revoke(final String keyId, final Instant at) {
         try (Connection c = pool.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                 "UPDATE api_keys SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "UPDATE api_keys SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL")) {
             ps.setLong(1, at.toEpochMilli());
             ps.setString(2, keyId);
             if (ps.executeUpdate() == 1) {
@@ -111,15 +113,15 @@ final class SqlApiKeys implements ApiKeys, WriteBehindWriter.SideWrites {
     @Override
     public boolean rehash(final String keyId, final String oldHash, final String newHash) {
         try (Connection c = pool.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                 "UPDATE api_keys SET hash = ? WHERE key_id = ? AND hash = ? AND revoked_at IS NULL")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "UPDATE api_keys SET hash = ? WHERE key_id = ? AND hash = ? AND revoked_at IS NULL")) {
             ps.setString(1, newHash);
             ps.setString(2, keyId);
             ps.setString(3, oldHash);
             return ps.executeUpdate() == 1;
         } catch (final SQLException e) {
-            throw new StorageUnavailableException("cannot rewrite the hash of API key '" + keyId + "': "
-                + e.getMessage(), e);
+            throw new StorageUnavailableException(
+                    "cannot rewrite the hash of API key '" + keyId + "': " + e.getMessage(), e);
         }
     }
 
@@ -136,7 +138,7 @@ final class SqlApiKeys implements ApiKeys, WriteBehindWriter.SideWrites {
     @Override
     public void write(final Connection connection, final long nowMillis) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("UPDATE api_keys SET last_used_at = "
-            + dialect.greatest("COALESCE(last_used_at, 0)", "?") + " WHERE key_id = ?")) {
+                + dialect.greatest("COALESCE(last_used_at, 0)", "?") + " WHERE key_id = ?")) {
             for (final Map.Entry<String, Long> e : touches.entrySet()) {
                 // Removed only if unchanged: a newer touch arriving meanwhile stays for the next transaction.
                 if (touches.remove(e.getKey(), e.getValue())) {
@@ -156,9 +158,15 @@ final class SqlApiKeys implements ApiKeys, WriteBehindWriter.SideWrites {
         if (pending != null && (lastUsed == null || pending > lastUsed.toEpochMilli())) {
             lastUsed = Instant.ofEpochMilli(pending);
         }
-        return new StoredKey(keyId, DbReads.text(row, "tenant_id"), DbReads.text(row, "name"),
-            DbReads.text(row, "hash"), DbReads.integer(row, "admin") != 0,
-            Instant.ofEpochMilli(DbReads.integer(row, "created_at")), instant(row, "revoked_at"), lastUsed);
+        return new StoredKey(
+                keyId,
+                DbReads.text(row, "tenant_id"),
+                DbReads.text(row, "name"),
+                DbReads.text(row, "hash"),
+                DbReads.integer(row, "admin") != 0,
+                Instant.ofEpochMilli(DbReads.integer(row, "created_at")),
+                instant(row, "revoked_at"),
+                lastUsed);
     }
 
     private static Instant instant(final DbRow row, final String column) {
@@ -167,7 +175,7 @@ final class SqlApiKeys implements ApiKeys, WriteBehindWriter.SideWrites {
     }
 
     private static void setInstant(final PreparedStatement ps, final int index, final Instant value)
-        throws SQLException {
+            throws SQLException {
         if (value == null) {
             ps.setNull(index, Types.BIGINT);
         } else {

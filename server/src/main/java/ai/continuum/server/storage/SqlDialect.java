@@ -1,9 +1,8 @@
 package ai.continuum.server.storage;
 
-import org.sqlite.SQLiteException;
-
 import java.sql.SQLException;
 import java.util.Set;
+import org.sqlite.SQLiteException;
 
 /**
  * The few places where the SQL of the two backends differs; the memories text filter ({@link MemoryFilter}: substring
@@ -44,10 +43,12 @@ enum SqlDialect {
             return true;
         }
         return switch (this) {
-            case SQLITE -> sql instanceof SQLiteException lite
-                && SQLITE_DATA_ERRORS.contains(lite.getResultCode().code & 0xff);
-            case POSTGRESQL -> sql.getSQLState() != null
-                && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"));
+            case SQLITE ->
+                sql instanceof SQLiteException lite && SQLITE_DATA_ERRORS.contains(lite.getResultCode().code & 0xff);
+            case POSTGRESQL ->
+                sql.getSQLState() != null
+                        && (sql.getSQLState().startsWith("22")
+                                || sql.getSQLState().startsWith("23"));
         };
     }
 

@@ -5,9 +5,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbRow;
-import org.agrona.concurrent.EpochClock;
-
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,6 +16,8 @@ import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.agrona.concurrent.EpochClock;
 
 /**
  * {@link Storage} over a SQL database: writes through the {@link WriteBehindWriter}, reads through a connection pool.
@@ -44,8 +43,9 @@ final class SqlStorage implements Storage {
     static final int MAX_PAGE = 1_000;
     /** Most ops one {@link #changes} call returns. */
     static final int MAX_CHANGES = 10_000;
+
     private static final String MEMORY_COLUMNS =
-        "id, session_id, user_message, ai_response, thinking, metadata, created_at, concepts";
+            "id, session_id, user_message, ai_response, thinking, metadata, created_at, concepts";
 
     private final SqlDialect dialect;
     private final HikariDataSource readPool;
@@ -57,11 +57,16 @@ final class SqlStorage implements Storage {
     private final DatabaseFileGuard fileGuard;
     /** Where the dedicated fleet connections go (PostgreSQL), or null for a single-process database. */
     private final String sharedConnectionString;
+
     private final InstanceLease lease;
 
     SqlStorage(
-        final SqlDialect dialect, final HikariDataSource readPool, final DataSource writerConnections,
-        final StorageSettings settings, final EpochClock clock, final DatabaseFileGuard fileGuard) {
+            final SqlDialect dialect,
+            final HikariDataSource readPool,
+            final DataSource writerConnections,
+            final StorageSettings settings,
+            final EpochClock clock,
+            final DatabaseFileGuard fileGuard) {
         this(dialect, readPool, writerConnections, settings, clock, fileGuard, null);
     }
 
@@ -70,12 +75,16 @@ final class SqlStorage implements Storage {
      *                               (an instance number is leased at once), else null.
      */
     SqlStorage(
-        final SqlDialect dialect, final HikariDataSource readPool, final DataSource writerConnections,
-        final StorageSettings settings, final EpochClock clock, final DatabaseFileGuard fileGuard,
-        final String sharedConnectionString) {
+            final SqlDialect dialect,
+            final HikariDataSource readPool,
+            final DataSource writerConnections,
+            final StorageSettings settings,
+            final EpochClock clock,
+            final DatabaseFileGuard fileGuard,
+            final String sharedConnectionString) {
         this.sharedConnectionString = sharedConnectionString;
-        this.lease = sharedConnectionString == null ? InstanceLease.single()
-            : InstanceLease.acquire(sharedConnectionString);
+        this.lease =
+                sharedConnectionString == null ? InstanceLease.single() : InstanceLease.acquire(sharedConnectionString);
         this.fileGuard = fileGuard;
         this.dialect = dialect;
         this.readPool = readPool;
@@ -138,8 +147,9 @@ final class SqlStorage implements Storage {
 
     @Override
     public Optional<ChangeSignals> openSignals() {
-        return sharedConnectionString == null ? Optional.empty()
-            : Optional.of(new PostgresChangeSignals(sharedConnectionString, lease::number));
+        return sharedConnectionString == null
+                ? Optional.empty()
+                : Optional.of(new PostgresChangeSignals(sharedConnectionString, lease::number));
     }
 
     @Override
@@ -182,9 +192,9 @@ final class SqlStorage implements Storage {
     @Override
     public void loadForgottenMemories(final BiConsumer<String, Long> sink) {
         try (Connection c = readPool.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                 "SELECT tenant_id, memory_id FROM forgotten_memories ORDER BY tenant_id, memory_id");
-             ResultSet rs = ps.executeQuery()) {
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT tenant_id, memory_id FROM forgotten_memories ORDER BY tenant_id, memory_id");
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 sink.accept(rs.getString(1), rs.getLong(2));
             }
@@ -196,21 +206,25 @@ final class SqlStorage implements Storage {
     @Override
     public Page<StoredMemory> memories(final String tenant, final MemoryQuery query) {
         if (query.offset() < 0 || query.limit() < 1 || query.limit() > MAX_PAGE) {
-            throw new IllegalArgumentException("offset=" + query.offset() + " must be >= 0 and limit="
-                + query.limit() + " in [1, " + MAX_PAGE + "]");
+            throw new IllegalArgumentException("offset=" + query.offset() + " must be >= 0 and limit=" + query.limit()
+                    + " in [1, " + MAX_PAGE + "]");
         }
         final MemoryFilter.Where where = MemoryFilter.of(dialect, tenant, query);
         final List<Object> paged = new ArrayList<>(where.params());
         paged.add(query.limit());
         paged.add(query.offset());
         try {
-            final long total = reads.execute().createGet("SELECT COUNT(*)" + where.sql()).params(where.params())
-                .execute()
-                .map(row -> DbReads.integer(row, 1))
-                .orElseThrow();
+            final long total = reads.execute()
+                    .createGet("SELECT COUNT(*)" + where.sql())
+                    .params(where.params())
+                    .execute()
+                    .map(row -> DbReads.integer(row, 1))
+                    .orElseThrow();
             final List<StoredMemory> items;
-            try (Stream<DbRow> rows = reads.execute().createQuery(where.pageSql(MEMORY_COLUMNS, total)).params(paged)
-                .execute()) {
+            try (Stream<DbRow> rows = reads.execute()
+                    .createQuery(where.pageSql(MEMORY_COLUMNS, total))
+                    .params(paged)
+                    .execute()) {
                 items = rows.map(SqlStorage::readMemory).toList();
             }
             return new Page<>(items, total);
@@ -223,8 +237,8 @@ final class SqlStorage implements Storage {
     public Optional<StoredMemory> memory(final String tenant, final long memoryId) {
         try {
             return reads.execute()
-                .get("SELECT " + MEMORY_COLUMNS + " FROM messages WHERE tenant_id = ? AND id = ?", tenant, memoryId)
-                .map(SqlStorage::readMemory);
+                    .get("SELECT " + MEMORY_COLUMNS + " FROM messages WHERE tenant_id = ? AND id = ?", tenant, memoryId)
+                    .map(SqlStorage::readMemory);
         } catch (final DbClientException e) {
             throw DbReads.failure("cannot read memory " + memoryId, e);
         }
@@ -238,8 +252,11 @@ final class SqlStorage implements Storage {
     @Override
     public long conceptCount() {
         try {
-            return reads.execute().createGet("SELECT COUNT(*) FROM entities").execute()
-                .map(row -> DbReads.integer(row, 1)).orElse(0L);
+            return reads.execute()
+                    .createGet("SELECT COUNT(*) FROM entities")
+                    .execute()
+                    .map(row -> DbReads.integer(row, 1))
+                    .orElse(0L);
         } catch (final DbClientException e) {
             throw DbReads.failure("cannot count concepts", e);
         }
@@ -259,11 +276,19 @@ final class SqlStorage implements Storage {
         if (limit < 1 || limit > MAX_CHANGES) {
             throw new IllegalArgumentException("limit=" + limit + " must be in [1, " + MAX_CHANGES + "]");
         }
-        try (Stream<DbRow> rows = reads.execute().query("SELECT seq, payload, hash, committed_at FROM change_log "
-            + "WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?", tenant, afterSeq, limit)) {
-            return rows.map(row -> new Change(DbReads.integer(row, "seq"),
-                OpCodec.decode(DbReads.text(row, "payload")), DbReads.text(row, "hash"),
-                DbReads.integer(row, "committed_at"))).toList();
+        try (Stream<DbRow> rows = reads.execute()
+                .query(
+                        "SELECT seq, payload, hash, committed_at FROM change_log "
+                                + "WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+                        tenant,
+                        afterSeq,
+                        limit)) {
+            return rows.map(row -> new Change(
+                            DbReads.integer(row, "seq"),
+                            OpCodec.decode(DbReads.text(row, "payload")),
+                            DbReads.text(row, "hash"),
+                            DbReads.integer(row, "committed_at")))
+                    .toList();
         } catch (final DbClientException e) {
             throw DbReads.failure("cannot read the change log", e);
         }
@@ -273,9 +298,9 @@ final class SqlStorage implements Storage {
     public ContinuityHead continuity(final String tenant) {
         try {
             return reads.execute()
-                .get("SELECT seq, hash FROM change_log WHERE tenant_id = ? ORDER BY seq DESC LIMIT 1", tenant)
-                .map(row -> new ContinuityHead(tenant, DbReads.integer(row, "seq"), DbReads.text(row, "hash")))
-                .orElseGet(() -> new ContinuityHead(tenant, 0, ContinuityChain.seedHex()));
+                    .get("SELECT seq, hash FROM change_log WHERE tenant_id = ? ORDER BY seq DESC LIMIT 1", tenant)
+                    .map(row -> new ContinuityHead(tenant, DbReads.integer(row, "seq"), DbReads.text(row, "hash")))
+                    .orElseGet(() -> new ContinuityHead(tenant, 0, ContinuityChain.seedHex()));
         } catch (final DbClientException e) {
             throw DbReads.failure("cannot read the continuity head", e);
         }
@@ -348,9 +373,14 @@ final class SqlStorage implements Storage {
     }
 
     private static StoredMemory readMemory(final DbRow row) {
-        return new StoredMemory(DbReads.integer(row, "id"), DbReads.text(row, "session_id"),
-            DbReads.text(row, "user_message"), DbReads.text(row, "ai_response"), DbReads.text(row, "thinking"),
-            DbReads.text(row, "metadata"), DbReads.integer(row, "created_at"),
-            OpCodec.decodeStrings(DbReads.text(row, "concepts")));
+        return new StoredMemory(
+                DbReads.integer(row, "id"),
+                DbReads.text(row, "session_id"),
+                DbReads.text(row, "user_message"),
+                DbReads.text(row, "ai_response"),
+                DbReads.text(row, "thinking"),
+                DbReads.text(row, "metadata"),
+                DbReads.integer(row, "created_at"),
+                OpCodec.decodeStrings(DbReads.text(row, "concepts")));
     }
 }

@@ -1,7 +1,5 @@
 package ai.continuum.server.storage;
 
-import org.sqlite.SQLiteException;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,6 +8,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.sqlite.SQLiteException;
 
 /**
  * {@link Storage#optimize} on SQLite: {@code ANALYZE} (planner statistics), {@code REINDEX}, optionally
@@ -27,10 +26,10 @@ import java.sql.Statement;
 final class SqliteMaintenance {
     /** SQLite primary result codes of a lock not obtained: BUSY (5), LOCKED (6). */
     private static final int SQLITE_BUSY = 5;
+
     private static final int SQLITE_LOCKED = 6;
 
-    private SqliteMaintenance() {
-    }
+    private SqliteMaintenance() {}
 
     /**
      * @param c             a connection in autocommit mode (VACUUM cannot run in a transaction), e.g. a pooled one:
@@ -38,7 +37,7 @@ final class SqliteMaintenance {
      * @param busyTimeoutMs the connection's busy timeout, for the failure message.
      */
     static OptimizeReport optimize(final Connection c, final boolean vacuum, final long busyTimeoutMs)
-        throws SQLException {
+            throws SQLException {
         final Path db = databaseFile(c);
         final long before = size(db);
         final OptimizeRun run = new OptimizeRun();
@@ -58,10 +57,13 @@ final class SqliteMaintenance {
             checkpoint(st, run);
         } catch (final SQLException e) {
             if (isLockNotObtained(e)) {
-                throw new StorageUnavailableException("optimize stopped at " + run.current() + ": another connection "
-                    + "(a running server's writer, or another command) held the database's write lock for longer "
-                    + "than the busy timeout of " + busyTimeoutMs + " ms; " + run.current() + " changed nothing "
-                    + "(steps done: " + run.done() + "). Retry when the server is quiet or stopped.", e);
+                throw new StorageUnavailableException(
+                        "optimize stopped at " + run.current() + ": another connection "
+                                + "(a running server's writer, or another command) held the database's write lock for longer "
+                                + "than the busy timeout of " + busyTimeoutMs + " ms; " + run.current()
+                                + " changed nothing "
+                                + "(steps done: " + run.done() + "). Retry when the server is quiet or stopped.",
+                        e);
             }
             throw e;
         }
@@ -78,13 +80,14 @@ final class SqliteMaintenance {
         try (ResultSet rs = st.getResultSet()) {
             if (rs != null && rs.next() && rs.getInt(1) != 0) {
                 run.note("the WAL checkpoint could not finish (another connection was reading); the WAL shrinks at a "
-                    + "later checkpoint, so the size after may still include it");
+                        + "later checkpoint, so the size after may still include it");
             }
         }
     }
 
     private static Path databaseFile(final Connection c) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("PRAGMA database_list")) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("PRAGMA database_list")) {
             while (rs.next()) {
                 if ("main".equals(rs.getString("name"))) {
                     return Path.of(rs.getString("file"));

@@ -48,9 +48,9 @@ public final class SqliteProcessLock implements AutoCloseable {
             if (lock == null) {
                 channel.close();
                 throw new IllegalStateException("the SQLite store " + db + " is already in use by another Continuum "
-                    + "process. SQLite serves one process: stop the other one, or run several instances on one "
-                    + "PostgreSQL database (storage.backend=postgresql, CONTINUUM_CONNECTION_STRING; see the README "
-                    + "section \"Running several replicas\").");
+                        + "process. SQLite serves one process: stop the other one, or run several instances on one "
+                        + "PostgreSQL database (storage.backend=postgresql, CONTINUUM_CONNECTION_STRING; see the README "
+                        + "section \"Running several replicas\").");
             }
             return new SqliteProcessLock(channel, lock);
         } catch (final IOException e) {

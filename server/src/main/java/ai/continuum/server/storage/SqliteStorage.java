@@ -2,15 +2,14 @@ package ai.continuum.server.storage;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import org.agrona.concurrent.EpochClock;
-import org.agrona.concurrent.SystemEpochClock;
-import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteDataSource;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.SystemEpochClock;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
 
 /**
  * Opens the embedded SQLite storage: one file {@code <dataDir>/continuum.db} in WAL mode.
@@ -32,8 +31,7 @@ public final class SqliteStorage {
     /** Page cache per connection, KiB (SQLite's negative cache_size). */
     private static final int CACHE_KIB = 16_384;
 
-    private SqliteStorage() {
-    }
+    private SqliteStorage() {}
 
     /** Opens (creating and migrating if needed) the database under {@code dataDir} and starts the writer. */
     public static Storage open(final Path dataDir, final StorageSettings settings) {
@@ -70,15 +68,17 @@ public final class SqliteStorage {
         pool.setMinimumIdle(1);
         pool.setConnectionTimeout(2_000);
         pool.setValidationTimeout(1_000);
-        return new SqlStorage(SqlDialect.SQLITE, new HikariDataSource(pool), writer, settings, clock,
-            DatabaseFileGuard.of(file));
+        return new SqlStorage(
+                SqlDialect.SQLITE, new HikariDataSource(pool), writer, settings, clock, DatabaseFileGuard.of(file));
     }
 
     private static SQLiteDataSource dataSource(final String url, final StorageSettings settings) {
         final SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        config.setSynchronous(settings.durability() == StorageSettings.Durability.FULL
-            ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
+        config.setSynchronous(
+                settings.durability() == StorageSettings.Durability.FULL
+                        ? SQLiteConfig.SynchronousMode.FULL
+                        : SQLiteConfig.SynchronousMode.NORMAL);
         config.setBusyTimeout((int) settings.busyTimeoutMs());
         config.enforceForeignKeys(false);
         config.setCacheSize(-CACHE_KIB);

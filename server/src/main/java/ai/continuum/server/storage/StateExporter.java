@@ -39,7 +39,7 @@ final class StateExporter {
     private List<String> tenants() throws SQLException {
         final List<String> tenants = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement("SELECT tenant_id FROM tenants ORDER BY tenant_id");
-             ResultSet rs = ps.executeQuery()) {
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 tenants.add(rs.getString(1));
             }
@@ -48,7 +48,7 @@ final class StateExporter {
     }
 
     private void exportTenant(final String tenant, final boolean includeMemories, final ExportSink sink)
-        throws SQLException {
+            throws SQLException {
         sink.beginTenant(ChainHeads.read(connection, tenant));
         for (final LoadTable table : LoadTable.values()) {
             if (table != LoadTable.MEMORIES || includeMemories) {
@@ -56,7 +56,7 @@ final class StateExporter {
             }
         }
         try (PreparedStatement ps = connection.prepareStatement(
-            "SELECT memory_id FROM forgotten_memories WHERE tenant_id = ? ORDER BY memory_id")) {
+                "SELECT memory_id FROM forgotten_memories WHERE tenant_id = ? ORDER BY memory_id")) {
             ps.setFetchSize(Math.min(chunkRows, 10_000));
             ps.setString(1, tenant);
             try (ResultSet rs = ps.executeQuery()) {

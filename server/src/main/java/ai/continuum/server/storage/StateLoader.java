@@ -1,8 +1,6 @@
 package ai.continuum.server.storage;
 
 import ai.continuum.engine.Delta;
-
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.function.BiConsumer;
+import javax.sql.DataSource;
 
 /**
  * Streams the stored state of every tenant as deltas of at most {@code chunkRows} rows each, per tenant in the order
@@ -36,8 +35,7 @@ final class StateLoader {
     /** Tables the PostgreSQL side lane reads. */
     private static final List<LoadTable> SIDE = List.of(LoadTable.LINKS);
 
-    private StateLoader() {
-    }
+    private StateLoader() {}
 
     /**
      * Loads every tenant into {@code sink}.
@@ -46,8 +44,13 @@ final class StateLoader {
      * @return every tenant's chain position in the snapshot the state was read from: the state loaded is exactly the
      *         effect of each tenant's ops up to that position, so a follower of the change log continues after it.
      */
-    static SortedMap<String, Long> load(final DataSource pool, final SqlDialect dialect, final int chunkRows, final boolean parallel,
-                     final BiConsumer<String, Delta> sink) throws SQLException {
+    static SortedMap<String, Long> load(
+            final DataSource pool,
+            final SqlDialect dialect,
+            final int chunkRows,
+            final boolean parallel,
+            final BiConsumer<String, Delta> sink)
+            throws SQLException {
         final boolean twoLanes = parallel && dialect == SqlDialect.POSTGRESQL;
         try (Connection main = pool.getConnection()) {
             main.setAutoCommit(false);
@@ -71,8 +74,10 @@ final class StateLoader {
                         importSnapshot(side, snapshot);
                         final List<LoadTable> mainTables = new ArrayList<>(ALL);
                         mainTables.removeAll(SIDE);
-                        stream(tenants, List.of(new LoadLane(main, mainTables, chunkRows),
-                            new LoadLane(side, SIDE, chunkRows)), sink);
+                        stream(
+                                tenants,
+                                List.of(new LoadLane(main, mainTables, chunkRows), new LoadLane(side, SIDE, chunkRows)),
+                                sink);
                         return heads;
                     } finally {
                         side.rollback();
@@ -90,8 +95,9 @@ final class StateLoader {
      * Starts the lanes and hands their deltas to the sink in table order; every lane has ended when this returns,
      * also when the sink or a lane failed (the first failure is rethrown).
      */
-    private static void stream(final List<String> tenants, final List<LoadLane> lanes,
-                               final BiConsumer<String, Delta> sink) throws SQLException {
+    private static void stream(
+            final List<String> tenants, final List<LoadLane> lanes, final BiConsumer<String, Delta> sink)
+            throws SQLException {
         for (final LoadLane lane : lanes) {
             lane.start(tenants);
         }
@@ -126,7 +132,7 @@ final class StateLoader {
     private static List<String> readTenants(final Connection c) throws SQLException {
         final List<String> tenants = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT tenant_id FROM tenants ORDER BY tenant_id");
-             ResultSet rs = ps.executeQuery()) {
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 tenants.add(rs.getString(1));
             }
@@ -135,7 +141,8 @@ final class StateLoader {
     }
 
     private static String exportSnapshot(final Connection c) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_export_snapshot()")) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT pg_export_snapshot()")) {
             rs.next();
             return rs.getString(1);
         }

@@ -1,7 +1,6 @@
 package ai.continuum.server.storage;
 
 import ai.continuum.engine.Delta;
-
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -158,8 +157,7 @@ public interface Storage extends AutoCloseable {
     @Override
     void close();
 
-    record Page<T>(List<T> items, long total) {
-    }
+    record Page<T>(List<T> items, long total) {}
 
     /**
      * @param text       words to look for in the user and assistant text, or null: every whitespace-separated word
@@ -169,21 +167,23 @@ public interface Storage extends AutoCloseable {
      * @param fromMillis inclusive lower bound on the turn time, or null.
      * @param toMillis   exclusive upper bound, or null.
      */
-    record MemoryQuery(String text, String sessionId, Long fromMillis, Long toMillis, int offset, int limit) {
-    }
+    record MemoryQuery(String text, String sessionId, Long fromMillis, Long toMillis, int offset, int limit) {}
 
     record StoredMemory(
-            long id, String sessionId, String userText, String aiText, String thinking, String metadataJson,
-            long timeMillis, List<String> concepts) {
-    }
+            long id,
+            String sessionId,
+            String userText,
+            String aiText,
+            String thinking,
+            String metadataJson,
+            long timeMillis,
+            List<String> concepts) {}
 
     /** One committed op: its chain position, the op, the chain hash after it, and when it was committed. */
-    record Change(long seq, StorageOp op, String hashHex, long committedMillis) {
-    }
+    record Change(long seq, StorageOp op, String hashHex, long committedMillis) {}
 
     /** The head of a tenant's hash chain: {@code length} ops committed, the last one hashing to {@code headHex}. */
-    record ContinuityHead(String tenant, long length, String headHex) {
-    }
+    record ContinuityHead(String tenant, long length, String headHex) {}
 
     /**
      * Outcome of {@link #verifyContinuity}: {@code head} as recomputed up to the first break; {@code brokenAtSeq} the

@@ -1,7 +1,6 @@
 package ai.continuum.server.storage;
 
 import ai.continuum.engine.Delta;
-
 import java.util.Objects;
 
 /**
@@ -21,12 +20,10 @@ public sealed interface StorageOp {
     }
 
     /** Removes one memory (its row, its postings, its decisions). */
-    record ForgetMemory(String tenant, long memoryId) implements StorageOp {
-    }
+    record ForgetMemory(String tenant, long memoryId) implements StorageOp {}
 
     /** Removes one concept by key, with its links and its memory postings. */
-    record ForgetConcept(String tenant, String conceptKey) implements StorageOp {
-    }
+    record ForgetConcept(String tenant, String conceptKey) implements StorageOp {}
 
     /**
      * Removes the tenant's concepts, links, compounds, memories and decisions, the first op of a replace-import. The
@@ -40,6 +37,5 @@ public sealed interface StorageOp {
     }
 
     /** Deletes links whose (decayed) strength is below the threshold at {@code nowMillis}. */
-    record PruneLinks(String tenant, double threshold, long nowMillis) implements StorageOp {
-    }
+    record PruneLinks(String tenant, double threshold, long nowMillis) implements StorageOp {}
 }

@@ -1,7 +1,6 @@
 package ai.continuum.server.storage;
 
 import ai.continuum.engine.EngineConfig;
-
 import java.util.Objects;
 
 /**
@@ -60,38 +59,92 @@ public record StorageSettings(
     }
 
     public static StorageSettings defaults() {
-        return new StorageSettings(10_000, 500, Durability.FULL, 5_000, 5_000, 1_000, 30_000, 4, 10_000,
-            EngineConfig.defaults());
+        return new StorageSettings(
+                10_000, 500, Durability.FULL, 5_000, 5_000, 1_000, 30_000, 4, 10_000, EngineConfig.defaults());
     }
 
     public StorageSettings withQueueCapacity(final int capacity) {
-        return new StorageSettings(capacity, maxBatchOps, durability, busyTimeoutMs, commitRetryMs, probeIntervalMs,
-            closeTimeoutMs, readPoolSize, loadChunkRows, engine);
+        return new StorageSettings(
+                capacity,
+                maxBatchOps,
+                durability,
+                busyTimeoutMs,
+                commitRetryMs,
+                probeIntervalMs,
+                closeTimeoutMs,
+                readPoolSize,
+                loadChunkRows,
+                engine);
     }
 
     public StorageSettings withMaxBatchOps(final int ops) {
-        return new StorageSettings(queueCapacity, ops, durability, busyTimeoutMs, commitRetryMs, probeIntervalMs,
-            closeTimeoutMs, readPoolSize, loadChunkRows, engine);
+        return new StorageSettings(
+                queueCapacity,
+                ops,
+                durability,
+                busyTimeoutMs,
+                commitRetryMs,
+                probeIntervalMs,
+                closeTimeoutMs,
+                readPoolSize,
+                loadChunkRows,
+                engine);
     }
 
     public StorageSettings withDurability(final Durability value) {
-        return new StorageSettings(queueCapacity, maxBatchOps, value, busyTimeoutMs, commitRetryMs, probeIntervalMs,
-            closeTimeoutMs, readPoolSize, loadChunkRows, engine);
+        return new StorageSettings(
+                queueCapacity,
+                maxBatchOps,
+                value,
+                busyTimeoutMs,
+                commitRetryMs,
+                probeIntervalMs,
+                closeTimeoutMs,
+                readPoolSize,
+                loadChunkRows,
+                engine);
     }
 
     public StorageSettings withTimeouts(final long busyMs, final long retryMs, final long probeMs, final long closeMs) {
-        return new StorageSettings(queueCapacity, maxBatchOps, durability, busyMs, retryMs, probeMs, closeMs,
-            readPoolSize, loadChunkRows, engine);
+        return new StorageSettings(
+                queueCapacity,
+                maxBatchOps,
+                durability,
+                busyMs,
+                retryMs,
+                probeMs,
+                closeMs,
+                readPoolSize,
+                loadChunkRows,
+                engine);
     }
 
     public StorageSettings withLoadChunkRows(final int rows) {
-        return new StorageSettings(queueCapacity, maxBatchOps, durability, busyTimeoutMs, commitRetryMs,
-            probeIntervalMs, closeTimeoutMs, readPoolSize, rows, engine);
+        return new StorageSettings(
+                queueCapacity,
+                maxBatchOps,
+                durability,
+                busyTimeoutMs,
+                commitRetryMs,
+                probeIntervalMs,
+                closeTimeoutMs,
+                readPoolSize,
+                rows,
+                engine);
     }
 
     public StorageSettings withEngine(final EngineConfig config) {
-        return new StorageSettings(queueCapacity, maxBatchOps, durability, busyTimeoutMs, commitRetryMs,
-            probeIntervalMs, closeTimeoutMs, readPoolSize, loadChunkRows, config);
+        return new StorageSettings(
+                queueCapacity,
+                maxBatchOps,
+                durability,
+                busyTimeoutMs,
+                commitRetryMs,
+                probeIntervalMs,
+                closeTimeoutMs,
+                readPoolSize,
+                loadChunkRows,
+                config);
     }
 
     private static void requireIn(final String field, final long value, final long low, final long high) {

@@ -9,8 +9,7 @@ public final class Storages {
     public static final String SQLITE = "sqlite";
     public static final String POSTGRESQL = "postgresql";
 
-    private Storages() {
-    }
+    private Storages() {}
 
     /**
      * @param backend          {@value #SQLITE} (default when null or blank) or {@value #POSTGRESQL}.
@@ -19,13 +18,15 @@ public final class Storages {
      * @return the open storage with its writer running. The caller closes it (it drains the queue).
      */
     public static Storage open(
-        final String backend, final Path dataDir, final String connectionString, final StorageSettings settings) {
-        final String name = backend == null || backend.isBlank() ? SQLITE : backend.strip().toLowerCase(Locale.ROOT);
+            final String backend, final Path dataDir, final String connectionString, final StorageSettings settings) {
+        final String name =
+                backend == null || backend.isBlank() ? SQLITE : backend.strip().toLowerCase(Locale.ROOT);
         return switch (name) {
             case SQLITE -> SqliteStorage.open(dataDir, settings);
             case POSTGRESQL, "postgres" -> PostgresStorage.open(connectionString, settings);
-            default -> throw new IllegalArgumentException("storage backend '" + backend + "' is not one of "
-                + SQLITE + ", " + POSTGRESQL);
+            default ->
+                throw new IllegalArgumentException(
+                        "storage backend '" + backend + "' is not one of " + SQLITE + ", " + POSTGRESQL);
         };
     }
 

@@ -1,11 +1,5 @@
 package ai.continuum.server.storage;
 
-import org.agrona.concurrent.Agent;
-import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.EpochClock;
-
-import javax.sql.DataSource;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,6 +14,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import javax.sql.DataSource;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.EpochClock;
 
 /**
  * The write-behind writer: request threads {@link #submit} ops onto a bounded queue; one writer thread drains it in
@@ -56,13 +55,12 @@ final class WriteBehindWriter implements Agent {
      * An op waiting for its batch; {@code payload} is its canonical encoding, computed on the submitting thread;
      * {@code claim} (nullable) an idempotency key committed with it, or, if already stored, instead of it.
      */
-    record Pending(StorageOp op, byte[] payload, IdempotencyClaim claim,
-                   CompletableFuture<Storage.ContinuityHead> future) implements Queued {
-    }
+    record Pending(
+            StorageOp op, byte[] payload, IdempotencyClaim claim, CompletableFuture<Storage.ContinuityHead> future)
+            implements Queued {}
 
     /** An import waiting for the ops queued before it to commit. */
-    record ImportRun(ImportJob job, CompletableFuture<ImportOutcome> future) implements Queued {
-    }
+    record ImportRun(ImportJob job, CompletableFuture<ImportOutcome> future) implements Queued {}
 
     /** Writes that ride along with a batch but are not ops (e.g. API key last-use times). */
     interface SideWrites {
@@ -85,6 +83,7 @@ final class WriteBehindWriter implements Agent {
     private final List<Pending> batch;
     /** An import taken from the queue when no batch was pending; run before anything queued after it. */
     private ImportRun importRun;
+
     private Connection connection;
     private long batchFirstAttemptMs;
     private long retryAtMs;
@@ -118,8 +117,12 @@ final class WriteBehindWriter implements Agent {
     private final DatabaseFileGuard fileGuard;
 
     WriteBehindWriter(
-        final DataSource connections, final SqlDialect dialect, final StorageSettings settings, final EpochClock clock,
-        final SideWrites sideWrites, final DatabaseFileGuard fileGuard) {
+            final DataSource connections,
+            final SqlDialect dialect,
+            final StorageSettings settings,
+            final EpochClock clock,
+            final SideWrites sideWrites,
+            final DatabaseFileGuard fileGuard) {
         this.fileGuard = fileGuard;
         this.connections = connections;
         this.dialect = dialect;
@@ -137,8 +140,11 @@ final class WriteBehindWriter implements Agent {
 
     /** Starts the dedicated writer thread. Without it, the owner drives {@link #doWork} itself (tests). */
     void start() {
-        runner = new AgentRunner(new BackoffIdleStrategy(10, 5, 10_000, 1_000_000),
-            e -> LOG.log(System.Logger.Level.ERROR, "storage writer: unexpected error: " + e, e), null, this);
+        runner = new AgentRunner(
+                new BackoffIdleStrategy(10, 5, 10_000, 1_000_000),
+                e -> LOG.log(System.Logger.Level.ERROR, "storage writer: unexpected error: " + e, e),
+                null,
+                this);
         AgentRunner.startOnThread(runner, r -> {
             final Thread t = new Thread(r, roleName());
             t.setDaemon(true);
@@ -173,7 +179,7 @@ final class WriteBehindWriter implements Agent {
             if (unavailable) {
                 final Throwable cause = lastFailure;
                 return CompletableFuture.failedFuture(new StorageUnavailableException(
-                    "the database refuses writes: " + Failures.describe(cause), cause));
+                        "the database refuses writes: " + Failures.describe(cause), cause));
             }
             if (!queue.offer(item)) {
                 final int depth = queue.size();
@@ -291,8 +297,8 @@ final class WriteBehindWriter implements Agent {
         inFlightOps = 1;
         try {
             if (unavailable) {
-                throw new StorageUnavailableException("the database refuses writes: " + Failures.describe(lastFailure),
-                    lastFailure);
+                throw new StorageUnavailableException(
+                        "the database refuses writes: " + Failures.describe(lastFailure), lastFailure);
             }
             final Connection c = connection();
             writeHeartbeat(c, nowMs);
@@ -309,11 +315,17 @@ final class WriteBehindWriter implements Agent {
             run.future().completeExceptionally(e);
         } catch (final SQLException | IOException | RuntimeException e) {
             discardConnection();
-            LOG.log(System.Logger.Level.WARNING, "storage writer: import into tenant '" + run.job().tenant()
-                + "' rolled back: " + Failures.describe(e));
-            run.future().completeExceptionally(e instanceof IOException || dialect.isDataError(e)
-                ? new IllegalArgumentException("the import was rejected: " + Failures.describe(e), e)
-                : new StorageUnavailableException("the import was not committed: " + Failures.describe(e), e));
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "storage writer: import into tenant '" + run.job().tenant() + "' rolled back: "
+                            + Failures.describe(e));
+            run.future()
+                    .completeExceptionally(
+                            e instanceof IOException || dialect.isDataError(e)
+                                    ? new IllegalArgumentException(
+                                            "the import was rejected: " + Failures.describe(e), e)
+                                    : new StorageUnavailableException(
+                                            "the import was not committed: " + Failures.describe(e), e));
         } finally {
             inFlightOps = 0;
         }
@@ -325,8 +337,10 @@ final class WriteBehindWriter implements Agent {
      * database itself starts failing meanwhile, what is left goes back to the normal retry.
      */
     private void isolate(final long nowMs, final Exception cause) {
-        LOG.log(System.Logger.Level.WARNING, "storage writer: the database rejected a batch of " + batch.size()
-            + " ops (" + Failures.describe(cause) + "); committing them one at a time");
+        LOG.log(
+                System.Logger.Level.WARNING,
+                "storage writer: the database rejected a batch of " + batch.size() + " ops (" + Failures.describe(cause)
+                        + "); committing them one at a time");
         final List<Pending> ops = new ArrayList<>(batch);
         batch.clear();
         for (int i = 0; i < ops.size(); i++) {
@@ -341,10 +355,13 @@ final class WriteBehindWriter implements Agent {
                     scheduleRetry(nowMs, e);
                     return;
                 }
-                LOG.log(System.Logger.Level.WARNING, "storage writer: the database rejected an op ("
-                    + OpCodec.kind(p.op()) + ", tenant '" + p.op().tenant() + "'): " + Failures.describe(e));
-                p.future().completeExceptionally(new StorageUnavailableException(
-                    "the database rejected the op: " + Failures.describe(e), e));
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "storage writer: the database rejected an op (" + OpCodec.kind(p.op()) + ", tenant '"
+                                + p.op().tenant() + "'): " + Failures.describe(e));
+                p.future()
+                        .completeExceptionally(new StorageUnavailableException(
+                                "the database rejected the op: " + Failures.describe(e), e));
             }
         }
         inFlightOps = 0;
@@ -359,9 +376,12 @@ final class WriteBehindWriter implements Agent {
      */
     private void holdInDoubt(final long nowMs, final Exception cause) {
         if (!unavailable) {
-            LOG.log(System.Logger.Level.ERROR, "storage writer: the commit of " + inDoubt.size() + " ops got no answer "
-                + "and the database is unavailable (" + Failures.describe(cause) + "); holding them until it can say "
-                + "whether they were committed");
+            LOG.log(
+                    System.Logger.Level.ERROR,
+                    "storage writer: the commit of " + inDoubt.size() + " ops got no answer "
+                            + "and the database is unavailable (" + Failures.describe(cause)
+                            + "); holding them until it can say "
+                            + "whether they were committed");
             lastFailure = cause;
             unavailable = true;
         }
@@ -370,8 +390,10 @@ final class WriteBehindWriter implements Agent {
 
     private void scheduleRetry(final long nowMs, final Exception cause) {
         if (nowMs == batchFirstAttemptMs) {
-            LOG.log(System.Logger.Level.WARNING, "storage writer: commit of " + batch.size() + " ops failed, "
-                + "retrying for up to " + settings.commitRetryMs() + " ms: " + Failures.describe(cause));
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "storage writer: commit of " + batch.size() + " ops failed, " + "retrying for up to "
+                            + settings.commitRetryMs() + " ms: " + Failures.describe(cause));
         }
         retryAtMs = nowMs + backoffMs;
         backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
@@ -402,10 +424,12 @@ final class WriteBehindWriter implements Agent {
         batch.clear();
         inFlightOps = 0;
         if (!left.isEmpty()) {
-            LOG.log(System.Logger.Level.ERROR, "storage writer: closed with " + left.size()
-                + " ops uncommitted after " + settings.closeTimeoutMs() + " ms; they were not acknowledged");
-            final StorageUnavailableException e = new StorageUnavailableException(
-                "storage closed before the op was committed", lastFailure);
+            LOG.log(
+                    System.Logger.Level.ERROR,
+                    "storage writer: closed with " + left.size() + " ops uncommitted after " + settings.closeTimeoutMs()
+                            + " ms; they were not acknowledged");
+            final StorageUnavailableException e =
+                    new StorageUnavailableException("storage closed before the op was committed", lastFailure);
             left.forEach(p -> p.future().completeExceptionally(e));
         }
         discardConnection();
@@ -417,8 +441,9 @@ final class WriteBehindWriter implements Agent {
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (final ExecutionException | TimeoutException e) {
-            LOG.log(System.Logger.Level.WARNING, "storage writer: queue not drained within "
-                + settings.closeTimeoutMs() + " ms");
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "storage writer: queue not drained within " + settings.closeTimeoutMs() + " ms");
         }
     }
 
@@ -462,13 +487,14 @@ final class WriteBehindWriter implements Agent {
      */
     private boolean acknowledgeIfLanded() throws SQLException {
         final List<Storage.ContinuityHead> heads = inDoubt;
-        final Storage.ContinuityHead last = heads.stream().filter(Objects::nonNull).reduce((a, b) -> b).orElse(null);
+        final Storage.ContinuityHead last =
+                heads.stream().filter(Objects::nonNull).reduce((a, b) -> b).orElse(null);
         final Connection c = connection();
         boolean landed = false;
         // A batch of duplicates only (no head) wrote nothing worth finding: writing it again finds the keys again.
         if (last != null) {
-            try (PreparedStatement ps = c.prepareStatement(
-                "SELECT hash FROM change_log WHERE tenant_id = ? AND seq = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT hash FROM change_log WHERE tenant_id = ? AND seq = ?")) {
                 ps.setString(1, last.tenant());
                 ps.setLong(2, last.length());
                 try (ResultSet rs = ps.executeQuery()) {
@@ -478,8 +504,12 @@ final class WriteBehindWriter implements Agent {
         }
         c.rollback();
         inDoubt = null;
-        LOG.log(System.Logger.Level.WARNING, "storage writer: a commit of " + heads.size() + " ops got no answer; "
-            + (landed ? "it was committed, acknowledging them" : "it was not committed, writing them again"));
+        LOG.log(
+                System.Logger.Level.WARNING,
+                "storage writer: a commit of " + heads.size() + " ops got no answer; "
+                        + (landed
+                                ? "it was committed, acknowledging them"
+                                : "it was not committed, writing them again"));
         if (landed) {
             final List<Pending> done = batch.subList(0, heads.size());
             for (int i = 0; i < heads.size(); i++) {
@@ -524,7 +554,9 @@ final class WriteBehindWriter implements Agent {
      * {@link DuplicateRequestException} (the op was not applied). */
     private static void acknowledge(final Pending p, final Storage.ContinuityHead head) {
         if (head == null) {
-            p.future().completeExceptionally(new DuplicateRequestException(p.claim().tenant(), p.claim().key()));
+            p.future()
+                    .completeExceptionally(new DuplicateRequestException(
+                            p.claim().tenant(), p.claim().key()));
         } else {
             p.future().complete(head);
         }
@@ -544,17 +576,19 @@ final class WriteBehindWriter implements Agent {
      */
     private static void writeHeartbeat(final Connection c, final long nowMs) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO writer_probe (id, written_at) VALUES (1, ?) "
-            + "ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at")) {
+                + "ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at")) {
             ps.setLong(1, nowMs);
             ps.executeUpdate();
         }
     }
 
     private void giveUp(final long nowMs, final Exception cause) {
-        LOG.log(System.Logger.Level.ERROR, "storage writer: " + batch.size() + " ops not committed after "
-            + (nowMs - batchFirstAttemptMs) + " ms, failing them; database unavailable: " + Failures.describe(cause));
+        LOG.log(
+                System.Logger.Level.ERROR,
+                "storage writer: " + batch.size() + " ops not committed after " + (nowMs - batchFirstAttemptMs)
+                        + " ms, failing them; database unavailable: " + Failures.describe(cause));
         final StorageUnavailableException e = new StorageUnavailableException(
-            "the database did not accept the write: " + Failures.describe(cause), cause);
+                "the database did not accept the write: " + Failures.describe(cause), cause);
         batch.forEach(p -> p.future().completeExceptionally(e));
         batch.clear();
         inFlightOps = 0;

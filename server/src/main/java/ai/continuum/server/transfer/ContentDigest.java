@@ -3,7 +3,6 @@ package ai.continuum.server.transfer;
 import ai.continuum.engine.Delta;
 import ai.continuum.server.storage.ExportSink;
 import ai.continuum.server.storage.Storage;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -5,7 +5,6 @@ import ai.continuum.server.storage.ImportMode;
 import ai.continuum.server.storage.ImportOutcome;
 import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageUnavailableException;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -33,8 +32,7 @@ public final class DataTransfer {
         ImportOutcome importState(ImportJob job);
     }
 
-    private DataTransfer() {
-    }
+    private DataTransfer() {}
 
     /** An importer writing to storage only (no engine in this process, e.g. the CLI). */
     public static Importer into(final Storage storage) {
@@ -53,8 +51,12 @@ public final class DataTransfer {
      * partial document.
      */
     public static ExportReport exportToFile(
-        final Storage storage, final Path requested, final boolean compress, final String tenantOrNull,
-        final boolean includeMemories, final TransferProgress progress) {
+            final Storage storage,
+            final Path requested,
+            final boolean compress,
+            final String tenantOrNull,
+            final boolean includeMemories,
+            final TransferProgress progress) {
         final Path target = Documents.exportTarget(requested.toAbsolutePath(), compress);
         Path temp = null;
         try {
@@ -82,8 +84,13 @@ public final class DataTransfer {
 
     /** Streams a document to {@code out} (not closed; the gzip trailer is written when compressing). */
     public static ExportReport export(
-        final Storage storage, final OutputStream out, final boolean compress, final String tenantOrNull,
-        final boolean includeMemories, final TransferProgress progress) throws IOException {
+            final Storage storage,
+            final OutputStream out,
+            final boolean compress,
+            final String tenantOrNull,
+            final boolean includeMemories,
+            final TransferProgress progress)
+            throws IOException {
         final OutputStream stream = Documents.wrapOutput(new NonClosing(out), compress);
         final ExportDocumentWriter writer = new ExportDocumentWriter(stream, Instant.now(), includeMemories, progress);
         storage.export(tenantOrNull, includeMemories, writer);
@@ -99,8 +106,11 @@ public final class DataTransfer {
      *                     section of that name, or the document's only section.
      */
     public static List<TenantImport> importFile(
-        final Path file, final ImportMode mode, final String targetTenant, final Importer importer,
-        final TransferProgress progress) {
+            final Path file,
+            final ImportMode mode,
+            final String targetTenant,
+            final Importer importer,
+            final TransferProgress progress) {
         final DocumentScan scan = ExportDocumentReader.scan(file, progress);
         final List<TenantSection> chosen = choose(scan, targetTenant);
         final List<TenantImport> done = new ArrayList<>();
@@ -108,11 +118,21 @@ public final class DataTransfer {
         progress.phase("importing", scan.items());
         for (final TenantSection section : chosen) {
             final String tenant = targetTenant != null ? targetTenant : section.tenant();
-            final ImportJob job = new ImportJob(tenant, mode, section.digest(), section.head(),
-                visitor -> ExportDocumentReader.replay(file, section.index(), section.digest(), visitor));
+            final ImportJob job = new ImportJob(
+                    tenant,
+                    mode,
+                    section.digest(),
+                    section.head(),
+                    visitor -> ExportDocumentReader.replay(file, section.index(), section.digest(), visitor));
             final ImportOutcome outcome = importer.importState(job);
-            done.add(new TenantImport(section.tenant(), tenant, outcome.applied(), outcome.skipReason(),
-                section.items(), outcome.ops(), outcome.head().length()));
+            done.add(new TenantImport(
+                    section.tenant(),
+                    tenant,
+                    outcome.applied(),
+                    outcome.skipReason(),
+                    section.items(),
+                    outcome.ops(),
+                    outcome.head().length()));
             items += section.items();
             progress.advance(items);
         }
@@ -125,7 +145,8 @@ public final class DataTransfer {
             return scan.tenants();
         }
         final List<TenantSection> named = scan.tenants().stream()
-            .filter(s -> s.tenant().equals(targetTenant)).toList();
+                .filter(s -> s.tenant().equals(targetTenant))
+                .toList();
         if (!named.isEmpty()) {
             return named;
         }
@@ -133,8 +154,8 @@ public final class DataTransfer {
             return scan.tenants();
         }
         throw new IllegalArgumentException("the document holds no tenant '" + targetTenant + "' and more than one "
-            + "other (" + scan.tenants().stream().map(TenantSection::tenant).collect(Collectors.joining(", "))
-            + "); name one of them with --tenant");
+                + "other (" + scan.tenants().stream().map(TenantSection::tenant).collect(Collectors.joining(", "))
+                + "); name one of them with --tenant");
     }
 
     static RuntimeException unwrap(final CompletionException e) {

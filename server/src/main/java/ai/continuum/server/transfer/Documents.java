@@ -14,8 +14,7 @@ import java.util.zip.GZIPOutputStream;
 public final class Documents {
     private static final int BUFFER = 1 << 16;
 
-    private Documents() {
-    }
+    private Documents() {}
 
     /**
      * The file an export writes: {@code requested}, plus {@code .gz} when compressing and the name does not already

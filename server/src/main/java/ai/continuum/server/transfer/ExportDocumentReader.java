@@ -14,7 +14,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -52,12 +51,14 @@ public final class ExportDocumentReader {
 
     static {
         // Items are small; a single huge string or deep nesting is hostile, not data.
-        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-            .maxStringLength(MAX_STRING_CHARS).maxNestingDepth(16).build());
+        MAPPER.getFactory()
+                .setStreamReadConstraints(StreamReadConstraints.builder()
+                        .maxStringLength(MAX_STRING_CHARS)
+                        .maxNestingDepth(16)
+                        .build());
     }
 
-    private ExportDocumentReader() {
-    }
+    private ExportDocumentReader() {}
 
     /** Validates the whole document; reports progress in bytes of the file. */
     public static DocumentScan scan(final Path file, final TransferProgress progress) {
@@ -77,8 +78,9 @@ public final class ExportDocumentReader {
      * (after the visitor saw part of it) if the document no longer matches {@code expectedDigest}: the caller must
      * run this inside a transaction it can roll back.
      */
-    public static void replay(final Path file, final int index, final String expectedDigest,
-                              final ImportJob.Visitor visitor) throws IOException, SQLException {
+    public static void replay(
+            final Path file, final int index, final String expectedDigest, final ImportJob.Visitor visitor)
+            throws IOException, SQLException {
         try (Documents.CountingInput in = Documents.openInput(file)) {
             final Walk walk = new Walk(in, TransferProgress.NONE, index, visitor);
             final DocumentScan scan;
@@ -90,7 +92,7 @@ public final class ExportDocumentReader {
             final TenantSection section = scan.tenants().get(index);
             if (!section.digest().equals(expectedDigest)) {
                 throw new InvalidDocumentException("the document changed after it was checked (tenant '"
-                    + section.tenant() + "'); nothing was imported");
+                        + section.tenant() + "'); nothing was imported");
             }
         } catch (final InvalidDocumentException | IndexOutOfBoundsException e) {
             throw new IOException(e.getMessage(), e);
@@ -127,8 +129,12 @@ public final class ExportDocumentReader {
         private long chunkBytes;
         private String where = "the document";
 
-        Walk(final Documents.CountingInput input, final TransferProgress progress, final int deliverIndex,
-             final ImportJob.Visitor visitor) throws IOException {
+        Walk(
+                final Documents.CountingInput input,
+                final TransferProgress progress,
+                final int deliverIndex,
+                final ImportJob.Visitor visitor)
+                throws IOException {
             this.input = input;
             this.parser = MAPPER.getFactory().createParser(input.content());
             this.progress = progress;
@@ -147,8 +153,9 @@ public final class ExportDocumentReader {
                 throw invalid("not valid gzip: " + e.getMessage());
             } catch (final com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
                 if (e.getOriginalMessage().startsWith("String value length")) {
-                    throw new SizeLimitExceededException("memory_bytes", SizeLimits.MEMORY_BYTES, MAX_STRING_CHARS,
-                        "a string").at(position());
+                    throw new SizeLimitExceededException(
+                                    "memory_bytes", SizeLimits.MEMORY_BYTES, MAX_STRING_CHARS, "a string")
+                            .at(position());
                 }
                 throw invalid(e.getOriginalMessage());
             }
@@ -182,13 +189,15 @@ public final class ExportDocumentReader {
                     }
                     case "tenants" -> {
                         if (!ExportFormat.FORMAT.equals(format)) {
-                            throw invalid(format == null ? "not a Continuum export: no \"format\": \""
-                                + ExportFormat.FORMAT + "\" before \"tenants\"" : "not a Continuum export: format '"
-                                + format + "'");
+                            throw invalid(
+                                    format == null
+                                            ? "not a Continuum export: no \"format\": \"" + ExportFormat.FORMAT
+                                                    + "\" before \"tenants\""
+                                            : "not a Continuum export: format '" + format + "'");
                         }
                         if (version == null || version != ExportFormat.VERSION) {
                             throw invalid("unsupported export version " + version + "; this Continuum reads version "
-                                + ExportFormat.VERSION);
+                                    + ExportFormat.VERSION);
                         }
                         expect(value, JsonToken.START_ARRAY, "'tenants' as an array");
                         tenants = readTenants();
@@ -204,8 +213,10 @@ public final class ExportDocumentReader {
                 throw invalid("unexpected content after the document's end");
             }
             if (tenants == null) {
-                throw invalid(format == null ? "not a Continuum export (no \"format\" and no \"tenants\")"
-                    : "the document has no 'tenants'");
+                throw invalid(
+                        format == null
+                                ? "not a Continuum export (no \"format\" and no \"tenants\")"
+                                : "the document has no 'tenants'");
             }
             if (tenantCount == null) {
                 throw invalid("the document lacks its trailer ('tenant_count'): it is truncated or incomplete");
@@ -251,7 +262,7 @@ public final class ExportDocumentReader {
                     }
                     if (last != null && section.compareTo(last) <= 0) {
                         throw invalid("'" + field + "' is repeated or out of order (expected concepts, links, "
-                            + "compounds, memories, decisions, forgotten_memories)");
+                                + "compounds, memories, decisions, forgotten_memories)");
                     }
                     last = section;
                     expect(value, JsonToken.START_ARRAY, "'" + field + "' as an array");
@@ -263,7 +274,7 @@ public final class ExportDocumentReader {
                         tenant = scalarText(value, field);
                         if (!ServerConfig.TENANT_PATTERN.matcher(tenant).matches()) {
                             throw invalid("tenant name '" + tenant + "' is invalid: expected 1-128 letters, digits, "
-                                + "'.', '_' or '-', starting with a letter or digit");
+                                    + "'.', '_' or '-', starting with a letter or digit");
                         }
                         where = "tenant '" + tenant + "'";
                     }
@@ -293,8 +304,13 @@ public final class ExportDocumentReader {
             }
             final JsonNode length = c.get("length");
             final JsonNode head = c.get("head");
-            if (length == null || !length.canConvertToLong() || !length.isIntegralNumber() || length.longValue() < 0
-                || head == null || !head.isTextual() || !head.textValue().matches("[0-9a-f]{64}")) {
+            if (length == null
+                    || !length.canConvertToLong()
+                    || !length.isIntegralNumber()
+                    || length.longValue() < 0
+                    || head == null
+                    || !head.isTextual()
+                    || !head.textValue().matches("[0-9a-f]{64}")) {
                 throw invalid("'continuity' must be {\"length\": n >= 0, \"head\": 64 hex digits}");
             }
             return new Storage.ContinuityHead(tenant, length.longValue(), head.textValue());
@@ -310,19 +326,20 @@ public final class ExportDocumentReader {
             for (final Map.Entry<String, Long> e : counts.entrySet()) {
                 final JsonNode n = summary.get(e.getKey());
                 if (n != null && (!n.canConvertToLong() || n.longValue() != e.getValue())) {
-                    throw invalid("'summary' says " + e.getKey() + "=" + n + " but the document holds "
-                        + e.getValue() + " (corrupt or truncated)");
+                    throw invalid("'summary' says " + e.getKey() + "=" + n + " but the document holds " + e.getValue()
+                            + " (corrupt or truncated)");
                 }
             }
             final JsonNode sha = summary.get("sha256");
             if (sha != null && !hex.equals(sha.asText())) {
-                throw invalid("the content does not match its sha256 in 'summary': the file is corrupt or was "
-                    + "edited");
+                throw invalid(
+                        "the content does not match its sha256 in 'summary': the file is corrupt or was " + "edited");
             }
         }
 
-        private void readSection(final String tenant, final Section section, final ItemDigest digest,
-                                 final boolean deliver) throws IOException {
+        private void readSection(
+                final String tenant, final Section section, final ItemDigest digest, final boolean deliver)
+                throws IOException {
             digest.section(section);
             long n = 0;
             JsonToken t;
@@ -357,8 +374,9 @@ public final class ExportDocumentReader {
 
         private Object readItem(final Section section, final JsonToken t) throws IOException {
             if (section == Section.FORGOTTEN_MEMORIES) {
-                if (t != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-                    || parser.getLongValue() <= 0) {
+                if (t != JsonToken.VALUE_NUMBER_INT
+                        || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                        || parser.getLongValue() <= 0) {
                     throw new IllegalArgumentException("a forgotten memory id must be a positive 64-bit integer");
                 }
                 return parser.getLongValue();
@@ -373,8 +391,8 @@ public final class ExportDocumentReader {
                     SizeLimits.check(new Delta(List.of(c), List.of(), List.of(), List.of(), List.of()));
                     normalised(c.key(), "key");
                     if (!ConceptKeys.normalize(c.displayName()).equals(c.key())) {
-                        throw new IllegalArgumentException("displayName '" + c.displayName()
-                            + "' does not match key '" + c.key() + "'");
+                        throw new IllegalArgumentException(
+                                "displayName '" + c.displayName() + "' does not match key '" + c.key() + "'");
                     }
                     yield c;
                 }
@@ -412,7 +430,7 @@ public final class ExportDocumentReader {
         private static void normalised(final String key, final String field) {
             if (key.isEmpty() || !ConceptKeys.normalize(key).equals(key)) {
                 throw new IllegalArgumentException("'" + field + "' holds '" + key + "', which is not a concept key "
-                    + "(expected '" + ConceptKeys.normalize(key) + "')");
+                        + "(expected '" + ConceptKeys.normalize(key) + "')");
             }
         }
 
@@ -439,11 +457,11 @@ public final class ExportDocumentReader {
         @SuppressWarnings("unchecked")
         private static Delta deltaOf(final Section section, final List<?> items) {
             return new Delta(
-                section == Section.CONCEPTS ? (List<Delta.ConceptDelta>) items : List.of(),
-                section == Section.LINKS ? (List<Delta.LinkDelta>) items : List.of(),
-                section == Section.COMPOUNDS ? (List<Delta.CompoundDelta>) items : List.of(),
-                section == Section.MEMORIES ? (List<Delta.MemoryDelta>) items : List.of(),
-                section == Section.DECISIONS ? (List<Delta.DecisionDelta>) items : List.of());
+                    section == Section.CONCEPTS ? (List<Delta.ConceptDelta>) items : List.of(),
+                    section == Section.LINKS ? (List<Delta.LinkDelta>) items : List.of(),
+                    section == Section.COMPOUNDS ? (List<Delta.CompoundDelta>) items : List.of(),
+                    section == Section.MEMORIES ? (List<Delta.MemoryDelta>) items : List.of(),
+                    section == Section.DECISIONS ? (List<Delta.DecisionDelta>) items : List.of());
         }
 
         private boolean nextField() throws IOException {
@@ -475,8 +493,8 @@ public final class ExportDocumentReader {
         }
 
         private InvalidDocumentException invalid(final String message) {
-            return new InvalidDocumentException("invalid export document at " + position() + " (" + where + "): "
-                + message);
+            return new InvalidDocumentException(
+                    "invalid export document at " + position() + " (" + where + "): " + message);
         }
 
         /**
@@ -488,7 +506,7 @@ public final class ExportDocumentReader {
             final var loc = parser.currentLocation();
             final long offset = loc.getByteOffset() >= 0 ? loc.getByteOffset() : loc.getCharOffset();
             return "line " + loc.getLineNr() + (loc.getColumnNr() > 0 ? ", column " + loc.getColumnNr() : "")
-                + ", byte " + offset;
+                    + ", byte " + offset;
         }
     }
 }

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -32,15 +31,17 @@ public final class ExportDocumentWriter implements ExportSink {
     private long items;
 
     public ExportDocumentWriter(
-        final OutputStream out, final Instant exportedAt, final boolean includesMemories,
-        final TransferProgress progress) {
+            final OutputStream out,
+            final Instant exportedAt,
+            final boolean includesMemories,
+            final TransferProgress progress) {
         this.includesMemories = includesMemories;
         this.progress = progress;
         try {
             json = new JsonFactory().createGenerator(out);
             json.setPrettyPrinter(new DefaultPrettyPrinter()
-                .withObjectIndenter(new DefaultIndenter("  ", "\n"))
-                .withArrayIndenter(new DefaultIndenter("  ", "\n")));
+                    .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+                    .withArrayIndenter(new DefaultIndenter("  ", "\n")));
             json.writeStartObject();
             json.writeStringField("format", ExportFormat.FORMAT);
             json.writeNumberField("version", ExportFormat.VERSION);

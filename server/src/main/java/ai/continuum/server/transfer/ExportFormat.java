@@ -27,6 +27,5 @@ public final class ExportFormat {
     /** Items per delta when a document is replayed. */
     public static final int REPLAY_CHUNK_ITEMS = 1_000;
 
-    private ExportFormat() {
-    }
+    private ExportFormat() {}
 }

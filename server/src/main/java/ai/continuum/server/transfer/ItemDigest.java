@@ -4,7 +4,6 @@ import ai.continuum.engine.Delta;
 import ai.continuum.server.storage.DeltaItemCodec;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

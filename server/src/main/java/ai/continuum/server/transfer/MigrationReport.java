@@ -1,7 +1,6 @@
 package ai.continuum.server.transfer;
 
 import ai.continuum.server.storage.ApiKeyCopy;
-
 import java.util.List;
 
 /**
@@ -19,6 +18,7 @@ public record MigrationReport(List<TenantMigration> tenants, List<String> target
 
     /** Every tenant verified and every key copied or already present. */
     public boolean verified() {
-        return tenants.stream().allMatch(TenantMigration::verified) && (keys == null || keys.conflicts().isEmpty());
+        return tenants.stream().allMatch(TenantMigration::verified)
+                && (keys == null || keys.conflicts().isEmpty());
     }
 }

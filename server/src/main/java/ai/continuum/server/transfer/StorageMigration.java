@@ -5,7 +5,6 @@ import ai.continuum.server.storage.ApiKeyCopy;
 import ai.continuum.server.storage.ExportSink;
 import ai.continuum.server.storage.ImportMode;
 import ai.continuum.server.storage.Storage;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -32,16 +31,19 @@ import java.util.TreeSet;
  * <p>Thread safety: stateless; runs on the caller's thread.
  */
 public final class StorageMigration {
-    private StorageMigration() {
-    }
+    private StorageMigration() {}
 
     /**
      * @param workDir  where the temporary per-tenant documents go (each is deleted once its tenant is done; the
      *                 largest tenant's export must fit).
      * @param copyKeys also copy the API keys ({@link ApiKeyCopy}).
      */
-    public static MigrationReport run(final Storage source, final Storage target, final Path workDir,
-                                      final boolean copyKeys, final TransferProgress progress) {
+    public static MigrationReport run(
+            final Storage source,
+            final Storage target,
+            final Path workDir,
+            final boolean copyKeys,
+            final TransferProgress progress) {
         final List<String> names = source.tenants();
         final List<TenantMigration> done = new ArrayList<>(names.size());
         for (int i = 0; i < names.size(); i++) {
@@ -55,8 +57,12 @@ public final class StorageMigration {
         return new MigrationReport(done, List.copyOf(targetOnly), keys);
     }
 
-    private static TenantMigration migrateTenant(final Storage source, final Storage target, final String tenant,
-                                                 final Path workDir, final TransferProgress progress) {
+    private static TenantMigration migrateTenant(
+            final Storage source,
+            final Storage target,
+            final String tenant,
+            final Path workDir,
+            final TransferProgress progress) {
         Path document = null;
         try {
             document = Files.createTempFile(workDir, ".continuum-migrate-" + tenant + "-", ".json");
@@ -70,15 +76,23 @@ public final class StorageMigration {
                 return new TenantMigration(tenant, TenantMigration.Result.GONE, null, null, null, List.of());
             }
             final TenantSection copied = snapshot.tenants().getFirst();
-            final TenantImport imported = DataTransfer.importFile(document, ImportMode.REPLACE, null,
-                DataTransfer.into(target), progress).getFirst();
-            final TenantSection readBack = ContentDigest.of(target, tenant).stream().findFirst().orElse(null);
-            return new TenantMigration(tenant,
-                imported.applied() ? TenantMigration.Result.COPIED : TenantMigration.Result.UNCHANGED,
-                imported.skipReason(), copied, readBack, TenantMigration.differences(copied, readBack));
+            final TenantImport imported = DataTransfer.importFile(
+                            document, ImportMode.REPLACE, null, DataTransfer.into(target), progress)
+                    .getFirst();
+            final TenantSection readBack =
+                    ContentDigest.of(target, tenant).stream().findFirst().orElse(null);
+            return new TenantMigration(
+                    tenant,
+                    imported.applied() ? TenantMigration.Result.COPIED : TenantMigration.Result.UNCHANGED,
+                    imported.skipReason(),
+                    copied,
+                    readBack,
+                    TenantMigration.differences(copied, readBack));
         } catch (final IOException e) {
-            throw new UncheckedIOException("cannot write the temporary export of tenant '" + tenant + "' in "
-                + workDir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot write the temporary export of tenant '" + tenant + "' in " + workDir + ": "
+                            + e.getMessage(),
+                    e);
         } finally {
             if (document != null) {
                 try {

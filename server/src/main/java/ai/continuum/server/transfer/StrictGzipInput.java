@@ -31,6 +31,7 @@ final class StrictGzipInput extends InputStream {
     private long memberBytes;
     /** Bytes of {@link #buffer} last handed to the inflater (always from index 0). */
     private int lastInput;
+
     private long compressedOffset;
     private boolean eof;
 
@@ -60,8 +61,8 @@ final class StrictGzipInput extends InputStream {
                     return n;
                 }
             } catch (final DataFormatException e) {
-                throw new ZipException("corrupt gzip data near compressed byte " + compressedOffset + ": "
-                    + e.getMessage());
+                throw new ZipException(
+                        "corrupt gzip data near compressed byte " + compressedOffset + ": " + e.getMessage());
             }
             if (inflater.finished()) {
                 endMember();
@@ -107,8 +108,11 @@ final class StrictGzipInput extends InputStream {
         }
         final int b1 = in.read();
         if (b0 != 0x1f || b1 != 0x8b) {
-            throw new ZipException(first ? "not gzip" : "unexpected data after the end of the gzip stream "
-                + "(trailing garbage at compressed byte " + compressedOffset + ")");
+            throw new ZipException(
+                    first
+                            ? "not gzip"
+                            : "unexpected data after the end of the gzip stream "
+                                    + "(trailing garbage at compressed byte " + compressedOffset + ")");
         }
         if (readByte() != 8) {
             throw new ZipException("unsupported gzip compression method");

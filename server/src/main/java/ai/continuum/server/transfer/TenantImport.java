@@ -10,6 +10,11 @@ package ai.continuum.server.transfer;
  * @param ops          ops appended to the tenant's change log.
  * @param headLength   the tenant's continuity length afterwards.
  */
-public record TenantImport(String sourceTenant, String tenant, boolean applied, String skipReason, long items,
-                           long ops, long headLength) {
-}
+public record TenantImport(
+        String sourceTenant,
+        String tenant,
+        boolean applied,
+        String skipReason,
+        long items,
+        long ops,
+        long headLength) {}

@@ -14,8 +14,13 @@ import java.util.Map;
  * @param target      the target's counts and digest read back after the import; null when it holds no such tenant.
  * @param differences how the target differs from the source snapshot; empty when verified.
  */
-public record TenantMigration(String tenant, Result result, String skipReason, TenantSection source,
-                              TenantSection target, List<String> differences) {
+public record TenantMigration(
+        String tenant,
+        Result result,
+        String skipReason,
+        TenantSection source,
+        TenantSection target,
+        List<String> differences) {
     public enum Result {
         /** The source's content was written into the target tenant (replacing what it held). */
         COPIED,
@@ -47,7 +52,7 @@ public record TenantMigration(String tenant, Result result, String skipReason, T
         }
         if (!source.digest().equals(target.digest())) {
             found.add("content sha256 differs (source " + abbreviate(source.digest()) + ", target "
-                + abbreviate(target.digest()) + ")");
+                    + abbreviate(target.digest()) + ")");
         }
         return found;
     }

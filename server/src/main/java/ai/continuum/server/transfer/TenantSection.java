@@ -1,7 +1,6 @@
 package ai.continuum.server.transfer;
 
 import ai.continuum.server.storage.Storage;
-
 import java.util.Map;
 
 /**
@@ -13,8 +12,8 @@ import java.util.Map;
  * @param counts items per section ({@code concepts}, {@code links}, ...).
  * @param digest hex SHA-256 of its canonical items: its identity for idempotent imports.
  */
-public record TenantSection(int index, String tenant, Storage.ContinuityHead head, Map<String, Long> counts,
-                            String digest) {
+public record TenantSection(
+        int index, String tenant, Storage.ContinuityHead head, Map<String, Long> counts, String digest) {
     public long items() {
         return counts.values().stream().mapToLong(Long::longValue).sum();
     }

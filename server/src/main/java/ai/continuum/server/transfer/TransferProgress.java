@@ -6,16 +6,13 @@ package ai.continuum.server.transfer;
 public interface TransferProgress {
     TransferProgress NONE = new TransferProgress() {
         @Override
-        public void phase(final String name, final long total) {
-        }
+        public void phase(final String name, final long total) {}
 
         @Override
-        public void advance(final long done) {
-        }
+        public void advance(final long done) {}
 
         @Override
-        public void finish() {
-        }
+        public void finish() {}
     };
 
     /** A new phase; {@code total} in the unit of {@link #advance}, or -1 when unknown. */

@@ -1,20 +1,19 @@
 package ai.continuum.server.auth;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.continuum.server.storage.ApiKeys;
 import ai.continuum.server.storage.StorageUnavailableException;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class ApiKeyAuthenticatorTest {
     private static final long SECOND_NS = 1_000_000_000L;
@@ -51,14 +50,15 @@ class ApiKeyAuthenticatorTest {
             if (k == null) {
                 return false;
             }
-            keys.put(keyId, new StoredKey(k.keyId(), k.tenant(), k.name(), k.hash(), k.admin(), k.createdAt(), at,
-                k.lastUsedAt()));
+            keys.put(
+                    keyId,
+                    new StoredKey(
+                            k.keyId(), k.tenant(), k.name(), k.hash(), k.admin(), k.createdAt(), at, k.lastUsedAt()));
             return true;
         }
 
         @Override
-        public void touch(final String keyId, final Instant at) {
-        }
+        public void touch(final String keyId, final Instant at) {}
 
         @Override
         public boolean rehash(final String keyId, final String oldHash, final String newHash) {
@@ -66,16 +66,18 @@ class ApiKeyAuthenticatorTest {
             if (k == null || k.revoked() || !k.hash().equals(oldHash)) {
                 return false;
             }
-            keys.put(keyId, new StoredKey(k.keyId(), k.tenant(), k.name(), newHash, k.admin(), k.createdAt(), null,
-                k.lastUsedAt()));
+            keys.put(
+                    keyId,
+                    new StoredKey(
+                            k.keyId(), k.tenant(), k.name(), newHash, k.admin(), k.createdAt(), null, k.lastUsedAt()));
             return true;
         }
     }
 
     private final MapKeys store = new MapKeys();
     private final long[] now = {0};
-    private final ApiKeyAuthenticator auth = new ApiKeyAuthenticator(store, new KeyHasher(1000),
-        "admin-key-for-tests-0123456789", "default", 30 * SECOND_NS, () -> now[0]);
+    private final ApiKeyAuthenticator auth = new ApiKeyAuthenticator(
+            store, new KeyHasher(1000), "admin-key-for-tests-0123456789", "default", 30 * SECOND_NS, () -> now[0]);
 
     @Test
     void shouldStoreOnlyHashAndResolveTenantFromKey() {
@@ -111,12 +113,14 @@ class ApiKeyAuthenticatorTest {
         final int lookups = store.finds.get();
         assertEquals("acme", auth.authenticate(verified.apiKey()).orElseThrow().tenant(), "expired, database down");
         assertTrue(store.finds.get() > lookups, "the record was tried first");
-        assertThrows(StorageUnavailableException.class, () -> auth.authenticate(unverified.apiKey()),
-            "a key never verified here cannot be checked");
+        assertThrows(
+                StorageUnavailableException.class,
+                () -> auth.authenticate(unverified.apiKey()),
+                "a key never verified here cannot be checked");
         assertTrue(auth.authenticate(revoked.apiKey()).isEmpty(), "a revocation seen here holds");
         now[0] += ApiKeyAuthenticator.STALE_WHILE_UNAVAILABLE_NS;
-        assertThrows(StorageUnavailableException.class, () -> auth.authenticate(verified.apiKey()),
-            "the grace is bounded");
+        assertThrows(
+                StorageUnavailableException.class, () -> auth.authenticate(verified.apiKey()), "the grace is bounded");
         store.down = false;
         assertTrue(auth.authenticate(verified.apiKey()).isPresent(), "checked again once the database answers");
     }
@@ -131,8 +135,10 @@ class ApiKeyAuthenticatorTest {
         assertTrue(store.finds.get() > lookups, "a forgotten verification reads the record again");
         auth.forgetCached();
         store.down = true;
-        assertEquals("acme", auth.authenticate(verified.apiKey()).orElseThrow().tenant(),
-            "forgetting (the announcements reconnected) must not refuse a verified key while the database is down");
+        assertEquals(
+                "acme",
+                auth.authenticate(verified.apiKey()).orElseThrow().tenant(),
+                "forgetting (the announcements reconnected) must not refuse a verified key while the database is down");
         store.down = false;
         store.revoke(verified.keyId(), Instant.now());
         auth.forgetCached();
@@ -165,8 +171,10 @@ class ApiKeyAuthenticatorTest {
         assertFalse(KeyHasher.isSlow(store.keys.get(key.keyId()).hash()), "new keys are stored as SHA-256");
         final ApiKeys.StoredKey stored = store.keys.get(key.keyId());
         final String legacy = new KeyHasher(1000).hashPbkdf2(key.apiKey());
-        store.keys.put(key.keyId(), new ApiKeys.StoredKey(stored.keyId(), stored.tenant(), stored.name(), legacy,
-            false, stored.createdAt(), null, null));
+        store.keys.put(
+                key.keyId(),
+                new ApiKeys.StoredKey(
+                        stored.keyId(), stored.tenant(), stored.name(), legacy, false, stored.createdAt(), null, null));
         final String wrong = "cm_" + key.keyId() + "_" + "B".repeat(43);
         assertTrue(auth.authenticate(wrong).isEmpty(), "a wrong secret fails against the PBKDF2 form");
         assertEquals(legacy, store.keys.get(key.keyId()).hash(), "a failed check rewrites nothing");
@@ -181,18 +189,21 @@ class ApiKeyAuthenticatorTest {
         final SlowHashGate gate = new SlowHashGate(1, 1, java.time.Duration.ofMillis(50));
         final java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
         final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        final Thread holder = Thread.ofVirtual().start(() -> gate.run(() -> {
-            inside.countDown();
-            try {
-                release.await();
-            } catch (final InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return true;
-        }));
+        final Thread holder = Thread.ofVirtual()
+                .start(() -> gate.run(() -> {
+                    inside.countDown();
+                    try {
+                        release.await();
+                    } catch (final InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return true;
+                }));
         inside.await();
-        org.junit.jupiter.api.Assertions.assertThrows(SlowHashGate.KeyCheckBusyException.class,
-            () -> gate.run(() -> true), "waited its 50 ms and was refused");
+        org.junit.jupiter.api.Assertions.assertThrows(
+                SlowHashGate.KeyCheckBusyException.class,
+                () -> gate.run(() -> true),
+                "waited its 50 ms and was refused");
         release.countDown();
         holder.join();
         assertTrue(gate.run(() -> true), "free again");
@@ -208,20 +219,31 @@ class ApiKeyAuthenticatorTest {
         }
         now[0] += 31 * SECOND_NS;
         final int lookups = store.finds.get();
-        assertTrue(auth.authenticate(key.apiKey()).isPresent(),
-            "renewed from the unchanged record: no verification, so guesses cannot lock out the holder");
+        assertTrue(
+                auth.authenticate(key.apiKey()).isPresent(),
+                "renewed from the unchanged record: no verification, so guesses cannot lock out the holder");
         assertEquals(lookups + 1, store.finds.get(), "the record was read again");
 
         final ApiKeys.StoredKey stored = store.keys.get(key.keyId());
-        store.keys.put(key.keyId(), new ApiKeys.StoredKey(stored.keyId(), stored.tenant(), stored.name(),
-            new KeyHasher(1000).hashPbkdf2("some other secret"), false, stored.createdAt(), null, null));
+        store.keys.put(
+                key.keyId(),
+                new ApiKeys.StoredKey(
+                        stored.keyId(),
+                        stored.tenant(),
+                        stored.name(),
+                        new KeyHasher(1000).hashPbkdf2("some other secret"),
+                        false,
+                        stored.createdAt(),
+                        null,
+                        null));
         now[0] += 31 * SECOND_NS;
         assertTrue(auth.authenticate(key.apiKey()).isEmpty(), "a changed hash means a full verification again");
     }
 
     @Test
     void shouldRecogniseAdminKeyWithoutStorage() {
-        final Principal admin = auth.authenticate("admin-key-for-tests-0123456789").orElseThrow();
+        final Principal admin =
+                auth.authenticate("admin-key-for-tests-0123456789").orElseThrow();
         assertTrue(admin.admin());
         assertEquals("default", admin.tenant());
         assertEquals(0, store.finds.get());

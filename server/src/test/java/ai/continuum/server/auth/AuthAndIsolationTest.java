@@ -1,30 +1,36 @@
 package ai.continuum.server.auth;
 
-import ai.continuum.server.TestServer;
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.net.http.HttpRequest;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.continuum.server.TestServer;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 class AuthAndIsolationTest {
-    private static final List<String> DATA_GETS = List.of("/v1/stats", "/v1/memories", "/v1/concepts",
-        "/v1/entities", "/v1/continuity", "/v1/memories/1", "/v1/concepts/x");
-    private static final List<String> DATA_POSTS = List.of("/v1/learn", "/v1/recall", "/v1/turn", "/v1/memories",
-        "/v1/memories/search");
+    private static final List<String> DATA_GETS = List.of(
+            "/v1/stats",
+            "/v1/memories",
+            "/v1/concepts",
+            "/v1/entities",
+            "/v1/continuity",
+            "/v1/memories/1",
+            "/v1/concepts/x");
+    private static final List<String> DATA_POSTS =
+            List.of("/v1/learn", "/v1/recall", "/v1/turn", "/v1/memories", "/v1/memories/search");
 
     @TempDir
     static Path dataDir;
+
     static TestServer server;
     static String keyA;
     static String keyB;
@@ -35,9 +41,12 @@ class AuthAndIsolationTest {
         server = TestServer.start(dataDir);
         keyA = server.createKey("tenant-a");
         keyB = server.createKey("tenant-b");
-        final TestServer.Reply learned = server.post("/v1/learn", keyA, Map.of(
-            "user_message", "Project Nightingale uses Quantum Annealing for scheduling",
-            "ai_response", "Quantum Annealing suits Project Nightingale well."));
+        final TestServer.Reply learned = server.post(
+                "/v1/learn",
+                keyA,
+                Map.of(
+                        "user_message", "Project Nightingale uses Quantum Annealing for scheduling",
+                        "ai_response", "Quantum Annealing suits Project Nightingale well."));
         assertEquals(200, learned.status(), learned.body());
         memoryOfA = learned.json().get("memory_id").asLong();
     }
@@ -49,8 +58,8 @@ class AuthAndIsolationTest {
 
     @Test
     void shouldRejectEveryDataEndpointWhenKeyIsMissingOrWrong() {
-        for (final String key : new String[] {null, "", "cm_0000000000000000_" + "a".repeat(43), "garbage",
-            "' OR 1=1 --"}) {
+        for (final String key :
+                new String[] {null, "", "cm_0000000000000000_" + "a".repeat(43), "garbage", "' OR 1=1 --"}) {
             for (final String path : DATA_GETS) {
                 final TestServer.Reply r = server.get(path, key);
                 assertEquals(401, r.status(), path + " with " + key + ": " + r.body());
@@ -66,7 +75,9 @@ class AuthAndIsolationTest {
     @Test
     void shouldAcceptBearerTokenAsWellAsHeader() {
         final TestServer.Reply r = server.send(server.builder("/v1/stats", null)
-            .header("Authorization", "Bearer " + keyA).GET().build());
+                .header("Authorization", "Bearer " + keyA)
+                .GET()
+                .build());
         assertEquals(200, r.status(), r.body());
         assertEquals("tenant-a", r.json().get("tenant_id").asText());
     }
@@ -78,7 +89,8 @@ class AuthAndIsolationTest {
         assertEquals("tenant-c", statsB.get("tenant_id").asText());
         assertEquals(0, statsB.get("entities").asLong());
         assertEquals(0, statsB.get("messages").asLong());
-        final JsonNode recallB = server.post("/v1/recall", keyC, Map.of("message", "Quantum Annealing")).json();
+        final JsonNode recallB = server.post("/v1/recall", keyC, Map.of("message", "Quantum Annealing"))
+                .json();
         assertEquals(0, recallB.get("concepts_found").asInt(), recallB.toString());
         assertTrue(recallB.get("memories").isEmpty());
         assertEquals(0, server.get("/v1/memories", keyC).json().get("total").asLong());
@@ -86,9 +98,14 @@ class AuthAndIsolationTest {
         assertEquals(404, server.get("/v1/memories/" + memoryOfA, keyC).status());
         assertEquals(404, server.get("/v1/concepts/Quantum%20Annealing", keyC).status());
         assertEquals(404, server.delete("/v1/memories/" + memoryOfA, keyC).status());
-        assertEquals(404, server.delete("/v1/concepts/Quantum%20Annealing", keyC).status());
-        assertEquals(0, server.post("/v1/memories/search", keyC, Map.of("keyword", "Quantum")).json()
-            .get("total").asLong());
+        assertEquals(
+                404, server.delete("/v1/concepts/Quantum%20Annealing", keyC).status());
+        assertEquals(
+                0,
+                server.post("/v1/memories/search", keyC, Map.of("keyword", "Quantum"))
+                        .json()
+                        .get("total")
+                        .asLong());
 
         assertEquals(200, server.get("/v1/memories/" + memoryOfA, keyA).status());
         assertEquals(200, server.get("/v1/concepts/quantum%20annealing", keyA).status());
@@ -98,10 +115,20 @@ class AuthAndIsolationTest {
     @Test
     void shouldIgnoreTenantNamedInRequest() {
         final TestServer.Reply r = server.send(server.builder("/v1/stats?tenant_id=tenant-a", keyB)
-            .header("X-Tenant-ID", "tenant-a").GET().build());
+                .header("X-Tenant-ID", "tenant-a")
+                .GET()
+                .build());
         assertEquals("tenant-b", r.json().get("tenant_id").asText());
-        final TestServer.Reply learned = server.post("/v1/learn", keyB, Map.of("user_message", "Hello There Friend",
-            "ai_response", "Greetings Programme", "tenant_id", "tenant-a"));
+        final TestServer.Reply learned = server.post(
+                "/v1/learn",
+                keyB,
+                Map.of(
+                        "user_message",
+                        "Hello There Friend",
+                        "ai_response",
+                        "Greetings Programme",
+                        "tenant_id",
+                        "tenant-a"));
         assertEquals("tenant-b", learned.json().get("tenant_id").asText());
     }
 
@@ -110,25 +137,37 @@ class AuthAndIsolationTest {
         final String key = server.createKey("tenant-r");
         assertEquals(200, server.get("/v1/stats", key).status());
         final String keyId = key.substring(3, 19);
-        assertEquals(200, server.delete("/v1/keys/" + keyId, TestServer.ADMIN_KEY).status());
+        assertEquals(
+                200, server.delete("/v1/keys/" + keyId, TestServer.ADMIN_KEY).status());
         assertEquals(401, server.get("/v1/stats", key).status());
-        assertEquals(404, server.delete("/v1/keys/" + keyId.replace(keyId.charAt(0), 'z').replace('z', 'f')
-            .substring(0, 15) + "e", TestServer.ADMIN_KEY).status());
+        assertEquals(
+                404,
+                server.delete(
+                                "/v1/keys/"
+                                        + keyId.replace(keyId.charAt(0), 'z')
+                                                .replace('z', 'f')
+                                                .substring(0, 15) + "e",
+                                TestServer.ADMIN_KEY)
+                        .status());
     }
 
     @Test
     void shouldRefuseKeyManagementToTenantKeys() {
-        assertEquals(403, server.post("/v1/keys", keyA, Map.of("tenant_id", "tenant-b")).status());
+        assertEquals(
+                403,
+                server.post("/v1/keys", keyA, Map.of("tenant_id", "tenant-b")).status());
         assertEquals(403, server.get("/v1/keys", keyA).status());
-        assertEquals(403, server.delete("/v1/keys/" + keyB.substring(3, 19), keyA).status());
+        assertEquals(
+                403, server.delete("/v1/keys/" + keyB.substring(3, 19), keyA).status());
         assertEquals(401, server.get("/v1/keys", null).status());
         assertEquals(200, server.get("/v1/stats", keyB).status(), "keyB must survive tenant A's attempt");
     }
 
     @Test
     void shouldNeverReachKeyManagementWithTenantKeyThroughPathSpellings() {
-        for (final String path : new String[] {"/v1/keys/", "//v1/keys", "/v1//keys", "/v1/./keys", "/v1/%6Beys",
-            "/v1/stats/../keys", "/v1/keys?x=1"}) {
+        for (final String path : new String[] {
+            "/v1/keys/", "//v1/keys", "/v1//keys", "/v1/./keys", "/v1/%6Beys", "/v1/stats/../keys", "/v1/keys?x=1"
+        }) {
             final TestServer.Reply r = server.get(path, keyA);
             assertTrue(r.status() >= 400 && r.status() < 500, path + " -> " + r.status() + " " + r.body());
             assertTrue(r.json() == null || r.json().get("keys") == null, path + " leaked the key list");
@@ -162,7 +201,12 @@ class AuthAndIsolationTest {
 
     @Test
     void shouldNotCountPublicEndpointsAgainstAuth() {
-        assertEquals(200, server.send(HttpRequest.newBuilder(server.uri("/v1/health")).GET().build()).status());
+        assertEquals(
+                200,
+                server.send(HttpRequest.newBuilder(server.uri("/v1/health"))
+                                .GET()
+                                .build())
+                        .status());
         assertEquals(200, server.get("/metrics", null).status());
     }
 }

@@ -1,16 +1,15 @@
 package ai.continuum.server.auth;
 
-import ai.continuum.server.TestServer;
-import ai.continuum.server.config.ConfigKey;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.continuum.server.TestServer;
+import ai.continuum.server.config.ConfigKey;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A client guessing secrets for a real key id over HTTP: it is throttled to 429 after a burst, its failures stop
@@ -25,8 +24,8 @@ class AuthFloodTest {
             final String keyId = key.substring(3, 19);
             int throttled = 0;
             for (int i = 0; i < FailedAuthThrottle.BURST + 30; i++) {
-                final TestServer.Reply r = server.get("/v1/stats", "cm_" + keyId + "_" + "A".repeat(42)
-                    + (char) ('a' + i % 26));
+                final TestServer.Reply r =
+                        server.get("/v1/stats", "cm_" + keyId + "_" + "A".repeat(42) + (char) ('a' + i % 26));
                 assertTrue(r.status() == 401 || r.status() == 429, r.status() + " " + r.body());
                 if (r.status() == 429) {
                     throttled++;

@@ -7,7 +7,6 @@ import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageOp;
 import ai.continuum.server.storage.StorageSettings;
 import ai.continuum.server.storage.Storages;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +28,12 @@ final class CliDatabase implements AutoCloseable {
     private final List<String> options;
     private final PostgresSchema schema;
 
-    private CliDatabase(final String backend, final Path dataDir, final String jdbcUrl, final List<String> options,
-                        final PostgresSchema schema) {
+    private CliDatabase(
+            final String backend,
+            final Path dataDir,
+            final String jdbcUrl,
+            final List<String> options,
+            final PostgresSchema schema) {
         this.backend = backend;
         this.dataDir = dataDir;
         this.jdbcUrl = jdbcUrl;
@@ -39,8 +42,12 @@ final class CliDatabase implements AutoCloseable {
     }
 
     static CliDatabase sqlite(final Path dataDir) {
-        return new CliDatabase(Storages.SQLITE, dataDir, "jdbc:sqlite:" + dataDir.resolve(SqliteStorage.FILE_NAME),
-            List.of("--data-dir", dataDir.toString()), null);
+        return new CliDatabase(
+                Storages.SQLITE,
+                dataDir,
+                "jdbc:sqlite:" + dataDir.resolve(SqliteStorage.FILE_NAME),
+                List.of("--data-dir", dataDir.toString()),
+                null);
     }
 
     /** A fresh schema; the connection string names it with {@code currentSchema}, as a deployment would. */
@@ -49,8 +56,12 @@ final class CliDatabase implements AutoCloseable {
         final Path config = dataDir.resolve("postgres.yaml");
         Files.createDirectories(dataDir);
         Files.writeString(config, "storage:\n  backend: postgresql\n  connection-string: \"" + schema.url() + "\"\n");
-        return new CliDatabase(Storages.POSTGRESQL, dataDir, schema.url(),
-            List.of("--data-dir", dataDir.toString(), "--config", config.toString()), schema);
+        return new CliDatabase(
+                Storages.POSTGRESQL,
+                dataDir,
+                schema.url(),
+                List.of("--data-dir", dataDir.toString(), "--config", config.toString()),
+                schema);
     }
 
     String backend() {
@@ -75,8 +86,8 @@ final class CliDatabase implements AutoCloseable {
     }
 
     /** Commits {@code count} learn-like ops for {@code tenant} (memory ids from {@code firstId}) and waits for them. */
-    static void learn(final Storage storage, final String tenant, final long firstId, final int count,
-                      final String text) {
+    static void learn(
+            final Storage storage, final String tenant, final long firstId, final int count, final String text) {
         final List<CompletableFuture<Storage.ContinuityHead>> acks = new ArrayList<>();
         for (long id = firstId; id < firstId + count; id++) {
             acks.add(storage.submit(turn(tenant, id, "turn " + id + " " + text)));
@@ -88,13 +99,16 @@ final class CliDatabase implements AutoCloseable {
     static StorageOp turn(final String tenant, final long memoryId, final String text) {
         final long at = 1_000L * memoryId;
         final List<String> keys = List.of("alpha", "beta");
-        return new StorageOp.Apply(tenant, new Delta(
-            List.of(new Delta.ConceptDelta("alpha", "Alpha", "concept", "", at),
-                new Delta.ConceptDelta("beta", "Beta", "concept", "", at)),
-            List.of(new Delta.LinkDelta("alpha", "beta", 1, at)),
-            List.of(),
-            List.of(new Delta.MemoryDelta(memoryId, "s1", text, "Noted.", "", "{}", at, keys)),
-            List.of()));
+        return new StorageOp.Apply(
+                tenant,
+                new Delta(
+                        List.of(
+                                new Delta.ConceptDelta("alpha", "Alpha", "concept", "", at),
+                                new Delta.ConceptDelta("beta", "Beta", "concept", "", at)),
+                        List.of(new Delta.LinkDelta("alpha", "beta", 1, at)),
+                        List.of(),
+                        List.of(new Delta.MemoryDelta(memoryId, "s1", text, "Noted.", "", "{}", at, keys)),
+                        List.of()));
     }
 
     @Override

@@ -2,7 +2,6 @@ package ai.continuum.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -10,8 +9,7 @@ import java.io.UncheckedIOException;
 final class CliJson {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private CliJson() {
-    }
+    private CliJson() {}
 
     static JsonNode of(final CliRun run) {
         try {

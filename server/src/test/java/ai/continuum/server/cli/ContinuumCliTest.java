@@ -1,14 +1,13 @@
 package ai.continuum.server.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ContinuumCliTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -23,8 +22,16 @@ class ContinuumCliTest {
     @Test
     void shouldLearnRecallAndCountThroughDataDirectory() throws Exception {
         final String dir = dataDir.toString();
-        final CliRun learned = run("learn", "--data-dir", dir, "--tenant", "cli", "--session", "s1",
-            "Tell me about Orbital Mechanics", "Orbital Mechanics explains Hohmann Transfers.");
+        final CliRun learned = run(
+                "learn",
+                "--data-dir",
+                dir,
+                "--tenant",
+                "cli",
+                "--session",
+                "s1",
+                "Tell me about Orbital Mechanics",
+                "Orbital Mechanics explains Hohmann Transfers.");
         assertEquals(0, learned.code(), learned.err());
         assertTrue(learned.out().contains("learned memory"), learned.out());
 
@@ -57,16 +64,23 @@ class ContinuumCliTest {
         assertTrue(rows.get(0).get("revoked_at").isNull());
 
         assertEquals(0, run("keys", "revoke", "--data-dir", dir, keyId).code());
-        assertTrue(JSON.readTree(run("keys", "list", "--data-dir", dir, "--json").out()).get(0).get("revoked_at")
-            .isTextual());
-        assertEquals(1, run("keys", "revoke", "--data-dir", dir, "0123456789abcdef").code());
+        assertTrue(
+                JSON.readTree(run("keys", "list", "--data-dir", dir, "--json").out())
+                        .get(0)
+                        .get("revoked_at")
+                        .isTextual());
+        assertEquals(
+                1, run("keys", "revoke", "--data-dir", dir, "0123456789abcdef").code());
         assertEquals(1, run("keys", "revoke", "--data-dir", dir, "nothex").code());
     }
 
     @Test
     void shouldPassDoctorOnHealthyDataDirectory() {
         final String dir = dataDir.toString();
-        assertEquals(0, run("learn", "--data-dir", dir, "Health Checks", "Health Checks pass.").code());
+        assertEquals(
+                0,
+                run("learn", "--data-dir", dir, "Health Checks", "Health Checks pass.")
+                        .code());
         final CliRun doctor = run("doctor", "--data-dir", dir, "--verbose");
         assertEquals(0, doctor.code(), doctor.out() + doctor.err());
         assertTrue(doctor.out().contains("PRAGMA integrity_check: ok"), doctor.out());

@@ -1,5 +1,10 @@
 package ai.continuum.server.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.continuum.server.embed.Continuum;
 import ai.continuum.server.storage.ApiKeys;
 import ai.continuum.server.storage.PostgresSchema;
@@ -13,11 +18,6 @@ import ai.continuum.server.transfer.TransferProgress;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,11 +28,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code continuum migrate} between a SQLite data directory and a private PostgreSQL schema, both ways. */
 class MigrateCommandTest {
@@ -50,8 +49,10 @@ class MigrateCommandTest {
     void seed() throws Exception {
         schema = PostgresSchema.create();
         source = dir.resolve("source");
-        final long alpha1 = learn("alpha", "My sister Ingrid Larsen moved to Copenhagen",
-            "Copenhagen is lovely in spring; Ingrid Larsen will enjoy the Nyhavn harbour.");
+        final long alpha1 = learn(
+                "alpha",
+                "My sister Ingrid Larsen moved to Copenhagen",
+                "Copenhagen is lovely in spring; Ingrid Larsen will enjoy the Nyhavn harbour.");
         learn("alpha", "Ingrid Larsen works at the Carlsberg Laboratory", "The Carlsberg Laboratory studies yeast.");
         learn("alpha", "We decided to visit Copenhagen in May", "I will book the May trip to Copenhagen tonight.");
         learn("beta", "Orbital Mechanics explains Hohmann Transfers", "Hohmann Transfers save fuel.");
@@ -78,11 +79,15 @@ class MigrateCommandTest {
         final CliRun migrated = migrate("sqlite:" + source, postgresqlUrl());
         assertEquals(0, migrated.code(), migrated.all());
         for (final String tenant : TENANTS) {
-            assertTrue(migrated.out().lines().anyMatch(l -> l.startsWith(tenant + " ") && l.contains(" copied ")
-                && l.endsWith(" ok")), migrated.all());
+            assertTrue(
+                    migrated.out()
+                            .lines()
+                            .anyMatch(l -> l.startsWith(tenant + " ") && l.contains(" copied ") && l.endsWith(" ok")),
+                    migrated.all());
         }
-        assertTrue(migrated.out().contains("3 tenant(s): 3 copied, 0 unchanged since an earlier run, 3 verified"),
-            migrated.all());
+        assertTrue(
+                migrated.out().contains("3 tenant(s): 3 copied, 0 unchanged since an earlier run, 3 verified"),
+                migrated.all());
         assertTrue(migrated.out().contains("API keys: 1 copied"), migrated.all());
 
         final JsonNode exported = export(this::openSource);
@@ -93,10 +98,12 @@ class MigrateCommandTest {
         assertEquals(1, alpha.get("forgotten_memories").size());
         assertTrue(alpha.get("links").size() > 0 && alpha.get("decisions").size() > 0, alpha.toString());
         final String sha = alpha.get("summary").get("sha256").asText().substring(0, 12);
-        assertTrue(migrated.out().lines().anyMatch(l -> l.startsWith("alpha ") && l.contains(" " + sha + " ")),
-            "the table shows the export document's digest: " + migrated.all());
+        assertTrue(
+                migrated.out().lines().anyMatch(l -> l.startsWith("alpha ") && l.contains(" " + sha + " ")),
+                "the table shows the export document's digest: " + migrated.all());
 
-        try (Storage from = openSource(); Storage to = openTarget()) {
+        try (Storage from = openSource();
+                Storage to = openTarget()) {
             final ApiKeys.StoredKey original = from.apiKeys().find(keyId).orElseThrow();
             assertEquals(original, to.apiKeys().find(keyId).orElseThrow(), "keys are copied verbatim");
         }
@@ -109,17 +116,21 @@ class MigrateCommandTest {
 
         final CliRun again = migrate("sqlite:" + source, postgresqlUrl());
         assertEquals(0, again.code(), again.all());
-        assertTrue(again.out().contains("3 tenant(s): 0 copied, 3 unchanged since an earlier run, 3 verified"),
-            again.all());
+        assertTrue(
+                again.out().contains("3 tenant(s): 0 copied, 3 unchanged since an earlier run, 3 verified"),
+                again.all());
         assertTrue(again.out().contains("API keys: 0 copied, 1 already present"), again.all());
         assertEquals(heads, targetHeads(), "a re-run writes nothing");
 
         learn("beta", "Gravity Assists bend Orbital Mechanics", "Voyager used Gravity Assists.");
-        assertEquals(0, CliRun.of("keys", "revoke", "--data-dir", source.toString(), keyId).code());
+        assertEquals(
+                0,
+                CliRun.of("keys", "revoke", "--data-dir", source.toString(), keyId)
+                        .code());
         final CliRun caughtUp = migrate("sqlite:" + source, postgresqlUrl());
         assertEquals(0, caughtUp.code(), caughtUp.all());
-        assertTrue(caughtUp.out().lines().anyMatch(l -> l.startsWith("beta ") && l.contains(" copied ")),
-            caughtUp.all());
+        assertTrue(
+                caughtUp.out().lines().anyMatch(l -> l.startsWith("beta ") && l.contains(" copied ")), caughtUp.all());
         assertTrue(caughtUp.out().contains("3 tenant(s): 1 copied, 2 unchanged"), caughtUp.all());
         assertTrue(caughtUp.out().contains("(1 revocation(s) carried over)"), caughtUp.all());
         final Map<String, Storage.ContinuityHead> after = targetHeads();
@@ -148,8 +159,12 @@ class MigrateCommandTest {
         }
         final CliRun migrated = migrate("sqlite:" + source, postgresqlUrl());
         assertEquals(1, migrated.code(), migrated.all());
-        assertTrue(migrated.out().lines().anyMatch(l -> l.startsWith("alpha ")
-            && l.contains("MISMATCH: forgotten_memories 1 in the source, 2 in the target")), migrated.all());
+        assertTrue(
+                migrated.out()
+                        .lines()
+                        .anyMatch(l -> l.startsWith("alpha ")
+                                && l.contains("MISMATCH: forgotten_memories 1 in the source, 2 in the target")),
+                migrated.all());
         assertTrue(migrated.err().contains("migration NOT verified: tenant 'alpha'"), migrated.all());
         assertFalse(migrated.err().contains("\tat "), migrated.all());
     }
@@ -160,7 +175,8 @@ class MigrateCommandTest {
         final AtomicInteger learned = new AtomicInteger();
         final Thread writer;
         final CliRun migrated;
-        try (Continuum live = Continuum.builder().storagePath(source).tenant("beta").build()) {
+        try (Continuum live =
+                Continuum.builder().storagePath(source).tenant("beta").build()) {
             writer = Thread.ofPlatform().start(() -> {
                 for (int i = 0; i < 20_000 && !stop.get(); i++) {
                     live.learn("Live Topic " + i + " mentions Orbital Mechanics", "Noted Live Topic " + i + ".");
@@ -187,13 +203,13 @@ class MigrateCommandTest {
     void shouldRejectBadLocationsWithClearMessages() {
         final CliRun mysql = migrate("sqlite:" + source, "mysql://root:hunter2@db/continuum");
         assertEquals(1, mysql.code(), mysql.all());
-        assertTrue(mysql.err().contains("--to 'mysql://root:***@db/continuum' is not a storage location"),
-            mysql.all());
+        assertTrue(mysql.err().contains("--to 'mysql://root:***@db/continuum' is not a storage location"), mysql.all());
 
         final CliRun refused = migrate("sqlite:" + source, "postgresql://continuum:hunter2@127.0.0.1:1/continuum");
         assertEquals(1, refused.code(), refused.all());
-        assertTrue(refused.err().contains("cannot open --to postgresql://continuum:***@127.0.0.1:1/continuum"),
-            refused.all());
+        assertTrue(
+                refused.err().contains("cannot open --to postgresql://continuum:***@127.0.0.1:1/continuum"),
+                refused.all());
 
         final CliRun noHost = migrate("sqlite:" + source, "postgresql:///continuum");
         assertEquals(1, noHost.code(), noHost.all());

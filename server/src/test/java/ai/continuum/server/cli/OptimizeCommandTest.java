@@ -1,12 +1,12 @@
 package ai.continuum.server.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageOp;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,10 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code continuum optimize} through the CLI entry point on SQLite and PostgreSQL. */
 class OptimizeCommandTest {
@@ -39,26 +38,26 @@ class OptimizeCommandTest {
 
             final CliRun plain = CliRun.of(db.args("optimize", "--json"));
             assertEquals(0, plain.code(), plain::all);
-            assertEquals(List.of("ANALYZE", "REINDEX", "PRAGMA wal_checkpoint(TRUNCATE)"),
-                stepNames(CliJson.of(plain)));
+            assertEquals(
+                    List.of("ANALYZE", "REINDEX", "PRAGMA wal_checkpoint(TRUNCATE)"), stepNames(CliJson.of(plain)));
             final long before = CliJson.of(plain).get("size_after_bytes").asLong();
 
             final CliRun vacuum = CliRun.of(db.args("optimize", "--vacuum", "--json"));
             assertEquals(0, vacuum.code(), vacuum::all);
             final JsonNode report = CliJson.of(vacuum);
             assertEquals("sqlite", report.get("backend").asText());
-            assertEquals(List.of("ANALYZE", "REINDEX", "VACUUM", "PRAGMA wal_checkpoint(TRUNCATE)"),
-                stepNames(report));
+            assertEquals(List.of("ANALYZE", "REINDEX", "VACUUM", "PRAGMA wal_checkpoint(TRUNCATE)"), stepNames(report));
             assertEquals(before, report.get("size_before_bytes").asLong(), vacuum::all);
             final long after = report.get("size_after_bytes").asLong();
-            assertTrue(after < before / 2, "VACUUM must give back the forgotten rows' pages: " + before + " -> "
-                + after);
+            assertTrue(
+                    after < before / 2, "VACUUM must give back the forgotten rows' pages: " + before + " -> " + after);
             assertEquals(after, Files.size(dir.resolve("continuum.db")), "the WAL was checkpointed");
 
             final CliRun verify = CliRun.of(db.args("verify"));
             assertEquals(0, verify.code(), verify::all);
-            try (Connection c = db.jdbc(); Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("PRAGMA integrity_check")) {
+            try (Connection c = db.jdbc();
+                    Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("PRAGMA integrity_check")) {
                 assertTrue(rs.next());
                 assertEquals("ok", rs.getString(1));
             }
@@ -100,11 +99,12 @@ class OptimizeCommandTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void shouldLetARunningWriterCommitWhileSqliteIsVacuumed() throws Exception {
-        try (CliDatabase db = CliDatabase.sqlite(dir); Storage server = db.open()) {
+        try (CliDatabase db = CliDatabase.sqlite(dir);
+                Storage server = db.open()) {
             CliDatabase.learn(server, "live", 1, 500, BULK);
             final List<CompletableFuture<Storage.ContinuityHead>> acks = new ArrayList<>();
-            final CompletableFuture<CliRun> optimize = CompletableFuture.supplyAsync(
-                () -> CliRun.of(db.args("optimize", "--vacuum", "--json")));
+            final CompletableFuture<CliRun> optimize =
+                    CompletableFuture.supplyAsync(() -> CliRun.of(db.args("optimize", "--vacuum", "--json")));
             long id = 1_000;
             while (!optimize.isDone() || acks.size() < 50) {
                 acks.add(server.submit(CliDatabase.turn("live", id++, "written during optimize")));
@@ -129,7 +129,8 @@ class OptimizeCommandTest {
                 CliDatabase.learn(storage, "locked", 1, 20, "Alpha");
             }
             final CliRun run;
-            try (Connection holder = db.jdbc(); Statement st = holder.createStatement()) {
+            try (Connection holder = db.jdbc();
+                    Statement st = holder.createStatement()) {
                 holder.setAutoCommit(false);
                 st.executeUpdate("UPDATE tenants SET last_active = last_active + 1");
                 run = CliRun.of(db.args("optimize", "--vacuum"));
@@ -162,8 +163,9 @@ class OptimizeCommandTest {
     }
 
     private static int tableCount(final CliDatabase db) throws Exception {
-        try (Connection c = db.jdbc(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()")) {
+        try (Connection c = db.jdbc();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()")) {
             rs.next();
             return rs.getInt(1);
         }
@@ -171,9 +173,10 @@ class OptimizeCommandTest {
 
     /** Whether every table of the schema has {@code column} (last_analyze, last_vacuum) set. */
     private static boolean stats(final CliDatabase db, final String column) throws Exception {
-        try (Connection c = db.jdbc(); PreparedStatement ps = c.prepareStatement("SELECT count(*) FILTER (WHERE "
-            + column + " IS NULL), count(*) FROM pg_stat_user_tables WHERE schemaname = current_schema()");
-             ResultSet rs = ps.executeQuery()) {
+        try (Connection c = db.jdbc();
+                PreparedStatement ps = c.prepareStatement("SELECT count(*) FILTER (WHERE " + column
+                        + " IS NULL), count(*) FROM pg_stat_user_tables WHERE schemaname = current_schema()");
+                ResultSet rs = ps.executeQuery()) {
             rs.next();
             assertTrue(rs.getInt(2) > 0, "no tables in the schema's statistics");
             return rs.getInt(1) == 0;

@@ -1,19 +1,18 @@
 package ai.continuum.server.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.continuum.engine.Delta;
 import ai.continuum.server.storage.SqliteStorage;
 import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageOp;
 import ai.continuum.server.storage.StorageSettings;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The command line tells the truth about content over the size limits: {@code learn} refuses it naming the limit,
@@ -32,9 +31,16 @@ class StoredRowsCliTest {
         assertTrue(refused.err().contains("memory_bytes"), refused.err());
 
         try (Storage storage = SqliteStorage.open(dataDir, StorageSettings.defaults())) {
-            storage.submit(new StorageOp.Apply("default", new Delta(List.of(), List.of(), List.of(), List.of(
-                new Delta.MemoryDelta(7, "s", "y".repeat(25 << 20), "", "", "", 1_000, List.of())), List.of())))
-                .join();
+            storage.submit(new StorageOp.Apply(
+                            "default",
+                            new Delta(
+                                    List.of(),
+                                    List.of(),
+                                    List.of(),
+                                    List.of(new Delta.MemoryDelta(
+                                            7, "s", "y".repeat(25 << 20), "", "", "", 1_000, List.of())),
+                                    List.of())))
+                    .join();
         }
         final CliRun doctor = CliRun.of("doctor", "--data-dir", dir);
         assertEquals(1, doctor.code(), doctor.out());

@@ -1,20 +1,19 @@
 package ai.continuum.server.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.continuum.server.storage.Storage;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code continuum verify} through the CLI entry point on SQLite and PostgreSQL: change_log rows changed, removed
@@ -51,18 +50,20 @@ class VerifyCommandTest {
         assertEquals(0, clean.code(), clean::all);
         assertTrue(CliJson.of(clean).get("intact").asBoolean(), clean::all);
         assertEquals(4, CliJson.of(clean).get("tenants").size(), clean::all);
-        final String untouchedHead = byTenant(CliJson.of(clean)).get("untouched").get("head").asText();
+        final String untouchedHead =
+                byTenant(CliJson.of(clean)).get("untouched").get("head").asText();
 
-        try (Connection c = db.jdbc(); Statement st = c.createStatement()) {
+        try (Connection c = db.jdbc();
+                Statement st = c.createStatement()) {
             st.executeUpdate("UPDATE change_log SET payload = replace(payload, 'turn 3 ', 'turn 7 ') "
-                + "WHERE tenant_id = 'changed' AND seq = 3");
+                    + "WHERE tenant_id = 'changed' AND seq = 3");
             st.executeUpdate("DELETE FROM change_log WHERE tenant_id = 'removed' AND seq = 4");
             // Insert a copy of op 2 as a new op 3: shift ops 3.. up by one first (in two steps: seq is a key).
             st.executeUpdate("UPDATE change_log SET seq = seq + 1000 WHERE tenant_id = 'inserted' AND seq >= 3");
             st.executeUpdate("UPDATE change_log SET seq = seq - 999 WHERE tenant_id = 'inserted' AND seq > 1000");
             st.executeUpdate("INSERT INTO change_log (tenant_id, seq, kind, payload, payload_digest, prev_hash, hash, "
-                + "committed_at) SELECT tenant_id, 3, kind, payload, payload_digest, prev_hash, hash, committed_at "
-                + "FROM change_log WHERE tenant_id = 'inserted' AND seq = 2");
+                    + "committed_at) SELECT tenant_id, 3, kind, payload, payload_digest, prev_hash, hash, committed_at "
+                    + "FROM change_log WHERE tenant_id = 'inserted' AND seq = 2");
         }
 
         final CliRun broken = CliRun.of(db.args("verify", "--json"));
@@ -82,8 +83,8 @@ class VerifyCommandTest {
         final CliRun text = CliRun.of(db.args("verify"));
         assertEquals(VerifyCommand.EXIT_BROKEN, text.code(), text::all);
         assertTrue(text.out().contains("[BROKEN] removed: at seq 4: op 4 is missing"), text::all);
-        assertTrue(text.out().contains("[ok]     untouched: " + OPS + " ops verified, head " + untouchedHead),
-            text::all);
+        assertTrue(
+                text.out().contains("[ok]     untouched: " + OPS + " ops verified, head " + untouchedHead), text::all);
         assertTrue(text.out().contains("4 tenant(s) verified, 3 broken"), text::all);
 
         final CliRun one = CliRun.of(db.args("verify", "--tenant", "untouched"));
@@ -99,9 +100,12 @@ class VerifyCommandTest {
                 CliDatabase.learn(storage, "acme", 1, OPS, "Alpha and Beta");
             }
             final CliRun before = CliRun.of(db.args("verify", "--json"));
-            try (Connection c = db.jdbc(); Statement st = c.createStatement()) {
-                assertEquals(1, st.executeUpdate("UPDATE attention_links SET count = count + 1000 "
-                    + "WHERE tenant_id = 'acme'"));
+            try (Connection c = db.jdbc();
+                    Statement st = c.createStatement()) {
+                assertEquals(
+                        1,
+                        st.executeUpdate(
+                                "UPDATE attention_links SET count = count + 1000 " + "WHERE tenant_id = 'acme'"));
             }
             final CliRun after = CliRun.of(db.args("verify", "--json"));
             assertEquals(0, after.code(), after::all);
@@ -114,7 +118,8 @@ class VerifyCommandTest {
 
     @Test
     void shouldFailClearlyWithoutADatabaseOrForAnUnknownTenant() throws Exception {
-        final CliRun none = CliRun.of("verify", "--data-dir", dir.resolve("nothing").toString());
+        final CliRun none =
+                CliRun.of("verify", "--data-dir", dir.resolve("nothing").toString());
         assertEquals(1, none.code(), none::all);
         assertTrue(none.err().contains("no database at"), none::all);
         assertFalse(none.err().contains("\tat "), none::all);
@@ -134,8 +139,10 @@ class VerifyCommandTest {
     @Test
     void shouldFailClearlyWhenPostgresIsUnreachable() throws Exception {
         final Path config = dir.resolve("unreachable.yaml");
-        Files.writeString(config, "storage:\n  backend: postgresql\n  connection-string: "
-            + "\"jdbc:postgresql://127.0.0.1:1/none?user=nobody&connectTimeout=2\"\n");
+        Files.writeString(
+                config,
+                "storage:\n  backend: postgresql\n  connection-string: "
+                        + "\"jdbc:postgresql://127.0.0.1:1/none?user=nobody&connectTimeout=2\"\n");
         final CliRun run = CliRun.of("verify", "--data-dir", dir.toString(), "--config", config.toString());
         assertEquals(1, run.code(), run::all);
         assertTrue(run.err().contains("cannot open the postgresql storage"), run::all);

@@ -1,5 +1,10 @@
 package ai.continuum.server.core;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.continuum.engine.EngineConfig;
 import ai.continuum.engine.MemoryEngine;
 import ai.continuum.engine.Turn;
@@ -10,11 +15,6 @@ import ai.continuum.server.storage.StorageUnavailableException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @SuppressWarnings("SynchronizeOnNonFinalField") // storage is set in @BeforeEach, before any thread starts
 class ContinuumCoreTest {
@@ -36,8 +36,14 @@ class ContinuumCoreTest {
     }
 
     private Turn turn() {
-        return new Turn(core.nextMemoryId(), "Neural Networks and Gradient Descent", "Gradient Descent trains "
-            + "Neural Networks.", "", "s", "", 1_000);
+        return new Turn(
+                core.nextMemoryId(),
+                "Neural Networks and Gradient Descent",
+                "Gradient Descent trains " + "Neural Networks.",
+                "",
+                "s",
+                "",
+                1_000);
     }
 
     @Test
@@ -57,8 +63,9 @@ class ContinuumCoreTest {
             while (true) {
                 synchronized (storage) {
                     if (!storage.pending.isEmpty()) {
-                        storage.pending.getFirst().completeExceptionally(
-                            new StorageUnavailableException("disk full", null));
+                        storage.pending
+                                .getFirst()
+                                .completeExceptionally(new StorageUnavailableException("disk full", null));
                         return;
                     }
                 }

@@ -1,19 +1,18 @@
 package ai.continuum.server.core;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import ai.continuum.engine.Delta;
 import ai.continuum.engine.EngineConfig;
 import ai.continuum.server.storage.SqliteStorage;
 import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageOp;
 import ai.continuum.server.storage.StorageSettings;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EngineSizingTest {
     @TempDir
@@ -29,11 +28,13 @@ class EngineSizingTest {
                 concepts.add(new Delta.ConceptDelta("concept " + i, "Concept " + i, "concept", "", 1L));
             }
             storage.submit(new StorageOp.Apply("t", new Delta(concepts, List.of(), List.of(), List.of(), List.of())))
-                .join();
+                    .join();
             assertEquals(3_000, storage.conceptCount());
             assertEquals(6_000, EngineSizing.forStored(configured, storage).expectedConcepts());
-            assertEquals(1 << 16, EngineSizing.forStored(EngineConfig.defaults(), storage).expectedConcepts(),
-                "a configuration that is already larger stays");
+            assertEquals(
+                    1 << 16,
+                    EngineSizing.forStored(EngineConfig.defaults(), storage).expectedConcepts(),
+                    "a configuration that is already larger stays");
         }
     }
 }

@@ -1,13 +1,12 @@
 package ai.continuum.server.core;
 
-import ai.continuum.server.storage.InstanceLease;
-import org.junit.jupiter.api.Test;
-
-import java.util.HashSet;
-import java.util.Set;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.continuum.server.storage.InstanceLease;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
 
 class MemoryIdsTest {
     @Test
@@ -42,8 +41,11 @@ class MemoryIdsTest {
     @Test
     void shouldNeverCollideBetweenInstancesOnTheSameClock() {
         final long[] now = {1_700_000_000_000L};
-        final MemoryIds[] instances = {new MemoryIds(() -> now[0], () -> 0), new MemoryIds(() -> now[0], () -> 1),
-            new MemoryIds(() -> now[0], () -> 2)};
+        final MemoryIds[] instances = {
+            new MemoryIds(() -> now[0], () -> 0),
+            new MemoryIds(() -> now[0], () -> 1),
+            new MemoryIds(() -> now[0], () -> 2)
+        };
         final Set<Long> seen = new HashSet<>();
         for (int ms = 0; ms < 100; ms++) {
             now[0]++;

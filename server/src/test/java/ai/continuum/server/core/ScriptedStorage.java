@@ -8,7 +8,6 @@ import ai.continuum.server.storage.OptimizeReport;
 import ai.continuum.server.storage.QueueFullException;
 import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageOp;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,7 +22,12 @@ import java.util.function.BiConsumer;
  * cue; the success paths are tested against real SQLite.
  */
 public final class ScriptedStorage implements Storage {
-    public enum Mode { COMMIT, QUEUE_FULL, PENDING, UNAVAILABLE }
+    public enum Mode {
+        COMMIT,
+        QUEUE_FULL,
+        PENDING,
+        UNAVAILABLE
+    }
 
     public volatile Mode mode = Mode.COMMIT;
     final List<StorageOp> accepted = new ArrayList<>();
@@ -33,9 +37,11 @@ public final class ScriptedStorage implements Storage {
     public synchronized CompletableFuture<ContinuityHead> submit(final StorageOp op) {
         return switch (mode) {
             case QUEUE_FULL -> throw new QueueFullException(7, 3);
-            case UNAVAILABLE -> throw new ai.continuum.server.storage.StorageUnavailableException(
-                "cannot commit: org.postgresql.util.PSQLException: FATAL: database \"tenants_prod\" does not exist "
-                    + "(SQLState 3D000)", null);
+            case UNAVAILABLE ->
+                throw new ai.continuum.server.storage.StorageUnavailableException(
+                        "cannot commit: org.postgresql.util.PSQLException: FATAL: database \"tenants_prod\" does not exist "
+                                + "(SQLState 3D000)",
+                        null);
             case COMMIT -> {
                 accepted.add(op);
                 yield CompletableFuture.completedFuture(new ContinuityHead(op.tenant(), accepted.size(), "00"));
@@ -90,8 +96,7 @@ public final class ScriptedStorage implements Storage {
     }
 
     @Override
-    public void loadForgottenMemories(final BiConsumer<String, Long> sink) {
-    }
+    public void loadForgottenMemories(final BiConsumer<String, Long> sink) {}
 
     @Override
     public List<String> tenants() {
@@ -104,14 +109,16 @@ public final class ScriptedStorage implements Storage {
     }
 
     @Override
-    public int export(final String tenantOrNull, final boolean includeMemories,
-                      final ai.continuum.server.storage.ExportSink sink) {
+    public int export(
+            final String tenantOrNull,
+            final boolean includeMemories,
+            final ai.continuum.server.storage.ExportSink sink) {
         return 0;
     }
 
     @Override
     public CompletableFuture<ai.continuum.server.storage.ImportOutcome> importState(
-        final ai.continuum.server.storage.ImportJob job) {
+            final ai.continuum.server.storage.ImportJob job) {
         return CompletableFuture.failedFuture(new UnsupportedOperationException("scripted storage imports nothing"));
     }
 
@@ -141,6 +148,5 @@ public final class ScriptedStorage implements Storage {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -1,12 +1,8 @@
 package ai.continuum.server.deploy;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.w3c.dom.Element;
-import org.w3c.dom.Node;
-import org.w3c.dom.NodeList;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import javax.xml.parsers.DocumentBuilderFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,9 +12,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
 
 /**
  * The two ways to build the image (Jib in server/pom.xml, deploy/Dockerfile) must produce the same container: base,
@@ -33,7 +32,9 @@ class DockerfileAgreementTest {
     @BeforeAll
     static void parse() throws Exception {
         final Path server = Path.of(System.getProperty("user.dir"));
-        final var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(server.resolve("pom.xml").toFile());
+        final var doc = DocumentBuilderFactory.newInstance()
+                .newDocumentBuilder()
+                .parse(server.resolve("pom.xml").toFile());
         pomProperties = new LinkedHashMap<>();
         final Node props = doc.getElementsByTagName("properties").item(0);
         for (Node n = props.getFirstChild(); n != null; n = n.getNextSibling()) {
@@ -57,15 +58,18 @@ class DockerfileAgreementTest {
         final List<String> froms = values("FROM");
         final String runtime = froms.getLast();
         assertEquals(pomProperties.get("continuum.image.base"), runtime);
-        assertTrue(froms.getFirst().contains("temurin-" + runtime.replaceAll("\\D*(\\d+).*", "$1")),
-            "the build stage uses the runtime's JDK major version: " + froms.getFirst());
+        assertTrue(
+                froms.getFirst().contains("temurin-" + runtime.replaceAll("\\D*(\\d+).*", "$1")),
+                "the build stage uses the runtime's JDK major version: " + froms.getFirst());
     }
 
     @Test
     void sameUserPortVolumeAndWorkingDirectory() {
         final Element container = child(jib, "container");
         assertEquals(text(container, "user"), single("USER"));
-        assertEquals(List.of(text(child(container, "ports"), "port")), List.of(single("EXPOSE").split("\\s+")));
+        assertEquals(
+                List.of(text(child(container, "ports"), "port")),
+                List.of(single("EXPOSE").split("\\s+")));
         assertEquals(text(child(container, "volumes"), "volume"), single("VOLUME"));
         assertEquals(text(container, "workingDirectory"), single("WORKDIR"));
     }
@@ -73,8 +77,11 @@ class DockerfileAgreementTest {
     @Test
     void sameEntryPointAndArguments() {
         final Element container = child(jib, "container");
-        assertEquals(jsonArray(childTexts(child(container, "entrypoint"))), single("ENTRYPOINT").replace(" ", ""));
-        assertEquals(jsonArray(childTexts(child(container, "args"))), single("CMD").replace(" ", ""));
+        assertEquals(
+                jsonArray(childTexts(child(container, "entrypoint"))),
+                single("ENTRYPOINT").replace(" ", ""));
+        assertEquals(
+                jsonArray(childTexts(child(container, "args"))), single("CMD").replace(" ", ""));
     }
 
     @Test
@@ -98,8 +105,11 @@ class DockerfileAgreementTest {
     void dockerfileCopiesWhatJibAdds() {
         final String copies = String.join("\n", values("COPY"));
         assertTrue(copies.contains("server/src/main/jib/ /"), "the Jib extra directory (CLI script, /data): " + copies);
-        assertTrue(copies.contains("/app/libs/") && copies.contains("/app/classpath/")
-            && copies.contains("/app/continuum-jvm.flags"), "Jib's packaged layout: " + copies);
+        assertTrue(
+                copies.contains("/app/libs/")
+                        && copies.contains("/app/classpath/")
+                        && copies.contains("/app/continuum-jvm.flags"),
+                "Jib's packaged layout: " + copies);
     }
 
     /** The value of the instruction in the runtime (last) stage, which must have exactly one. */

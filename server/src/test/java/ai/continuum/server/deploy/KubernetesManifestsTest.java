@@ -1,21 +1,27 @@
 package ai.continuum.server.deploy;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
@@ -26,10 +32,6 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -45,12 +47,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * deploy/k8s: every overlay builds with {@code kubectl kustomize}; every rendered object deserializes into the
@@ -59,26 +58,29 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@code CONTINUUM_TEST_REQUIRE_KUBECTL=true} (CI) makes that a failure.
  */
 class KubernetesManifestsTest {
-    private static final Path DEPLOY = Path.of(System.getProperty("user.dir")).resolve("../deploy").normalize();
+    private static final Path DEPLOY =
+            Path.of(System.getProperty("user.dir")).resolve("../deploy").normalize();
     private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.ofEntries(
-        Map.entry("v1/ServiceAccount", ServiceAccount.class),
-        Map.entry("v1/Service", Service.class),
-        Map.entry("v1/ConfigMap", ConfigMap.class),
-        Map.entry("v1/PersistentVolumeClaim", PersistentVolumeClaim.class),
-        Map.entry("apps/v1/Deployment", Deployment.class),
-        Map.entry("batch/v1/CronJob", CronJob.class),
-        Map.entry("autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class),
-        Map.entry("policy/v1/PodDisruptionBudget", PodDisruptionBudget.class),
-        Map.entry("networking.k8s.io/v1/Ingress", Ingress.class),
-        Map.entry("networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class),
-        Map.entry("monitoring.coreos.com/v1/ServiceMonitor", ServiceMonitor.class),
-        Map.entry("monitoring.coreos.com/v1/PrometheusRule", PrometheusRule.class));
+            Map.entry("v1/ServiceAccount", ServiceAccount.class),
+            Map.entry("v1/Service", Service.class),
+            Map.entry("v1/ConfigMap", ConfigMap.class),
+            Map.entry("v1/PersistentVolumeClaim", PersistentVolumeClaim.class),
+            Map.entry("apps/v1/Deployment", Deployment.class),
+            Map.entry("batch/v1/CronJob", CronJob.class),
+            Map.entry("autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class),
+            Map.entry("policy/v1/PodDisruptionBudget", PodDisruptionBudget.class),
+            Map.entry("networking.k8s.io/v1/Ingress", Ingress.class),
+            Map.entry("networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class),
+            Map.entry("monitoring.coreos.com/v1/ServiceMonitor", ServiceMonitor.class),
+            Map.entry("monitoring.coreos.com/v1/PrometheusRule", PrometheusRule.class));
     private static final ObjectMapper JSON = JsonMapper.builder()
-        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
     private static final YAMLMapper YAML = new YAMLMapper(new YAMLFactory());
 
     /** Rendered objects per overlay name, typed and as YAML trees. */
     private static final Map<String, List<HasMetadata>> OVERLAYS = new LinkedHashMap<>();
+
     private static final Map<String, List<JsonNode>> RENDERED = new LinkedHashMap<>();
 
     @BeforeAll
@@ -92,7 +94,8 @@ class KubernetesManifestsTest {
         }
         for (final String parent : List.of("k8s/overlays", "k8s/cloud")) {
             try (Stream<Path> dirs = Files.list(DEPLOY.resolve(parent))) {
-                for (final Path overlay : dirs.filter(d -> Files.exists(d.resolve("kustomization.yaml"))).sorted()
+                for (final Path overlay : dirs.filter(d -> Files.exists(d.resolve("kustomization.yaml")))
+                        .sorted()
                         .toList()) {
                     final String name = overlay.getFileName().toString();
                     if (isComponent(overlay)) {
@@ -123,7 +126,7 @@ class KubernetesManifestsTest {
     void unknownFieldsAreReported() throws IOException {
         // The validator itself: a misspelt field (readinesProbe) must be caught, not dropped.
         final String bad = "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"x\"},"
-            + "\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"c\",\"readinesProbe\":{}}]}}}}";
+                + "\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"c\",\"readinesProbe\":{}}]}}}}";
         final List<String> unknown = new ArrayList<>();
         unknownFields(JSON.readValue(bad, Deployment.class), "x", unknown, new IdentityHashMap<>());
         assertEquals(1, unknown.size(), unknown.toString());
@@ -134,8 +137,10 @@ class KubernetesManifestsTest {
     void everyContainerIsBoundedNonRootAndReadOnly() {
         forEachPod((where, pod) -> {
             assertEquals(Boolean.TRUE, pod.getSecurityContext().getRunAsNonRoot(), where + " runAsNonRoot");
-            assertTrue(pod.getSecurityContext().getRunAsUser() != null && pod.getSecurityContext().getRunAsUser() > 0,
-                where + " runAsUser");
+            assertTrue(
+                    pod.getSecurityContext().getRunAsUser() != null
+                            && pod.getSecurityContext().getRunAsUser() > 0,
+                    where + " runAsUser");
             assertEquals(Boolean.FALSE, pod.getAutomountServiceAccountToken(), where + " service account token");
             for (final Container c : pod.getContainers()) {
                 final var sc = c.getSecurityContext();
@@ -147,8 +152,10 @@ class KubernetesManifestsTest {
                     assertNotNull(c.getResources().getLimits().get(r), where + " limit " + r);
                     assertNotNull(c.getResources().getRequests().get(r), where + " request " + r);
                 }
-                assertTrue(c.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals("/tmp")),
-                    where + " writable /tmp");
+                assertTrue(
+                        c.getVolumeMounts().stream()
+                                .anyMatch(m -> m.getMountPath().equals("/tmp")),
+                        where + " writable /tmp");
             }
         });
     }
@@ -156,8 +163,10 @@ class KubernetesManifestsTest {
     @Test
     void apiContainersProbeTheRealEndpoints() {
         forEachObject(Deployment.class, (overlay, d) -> {
-            final Container c = d.getSpec().getTemplate().getSpec().getContainers().getFirst();
-            final Set<String> ports = Set.copyOf(c.getPorts().stream().map(p -> p.getName()).toList());
+            final Container c =
+                    d.getSpec().getTemplate().getSpec().getContainers().getFirst();
+            final Set<String> ports =
+                    Set.copyOf(c.getPorts().stream().map(p -> p.getName()).toList());
             for (final Probe p : new Probe[] {c.getStartupProbe(), c.getLivenessProbe(), c.getReadinessProbe()}) {
                 assertNotNull(p, overlay + ": startup, liveness and readiness probes");
                 assertTrue(ports.contains(p.getHttpGet().getPort().getStrVal()), overlay + ": probe port");
@@ -165,34 +174,62 @@ class KubernetesManifestsTest {
             assertEquals("/v1/ready", c.getReadinessProbe().getHttpGet().getPath());
             assertEquals("/v1/health", c.getLivenessProbe().getHttpGet().getPath());
             assertTrue(c.getLifecycle().getPreStop() != null, overlay + ": preStop");
-            assertTrue(d.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()
-                > c.getLifecycle().getPreStop().getSleep().getSeconds(), overlay + ": grace covers preStop and drain");
+            assertTrue(
+                    d.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()
+                            > c.getLifecycle().getPreStop().getSleep().getSeconds(),
+                    overlay + ": grace covers preStop and drain");
         });
     }
 
     @Test
     void resourcesFollowTheSeedTable() {
-        final Container prod = first(OVERLAYS.get("production"), Deployment.class).getSpec().getTemplate().getSpec()
-            .getContainers().getFirst();
+        final Container prod = first(OVERLAYS.get("production"), Deployment.class)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .getFirst();
         assertEquals(new Quantity("500m"), prod.getResources().getRequests().get("cpu"));
         assertEquals(new Quantity("512Mi"), prod.getResources().getRequests().get("memory"));
         assertEquals(new Quantity("2000m"), prod.getResources().getLimits().get("cpu"));
         assertEquals(new Quantity("2Gi"), prod.getResources().getLimits().get("memory"));
         final Deployment dev = first(OVERLAYS.get("development"), Deployment.class);
-        final Container devC = dev.getSpec().getTemplate().getSpec().getContainers().getFirst();
+        final Container devC =
+                dev.getSpec().getTemplate().getSpec().getContainers().getFirst();
         assertEquals(new Quantity("100m"), devC.getResources().getRequests().get("cpu"));
         assertEquals(new Quantity("256Mi"), devC.getResources().getLimits().get("memory"));
         assertEquals(1, dev.getSpec().getReplicas(), "development: one replica");
         assertEquals("Recreate", dev.getSpec().getStrategy().getType(), "SQLite: never two pods on one database");
-        assertTrue(devC.getEnv().stream().anyMatch(e -> e.getName().equals("CONTINUUM_STORAGE_BACKEND")
-            && e.getValue().equals("sqlite")), "development runs on SQLite");
+        assertTrue(
+                devC.getEnv().stream()
+                        .anyMatch(e -> e.getName().equals("CONTINUUM_STORAGE_BACKEND")
+                                && e.getValue().equals("sqlite")),
+                "development runs on SQLite");
         for (final String overlay : List.of("staging", "production", "aws", "gcp", "azure")) {
             final Deployment d = first(OVERLAYS.get(overlay), Deployment.class);
-            assertEquals("0", d.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getStrVal() == null
-                ? String.valueOf(d.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal())
-                : d.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getStrVal(), overlay);
-            assertTrue(d.getSpec().getTemplate().getSpec().getTopologySpreadConstraints().stream()
-                .anyMatch(t -> t.getTopologyKey().equals("topology.kubernetes.io/zone")), overlay + ": zone spread");
+            assertEquals(
+                    "0",
+                    d.getSpec()
+                                            .getStrategy()
+                                            .getRollingUpdate()
+                                            .getMaxUnavailable()
+                                            .getStrVal()
+                                    == null
+                            ? String.valueOf(d.getSpec()
+                                    .getStrategy()
+                                    .getRollingUpdate()
+                                    .getMaxUnavailable()
+                                    .getIntVal())
+                            : d.getSpec()
+                                    .getStrategy()
+                                    .getRollingUpdate()
+                                    .getMaxUnavailable()
+                                    .getStrVal(),
+                    overlay);
+            assertTrue(
+                    d.getSpec().getTemplate().getSpec().getTopologySpreadConstraints().stream()
+                            .anyMatch(t -> t.getTopologyKey().equals("topology.kubernetes.io/zone")),
+                    overlay + ": zone spread");
         }
     }
 
@@ -201,11 +238,14 @@ class KubernetesManifestsTest {
         final HorizontalPodAutoscaler hpa = first(OVERLAYS.get("production"), HorizontalPodAutoscaler.class);
         final Deployment d = first(OVERLAYS.get("production"), Deployment.class);
         assertEquals("Deployment", hpa.getSpec().getScaleTargetRef().getKind());
-        assertEquals(d.getMetadata().getName(), hpa.getSpec().getScaleTargetRef().getName());
+        assertEquals(
+                d.getMetadata().getName(), hpa.getSpec().getScaleTargetRef().getName());
         assertEquals(3, hpa.getSpec().getMinReplicas());
         assertEquals(50, hpa.getSpec().getMaxReplicas());
         assertEquals("cpu", hpa.getSpec().getMetrics().getFirst().getResource().getName());
-        assertEquals(70, hpa.getSpec().getMetrics().getFirst().getResource().getTarget().getAverageUtilization());
+        assertEquals(
+                70,
+                hpa.getSpec().getMetrics().getFirst().getResource().getTarget().getAverageUtilization());
         assertTrue(OVERLAYS.get("development").stream().noneMatch(o -> o instanceof HorizontalPodAutoscaler));
     }
 
@@ -214,45 +254,72 @@ class KubernetesManifestsTest {
         OVERLAYS.forEach((overlay, objects) -> {
             final Deployment d = first(objects, Deployment.class);
             final Service s = first(objects, Service.class);
-            final Map<String, String> podLabels = d.getSpec().getTemplate().getMetadata().getLabels();
-            assertTrue(podLabels.entrySet().containsAll(s.getSpec().getSelector().entrySet()),
-                overlay + ": Service selector " + s.getSpec().getSelector() + " vs pod labels " + podLabels);
+            final Map<String, String> podLabels =
+                    d.getSpec().getTemplate().getMetadata().getLabels();
+            assertTrue(
+                    podLabels.entrySet().containsAll(s.getSpec().getSelector().entrySet()),
+                    overlay + ": Service selector " + s.getSpec().getSelector() + " vs pod labels " + podLabels);
             assertTrue(matches(d.getSpec().getSelector(), podLabels), overlay + ": Deployment selector");
-            final Set<String> containerPorts = Set.copyOf(d.getSpec().getTemplate().getSpec().getContainers()
-                .getFirst().getPorts().stream().map(p -> p.getName()).toList());
-            assertTrue(containerPorts.contains(s.getSpec().getPorts().getFirst().getTargetPort().getStrVal()));
+            final Set<String> containerPorts =
+                    Set.copyOf(d.getSpec().getTemplate().getSpec().getContainers().getFirst().getPorts().stream()
+                            .map(p -> p.getName())
+                            .toList());
+            assertTrue(containerPorts.contains(
+                    s.getSpec().getPorts().getFirst().getTargetPort().getStrVal()));
             final ServiceMonitor m = first(objects, ServiceMonitor.class);
-            assertTrue(s.getMetadata().getLabels().entrySet()
-                .containsAll(m.getSpec().getSelector().getMatchLabels().entrySet()), overlay + ": ServiceMonitor");
+            assertTrue(
+                    s.getMetadata()
+                            .getLabels()
+                            .entrySet()
+                            .containsAll(
+                                    m.getSpec().getSelector().getMatchLabels().entrySet()),
+                    overlay + ": ServiceMonitor");
             assertEquals("/metrics", m.getSpec().getEndpoints().getFirst().getPath());
-            objects.stream().filter(PodDisruptionBudget.class::isInstance).map(PodDisruptionBudget.class::cast)
-                .forEach(pdb -> assertTrue(matches(pdb.getSpec().getSelector(), podLabels), overlay + ": PDB"));
+            objects.stream()
+                    .filter(PodDisruptionBudget.class::isInstance)
+                    .map(PodDisruptionBudget.class::cast)
+                    .forEach(pdb -> assertTrue(matches(pdb.getSpec().getSelector(), podLabels), overlay + ": PDB"));
         });
     }
 
     @Test
     void networkPolicyDeniesByDefaultAndAdmitsPrometheusAndTheIngressController() {
         OVERLAYS.forEach((overlay, objects) -> {
-            final Map<String, String> podLabels = first(objects, Deployment.class).getSpec().getTemplate()
-                .getMetadata().getLabels();
-            final List<NetworkPolicy> policies = objects.stream().filter(NetworkPolicy.class::isInstance)
-                .map(NetworkPolicy.class::cast).toList();
-            assertTrue(policies.stream().anyMatch(p -> isEmpty(p.getSpec().getPodSelector().getMatchLabels())
-                && isEmpty(p.getSpec().getPodSelector().getMatchExpressions())
-                && p.getSpec().getPolicyTypes().containsAll(List.of("Ingress", "Egress"))
-                && isEmpty(p.getSpec().getIngress()) && isEmpty(p.getSpec().getEgress())), overlay + ": default deny");
+            final Map<String, String> podLabels = first(objects, Deployment.class)
+                    .getSpec()
+                    .getTemplate()
+                    .getMetadata()
+                    .getLabels();
+            final List<NetworkPolicy> policies = objects.stream()
+                    .filter(NetworkPolicy.class::isInstance)
+                    .map(NetworkPolicy.class::cast)
+                    .toList();
+            assertTrue(
+                    policies.stream()
+                            .anyMatch(p -> isEmpty(p.getSpec().getPodSelector().getMatchLabels())
+                                    && isEmpty(p.getSpec().getPodSelector().getMatchExpressions())
+                                    && p.getSpec().getPolicyTypes().containsAll(List.of("Ingress", "Egress"))
+                                    && isEmpty(p.getSpec().getIngress())
+                                    && isEmpty(p.getSpec().getEgress())),
+                    overlay + ": default deny");
             final List<NetworkPolicyIngressRule> admitting = policies.stream()
-                .filter(p -> !isEmpty(p.getSpec().getIngress()) && matches(p.getSpec().getPodSelector(), podLabels))
-                .flatMap(p -> p.getSpec().getIngress().stream()).toList();
-            assertTrue(admits(admitting, "monitoring", Map.of("app.kubernetes.io/name", "prometheus"), 8420),
-                overlay + ": Prometheus reaches /metrics");
-            assertTrue(admits(admitting, "ingress-nginx", Map.of("app.kubernetes.io/name", "ingress-nginx"), 8420),
-                overlay + ": the ingress controller reaches the API");
+                    .filter(p -> !isEmpty(p.getSpec().getIngress())
+                            && matches(p.getSpec().getPodSelector(), podLabels))
+                    .flatMap(p -> p.getSpec().getIngress().stream())
+                    .toList();
+            assertTrue(
+                    admits(admitting, "monitoring", Map.of("app.kubernetes.io/name", "prometheus"), 8420),
+                    overlay + ": Prometheus reaches /metrics");
+            assertTrue(
+                    admits(admitting, "ingress-nginx", Map.of("app.kubernetes.io/name", "ingress-nginx"), 8420),
+                    overlay + ": the ingress controller reaches the API");
             assertFalse(admits(admitting, "default", Map.of("app", "anything"), 8420), overlay + ": others denied");
             final boolean dns = policies.stream()
-                .filter(p -> !isEmpty(p.getSpec().getEgress()) && matches(p.getSpec().getPodSelector(), podLabels))
-                .flatMap(p -> p.getSpec().getEgress().stream())
-                .anyMatch(r -> r.getPorts().stream().anyMatch(port -> port.getPort().getIntVal() == 53));
+                    .filter(p -> !isEmpty(p.getSpec().getEgress())
+                            && matches(p.getSpec().getPodSelector(), podLabels))
+                    .flatMap(p -> p.getSpec().getEgress().stream())
+                    .anyMatch(r -> r.getPorts().stream()
+                            .anyMatch(port -> port.getPort().getIntVal() == 53));
             assertTrue(dns, overlay + ": DNS egress");
         });
     }
@@ -262,12 +329,17 @@ class KubernetesManifestsTest {
         for (final String overlay : List.of("staging", "production", "aws", "gcp", "azure")) {
             final CronJob job = first(OVERLAYS.get(overlay), CronJob.class);
             assertEquals("0 2 * * *", job.getSpec().getSchedule());
-            final PodSpec pod = job.getSpec().getJobTemplate().getSpec().getTemplate().getSpec();
-            final String script = String.join(" ", pod.getContainers().getFirst().getArgs());
+            final PodSpec pod =
+                    job.getSpec().getJobTemplate().getSpec().getTemplate().getSpec();
+            final String script =
+                    String.join(" ", pod.getContainers().getFirst().getArgs());
             assertTrue(script.contains("continuum export /backups/$(date +%Y%m%d).json.gz --compress"), script);
             assertTrue(script.contains("-mtime"), "retention: " + script);
-            assertTrue(pod.getVolumes().stream().anyMatch(v -> v.getPersistentVolumeClaim() != null
-                && v.getName().equals("backups")), overlay + ": backups on a PVC");
+            assertTrue(
+                    pod.getVolumes().stream()
+                            .anyMatch(v -> v.getPersistentVolumeClaim() != null
+                                    && v.getName().equals("backups")),
+                    overlay + ": backups on a PVC");
         }
     }
 
@@ -275,16 +347,21 @@ class KubernetesManifestsTest {
     void cloudOverlaysReachTheManagedDatabaseAndMountItsCa() {
         for (final String cloud : List.of("aws", "gcp", "azure")) {
             final List<HasMetadata> objects = OVERLAYS.get(cloud);
-            final boolean ipBlock = objects.stream().filter(NetworkPolicy.class::isInstance)
-                .map(NetworkPolicy.class::cast).filter(p -> !isEmpty(p.getSpec().getEgress()))
-                .flatMap(p -> p.getSpec().getEgress().stream())
-                .anyMatch(r -> r.getTo().stream().anyMatch(t -> t.getIpBlock() != null)
-                    && r.getPorts().stream().anyMatch(port -> port.getPort().getIntVal() == 5432));
+            final boolean ipBlock = objects.stream()
+                    .filter(NetworkPolicy.class::isInstance)
+                    .map(NetworkPolicy.class::cast)
+                    .filter(p -> !isEmpty(p.getSpec().getEgress()))
+                    .flatMap(p -> p.getSpec().getEgress().stream())
+                    .anyMatch(r -> r.getTo().stream().anyMatch(t -> t.getIpBlock() != null)
+                            && r.getPorts().stream()
+                                    .anyMatch(port -> port.getPort().getIntVal() == 5432));
             assertTrue(ipBlock, cloud + ": egress to the managed PostgreSQL by address");
             forEachPod((where, pod) -> {
                 if (where.startsWith(cloud + "/")) {
-                    assertTrue(pod.getContainers().getFirst().getVolumeMounts().stream()
-                        .anyMatch(m -> m.getMountPath().equals("/etc/continuum/db-ca")), where + ": database CA");
+                    assertTrue(
+                            pod.getContainers().getFirst().getVolumeMounts().stream()
+                                    .anyMatch(m -> m.getMountPath().equals("/etc/continuum/db-ca")),
+                            where + ": database CA");
                 }
             });
         }
@@ -295,27 +372,35 @@ class KubernetesManifestsTest {
         OVERLAYS.forEach((overlay, objects) -> {
             final Ingress ingress = first(objects, Ingress.class);
             assertNotNull(ingress.getMetadata().getAnnotations().get("cert-manager.io/cluster-issuer"), overlay);
-            assertEquals(ingress.getSpec().getRules().getFirst().getHost(),
-                ingress.getSpec().getTls().getFirst().getHosts().getFirst(), overlay + ": TLS covers the host");
+            assertEquals(
+                    ingress.getSpec().getRules().getFirst().getHost(),
+                    ingress.getSpec().getTls().getFirst().getHosts().getFirst(),
+                    overlay + ": TLS covers the host");
         });
     }
 
     @Test
     void prometheusRuleCarriesExactlyTheCheckedAlertFile() throws IOException {
-        final JsonNode alerts = YAML.readTree(DEPLOY.resolve("monitoring/alerts.yml").toFile());
+        final JsonNode alerts =
+                YAML.readTree(DEPLOY.resolve("monitoring/alerts.yml").toFile());
         // Compared as rendered YAML: the model types expr as IntOrString, which does not round-trip as text.
         RENDERED.forEach((overlay, docs) -> {
-            final JsonNode rule = docs.stream().filter(d -> d.path("kind").asText().equals("PrometheusRule"))
-                .findFirst().orElseThrow(() -> new AssertionError(overlay + ": no PrometheusRule"));
-            assertEquals(alerts, rule.get("spec"), overlay
-                + ": deploy/k8s/base/prometheusrule.yaml spec differs from deploy/monitoring/alerts.yml");
+            final JsonNode rule = docs.stream()
+                    .filter(d -> d.path("kind").asText().equals("PrometheusRule"))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError(overlay + ": no PrometheusRule"));
+            assertEquals(
+                    alerts,
+                    rule.get("spec"),
+                    overlay + ": deploy/k8s/base/prometheusrule.yaml spec differs from deploy/monitoring/alerts.yml");
         });
     }
 
     @Test
     void noSecretValuesInTheManifests() {
-        OVERLAYS.forEach((overlay, objects) -> assertTrue(objects.stream().noneMatch(o -> o.getKind().equals("Secret")),
-            overlay + ": secrets come by reference (External Secrets, Sealed Secrets), never from the repository"));
+        OVERLAYS.forEach((overlay, objects) -> assertTrue(
+                objects.stream().noneMatch(o -> o.getKind().equals("Secret")),
+                overlay + ": secrets come by reference (External Secrets, Sealed Secrets), never from the repository"));
     }
 
     // ---- helpers
@@ -328,9 +413,12 @@ class KubernetesManifestsTest {
         OVERLAYS.forEach((overlay, objects) -> {
             for (final HasMetadata o : objects) {
                 if (o instanceof Deployment d) {
-                    visitor.visit(overlay + "/Deployment", d.getSpec().getTemplate().getSpec());
+                    visitor.visit(
+                            overlay + "/Deployment", d.getSpec().getTemplate().getSpec());
                 } else if (o instanceof CronJob j) {
-                    visitor.visit(overlay + "/CronJob", j.getSpec().getJobTemplate().getSpec().getTemplate().getSpec());
+                    visitor.visit(
+                            overlay + "/CronJob",
+                            j.getSpec().getJobTemplate().getSpec().getTemplate().getSpec());
                 }
             }
         });
@@ -341,31 +429,40 @@ class KubernetesManifestsTest {
     }
 
     private static <T> void forEachObject(final Class<T> type, final ObjectVisitor<T> visitor) {
-        OVERLAYS.forEach((overlay, objects) -> objects.stream().filter(type::isInstance).map(type::cast)
-            .forEach(o -> visitor.visit(overlay, o)));
+        OVERLAYS.forEach((overlay, objects) ->
+                objects.stream().filter(type::isInstance).map(type::cast).forEach(o -> visitor.visit(overlay, o)));
     }
 
     private static boolean isComponent(final Path dir) throws IOException {
-        return YAML.readTree(dir.resolve("kustomization.yaml").toFile()).path("kind").asText().equals("Component");
+        return YAML.readTree(dir.resolve("kustomization.yaml").toFile())
+                .path("kind")
+                .asText()
+                .equals("Component");
     }
 
     private static boolean isEmpty(final Object collectionOrMap) {
-        return collectionOrMap == null || collectionOrMap instanceof Collection<?> c && c.isEmpty()
-            || collectionOrMap instanceof Map<?, ?> m && m.isEmpty();
+        return collectionOrMap == null
+                || collectionOrMap instanceof Collection<?> c && c.isEmpty()
+                || collectionOrMap instanceof Map<?, ?> m && m.isEmpty();
     }
 
     private static <T> T first(final List<HasMetadata> objects, final Class<T> type) {
-        return objects.stream().filter(type::isInstance).map(type::cast).findFirst()
-            .orElseThrow(() -> new AssertionError("no " + type.getSimpleName()));
+        return objects.stream()
+                .filter(type::isInstance)
+                .map(type::cast)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + type.getSimpleName()));
     }
 
     private static boolean matches(final LabelSelector selector, final Map<String, String> labels) {
-        if (selector.getMatchLabels() != null && !labels.entrySet().containsAll(selector.getMatchLabels().entrySet())) {
+        if (selector.getMatchLabels() != null
+                && !labels.entrySet().containsAll(selector.getMatchLabels().entrySet())) {
             return false;
         }
         if (selector.getMatchExpressions() != null) {
             for (final var e : selector.getMatchExpressions()) {
-                final boolean in = labels.containsKey(e.getKey()) && e.getValues().contains(labels.get(e.getKey()));
+                final boolean in =
+                        labels.containsKey(e.getKey()) && e.getValues().contains(labels.get(e.getKey()));
                 if (!switch (e.getOperator()) {
                     case "In" -> in;
                     case "NotIn" -> !in;
@@ -381,17 +478,23 @@ class KubernetesManifestsTest {
     }
 
     /** Whether a pod labelled {@code labels} in namespace {@code namespace} may reach {@code port}. */
-    private static boolean admits(final List<NetworkPolicyIngressRule> rules, final String namespace,
-                                  final Map<String, String> labels, final int port) {
+    private static boolean admits(
+            final List<NetworkPolicyIngressRule> rules,
+            final String namespace,
+            final Map<String, String> labels,
+            final int port) {
         for (final NetworkPolicyIngressRule r : rules) {
-            final boolean portOk = r.getPorts() == null || r.getPorts().stream()
-                .anyMatch(p -> p.getPort() != null && p.getPort().getIntVal() != null && p.getPort().getIntVal() == port);
+            final boolean portOk = r.getPorts() == null
+                    || r.getPorts().stream()
+                            .anyMatch(p -> p.getPort() != null
+                                    && p.getPort().getIntVal() != null
+                                    && p.getPort().getIntVal() == port);
             if (!portOk) {
                 continue;
             }
             for (final NetworkPolicyPeer peer : r.getFrom()) {
                 final boolean ns = peer.getNamespaceSelector() != null
-                    && matches(peer.getNamespaceSelector(), Map.of("kubernetes.io/metadata.name", namespace));
+                        && matches(peer.getNamespaceSelector(), Map.of("kubernetes.io/metadata.name", namespace));
                 final boolean pod = peer.getPodSelector() == null || matches(peer.getPodSelector(), labels);
                 if (ns && pod) {
                     return true;
@@ -402,8 +505,11 @@ class KubernetesManifestsTest {
     }
 
     /** Collects every non-empty {@code additionalProperties} (fields the model does not know) under {@code value}. */
-    private static void unknownFields(final Object value, final String path, final List<String> out,
-                                      final IdentityHashMap<Object, Boolean> seen) {
+    private static void unknownFields(
+            final Object value,
+            final String path,
+            final List<String> out,
+            final IdentityHashMap<Object, Boolean> seen) {
         if (value == null || seen.put(value, Boolean.TRUE) != null) {
             return;
         }
@@ -422,8 +528,10 @@ class KubernetesManifestsTest {
             return;
         }
         for (final Method getter : value.getClass().getMethods()) {
-            if (getter.getParameterCount() != 0 || Modifier.isStatic(getter.getModifiers())
-                || !getter.getName().startsWith("get") || getter.getDeclaringClass() == Object.class) {
+            if (getter.getParameterCount() != 0
+                    || Modifier.isStatic(getter.getModifiers())
+                    || !getter.getName().startsWith("get")
+                    || getter.getDeclaringClass() == Object.class) {
                 continue;
             }
             final Object child;
@@ -458,11 +566,12 @@ class KubernetesManifestsTest {
     private static List<HasMetadata> typed(final List<JsonNode> docs) throws IOException {
         final List<HasMetadata> out = new ArrayList<>();
         for (final JsonNode doc : docs) {
-            final String key = doc.path("apiVersion").asText() + "/" + doc.path("kind").asText();
+            final String key =
+                    doc.path("apiVersion").asText() + "/" + doc.path("kind").asText();
             final Class<? extends HasMetadata> type = KINDS.get(key);
             if (type == null) {
                 fail("rendered object of a kind this test does not model: " + key
-                    + " (add its fabric8 model class to KINDS)");
+                        + " (add its fabric8 model class to KINDS)");
             }
             out.add(JSON.treeToValue(doc, type));
         }
@@ -471,7 +580,9 @@ class KubernetesManifestsTest {
 
     private static boolean kubectlPresent() {
         try {
-            final Process p = new ProcessBuilder("kubectl", "version", "--client").redirectErrorStream(true).start();
+            final Process p = new ProcessBuilder("kubectl", "version", "--client")
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {

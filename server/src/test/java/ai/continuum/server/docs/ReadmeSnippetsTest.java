@@ -1,14 +1,14 @@
 package ai.continuum.server.docs;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import ai.continuum.server.NodeClients;
 import ai.continuum.server.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -22,11 +22,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the README's client snippets (the blocks after {@code <!-- snippet:NAME -->}) against a real server: Python
@@ -36,14 +35,16 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class ReadmeSnippetsTest {
     private static final Path README = Path.of("..", "README.md");
-    private static final Pattern SNIPPET = Pattern.compile("<!-- snippet:(\\w+) -->\\n```\\w+\\n(.*?)\\n```",
-        Pattern.DOTALL);
+    private static final Pattern SNIPPET =
+            Pattern.compile("<!-- snippet:(\\w+) -->\\n```\\w+\\n(.*?)\\n```", Pattern.DOTALL);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path dataDir;
+
     @TempDir
     static Path work;
+
     static TestServer server;
     static String key;
 
@@ -70,8 +71,15 @@ class ReadmeSnippetsTest {
         final Path file = NodeClients.DIR.resolve("readme-snippet.ts");
         Files.writeString(file, snippet("typescript"));
         try {
-            assertRecalled(NodeClients.run("run-ts.mjs", Map.of("CONTINUUM_URL", server.uri("").toString(),
-                "CONTINUUM_API_KEY", key, "ARG", "readme-snippet.ts")));
+            assertRecalled(NodeClients.run(
+                    "run-ts.mjs",
+                    Map.of(
+                            "CONTINUUM_URL",
+                            server.uri("").toString(),
+                            "CONTINUUM_API_KEY",
+                            key,
+                            "ARG",
+                            "readme-snippet.ts")));
         } finally {
             Files.deleteIfExists(file);
             Files.deleteIfExists(NodeClients.DIR.resolve("readme-snippet.mjs"));
@@ -93,21 +101,28 @@ class ReadmeSnippetsTest {
         final String path = http.get("url").asText().replaceFirst("^https?://[^/]+", "");
         assertEquals("/mcp", path);
         final String headerName = http.get("headers").fieldNames().next();
-        final TestServer.Reply answer = server.send(server.builder(path, null).header(headerName, key)
-            .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
-            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(initialize())).build());
+        final TestServer.Reply answer = server.send(server.builder(path, null)
+                .header(headerName, key)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(initialize()))
+                .build());
         assertEquals(200, answer.status(), answer.body());
         assertEquals("continuum", answer.json().at("/result/serverInfo/name").asText(), answer.body());
 
         final JsonNode local = servers.get("continuum-local");
         final List<String> args = new ArrayList<>();
-        local.get("args").forEach(a -> args.add(a.asText().equals("/path/to/continuum_data")
-            ? work.resolve("mcp-data").toString() : a.asText()));
+        local.get("args")
+                .forEach(a -> args.add(
+                        a.asText().equals("/path/to/continuum_data")
+                                ? work.resolve("mcp-data").toString()
+                                : a.asText()));
         final Process process = new ProcessBuilder(NodeClients.cliCommand(args.toArray(String[]::new)))
-            .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         try (Writer in = process.outputWriter(StandardCharsets.UTF_8);
-             BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                 StandardCharsets.UTF_8))) {
+                BufferedReader out =
+                        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             in.write(initialize() + "\n");
             in.write("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n");
             in.write("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}\n");
@@ -124,7 +139,7 @@ class ReadmeSnippetsTest {
 
     private static String initialize() {
         return "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
-            + "\"capabilities\":{},\"clientInfo\":{\"name\":\"readme-test\",\"version\":\"1\"}}}";
+                + "\"capabilities\":{},\"clientInfo\":{\"name\":\"readme-test\",\"version\":\"1\"}}}";
     }
 
     private static void assertRecalled(final String output) {
@@ -163,7 +178,8 @@ class ReadmeSnippetsTest {
     private static void requireRuntime(final List<String> probe, final String what) {
         boolean present;
         try {
-            present = new ProcessBuilder(probe).redirectErrorStream(true).start().waitFor() == 0;
+            present =
+                    new ProcessBuilder(probe).redirectErrorStream(true).start().waitFor() == 0;
         } catch (final IOException | InterruptedException e) {
             present = false;
         }

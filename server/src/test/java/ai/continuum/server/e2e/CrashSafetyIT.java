@@ -1,12 +1,12 @@
 package ai.continuum.server.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.continuum.server.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,10 +20,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SIGKILL of the real service in the middle of a stream of learns: every learn answered 200 is in the database the
@@ -53,15 +52,18 @@ class CrashSafetyIT {
                 final List<Future<?>> running = new ArrayList<>();
                 for (int c = 0; c < CLIENTS; c++) {
                     final int client = c;
-                    running.add(clients.submit(() -> learnUntilRefused(first, key, client, durable, async, sent,
-                        enoughAcks)));
+                    running.add(clients.submit(
+                            () -> learnUntilRefused(first, key, client, durable, async, sent, enoughAcks)));
                 }
-                assertTrue(enoughAcks.await(30, TimeUnit.SECONDS), "too few learns acknowledged; log:\n"
-                    + ServerProcess.tail(first.log()));
+                assertTrue(
+                        enoughAcks.await(30, TimeUnit.SECONDS),
+                        "too few learns acknowledged; log:\n" + ServerProcess.tail(first.log()));
                 final ProcessHandle handle = first.handle();
                 assertEquals(KILLED_BY_SIGKILL, first.kill(), "the process must end by SIGKILL, not by a shutdown");
                 assertFalse(handle.isAlive(), "the service survived SIGKILL");
-                assertFalse(ProcessHandle.of(handle.pid()).map(ProcessHandle::isAlive).orElse(false));
+                assertFalse(ProcessHandle.of(handle.pid())
+                        .map(ProcessHandle::isAlive)
+                        .orElse(false));
                 for (final Future<?> f : running) {
                     f.get(30, TimeUnit.SECONDS);
                 }
@@ -86,24 +88,39 @@ class CrashSafetyIT {
             assertTrue(head.get("length").asLong() >= durable.size(), head.toString());
         }
         try (ServerProcess third = ServerProcess.start(data, dir.resolve("third.log"))) {
-            assertEquals(stats, comparable(third.get("/v1/stats", key).json()),
-                "a second rebuild from the same database gives the same engine");
+            assertEquals(
+                    stats,
+                    comparable(third.get("/v1/stats", key).json()),
+                    "a second rebuild from the same database gives the same engine");
             assertEquals(head, third.get("/v1/continuity", key).json());
         }
     }
 
-    private static void learnUntilRefused(final ServerProcess server, final String key, final int client,
-                                          final Set<Long> durable, final Set<Long> async, final AtomicInteger sent,
-                                          final CountDownLatch enoughAcks) {
+    private static void learnUntilRefused(
+            final ServerProcess server,
+            final String key,
+            final int client,
+            final Set<Long> durable,
+            final Set<Long> async,
+            final AtomicInteger sent,
+            final CountDownLatch enoughAcks) {
         for (int i = 0; i < LEARNS_PER_CLIENT; i++) {
             final boolean isAsync = i % 4 == 3;
             final TestServer.Reply reply;
             try {
                 sent.incrementAndGet();
-                reply = server.post("/v1/learn", key, Map.of(
-                    "user_message", "Client" + client + " asks about Harbor Project and Release Train " + (i % 37),
-                    "ai_response", "I will check Harbor Project milestone " + i + " with Lighthouse Team.",
-                    "session_id", "client-" + client, "async", isAsync));
+                reply = server.post(
+                        "/v1/learn",
+                        key,
+                        Map.of(
+                                "user_message",
+                                "Client" + client + " asks about Harbor Project and Release Train " + (i % 37),
+                                "ai_response",
+                                "I will check Harbor Project milestone " + i + " with Lighthouse Team.",
+                                "session_id",
+                                "client-" + client,
+                                "async",
+                                isAsync));
             } catch (final IOException e) {
                 return;
             } catch (final InterruptedException e) {
@@ -123,7 +140,7 @@ class CrashSafetyIT {
 
     /** Async learns (202) carry no durability promise: each is either present or cleanly absent, never an error. */
     private static void assertEachAnswered(final ServerProcess server, final String key, final Set<Long> ids)
-        throws IOException, InterruptedException {
+            throws IOException, InterruptedException {
         for (final long id : ids) {
             final int status = server.get("/v1/memories/" + id, key).status();
             assertTrue(status == 200 || status == 404, "memory " + id + " answered " + status);

@@ -1,12 +1,11 @@
 package ai.continuum.server.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.continuum.server.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,10 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The database turning unwritable under the running service: learns are refused with 503 {@code unavailable} in the
@@ -66,8 +65,8 @@ class DatabaseFaultIT {
                     assertEquals("degraded", ready.json().get("status").asText(), ready.body());
                     assertEquals("refused", ready.json().get("writes").asText(), ready.body());
                 }
-                final TestServer.Reply recall = server.post("/v1/recall", key,
-                    Map.of("message", "What about the Harbor Project?"));
+                final TestServer.Reply recall =
+                        server.post("/v1/recall", key, Map.of("message", "What about the Harbor Project?"));
                 assertEquals(200, recall.status(), recall.body());
                 assertTrue(recall.json().get("concepts_found").asInt() > 0, recall.body());
             }
@@ -79,8 +78,10 @@ class DatabaseFaultIT {
                 final TestServer.Reply memory = restarted.get("/v1/memories/" + id, key);
                 assertEquals(200, memory.status(), "acknowledged learn " + id + " lost: " + memory.body());
             }
-            assertEquals(acknowledged.size(), restarted.get("/v1/stats", key).json().get("messages").asLong(),
-                "a refused learn must leave nothing behind");
+            assertEquals(
+                    acknowledged.size(),
+                    restarted.get("/v1/stats", key).json().get("messages").asLong(),
+                    "a refused learn must leave nothing behind");
         }
     }
 
@@ -105,21 +106,24 @@ class DatabaseFaultIT {
             }
             final TestServer.Reply ready = server.get("/v1/ready", null);
             assertEquals(503, ready.status(), ready.body());
-            final TestServer.Reply recall = server.post("/v1/recall", key,
-                Map.of("message", "What about the Harbor Project?"));
+            final TestServer.Reply recall =
+                    server.post("/v1/recall", key, Map.of("message", "What about the Harbor Project?"));
             assertEquals(200, recall.status(), recall.body());
         }
     }
 
     static TestServer.Reply learn(final ServerProcess server, final String key, final int n)
-        throws IOException, InterruptedException {
-        return server.post("/v1/learn", key, Map.of(
-            "user_message", "Status of the Harbor Project, milestone " + n,
-            "ai_response", "I will ask the Lighthouse Team about milestone " + n + "."));
+            throws IOException, InterruptedException {
+        return server.post(
+                "/v1/learn",
+                key,
+                Map.of(
+                        "user_message", "Status of the Harbor Project, milestone " + n,
+                        "ai_response", "I will ask the Lighthouse Team about milestone " + n + "."));
     }
 
     static long learnAcknowledged(final ServerProcess server, final String key, final int n)
-        throws IOException, InterruptedException {
+            throws IOException, InterruptedException {
         final TestServer.Reply reply = learn(server, key, n);
         assertEquals(200, reply.status(), reply.body());
         return reply.json().get("memory_id").asLong();

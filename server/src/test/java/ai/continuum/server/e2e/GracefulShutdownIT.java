@@ -1,10 +1,9 @@
 package ai.continuum.server.e2e;
 
-import ai.continuum.server.TestServer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.continuum.server.TestServer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,9 +19,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SIGTERM with synchronous learns in flight: readiness turns 503 at once while learns are still served for the drain
@@ -43,8 +42,8 @@ class GracefulShutdownIT {
         final AtomicInteger ackedWhileDraining = new AtomicInteger();
         final AtomicLong drainingSeenAt = new AtomicLong();
         final String key;
-        final ServerProcess first = ServerProcess.start(data, dir.resolve("first.log"),
-            Map.of("CONTINUUM_SHUTDOWN_DRAIN_SECONDS", "2"));
+        final ServerProcess first =
+                ServerProcess.start(data, dir.resolve("first.log"), Map.of("CONTINUUM_SHUTDOWN_DRAIN_SECONDS", "2"));
         try {
             key = first.createKey("drain");
             final CountDownLatch enough = new CountDownLatch(ACKS_BEFORE_TERM);
@@ -52,16 +51,19 @@ class GracefulShutdownIT {
                 final List<Future<?>> running = new ArrayList<>();
                 for (int c = 0; c < CLIENTS; c++) {
                     final int client = c;
-                    running.add(clients.submit(() -> learnUntilGone(first, key, client, acknowledged, refused,
-                        drainingSeenAt, ackedWhileDraining, enough)));
+                    running.add(clients.submit(() -> learnUntilGone(
+                            first, key, client, acknowledged, refused, drainingSeenAt, ackedWhileDraining, enough)));
                 }
-                assertTrue(enough.await(60, TimeUnit.SECONDS), "too few learns acknowledged; log:\n"
-                    + ServerProcess.tail(first.log()));
+                assertTrue(
+                        enough.await(60, TimeUnit.SECONDS),
+                        "too few learns acknowledged; log:\n" + ServerProcess.tail(first.log()));
                 first.terminate();
                 assertTrue(first.awaitReady(503, Duration.ofSeconds(1)), "readiness must turn 503 at once");
                 drainingSeenAt.set(System.nanoTime());
-                assertEquals(0, first.awaitExit(Duration.ofSeconds(60)),
-                    "a graceful shutdown exits 0; log:\n" + ServerProcess.tail(first.log()));
+                assertEquals(
+                        0,
+                        first.awaitExit(Duration.ofSeconds(60)),
+                        "a graceful shutdown exits 0; log:\n" + ServerProcess.tail(first.log()));
                 for (final Future<?> f : running) {
                     f.get(30, TimeUnit.SECONDS);
                 }
@@ -73,9 +75,12 @@ class GracefulShutdownIT {
         assertTrue(ServerProcess.tail(first.log()).contains("write queue drained"), ServerProcess.tail(first.log()));
 
         try (ServerProcess second = ServerProcess.start(data, dir.resolve("second.log"))) {
-            final long stored = second.get("/v1/stats", key).json().get("messages").asLong();
-            assertEquals(acknowledged.size(), stored, "every 200 is stored and no refused learn is ("
-                + refused.get() + " refused)");
+            final long stored =
+                    second.get("/v1/stats", key).json().get("messages").asLong();
+            assertEquals(
+                    acknowledged.size(),
+                    stored,
+                    "every 200 is stored and no refused learn is (" + refused.get() + " refused)");
             for (final long id : acknowledged) {
                 assertEquals(200, second.get("/v1/memories/" + id, key).status(), "acknowledged learn " + id);
             }
@@ -86,17 +91,25 @@ class GracefulShutdownIT {
      * Learns until the server is gone. A refusal must be 503 shutting_down (nothing applied); any other answer fails
      * the test.
      */
-    private static void learnUntilGone(final ServerProcess server, final String key, final int client,
-                                       final Set<Long> acknowledged, final AtomicInteger refused,
-                                       final AtomicLong drainingSeenAt, final AtomicInteger ackedWhileDraining,
-                                       final CountDownLatch enough) {
+    private static void learnUntilGone(
+            final ServerProcess server,
+            final String key,
+            final int client,
+            final Set<Long> acknowledged,
+            final AtomicInteger refused,
+            final AtomicLong drainingSeenAt,
+            final AtomicInteger ackedWhileDraining,
+            final CountDownLatch enough) {
         for (int i = 0; ; i++) {
             final TestServer.Reply reply;
             try {
-                reply = server.post("/v1/learn", key, Map.of(
-                    "user_message", "Client" + client + " asks about Harbor Project and Release Train " + i,
-                    "ai_response", "I will check Harbor Project milestone " + i + " with Lighthouse Team.",
-                    "session_id", "client-" + client));
+                reply = server.post(
+                        "/v1/learn",
+                        key,
+                        Map.of(
+                                "user_message", "Client" + client + " asks about Harbor Project and Release Train " + i,
+                                "ai_response", "I will check Harbor Project milestone " + i + " with Lighthouse Team.",
+                                "session_id", "client-" + client));
             } catch (final IOException e) {
                 // The listener is gone (refused, or closed as the server stopped): the final count shows that
                 // nothing unanswered was applied.

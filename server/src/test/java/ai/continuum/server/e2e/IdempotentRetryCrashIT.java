@@ -1,10 +1,9 @@
 package ai.continuum.server.e2e;
 
-import ai.continuum.server.TestServer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.continuum.server.TestServer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,9 +16,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Exactly once through a crash: clients learn with an {@code Idempotency-Key} each, the server is killed with SIGKILL
@@ -49,9 +48,13 @@ class IdempotentRetryCrashIT {
                     running.add(clients.submit(() -> {
                         for (int i = 0; ; i++) {
                             final String idem = "c" + client + "-" + i;
-                            final Map<String, Object> body = Map.of("user_message", "Client" + client
-                                + " asks about the Harbor Project " + i, "ai_response", "Lighthouse Team, step " + i,
-                                "session_id", "client-" + client);
+                            final Map<String, Object> body = Map.of(
+                                    "user_message",
+                                    "Client" + client + " asks about the Harbor Project " + i,
+                                    "ai_response",
+                                    "Lighthouse Team, step " + i,
+                                    "session_id",
+                                    "client-" + client);
                             sent.put(idem, body);
                             try {
                                 final TestServer.Reply r = first.post("/v1/learn", key, idem, body);
@@ -66,8 +69,9 @@ class IdempotentRetryCrashIT {
                         }
                     }));
                 }
-                assertTrue(enough.await(60, TimeUnit.SECONDS), "too few learns answered; log:\n"
-                    + ServerProcess.tail(first.log()));
+                assertTrue(
+                        enough.await(60, TimeUnit.SECONDS),
+                        "too few learns answered; log:\n" + ServerProcess.tail(first.log()));
                 first.kill();
                 for (final Future<?> f : running) {
                     f.get(30, TimeUnit.SECONDS);
@@ -91,9 +95,13 @@ class IdempotentRetryCrashIT {
                 }
             }
             assertEquals(sent.size(), memories.size());
-            assertEquals(sent.size(), second.get("/v1/stats", key).json().get("messages").asLong(),
-                "every key stored exactly once (" + answered.size() + " answered before the kill)");
-            assertEquals(sent.size(), second.get("/v1/continuity", key).json().get("length").asLong());
+            assertEquals(
+                    sent.size(),
+                    second.get("/v1/stats", key).json().get("messages").asLong(),
+                    "every key stored exactly once (" + answered.size() + " answered before the kill)");
+            assertEquals(
+                    sent.size(),
+                    second.get("/v1/continuity", key).json().get("length").asLong());
         }
     }
 
@@ -102,9 +110,9 @@ class IdempotentRetryCrashIT {
      * moments before the kill, whose answer was never recorded) is retried after its {@code Retry-After} until the
      * claim is old enough to be answered as committed.
      */
-    private static TestServer.Reply retryWhileInProgress(final ServerProcess server, final String key,
-                                                         final String idempotencyKey, final Map<String, Object> body)
-        throws IOException, InterruptedException {
+    private static TestServer.Reply retryWhileInProgress(
+            final ServerProcess server, final String key, final String idempotencyKey, final Map<String, Object> body)
+            throws IOException, InterruptedException {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         TestServer.Reply r = server.post("/v1/learn", key, idempotencyKey, body);
         while (r.status() == 409 && System.nanoTime() - deadline < 0) {

@@ -28,7 +28,11 @@ final class LearnRecallLoad implements AutoCloseable {
     private static final Duration STOP_DEADLINE = Duration.ofSeconds(60);
 
     /** The test's phases, in order. */
-    enum Phase { BEFORE, OUTAGE, RECOVERED }
+    enum Phase {
+        BEFORE,
+        OUTAGE,
+        RECOVERED
+    }
 
     /** One learn: its unique text, the phase it was sent in, and the answer (null with the I/O error when none). */
     record Learn(String text, Phase sentIn, TestServer.Reply reply, String ioError) {
@@ -38,14 +42,13 @@ final class LearnRecallLoad implements AutoCloseable {
 
         @Override
         public String toString() {
-            return "learn '" + text + "' sent " + sentIn + ": " + (reply == null ? ioError : reply.status() + " "
-                + reply.body());
+            return "learn '" + text + "' sent " + sentIn + ": "
+                    + (reply == null ? ioError : reply.status() + " " + reply.body());
         }
     }
 
     /** One recall answer other than 200, or a recall with no answer (status -1). */
-    record Failure(Phase sentIn, int status, String body) {
-    }
+    record Failure(Phase sentIn, int status, String body) {}
 
     private final ServerProcess server;
     private final String key;
@@ -54,6 +57,7 @@ final class LearnRecallLoad implements AutoCloseable {
     private volatile Phase phase = Phase.BEFORE;
     /** Set by {@link #close}; read by the clients. */
     private volatile boolean stopping;
+
     private final Queue<Learn> learns = new ConcurrentLinkedQueue<>();
     private final Queue<Failure> recallFailures = new ConcurrentLinkedQueue<>();
     private final AtomicLong recallsOk = new AtomicLong();
@@ -79,7 +83,9 @@ final class LearnRecallLoad implements AutoCloseable {
     }
 
     long acknowledged(final Phase sentIn) {
-        return learns.stream().filter(l -> l.sentIn() == sentIn && l.status() == 200).count();
+        return learns.stream()
+                .filter(l -> l.sentIn() == sentIn && l.status() == 200)
+                .count();
     }
 
     long refused() {
@@ -113,8 +119,20 @@ final class LearnRecallLoad implements AutoCloseable {
     /** One durable learn of {@code text}; an I/O failure is recorded as status -1. */
     static Learn learn(final ServerProcess server, final String key, final String text, final Phase sentIn) {
         try {
-            return new Learn(text, sentIn, server.post("/v1/learn", key, Map.of("user_message", text,
-                "ai_response", "I will check with the Lighthouse Team.", "session_id", "restart")), null);
+            return new Learn(
+                    text,
+                    sentIn,
+                    server.post(
+                            "/v1/learn",
+                            key,
+                            Map.of(
+                                    "user_message",
+                                    text,
+                                    "ai_response",
+                                    "I will check with the Lighthouse Team.",
+                                    "session_id",
+                                    "restart")),
+                    null);
         } catch (final IOException e) {
             return new Learn(text, sentIn, null, e.toString());
         } catch (final InterruptedException e) {
@@ -127,8 +145,8 @@ final class LearnRecallLoad implements AutoCloseable {
         for (int i = 0; i < MAX_REQUESTS_PER_CLIENT && !stopping; i++) {
             final Phase sentIn = phase;
             try {
-                final TestServer.Reply reply = server.post("/v1/recall", key,
-                    Map.of("message", "What is the status of the Harbor Project?"));
+                final TestServer.Reply reply =
+                        server.post("/v1/recall", key, Map.of("message", "What is the status of the Harbor Project?"));
                 if (reply.status() == 200) {
                     recallsOk.incrementAndGet();
                 } else {

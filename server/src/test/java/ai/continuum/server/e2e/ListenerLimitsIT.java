@@ -1,7 +1,8 @@
 package ai.continuum.server.e2e;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,10 +14,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The listener under a connection flood at a lowered file-descriptor limit (the child runs under {@code ulimit -n}):
@@ -30,14 +29,18 @@ class ListenerLimitsIT {
      * failed with "Too many open files".
      */
     private static final int FD_LIMIT = 1024;
+
     private static final int FLOOD = 1400;
     private static final String PARTIAL = "GET /v1/health HTTP/1.1\r\nHost: localhost\r\n";
 
     @Test
     void shouldSurviveMoreHalfSentRequestsThanDescriptors(@TempDir final Path dir) throws Exception {
         final Path log = dir.resolve("serve.log");
-        try (ServerProcess server = ServerProcess.start(dir.resolve("data"), log, Map.of(
-            "CONTINUUM_READ_TIMEOUT_SECONDS", "2", "CONTINUUM_IDLE_TIMEOUT_SECONDS", "3"), FD_LIMIT)) {
+        try (ServerProcess server = ServerProcess.start(
+                dir.resolve("data"),
+                log,
+                Map.of("CONTINUUM_READ_TIMEOUT_SECONDS", "2", "CONTINUUM_IDLE_TIMEOUT_SECONDS", "3"),
+                FD_LIMIT)) {
             final List<Socket> flood = new ArrayList<>();
             try {
                 for (int i = 0; i < FLOOD; i++) {
@@ -59,21 +62,24 @@ class ListenerLimitsIT {
                     Thread.sleep(200);
                 }
             }
-            assertEquals(200, status, "the listener must accept again after the flood; log:\n"
-                + ServerProcess.tail(log));
+            assertEquals(
+                    200, status, "the listener must accept again after the flood; log:\n" + ServerProcess.tail(log));
             final String text = Files.readString(log);
             assertFalse(text.contains("terminating"), "the listener stopped:\n" + ServerProcess.tail(log));
             assertTrue(text.contains("accepting at most"), "the connection cap is logged");
 
             assertClosedWithin(server.port(), PARTIAL, 6_000, "a half-sent request past the 2 s read timeout");
-            assertClosedWithin(server.port(), "GET /v1/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
-                4_000, "Connection: close");
+            assertClosedWithin(
+                    server.port(),
+                    "GET /v1/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+                    4_000,
+                    "Connection: close");
         }
     }
 
     /** Sends {@code raw} and expects the server to close the connection within {@code millis} (reading any answer). */
     private static void assertClosedWithin(final int port, final String raw, final int millis, final String what)
-        throws IOException {
+            throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(millis);
             socket.getOutputStream().write(raw.getBytes(StandardCharsets.US_ASCII));

@@ -1,14 +1,14 @@
 package ai.continuum.server.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.continuum.server.TestServer;
 import ai.continuum.server.cli.ContinuumCli;
 import ai.continuum.server.e2e.LearnRecallLoad.Learn;
 import ai.continuum.server.e2e.LearnRecallLoad.Phase;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,10 +20,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * PostgreSQL stopped and started again under a running service with learns and recalls in flight. While it is down,
@@ -49,8 +48,8 @@ class PostgresRestartIT {
         try (PrivatePostgres pg = PrivatePostgres.create(dir.resolve("pg"))) {
             pg.createDatabase("continuum");
             final String url = pg.url("continuum", "connectTimeout=2&socketTimeout=30");
-            final Map<String, String> env = Map.of("CONTINUUM_STORAGE_BACKEND", "postgresql",
-                "CONTINUUM_CONNECTION_STRING", url);
+            final Map<String, String> env =
+                    Map.of("CONTINUUM_STORAGE_BACKEND", "postgresql", "CONTINUUM_CONNECTION_STRING", url);
             final Path data = dir.resolve("data");
             final List<String> acknowledged = new ArrayList<>();
             final String key;
@@ -64,25 +63,33 @@ class PostgresRestartIT {
 
                     load.enter(Phase.OUTAGE);
                     pg.stop();
-                    assertTrue(server.awaitReady(503, DEADLINE), "ready must turn 503 while PostgreSQL is down; log:\n"
-                        + ServerProcess.tail(server.log()));
+                    assertTrue(
+                            server.awaitReady(503, DEADLINE),
+                            "ready must turn 503 while PostgreSQL is down; log:\n" + ServerProcess.tail(server.log()));
                     await(() -> load.refused() >= 1, "a learn refused with 503 during the outage", server);
                     final long recalls = load.recallsOk();
-                    await(() -> load.recallsOk() >= recalls + RECALLS_DURING_OUTAGE, "recalls during the outage",
-                        server);
+                    await(
+                            () -> load.recallsOk() >= recalls + RECALLS_DURING_OUTAGE,
+                            "recalls during the outage",
+                            server);
                     assertEquals(503, server.get("/v1/ready", null).status(), "still down");
 
                     load.enter(Phase.RECOVERED);
                     pg.start();
-                    assertTrue(server.awaitReady(200, DEADLINE), "ready must return to 200 once PostgreSQL is back; "
-                        + "log:\n" + ServerProcess.tail(server.log()));
-                    await(() -> load.acknowledged(Phase.RECOVERED) >= ACKS_PER_PHASE, "learns after the restart",
-                        server);
+                    assertTrue(
+                            server.awaitReady(200, DEADLINE),
+                            "ready must return to 200 once PostgreSQL is back; " + "log:\n"
+                                    + ServerProcess.tail(server.log()));
+                    await(
+                            () -> load.acknowledged(Phase.RECOVERED) >= ACKS_PER_PHASE,
+                            "learns after the restart",
+                            server);
                 } finally {
                     load.close();
                 }
-                assertTrue(load.recallFailures().isEmpty(), () -> "recall must answer 200 throughout: "
-                    + load.recallFailures());
+                assertTrue(
+                        load.recallFailures().isEmpty(),
+                        () -> "recall must answer 200 throughout: " + load.recallFailures());
                 final List<Learn> learns = load.learns();
                 for (final Learn learn : learns) {
                     if (learn.status() == 200) {
@@ -93,7 +100,8 @@ class PostgresRestartIT {
                     }
                 }
                 // A client retries what was refused: had a refused learn been stored, its text would now be twice.
-                for (final Learn refused : learns.stream().filter(l -> l.status() == 503).toList()) {
+                for (final Learn refused :
+                        learns.stream().filter(l -> l.status() == 503).toList()) {
                     final Learn retry = LearnRecallLoad.learn(server, key, refused.text(), Phase.RECOVERED);
                     assertEquals(200, retry.status(), retry::toString);
                     acknowledged.add(retry.text());
@@ -101,36 +109,43 @@ class PostgresRestartIT {
                 assertStoredExactlyOnce(server, key, acknowledged);
                 stats = CrashSafetyIT.comparable(server.get("/v1/stats", key).json());
                 head = server.get("/v1/continuity", key).json();
-                assertEquals(acknowledged.size(), head.get("length").asLong(),
-                    "one op per acknowledged learn: " + head);
+                assertEquals(
+                        acknowledged.size(), head.get("length").asLong(), "one op per acknowledged learn: " + head);
             }
 
-            assertFalse(Files.readString(dir.resolve("first.log")).contains("Restart probe"),
-                "no learned text in the log, not even in the errors of batches the restart cut off");
+            assertFalse(
+                    Files.readString(dir.resolve("first.log")).contains("Restart probe"),
+                    "no learned text in the log, not even in the errors of batches the restart cut off");
 
             try (ServerProcess restarted = ServerProcess.start(data, dir.resolve("second.log"), env)) {
                 assertStoredExactlyOnce(restarted, key, acknowledged);
-                assertEquals(stats, CrashSafetyIT.comparable(restarted.get("/v1/stats", key).json()),
-                    "the engine rebuilt from PostgreSQL is the one that served before");
+                assertEquals(
+                        stats,
+                        CrashSafetyIT.comparable(restarted.get("/v1/stats", key).json()),
+                        "the engine rebuilt from PostgreSQL is the one that served before");
                 assertEquals(head, restarted.get("/v1/continuity", key).json());
             }
             final Path config = dir.resolve("verify.yaml");
             Files.writeString(config, "storage:\n  backend: postgresql\n  connection-string: \"" + url + "\"\n");
-            assertEquals(0, ContinuumCli.run("verify", "--data-dir", data.toString(), "--config", config.toString()),
-                "the continuity chain is intact after the outage");
+            assertEquals(
+                    0,
+                    ContinuumCli.run("verify", "--data-dir", data.toString(), "--config", config.toString()),
+                    "the continuity chain is intact after the outage");
         }
     }
 
     /** Every text in {@code texts} is the user message of exactly one stored memory, and there are no others. */
     private static void assertStoredExactlyOnce(final ServerProcess server, final String key, final List<String> texts)
-        throws IOException, InterruptedException {
+            throws IOException, InterruptedException {
         final Map<String, Integer> stored = new HashMap<>();
         long total = -1;
         for (int offset = 0; total < 0 || offset < total; offset += PAGE) {
             final TestServer.Reply page = server.get("/v1/memories?limit=" + PAGE + "&offset=" + offset, key);
             assertEquals(200, page.status(), page.body());
             total = page.json().get("total").asLong();
-            page.json().get("memories").forEach(m -> stored.merge(m.get("user_message").asText(), 1, Integer::sum));
+            page.json()
+                    .get("memories")
+                    .forEach(m -> stored.merge(m.get("user_message").asText(), 1, Integer::sum));
         }
         for (final String text : texts) {
             assertEquals(1, stored.getOrDefault(text, 0), "stored copies of '" + text + "'");
@@ -142,8 +157,8 @@ class PostgresRestartIT {
         final long end = System.nanoTime() + DEADLINE.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - end > 0) {
-                throw new AssertionError("no " + what + " within " + DEADLINE + "; log:\n"
-                    + ServerProcess.tail(server.log()));
+                throw new AssertionError(
+                        "no " + what + " within " + DEADLINE + "; log:\n" + ServerProcess.tail(server.log()));
             }
             LockSupport.parkNanos(POLL_PAUSE.toNanos());
         }

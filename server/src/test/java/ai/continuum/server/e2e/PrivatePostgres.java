@@ -1,7 +1,6 @@
 package ai.continuum.server.e2e;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -47,14 +46,14 @@ final class PrivatePostgres implements AutoCloseable {
         }
         try {
             running = EmbeddedPostgres.builder()
-                .setDataDirectory(dataDir)
-                .setCleanDataDirectory(false)
-                .setPort(port)
-                .setPGStartupWait(STARTUP_WAIT)
-                // The production default (the embedded default is off): a commit is acknowledged once durable.
-                .setServerConfig("synchronous_commit", "on")
-                .setRegisterShutdownHook(true)
-                .start();
+                    .setDataDirectory(dataDir)
+                    .setCleanDataDirectory(false)
+                    .setPort(port)
+                    .setPGStartupWait(STARTUP_WAIT)
+                    // The production default (the embedded default is off): a commit is acknowledged once durable.
+                    .setServerConfig("synchronous_commit", "on")
+                    .setRegisterShutdownHook(true)
+                    .start();
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot start PostgreSQL in " + dataDir + " on port " + port, e);
         }
@@ -77,13 +76,13 @@ final class PrivatePostgres implements AutoCloseable {
     /** The JDBC URL of a database, with the given extra query parameters. */
     String url(final String database, final String extraParameters) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?user=postgres"
-            + (extraParameters.isEmpty() ? "" : "&" + extraParameters);
+                + (extraParameters.isEmpty() ? "" : "&" + extraParameters);
     }
 
     /** Creates a database for the service (the cluster must be running). */
     void createDatabase(final String name) {
         try (Connection c = DriverManager.getConnection(url("postgres", ""));
-             Statement st = c.createStatement()) {
+                Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name);
         } catch (final SQLException e) {
             throw new IllegalStateException("cannot create database " + name, e);

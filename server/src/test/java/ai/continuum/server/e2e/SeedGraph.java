@@ -6,7 +6,6 @@ import ai.continuum.server.storage.SqliteStorage;
 import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageOp;
 import ai.continuum.server.storage.StorageSettings;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
@@ -39,8 +38,7 @@ public final class SeedGraph {
     private static final int QUERIES = 2_000;
     private static final int IN_FLIGHT = 16;
 
-    private SeedGraph() {
-    }
+    private SeedGraph() {}
 
     public static void main(final String[] args) throws Exception {
         if (args.length != 5) {
@@ -69,8 +67,13 @@ public final class SeedGraph {
             drain(pending);
             progress.endPhase();
         }
-        System.out.printf(Locale.ROOT, "seeded %s (seed %d) for tenant %s into %s%n", args[2], seed, tenant,
-            isPostgres(target) ? "PostgreSQL" : "SQLite at " + target);
+        System.out.printf(
+                Locale.ROOT,
+                "seeded %s (seed %d) for tenant %s into %s%n",
+                args[2],
+                seed,
+                tenant,
+                isPostgres(target) ? "PostgreSQL" : "SQLite at " + target);
         progress.print(System.out);
         writeBodies(Path.of(args[4]), generator.concepts(), generator::displayName, seed);
     }
@@ -82,18 +85,22 @@ public final class SeedGraph {
     }
 
     private static boolean isPostgres(final String target) {
-        return target.startsWith("jdbc:postgresql:") || target.startsWith("postgresql://")
-            || target.startsWith("postgres://");
+        return target.startsWith("jdbc:postgresql:")
+                || target.startsWith("postgresql://")
+                || target.startsWith("postgres://");
     }
 
     private static Storage open(final String target) {
-        return isPostgres(target) ? PostgresStorage.open(target, StorageSettings.defaults())
-            : SqliteStorage.open(Path.of(target), StorageSettings.defaults());
+        return isPostgres(target)
+                ? PostgresStorage.open(target, StorageSettings.defaults())
+                : SqliteStorage.open(Path.of(target), StorageSettings.defaults());
     }
 
     /** The one kind of record a generator delta holds (the generator never mixes them). */
     private enum Kind {
-        CONCEPTS, LINKS, MEMORIES;
+        CONCEPTS,
+        LINKS,
+        MEMORIES;
 
         static Kind of(final Delta delta) {
             if (!delta.concepts().isEmpty()) {
@@ -150,25 +157,35 @@ public final class SeedGraph {
                 final int k = kind.ordinal();
                 total += records[k];
                 final double seconds = phaseNs[k] / 1e9;
-                out.printf(Locale.ROOT, "  %-8s %,10d records in %4d deltas, %7.1f s, %,9.0f records/s%n",
-                    kind.name().toLowerCase(Locale.ROOT), records[k], deltas[k], seconds, records[k] / seconds);
+                out.printf(
+                        Locale.ROOT,
+                        "  %-8s %,10d records in %4d deltas, %7.1f s, %,9.0f records/s%n",
+                        kind.name().toLowerCase(Locale.ROOT),
+                        records[k],
+                        deltas[k],
+                        seconds,
+                        records[k] / seconds);
             }
             final double seconds = (System.nanoTime() - startNs) / 1e9;
-            out.printf(Locale.ROOT, "  total    %,10d records, %.1f s (storage open and close included), "
-                + "%,.0f records/s%n", total, seconds, total / seconds);
+            out.printf(
+                    Locale.ROOT,
+                    "  total    %,10d records, %.1f s (storage open and close included), " + "%,.0f records/s%n",
+                    total,
+                    seconds,
+                    total / seconds);
         }
     }
 
     /** One JSON recall body per line, each naming two existing concepts, alternating max_memories 0 and 5. */
-    private static void writeBodies(final Path file, final int concepts, final IntFunction<String> name,
-                                    final long seed) throws IOException {
+    private static void writeBodies(
+            final Path file, final int concepts, final IntFunction<String> name, final long seed) throws IOException {
         final SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
         final List<String> lines = new ArrayList<>(QUERIES);
         for (int i = 0; i < QUERIES; i++) {
             final String a = name.apply(random.nextInt(concepts));
             final String b = name.apply(random.nextInt(concepts));
             lines.add("{\"message\":\"What do we know about " + a + " and " + b + "?\",\"max_memories\":"
-                + (i % 2 == 0 ? 0 : 5) + "}");
+                    + (i % 2 == 0 ? 0 : 5) + "}");
         }
         Files.write(file, lines);
     }
@@ -191,7 +208,8 @@ public final class SeedGraph {
 
         String displayName(final int id) {
             try {
-                return (String) names.getClass().getMethod("displayName", int.class).invoke(names, id);
+                return (String)
+                        names.getClass().getMethod("displayName", int.class).invoke(names, id);
             } catch (final IllegalAccessException | NoSuchMethodException | InvocationTargetException e) {
                 throw new IllegalStateException("NameTable.displayName is not callable", e);
             }

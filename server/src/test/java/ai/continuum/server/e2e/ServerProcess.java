@@ -3,7 +3,6 @@ package ai.continuum.server.e2e;
 import ai.continuum.server.TestClient;
 import ai.continuum.server.TestServer;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -36,6 +35,7 @@ final class ServerProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("Continuum listening on http://[^:]+:(\\d+)");
     /** Generous: a start takes 5-10 s, but over 40 s was seen on a runner shared by many builds. */
     private static final Duration START_DEADLINE = Duration.ofSeconds(90);
+
     private static final Duration POLL_PAUSE = Duration.ofMillis(50);
 
     private final Process process;
@@ -64,8 +64,8 @@ final class ServerProcess implements AutoCloseable {
      * As {@link #start(Path, Path, Map)}, under a file-descriptor limit of {@code fdLimit} ({@code ulimit -n} in a
      * shell that then execs the JVM; 0 keeps the inherited limit).
      */
-    static ServerProcess start(final Path dataDir, final Path log, final Map<String, String> extraEnv,
-                               final int fdLimit) {
+    static ServerProcess start(
+            final Path dataDir, final Path log, final Map<String, String> extraEnv, final int fdLimit) {
         final List<String> command = new ArrayList<>();
         if (fdLimit > 0) {
             command.addAll(List.of("bash", "-c", "ulimit -n " + fdLimit + " && exec \"$@\"", "bash"));
@@ -74,12 +74,13 @@ final class ServerProcess implements AutoCloseable {
         command.addAll(jvmFlags());
         command.add("-Xmx512m");
         command.add("-cp");
-        command.add(Path.of("target", "classes").toAbsolutePath() + java.io.File.pathSeparator
-            + System.getProperty("java.class.path"));
+        command.add(Path.of("target", "classes").toAbsolutePath()
+                + java.io.File.pathSeparator
+                + System.getProperty("java.class.path"));
         command.add("ai.continuum.server.cli.ContinuumCli");
         command.addAll(List.of("serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir.toString()));
-        final ProcessBuilder builder = new ProcessBuilder(command)
-            .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        final ProcessBuilder builder =
+                new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         final Map<String, String> env = builder.environment();
         env.keySet().removeIf(name -> name.startsWith("CONTINUUM_") || name.equals("DATABASE_URL"));
         env.put("CONTINUUM_ADMIN_KEY", ADMIN_KEY);
@@ -99,14 +100,14 @@ final class ServerProcess implements AutoCloseable {
             return new ServerProcess(process, port.get(START_DEADLINE.toSeconds(), TimeUnit.SECONDS), log);
         } catch (final InterruptedException | ExecutionException | TimeoutException e) {
             process.destroyForcibly();
-            throw new IllegalStateException("the service did not start within " + START_DEADLINE + "; log:\n"
-                + tail(log), e);
+            throw new IllegalStateException(
+                    "the service did not start within " + START_DEADLINE + "; log:\n" + tail(log), e);
         }
     }
 
     private static void drain(final Process process, final CompletableFuture<Integer> port) {
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-            StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = out.readLine()) != null) {
                 final Matcher m = LISTENING.matcher(line);
@@ -123,7 +124,8 @@ final class ServerProcess implements AutoCloseable {
     /** The flags the launcher passes (module opens, native access), as Maven filtered them into the classes. */
     private static List<String> jvmFlags() {
         try {
-            final String flags = Files.readString(Path.of("target", "classes", "continuum-jvm.flags")).strip();
+            final String flags = Files.readString(Path.of("target", "classes", "continuum-jvm.flags"))
+                    .strip();
             return flags.isEmpty() ? List.of() : Arrays.asList(flags.split("\\s+"));
         } catch (final IOException e) {
             throw new UncheckedIOException("run the build first: target/classes/continuum-jvm.flags is missing", e);
@@ -196,17 +198,19 @@ final class ServerProcess implements AutoCloseable {
         return client.get(path, key);
     }
 
-    TestServer.Reply post(final String path, final String key, final Map<String, ?> body) throws IOException,
-        InterruptedException {
+    TestServer.Reply post(final String path, final String key, final Map<String, ?> body)
+            throws IOException, InterruptedException {
         return client.post(path, key, body);
     }
 
     /** As {@link #post}, with an {@code Idempotency-Key} header. */
     TestServer.Reply post(final String path, final String key, final String idempotencyKey, final Map<String, ?> body)
-        throws IOException, InterruptedException {
-        return client.send(client.builder(path, key).header("Content-Type", "application/json")
-            .header("Idempotency-Key", idempotencyKey)
-            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build());
+            throws IOException, InterruptedException {
+        return client.send(client.builder(path, key)
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", idempotencyKey)
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                .build());
     }
 
     /**
@@ -229,7 +233,8 @@ final class ServerProcess implements AutoCloseable {
         final long end = System.nanoTime() + deadline.toNanos();
         while (System.nanoTime() - end < 0) {
             final TestServer.Reply ready = get("/v1/ready", null);
-            if (ready.status() == 200 && "accepted".equals(ready.json().path("writes").asText())) {
+            if (ready.status() == 200
+                    && "accepted".equals(ready.json().path("writes").asText())) {
                 return true;
             }
             LockSupport.parkNanos(POLL_PAUSE.toNanos());

@@ -43,7 +43,8 @@ final class Unwritable implements AutoCloseable {
         if (modesBind) {
             return new Unwritable(dir, files, false);
         }
-        final List<Path> frozen = new ArrayList<>(files.stream().filter(f -> !f.toString().endsWith("-shm")).toList());
+        final List<Path> frozen = new ArrayList<>(
+                files.stream().filter(f -> !f.toString().endsWith("-shm")).toList());
         frozen.add(dir);
         chattr("+i", frozen);
         return new Unwritable(dir, files, true);
@@ -57,8 +58,8 @@ final class Unwritable implements AutoCloseable {
     @Override
     public void close() throws IOException, InterruptedException {
         if (immutable) {
-            final List<Path> frozen = new ArrayList<>(files.stream().filter(f -> !f.toString().endsWith("-shm"))
-                .toList());
+            final List<Path> frozen = new ArrayList<>(
+                    files.stream().filter(f -> !f.toString().endsWith("-shm")).toList());
             frozen.add(dir);
             chattr("-i", frozen);
         }

@@ -7,7 +7,6 @@ import ai.continuum.server.storage.SqliteStorage;
 import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageOp;
 import ai.continuum.server.storage.StorageSettings;
-
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -35,8 +34,7 @@ public final class WriterLoad {
     private static final int WARM_UP_OPS = 3_000;
     private static final long NANOS_PER_TICK = 10_000_000L;
 
-    private WriterLoad() {
-    }
+    private WriterLoad() {}
 
     public static void main(final String[] args) throws Exception {
         if (args.length < 1 || args.length > 2) {
@@ -46,12 +44,13 @@ public final class WriterLoad {
         final String target = args[0];
         final int ops = args.length == 2 ? Integer.parseInt(args[1]) : 12_000;
         final boolean postgres = target.startsWith("jdbc:postgresql:") || target.startsWith("postgres");
-        try (Storage storage = postgres ? PostgresStorage.open(target, StorageSettings.defaults())
-            : SqliteStorage.open(Path.of(target), StorageSettings.defaults())) {
+        try (Storage storage = postgres
+                ? PostgresStorage.open(target, StorageSettings.defaults())
+                : SqliteStorage.open(Path.of(target), StorageSettings.defaults())) {
             write(storage, 1, WARM_UP_OPS);
             final List<Integer> backends = postgres ? backendPids(target) : List.of();
             final com.sun.management.OperatingSystemMXBean os =
-                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+                    (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             final long cpu0 = os.getProcessCpuTime();
             final long pg0 = cpuNanos(backends);
             final long t0 = System.nanoTime();
@@ -59,9 +58,12 @@ public final class WriterLoad {
             final long wallNs = System.nanoTime() - t0;
             final long cpuNs = os.getProcessCpuTime() - cpu0;
             final long pgNs = cpuNanos(backends) - pg0;
-            System.out.printf("%s: %,.0f ops/s, this process %.0f us CPU/op, database backends %s%n",
-                postgres ? "postgresql" : "sqlite", ops * 1e9 / wallNs, cpuNs / 1e3 / ops,
-                pgNs < 0 ? "n/a" : String.format("%.0f us CPU/op", pgNs / 1e3 / ops));
+            System.out.printf(
+                    "%s: %,.0f ops/s, this process %.0f us CPU/op, database backends %s%n",
+                    postgres ? "postgresql" : "sqlite",
+                    ops * 1e9 / wallNs,
+                    cpuNs / 1e3 / ops,
+                    pgNs < 0 ? "n/a" : String.format("%.0f us CPU/op", pgNs / 1e3 / ops));
         }
     }
 
@@ -96,19 +98,29 @@ public final class WriterLoad {
             }
         }
         final String answer = "I will link " + names[0] + " and " + names[1] + " in the Release Plan.";
-        return new Delta(concepts, links, List.of(new Delta.CompoundDelta(keys, 1, id)),
-            List.of(new Delta.MemoryDelta(id, "s", "Should " + names[0] + " depend on " + names[1] + " for release "
-                + id + "?", answer, "", "", id, keys)),
-            List.of(new Delta.DecisionDelta(id, 0, answer, id)));
+        return new Delta(
+                concepts,
+                links,
+                List.of(new Delta.CompoundDelta(keys, 1, id)),
+                List.of(new Delta.MemoryDelta(
+                        id,
+                        "s",
+                        "Should " + names[0] + " depend on " + names[1] + " for release " + id + "?",
+                        answer,
+                        "",
+                        "",
+                        id,
+                        keys)),
+                List.of(new Delta.DecisionDelta(id, 0, answer, id)));
     }
 
     /** The server processes of the other sessions on the storage's database (its pool: reads and the writer). */
     private static List<Integer> backendPids(final String target) throws SQLException {
         final List<Integer> pids = new ArrayList<>();
         try (Connection c = PostgresStorage.connect(target);
-             Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT pid FROM pg_stat_activity "
-                 + "WHERE datname = current_database() AND pid <> pg_backend_pid()")) {
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT pid FROM pg_stat_activity "
+                        + "WHERE datname = current_database() AND pid <> pg_backend_pid()")) {
             while (rs.next()) {
                 pids.add(rs.getInt(1));
             }
@@ -122,7 +134,8 @@ public final class WriterLoad {
         for (final int pid : pids) {
             try {
                 final String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-                final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                final String[] fields =
+                        stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                 ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
             } catch (final IOException | RuntimeException e) {
                 return -1;

@@ -1,23 +1,22 @@
 package ai.continuum.server.embed;
 
-import ai.continuum.server.storage.PostgresSchema;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.continuum.server.storage.PostgresSchema;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The README's embedding example is {@link MigrateExample}, shown verbatim, and it does what the README says. */
 class ReadmeExampleTest {
     private static final Path README = Path.of("..", "README.md");
-    private static final Path EXAMPLE = Path.of("src", "test", "java", "ai", "continuum", "server", "embed",
-        "MigrateExample.java");
+    private static final Path EXAMPLE =
+            Path.of("src", "test", "java", "ai", "continuum", "server", "embed", "MigrateExample.java");
 
     @TempDir
     Path dir;

@@ -3,7 +3,6 @@ package ai.continuum.server.fleet;
 import ai.continuum.server.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -17,8 +16,7 @@ import java.util.stream.Stream;
 final class EventStream implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Event(String id, String type, JsonNode data) {
-    }
+    record Event(String id, String type, JsonNode data) {}
 
     private final CompletableFuture<HttpResponse<Stream<String>>> response;
     private Stream<String> lines;
@@ -29,8 +27,10 @@ final class EventStream implements AutoCloseable {
     }
 
     static EventStream open(final TestServer s, final String key, final String lastEventId) {
-        final HttpRequest.Builder b = HttpRequest.newBuilder(s.uri("/v1/events")).header("X-API-Key", key)
-            .header("Accept", "text/event-stream").GET();
+        final HttpRequest.Builder b = HttpRequest.newBuilder(s.uri("/v1/events"))
+                .header("X-API-Key", key)
+                .header("Accept", "text/event-stream")
+                .GET();
         if (lastEventId != null) {
             b.header("Last-Event-ID", lastEventId);
         }
@@ -52,8 +52,9 @@ final class EventStream implements AutoCloseable {
         String id = null;
         String type = null;
         String data = null;
-        final CompletableFuture<Void> watchdog = CompletableFuture.runAsync(() -> { },
-            CompletableFuture.delayedExecutor(20, TimeUnit.SECONDS)).thenRun(this::close);
+        final CompletableFuture<Void> watchdog = CompletableFuture.runAsync(
+                        () -> {}, CompletableFuture.delayedExecutor(20, TimeUnit.SECONDS))
+                .thenRun(this::close);
         try {
             while (seen < memories && it.hasNext()) {
                 final String line = it.next();

@@ -1,7 +1,6 @@
 package ai.continuum.server.fleet;
 
 import ai.continuum.server.storage.PostgresSchema;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -34,8 +33,10 @@ final class FleetDatabase implements AutoCloseable {
         if (!m.matches()) {
             throw new IllegalStateException("unexpected PostgreSQL test URL " + server);
         }
-        final String name = "continuum_fleet_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = DriverManager.getConnection(server); Statement st = c.createStatement()) {
+        final String name = "continuum_fleet_"
+                + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = DriverManager.getConnection(server);
+                Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name);
         } catch (final SQLException e) {
             throw new IllegalStateException("cannot create database " + name, e);
@@ -50,7 +51,8 @@ final class FleetDatabase implements AutoCloseable {
 
     /** Runs a statement in the fresh database (e.g. terminating sessions). */
     void execute(final String sql) {
-        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url);
+                Statement st = c.createStatement()) {
             st.execute(sql);
         } catch (final SQLException e) {
             throw new IllegalStateException(sql, e);
@@ -59,8 +61,9 @@ final class FleetDatabase implements AutoCloseable {
 
     /** Counts the rows a query returns in the fresh database. */
     long count(final String sql) {
-        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
-             var rs = st.executeQuery(sql)) {
+        try (Connection c = DriverManager.getConnection(url);
+                Statement st = c.createStatement();
+                var rs = st.executeQuery(sql)) {
             long n = 0;
             while (rs.next()) {
                 n++;
@@ -73,7 +76,8 @@ final class FleetDatabase implements AutoCloseable {
 
     @Override
     public void close() {
-        try (Connection c = DriverManager.getConnection(serverUrl); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(serverUrl);
+                Statement st = c.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
         } catch (final SQLException e) {
             throw new IllegalStateException("cannot drop database " + name, e);

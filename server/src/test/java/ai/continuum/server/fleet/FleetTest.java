@@ -1,5 +1,8 @@
 package ai.continuum.server.fleet;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.continuum.engine.MemoryEngine;
 import ai.continuum.server.TestServer;
 import ai.continuum.server.config.ConfigKey;
@@ -7,11 +10,6 @@ import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageSettings;
 import ai.continuum.server.storage.Storages;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,21 +24,32 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three server instances on one fresh PostgreSQL database: every instance follows the others' writes into its own
  * engine, reads its writes across instances, and sees keys revoked elsewhere.
  */
 class FleetTest {
-    private static final String[] NAMES = {"Kubernetes Operator", "Billing Service", "Harbor Bridge",
-        "PostgreSQL Replica", "Rolling Upgrade", "Lighthouse Keeper", "Payment Gateway", "Search Index",
-        "Release Train", "Feature Flag"};
+    private static final String[] NAMES = {
+        "Kubernetes Operator",
+        "Billing Service",
+        "Harbor Bridge",
+        "PostgreSQL Replica",
+        "Rolling Upgrade",
+        "Lighthouse Keeper",
+        "Payment Gateway",
+        "Search Index",
+        "Release Train",
+        "Feature Flag"
+    };
 
     @TempDir
     static Path dirs;
+
     private static FleetDatabase db;
     private static final List<TestServer> servers = new ArrayList<>();
 
@@ -53,8 +62,9 @@ class FleetTest {
     }
 
     private static TestServer start(final int i) {
-        return TestServer.start(dirs.resolve("instance-" + i + "-" + System.nanoTime()), Map.of(
-            ConfigKey.STORAGE_BACKEND, "postgresql", ConfigKey.CONNECTION_STRING, db.url()));
+        return TestServer.start(
+                dirs.resolve("instance-" + i + "-" + System.nanoTime()),
+                Map.of(ConfigKey.STORAGE_BACKEND, "postgresql", ConfigKey.CONNECTION_STRING, db.url()));
     }
 
     @AfterAll
@@ -70,8 +80,19 @@ class FleetTest {
         final String alpha = servers.get(0).createKey("conv-alpha");
         final String beta = servers.get(1).createKey("conv-beta");
         final List<String> keys = List.of(alpha, beta);
-        assertEquals(200, servers.get(2).post("/v1/learn", alpha, Map.of("user_message", "Start the Release Train",
-            "ai_response", "The Release Train starts.")).status(), "the exported tenant has state from the start");
+        assertEquals(
+                200,
+                servers.get(2)
+                        .post(
+                                "/v1/learn",
+                                alpha,
+                                Map.of(
+                                        "user_message",
+                                        "Start the Release Train",
+                                        "ai_response",
+                                        "The Release Train starts."))
+                        .status(),
+                "the exported tenant has state from the start");
         final ConcurrentLinkedQueue<long[]> learned = new ConcurrentLinkedQueue<>();
         final AtomicBoolean stop = new AtomicBoolean();
         final AtomicInteger ops = new AtomicInteger();
@@ -86,23 +107,31 @@ class FleetTest {
                     final int k = rnd.nextInt(2);
                     final int dice = rnd.nextInt(100);
                     if (dice < 80) {
-                        final TestServer.Reply r = s.post("/v1/learn", keys.get(k), Map.of("user_message",
-                            "How does the " + NAMES[rnd.nextInt(NAMES.length)] + " work with the "
-                                + NAMES[rnd.nextInt(NAMES.length)] + "?",
-                            "ai_response", "The " + NAMES[rnd.nextInt(NAMES.length)] + " talks to the "
-                                + NAMES[rnd.nextInt(NAMES.length)] + ".", "async", dice < 8));
+                        final TestServer.Reply r = s.post(
+                                "/v1/learn",
+                                keys.get(k),
+                                Map.of(
+                                        "user_message",
+                                        "How does the " + NAMES[rnd.nextInt(NAMES.length)] + " work with the "
+                                                + NAMES[rnd.nextInt(NAMES.length)] + "?",
+                                        "ai_response",
+                                        "The " + NAMES[rnd.nextInt(NAMES.length)] + " talks to the "
+                                                + NAMES[rnd.nextInt(NAMES.length)] + ".",
+                                        "async",
+                                        dice < 8));
                         assertTrue(r.status() == 200 || r.status() == 202, r.body());
                         learned.add(new long[] {k, r.json().get("memory_id").asLong()});
                     } else if (dice < 90) {
                         final long[] victim = learned.poll();
                         if (victim != null) {
                             final int status = s.delete("/v1/memories/" + victim[1], keys.get((int) victim[0]))
-                                .status();
+                                    .status();
                             assertTrue(status == 204 || status == 200 || status == 404, "forget: " + status);
                         }
                     } else if (dice < 97) {
                         final String name = NAMES[rnd.nextInt(NAMES.length)].split(" ")[0];
-                        final int status = s.delete("/v1/concepts/" + name, keys.get(k)).status();
+                        final int status =
+                                s.delete("/v1/concepts/" + name, keys.get(k)).status();
                         assertTrue(status < 500, "forget concept: " + status);
                     } else if (imports.get() < 6) {
                         importCopy(s, rnd.nextBoolean() ? "merge" : "replace", imports.incrementAndGet());
@@ -128,19 +157,21 @@ class FleetTest {
             engines = servers.stream().map(s -> checksums(s, rebuilt)).toList();
         } while (!engines.stream().allMatch(rebuilt::equals) && System.nanoTime() < deadline);
         for (int i = 0; i < servers.size(); i++) {
-            assertEquals(rebuilt, engines.get(i), "instance " + i + " after " + ops.get() + " ops ("
-                + imports.get() + " imports)");
+            assertEquals(
+                    rebuilt,
+                    engines.get(i),
+                    "instance " + i + " after " + ops.get() + " ops (" + imports.get() + " imports)");
         }
     }
 
     /** Exports tenant conv-alpha through {@code s} and imports it into conv-copy through another instance. */
     private static void importCopy(final TestServer s, final String mode, final int n) {
-        final TestServer.Reply doc = s.post("/v1/admin/export?tenant=conv-alpha&include_memories=true",
-            TestServer.ADMIN_KEY, "");
+        final TestServer.Reply doc =
+                s.post("/v1/admin/export?tenant=conv-alpha&include_memories=true", TestServer.ADMIN_KEY, "");
         assertEquals(200, doc.status(), doc.body());
         final TestServer other = servers.get(n % 3);
-        final TestServer.Reply imported = other.post("/v1/admin/import?mode=" + mode + "&tenant=conv-copy",
-            TestServer.ADMIN_KEY, doc.body());
+        final TestServer.Reply imported =
+                other.post("/v1/admin/import?mode=" + mode + "&tenant=conv-copy", TestServer.ADMIN_KEY, doc.body());
         assertEquals(200, imported.status(), imported.body());
     }
 
@@ -152,15 +183,23 @@ class FleetTest {
             final String word = "Zorblax" + letters(trial);
             final TestServer writer = servers.get(trial % 3);
             final TestServer reader = servers.get((trial + 1) % 3);
-            final TestServer.Reply learned = writer.post("/v1/learn", key, Map.of(
-                "user_message", "Where is " + word + " deployed?", "ai_response", word + " runs in Frankfurt."));
+            final TestServer.Reply learned = writer.post(
+                    "/v1/learn",
+                    key,
+                    Map.of(
+                            "user_message",
+                            "Where is " + word + " deployed?",
+                            "ai_response",
+                            word + " runs in Frankfurt."));
             assertEquals(200, learned.status(), learned.body());
             final long position = learned.json().get("position").asLong();
             assertEquals(Long.toString(position), learned.header("Continuum-Position"));
             final long memoryId = learned.json().get("memory_id").asLong();
             final TestServer.Reply recall = reader.send(reader.builder("/v1/recall", key)
-                .header("Content-Type", "application/json").header("Continuum-Min-Position", Long.toString(position))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"message\": \"Where is " + word + "?\"}")).build());
+                    .header("Content-Type", "application/json")
+                    .header("Continuum-Min-Position", Long.toString(position))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"message\": \"Where is " + word + "?\"}"))
+                    .build());
             assertEquals(200, recall.status(), recall.body());
             boolean found = false;
             for (final JsonNode m : recall.json().get("memories")) {
@@ -177,31 +216,44 @@ class FleetTest {
     void shouldAnswer503WithRetryAfterWhenThePositionIsNotAppliedWithinTheWait() {
         final TestServer b = servers.get(1);
         final String key = servers.get(0).createKey("ryw-wait");
-        final long position = servers.get(0).post("/v1/learn", key, Map.of("user_message", "Remember the Blue Dock",
-            "ai_response", "Blue Dock noted.")).json().get("position").asLong();
+        final long position = servers.get(0)
+                .post(
+                        "/v1/learn",
+                        key,
+                        Map.of("user_message", "Remember the Blue Dock", "ai_response", "Blue Dock noted."))
+                .json()
+                .get("position")
+                .asLong();
         final long startNs = System.nanoTime();
-        final TestServer.Reply ahead = b.post("/v1/recall", key, Map.of("message", "Blue Dock",
-            "min_position", position + 1_000));
+        final TestServer.Reply ahead =
+                b.post("/v1/recall", key, Map.of("message", "Blue Dock", "min_position", position + 1_000));
         assertEquals(503, ahead.status(), ahead.body());
         assertEquals("1", ahead.header("Retry-After"));
         assertTrue(System.nanoTime() - startNs >= 1_900_000_000L, "waited the configured 2 s first");
         assertEquals(200, b.get("/v1/memories?min_position=" + position, key).status());
-        assertEquals(400, b.send(b.builder("/v1/memories", key).header("Continuum-Min-Position", "soon").GET()
-            .build()).status());
+        assertEquals(
+                400,
+                b.send(b.builder("/v1/memories", key)
+                                .header("Continuum-Min-Position", "soon")
+                                .GET()
+                                .build())
+                        .status());
     }
 
     @Test
     void shouldRefuseOnEveryInstanceWithinASecondAKeyRevokedOnOne() throws Exception {
         final TestServer a = servers.get(0);
         final TestServer b = servers.get(1);
-        final TestServer.Reply minted = a.post("/v1/keys", TestServer.ADMIN_KEY, Map.of("tenant_id", "revoke",
-            "name", "short-lived"));
+        final TestServer.Reply minted =
+                a.post("/v1/keys", TestServer.ADMIN_KEY, Map.of("tenant_id", "revoke", "name", "short-lived"));
         assertEquals(201, minted.status(), minted.body());
         final String key = minted.json().get("api_key").asText();
         assertEquals(200, b.get("/v1/stats", key).status(), "a key minted on A works on B at once");
         assertEquals(200, b.get("/v1/stats", key).status(), "and from B's cache");
-        assertEquals(200, a.delete("/v1/keys/" + minted.json().get("key_id").asText(), TestServer.ADMIN_KEY)
-            .status());
+        assertEquals(
+                200,
+                a.delete("/v1/keys/" + minted.json().get("key_id").asText(), TestServer.ADMIN_KEY)
+                        .status());
         final long revokedNs = System.nanoTime();
         while (b.get("/v1/stats", key).status() != 401) {
             assertTrue(System.nanoTime() - revokedNs < 1_000_000_000L, "B still accepts the revoked key after 1 s");
@@ -213,9 +265,12 @@ class FleetTest {
     void shouldCatchUpThroughThePollWhenTheListeningConnectionIsTerminated() throws Exception {
         final String key = servers.get(0).createKey("listen-cut");
         db.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
-            + "AND application_name = 'continuum-listener'");
-        final TestServer.Reply learned = servers.get(0).post("/v1/learn", key, Map.of(
-            "user_message", "Remember the Quiet Harbor", "ai_response", "Quiet Harbor noted."));
+                + "AND application_name = 'continuum-listener'");
+        final TestServer.Reply learned = servers.get(0)
+                .post(
+                        "/v1/learn",
+                        key,
+                        Map.of("user_message", "Remember the Quiet Harbor", "ai_response", "Quiet Harbor noted."));
         assertEquals(200, learned.status(), learned.body());
         final long position = learned.json().get("position").asLong();
         final long deadline = System.nanoTime() + 5_000_000_000L;
@@ -226,7 +281,8 @@ class FleetTest {
             }
         }
         while (db.count("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() "
-            + "AND application_name = 'continuum-listener'") < servers.size()) {
+                        + "AND application_name = 'continuum-listener'")
+                < servers.size()) {
             assertTrue(System.nanoTime() < deadline, "the listeners did not come back");
             Thread.sleep(50);
         }
@@ -238,9 +294,18 @@ class FleetTest {
         final TestServer leaving = servers.remove(2);
         leaving.close();
         for (int i = 0; i < 30; i++) {
-            assertEquals(200, servers.get(i % 2).post("/v1/learn", key, Map.of("user_message",
-                "Restart note " + NAMES[i % NAMES.length], "ai_response", "Noted " + NAMES[(i + 3) % NAMES.length]))
-                .status());
+            assertEquals(
+                    200,
+                    servers.get(i % 2)
+                            .post(
+                                    "/v1/learn",
+                                    key,
+                                    Map.of(
+                                            "user_message",
+                                            "Restart note " + NAMES[i % NAMES.length],
+                                            "ai_response",
+                                            "Noted " + NAMES[(i + 3) % NAMES.length]))
+                            .status());
         }
         servers.add(start(2));
         final SortedMap<String, Long> rebuilt = rebuildFromSql();
@@ -272,17 +337,29 @@ class FleetTest {
             }
             final List<EventStream.Event> all = new ArrayList<>(first);
             all.addAll(rest);
-            assertEquals(learnedIds, all.stream().filter(e -> e.type().equals("memory_added"))
-                .map(e -> e.data().get("memory_id").asLong()).toList(), "every learn once, in order");
+            assertEquals(
+                    learnedIds,
+                    all.stream()
+                            .filter(e -> e.type().equals("memory_added"))
+                            .map(e -> e.data().get("memory_id").asLong())
+                            .toList(),
+                    "every learn once, in order");
             for (int i = 1; i < all.size(); i++) {
-                assertTrue(EventStream.compare(all.get(i - 1).id(), all.get(i).id()) < 0,
-                    "ids increase: " + all.get(i - 1).id() + " then " + all.get(i).id());
+                assertTrue(
+                        EventStream.compare(all.get(i - 1).id(), all.get(i).id()) < 0,
+                        "ids increase: " + all.get(i - 1).id() + " then "
+                                + all.get(i).id());
             }
             assertTrue(all.stream().anyMatch(e -> e.type().equals("concept_learned")), all.toString());
             final List<Long> otherIds = learn(a, otherKey, 1);
             final List<EventStream.Event> seenByOther = other.untilMemories(1);
-            assertEquals(otherIds, seenByOther.stream().filter(e -> e.type().equals("memory_added"))
-                .map(e -> e.data().get("memory_id").asLong()).toList(), "the other tenant sees only its own");
+            assertEquals(
+                    otherIds,
+                    seenByOther.stream()
+                            .filter(e -> e.type().equals("memory_added"))
+                            .map(e -> e.data().get("memory_id").asLong())
+                            .toList(),
+                    "the other tenant sees only its own");
             assertTrue(seenByOther.stream().allMatch(e -> e.id().startsWith("1.")), seenByOther.toString());
         }
     }
@@ -290,8 +367,14 @@ class FleetTest {
     private static List<Long> learn(final TestServer s, final String key, final int n) {
         final List<Long> ids = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            final TestServer.Reply r = s.post("/v1/learn", key, Map.of("user_message", "Stream note about the "
-                + NAMES[i % NAMES.length], "ai_response", "The " + NAMES[(i + 1) % NAMES.length] + " agrees."));
+            final TestServer.Reply r = s.post(
+                    "/v1/learn",
+                    key,
+                    Map.of(
+                            "user_message",
+                            "Stream note about the " + NAMES[i % NAMES.length],
+                            "ai_response",
+                            "The " + NAMES[(i + 1) % NAMES.length] + " agrees."));
             assertEquals(200, r.status(), r.body());
             ids.add(r.json().get("memory_id").asLong());
         }
@@ -328,7 +411,7 @@ class FleetTest {
     private static SortedMap<String, Long> rebuildFromSql() {
         final var config = servers.getFirst().server().config().engine();
         try (Storage storage = Storages.open("postgresql", null, db.url(), StorageSettings.defaults());
-             MemoryEngine fresh = MemoryEngine.create(config)) {
+                MemoryEngine fresh = MemoryEngine.create(config)) {
             try (MemoryEngine.BulkLoad load = fresh.bulkLoad()) {
                 storage.load(load::apply);
             }

@@ -1,15 +1,14 @@
 package ai.continuum.server.http;
 
-import ai.continuum.server.logging.SuppressedAccessLines;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import ai.continuum.server.logging.SuppressedAccessLines;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 /**
  * A request that marked its access line as suppressed (a throttled authentication failure) writes none: the mark
@@ -28,12 +27,10 @@ class AccessLineSuppressionTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         access.addHandler(capture);
         try {

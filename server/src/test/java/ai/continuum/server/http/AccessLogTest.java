@@ -1,24 +1,22 @@
 package ai.continuum.server.http;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.continuum.server.TestServer;
 import ai.continuum.server.logging.LogSetup;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Request ids on every response, and the access log as real JSON fields. */
 class AccessLogTest {
@@ -34,12 +32,10 @@ class AccessLogTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         final Logger access = Logger.getLogger(AccessLogFilter.LOGGER);
         access.addHandler(capture);
@@ -48,16 +44,21 @@ class AccessLogTest {
             final TestServer.Reply unauthorized = server.get("/v1/stats", null);
             final TestServer.Reply missing = server.get("/v1/no-such-thing", TestServer.ADMIN_KEY);
             for (final TestServer.Reply r : List.of(ok, unauthorized, missing)) {
-                assertTrue(r.header("X-Request-Id").matches("[0-9a-f]{32}"), r.status() + ": " + r.header("X-Request-Id"));
+                assertTrue(
+                        r.header("X-Request-Id").matches("[0-9a-f]{32}"), r.status() + ": " + r.header("X-Request-Id"));
             }
             assertEquals(401, unauthorized.status());
             assertNotEquals(ok.header("X-Request-Id"), unauthorized.header("X-Request-Id"));
 
             final TestServer.Reply echoed = server.send(server.builder("/v1/ready", null)
-                .header("X-Request-Id", "lb-7f3a.42").GET().build());
+                    .header("X-Request-Id", "lb-7f3a.42")
+                    .GET()
+                    .build());
             assertEquals("lb-7f3a.42", echoed.header("X-Request-Id"), "a proxy's id is kept");
             final TestServer.Reply replaced = server.send(server.builder("/v1/ready", null)
-                .header("X-Request-Id", "x".repeat(129)).GET().build());
+                    .header("X-Request-Id", "x".repeat(129))
+                    .GET()
+                    .build());
             assertTrue(replaced.header("X-Request-Id").matches("[0-9a-f]{32}"), "an over-long id is replaced");
 
             final LogRecord record = waitFor(records, "lb-7f3a.42");
@@ -68,8 +69,8 @@ class AccessLogTest {
             assertEquals(200, line.get("status").asInt());
             assertTrue(line.get("duration_ms").isNumber(), line.toString());
             assertNotNull(line.get("message"), "the human-readable line stays");
-            final JsonNode denied = JSON.readTree(new LogSetup.JsonFormatter().format(
-                waitFor(records, unauthorized.header("X-Request-Id"))));
+            final JsonNode denied = JSON.readTree(
+                    new LogSetup.JsonFormatter().format(waitFor(records, unauthorized.header("X-Request-Id"))));
             assertEquals(401, denied.get("status").asInt(), denied.toString());
         } finally {
             access.removeHandler(capture);

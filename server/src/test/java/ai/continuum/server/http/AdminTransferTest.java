@@ -1,20 +1,19 @@
 package ai.continuum.server.http;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.continuum.server.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The admin export and import endpoints, end to end between two running servers. */
 class AdminTransferTest {
@@ -24,25 +23,44 @@ class AdminTransferTest {
     @Test
     void anExportFromOneServerImportsLiveIntoAnotherAndOnlyOnce() throws Exception {
         try (TestServer source = TestServer.start(dir.resolve("source"));
-             TestServer target = TestServer.start(dir.resolve("target"))) {
+                TestServer target = TestServer.start(dir.resolve("target"))) {
             final String key = source.createKey("acme");
-            assertEquals(200, source.post("/v1/learn", key, Map.of("user_message",
-                "Our Billing Service talks to Stripe through the Payment Gateway",
-                "ai_response", "Noted: the Billing Service uses the Payment Gateway for Stripe.")).status());
+            assertEquals(
+                    200,
+                    source.post(
+                                    "/v1/learn",
+                                    key,
+                                    Map.of(
+                                            "user_message",
+                                            "Our Billing Service talks to Stripe through the Payment Gateway",
+                                            "ai_response",
+                                            "Noted: the Billing Service uses the Payment Gateway for Stripe."))
+                            .status());
 
             assertEquals(403, source.post("/v1/admin/export", key, "").status(), "tenant keys cannot export");
-            assertEquals(400, source.post("/v1/admin/export?include_memories=perhaps", TestServer.ADMIN_KEY, "")
-                .status());
-            final HttpResponse<byte[]> exported = source.client().send(source.builder(
-                    "/v1/admin/export?compress=true&include_memories=true", TestServer.ADMIN_KEY)
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(
+                    400,
+                    source.post("/v1/admin/export?include_memories=perhaps", TestServer.ADMIN_KEY, "")
+                            .status());
+            final HttpResponse<byte[]> exported = source.client()
+                    .send(
+                            source.builder("/v1/admin/export?compress=true&include_memories=true", TestServer.ADMIN_KEY)
+                                    .POST(HttpRequest.BodyPublishers.noBody())
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofByteArray());
             assertEquals(200, exported.statusCode());
-            assertEquals("application/gzip", exported.headers().firstValue("Content-Type").orElseThrow());
-            assertTrue(exported.headers().firstValue("Content-Disposition").orElseThrow().contains(".json.gz"));
+            assertEquals(
+                    "application/gzip",
+                    exported.headers().firstValue("Content-Type").orElseThrow());
+            assertTrue(exported.headers()
+                    .firstValue("Content-Disposition")
+                    .orElseThrow()
+                    .contains(".json.gz"));
             final byte[] document = exported.body();
             assertArrayEquals(new byte[] {0x1f, (byte) 0x8b}, java.util.Arrays.copyOf(document, 2));
-            final String text = new String(new GZIPInputStream(new java.io.ByteArrayInputStream(document))
-                .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            final String text = new String(
+                    new GZIPInputStream(new java.io.ByteArrayInputStream(document)).readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
             assertTrue(text.contains("\"tenant_count\" : 1"), text);
 
             final String targetKey = target.createKey("acme");
@@ -50,34 +68,48 @@ class AdminTransferTest {
             assertEquals(200, first.status(), first.body());
             final JsonNode tenant = first.json().get("tenants").get(0);
             assertTrue(tenant.get("applied").asBoolean(), first.body());
-            final TestServer.Reply recall = target.post("/v1/recall", targetKey, Map.of("message",
-                "what does the billing service use?"));
-            assertTrue(recall.json().get("concepts_found").asInt() >= 1, "the live engine has the import: "
-                + recall.body());
+            final TestServer.Reply recall =
+                    target.post("/v1/recall", targetKey, Map.of("message", "what does the billing service use?"));
+            assertTrue(
+                    recall.json().get("concepts_found").asInt() >= 1,
+                    "the live engine has the import: " + recall.body());
             assertFalse(recall.json().get("memories").isEmpty(), recall.body());
 
             final TestServer.Reply again = importBody(target, "/v1/admin/import", document);
             assertEquals(200, again.status());
             assertFalse(again.json().get("tenants").get(0).get("applied").asBoolean(), again.body());
 
-            final TestServer.Reply cut = importBody(target, "/v1/admin/import?mode=replace",
-                java.util.Arrays.copyOf(document, document.length - 30));
+            final TestServer.Reply cut = importBody(
+                    target, "/v1/admin/import?mode=replace", java.util.Arrays.copyOf(document, document.length - 30));
             assertEquals(400, cut.status(), cut.body());
             assertTrue(cut.json().get("message").asText().contains("truncated"), cut.body());
             assertFalse(cut.body().contains(dir.toString()), "no server paths in errors");
-            assertEquals(400, importBody(target, "/v1/admin/import?mode=upsert", document).status());
-            assertEquals(400, importBody(target, "/v1/admin/import?tenant=bad%20name", document).status());
-            assertEquals(400, importBody(target, "/v1/admin/import", "{\"format\":\"x\"}".getBytes()).status());
-            assertEquals(403, target.send(target.builder("/v1/admin/import", targetKey)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(document)).build()).status());
+            assertEquals(
+                    400,
+                    importBody(target, "/v1/admin/import?mode=upsert", document).status());
+            assertEquals(
+                    400,
+                    importBody(target, "/v1/admin/import?tenant=bad%20name", document)
+                            .status());
+            assertEquals(
+                    400,
+                    importBody(target, "/v1/admin/import", "{\"format\":\"x\"}".getBytes())
+                            .status());
+            assertEquals(
+                    403,
+                    target.send(target.builder("/v1/admin/import", targetKey)
+                                    .POST(HttpRequest.BodyPublishers.ofByteArray(document))
+                                    .build())
+                            .status());
             final TestServer.Reply stats = target.get("/v1/stats", targetKey);
-            assertEquals(1, stats.json().get("messages").asInt(), "rejected imports changed nothing: "
-                + stats.body());
+            assertEquals(1, stats.json().get("messages").asInt(), "rejected imports changed nothing: " + stats.body());
         }
     }
 
     private static TestServer.Reply importBody(final TestServer server, final String path, final byte[] body) {
-        return server.send(server.builder(path, TestServer.ADMIN_KEY).header("Content-Type", "application/gzip")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+        return server.send(server.builder(path, TestServer.ADMIN_KEY)
+                .header("Content-Type", "application/gzip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build());
     }
 }

@@ -1,23 +1,23 @@
 package ai.continuum.server.http;
 
-import ai.continuum.server.TestServer;
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.continuum.server.TestServer;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 class ApiEndToEndTest {
     @TempDir
     static Path dataDir;
+
     static TestServer server;
     static String key;
 
@@ -34,17 +34,25 @@ class ApiEndToEndTest {
 
     @Test
     void shouldLearnThenRecallWhenTurnMentionsConcepts() {
-        final TestServer.Reply learn = server.post("/v1/learn", key, Map.of(
-            "user_message", "How does Spreading Activation work in the Knowledge Graph?",
-            "ai_response", "Spreading Activation walks the Knowledge Graph. I will explain TensorFlow later.",
-            "session_id", "s1", "metadata", Map.of("source", "test")));
+        final TestServer.Reply learn = server.post(
+                "/v1/learn",
+                key,
+                Map.of(
+                        "user_message",
+                        "How does Spreading Activation work in the Knowledge Graph?",
+                        "ai_response",
+                        "Spreading Activation walks the Knowledge Graph. I will explain TensorFlow later.",
+                        "session_id",
+                        "s1",
+                        "metadata",
+                        Map.of("source", "test")));
         assertEquals(200, learn.status(), learn.body());
         assertTrue(learn.json().get("concepts_extracted").asInt() >= 2, learn.body());
         assertTrue(learn.json().get("durable").asBoolean());
         assertEquals("acme", learn.json().get("tenant_id").asText());
 
-        final TestServer.Reply recall = server.post("/v1/recall", key, Map.of("message", "Tell me about the Knowledge "
-            + "Graph"));
+        final TestServer.Reply recall =
+                server.post("/v1/recall", key, Map.of("message", "Tell me about the Knowledge " + "Graph"));
         assertEquals(200, recall.status(), recall.body());
         final JsonNode body = recall.json();
         assertTrue(body.get("concepts_found").asInt() >= 1, recall.body());
@@ -63,8 +71,10 @@ class ApiEndToEndTest {
         assertEquals(200, health.status());
         assertEquals("healthy", health.json().get("status").asText());
         assertEquals(200, server.get("/v1/ready", null).status());
-        assertEquals(200, server.get("/observe/health/ready", null).status(),
-            server.get("/observe/health/ready", null).body());
+        assertEquals(
+                200,
+                server.get("/observe/health/ready", null).status(),
+                server.get("/observe/health/ready", null).body());
     }
 
     @Test

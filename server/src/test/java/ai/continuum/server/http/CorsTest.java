@@ -1,50 +1,54 @@
 package ai.continuum.server.http;
 
-import ai.continuum.server.TestServer;
-import ai.continuum.server.config.ConfigKey;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.net.http.HttpRequest;
-import java.nio.file.Path;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.continuum.server.TestServer;
+import ai.continuum.server.config.ConfigKey;
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CorsTest {
     private static final String PING = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}";
 
     /** A browser's preflight for a POST from {@code origin}, with the request headers as Chromium lists them. */
-    private static TestServer.Reply preflight(final TestServer server, final String path, final String origin,
-                                              final String headers) {
-        final HttpRequest.Builder b = server.builder(path, null)
-            .header("Origin", origin)
-            .header("Access-Control-Request-Method", "POST");
+    private static TestServer.Reply preflight(
+            final TestServer server, final String path, final String origin, final String headers) {
+        final HttpRequest.Builder b =
+                server.builder(path, null).header("Origin", origin).header("Access-Control-Request-Method", "POST");
         if (headers != null) {
             b.header("Access-Control-Request-Headers", headers);
         }
-        return server.send(b.method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build());
+        return server.send(
+                b.method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build());
     }
 
     private static TestServer.Reply mcpPing(final TestServer server, final String key, final String origin) {
-        return server.send(server.builder("/mcp", key).header("Origin", origin)
-            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(PING)).build());
+        return server.send(server.builder("/mcp", key)
+                .header("Origin", origin)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(PING))
+                .build());
     }
 
     @Test
     void shouldAnswerPreflightForAllowedOriginAndRefuseOthers(@TempDir final Path dataDir) {
-        try (TestServer server = TestServer.start(dataDir, Map.of(ConfigKey.CORS_ORIGINS,
-            "http://localhost:3000, https://app.example.com"))) {
-            final TestServer.Reply preflight = preflight(server, "/v1/recall", "http://localhost:3000",
-                "content-type, x-api-key");
+        try (TestServer server = TestServer.start(
+                dataDir, Map.of(ConfigKey.CORS_ORIGINS, "http://localhost:3000, https://app.example.com"))) {
+            final TestServer.Reply preflight =
+                    preflight(server, "/v1/recall", "http://localhost:3000", "content-type, x-api-key");
             assertEquals(200, preflight.status(), preflight.body());
             assertEquals("http://localhost:3000", preflight.header("Access-Control-Allow-Origin"));
 
             final String key = server.createKey("web");
             final TestServer.Reply actual = server.send(server.builder("/v1/stats", key)
-                .header("Origin", "https://app.example.com").GET().build());
+                    .header("Origin", "https://app.example.com")
+                    .GET()
+                    .build());
             assertEquals(200, actual.status(), actual.body());
             assertEquals("https://app.example.com", actual.header("Access-Control-Allow-Origin"));
 
@@ -56,10 +60,9 @@ class CorsTest {
 
     @Test
     void shouldLetConfiguredOriginsCallMcp(@TempDir final Path dataDir) {
-        try (TestServer server = TestServer.start(dataDir, Map.of(ConfigKey.CORS_ORIGINS,
-            "http://localhost:3000"))) {
-            final TestServer.Reply preflight = preflight(server, "/mcp", "http://localhost:3000",
-                "content-type,x-api-key,mcp-protocol-version");
+        try (TestServer server = TestServer.start(dataDir, Map.of(ConfigKey.CORS_ORIGINS, "http://localhost:3000"))) {
+            final TestServer.Reply preflight =
+                    preflight(server, "/mcp", "http://localhost:3000", "content-type,x-api-key,mcp-protocol-version");
             assertEquals(200, preflight.status(), preflight.body());
             assertEquals("http://localhost:3000", preflight.header("Access-Control-Allow-Origin"));
 

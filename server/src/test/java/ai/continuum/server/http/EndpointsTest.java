@@ -1,23 +1,23 @@
 package ai.continuum.server.http;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.continuum.server.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** The happy path of every endpoint, each test on its own tenant. */
 class EndpointsTest {
     @TempDir
     static Path dataDir;
+
     static TestServer server;
 
     @BeforeAll
@@ -31,8 +31,8 @@ class EndpointsTest {
     }
 
     private static long learn(final String key, final String user, final String ai) {
-        final TestServer.Reply r = server.post("/v1/learn", key, Map.of("user_message", user, "ai_response", ai,
-            "session_id", "session-1"));
+        final TestServer.Reply r = server.post(
+                "/v1/learn", key, Map.of("user_message", user, "ai_response", ai, "session_id", "session-1"));
         assertEquals(200, r.status(), r.body());
         return r.json().get("memory_id").asLong();
     }
@@ -41,9 +41,16 @@ class EndpointsTest {
     void shouldAnswerTurnWithRecallThenLearn() {
         final String key = server.createKey("turns");
         learn(key, "We deploy with Kubernetes Operators", "Kubernetes Operators manage Stateful Workloads.");
-        final TestServer.Reply turn = server.post("/v1/turn", key, Map.of(
-            "user_message", "Do Kubernetes Operators help with upgrades?",
-            "ai_response", "Yes, Kubernetes Operators automate Rolling Upgrades.", "max_concepts", 5));
+        final TestServer.Reply turn = server.post(
+                "/v1/turn",
+                key,
+                Map.of(
+                        "user_message",
+                        "Do Kubernetes Operators help with upgrades?",
+                        "ai_response",
+                        "Yes, Kubernetes Operators automate Rolling Upgrades.",
+                        "max_concepts",
+                        5));
         assertEquals(200, turn.status(), turn.body());
         assertTrue(turn.json().get("recall").get("concepts_found").asInt() >= 1, turn.body());
         assertTrue(turn.json().get("learn").get("concepts_extracted").asInt() >= 1, turn.body());
@@ -53,8 +60,16 @@ class EndpointsTest {
     @Test
     void shouldAcknowledgeAsyncLearnWith202() {
         final String key = server.createKey("async");
-        final TestServer.Reply r = server.post("/v1/learn", key, Map.of("user_message", "Async Pipelines rock",
-            "ai_response", "Async Pipelines indeed.", "async", true));
+        final TestServer.Reply r = server.post(
+                "/v1/learn",
+                key,
+                Map.of(
+                        "user_message",
+                        "Async Pipelines rock",
+                        "ai_response",
+                        "Async Pipelines indeed.",
+                        "async",
+                        true));
         assertEquals(202, r.status(), r.body());
         assertFalse(r.json().get("durable").asBoolean());
         assertEquals(1, server.get("/v1/stats", key).json().get("messages").asLong(), "visible at once");
@@ -63,8 +78,16 @@ class EndpointsTest {
     @Test
     void shouldStoreListSearchGetAndDeleteMemories() {
         final String key = server.createKey("memories");
-        final TestServer.Reply stored = server.post("/v1/memories", key, Map.of("content", "The launch code is "
-            + "Blue Falcon", "entity", "agent-7", "metadata", Map.of("priority", 1)));
+        final TestServer.Reply stored = server.post(
+                "/v1/memories",
+                key,
+                Map.of(
+                        "content",
+                        "The launch code is " + "Blue Falcon",
+                        "entity",
+                        "agent-7",
+                        "metadata",
+                        Map.of("priority", 1)));
         assertEquals(201, stored.status(), stored.body());
         final long id = stored.json().get("id").asLong();
         final long learned = learn(key, "Remember the Harbor Bridge", "The Harbor Bridge opened in 1932.");
@@ -73,16 +96,27 @@ class EndpointsTest {
         assertEquals(2, list.get("total").asLong(), list.toString());
         assertEquals(learned, list.get("memories").get(0).get("id").asLong(), "newest first");
 
-        final JsonNode found = server.post("/v1/memories/search", key, Map.of("keyword", "blue falcon")).json();
+        final JsonNode found = server.post("/v1/memories/search", key, Map.of("keyword", "blue falcon"))
+                .json();
         assertEquals(1, found.get("total").asLong(), found.toString());
         assertEquals("agent-7", found.get("memories").get(0).get("session_id").asText());
-        final JsonNode bySession = server.post("/v1/memories/search", key, Map.of("session_id", "session-1",
-            "start_date", "2000-01-01", "end_date", "2999-12-31T00:00:00Z")).json();
+        final JsonNode bySession = server.post(
+                        "/v1/memories/search",
+                        key,
+                        Map.of(
+                                "session_id",
+                                "session-1",
+                                "start_date",
+                                "2000-01-01",
+                                "end_date",
+                                "2999-12-31T00:00:00Z"))
+                .json();
         assertEquals(1, bySession.get("total").asLong(), bySession.toString());
 
         final TestServer.Reply one = server.get("/v1/memories/" + id, key);
         assertEquals(200, one.status());
-        assertEquals("The launch code is Blue Falcon", one.json().get("user_message").asText());
+        assertEquals(
+                "The launch code is Blue Falcon", one.json().get("user_message").asText());
         assertEquals(1, one.json().get("metadata").get("priority").asInt());
 
         assertEquals(200, server.delete("/v1/memories/" + id, key).status());
@@ -97,7 +131,11 @@ class EndpointsTest {
         learn(key, "Graph Databases and Vector Search", "Graph Databases pair well with Vector Search.");
         final JsonNode list = server.get("/v1/concepts?limit=50", key).json();
         assertTrue(list.get("total").asLong() >= 2, list.toString());
-        assertTrue(server.get("/v1/entities?entity_type=concept", key).json().get("entities").size() >= 2);
+        assertTrue(server.get("/v1/entities?entity_type=concept", key)
+                        .json()
+                        .get("entities")
+                        .size()
+                >= 2);
         assertEquals(400, server.get("/v1/concepts?entity_type=planet", key).status());
 
         final TestServer.Reply concept = server.get("/v1/concepts/graph%20databases", key);
@@ -133,7 +171,8 @@ class EndpointsTest {
         assertTrue(text.contains("continuum_memories_total{tenant_id=\"metered\"} 1"), text);
         assertTrue(text.contains("continuum_storage_queue_depth"), text);
         assertTrue(text.contains("continuum_storage_commit_latency_seconds_bucket"), text);
-        assertTrue(text.contains("continuum_http_request_duration_seconds_bucket{method=\"POST\",route=\"/v1/learn\""),
-            text);
+        assertTrue(
+                text.contains("continuum_http_request_duration_seconds_bucket{method=\"POST\",route=\"/v1/learn\""),
+                text);
     }
 }

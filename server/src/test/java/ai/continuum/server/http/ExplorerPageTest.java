@@ -1,18 +1,17 @@
 package ai.continuum.server.http;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.continuum.server.NodeClients;
 import ai.continuum.server.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The graph explorer page at /ui/ in Chromium (src/test/node/ui-explorer.mjs): log in with a key, learn through the
@@ -25,6 +24,7 @@ class ExplorerPageTest {
 
     @TempDir
     static Path dataDir;
+
     static TestServer server;
 
     @BeforeAll
@@ -54,13 +54,21 @@ class ExplorerPageTest {
         requireBuiltPage();
         if (!Files.isExecutable(CHROMIUM)) {
             final String message = CHROMIUM + " is missing: the explorer page cannot be tested in a browser "
-                + "(apt-get install chromium; .ci/run does)";
+                    + "(apt-get install chromium; .ci/run does)";
             NodeClients.skipOrFail(message);
         }
         final String key = server.createKey("explorer");
-        NodeClients.run("ui-explorer.mjs", Map.of("BASE_URL", server.uri("").toString(), "API_KEY", key,
-            "OUT_DIR", Path.of("target", "ui-screenshots").toAbsolutePath().toString(), "CHROMIUM",
-            CHROMIUM.toString()));
+        NodeClients.run(
+                "ui-explorer.mjs",
+                Map.of(
+                        "BASE_URL",
+                        server.uri("").toString(),
+                        "API_KEY",
+                        key,
+                        "OUT_DIR",
+                        Path.of("target", "ui-screenshots").toAbsolutePath().toString(),
+                        "CHROMIUM",
+                        CHROMIUM.toString()));
     }
 
     private static void requireBuiltPage() {

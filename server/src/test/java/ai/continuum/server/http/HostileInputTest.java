@@ -1,40 +1,57 @@
 package ai.continuum.server.http;
 
-import ai.continuum.server.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.continuum.server.TestServer;
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Malformed, oversized and hostile requests: every one gets a 4xx in the one error shape, never a 5xx. */
 class HostileInputTest {
-    private static final List<String> POST_PATHS = List.of("/v1/learn", "/v1/recall", "/v1/turn", "/v1/memories",
-        "/v1/memories/search", "/v1/keys");
+    private static final List<String> POST_PATHS =
+            List.of("/v1/learn", "/v1/recall", "/v1/turn", "/v1/memories", "/v1/memories/search", "/v1/keys");
     private static final List<String> BODIES = List.of(
-        "", "{", "}", "[]", "null", "42", "\"text\"", "{\"user_message\":", "{\"a\":1}{\"b\":2}",
-        "{\"user_message\": 1, \"ai_response\": true}", "{\"message\": []}", "{\"message\": {}}",
-        "{\"message\": \"x\", \"max_concepts\": 0}", "{\"message\": \"x\", \"max_concepts\": 1e400}",
-        "{\"message\": \"x\", \"max_concepts\": \"10\"}", "{\"message\": \"x\", \"max_memories\": -1}",
-        "{\"message\": \"\\u0000\"}", "{\"message\": \"\\ud800\"}", "{\"message\": NaN}",
-        "{\"message\": \"x\", \"message\": \"y\"}", "{\"content\": \"x\", \"metadata\": [1,2]}",
-        "{\"user_message\": \"' OR 1=1 --\", \"ai_response\": \"'; DROP TABLE entities; --\", \"async\": \"yes\"}",
-        "{\"keyword\": \"x\", \"start_date\": \"yesterday\"}", "{\"keyword\": \"x\", \"limit\": 100000}",
-        "{\"tenant_id\": 5}", "\u00ff\u00fe garbage", "{\"user_message\": \"a\", \"ai_response\": \"b\", "
-            + "\"session_id\": \"" + "s".repeat(300) + "\"}");
+            "",
+            "{",
+            "}",
+            "[]",
+            "null",
+            "42",
+            "\"text\"",
+            "{\"user_message\":",
+            "{\"a\":1}{\"b\":2}",
+            "{\"user_message\": 1, \"ai_response\": true}",
+            "{\"message\": []}",
+            "{\"message\": {}}",
+            "{\"message\": \"x\", \"max_concepts\": 0}",
+            "{\"message\": \"x\", \"max_concepts\": 1e400}",
+            "{\"message\": \"x\", \"max_concepts\": \"10\"}",
+            "{\"message\": \"x\", \"max_memories\": -1}",
+            "{\"message\": \"\\u0000\"}",
+            "{\"message\": \"\\ud800\"}",
+            "{\"message\": NaN}",
+            "{\"message\": \"x\", \"message\": \"y\"}",
+            "{\"content\": \"x\", \"metadata\": [1,2]}",
+            "{\"user_message\": \"' OR 1=1 --\", \"ai_response\": \"'; DROP TABLE entities; --\", \"async\": \"yes\"}",
+            "{\"keyword\": \"x\", \"start_date\": \"yesterday\"}",
+            "{\"keyword\": \"x\", \"limit\": 100000}",
+            "{\"tenant_id\": 5}",
+            "\u00ff\u00fe garbage",
+            "{\"user_message\": \"a\", \"ai_response\": \"b\", " + "\"session_id\": \"" + "s".repeat(300) + "\"}");
 
     @TempDir
     static Path dataDir;
+
     static TestServer server;
     static String key;
 
@@ -95,11 +112,18 @@ class HostileInputTest {
     void shouldLearnAndRecallNearLimitBody() {
         final StringBuilder text = new StringBuilder();
         for (int i = 0; text.length() < 900_000; i++) {
-            text.append("Topic").append(Integer.toString(i, 26).replace('0', 'q')).append(" Alpha \"quoted ").append(i)
-                .append("\" CamelCase").append(i % 97).append(' ');
+            text.append("Topic")
+                    .append(Integer.toString(i, 26).replace('0', 'q'))
+                    .append(" Alpha \"quoted ")
+                    .append(i)
+                    .append("\" CamelCase")
+                    .append(i % 97)
+                    .append(' ');
         }
-        final TestServer.Reply learned = server.post("/v1/learn", key, Map.of("user_message", text.toString(),
-            "ai_response", "I will remember this long message."));
+        final TestServer.Reply learned = server.post(
+                "/v1/learn",
+                key,
+                Map.of("user_message", text.toString(), "ai_response", "I will remember this long message."));
         assertEquals(200, learned.status(), learned.body());
         final TestServer.Reply recalled = server.post("/v1/recall", key, Map.of("message", text.substring(0, 5000)));
         assertEquals(200, recalled.status());
@@ -108,18 +132,25 @@ class HostileInputTest {
     @Test
     void shouldAnswer415ForNonJsonContentType() {
         final TestServer.Reply r = server.send(server.builder("/v1/recall", key)
-            .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("{\"message\":\"x\"}"))
-            .build());
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"message\":\"x\"}"))
+                .build());
         assertEquals(415, r.status(), r.body());
     }
 
     @Test
     void shouldTreatHostileStringsAsPlainText() {
-        final String[] texts = {"' OR 1=1 --", "../../etc/passwd", "Robert'); DROP TABLE messages;--",
-            "Ünïcödé Ĉoncept 日本語 Tokyo Tower 🚀 Rocket Science", "%_%\\%", "<script>alert(1)</script>"};
+        final String[] texts = {
+            "' OR 1=1 --",
+            "../../etc/passwd",
+            "Robert'); DROP TABLE messages;--",
+            "Ünïcödé Ĉoncept 日本語 Tokyo Tower 🚀 Rocket Science",
+            "%_%\\%",
+            "<script>alert(1)</script>"
+        };
         for (final String text : texts) {
-            final TestServer.Reply learned = server.post("/v1/learn", key, Map.of("user_message", text,
-                "ai_response", text + " Indeed"));
+            final TestServer.Reply learned =
+                    server.post("/v1/learn", key, Map.of("user_message", text, "ai_response", text + " Indeed"));
             assertEquals(200, learned.status(), text + ": " + learned.body());
             final TestServer.Reply recalled = server.post("/v1/recall", key, Map.of("message", text));
             assertEquals(200, recalled.status(), text + ": " + recalled.body());
@@ -132,11 +163,23 @@ class HostileInputTest {
 
     @Test
     void shouldAnswerClientErrorForHostilePathsAndParams() {
-        final String[] paths = {"/v1/memories/abc", "/v1/memories/-1", "/v1/memories/99999999999999999999",
-            "/v1/memories/..%2F..%2Fetc%2Fpasswd", "/v1/concepts/%27%20OR%201%3D1%20--", "/v1/concepts/%00",
-            "/v1/memories?limit=0", "/v1/memories?limit=abc", "/v1/memories?offset=-5", "/v1/concepts?limit=5000",
-            "/v1/concepts?entity_type=../../x", "/v1/../etc/passwd", "/v1/concepts/..%2F..",
-            "/etc/passwd", "/v1/concepts/" + "x".repeat(3000)};
+        final String[] paths = {
+            "/v1/memories/abc",
+            "/v1/memories/-1",
+            "/v1/memories/99999999999999999999",
+            "/v1/memories/..%2F..%2Fetc%2Fpasswd",
+            "/v1/concepts/%27%20OR%201%3D1%20--",
+            "/v1/concepts/%00",
+            "/v1/memories?limit=0",
+            "/v1/memories?limit=abc",
+            "/v1/memories?offset=-5",
+            "/v1/concepts?limit=5000",
+            "/v1/concepts?entity_type=../../x",
+            "/v1/../etc/passwd",
+            "/v1/concepts/..%2F..",
+            "/etc/passwd",
+            "/v1/concepts/" + "x".repeat(3000)
+        };
         for (final String path : paths) {
             assertClientError(server.get(path, key), path);
         }
@@ -145,18 +188,28 @@ class HostileInputTest {
         assertTrue(dotted.json().get("keys") == null, "a tenant key must never reach the key list");
         assertClientError(server.delete("/v1/keys/not-hex", TestServer.ADMIN_KEY), "bad key id");
         for (final String method : new String[] {"OPTIONS", "PUT", "PATCH", "TRACE"}) {
-            assertClientError(server.send(server.builder("/v1/recall", key)
-                .method(method, HttpRequest.BodyPublishers.noBody()).build()), method);
+            assertClientError(
+                    server.send(server.builder("/v1/recall", key)
+                            .method(method, HttpRequest.BodyPublishers.noBody())
+                            .build()),
+                    method);
         }
-        assertClientError(server.send(server.builder("/v1/recall", null).header("Origin", "https://x.example")
-            .header("Access-Control-Request-Method", "POST").method("OPTIONS", HttpRequest.BodyPublishers.noBody())
-            .build()), "preflight without CORS configured");
+        assertClientError(
+                server.send(server.builder("/v1/recall", null)
+                        .header("Origin", "https://x.example")
+                        .header("Access-Control-Request-Method", "POST")
+                        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                        .build()),
+                "preflight without CORS configured");
     }
 
     @Test
     void shouldAnswerJsonErrorForUnparsableRequestLine() throws Exception {
-        for (final String raw : new String[] {"GARBAGE\r\n\r\n", "GET /v1/health HTTP/1.1\r\nBad Header\r\n\r\n",
-            "GET /" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\n\r\n"}) {
+        for (final String raw : new String[] {
+            "GARBAGE\r\n\r\n",
+            "GET /v1/health HTTP/1.1\r\nBad Header\r\n\r\n",
+            "GET /" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\n\r\n"
+        }) {
             try (Socket socket = new Socket("127.0.0.1", server.server().port())) {
                 socket.setSoTimeout(10_000);
                 socket.getOutputStream().write(raw.getBytes(StandardCharsets.ISO_8859_1));
@@ -171,12 +224,15 @@ class HostileInputTest {
     @Test
     void shouldAnswerClientErrorForHostileHeaders() {
         final TestServer.Reply r = server.send(server.builder("/v1/recall", null)
-            .header("X-API-Key", "x".repeat(5000)).header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString("{\"message\":\"x\"}")).build());
+                .header("X-API-Key", "x".repeat(5000))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"message\":\"x\"}"))
+                .build());
         assertEquals(401, r.status());
         final TestServer.Reply badLength = server.send(server.builder("/v1/recall", key)
-            .header("Content-Type", "application/json; charset=utf-8")
-            .POST(HttpRequest.BodyPublishers.ofString("{\"message\":\"Tokyo Tower\"}")).build());
+                .header("Content-Type", "application/json; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"message\":\"Tokyo Tower\"}"))
+                .build());
         assertEquals(200, badLength.status(), badLength.body());
     }
 }

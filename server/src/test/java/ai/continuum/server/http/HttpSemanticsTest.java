@@ -1,12 +1,12 @@
 package ai.continuum.server.http;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.continuum.server.TestServer;
 import ai.continuum.server.config.ConfigKey;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.net.Socket;
 import java.net.http.HttpRequest;
@@ -17,11 +17,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Protocol-level answers: JSON the parser refuses by its limits is a 400 (never a 500), unknown routes are 404 with or
@@ -31,13 +30,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HttpSemanticsTest {
     @TempDir
     static Path dataDir;
+
     static TestServer server;
     static String key;
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(dataDir, Map.of(ConfigKey.MAX_BODY_BYTES, Integer.toString(32 << 20),
-            ConfigKey.CORS_ORIGINS, "http://localhost:3000"));
+        server = TestServer.start(
+                dataDir,
+                Map.of(
+                        ConfigKey.MAX_BODY_BYTES,
+                        Integer.toString(32 << 20),
+                        ConfigKey.CORS_ORIGINS,
+                        "http://localhost:3000"));
         key = server.createKey("proto");
     }
 
@@ -71,7 +76,7 @@ class HttpSemanticsTest {
     @Test
     void shouldAnswer400ForMalformedChunkSize() throws IOException {
         final String raw = "POST /v1/recall HTTP/1.1\r\nHost: localhost\r\nX-API-Key: " + key + "\r\n"
-            + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n{\"message\":\"x\"}\r\n0\r\n\r\n";
+                + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n{\"message\":\"x\"}\r\n0\r\n\r\n";
         final String answer = exchange(raw);
         assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
         assertTrue(answer.contains("{\"error\":"), answer);
@@ -79,8 +84,8 @@ class HttpSemanticsTest {
 
     @Test
     void shouldAnswer404ForUnknownRoutesWithOrWithoutKey() {
-        for (final String path : new String[] {"/v1/nope", "/nope", "/v1/memories/1/extra", "/v1/keysx",
-            "/v2/recall"}) {
+        for (final String path :
+                new String[] {"/v1/nope", "/nope", "/v1/memories/1/extra", "/v1/keysx", "/v2/recall"}) {
             assertErrorShape(server.get(path, null), 404, path + " without a key");
             assertErrorShape(server.get(path, key), 404, path + " with a key");
         }
@@ -92,13 +97,15 @@ class HttpSemanticsTest {
     @Test
     void shouldAnswer405WithAllowForWrongMethod() {
         final TestServer.Reply put = server.send(server.builder("/v1/recall", null)
-            .method("PUT", HttpRequest.BodyPublishers.noBody()).build());
+                .method("PUT", HttpRequest.BodyPublishers.noBody())
+                .build());
         assertErrorShape(put, 405, "PUT /v1/recall");
         assertEquals(Set.of("POST"), methods(put.header("Allow")));
         final TestServer.Reply getLearn = server.get("/v1/learn", key);
         assertErrorShape(getLearn, 405, "GET /v1/learn");
         final TestServer.Reply patchKeys = server.send(server.builder("/v1/keys", TestServer.ADMIN_KEY)
-            .method("PATCH", HttpRequest.BodyPublishers.noBody()).build());
+                .method("PATCH", HttpRequest.BodyPublishers.noBody())
+                .build());
         assertErrorShape(patchKeys, 405, "PATCH /v1/keys");
         assertEquals(Set.of("GET", "POST"), methods(patchKeys.header("Allow")));
     }
@@ -109,29 +116,30 @@ class HttpSemanticsTest {
         assertErrorShape(server.get("/observe/health/nope", null), 404, "/observe/health/nope");
         final TestServer.Reply health = server.get("/observe/health", null);
         assertEquals(200, health.status());
-        assertFalse(health.body().contains("diskSpace") || health.body().contains("totalBytes"),
-            "no disk sizes for anonymous callers: " + health.body());
+        assertFalse(
+                health.body().contains("diskSpace") || health.body().contains("totalBytes"),
+                "no disk sizes for anonymous callers: " + health.body());
     }
 
     /** The preflight exactly as Chromium sends it for a fetch() with JSON and an API key: no space after the comma. */
     @Test
     void shouldAnswerChromiumPreflight() throws IOException {
         final String raw = "OPTIONS /v1/recall HTTP/1.1\r\n"
-            + "Host: 127.0.0.1:" + server.server().port() + "\r\n"
-            + "Connection: keep-alive\r\n"
-            + "Accept: */*\r\n"
-            + "Access-Control-Request-Method: POST\r\n"
-            + "Access-Control-Request-Headers: content-type,x-api-key\r\n"
-            + "Origin: http://localhost:3000\r\n"
-            + "User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-            + "Chrome/131.0.0.0 Safari/537.36\r\n"
-            + "Sec-Fetch-Mode: cors\r\n"
-            + "Sec-Fetch-Site: same-site\r\n"
-            + "Sec-Fetch-Dest: empty\r\n"
-            + "Referer: http://localhost:3000/\r\n"
-            + "Accept-Encoding: gzip, deflate, br, zstd\r\n"
-            + "Accept-Language: en-US,en;q=0.9\r\n"
-            + "\r\n";
+                + "Host: 127.0.0.1:" + server.server().port() + "\r\n"
+                + "Connection: keep-alive\r\n"
+                + "Accept: */*\r\n"
+                + "Access-Control-Request-Method: POST\r\n"
+                + "Access-Control-Request-Headers: content-type,x-api-key\r\n"
+                + "Origin: http://localhost:3000\r\n"
+                + "User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                + "Chrome/131.0.0.0 Safari/537.36\r\n"
+                + "Sec-Fetch-Mode: cors\r\n"
+                + "Sec-Fetch-Site: same-site\r\n"
+                + "Sec-Fetch-Dest: empty\r\n"
+                + "Referer: http://localhost:3000/\r\n"
+                + "Accept-Encoding: gzip, deflate, br, zstd\r\n"
+                + "Accept-Language: en-US,en;q=0.9\r\n"
+                + "\r\n";
         final String answer = exchange(raw);
         assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
         final String lower = answer.toLowerCase(java.util.Locale.ROOT);

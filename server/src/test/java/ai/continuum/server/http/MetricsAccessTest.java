@@ -1,15 +1,14 @@
 package ai.continuum.server.http;
 
-import ai.continuum.server.TestServer;
-import ai.continuum.server.config.ConfigKey;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.continuum.server.TestServer;
+import ai.continuum.server.config.ConfigKey;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MetricsAccessTest {
     @Test

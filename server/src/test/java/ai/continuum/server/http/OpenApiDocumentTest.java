@@ -1,18 +1,14 @@
 package ai.continuum.server.http;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.continuum.server.NodeClients;
 import ai.continuum.server.TestServer;
 import ai.continuum.server.auth.ApiKeyAuthenticator;
 import ai.continuum.server.auth.KeyHasher;
 import ai.continuum.server.ratelimit.RateLimiter;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -20,10 +16,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * The OpenAPI document against the server: every route the real routing function registers is documented and every
@@ -33,13 +32,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class OpenApiDocumentTest {
     /** Routes served by Helidon features (observe), not by ApiRouting: they are probed on the live server. */
-    private static final Set<String> FEATURE_ROUTES = Set.of("GET /observe/health", "GET /observe/health/live",
-        "GET /observe/health/ready");
-    private static final Set<String> HTTP_METHODS = Set.of("get", "put", "post", "delete", "options", "head",
-        "patch", "trace");
+    private static final Set<String> FEATURE_ROUTES =
+            Set.of("GET /observe/health", "GET /observe/health/live", "GET /observe/health/ready");
+
+    private static final Set<String> HTTP_METHODS =
+            Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
 
     @TempDir
     static Path dataDir;
+
     static TestServer server;
 
     @BeforeAll
@@ -55,25 +56,41 @@ class OpenApiDocumentTest {
     @Test
     void shouldDocumentExactlyTheServedRoutes() throws IOException {
         final var s = server.server();
-        final Set<String> served = RoutingTable.of(routing -> ApiRouting.routing(routing, s.config(), s.core(),
-            new ApiKeyAuthenticator(s.core().storage().apiKeys(), new KeyHasher(KeyHasher.DEFAULT_ITERATIONS),
-                TestServer.ADMIN_KEY, "default", 0, System::nanoTime),
-            new RateLimiter(60, 10, System::nanoTime), s.metrics()));
-        assertTrue(served.contains("POST /v1/recall") && served.contains("GET /v1/memories/{id}"),
-            "the routing walk found the API: " + served);
+        final Set<String> served = RoutingTable.of(routing -> ApiRouting.routing(
+                routing,
+                s.config(),
+                s.core(),
+                new ApiKeyAuthenticator(
+                        s.core().storage().apiKeys(),
+                        new KeyHasher(KeyHasher.DEFAULT_ITERATIONS),
+                        TestServer.ADMIN_KEY,
+                        "default",
+                        0,
+                        System::nanoTime),
+                new RateLimiter(60, 10, System::nanoTime),
+                s.metrics()));
+        assertTrue(
+                served.contains("POST /v1/recall") && served.contains("GET /v1/memories/{id}"),
+                "the routing walk found the API: " + served);
 
         final Set<String> documented = documentedRoutes();
         final Set<String> undocumented = new TreeSet<>(served);
         undocumented.removeAll(documented);
-        assertEquals(Set.of(), undocumented, "served by ApiRouting but missing from "
-            + "server/src/main/resources/openapi/continuum.yaml (add each under 'paths' with its parameters, request "
-            + "body, responses and errors): " + undocumented);
+        assertEquals(
+                Set.of(),
+                undocumented,
+                "served by ApiRouting but missing from "
+                        + "server/src/main/resources/openapi/continuum.yaml (add each under 'paths' with its parameters, request "
+                        + "body, responses and errors): " + undocumented);
 
         final Set<String> notServed = new TreeSet<>(documented);
         notServed.removeAll(served);
         notServed.removeAll(FEATURE_ROUTES);
-        assertEquals(Set.of(), notServed, "documented in server/src/main/resources/openapi/continuum.yaml but not "
-            + "registered by ApiRouting: " + notServed);
+        assertEquals(
+                Set.of(),
+                notServed,
+                "documented in server/src/main/resources/openapi/continuum.yaml but not " + "registered by ApiRouting: "
+                        + notServed);
         for (final String route : FEATURE_ROUTES) {
             final String path = route.substring(route.indexOf(' ') + 1);
             assertTrue(documented.contains(route), "feature route " + route + " is documented");
@@ -88,7 +105,9 @@ class OpenApiDocumentTest {
         assertTrue(yaml.header("Content-Type").startsWith("application/yaml"), yaml.header("Content-Type"));
         assertTrue(yaml.body().startsWith("openapi: 3.1.0"), yaml.body());
         final TestServer.Reply json = server.send(server.builder("/openapi", null)
-            .header("Accept", "application/json").GET().build());
+                .header("Accept", "application/json")
+                .GET()
+                .build());
         assertEquals(200, json.status(), json.body());
         assertEquals("3.1.0", json.json().get("openapi").asText());
         assertTrue(json.json().at("/paths/~1v1~1recall/post").isObject(), json.body());
@@ -103,15 +122,15 @@ class OpenApiDocumentTest {
     /** Every "METHOD /path" of the document's {@code paths}. */
     @SuppressWarnings("unchecked")
     private static Set<String> documentedRoutes() throws IOException {
-        try (InputStream in = OpenApiDocumentTest.class.getClassLoader()
-            .getResourceAsStream(OpenApiResource.DOCUMENT)) {
+        try (InputStream in =
+                OpenApiDocumentTest.class.getClassLoader().getResourceAsStream(OpenApiResource.DOCUMENT)) {
             final Map<String, Object> document = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
             final Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>) document.get("paths");
             final Set<String> routes = new TreeSet<>();
-            paths.forEach((path, item) -> item.keySet().stream().filter(HTTP_METHODS::contains)
-                .forEach(method -> routes.add(method.toUpperCase(Locale.ROOT) + " " + path)));
+            paths.forEach((path, item) -> item.keySet().stream()
+                    .filter(HTTP_METHODS::contains)
+                    .forEach(method -> routes.add(method.toUpperCase(Locale.ROOT) + " " + path)));
             return routes;
         }
     }
-
 }

@@ -3,7 +3,6 @@ package ai.continuum.server.http;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
-
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -21,13 +20,12 @@ import java.util.function.Consumer;
  * so a route can never slip past it unseen.
  */
 final class RoutingTable {
-    private static final Set<String> VERBS = Set.of("get", "post", "put", "delete", "head", "options", "trace",
-        "patch", "any");
+    private static final Set<String> VERBS =
+            Set.of("get", "post", "put", "delete", "head", "options", "trace", "patch", "any");
 
     private final Set<String> routes = new TreeSet<>();
 
-    private RoutingTable() {
-    }
+    private RoutingTable() {}
 
     /** The routes {@code routing} registers, as "METHOD /path", sorted. */
     static Set<String> of(final Consumer<HttpRouting.Builder> routing) {
@@ -38,12 +36,12 @@ final class RoutingTable {
 
     private HttpRouting.Builder recorder(final String prefix) {
         final InvocationHandler handler = (proxy, method, args) -> handle(proxy, prefix, method, args);
-        return (HttpRouting.Builder) Proxy.newProxyInstance(RoutingTable.class.getClassLoader(),
-            new Class<?>[] {HttpRouting.Builder.class}, handler);
+        return (HttpRouting.Builder) Proxy.newProxyInstance(
+                RoutingTable.class.getClassLoader(), new Class<?>[] {HttpRouting.Builder.class}, handler);
     }
 
     private Object handle(final Object proxy, final String prefix, final Method method, final Object[] args)
-        throws Throwable {
+            throws Throwable {
         final String name = method.getName();
         final Object[] a = args == null ? new Object[0] : args;
         if (method.getDeclaringClass() == Object.class) {
@@ -61,18 +59,22 @@ final class RoutingTable {
             }
             if (name.equals("any")) {
                 throw new IllegalStateException("any(" + prefix + path + ") registers every method: list the methods "
-                    + "so the routes can be documented");
+                        + "so the routes can be documented");
             }
             record(name.toUpperCase(Locale.ROOT), prefix + path);
             return proxy;
         }
-        if (name.equals("route") && a.length == 3 && a[0] instanceof io.helidon.http.Method m
-            && a[1] instanceof String path) {
+        if (name.equals("route")
+                && a.length == 3
+                && a[0] instanceof io.helidon.http.Method m
+                && a[1] instanceof String path) {
             record(m.text(), prefix + path);
             return proxy;
         }
-        if (name.equals("register") && a.length == 2 && a[0] instanceof String path
-            && a[1] instanceof HttpService[] services) {
+        if (name.equals("register")
+                && a.length == 2
+                && a[0] instanceof String path
+                && a[1] instanceof HttpService[] services) {
             for (final HttpService service : services) {
                 service.routing((HttpRules) recorder(prefix + path));
             }
@@ -84,14 +86,15 @@ final class RoutingTable {
             }
             return proxy;
         }
-        if (Set.of("addFilter", "addFeature", "error", "security", "maxReRouteCount").contains(name)) {
+        if (Set.of("addFilter", "addFeature", "error", "security", "maxReRouteCount")
+                .contains(name)) {
             return proxy;
         }
         if (method.isDefault() && !name.equals("route")) {
             return InvocationHandler.invokeDefault(proxy, method, a);
         }
         throw new IllegalStateException("RoutingTable cannot read " + name + " with " + a.length + " arguments at '"
-            + prefix + "': register routes with a path and method so they can be documented");
+                + prefix + "': register routes with a path and method so they can be documented");
     }
 
     private void record(final String method, final String rawPath) {

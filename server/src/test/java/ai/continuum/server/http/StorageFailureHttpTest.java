@@ -1,5 +1,9 @@
 package ai.continuum.server.http;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.continuum.engine.MemoryEngine;
 import ai.continuum.server.auth.ApiKeyAuthenticator;
 import ai.continuum.server.auth.KeyHasher;
@@ -12,10 +16,6 @@ import ai.continuum.server.metrics.ContinuumMetrics;
 import ai.continuum.server.ratelimit.RateLimiter;
 import ai.continuum.server.storage.ApiKeys;
 import io.helidon.webserver.WebServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,10 +24,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** A full write queue and a loading engine answer 503 with Retry-After, and the engine is left untouched. */
 class StorageFailureHttpTest {
@@ -39,8 +38,7 @@ class StorageFailureHttpTest {
 
     private static final ApiKeys NO_KEYS = new ApiKeys() {
         @Override
-        public void insert(final StoredKey key) {
-        }
+        public void insert(final StoredKey key) {}
 
         @Override
         public Optional<StoredKey> find(final String keyId) {
@@ -58,8 +56,7 @@ class StorageFailureHttpTest {
         }
 
         @Override
-        public void touch(final String keyId, final Instant at) {
-        }
+        public void touch(final String keyId, final Instant at) {}
 
         @Override
         public boolean rehash(final String keyId, final String oldHash, final String newHash) {
@@ -69,17 +66,23 @@ class StorageFailureHttpTest {
 
     @BeforeAll
     static void start() {
-        final ServerConfig config = new ConfigLoader(Map.of(), Map.of(ConfigKey.REQUIRE_API_KEY, "false",
-            ConfigKey.PORT, "0"), null).load();
+        final ServerConfig config = new ConfigLoader(
+                        Map.of(), Map.of(ConfigKey.REQUIRE_API_KEY, "false", ConfigKey.PORT, "0"), null)
+                .load();
         engine = MemoryEngine.create(config.engine());
         storage = new ScriptedStorage();
         final ContinuumMetrics metrics = new ContinuumMetrics();
         core = new ContinuumCore(engine, storage, metrics);
-        final ApiKeyAuthenticator keys = new ApiKeyAuthenticator(NO_KEYS, new KeyHasher(1000),
-            "unused-admin-key-0123456789", "default", 0, System::nanoTime);
-        server = WebServer.builder().host("127.0.0.1").port(0).featuresDiscoverServices(false)
-            .routing(r -> ApiRouting.routing(r, config, core, keys, new RateLimiter(0, 1, System::nanoTime), metrics))
-            .build().start();
+        final ApiKeyAuthenticator keys = new ApiKeyAuthenticator(
+                NO_KEYS, new KeyHasher(1000), "unused-admin-key-0123456789", "default", 0, System::nanoTime);
+        server = WebServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .featuresDiscoverServices(false)
+                .routing(r ->
+                        ApiRouting.routing(r, config, core, keys, new RateLimiter(0, 1, System::nanoTime), metrics))
+                .build()
+                .start();
     }
 
     @AfterAll
@@ -89,10 +92,14 @@ class StorageFailureHttpTest {
     }
 
     private static HttpResponse<String> learn() throws Exception {
-        return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/learn"))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString("{\"user_message\":\"Solar Panels\",\"ai_response\":\"Solar "
-                + "Panels and Wind Turbines\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        return CLIENT.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/learn"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"user_message\":\"Solar Panels\",\"ai_response\":\"Solar "
+                                        + "Panels and Wind Turbines\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

@@ -3,13 +3,12 @@ package ai.continuum.server.mcp;
 import ai.continuum.server.NodeClients;
 import ai.continuum.server.TestServer;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * The official MCP TypeScript SDK (src/test/node/mcp-client.mjs) against a real server over Streamable HTTP, and
@@ -19,8 +18,10 @@ import java.util.Map;
 class McpClientTest {
     @TempDir
     static Path dataDir;
+
     @TempDir
     static Path localDir;
+
     static TestServer server;
 
     @BeforeAll
@@ -39,13 +40,20 @@ class McpClientTest {
         final String keyB = server.createKey("tenant-b");
         final ObjectMapper json = new ObjectMapper();
         final String base = server.uri("").toString();
-        NodeClients.run("mcp-client.mjs", Map.of(
-            "MCP_URL", base + "/mcp",
-            "KEY_A", keyA,
-            "KEY_B", keyB,
-            "STDIO_LOCAL", json.writeValueAsString(NodeClients.cliCommand("mcp", "--stdio", "--data-dir",
-                localDir.toString())),
-            "STDIO_PROXY", json.writeValueAsString(NodeClients.cliCommand("mcp", "--stdio", "--url", base, "--key",
-                keyB))));
+        NodeClients.run(
+                "mcp-client.mjs",
+                Map.of(
+                        "MCP_URL",
+                        base + "/mcp",
+                        "KEY_A",
+                        keyA,
+                        "KEY_B",
+                        keyB,
+                        "STDIO_LOCAL",
+                        json.writeValueAsString(
+                                NodeClients.cliCommand("mcp", "--stdio", "--data-dir", localDir.toString())),
+                        "STDIO_PROXY",
+                        json.writeValueAsString(
+                                NodeClients.cliCommand("mcp", "--stdio", "--url", base, "--key", keyB))));
     }
 }

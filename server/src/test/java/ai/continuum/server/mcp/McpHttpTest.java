@@ -1,21 +1,21 @@
 package ai.continuum.server.mcp;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.continuum.server.TestServer;
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.http.HttpRequest;
-import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** The /mcp transport's edges: what a confused or hostile client gets back (never a 500, never another tenant). */
 class McpHttpTest {
     @TempDir
     static Path dataDir;
+
     static TestServer server;
     static String key;
 
@@ -31,8 +31,9 @@ class McpHttpTest {
     }
 
     private static TestServer.Reply post(final String body, final String... headers) {
-        final HttpRequest.Builder b = server.builder("/mcp", key).header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body));
+        final HttpRequest.Builder b = server.builder("/mcp", key)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         for (int i = 0; i < headers.length; i += 2) {
             b.setHeader(headers[i], headers[i + 1]);
         }
@@ -47,26 +48,33 @@ class McpHttpTest {
 
         assertEquals(-32600, post("\"hello\"").json().at("/error/code").asInt());
         assertEquals(-32600, post("[]").json().at("/error/code").asInt());
-        assertEquals(-32601, post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"sampling/createMessage\"}")
-            .json().at("/error/code").asInt());
+        assertEquals(
+                -32601,
+                post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"sampling/createMessage\"}")
+                        .json()
+                        .at("/error/code")
+                        .asInt());
         final TestServer.Reply badArgs = post("{\"jsonrpc\":\"2.0\",\"id\":\"x\",\"method\":\"tools/call\","
-            + "\"params\":{\"name\":\"recall\",\"arguments\":{\"message\":\"hi\",\"colour\":\"red\"}}}");
+                + "\"params\":{\"name\":\"recall\",\"arguments\":{\"message\":\"hi\",\"colour\":\"red\"}}}");
         assertEquals(200, badArgs.status());
         assertEquals(-32602, badArgs.json().at("/error/code").asInt());
         assertTrue(badArgs.json().at("/error/message").asText().contains("'colour'"), badArgs.body());
         assertEquals("x", badArgs.json().get("id").asText());
 
-        final TestServer.Reply version = post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}",
-            "MCP-Protocol-Version", "1999-01-01");
+        final TestServer.Reply version =
+                post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}", "MCP-Protocol-Version", "1999-01-01");
         assertEquals(400, version.status(), version.body());
     }
 
     @Test
     void shouldAnswerNotificationsWith202AndBatchesWithArrays() {
-        assertEquals(202, post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}").status());
+        assertEquals(
+                202,
+                post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")
+                        .status());
         final TestServer.Reply batch = post("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"},"
-            + "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"},"
-            + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}]");
+                + "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"},"
+                + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}]");
         assertEquals(200, batch.status(), batch.body());
         assertEquals(2, batch.json().size(), batch.body());
         assertEquals(7, batch.json().get(1).at("/result/tools").size());
@@ -75,8 +83,9 @@ class McpHttpTest {
     @Test
     void shouldRefuseWithoutKeyOtherMethodsMediaTypesAndForeignOrigins() {
         final TestServer.Reply noKey = server.send(server.builder("/mcp", null)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}")).build());
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"))
+                .build());
         assertEquals(401, noKey.status());
         assertEquals("unauthorized", noKey.json().get("error").asText());
 
@@ -86,8 +95,8 @@ class McpHttpTest {
         assertEquals("method_not_allowed", get.json().get("error").asText());
 
         assertEquals(415, post("{}", "Content-Type", "text/plain").status());
-        final TestServer.Reply origin = post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}",
-            "Origin", "http://evil.example");
+        final TestServer.Reply origin =
+                post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}", "Origin", "http://evil.example");
         assertEquals(403, origin.status(), origin.body());
     }
 }

@@ -1,22 +1,21 @@
 package ai.continuum.server.ratelimit;
 
-import ai.continuum.server.TestServer;
-import ai.continuum.server.config.ConfigKey;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.continuum.server.TestServer;
+import ai.continuum.server.config.ConfigKey;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 class RateLimitHttpTest {
     @Test
     void shouldAnswer429WithRetryAfterWhenBurstIsSpent(@TempDir final Path dataDir) {
-        try (TestServer server = TestServer.start(dataDir, Map.of(ConfigKey.RATE_LIMIT_PER_MINUTE, "1",
-            ConfigKey.RATE_LIMIT_BURST, "3"))) {
+        try (TestServer server = TestServer.start(
+                dataDir, Map.of(ConfigKey.RATE_LIMIT_PER_MINUTE, "1", ConfigKey.RATE_LIMIT_BURST, "3"))) {
             final String key = server.createKey("limited");
             final String other = server.createKey("other");
             for (int i = 2; i >= 0; i--) {

@@ -1,14 +1,13 @@
 package ai.continuum.server.storage;
 
-import org.junit.jupiter.api.AfterEach;
-
-import java.time.Instant;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 
 /** API keys on each backend: stored, found, listed, revoked once, touched by the writer. */
 class ApiKeysTest {
@@ -70,11 +69,13 @@ class ApiKeysTest {
         keys.touch("k1", Instant.ofEpochMilli(8_000));
         storage.close();
         storage = db.open(StorageSettings.defaults());
-        assertEquals(Instant.ofEpochMilli(9_000), storage.apiKeys().find("k1").orElseThrow().lastUsedAt());
+        assertEquals(
+                Instant.ofEpochMilli(9_000),
+                storage.apiKeys().find("k1").orElseThrow().lastUsedAt());
     }
 
     private static ApiKeys.StoredKey key(final String id, final String tenant, final boolean admin, final long at) {
-        return new ApiKeys.StoredKey(id, tenant, "name-" + id, "c2FsdA:aGFzaA", admin, Instant.ofEpochMilli(at),
-            null, null);
+        return new ApiKeys.StoredKey(
+                id, tenant, "name-" + id, "c2FsdA:aGFzaA", admin, Instant.ofEpochMilli(at), null, null);
     }
 }

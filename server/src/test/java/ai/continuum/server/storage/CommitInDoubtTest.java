@@ -1,16 +1,11 @@
 package ai.continuum.server.storage;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import org.agrona.concurrent.CachedEpochClock;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteDataSource;
-
-import javax.sql.DataSource;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
@@ -19,10 +14,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.CompletableFuture;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.sql.DataSource;
+import org.agrona.concurrent.CachedEpochClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
 
 /**
  * A COMMIT whose answer is lost (the connection breaks while the database commits, as when PostgreSQL shuts down
@@ -40,9 +39,14 @@ class CommitInDoubtTest {
     private volatile CommitFault fault = CommitFault.NONE;
     /** While set, the writer's source refuses connections, as a stopped database does. */
     private volatile boolean down;
+
     private SqlStorage storage;
 
-    private enum CommitFault { NONE, COMMIT_THEN_FAIL, FAIL }
+    private enum CommitFault {
+        NONE,
+        COMMIT_THEN_FAIL,
+        FAIL
+    }
 
     @BeforeEach
     void open() {
@@ -53,8 +57,13 @@ class CommitInDoubtTest {
         final HikariConfig pool = new HikariConfig();
         pool.setDataSource(sqlite(url));
         pool.setMaximumPoolSize(2);
-        storage = new SqlStorage(SqlDialect.SQLITE, new HikariDataSource(pool), faulty(writer),
-            StorageSettings.defaults(), clock, DatabaseFileGuard.of(dir.resolve(SqliteStorage.FILE_NAME)));
+        storage = new SqlStorage(
+                SqlDialect.SQLITE,
+                new HikariDataSource(pool),
+                faulty(writer),
+                StorageSettings.defaults(),
+                clock,
+                DatabaseFileGuard.of(dir.resolve(SqliteStorage.FILE_NAME)));
     }
 
     @AfterEach
@@ -131,8 +140,10 @@ class CommitInDoubtTest {
     }
 
     private long count(final String sql) throws SQLException {
-        try (Connection c = sqlite("jdbc:sqlite:" + dir.resolve(SqliteStorage.FILE_NAME)).getConnection();
-             Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Connection c = sqlite("jdbc:sqlite:" + dir.resolve(SqliteStorage.FILE_NAME))
+                        .getConnection();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             assertTrue(rs.next(), sql);
             return rs.getLong(1);
         }
@@ -149,35 +160,35 @@ class CommitInDoubtTest {
 
     /** {@code target}'s connections, whose {@code commit()} obeys {@link #fault} once. */
     private DataSource faulty(final DataSource target) {
-        return (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
-            (proxy, method, args) -> {
-                if (down && method.getName().equals("getConnection")) {
-                    throw new SQLException("Connection refused", "08001");
-                }
-                final Object result = invoke(target, method, args);
-                return result instanceof Connection c ? faulty(c) : result;
-            });
+        return (DataSource) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    if (down && method.getName().equals("getConnection")) {
+                        throw new SQLException("Connection refused", "08001");
+                    }
+                    final Object result = invoke(target, method, args);
+                    return result instanceof Connection c ? faulty(c) : result;
+                });
     }
 
     private Connection faulty(final Connection target) {
-        return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
-            (proxy, method, args) -> {
-                if (method.getName().equals("commit") && fault != CommitFault.NONE) {
-                    final CommitFault now = fault;
-                    fault = CommitFault.NONE;
-                    if (now == CommitFault.COMMIT_THEN_FAIL) {
-                        target.commit();
-                    } else {
-                        target.rollback();
+        return (Connection) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("commit") && fault != CommitFault.NONE) {
+                        final CommitFault now = fault;
+                        fault = CommitFault.NONE;
+                        if (now == CommitFault.COMMIT_THEN_FAIL) {
+                            target.commit();
+                        } else {
+                            target.rollback();
+                        }
+                        throw new SQLException("An I/O error occurred while sending to the backend.", "08006");
                     }
-                    throw new SQLException("An I/O error occurred while sending to the backend.", "08006");
-                }
-                return invoke(target, method, args);
-            });
+                    return invoke(target, method, args);
+                });
     }
 
     private static Object invoke(final Object target, final java.lang.reflect.Method method, final Object[] args)
-        throws Throwable {
+            throws Throwable {
         try {
             return method.invoke(target, args);
         } catch (final InvocationTargetException e) {

@@ -1,9 +1,11 @@
 package ai.continuum.server.storage;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.continuum.engine.ConceptKeys;
 import ai.continuum.engine.Delta;
-import org.junit.jupiter.api.AfterEach;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,10 +16,7 @@ import java.util.List;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
 
 /**
  * The database enforces case-insensitive concept identity ({@code entities_identity}, V2 migration): it never rejects
@@ -50,11 +49,26 @@ class ConceptIdentityTest {
         // Display names whose keys Java keeps apart although a simpler lower-casing would merge them: final sigma
         // ('ΟΔΟΣ' is 'οδος', not 'οδοσ'), dotted capital I ('i̇stanbul', not 'istanbul'), sharp s, ligatures,
         // titlecase digraphs, the Kelvin sign; then one name per code point Java gives case to.
-        final List<String> names = new ArrayList<>(List.of("ΟΔΟΣ", "οδοσ", "İstanbul", "istanbul", "ß", "ss",
-            "ẞ", "ﬀ", "ff", "ǅ", "ǆ", "\u212A", "k", "ΣΑΣ", "σας"));
+        final List<String> names = new ArrayList<>(List.of(
+                "ΟΔΟΣ",
+                "οδοσ",
+                "İstanbul",
+                "istanbul",
+                "ß",
+                "ss",
+                "ẞ",
+                "ﬀ",
+                "ff",
+                "ǅ",
+                "ǆ",
+                "\u212A",
+                "k",
+                "ΣΑΣ",
+                "σας"));
         for (int cp = 1; cp <= Character.MAX_CODE_POINT; cp++) {
-            if (Character.isDefined(cp) && (Character.isUpperCase(cp) || Character.isLowerCase(cp)
-                || Character.isTitleCase(cp)) && !Character.isWhitespace(cp)) {
+            if (Character.isDefined(cp)
+                    && (Character.isUpperCase(cp) || Character.isLowerCase(cp) || Character.isTitleCase(cp))
+                    && !Character.isWhitespace(cp)) {
                 names.add(Character.toString(cp));
             }
         }
@@ -63,8 +77,9 @@ class ConceptIdentityTest {
             final String key = ConceptKeys.normalize(name);
             byKey.putIfAbsent(key, new Delta.ConceptDelta(key, name, "concept", "", 1));
         }
-        storage.submit(new StorageOp.Apply(T, new Delta(List.copyOf(byKey.values()), List.of(), List.of(),
-            List.of(), List.of()))).join();
+        storage.submit(new StorageOp.Apply(
+                        T, new Delta(List.copyOf(byKey.values()), List.of(), List.of(), List.of(), List.of())))
+                .join();
 
         final Delta loaded = Deltas.loaded(storage).get(T);
         assertEquals(byKey.size(), loaded.concepts().size());
@@ -75,7 +90,7 @@ class ConceptIdentityTest {
 
     @OnEachBackend
     void shouldLeaveEveryJavaLowerCasedCodePointUnchangedInTheIdentityExpression(final TestDatabase database)
-        throws SQLException {
+            throws SQLException {
         open(database);
         // The general form of the test above: the database's folding is the identity on whatever Java lower-cases
         // (every code point, assigned or not in this JDK), so no two keys the product writes can collide in the
@@ -94,8 +109,8 @@ class ConceptIdentityTest {
     @OnEachBackend
     void shouldRejectASecondSpellingOfAConceptWrittenBehindTheApi(final TestDatabase database) throws SQLException {
         open(database);
-        storage.submit(new StorageOp.Apply(T, Deltas.turn(1, 1, "we use Kubernetes", "Kubernetes", "Äpfel",
-            "ΟΔΟΣ"))).join();
+        storage.submit(new StorageOp.Apply(T, Deltas.turn(1, 1, "we use Kubernetes", "Kubernetes", "Äpfel", "ΟΔΟΣ")))
+                .join();
 
         assertRejected("Kubernetes");
         assertRejected("KUBERNETES");
@@ -108,20 +123,20 @@ class ConceptIdentityTest {
         } else {
             insertBehindTheApi(T, "ÄPFEL");
         }
-        assertEquals(db.postgres() ? 4 : 5, db.scalar("SELECT COUNT(*) FROM entities "
-            + "WHERE tenant_id = '" + T + "'"));
+        assertEquals(
+                db.postgres() ? 4 : 5, db.scalar("SELECT COUNT(*) FROM entities " + "WHERE tenant_id = '" + T + "'"));
     }
 
     private void assertRejected(final String key) {
         final SQLException e = assertThrows(SQLException.class, () -> insertBehindTheApi(T, key), key);
-        assertTrue(e.getMessage().contains("entities_identity") || e.getMessage().contains("UNIQUE"),
-            e.getMessage());
+        assertTrue(
+                e.getMessage().contains("entities_identity") || e.getMessage().contains("UNIQUE"), e.getMessage());
     }
 
     private void insertBehindTheApi(final String tenant, final String key) throws SQLException {
         try (Connection c = db.connect();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO entities (tenant_id, key, name, entity_type, "
-                 + "description, created_at) VALUES (?, ?, ?, 'concept', '', 1)")) {
+                PreparedStatement ps = c.prepareStatement("INSERT INTO entities (tenant_id, key, name, entity_type, "
+                        + "description, created_at) VALUES (?, ?, ?, 'concept', '', 1)")) {
             ps.setString(1, tenant);
             ps.setString(2, key);
             ps.setString(3, key);
@@ -132,9 +147,11 @@ class ConceptIdentityTest {
     /** The SQL expression of {@code entities_identity} that folds the key, as the database reports it. */
     private String identityExpression() throws SQLException {
         final String sql = db.postgres()
-            ? "SELECT pg_get_indexdef('entities_identity'::regclass, 2, true)"
-            : "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'entities_identity'";
-        try (Connection c = db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+                ? "SELECT pg_get_indexdef('entities_identity'::regclass, 2, true)"
+                : "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'entities_identity'";
+        try (Connection c = db.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             assertTrue(rs.next(), "entities_identity exists");
             final String definition = rs.getString(1);
             if (db.postgres()) {
@@ -151,8 +168,8 @@ class ConceptIdentityTest {
         final List<String> changed = new ArrayList<>();
         try (Connection c = db.connect()) {
             final String sql = db.postgres()
-                ? "SELECT key FROM (SELECT unnest(?::text[]) AS key) v WHERE " + expression + " <> key"
-                : "SELECT key FROM (SELECT value AS key FROM json_each(?)) v WHERE " + expression + " <> key";
+                    ? "SELECT key FROM (SELECT unnest(?::text[]) AS key) v WHERE " + expression + " <> key"
+                    : "SELECT key FROM (SELECT value AS key FROM json_each(?)) v WHERE " + expression + " <> key";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 if (db.postgres()) {
                     ps.setArray(1, c.createArrayOf("text", values.toArray()));

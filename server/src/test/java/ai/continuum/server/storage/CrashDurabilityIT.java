@@ -1,5 +1,8 @@
 package ai.continuum.server.storage;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -9,9 +12,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * kill -9 of a process in the middle of writing loses no acknowledged op and leaves an intact chain, on each backend.
  */
@@ -20,16 +20,22 @@ class CrashDurabilityIT {
 
     @OnEachBackend
     void shouldKeepEveryAcknowledgedOpWhenTheProcessIsKilled(final TestDatabase db) throws Exception {
-        final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        final Process child = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED",
-            "-cp", System.getProperty("java.class.path"), CrashingWriter.class.getName(), db.backend().name(),
-            db.location()))
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
+        final String java =
+                Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        final Process child = new ProcessBuilder(List.of(
+                        java,
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        CrashingWriter.class.getName(),
+                        db.backend().name(),
+                        db.location()))
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         final Set<Long> acked = new HashSet<>();
         long maxSeq = 0;
-        try (BufferedReader out = new BufferedReader(
-            new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while (acked.size() < ACKS_BEFORE_KILL && (line = out.readLine()) != null) {
                 final String[] parts = line.split(" ");

@@ -11,27 +11,26 @@ public final class CrashingWriter {
     static final String TENANT = "crash";
     static final int MAX_OPS = 100_000;
 
-    private CrashingWriter() {
-    }
+    private CrashingWriter() {}
 
     public static void main(final String[] args) throws InterruptedException {
-        final Storage storage = TestDatabase.open(TestDatabase.Backend.valueOf(args[0]), args[1],
-            StorageSettings.defaults());
+        final Storage storage =
+                TestDatabase.open(TestDatabase.Backend.valueOf(args[0]), args[1], StorageSettings.defaults());
         // Up to 64 ops in flight so that batches of several ops form, as under concurrent requests.
         final Semaphore inFlight = new Semaphore(64);
         for (int i = 1; i <= MAX_OPS; i++) {
             inFlight.acquire();
             final long id = i;
             storage.submit(new StorageOp.Apply(TENANT, Deltas.turn(id, id, "turn " + id, "Alpha", "Beta" + (id % 10))))
-                .whenComplete((head, failure) -> {
-                    if (failure == null) {
-                        synchronized (System.out) {
-                            System.out.println("ACK " + id + " " + head.length());
-                            System.out.flush();
+                    .whenComplete((head, failure) -> {
+                        if (failure == null) {
+                            synchronized (System.out) {
+                                System.out.println("ACK " + id + " " + head.length());
+                                System.out.flush();
+                            }
                         }
-                    }
-                    inFlight.release();
-                });
+                        inFlight.release();
+                    });
         }
         storage.close();
     }

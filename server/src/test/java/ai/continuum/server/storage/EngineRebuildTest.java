@@ -1,17 +1,16 @@
 package ai.continuum.server.storage;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
 import ai.continuum.engine.Delta;
 import ai.continuum.engine.EngineConfig;
 import ai.continuum.engine.MemoryEngine;
 import ai.continuum.engine.Turn;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /**
  * The contract between engine and storage: an engine rebuilt from what storage loads has exactly the state (the
@@ -25,7 +24,8 @@ class EngineRebuildTest {
     private static final String[] VOCABULARY = {
         "Machine Learning", "TensorFlow", "Kubernetes Cluster", "Billing Service", "PostgreSQL", "Migration Runbook",
         "Vector Search", "Zürich Office", "Quarterly Planning", "Incident Review", "Graph Database", "Rate Limiter",
-        "Release Train", "Customer Success", "Data Pipeline", "Feature Flags", "Observability Stack", "Jupiter"};
+        "Release Train", "Customer Success", "Data Pipeline", "Feature Flags", "Observability Stack", "Jupiter"
+    };
 
     @OnEachBackend
     void shouldRebuildAnEngineWithTheSameChecksumFromStorage(final TestDatabase db) {
@@ -53,8 +53,8 @@ class EngineRebuildTest {
                     if (i % 53 == 0) {
                         final String name = VOCABULARY[random.nextInt(VOCABULARY.length)];
                         engine.forgetConcept(tenant, name);
-                        acks.add(storage.submit(new StorageOp.ForgetConcept(tenant,
-                            ai.continuum.engine.ConceptKeys.normalize(name))));
+                        acks.add(storage.submit(
+                                new StorageOp.ForgetConcept(tenant, ai.continuum.engine.ConceptKeys.normalize(name))));
                     }
                     if (i % 97 == 0) {
                         final long now = T0 + i * DAY / 10;
@@ -63,13 +63,22 @@ class EngineRebuildTest {
                     }
                 }
                 // A link between keys no concept list mentions: both ends exist as placeholders.
-                apply(engine, storage, acks, "acme", new Delta(List.of(),
-                    List.of(new Delta.LinkDelta("ghost one", "ghost two", 2, T0)), List.of(), List.of(), List.of()));
+                apply(
+                        engine,
+                        storage,
+                        acks,
+                        "acme",
+                        new Delta(
+                                List.of(),
+                                List.of(new Delta.LinkDelta("ghost one", "ghost two", 2, T0)),
+                                List.of(),
+                                List.of(),
+                                List.of()));
                 acks.forEach(CompletableFuture::join);
             }
 
             try (Storage reopened = db.open(StorageSettings.defaults().withEngine(config));
-                 MemoryEngine rebuilt = MemoryEngine.create(config, () -> T0 + 30 * DAY)) {
+                    MemoryEngine rebuilt = MemoryEngine.create(config, () -> T0 + 30 * DAY)) {
                 try (MemoryEngine.BulkLoad bulk = rebuilt.bulkLoad()) {
                     reopened.load(bulk::apply);
                 }
@@ -79,15 +88,20 @@ class EngineRebuildTest {
                     assertNotEquals(0L, engine.checksum(tenant));
                     assertEquals(engine.checksum(tenant), rebuilt.checksum(tenant), "checksum of " + tenant);
                     assertEquals(engine.stats(tenant), rebuilt.stats(tenant), "stats of " + tenant);
-                    assertEquals(reopened.continuity(tenant), reopened.verifyContinuity(tenant).head());
+                    assertEquals(
+                            reopened.continuity(tenant),
+                            reopened.verifyContinuity(tenant).head());
                 }
             }
         }
     }
 
     private static void apply(
-        final MemoryEngine engine, final Storage storage, final List<CompletableFuture<Storage.ContinuityHead>> acks,
-        final String tenant, final Delta d) {
+            final MemoryEngine engine,
+            final Storage storage,
+            final List<CompletableFuture<Storage.ContinuityHead>> acks,
+            final String tenant,
+            final Delta d) {
         engine.apply(tenant, d);
         acks.add(storage.submit(new StorageOp.Apply(tenant, d)));
     }
@@ -107,7 +121,6 @@ class EngineRebuildTest {
             case 2 -> "{ \"z\" : [1.50, 2], \"a\":" + i + " }";
             default -> "{\"nul\":\"\\u0000\",\"i\":" + i + "}";
         };
-        return new Turn(i, user.toString(), ai, "", "session-" + (i % 5), metadata,
-            T0 + (long) i * DAY / 10);
+        return new Turn(i, user.toString(), ai, "", "session-" + (i % 5), metadata, T0 + (long) i * DAY / 10);
     }
 }

@@ -1,15 +1,14 @@
 package ai.continuum.server.storage;
 
-import ai.continuum.engine.Delta;
-import org.junit.jupiter.api.AfterEach;
-
-import java.util.ArrayList;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.continuum.engine.Delta;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 
 /**
  * Listing and searching memories on each backend: newest first, paged, filtered, one tenant only. A text filter is a
@@ -90,8 +89,10 @@ class MemoryQueryTest {
         assertEquals(List.of(2L), ids(text("50%")));
         assertEquals(List.of(2L), ids(text("budget_total")));
         assertEquals(List.of(), ids(text("budget_xotal")), "_ is not a wildcard");
-        assertEquals(postgres() ? List.of() : List.of(2L), ids(text("%")),
-            "% matches only a literal percent sign (SQLite), or nothing: it is no word (PostgreSQL)");
+        assertEquals(
+                postgres() ? List.of() : List.of(2L),
+                ids(text("%")),
+                "% matches only a literal percent sign (SQLite), or nothing: it is no word (PostgreSQL)");
         assertEquals(List.of(4L), ids(text("'); DROP TABLE messages;--")));
         assertEquals(List.of(), ids(text("' OR '1'='1")));
         assertEquals(List.of(7L), ids(text("\"quoted\" it's")));
@@ -104,10 +105,44 @@ class MemoryQueryTest {
     @OnEachBackend
     void shouldAnswerEveryHostileFilterWithoutFailing(final TestDatabase database) {
         fill(database);
-        final List<String> hostile = new ArrayList<>(List.of("'", "''", "\"", "\\", "\\\\", "&", "|", "!", ":*",
-            "()", "(", ")", "<->", "<1>", "a:*", "!a", "a & b", "a | !b", "'a':*", "\\'", "'\\", "x' & 'y",
-            "%_\\", "🚀", "東京 タワー", "nul\u0000byte", "\u0000", "lone \ud800 surrogate", "ﬀ İ ǅ ς",
-            "1e400", "-1", "'); DROP TABLE messages;--", "'; SELECT pg_sleep(10); --", "$$", "$1", "?", "??"));
+        final List<String> hostile = new ArrayList<>(List.of(
+                "'",
+                "''",
+                "\"",
+                "\\",
+                "\\\\",
+                "&",
+                "|",
+                "!",
+                ":*",
+                "()",
+                "(",
+                ")",
+                "<->",
+                "<1>",
+                "a:*",
+                "!a",
+                "a & b",
+                "a | !b",
+                "'a':*",
+                "\\'",
+                "'\\",
+                "x' & 'y",
+                "%_\\",
+                "🚀",
+                "東京 タワー",
+                "nul\u0000byte",
+                "\u0000",
+                "lone \ud800 surrogate",
+                "ﬀ İ ǅ ς",
+                "1e400",
+                "-1",
+                "'); DROP TABLE messages;--",
+                "'; SELECT pg_sleep(10); --",
+                "$$",
+                "$1",
+                "?",
+                "??"));
         hostile.add("w".repeat(5_000));
         hostile.add("a b c d e f g h i j k l m n o p");
         for (final String filter : hostile) {
@@ -120,8 +155,8 @@ class MemoryQueryTest {
     @OnEachBackend
     void shouldRejectMoreWordsThanAllowed(final TestDatabase database) {
         fill(database);
-        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-            () -> text("a b c d e f g h i j k l m n o p q"));
+        final IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> text("a b c d e f g h i j k l m n o p q"));
         assertTrue(e.getMessage().contains("17 words"), e.getMessage());
     }
 
@@ -129,20 +164,24 @@ class MemoryQueryTest {
     void shouldFilterBySessionAndTimeRange(final TestDatabase database) {
         fill(database);
         assertEquals(List.of(2L, 1L), ids(query(null, "s1", null, null, 0, 10)));
-        assertEquals(List.of(4L, 3L, 2L), ids(query(null, null, 2_000L, 5_000L, 0, 10)),
-            "from inclusive, to exclusive");
+        assertEquals(
+                List.of(4L, 3L, 2L), ids(query(null, null, 2_000L, 5_000L, 0, 10)), "from inclusive, to exclusive");
         assertEquals(List.of(5L), ids(query("learning", "s2", 4_000L, null, 0, 10)));
     }
 
     @OnEachBackend
     void shouldNeverReturnAnotherTenantsMemories(final TestDatabase database) {
         fill(database);
-        final Storage.Page<Storage.StoredMemory> b = storage.memories(B,
-            new Storage.MemoryQuery("machine", null, null, null, 0, 10));
+        final Storage.Page<Storage.StoredMemory> b =
+                storage.memories(B, new Storage.MemoryQuery("machine", null, null, null, 0, 10));
         assertEquals(1, b.total());
-        assertEquals("tenant b talks about machine learning too", b.items().getFirst().userText());
-        assertEquals(0, storage.memories("tenant-c", new Storage.MemoryQuery(null, null, null, null, 0, 10))
-            .total());
+        assertEquals(
+                "tenant b talks about machine learning too",
+                b.items().getFirst().userText());
+        assertEquals(
+                0,
+                storage.memories("tenant-c", new Storage.MemoryQuery(null, null, null, null, 0, 10))
+                        .total());
         assertTrue(storage.memory(B, 5).isEmpty());
     }
 
@@ -150,8 +189,7 @@ class MemoryQueryTest {
     void shouldReturnOneMemoryWithItsFields(final TestDatabase database) {
         fill(database);
         final Storage.StoredMemory m = storage.memory(A, 3).orElseThrow();
-        assertEquals(new Storage.StoredMemory(3, "s2", "Grüße aus ZÜRICH", "Danke", "", "{}", 3_000,
-            List.of("x")), m);
+        assertEquals(new Storage.StoredMemory(3, "s2", "Grüße aus ZÜRICH", "Danke", "", "{}", 3_000, List.of("x")), m);
     }
 
     @OnEachBackend
@@ -167,16 +205,31 @@ class MemoryQueryTest {
     }
 
     private Storage.Page<Storage.StoredMemory> query(
-        final String text, final String session, final Long from, final Long to, final int offset,
-        final int limit) {
+            final String text,
+            final String session,
+            final Long from,
+            final Long to,
+            final int offset,
+            final int limit) {
         return storage.memories(A, new Storage.MemoryQuery(text, session, from, to, offset, limit));
     }
 
-    private void memory(final String tenant, final long id, final long at, final String session,
-                        final String user, final String ai) {
-        storage.submit(new StorageOp.Apply(tenant, new Delta(List.of(), List.of(), List.of(),
-            List.of(new Delta.MemoryDelta(id, session, user, ai, "", "{}", at, List.of("x"))), List.of())))
-            .join();
+    private void memory(
+            final String tenant,
+            final long id,
+            final long at,
+            final String session,
+            final String user,
+            final String ai) {
+        storage.submit(new StorageOp.Apply(
+                        tenant,
+                        new Delta(
+                                List.of(),
+                                List.of(),
+                                List.of(),
+                                List.of(new Delta.MemoryDelta(id, session, user, ai, "", "{}", at, List.of("x"))),
+                                List.of())))
+                .join();
     }
 
     private static List<Long> ids(final Storage.Page<Storage.StoredMemory> page) {

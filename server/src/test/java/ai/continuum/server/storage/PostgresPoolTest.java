@@ -1,20 +1,19 @@
 package ai.continuum.server.storage;
 
-import com.zaxxer.hikari.HikariDataSource;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The PostgreSQL pool's connections keep user text out of the driver's error messages: the pool logs the message of
@@ -41,9 +40,9 @@ class PostgresPoolTest {
         try (Connection plain = DriverManager.getConnection(schema.url())) {
             assertTrue(failedBatchMessage(plain).contains(SECRET), "control: the driver's default quotes values");
         }
-        try (HikariDataSource pool = new HikariDataSource(
-                 PostgresStorage.poolConfig(schema.url(), StorageSettings.defaults()));
-             Connection pooled = pool.getConnection()) {
+        try (HikariDataSource pool =
+                        new HikariDataSource(PostgresStorage.poolConfig(schema.url(), StorageSettings.defaults()));
+                Connection pooled = pool.getConnection()) {
             final String message = failedBatchMessage(pooled);
             assertFalse(message.contains(SECRET), message);
         }

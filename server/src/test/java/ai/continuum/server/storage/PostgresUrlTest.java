@@ -1,15 +1,14 @@
 package ai.continuum.server.storage;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Properties;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
 
 /**
  * Both forms of the PostgreSQL connection string become a JDBC URL and driver properties; no error shows a password.
@@ -27,9 +26,9 @@ class PostgresUrlTest {
     @Test
     void shouldTurnTheLibpqUriIntoAJdbcUrlWithDecodedCredentials() {
         final PostgresUrl url = PostgresUrl.parse("postgresql://app:p%40ss%2Fw+rd@db.example:6543/continuum"
-            + "?sslmode=require&ApplicationName=continuum");
-        assertEquals("jdbc:postgresql://db.example:6543/continuum?sslmode=require&ApplicationName=continuum",
-            url.jdbcUrl());
+                + "?sslmode=require&ApplicationName=continuum");
+        assertEquals(
+                "jdbc:postgresql://db.example:6543/continuum?sslmode=require&ApplicationName=continuum", url.jdbcUrl());
         assertEquals("app", url.user());
         assertEquals("p@ss/w+rd", url.password());
         final Properties p = url.properties();
@@ -40,24 +39,40 @@ class PostgresUrlTest {
 
     @Test
     void shouldFillInDefaultsAndKeepHostListsAndIpv6Hosts() {
-        assertEquals("jdbc:postgresql://db:5432/continuum", PostgresUrl.parse("postgres://db/continuum").jdbcUrl());
-        assertEquals("jdbc:postgresql://db:5432/", PostgresUrl.parse("postgresql://u@db").jdbcUrl());
+        assertEquals(
+                "jdbc:postgresql://db:5432/continuum",
+                PostgresUrl.parse("postgres://db/continuum").jdbcUrl());
+        assertEquals(
+                "jdbc:postgresql://db:5432/",
+                PostgresUrl.parse("postgresql://u@db").jdbcUrl());
         assertEquals("u", PostgresUrl.parse("postgresql://u@db").user());
         assertNull(PostgresUrl.parse("postgresql://u@db").password());
-        assertEquals("jdbc:postgresql://h1:5433,h2:5432/db?targetServerType=primary",
-            PostgresUrl.parse("postgresql://u:pw@h1:5433,h2/db?targetServerType=primary").jdbcUrl());
-        assertEquals("jdbc:postgresql://[::1]:5433/db", PostgresUrl.parse("postgresql://[::1]:5433/db").jdbcUrl());
-        assertEquals("jdbc:postgresql://[::1]:5432/db", PostgresUrl.parse("postgresql://[::1]/db").jdbcUrl());
+        assertEquals(
+                "jdbc:postgresql://h1:5433,h2:5432/db?targetServerType=primary",
+                PostgresUrl.parse("postgresql://u:pw@h1:5433,h2/db?targetServerType=primary")
+                        .jdbcUrl());
+        assertEquals(
+                "jdbc:postgresql://[::1]:5433/db",
+                PostgresUrl.parse("postgresql://[::1]:5433/db").jdbcUrl());
+        assertEquals(
+                "jdbc:postgresql://[::1]:5432/db",
+                PostgresUrl.parse("postgresql://[::1]/db").jdbcUrl());
         assertEquals("a@b", PostgresUrl.parse("postgresql://u:a@b@db/x").password(), "the last @ ends the password");
     }
 
     @Test
     void shouldRefuseWhatIsNotAPostgresConnectionStringWithoutShowingThePassword() {
-        for (final String bad : List.of("mysql://u:s3cret@db/x", "postgresql://u:s3cret@/x",
-            "postgresql://u:s3cret@db:99999/x", "postgresql://u:s3cret@db:port/x", "postgresql://u:%zz@db/x",
-            "postgresql://u:s3cret@[::1/x", "postgresql://u:s3cret@db,/x", "db.example.com:5432")) {
-            final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> PostgresUrl.parse(bad), bad);
+        for (final String bad : List.of(
+                "mysql://u:s3cret@db/x",
+                "postgresql://u:s3cret@/x",
+                "postgresql://u:s3cret@db:99999/x",
+                "postgresql://u:s3cret@db:port/x",
+                "postgresql://u:%zz@db/x",
+                "postgresql://u:s3cret@[::1/x",
+                "postgresql://u:s3cret@db,/x",
+                "db.example.com:5432")) {
+            final IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> PostgresUrl.parse(bad), bad);
             assertFalse(e.getMessage().contains("s3cret") || e.getMessage().contains("%zz"), e.getMessage());
             assertTrue(e.getMessage().startsWith("invalid PostgreSQL connection string"), e.getMessage());
         }
@@ -68,8 +83,9 @@ class PostgresUrlTest {
     @Test
     void shouldRedactPasswordsInBothForms() {
         assertEquals("postgresql://app:***@db/x", PostgresUrl.redact("postgresql://app:p@ss@db/x"));
-        assertEquals("jdbc:postgresql://db/x?user=app&password=***&ssl=true",
-            PostgresUrl.redact("jdbc:postgresql://db/x?user=app&password=pw&ssl=true"));
+        assertEquals(
+                "jdbc:postgresql://db/x?user=app&password=***&ssl=true",
+                PostgresUrl.redact("jdbc:postgresql://db/x?user=app&password=pw&ssl=true"));
         assertFalse(PostgresUrl.parse("postgresql://app:s3cret@db/x").toString().contains("s3cret"));
     }
 }

@@ -1,20 +1,19 @@
 package ai.continuum.server.storage;
 
-import ai.continuum.engine.Delta;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.continuum.engine.Delta;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The start-up load on both backends: deltas in the order the engine needs them, one snapshot even while the writer
@@ -36,9 +35,16 @@ class StateLoaderTest {
             final List<String> expected = new ArrayList<>();
             for (final String tenant : TENANTS) {
                 // chunks of 4 rows: 6 concepts, 15 links, 3 compounds, 3 memories and 3 decisions per tenant
-                expected.addAll(List.of(tenant + ":concepts", tenant + ":concepts", tenant + ":links",
-                    tenant + ":links", tenant + ":links", tenant + ":links", tenant + ":compounds",
-                    tenant + ":memories", tenant + ":decisions"));
+                expected.addAll(List.of(
+                        tenant + ":concepts",
+                        tenant + ":concepts",
+                        tenant + ":links",
+                        tenant + ":links",
+                        tenant + ":links",
+                        tenant + ":links",
+                        tenant + ":compounds",
+                        tenant + ":memories",
+                        tenant + ":decisions"));
             }
             assertEquals(expected, order);
         }
@@ -54,16 +60,18 @@ class StateLoaderTest {
             db.storage().load((tenant, delta) -> {
                 if (written.compareAndSet(false, true)) {
                     // Committed after the load's snapshot, before it reads any link: it must not appear.
-                    db.storage().submit(new StorageOp.Apply("acme", Deltas.turn(99, 9_000, "late", "Late One",
-                        "Late Two"))).join();
+                    db.storage()
+                            .submit(new StorageOp.Apply("acme", Deltas.turn(99, 9_000, "late", "Late One", "Late Two")))
+                            .join();
                 }
                 loaded.add(delta);
             });
             assertTrue(written.get());
             assertTrue(loaded.stream().flatMap(d -> d.links().stream()).noneMatch(l -> l.a().startsWith("late")));
             assertTrue(loaded.stream().flatMap(d -> d.memories().stream()).noneMatch(m -> m.id() == 99));
-            assertTrue(Deltas.loaded(db.storage()).get("acme").links().stream()
-                .anyMatch(l -> l.a().equals("late one")), "a later load sees the write");
+            assertTrue(
+                    Deltas.loaded(db.storage()).get("acme").links().stream().anyMatch(l -> l.a().equals("late one")),
+                    "a later load sees the write");
         }
     }
 
@@ -73,13 +81,16 @@ class StateLoaderTest {
         try (Backend db = Backend.open(backend, dir)) {
             seed(db.storage());
             final IllegalStateException failure = new IllegalStateException("engine full");
-            final IllegalStateException thrown = assertThrows(IllegalStateException.class,
-                () -> db.storage().load((tenant, delta) -> {
-                    throw failure;
-                }));
+            final IllegalStateException thrown = assertThrows(
+                    IllegalStateException.class,
+                    () -> db.storage().load((tenant, delta) -> {
+                        throw failure;
+                    }));
             assertSame(failure, thrown);
-            assertFalse(Thread.getAllStackTraces().keySet().stream()
-                .anyMatch(t -> t.getName().startsWith("continuum-load-") && t.isAlive()), "a reader outlived the load");
+            assertFalse(
+                    Thread.getAllStackTraces().keySet().stream()
+                            .anyMatch(t -> t.getName().startsWith("continuum-load-") && t.isAlive()),
+                    "a reader outlived the load");
             // Every connection went back: loads keep working, as many times as the pool has connections and more.
             for (int i = 0; i < 6; i++) {
                 assertEquals(3, Deltas.loaded(db.storage()).size());
@@ -92,9 +103,12 @@ class StateLoaderTest {
         long id = 1;
         for (final String tenant : TENANTS) {
             final String[] names = {"Alpha", "Beta", "Gamma", "Delta", "Epsilon", "Zeta"};
-            storage.submit(new StorageOp.Apply(tenant, Deltas.turn(id++, 100, "all of them", names))).join();
-            storage.submit(new StorageOp.Apply(tenant, Deltas.turn(id++, 200, "two", "Alpha", "Beta"))).join();
-            storage.submit(new StorageOp.Apply(tenant, Deltas.turn(id++, 300, "two more", "Gamma", "Zeta"))).join();
+            storage.submit(new StorageOp.Apply(tenant, Deltas.turn(id++, 100, "all of them", names)))
+                    .join();
+            storage.submit(new StorageOp.Apply(tenant, Deltas.turn(id++, 200, "two", "Alpha", "Beta")))
+                    .join();
+            storage.submit(new StorageOp.Apply(tenant, Deltas.turn(id++, 300, "two more", "Gamma", "Zeta")))
+                    .join();
         }
     }
 

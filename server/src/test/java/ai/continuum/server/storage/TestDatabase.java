@@ -1,7 +1,5 @@
 package ai.continuum.server.storage;
 
-import org.agrona.concurrent.EpochClock;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.agrona.concurrent.EpochClock;
 
 /**
  * The database one storage test runs against, so that every storage test runs on both backends
@@ -70,8 +69,9 @@ final class TestDatabase implements AutoCloseable {
 
     /** Opens the storage over {@code location} with its writer running (e.g. in another process). */
     static Storage open(final Backend backend, final String location, final StorageSettings settings) {
-        return backend == Backend.POSTGRESQL ? PostgresStorage.open(location, settings)
-            : SqliteStorage.open(Path.of(location), settings);
+        return backend == Backend.POSTGRESQL
+                ? PostgresStorage.open(location, settings)
+                : SqliteStorage.open(Path.of(location), settings);
     }
 
     /** Opens (creating and migrating on first use) the storage with its writer running. */
@@ -81,13 +81,16 @@ final class TestDatabase implements AutoCloseable {
 
     /** The storage with its writer not started: the test drives {@link SqlStorage#writer()} by hand. */
     SqlStorage create(final StorageSettings settings, final EpochClock clock) {
-        return postgres() ? PostgresStorage.create(schema.url(), settings, clock)
-            : SqliteStorage.create(dir, settings, clock);
+        return postgres()
+                ? PostgresStorage.create(schema.url(), settings, clock)
+                : SqliteStorage.create(dir, settings, clock);
     }
 
     /** The JDBC URL of the same database. */
     String jdbcUrl() {
-        return postgres() ? schema.url() : "jdbc:sqlite:" + dir.resolve(SqliteStorage.FILE_NAME).toAbsolutePath();
+        return postgres()
+                ? schema.url()
+                : "jdbc:sqlite:" + dir.resolve(SqliteStorage.FILE_NAME).toAbsolutePath();
     }
 
     /** A connection of the test's own, behind the storage's back. */
@@ -98,8 +101,8 @@ final class TestDatabase implements AutoCloseable {
     /** The one number {@code sql} selects. */
     long scalar(final String sql) {
         try (Connection c = connect();
-             Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery(sql)) {
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             if (!rs.next()) {
                 throw new IllegalStateException("no row: " + sql);
             }
@@ -111,7 +114,8 @@ final class TestDatabase implements AutoCloseable {
 
     /** Runs one statement outside the storage, in its own transaction. */
     void execute(final String sql) throws SQLException {
-        try (Connection c = connect(); Statement st = c.createStatement()) {
+        try (Connection c = connect();
+                Statement st = c.createStatement()) {
             st.execute(sql);
         }
     }
@@ -130,7 +134,8 @@ final class TestDatabase implements AutoCloseable {
             throw e;
         }
         return () -> {
-            try (c; Statement st = c.createStatement()) {
+            try (c;
+                    Statement st = c.createStatement()) {
                 st.execute(postgres() ? "ALTER TABLE writer_probe_refused RENAME TO writer_probe" : "ROLLBACK");
             }
         };

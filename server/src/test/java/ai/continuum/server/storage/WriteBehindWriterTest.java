@@ -1,7 +1,10 @@
 package ai.continuum.server.storage;
 
-import org.agrona.concurrent.CachedEpochClock;
-import org.junit.jupiter.api.AfterEach;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -11,12 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.agrona.concurrent.CachedEpochClock;
+import org.junit.jupiter.api.AfterEach;
 
 /** The write-behind writer driven by hand ({@code doWork}) against each real backend, with a manual clock. */
 class WriteBehindWriterTest {
@@ -56,8 +55,10 @@ class WriteBehindWriterTest {
         assertTrue(futures.stream().allMatch(f -> f.isDone() && !f.isCompletedExceptionally()));
         assertEquals(3, countRows("messages"));
         assertEquals(3, countRows("change_log"));
-        assertEquals(List.of(1L, 2L, 3L), futures.stream().map(f -> f.join().length()).toList(),
-            "each op gets its own position in the chain");
+        assertEquals(
+                List.of(1L, 2L, 3L),
+                futures.stream().map(f -> f.join().length()).toList(),
+                "each op gets its own position in the chain");
         assertEquals(futures.get(2).join(), s.continuity(T));
         assertEquals(0, s.queueDepth());
     }
@@ -106,14 +107,15 @@ class WriteBehindWriterTest {
 
     @OnEachBackend
     void shouldRejectWithQueueFullWhenTheQueueIsFullAndLoseNothingAccepted(final TestDatabase database)
-        throws Exception {
+            throws Exception {
         final SqlStorage s = open(database, StorageSettings.defaults().withQueueCapacity(4));
         final List<CompletableFuture<Storage.ContinuityHead>> accepted = new ArrayList<>();
         for (int i = 1; i <= 4; i++) {
             accepted.add(s.submit(new StorageOp.Apply(T, Deltas.turn(i, i, "turn " + i, "Alpha", "Gamma"))));
         }
-        final QueueFullException full = assertThrows(QueueFullException.class,
-            () -> s.submit(new StorageOp.Apply(T, Deltas.turn(5, 5, "turn 5", "Alpha", "Gamma"))));
+        final QueueFullException full = assertThrows(
+                QueueFullException.class,
+                () -> s.submit(new StorageOp.Apply(T, Deltas.turn(5, 5, "turn 5", "Alpha", "Gamma"))));
         assertTrue(full.retryAfterSeconds() >= 1);
 
         s.writer().doWork();
@@ -128,7 +130,7 @@ class WriteBehindWriterTest {
 
     @OnEachBackend
     void shouldFailWithStorageUnavailableWhileTheDatabaseRefusesWritesAndRecoverAfterwards(final TestDatabase database)
-        throws Exception {
+            throws Exception {
         final SqlStorage s = open(database, StorageSettings.defaults().withTimeouts(20, 500, 1_000, 2_000));
         s.submit(new StorageOp.Apply(T, Deltas.turn(1, 1, "before", "Alpha", "Beta")));
         s.writer().doWork();
@@ -137,7 +139,7 @@ class WriteBehindWriterTest {
         // first gone (PostgreSQL): every commit of the writer fails as an outage, not as rejected data.
         try (AutoCloseable refusing = db.refuseWrites()) {
             final CompletableFuture<Storage.ContinuityHead> refused =
-                s.submit(new StorageOp.Apply(T, Deltas.turn(2, 2, "during", "Alpha", "Beta")));
+                    s.submit(new StorageOp.Apply(T, Deltas.turn(2, 2, "during", "Alpha", "Beta")));
             s.writer().doWork();
             assertFalse(refused.isDone(), "a failed commit is retried before giving up");
             clock.advance(100);
@@ -149,8 +151,7 @@ class WriteBehindWriterTest {
             final ExecutionException e = assertThrows(ExecutionException.class, refused::get);
             assertInstanceOf(StorageUnavailableException.class, e.getCause());
             assertFalse(s.isReachable(), "readiness reports the writer's trouble");
-            final CompletableFuture<Storage.ContinuityHead> fastFail =
-                s.submit(new StorageOp.ForgetMemory(T, 1));
+            final CompletableFuture<Storage.ContinuityHead> fastFail = s.submit(new StorageOp.ForgetMemory(T, 1));
             assertTrue(fastFail.isCompletedExceptionally(), "while unavailable, submits fail at once");
 
             clock.advance(1_000);
@@ -162,7 +163,7 @@ class WriteBehindWriterTest {
         s.writer().doWork();
         assertTrue(s.isReachable(), "a successful probe write ends the outage");
         final CompletableFuture<Storage.ContinuityHead> after =
-            s.submit(new StorageOp.Apply(T, Deltas.turn(3, 3, "after", "Alpha", "Beta")));
+                s.submit(new StorageOp.Apply(T, Deltas.turn(3, 3, "after", "Alpha", "Beta")));
         s.writer().doWork();
         assertEquals(2L, after.get().length(), "the refused op never entered the chain");
         assertEquals(List.of(1L, 3L), memoryIds());
@@ -176,7 +177,7 @@ class WriteBehindWriterTest {
     void shouldCommitWhatIsQueuedWhenClosed(final TestDatabase database) throws Exception {
         final SqlStorage s = open(database, StorageSettings.defaults());
         final CompletableFuture<Storage.ContinuityHead> f =
-            s.submit(new StorageOp.Apply(T, Deltas.turn(7, 7, "queued", "Alpha", "Delta")));
+                s.submit(new StorageOp.Apply(T, Deltas.turn(7, 7, "queued", "Alpha", "Delta")));
         s.close();
         storage = null;
         assertEquals(1L, f.get().length());
@@ -192,8 +193,10 @@ class WriteBehindWriterTest {
         s.apiKeys().insert(new ApiKeys.StoredKey("k1", T, "ci", "salt:hash", false, created, null, null));
         s.apiKeys().touch("k1", java.time.Instant.ofEpochMilli(5_000));
         s.apiKeys().touch("k1", java.time.Instant.ofEpochMilli(4_000));
-        assertEquals(5_000, s.apiKeys().find("k1").orElseThrow().lastUsedAt().toEpochMilli(),
-            "a pending touch is visible before it is written");
+        assertEquals(
+                5_000,
+                s.apiKeys().find("k1").orElseThrow().lastUsedAt().toEpochMilli(),
+                "a pending touch is visible before it is written");
         assertEquals(1, s.writer().doWork());
         assertEquals(0, s.writer().doWork(), "nothing left to write");
         assertEquals(5_000L, scalar("SELECT last_used_at FROM api_keys WHERE key_id = 'k1'"));
@@ -210,8 +213,8 @@ class WriteBehindWriterTest {
     private List<Long> memoryIds() throws SQLException {
         final List<Long> ids = new ArrayList<>();
         try (Connection c = db.connect();
-             Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT id FROM messages ORDER BY id")) {
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT id FROM messages ORDER BY id")) {
             while (rs.next()) {
                 ids.add(rs.getLong(1));
             }
@@ -221,8 +224,8 @@ class WriteBehindWriterTest {
 
     private String integrity() throws SQLException {
         try (Connection c = db.connect();
-             Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("PRAGMA integrity_check")) {
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("PRAGMA integrity_check")) {
             rs.next();
             return rs.getString(1);
         }

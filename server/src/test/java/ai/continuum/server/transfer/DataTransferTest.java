@@ -1,5 +1,11 @@
 package ai.continuum.server.transfer;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.continuum.engine.ConceptKeys;
 import ai.continuum.engine.Delta;
 import ai.continuum.engine.EngineConfig;
@@ -17,12 +23,6 @@ import ai.continuum.server.storage.StorageSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,12 +34,11 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import java.util.zip.GZIPOutputStream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Export and import on both backends: the round trip, idempotence, merge and replace semantics, and rejection of
@@ -49,7 +48,10 @@ class DataTransferTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long T0 = 1_790_000_000_000L;
 
-    enum Backend { SQLITE, POSTGRESQL }
+    enum Backend {
+        SQLITE,
+        POSTGRESQL
+    }
 
     @TempDir
     Path dir;
@@ -106,14 +108,25 @@ class DataTransferTest {
                 links.add(new Delta.LinkDelta(keys.get(i), keys.get(j), 1, time));
             }
         }
-        return new Delta(concepts, links, List.of(new Delta.CompoundDelta(keys, 1, time)),
-            List.of(new Delta.MemoryDelta(id, "s-" + id, "we talked about " + String.join(" and ", names),
-                "noted", "", "{\"k\":\"v\"}", time, keys)),
-            List.of(new Delta.DecisionDelta(id, 0, "We will use " + names[0], time)));
+        return new Delta(
+                concepts,
+                links,
+                List.of(new Delta.CompoundDelta(keys, 1, time)),
+                List.of(new Delta.MemoryDelta(
+                        id,
+                        "s-" + id,
+                        "we talked about " + String.join(" and ", names),
+                        "noted",
+                        "",
+                        "{\"k\":\"v\"}",
+                        time,
+                        keys)),
+                List.of(new Delta.DecisionDelta(id, 0, "We will use " + names[0], time)));
     }
 
     private Path export(final Storage s, final String name, final boolean compress) {
-        return DataTransfer.exportToFile(s, dir.resolve(name), compress, null, true, TransferProgress.NONE).file();
+        return DataTransfer.exportToFile(s, dir.resolve(name), compress, null, true, TransferProgress.NONE)
+                .file();
     }
 
     private static List<TenantImport> importInto(final Storage s, final Path file, final ImportMode mode) {
@@ -143,15 +156,20 @@ class DataTransferTest {
 
         final Storage to = store(target);
         final List<TenantImport> imported = importInto(to, first, ImportMode.MERGE);
-        assertEquals(List.of("acme", "beta"), imported.stream().map(TenantImport::tenant).toList());
+        assertEquals(
+                List.of("acme", "beta"),
+                imported.stream().map(TenantImport::tenant).toList());
         assertTrue(imported.stream().allMatch(TenantImport::applied));
 
         final Path second = export(to, "second.json", false);
         assertEquals(content(first), content(second));
-        assertEquals(1, content(second).get("tenants").get(0).get("forgotten_memories").size());
+        assertEquals(
+                1,
+                content(second).get("tenants").get(0).get("forgotten_memories").size());
         assertTrue(to.memory("acme", 4).isEmpty(), "a forgotten memory is not imported");
-        assertEquals(List.of("Kubernetes and Helm and Pods"), List.of(to.memory("acme", 1).orElseThrow().userText()
-            .substring("we talked about ".length())));
+        assertEquals(
+                List.of("Kubernetes and Helm and Pods"),
+                List.of(to.memory("acme", 1).orElseThrow().userText().substring("we talked about ".length())));
     }
 
     @ParameterizedTest
@@ -167,15 +185,18 @@ class DataTransferTest {
 
         final List<TenantImport> again = importInto(to, doc, ImportMode.MERGE);
         assertTrue(again.stream().noneMatch(TenantImport::applied));
-        assertTrue(again.getFirst().skipReason().contains("already imported"), again.getFirst().skipReason());
+        assertTrue(
+                again.getFirst().skipReason().contains("already imported"),
+                again.getFirst().skipReason());
         assertEquals(head, to.continuity("acme"));
         assertEquals(once, content(export(to, "twice.json", false)));
 
         final List<TenantImport> replaced = importInto(to, doc, ImportMode.REPLACE);
         assertTrue(replaced.stream().allMatch(TenantImport::applied), "a replace after other writes runs");
         final Storage.ContinuityHead afterReplace = to.continuity("acme");
-        assertTrue(importInto(to, doc, ImportMode.REPLACE).stream().noneMatch(TenantImport::applied),
-            "the same replace again is skipped");
+        assertTrue(
+                importInto(to, doc, ImportMode.REPLACE).stream().noneMatch(TenantImport::applied),
+                "the same replace again is skipped");
         assertEquals(afterReplace, to.continuity("acme"));
         assertEquals(once, content(export(to, "replaced.json", false)));
     }
@@ -183,7 +204,7 @@ class DataTransferTest {
     @ParameterizedTest
     @EnumSource(Backend.class)
     void mergeSumsCountsOncePerSourceKeepsMaxTimesAndSkipsTheTenantsOwnExport(final Backend backend)
-        throws IOException {
+            throws IOException {
         final Storage other = store(backend);
         apply(other, "acme", turn(20, T0 + 50_000, "Kubernetes", "Helm"));
         apply(other, "acme", turn(21, T0 + 60_000, "Kubernetes", "Helm"));
@@ -194,11 +215,16 @@ class DataTransferTest {
         final Path own = export(mine, "own.json", false);
         final List<TenantImport> self = importInto(mine, own, ImportMode.MERGE);
         assertTrue(self.stream().noneMatch(TenantImport::applied), "a tenant's own export is already contained");
-        assertTrue(self.getFirst().skipReason().contains("own state"), self.getFirst().skipReason());
+        assertTrue(
+                self.getFirst().skipReason().contains("own state"),
+                self.getFirst().skipReason());
 
         importInto(mine, theirs, ImportMode.MERGE);
         importInto(mine, theirs, ImportMode.MERGE);
-        final JsonNode links = content(export(mine, "merged.json", false)).get("tenants").get(0).get("links");
+        final JsonNode links = content(export(mine, "merged.json", false))
+                .get("tenants")
+                .get(0)
+                .get("links");
         JsonNode helmKubernetes = null;
         for (final JsonNode l : links) {
             if (l.get("a").asText().equals("helm") && l.get("b").asText().equals("kubernetes")) {
@@ -225,7 +251,8 @@ class DataTransferTest {
         assertTrue(s.memory("acme", 1).isEmpty(), "a memory forgotten after the backup stays forgotten");
         assertTrue(s.memory("acme", 2).isPresent());
         assertTrue(s.verifyContinuity("acme").intact(), "the replace is recorded in the chain");
-        final JsonNode restored = content(export(s, "restored.json", false)).get("tenants").get(0);
+        final JsonNode restored =
+                content(export(s, "restored.json", false)).get("tenants").get(0);
         assertFalse(restored.get("concepts").toString().contains("\"later\""));
     }
 
@@ -244,8 +271,9 @@ class DataTransferTest {
 
         final Map<String, byte[]> bad = new TreeMap<>();
         bad.put("truncated", java.util.Arrays.copyOf(bytes, bytes.length / 2));
-        bad.put("truncated before the trailer", text.substring(0, text.lastIndexOf("\"tenant_count\""))
-            .getBytes(StandardCharsets.UTF_8));
+        bad.put(
+                "truncated before the trailer",
+                text.substring(0, text.lastIndexOf("\"tenant_count\"")).getBytes(StandardCharsets.UTF_8));
         bad.put("truncated gzip", java.util.Arrays.copyOf(gzip(bytes), gzip(bytes).length - 20));
         bad.put("edited count", edit(text, s1 -> s1.replaceFirst("\"count\":1,", "\"count\":7,")));
         bad.put("version 2", edit(text, s1 -> s1.replace("\"version\" : 1", "\"version\" : 2")));
@@ -255,8 +283,11 @@ class DataTransferTest {
         bad.put("json array", "[1,2,3]".getBytes(StandardCharsets.UTF_8));
         bad.put("count as string", edit(text, s1 -> s1.replaceFirst("\"count\":1,", "\"count\":\"1\",")));
         bad.put("count overflow", edit(text, s1 -> s1.replaceFirst("\"count\":1,", "\"count\":99999999999,")));
-        bad.put("injection tenant", edit(text, s1 -> s1.replace("\"tenant\" : \"beta\"",
-            "\"tenant\" : \"beta'; DROP TABLE entities; --\"")));
+        bad.put(
+                "injection tenant",
+                edit(
+                        text,
+                        s1 -> s1.replace("\"tenant\" : \"beta\"", "\"tenant\" : \"beta'; DROP TABLE entities; --\"")));
         bad.put("key not normalised", edit(text, s1 -> s1.replaceFirst("\"key\":\"helm\"", "\"key\":\"HELM\"")));
         bad.put("trailing garbage", (text + "{}").getBytes(StandardCharsets.UTF_8));
         final byte[] gz = gzip(bytes);
@@ -266,11 +297,13 @@ class DataTransferTest {
         for (final Map.Entry<String, byte[]> e : bad.entrySet()) {
             final Path file = dir.resolve("bad-" + e.getKey().replace(' ', '-') + ".json");
             Files.write(file, e.getValue());
-            final InvalidDocumentException rejected = assertThrows(InvalidDocumentException.class,
-                () -> importInto(target, file, ImportMode.REPLACE), e.getKey());
+            final InvalidDocumentException rejected = assertThrows(
+                    InvalidDocumentException.class, () -> importInto(target, file, ImportMode.REPLACE), e.getKey());
             assertFalse(rejected.getMessage().isBlank(), e.getKey());
-            assertFalse(rejected.getMessage().contains("column -") || rejected.getMessage().contains("column 0"),
-                e.getKey() + ": a position is never negative: " + rejected.getMessage());
+            assertFalse(
+                    rejected.getMessage().contains("column -")
+                            || rejected.getMessage().contains("column 0"),
+                    e.getKey() + ": a position is never negative: " + rejected.getMessage());
             assertEquals(before, content(export(target, "after.json", false)), e.getKey() + " changed the store");
         }
     }
@@ -283,8 +316,11 @@ class DataTransferTest {
         final byte[] bytes = Files.readAllBytes(export(s, "plain.json", false));
         final int half = bytes.length / 2;
         final Path members = dir.resolve("members.json.gz");
-        Files.write(members, concat(gzip(java.util.Arrays.copyOf(bytes, half)),
-            gzip(java.util.Arrays.copyOfRange(bytes, half, bytes.length))));
+        Files.write(
+                members,
+                concat(
+                        gzip(java.util.Arrays.copyOf(bytes, half)),
+                        gzip(java.util.Arrays.copyOfRange(bytes, half, bytes.length))));
         final Storage target = store(Backend.SQLITE);
         assertEquals(2, importInto(target, members, ImportMode.MERGE).size());
     }
@@ -299,7 +335,7 @@ class DataTransferTest {
         Files.writeString(big, text.replaceFirst("\"noted\"", "\"" + "n".repeat(5 << 20) + "\""));
         final Storage target = store(Backend.SQLITE);
         final ai.continuum.engine.SizeLimitExceededException e = assertThrows(
-            ai.continuum.engine.SizeLimitExceededException.class, () -> importInto(target, big, ImportMode.MERGE));
+                ai.continuum.engine.SizeLimitExceededException.class, () -> importInto(target, big, ImportMode.MERGE));
         assertEquals("memory_bytes", e.limit(), e.getMessage());
         assertTrue(target.tenants().isEmpty(), "nothing was written");
     }
@@ -309,8 +345,9 @@ class DataTransferTest {
     void oneTenantExportsAloneAndImportsUnderAnotherName(final Backend backend) throws IOException {
         final Storage s = store(backend);
         populate(s);
-        final Path acme = DataTransfer.exportToFile(s, dir.resolve("acme.json"), false, "acme", false,
-            TransferProgress.NONE).file();
+        final Path acme = DataTransfer.exportToFile(
+                        s, dir.resolve("acme.json"), false, "acme", false, TransferProgress.NONE)
+                .file();
         final JsonNode doc = content(acme);
         assertEquals(1, doc.get("tenant_count").asInt());
         assertEquals("acme", doc.get("tenants").get(0).get("tenant").asText());
@@ -318,19 +355,22 @@ class DataTransferTest {
         assertFalse(doc.get("includes_memories").asBoolean());
 
         final Storage to = store(backend);
-        final List<TenantImport> renamed = DataTransfer.importFile(acme, ImportMode.MERGE, "acme-copy",
-            DataTransfer.into(to), TransferProgress.NONE);
+        final List<TenantImport> renamed = DataTransfer.importFile(
+                acme, ImportMode.MERGE, "acme-copy", DataTransfer.into(to), TransferProgress.NONE);
         assertEquals("acme-copy", renamed.getFirst().tenant());
         assertEquals(List.of("acme-copy"), to.tenants());
         assertTrue(to.memory("acme-copy", 1).isEmpty(), "no memories were exported");
 
         final Path both = export(s, "both.json", false);
-        final IllegalArgumentException ambiguous = assertThrows(IllegalArgumentException.class,
-            () -> DataTransfer.importFile(both, ImportMode.MERGE, "gamma", DataTransfer.into(to),
-                TransferProgress.NONE));
+        final IllegalArgumentException ambiguous = assertThrows(
+                IllegalArgumentException.class,
+                () -> DataTransfer.importFile(
+                        both, ImportMode.MERGE, "gamma", DataTransfer.into(to), TransferProgress.NONE));
         assertTrue(ambiguous.getMessage().contains("acme, beta"), ambiguous.getMessage());
-        assertEquals(0, DataTransfer.exportToFile(s, dir.resolve("none.json"), false, "nobody", true,
-            TransferProgress.NONE).tenants());
+        assertEquals(
+                0,
+                DataTransfer.exportToFile(s, dir.resolve("none.json"), false, "nobody", true, TransferProgress.NONE)
+                        .tenants());
     }
 
     @Test
@@ -340,22 +380,57 @@ class DataTransferTest {
         populate(s);
         s.close();
         final Path requested = dir.resolve("backup.json.gz");
-        assertEquals(0, ContinuumCli.run("export", requested.toString(), "--compress", "--include-memories",
-            "--quiet", "--data-dir", data.toString()));
+        assertEquals(
+                0,
+                ContinuumCli.run(
+                        "export",
+                        requested.toString(),
+                        "--compress",
+                        "--include-memories",
+                        "--quiet",
+                        "--data-dir",
+                        data.toString()));
         assertTrue(Files.exists(requested));
         assertFalse(Files.exists(dir.resolve("backup.json.gz.gz")));
 
         final Path corrupt = dir.resolve("corrupt.json.gz");
         final byte[] zipped = Files.readAllBytes(requested);
         Files.write(corrupt, java.util.Arrays.copyOf(zipped, zipped.length / 2));
-        assertEquals(1, ContinuumCli.run("import", corrupt.toString(), "--quiet", "--data-dir",
-            dir.resolve("other").toString()));
-        assertEquals(2, ContinuumCli.run("import", requested.toString(), "--merge", "--replace",
-            "--data-dir", dir.resolve("other").toString()), "merge and replace exclude each other");
-        assertEquals(0, ContinuumCli.run("import", requested.toString(), "--quiet", "--data-dir",
-            dir.resolve("other").toString()));
-        assertEquals(0, ContinuumCli.run("import", requested.toString(), "--quiet", "--data-dir",
-            dir.resolve("other").toString()), "again: skipped, still success");
+        assertEquals(
+                1,
+                ContinuumCli.run(
+                        "import",
+                        corrupt.toString(),
+                        "--quiet",
+                        "--data-dir",
+                        dir.resolve("other").toString()));
+        assertEquals(
+                2,
+                ContinuumCli.run(
+                        "import",
+                        requested.toString(),
+                        "--merge",
+                        "--replace",
+                        "--data-dir",
+                        dir.resolve("other").toString()),
+                "merge and replace exclude each other");
+        assertEquals(
+                0,
+                ContinuumCli.run(
+                        "import",
+                        requested.toString(),
+                        "--quiet",
+                        "--data-dir",
+                        dir.resolve("other").toString()));
+        assertEquals(
+                0,
+                ContinuumCli.run(
+                        "import",
+                        requested.toString(),
+                        "--quiet",
+                        "--data-dir",
+                        dir.resolve("other").toString()),
+                "again: skipped, still success");
     }
 
     @ParameterizedTest
