@@ -34,7 +34,7 @@ public final class ApiRouting {
         final Idempotency idempotency = new Idempotency(
                 core.storage(), java.time.Duration.ofHours(config.idempotencyWindowHours()), System::currentTimeMillis);
         routing.addFilter(new AccessLogFilter())
-                .addFilter(new MetricsFilter(metrics))
+                .addFilter(new MetricsFilter(metrics, routes))
                 .addFilter(new AuthFilter(
                         keys,
                         routes,
