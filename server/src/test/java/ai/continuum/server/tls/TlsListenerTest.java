@@ -194,6 +194,43 @@ class TlsListenerTest {
     }
 
     @Test
+    void doctorChecksTheCertificateTheServerWouldLoad() throws Exception {
+        final Pem files = serverCert.writePem(dataDir, "server");
+        final Path yaml = dataDir.resolve("doctor.yaml");
+        final String probeDir = dataDir.resolve("doctor").toString();
+        Files.writeString(
+                yaml,
+                "server:\n  port: 0\n  tls:\n    certificate: " + files.certificate() + "\n    private-key: "
+                        + files.key() + "\n");
+        final String good =
+                stdout(() -> ContinuumCli.run("doctor", "--data-dir", probeDir, "--config", yaml.toString()));
+        assertTrue(good.contains("CN=continuum-1"), good);
+        assertTrue(good.contains("days left"), good);
+        // A key of another certificate: doctor fails and says why, as the start would.
+        final Pem other = rotatedCert.writePem(dataDir, "other");
+        Files.writeString(
+                yaml,
+                "server:\n  port: 0\n  tls:\n    certificate: " + files.certificate() + "\n    private-key: "
+                        + other.key() + "\n");
+        final String bad = stdout(
+                () -> assertEquals(1, ContinuumCli.run("doctor", "--data-dir", probeDir, "--config", yaml.toString())));
+        assertTrue(bad.contains("does not belong to the certificate"), bad);
+    }
+
+    /** What {@code body} prints on standard output. */
+    private static String stdout(final Runnable body) {
+        final java.io.PrintStream saved = System.out;
+        final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try {
+            body.run();
+        } finally {
+            System.setOut(saved);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
     void servesAPkcs12Keystore() throws Exception {
         final Path store = serverCert.writePkcs12(dataDir.resolve("server.p12"), "keystore-secret");
         final Map<ConfigKey, String> tls = new EnumMap<>(ConfigKey.class);
