@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import javax.sql.DataSource;
 import org.agrona.concurrent.Agent;
@@ -38,12 +39,15 @@ import org.agrona.concurrent.EpochClock;
  *
  * <p>Thread model: {@link #doWork} and every field not marked otherwise belong to the writer thread (an
  * {@link AgentRunner} with a backoff idle strategy, or the test calling {@code doWork} directly). {@link #submit} and
- * {@link #queueDepth} are called from any thread. Futures are completed on the writer thread: callers should block on
+ * {@link #queueDepth} are called from any thread. An idle writer parks for up to {@value #MAX_IDLE_PARK_NS} ns
+ * between polls (its timers: retries, probes, side writes); every submit unparks it, so a lone client's write is
+ * taken at once instead of after the rest of that park. Futures are completed on the writer thread: callers should block on
  * them or chain {@code *Async} stages, never run slow work in a non-async stage.
  */
 final class WriteBehindWriter implements Agent {
     static final long INITIAL_BACKOFF_MS = 25;
     static final long MAX_BACKOFF_MS = 1_000;
+    static final long MAX_IDLE_PARK_NS = 1_000_000;
     private static final System.Logger LOG = System.getLogger(WriteBehindWriter.class.getName());
 
     /** What the queue holds: ops, committed in batches, and imports, each committed alone in its own transaction. */
@@ -90,6 +94,8 @@ final class WriteBehindWriter implements Agent {
     private long backoffMs = INITIAL_BACKOFF_MS;
     private long nextProbeMs;
     private AgentRunner runner;
+    /** The writer thread once started, unparked by every submit; null while the owner drives {@link #doWork}. */
+    private volatile Thread writerThread;
     /**
      * The chain heads of the ops at the front of {@link #batch} whose COMMIT failed without an answer (the connection
      * broke while the database committed): the database may hold them. Before they are written again, the writer
@@ -141,13 +147,14 @@ final class WriteBehindWriter implements Agent {
     /** Starts the dedicated writer thread. Without it, the owner drives {@link #doWork} itself (tests). */
     void start() {
         runner = new AgentRunner(
-                new BackoffIdleStrategy(10, 5, 10_000, 1_000_000),
+                new BackoffIdleStrategy(10, 5, 10_000, MAX_IDLE_PARK_NS),
                 e -> LOG.log(System.Logger.Level.ERROR, "storage writer: unexpected error: " + e, e),
                 null,
                 this);
         AgentRunner.startOnThread(runner, r -> {
             final Thread t = new Thread(r, roleName());
             t.setDaemon(true);
+            writerThread = t;
             return t;
         });
     }
@@ -184,6 +191,11 @@ final class WriteBehindWriter implements Agent {
             if (!queue.offer(item)) {
                 final int depth = queue.size();
                 throw new QueueFullException(depth, retryAfterSeconds(depth));
+            }
+            final Thread writer = writerThread;
+            if (writer != null) {
+                // Cheap when the writer is busy (it only sets the permit); a parked writer wakes now.
+                LockSupport.unpark(writer);
             }
             return (CompletableFuture<T>) item.future();
         } finally {
