@@ -1,10 +1,9 @@
 package ai.continuum.server.e2e;
 
+import ai.continuum.server.FreePorts;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -34,7 +33,7 @@ final class PrivatePostgres implements AutoCloseable {
 
     /** Creates the cluster in {@code dataDir} (initdb) on a free loopback port and starts it. */
     static PrivatePostgres create(final Path dataDir) {
-        final PrivatePostgres pg = new PrivatePostgres(dataDir, freePort());
+        final PrivatePostgres pg = new PrivatePostgres(dataDir, FreePorts.loopback());
         pg.start();
         return pg;
     }
@@ -92,14 +91,5 @@ final class PrivatePostgres implements AutoCloseable {
     @Override
     public void close() {
         stop();
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
-        } catch (final IOException e) {
-            throw new UncheckedIOException("no free loopback port", e);
-        }
     }
 }
