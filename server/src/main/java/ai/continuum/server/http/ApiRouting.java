@@ -36,7 +36,7 @@ public final class ApiRouting {
                 java.time.Duration.ofHours(config.idempotencyWindowHours()),
                 System::currentTimeMillis);
         routing.addFilter(new AccessLogFilter())
-                .addFilter(new MetricsFilter(metrics))
+                .addFilter(new MetricsFilter(metrics, routes))
                 .addFilter(new AuthFilter(
                         keys,
                         routes,
