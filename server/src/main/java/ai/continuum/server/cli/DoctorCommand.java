@@ -8,6 +8,7 @@ import ai.continuum.server.storage.OwnerOnly;
 import ai.continuum.server.storage.PostgresStorage;
 import ai.continuum.server.storage.SqliteStorage;
 import ai.continuum.server.storage.Storage;
+import ai.continuum.server.tls.ListenerTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -18,6 +19,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -37,6 +40,9 @@ final class DoctorCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
 
+    /** What the expiry alert uses too: a renewal that has not happened 14 days ahead is overdue. */
+    private static final long EXPIRY_WARNING_DAYS = 14;
+
     private int failures;
 
     @Override
@@ -55,6 +61,7 @@ final class DoctorCommand implements Callable<Integer> {
         checkDataDir(config.dataDir());
         checkAdminKey(config);
         checkOwnerOnly(config.dataDir());
+        checkTls(config);
         if (config.sqlite()) {
             checkSqlite(config.dataDir().resolve(SqliteStorage.FILE_NAME));
         } else {
@@ -121,6 +128,31 @@ final class DoctorCommand implements Callable<Integer> {
             ok("permissions", "the data directory and its files are owner-only");
         } else {
             fail("permissions", "other local users may read tenants' data or keys: " + String.join("; ", open));
+        }
+    }
+
+    /** The listener's certificate as the server would load it, and how long it has left. */
+    private void checkTls(final ServerConfig config) {
+        if (!config.tls().enabled()) {
+            ok("tls", "off (plain HTTP; set server.tls.certificate and server.tls.private-key to serve TLS)");
+            return;
+        }
+        final ListenerTls tls;
+        try {
+            tls = ListenerTls.load(config.tls());
+        } catch (final RuntimeException e) {
+            fail("tls", e.getMessage());
+            return;
+        }
+        final long daysLeft = Duration.between(Instant.now(), tls.notAfter()).toDays();
+        final String what = tls.describe() + " (" + daysLeft + " days left), client certificates "
+                + config.tls().clientAuth();
+        if (tls.notAfter().isBefore(Instant.now())) {
+            fail("tls", "the certificate has expired: " + what);
+        } else if (daysLeft < EXPIRY_WARNING_DAYS) {
+            warn("tls", "the certificate expires soon: " + what);
+        } else {
+            ok("tls", what);
         }
     }
 

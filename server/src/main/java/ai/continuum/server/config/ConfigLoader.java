@@ -182,7 +182,15 @@ public final class ConfigLoader {
                         Duration.ofSeconds(integer(v, ConfigKey.READ_TIMEOUT_SECONDS))),
                 integer(v, ConfigKey.AUTH_FAILURES_PER_MINUTE),
                 integer(v, ConfigKey.SHUTDOWN_DRAIN_SECONDS),
-                integer(v, ConfigKey.IDEMPOTENCY_WINDOW_HOURS));
+                integer(v, ConfigKey.IDEMPOTENCY_WINDOW_HOURS),
+                new TlsSettings(
+                        TlsSettings.path(str(v, ConfigKey.TLS_CERTIFICATE)),
+                        TlsSettings.path(str(v, ConfigKey.TLS_PRIVATE_KEY)),
+                        TlsSettings.path(str(v, ConfigKey.TLS_KEYSTORE)),
+                        str(v, ConfigKey.TLS_KEYSTORE_PASSWORD),
+                        str(v, ConfigKey.TLS_CLIENT_AUTH),
+                        TlsSettings.path(str(v, ConfigKey.TLS_CLIENT_CA)),
+                        integer(v, ConfigKey.TLS_RELOAD_SECONDS)));
     }
 
     /** A comma-separated list, blanks dropped. */

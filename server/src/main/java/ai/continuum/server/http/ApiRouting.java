@@ -37,7 +37,7 @@ public final class ApiRouting {
                 java.time.Duration.ofHours(config.idempotencyWindowHours()),
                 System::currentTimeMillis);
         routing.addFilter(new AccessLogFilter(new RateLimitedAccessLines(System::nanoTime), metrics::accessLine429))
-                .addFilter(new MetricsFilter(metrics))
+                .addFilter(new MetricsFilter(metrics, routes))
                 .addFilter(new AuthFilter(
                         keys,
                         routes,
