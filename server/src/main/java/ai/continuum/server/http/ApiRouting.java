@@ -74,7 +74,8 @@ public final class ApiRouting {
                 .register(routing, "/openapi", new OpenApiResource())
                 .register(routing, "/ui", new UiResource());
         routing.any((req, res) -> {
-            if (req.path().path().startsWith("/observe/") || req.prologue().method() == Method.OPTIONS) {
+            if (req.path().path().startsWith("/observe/")
+                    || Method.OPTIONS.equals(req.prologue().method())) {
                 res.next();
                 return;
             }

@@ -499,8 +499,8 @@ class KubernetesManifestsTest {
 
     private static boolean isEmpty(final Object collectionOrMap) {
         return collectionOrMap == null
-                || collectionOrMap instanceof Collection<?> c && c.isEmpty()
-                || collectionOrMap instanceof Map<?, ?> m && m.isEmpty();
+                || (collectionOrMap instanceof Collection<?> c && c.isEmpty())
+                || (collectionOrMap instanceof Map<?, ?> m && m.isEmpty());
     }
 
     private static <T> T first(final List<HasMetadata> objects, final Class<T> type) {
