@@ -181,7 +181,8 @@ public final class ConfigLoader {
                         Duration.ofSeconds(integer(v, ConfigKey.READ_TIMEOUT_SECONDS))),
                 integer(v, ConfigKey.AUTH_FAILURES_PER_MINUTE),
                 integer(v, ConfigKey.SHUTDOWN_DRAIN_SECONDS),
-                integer(v, ConfigKey.IDEMPOTENCY_WINDOW_HOURS));
+                integer(v, ConfigKey.IDEMPOTENCY_WINDOW_HOURS),
+                (Boolean) v.get(ConfigKey.SEMANTIC_INDEX).value());
     }
 
     /** A comma-separated list, blanks dropped. */

@@ -40,6 +40,9 @@ import java.util.regex.Pattern;
  *                           new requests are refused and the in-flight ones finish; default 5.
  * @param idempotencyWindowHours how long an {@code Idempotency-Key} is kept: a retry within it is answered from the
  *                           stored result; default 24.
+ * @param semanticIndex      whether the engine keeps a semantic index (recall.semantic.enabled): every memory embedded
+ *                           in the background by the in-process sentence model, recall fusing the nearest with
+ *                           words and graph; default false (benchmarks/RESULTS.md says why).
  */
 public record ServerConfig(
         String host,
@@ -64,7 +67,8 @@ public record ServerConfig(
         ConnectionLimits connections,
         int authFailuresPerMinute,
         int shutdownDrainSeconds,
-        int idempotencyWindowHours) {
+        int idempotencyWindowHours,
+        boolean semanticIndex) {
 
     /** Tenant names: what the engine and the SQL schema accept, and safe in logs and metric labels. */
     public static final Pattern TENANT_PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -136,6 +140,7 @@ public record ServerConfig(
                 + ", engine=" + engine + ", fleet=" + fleet + ", connections=" + connections
                 + ", authFailuresPerMinute=" + authFailuresPerMinute
                 + ", shutdownDrainSeconds=" + shutdownDrainSeconds
-                + ", idempotencyWindowHours=" + idempotencyWindowHours + "]";
+                + ", idempotencyWindowHours=" + idempotencyWindowHours
+                + ", semanticIndex=" + semanticIndex + "]";
     }
 }
