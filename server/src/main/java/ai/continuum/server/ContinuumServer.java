@@ -150,7 +150,10 @@ public final class ContinuumServer implements AutoCloseable {
                 .maxTcpConnections(maxConnections)
                 .idleConnectionTimeout(limits.idleTimeout())
                 .idleConnectionPeriod(idleCheckPeriod(limits.idleTimeout()))
-                .connectionOptions(options -> options.readTimeout(limits.readTimeout()))
+                // No Nagle: an answer written in more than one segment would otherwise wait for the client's
+                // (delayed) ACK of the first before the rest goes out, tens of milliseconds for a lone client.
+                .connectionOptions(
+                        options -> options.readTimeout(limits.readTimeout()).tcpNoDelay(true))
                 // The only protocol (a discovered second HTTP/1 selector would leave a garbage request line
                 // unanswered).
                 .protocolsDiscoverServices(false)
@@ -246,8 +249,8 @@ public final class ContinuumServer implements AutoCloseable {
                         () -> HealthCheckResponse.builder()
                                 .status(core.ready())
                                 .detail("engine", core.loaded() ? "loaded" : "loading")
-                                .detail("database", core.storage().isReadable() ? "connected" : "unreachable")
-                                .detail("writes", core.storage().acceptsWrites() ? "accepted" : "refused")
+                                .detail("database", core.databaseReadable() ? "connected" : "unreachable")
+                                .detail("writes", core.writesAccepted() ? "accepted" : "refused")
                                 .detail("skipped_rows", Long.toString(core.skippedRows()))
                                 .build(),
                         HealthCheckType.READINESS,
@@ -304,6 +307,19 @@ public final class ContinuumServer implements AutoCloseable {
 
     public ServerConfig config() {
         return config;
+    }
+
+    /**
+     * The engine this server wired up, for checks of what it holds (tests compare checksums); request handlers never
+     * see it, they go through {@link #core()}.
+     */
+    public MemoryEngine engine() {
+        return engine;
+    }
+
+    /** The storage this server wired up, for checks of what is committed; request handlers go through {@link #core()}. */
+    public Storage storage() {
+        return storage;
     }
 
     public ContinuumCore core() {
