@@ -40,6 +40,7 @@ import java.util.regex.Pattern;
  *                           new requests are refused and the in-flight ones finish; default 5.
  * @param idempotencyWindowHours how long an {@code Idempotency-Key} is kept: a retry within it is answered from the
  *                           stored result; default 24.
+ * @param tls                the listener's TLS (off by default).
  * @param semanticIndex      whether the engine keeps a semantic index (recall.semantic.enabled): every memory embedded
  *                           in the background by the in-process sentence model, recall fusing the nearest with
  *                           words and graph; default false (benchmarks/RESULTS.md says why).
@@ -68,6 +69,7 @@ public record ServerConfig(
         int authFailuresPerMinute,
         int shutdownDrainSeconds,
         int idempotencyWindowHours,
+        TlsSettings tls,
         boolean semanticIndex) {
 
     /** Tenant names: what the engine and the SQL schema accept, and safe in logs and metric labels. */
@@ -80,6 +82,7 @@ public record ServerConfig(
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(fleet, "fleet");
         Objects.requireNonNull(connections, "connections");
+        Objects.requireNonNull(tls, "tls");
         connectionString = connectionString == null ? "" : connectionString;
         corsOrigins = List.copyOf(corsOrigins);
         for (final String origin : corsOrigins) {
@@ -140,7 +143,7 @@ public record ServerConfig(
                 + ", engine=" + engine + ", fleet=" + fleet + ", connections=" + connections
                 + ", authFailuresPerMinute=" + authFailuresPerMinute
                 + ", shutdownDrainSeconds=" + shutdownDrainSeconds
-                + ", idempotencyWindowHours=" + idempotencyWindowHours
+                + ", idempotencyWindowHours=" + idempotencyWindowHours + ", tls=" + tls
                 + ", semanticIndex=" + semanticIndex + "]";
     }
 }
