@@ -8,6 +8,7 @@ import ai.continuum.server.config.ConnectionLimits;
 import ai.continuum.server.config.ServerConfig;
 import ai.continuum.server.core.ContinuumCore;
 import ai.continuum.server.core.EngineSizing;
+import ai.continuum.server.federation.node.FederationNode;
 import ai.continuum.server.http.ApiRouting;
 import ai.continuum.server.http.ConnectionGuard;
 import ai.continuum.server.http.JsonDirectHandler;
@@ -65,6 +66,8 @@ public final class ContinuumServer implements AutoCloseable {
     private final ConnectionGuard guard;
     /** Keeps a SQLite store to this process (null on PostgreSQL, which several instances share). */
     private final SqliteProcessLock processLock;
+    /** Null when this service is not a federation node. */
+    private final FederationNode federation;
 
     private final ShutdownGate gate;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -78,8 +81,10 @@ public final class ContinuumServer implements AutoCloseable {
             final WebServer webServer,
             final ConnectionGuard guard,
             final SqliteProcessLock processLock,
-            final ShutdownGate gate) {
+            final ShutdownGate gate,
+            final FederationNode federation) {
         this.processLock = processLock;
+        this.federation = federation;
         this.gate = gate;
         this.config = config;
         this.engine = engine;
@@ -134,6 +139,19 @@ public final class ContinuumServer implements AutoCloseable {
                 config.defaultTenant(),
                 KEY_CACHE_TTL.toNanos(),
                 System::nanoTime);
+        final FederationNode federation;
+        try {
+            federation = config.federation().enabled()
+                    ? new FederationNode(
+                            config.federation(), config.dataDir(), engine, metrics, System::currentTimeMillis)
+                    : null;
+        } catch (final RuntimeException e) {
+            core.close();
+            storage.close();
+            engine.close();
+            release(processLock);
+            throw new IllegalStateException("cannot start as a federation node: " + e.getMessage(), e);
+        }
         final RateLimiter limiter =
                 new RateLimiter(config.rateLimitPerMinute(), config.rateLimitBurst(), System::nanoTime);
         SuppressedAccessLines.install();
@@ -162,13 +180,16 @@ public final class ContinuumServer implements AutoCloseable {
                 .routing(routing -> {
                     // Outermost: at shutdown, refuses new requests and lets the ones inside finish (see close()).
                     routing.addFilter(gate);
-                    ApiRouting.routing(routing, config, core, keys, limiter, metrics);
+                    ApiRouting.routing(routing, config, core, keys, limiter, metrics, federation);
                 });
         if (!config.corsOrigins().isEmpty()) {
             builder.addFeature(cors(config));
         }
         final WebServer webServer = builder.build().start();
         if (webServer.port() == -1) {
+            if (federation != null) {
+                federation.close();
+            }
             guard.close();
             storage.close();
             core.close();
@@ -177,8 +198,8 @@ public final class ContinuumServer implements AutoCloseable {
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port()
                     + " (is the port in use? set server.port / CONTINUUM_API_PORT or --port)");
         }
-        final ContinuumServer server =
-                new ContinuumServer(config, engine, storage, core, metrics, webServer, guard, processLock, gate);
+        final ContinuumServer server = new ContinuumServer(
+                config, engine, storage, core, metrics, webServer, guard, processLock, gate, federation);
         // Requests may reach the core before the rebuild ends (they answer 503 "loading" then); closing it, as every
         // path out of here does, stops its threads.
         try {
@@ -197,6 +218,9 @@ public final class ContinuumServer implements AutoCloseable {
                     keys.forgetCached(keyId);
                 }
             });
+            if (federation != null) {
+                federation.start();
+            }
         } catch (final RuntimeException | Error e) {
             // Also an OutOfMemoryError: a server that cannot load must stop, not stay up answering 503 for ever.
             server.close();
@@ -350,6 +374,9 @@ public final class ContinuumServer implements AutoCloseable {
         try {
             webServer.stop();
             guard.close();
+            if (federation != null) {
+                federation.close();
+            }
         } finally {
             try {
                 storage.close();

@@ -181,7 +181,18 @@ public final class ConfigLoader {
                         Duration.ofSeconds(integer(v, ConfigKey.READ_TIMEOUT_SECONDS))),
                 integer(v, ConfigKey.AUTH_FAILURES_PER_MINUTE),
                 integer(v, ConfigKey.SHUTDOWN_DRAIN_SECONDS),
-                integer(v, ConfigKey.IDEMPOTENCY_WINDOW_HOURS));
+                integer(v, ConfigKey.IDEMPOTENCY_WINDOW_HOURS),
+                FederationSettings.of(
+                        str(v, ConfigKey.FEDERATION_URL),
+                        str(v, ConfigKey.FEDERATION_GROUP_KEY_FILE),
+                        str(v, ConfigKey.FEDERATION_CA_FILE),
+                        str(v, ConfigKey.FEDERATION_TENANT).isEmpty()
+                                ? str(v, ConfigKey.DEFAULT_TENANT)
+                                : str(v, ConfigKey.FEDERATION_TENANT),
+                        integer(v, ConfigKey.FEDERATION_SYNC_INTERVAL_SECONDS),
+                        integer(v, ConfigKey.FEDERATION_MIN_LINK_COUNT),
+                        str(v, ConfigKey.FEDERATION_DP_EPSILON),
+                        (Boolean) v.get(ConfigKey.FEDERATION_IN_RECALL).value()));
     }
 
     /** A comma-separated list, blanks dropped. */

@@ -2,6 +2,7 @@ package ai.continuum.server.http;
 
 import ai.continuum.server.core.ContinuumCore;
 import ai.continuum.server.core.Version;
+import ai.continuum.server.federation.node.FederationNode;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -16,9 +17,12 @@ import java.util.Map;
  */
 public final class HealthResource implements HttpService {
     private final ContinuumCore core;
+    /** Null when this service is not a federation node. */
+    private final FederationNode federation;
 
-    public HealthResource(final ContinuumCore core) {
+    public HealthResource(final ContinuumCore core, final FederationNode federation) {
         this.core = core;
+        this.federation = federation;
     }
 
     @Override
@@ -65,7 +69,8 @@ public final class HealthResource implements HttpService {
         sync.put("max_lag_seconds", core.fleet().maxLagSeconds());
         body.put("sync", sync);
         body.put("cache", "disabled");
-        body.put("federation", "disabled");
+        // Federation never makes the service unready: recall works without it; the details show its state.
+        body.put("federation", federation == null ? Map.of("status", "disabled") : federation.readiness());
         Json.send(res, ready ? 200 : 503, body);
     }
 }
