@@ -1,7 +1,7 @@
 package ai.continuum.server.federation.node;
 
-import ai.continuum.engine.MemoryEngine;
 import ai.continuum.server.config.FederationSettings;
+import ai.continuum.server.core.ContinuumCore;
 import ai.continuum.server.federation.GroupKey;
 import ai.continuum.server.federation.LaplaceNoise;
 import ai.continuum.server.federation.PatternPayload;
@@ -53,7 +53,7 @@ public final class FederationNode implements AutoCloseable, ContinuumMetrics.Fed
     private static final String LAST_SUCCESS = "last_success_millis";
 
     private final FederationSettings settings;
-    private final MemoryEngine engine;
+    private final ContinuumCore core;
     private final ContinuumMetrics metrics;
     private final LongSupplier clockMillis;
     private final FederatedStore store;
@@ -74,11 +74,11 @@ public final class FederationNode implements AutoCloseable, ContinuumMetrics.Fed
     public FederationNode(
             final FederationSettings settings,
             final Path dataDir,
-            final MemoryEngine engine,
+            final ContinuumCore core,
             final ContinuumMetrics metrics,
             final LongSupplier clockMillis) {
         this.settings = settings;
-        this.engine = engine;
+        this.core = core;
         this.metrics = metrics;
         this.clockMillis = clockMillis;
         this.groupKey = GroupKey.fromFile(settings.groupKeyPath());
@@ -233,7 +233,7 @@ public final class FederationNode implements AutoCloseable, ContinuumMetrics.Fed
     /** Sends new and changed pairs and retracts gone ones; returns {contributed, retracted}. */
     private int[] contribute(final FederatedStore.Identity id) {
         final Map<String, SharedPairs.Pair> current =
-                SharedPairs.of(engine, settings.tenant(), settings.minLinkCount(), groupKey);
+                SharedPairs.of(core, settings.tenant(), settings.minLinkCount(), groupKey);
         final Map<String, FederatedStore.Contributed> acknowledged = store.contributed();
         final List<String> ids = new ArrayList<>();
         for (final Map.Entry<String, SharedPairs.Pair> e : current.entrySet()) {

@@ -2,6 +2,7 @@ package ai.continuum.server.federation.node;
 
 import ai.continuum.engine.Delta;
 import ai.continuum.engine.MemoryEngine;
+import ai.continuum.server.core.ContinuumCore;
 import ai.continuum.server.federation.GroupKey;
 import ai.continuum.server.federation.PatternPayload;
 import ai.continuum.server.federation.StrengthBucket;
@@ -24,11 +25,10 @@ final class SharedPairs {
     /** One shareable pair with its co-occurrence count. */
     record Pair(PatternPayload payload, int count) {}
 
-    static Map<String, Pair> of(
-            final MemoryEngine engine, final String tenant, final int minCount, final GroupKey key) {
+    static Map<String, Pair> of(final ContinuumCore core, final String tenant, final int minCount, final GroupKey key) {
         final Map<String, Delta.ConceptDelta> concepts = new HashMap<>();
         final List<Delta.LinkDelta> links = new java.util.ArrayList<>();
-        engine.snapshot(tenant, delta -> {
+        core.snapshot(tenant, delta -> {
             for (final Delta.ConceptDelta c : delta.concepts()) {
                 concepts.put(c.key(), c);
             }
