@@ -165,7 +165,10 @@ public final class ContinuumServer implements AutoCloseable {
                 .maxTcpConnections(maxConnections)
                 .idleConnectionTimeout(limits.idleTimeout())
                 .idleConnectionPeriod(idleCheckPeriod(limits.idleTimeout()))
-                .connectionOptions(options -> options.readTimeout(limits.readTimeout()))
+                // No Nagle: an answer written in more than one segment would otherwise wait for the client's
+                // (delayed) ACK of the first before the rest goes out, tens of milliseconds for a lone client.
+                .connectionOptions(
+                        options -> options.readTimeout(limits.readTimeout()).tcpNoDelay(true))
                 // The only protocol (a discovered second HTTP/1 selector would leave a garbage request line
                 // unanswered).
                 .protocolsDiscoverServices(false)
