@@ -20,6 +20,8 @@ import ai.continuum.server.storage.SqliteProcessLock;
 import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageSettings;
 import ai.continuum.server.storage.Storages;
+import ai.continuum.server.tls.ListenerTls;
+import ai.continuum.server.tls.TlsReloader;
 import com.sun.management.UnixOperatingSystemMXBean;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
@@ -35,6 +37,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
@@ -66,6 +69,8 @@ public final class ContinuumServer implements AutoCloseable {
     private final ConnectionGuard guard;
     /** Keeps a SQLite store to this process (null on PostgreSQL, which several instances share). */
     private final SqliteProcessLock processLock;
+    /** Applies rotated certificates to the listener (null without TLS). */
+    private final TlsReloader tlsReloader;
     /** Null when this service is not a federation node. */
     private final FederationNode federation;
 
@@ -82,8 +87,10 @@ public final class ContinuumServer implements AutoCloseable {
             final ConnectionGuard guard,
             final SqliteProcessLock processLock,
             final ShutdownGate gate,
+            final TlsReloader tlsReloader,
             final FederationNode federation) {
         this.processLock = processLock;
+        this.tlsReloader = tlsReloader;
         this.federation = federation;
         this.gate = gate;
         this.config = config;
@@ -111,6 +118,8 @@ public final class ContinuumServer implements AutoCloseable {
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
         }
+        // Read first: a missing or mismatched certificate stops the start before anything is opened.
+        final ListenerTls tls = config.tls().enabled() ? ListenerTls.load(config.tls()) : null;
         final String adminKey = AdminKey.resolve(config, console);
         final SqliteProcessLock processLock = config.sqlite() ? SqliteProcessLock.acquire(config.dataDir()) : null;
         final Storage storage;
@@ -188,6 +197,9 @@ public final class ContinuumServer implements AutoCloseable {
         if (!config.corsOrigins().isEmpty()) {
             builder.addFeature(cors(config));
         }
+        if (tls != null) {
+            builder.tls(tls.tls());
+        }
         final WebServer webServer = builder.build().start();
         if (webServer.port() == -1) {
             if (federation != null) {
@@ -201,8 +213,9 @@ public final class ContinuumServer implements AutoCloseable {
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port()
                     + " (is the port in use? set server.port / CONTINUUM_API_PORT or --port)");
         }
+        final TlsReloader tlsReloader = tls == null ? null : tlsReloader(config, tls, webServer, metrics);
         final ContinuumServer server = new ContinuumServer(
-                config, engine, storage, core, metrics, webServer, guard, processLock, gate, federation);
+                config, engine, storage, core, metrics, webServer, guard, processLock, gate, tlsReloader, federation);
         // Requests may reach the core before the rebuild ends (they answer 503 "loading" then); closing it, as every
         // path out of here does, stops its threads.
         try {
@@ -229,9 +242,36 @@ public final class ContinuumServer implements AutoCloseable {
             server.close();
             throw e;
         }
-        LOG.info(() -> "Continuum listening on http://" + config.host() + ":" + webServer.port() + " (data "
-                + config.dataDir().toAbsolutePath() + ")");
+        LOG.info(() -> "Continuum listening on " + (tls == null ? "http" : "https") + "://" + config.host() + ":"
+                + webServer.port() + " (data " + config.dataDir().toAbsolutePath() + ")"
+                + (tls == null
+                        ? ""
+                        : "; TLS certificate " + tls.describe() + ", client certificates "
+                                + config.tls().clientAuth()));
         return server;
+    }
+
+    /** Publishes the certificate's expiry and applies rotated files to new connections. */
+    private static TlsReloader tlsReloader(
+            final ServerConfig config,
+            final ListenerTls initial,
+            final WebServer webServer,
+            final ContinuumMetrics metrics) {
+        final AtomicReference<ListenerTls> current = new AtomicReference<>(initial);
+        metrics.bindTls(() -> current.get().notAfter().getEpochSecond());
+        return new TlsReloader(
+                config.tls(),
+                initial,
+                next -> {
+                    webServer.reloadTls(next.tls());
+                    current.set(next);
+                },
+                metrics::tlsReload);
+    }
+
+    /** Checks the TLS files now instead of at the next period; whether a new certificate was applied. */
+    public boolean reloadTls() {
+        return tlsReloader != null && tlsReloader.checkNow();
     }
 
     /** The connection cap for this process's file-descriptor limit, logged so an operator sees what applies. */
@@ -386,6 +426,9 @@ public final class ContinuumServer implements AutoCloseable {
         if (left > 0) {
             LOG.warning(left + " request(s) still running at shutdown; they are cut off (a write among them is "
                     + "committed if it was queued)");
+        }
+        if (tlsReloader != null) {
+            tlsReloader.close();
         }
         try {
             webServer.stop();

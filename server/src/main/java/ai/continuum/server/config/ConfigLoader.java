@@ -182,6 +182,14 @@ public final class ConfigLoader {
                 integer(v, ConfigKey.AUTH_FAILURES_PER_MINUTE),
                 integer(v, ConfigKey.SHUTDOWN_DRAIN_SECONDS),
                 integer(v, ConfigKey.IDEMPOTENCY_WINDOW_HOURS),
+                new TlsSettings(
+                        TlsSettings.path(str(v, ConfigKey.TLS_CERTIFICATE)),
+                        TlsSettings.path(str(v, ConfigKey.TLS_PRIVATE_KEY)),
+                        TlsSettings.path(str(v, ConfigKey.TLS_KEYSTORE)),
+                        str(v, ConfigKey.TLS_KEYSTORE_PASSWORD),
+                        str(v, ConfigKey.TLS_CLIENT_AUTH),
+                        TlsSettings.path(str(v, ConfigKey.TLS_CLIENT_CA)),
+                        integer(v, ConfigKey.TLS_RELOAD_SECONDS)),
                 FederationSettings.of(
                         str(v, ConfigKey.FEDERATION_URL),
                         str(v, ConfigKey.FEDERATION_GROUP_KEY_FILE),

@@ -40,6 +40,7 @@ import java.util.regex.Pattern;
  *                           new requests are refused and the in-flight ones finish; default 5.
  * @param idempotencyWindowHours how long an {@code Idempotency-Key} is kept: a retry within it is answered from the
  *                           stored result; default 24.
+ * @param tls                the listener's TLS (off by default).
  * @param federation         whether and how this service takes part in a federation.
  */
 public record ServerConfig(
@@ -66,6 +67,7 @@ public record ServerConfig(
         int authFailuresPerMinute,
         int shutdownDrainSeconds,
         int idempotencyWindowHours,
+        TlsSettings tls,
         FederationSettings federation) {
 
     /** Tenant names: what the engine and the SQL schema accept, and safe in logs and metric labels. */
@@ -78,6 +80,7 @@ public record ServerConfig(
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(fleet, "fleet");
         Objects.requireNonNull(connections, "connections");
+        Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(federation, "federation");
         connectionString = connectionString == null ? "" : connectionString;
         corsOrigins = List.copyOf(corsOrigins);
@@ -139,6 +142,7 @@ public record ServerConfig(
                 + ", engine=" + engine + ", fleet=" + fleet + ", connections=" + connections
                 + ", authFailuresPerMinute=" + authFailuresPerMinute
                 + ", shutdownDrainSeconds=" + shutdownDrainSeconds
-                + ", idempotencyWindowHours=" + idempotencyWindowHours + ", federation=" + federation + "]";
+                + ", idempotencyWindowHours=" + idempotencyWindowHours + ", tls=" + tls + ", federation=" + federation
+                + "]";
     }
 }

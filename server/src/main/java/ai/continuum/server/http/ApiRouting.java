@@ -49,7 +49,7 @@ public final class ApiRouting {
                 java.time.Duration.ofHours(config.idempotencyWindowHours()),
                 System::currentTimeMillis);
         routing.addFilter(new AccessLogFilter())
-                .addFilter(new MetricsFilter(metrics))
+                .addFilter(new MetricsFilter(metrics, routes))
                 .addFilter(new AuthFilter(
                         keys,
                         routes,
@@ -87,7 +87,8 @@ public final class ApiRouting {
                 .register(routing, "/openapi", new OpenApiResource())
                 .register(routing, "/ui", new UiResource());
         routing.any((req, res) -> {
-            if (req.path().path().startsWith("/observe/") || req.prologue().method() == Method.OPTIONS) {
+            if (req.path().path().startsWith("/observe/")
+                    || Method.OPTIONS.equals(req.prologue().method())) {
                 res.next();
                 return;
             }

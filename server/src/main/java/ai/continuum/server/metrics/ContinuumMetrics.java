@@ -96,6 +96,29 @@ public final class ContinuumMetrics {
                 .register(registry);
     }
 
+    /** Binds the listener's certificate: when the one in use expires, in seconds since the epoch. */
+    public void bindTls(final DoubleSupplier notAfterEpochSeconds) {
+        Gauge.builder("continuum.tls.certificate.expiry.timestamp.seconds", notAfterEpochSeconds::getAsDouble)
+                .description("when the API's TLS certificate in use expires (seconds since the epoch)")
+                .register(registry);
+        // Both outcomes from the start, so a rate or an alert over them has a series (0) before the first rotation.
+        for (final String outcome : new String[] {"applied", "failed"}) {
+            Counter.builder("continuum.tls.reloads")
+                    .description("changed TLS files by outcome: applied, or failed (the certificate in use stays)")
+                    .tag("outcome", outcome)
+                    .register(registry);
+        }
+    }
+
+    /** A changed set of TLS files was "applied" or "failed" to load. */
+    public void tlsReload(final String outcome) {
+        Counter.builder("continuum.tls.reloads")
+                .description("changed TLS files by outcome: applied, or failed (the certificate in use stays)")
+                .tag("outcome", outcome)
+                .register(registry)
+                .increment();
+    }
+
     /** A federation node's lag for {@code continuum_federation_sync_lag_seconds}. */
     public interface FederationLag {
         /** This node's id at the coordinator; null while it has not joined (no series then). */

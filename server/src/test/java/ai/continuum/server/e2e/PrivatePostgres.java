@@ -11,6 +11,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * A PostgreSQL cluster that one test owns and may stop and start: binaries from Maven Central (zonky), so it runs on a
@@ -25,18 +26,33 @@ final class PrivatePostgres implements AutoCloseable {
 
     private final Path dataDir;
     private final int port;
+    private final Map<String, String> serverConfig;
     private EmbeddedPostgres running;
 
-    private PrivatePostgres(final Path dataDir, final int port) {
+    private PrivatePostgres(final Path dataDir, final int port, final Map<String, String> serverConfig) {
         this.dataDir = dataDir;
         this.port = port;
+        this.serverConfig = Map.copyOf(serverConfig);
     }
 
     /** Creates the cluster in {@code dataDir} (initdb) on a free loopback port and starts it. */
     static PrivatePostgres create(final Path dataDir) {
-        final PrivatePostgres pg = new PrivatePostgres(dataDir, freePort());
+        return create(dataDir, Map.of());
+    }
+
+    /** As {@link #create(Path)}, with extra {@code postgresql.conf} settings (e.g. {@code ssl=on}). */
+    static PrivatePostgres create(final Path dataDir, final Map<String, String> serverConfig) {
+        final PrivatePostgres pg = new PrivatePostgres(dataDir, freePort(), serverConfig);
         pg.start();
         return pg;
+    }
+
+    int port() {
+        return port;
+    }
+
+    Path dataDir() {
+        return dataDir;
     }
 
     /** Starts the cluster on its data directory and port; initdb only the first time. */
@@ -45,8 +61,9 @@ final class PrivatePostgres implements AutoCloseable {
             throw new IllegalStateException("PostgreSQL on port " + port + " is already running");
         }
         try {
-            running = EmbeddedPostgres.builder()
-                    .setDataDirectory(dataDir)
+            final EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            serverConfig.forEach(builder::setServerConfig);
+            running = builder.setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
                     .setPort(port)
                     .setPGStartupWait(STARTUP_WAIT)
