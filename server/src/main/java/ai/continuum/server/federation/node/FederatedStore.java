@@ -110,6 +110,16 @@ public final class FederatedStore implements AutoCloseable {
         });
     }
 
+    /** How many contributions the coordinator acknowledged and this node has not retracted. */
+    public int contributedCount() {
+        return locked(() -> {
+            try (Statement s = connection.createStatement();
+                    ResultSet r = s.executeQuery("SELECT COUNT(*) FROM contributed")) {
+                return r.next() ? r.getInt(1) : 0;
+            }
+        });
+    }
+
     /** Records what the coordinator acknowledged: added (or updated) contributions and retracted ones. */
     public void acknowledge(final Collection<Contributed> added, final Collection<String> retracted, final long now) {
         transaction(() -> {

@@ -391,6 +391,7 @@ public final class FederationNode implements AutoCloseable, ContinuumMetrics.Fed
                         : Instant.ofEpochMilli(lastSuccessMillis).toString());
         out.put("sync_lag_seconds", id.isPresent() ? lagSeconds() : null);
         out.put("federated_patterns", index.size());
+        out.put("contributed_patterns", store.contributedCount());
         out.put("last_error", lastError.isEmpty() ? null : lastError);
         return out;
     }
