@@ -26,12 +26,10 @@ import java.util.function.LongSupplier;
 final class CoordinatorMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final CoordinatorStore store;
-    private final int threshold;
     private final LongSupplier clockMillis;
 
     CoordinatorMetrics(final CoordinatorStore store, final int threshold, final LongSupplier clockMillis) {
         this.store = store;
-        this.threshold = threshold;
         this.clockMillis = clockMillis;
         Gauge.builder(
                         "continuum.coordinator.nodes",
