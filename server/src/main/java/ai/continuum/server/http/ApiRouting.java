@@ -8,7 +8,7 @@ import ai.continuum.server.core.Version;
 import ai.continuum.server.federation.node.FederationNode;
 import ai.continuum.server.mcp.McpProtocol;
 import ai.continuum.server.metrics.ContinuumMetrics;
-import ai.continuum.server.ratelimit.RateLimiter;
+import ai.continuum.server.ratelimit.ClientLimiter;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.HttpRouting;
 
@@ -28,7 +28,7 @@ public final class ApiRouting {
             final ServerConfig config,
             final ContinuumCore core,
             final ApiKeyAuthenticator keys,
-            final RateLimiter limiter,
+            final ClientLimiter limiter,
             final ContinuumMetrics metrics) {
         routing(routing, config, core, keys, limiter, metrics, null);
     }
@@ -59,7 +59,7 @@ public final class ApiRouting {
                         config.metricsPublic()))
                 .addFilter(new RateLimitFilter(limiter))
                 .addFilter(new LoadingGate(core));
-        routes.register(routing, "/v1", new HealthResource(core, federation))
+        routes.register(routing, "/v1", new HealthResource(core, limiter, federation))
                 .register(routing, "/v1", new LearnResource(core, maxBody, idempotency))
                 .register(routing, "/v1", new RecallResource(core, maxBody, federation))
                 .register(routing, "/v1", new StatsResource(core, config.instanceId()))

@@ -3,6 +3,7 @@ package ai.continuum.server.http;
 import ai.continuum.server.core.ContinuumCore;
 import ai.continuum.server.core.Version;
 import ai.continuum.server.federation.node.FederationNode;
+import ai.continuum.server.ratelimit.ClientLimiter;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -13,15 +14,18 @@ import java.util.Map;
 
 /**
  * {@code GET /v1/health}: liveness, static, no auth. {@code GET /v1/ready}: 200 once the engine is loaded from SQL and
- * the database answers, 503 otherwise; no auth.
+ * the database answers, 503 otherwise; no auth. The optional Redis is shown but never makes the instance unready: without
+ * it, rate limits are counted per instance.
  */
 public final class HealthResource implements HttpService {
     private final ContinuumCore core;
+    private final ClientLimiter limiter;
     /** Null when this service is not a federation node. */
     private final FederationNode federation;
 
-    public HealthResource(final ContinuumCore core, final FederationNode federation) {
+    public HealthResource(final ContinuumCore core, final ClientLimiter limiter, final FederationNode federation) {
         this.core = core;
+        this.limiter = limiter;
         this.federation = federation;
     }
 
@@ -68,6 +72,7 @@ public final class HealthResource implements HttpService {
         sync.put("lag_ops", core.lagOps());
         sync.put("max_lag_seconds", core.fleet().maxLagSeconds());
         body.put("sync", sync);
+        body.put("redis", limiter.redis().label());
         body.put("cache", "disabled");
         // Federation never makes the service unready: recall works without it; the details show its state.
         body.put("federation", federation == null ? Map.of("status", "disabled") : federation.readiness());
