@@ -39,7 +39,7 @@ public final class ApiRouting {
             final ServerConfig config,
             final ContinuumCore core,
             final ApiKeyAuthenticator keys,
-            final RateLimiter limiter,
+            final ClientLimiter limiter,
             final ContinuumMetrics metrics,
             final FederationNode federation) {
         final long maxBody = config.maxBodyBytes();
