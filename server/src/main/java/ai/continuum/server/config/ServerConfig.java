@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
  * @param port               TCP port, 0 picks a free one; default 8420.
  * @param maxBodyBytes       largest accepted request body in bytes; larger bodies get 413. Default 1 MiB.
  * @param metricsPublic      whether {@code GET /metrics} answers without a key (for in-cluster scrapers); false
- *                           requires the admin key, since the series name every tenant.
+ *                           requires the admin key.
+ * @param metricsTenantLabels whether the per-tenant series carry a {@code tenant_id} label (which names every tenant
+ *                           to whoever may scrape); default false: those series are totals over all tenants.
  * @param corsOrigins        browser origins allowed to call {@code /v1} (e.g. http://localhost:3000); empty turns
  *                           CORS off (no browser page of another origin can call the API).
  * @param dataDir            directory of the SQLite database, the admin key file and {@code application.yaml}.
@@ -42,6 +44,9 @@ import java.util.regex.Pattern;
  * @param idempotencyWindowHours how long an {@code Idempotency-Key} is kept: a retry within it is answered from the
  *                           stored result; default 24.
  * @param tls                the listener's TLS (off by default).
+ * @param semanticIndex      whether the engine keeps a semantic index (recall.semantic.enabled): every memory embedded
+ *                           in the background by the in-process sentence model, recall fusing the nearest with
+ *                           words and graph; default false (benchmarks/RESULTS.md says why).
  * @param federation         whether and how this service takes part in a federation.
  */
 public record ServerConfig(
@@ -49,6 +54,7 @@ public record ServerConfig(
         int port,
         long maxBodyBytes,
         boolean metricsPublic,
+        boolean metricsTenantLabels,
         List<String> corsOrigins,
         Path dataDir,
         String storageBackend,
@@ -70,6 +76,7 @@ public record ServerConfig(
         int shutdownDrainSeconds,
         int idempotencyWindowHours,
         TlsSettings tls,
+        boolean semanticIndex,
         FederationSettings federation) {
 
     /** Tenant names: what the engine and the SQL schema accept, and safe in logs and metric labels. */
@@ -145,7 +152,7 @@ public record ServerConfig(
                 + ", engine=" + engine + ", fleet=" + fleet + ", redis=" + redis + ", connections=" + connections
                 + ", authFailuresPerMinute=" + authFailuresPerMinute
                 + ", shutdownDrainSeconds=" + shutdownDrainSeconds
-                + ", idempotencyWindowHours=" + idempotencyWindowHours + ", tls=" + tls + ", federation=" + federation
-                + "]";
+                + ", idempotencyWindowHours=" + idempotencyWindowHours + ", tls=" + tls
+                + ", semanticIndex=" + semanticIndex + ", federation=" + federation + "]";
     }
 }
