@@ -8,6 +8,7 @@ import ai.continuum.server.config.ConnectionLimits;
 import ai.continuum.server.config.ServerConfig;
 import ai.continuum.server.core.ContinuumCore;
 import ai.continuum.server.core.EngineSizing;
+import ai.continuum.server.federation.node.FederationNode;
 import ai.continuum.server.http.ApiRouting;
 import ai.continuum.server.http.ConnectionGuard;
 import ai.continuum.server.http.JsonDirectHandler;
@@ -75,6 +76,8 @@ public final class ContinuumServer implements AutoCloseable {
     private final RedisLink redis;
     /** Applies rotated certificates to the listener (null without TLS). */
     private final TlsReloader tlsReloader;
+    /** Null when this service is not a federation node. */
+    private final FederationNode federation;
 
     private final ShutdownGate gate;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -90,10 +93,12 @@ public final class ContinuumServer implements AutoCloseable {
             final SqliteProcessLock processLock,
             final RedisLink redis,
             final ShutdownGate gate,
-            final TlsReloader tlsReloader) {
+            final TlsReloader tlsReloader,
+            final FederationNode federation) {
         this.processLock = processLock;
         this.redis = redis;
         this.tlsReloader = tlsReloader;
+        this.federation = federation;
         this.gate = gate;
         this.config = config;
         this.engine = engine;
@@ -153,6 +158,19 @@ public final class ContinuumServer implements AutoCloseable {
                 config.defaultTenant(),
                 KEY_CACHE_TTL.toNanos(),
                 System::nanoTime);
+        final FederationNode federation;
+        try {
+            federation = config.federation().enabled()
+                    ? new FederationNode(
+                            config.federation(), config.dataDir(), core, metrics, System::currentTimeMillis)
+                    : null;
+        } catch (final RuntimeException e) {
+            core.close();
+            storage.close();
+            engine.close();
+            release(processLock);
+            throw new IllegalStateException("cannot start as a federation node: " + e.getMessage(), e);
+        }
         final RedisLink redis = config.redis().enabled() ? RedisLink.open(config.redis()) : null;
         final ClientLimiter limiter = redis == null
                 ? new RateLimiter(config.rateLimitPerMinute(), config.rateLimitBurst(), System::nanoTime)
@@ -187,7 +205,7 @@ public final class ContinuumServer implements AutoCloseable {
                 .routing(routing -> {
                     // Outermost: at shutdown, refuses new requests and lets the ones inside finish (see close()).
                     routing.addFilter(gate);
-                    ApiRouting.routing(routing, config, core, keys, limiter, metrics);
+                    ApiRouting.routing(routing, config, core, keys, limiter, metrics, federation);
                 });
         if (!config.corsOrigins().isEmpty()) {
             builder.addFeature(cors(config));
@@ -197,6 +215,9 @@ public final class ContinuumServer implements AutoCloseable {
         }
         final WebServer webServer = builder.build().start();
         if (webServer.port() == -1) {
+            if (federation != null) {
+                federation.close();
+            }
             guard.close();
             release(redis);
             storage.close();
@@ -208,7 +229,18 @@ public final class ContinuumServer implements AutoCloseable {
         }
         final TlsReloader tlsReloader = tls == null ? null : tlsReloader(config, tls, webServer, metrics);
         final ContinuumServer server = new ContinuumServer(
-                config, engine, storage, core, metrics, webServer, guard, processLock, redis, gate, tlsReloader);
+                config,
+                engine,
+                storage,
+                core,
+                metrics,
+                webServer,
+                guard,
+                processLock,
+                redis,
+                gate,
+                tlsReloader,
+                federation);
         // Requests may reach the core before the rebuild ends (they answer 503 "loading" then); closing it, as every
         // path out of here does, stops its threads.
         try {
@@ -227,6 +259,9 @@ public final class ContinuumServer implements AutoCloseable {
                     keys.forgetCached(keyId);
                 }
             });
+            if (federation != null) {
+                federation.start();
+            }
         } catch (final RuntimeException | Error e) {
             // Also an OutOfMemoryError: a server that cannot load must stop, not stay up answering 503 for ever.
             server.close();
@@ -429,6 +464,9 @@ public final class ContinuumServer implements AutoCloseable {
         try {
             webServer.stop();
             guard.close();
+            if (federation != null) {
+                federation.close();
+            }
             release(redis);
         } finally {
             try {

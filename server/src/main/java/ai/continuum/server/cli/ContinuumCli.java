@@ -33,6 +33,7 @@ import picocli.CommandLine.Command;
             OptimizeCommand.class,
             McpCommand.class,
             HealthCommand.class,
+            FederationCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class ContinuumCli {

@@ -146,6 +146,24 @@ public enum ConfigKey {
     REDIS_TIMEOUT_MS("redis.timeout-ms", Kind.INT, "50", 1, 10_000, List.of("CONTINUUM_REDIS_TIMEOUT_MS")),
     REDIS_KEY_PREFIX("redis.key-prefix", Kind.STRING, "continuum:", 0, 0, List.of("CONTINUUM_REDIS_KEY_PREFIX")),
     REDIS_CA_FILE("redis.ca-file", Kind.STRING, "", 0, 0, List.of("CONTINUUM_REDIS_CA_FILE")),
+    FEDERATION_URL("federation.url", Kind.STRING, "", 0, 0, List.of("CONTINUUM_FEDERATION_URL")),
+    FEDERATION_GROUP_KEY_FILE(
+            "federation.group-key-file", Kind.STRING, "", 0, 0, List.of("CONTINUUM_FEDERATION_GROUP_KEY_FILE")),
+    FEDERATION_CA_FILE("federation.ca-file", Kind.STRING, "", 0, 0, List.of("CONTINUUM_FEDERATION_CA_FILE")),
+    FEDERATION_TENANT("federation.tenant", Kind.STRING, "", 0, 0, List.of("CONTINUUM_FEDERATION_TENANT")),
+    FEDERATION_SYNC_INTERVAL_SECONDS(
+            "federation.sync-interval-seconds",
+            Kind.INT,
+            "900",
+            0,
+            86_400,
+            List.of("CONTINUUM_FEDERATION_SYNC_INTERVAL_SECONDS")),
+    FEDERATION_MIN_LINK_COUNT(
+            "federation.min-link-count", Kind.INT, "2", 1, 1_000_000, List.of("CONTINUUM_FEDERATION_MIN_LINK_COUNT")),
+    FEDERATION_DP_EPSILON(
+            "federation.dp-epsilon", Kind.STRING, "1.0", 0, 0, List.of("CONTINUUM_FEDERATION_DP_EPSILON")),
+    FEDERATION_IN_RECALL(
+            "federation.include-in-recall", Kind.BOOL, "true", 0, 0, List.of("CONTINUUM_FEDERATION_INCLUDE_IN_RECALL")),
     EXPECTED_CONCEPTS(
             "engine.expected-concepts",
             Kind.INT,

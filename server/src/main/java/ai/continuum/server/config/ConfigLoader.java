@@ -192,7 +192,18 @@ public final class ConfigLoader {
                         str(v, ConfigKey.TLS_CLIENT_AUTH),
                         TlsSettings.path(str(v, ConfigKey.TLS_CLIENT_CA)),
                         integer(v, ConfigKey.TLS_RELOAD_SECONDS)),
-                (Boolean) v.get(ConfigKey.SEMANTIC_INDEX).value());
+                (Boolean) v.get(ConfigKey.SEMANTIC_INDEX).value(),
+                FederationSettings.of(
+                        str(v, ConfigKey.FEDERATION_URL),
+                        str(v, ConfigKey.FEDERATION_GROUP_KEY_FILE),
+                        str(v, ConfigKey.FEDERATION_CA_FILE),
+                        str(v, ConfigKey.FEDERATION_TENANT).isEmpty()
+                                ? str(v, ConfigKey.DEFAULT_TENANT)
+                                : str(v, ConfigKey.FEDERATION_TENANT),
+                        integer(v, ConfigKey.FEDERATION_SYNC_INTERVAL_SECONDS),
+                        integer(v, ConfigKey.FEDERATION_MIN_LINK_COUNT),
+                        str(v, ConfigKey.FEDERATION_DP_EPSILON),
+                        (Boolean) v.get(ConfigKey.FEDERATION_IN_RECALL).value()));
     }
 
     private static RedisSettings redis(final Map<ConfigKey, Resolved> v) {

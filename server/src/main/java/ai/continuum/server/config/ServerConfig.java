@@ -47,6 +47,7 @@ import java.util.regex.Pattern;
  * @param semanticIndex      whether the engine keeps a semantic index (recall.semantic.enabled): every memory embedded
  *                           in the background by the in-process sentence model, recall fusing the nearest with
  *                           words and graph; default false (benchmarks/RESULTS.md says why).
+ * @param federation         whether and how this service takes part in a federation.
  */
 public record ServerConfig(
         String host,
@@ -75,7 +76,8 @@ public record ServerConfig(
         int shutdownDrainSeconds,
         int idempotencyWindowHours,
         TlsSettings tls,
-        boolean semanticIndex) {
+        boolean semanticIndex,
+        FederationSettings federation) {
 
     /** Tenant names: what the engine and the SQL schema accept, and safe in logs and metric labels. */
     public static final Pattern TENANT_PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -89,6 +91,7 @@ public record ServerConfig(
         Objects.requireNonNull(redis, "redis");
         Objects.requireNonNull(connections, "connections");
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(federation, "federation");
         connectionString = connectionString == null ? "" : connectionString;
         corsOrigins = List.copyOf(corsOrigins);
         for (final String origin : corsOrigins) {
@@ -150,6 +153,6 @@ public record ServerConfig(
                 + ", authFailuresPerMinute=" + authFailuresPerMinute
                 + ", shutdownDrainSeconds=" + shutdownDrainSeconds
                 + ", idempotencyWindowHours=" + idempotencyWindowHours + ", tls=" + tls
-                + ", semanticIndex=" + semanticIndex + "]";
+                + ", semanticIndex=" + semanticIndex + ", federation=" + federation + "]";
     }
 }

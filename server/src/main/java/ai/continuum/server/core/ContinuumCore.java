@@ -131,6 +131,14 @@ public final class ContinuumCore implements AutoCloseable {
         return engine.concepts(tenant, typeOrNull, offset, limit);
     }
 
+    /**
+     * The tenant's live state as deltas (concepts, links, compounds, memories, decisions), under the engine's write
+     * lock for the duration: what federation reads its shareable pairs from.
+     */
+    public void snapshot(final String tenant, final java.util.function.Consumer<Delta> sink) {
+        engine.snapshot(tenant, sink);
+    }
+
     public long conceptCount(final String tenant, final String typeOrNull) {
         return engine.conceptCount(tenant, typeOrNull);
     }

@@ -5,6 +5,7 @@ import ai.continuum.server.auth.FailedAuthThrottle;
 import ai.continuum.server.config.ServerConfig;
 import ai.continuum.server.core.ContinuumCore;
 import ai.continuum.server.core.Version;
+import ai.continuum.server.federation.node.FederationNode;
 import ai.continuum.server.logging.RateLimitedAccessLines;
 import ai.continuum.server.mcp.McpProtocol;
 import ai.continuum.server.metrics.ContinuumMetrics;
@@ -30,6 +31,18 @@ public final class ApiRouting {
             final ApiKeyAuthenticator keys,
             final ClientLimiter limiter,
             final ContinuumMetrics metrics) {
+        routing(routing, config, core, keys, limiter, metrics, null);
+    }
+
+    /** As above, on a federation node ({@code federation} null: not one). */
+    public static void routing(
+            final HttpRouting.Builder routing,
+            final ServerConfig config,
+            final ContinuumCore core,
+            final ApiKeyAuthenticator keys,
+            final ClientLimiter limiter,
+            final ContinuumMetrics metrics,
+            final FederationNode federation) {
         final long maxBody = config.maxBodyBytes();
         final RouteTable routes = new RouteTable();
         final Idempotency idempotency = new Idempotency(
@@ -47,9 +60,9 @@ public final class ApiRouting {
                         config.metricsPublic()))
                 .addFilter(new RateLimitFilter(limiter))
                 .addFilter(new LoadingGate(core));
-        routes.register(routing, "/v1", new HealthResource(core, limiter))
+        routes.register(routing, "/v1", new HealthResource(core, limiter, federation))
                 .register(routing, "/v1", new LearnResource(core, maxBody, idempotency))
-                .register(routing, "/v1", new RecallResource(core, maxBody))
+                .register(routing, "/v1", new RecallResource(core, maxBody, federation))
                 .register(routing, "/v1", new StatsResource(core, config.instanceId()))
                 .register(routing, "/v1/memories", new MemoriesResource(core, maxBody, idempotency))
                 .register(routing, "/v1/concepts", new ConceptsResource(core, "concepts"))
@@ -61,6 +74,7 @@ public final class ApiRouting {
                         routing,
                         "/v1/admin",
                         new AdminTransferResource(core, config.dataDir().resolve("tmp"), idempotency))
+                .registerAdmin(routing, "/v1/federation", new FederationResource(federation, maxBody))
                 .registerAdmin(routing, "/metrics", new MetricsResource(metrics))
                 .register(
                         routing,

@@ -2,6 +2,7 @@ package ai.continuum.server.http;
 
 import ai.continuum.server.core.ContinuumCore;
 import ai.continuum.server.core.Version;
+import ai.continuum.server.federation.node.FederationNode;
 import ai.continuum.server.ratelimit.ClientLimiter;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -19,10 +20,13 @@ import java.util.Map;
 public final class HealthResource implements HttpService {
     private final ContinuumCore core;
     private final ClientLimiter limiter;
+    /** Null when this service is not a federation node. */
+    private final FederationNode federation;
 
-    public HealthResource(final ContinuumCore core, final ClientLimiter limiter) {
+    public HealthResource(final ContinuumCore core, final ClientLimiter limiter, final FederationNode federation) {
         this.core = core;
         this.limiter = limiter;
+        this.federation = federation;
     }
 
     @Override
@@ -70,7 +74,8 @@ public final class HealthResource implements HttpService {
         body.put("sync", sync);
         body.put("redis", limiter.redis().label());
         body.put("cache", "disabled");
-        body.put("federation", "disabled");
+        // Federation never makes the service unready: recall works without it; the details show its state.
+        body.put("federation", federation == null ? Map.of("status", "disabled") : federation.readiness());
         Json.send(res, ready ? 200 : 503, body);
     }
 }

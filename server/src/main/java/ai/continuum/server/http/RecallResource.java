@@ -3,20 +3,27 @@ package ai.continuum.server.http;
 import ai.continuum.engine.EngineConfig;
 import ai.continuum.engine.RecallResult;
 import ai.continuum.server.core.ContinuumCore;
+import ai.continuum.server.federation.node.FederationNode;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.List;
 
-/** {@code POST /v1/recall}: concepts, relationships and memories related to a message. */
+/**
+ * {@code POST /v1/recall}: concepts, relationships and memories related to a message, and (on a federation node, with
+ * {@code include_federated}) the federated patterns touching them, as a separate section ({@link FederatedRecall}).
+ */
 public final class RecallResource implements HttpService {
     private final ContinuumCore core;
     private final long maxBodyBytes;
+    /** Null when this service is not a federation node. */
+    private final FederationNode federation;
 
-    public RecallResource(final ContinuumCore core, final long maxBodyBytes) {
+    public RecallResource(final ContinuumCore core, final long maxBodyBytes, final FederationNode federation) {
         this.core = core;
         this.maxBodyBytes = maxBodyBytes;
+        this.federation = federation;
     }
 
     @Override
@@ -32,8 +39,11 @@ public final class RecallResource implements HttpService {
                 body.optionalInt("max_concepts", core.engineConfig().maxConcepts(), 1, EngineConfig.MAX_CONCEPTS_LIMIT);
         final int maxMemories =
                 body.optionalInt("max_memories", core.engineConfig().maxMemories(), 0, EngineConfig.MAX_MEMORIES_LIMIT);
+        final boolean includeFederated = body.optionalBool(
+                "include_federated", federation != null && federation.settings().includeInRecall());
         ReadPosition.await(req, body, core, tenant);
-        Json.ok(res, view(tenant, core.recall(tenant, message, maxConcepts, maxMemories)));
+        final RecallView local = view(tenant, core.recall(tenant, message, maxConcepts, maxMemories));
+        Json.ok(res, includeFederated ? FederatedRecall.merge(local, federation, tenant, message, maxConcepts) : local);
     }
 
     public record ConceptView(
@@ -79,7 +89,8 @@ public final class RecallResource implements HttpService {
             String tenantId,
             List<ConceptView> concepts,
             List<RelationshipView> relationships,
-            List<MemoryHitView> memories) {}
+            List<MemoryHitView> memories,
+            List<FederatedRecall.FederatedView> federated) {}
 
     /** The API's recall response shape (also printed by {@code continuum recall --json}). */
     public static RecallView view(final String tenant, final RecallResult r) {
@@ -110,6 +121,7 @@ public final class RecallResource implements HttpService {
                                 Views.iso(m.memory().timeMillis()),
                                 m.score(),
                                 WhyView.of(m.why())))
-                        .toList());
+                        .toList(),
+                List.of());
     }
 }

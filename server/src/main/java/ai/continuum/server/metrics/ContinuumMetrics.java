@@ -49,6 +49,8 @@ public final class ContinuumMetrics {
     private final ConcurrentHashMap<OpKey, Counter> opCounters = new ConcurrentHashMap<>();
     private final Timer commitLatency;
     private final Timer syncApplyDelay;
+    /** The federation link's lag, when this service is a federation node (null otherwise). */
+    private volatile FederationLag federationLag;
     /** Set once by {@link #bindEngine} on the starting thread; read by scrapes on request threads. */
     private volatile MemoryEngine engine;
 
@@ -142,6 +144,55 @@ public final class ContinuumMetrics {
         Counter.builder("continuum.tls.reloads")
                 .description("changed TLS files by outcome: applied, or failed (the certificate in use stays)")
                 .tag("outcome", outcome)
+                .register(registry)
+                .increment();
+    }
+
+    /** A federation node's lag for {@code continuum_federation_sync_lag_seconds}. */
+    public interface FederationLag {
+        /** This node's id at the coordinator; null while it has not joined (no series then). */
+        String nodeId();
+
+        /** Seconds since the last successful contribute or pull (since joining, before the first). */
+        double lagSeconds();
+    }
+
+    /** Binds the federation node whose lag the scrape reports. */
+    public void bindFederation(final FederationLag lag) {
+        this.federationLag = lag;
+    }
+
+    /** Patterns a sync contributed (new or changed) or retracted, as the coordinator acknowledged them. */
+    public void federationContributions(final String kind, final int count) {
+        Counter.builder("continuum.federation.contributions")
+                .description("patterns this node contributed (kind=contributed) or retracted (kind=retracted)")
+                .tag("kind", kind)
+                .register(registry)
+                .increment(count);
+    }
+
+    /** A pull request the coordinator answered. */
+    public void federationPull() {
+        Counter.builder("continuum.federation.pulls")
+                .description("federation knowledge pulls answered by the coordinator")
+                .register(registry)
+                .increment();
+    }
+
+    /** A denial by the coordinator: insufficient_contribution, rate_limited, or a refused signature. */
+    public void federationDenial(final String reason) {
+        Counter.builder("continuum.federation.denials")
+                .description("federation requests the coordinator denied, by reason")
+                .tag("reason", reason)
+                .register(registry)
+                .increment();
+    }
+
+    /** A sync round's outcome: success, denied (contributed, pull refused) or failure. */
+    public void federationSync(final String result) {
+        Counter.builder("continuum.federation.syncs")
+                .description("federation sync rounds by outcome")
+                .tag("result", result)
                 .register(registry)
                 .increment();
     }
@@ -263,6 +314,15 @@ public final class ContinuumMetrics {
                 .append(family(
                         "continuum_federation_sync_lag_seconds",
                         "seconds since the last successful federation contribute or pull, per node"));
+        final FederationLag lag = federationLag;
+        final String node = lag == null ? null : lag.nodeId();
+        if (node != null) {
+            out.append("continuum_federation_sync_lag_seconds{node_id=\"")
+                    .append(escape(node))
+                    .append("\"} ")
+                    .append(String.format(Locale.ROOT, "%.3f", lag.lagSeconds()))
+                    .append('\n');
+        }
         return out.toString();
     }
 

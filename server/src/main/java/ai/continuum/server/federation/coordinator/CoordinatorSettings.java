@@ -1,0 +1,60 @@
+package ai.continuum.server.federation.coordinator;
+
+import ai.continuum.server.federation.HourlyLimits;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How a coordinator runs.
+ *
+ * @param host           interface to bind.
+ * @param port           port (0 picks a free one).
+ * @param dataDir        its own data directory ({@code coordinator.db}, the operator token).
+ * @param threshold      k: a pattern is released once this many distinct organisations contribute it (default 2).
+ * @param maxSkewSeconds how far a signed request's timestamp may be from the coordinator's clock (default 300).
+ * @param limits         per-node hourly limits by kind (0 turns one off).
+ * @param tlsKeystore    a PKCS#12 key store with the server's key and certificate; null serves plain HTTP.
+ * @param tlsPassword    the key store's password (null without TLS).
+ * @param operatorToken  the bearer token of the operator routes ({@code /federation/admin/...}).
+ */
+public record CoordinatorSettings(
+        String host,
+        int port,
+        Path dataDir,
+        int threshold,
+        long maxSkewSeconds,
+        Map<HourlyLimits.Kind, Integer> limits,
+        Path tlsKeystore,
+        String tlsPassword,
+        String operatorToken) {
+    public static final int DEFAULT_PORT = 8421;
+    public static final int DEFAULT_THRESHOLD = 2;
+
+    public CoordinatorSettings {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(operatorToken, "operatorToken");
+        limits = Map.copyOf(limits);
+        if (threshold < 1) {
+            throw new IllegalArgumentException("the release threshold k must be at least 1, not " + threshold);
+        }
+        if (maxSkewSeconds < 1) {
+            throw new IllegalArgumentException("the clock skew bound must be at least 1 s");
+        }
+        if (operatorToken.length() < 16) {
+            throw new IllegalArgumentException("the operator token must be at least 16 characters");
+        }
+    }
+
+    public boolean tls() {
+        return tlsKeystore != null;
+    }
+
+    @Override
+    public String toString() {
+        return "CoordinatorSettings[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", k=" + threshold
+                + ", maxSkewSeconds=" + maxSkewSeconds + ", limits=" + limits + ", tls=" + tls()
+                + ", operatorToken=<hidden>]";
+    }
+}
