@@ -14,7 +14,10 @@ import ai.continuum.server.http.JsonDirectHandler;
 import ai.continuum.server.http.ShutdownGate;
 import ai.continuum.server.logging.SuppressedAccessLines;
 import ai.continuum.server.metrics.ContinuumMetrics;
+import ai.continuum.server.ratelimit.ClientLimiter;
 import ai.continuum.server.ratelimit.RateLimiter;
+import ai.continuum.server.ratelimit.SharedRateLimiter;
+import ai.continuum.server.redis.RedisLink;
 import ai.continuum.server.storage.SqliteProcessLock;
 import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageSettings;
@@ -68,6 +71,8 @@ public final class ContinuumServer implements AutoCloseable {
     private final ConnectionGuard guard;
     /** Keeps a SQLite store to this process (null on PostgreSQL, which several instances share). */
     private final SqliteProcessLock processLock;
+    /** The shared Redis of the rate limits, or null when none is configured. */
+    private final RedisLink redis;
     /** Applies rotated certificates to the listener (null without TLS). */
     private final TlsReloader tlsReloader;
 
@@ -83,9 +88,11 @@ public final class ContinuumServer implements AutoCloseable {
             final WebServer webServer,
             final ConnectionGuard guard,
             final SqliteProcessLock processLock,
+            final RedisLink redis,
             final ShutdownGate gate,
             final TlsReloader tlsReloader) {
         this.processLock = processLock;
+        this.redis = redis;
         this.tlsReloader = tlsReloader;
         this.gate = gate;
         this.config = config;
@@ -143,8 +150,11 @@ public final class ContinuumServer implements AutoCloseable {
                 config.defaultTenant(),
                 KEY_CACHE_TTL.toNanos(),
                 System::nanoTime);
-        final RateLimiter limiter =
-                new RateLimiter(config.rateLimitPerMinute(), config.rateLimitBurst(), System::nanoTime);
+        final RedisLink redis = config.redis().enabled() ? RedisLink.open(config.redis()) : null;
+        final ClientLimiter limiter = redis == null
+                ? new RateLimiter(config.rateLimitPerMinute(), config.rateLimitBurst(), System::nanoTime)
+                : new SharedRateLimiter(
+                        config.rateLimitPerMinute(), config.rateLimitBurst(), redis, metrics.bindRedis(redis::up));
         SuppressedAccessLines.install();
         final ConnectionLimits limits = config.connections();
         final int maxConnections = maxConnections(limits);
@@ -185,6 +195,7 @@ public final class ContinuumServer implements AutoCloseable {
         final WebServer webServer = builder.build().start();
         if (webServer.port() == -1) {
             guard.close();
+            release(redis);
             storage.close();
             core.close();
             engine.close();
@@ -194,7 +205,7 @@ public final class ContinuumServer implements AutoCloseable {
         }
         final TlsReloader tlsReloader = tls == null ? null : tlsReloader(config, tls, webServer, metrics);
         final ContinuumServer server = new ContinuumServer(
-                config, engine, storage, core, metrics, webServer, guard, processLock, gate, tlsReloader);
+                config, engine, storage, core, metrics, webServer, guard, processLock, redis, gate, tlsReloader);
         // Requests may reach the core before the rebuild ends (they answer 503 "loading" then); closing it, as every
         // path out of here does, stops its threads.
         try {
@@ -337,6 +348,12 @@ public final class ContinuumServer implements AutoCloseable {
         }
     }
 
+    private static void release(final RedisLink redis) {
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
     /** The bound port (useful when the config asked for port 0). */
     public int port() {
         return webServer.port();
@@ -409,6 +426,7 @@ public final class ContinuumServer implements AutoCloseable {
         try {
             webServer.stop();
             guard.close();
+            release(redis);
         } finally {
             try {
                 storage.close();

@@ -139,6 +139,10 @@ public enum ConfigKey {
     FLEET_READ_WAIT_MS("fleet.read-wait-ms", Kind.INT, "2000", 0, 60_000, List.of("CONTINUUM_FLEET_READ_WAIT_MS")),
     FLEET_MAX_LAG_SECONDS(
             "fleet.max-lag-seconds", Kind.INT, "30", 1, 86_400, List.of("CONTINUUM_FLEET_MAX_LAG_SECONDS")),
+    REDIS_URL("redis.url", Kind.SECRET, "", 0, 0, List.of("CONTINUUM_REDIS_URL")),
+    REDIS_TIMEOUT_MS("redis.timeout-ms", Kind.INT, "50", 1, 10_000, List.of("CONTINUUM_REDIS_TIMEOUT_MS")),
+    REDIS_KEY_PREFIX("redis.key-prefix", Kind.STRING, "continuum:", 0, 0, List.of("CONTINUUM_REDIS_KEY_PREFIX")),
+    REDIS_CA_FILE("redis.ca-file", Kind.STRING, "", 0, 0, List.of("CONTINUUM_REDIS_CA_FILE")),
     EXPECTED_CONCEPTS(
             "engine.expected-concepts",
             Kind.INT,

@@ -33,6 +33,7 @@ import java.util.regex.Pattern;
  * @param logLevel           error, warn, info, debug or trace.
  * @param engine             the engine's tunables.
  * @param fleet              how this instance keeps up with others on a shared PostgreSQL database.
+ * @param redis              the optional Redis that holds the rate-limit buckets every instance shares.
  * @param connections        the listener's connection cap and timeouts.
  * @param authFailuresPerMinute failed authentications per client address a minute (after a burst of 20) answered 401
  *                           and audited; past that 429, counted and not logged. 0 turns the throttle off.
@@ -62,6 +63,7 @@ public record ServerConfig(
         String logLevel,
         EngineConfig engine,
         FleetSettings fleet,
+        RedisSettings redis,
         ConnectionLimits connections,
         int authFailuresPerMinute,
         int shutdownDrainSeconds,
@@ -77,6 +79,7 @@ public record ServerConfig(
         Objects.requireNonNull(storageBackend, "storageBackend");
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(fleet, "fleet");
+        Objects.requireNonNull(redis, "redis");
         Objects.requireNonNull(connections, "connections");
         Objects.requireNonNull(tls, "tls");
         connectionString = connectionString == null ? "" : connectionString;
@@ -136,7 +139,7 @@ public record ServerConfig(
                 + ", instanceId=" + instanceId + ", defaultTenant=" + defaultTenant + ", requireApiKey=" + requireApiKey
                 + ", adminKey=" + (adminKey.isEmpty() ? "" : "<hidden>") + ", rateLimitPerMinute=" + rateLimitPerMinute
                 + ", rateLimitBurst=" + rateLimitBurst + ", logFormat=" + logFormat + ", logLevel=" + logLevel
-                + ", engine=" + engine + ", fleet=" + fleet + ", connections=" + connections
+                + ", engine=" + engine + ", fleet=" + fleet + ", redis=" + redis + ", connections=" + connections
                 + ", authFailuresPerMinute=" + authFailuresPerMinute
                 + ", shutdownDrainSeconds=" + shutdownDrainSeconds
                 + ", idempotencyWindowHours=" + idempotencyWindowHours + ", tls=" + tls + "]";

@@ -7,7 +7,7 @@ import ai.continuum.server.core.ContinuumCore;
 import ai.continuum.server.core.Version;
 import ai.continuum.server.mcp.McpProtocol;
 import ai.continuum.server.metrics.ContinuumMetrics;
-import ai.continuum.server.ratelimit.RateLimiter;
+import ai.continuum.server.ratelimit.ClientLimiter;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.HttpRouting;
 
@@ -27,7 +27,7 @@ public final class ApiRouting {
             final ServerConfig config,
             final ContinuumCore core,
             final ApiKeyAuthenticator keys,
-            final RateLimiter limiter,
+            final ClientLimiter limiter,
             final ContinuumMetrics metrics) {
         final long maxBody = config.maxBodyBytes();
         final RouteTable routes = new RouteTable();
@@ -46,7 +46,7 @@ public final class ApiRouting {
                         config.metricsPublic()))
                 .addFilter(new RateLimitFilter(limiter))
                 .addFilter(new LoadingGate(core));
-        routes.register(routing, "/v1", new HealthResource(core))
+        routes.register(routing, "/v1", new HealthResource(core, limiter))
                 .register(routing, "/v1", new LearnResource(core, maxBody, idempotency))
                 .register(routing, "/v1", new RecallResource(core, maxBody))
                 .register(routing, "/v1", new StatsResource(core, config.instanceId()))

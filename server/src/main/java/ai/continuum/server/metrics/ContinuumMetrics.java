@@ -94,6 +94,22 @@ public final class ContinuumMetrics {
                 .register(registry);
     }
 
+    /**
+     * Binds the optional Redis: {@code continuum_redis_up} (1 while it answers in time) and
+     * {@code continuum_redis_local_decisions_total} (rate-limit decisions this instance made alone because it did not).
+     *
+     * @return what to call for each such local decision.
+     */
+    public Runnable bindRedis(final BooleanSupplier up) {
+        Gauge.builder("continuum.redis.up", () -> up.getAsBoolean() ? 1 : 0)
+                .description("1 while the shared Redis answers within its timeout; 0 while rate limits are local")
+                .register(registry);
+        final Counter local = Counter.builder("continuum.redis.local.decisions")
+                .description("rate-limit decisions made by this instance alone because Redis did not answer in time")
+                .register(registry);
+        return local::increment;
+    }
+
     /** Binds the listener's certificate: when the one in use expires, in seconds since the epoch. */
     public void bindTls(final DoubleSupplier notAfterEpochSeconds) {
         Gauge.builder("continuum.tls.certificate.expiry.timestamp.seconds", notAfterEpochSeconds::getAsDouble)

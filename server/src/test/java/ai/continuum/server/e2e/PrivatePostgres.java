@@ -1,10 +1,9 @@
 package ai.continuum.server.e2e;
 
+import ai.continuum.server.FreePorts;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -42,7 +41,7 @@ final class PrivatePostgres implements AutoCloseable {
 
     /** As {@link #create(Path)}, with extra {@code postgresql.conf} settings (e.g. {@code ssl=on}). */
     static PrivatePostgres create(final Path dataDir, final Map<String, String> serverConfig) {
-        final PrivatePostgres pg = new PrivatePostgres(dataDir, freePort(), serverConfig);
+        final PrivatePostgres pg = new PrivatePostgres(dataDir, FreePorts.loopback(), serverConfig);
         pg.start();
         return pg;
     }
@@ -109,14 +108,5 @@ final class PrivatePostgres implements AutoCloseable {
     @Override
     public void close() {
         stop();
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
-        } catch (final IOException e) {
-            throw new UncheckedIOException("no free loopback port", e);
-        }
     }
 }
