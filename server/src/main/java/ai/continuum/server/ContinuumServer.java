@@ -18,6 +18,7 @@ import ai.continuum.server.ratelimit.ClientLimiter;
 import ai.continuum.server.ratelimit.RateLimiter;
 import ai.continuum.server.ratelimit.SharedRateLimiter;
 import ai.continuum.server.redis.RedisLink;
+import ai.continuum.server.storage.OwnerOnly;
 import ai.continuum.server.storage.SqliteProcessLock;
 import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageSettings;
@@ -35,7 +36,6 @@ import io.helidon.webserver.observe.health.HealthObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -116,7 +116,7 @@ public final class ContinuumServer implements AutoCloseable {
                     + "'; allowed only because the server binds loopback " + config.host());
         }
         try {
-            Files.createDirectories(config.dataDir());
+            OwnerOnly.directory(config.dataDir());
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
         }
@@ -139,7 +139,7 @@ public final class ContinuumServer implements AutoCloseable {
             release(processLock);
             throw e;
         }
-        final ContinuumMetrics metrics = new ContinuumMetrics();
+        final ContinuumMetrics metrics = new ContinuumMetrics(config.metricsTenantLabels());
         final ContinuumCore core = new ContinuumCore(engine, storage, metrics);
         metrics.bindEngine(engine);
         metrics.bindStorage(storage::queueDepth, config.writeQueueCapacity(), core::ready);

@@ -15,6 +15,8 @@ public enum ConfigKey {
     SHUTDOWN_DRAIN_SECONDS(
             "server.shutdown-drain-seconds", Kind.INT, "5", 0, 600, List.of("CONTINUUM_SHUTDOWN_DRAIN_SECONDS")),
     METRICS_PUBLIC("server.metrics-public", Kind.BOOL, "true", 0, 0, List.of("CONTINUUM_METRICS_PUBLIC")),
+    METRICS_TENANT_LABELS(
+            "server.metrics-tenant-labels", Kind.BOOL, "false", 0, 0, List.of("CONTINUUM_METRICS_TENANT_LABELS")),
     CORS_ORIGINS("server.cors-origins", Kind.STRING, "", 0, 0, List.of("CONTINUUM_CORS_ORIGINS")),
     MAX_CONNECTIONS("server.max-connections", Kind.INT, "0", 0, 1_000_000, List.of("CONTINUUM_MAX_CONNECTIONS")),
     IDLE_TIMEOUT_SECONDS(

@@ -157,6 +157,7 @@ public final class ConfigLoader {
                 integer(v, ConfigKey.PORT),
                 (Long) v.get(ConfigKey.MAX_BODY_BYTES).value(),
                 (Boolean) v.get(ConfigKey.METRICS_PUBLIC).value(),
+                (Boolean) v.get(ConfigKey.METRICS_TENANT_LABELS).value(),
                 origins(str(v, ConfigKey.CORS_ORIGINS)),
                 Path.of(str(v, ConfigKey.DATA_DIR)),
                 str(v, ConfigKey.STORAGE_BACKEND),

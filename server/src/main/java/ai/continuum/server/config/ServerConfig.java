@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
  * @param port               TCP port, 0 picks a free one; default 8420.
  * @param maxBodyBytes       largest accepted request body in bytes; larger bodies get 413. Default 1 MiB.
  * @param metricsPublic      whether {@code GET /metrics} answers without a key (for in-cluster scrapers); false
- *                           requires the admin key, since the series name every tenant.
+ *                           requires the admin key.
+ * @param metricsTenantLabels whether the per-tenant series carry a {@code tenant_id} label (which names every tenant
+ *                           to whoever may scrape); default false: those series are totals over all tenants.
  * @param corsOrigins        browser origins allowed to call {@code /v1} (e.g. http://localhost:3000); empty turns
  *                           CORS off (no browser page of another origin can call the API).
  * @param dataDir            directory of the SQLite database, the admin key file and {@code application.yaml}.
@@ -48,6 +50,7 @@ public record ServerConfig(
         int port,
         long maxBodyBytes,
         boolean metricsPublic,
+        boolean metricsTenantLabels,
         List<String> corsOrigins,
         Path dataDir,
         String storageBackend,
