@@ -133,7 +133,10 @@ public final class ContinuumServer implements AutoCloseable {
         }
         final MemoryEngine engine;
         try {
-            engine = MemoryEngine.create(EngineSizing.forStored(config.engine(), storage));
+            final var sized = EngineSizing.forStored(config.engine(), storage);
+            engine = config.semanticIndex()
+                    ? MemoryEngine.create(sized, System::currentTimeMillis, SemanticModel.load())
+                    : MemoryEngine.create(sized);
         } catch (final RuntimeException e) {
             storage.close();
             release(processLock);

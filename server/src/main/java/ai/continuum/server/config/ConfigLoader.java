@@ -191,7 +191,8 @@ public final class ConfigLoader {
                         str(v, ConfigKey.TLS_KEYSTORE_PASSWORD),
                         str(v, ConfigKey.TLS_CLIENT_AUTH),
                         TlsSettings.path(str(v, ConfigKey.TLS_CLIENT_CA)),
-                        integer(v, ConfigKey.TLS_RELOAD_SECONDS)));
+                        integer(v, ConfigKey.TLS_RELOAD_SECONDS)),
+                (Boolean) v.get(ConfigKey.SEMANTIC_INDEX).value());
     }
 
     private static RedisSettings redis(final Map<ConfigKey, Resolved> v) {

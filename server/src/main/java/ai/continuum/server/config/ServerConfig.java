@@ -44,6 +44,9 @@ import java.util.regex.Pattern;
  * @param idempotencyWindowHours how long an {@code Idempotency-Key} is kept: a retry within it is answered from the
  *                           stored result; default 24.
  * @param tls                the listener's TLS (off by default).
+ * @param semanticIndex      whether the engine keeps a semantic index (recall.semantic.enabled): every memory embedded
+ *                           in the background by the in-process sentence model, recall fusing the nearest with
+ *                           words and graph; default false (benchmarks/RESULTS.md says why).
  */
 public record ServerConfig(
         String host,
@@ -71,7 +74,8 @@ public record ServerConfig(
         int authFailuresPerMinute,
         int shutdownDrainSeconds,
         int idempotencyWindowHours,
-        TlsSettings tls) {
+        TlsSettings tls,
+        boolean semanticIndex) {
 
     /** Tenant names: what the engine and the SQL schema accept, and safe in logs and metric labels. */
     public static final Pattern TENANT_PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -145,6 +149,7 @@ public record ServerConfig(
                 + ", engine=" + engine + ", fleet=" + fleet + ", redis=" + redis + ", connections=" + connections
                 + ", authFailuresPerMinute=" + authFailuresPerMinute
                 + ", shutdownDrainSeconds=" + shutdownDrainSeconds
-                + ", idempotencyWindowHours=" + idempotencyWindowHours + ", tls=" + tls + "]";
+                + ", idempotencyWindowHours=" + idempotencyWindowHours + ", tls=" + tls
+                + ", semanticIndex=" + semanticIndex + "]";
     }
 }
