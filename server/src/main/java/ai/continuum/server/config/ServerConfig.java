@@ -40,6 +40,7 @@ import java.util.regex.Pattern;
  *                           new requests are refused and the in-flight ones finish; default 5.
  * @param idempotencyWindowHours how long an {@code Idempotency-Key} is kept: a retry within it is answered from the
  *                           stored result; default 24.
+ * @param snapshots          engine snapshots: where, how often, whether a start restores one.
  */
 public record ServerConfig(
         String host,
@@ -64,7 +65,8 @@ public record ServerConfig(
         ConnectionLimits connections,
         int authFailuresPerMinute,
         int shutdownDrainSeconds,
-        int idempotencyWindowHours) {
+        int idempotencyWindowHours,
+        SnapshotSettings snapshots) {
 
     /** Tenant names: what the engine and the SQL schema accept, and safe in logs and metric labels. */
     public static final Pattern TENANT_PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -76,6 +78,7 @@ public record ServerConfig(
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(fleet, "fleet");
         Objects.requireNonNull(connections, "connections");
+        Objects.requireNonNull(snapshots, "snapshots");
         connectionString = connectionString == null ? "" : connectionString;
         corsOrigins = List.copyOf(corsOrigins);
         for (final String origin : corsOrigins) {
@@ -136,6 +139,6 @@ public record ServerConfig(
                 + ", engine=" + engine + ", fleet=" + fleet + ", connections=" + connections
                 + ", authFailuresPerMinute=" + authFailuresPerMinute
                 + ", shutdownDrainSeconds=" + shutdownDrainSeconds
-                + ", idempotencyWindowHours=" + idempotencyWindowHours + "]";
+                + ", idempotencyWindowHours=" + idempotencyWindowHours + ", snapshots=" + snapshots + "]";
     }
 }

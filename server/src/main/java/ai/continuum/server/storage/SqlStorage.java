@@ -146,6 +146,15 @@ final class SqlStorage implements Storage {
     }
 
     @Override
+    public String identity() {
+        try (Connection c = readPool.getConnection()) {
+            return StoreIdentity.of(c, dialect);
+        } catch (final SQLException e) {
+            throw new StorageUnavailableException("cannot read the database's identity: " + Failures.describe(e), e);
+        }
+    }
+
+    @Override
     public Optional<ChangeSignals> openSignals() {
         return sharedConnectionString == null
                 ? Optional.empty()
