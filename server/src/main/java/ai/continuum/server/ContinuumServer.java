@@ -242,8 +242,8 @@ public final class ContinuumServer implements AutoCloseable {
                         () -> HealthCheckResponse.builder()
                                 .status(core.ready())
                                 .detail("engine", core.loaded() ? "loaded" : "loading")
-                                .detail("database", core.storage().isReadable() ? "connected" : "unreachable")
-                                .detail("writes", core.storage().acceptsWrites() ? "accepted" : "refused")
+                                .detail("database", core.databaseReadable() ? "connected" : "unreachable")
+                                .detail("writes", core.writesAccepted() ? "accepted" : "refused")
                                 .detail("skipped_rows", Long.toString(core.skippedRows()))
                                 .build(),
                         HealthCheckType.READINESS,
@@ -300,6 +300,19 @@ public final class ContinuumServer implements AutoCloseable {
 
     public ServerConfig config() {
         return config;
+    }
+
+    /**
+     * The engine this server wired up, for checks of what it holds (tests compare checksums); request handlers never
+     * see it, they go through {@link #core()}.
+     */
+    public MemoryEngine engine() {
+        return engine;
+    }
+
+    /** The storage this server wired up, for checks of what is committed; request handlers go through {@link #core()}. */
+    public Storage storage() {
+        return storage;
     }
 
     public ContinuumCore core() {

@@ -88,7 +88,7 @@ class RestartIT {
                 }
             }
             statsBefore = first.get("/v1/stats", key).json();
-            checksumBefore = first.server().core().engine().checksum("busy");
+            checksumBefore = first.server().engine().checksum("busy");
         }
         try (TestServer second = TestServer.start(dataDir)) {
             final JsonNode statsAfter = second.get("/v1/stats", key).json();
@@ -99,7 +99,7 @@ class RestartIT {
             }
             assertEquals(
                     checksumBefore,
-                    second.server().core().engine().checksum("busy"),
+                    second.server().engine().checksum("busy"),
                     "the engine rebuilt from SQL equals the engine that served the writes");
         }
     }

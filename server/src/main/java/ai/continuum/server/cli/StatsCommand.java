@@ -27,7 +27,7 @@ final class StatsCommand implements Callable<Integer> {
         final ServerConfig config = options.load();
         final String t = Tenants.resolve(tenant, config);
         try (LocalRuntime runtime = LocalRuntime.open(config)) {
-            final TenantStats s = runtime.core().engine().stats(t);
+            final TenantStats s = runtime.core().stats(t);
             final Map<String, Object> view = new LinkedHashMap<>();
             view.put("tenant_id", t);
             view.put("instance_id", config.instanceId());
@@ -36,7 +36,7 @@ final class StatsCommand implements Callable<Integer> {
             view.put("decisions", s.decisions());
             view.put("attention_links", s.links());
             view.put("compound_concepts", s.compounds());
-            view.put("tenants", runtime.core().engine().tenants().size());
+            view.put("tenants", runtime.core().tenants().size());
             if (json) {
                 System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(view));
             } else {

@@ -1,7 +1,7 @@
 package ai.continuum.server.core;
 
+import ai.continuum.server.storage.ChangeFeed;
 import ai.continuum.server.storage.ChangeSignals;
-import ai.continuum.server.storage.Storage;
 import java.sql.SQLException;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -20,7 +20,7 @@ import java.util.logging.Logger;
 final class ChangeFollower implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ChangeFollower.class.getName());
 
-    private final Storage storage;
+    private final ChangeFeed storage;
     private final EngineApplier applier;
     private final ChangeSignals signals;
     private final Consumer<String> keys;
@@ -33,7 +33,7 @@ final class ChangeFollower implements AutoCloseable {
     private boolean down;
 
     ChangeFollower(
-            final Storage storage,
+            final ChangeFeed storage,
             final EngineApplier applier,
             final ChangeSignals signals,
             final Consumer<String> keys,

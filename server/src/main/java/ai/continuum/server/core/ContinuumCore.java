@@ -2,10 +2,14 @@ package ai.continuum.server.core;
 
 import ai.continuum.engine.ApplyResult;
 import ai.continuum.engine.ConceptKeys;
+import ai.continuum.engine.ConceptView;
 import ai.continuum.engine.Delta;
+import ai.continuum.engine.EngineConfig;
+import ai.continuum.engine.Memory;
 import ai.continuum.engine.MemoryEngine;
 import ai.continuum.engine.RecallResult;
 import ai.continuum.engine.SizeLimits;
+import ai.continuum.engine.TenantStats;
 import ai.continuum.engine.Turn;
 import ai.continuum.server.config.FleetSettings;
 import ai.continuum.server.metrics.ContinuumMetrics;
@@ -13,8 +17,11 @@ import ai.continuum.server.snapshot.Checkpointer;
 import ai.continuum.server.snapshot.SnapshotStore;
 import ai.continuum.server.storage.DuplicateRequestException;
 import ai.continuum.server.storage.IdempotencyClaim;
+import ai.continuum.server.storage.IdempotencyKeys;
 import ai.continuum.server.storage.ImportJob;
 import ai.continuum.server.storage.ImportOutcome;
+import ai.continuum.server.storage.OptimizeReport;
+import ai.continuum.server.storage.StateExport;
 import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageOp;
 import ai.continuum.server.storage.StorageUnavailableException;
@@ -32,7 +39,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Learn, store, forget and recall over the engine and storage, in an order that loses nothing acknowledged.
+ * Learn, store, forget and recall over the engine and storage, in an order that loses nothing acknowledged; and the one
+ * door the web tier, MCP and the CLI use to read them, so none of them reaches the engine or storage directly.
  *
  * <h2>Write order</h2>
  * A durable write is <em>committed first and applied to the engine second</em>: the op is queued to storage, and when
@@ -96,18 +104,93 @@ public final class ContinuumCore implements AutoCloseable {
         this.engine = Objects.requireNonNull(engine, "engine");
         this.storage = Objects.requireNonNull(storage, "storage");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
-        this.applier = new EngineApplier(engine, storage, metrics::syncApplyDelay, events);
+        this.applier = new EngineApplier(engine, storage, storage, metrics::syncApplyDelay, events);
         final var lease = storage.instanceLease();
         this.ids = new MemoryIds(System::currentTimeMillis, lease::number);
         metrics.bindSync(this::lagSeconds, this::lagOps);
     }
 
-    public MemoryEngine engine() {
-        return engine;
+    // Reads. The web tier, MCP and the CLI read through these; none of them holds the engine or storage.
+
+    /** The engine's parameters (recall's default bounds among them). */
+    public EngineConfig engineConfig() {
+        return engine.config();
     }
 
-    public Storage storage() {
+    public TenantStats stats(final String tenant) {
+        return engine.stats(tenant);
+    }
+
+    /** Tenants the engine holds, sorted. */
+    public java.util.Set<String> tenants() {
+        return engine.tenants();
+    }
+
+    public Optional<ConceptView> concept(final String tenant, final String name, final int maxNeighbours) {
+        return engine.concept(tenant, name, maxNeighbours);
+    }
+
+    public List<ConceptView> concepts(final String tenant, final String typeOrNull, final int offset, final int limit) {
+        return engine.concepts(tenant, typeOrNull, offset, limit);
+    }
+
+    public long conceptCount(final String tenant, final String typeOrNull) {
+        return engine.conceptCount(tenant, typeOrNull);
+    }
+
+    /** A memory as the engine holds it (empty when the engine no longer does: see {@link #storedMemory}). */
+    public Optional<Memory> memory(final String tenant, final long memoryId) {
+        return engine.memory(tenant, memoryId);
+    }
+
+    /** A memory as storage holds it: also one the engine dropped (its concepts spelled as keys). */
+    public Optional<Storage.StoredMemory> storedMemory(final String tenant, final long memoryId) {
+        return storage.memory(tenant, memoryId);
+    }
+
+    /** A page of the tenant's stored memories, newest first; {@link IllegalArgumentException} for a bad filter. */
+    public Storage.Page<Storage.StoredMemory> memories(final String tenant, final Storage.MemoryQuery query) {
+        return storage.memories(tenant, query);
+    }
+
+    /** The head of the tenant's continuity chain as committed. */
+    public Storage.ContinuityHead continuity(final String tenant) {
+        return storage.continuity(tenant);
+    }
+
+    /** The tenant's committed ops after {@code afterSeq} (the event stream's replay). */
+    public List<Storage.Change> changes(final String tenant, final long afterSeq, final int limit) {
+        return storage.changes(tenant, afterSeq, limit);
+    }
+
+    /** Writes accepted and not yet committed. */
+    public int queueDepth() {
+        return storage.queueDepth();
+    }
+
+    /** Whether stored state can be read now (readiness). */
+    public boolean databaseReadable() {
+        return storage.isReadable();
+    }
+
+    /** Whether the database accepts writes now (false while it refuses them, e.g. a full disk). */
+    public boolean writesAccepted() {
+        return storage.acceptsWrites();
+    }
+
+    /** The stored {@code Idempotency-Key}s of answered writes. */
+    public IdempotencyKeys idempotencyKeys() {
+        return storage.idempotencyKeys();
+    }
+
+    /** The stored state, in one snapshot, for an export document. */
+    public StateExport exports() {
         return storage;
+    }
+
+    /** Refreshes the planner's statistics and indexes; see {@link Storage#optimize}. */
+    public OptimizeReport optimize(final boolean vacuum) {
+        return storage.optimize(vacuum);
     }
 
     /**

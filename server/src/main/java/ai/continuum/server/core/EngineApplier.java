@@ -3,7 +3,9 @@ package ai.continuum.server.core;
 import ai.continuum.engine.ApplyResult;
 import ai.continuum.engine.Delta;
 import ai.continuum.engine.MemoryEngine;
+import ai.continuum.server.storage.ChangeFeed;
 import ai.continuum.server.storage.Storage;
+import ai.continuum.server.storage.StorageLoading;
 import ai.continuum.server.storage.StorageOp;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -54,7 +56,11 @@ public final class EngineApplier implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EngineApplier.class.getName());
 
     private final MemoryEngine engine;
-    private final Storage storage;
+    /** The rebuild's source. */
+    private final StorageLoading storage;
+    /** Where gaps and other instances' ops are read. */
+    private final ChangeFeed feed;
+
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
         final Thread t = new Thread(r, "continuum-engine-apply");
         t.setDaemon(true);
@@ -97,11 +103,13 @@ public final class EngineApplier implements AutoCloseable {
 
     public EngineApplier(
             final MemoryEngine engine,
-            final Storage storage,
+            final StorageLoading storage,
+            final ChangeFeed feed,
             final LongConsumer applyDelayMs,
             final ChangeEvents events) {
         this.engine = engine;
         this.storage = storage;
+        this.feed = feed;
         this.applyDelayMs = applyDelayMs;
         this.events = events;
     }
@@ -314,7 +322,7 @@ public final class EngineApplier implements AutoCloseable {
             final long from = position(tenant);
             final List<Storage.Change> rows;
             try {
-                rows = storage.changes(tenant, from, (int) Math.min(CATCH_UP_ROWS, target - from));
+                rows = feed.changes(tenant, from, (int) Math.min(CATCH_UP_ROWS, target - from));
             } catch (final RuntimeException e) {
                 LOG.log(
                         Level.WARNING,

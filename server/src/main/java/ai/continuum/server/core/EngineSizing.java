@@ -1,7 +1,7 @@
 package ai.continuum.server.core;
 
 import ai.continuum.engine.EngineConfig;
-import ai.continuum.server.storage.Storage;
+import ai.continuum.server.storage.StorageLoading;
 
 /**
  * Sizes the engine's dictionaries for the state it is about to load: the configured size, or twice the concepts
@@ -11,7 +11,7 @@ import ai.continuum.server.storage.Storage;
 public final class EngineSizing {
     private EngineSizing() {}
 
-    public static EngineConfig forStored(final EngineConfig configured, final Storage storage) {
+    public static EngineConfig forStored(final EngineConfig configured, final StorageLoading storage) {
         final long wanted = Math.multiplyExact(storage.conceptCount(), 2L);
         return wanted > configured.expectedConcepts() ? configured.withExpectedConcepts(wanted) : configured;
     }

@@ -104,9 +104,7 @@ public final class Continuum implements AutoCloseable {
     /** Recalls with the engine's default limits. */
     public RecallResult recall(final String query) {
         return recall(
-                query,
-                core.engine().config().maxConcepts(),
-                core.engine().config().maxMemories());
+                query, core.engineConfig().maxConcepts(), core.engineConfig().maxMemories());
     }
 
     /**
@@ -139,7 +137,7 @@ public final class Continuum implements AutoCloseable {
     /** Streams the export document of every tenant, memories included, to {@code out} (not closed). */
     public ExportReport exportAll(final OutputStream out) {
         try {
-            return DataTransfer.export(core.storage(), out, false, null, true, TransferProgress.NONE);
+            return DataTransfer.export(core.exports(), out, false, null, true, TransferProgress.NONE);
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot write the export: " + e.getMessage(), e);
         }
@@ -185,7 +183,7 @@ public final class Continuum implements AutoCloseable {
      * VACUUM (ANALYZE). The report names each step and the size before and after.
      */
     public OptimizeReport optimize(final boolean vacuum) {
-        return core.storage().optimize(vacuum);
+        return core.optimize(vacuum);
     }
 
     /** Drains the write queue into storage, then frees the engine. */

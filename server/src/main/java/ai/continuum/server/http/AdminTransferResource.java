@@ -92,7 +92,7 @@ public final class AdminTransferResource implements HttpService {
         // Once streaming has begun a failure can only cut the document short: its missing trailer makes every reader
         // reject it, so a cut export is never mistaken for a complete one.
         try (OutputStream out = res.outputStream()) {
-            DataTransfer.export(core.storage(), out, compress, tenant, memories, TransferProgress.NONE);
+            DataTransfer.export(core.exports(), out, compress, tenant, memories, TransferProgress.NONE);
         }
     }
 

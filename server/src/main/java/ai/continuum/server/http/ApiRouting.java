@@ -32,7 +32,9 @@ public final class ApiRouting {
         final long maxBody = config.maxBodyBytes();
         final RouteTable routes = new RouteTable();
         final Idempotency idempotency = new Idempotency(
-                core.storage(), java.time.Duration.ofHours(config.idempotencyWindowHours()), System::currentTimeMillis);
+                core.idempotencyKeys(),
+                java.time.Duration.ofHours(config.idempotencyWindowHours()),
+                System::currentTimeMillis);
         routing.addFilter(new AccessLogFilter())
                 .addFilter(new MetricsFilter(metrics))
                 .addFilter(new AuthFilter(

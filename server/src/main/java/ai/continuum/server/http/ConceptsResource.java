@@ -45,14 +45,14 @@ public final class ConceptsResource implements HttpService {
             throw ApiException.badRequest("query parameter 'entity_type' must be one of "
                     + String.join(", ", TYPES.stream().sorted().toList()) + ", got '" + Body.abbreviate(type) + "'");
         }
-        final List<ConceptView> concepts = core.engine().concepts(tenant, type, offset, limit);
+        final List<ConceptView> concepts = core.concepts(tenant, type, offset, limit);
         final Map<String, Object> body = new LinkedHashMap<>();
         body.put(
                 listField,
                 concepts.stream()
                         .map(c -> new Item(c.name(), c.type(), c.description(), Views.iso(c.createdMillis())))
                         .toList());
-        body.put("total", core.engine().conceptCount(tenant, type));
+        body.put("total", core.conceptCount(tenant, type));
         body.put("limit", limit);
         body.put("offset", offset);
         body.put("tenant_id", tenant);
@@ -63,8 +63,7 @@ public final class ConceptsResource implements HttpService {
         final String tenant = AuthFilter.principal(req).tenant();
         final String name = Params.path(req, "name");
         final int neighbours = Params.queryInt(req, "neighbours", 10, 0, 100);
-        final ConceptView c = core.engine()
-                .concept(tenant, name, neighbours)
+        final ConceptView c = core.concept(tenant, name, neighbours)
                 .orElseThrow(() -> ApiException.notFound("concept '" + Body.abbreviate(name) + "' not found"));
         Json.ok(
                 res,

@@ -66,9 +66,9 @@ final class EventsResource implements HttpService {
                 sentIndex = (int) last[1];
                 // Replay from the op of the last event, so the rest of a partly sent op comes too.
                 long after = Math.max(0, sentSeq - 1);
-                for (List<Storage.Change> rows = core.storage().changes(tenant, after, REPLAY_ROWS);
+                for (List<Storage.Change> rows = core.changes(tenant, after, REPLAY_ROWS);
                         !rows.isEmpty();
-                        rows = core.storage().changes(tenant, after, REPLAY_ROWS)) {
+                        rows = core.changes(tenant, after, REPLAY_ROWS)) {
                     for (final Storage.Change row : rows) {
                         for (final ChangeEvents.Event e : ChangeEvents.ofOp(row.seq(), row.op())) {
                             if (e.after(sentSeq, sentIndex)) {

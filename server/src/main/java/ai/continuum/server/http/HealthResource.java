@@ -37,8 +37,8 @@ public final class HealthResource implements HttpService {
 
     private void ready(final ServerRequest req, final ServerResponse res) {
         final boolean loaded = core.loaded();
-        final boolean database = core.storage().isReadable();
-        final boolean writes = core.storage().acceptsWrites();
+        final boolean database = core.databaseReadable();
+        final boolean writes = core.writesAccepted();
         final boolean draining = core.draining();
         final boolean caughtUp = loaded && core.caughtUp();
         final boolean lagOk = core.lagWithinBound();

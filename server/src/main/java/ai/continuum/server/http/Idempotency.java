@@ -3,7 +3,6 @@ package ai.continuum.server.http;
 import ai.continuum.server.storage.DuplicateRequestException;
 import ai.continuum.server.storage.IdempotencyClaim;
 import ai.continuum.server.storage.IdempotencyKeys;
-import ai.continuum.server.storage.Storage;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -41,12 +40,12 @@ public final class Idempotency {
      */
     static final long IN_PROGRESS_MS = 10_000;
 
-    private final Storage storage;
+    private final IdempotencyKeys keys;
     private final Duration window;
     private final LongSupplier clock;
 
-    public Idempotency(final Storage storage, final Duration window, final LongSupplier clock) {
-        this.storage = storage;
+    public Idempotency(final IdempotencyKeys keys, final Duration window, final LongSupplier clock) {
+        this.keys = keys;
         this.window = window;
         this.clock = clock;
     }
@@ -127,7 +126,7 @@ public final class Idempotency {
         } catch (final JsonProcessingException e) {
             throw new IllegalStateException("cannot encode the answer", e);
         }
-        storage.idempotencyKeys().record(claim, status, json, clock.getAsLong());
+        keys.record(claim, status, json, clock.getAsLong());
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.status(status).send(json);
     }
@@ -137,7 +136,7 @@ public final class Idempotency {
      * on). Throws 422 when the key was used for a different request, 409 while the original is being answered.
      */
     boolean replay(final ServerResponse res, final String tenant, final String key, final String requestHash) {
-        final Optional<IdempotencyKeys.Stored> found = storage.idempotencyKeys().find(tenant, key, windowStart());
+        final Optional<IdempotencyKeys.Stored> found = keys.find(tenant, key, windowStart());
         if (found.isEmpty()) {
             return false;
         }

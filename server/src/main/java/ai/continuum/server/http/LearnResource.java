@@ -70,9 +70,9 @@ public final class LearnResource implements HttpService {
         final Body body = Body.read(req, maxBodyBytes);
         final Turn turn = turn(body);
         final int maxConcepts =
-                body.optionalInt("max_concepts", core.engine().config().maxConcepts(), 1, 100);
+                body.optionalInt("max_concepts", core.engineConfig().maxConcepts(), 1, 100);
         final int maxMemories =
-                body.optionalInt("max_memories", core.engine().config().maxMemories(), 0, 100);
+                body.optionalInt("max_memories", core.engineConfig().maxMemories(), 0, 100);
         final boolean async = body.optionalBool("async", false);
         ReadPosition.await(req, body, core, tenant);
         if (key != null) {

@@ -122,7 +122,7 @@ public final class MemoriesResource implements HttpService {
     private void page(final ServerResponse res, final String tenant, final Storage.MemoryQuery query) {
         final Storage.Page<Storage.StoredMemory> page;
         try {
-            page = core.storage().memories(tenant, query);
+            page = core.memories(tenant, query);
         } catch (final IllegalArgumentException e) {
             // A filter storage refuses (too many keyword words): the request's fault.
             throw ApiException.invalid(e.getMessage());
@@ -143,15 +143,14 @@ public final class MemoriesResource implements HttpService {
         final String tenant = AuthFilter.principal(req).tenant();
         final long id = Params.pathLong(req, "id");
         ReadPosition.await(req, null, core, tenant);
-        final var fromEngine = core.engine().memory(tenant, id);
+        final var fromEngine = core.memory(tenant, id);
         if (fromEngine.isPresent()) {
             Json.ok(res, Views.MemoryView.of(fromEngine.get()));
             return;
         }
         Json.ok(
                 res,
-                core.storage()
-                        .memory(tenant, id)
+                core.storedMemory(tenant, id)
                         .map(m -> Views.MemoryView.of(m, Views.displayNames(core, tenant)))
                         .orElseThrow(() -> ApiException.notFound("memory " + id + " not found")));
     }

@@ -28,10 +28,10 @@ public final class RecallResource implements HttpService {
         final String tenant = AuthFilter.principal(req).tenant();
         final Body body = Body.read(req, maxBodyBytes);
         final String message = body.requiredText("message");
-        final int maxConcepts = body.optionalInt(
-                "max_concepts", core.engine().config().maxConcepts(), 1, EngineConfig.MAX_CONCEPTS_LIMIT);
-        final int maxMemories = body.optionalInt(
-                "max_memories", core.engine().config().maxMemories(), 0, EngineConfig.MAX_MEMORIES_LIMIT);
+        final int maxConcepts =
+                body.optionalInt("max_concepts", core.engineConfig().maxConcepts(), 1, EngineConfig.MAX_CONCEPTS_LIMIT);
+        final int maxMemories =
+                body.optionalInt("max_memories", core.engineConfig().maxMemories(), 0, EngineConfig.MAX_MEMORIES_LIMIT);
         ReadPosition.await(req, body, core, tenant);
         Json.ok(res, view(tenant, core.recall(tenant, message, maxConcepts, maxMemories)));
     }

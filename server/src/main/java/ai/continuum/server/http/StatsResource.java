@@ -46,7 +46,7 @@ public final class StatsResource implements HttpService {
 
     private void stats(final ServerRequest req, final ServerResponse res) {
         final String tenant = AuthFilter.principal(req).tenant();
-        final TenantStats s = core.engine().stats(tenant);
+        final TenantStats s = core.stats(tenant);
         Json.ok(
                 res,
                 new StatsView(
@@ -59,12 +59,12 @@ public final class StatsResource implements HttpService {
                         s.decisions(),
                         s.links(),
                         s.compounds(),
-                        core.storage().queueDepth()));
+                        core.queueDepth()));
     }
 
     private void continuity(final ServerRequest req, final ServerResponse res) {
         final String tenant = AuthFilter.principal(req).tenant();
-        final Storage.ContinuityHead head = core.storage().continuity(tenant);
+        final Storage.ContinuityHead head = core.continuity(tenant);
         Json.ok(res, new ContinuityView(tenant, head.length(), head.headHex()));
     }
 }

@@ -26,9 +26,9 @@ public final class TenantsResource implements HttpService {
 
     private void list(final ServerRequest req, final ServerResponse res) {
         AuthFilter.requireAdmin(req);
-        final List<TenantView> tenants = core.engine().tenants().stream()
+        final List<TenantView> tenants = core.tenants().stream()
                 .map(t -> {
-                    final TenantStats s = core.engine().stats(t);
+                    final TenantStats s = core.stats(t);
                     return new TenantView(t, s.concepts(), s.memories(), s.links());
                 })
                 .toList();

@@ -57,8 +57,7 @@ public final class Views {
 
     /** A concept key as the engine spells the concept (the spelling recall and GET by id show), else the key. */
     public static UnaryOperator<String> displayNames(final ContinuumCore core, final String tenant) {
-        return key ->
-                core.engine().concept(tenant, key, 0).map(ConceptView::name).orElse(key);
+        return key -> core.concept(tenant, key, 0).map(ConceptView::name).orElse(key);
     }
 
     public static String iso(final long epochMillis) {

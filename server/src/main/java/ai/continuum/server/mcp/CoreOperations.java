@@ -48,8 +48,7 @@ public final class CoreOperations implements MemoryOperations {
     public JsonNode searchMemories(final String keyword, final String sessionId, final int limit, final int offset) {
         final Storage.Page<Storage.StoredMemory> page;
         try {
-            page = core.storage()
-                    .memories(tenant, new Storage.MemoryQuery(keyword, sessionId, null, null, offset, limit));
+            page = core.memories(tenant, new Storage.MemoryQuery(keyword, sessionId, null, null, offset, limit));
         } catch (final IllegalArgumentException e) {
             throw ApiException.invalid(e.getMessage());
         }
@@ -68,12 +67,11 @@ public final class CoreOperations implements MemoryOperations {
 
     @Override
     public JsonNode getMemory(final long id) {
-        final var fromEngine = core.engine().memory(tenant, id);
+        final var fromEngine = core.memory(tenant, id);
         if (fromEngine.isPresent()) {
             return Json.MAPPER.valueToTree(Views.MemoryView.of(fromEngine.get()));
         }
-        return Json.MAPPER.valueToTree(core.storage()
-                .memory(tenant, id)
+        return Json.MAPPER.valueToTree(core.storedMemory(tenant, id)
                 .map(m -> Views.MemoryView.of(m, Views.displayNames(core, tenant)))
                 .orElseThrow(() -> ApiException.notFound("memory " + id + " not found")));
     }
@@ -91,7 +89,7 @@ public final class CoreOperations implements MemoryOperations {
         final Map<String, Object> body = new LinkedHashMap<>();
         body.put(
                 "concepts",
-                core.engine().concepts(tenant, type, offset, limit).stream()
+                core.concepts(tenant, type, offset, limit).stream()
                         .map(c -> {
                             final Map<String, Object> item = new LinkedHashMap<>();
                             item.put("name", c.name());
@@ -101,7 +99,7 @@ public final class CoreOperations implements MemoryOperations {
                             return item;
                         })
                         .toList());
-        body.put("total", core.engine().conceptCount(tenant, type));
+        body.put("total", core.conceptCount(tenant, type));
         body.put("limit", limit);
         body.put("offset", offset);
         body.put("tenant_id", tenant);
@@ -110,8 +108,7 @@ public final class CoreOperations implements MemoryOperations {
 
     @Override
     public JsonNode concept(final String name, final int limit) {
-        final ConceptView c = core.engine()
-                .concept(tenant, name, limit)
+        final ConceptView c = core.concept(tenant, name, limit)
                 .orElseThrow(() -> ApiException.notFound("concept '" + name + "' not found"));
         final Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", c.name());
@@ -136,7 +133,7 @@ public final class CoreOperations implements MemoryOperations {
 
     @Override
     public JsonNode stats() {
-        final TenantStats s = core.engine().stats(tenant);
+        final TenantStats s = core.stats(tenant);
         final Map<String, Object> body = new LinkedHashMap<>();
         body.put("tenant_id", tenant);
         body.put("instance_id", instanceId);
@@ -147,13 +144,13 @@ public final class CoreOperations implements MemoryOperations {
         body.put("decisions", s.decisions());
         body.put("attention_links", s.links());
         body.put("compound_concepts", s.compounds());
-        body.put("write_queue_depth", core.storage().queueDepth());
+        body.put("write_queue_depth", core.queueDepth());
         return Json.MAPPER.valueToTree(body);
     }
 
     @Override
     public JsonNode continuity() {
-        final Storage.ContinuityHead head = core.storage().continuity(tenant);
+        final Storage.ContinuityHead head = core.continuity(tenant);
         final Map<String, Object> body = new LinkedHashMap<>();
         body.put("tenant_id", tenant);
         body.put("length", head.length());

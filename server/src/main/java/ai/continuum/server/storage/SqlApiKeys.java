@@ -20,7 +20,7 @@ import javax.sql.DataSource;
  *
  * <p>Inserts and revocations are written at once, on the caller's thread. {@link #touch} runs on every authenticated
  * request, so it only records the time in memory; the storage writer folds pending touches into its next
- * transaction ({@link WriteBehindWriter.SideWrites}). A crash can lose the last few seconds of last-use times, never
+ * transaction ({@link SideWrites}). A crash can lose the last few seconds of last-use times, never
  * a key or a revocation. {@link #find} reports the newer of the stored and the pending time.
  *
  * <p>Reads ({@link #find}, {@link #list}) go through Helidon DbClient over the same pool, like the storage's other
@@ -29,7 +29,7 @@ import javax.sql.DataSource;
  *
  * <p>Thread safety: any thread.
  */
-final class SqlApiKeys implements ApiKeys, WriteBehindWriter.SideWrites {
+final class SqlApiKeys implements ApiKeys, SideWrites {
     private static final String COLUMNS = "key_id, tenant_id, name, hash, admin, created_at, revoked_at, last_used_at";
 
     private final DataSource pool;

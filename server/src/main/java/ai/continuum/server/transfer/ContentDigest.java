@@ -2,6 +2,7 @@ package ai.continuum.server.transfer;
 
 import ai.continuum.engine.Delta;
 import ai.continuum.server.storage.ExportSink;
+import ai.continuum.server.storage.StateExport;
 import ai.continuum.server.storage.Storage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,7 +25,7 @@ public final class ContentDigest implements ExportSink {
     private Section open;
 
     /** The content of {@code tenantOrNull} (every stored tenant when null), in one read snapshot. */
-    public static List<TenantSection> of(final Storage storage, final String tenantOrNull) {
+    public static List<TenantSection> of(final StateExport storage, final String tenantOrNull) {
         final ContentDigest sink = new ContentDigest();
         storage.export(tenantOrNull, true, sink);
         return sink.tenants();

@@ -3,8 +3,10 @@ package ai.continuum.server.transfer;
 import ai.continuum.server.storage.ImportJob;
 import ai.continuum.server.storage.ImportMode;
 import ai.continuum.server.storage.ImportOutcome;
+import ai.continuum.server.storage.StateExport;
 import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageUnavailableException;
+import ai.continuum.server.storage.StorageWrites;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -35,7 +37,7 @@ public final class DataTransfer {
     private DataTransfer() {}
 
     /** An importer writing to storage only (no engine in this process, e.g. the CLI). */
-    public static Importer into(final Storage storage) {
+    public static Importer into(final StorageWrites storage) {
         return job -> {
             try {
                 return storage.importState(job).join();
@@ -51,7 +53,7 @@ public final class DataTransfer {
      * partial document.
      */
     public static ExportReport exportToFile(
-            final Storage storage,
+            final StateExport storage,
             final Path requested,
             final boolean compress,
             final String tenantOrNull,
@@ -84,7 +86,7 @@ public final class DataTransfer {
 
     /** Streams a document to {@code out} (not closed; the gzip trailer is written when compressing). */
     public static ExportReport export(
-            final Storage storage,
+            final StateExport storage,
             final OutputStream out,
             final boolean compress,
             final String tenantOrNull,

@@ -3,6 +3,8 @@ package ai.continuum.server.core;
 import ai.continuum.engine.Delta;
 import ai.continuum.server.storage.ApiKeys;
 import ai.continuum.server.storage.ChangeSignals;
+import ai.continuum.server.storage.IdempotencyClaim;
+import ai.continuum.server.storage.IdempotencyKeys;
 import ai.continuum.server.storage.InstanceLease;
 import ai.continuum.server.storage.OptimizeReport;
 import ai.continuum.server.storage.QueueFullException;
@@ -53,6 +55,17 @@ public final class ScriptedStorage implements Storage {
                 yield f;
             }
         };
+    }
+
+    @Override
+    public CompletableFuture<ContinuityHead> submit(final StorageOp op, final IdempotencyClaim claim) {
+        throw new UnsupportedOperationException("this storage keeps no idempotency keys");
+    }
+
+    /** None: the tests over this storage send no {@code Idempotency-Key}. */
+    @Override
+    public IdempotencyKeys idempotencyKeys() {
+        return null;
     }
 
     @Override

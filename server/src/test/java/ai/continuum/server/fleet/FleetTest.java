@@ -394,14 +394,14 @@ class FleetTest {
     private static void awaitQueuesDrained() throws InterruptedException {
         final long deadline = System.nanoTime() + 10_000_000_000L;
         for (final TestServer s : servers) {
-            while (s.server().core().storage().queueDepth() > 0 && System.nanoTime() < deadline) {
+            while (s.server().storage().queueDepth() > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
         }
     }
 
     private static SortedMap<String, Long> checksums(final TestServer s, final SortedMap<String, Long> tenants) {
-        final MemoryEngine engine = s.server().core().engine();
+        final MemoryEngine engine = s.server().engine();
         final SortedMap<String, Long> out = new TreeMap<>();
         tenants.keySet().forEach(t -> out.put(t, engine.checksum(t)));
         return out;

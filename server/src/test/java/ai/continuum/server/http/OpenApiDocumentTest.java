@@ -61,7 +61,7 @@ class OpenApiDocumentTest {
                 s.config(),
                 s.core(),
                 new ApiKeyAuthenticator(
-                        s.core().storage().apiKeys(),
+                        s.storage().apiKeys(),
                         new KeyHasher(KeyHasher.DEFAULT_ITERATIONS),
                         TestServer.ADMIN_KEY,
                         "default",

@@ -102,8 +102,8 @@ class SizeLimitsHttpTest {
                     post(server, "/v1/memories", "{\"content\":\"hi\",\"metadata\":" + bigMetadata + "}"),
                     "metadata_bytes");
 
-            assertEquals(0, server.core().storage().continuity("default").length(), "nothing was written");
-            assertEquals(0, server.core().engine().stats("default").memories());
+            assertEquals(0, server.storage().continuity("default").length(), "nothing was written");
+            assertEquals(0, server.engine().stats("default").memories());
             assertEquals(
                     200,
                     post(server, "/v1/learn", "{\"user_message\":\"Solar Panels\",\"ai_response\":\"ok\"}")
@@ -138,9 +138,9 @@ class SizeLimitsHttpTest {
             assertEquals(200, ready.statusCode(), ready.body());
             final JsonNode body = Json.MAPPER.readTree(ready.body());
             assertEquals(1, body.get("skipped_rows").asLong(), ready.body());
-            assertTrue(server.core().engine().memory("default", 8).isPresent(), "the other memory is loaded");
-            assertTrue(server.core().engine().memory("default", 7).isEmpty());
-            final Storage.ContinuityCheck check = server.core().storage().verifyContinuity("default");
+            assertTrue(server.engine().memory("default", 8).isPresent(), "the other memory is loaded");
+            assertTrue(server.engine().memory("default", 7).isEmpty());
+            final Storage.ContinuityCheck check = server.storage().verifyContinuity("default");
             assertTrue(check.intact(), "an oversized row is not tampering: " + check.problem());
         }
     }

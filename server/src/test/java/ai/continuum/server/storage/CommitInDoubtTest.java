@@ -79,7 +79,7 @@ class CommitInDoubtTest {
         storage.writer().doWork();
         assertFalse(first.isDone(), "no answer from the commit: nothing acknowledged yet");
 
-        clock.advance(WriteBehindWriter.INITIAL_BACKOFF_MS);
+        clock.advance(CommitRetry.INITIAL_BACKOFF_MS);
         storage.writer().doWork();
 
         assertEquals(2, second.get().length());
@@ -97,7 +97,7 @@ class CommitInDoubtTest {
         assertFalse(first.isDone());
         assertEquals(0, count("SELECT count(*) FROM change_log"));
 
-        clock.advance(WriteBehindWriter.INITIAL_BACKOFF_MS);
+        clock.advance(CommitRetry.INITIAL_BACKOFF_MS);
         storage.writer().doWork();
 
         assertEquals(1, first.get().length());

@@ -1,0 +1,65 @@
+package ai.continuum.server.storage;
+
+import java.io.IOException;
+import java.sql.SQLException;
+
+/**
+ * Runs one queued import in a transaction of its own, after every op queued before it, and completes its future. It
+ * is not retried: a failure rolls everything back and is reported to the importer, who may run it again (an import is
+ * idempotent). Content the database rejects, or a source that cannot be read, fails with
+ * {@link IllegalArgumentException}; a database failure with {@link StorageUnavailableException}.
+ *
+ * <p>Thread model: the writer thread only.
+ */
+final class ImportRunner {
+    private static final System.Logger LOG = System.getLogger(ImportRunner.class.getName());
+
+    private final WriterConnection connection;
+    private final SqlDialect dialect;
+    private final StorageSettings settings;
+    private final WriteAvailability availability;
+
+    ImportRunner(
+            final WriterConnection connection,
+            final SqlDialect dialect,
+            final StorageSettings settings,
+            final WriteAvailability availability) {
+        this.connection = connection;
+        this.dialect = dialect;
+        this.settings = settings;
+        this.availability = availability;
+    }
+
+    void run(final WriteQueue.ImportRun run, final long nowMs) {
+        try {
+            if (availability.unavailable()) {
+                throw availability.refusal();
+            }
+            connection.writeHeartbeat(nowMs);
+            final ImportOutcome outcome =
+                    new ImportTransaction(connection.get(), dialect, settings, nowMs).run(run.job());
+            if (outcome.applied()) {
+                connection.commit();
+            } else {
+                connection.get().rollback();
+            }
+            run.future().complete(outcome);
+        } catch (final StorageUnavailableException e) {
+            connection.discard();
+            run.future().completeExceptionally(e);
+        } catch (final SQLException | IOException | RuntimeException e) {
+            connection.discard();
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "storage writer: import into tenant '" + run.job().tenant() + "' rolled back: "
+                            + Failures.describe(e));
+            run.future()
+                    .completeExceptionally(
+                            e instanceof IOException || dialect.isDataError(e)
+                                    ? new IllegalArgumentException(
+                                            "the import was rejected: " + Failures.describe(e), e)
+                                    : new StorageUnavailableException(
+                                            "the import was not committed: " + Failures.describe(e), e));
+        }
+    }
+}
