@@ -223,6 +223,8 @@ public final class ContinuumCore implements AutoCloseable {
      * @param snapshots null to always rebuild.
      * @return what was done, for the start-up log.
      */
+    // The catch-ups run on the applier, which retries a failed read itself; readiness waits for their positions.
+    @SuppressWarnings("FutureReturnValueIgnored")
     public String load(final SnapshotStore snapshots) {
         final long startNs = System.nanoTime();
         if (snapshots != null) {

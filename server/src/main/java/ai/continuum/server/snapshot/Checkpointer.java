@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import java.util.logging.Level;
@@ -42,7 +43,9 @@ public final class Checkpointer implements AutoCloseable {
     private final LongConsumer taken;
 
     private final Thread thread;
-    private final Object wake = new Object();
+    /** Counted down by {@link #close}: ends the wait for the next checkpoint at once. */
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
     private volatile boolean closed;
 
     public Checkpointer(
@@ -58,7 +61,6 @@ public final class Checkpointer implements AutoCloseable {
         this.taken = taken;
         this.thread = new Thread(this::run, "continuum-checkpoint");
         this.thread.setDaemon(true);
-        this.thread.setPriority(Thread.MIN_PRIORITY);
     }
 
     public void start() {
@@ -95,7 +97,7 @@ public final class Checkpointer implements AutoCloseable {
         final long startNs = System.nanoTime();
         final String identity = storage.identity();
         try (MemoryEngine engine = MemoryEngine.create(EngineSizing.forStored(config, storage));
-                EngineApplier applier = new EngineApplier(engine, storage, ms -> {}, new ChangeEvents())) {
+                EngineApplier applier = new EngineApplier(engine, storage, storage, ms -> {}, new ChangeEvents())) {
             final Optional<SnapshotStore.Restored> previous =
                     store.restoreInto(engine, storage, "the checkpoint builds from the database");
             if (previous.isPresent()) {
@@ -128,31 +130,23 @@ public final class Checkpointer implements AutoCloseable {
     }
 
     private String hashAt(final String tenant, final long seq) {
-        final List<Storage.Change> row = storage.changes(tenant, seq - 1, 1);
-        if (row.isEmpty() || row.getFirst().seq() != seq) {
-            throw new IllegalStateException("tenant " + tenant + "'s change log has no op at " + seq);
-        }
-        return row.getFirst().hashHex();
+        return storage.hashAt(tenant, seq)
+                .orElseThrow(() -> new IllegalStateException("tenant " + tenant + "'s change log has no op at " + seq));
     }
 
     private void pause(final long millis) {
-        synchronized (wake) {
-            try {
-                wake.wait(Math.min(millis, intervalMillis));
-            } catch (final InterruptedException e) {
-                Thread.currentThread().interrupt();
-                closed = true;
-            }
+        try {
+            stopped.await(Math.min(millis, intervalMillis), TimeUnit.MILLISECONDS);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closed = true;
         }
     }
 
     @Override
     public void close() {
         closed = true;
-        synchronized (wake) {
-            wake.notifyAll();
-        }
-        thread.interrupt();
+        stopped.countDown();
         try {
             thread.join(10_000);
         } catch (final InterruptedException e) {

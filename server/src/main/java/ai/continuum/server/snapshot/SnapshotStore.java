@@ -157,9 +157,8 @@ public final class SnapshotStore {
                         + ", beyond the database's head " + head);
             }
             if (p.seq() > 0) {
-                final List<Storage.Change> at = storage.changes(p.tenant(), p.seq() - 1, 1);
-                final String hash = at.isEmpty() ? "(none)" : at.getFirst().hashHex();
-                if (at.isEmpty() || at.getFirst().seq() != p.seq() || !hash.equalsIgnoreCase(p.hashHex())) {
+                final String hash = storage.hashAt(p.tenant(), p.seq()).orElse("(none)");
+                if (!hash.equalsIgnoreCase(p.hashHex())) {
                     throw new SnapshotRejectedException("outdated: tenant " + p.tenant() + "'s chain hash at position "
                             + p.seq() + " is " + hash + " in the database, " + p.hashHex() + " in the snapshot");
                 }

@@ -304,6 +304,17 @@ final class SqlStorage implements Storage {
     }
 
     @Override
+    public Optional<String> hashAt(final String tenant, final long seq) {
+        try {
+            return reads.execute()
+                    .get("SELECT hash FROM change_log WHERE tenant_id = ? AND seq = ?", tenant, seq)
+                    .map(row -> DbReads.text(row, "hash"));
+        } catch (final DbClientException e) {
+            throw DbReads.failure("cannot read the change log", e);
+        }
+    }
+
+    @Override
     public ContinuityHead continuity(final String tenant) {
         try {
             return reads.execute()

@@ -41,7 +41,9 @@ public final class CheckpointPauseLoad {
         final long seconds = Long.parseLong(args[1]);
         final boolean pg = target.startsWith("jdbc:") || target.startsWith("postgresql:");
         try (Storage storage = Storages.open(
-                        pg ? "postgresql" : "sqlite", pg ? null : Path.of(target), pg ? target : null,
+                        pg ? "postgresql" : "sqlite",
+                        pg ? null : Path.of(target),
+                        pg ? target : null,
                         StorageSettings.defaults());
                 MemoryEngine engine = MemoryEngine.create(EngineSizing.forStored(EngineConfig.defaults(), storage))) {
             final ContinuumCore core = new ContinuumCore(engine, storage, new ContinuumMetrics());
@@ -91,7 +93,11 @@ public final class CheckpointPauseLoad {
                     final long bytes = checkpointer.takeNow();
                     taken++;
                     checkpointMs += (System.nanoTime() - c0) / 1_000_000;
-                    System.out.printf(Locale.ROOT, "checkpoint %d: %d bytes in %d ms%n", taken, bytes,
+                    System.out.printf(
+                            Locale.ROOT,
+                            "checkpoint %d: %d bytes in %d ms%n",
+                            taken,
+                            bytes,
                             (System.nanoTime() - c0) / 1_000_000);
                 } finally {
                     running.decrementAndGet();
@@ -110,7 +116,8 @@ public final class CheckpointPauseLoad {
     }
 
     private static void report(final String label, final ConcurrentLinkedQueue<long[]> samples, final int kind) {
-        final long[] ns = samples.stream().filter(s -> s[1] == kind).mapToLong(s -> s[0]).toArray();
+        final long[] ns =
+                samples.stream().filter(s -> s[1] == kind).mapToLong(s -> s[0]).toArray();
         Arrays.sort(ns);
         if (ns.length == 0) {
             System.out.println(label + ": none");

@@ -214,7 +214,7 @@ class SnapshotRestartIT {
                 assertTrue(System.nanoTime() < deadline, "not caught up within 60 s");
                 Thread.sleep(20);
             }
-            final MemoryEngine engine = restarted.server().core().engine();
+            final MemoryEngine engine = restarted.server().engine();
             for (final String tenant : List.of("snap-a", "snap-b")) {
                 out.put(tenant, engine.checksum(tenant));
             }

@@ -85,7 +85,7 @@ class SnapshotRestoreTest {
         try (Instance writer = Instance.start(storage, null)) {
             learn(writer, "acme", 30);
             learn(writer, "globex", 20);
-            writer.core.forgetMemory("acme", firstMemory(writer, "acme"));
+            writer.core.forgetMemory("acme", firstMemory("acme"));
             checkpoint();
             learn(writer, "acme", 10);
             writer.core.forgetConcept("globex", "harbor bridge");
@@ -254,7 +254,7 @@ class SnapshotRestoreTest {
         }
     }
 
-    private long firstMemory(final Instance instance, final String tenant) {
+    private long firstMemory(final String tenant) {
         return storage.memories(tenant, new Storage.MemoryQuery(null, null, null, null, 0, 1))
                 .items()
                 .getFirst()
