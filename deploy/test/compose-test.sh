@@ -29,7 +29,9 @@ c = yaml.safe_load(open("compose.yaml"))
 bad = []
 for name, svc in c["services"].items():
     for key, value in (svc.get("environment") or {}).items():
-        if re.search(r"PASSWORD|SECRET|_KEY$|DATABASE_URL|CONNECTION_STRING", key) and not key.endswith("FILE"):
+        # A value that is an absolute path names a mounted file (a secret's), not the secret itself.
+        if (re.search(r"PASSWORD|SECRET|_KEY$|DATABASE_URL|CONNECTION_STRING", key) and not key.endswith("FILE")
+                and not str(value).startswith("/run/secrets/")):
             bad.append(f"{name}: {key} is inline; use a *_FILE secret")
     for v in svc.get("volumes", []):
         src = v.split(":")[0]

@@ -144,6 +144,34 @@ messages=$(api GET /v1/stats | python3 -c 'import json,sys; print(json.load(sys.
 ok "restart on the same volume: recall works, $messages memories stored >= $((201 + n_acked)) acknowledged ($n_acked during the stop)"
 docker stop -t "$GRACE" continuum-ci-2 >/dev/null
 
+# TLS in the container: the certificate mounted read-only (as a Kubernetes Secret is), the API over https only, and
+# the image's health check following the server's TLS settings.
+tls_dir=$(mktemp -d)
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=image-test-ca -keyout "$tls_dir/ca.key" -out "$tls_dir/ca.crt" 2>/dev/null
+openssl req -newkey rsa:2048 -nodes -subj /CN=continuum -keyout "$tls_dir/tls.key" -out "$tls_dir/tls.csr" 2>/dev/null
+printf 'subjectAltName=DNS:continuum,IP:127.0.0.1' >"$tls_dir/tls.ext"
+openssl x509 -req -in "$tls_dir/tls.csr" -CA "$tls_dir/ca.crt" -CAkey "$tls_dir/ca.key" -CAcreateserial -days 2 \
+    -extfile "$tls_dir/tls.ext" -out "$tls_dir/tls.crt" 2>/dev/null
+chmod 755 "$tls_dir" && chmod 644 "$tls_dir/tls.crt" "$tls_dir/tls.key"   # readable by uid 1000 in the container
+NAMES+=(continuum-ci-tls)
+docker run -d --name continuum-ci-tls "${run_flags[@]}" -v "$tls_dir:/etc/continuum/tls:ro" \
+    -e CONTINUUM_TLS_CERTIFICATE=/etc/continuum/tls/tls.crt -e CONTINUUM_TLS_PRIVATE_KEY=/etc/continuum/tls/tls.key \
+    "$IMAGE" >/dev/null
+deadline=$(( $(date +%s) + 120 ))
+until curl -fsS --cacert "$tls_dir/ca.crt" "https://127.0.0.1:$port/v1/ready" >/dev/null 2>&1; do
+    [ "$(date +%s)" -lt "$deadline" ] || fail "continuum-ci-tls not ready over TLS within 120 s"
+    [ "$(docker inspect -f '{{.State.Running}}' continuum-ci-tls)" = true ] || fail "continuum-ci-tls exited"
+    sleep 0.5
+done
+curl -fsS --cacert "$tls_dir/ca.crt" -X POST -H "X-API-Key: $ADMIN" -H 'Content-Type: application/json' \
+    --data '{"message":"How is the Billing Service stored?"}' "https://127.0.0.1:$port/v1/recall" | grep -q PostgreSQL \
+    || fail "recall over TLS"
+! curl -fsS "http://127.0.0.1:$port/v1/health" >/dev/null 2>&1 || fail "plain HTTP answered on the TLS port"
+docker exec continuum-ci-tls continuum health --ready >/dev/null || fail "continuum health --ready over TLS failed"
+ok "TLS: https with the mounted certificate, recall over TLS, plain HTTP refused, the health check follows TLS"
+docker stop -t "$GRACE" continuum-ci-tls >/dev/null
+rm -rf "$tls_dir"
+
 if [ "${IMAGE_TEST_SLOW_START:-1}" = 1 ]; then
     NAMES+=(continuum-ci-slow)
     start=$(date +%s.%N)

@@ -40,6 +40,14 @@ record ConceptInfo(long firstSeenMillis, String key, String displayName, String 
         return utf8(arena, addr + ConceptLayout.INFO_HEADER_BYTES, arena.getInt(addr + ConceptLayout.INFO_NAME_BYTES));
     }
 
+    static String type(final OffHeapArena arena, final InternTable interned, final long addr) {
+        return interned.text(arena.getInt(addr + ConceptLayout.INFO_TYPE_ID));
+    }
+
+    static String description(final OffHeapArena arena, final InternTable interned, final long addr) {
+        return interned.text(arena.getInt(addr + ConceptLayout.INFO_DESC_ID));
+    }
+
     static ConceptInfo read(final OffHeapArena arena, final InternTable interned, final long addr) {
         final int nameBytes = arena.getInt(addr + ConceptLayout.INFO_NAME_BYTES);
         final int keyBytes = arena.getInt(addr + ConceptLayout.INFO_KEY_BYTES);
@@ -52,8 +60,8 @@ record ConceptInfo(long firstSeenMillis, String key, String displayName, String 
                 arena.getLong(addr + ConceptLayout.INFO_FIRST_SEEN),
                 key,
                 name,
-                interned.text(arena.getInt(addr + ConceptLayout.INFO_TYPE_ID)),
-                interned.text(arena.getInt(addr + ConceptLayout.INFO_DESC_ID)));
+                type(arena, interned, addr),
+                description(arena, interned, addr));
     }
 
     private static String utf8(final OffHeapArena arena, final long at, final int length) {

@@ -1,6 +1,7 @@
 package ai.continuum.engine;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -48,100 +49,142 @@ final class ContextBlock {
         if (concepts.isEmpty() && memories.isEmpty()) {
             return "";
         }
-        final StringBuilder out = new StringBuilder("[MEMORY CONTEXT]\n");
-        section(
-                out,
-                "Direct matches:",
-                concepts.stream()
-                        .filter(c -> c.source() == RecallResult.Source.DIRECT)
-                        .limit(capacity)
-                        .map(c -> c.name() + " (" + c.type() + ")" + suffix(c.description(), 100))
-                        .toList());
-        section(
-                out,
-                "Related concepts:",
-                concepts.stream()
-                        .filter(c -> c.source() == RecallResult.Source.GRAPH_NEIGHBOR)
-                        .limit(capacity)
-                        .map(c -> c.name() + " (via graph, strength=" + twoDecimals(c.relevance()) + ")"
-                                + suffix(c.description(), 80))
-                        .toList());
-        section(
-                out,
-                "Compound concepts:",
-                concepts.stream()
-                        .filter(c -> c.source() == RecallResult.Source.COMPOUND)
-                        .limit(capacity)
-                        .map(RecallResult.ConceptHit::name)
-                        .toList());
-        section(
-                out,
-                "Key relationships:",
-                relationships.stream()
-                        .limit(capacity)
-                        .map(r -> r.from() + " ↔ " + r.to() + " (" + r.type() + ")")
-                        .toList());
-        section(
-                out,
-                "Relevant memories:",
-                memories.stream()
-                        .limit(capacity)
-                        .map(m -> memoryLine(m.memory()))
-                        .toList());
+        // One builder, sized for the usual block, and no intermediate strings: this runs on every recall.
+        final StringBuilder out =
+                new StringBuilder(256 + 96 * concepts.size() + 360 * Math.min(capacity, memories.size()));
+        out.append("[MEMORY CONTEXT]\n");
+        conceptSection(out, "Direct matches:", concepts, RecallResult.Source.DIRECT, capacity);
+        conceptSection(out, "Related concepts:", concepts, RecallResult.Source.GRAPH_NEIGHBOR, capacity);
+        conceptSection(out, "Compound concepts:", concepts, RecallResult.Source.COMPOUND, capacity);
+        final int links = Math.min(capacity, relationships.size());
+        if (links > 0) {
+            out.append("\nKey relationships:\n");
+            for (int i = 0; i < links; i++) {
+                final RecallResult.Relationship r = relationships.get(i);
+                out.append("  - ")
+                        .append(r.from())
+                        .append(" ↔ ")
+                        .append(r.to())
+                        .append(" (")
+                        .append(r.type())
+                        .append(")\n");
+            }
+        }
+        final int lines = Math.min(capacity, memories.size());
+        if (lines > 0) {
+            out.append("\nRelevant memories:\n");
+            for (int i = 0; i < lines; i++) {
+                out.append("  - ");
+                memoryLine(out, memories.get(i).memory());
+                out.append('\n');
+            }
+        }
         return out.append("[/MEMORY CONTEXT]").toString();
     }
 
-    private static void section(final StringBuilder out, final String title, final List<String> lines) {
-        if (lines.isEmpty()) {
+    /** The section of the concepts from {@code source}, at most {@code capacity} lines; nothing when there are none. */
+    private static void conceptSection(
+            final StringBuilder out,
+            final String title,
+            final List<RecallResult.ConceptHit> concepts,
+            final RecallResult.Source source,
+            final int capacity) {
+        int written = 0;
+        for (int i = 0; i < concepts.size() && written < capacity; i++) {
+            final RecallResult.ConceptHit c = concepts.get(i);
+            if (c.source() != source) {
+                continue;
+            }
+            if (written++ == 0) {
+                out.append('\n').append(title).append('\n');
+            }
+            out.append("  - ").append(c.name());
+            switch (source) {
+                case DIRECT -> {
+                    out.append(" (").append(c.type()).append(')');
+                    suffix(out, c.description(), 100);
+                }
+                case GRAPH_NEIGHBOR -> {
+                    out.append(" (via graph, strength=");
+                    twoDecimals(out, c.relevance());
+                    out.append(')');
+                    suffix(out, c.description(), 80);
+                }
+                case COMPOUND -> {
+                    // the name alone
+                }
+            }
+            out.append('\n');
+        }
+    }
+
+    private static void suffix(final StringBuilder out, final String description, final int max) {
+        if (description != null && !description.isEmpty()) {
+            out.append(": ").append(description, 0, truncatedLength(description, max));
+        }
+    }
+
+    private static void memoryLine(final StringBuilder out, final Memory m) {
+        out.append('[');
+        day(out, m.timeMillis());
+        out.append("] ");
+        final String user = m.userText();
+        final String ai = m.aiText();
+        if (!user.isEmpty()) {
+            out.append("user: ");
+            oneLine(out, user, truncatedLength(user, MEMORY_SIDE_CHARS));
+        }
+        if (!ai.isEmpty()) {
+            if (!user.isEmpty()) {
+                out.append(" | ");
+            }
+            out.append("assistant: ");
+            oneLine(out, ai, truncatedLength(ai, MEMORY_SIDE_CHARS));
+        }
+    }
+
+    /** {@code yyyy-MM-dd} of {@code millis} in UTC, by arithmetic for the years 1-9999 (the formatter otherwise). */
+    static void day(final StringBuilder out, final long millis) {
+        final LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(millis, 86_400_000L));
+        final int year = date.getYear();
+        if (year < 1 || year > 9999) {
+            out.append(DAY.format(Instant.ofEpochMilli(millis)));
             return;
         }
-        out.append('\n').append(title).append('\n');
-        for (final String line : lines) {
-            out.append("  - ").append(line).append('\n');
-        }
+        pad(out, year, 4).append('-');
+        pad(out, date.getMonthValue(), 2).append('-');
+        pad(out, date.getDayOfMonth(), 2);
     }
 
-    private static String suffix(final String description, final int max) {
-        return description == null || description.isEmpty() ? "" : ": " + truncate(description, max);
-    }
-
-    private static String memoryLine(final Memory m) {
-        final StringBuilder line = new StringBuilder();
-        line.append('[')
-                .append(DAY.format(Instant.ofEpochMilli(m.timeMillis())))
-                .append("] ");
-        if (!m.userText().isEmpty()) {
-            line.append("user: ").append(oneLine(truncate(m.userText(), MEMORY_SIDE_CHARS)));
+    /** {@code value} (0-9999) with leading zeros to {@code digits} digits. */
+    private static StringBuilder pad(final StringBuilder out, final int value, final int digits) {
+        final int length = value < 10 ? 1 : value < 100 ? 2 : value < 1000 ? 3 : 4;
+        for (int i = length; i < digits; i++) {
+            out.append('0');
         }
-        if (!m.aiText().isEmpty()) {
-            if (!m.userText().isEmpty()) {
-                line.append(" | ");
-            }
-            line.append("assistant: ").append(oneLine(truncate(m.aiText(), MEMORY_SIDE_CHARS)));
-        }
-        return line.toString();
+        return out.append(value);
     }
 
     /** {@code %.2f} without the cost of a Formatter: half-up rounding of a non-negative value. */
-    static String twoDecimals(final double value) {
+    private static StringBuilder twoDecimals(final StringBuilder out, final double value) {
         final long hundredths = Math.round(value * 100);
         final long fraction = hundredths % 100;
-        return (hundredths / 100) + (fraction < 10 ? ".0" : ".") + fraction;
+        return out.append(hundredths / 100).append(fraction < 10 ? ".0" : ".").append(fraction);
     }
 
-    private static String oneLine(final String s) {
-        return s.replace('\n', ' ').replace('\r', ' ');
+    /** The first {@code length} chars of {@code s} with line breaks as spaces. */
+    private static void oneLine(final StringBuilder out, final String s, final int length) {
+        for (int i = 0; i < length; i++) {
+            final char c = s.charAt(i);
+            out.append(c == '\n' || c == '\r' ? ' ' : c);
+        }
     }
 
-    /** At most {@code max} chars, never splitting a surrogate pair. */
-    static String truncate(final String s, final int max) {
+    /** The length of the first {@code max} chars or fewer, never splitting a surrogate pair. */
+    private static int truncatedLength(final String s, final int max) {
         if (s.length() <= max) {
-            return s;
+            return s.length();
         }
-        int end = max;
-        if (Character.isHighSurrogate(s.charAt(end - 1))) {
-            end--;
-        }
-        return s.substring(0, end);
+        return Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
     }
 }

@@ -132,19 +132,21 @@ final class Recaller {
             final double compoundRelevance = ki < compoundHits.size() ? compoundHits.get(ki).relevance : -1;
             if (conceptRelevance >= compoundRelevance) {
                 final int slot = ranked[ci++];
-                final ConceptInfo info = info(s.concept[slot]);
-                if (info == null) {
+                final long info = infoAddress(s.concept[slot]);
+                if (info == 0) {
                     continue;
                 }
+                // What the result shows, and nothing else (the key, for one, is never decoded here).
+                final String name = ConceptInfo.displayName(graph.arena(), info);
                 hits.add(new RecallResult.ConceptHit(
-                        info.displayName(),
-                        info.type(),
-                        info.description(),
+                        name,
+                        ConceptInfo.type(graph.arena(), graph.interned(), info),
+                        ConceptInfo.description(graph.arena(), graph.interned(), info),
                         s.activation[slot],
                         s.direct[slot] ? RecallResult.Source.DIRECT : RecallResult.Source.GRAPH_NEIGHBOR,
                         s.depth[slot]));
                 returnedIds.add(s.concept[slot]);
-                returnedNames.add(info.displayName());
+                returnedNames.add(name);
             } else {
                 final CompoundHit c = compoundHits.get(ki++);
                 hits.add(new RecallResult.ConceptHit(
@@ -317,9 +319,9 @@ final class Recaller {
                 }
                 final List<String> names = new ArrayList<>();
                 for (int c = 0; c < compounds.componentCount(rec); c++) {
-                    final ConceptInfo info = info(compounds.component(rec, c));
-                    if (info != null) {
-                        names.add(info.displayName());
+                    final long info = infoAddress(compounds.component(rec, c));
+                    if (info != 0) {
+                        names.add(ConceptInfo.displayName(graph.arena(), info));
                     }
                 }
                 if (names.size() < 2) {
@@ -681,11 +683,9 @@ final class Recaller {
         return memories.timeMillis(s.memory[a]) > memories.timeMillis(s.memory[b]);
     }
 
-    private ConceptInfo info(final int id) {
+    /** The concept's info block, or 0 when it has none or was forgotten. */
+    private long infoAddress(final int id) {
         final long addr = graph.getLong(id, ConceptLayout.INFO_ADDR);
-        if (addr == 0 || graph.tenantOf(id) == ConceptLayout.DELETED) {
-            return null;
-        }
-        return ConceptInfo.read(graph.arena(), graph.interned(), addr);
+        return addr == 0 || graph.tenantOf(id) == ConceptLayout.DELETED ? 0 : addr;
     }
 }

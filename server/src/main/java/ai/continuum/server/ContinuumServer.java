@@ -14,12 +14,17 @@ import ai.continuum.server.http.JsonDirectHandler;
 import ai.continuum.server.http.ShutdownGate;
 import ai.continuum.server.logging.SuppressedAccessLines;
 import ai.continuum.server.metrics.ContinuumMetrics;
+import ai.continuum.server.ratelimit.ClientLimiter;
 import ai.continuum.server.ratelimit.RateLimiter;
+import ai.continuum.server.ratelimit.SharedRateLimiter;
+import ai.continuum.server.redis.RedisLink;
 import ai.continuum.server.snapshot.SnapshotStore;
 import ai.continuum.server.storage.SqliteProcessLock;
 import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageSettings;
 import ai.continuum.server.storage.Storages;
+import ai.continuum.server.tls.ListenerTls;
+import ai.continuum.server.tls.TlsReloader;
 import com.sun.management.UnixOperatingSystemMXBean;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
@@ -35,6 +40,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
@@ -66,6 +72,10 @@ public final class ContinuumServer implements AutoCloseable {
     private final ConnectionGuard guard;
     /** Keeps a SQLite store to this process (null on PostgreSQL, which several instances share). */
     private final SqliteProcessLock processLock;
+    /** The shared Redis of the rate limits, or null when none is configured. */
+    private final RedisLink redis;
+    /** Applies rotated certificates to the listener (null without TLS). */
+    private final TlsReloader tlsReloader;
 
     private final ShutdownGate gate;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -79,8 +89,12 @@ public final class ContinuumServer implements AutoCloseable {
             final WebServer webServer,
             final ConnectionGuard guard,
             final SqliteProcessLock processLock,
-            final ShutdownGate gate) {
+            final RedisLink redis,
+            final ShutdownGate gate,
+            final TlsReloader tlsReloader) {
         this.processLock = processLock;
+        this.redis = redis;
+        this.tlsReloader = tlsReloader;
         this.gate = gate;
         this.config = config;
         this.engine = engine;
@@ -107,6 +121,8 @@ public final class ContinuumServer implements AutoCloseable {
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
         }
+        // Read first: a missing or mismatched certificate stops the start before anything is opened.
+        final ListenerTls tls = config.tls().enabled() ? ListenerTls.load(config.tls()) : null;
         final String adminKey = AdminKey.resolve(config, console);
         final SqliteProcessLock processLock = config.sqlite() ? SqliteProcessLock.acquire(config.dataDir()) : null;
         final Storage storage;
@@ -135,8 +151,11 @@ public final class ContinuumServer implements AutoCloseable {
                 config.defaultTenant(),
                 KEY_CACHE_TTL.toNanos(),
                 System::nanoTime);
-        final RateLimiter limiter =
-                new RateLimiter(config.rateLimitPerMinute(), config.rateLimitBurst(), System::nanoTime);
+        final RedisLink redis = config.redis().enabled() ? RedisLink.open(config.redis()) : null;
+        final ClientLimiter limiter = redis == null
+                ? new RateLimiter(config.rateLimitPerMinute(), config.rateLimitBurst(), System::nanoTime)
+                : new SharedRateLimiter(
+                        config.rateLimitPerMinute(), config.rateLimitBurst(), redis, metrics.bindRedis(redis::up));
         SuppressedAccessLines.install();
         final ConnectionLimits limits = config.connections();
         final int maxConnections = maxConnections(limits);
@@ -148,7 +167,10 @@ public final class ContinuumServer implements AutoCloseable {
                 .maxTcpConnections(maxConnections)
                 .idleConnectionTimeout(limits.idleTimeout())
                 .idleConnectionPeriod(idleCheckPeriod(limits.idleTimeout()))
-                .connectionOptions(options -> options.readTimeout(limits.readTimeout()))
+                // No Nagle: an answer written in more than one segment would otherwise wait for the client's
+                // (delayed) ACK of the first before the rest goes out, tens of milliseconds for a lone client.
+                .connectionOptions(
+                        options -> options.readTimeout(limits.readTimeout()).tcpNoDelay(true))
                 // The only protocol (a discovered second HTTP/1 selector would leave a garbage request line
                 // unanswered).
                 .protocolsDiscoverServices(false)
@@ -168,9 +190,13 @@ public final class ContinuumServer implements AutoCloseable {
         if (!config.corsOrigins().isEmpty()) {
             builder.addFeature(cors(config));
         }
+        if (tls != null) {
+            builder.tls(tls.tls());
+        }
         final WebServer webServer = builder.build().start();
         if (webServer.port() == -1) {
             guard.close();
+            release(redis);
             storage.close();
             core.close();
             engine.close();
@@ -178,8 +204,9 @@ public final class ContinuumServer implements AutoCloseable {
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port()
                     + " (is the port in use? set server.port / CONTINUUM_API_PORT or --port)");
         }
-        final ContinuumServer server =
-                new ContinuumServer(config, engine, storage, core, metrics, webServer, guard, processLock, gate);
+        final TlsReloader tlsReloader = tls == null ? null : tlsReloader(config, tls, webServer, metrics);
+        final ContinuumServer server = new ContinuumServer(
+                config, engine, storage, core, metrics, webServer, guard, processLock, redis, gate, tlsReloader);
         // Requests may reach the core before the rebuild ends (they answer 503 "loading" then); closing it, as every
         // path out of here does, stops its threads.
         try {
@@ -201,9 +228,36 @@ public final class ContinuumServer implements AutoCloseable {
             server.close();
             throw e;
         }
-        LOG.info(() -> "Continuum listening on http://" + config.host() + ":" + webServer.port() + " (data "
-                + config.dataDir().toAbsolutePath() + ")");
+        LOG.info(() -> "Continuum listening on " + (tls == null ? "http" : "https") + "://" + config.host() + ":"
+                + webServer.port() + " (data " + config.dataDir().toAbsolutePath() + ")"
+                + (tls == null
+                        ? ""
+                        : "; TLS certificate " + tls.describe() + ", client certificates "
+                                + config.tls().clientAuth()));
         return server;
+    }
+
+    /** Publishes the certificate's expiry and applies rotated files to new connections. */
+    private static TlsReloader tlsReloader(
+            final ServerConfig config,
+            final ListenerTls initial,
+            final WebServer webServer,
+            final ContinuumMetrics metrics) {
+        final AtomicReference<ListenerTls> current = new AtomicReference<>(initial);
+        metrics.bindTls(() -> current.get().notAfter().getEpochSecond());
+        return new TlsReloader(
+                config.tls(),
+                initial,
+                next -> {
+                    webServer.reloadTls(next.tls());
+                    current.set(next);
+                },
+                metrics::tlsReload);
+    }
+
+    /** Checks the TLS files now instead of at the next period; whether a new certificate was applied. */
+    public boolean reloadTls() {
+        return tlsReloader != null && tlsReloader.checkNow();
     }
 
     /** The connection cap for this process's file-descriptor limit, logged so an operator sees what applies. */
@@ -293,6 +347,12 @@ public final class ContinuumServer implements AutoCloseable {
         }
     }
 
+    private static void release(final RedisLink redis) {
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
     /** The bound port (useful when the config asked for port 0). */
     public int port() {
         return webServer.port();
@@ -359,9 +419,13 @@ public final class ContinuumServer implements AutoCloseable {
             LOG.warning(left + " request(s) still running at shutdown; they are cut off (a write among them is "
                     + "committed if it was queued)");
         }
+        if (tlsReloader != null) {
+            tlsReloader.close();
+        }
         try {
             webServer.stop();
             guard.close();
+            release(redis);
         } finally {
             try {
                 storage.close();

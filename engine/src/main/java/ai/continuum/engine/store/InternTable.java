@@ -4,6 +4,7 @@ import static ai.continuum.engine.store.LayoutCheck.field;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Interned strings off the Java heap: each distinct string is stored once and named by a dense int id. Concept types
@@ -30,7 +31,19 @@ public final class InternTable {
         LayoutCheck.check("intern record", RECORD_BYTES, 8, field("textAddr", TEXT_ADDR, 8));
     }
 
+    /**
+     * Ids whose decoded text is kept on the heap, and the longest text kept: types and the common descriptions are
+     * interned first and shown in every recall, so recall reads them without decoding; the bounds cap the heap this
+     * takes at about 0.5 MiB.
+     */
+    static final int DECODED_IDS = 4_096;
+
+    static final int DECODED_MAX_CHARS = 64;
+
     private final OffHeapArena arena;
+    /** Decoded texts of ids below {@link #DECODED_IDS}, filled by readers on first use. */
+    private final AtomicReferenceArray<String> decoded = new AtomicReferenceArray<>(DECODED_IDS);
+
     private final RecordStore records = new RecordStore(RECORD_BYTES, 10);
     private final IndexHashTable table = new IndexHashTable(64, this::recordHash);
     /** Writer only: the string being looked up. */
@@ -60,8 +73,19 @@ public final class InternTable {
 
     /** Any thread: the string with this id. */
     public String text(final int id) {
-        final byte[] bytes = bytes(id);
-        return new String(bytes, StandardCharsets.UTF_8);
+        final boolean cacheable = id < DECODED_IDS;
+        if (cacheable) {
+            final String known = decoded.getAcquire(id);
+            if (known != null) {
+                return known;
+            }
+        }
+        final String text = new String(bytes(id), StandardCharsets.UTF_8);
+        if (cacheable && text.length() <= DECODED_MAX_CHARS) {
+            // Racing readers may both decode; either string is the same text (an id's text never changes).
+            decoded.setRelease(id, text);
+        }
+        return text;
     }
 
     /** Distinct strings held. */

@@ -1,7 +1,7 @@
 package ai.continuum.server.auth;
 
 import ai.continuum.server.config.ServerConfig;
-import java.io.Console;
+import ai.continuum.server.logging.Terminal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -27,25 +27,7 @@ public final class AdminKey {
      * otherwise it is probably collected as logs (a container's), where a secret must not land.
      */
     public static String resolve(final ServerConfig config, final Consumer<String> announce) {
-        return resolve(config, announce, outputIsTerminal());
-    }
-
-    /**
-     * Whether standard output is a terminal. Before Java 22 a console exists only then; from 22 on one exists even when
-     * redirected and {@code Console.isTerminal()} (called reflectively: the build targets 21) tells. The null check is
-     * for Java 21, where it still means "not a terminal".
-     */
-    @SuppressWarnings("SystemConsoleNull")
-    private static boolean outputIsTerminal() {
-        final Console console = System.console();
-        if (console == null) {
-            return false;
-        }
-        try {
-            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
-        } catch (final ReflectiveOperationException e) {
-            return true;
-        }
+        return resolve(config, announce, Terminal.attached());
     }
 
     /**

@@ -1,7 +1,7 @@
 package ai.continuum.server.cli;
 
+import ai.continuum.server.logging.Terminal;
 import ai.continuum.server.transfer.TransferProgress;
-import java.io.Console;
 import java.io.PrintStream;
 import java.util.Locale;
 
@@ -30,24 +30,7 @@ final class ConsoleProgress implements TransferProgress {
 
     /** Progress for this process: a bar when standard error is a terminal, lines otherwise; none when quiet. */
     static TransferProgress forConsole(final boolean quiet) {
-        return quiet ? TransferProgress.NONE : new ConsoleProgress(System.err, interactive());
-    }
-
-    /**
-     * Whether the process talks to a terminal. Java 21 has no console when redirected; from Java 22 a console may
-     * exist anyway and {@code Console.isTerminal()} (absent in 21, hence the lookup) tells.
-     */
-    @SuppressWarnings("SystemConsoleNull") // handled: null on 21, isTerminal() on 22+
-    private static boolean interactive() {
-        final Console console = System.console();
-        if (console == null) {
-            return false;
-        }
-        try {
-            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
-        } catch (final ReflectiveOperationException e) {
-            return true;
-        }
+        return quiet ? TransferProgress.NONE : new ConsoleProgress(System.err, Terminal.attached());
     }
 
     @Override

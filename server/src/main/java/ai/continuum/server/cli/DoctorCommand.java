@@ -7,6 +7,7 @@ import ai.continuum.server.metrics.ContinuumMetrics;
 import ai.continuum.server.storage.PostgresStorage;
 import ai.continuum.server.storage.SqliteStorage;
 import ai.continuum.server.storage.Storage;
+import ai.continuum.server.tls.ListenerTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -18,6 +19,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -36,6 +39,9 @@ final class DoctorCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
 
+    /** What the expiry alert uses too: a renewal that has not happened 14 days ahead is overdue. */
+    private static final long EXPIRY_WARNING_DAYS = 14;
+
     private int failures;
 
     @Override
@@ -53,6 +59,7 @@ final class DoctorCommand implements Callable<Integer> {
                         + config.host() + ":" + config.port() + ", rate " + config.rateLimitPerMinute() + "/min");
         checkDataDir(config.dataDir());
         checkAdminKey(config);
+        checkTls(config);
         if (config.sqlite()) {
             checkSqlite(config.dataDir().resolve(SqliteStorage.FILE_NAME));
         } else {
@@ -99,6 +106,31 @@ final class DoctorCommand implements Callable<Integer> {
             }
         } catch (final UnsupportedOperationException | IOException e) {
             warn("admin key", file + " exists; permissions not checkable here");
+        }
+    }
+
+    /** The listener's certificate as the server would load it, and how long it has left. */
+    private void checkTls(final ServerConfig config) {
+        if (!config.tls().enabled()) {
+            ok("tls", "off (plain HTTP; set server.tls.certificate and server.tls.private-key to serve TLS)");
+            return;
+        }
+        final ListenerTls tls;
+        try {
+            tls = ListenerTls.load(config.tls());
+        } catch (final RuntimeException e) {
+            fail("tls", e.getMessage());
+            return;
+        }
+        final long daysLeft = Duration.between(Instant.now(), tls.notAfter()).toDays();
+        final String what = tls.describe() + " (" + daysLeft + " days left), client certificates "
+                + config.tls().clientAuth();
+        if (tls.notAfter().isBefore(Instant.now())) {
+            fail("tls", "the certificate has expired: " + what);
+        } else if (daysLeft < EXPIRY_WARNING_DAYS) {
+            warn("tls", "the certificate expires soon: " + what);
+        } else {
+            ok("tls", what);
         }
     }
 

@@ -1,10 +1,13 @@
 package ai.continuum.server.cli;
 
+import ai.continuum.server.config.ServerConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -14,7 +17,11 @@ import picocli.CommandLine.Option;
 /**
  * {@code continuum health}: asks a running server whether it is alive ({@code /v1/health}) or ready
  * ({@code --ready}, {@code /v1/ready}); exit 0 on HTTP 200, 1 otherwise. The container image's health check, so the
- * image needs no curl. The server is looked up on loopback at the configured port unless {@code --url} says where.
+ * image needs no curl. The server is looked up on loopback at the configured port unless {@code --url} says where;
+ * with the server's TLS configured ({@code server.tls.*}) that is {@code https://127.0.0.1:<port>}, and the
+ * certificate is not checked there: it is issued for the service's name, not for loopback, the target is this host,
+ * and the probe sends nothing secret (both paths are public). A {@code --url} is checked against the JDK's trusted
+ * CAs, or {@code --cacert}.
  */
 @Command(
         name = "health",
@@ -34,6 +41,12 @@ final class HealthCommand implements Callable<Integer> {
     String url;
 
     @Option(
+            names = "--cacert",
+            paramLabel = "FILE",
+            description = "PEM CA bundle to verify an https --url with (default: the JDK's trusted CAs).")
+    Path caFile;
+
+    @Option(
             names = "--timeout",
             paramLabel = "SECONDS",
             defaultValue = "5",
@@ -42,12 +55,30 @@ final class HealthCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        final String base = url != null
-                ? stripSlash(url)
-                : "http://127.0.0.1:" + options.load().port();
+        final HttpClient.Builder builder = HttpClient.newBuilder();
+        final String base;
+        if (url != null) {
+            base = stripSlash(url);
+            if (caFile != null) {
+                try {
+                    builder.sslContext(ProbeTls.trusting(caFile));
+                } catch (final IOException | GeneralSecurityException e) {
+                    System.err.println("continuum: --cacert " + caFile + " cannot be read as PEM certificates: " + e);
+                    return 1;
+                }
+            }
+        } else {
+            final ServerConfig config = options.load();
+            if (config.tls().enabled()) {
+                base = "https://127.0.0.1:" + config.port();
+                builder.sslContext(ProbeTls.loopback());
+            } else {
+                base = "http://127.0.0.1:" + config.port();
+            }
+        }
         final URI target = URI.create(base + (ready ? "/v1/ready" : "/v1/health"));
         final Duration timeout = Duration.ofSeconds(Math.max(1, timeoutSeconds));
-        try (HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).build()) {
+        try (HttpClient client = builder.connectTimeout(timeout).build()) {
             final HttpResponse<String> response = client.send(
                     HttpRequest.newBuilder(target).timeout(timeout).GET().build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -5,11 +5,10 @@ import ai.continuum.server.auth.ApiKeyAuthenticator;
 import ai.continuum.server.auth.ApiKeyFormat;
 import ai.continuum.server.config.ServerConfig;
 import ai.continuum.server.http.Json;
+import ai.continuum.server.http.KeysResource;
 import ai.continuum.server.storage.ApiKeys;
 import ai.continuum.server.storage.Storage;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -58,7 +57,7 @@ final class KeysCommand {
         @Mixin
         ConfigOptions options;
 
-        @Option(names = "--json", description = "Print JSON.")
+        @Option(names = "--json", description = "Print JSON: the answer of GET /v1/keys.")
         boolean json;
 
         @Override
@@ -67,10 +66,9 @@ final class KeysCommand {
             try (Storage storage = ContinuumServer.openStorage(config)) {
                 final List<ApiKeys.StoredKey> keys = storage.apiKeys().list();
                 if (json) {
-                    final List<Map<String, Object>> rows =
-                            keys.stream().map(KeysCommand::row).toList();
-                    System.out.println(
-                            Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(rows));
+                    System.out.println(Json.MAPPER
+                            .writerWithDefaultPrettyPrinter()
+                            .writeValueAsString(KeysResource.KeyList.of(keys)));
                 } else {
                     System.out.printf(
                             "%-16s  %-20s  %-20s  %-8s  %s%n", "KEY_ID", "TENANT", "NAME", "STATE", "CREATED");
@@ -109,17 +107,5 @@ final class KeysCommand {
             }
             return 0;
         }
-    }
-
-    private static Map<String, Object> row(final ApiKeys.StoredKey k) {
-        final Map<String, Object> row = new LinkedHashMap<>();
-        row.put("key_id", k.keyId());
-        row.put("tenant_id", k.tenant());
-        row.put("name", k.name());
-        row.put("admin", k.admin());
-        row.put("created_at", String.valueOf(k.createdAt()));
-        row.put("revoked_at", k.revokedAt() == null ? null : k.revokedAt().toString());
-        row.put("last_used_at", k.lastUsedAt() == null ? null : k.lastUsedAt().toString());
-        return row;
     }
 }

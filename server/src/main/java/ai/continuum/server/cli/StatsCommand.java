@@ -1,9 +1,9 @@
 package ai.continuum.server.cli;
 
-import ai.continuum.engine.TenantStats;
 import ai.continuum.server.config.ServerConfig;
 import ai.continuum.server.http.Json;
-import java.util.LinkedHashMap;
+import ai.continuum.server.http.StatsResource;
+import com.fasterxml.jackson.core.type.TypeReference;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,7 +19,7 @@ final class StatsCommand implements Callable<Integer> {
     @Option(names = "--tenant", paramLabel = "TENANT", description = "Tenant (default: auth.default-tenant).")
     String tenant;
 
-    @Option(names = "--json", description = "Print JSON (the API's stats fields).")
+    @Option(names = "--json", description = "Print JSON: the answer of GET /v1/stats.")
     boolean json;
 
     @Override
@@ -27,20 +27,18 @@ final class StatsCommand implements Callable<Integer> {
         final ServerConfig config = options.load();
         final String t = Tenants.resolve(tenant, config);
         try (LocalRuntime runtime = LocalRuntime.open(config)) {
-            final TenantStats s = runtime.core().stats(t);
-            final Map<String, Object> view = new LinkedHashMap<>();
-            view.put("tenant_id", t);
-            view.put("instance_id", config.instanceId());
-            view.put("entities", s.concepts());
-            view.put("messages", s.memories());
-            view.put("decisions", s.decisions());
-            view.put("attention_links", s.links());
-            view.put("compound_concepts", s.compounds());
-            view.put("tenants", runtime.core().tenants().size());
+            final StatsResource.StatsView view = StatsResource.StatsView.of(
+                    t,
+                    config.instanceId(),
+                    runtime.core().stats(t),
+                    runtime.core().queueDepth());
             if (json) {
                 System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(view));
             } else {
-                view.forEach((k, v) -> System.out.printf("%-18s %s%n", k, v));
+                final Map<String, Object> fields = Json.MAPPER.convertValue(view, new TypeReference<>() {});
+                fields.forEach((k, v) -> System.out.printf("%-18s %s%n", k, v));
+                System.out.printf(
+                        "%-18s %s%n", "tenants", runtime.core().tenants().size());
             }
         }
         return 0;

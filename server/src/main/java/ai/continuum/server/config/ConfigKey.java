@@ -21,6 +21,23 @@ public enum ConfigKey {
             "server.idle-timeout-seconds", Kind.INT, "30", 1, 3600, List.of("CONTINUUM_IDLE_TIMEOUT_SECONDS")),
     READ_TIMEOUT_SECONDS(
             "server.read-timeout-seconds", Kind.INT, "20", 1, 3600, List.of("CONTINUUM_READ_TIMEOUT_SECONDS")),
+    TLS_CERTIFICATE("server.tls.certificate", Kind.STRING, "", 0, 0, List.of("CONTINUUM_TLS_CERTIFICATE")),
+    TLS_PRIVATE_KEY("server.tls.private-key", Kind.STRING, "", 0, 0, List.of("CONTINUUM_TLS_PRIVATE_KEY")),
+    TLS_KEYSTORE("server.tls.keystore", Kind.STRING, "", 0, 0, List.of("CONTINUUM_TLS_KEYSTORE")),
+    TLS_KEYSTORE_PASSWORD(
+            "server.tls.keystore-password", Kind.SECRET, "", 0, 0, List.of("CONTINUUM_TLS_KEYSTORE_PASSWORD")),
+    TLS_CLIENT_AUTH(
+            "server.tls.client-auth",
+            Kind.CHOICE,
+            "none",
+            0,
+            0,
+            List.of("CONTINUUM_TLS_CLIENT_AUTH"),
+            "none",
+            "optional",
+            "required"),
+    TLS_CLIENT_CA("server.tls.client-ca", Kind.STRING, "", 0, 0, List.of("CONTINUUM_TLS_CLIENT_CA")),
+    TLS_RELOAD_SECONDS("server.tls.reload-seconds", Kind.INT, "60", 0, 86_400, List.of("CONTINUUM_TLS_RELOAD_SECONDS")),
     DATA_DIR(
             "storage.path",
             Kind.STRING,
@@ -131,6 +148,10 @@ public enum ConfigKey {
             31L * 86_400,
             List.of("CONTINUUM_SNAPSHOT_INTERVAL_SECONDS")),
     SNAPSHOT_RESTORE("snapshot.restore", Kind.BOOL, "true", 0, 0, List.of("CONTINUUM_SNAPSHOT_RESTORE")),
+    REDIS_URL("redis.url", Kind.SECRET, "", 0, 0, List.of("CONTINUUM_REDIS_URL")),
+    REDIS_TIMEOUT_MS("redis.timeout-ms", Kind.INT, "50", 1, 10_000, List.of("CONTINUUM_REDIS_TIMEOUT_MS")),
+    REDIS_KEY_PREFIX("redis.key-prefix", Kind.STRING, "continuum:", 0, 0, List.of("CONTINUUM_REDIS_KEY_PREFIX")),
+    REDIS_CA_FILE("redis.ca-file", Kind.STRING, "", 0, 0, List.of("CONTINUUM_REDIS_CA_FILE")),
     EXPECTED_CONCEPTS(
             "engine.expected-concepts",
             Kind.INT,

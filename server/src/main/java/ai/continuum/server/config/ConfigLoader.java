@@ -175,6 +175,7 @@ public final class ConfigLoader {
                         (Long) v.get(ConfigKey.FLEET_POLL_MS).value(),
                         (Long) v.get(ConfigKey.FLEET_READ_WAIT_MS).value(),
                         (Long) v.get(ConfigKey.FLEET_MAX_LAG_SECONDS).value()),
+                redis(v),
                 new ConnectionLimits(
                         integer(v, ConfigKey.MAX_CONNECTIONS),
                         Duration.ofSeconds(integer(v, ConfigKey.IDLE_TIMEOUT_SECONDS)),
@@ -185,7 +186,27 @@ public final class ConfigLoader {
                 new SnapshotSettings(
                         snapshotDir(str(v, ConfigKey.SNAPSHOT_DIR), Path.of(str(v, ConfigKey.DATA_DIR))),
                         (Long) v.get(ConfigKey.SNAPSHOT_INTERVAL_SECONDS).value(),
-                        (Boolean) v.get(ConfigKey.SNAPSHOT_RESTORE).value()));
+                        (Boolean) v.get(ConfigKey.SNAPSHOT_RESTORE).value()),
+                new TlsSettings(
+                        TlsSettings.path(str(v, ConfigKey.TLS_CERTIFICATE)),
+                        TlsSettings.path(str(v, ConfigKey.TLS_PRIVATE_KEY)),
+                        TlsSettings.path(str(v, ConfigKey.TLS_KEYSTORE)),
+                        str(v, ConfigKey.TLS_KEYSTORE_PASSWORD),
+                        str(v, ConfigKey.TLS_CLIENT_AUTH),
+                        TlsSettings.path(str(v, ConfigKey.TLS_CLIENT_CA)),
+                        integer(v, ConfigKey.TLS_RELOAD_SECONDS)));
+    }
+
+    private static RedisSettings redis(final Map<ConfigKey, Resolved> v) {
+        try {
+            return new RedisSettings(
+                    str(v, ConfigKey.REDIS_URL),
+                    Duration.ofMillis((Long) v.get(ConfigKey.REDIS_TIMEOUT_MS).value()),
+                    str(v, ConfigKey.REDIS_KEY_PREFIX),
+                    str(v, ConfigKey.REDIS_CA_FILE));
+        } catch (final IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
     }
 
     /** The configured snapshot directory, or {@code snapshots} under the data directory when none is. */

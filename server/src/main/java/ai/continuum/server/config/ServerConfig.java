@@ -33,6 +33,7 @@ import java.util.regex.Pattern;
  * @param logLevel           error, warn, info, debug or trace.
  * @param engine             the engine's tunables.
  * @param fleet              how this instance keeps up with others on a shared PostgreSQL database.
+ * @param redis              the optional Redis that holds the rate-limit buckets every instance shares.
  * @param connections        the listener's connection cap and timeouts.
  * @param authFailuresPerMinute failed authentications per client address a minute (after a burst of 20) answered 401
  *                           and audited; past that 429, counted and not logged. 0 turns the throttle off.
@@ -41,6 +42,7 @@ import java.util.regex.Pattern;
  * @param idempotencyWindowHours how long an {@code Idempotency-Key} is kept: a retry within it is answered from the
  *                           stored result; default 24.
  * @param snapshots          engine snapshots: where, how often, whether a start restores one.
+ * @param tls                the listener's TLS (off by default).
  */
 public record ServerConfig(
         String host,
@@ -62,11 +64,13 @@ public record ServerConfig(
         String logLevel,
         EngineConfig engine,
         FleetSettings fleet,
+        RedisSettings redis,
         ConnectionLimits connections,
         int authFailuresPerMinute,
         int shutdownDrainSeconds,
         int idempotencyWindowHours,
-        SnapshotSettings snapshots) {
+        SnapshotSettings snapshots,
+        TlsSettings tls) {
 
     /** Tenant names: what the engine and the SQL schema accept, and safe in logs and metric labels. */
     public static final Pattern TENANT_PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -77,8 +81,10 @@ public record ServerConfig(
         Objects.requireNonNull(storageBackend, "storageBackend");
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(fleet, "fleet");
+        Objects.requireNonNull(redis, "redis");
         Objects.requireNonNull(connections, "connections");
         Objects.requireNonNull(snapshots, "snapshots");
+        Objects.requireNonNull(tls, "tls");
         connectionString = connectionString == null ? "" : connectionString;
         corsOrigins = List.copyOf(corsOrigins);
         for (final String origin : corsOrigins) {
@@ -136,9 +142,9 @@ public record ServerConfig(
                 + ", instanceId=" + instanceId + ", defaultTenant=" + defaultTenant + ", requireApiKey=" + requireApiKey
                 + ", adminKey=" + (adminKey.isEmpty() ? "" : "<hidden>") + ", rateLimitPerMinute=" + rateLimitPerMinute
                 + ", rateLimitBurst=" + rateLimitBurst + ", logFormat=" + logFormat + ", logLevel=" + logLevel
-                + ", engine=" + engine + ", fleet=" + fleet + ", connections=" + connections
+                + ", engine=" + engine + ", fleet=" + fleet + ", redis=" + redis + ", connections=" + connections
                 + ", authFailuresPerMinute=" + authFailuresPerMinute
                 + ", shutdownDrainSeconds=" + shutdownDrainSeconds
-                + ", idempotencyWindowHours=" + idempotencyWindowHours + ", snapshots=" + snapshots + "]";
+                + ", idempotencyWindowHours=" + idempotencyWindowHours + ", tls=" + tls + ", snapshots=" + snapshots + "]";
     }
 }

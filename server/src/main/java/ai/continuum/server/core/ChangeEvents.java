@@ -105,6 +105,12 @@ public final class ChangeEvents implements AutoCloseable {
     /** A subscriber's queue. Close it when the client is gone. */
     public final class Subscription implements AutoCloseable {
         static final Event END = new Event(-1, -1, "end", Map.of());
+
+        @SuppressWarnings("ReferenceEquality") // the sentinel is one instance; see its use
+        private static boolean isEnd(final Event e) {
+            return e == END;
+        }
+
         private final String tenant;
         private final ArrayBlockingQueue<Event> queue;
         private volatile boolean cutOff;
@@ -128,7 +134,8 @@ public final class ChangeEvents implements AutoCloseable {
             if (cutOff) {
                 throw new IllegalStateException("cut_off");
             }
-            if (e == END || closed) {
+            // END is a sentinel instance: identity is the test (an equal event from a stream must not end it).
+            if (isEnd(e) || closed) {
                 throw new IllegalStateException("shutdown");
             }
             return e;

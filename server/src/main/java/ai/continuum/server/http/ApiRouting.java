@@ -7,7 +7,7 @@ import ai.continuum.server.core.ContinuumCore;
 import ai.continuum.server.core.Version;
 import ai.continuum.server.mcp.McpProtocol;
 import ai.continuum.server.metrics.ContinuumMetrics;
-import ai.continuum.server.ratelimit.RateLimiter;
+import ai.continuum.server.ratelimit.ClientLimiter;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.HttpRouting;
 
@@ -27,7 +27,7 @@ public final class ApiRouting {
             final ServerConfig config,
             final ContinuumCore core,
             final ApiKeyAuthenticator keys,
-            final RateLimiter limiter,
+            final ClientLimiter limiter,
             final ContinuumMetrics metrics) {
         final long maxBody = config.maxBodyBytes();
         final RouteTable routes = new RouteTable();
@@ -36,7 +36,7 @@ public final class ApiRouting {
                 java.time.Duration.ofHours(config.idempotencyWindowHours()),
                 System::currentTimeMillis);
         routing.addFilter(new AccessLogFilter())
-                .addFilter(new MetricsFilter(metrics))
+                .addFilter(new MetricsFilter(metrics, routes))
                 .addFilter(new AuthFilter(
                         keys,
                         routes,
@@ -46,7 +46,7 @@ public final class ApiRouting {
                         config.metricsPublic()))
                 .addFilter(new RateLimitFilter(limiter))
                 .addFilter(new LoadingGate(core));
-        routes.register(routing, "/v1", new HealthResource(core))
+        routes.register(routing, "/v1", new HealthResource(core, limiter))
                 .register(routing, "/v1", new LearnResource(core, maxBody, idempotency))
                 .register(routing, "/v1", new RecallResource(core, maxBody))
                 .register(routing, "/v1", new StatsResource(core, config.instanceId()))
@@ -73,7 +73,8 @@ public final class ApiRouting {
                 .register(routing, "/openapi", new OpenApiResource())
                 .register(routing, "/ui", new UiResource());
         routing.any((req, res) -> {
-            if (req.path().path().startsWith("/observe/") || req.prologue().method() == Method.OPTIONS) {
+            if (req.path().path().startsWith("/observe/")
+                    || Method.OPTIONS.equals(req.prologue().method())) {
                 res.next();
                 return;
             }

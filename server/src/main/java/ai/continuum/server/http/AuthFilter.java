@@ -68,7 +68,7 @@ public final class AuthFilter implements Filter {
      * Everything else, including unknown paths, needs one (unknown paths 404 after).
      */
     public boolean isPublic(final String path) {
-        return isHealth(path) || metricsPublic && path.equals("/metrics") || isDocument(path);
+        return isHealth(path) || (metricsPublic && path.equals("/metrics")) || isDocument(path);
     }
 
     /**
@@ -166,7 +166,7 @@ public final class AuthFilter implements Filter {
 
     /** A CORS preflight: browsers send it without credentials; the CORS feature answers it and it reads nothing. */
     private static boolean isPreflight(final RoutingRequest req) {
-        return req.prologue().method() == Method.OPTIONS
+        return Method.OPTIONS.equals(req.prologue().method())
                 && req.headers().contains(HeaderNames.ACCESS_CONTROL_REQUEST_METHOD);
     }
 

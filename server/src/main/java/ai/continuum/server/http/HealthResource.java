@@ -2,6 +2,7 @@ package ai.continuum.server.http;
 
 import ai.continuum.server.core.ContinuumCore;
 import ai.continuum.server.core.Version;
+import ai.continuum.server.ratelimit.ClientLimiter;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -12,13 +13,16 @@ import java.util.Map;
 
 /**
  * {@code GET /v1/health}: liveness, static, no auth. {@code GET /v1/ready}: 200 once the engine is loaded from SQL and
- * the database answers, 503 otherwise; no auth.
+ * the database answers, 503 otherwise; no auth. The optional Redis is shown but never makes the instance unready: without
+ * it, rate limits are counted per instance.
  */
 public final class HealthResource implements HttpService {
     private final ContinuumCore core;
+    private final ClientLimiter limiter;
 
-    public HealthResource(final ContinuumCore core) {
+    public HealthResource(final ContinuumCore core, final ClientLimiter limiter) {
         this.core = core;
+        this.limiter = limiter;
     }
 
     @Override
@@ -64,6 +68,7 @@ public final class HealthResource implements HttpService {
         sync.put("lag_ops", core.lagOps());
         sync.put("max_lag_seconds", core.fleet().maxLagSeconds());
         body.put("sync", sync);
+        body.put("redis", limiter.redis().label());
         body.put("cache", "disabled");
         body.put("federation", "disabled");
         Json.send(res, ready ? 200 : 503, body);

@@ -68,8 +68,7 @@ public final class KeysResource implements HttpService {
 
     private void list(final ServerRequest req, final ServerResponse res) {
         admin(req);
-        final List<KeyView> views = keys.list().stream().map(KeysResource::view).toList();
-        Json.ok(res, Map.of("keys", views, "total", views.size()));
+        Json.ok(res, KeyList.of(keys.list()));
     }
 
     private void revoke(final ServerRequest req, final ServerResponse res) {
@@ -87,7 +86,15 @@ public final class KeysResource implements HttpService {
 
     record CreatedView(String apiKey, String keyId, String tenantId, String name, String createdAt, String message) {}
 
-    record KeyView(
+    /** The answer of {@code GET /v1/keys}; the CLI's {@code keys list --json} prints the same. */
+    public record KeyList(List<KeyView> keys, int total) {
+        public static KeyList of(final List<ApiKeys.StoredKey> stored) {
+            final List<KeyView> views = stored.stream().map(KeysResource::view).toList();
+            return new KeyList(views, views.size());
+        }
+    }
+
+    public record KeyView(
             String keyId,
             String tenantId,
             String name,

@@ -9,16 +9,19 @@ import io.helidon.webserver.http.RoutingResponse;
 /**
  * Outermost filter: counts and times every request by method, route template (never the raw path, so ids do not
  * explode the label set; a service's root route is reported without its trailing slash) and final status, including
- * requests that auth or the rate limiter rejected. Requests answered before routing (401, 403, 429, 503 while
- * loading) or matching no route carry the route {@code unmatched}. Thread-safe.
+ * requests that auth or the rate limiter rejected: those are answered before Helidon routes them (401, 403, 429, 503
+ * while loading), so their template is looked up in the {@link RouteTable}. Requests matching no registered route carry
+ * the route {@code unmatched}. Thread-safe.
  */
 public final class MetricsFilter implements Filter {
     static final String UNMATCHED = "unmatched";
 
     private final ContinuumMetrics metrics;
+    private final RouteTable routes;
 
-    public MetricsFilter(final ContinuumMetrics metrics) {
+    public MetricsFilter(final ContinuumMetrics metrics, final RouteTable routes) {
         this.metrics = metrics;
+        this.routes = routes;
     }
 
     @Override
@@ -27,7 +30,10 @@ public final class MetricsFilter implements Filter {
         try {
             chain.proceed();
         } finally {
-            final String pattern = req.matchingPattern().orElse(UNMATCHED);
+            final String pattern = req.matchingPattern()
+                    .or(() -> routes.template(
+                            req.prologue().method(), AuthFilter.fold(req.path().path())))
+                    .orElse(UNMATCHED);
             final String route = pattern.length() > 1 && pattern.endsWith("/")
                     ? pattern.substring(0, pattern.length() - 1)
                     : pattern;

@@ -1,7 +1,7 @@
 package ai.continuum.server.http;
 
 import ai.continuum.server.auth.Principal;
-import ai.continuum.server.ratelimit.RateLimiter;
+import ai.continuum.server.ratelimit.ClientLimiter;
 import ai.continuum.server.ratelimit.TokenBucket;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
@@ -11,15 +11,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Applies the {@link RateLimiter} after authentication: the bucket is the key id (the client address for anonymous
+ * Applies the {@link ClientLimiter} after authentication: the bucket is the key id (the client address for anonymous
  * callers). Adds {@code X-RateLimit-Limit} (per minute) and {@code X-RateLimit-Remaining} to every limited response
  * and answers 429 with {@code Retry-After} (whole seconds) when the bucket is empty. Public paths are not limited.
  * Thread-safe.
  */
 public final class RateLimitFilter implements Filter {
-    private final RateLimiter limiter;
+    private final ClientLimiter limiter;
 
-    public RateLimitFilter(final RateLimiter limiter) {
+    public RateLimitFilter(final ClientLimiter limiter) {
         this.limiter = limiter;
     }
 

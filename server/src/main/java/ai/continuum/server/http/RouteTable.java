@@ -2,11 +2,13 @@ package ai.continuum.server.http;
 
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.Method;
+import io.helidon.http.PathMatcher;
 import io.helidon.webserver.http.HttpRoute;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -75,6 +77,29 @@ public final class RouteTable {
             }
         }
         return new Match(methodAllowed || !allowed.isEmpty(), methodAllowed, Set.copyOf(allowed));
+    }
+
+    /**
+     * The template of the route that serves {@code method} on {@code path} (folded), as Helidon reports it once a
+     * request is routed (e.g. {@code /v1/memories/{id}}): how a request refused before routing (401, 403, 429) is
+     * counted under its real route. Empty when no registered route serves it, so a made-up path never becomes a label.
+     */
+    public Optional<String> template(final Method method, final String path) {
+        for (final Entry entry : entries) {
+            if (!under(path, entry.prefix())) {
+                continue;
+            }
+            final String rest = path.length() == entry.prefix().length()
+                    ? "/"
+                    : path.substring(entry.prefix().length());
+            if (accepts(entry.route(), method, rest)) {
+                final Optional<String> element = entry.route().pathMatcher().flatMap(PathMatcher::matchingElement);
+                if (element.isPresent()) {
+                    return Optional.of(entry.prefix() + element.get());
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private static boolean accepts(final HttpRoute route, final Method method, final String path) {

@@ -30,7 +30,7 @@ public final class StatsResource implements HttpService {
      * @param entities        concepts (the upstream name).
      * @param messages        stored turns (the upstream name); equal to {@code memories}.
      */
-    record StatsView(
+    public record StatsView(
             String tenantId,
             String instanceId,
             long entities,
@@ -40,26 +40,30 @@ public final class StatsResource implements HttpService {
             long decisions,
             long attentionLinks,
             long compoundConcepts,
-            int writeQueueDepth) {}
+            int writeQueueDepth) {
+
+        /** The answer of {@code GET /v1/stats}; the CLI's {@code stats --json} prints the same. */
+        public static StatsView of(
+                final String tenant, final String instanceId, final TenantStats s, final int writeQueueDepth) {
+            return new StatsView(
+                    tenant,
+                    instanceId,
+                    s.concepts(),
+                    s.concepts(),
+                    s.memories(),
+                    s.memories(),
+                    s.decisions(),
+                    s.links(),
+                    s.compounds(),
+                    writeQueueDepth);
+        }
+    }
 
     record ContinuityView(String tenantId, long length, String head) {}
 
     private void stats(final ServerRequest req, final ServerResponse res) {
         final String tenant = AuthFilter.principal(req).tenant();
-        final TenantStats s = core.stats(tenant);
-        Json.ok(
-                res,
-                new StatsView(
-                        tenant,
-                        instanceId,
-                        s.concepts(),
-                        s.concepts(),
-                        s.memories(),
-                        s.memories(),
-                        s.decisions(),
-                        s.links(),
-                        s.compounds(),
-                        core.queueDepth()));
+        Json.ok(res, StatsView.of(tenant, instanceId, core.stats(tenant), core.queueDepth()));
     }
 
     private void continuity(final ServerRequest req, final ServerResponse res) {

@@ -1,13 +1,13 @@
 package ai.continuum.server.mcp;
 
 import ai.continuum.engine.ConceptView;
-import ai.continuum.engine.TenantStats;
 import ai.continuum.engine.Turn;
 import ai.continuum.server.core.ContinuumCore;
 import ai.continuum.server.http.ApiException;
 import ai.continuum.server.http.Json;
 import ai.continuum.server.http.LearnResource;
 import ai.continuum.server.http.RecallResource;
+import ai.continuum.server.http.StatsResource;
 import ai.continuum.server.http.Views;
 import ai.continuum.server.storage.Storage;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -133,19 +133,8 @@ public final class CoreOperations implements MemoryOperations {
 
     @Override
     public JsonNode stats() {
-        final TenantStats s = core.stats(tenant);
-        final Map<String, Object> body = new LinkedHashMap<>();
-        body.put("tenant_id", tenant);
-        body.put("instance_id", instanceId);
-        body.put("entities", s.concepts());
-        body.put("concepts", s.concepts());
-        body.put("messages", s.memories());
-        body.put("memories", s.memories());
-        body.put("decisions", s.decisions());
-        body.put("attention_links", s.links());
-        body.put("compound_concepts", s.compounds());
-        body.put("write_queue_depth", core.queueDepth());
-        return Json.MAPPER.valueToTree(body);
+        return Json.MAPPER.valueToTree(
+                StatsResource.StatsView.of(tenant, instanceId, core.stats(tenant), core.queueDepth()));
     }
 
     @Override

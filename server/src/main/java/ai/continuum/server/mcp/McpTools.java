@@ -22,7 +22,7 @@ import java.util.Optional;
  * {@link ApiException} (the protocol answers a tool result with {@code isError}). Stateless and thread-safe.
  */
 public final class McpTools {
-    /** Entity types accepted by {@code list_concepts} (SPEC.md section 1, as {@code GET /v1/concepts}). */
+    /** Entity types accepted by {@code list_concepts} (as {@code GET /v1/concepts} accepts them, server/API.md "Concepts"). */
     private static final List<String> TYPES =
             List.of("concept", "decision", "session", "person", "project", "tool", "topic", "compound_concept");
 

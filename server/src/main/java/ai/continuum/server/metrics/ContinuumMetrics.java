@@ -98,6 +98,45 @@ public final class ContinuumMetrics {
                 .register(registry);
     }
 
+    /**
+     * Binds the optional Redis: {@code continuum_redis_up} (1 while it answers in time) and
+     * {@code continuum_redis_local_decisions_total} (rate-limit decisions this instance made alone because it did not).
+     *
+     * @return what to call for each such local decision.
+     */
+    public Runnable bindRedis(final BooleanSupplier up) {
+        Gauge.builder("continuum.redis.up", () -> up.getAsBoolean() ? 1 : 0)
+                .description("1 while the shared Redis answers within its timeout; 0 while rate limits are local")
+                .register(registry);
+        final Counter local = Counter.builder("continuum.redis.local.decisions")
+                .description("rate-limit decisions made by this instance alone because Redis did not answer in time")
+                .register(registry);
+        return local::increment;
+    }
+
+    /** Binds the listener's certificate: when the one in use expires, in seconds since the epoch. */
+    public void bindTls(final DoubleSupplier notAfterEpochSeconds) {
+        Gauge.builder("continuum.tls.certificate.expiry.timestamp.seconds", notAfterEpochSeconds::getAsDouble)
+                .description("when the API's TLS certificate in use expires (seconds since the epoch)")
+                .register(registry);
+        // Both outcomes from the start, so a rate or an alert over them has a series (0) before the first rotation.
+        for (final String outcome : new String[] {"applied", "failed"}) {
+            Counter.builder("continuum.tls.reloads")
+                    .description("changed TLS files by outcome: applied, or failed (the certificate in use stays)")
+                    .tag("outcome", outcome)
+                    .register(registry);
+        }
+    }
+
+    /** A changed set of TLS files was "applied" or "failed" to load. */
+    public void tlsReload(final String outcome) {
+        Counter.builder("continuum.tls.reloads")
+                .description("changed TLS files by outcome: applied, or failed (the certificate in use stays)")
+                .tag("outcome", outcome)
+                .register(registry)
+                .increment();
+    }
+
     /** Records how long after its commit (by another instance, or an import) an op reached this engine. */
     public void syncApplyDelay(final long millis) {
         syncApplyDelay.record(Math.max(0, millis), TimeUnit.MILLISECONDS);

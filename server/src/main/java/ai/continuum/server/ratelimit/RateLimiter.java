@@ -4,10 +4,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * One {@link TokenBucket} per client. Buckets are created on first use; when the map grows past
+ * One {@link TokenBucket} per client, held in this process. Buckets are created on first use; when the map grows past
  * {@link #MAX_BUCKETS}, full buckets (which behave exactly like new ones) are dropped. Thread-safe.
  */
-public final class RateLimiter {
+public final class RateLimiter implements ClientLimiter {
     static final int MAX_BUCKETS = 100_000;
 
     private final int perMinute;
@@ -22,10 +22,12 @@ public final class RateLimiter {
         this.nanoClock = nanoClock;
     }
 
+    @Override
     public boolean enabled() {
         return perMinute > 0;
     }
 
+    @Override
     public int perMinute() {
         return perMinute;
     }
@@ -36,6 +38,7 @@ public final class RateLimiter {
         return enabled() && bucket != null && !bucket.hasToken(nanoClock.getAsLong());
     }
 
+    @Override
     public TokenBucket.Decision tryAcquire(final String client) {
         final long nowNs = nanoClock.getAsLong();
         if (buckets.size() >= MAX_BUCKETS) {

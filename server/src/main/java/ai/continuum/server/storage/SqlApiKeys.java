@@ -135,6 +135,8 @@ final class SqlApiKeys implements ApiKeys, SideWrites {
         return !touches.isEmpty();
     }
 
+    // touches is a ConcurrentHashMap: its iterators are weakly consistent and removing while iterating is defined.
+    @SuppressWarnings("ModifyCollectionInEnhancedForLoop")
     @Override
     public void write(final Connection connection, final long nowMillis) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("UPDATE api_keys SET last_used_at = "

@@ -84,6 +84,8 @@ final class WriteBehindWriter implements Agent {
     /** Starts the dedicated writer thread. Without it, the owner drives {@link #doWork} itself (tests). */
     void start() {
         runner = new AgentRunner(
+                // Parks at most 1 ms between polls (retries, probes and side writes are timed by it); a submit
+                // unparks it at once (WriteQueue).
                 new BackoffIdleStrategy(10, 5, 10_000, 1_000_000),
                 e -> LOG.log(System.Logger.Level.ERROR, "storage writer: unexpected error: " + e, e),
                 null,
@@ -91,6 +93,7 @@ final class WriteBehindWriter implements Agent {
         AgentRunner.startOnThread(runner, r -> {
             final Thread t = new Thread(r, roleName());
             t.setDaemon(true);
+            queue.wakes(t);
             return t;
         });
     }

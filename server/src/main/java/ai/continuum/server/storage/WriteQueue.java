@@ -4,12 +4,16 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Admission to the storage writer: the bounded queue request threads put ops and imports on, refusing them when the
  * storage is closing, when the database refuses writes, or when the queue is full (with a retry-after estimated from
  * the recent commit rate). The writer thread takes them off in batches ({@link #drainInto}).
+ *
+ * <p>Every accepted item unparks the writer thread ({@link #wakes}): an idle writer parks between polls, and a lone
+ * client's write should be taken at once, not after the rest of that park.
  *
  * <p>Thread model: {@link #submit}, {@link #submitImport} and {@link #depth} from any thread; the rest from the writer
  * thread (and {@link #closeAdmission} from the closing thread).
@@ -58,6 +62,8 @@ final class WriteQueue {
      * commit, read by submitters to estimate when a full queue will have room.
      */
     private volatile double committedOpsPerSecond;
+    /** The writer thread, unparked by every accepted item; null while a test drives the writer by hand. */
+    private volatile Thread writer;
 
     WriteQueue(final int capacity, final WriteAvailability availability) {
         this.queue = new ArrayBlockingQueue<>(capacity);
@@ -91,6 +97,11 @@ final class WriteQueue {
                 final int depth = queue.size();
                 throw new QueueFullException(depth, retryAfterSeconds(depth));
             }
+            final Thread w = writer;
+            if (w != null) {
+                // Cheap when the writer is busy (it only sets the permit); a parked writer wakes now.
+                LockSupport.unpark(w);
+            }
             return (CompletableFuture<T>) item.future();
         } finally {
             admission.readLock().unlock();
@@ -101,6 +112,11 @@ final class WriteQueue {
     private int retryAfterSeconds(final int depth) {
         final double rate = committedOpsPerSecond;
         return rate <= 0 ? 1 : (int) Math.max(1, Math.min(60, Math.ceil(depth / rate)));
+    }
+
+    /** Names the thread that drains this queue, to be woken by every accepted item. */
+    void wakes(final Thread writerThread) {
+        this.writer = writerThread;
     }
 
     /** Ops accepted and not yet committed or failed: queued plus in the writer's hands. */

@@ -266,7 +266,7 @@ public final class ExportDocumentReader {
                     }
                     last = section;
                     expect(value, JsonToken.START_ARRAY, "'" + field + "' as an array");
-                    readSection(tenant, section, digest, deliver);
+                    readSection(section, digest, deliver);
                     continue;
                 }
                 switch (field) {
@@ -337,8 +337,7 @@ public final class ExportDocumentReader {
             }
         }
 
-        private void readSection(
-                final String tenant, final Section section, final ItemDigest digest, final boolean deliver)
+        private void readSection(final Section section, final ItemDigest digest, final boolean deliver)
                 throws IOException {
             digest.section(section);
             long n = 0;

@@ -3,9 +3,13 @@ package ai.continuum.server.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.continuum.server.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,19 +63,72 @@ class ContinuumCliTest {
         final String keyId = key.substring(3, 19);
 
         final CliRun listed = run("keys", "list", "--data-dir", dir, "--json");
-        final JsonNode rows = JSON.readTree(listed.out());
+        final JsonNode rows = JSON.readTree(listed.out()).get("keys");
         assertEquals(keyId, rows.get(0).get("key_id").asText());
         assertTrue(rows.get(0).get("revoked_at").isNull());
 
         assertEquals(0, run("keys", "revoke", "--data-dir", dir, keyId).code());
         assertTrue(
                 JSON.readTree(run("keys", "list", "--data-dir", dir, "--json").out())
+                        .get("keys")
                         .get(0)
                         .get("revoked_at")
                         .isTextual());
         assertEquals(
                 1, run("keys", "revoke", "--data-dir", dir, "0123456789abcdef").code());
         assertEquals(1, run("keys", "revoke", "--data-dir", dir, "nothex").code());
+    }
+
+    /** {@code stats --json} and {@code keys list --json} print what the API answers, field for field. */
+    @Test
+    void shouldPrintTheApiShapesOfStatsAndKeys() throws Exception {
+        final JsonNode apiStats;
+        final JsonNode apiKeys;
+        try (TestServer server = TestServer.start(dataDir)) {
+            final String key = server.createKey("shapes");
+            assertEquals(
+                    200,
+                    server.post(
+                                    "/v1/learn",
+                                    key,
+                                    Map.of(
+                                            "user_message", "We picked PostgreSQL for the Billing Service",
+                                            "ai_response", "I will configure PostgreSQL replication."))
+                            .status());
+            apiStats = server.get("/v1/stats", key).json();
+            apiKeys = server.get("/v1/keys", TestServer.ADMIN_KEY).json();
+        }
+        final String dir = dataDir.toString();
+        final CliRun stats = run("stats", "--data-dir", dir, "--tenant", "shapes", "--json");
+        assertEquals(0, stats.code(), stats.all());
+        final JsonNode cliStats = JSON.readTree(stats.out());
+        assertEquals(fieldNames(apiStats), fieldNames(cliStats), stats.out());
+        for (final String count : List.of("entities", "concepts", "messages", "memories", "decisions")) {
+            assertEquals(apiStats.get(count), cliStats.get(count), count);
+        }
+
+        final CliRun keys = run("keys", "list", "--data-dir", dir, "--json");
+        assertEquals(0, keys.code(), keys.all());
+        final JsonNode cliKeys = JSON.readTree(keys.out());
+        assertEquals(fieldNames(apiKeys), fieldNames(cliKeys), keys.out());
+        assertEquals(apiKeys.get("total"), cliKeys.get("total"));
+        assertEquals(
+                fieldNames(apiKeys.get("keys").get(0)),
+                fieldNames(cliKeys.get("keys").get(0)));
+    }
+
+    /** On the default tenant too, an empty recall says which tenant it searched (not just "nothing recalled"). */
+    @Test
+    void shouldNameTheTenantWhenNothingIsRecalled() {
+        final CliRun recall = run("recall", "--data-dir", dataDir.toString(), "Orbital Mechanics");
+        assertEquals(0, recall.code(), recall.all());
+        assertTrue(recall.out().contains("nothing recalled in tenant 'default'"), recall.out());
+    }
+
+    private static List<String> fieldNames(final JsonNode node) {
+        final List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     @Test

@@ -147,7 +147,7 @@ class DockerfileAgreementTest {
         final StringBuilder current = new StringBuilder();
         for (final String raw : Files.readAllLines(file)) {
             final String line = raw.strip();
-            if (line.startsWith("#") || line.isEmpty() && current.isEmpty()) {
+            if (line.startsWith("#") || (line.isEmpty() && current.isEmpty())) {
                 continue;
             }
             if (line.endsWith("\\")) {

@@ -403,6 +403,63 @@ class KubernetesManifestsTest {
                 overlay + ": secrets come by reference (External Secrets, Sealed Secrets), never from the repository"));
     }
 
+    @Test
+    void podsServeTlsFromAMountedSecretEverywhereButDevelopment() {
+        OVERLAYS.forEach((overlay, objects) -> {
+            final Deployment deployment = first(objects, Deployment.class);
+            final PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+            final Container api = pod.getContainers().getFirst();
+            final Map<String, String> env = new LinkedHashMap<>();
+            api.getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
+            final ServiceMonitor monitor = first(objects, ServiceMonitor.class);
+            final String scheme = monitor.getSpec().getEndpoints().getFirst().getScheme();
+            if (overlay.equals("development")) {
+                assertFalse(env.containsKey("CONTINUUM_TLS_CERTIFICATE"), overlay);
+                return;
+            }
+            final String certificate = env.get("CONTINUUM_TLS_CERTIFICATE");
+            final String key = env.get("CONTINUUM_TLS_PRIVATE_KEY");
+            assertNotNull(certificate, overlay + ": the API serves TLS");
+            assertNotNull(key, overlay);
+            final var mount = api.getVolumeMounts().stream()
+                    .filter(m ->
+                            certificate.startsWith(m.getMountPath() + "/") && key.startsWith(m.getMountPath() + "/"))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError(overlay + ": no mount holds " + certificate));
+            assertEquals(Boolean.TRUE, mount.getReadOnly(), overlay + ": the certificate mount is read-only");
+            final var volume = pod.getVolumes().stream()
+                    .filter(v -> v.getName().equals(mount.getName()))
+                    .findFirst()
+                    .orElseThrow();
+            assertNotNull(volume.getSecret(), overlay + ": the certificate comes from a Secret");
+            for (final Probe probe : List.of(api.getStartupProbe(), api.getLivenessProbe(), api.getReadinessProbe())) {
+                assertEquals("HTTPS", probe.getHttpGet().getScheme(), overlay + ": probes speak TLS");
+            }
+            assertEquals("https", scheme, overlay + ": Prometheus scrapes over TLS");
+            assertEquals(
+                    volume.getSecret().getSecretName(),
+                    monitor.getSpec()
+                            .getEndpoints()
+                            .getFirst()
+                            .getTlsConfig()
+                            .getCa()
+                            .getSecret()
+                            .getName(),
+                    overlay + ": Prometheus verifies the pods' certificate with the CA of the mounted Secret");
+            final Ingress ingress = first(objects, Ingress.class);
+            assertEquals(
+                    "HTTPS",
+                    ingress.getMetadata().getAnnotations().get("nginx.ingress.kubernetes.io/backend-protocol"),
+                    overlay + ": the ingress controller speaks TLS to the pods");
+            assertTrue(
+                    ingress.getMetadata()
+                            .getAnnotations()
+                            .get("nginx.ingress.kubernetes.io/proxy-ssl-secret")
+                            .startsWith(deployment.getMetadata().getNamespace() + "/"),
+                    overlay + ": the ingress verifies the pods with the CA of its own namespace's Secret");
+        });
+    }
+
     // ---- helpers
 
     private interface PodVisitor {
@@ -442,8 +499,8 @@ class KubernetesManifestsTest {
 
     private static boolean isEmpty(final Object collectionOrMap) {
         return collectionOrMap == null
-                || collectionOrMap instanceof Collection<?> c && c.isEmpty()
-                || collectionOrMap instanceof Map<?, ?> m && m.isEmpty();
+                || (collectionOrMap instanceof Collection<?> c && c.isEmpty())
+                || (collectionOrMap instanceof Map<?, ?> m && m.isEmpty());
     }
 
     private static <T> T first(final List<HasMetadata> objects, final Class<T> type) {

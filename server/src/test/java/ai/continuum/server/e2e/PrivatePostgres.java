@@ -1,16 +1,16 @@
 package ai.continuum.server.e2e;
 
+import ai.continuum.server.FreePorts;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * A PostgreSQL cluster that one test owns and may stop and start: binaries from Maven Central (zonky), so it runs on a
@@ -25,18 +25,33 @@ final class PrivatePostgres implements AutoCloseable {
 
     private final Path dataDir;
     private final int port;
+    private final Map<String, String> serverConfig;
     private EmbeddedPostgres running;
 
-    private PrivatePostgres(final Path dataDir, final int port) {
+    private PrivatePostgres(final Path dataDir, final int port, final Map<String, String> serverConfig) {
         this.dataDir = dataDir;
         this.port = port;
+        this.serverConfig = Map.copyOf(serverConfig);
     }
 
     /** Creates the cluster in {@code dataDir} (initdb) on a free loopback port and starts it. */
     static PrivatePostgres create(final Path dataDir) {
-        final PrivatePostgres pg = new PrivatePostgres(dataDir, freePort());
+        return create(dataDir, Map.of());
+    }
+
+    /** As {@link #create(Path)}, with extra {@code postgresql.conf} settings (e.g. {@code ssl=on}). */
+    static PrivatePostgres create(final Path dataDir, final Map<String, String> serverConfig) {
+        final PrivatePostgres pg = new PrivatePostgres(dataDir, FreePorts.loopback(), serverConfig);
         pg.start();
         return pg;
+    }
+
+    int port() {
+        return port;
+    }
+
+    Path dataDir() {
+        return dataDir;
     }
 
     /** Starts the cluster on its data directory and port; initdb only the first time. */
@@ -45,8 +60,9 @@ final class PrivatePostgres implements AutoCloseable {
             throw new IllegalStateException("PostgreSQL on port " + port + " is already running");
         }
         try {
-            running = EmbeddedPostgres.builder()
-                    .setDataDirectory(dataDir)
+            final EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            serverConfig.forEach(builder::setServerConfig);
+            running = builder.setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
                     .setPort(port)
                     .setPGStartupWait(STARTUP_WAIT)
@@ -92,14 +108,5 @@ final class PrivatePostgres implements AutoCloseable {
     @Override
     public void close() {
         stop();
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
-        } catch (final IOException e) {
-            throw new UncheckedIOException("no free loopback port", e);
-        }
     }
 }

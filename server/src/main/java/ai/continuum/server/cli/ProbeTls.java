@@ -1,0 +1,91 @@
+package ai.continuum.server.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/** The TLS contexts of {@code continuum health}: a CA bundle given on the command line, or this host's own server. */
+final class ProbeTls {
+    private ProbeTls() {}
+
+    /** Trusts the CAs in a PEM bundle, with the usual host name check. */
+    static SSLContext trusting(final Path caFile) throws IOException, GeneralSecurityException {
+        try (InputStream in = Files.newInputStream(caFile)) {
+            final KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            int n = 0;
+            for (final Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                trust.setCertificateEntry("ca-" + n++, c);
+            }
+            final TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            final SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, tmf.getTrustManagers(), new SecureRandom());
+            return context;
+        }
+    }
+
+    /**
+     * For the server on this host's loopback only: any certificate is accepted. The certificate names the service
+     * (not 127.0.0.1), the probe sends no key and reads only the public health paths, and what it asks is whether the
+     * local process answers, not who it is.
+     */
+    static SSLContext loopback() {
+        try {
+            final SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {new AnyServer()}, new SecureRandom());
+            return context;
+        } catch (final GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK has no TLS context", e);
+        }
+    }
+
+    /** Accepts any server certificate; as an extended trust manager the JDK adds no host name check of its own. */
+    private static final class AnyServer extends X509ExtendedTrustManager {
+        @Override
+        public void checkServerTrusted(final X509Certificate[] chain, final String authType, final Socket socket) {}
+
+        @Override
+        public void checkServerTrusted(final X509Certificate[] chain, final String authType, final SSLEngine engine) {}
+
+        @Override
+        public void checkServerTrusted(final X509Certificate[] chain, final String authType) {}
+
+        @Override
+        public void checkClientTrusted(final X509Certificate[] chain, final String authType, final Socket socket)
+                throws CertificateException {
+            throw new CertificateException("a probe accepts no clients");
+        }
+
+        @Override
+        public void checkClientTrusted(final X509Certificate[] chain, final String authType, final SSLEngine engine)
+                throws CertificateException {
+            throw new CertificateException("a probe accepts no clients");
+        }
+
+        @Override
+        public void checkClientTrusted(final X509Certificate[] chain, final String authType)
+                throws CertificateException {
+            throw new CertificateException("a probe accepts no clients");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package ai.continuum.server.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.continuum.server.TestServer;
+import ai.continuum.server.config.ConfigKey;
+import ai.continuum.server.config.RedisSettings;
+import ai.continuum.server.ratelimit.SharedRateLimiter;
+import ai.continuum.server.ratelimit.TokenBucket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Rate-limit buckets in a real {@code redis-server} the test owns: two limiters (two instances) share one bucket per
+ * client; with Redis killed or hung every decision is made locally within the timeout, with one log line and a
+ * counted metric; when Redis returns the buckets are shared again. TLS with a verified certificate and a password.
+ */
+class SharedRateLimiterTest {
+    /** Generous for a loaded test machine (a slower answer counts as Redis down); production's default is 50 ms. */
+    private static final Duration TIMEOUT = Duration.ofMillis(250);
+    /** The bound a decision must meet while Redis is down or hung: the timeout plus slack for a loaded machine. */
+    private static final long DECISION_BOUND_MS = 1_500;
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
+    private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
+    private final Logger linkLog = Logger.getLogger(RedisLink.class.getName());
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(final LogRecord record) {
+            logged.add(record);
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+    };
+
+    @BeforeEach
+    void captureLog() {
+        linkLog.addHandler(capture);
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        linkLog.removeHandler(capture);
+        for (final AutoCloseable c : open.reversed()) {
+            c.close();
+        }
+    }
+
+    private <T extends AutoCloseable> T keep(final T closeable) {
+        open.add(closeable);
+        return closeable;
+    }
+
+    private RedisLink link(final String url, final String caFile) {
+        return keep(RedisLink.open(new RedisSettings(url, TIMEOUT, "continuum-test:", caFile)));
+    }
+
+    @Test
+    void shouldLimitAClientThroughEveryInstanceOnceItSpentItsBurstThroughOne() {
+        final RedisProcess redis = keep(RedisProcess.start(dir.resolve("redis")));
+        final SharedRateLimiter a = new SharedRateLimiter(1, 3, link(redis.url(), ""), () -> {});
+        final SharedRateLimiter b = new SharedRateLimiter(1, 3, link(redis.url(), ""), () -> {});
+        for (int i = 2; i >= 0; i--) {
+            final TokenBucket.Decision d = a.tryAcquire("key:shared");
+            assertTrue(d.allowed());
+            assertEquals(i, d.remaining());
+        }
+        final TokenBucket.Decision onB = b.tryAcquire("key:shared");
+        assertFalse(onB.allowed(), "the burst spent through A is spent for B; log: " + messages());
+        assertTrue(onB.retryAfterNs() > 0);
+        assertTrue(b.tryAcquire("key:other").allowed(), "another client has its own bucket");
+        assertEquals(RedisLink.State.CONNECTED, b.redis());
+    }
+
+    @Test
+    void shouldLimitLocallyWhileRedisIsDownAndShareAgainWhenItIsBack() throws Exception {
+        final RedisProcess redis = keep(RedisProcess.start(dir.resolve("redis")));
+        final AtomicInteger local = new AtomicInteger();
+        final SharedRateLimiter a = new SharedRateLimiter(1, 2, link(redis.url(), ""), local::incrementAndGet);
+        final SharedRateLimiter b = new SharedRateLimiter(1, 2, link(redis.url(), ""), local::incrementAndGet);
+        a.tryAcquire("key:down");
+        a.tryAcquire("key:down");
+        assertFalse(b.tryAcquire("key:down").allowed());
+        assertEquals(0, local.get());
+
+        redis.stop();
+        for (int i = 0; i < 50; i++) {
+            final long startNs = System.nanoTime();
+            final TokenBucket.Decision d = b.tryAcquire("key:down-" + i);
+            final long tookMs = (System.nanoTime() - startNs) / 1_000_000;
+            assertTrue(d.allowed(), "a client new to this instance has its local burst");
+            assertTrue(tookMs < DECISION_BOUND_MS, "decision " + i + " took " + tookMs + " ms with Redis down");
+        }
+        assertEquals(50, local.get(), "every decision was made locally and counted");
+        assertEquals(RedisLink.State.UNREACHABLE, b.redis());
+        final long downLines = logged.stream()
+                .filter(r -> r.getMessage().contains("does not answer"))
+                .count();
+        assertTrue(downLines >= 1 && downLines <= 2, "one line per instance, not one per request: " + messages());
+
+        redis.start();
+        awaitConnected(a);
+        awaitConnected(b);
+        a.tryAcquire("key:back");
+        a.tryAcquire("key:back");
+        assertFalse(b.tryAcquire("key:back").allowed(), "shared again once Redis answers");
+        assertTrue(
+                messages().stream().anyMatch(m -> m.contains("answers again")),
+                messages().toString());
+    }
+
+    @Test
+    void shouldDecideWithinTheTimeoutWhileRedisHangs() {
+        final RedisProcess redis = keep(RedisProcess.start(dir.resolve("redis")));
+        final AtomicInteger local = new AtomicInteger();
+        final SharedRateLimiter limiter = new SharedRateLimiter(60, 10, link(redis.url(), ""), local::incrementAndGet);
+        assertTrue(limiter.tryAcquire("key:hang").allowed());
+        redis.pause();
+        try {
+            for (int i = 0; i < 20; i++) {
+                final long startNs = System.nanoTime();
+                assertTrue(limiter.tryAcquire("key:hang-" + i).allowed());
+                final long tookMs = (System.nanoTime() - startNs) / 1_000_000;
+                assertTrue(tookMs < DECISION_BOUND_MS, "decision " + i + " took " + tookMs + " ms, Redis hung");
+            }
+            assertEquals(20, local.get());
+            assertEquals(RedisLink.State.UNREACHABLE, limiter.redis());
+        } finally {
+            redis.resume();
+        }
+        awaitConnected(limiter);
+    }
+
+    @Test
+    void shouldShareBucketsOverTlsWithAPasswordAndRefuseAnUnknownCertificate() {
+        final TestCertificates certs = TestCertificates.create(dir.resolve("certs"));
+        final RedisProcess redis = keep(RedisProcess.start(dir.resolve("redis"), "s3cret-redis-pass", certs));
+        assertTrue(redis.url().startsWith("rediss://:s3cret-redis-pass@"), redis.url());
+        final SharedRateLimiter a =
+                new SharedRateLimiter(1, 1, link(redis.url(), certs.ca().toString()), () -> {});
+        final SharedRateLimiter b =
+                new SharedRateLimiter(1, 1, link(redis.url(), certs.ca().toString()), () -> {});
+        assertEquals(RedisLink.State.CONNECTED, a.redis(), messages().toString());
+        assertTrue(a.tryAcquire("key:tls").allowed());
+        assertFalse(b.tryAcquire("key:tls").allowed(), "shared over TLS");
+
+        final TestCertificates stranger = TestCertificates.create(dir.resolve("other-ca"));
+        final RedisLink untrusted = link(redis.url(), stranger.ca().toString());
+        assertEquals(RedisLink.State.UNREACHABLE, untrusted.state(), "a certificate of an unknown CA is refused");
+        final RedisLink noPassword = link(
+                redis.url().replace(":s3cret-redis-pass@", ":wrong@"),
+                certs.ca().toString());
+        assertEquals(RedisLink.State.UNREACHABLE, noPassword.state(), "a wrong password is refused");
+        assertTrue(
+                messages().stream().noneMatch(m -> m.contains("s3cret-redis-pass") || m.contains("wrong@")),
+                "no password in the log: " + messages());
+    }
+
+    @Test
+    void shouldShowRedisInReadinessAndMetricsAndNeverFailARequestBecauseOfIt() {
+        final RedisProcess redis = keep(RedisProcess.start(dir.resolve("redis")));
+        final TestServer server = keep(TestServer.start(
+                dir.resolve("data"),
+                Map.of(
+                        ConfigKey.REDIS_URL,
+                        redis.url(),
+                        ConfigKey.REDIS_TIMEOUT_MS,
+                        Long.toString(TIMEOUT.toMillis()),
+                        ConfigKey.RATE_LIMIT_PER_MINUTE,
+                        "600",
+                        ConfigKey.RATE_LIMIT_BURST,
+                        "100")));
+        final String key = server.createKey("ready-redis");
+        assertEquals(200, server.get("/v1/stats", key).status());
+        final long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!server.get("/v1/ready", null).body().contains("\"redis\":\"connected\"")
+                && System.nanoTime() < deadline) {
+            sleep(20);
+        }
+        final TestServer.Reply ready = server.get("/v1/ready", null);
+        assertEquals(200, ready.status());
+        assertEquals("connected", ready.json().get("redis").asText(), ready.body());
+        redis.stop();
+        for (int i = 0; i < 5; i++) {
+            assertEquals(200, server.get("/v1/stats", key).status(), "Redis down never fails a request");
+        }
+        final TestServer.Reply down = server.get("/v1/ready", null);
+        assertEquals(200, down.status(), "Redis is optional: the instance stays ready");
+        assertEquals("unreachable", down.json().get("redis").asText(), down.body());
+        final String metrics = server.get("/metrics", TestServer.ADMIN_KEY).body();
+        assertTrue(metrics.contains("continuum_redis_up 0.0"), metrics);
+        assertTrue(metrics.contains("continuum_redis_local_decisions_total"), metrics);
+    }
+
+    private void awaitConnected(final SharedRateLimiter limiter) {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (limiter.redis() != RedisLink.State.CONNECTED) {
+            assertTrue(System.nanoTime() < deadline, "Redis not used again within 10 s: " + messages());
+            sleep(20);
+        }
+    }
+
+    private static void sleep(final long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private List<String> messages() {
+        return logged.stream().map(LogRecord::getMessage).toList();
+    }
+}
