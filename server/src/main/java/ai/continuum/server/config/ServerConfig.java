@@ -145,6 +145,7 @@ public record ServerConfig(
                 + ", engine=" + engine + ", fleet=" + fleet + ", redis=" + redis + ", connections=" + connections
                 + ", authFailuresPerMinute=" + authFailuresPerMinute
                 + ", shutdownDrainSeconds=" + shutdownDrainSeconds
-                + ", idempotencyWindowHours=" + idempotencyWindowHours + ", tls=" + tls + ", snapshots=" + snapshots + "]";
+                + ", idempotencyWindowHours=" + idempotencyWindowHours + ", tls=" + tls + ", snapshots=" + snapshots
+                + "]";
     }
 }
