@@ -1,6 +1,7 @@
 package ai.continuum.engine;
 
 import ai.continuum.engine.extract.TermAnalyzer;
+import ai.continuum.engine.semantic.SemanticIndex;
 import ai.continuum.engine.store.CompoundTable;
 import ai.continuum.engine.store.ConceptGraph;
 import ai.continuum.engine.store.ConceptLayout;
@@ -55,6 +56,9 @@ final class DeltaApplier {
     /** The tenant whose ids {@link #idsInDelta} keeps across bulk applies; null outside a bulk load. */
     private TenantState bulkTenant;
 
+    /** Embeds each new memory in the background; null when the engine has no semantic index. */
+    private final SemanticIndex semantic;
+
     private int[] ids = new int[64];
     private long[] sortScratch = new long[1024];
 
@@ -64,13 +68,15 @@ final class DeltaApplier {
             final WordIndex words,
             final WordIndex memoryTerms,
             final MemoryTable memories,
-            final CompoundTable compounds) {
+            final CompoundTable compounds,
+            final SemanticIndex semantic) {
         this.graph = graph;
         this.dictionary = dictionary;
         this.words = words;
         this.memoryTerms = memoryTerms;
         this.memories = memories;
         this.compounds = compounds;
+        this.semantic = semantic;
     }
 
     ApplyResult apply(final TenantState t, final Delta delta) {
@@ -265,6 +271,9 @@ final class DeltaApplier {
         }
         t.memories.addInt(index);
         t.liveMemories++;
+        if (semantic != null) {
+            semantic.enqueue(t.id, index);
+        }
         return true;
     }
 

@@ -3,6 +3,8 @@ package ai.continuum.engine;
 import ai.continuum.engine.extract.QueryTerms;
 import ai.continuum.engine.extract.TermAnalyzer;
 import ai.continuum.engine.extract.TimeExpression;
+import ai.continuum.engine.semantic.SemanticIndex;
+import ai.continuum.engine.semantic.TextEmbedder;
 import ai.continuum.engine.store.CompoundTable;
 import ai.continuum.engine.store.ConceptGraph;
 import ai.continuum.engine.store.ConceptLayout;
@@ -68,6 +70,9 @@ public final class MemoryEngine implements AutoCloseable {
     private final CompoundTable compounds;
     private final DeltaApplier applier;
     private final Recaller recaller;
+    /** Sentence vectors of the memories; null when the engine was created without an embedder. */
+    private final SemanticIndex semantic;
+
     private final Learner learner;
     private final ConcurrentHashMap<String, TenantState> tenants = new ConcurrentHashMap<>();
     /** Guards all writes; see the class comment. */
@@ -77,7 +82,7 @@ public final class MemoryEngine implements AutoCloseable {
     private int nextTenantId;
     private volatile boolean closed;
 
-    private MemoryEngine(final EngineConfig config, final LongSupplier clock) {
+    private MemoryEngine(final EngineConfig config, final LongSupplier clock, final TextEmbedder embedder) {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
         final long expected = config.expectedConcepts();
@@ -87,18 +92,48 @@ public final class MemoryEngine implements AutoCloseable {
         this.memoryTerms = new WordIndex(arena, expected);
         this.memories = new MemoryTable(arena, (int) Math.min(Integer.MAX_VALUE / 2, expected));
         this.compounds = new CompoundTable(arena, (int) Math.min(Integer.MAX_VALUE / 2, expected));
-        this.applier = new DeltaApplier(graph, dictionary, words, memoryTerms, memories, compounds);
-        this.recaller = new Recaller(config, graph, dictionary, words, memoryTerms, memories, compounds, clock);
+        this.semantic = embedder == null ? null : new SemanticIndex(embedder, memories);
+        this.applier = new DeltaApplier(graph, dictionary, words, memoryTerms, memories, compounds, semantic);
+        this.recaller =
+                new Recaller(config, graph, dictionary, words, memoryTerms, memories, compounds, semantic, clock);
         this.learner = new Learner(config);
     }
 
     public static MemoryEngine create(final EngineConfig config) {
-        return new MemoryEngine(config, System::currentTimeMillis);
+        return new MemoryEngine(config, System::currentTimeMillis, null);
     }
 
     /** @param clock epoch milliseconds "now", for lazy time decay (tests pass a fixed clock). */
     public static MemoryEngine create(final EngineConfig config, final LongSupplier clock) {
-        return new MemoryEngine(config, clock);
+        return new MemoryEngine(config, clock, null);
+    }
+
+    /**
+     * An engine with a semantic index: every memory learned is embedded by {@code embedder} in the background, and
+     * recall fuses the memories nearest the query's vector with its lexical and graph evidence. The engine closes the
+     * embedder.
+     */
+    public static MemoryEngine create(
+            final EngineConfig config, final LongSupplier clock, final TextEmbedder embedder) {
+        return new MemoryEngine(config, clock, Objects.requireNonNull(embedder, "embedder"));
+    }
+
+    /** Whether recall can use semantic evidence (the engine was created with an embedder). */
+    public boolean semanticEnabled() {
+        return semantic != null;
+    }
+
+    /**
+     * Waits until every memory learned so far has its vector, at most {@code timeoutMillis}; returns whether it has
+     * (true at once without a semantic index). Recall meanwhile finds unembedded memories by words and graph.
+     */
+    public boolean awaitSemanticIndex(final long timeoutMillis) throws InterruptedException {
+        return semantic == null || semantic.awaitIdle(timeoutMillis);
+    }
+
+    /** Memories learned and not yet embedded; 0 without a semantic index. */
+    public long semanticBacklog() {
+        return semantic == null ? 0 : semantic.pending();
     }
 
     public EngineConfig config() {
@@ -183,6 +218,19 @@ public final class MemoryEngine implements AutoCloseable {
      * @param maxMemories 0..100
      */
     public RecallResult recall(final String tenant, final String query, final int maxConcepts, final int maxMemories) {
+        return recall(tenant, query, maxConcepts, maxMemories, true);
+    }
+
+    /**
+     * As {@link #recall(String, String, int, int)}; {@code useSemantic} false leaves the semantic index out of this
+     * call (it is out of every call of an engine without one).
+     */
+    public RecallResult recall(
+            final String tenant,
+            final String query,
+            final int maxConcepts,
+            final int maxMemories,
+            final boolean useSemantic) {
         final long start = System.nanoTime();
         if (maxConcepts < 1 || maxConcepts > 100) {
             throw new IllegalArgumentException("maxConcepts=" + maxConcepts + " must be in [1, 100]");
@@ -204,6 +252,7 @@ public final class MemoryEngine implements AutoCloseable {
                     terms.keywords(),
                     TermAnalyzer.distinctTerms(query),
                     TimeExpression.parse(query),
+                    useSemantic && semantic != null && maxMemories > 0 ? query : null,
                     maxConcepts,
                     maxMemories,
                     scratch,
@@ -529,7 +578,8 @@ public final class MemoryEngine implements AutoCloseable {
                 + compounds.reservedBytes()
                 + words.offHeapBytes()
                 + memoryTerms.offHeapBytes()
-                + dictionary.offHeapBytes();
+                + dictionary.offHeapBytes()
+                + (semantic == null ? 0 : semantic.reservedBytes());
     }
 
     @Override
@@ -540,6 +590,9 @@ public final class MemoryEngine implements AutoCloseable {
                 return;
             }
             closed = true;
+            if (semantic != null) {
+                semantic.close();
+            }
             dictionary.close();
         } finally {
             writeLock.unlock();

@@ -60,6 +60,8 @@ public record RecallResult(
      * @param sessionNeighbour share of a strongly matching turn next to it in its session.
      * @param linkedTurn       share of a strongly matching memory that mentions a rare concept this one also
      *                         mentions (the next hop of a multi-part answer).
+     * @param semantic         cosine of the memory's sentence vector to the query's, scaled against the recall's best
+     *                         lexical and graph evidence (0 without a semantic index).
      * @param inNamedTime      whether the memory's time is in the time the query names ("in March 2023", "the week
      *                         after the party").
      * @param newerStatement   whether it was ranked above an older memory that matches the same query words, as the
@@ -70,12 +72,13 @@ public record RecallResult(
             double graph,
             double sessionNeighbour,
             double linkedTurn,
+            double semantic,
             boolean inNamedTime,
             boolean newerStatement) {
 
         /** The kinds of evidence that contributed, as the API names them. */
         public List<String> reasons() {
-            final List<String> out = new java.util.ArrayList<>(6);
+            final List<String> out = new java.util.ArrayList<>(7);
             if (lexical > 0) {
                 out.add("lexical");
             }
@@ -87,6 +90,9 @@ public record RecallResult(
             }
             if (linkedTurn > 0) {
                 out.add("linked_turn");
+            }
+            if (semantic > 0) {
+                out.add("semantic");
             }
             if (inNamedTime) {
                 out.add("named_time");

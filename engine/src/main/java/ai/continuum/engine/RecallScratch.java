@@ -54,6 +54,8 @@ final class RecallScratch {
     double[] memoryLinked = new double[256];
     /** Best score of a memory that lent it a linked share: links place a memory after its source, never above. */
     double[] memoryLinkCap = new double[256];
+    /** Evidence from the sentence vectors (cosine to the query's, scaled). */
+    double[] memorySemantic = new double[256];
     /** Bit q set when the memory contains query term q (q < 64): memories with equal masks state the same thing. */
     long[] memoryTermMask = new long[256];
     /** Whether the memory's time is in the window the query names ({@link Recaller}). */
@@ -134,6 +136,7 @@ final class RecallScratch {
                 memoryNeighbour = Arrays.copyOf(memoryNeighbour, n);
                 memoryLinked = Arrays.copyOf(memoryLinked, n);
                 memoryLinkCap = Arrays.copyOf(memoryLinkCap, n);
+                memorySemantic = Arrays.copyOf(memorySemantic, n);
                 memoryTermMask = Arrays.copyOf(memoryTermMask, n);
                 memoryInTime = Arrays.copyOf(memoryInTime, n);
             }
@@ -144,6 +147,7 @@ final class RecallScratch {
             memoryNeighbour[slot] = 0;
             memoryLinked[slot] = 0;
             memoryLinkCap[slot] = 0;
+            memorySemantic[slot] = 0;
             memoryTermMask[slot] = 0;
             memoryInTime[slot] = false;
             memorySlotOf.put(memoryIndex, slot);
@@ -155,12 +159,12 @@ final class RecallScratch {
 
     /** The memory's score before the time window: the sum of its evidence. */
     double evidence(final int slot) {
-        return memoryScore[slot] + memoryLexical[slot] + memoryNeighbour[slot] + linked(slot);
+        return memoryScore[slot] + memoryLexical[slot] + memorySemantic[slot] + memoryNeighbour[slot] + linked(slot);
     }
 
     /** The linked share that counts: up to just below the best source that lent it, and never below zero. */
     double linked(final int slot) {
-        final double own = memoryScore[slot] + memoryLexical[slot] + memoryNeighbour[slot];
+        final double own = memoryScore[slot] + memoryLexical[slot] + memorySemantic[slot] + memoryNeighbour[slot];
         return Math.min(memoryLinked[slot], Math.max(0.0, LINK_CAP * memoryLinkCap[slot] - own));
     }
 
@@ -172,6 +176,21 @@ final class RecallScratch {
             postings = new int[n];
         }
         return postings;
+    }
+
+    /** The query's quantised sentence vector, and the nearest memories found with it. */
+    byte[] queryVector = new byte[0];
+
+    byte[] vectorScratch = new byte[0];
+    final int[] semanticIndex = new int[64];
+    final float[] semanticSimilarity = new float[64];
+
+    byte[] queryVector(final int dimensions) {
+        if (queryVector.length != dimensions) {
+            queryVector = new byte[dimensions];
+            vectorScratch = new byte[dimensions];
+        }
+        return queryVector;
     }
 
     int[] termPostings = new int[256];

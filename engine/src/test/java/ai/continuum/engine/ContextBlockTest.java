@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 /** The context block's exact text: sections, caps, truncation, dates, line breaks. */
 class ContextBlockTest {
-    private static final RecallResult.Why WHY = new RecallResult.Why(1, 0, 0, 0, false, false);
+    private static final RecallResult.Why WHY = new RecallResult.Why(1, 0, 0, 0, 0, false, false);
 
     private static RecallResult.ConceptHit concept(
             final String name, final String description, final double relevance, final RecallResult.Source source) {

@@ -4,6 +4,7 @@ import ai.continuum.engine.EngineConfig;
 import ai.continuum.engine.MemoryEngine;
 import ai.continuum.engine.RecallResult;
 import ai.continuum.engine.Turn;
+import ai.continuum.engine.semantic.TextEmbedder;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,8 +22,12 @@ import java.util.Set;
  */
 public final class ContinuumRetriever implements Retriever {
 
+    /** How long indexing a conversation waits for its turns' vectors. */
+    private static final long EMBEDDING_WAIT_MILLIS = 600_000;
+
     private final MemoryEngine engine;
     private final int maxConcepts;
+    private final String name;
     private int tenantSequence;
 
     /**
@@ -30,16 +35,30 @@ public final class ContinuumRetriever implements Retriever {
      * @param maxConcepts concepts recall activates before scoring memories, 1..100.
      */
     public ContinuumRetriever(final EngineConfig config, final int maxConcepts) {
+        this(MemoryEngine.create(config), maxConcepts, "continuum");
+    }
+
+    /**
+     * Continuum with its semantic index: every turn is embedded by {@code embedder} (owned and closed here), and
+     * indexing a conversation includes waiting for its vectors.
+     */
+    public ContinuumRetriever(final EngineConfig config, final int maxConcepts, final TextEmbedder embedder) {
+        this(MemoryEngine.create(config, System::currentTimeMillis, embedder), maxConcepts, "continuum-semantic");
+    }
+
+    private ContinuumRetriever(final MemoryEngine engine, final int maxConcepts, final String name) {
         if (maxConcepts < 1 || maxConcepts > 100) {
+            engine.close();
             throw new IllegalArgumentException("maxConcepts=" + maxConcepts + " must be in [1, 100]");
         }
-        this.engine = MemoryEngine.create(config);
+        this.engine = engine;
         this.maxConcepts = maxConcepts;
+        this.name = name;
     }
 
     @Override
     public String name() {
-        return "continuum";
+        return name;
     }
 
     @Override
@@ -52,6 +71,14 @@ public final class ContinuumRetriever implements Retriever {
             final EvalDataset.DialogueTurn turn = turns.get(i);
             turnIds[i] = turn.id();
             engine.learn(tenant, new Turn(i + 1L, turn.indexedText(), "", "", turn.session(), "", turn.timeMillis()));
+        }
+        try {
+            if (!engine.awaitSemanticIndex(EMBEDDING_WAIT_MILLIS)) {
+                throw new IllegalStateException("turns of " + conversation.id() + " not embedded in time");
+            }
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while embedding " + conversation.id(), e);
         }
         return new IndexedConversation() {
             @Override

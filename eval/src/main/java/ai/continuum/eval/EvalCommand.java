@@ -1,6 +1,7 @@
 package ai.continuum.eval;
 
 import ai.continuum.engine.EngineConfig;
+import ai.continuum.semantic.MiniLmEmbedder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -57,7 +58,8 @@ public final class EvalCommand implements Callable<Integer> {
             split = ",",
             paramLabel = "NAME",
             defaultValue = "continuum,bm25",
-            description = "Systems to evaluate, in column order: continuum, bm25 (default: ${DEFAULT-VALUE}).")
+            description = "Systems to evaluate, in column order: continuum, continuum-semantic (with the semantic "
+                    + "index), bm25 (default: ${DEFAULT-VALUE}).")
     private List<String> retrievers;
 
     @Option(
@@ -195,8 +197,12 @@ public final class EvalCommand implements Callable<Integer> {
     private Retriever retriever(final String name) {
         return switch (name) {
             case "continuum" -> new ContinuumRetriever(EngineConfig.defaults(), maxConcepts);
+            case "continuum-semantic" ->
+                new ContinuumRetriever(EngineConfig.defaults(), maxConcepts, new MiniLmEmbedder());
             case "bm25" -> new Bm25Retriever();
-            default -> throw new IllegalArgumentException("unknown retriever \"" + name + "\"; known: continuum, bm25");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown retriever \"" + name + "\"; known: continuum, continuum-semantic, bm25");
         };
     }
 }

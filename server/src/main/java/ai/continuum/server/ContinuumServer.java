@@ -19,6 +19,7 @@ import ai.continuum.server.ratelimit.RateLimiter;
 import ai.continuum.server.ratelimit.SharedRateLimiter;
 import ai.continuum.server.redis.RedisLink;
 import ai.continuum.server.snapshot.SnapshotStore;
+import ai.continuum.server.storage.OwnerOnly;
 import ai.continuum.server.storage.SqliteProcessLock;
 import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageSettings;
@@ -36,7 +37,6 @@ import io.helidon.webserver.observe.health.HealthObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -117,7 +117,7 @@ public final class ContinuumServer implements AutoCloseable {
                     + "'; allowed only because the server binds loopback " + config.host());
         }
         try {
-            Files.createDirectories(config.dataDir());
+            OwnerOnly.directory(config.dataDir());
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
         }
@@ -134,13 +134,16 @@ public final class ContinuumServer implements AutoCloseable {
         }
         final MemoryEngine engine;
         try {
-            engine = MemoryEngine.create(EngineSizing.forStored(config.engine(), storage));
+            final var sized = EngineSizing.forStored(config.engine(), storage);
+            engine = config.semanticIndex()
+                    ? MemoryEngine.create(sized, System::currentTimeMillis, SemanticModel.load())
+                    : MemoryEngine.create(sized);
         } catch (final RuntimeException e) {
             storage.close();
             release(processLock);
             throw e;
         }
-        final ContinuumMetrics metrics = new ContinuumMetrics();
+        final ContinuumMetrics metrics = new ContinuumMetrics(config.metricsTenantLabels());
         final ContinuumCore core = new ContinuumCore(engine, storage, metrics);
         metrics.bindEngine(engine);
         metrics.bindStorage(storage::queueDepth, config.writeQueueCapacity(), core::ready);
@@ -211,7 +214,8 @@ public final class ContinuumServer implements AutoCloseable {
         // path out of here does, stops its threads.
         try {
             final SnapshotStore snapshots = new SnapshotStore(config.snapshots().dir());
-            final String loaded = core.load(config.snapshots().restore() ? snapshots : null);
+            // The semantic index is not in the engine image yet: with it on, a start rebuilds from SQL.
+            final String loaded = core.load(config.snapshots().restore() && !config.semanticIndex() ? snapshots : null);
             LOG.info(() -> loaded + " (" + config.storageBackend() + ")");
             core.startFollowing(config.fleet(), keyId -> {
                 if (keyId == null) {

@@ -78,8 +78,12 @@ public final class MemoryTable {
                 field("textAddr", D_TEXT, 8));
     }
 
-    /** Strings in a memory blob, in order. */
+    /** Strings in a memory blob, in order: session id, user text, assistant text, thinking, metadata. */
     public static final int STRINGS = 5;
+    /** Position of the user's text among a memory's strings. */
+    public static final int USER_TEXT = 1;
+    /** Position of the assistant's text among a memory's strings. */
+    public static final int AI_TEXT = 2;
 
     private final OffHeapArena arena;
     private final RecordStore memories = new RecordStore(RECORD_BYTES, 14);

@@ -2,6 +2,7 @@ package ai.continuum.server.auth;
 
 import ai.continuum.server.config.ServerConfig;
 import ai.continuum.server.logging.Terminal;
+import ai.continuum.server.storage.OwnerOnly;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +10,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.function.Consumer;
 
 /**
@@ -49,7 +49,7 @@ public final class AdminKey {
                 }
                 return key;
             }
-            Files.createDirectories(config.dataDir());
+            OwnerOnly.directory(config.dataDir());
             final String key = ApiKeyFormat.generate().fullKey();
             write(file, key);
             AuditLog.adminKeyGenerated(file.toString());
@@ -69,11 +69,7 @@ public final class AdminKey {
     }
 
     private static void write(final Path file, final String key) throws IOException {
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (final UnsupportedOperationException e) {
-            Files.createFile(file);
-        }
+        OwnerOnly.newFile(file);
         Files.writeString(file, key + "\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
     }
 }

@@ -4,6 +4,7 @@ import ai.continuum.server.auth.AdminKey;
 import ai.continuum.server.config.ServerConfig;
 import ai.continuum.server.core.StoredRowScreen;
 import ai.continuum.server.metrics.ContinuumMetrics;
+import ai.continuum.server.storage.OwnerOnly;
 import ai.continuum.server.storage.PostgresStorage;
 import ai.continuum.server.storage.SqliteStorage;
 import ai.continuum.server.storage.Storage;
@@ -13,7 +14,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -21,8 +21,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,6 +60,7 @@ final class DoctorCommand implements Callable<Integer> {
                         + config.host() + ":" + config.port() + ", rate " + config.rateLimitPerMinute() + "/min");
         checkDataDir(config.dataDir());
         checkAdminKey(config);
+        checkOwnerOnly(config.dataDir());
         checkTls(config);
         if (config.sqlite()) {
             checkSqlite(config.dataDir().resolve(SqliteStorage.FILE_NAME));
@@ -96,16 +98,36 @@ final class DoctorCommand implements Callable<Integer> {
             warn("admin key", "none yet; serve generates " + file + " on first start");
             return;
         }
-        try {
-            final Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-            if (perms.stream()
-                    .anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
-                fail("admin key", file + " is readable by others; run: chmod 600 " + file);
-            } else {
-                ok("admin key", file + " (mode 600)");
+        ok("admin key", file.toString());
+    }
+
+    /**
+     * The data directory, its import spool and the files holding tenants' data and keys must be the server user's
+     * alone (the server creates them so); a group or others permission is flagged with the chmod that fixes it.
+     */
+    private void checkOwnerOnly(final Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        final List<String> open = new ArrayList<>();
+        final String db = SqliteStorage.FILE_NAME;
+        for (final String name : List.of("", "tmp", AdminKey.FILE_NAME, db, db + "-wal", db + "-shm", db + ".lock")) {
+            final Path path = name.isEmpty() ? dir : dir.resolve(name);
+            try {
+                if (Files.exists(path)) {
+                    final String grants = OwnerOnly.openTo(path);
+                    if (!grants.isEmpty()) {
+                        open.add(path + " grants " + grants + " (" + OwnerOnly.fix(path) + ")");
+                    }
+                }
+            } catch (final IOException e) {
+                open.add(path + " cannot be checked: " + e.getMessage());
             }
-        } catch (final UnsupportedOperationException | IOException e) {
-            warn("admin key", file + " exists; permissions not checkable here");
+        }
+        if (open.isEmpty()) {
+            ok("permissions", "the data directory and its files are owner-only");
+        } else {
+            fail("permissions", "other local users may read tenants' data or keys: " + String.join("; ", open));
         }
     }
 

@@ -15,6 +15,8 @@ public enum ConfigKey {
     SHUTDOWN_DRAIN_SECONDS(
             "server.shutdown-drain-seconds", Kind.INT, "5", 0, 600, List.of("CONTINUUM_SHUTDOWN_DRAIN_SECONDS")),
     METRICS_PUBLIC("server.metrics-public", Kind.BOOL, "true", 0, 0, List.of("CONTINUUM_METRICS_PUBLIC")),
+    METRICS_TENANT_LABELS(
+            "server.metrics-tenant-labels", Kind.BOOL, "false", 0, 0, List.of("CONTINUUM_METRICS_TENANT_LABELS")),
     CORS_ORIGINS("server.cors-origins", Kind.STRING, "", 0, 0, List.of("CONTINUUM_CORS_ORIGINS")),
     MAX_CONNECTIONS("server.max-connections", Kind.INT, "0", 0, 1_000_000, List.of("CONTINUUM_MAX_CONNECTIONS")),
     IDLE_TIMEOUT_SECONDS(
@@ -135,6 +137,7 @@ public enum ConfigKey {
             1,
             EngineConfig.MAX_NEIGHBOURS_PER_HOP,
             List.of("CONTINUUM_NEIGHBOURS_PER_HOP")),
+    SEMANTIC_INDEX("recall.semantic.enabled", Kind.BOOL, "false", 0, 0, List.of("CONTINUUM_SEMANTIC_INDEX")),
     FLEET_POLL_MS("fleet.poll-ms", Kind.INT, "1000", 10, 3_600_000, List.of("CONTINUUM_FLEET_POLL_MS")),
     FLEET_READ_WAIT_MS("fleet.read-wait-ms", Kind.INT, "2000", 0, 60_000, List.of("CONTINUUM_FLEET_READ_WAIT_MS")),
     FLEET_MAX_LAG_SECONDS(

@@ -157,6 +157,7 @@ public final class ConfigLoader {
                 integer(v, ConfigKey.PORT),
                 (Long) v.get(ConfigKey.MAX_BODY_BYTES).value(),
                 (Boolean) v.get(ConfigKey.METRICS_PUBLIC).value(),
+                (Boolean) v.get(ConfigKey.METRICS_TENANT_LABELS).value(),
                 origins(str(v, ConfigKey.CORS_ORIGINS)),
                 Path.of(str(v, ConfigKey.DATA_DIR)),
                 str(v, ConfigKey.STORAGE_BACKEND),
@@ -194,7 +195,8 @@ public final class ConfigLoader {
                         str(v, ConfigKey.TLS_KEYSTORE_PASSWORD),
                         str(v, ConfigKey.TLS_CLIENT_AUTH),
                         TlsSettings.path(str(v, ConfigKey.TLS_CLIENT_CA)),
-                        integer(v, ConfigKey.TLS_RELOAD_SECONDS)));
+                        integer(v, ConfigKey.TLS_RELOAD_SECONDS)),
+                (Boolean) v.get(ConfigKey.SEMANTIC_INDEX).value());
     }
 
     private static RedisSettings redis(final Map<ConfigKey, Resolved> v) {

@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
  * @param port               TCP port, 0 picks a free one; default 8420.
  * @param maxBodyBytes       largest accepted request body in bytes; larger bodies get 413. Default 1 MiB.
  * @param metricsPublic      whether {@code GET /metrics} answers without a key (for in-cluster scrapers); false
- *                           requires the admin key, since the series name every tenant.
+ *                           requires the admin key.
+ * @param metricsTenantLabels whether the per-tenant series carry a {@code tenant_id} label (which names every tenant
+ *                           to whoever may scrape); default false: those series are totals over all tenants.
  * @param corsOrigins        browser origins allowed to call {@code /v1} (e.g. http://localhost:3000); empty turns
  *                           CORS off (no browser page of another origin can call the API).
  * @param dataDir            directory of the SQLite database, the admin key file and {@code application.yaml}.
@@ -43,12 +45,16 @@ import java.util.regex.Pattern;
  *                           stored result; default 24.
  * @param snapshots          engine snapshots: where, how often, whether a start restores one.
  * @param tls                the listener's TLS (off by default).
+ * @param semanticIndex      whether the engine keeps a semantic index (recall.semantic.enabled): every memory embedded
+ *                           in the background by the in-process sentence model, recall fusing the nearest with
+ *                           words and graph; default false (benchmarks/RESULTS.md says why).
  */
 public record ServerConfig(
         String host,
         int port,
         long maxBodyBytes,
         boolean metricsPublic,
+        boolean metricsTenantLabels,
         List<String> corsOrigins,
         Path dataDir,
         String storageBackend,
@@ -70,7 +76,8 @@ public record ServerConfig(
         int shutdownDrainSeconds,
         int idempotencyWindowHours,
         SnapshotSettings snapshots,
-        TlsSettings tls) {
+        TlsSettings tls,
+        boolean semanticIndex) {
 
     /** Tenant names: what the engine and the SQL schema accept, and safe in logs and metric labels. */
     public static final Pattern TENANT_PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -145,7 +152,7 @@ public record ServerConfig(
                 + ", engine=" + engine + ", fleet=" + fleet + ", redis=" + redis + ", connections=" + connections
                 + ", authFailuresPerMinute=" + authFailuresPerMinute
                 + ", shutdownDrainSeconds=" + shutdownDrainSeconds
-                + ", idempotencyWindowHours=" + idempotencyWindowHours + ", tls=" + tls + ", snapshots=" + snapshots
-                + "]";
+                + ", idempotencyWindowHours=" + idempotencyWindowHours + ", tls=" + tls
+                + ", semanticIndex=" + semanticIndex + ", snapshots=" + snapshots + "]";
     }
 }

@@ -1,6 +1,7 @@
 package ai.continuum.server.http;
 
 import ai.continuum.server.logging.LogFields;
+import ai.continuum.server.logging.RateLimitedAccessLines;
 import ai.continuum.server.logging.SuppressedAccessLines;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -26,13 +28,26 @@ import java.util.regex.Pattern;
  *
  * <p>The record goes to the logger {@code continuum.access} at INFO: in the JSON log format its fields
  * ({@code request_id, method, path, route, status, duration_ms, remote, user_agent}) are fields of the line; in the
- * text format the message carries them. The path is logged without its query string. Thread-safe.
+ * text format the message carries them. The path is logged without its query string.
+ *
+ * <p>Refused requests (429, such as {@code rate_limited}) are sampled by {@link RateLimitedAccessLines}: one line per
+ * address a minute, carrying {@code left_out}, the number of 429s not written since the last one. Each 429 is counted
+ * in {@code continuum_access_lines_429_total{outcome="written"|"left_out"}}. Thread-safe.
  */
 public final class AccessLogFilter implements Filter {
     public static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
     static final String LOGGER = SuppressedAccessLines.ACCESS_LOGGER;
     private static final Logger LOG = Logger.getLogger(LOGGER);
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    private final RateLimitedAccessLines rateLimited;
+    private final Consumer<String> counter;
+
+    /** @param counter told "written" or "left_out" for every 429's access line (the metric). */
+    public AccessLogFilter(final RateLimitedAccessLines rateLimited, final Consumer<String> counter) {
+        this.rateLimited = rateLimited;
+        this.counter = counter;
+    }
 
     @Override
     public void filter(final FilterChain chain, final RoutingRequest req, final RoutingResponse res) {
@@ -51,12 +66,22 @@ public final class AccessLogFilter implements Filter {
         }
     }
 
-    private static void log(final RoutingRequest req, final RoutingResponse res, final String id, final double ms) {
+    private void log(final RoutingRequest req, final RoutingResponse res, final String id, final double ms) {
+        final int status = res.status().code();
+        final String remote = req.remotePeer().host();
+        long leftOut = 0;
+        // A throttled authentication failure's line is dropped by SuppressedAccessLines and counted with the failures.
+        if (status == 429 && !SuppressedAccessLines.marked()) {
+            final RateLimitedAccessLines.Decision decision = rateLimited.refused(remote);
+            counter.accept(decision.write() ? "written" : "left_out");
+            if (!decision.write()) {
+                return;
+            }
+            leftOut = decision.leftOut();
+        }
         final String method = req.prologue().method().text();
         // The prologue keeps the path as received; req.path() is relative to the matched service after routing.
         final String path = req.prologue().uriPath().rawPath();
-        final int status = res.status().code();
-        final String remote = req.remotePeer().host();
         final Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("request_id", id);
         fields.put("method", method);
@@ -66,9 +91,13 @@ public final class AccessLogFilter implements Filter {
         fields.put("duration_ms", Math.round(ms * 1000) / 1000.0);
         fields.put("remote", remote);
         fields.put("user_agent", req.headers().first(HeaderNames.USER_AGENT).orElse(""));
+        if (leftOut > 0) {
+            fields.put("left_out", leftOut);
+        }
         final LogRecord record = new LogRecord(
                 Level.INFO,
-                String.format(Locale.ROOT, "%s \"%s %s\" %d %.3f ms id=%s", remote, method, path, status, ms, id));
+                String.format(Locale.ROOT, "%s \"%s %s\" %d %.3f ms id=%s", remote, method, path, status, ms, id)
+                        + (leftOut > 0 ? " left_out=" + leftOut : ""));
         record.setLoggerName(LOGGER);
         record.setParameters(new Object[] {new LogFields(fields)});
         LOG.log(record);

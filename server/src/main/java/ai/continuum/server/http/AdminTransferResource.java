@@ -3,6 +3,7 @@ package ai.continuum.server.http;
 import ai.continuum.engine.SizeLimitExceededException;
 import ai.continuum.server.core.ContinuumCore;
 import ai.continuum.server.storage.ImportMode;
+import ai.continuum.server.storage.OwnerOnly;
 import ai.continuum.server.transfer.DataTransfer;
 import ai.continuum.server.transfer.InvalidDocumentException;
 import ai.continuum.server.transfer.TenantImport;
@@ -115,7 +116,7 @@ public final class AdminTransferResource implements HttpService {
         }
         final Path spool;
         try {
-            Files.createDirectories(spoolDir);
+            OwnerOnly.directory(spoolDir);
             spool = Files.createTempFile(spoolDir, "import-", ".partial");
         } catch (final IOException e) {
             throw ApiException.unavailable(

@@ -5,6 +5,7 @@ import ai.continuum.server.auth.FailedAuthThrottle;
 import ai.continuum.server.config.ServerConfig;
 import ai.continuum.server.core.ContinuumCore;
 import ai.continuum.server.core.Version;
+import ai.continuum.server.logging.RateLimitedAccessLines;
 import ai.continuum.server.mcp.McpProtocol;
 import ai.continuum.server.metrics.ContinuumMetrics;
 import ai.continuum.server.ratelimit.ClientLimiter;
@@ -35,7 +36,7 @@ public final class ApiRouting {
                 core.idempotencyKeys(),
                 java.time.Duration.ofHours(config.idempotencyWindowHours()),
                 System::currentTimeMillis);
-        routing.addFilter(new AccessLogFilter())
+        routing.addFilter(new AccessLogFilter(new RateLimitedAccessLines(System::nanoTime), metrics::accessLine429))
                 .addFilter(new MetricsFilter(metrics, routes))
                 .addFilter(new AuthFilter(
                         keys,

@@ -51,6 +51,7 @@ public final class RecallResource implements HttpService {
             double graph,
             double sessionNeighbour,
             double linkedTurn,
+            double semantic,
             boolean namedTime,
             boolean newerStatement) {
         static WhyView of(final RecallResult.Why why) {
@@ -60,6 +61,7 @@ public final class RecallResource implements HttpService {
                     round(why.graph()),
                     round(why.sessionNeighbour()),
                     round(why.linkedTurn()),
+                    round(why.semantic()),
                     why.inNamedTime(),
                     why.newerStatement());
         }

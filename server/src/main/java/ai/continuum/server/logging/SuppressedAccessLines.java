@@ -41,6 +41,11 @@ public final class SuppressedAccessLines implements Filter {
         SUPPRESS.set(Boolean.TRUE);
     }
 
+    /** Whether the current request's line will be dropped. */
+    public static boolean marked() {
+        return SUPPRESS.get() != null;
+    }
+
     @Override
     public boolean isLoggable(final LogRecord record) {
         if (SUPPRESS.get() != null) {

@@ -25,6 +25,10 @@ import java.util.function.LongSupplier;
  * {@link #scrape()} directly in the text format, as is the federation lag family, which has no series until a
  * federation link reports one.
  *
+ * <p>Tenant names are private to a multi-tenant operator: by default the per-tenant families (graph sizes, learn and
+ * recall operations) are totals over all tenants with no {@code tenant_id} label, and {@code continuum_tenants} says
+ * how many there are. With tenant labels on ({@code server.metrics-tenant-labels}) each tenant has its own series.
+ *
  * <p>Thread-safe.
  */
 public final class ContinuumMetrics {
@@ -49,7 +53,16 @@ public final class ContinuumMetrics {
     /** Set once by {@link #bindEngine} on the starting thread; read by scrapes on request threads. */
     private volatile MemoryEngine engine;
 
+    private final boolean tenantLabels;
+
+    /** Without tenant labels: per-tenant families are totals over all tenants. */
     public ContinuumMetrics() {
+        this(false);
+    }
+
+    /** @param tenantLabels whether per-tenant families carry a {@code tenant_id} label (naming every tenant). */
+    public ContinuumMetrics(final boolean tenantLabels) {
+        this.tenantLabels = tenantLabels;
         Gauge.builder("continuum.pi.phi.constant", () -> PI_PHI)
                 .description("pi x phi, the continuity chain's seed")
                 .register(registry);
@@ -179,6 +192,15 @@ public final class ContinuumMetrics {
                 .increment();
     }
 
+    /** A 429's access line, "written" or "left_out" (sampled: one line per address a minute). */
+    public void accessLine429(final String outcome) {
+        Counter.builder("continuum.access.lines.429")
+                .description("access lines of 429 answers by whether they were written or left out")
+                .tag("outcome", outcome)
+                .register(registry)
+                .increment();
+    }
+
     public void learn(final String tenant, final String result) {
         operation("continuum.learn.operations", "learn calls by outcome", tenant, result);
     }
@@ -190,10 +212,12 @@ public final class ContinuumMetrics {
     private void operation(final String name, final String description, final String tenant, final String result) {
         opCounters
                 .computeIfAbsent(
-                        new OpKey(name, tenant, result),
-                        k -> Counter.builder(k.name())
+                        new OpKey(name, tenantLabels ? tenant : "", result),
+                        k -> (tenantLabels
+                                        ? Counter.builder(k.name()).tags("tenant_id", k.tenant())
+                                        : Counter.builder(k.name()))
                                 .description(description)
-                                .tags("tenant_id", k.tenant(), "result", k.result())
+                                .tags("result", k.result())
                                 .register(registry))
                 .increment();
     }
@@ -206,20 +230,42 @@ public final class ContinuumMetrics {
     public String scrape() {
         final StringBuilder out = new StringBuilder(registry.scrape());
         final MemoryEngine e = engine;
-        final StringBuilder concepts = family("continuum_concepts_total", "concepts per tenant");
-        final StringBuilder entities = family("continuum_entities_total", "entities (concepts) per tenant");
-        final StringBuilder memories = family("continuum_memories_total", "stored memories per tenant");
-        final StringBuilder links = family("continuum_attention_links_total", "concept links per tenant");
+        final StringBuilder concepts =
+                family("continuum_concepts_total", "concepts (per tenant with tenant labels on)");
+        final StringBuilder entities =
+                family("continuum_entities_total", "entities (concepts; per tenant with tenant labels on)");
+        final StringBuilder memories =
+                family("continuum_memories_total", "stored memories (per tenant with tenant labels on)");
+        final StringBuilder links =
+                family("continuum_attention_links_total", "concept links (per tenant with tenant labels on)");
+        final StringBuilder tenants = family("continuum_tenants", "tenants holding state");
+        long tenantCount = 0;
+        final long[] totals = new long[3];
         if (e != null) {
             for (final String tenant : e.tenants()) {
                 final TenantStats s = e.stats(tenant);
-                sample(concepts, "continuum_concepts_total", tenant, s.concepts());
-                sample(entities, "continuum_entities_total", tenant, s.concepts());
-                sample(memories, "continuum_memories_total", tenant, s.memories());
-                sample(links, "continuum_attention_links_total", tenant, s.links());
+                tenantCount++;
+                if (tenantLabels) {
+                    sample(concepts, "continuum_concepts_total", tenant, s.concepts());
+                    sample(entities, "continuum_entities_total", tenant, s.concepts());
+                    sample(memories, "continuum_memories_total", tenant, s.memories());
+                    sample(links, "continuum_attention_links_total", tenant, s.links());
+                } else {
+                    totals[0] += s.concepts();
+                    totals[1] += s.memories();
+                    totals[2] += s.links();
+                }
             }
         }
-        out.append(concepts)
+        if (!tenantLabels) {
+            sample(concepts, "continuum_concepts_total", null, totals[0]);
+            sample(entities, "continuum_entities_total", null, totals[0]);
+            sample(memories, "continuum_memories_total", null, totals[1]);
+            sample(links, "continuum_attention_links_total", null, totals[2]);
+        }
+        sample(tenants, "continuum_tenants", null, tenantCount);
+        out.append(tenants)
+                .append(concepts)
                 .append(entities)
                 .append(memories)
                 .append(links)
@@ -241,13 +287,13 @@ public final class ContinuumMetrics {
                 .append(" gauge\n");
     }
 
+    /** One sample; {@code tenant} null for a total (no label). */
     private static void sample(final StringBuilder out, final String name, final String tenant, final long value) {
-        out.append(name)
-                .append("{tenant_id=\"")
-                .append(escape(tenant))
-                .append("\"} ")
-                .append(String.format(Locale.ROOT, "%d", value))
-                .append('\n');
+        out.append(name);
+        if (tenant != null) {
+            out.append("{tenant_id=\"").append(escape(tenant)).append("\"}");
+        }
+        out.append(' ').append(String.format(Locale.ROOT, "%d", value)).append('\n');
     }
 
     private static String escape(final String label) {

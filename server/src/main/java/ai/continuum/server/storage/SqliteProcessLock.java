@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -37,7 +36,8 @@ public final class SqliteProcessLock implements AutoCloseable {
         final Path db = Storages.sqliteFile(dataDir).toAbsolutePath();
         final Path lockFile = db.resolveSibling(db.getFileName() + ".lock");
         try {
-            Files.createDirectories(lockFile.getParent());
+            OwnerOnly.directory(lockFile.getParent());
+            OwnerOnly.file(lockFile);
             final FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock;
             try {

@@ -4,7 +4,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SystemEpochClock;
@@ -54,9 +53,11 @@ public final class SqliteStorage {
     private static SqlStorage createFile(final Path dbFile, final StorageSettings settings, final EpochClock clock) {
         final Path file = dbFile.toAbsolutePath();
         try {
-            Files.createDirectories(file.getParent());
+            OwnerOnly.directory(file.getParent());
+            // An empty file is a new database to SQLite; created here it is 0600, and its -wal and -shm follow.
+            OwnerOnly.file(file);
         } catch (final IOException e) {
-            throw new UncheckedIOException("cannot create the data directory " + file.getParent(), e);
+            throw new UncheckedIOException("cannot create the database file " + file, e);
         }
         final String url = "jdbc:sqlite:" + file;
         final SQLiteDataSource writer = dataSource(url, settings);

@@ -1,0 +1,67 @@
+package ai.continuum.server.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.continuum.server.TestServer;
+import ai.continuum.server.config.ConfigKey;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A client hammering past its rate limit writes one access line for its 429s, not one per request; every 429 is still
+ * counted in {@code continuum_access_lines_429_total}, and answers keep coming (the sampling only concerns the log).
+ */
+class RateLimitedAccessLinesTest {
+    @Test
+    void shouldWriteOneAccessLinePerAddressAMinuteFor429s(@TempDir final Path dataDir) {
+        final Logger access = Logger.getLogger(AccessLogFilter.LOGGER);
+        final List<String> lines = new CopyOnWriteArrayList<>();
+        final Handler capture = new Handler() {
+            @Override
+            public void publish(final LogRecord record) {
+                lines.add(record.getMessage());
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        access.addHandler(capture);
+        try (TestServer server = TestServer.start(
+                dataDir, Map.of(ConfigKey.RATE_LIMIT_PER_MINUTE, "1", ConfigKey.RATE_LIMIT_BURST, "2"))) {
+            final String key = server.createKey("limited");
+            assertEquals(200, server.get("/v1/stats", key).status());
+            assertEquals(200, server.get("/v1/stats", key).status());
+            for (int i = 0; i < 50; i++) {
+                assertEquals(429, server.get("/v1/stats", key).status());
+            }
+            assertEquals(200, server.get("/v1/health", null).status(), "a later answer's line is written as ever");
+
+            final long written429 =
+                    lines.stream().filter(l -> l.contains(" 429 ")).count();
+            assertEquals(1, written429, "one 429 line a minute per address: " + lines);
+            assertEquals(
+                    2,
+                    lines.stream().filter(l -> l.contains("/v1/stats\" 200 ")).count(),
+                    lines.toString());
+            assertTrue(lines.stream().anyMatch(l -> l.contains("/v1/health\" 200 ")), lines.toString());
+            final String metrics = server.get("/metrics", TestServer.ADMIN_KEY).body();
+            assertTrue(
+                    metrics.contains("continuum_access_lines_429_total{outcome=\"left_out\"} 49.0"),
+                    "the 429s left out of the log are counted:\n" + metrics);
+            assertTrue(metrics.contains("continuum_access_lines_429_total{outcome=\"written\"} 1.0"), metrics);
+        } finally {
+            access.removeHandler(capture);
+        }
+    }
+}
