@@ -8,6 +8,8 @@ import ai.continuum.engine.semantic.TextEmbedder;
 import ai.continuum.engine.store.CompoundTable;
 import ai.continuum.engine.store.ConceptGraph;
 import ai.continuum.engine.store.ConceptLayout;
+import ai.continuum.engine.store.ImageInput;
+import ai.continuum.engine.store.ImageOutput;
 import ai.continuum.engine.store.MemoryTable;
 import ai.continuum.engine.store.OffHeapArena;
 import ai.continuum.engine.store.StringIndex;
@@ -383,6 +385,79 @@ public final class MemoryEngine implements AutoCloseable {
             final TenantState t = tenants.get(tenant);
             if (t != null) {
                 new SnapshotWriter(graph, memories, compounds, t, SNAPSHOT_CHUNK, sink).write();
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * What an image written by this build is tagged with (its format, the off-heap layouts, the byte order): an image
+     * with another identity is not loadable here, so a caller can refuse it before reading further.
+     */
+    public static long imageIdentity() {
+        return EngineImage.identity();
+    }
+
+    /**
+     * Writes the whole engine as an image ({@link EngineImage}) that {@link #readImage} loads in one sequential read.
+     * Holds the write lock throughout, so the image is one consistent state: call it on an engine no request writes
+     * to (a checkpoint's own engine), since writers wait for the whole dump.
+     */
+    public void writeImage(final ImageOutput out) {
+        writeLock.lock();
+        try {
+            ensureOpen();
+            EngineImage.writeHeader(out);
+            out.writeInt(nextTenantId);
+            final List<TenantState> all = new ArrayList<>(tenants.values());
+            out.writeInt(all.size());
+            for (final TenantState t : all) {
+                EngineImage.writeTenant(out, t);
+            }
+            arena.writeTo(out);
+            graph.writeTo(out);
+            dictionary.writeTo(out);
+            words.writeTo(out);
+            memoryTerms.writeTo(out);
+            memories.writeTo(out);
+            compounds.writeTo(out);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Loads an image written by {@link #writeImage} into this engine, which must be empty (just created). The caller
+     * proves the bytes intact first (a checksum over the image): a failure here leaves this engine unusable, so it
+     * must then be closed and a new one built.
+     *
+     * @throws IllegalStateException when the image is of another format, layout or byte order, or does not parse.
+     */
+    public void readImage(final ImageInput in) {
+        writeLock.lock();
+        try {
+            ensureOpen();
+            if (!tenants.isEmpty() || nextTenantId != 0) {
+                throw new IllegalStateException("an image is read into an empty engine only");
+            }
+            EngineImage.readHeader(in);
+            final int next = in.readCount(Integer.MAX_VALUE, "tenant ids");
+            final int count = in.readCount(next, "tenants");
+            final List<TenantState> read = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                read.add(EngineImage.readTenant(in));
+            }
+            arena.readFrom(in);
+            graph.readFrom(in);
+            dictionary.readFrom(in);
+            words.readFrom(in);
+            memoryTerms.readFrom(in);
+            memories.readFrom(in);
+            compounds.readFrom(in);
+            nextTenantId = next;
+            for (final TenantState t : read) {
+                tenants.put(t.name, t);
             }
         } finally {
             writeLock.unlock();

@@ -19,6 +19,7 @@ import ai.continuum.server.ratelimit.ClientLimiter;
 import ai.continuum.server.ratelimit.RateLimiter;
 import ai.continuum.server.ratelimit.SharedRateLimiter;
 import ai.continuum.server.redis.RedisLink;
+import ai.continuum.server.snapshot.SnapshotStore;
 import ai.continuum.server.storage.OwnerOnly;
 import ai.continuum.server.storage.SqliteProcessLock;
 import ai.continuum.server.storage.Storage;
@@ -244,14 +245,10 @@ public final class ContinuumServer implements AutoCloseable {
         // Requests may reach the core before the rebuild ends (they answer 503 "loading" then); closing it, as every
         // path out of here does, stops its threads.
         try {
-            final long startNs = System.nanoTime();
-            final long deltas = core.rebuild();
-            LOG.info(() -> String.format(
-                    "loaded %d deltas for %d tenants from %s storage in %d ms",
-                    deltas,
-                    engine.tenants().size(),
-                    config.storageBackend(),
-                    (System.nanoTime() - startNs) / 1_000_000));
+            final SnapshotStore snapshots = new SnapshotStore(config.snapshots().dir());
+            // The semantic index is not in the engine image yet: with it on, a start rebuilds from SQL.
+            final String loaded = core.load(config.snapshots().restore() && !config.semanticIndex() ? snapshots : null);
+            LOG.info(() -> loaded + " (" + config.storageBackend() + ")");
             core.startFollowing(config.fleet(), keyId -> {
                 if (keyId == null) {
                     keys.forgetCached();
@@ -261,6 +258,9 @@ public final class ContinuumServer implements AutoCloseable {
             });
             if (federation != null) {
                 federation.start();
+            }
+            if (config.snapshots().intervalSeconds() > 0) {
+                core.startCheckpoints(snapshots, config.snapshots().intervalSeconds());
             }
         } catch (final RuntimeException | Error e) {
             // Also an OutOfMemoryError: a server that cannot load must stop, not stay up answering 503 for ever.

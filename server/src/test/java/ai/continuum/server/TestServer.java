@@ -40,6 +40,8 @@ public final class TestServer implements AutoCloseable {
         flags.put(ConfigKey.RATE_LIMIT_PER_MINUTE, "100000");
         flags.put(ConfigKey.RATE_LIMIT_BURST, "100000");
         flags.put(ConfigKey.AUTH_FAILURES_PER_MINUTE, "100000");
+        // No background checkpoints unless a test asks: they would add a rebuild's CPU to every test server.
+        flags.put(ConfigKey.SNAPSHOT_INTERVAL_SECONDS, "0");
         flags.putAll(overrides);
         final ServerConfig config = new ConfigLoader(Map.of(), flags, null).load();
         return new TestServer(ContinuumServer.start(config, message -> {}));

@@ -130,6 +130,18 @@ public final class CompoundTable {
         return records.reservedBytes() + index.reservedBytes();
     }
 
+    /** Writer: the records and their table into an engine image (components are in the arena). */
+    public void writeTo(final ImageOutput out) {
+        records.writeTo(out);
+        index.writeTo(out);
+    }
+
+    /** Writer: restores what {@link #writeTo} wrote into this empty table. */
+    public void readFrom(final ImageInput in) {
+        records.readFrom(in);
+        index.readFrom(in);
+    }
+
     private boolean matchesProbe(final int rec) {
         if (tenant(rec) != probeTenant || componentCount(rec) != probeCount) {
             return false;

@@ -204,6 +204,24 @@ public final class ConceptGraph {
         return arena.getInt(AdjacencyLayout.entry(adjAddr(id), pos) + LINK);
     }
 
+    /** Writer: concepts, links, the link table and the interned texts into an engine image (blocks: the arena). */
+    public void writeTo(final ImageOutput out) {
+        concepts.writeTo(out);
+        links.writeTo(out);
+        linkIndex.writeTo(out);
+        interned.writeTo(out);
+        out.writeLong(liveLinks);
+    }
+
+    /** Writer: restores what {@link #writeTo} wrote into this empty graph. */
+    public void readFrom(final ImageInput in) {
+        concepts.readFrom(in);
+        links.readFrom(in);
+        linkIndex.readFrom(in);
+        interned.readFrom(in);
+        liveLinks = in.readLong();
+    }
+
     // ---------------------------------------------------------------- readers
 
     /** A reader's reusable key for {@link #findLink(int, int, PairProbe)}; one per thread. */

@@ -116,6 +116,31 @@ public final class IndexHashTable {
         return slots.capacity();
     }
 
+    /** Writer: the table into an engine image, slots as they are. */
+    public void writeTo(final ImageOutput out) {
+        final UnsafeBuffer table = slots;
+        out.writeInt(table.capacity() >> 2);
+        out.writeInt(live);
+        out.writeInt(used);
+        out.writeRegion(table, 0, table.capacity());
+    }
+
+    /** Writer: replaces this table with one written by {@link #writeTo} (same hashing, so the slots stay valid). */
+    public void readFrom(final ImageInput in) {
+        final int capacity = in.readCount(1 << 29, "hash slots");
+        if (capacity < 16 || Integer.bitCount(capacity) != 1) {
+            throw new IllegalStateException("engine image: " + capacity + " hash slots is not a power of two");
+        }
+        final int readLive = in.readInt();
+        final int readUsed = in.readInt();
+        final UnsafeBuffer table = new UnsafeBuffer(BufferUtil.allocateDirectAligned(capacity << 2, 64));
+        in.readRegion(table, 0, capacity << 2);
+        live = readLive;
+        used = readUsed;
+        mask = capacity - 1;
+        slots = table;
+    }
+
     private void resize() {
         final UnsafeBuffer old = slots;
         final int oldCapacity = old.capacity() >> 2;

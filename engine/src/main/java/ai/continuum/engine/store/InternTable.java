@@ -98,6 +98,18 @@ public final class InternTable {
         return records.reservedBytes() + table.reservedBytes();
     }
 
+    /** Writer: the records and their table into an engine image (the texts are in the arena). */
+    public void writeTo(final ImageOutput out) {
+        records.writeTo(out);
+        table.writeTo(out);
+    }
+
+    /** Writer: restores what {@link #writeTo} wrote into this empty table. */
+    public void readFrom(final ImageInput in) {
+        records.readFrom(in);
+        table.readFrom(in);
+    }
+
     private byte[] bytes(final int id) {
         final long addr = records.buffer(id).getLong(records.offset(id) + TEXT_ADDR);
         final int length = arena.getInt(addr);

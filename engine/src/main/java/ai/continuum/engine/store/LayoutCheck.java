@@ -2,6 +2,8 @@ package ai.continuum.engine.store;
 
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ConcurrentSkipListSet;
 
 /**
  * The checks every off-heap layout runs at class initialisation, so that a wrong offset fails the first use of the
@@ -9,8 +11,46 @@ import java.util.Comparator;
  * the record, is aligned to its own size (so {@code UnsafeBuffer}'s ordered and volatile accesses are atomic), and no
  * two fields overlap; the record size is a positive multiple of its alignment.
  */
-final class LayoutCheck {
+public final class LayoutCheck {
+    /**
+     * Every class that declares an off-heap layout through {@link #check}. A new layout class belongs here, so that
+     * {@link #fingerprint} covers it.
+     */
+    private static final List<Class<?>> LAYOUTS = List.of(
+            ConceptLayout.class,
+            LinkLayout.class,
+            AdjacencyLayout.class,
+            InternTable.class,
+            WordIndex.class,
+            MemoryTable.class,
+            CompoundTable.class);
+
+    /** One line per layout checked: its name, size and fields, in a canonical order. */
+    private static final ConcurrentSkipListSet<String> DESCRIBED = new ConcurrentSkipListSet<>();
+
     private LayoutCheck() {}
+
+    /**
+     * A digest of every off-heap layout (names, sizes, field offsets and widths): two builds whose layouts differ in
+     * any field have different fingerprints, so an engine image written by one is never loaded by the other.
+     */
+    public static long fingerprint() {
+        for (final Class<?> layout : LAYOUTS) {
+            try {
+                Class.forName(layout.getName(), true, layout.getClassLoader());
+            } catch (final ClassNotFoundException impossible) {
+                throw new IllegalStateException(impossible);
+            }
+        }
+        long h = 0xcbf29ce484222325L;
+        for (final String line : DESCRIBED) {
+            for (int i = 0; i < line.length(); i++) {
+                h = (h ^ line.charAt(i)) * 0x100000001b3L;
+            }
+            h = (h ^ '\n') * 0x100000001b3L;
+        }
+        return h;
+    }
 
     /** One fixed-size field of a layout: its name, byte offset in the record and size (1, 2, 4 or 8 bytes). */
     record Field(String name, int offset, int bytes) {}
@@ -55,5 +95,15 @@ final class LayoutCheck {
             end = f.offset() + f.bytes();
             previous = f.name();
         }
+        final StringBuilder line = new StringBuilder(layout).append(' ').append(recordBytes);
+        for (final Field f : sorted) {
+            line.append(' ')
+                    .append(f.name())
+                    .append('@')
+                    .append(f.offset())
+                    .append(':')
+                    .append(f.bytes());
+        }
+        DESCRIBED.add(line.toString());
     }
 }

@@ -288,6 +288,22 @@ public final class MemoryTable {
                 + decisionsByKey.reservedBytes();
     }
 
+    /** Writer: memories, decisions and their tables into an engine image (texts are in the arena). */
+    public void writeTo(final ImageOutput out) {
+        memories.writeTo(out);
+        decisions.writeTo(out);
+        byId.writeTo(out);
+        decisionsByKey.writeTo(out);
+    }
+
+    /** Writer: restores what {@link #writeTo} wrote into this empty table. */
+    public void readFrom(final ImageInput in) {
+        memories.readFrom(in);
+        decisions.readFrom(in);
+        byId.readFrom(in);
+        decisionsByKey.readFrom(in);
+    }
+
     private int memoryHash(final int index) {
         return hash(tenant(index), id(index));
     }

@@ -141,6 +141,46 @@ public final class OffHeapArena {
         buffer(address).getBytes(offset(address), dst, dstOffset, length);
     }
 
+    /**
+     * Writer: the arena into an engine image: the chunks (the last one up to its bump pointer), the bump pointer, the
+     * free lists (their links live inside the freed blocks, so they travel with the chunks) and the bytes in use.
+     */
+    public void writeTo(final ImageOutput out) {
+        final UnsafeBuffer[] all = chunks;
+        out.writeInt(all.length);
+        out.writeInt(topOffset);
+        out.writeLong(bytesInUse);
+        for (final long head : freeHeads) {
+            out.writeLong(head);
+        }
+        for (int i = 0; i < all.length; i++) {
+            out.writeRegion(all[i], 0, i == all.length - 1 ? topOffset : CHUNK_BYTES);
+        }
+    }
+
+    /** Writer: restores an arena written by {@link #writeTo} into this empty one. */
+    public void readFrom(final ImageInput in) {
+        if (chunks.length != 0) {
+            throw new IllegalStateException("an image is read into an empty arena only");
+        }
+        final int count = in.readCount(Integer.MAX_VALUE >> CHUNK_SHIFT, "arena chunks");
+        final int top = in.readInt();
+        if (count > 0 && (top < MIN_BLOCK || top > CHUNK_BYTES)) {
+            throw new IllegalStateException("engine image: arena bump pointer " + top + " is out of range");
+        }
+        bytesInUse = in.readLong();
+        for (int c = 0; c < CLASS_COUNT; c++) {
+            freeHeads[c] = in.readLong();
+        }
+        final UnsafeBuffer[] read = new UnsafeBuffer[count];
+        for (int i = 0; i < count; i++) {
+            read[i] = new UnsafeBuffer(BufferUtil.allocateDirectAligned(CHUNK_BYTES, 64));
+            in.readRegion(read[i], 0, i == count - 1 ? top : CHUNK_BYTES);
+        }
+        topOffset = count == 0 ? CHUNK_BYTES : top;
+        chunks = read;
+    }
+
     private void addChunk() {
         final ByteBuffer direct = BufferUtil.allocateDirectAligned(CHUNK_BYTES, 64);
         final UnsafeBuffer[] old = chunks;

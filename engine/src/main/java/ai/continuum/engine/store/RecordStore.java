@@ -72,6 +72,50 @@ public final class RecordStore {
         return index >= 0 && (index >>> chunkShift) < chunks.length;
     }
 
+    /** Writer: the records into an engine image (only the records in use: the last chunk's tail is zero). */
+    public void writeTo(final ImageOutput out) {
+        out.writeInt(recordBytes);
+        out.writeInt(chunkShift);
+        out.writeInt(size);
+        final UnsafeBuffer[] all = chunks;
+        out.writeInt(all.length);
+        for (int i = 0; i < all.length; i++) {
+            out.writeRegion(all[i], 0, usedBytes(i));
+        }
+    }
+
+    /** Writer: restores records written by {@link #writeTo} into this empty store of the same layout. */
+    public void readFrom(final ImageInput in) {
+        if (size != 0) {
+            throw new IllegalStateException("an image is read into an empty record store only");
+        }
+        final int bytes = in.readInt();
+        final int shift = in.readInt();
+        if (bytes != recordBytes || shift != chunkShift) {
+            throw new IllegalStateException("engine image: records of " + bytes + " bytes in chunks of 2^" + shift
+                    + " where this engine has " + recordBytes + " and 2^" + chunkShift);
+        }
+        final int records = in.readCount(Integer.MAX_VALUE, "records");
+        final int count = in.readCount(Integer.MAX_VALUE, "record chunks");
+        if (count != (records + indexMask) >>> chunkShift && !(records == 0 && count == 0)) {
+            throw new IllegalStateException("engine image: " + count + " chunks for " + records + " records");
+        }
+        size = records;
+        final UnsafeBuffer[] read = new UnsafeBuffer[count];
+        for (int i = 0; i < count; i++) {
+            read[i] = new UnsafeBuffer(BufferUtil.allocateDirectAligned(recordBytes << chunkShift, 64));
+            final int used = usedBytes(i);
+            in.readRegion(read[i], 0, used);
+            read[i].setMemory(used, read[i].capacity() - used, (byte) 0);
+        }
+        chunks = read;
+    }
+
+    private int usedBytes(final int chunk) {
+        final long records = Math.min((long) size - ((long) chunk << chunkShift), 1L << chunkShift);
+        return (int) Math.max(0, records * recordBytes);
+    }
+
     public long reservedBytes() {
         return (long) chunks.length * (recordBytes << chunkShift);
     }

@@ -75,6 +75,37 @@ public final class StringIndex implements AutoCloseable {
         map.remove(writerProbe.key(tenant, text));
     }
 
+    /** Writer: every entry into an engine image, as its count then (key chars, id) pairs. */
+    public void writeTo(final ImageOutput out) {
+        out.writeLong(map.longSize());
+        long written = 0;
+        for (final var entry : map.entrySet()) {
+            out.writeChars(entry.getKey());
+            out.writeInt(entry.getValue().getValue());
+            written++;
+        }
+        if (written != map.longSize()) {
+            throw new IllegalStateException("the dictionary changed while it was written to an image");
+        }
+    }
+
+    /** Writer: puts the entries {@link #writeTo} wrote into this empty index. */
+    public void readFrom(final ImageInput in) {
+        if (map.longSize() != 0) {
+            throw new IllegalStateException("an image is read into an empty dictionary only");
+        }
+        final long count = in.readLong();
+        if (count < 0 || count > Integer.MAX_VALUE) {
+            throw new IllegalStateException("engine image: " + count + " dictionary entries is out of range");
+        }
+        final StringBuilder key = new StringBuilder(64);
+        for (long i = 0; i < count; i++) {
+            in.readChars(1 << 20, key);
+            writerProbe.value.setValue(in.readInt());
+            map.put(key, writerProbe.value);
+        }
+    }
+
     public long size() {
         return map.longSize();
     }

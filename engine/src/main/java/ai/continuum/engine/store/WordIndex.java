@@ -151,6 +151,18 @@ public final class WordIndex {
         return records.reservedBytes() + table.reservedBytes();
     }
 
+    /** Writer: the word records and their table into an engine image (lists and words are in the arena). */
+    public void writeTo(final ImageOutput out) {
+        records.writeTo(out);
+        table.writeTo(out);
+    }
+
+    /** Writer: restores what {@link #writeTo} wrote into this empty index. */
+    public void readFrom(final ImageInput in) {
+        records.readFrom(in);
+        table.readFrom(in);
+    }
+
     /** Writer only. */
     private final Probe writerProbe = newProbe();
 

@@ -142,6 +142,15 @@ public enum ConfigKey {
     FLEET_READ_WAIT_MS("fleet.read-wait-ms", Kind.INT, "2000", 0, 60_000, List.of("CONTINUUM_FLEET_READ_WAIT_MS")),
     FLEET_MAX_LAG_SECONDS(
             "fleet.max-lag-seconds", Kind.INT, "30", 1, 86_400, List.of("CONTINUUM_FLEET_MAX_LAG_SECONDS")),
+    SNAPSHOT_DIR("snapshot.dir", Kind.STRING, "", 0, 0, List.of("CONTINUUM_SNAPSHOT_DIR")),
+    SNAPSHOT_INTERVAL_SECONDS(
+            "snapshot.interval-seconds",
+            Kind.INT,
+            "600",
+            0,
+            31L * 86_400,
+            List.of("CONTINUUM_SNAPSHOT_INTERVAL_SECONDS")),
+    SNAPSHOT_RESTORE("snapshot.restore", Kind.BOOL, "true", 0, 0, List.of("CONTINUUM_SNAPSHOT_RESTORE")),
     REDIS_URL("redis.url", Kind.SECRET, "", 0, 0, List.of("CONTINUUM_REDIS_URL")),
     REDIS_TIMEOUT_MS("redis.timeout-ms", Kind.INT, "50", 1, 10_000, List.of("CONTINUUM_REDIS_TIMEOUT_MS")),
     REDIS_KEY_PREFIX("redis.key-prefix", Kind.STRING, "continuum:", 0, 0, List.of("CONTINUUM_REDIS_KEY_PREFIX")),

@@ -184,6 +184,10 @@ public final class ConfigLoader {
                 integer(v, ConfigKey.AUTH_FAILURES_PER_MINUTE),
                 integer(v, ConfigKey.SHUTDOWN_DRAIN_SECONDS),
                 integer(v, ConfigKey.IDEMPOTENCY_WINDOW_HOURS),
+                new SnapshotSettings(
+                        snapshotDir(str(v, ConfigKey.SNAPSHOT_DIR), Path.of(str(v, ConfigKey.DATA_DIR))),
+                        (Long) v.get(ConfigKey.SNAPSHOT_INTERVAL_SECONDS).value(),
+                        (Boolean) v.get(ConfigKey.SNAPSHOT_RESTORE).value()),
                 new TlsSettings(
                         TlsSettings.path(str(v, ConfigKey.TLS_CERTIFICATE)),
                         TlsSettings.path(str(v, ConfigKey.TLS_PRIVATE_KEY)),
@@ -216,6 +220,11 @@ public final class ConfigLoader {
         } catch (final IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
+    }
+
+    /** The configured snapshot directory, or {@code snapshots} under the data directory when none is. */
+    private static Path snapshotDir(final String configured, final Path dataDir) {
+        return configured.isBlank() ? dataDir.resolve("snapshots") : Path.of(configured);
     }
 
     /** A comma-separated list, blanks dropped. */

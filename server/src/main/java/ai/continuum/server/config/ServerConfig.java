@@ -43,6 +43,7 @@ import java.util.regex.Pattern;
  *                           new requests are refused and the in-flight ones finish; default 5.
  * @param idempotencyWindowHours how long an {@code Idempotency-Key} is kept: a retry within it is answered from the
  *                           stored result; default 24.
+ * @param snapshots          engine snapshots: where, how often, whether a start restores one.
  * @param tls                the listener's TLS (off by default).
  * @param semanticIndex      whether the engine keeps a semantic index (recall.semantic.enabled): every memory embedded
  *                           in the background by the in-process sentence model, recall fusing the nearest with
@@ -75,6 +76,7 @@ public record ServerConfig(
         int authFailuresPerMinute,
         int shutdownDrainSeconds,
         int idempotencyWindowHours,
+        SnapshotSettings snapshots,
         TlsSettings tls,
         boolean semanticIndex,
         FederationSettings federation) {
@@ -90,6 +92,7 @@ public record ServerConfig(
         Objects.requireNonNull(fleet, "fleet");
         Objects.requireNonNull(redis, "redis");
         Objects.requireNonNull(connections, "connections");
+        Objects.requireNonNull(snapshots, "snapshots");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(federation, "federation");
         connectionString = connectionString == null ? "" : connectionString;
@@ -153,6 +156,6 @@ public record ServerConfig(
                 + ", authFailuresPerMinute=" + authFailuresPerMinute
                 + ", shutdownDrainSeconds=" + shutdownDrainSeconds
                 + ", idempotencyWindowHours=" + idempotencyWindowHours + ", tls=" + tls
-                + ", semanticIndex=" + semanticIndex + ", federation=" + federation + "]";
+                + ", semanticIndex=" + semanticIndex + ", federation=" + federation + ", snapshots=" + snapshots + "]";
     }
 }

@@ -13,6 +13,8 @@ import ai.continuum.engine.TenantStats;
 import ai.continuum.engine.Turn;
 import ai.continuum.server.config.FleetSettings;
 import ai.continuum.server.metrics.ContinuumMetrics;
+import ai.continuum.server.snapshot.Checkpointer;
+import ai.continuum.server.snapshot.SnapshotStore;
 import ai.continuum.server.storage.DuplicateRequestException;
 import ai.continuum.server.storage.IdempotencyClaim;
 import ai.continuum.server.storage.IdempotencyKeys;
@@ -95,6 +97,7 @@ public final class ContinuumCore implements AutoCloseable {
     private volatile boolean caughtUp;
 
     private volatile ChangeFollower follower;
+    private volatile Checkpointer checkpointer;
     private volatile FleetSettings fleet = FleetSettings.DEFAULTS;
 
     public ContinuumCore(final MemoryEngine engine, final Storage storage, final ContinuumMetrics metrics) {
@@ -218,6 +221,59 @@ public final class ContinuumCore implements AutoCloseable {
         System.gc();
         loaded = true;
         return deltas;
+    }
+
+    /**
+     * Loads the engine at start: from the snapshot in {@code snapshots} when it is usable for this database (then the
+     * ops committed after it are caught up from the change log, and readiness waits for them), otherwise by
+     * {@link #rebuild} (the snapshot store has logged why).
+     *
+     * @param snapshots null to always rebuild.
+     * @return what was done, for the start-up log.
+     */
+    // The catch-ups run on the applier, which retries a failed read itself; readiness waits for their positions.
+    @SuppressWarnings("FutureReturnValueIgnored")
+    public String load(final SnapshotStore snapshots) {
+        final long startNs = System.nanoTime();
+        if (snapshots != null) {
+            final Optional<SnapshotStore.Restored> restored =
+                    snapshots.restoreInto(engine, storage, "rebuilding the engine from the database");
+            if (restored.isPresent()) {
+                final SnapshotStore.Restored r = restored.get();
+                applier.startAt(r.positions());
+                final Map<String, Long> heads = storage.heads();
+                startHeads = heads;
+                long behind = 0;
+                for (final Map.Entry<String, Long> head : heads.entrySet()) {
+                    behind += Math.max(0, head.getValue() - r.positions().getOrDefault(head.getKey(), 0L));
+                    applier.reach(head.getKey(), head.getValue());
+                }
+                loaded = true;
+                return String.format(
+                        "restored the engine from snapshot %s (%d bytes, taken %d s ago) in %d ms; catching up %d ops"
+                                + " from the change log",
+                        snapshots.file(),
+                        r.bytes(),
+                        Math.max(0, System.currentTimeMillis() - r.takenAtMillis()) / 1000,
+                        r.millis(),
+                        behind);
+            }
+        }
+        final long deltas = rebuild();
+        return String.format(
+                "loaded %d deltas for %d tenants from the database in %d ms",
+                deltas, engine.tenants().size(), (System.nanoTime() - startNs) / 1_000_000);
+    }
+
+    /**
+     * Starts taking snapshots in the background every {@code intervalSeconds} (see {@link Checkpointer}); they never
+     * pause this instance's engine. Stopped by {@link #close}.
+     */
+    public void startCheckpoints(final SnapshotStore snapshots, final long intervalSeconds) {
+        final Checkpointer c =
+                new Checkpointer(snapshots, storage, engine.config(), intervalSeconds, metrics::checkpointTaken);
+        checkpointer = c;
+        c.start();
     }
 
     public boolean loaded() {
@@ -501,8 +557,13 @@ public final class ContinuumCore implements AutoCloseable {
     public void close() {
         final ChangeFollower f = follower;
         follower = null;
+        final Checkpointer c = checkpointer;
+        checkpointer = null;
         events.close();
         try {
+            if (c != null) {
+                c.close();
+            }
             if (f != null) {
                 f.close();
             }

@@ -143,6 +143,20 @@ public final class EngineApplier implements AutoCloseable {
     }
 
     /**
+     * Records that the engine holds each tenant's ops up to the given position (it was loaded from a snapshot taken
+     * there); the ops after it come from the change log ({@link #reach}, {@link #follow}). Waits for it.
+     */
+    public void startAt(final Map<String, Long> loaded) {
+        await(CompletableFuture.runAsync(
+                () -> {
+                    loaded.forEach(this::advance);
+                    loaded.forEach(this::saw);
+                    publish();
+                },
+                thread));
+    }
+
+    /**
      * Applies this process's op, committed at {@code head}, in chain order.
      *
      * @return completed on the applier thread with what applying it created ({@link ApplyResult#NONE} for removals).

@@ -51,6 +51,8 @@ public final class ContinuumMetrics {
     private final Timer syncApplyDelay;
     /** The federation link's lag, when this service is a federation node (null otherwise). */
     private volatile FederationLag federationLag;
+
+    private final Timer checkpoints;
     /** Set once by {@link #bindEngine} on the starting thread; read by scrapes on request threads. */
     private volatile MemoryEngine engine;
 
@@ -74,6 +76,9 @@ public final class ContinuumMetrics {
         syncApplyDelay = Timer.builder("continuum.sync.apply.delay")
                 .description("time from an op's commit to its apply by this instance's change-log follower")
                 .serviceLevelObjectives(LATENCY_BUCKETS)
+                .register(registry);
+        checkpoints = Timer.builder("continuum.snapshot.checkpoint.duration")
+                .description("time to take one engine snapshot in the background (the serving engine never waits)")
                 .register(registry);
         ProcessMeters.bindTo(registry);
     }
@@ -200,6 +205,11 @@ public final class ContinuumMetrics {
     /** Records how long after its commit (by another instance, or an import) an op reached this engine. */
     public void syncApplyDelay(final long millis) {
         syncApplyDelay.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
+    }
+
+    /** Records a snapshot taken in the background. */
+    public void checkpointTaken(final long millis) {
+        checkpoints.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
     }
 
     private record HttpKey(String method, String route, int status) {}

@@ -22,6 +22,12 @@ public interface ChangeFeed {
     SortedMap<String, Long> heads();
 
     /**
+     * The tenant's chain hash right after its op at {@code seq} (hex), or empty when there is no such op. Reads the
+     * hash only: cheaper than {@link #changes}, which decodes each op.
+     */
+    Optional<String> hashAt(String tenant, long seq);
+
+    /**
      * Opens the wake-ups of a database several processes share (PostgreSQL); empty for a database only this process
      * writes (SQLite). The caller closes what it opened.
      */

@@ -146,6 +146,15 @@ final class SqlStorage implements Storage {
     }
 
     @Override
+    public String identity() {
+        try (Connection c = readPool.getConnection()) {
+            return StoreIdentity.of(c, dialect);
+        } catch (final SQLException e) {
+            throw new StorageUnavailableException("cannot read the database's identity: " + Failures.describe(e), e);
+        }
+    }
+
+    @Override
     public Optional<ChangeSignals> openSignals() {
         return sharedConnectionString == null
                 ? Optional.empty()
@@ -289,6 +298,17 @@ final class SqlStorage implements Storage {
                             DbReads.text(row, "hash"),
                             DbReads.integer(row, "committed_at")))
                     .toList();
+        } catch (final DbClientException e) {
+            throw DbReads.failure("cannot read the change log", e);
+        }
+    }
+
+    @Override
+    public Optional<String> hashAt(final String tenant, final long seq) {
+        try {
+            return reads.execute()
+                    .get("SELECT hash FROM change_log WHERE tenant_id = ? AND seq = ?", tenant, seq)
+                    .map(row -> DbReads.text(row, "hash"));
         } catch (final DbClientException e) {
             throw DbReads.failure("cannot read the change log", e);
         }

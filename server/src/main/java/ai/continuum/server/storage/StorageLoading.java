@@ -27,4 +27,14 @@ public interface StorageLoading {
 
     /** Concepts stored over all tenants: sizes the engine's dictionaries before a rebuild. */
     long conceptCount();
+
+    /**
+     * Names this database and its schema version (see {@code StoreIdentity}): an engine snapshot records it and is
+     * loaded only where it is the same.
+     *
+     * @throws UnsupportedOperationException when this storage cannot name itself (no snapshot is used then).
+     */
+    default String identity() {
+        throw new UnsupportedOperationException("this storage cannot name itself");
+    }
 }

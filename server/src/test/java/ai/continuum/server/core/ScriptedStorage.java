@@ -79,6 +79,11 @@ public final class ScriptedStorage implements Storage {
     }
 
     @Override
+    public Optional<String> hashAt(final String tenant, final long seq) {
+        return Optional.empty();
+    }
+
+    @Override
     public Optional<ChangeSignals> openSignals() {
         return Optional.empty();
     }

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * close. A whole database rather than a schema: {@code LISTEN/NOTIFY} channels are per database, so instances of
  * other tests on a shared database would otherwise hear each other.
  */
-final class FleetDatabase implements AutoCloseable {
+public final class FleetDatabase implements AutoCloseable {
     private static final Pattern URL = Pattern.compile("(jdbc:postgresql://[^/]+/)([^?]*)(.*)");
 
     private final String serverUrl;
@@ -27,7 +27,7 @@ final class FleetDatabase implements AutoCloseable {
         this.url = url;
     }
 
-    static FleetDatabase create() {
+    public static FleetDatabase create() {
         final String server = PostgresSchema.serverUrl();
         final Matcher m = URL.matcher(server);
         if (!m.matches()) {
@@ -45,7 +45,7 @@ final class FleetDatabase implements AutoCloseable {
     }
 
     /** The JDBC URL of the fresh database (the servers' connection string). */
-    String url() {
+    public String url() {
         return url;
     }
 

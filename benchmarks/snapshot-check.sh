@@ -1,0 +1,34 @@
+#!/bin/bash
+set -u
+# Snapshot check: on a seeded SQLite data directory (e2e.SeedGraph), one start that takes a checkpoint 5 s after it is
+# ready, then ROUNDS pairs of cold starts timed to the first 200 of /v1/ready: a rebuild from SQL
+# (CONTINUUM_SNAPSHOT_RESTORE=false) and a restore from the snapshot. Prints each time with the start log's own line,
+# the resident set and the load average. Needs a built tree (mvn -B -q package -DskipTests), curl and bc.
+# Usage: benchmarks/snapshot-check.sh DATA_DIR [ROUNDS]. Figures: benchmarks/RESULTS.md, "Snapshots".
+cd "$(dirname "$0")/.."
+DATA=$1; ROUNDS=${2:-2}; PORT=${PORT:-18730}
+export JAVA_HOME="${JAVA_HOME:-$(./continuum java-home)}" PATH="$JAVA_HOME/bin:$PATH"
+CP="server/target/classes:$(ls server/target/libs/*.jar | tr '\n' ':')"
+FLAGS=$(cat server/target/classes/continuum-jvm.flags)
+start() { # $1 label, rest env
+  local label=$1; shift
+  local t0=$(date +%s.%N)
+  env "$@" CONTINUUM_ADMIN_KEY=snapshot-check-key-0123456789 java $FLAGS -cp "$CP" ai.continuum.server.cli.ContinuumCli \
+    serve --port $PORT --data-dir "$DATA" > "$DATA/$label.log" 2>&1 &
+  PID=$!
+  local code=000
+  for i in $(seq 1 6000); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$PORT/v1/ready); [ "$code" = 200 ] && break
+    kill -0 $PID 2>/dev/null || break; sleep 0.05
+  done
+  echo "$label ready=$code $(echo "$(date +%s.%N) - $t0" | bc) s rss=$(awk '/VmRSS/{print $2}' /proc/$PID/status) kB" \
+    "load $(cut -d' ' -f1-3 /proc/loadavg) :: $(grep -o 'restored the engine.*\|loaded [0-9]* deltas.*' "$DATA/$label.log" | head -1)"
+}
+stop() { kill $PID; wait $PID 2>/dev/null; }
+start checkpoint CONTINUUM_SNAPSHOT_RESTORE=false CONTINUUM_SNAPSHOT_INTERVAL_SECONDS=3600
+for i in $(seq 1 1200); do grep -q 'checkpoint: wrote' "$DATA/checkpoint.log" && break; sleep 0.5; done
+grep -o 'checkpoint: wrote.*' "$DATA/checkpoint.log"; stop
+for r in $(seq 1 "$ROUNDS"); do
+  start rebuild$r CONTINUUM_SNAPSHOT_RESTORE=false CONTINUUM_SNAPSHOT_INTERVAL_SECONDS=0; stop
+  start restore$r CONTINUUM_SNAPSHOT_INTERVAL_SECONDS=0; stop
+done

@@ -1,0 +1,308 @@
+package ai.continuum.server.snapshot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.continuum.engine.EngineConfig;
+import ai.continuum.engine.MemoryEngine;
+import ai.continuum.engine.Turn;
+import ai.continuum.server.core.ContinuumCore;
+import ai.continuum.server.metrics.ContinuumMetrics;
+import ai.continuum.server.storage.Storage;
+import ai.continuum.server.storage.StorageSettings;
+import ai.continuum.server.storage.Storages;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A start restores the engine from a usable snapshot and catches up from the change log to exactly the state a
+ * rebuild from SQL gives; a missing, corrupt, foreign or outdated snapshot falls back to that rebuild with one log
+ * line saying why, never to a wrong engine. On SQLite (the same code serves PostgreSQL; SnapshotRestartIT runs it
+ * there).
+ */
+class SnapshotRestoreTest {
+    private static final String[] NAMES = {
+        "Billing Service", "Harbor Bridge", "Release Train", "Payment Gateway", "Search Index", "Feature Flag"
+    };
+
+    @TempDir
+    Path dir;
+
+    private Storage storage;
+    private SnapshotStore store;
+    private final List<LogRecord> warnings = new ArrayList<>();
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(final LogRecord r) {
+            if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
+                synchronized (warnings) {
+                    warnings.add(r);
+                }
+            }
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+    };
+    private int turns;
+
+    @BeforeEach
+    void open() {
+        storage = Storages.open("sqlite", dir.resolve("db"), null, StorageSettings.defaults());
+        store = new SnapshotStore(dir.resolve("snapshots"));
+        Logger.getLogger(SnapshotStore.class.getName()).addHandler(capture);
+    }
+
+    @AfterEach
+    void close() {
+        Logger.getLogger(SnapshotStore.class.getName()).removeHandler(capture);
+        storage.close();
+    }
+
+    @Test
+    void shouldRestoreAndCatchUpToTheStateARebuildGives() throws IOException {
+        try (Instance writer = Instance.start(storage, null)) {
+            learn(writer, "acme", 30);
+            learn(writer, "globex", 20);
+            writer.core.forgetMemory("acme", firstMemory("acme"));
+            checkpoint();
+            learn(writer, "acme", 10);
+            writer.core.forgetConcept("globex", "harbor bridge");
+            checkpoint(); // from the previous snapshot and the change log after it
+            learn(writer, "acme", 10);
+            learn(writer, "initech", 5); // a tenant the snapshot does not know
+        }
+        try (Instance restored = Instance.start(storage, store)) {
+            assertTrue(restored.how.startsWith("restored the engine from snapshot"), restored.how);
+            restored.awaitCaughtUp();
+            assertEquals(rebuilt(), restored.checksums());
+            learn(restored, "acme", 5);
+            restored.core.forgetConcept("acme", "release train");
+            assertEquals(rebuilt(), restored.checksums(), "and it keeps applying like any engine");
+        }
+        assertEquals(List.of(), warnings);
+    }
+
+    @Test
+    void shouldRebuildWhenThereIsNoSnapshot() {
+        seed();
+        assertRebuiltWithOneLine(null);
+    }
+
+    @Test
+    void shouldRebuildWhenTheSnapshotIsCorrupt() throws IOException {
+        seed();
+        checkpoint();
+        final long size = Files.size(store.file());
+        try (FileChannel ch = FileChannel.open(store.file(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            final ByteBuffer b = ByteBuffer.allocate(1);
+            ch.read(b, size / 2);
+            b.put(0, (byte) (b.get(0) ^ 0x40));
+            ch.write(b.rewind(), size / 2);
+        }
+        assertRebuiltWithOneLine("corrupt: checksum");
+    }
+
+    @Test
+    void shouldRebuildWhenTheSnapshotIsTruncated() throws IOException {
+        seed();
+        checkpoint();
+        try (FileChannel ch = FileChannel.open(store.file(), StandardOpenOption.WRITE)) {
+            ch.truncate(ch.size() - 1000);
+        }
+        assertRebuiltWithOneLine("corrupt");
+    }
+
+    @Test
+    void shouldRebuildWhenTheSnapshotIsNotOne() throws IOException {
+        seed();
+        Files.createDirectories(store.file().getParent());
+        Files.writeString(store.file(), "a file that happens to have the snapshot's name, and some more bytes");
+        assertRebuiltWithOneLine("corrupt: not a Continuum snapshot");
+    }
+
+    @Test
+    void shouldRebuildWhenTheSnapshotIsOfAnotherFileFormat() throws IOException {
+        seed();
+        checkpoint();
+        overwriteInt(8, SnapshotFile.FORMAT + 1);
+        assertRebuiltWithOneLine("outdated: snapshot file format");
+    }
+
+    @Test
+    void shouldRebuildWhenTheSnapshotHoldsAnotherEngineLayout() throws IOException {
+        seed();
+        checkpoint();
+        overwriteLong(12, MemoryEngine.imageIdentity() + 1);
+        assertRebuiltWithOneLine("outdated: written by a build with another engine layout");
+    }
+
+    @Test
+    void shouldRebuildWhenTheSnapshotIsOfAnotherDatabase() throws IOException {
+        seed();
+        try (Storage other = Storages.open("sqlite", dir.resolve("other-db"), null, StorageSettings.defaults());
+                Instance elsewhere = Instance.start(other, null)) {
+            learn(elsewhere, "acme", 5);
+            new Checkpointer(store, other, EngineConfig.defaults(), 600, ms -> {}).takeNow();
+        }
+        assertRebuiltWithOneLine("foreign");
+    }
+
+    @Test
+    void shouldRebuildWhenAPositionIsBeyondTheDatabasesHead() throws IOException {
+        seed();
+        final long head = storage.heads().get("acme");
+        writeWithPosition(new SnapshotFile.Position(
+                "acme", head + 3, storage.continuity("acme").headHex()));
+        assertRebuiltWithOneLine("beyond the database's head " + head);
+    }
+
+    @Test
+    void shouldRebuildWhenTheChainHashAtAPositionDiffers() throws IOException {
+        seed();
+        final long head = storage.heads().get("acme");
+        writeWithPosition(new SnapshotFile.Position("acme", head - 1, "00".repeat(32)));
+        assertRebuiltWithOneLine("chain hash at position " + (head - 1));
+    }
+
+    /** A snapshot of an engine rebuilt now, recorded at the given position (which the engine does not match). */
+    private void writeWithPosition(final SnapshotFile.Position position) throws IOException {
+        try (Instance now = Instance.start(storage, null)) {
+            store.write(now.engine, List.of(position), storage.identity());
+        }
+    }
+
+    private void assertRebuiltWithOneLine(final String reason) {
+        try (Instance started = Instance.start(storage, store)) {
+            assertTrue(started.how.startsWith("loaded"), started.how);
+            assertEquals(rebuilt(), started.checksums());
+        }
+        synchronized (warnings) {
+            if (reason == null) {
+                assertEquals(List.of(), warnings, "a missing snapshot is reported at INFO");
+                return;
+            }
+            assertEquals(
+                    1,
+                    warnings.size(),
+                    warnings.stream().map(LogRecord::getMessage).toList().toString());
+            final String line = warnings.getFirst().getMessage();
+            assertTrue(line.contains(reason) && line.contains("rebuilding the engine from the database"), line);
+            assertFalse(line.contains("\n"), "one line");
+        }
+    }
+
+    private void seed() {
+        try (Instance writer = Instance.start(storage, null)) {
+            learn(writer, "acme", 12);
+            learn(writer, "globex", 6);
+        }
+    }
+
+    private void checkpoint() throws IOException {
+        assertTrue(new Checkpointer(store, storage, EngineConfig.defaults(), 600, ms -> {}).takeNow() > 0);
+    }
+
+    private void overwriteInt(final long at, final int value) throws IOException {
+        try (FileChannel ch = FileChannel.open(store.file(), StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(0, value), at);
+        }
+    }
+
+    private void overwriteLong(final long at, final long value) throws IOException {
+        try (FileChannel ch = FileChannel.open(store.file(), StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(0, value), at);
+        }
+    }
+
+    private void learn(final Instance instance, final String tenant, final int n) {
+        for (int i = 0; i < n; i++) {
+            final int t = turns++;
+            instance.core.learn(
+                    tenant,
+                    new Turn(
+                            instance.core.nextMemoryId(),
+                            "How does the " + NAMES[t % NAMES.length] + " use the " + NAMES[(t / 3) % NAMES.length]
+                                    + "?",
+                            "The " + NAMES[(t + 1) % NAMES.length] + " calls it. We decided to keep it.",
+                            "",
+                            "s" + (t % 4),
+                            "{}",
+                            1_700_000_000_000L + t * 60_000L),
+                    false);
+        }
+    }
+
+    private long firstMemory(final String tenant) {
+        return storage.memories(tenant, new Storage.MemoryQuery(null, null, null, null, 0, 1))
+                .items()
+                .getFirst()
+                .id();
+    }
+
+    /** Each tenant's checksum of an engine rebuilt from what the database holds now. */
+    private SortedMap<String, Long> rebuilt() {
+        try (Instance fresh = Instance.start(storage, null)) {
+            return fresh.checksums();
+        }
+    }
+
+    /** An engine and its core over the shared storage, loaded at start as the server loads it. */
+    private static final class Instance implements AutoCloseable {
+        final MemoryEngine engine = MemoryEngine.create(EngineConfig.defaults());
+        final ContinuumCore core;
+        final String how;
+        final Storage storage;
+
+        private Instance(final Storage storage, final SnapshotStore snapshots) {
+            this.storage = storage;
+            this.core = new ContinuumCore(engine, storage, new ContinuumMetrics());
+            this.how = core.load(snapshots);
+        }
+
+        static Instance start(final Storage storage, final SnapshotStore snapshots) {
+            return new Instance(storage, snapshots);
+        }
+
+        void awaitCaughtUp() {
+            final long deadline = System.nanoTime() + 30_000_000_000L;
+            while (!core.caughtUp()) {
+                assertTrue(System.nanoTime() < deadline, "caught up within 30 s");
+                Thread.onSpinWait();
+            }
+        }
+
+        SortedMap<String, Long> checksums() {
+            final SortedMap<String, Long> out = new TreeMap<>();
+            storage.heads().keySet().forEach(t -> out.put(t, engine.checksum(t)));
+            return out;
+        }
+
+        @Override
+        public void close() {
+            core.close();
+            engine.close();
+        }
+    }
+}
