@@ -619,7 +619,7 @@ final class Recaller {
             s.clearLinks();
             for (final int concept : concepts) {
                 final int named = s.slotOf.get(concept);
-                if (named != RecallScratch.MISSING && s.direct[named] || graph.tenantOf(concept) != t.id) {
+                if ((named != RecallScratch.MISSING && s.direct[named]) || graph.tenantOf(concept) != t.id) {
                     continue;
                 }
                 final int df = graph.intListSize(concept, ConceptLayout.MEM_ADDR);

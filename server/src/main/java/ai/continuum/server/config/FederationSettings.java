@@ -33,7 +33,7 @@ public record FederationSettings(
         if (!url.isEmpty()) {
             final URI uri = parse(url);
             final String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("https") && !scheme.equals("http") || uri.getHost() == null) {
+            if ((!scheme.equals("https") && !scheme.equals("http")) || uri.getHost() == null) {
                 throw new ConfigException("federation.url='" + url + "' is invalid: expected https://host:port");
             }
             if (groupKeyFile.isEmpty()) {
