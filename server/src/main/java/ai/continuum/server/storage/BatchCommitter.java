@@ -46,7 +46,7 @@ final class BatchCommitter {
      */
     List<Storage.ContinuityHead> commit(final List<WriteQueue.Pending> ops, final long nowMs) throws SQLException {
         final Connection c = connection.get();
-        connection.writeHeartbeat(nowMs);
+        connection.beginWrite(nowMs);
         final List<Storage.ContinuityHead> heads = new ArrayList<>(ops.size());
         try (BatchApplier applier = new BatchApplier(c, dialect, settings.engine(), nowMs)) {
             for (final WriteQueue.Pending p : ops) {

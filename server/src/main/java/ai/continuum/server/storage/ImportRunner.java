@@ -35,7 +35,7 @@ final class ImportRunner {
             if (availability.unavailable()) {
                 throw availability.refusal();
             }
-            connection.writeHeartbeat(nowMs);
+            connection.beginWrite(nowMs);
             final ImportOutcome outcome =
                     new ImportTransaction(connection.get(), dialect, settings, nowMs).run(run.job());
             if (outcome.applied()) {

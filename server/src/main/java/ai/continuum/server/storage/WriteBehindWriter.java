@@ -69,7 +69,7 @@ final class WriteBehindWriter implements Agent {
         this.clock = clock;
         this.sideWrites = sideWrites;
         this.queue = new WriteQueue(settings.queueCapacity(), availability);
-        this.connection = new WriterConnection(connections, fileGuard);
+        this.connection = new WriterConnection(connections, dialect, fileGuard);
         this.committer = new BatchCommitter(connection, dialect, settings, sideWrites, inDoubt);
         this.retry = new CommitRetry(settings);
         this.imports = new ImportRunner(connection, dialect, settings, availability);

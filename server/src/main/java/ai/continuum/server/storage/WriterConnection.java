@@ -7,20 +7,22 @@ import javax.sql.DataSource;
 
 /**
  * The storage writer's one connection, opened on first use with auto-commit off and thrown away after any failure (a
- * connection that failed mid-transaction is never trusted again). Also writes the heartbeat every writer transaction
- * starts with, and the probe that is that heartbeat alone.
+ * connection that failed mid-transaction is never trusted again). Also takes the write lock every SQLite writer
+ * transaction starts with, and writes the probe that tells when a database that refused writes takes them again.
  *
  * <p>Thread model: the writer thread only.
  */
 final class WriterConnection {
     private final DataSource connections;
+    private final SqlDialect dialect;
     /** Checked after every commit, before anything is acknowledged. */
     private final DatabaseFileGuard fileGuard;
 
     private Connection connection;
 
-    WriterConnection(final DataSource connections, final DatabaseFileGuard fileGuard) {
+    WriterConnection(final DataSource connections, final SqlDialect dialect, final DatabaseFileGuard fileGuard) {
         this.connections = connections;
+        this.dialect = dialect;
         this.fileGuard = fileGuard;
     }
 
@@ -64,20 +66,32 @@ final class WriterConnection {
     }
 
     /**
-     * Rewrites the one {@code writer_probe} row. Every writer transaction does this first, so it holds the write lock
-     * before it reads anything (a chain head), and on SQLite can never fail to upgrade a read lock to a write lock.
+     * Starts a writer transaction. On SQLite it rewrites the one {@code writer_probe} row first, so the transaction holds
+     * the database's write lock before it reads anything (a chain head) and can never fail to upgrade a read lock to a
+     * write lock. On PostgreSQL it writes nothing: each tenant's row, upserted before its chain head is read, orders
+     * that tenant's writers, and a shared row here would make every commit of every instance wait for the one before
+     * (the instances' batches of different tenants commit in parallel instead).
      */
-    void writeHeartbeat(final long nowMs) throws SQLException {
+    void beginWrite(final long nowMs) throws SQLException {
+        if (dialect == SqlDialect.SQLITE) {
+            writeProbeRow(nowMs);
+        }
+    }
+
+    /**
+     * The probe row alone, committed: while the database refuses writes, the write that tells when it takes them again
+     * (only then, so instances sharing a database do not queue on the row).
+     */
+    void probe(final long nowMs) throws SQLException {
+        writeProbeRow(nowMs);
+        commit();
+    }
+
+    private void writeProbeRow(final long nowMs) throws SQLException {
         try (PreparedStatement ps = get().prepareStatement("INSERT INTO writer_probe (id, written_at) VALUES (1, ?) "
                 + "ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at")) {
             ps.setLong(1, nowMs);
             ps.executeUpdate();
         }
-    }
-
-    /** The heartbeat alone, committed: while the database refuses writes, the recovery probe. */
-    void probe(final long nowMs) throws SQLException {
-        writeHeartbeat(nowMs);
-        commit();
     }
 }

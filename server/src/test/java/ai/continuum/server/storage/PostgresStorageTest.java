@@ -141,6 +141,33 @@ class PostgresStorageTest {
     }
 
     @Test
+    void shouldCommitOneTenantWhileAnotherInstanceHoldsAnOpenTransactionOfAnotherTenant() throws Exception {
+        final SqlStorage manual = PostgresStorage.create(
+                schema.url(), StorageSettings.defaults(), new org.agrona.concurrent.CachedEpochClock());
+        // Another instance mid-batch for tenant B: its transaction holds what a writer transaction takes before it
+        // commits (its tenant row, and the shared probe row while every batch rewrote it), and has not committed yet.
+        try (Connection other = DriverManager.getConnection(schema.url());
+                Statement st = other.createStatement()) {
+            other.setAutoCommit(false);
+            st.execute("INSERT INTO tenants (tenant_id, created_at, last_active) VALUES ('" + B + "', 1, 1)");
+            st.execute("INSERT INTO writer_probe (id, written_at) VALUES (1, 1)"
+                    + " ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at");
+            final CompletableFuture<Storage.ContinuityHead> ack =
+                    manual.submit(new StorageOp.Apply(A, memory(1, 1, "tenant A does not wait for tenant B")));
+            // Waited for 5 s at most; a writer blocked behind B's transaction goes on once B rolls back.
+            final Thread writer =
+                    Thread.ofPlatform().start(() -> manual.writer().doWork());
+            writer.join(5_000);
+            final boolean committed = ack.isDone() && !ack.isCompletedExceptionally();
+            other.rollback();
+            writer.join();
+            assertTrue(committed, "a batch of tenant A committed while tenant B's transaction was open");
+        } finally {
+            manual.close();
+        }
+    }
+
+    @Test
     void shouldRejectOnlyTheOpWhoseTextPostgresCannotHold() throws Exception {
         final SqlStorage manual = PostgresStorage.create(
                 schema.url(), StorageSettings.defaults(), new org.agrona.concurrent.CachedEpochClock());

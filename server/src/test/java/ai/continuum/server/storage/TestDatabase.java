@@ -122,13 +122,17 @@ final class TestDatabase implements AutoCloseable {
 
     /**
      * Makes every write of the storage fail as a database outage (not as rejected data) until the returned handle is
-     * closed: on SQLite another connection holds the write lock; on PostgreSQL the table every transaction writes first
-     * ({@code writer_probe}) is renamed away, so the writer's statements fail and its probe too.
+     * closed: on SQLite another connection holds the write lock; on PostgreSQL the change log every batch appends to
+     * and the probe's table ({@code writer_probe}) are renamed away, so the writer's statements fail and its probe too.
      */
     AutoCloseable refuseWrites() throws SQLException {
         final Connection c = connect();
         try (Statement st = c.createStatement()) {
-            st.execute(postgres() ? "ALTER TABLE writer_probe RENAME TO writer_probe_refused" : "BEGIN EXCLUSIVE");
+            st.execute(
+                    postgres()
+                            ? "ALTER TABLE writer_probe RENAME TO writer_probe_refused;"
+                                    + " ALTER TABLE change_log RENAME TO change_log_refused"
+                            : "BEGIN EXCLUSIVE");
         } catch (final SQLException e) {
             c.close();
             throw e;
@@ -136,7 +140,11 @@ final class TestDatabase implements AutoCloseable {
         return () -> {
             try (c;
                     Statement st = c.createStatement()) {
-                st.execute(postgres() ? "ALTER TABLE writer_probe_refused RENAME TO writer_probe" : "ROLLBACK");
+                st.execute(
+                        postgres()
+                                ? "ALTER TABLE writer_probe_refused RENAME TO writer_probe;"
+                                        + " ALTER TABLE change_log_refused RENAME TO change_log"
+                                : "ROLLBACK");
             }
         };
     }
