@@ -98,24 +98,15 @@ public record EngineConfig(
     }
 
     public EngineConfig withExpectedConcepts(final long expected) {
-        return new EngineConfig(
-                resonanceDecay,
-                hebbianRate,
-                minLinkStrength,
-                workingMemoryCapacity,
-                depth,
-                neighboursPerHop,
-                maxConcepts,
-                maxMemories,
-                maxRelationships,
-                partialMatchRelevance,
-                maxPartialMatches,
-                decayPerDay,
-                maxConceptsPerMessage,
-                expected);
+        return with(decayPerDay, expected);
     }
 
     public EngineConfig withDecayPerDay(final double decay) {
+        return with(decay, expectedConcepts);
+    }
+
+    /** This config with the two fields the callers replace; every other field kept. */
+    private EngineConfig with(final double decay, final long expected) {
         return new EngineConfig(
                 resonanceDecay,
                 hebbianRate,
@@ -130,7 +121,7 @@ public record EngineConfig(
                 maxPartialMatches,
                 decay,
                 maxConceptsPerMessage,
-                expectedConcepts);
+                expected);
     }
 
     /** Whether link strength depends on time (decayPerDay below 1). */
