@@ -103,7 +103,11 @@ public final class MemoryEngine implements AutoCloseable {
         return new MemoryEngine(config, System::currentTimeMillis, null);
     }
 
-    /** @param clock epoch milliseconds "now", for lazy time decay (tests pass a fixed clock). */
+    /**
+     * An empty engine with the given tunables and clock.
+     *
+     * @param clock epoch milliseconds "now", for lazy time decay (tests pass a fixed clock).
+     */
     public static MemoryEngine create(final EngineConfig config, final LongSupplier clock) {
         return new MemoryEngine(config, clock, null);
     }

@@ -70,7 +70,7 @@ class ConcurrentRecallTest {
                         recalls.incrementAndGet();
                         // Leave the writer its share of a loaded machine: back-to-back recalls on every core
                         // starve the one writer, whose descheduled sequence lock the readers then spin on.
-                        Thread.yield();
+                        yieldToWriter();
                     }
                 });
                 reader.start();
@@ -90,5 +90,10 @@ class ConcurrentRecallTest {
             assertTrue(recalls.get() > 0, "no recall overlapped the writes");
             assertEquals(LEAVES + 1, engine.stats("t").concepts());
         }
+    }
+
+    @SuppressWarnings("ThreadPriorityCheck") // deliberate: a hint to the scheduler, not a correctness condition
+    private static void yieldToWriter() {
+        Thread.yield();
     }
 }

@@ -41,7 +41,7 @@ class SemanticRecallTest {
         public float[] embed(final String text) {
             final float[] v = new float[8];
             v[7] = 0.05f; // every text is a little alike, as real sentence vectors are
-            for (final String word : text.toLowerCase(Locale.ROOT).split("[^a-z]+")) {
+            for (final String word : text.toLowerCase(Locale.ROOT).split("[^a-z]+", -1)) {
                 final Integer meaning = MEANINGS.get(word);
                 if (meaning != null) {
                     v[meaning] += 1f;

@@ -201,6 +201,8 @@ public final class HardDialogues {
     private HardDialogues() {}
 
     /**
+     * Generates a data set of hard dialogues, the same for the same arguments.
+     *
      * @param split         which vocabulary to draw from.
      * @param conversations number of conversations, >= 1.
      * @param seed          generator seed.

@@ -118,7 +118,7 @@ class HardDialoguesTest {
         for (final EvalDataset.Conversation c : dataset.conversations()) {
             for (final EvalDataset.DialogueTurn t : c.turns()) {
                 out.add(t.speaker());
-                final String[] words = t.text().split("[^\\p{L}]+");
+                final String[] words = t.text().split("[^\\p{L}]+", -1);
                 for (int i = 1; i < words.length; i++) {
                     if (!words[i].isEmpty()
                             && Character.isUpperCase(words[i].charAt(0))

@@ -68,7 +68,7 @@ class MetricsTest {
     void shouldUseNearestRankWhenTakingPercentiles() {
         final long[] hundred = new long[100];
         for (int i = 0; i < hundred.length; i++) {
-            hundred[i] = i + 1;
+            hundred[i] = i + 1L;
         }
         assertEquals(50, Metrics.percentile(hundred, 50));
         assertEquals(99, Metrics.percentile(hundred, 99));

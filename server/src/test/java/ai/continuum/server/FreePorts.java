@@ -2,6 +2,7 @@ package ai.continuum.server;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
@@ -11,7 +12,7 @@ public final class FreePorts {
 
     public static int loopback() {
         try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             return socket.getLocalPort();
         } catch (final IOException e) {
             throw new UncheckedIOException("no free loopback port", e);

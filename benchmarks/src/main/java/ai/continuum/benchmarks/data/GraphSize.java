@@ -25,7 +25,7 @@ public record GraphSize(int concepts, int links) {
 
     /** Parses "100k/500k", "1M/5M" or plain numbers "2000/9000". */
     public static GraphSize parse(final String text) {
-        final String[] parts = text.strip().split("/");
+        final String[] parts = text.strip().split("/", -1);
         if (parts.length != 2) {
             throw new IllegalArgumentException("graph size '" + text + "' must look like 100k/500k");
         }

@@ -38,7 +38,7 @@ class SharedWordNamesTest {
         final SharedWordNames names = new SharedWordNames(3L, 100_000);
         final Map<String, Integer> namesPerWord = new HashMap<>();
         for (int id = 0; id < names.size(); id++) {
-            for (final String word : names.displayName(id).split(" ")) {
+            for (final String word : names.displayName(id).split(" ", -1)) {
                 namesPerWord.merge(word, 1, Integer::sum);
             }
         }

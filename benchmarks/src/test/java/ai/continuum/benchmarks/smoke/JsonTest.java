@@ -16,7 +16,7 @@ class JsonTest {
         final List<?> a = (List<?>) root.get("a");
         assertEquals(1.0, a.get(0));
         assertEquals(-2500.0, a.get(1));
-        assertEquals(Boolean.TRUE, a.get(2));
+        assertEquals(true, a.get(2));
         assertNull(a.get(4));
         assertEquals("x\"é", ((Map<?, ?>) root.get("b")).get("c"));
     }

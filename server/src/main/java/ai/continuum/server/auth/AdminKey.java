@@ -31,6 +31,8 @@ public final class AdminKey {
     }
 
     /**
+     * The admin key: the configured one, else the one stored in the data directory, else a newly generated one.
+     *
      * @param announce receives the one-time message about a newly generated key (printed to the console by the
      *                 server): the key itself when {@code showKey}, else only the file that holds it.
      */

@@ -65,7 +65,7 @@ public final class KeyHasher {
                 return false;
             }
         }
-        final String[] parts = stored.split("\\$");
+        final String[] parts = stored.split("\\$", -1);
         if (parts.length != 4 || !SCHEME.equals(parts[0])) {
             return false;
         }

@@ -482,19 +482,21 @@ public final class ContinuumCore implements AutoCloseable {
         if (async) {
             final CompletableFuture<Storage.ContinuityHead> commit = storage.submit(op);
             final ApplyResult applied = await(applier.applyAhead(tenant, delta), op);
-            commit.thenCompose(head -> applier.committed(op, head)).whenComplete((ignored, error) -> {
-                metrics.commitLatency(System.nanoTime() - startNs);
-                if (error != null) {
-                    applier.abandonAhead(tenant, delta);
-                    asyncFailures.incrementAndGet();
-                    metrics.learn(tenant, "commit_failed");
-                    LOG.log(
-                            Level.SEVERE,
-                            "async write of memory " + memoryId + " for tenant " + tenant
-                                    + " was not committed; it stays in memory until restart",
-                            error);
-                }
-            });
+            // The handler logs and counts its own failure; the future it returns has no reader.
+            final CompletableFuture<?> unused = commit.thenCompose(head -> applier.committed(op, head))
+                    .whenComplete((ignored, error) -> {
+                        metrics.commitLatency(System.nanoTime() - startNs);
+                        if (error != null) {
+                            applier.abandonAhead(tenant, delta);
+                            asyncFailures.incrementAndGet();
+                            metrics.learn(tenant, "commit_failed");
+                            LOG.log(
+                                    Level.SEVERE,
+                                    "async write of memory " + memoryId + " for tenant " + tenant
+                                            + " was not committed; it stays in memory until restart",
+                                    error);
+                        }
+                    });
             return new LearnReceipt(memoryId, delta, applied, false, 0);
         }
         final Committed committed = commitThen(op, claim);

@@ -108,6 +108,8 @@ public final class Continuum implements AutoCloseable {
     }
 
     /**
+     * Recalls what the default tenant knows about {@code query}.
+     *
      * @param maxConcepts 1..{@link EngineConfig#MAX_CONCEPTS_LIMIT}
      * @param maxMemories 0..{@link EngineConfig#MAX_MEMORIES_LIMIT}
      */

@@ -27,6 +27,8 @@ public final class StatsResource implements HttpService {
     }
 
     /**
+     * What {@code GET /v1/stats} answers for one tenant.
+     *
      * @param entities        concepts (the upstream name).
      * @param messages        stored turns (the upstream name); equal to {@code memories}.
      */

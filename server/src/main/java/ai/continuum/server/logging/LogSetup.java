@@ -36,6 +36,8 @@ public final class LogSetup {
     }
 
     /**
+     * Sets the format and level of the server's log.
+     *
      * @param format "text" or "json".
      * @param level  error, warn, info, debug or trace.
      */

@@ -17,7 +17,9 @@ import java.io.File;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
@@ -111,7 +113,8 @@ public final class RedisLink implements AutoCloseable {
             LOG.info(() -> "Redis at " + settings.where() + (settings.tls() ? " (TLS)" : "")
                     + " connected: rate limits are shared by every instance");
         }
-        link.prober.scheduleWithFixedDelay(
+        // probe catches its own failures; the prober's shutdown stops it.
+        final ScheduledFuture<?> unused = link.prober.scheduleWithFixedDelay(
                 link::probe, PROBE_PERIOD.toMillis(), PROBE_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
         return link;
     }
@@ -194,7 +197,8 @@ public final class RedisLink implements AutoCloseable {
             }
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-            resources.shutdown(0, 2, TimeUnit.SECONDS);
+            // Closing: nothing waits for the event loops to finish.
+            final Future<Boolean> unused = resources.shutdown(0, 2, TimeUnit.SECONDS);
         }
     }
 }

@@ -16,6 +16,8 @@ import java.util.Optional;
  */
 public final class ApiKeyCopy {
     /**
+     * What a copy of the API keys did.
+     *
      * @param copied    keys inserted into the target.
      * @param present   keys the target already held (unchanged, or only their revocation carried over).
      * @param revoked   of those, keys whose source revocation was carried over.

@@ -30,7 +30,11 @@ public interface ApiKeys {
 
     List<StoredKey> list();
 
-    /** @return false when no such key exists. */
+    /**
+     * Marks the key revoked at {@code at}.
+     *
+     * @return false when no such key exists.
+     */
     boolean revoke(String keyId, Instant at);
 
     void touch(String keyId, Instant at);

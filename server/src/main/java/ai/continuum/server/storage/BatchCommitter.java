@@ -42,6 +42,8 @@ final class BatchCommitter {
     }
 
     /**
+     * Commits {@code ops} in one transaction.
+     *
      * @return each op's chain head, in order; null for an op whose idempotency key was already stored (not applied).
      */
     List<Storage.ContinuityHead> commit(final List<WriteQueue.Pending> ops, final long nowMs) throws SQLException {

@@ -32,6 +32,8 @@ public interface ChangeSignals extends AutoCloseable {
     void close();
 
     /**
+     * What the change notifications announced since the last poll.
+     *
      * @param reconnected true when the listening connection was (re)opened by this call: announcements made while it
      *                    was down are lost.
      * @param heads       tenant to the highest chain position announced for it.

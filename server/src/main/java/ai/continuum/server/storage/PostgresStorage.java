@@ -21,6 +21,8 @@ public final class PostgresStorage {
     private PostgresStorage() {}
 
     /**
+     * Opens PostgreSQL storage and starts its writer.
+     *
      * @param connectionString {@code jdbc:postgresql://host:port/db?user=..&password=..} or the
      *                         {@code postgresql://user:password@host:port/db} form of {@code DATABASE_URL}
      *                         ({@link PostgresUrl}).

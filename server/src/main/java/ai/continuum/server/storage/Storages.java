@@ -12,6 +12,8 @@ public final class Storages {
     private Storages() {}
 
     /**
+     * Opens the configured storage backend.
+     *
      * @param backend          {@value #SQLITE} (default when null or blank) or {@value #POSTGRESQL}.
      * @param dataDir          where SQLite keeps {@code continuum.db}; unused by PostgreSQL.
      * @param connectionString the PostgreSQL URL; unused by SQLite.

@@ -29,6 +29,7 @@ final class WriteQueue {
      * An op waiting for its batch; {@code payload} is its canonical encoding, computed on the submitting thread;
      * {@code claim} (nullable) an idempotency key committed with it, or, if already stored, instead of it.
      */
+    @SuppressWarnings("ArrayRecordComponent") // the op's serialized payload, written as is; never compared
     record Pending(
             StorageOp op, byte[] payload, IdempotencyClaim claim, CompletableFuture<Storage.ContinuityHead> future)
             implements Queued {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -53,7 +54,9 @@ public final class TlsReloader implements AutoCloseable {
                 return t;
             });
             final long period = Duration.ofSeconds(settings.reloadSeconds()).toMillis();
-            timer.scheduleWithFixedDelay(this::checkQuietly, period, period, TimeUnit.MILLISECONDS);
+            // checkQuietly catches its own failures; the timer's shutdown stops it.
+            final ScheduledFuture<?> unused =
+                    timer.scheduleWithFixedDelay(this::checkQuietly, period, period, TimeUnit.MILLISECONDS);
         } else {
             timer = null;
         }

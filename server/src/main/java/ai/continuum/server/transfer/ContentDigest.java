@@ -86,7 +86,7 @@ public final class ContentDigest implements ExportSink {
             throw new IllegalStateException(target.field() + " arrived after " + open.field());
         }
         while (open != target) {
-            open = open == null ? Section.CONCEPTS : Section.values()[open.ordinal() + 1];
+            open = open == null ? Section.CONCEPTS : open.next();
             digest.section(open);
         }
     }

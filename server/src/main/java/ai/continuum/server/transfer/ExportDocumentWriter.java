@@ -161,7 +161,7 @@ public final class ExportDocumentWriter implements ExportSink {
             if (open != null && written(open)) {
                 json.writeEndArray();
             }
-            open = open == null ? Section.CONCEPTS : Section.values()[open.ordinal() + 1];
+            open = open == null ? Section.CONCEPTS : open.next();
             if (written(open)) {
                 json.writeArrayFieldStart(open.field());
                 digest.section(open);

@@ -19,6 +19,12 @@ enum Section {
         return field;
     }
 
+    /** The section written after this one; the declaration order is the document's order. */
+    @SuppressWarnings("EnumOrdinal") // the declaration order is the format: each section follows the one above it
+    Section next() {
+        return values()[ordinal() + 1];
+    }
+
     static Section byField(final String field) {
         for (final Section s : values()) {
             if (s.field.equals(field)) {

@@ -34,6 +34,8 @@ public final class StorageMigration {
     private StorageMigration() {}
 
     /**
+     * Copies every tenant from {@code source} to {@code target}, one tenant at a time.
+     *
      * @param workDir  where the temporary per-tenant documents go (each is deleted once its tenant is done; the
      *                 largest tenant's export must fit).
      * @param copyKeys also copy the API keys ({@link ApiKeyCopy}).

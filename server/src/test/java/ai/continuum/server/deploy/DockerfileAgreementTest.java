@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -156,7 +157,9 @@ class DockerfileAgreementTest {
             }
             current.append(line);
             final String[] parts = current.toString().strip().split("\\s+", 2);
-            out.add(new String[] {parts[0].toUpperCase(), parts.length > 1 ? stripStageName(parts[0], parts[1]) : ""});
+            out.add(new String[] {
+                parts[0].toUpperCase(Locale.ROOT), parts.length > 1 ? stripStageName(parts[0], parts[1]) : ""
+            });
             current.setLength(0);
         }
         return out;

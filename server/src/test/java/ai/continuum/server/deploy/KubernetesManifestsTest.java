@@ -136,17 +136,17 @@ class KubernetesManifestsTest {
     @Test
     void everyContainerIsBoundedNonRootAndReadOnly() {
         forEachPod((where, pod) -> {
-            assertEquals(Boolean.TRUE, pod.getSecurityContext().getRunAsNonRoot(), where + " runAsNonRoot");
+            assertEquals(true, pod.getSecurityContext().getRunAsNonRoot(), where + " runAsNonRoot");
             assertTrue(
                     pod.getSecurityContext().getRunAsUser() != null
                             && pod.getSecurityContext().getRunAsUser() > 0,
                     where + " runAsUser");
-            assertEquals(Boolean.FALSE, pod.getAutomountServiceAccountToken(), where + " service account token");
+            assertEquals(false, pod.getAutomountServiceAccountToken(), where + " service account token");
             for (final Container c : pod.getContainers()) {
                 final var sc = c.getSecurityContext();
                 assertNotNull(sc, where + " container securityContext");
-                assertEquals(Boolean.TRUE, sc.getReadOnlyRootFilesystem(), where + " readOnlyRootFilesystem");
-                assertEquals(Boolean.FALSE, sc.getAllowPrivilegeEscalation(), where + " allowPrivilegeEscalation");
+                assertEquals(true, sc.getReadOnlyRootFilesystem(), where + " readOnlyRootFilesystem");
+                assertEquals(false, sc.getAllowPrivilegeEscalation(), where + " allowPrivilegeEscalation");
                 assertEquals(List.of("ALL"), sc.getCapabilities().getDrop(), where + " capabilities dropped");
                 for (final String r : List.of("cpu", "memory")) {
                     assertNotNull(c.getResources().getLimits().get(r), where + " limit " + r);
@@ -426,7 +426,7 @@ class KubernetesManifestsTest {
                             certificate.startsWith(m.getMountPath() + "/") && key.startsWith(m.getMountPath() + "/"))
                     .findFirst()
                     .orElseThrow(() -> new AssertionError(overlay + ": no mount holds " + certificate));
-            assertEquals(Boolean.TRUE, mount.getReadOnly(), overlay + ": the certificate mount is read-only");
+            assertEquals(true, mount.getReadOnly(), overlay + ": the certificate mount is read-only");
             final var volume = pod.getVolumes().stream()
                     .filter(v -> v.getName().equals(mount.getName()))
                     .findFirst()

@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +40,7 @@ class DiskFullIT {
         final Process mounting = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", mount.toString())
                 .redirectErrorStream(true)
                 .start();
-        final String mountOutput = new String(mounting.getInputStream().readAllBytes());
+        final String mountOutput = new String(mounting.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (mounting.waitFor() != 0) {
             Assumptions.abort("SKIPPED LOUDLY: cannot mount a tmpfs here (needs root with CAP_SYS_ADMIN): "
                     + mountOutput.strip());

@@ -10,6 +10,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -72,9 +73,10 @@ final class LearnRecallLoad implements AutoCloseable {
         final LearnRecallLoad load = new LearnRecallLoad(server, key, learners);
         for (int c = 0; c < learners; c++) {
             final int client = c;
-            load.clients.submit(() -> load.learnLoop(client));
+            // Each loop counts its own failures; close() stops the pool.
+            final Future<?> unused = load.clients.submit(() -> load.learnLoop(client));
         }
-        load.clients.submit(load::recallLoop);
+        final Future<?> unused = load.clients.submit(load::recallLoop);
         return load;
     }
 

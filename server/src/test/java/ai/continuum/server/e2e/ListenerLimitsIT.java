@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +45,7 @@ class ListenerLimitsIT {
             final List<Socket> flood = new ArrayList<>();
             try {
                 for (int i = 0; i < FLOOD; i++) {
-                    final Socket socket = new Socket("127.0.0.1", server.port());
+                    final Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port());
                     socket.getOutputStream().write(PARTIAL.getBytes(StandardCharsets.US_ASCII));
                     flood.add(socket);
                 }
@@ -80,7 +81,7 @@ class ListenerLimitsIT {
     /** Sends {@code raw} and expects the server to close the connection within {@code millis} (reading any answer). */
     private static void assertClosedWithin(final int port, final String raw, final int millis, final String what)
             throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(millis);
             socket.getOutputStream().write(raw.getBytes(StandardCharsets.US_ASCII));
             final InputStream in = socket.getInputStream();

@@ -13,8 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -124,11 +126,22 @@ public final class SeedGraph {
      */
     private static final class Progress {
         private final long startNs = System.nanoTime();
-        private final long[] records = new long[Kind.values().length];
-        private final long[] deltas = new long[Kind.values().length];
-        private final long[] phaseNs = new long[Kind.values().length];
+        private final Map<Kind, Totals> totals = new EnumMap<>(Kind.class);
         private Kind current;
         private long phaseStartNs;
+
+        /** One phase's counts. */
+        private static final class Totals {
+            long records;
+            long deltas;
+            long phaseNs;
+        }
+
+        Progress() {
+            for (final Kind kind : Kind.values()) {
+                totals.put(kind, new Totals());
+            }
+        }
 
         boolean isNewPhase(final Kind kind) {
             return kind != current;
@@ -141,30 +154,31 @@ public final class SeedGraph {
         }
 
         void submitted(final int count) {
-            records[current.ordinal()] += count;
-            deltas[current.ordinal()]++;
+            final Totals t = totals.get(current);
+            t.records += count;
+            t.deltas++;
         }
 
         void endPhase() {
             if (current != null) {
-                phaseNs[current.ordinal()] += System.nanoTime() - phaseStartNs;
+                totals.get(current).phaseNs += System.nanoTime() - phaseStartNs;
             }
         }
 
         void print(final PrintStream out) {
             long total = 0;
             for (final Kind kind : Kind.values()) {
-                final int k = kind.ordinal();
-                total += records[k];
-                final double seconds = phaseNs[k] / 1e9;
+                final Totals t = totals.get(kind);
+                total += t.records;
+                final double seconds = t.phaseNs / 1e9;
                 out.printf(
                         Locale.ROOT,
                         "  %-8s %,10d records in %4d deltas, %7.1f s, %,9.0f records/s%n",
                         kind.name().toLowerCase(Locale.ROOT),
-                        records[k],
-                        deltas[k],
+                        t.records,
+                        t.deltas,
                         seconds,
-                        records[k] / seconds);
+                        t.records / seconds);
             }
             final double seconds = (System.nanoTime() - startNs) / 1e9;
             out.printf(

@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -45,8 +46,8 @@ public final class SequentialLatency {
                     "usage: SequentialLatency PORTS KEYS health|recall|learn|learn-async COUNT [BODIES_FILE]");
             System.exit(2);
         }
-        final String[] ports = args[0].split(",");
-        final String[] keys = args[1].split(",");
+        final String[] ports = args[0].split(",", -1);
+        final String[] keys = args[1].split(",", -1);
         final String mode = args[2];
         final int count = Integer.parseInt(args[3]);
         final List<String[]> pairs =
@@ -61,7 +62,7 @@ public final class SequentialLatency {
             for (int k = 0; k < services; k++) {
                 sockets[k] = new Socket();
                 sockets[k].setTcpNoDelay(true);
-                sockets[k].connect(new InetSocketAddress("127.0.0.1", Integer.parseInt(ports[k])));
+                sockets[k].connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(ports[k])));
                 outs[k] = sockets[k].getOutputStream();
                 ins[k] = new BufferedInputStream(sockets[k].getInputStream(), 1 << 16);
             }
@@ -103,7 +104,7 @@ public final class SequentialLatency {
         final String path;
         switch (mode) {
             case "health" -> {
-                return ("GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                return "GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
             }
             case "recall" -> {
                 path = "/v1/recall";

@@ -2,6 +2,7 @@ package ai.continuum.server.e2e;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -75,7 +76,7 @@ final class Unwritable implements AutoCloseable {
         final List<String> command = new ArrayList<>(List.of("chattr", flag));
         paths.forEach(p -> command.add(p.toString()));
         final Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        final String out = new String(p.getInputStream().readAllBytes());
+        final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new UncheckedIOException(new IOException("chattr " + flag + " failed: " + out));
         }

@@ -18,6 +18,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -71,12 +72,14 @@ public final class WriterLoad {
         final Semaphore inFlight = new Semaphore(IN_FLIGHT);
         for (long id = firstId; id < firstId + ops; id++) {
             inFlight.acquire();
-            storage.submit(new StorageOp.Apply("load", turn(id))).whenComplete((head, failure) -> {
-                if (failure != null) {
-                    failure.printStackTrace();
-                }
-                inFlight.release();
-            });
+            // The handler reports each failure; the semaphore, not the futures, tells when all are done.
+            final CompletableFuture<?> unused = storage.submit(new StorageOp.Apply("load", turn(id)))
+                    .whenComplete((head, failure) -> {
+                        if (failure != null) {
+                            failure.printStackTrace();
+                        }
+                        inFlight.release();
+                    });
         }
         inFlight.acquire(IN_FLIGHT);
     }
@@ -135,7 +138,7 @@ public final class WriterLoad {
             try {
                 final String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
                 final String[] fields =
-                        stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
                 ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
             } catch (final IOException | RuntimeException e) {
                 return -1;

@@ -18,6 +18,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -142,7 +143,8 @@ class ContinuumTest {
             assertEquals("sqlite", report.backend());
             assertTrue(
                     report.steps().stream()
-                            .anyMatch(step -> step.name().toUpperCase().contains("VACUUM")),
+                            .anyMatch(
+                                    step -> step.name().toUpperCase(Locale.ROOT).contains("VACUUM")),
                     report.toString());
             assertTrue(report.sizeAfterBytes() > 0, report.toString());
             assertEquals(1, memory.recall("levain").memories().size(), "still serving after optimize");

@@ -36,6 +36,7 @@ public final class RawNode {
     public record Reply(int status, JsonNode json) {}
 
     /** A signed request as it will be sent: the test may change any part before {@link #send}. */
+    @SuppressWarnings("ArrayRecordComponent") // the request body as sent; never compared or hashed
     public record Signed(
             String method, String path, String nodeId, long timestamp, String nonce, String signature, byte[] body) {
         public Signed withBody(final String other) {

@@ -20,7 +20,9 @@ class RequestSignatureTest {
         assertFalse(verify(pub, "node-2", "POST", "/federation/contribute", body, 1000, h), "node id");
         assertFalse(verify(pub, "node-1", "GET", "/federation/contribute", body, 1000, h), "method");
         assertFalse(verify(pub, "node-1", "POST", "/federation/knowledge", body, 1000, h), "path");
-        assertFalse(verify(pub, "node-1", "POST", "/federation/contribute", "{}".getBytes(), 1000, h), "body");
+        assertFalse(
+                verify(pub, "node-1", "POST", "/federation/contribute", "{}".getBytes(StandardCharsets.UTF_8), 1000, h),
+                "body");
         assertFalse(verify(pub, "node-1", "POST", "/federation/contribute", body, 1001, h), "timestamp");
         assertFalse(
                 RequestSignature.verify(

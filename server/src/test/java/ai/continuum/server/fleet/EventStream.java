@@ -85,8 +85,8 @@ final class EventStream implements AutoCloseable {
 
     /** Orders event ids {@code <seq>.<index>}. */
     static int compare(final String x, final String y) {
-        final String[] a = x.split("\\.");
-        final String[] b = y.split("\\.");
+        final String[] a = x.split("\\.", -1);
+        final String[] b = y.split("\\.", -1);
         final int bySeq = Long.compare(Long.parseLong(a[0]), Long.parseLong(b[0]));
         return bySeq != 0 ? bySeq : Integer.compare(Integer.parseInt(a[1]), Integer.parseInt(b[1]));
     }

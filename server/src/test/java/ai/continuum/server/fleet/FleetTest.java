@@ -15,7 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SortedMap;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -129,7 +129,7 @@ class FleetTest {
                             assertTrue(status == 204 || status == 200 || status == 404, "forget: " + status);
                         }
                     } else if (dice < 97) {
-                        final String name = NAMES[rnd.nextInt(NAMES.length)].split(" ")[0];
+                        final String name = NAMES[rnd.nextInt(NAMES.length)].split(" ", -1)[0];
                         final int status =
                                 s.delete("/v1/concepts/" + name, keys.get(k)).status();
                         assertTrue(status < 500, "forget concept: " + status);
@@ -149,10 +149,10 @@ class FleetTest {
         clients.shutdown();
         awaitQueuesDrained();
 
-        final SortedMap<String, Long> rebuilt = rebuildFromSql();
+        final NavigableMap<String, Long> rebuilt = rebuildFromSql();
         assertTrue(rebuilt.containsKey("conv-alpha") && rebuilt.containsKey("conv-beta"), rebuilt.toString());
         final long deadline = System.nanoTime() + 2_000_000_000L;
-        List<SortedMap<String, Long>> engines;
+        List<NavigableMap<String, Long>> engines;
         do {
             engines = servers.stream().map(s -> checksums(s, rebuilt)).toList();
         } while (!engines.stream().allMatch(rebuilt::equals) && System.nanoTime() < deadline);
@@ -308,7 +308,7 @@ class FleetTest {
                             .status());
         }
         servers.add(start(2));
-        final SortedMap<String, Long> rebuilt = rebuildFromSql();
+        final NavigableMap<String, Long> rebuilt = rebuildFromSql();
         for (final TestServer s : servers) {
             assertEquals(200, s.get("/v1/ready", null).status());
             assertEquals(rebuilt, checksums(s, rebuilt));
@@ -400,15 +400,15 @@ class FleetTest {
         }
     }
 
-    private static SortedMap<String, Long> checksums(final TestServer s, final SortedMap<String, Long> tenants) {
+    private static NavigableMap<String, Long> checksums(final TestServer s, final NavigableMap<String, Long> tenants) {
         final MemoryEngine engine = s.server().engine();
-        final SortedMap<String, Long> out = new TreeMap<>();
+        final NavigableMap<String, Long> out = new TreeMap<>();
         tenants.keySet().forEach(t -> out.put(t, engine.checksum(t)));
         return out;
     }
 
     /** Each tenant's checksum of an engine rebuilt from what the database holds now. */
-    private static SortedMap<String, Long> rebuildFromSql() {
+    private static NavigableMap<String, Long> rebuildFromSql() {
         final var config = servers.getFirst().server().config().engine();
         try (Storage storage = Storages.open("postgresql", null, db.url(), StorageSettings.defaults());
                 MemoryEngine fresh = MemoryEngine.create(config)) {
@@ -416,7 +416,7 @@ class FleetTest {
                 storage.load(load::apply);
             }
             storage.loadForgottenMemories(fresh::forgetMemory);
-            final SortedMap<String, Long> out = new TreeMap<>();
+            final NavigableMap<String, Long> out = new TreeMap<>();
             storage.heads().keySet().forEach(t -> out.put(t, fresh.checksum(t)));
             return out;
         }

@@ -9,6 +9,7 @@ import ai.continuum.server.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
@@ -93,7 +94,7 @@ class AdminTransferTest {
                             .status());
             assertEquals(
                     400,
-                    importBody(target, "/v1/admin/import", "{\"format\":\"x\"}".getBytes())
+                    importBody(target, "/v1/admin/import", "{\"format\":\"x\"}".getBytes(StandardCharsets.UTF_8))
                             .status());
             assertEquals(
                     403,

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.continuum.server.TestServer;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -210,7 +211,8 @@ class HostileInputTest {
             "GET /v1/health HTTP/1.1\r\nBad Header\r\n\r\n",
             "GET /" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\n\r\n"
         }) {
-            try (Socket socket = new Socket("127.0.0.1", server.server().port())) {
+            try (Socket socket =
+                    new Socket(InetAddress.getLoopbackAddress(), server.server().port())) {
                 socket.setSoTimeout(10_000);
                 socket.getOutputStream().write(raw.getBytes(StandardCharsets.ISO_8859_1));
                 socket.getOutputStream().flush();

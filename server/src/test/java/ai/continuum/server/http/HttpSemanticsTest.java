@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.continuum.server.TestServer;
 import ai.continuum.server.config.ConfigKey;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -154,7 +155,8 @@ class HttpSemanticsTest {
 
     /** Sends {@code raw} on a fresh connection and returns the head and start of the answer. */
     private static String exchange(final String raw) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", server.server().port())) {
+        try (Socket socket =
+                new Socket(InetAddress.getLoopbackAddress(), server.server().port())) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(raw.getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();

@@ -17,7 +17,7 @@ class TokenBucketTest {
         assertEquals(0, bucket.tryAcquire(0).remaining());
         final TokenBucket.Decision refused = bucket.tryAcquire(0);
         assertFalse(refused.allowed());
-        assertEquals(SECOND_NS, refused.retryAfterNs(), SECOND_NS / 1000);
+        assertEquals((double) SECOND_NS, (double) refused.retryAfterNs(), SECOND_NS / 1000.0);
     }
 
     @Test

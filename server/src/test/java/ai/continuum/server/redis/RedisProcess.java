@@ -3,6 +3,7 @@ package ai.continuum.server.redis;
 import ai.continuum.server.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -109,7 +110,7 @@ public final class RedisProcess implements AutoCloseable {
 
     private boolean accepts() {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
             return true;
         } catch (final IOException e) {
             return false;

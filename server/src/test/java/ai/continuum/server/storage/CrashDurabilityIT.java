@@ -38,7 +38,7 @@ class CrashDurabilityIT {
                 new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while (acked.size() < ACKS_BEFORE_KILL && (line = out.readLine()) != null) {
-                final String[] parts = line.split(" ");
+                final String[] parts = line.split(" ", -1);
                 acked.add(Long.parseLong(parts[1]));
                 maxSeq = Math.max(maxSeq, Long.parseLong(parts[2]));
             }

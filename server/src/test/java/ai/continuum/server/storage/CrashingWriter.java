@@ -1,5 +1,6 @@
 package ai.continuum.server.storage;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -21,7 +22,10 @@ public final class CrashingWriter {
         for (int i = 1; i <= MAX_OPS; i++) {
             inFlight.acquire();
             final long id = i;
-            storage.submit(new StorageOp.Apply(TENANT, Deltas.turn(id, id, "turn " + id, "Alpha", "Beta" + (id % 10))))
+            // The handler acknowledges on stdout; the parent test reads the acknowledgements, nothing reads these
+            // futures.
+            final CompletableFuture<?> unused = storage.submit(
+                            new StorageOp.Apply(TENANT, Deltas.turn(id, id, "turn " + id, "Alpha", "Beta" + (id % 10))))
                     .whenComplete((head, failure) -> {
                         if (failure == null) {
                             synchronized (System.out) {

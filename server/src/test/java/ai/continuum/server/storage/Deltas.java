@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -71,7 +72,7 @@ final class Deltas {
         return out;
     }
 
-    static TreeSet<String> keys(final Delta d) {
+    static SortedSet<String> keys(final Delta d) {
         final TreeSet<String> out = new TreeSet<>();
         d.concepts().forEach(c -> out.add(c.key()));
         return out;

@@ -45,7 +45,7 @@ class EngineRebuildTest {
                         apply(engine, storage, acks, tenant, learned.get(random.nextInt(learned.size())));
                     }
                     if (i % 41 == 0) {
-                        final long victim = 1 + random.nextInt(i);
+                        final long victim = 1L + random.nextInt(i);
                         engine.forgetMemory(tenant, victim);
                         acks.add(storage.submit(new StorageOp.ForgetMemory(tenant, victim)));
                         apply(engine, storage, acks, tenant, learned.get((int) victim - 1));

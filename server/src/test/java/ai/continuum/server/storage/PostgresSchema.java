@@ -132,7 +132,7 @@ public final class PostgresSchema implements AutoCloseable {
         }
         String user = "postgres";
         final List<String> rest = new ArrayList<>();
-        for (final String param : m.group(3).split("&")) {
+        for (final String param : m.group(3).split("&", -1)) {
             if (param.startsWith("user=")) {
                 user = param.substring("user=".length());
             } else {

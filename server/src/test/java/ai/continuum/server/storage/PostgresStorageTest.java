@@ -95,17 +95,21 @@ class PostgresStorageTest {
     @Test
     void shouldReproduceStateAndUnredactedChainsWhenTheSqliteChangeFeedIsReplayedIntoPostgres() {
         try (Storage sqlite = SqliteStorage.open(dir, StorageSettings.defaults())) {
+            final List<CompletableFuture<Storage.ContinuityHead>> writes = new ArrayList<>();
             for (int i = 1; i <= 40; i++) {
                 final String tenant = i % 2 == 0 ? A : B;
-                sqlite.submit(new StorageOp.Apply(tenant, Deltas.turn(i, i, "t" + i, "Alpha", "B" + i % 3)));
+                writes.add(
+                        sqlite.submit(new StorageOp.Apply(tenant, Deltas.turn(i, i, "t" + i, "Alpha", "B" + i % 3))));
             }
-            sqlite.submit(new StorageOp.ForgetConcept(A, "b1"));
-            sqlite.submit(new StorageOp.ForgetMemory(B, 3)).join();
+            writes.add(sqlite.submit(new StorageOp.ForgetConcept(A, "b1")));
+            writes.add(sqlite.submit(new StorageOp.ForgetMemory(B, 3)));
+            writes.forEach(CompletableFuture::join);
 
             for (final String tenant : sqlite.tenants()) {
                 long after = 0;
-                List<Storage.Change> page;
-                while (!(page = sqlite.changes(tenant, after, 7)).isEmpty()) {
+                for (List<Storage.Change> page = sqlite.changes(tenant, after, 7);
+                        !page.isEmpty();
+                        page = sqlite.changes(tenant, after, 7)) {
                     for (final Storage.Change change : page) {
                         storage.submit(change.op()).join();
                         after = change.seq();

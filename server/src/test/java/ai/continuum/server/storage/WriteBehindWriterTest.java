@@ -69,10 +69,11 @@ class WriteBehindWriterTest {
         final List<Long> completed = new ArrayList<>();
         final List<Thread> threads = new ArrayList<>();
         for (int i = 1; i <= 5; i++) {
-            s.submit(new StorageOp.ForgetMemory(T, i)).thenAccept(head -> {
-                completed.add(head.length());
-                threads.add(Thread.currentThread());
-            });
+            final CompletableFuture<?> unused = s.submit(new StorageOp.ForgetMemory(T, i))
+                    .thenAccept(head -> {
+                        completed.add(head.length());
+                        threads.add(Thread.currentThread());
+                    });
         }
         assertEquals(List.of(), completed);
         s.writer().doWork();
@@ -83,9 +84,12 @@ class WriteBehindWriterTest {
     @OnEachBackend
     void shouldRedactAMemoryForgottenInTheSameBatchThatStoredIt(final TestDatabase database) throws Exception {
         final SqlStorage s = open(database, StorageSettings.defaults());
-        s.submit(new StorageOp.Apply(T, Deltas.turn(1, 1, "whisper this", "Alpha", "Beta")));
-        s.submit(new StorageOp.ForgetMemory(T, 1));
+        final CompletableFuture<?> stored =
+                s.submit(new StorageOp.Apply(T, Deltas.turn(1, 1, "whisper this", "Alpha", "Beta")));
+        final CompletableFuture<?> forgotten = s.submit(new StorageOp.ForgetMemory(T, 1));
         assertEquals(2, s.writer().doWork(), "both in one transaction");
+        stored.join();
+        forgotten.join();
         assertEquals(0L, scalar("SELECT COUNT(*) FROM change_log WHERE payload LIKE '%whisper%'"));
         assertEquals(0L, scalar("SELECT COUNT(*) FROM messages"));
         assertEquals(1, s.verifyContinuity(T).redactedOps());
@@ -123,8 +127,10 @@ class WriteBehindWriterTest {
         assertTrue(accepted.stream().allMatch(f -> f.isDone() && !f.isCompletedExceptionally()));
         assertEquals(4, countRows("messages"), "every accepted op is stored, the rejected one is not");
         assertEquals(4L, linkCount("alpha", "gamma"));
-        s.submit(new StorageOp.Apply(T, Deltas.turn(5, 5, "turn 5", "Alpha", "Gamma")));
+        final CompletableFuture<?> fifth =
+                s.submit(new StorageOp.Apply(T, Deltas.turn(5, 5, "turn 5", "Alpha", "Gamma")));
         s.writer().doWork();
+        fifth.join();
         assertEquals(5, countRows("messages"), "after draining, the queue accepts again");
     }
 
@@ -132,8 +138,10 @@ class WriteBehindWriterTest {
     void shouldFailWithStorageUnavailableWhileTheDatabaseRefusesWritesAndRecoverAfterwards(final TestDatabase database)
             throws Exception {
         final SqlStorage s = open(database, StorageSettings.defaults().withTimeouts(20, 500, 1_000, 2_000));
-        s.submit(new StorageOp.Apply(T, Deltas.turn(1, 1, "before", "Alpha", "Beta")));
+        final CompletableFuture<?> before =
+                s.submit(new StorageOp.Apply(T, Deltas.turn(1, 1, "before", "Alpha", "Beta")));
         s.writer().doWork();
+        before.join();
 
         // Another process holding the write lock (SQLite: SQLITE_BUSY), or the table every transaction writes
         // first gone (PostgreSQL): every commit of the writer fails as an outage, not as rejected data.

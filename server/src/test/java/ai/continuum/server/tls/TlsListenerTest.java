@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigInteger;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -108,7 +109,7 @@ class TlsListenerTest {
                 assertTrue(recalled.body().contains("PostgreSQL"), recalled.body());
                 final HttpResponse<String> metrics = send(https, get(base, "/metrics"));
                 assertEquals(
-                        serverCert.certificate().getNotAfter().getTime() / 1000,
+                        serverCert.certificate().getNotAfter().toInstant().getEpochSecond(),
                         expiry(metrics.body()),
                         metrics.body());
             }
@@ -277,7 +278,8 @@ class TlsListenerTest {
                     .body();
             assertTrue(metrics.contains("continuum_tls_reloads_total{outcome=\"applied\"} 1.0"), metrics);
             assertTrue(metrics.contains("continuum_tls_reloads_total{outcome=\"failed\"} 1.0"), metrics);
-            assertEquals(rotatedCert.certificate().getNotAfter().getTime() / 1000, expiry(metrics), metrics);
+            assertEquals(
+                    rotatedCert.certificate().getNotAfter().toInstant().getEpochSecond(), expiry(metrics), metrics);
         }
     }
 
@@ -454,7 +456,7 @@ class TlsListenerTest {
 
     private static SSLSocket handshake(final int port, final SSLContext context) throws IOException {
         final SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket();
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 10_000);
         socket.setSoTimeout(10_000);
         socket.startHandshake();
         return socket;
@@ -480,7 +482,7 @@ class TlsListenerTest {
 
     private static boolean plainHttpAnswers(final int port) {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
             socket.setSoTimeout(5_000);
             socket.getOutputStream()
                     .write("GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -508,7 +510,7 @@ class TlsListenerTest {
     }
 
     private static boolean onPath(final String tool) {
-        for (final String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+        for (final String dir : System.getenv().getOrDefault("PATH", "").split(":", -1)) {
             if (Files.isExecutable(Path.of(dir, tool))) {
                 return true;
             }

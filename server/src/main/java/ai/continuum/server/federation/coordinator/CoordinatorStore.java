@@ -47,6 +47,7 @@ public final class CoordinatorStore implements AutoCloseable {
             double consumed) {}
 
     /** One contributed pattern: pseudonym, sealed payload, noisy weight. */
+    @SuppressWarnings("ArrayRecordComponent") // an opaque payload passed through; never compared or hashed
     public record Contribution(String patternId, byte[] sealed, double weight) {}
 
     /** What a contribute request changed. */

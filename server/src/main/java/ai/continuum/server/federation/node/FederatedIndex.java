@@ -51,7 +51,7 @@ public final class FederatedIndex {
         for (final String name : recalledNames) {
             keys.add(ConceptKeys.normalize(name));
         }
-        final String[] words = ConceptKeys.normalize(message).split(" ");
+        final String[] words = ConceptKeys.normalize(message).split(" ", -1);
         for (int i = 0; i < words.length; i++) {
             words[i] = strip(words[i]);
         }

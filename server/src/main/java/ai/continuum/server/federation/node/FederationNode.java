@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -102,7 +103,8 @@ public final class FederationNode implements AutoCloseable, ContinuumMetrics.Fed
         final ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("federation-sync").factory());
         scheduler = s;
-        s.scheduleWithFixedDelay(
+        // backgroundSync catches its own failures, so the task is never cancelled by one; shutdown stops it.
+        final ScheduledFuture<?> unused = s.scheduleWithFixedDelay(
                 this::backgroundSync, settings.syncIntervalSeconds(), settings.syncIntervalSeconds(), TimeUnit.SECONDS);
     }
 
