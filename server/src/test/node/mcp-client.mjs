@@ -1,5 +1,5 @@
 // The official MCP TypeScript SDK against Continuum, over Streamable HTTP (/mcp) and over stdio
-// (`continuum mcp --stdio`, on a local store and as a proxy to the server). Run by McpClientTest, which starts the
+// (`continuum mcp --stdio`, on a local store and as a proxy to the server). Run by McpClientIT, which starts the
 // server and passes: MCP_URL, KEY_A and KEY_B (two tenants' keys), STDIO_LOCAL and STDIO_PROXY (JSON arrays: the
 // command lines of the two stdio servers; the proxy one uses KEY_B). Exits non-zero with the failed check.
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
 // Type-checks a TypeScript file strictly (the TypeScript compiler, Node's types) and then runs it: how
-// ReadmeSnippetsTest executes the README's TypeScript snippet. Usage: node run-ts.mjs FILE.ts
+// ReadmeSnippetsIT executes the README's TypeScript snippet. Usage: node run-ts.mjs FILE.ts
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import ts from 'typescript';

@@ -5,18 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.continuum.server.OneServerPerClass;
 import ai.continuum.server.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class AuthAndIsolationTest {
+class AuthAndIsolationTest extends OneServerPerClass {
     private static final List<String> DATA_GETS = List.of(
             "/v1/stats",
             "/v1/memories",
@@ -28,17 +26,12 @@ class AuthAndIsolationTest {
     private static final List<String> DATA_POSTS =
             List.of("/v1/learn", "/v1/recall", "/v1/turn", "/v1/memories", "/v1/memories/search");
 
-    @TempDir
-    static Path dataDir;
-
-    static TestServer server;
     static String keyA;
     static String keyB;
     static long memoryOfA;
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(dataDir);
         keyA = server.createKey("tenant-a");
         keyB = server.createKey("tenant-b");
         final TestServer.Reply learned = server.post(
@@ -49,11 +42,6 @@ class AuthAndIsolationTest {
                         "ai_response", "Quantum Annealing suits Project Nightingale well."));
         assertEquals(200, learned.status(), learned.body());
         memoryOfA = learned.json().get("memory_id").asLong();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.continuum.server.OneServerPerClass;
 import ai.continuum.server.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,13 +18,11 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Holds {@code server/API.md}'s examples against a real server, so the document and the product cannot drift apart:
@@ -34,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * empty object in an example ({@code "metadata": {}}) stands for the caller's own free-form object.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ApiDocExamplesTest {
+class ApiDocExamplesTest extends OneServerPerClass {
     private static final Path API_MD = Path.of("API.md");
     private static final ObjectMapper JSON = new ObjectMapper();
     /** An endpoint in backticks, optionally with its request body in the next backticks. */
@@ -42,23 +41,13 @@ class ApiDocExamplesTest {
     /** The documented answer after an endpoint: {@code → `{...}`}, optionally with a status. */
     private static final Pattern ANSWER = Pattern.compile("^\\s*→ (?:\\*\\*(\\d{3})\\*\\* )?`(\\{[^`]*\\})`");
 
-    @TempDir
-    static Path dataDir;
-
-    static TestServer server;
     static String key;
     static String doc;
 
     @BeforeAll
     static void start() throws IOException {
         doc = Files.readString(API_MD);
-        server = TestServer.start(dataDir);
         key = server.createKey("demo");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     @Test

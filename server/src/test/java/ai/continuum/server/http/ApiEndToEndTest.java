@@ -5,31 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.continuum.server.OneServerPerClass;
 import ai.continuum.server.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ApiEndToEndTest {
-    @TempDir
-    static Path dataDir;
+class ApiEndToEndTest extends OneServerPerClass {
 
-    static TestServer server;
     static String key;
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(dataDir);
         key = server.createKey("acme");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     @Test

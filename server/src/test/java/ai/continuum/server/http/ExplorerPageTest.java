@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.continuum.server.NodeClients;
+import ai.continuum.server.OneServerPerClass;
 import ai.continuum.server.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The graph explorer page at /ui/ in Chromium (src/test/node/ui-explorer.mjs): log in with a key, learn through the
@@ -19,23 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * 1280 and 390 pixels. Screenshots are kept in target/ui-screenshots. Needs the page built into the classes
  * (ui/build.sh, run by Maven when Node is there) and Chromium (.ci/run installs Debian's).
  */
-class ExplorerPageTest {
+class ExplorerPageTest extends OneServerPerClass {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-    @TempDir
-    static Path dataDir;
-
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(dataDir);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @Test
     void shouldServeThePageWithoutKeyAndSafeHeaders() {

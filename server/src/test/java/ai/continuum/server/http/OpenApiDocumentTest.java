@@ -5,21 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.continuum.server.NodeClients;
+import ai.continuum.server.OneServerPerClass;
 import ai.continuum.server.TestServer;
 import ai.continuum.server.auth.ApiKeyAuthenticator;
 import ai.continuum.server.auth.KeyHasher;
 import ai.continuum.server.ratelimit.RateLimiter;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -30,28 +27,13 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * them); the served document is valid OpenAPI 3.1 to a real validator, and a client built from it learns and
  * recalls (src/test/node/openapi-client.mjs).
  */
-class OpenApiDocumentTest {
+class OpenApiDocumentTest extends OneServerPerClass {
     /** Routes served by Helidon features (observe), not by ApiRouting: they are probed on the live server. */
     private static final Set<String> FEATURE_ROUTES =
             Set.of("GET /observe/health", "GET /observe/health/live", "GET /observe/health/ready");
 
     private static final Set<String> HTTP_METHODS =
             Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
-
-    @TempDir
-    static Path dataDir;
-
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(dataDir);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @Test
     void shouldDocumentExactlyTheServedRoutes() throws IOException {

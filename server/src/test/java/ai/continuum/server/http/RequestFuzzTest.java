@@ -4,16 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import ai.continuum.server.OneServerPerClass;
 import ai.continuum.server.TestServer;
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.net.http.HttpRequest;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Coverage-guided fuzzing of whole requests through the real server: authentication, routing, body reading, each
@@ -24,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Without {@code JAZZER_FUZZ} the stored inputs under {@code RequestFuzzTestInputs/} are replayed as a regression
  * test; with it, Jazzer mutates them for the time {@code jazzer.max_duration} allows.
  */
-class RequestFuzzTest {
+class RequestFuzzTest extends OneServerPerClass {
     /** Routes taking a body; the first input byte picks one. Admin routes are sent with the admin key. */
     private static final List<Route> ROUTES = List.of(
             new Route("/v1/learn", false),
@@ -36,23 +34,13 @@ class RequestFuzzTest {
             new Route("/v1/keys", true),
             new Route("/v1/admin/import?tenant=fuzz-import", true));
 
-    @TempDir
-    static Path dataDir;
-
-    static TestServer server;
     static String key;
 
     private record Route(String path, boolean admin) {}
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(dataDir);
         key = server.createKey("fuzz");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     // Dictionary entries are in libFuzzer's syntax: a backslash escapes a backslash or a quote, \xNN is a byte.

@@ -3,31 +3,20 @@ package ai.continuum.server.mcp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.continuum.server.OneServerPerClass;
 import ai.continuum.server.TestServer;
 import java.net.http.HttpRequest;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The /mcp transport's edges: what a confused or hostile client gets back (never a 500, never another tenant). */
-class McpHttpTest {
-    @TempDir
-    static Path dataDir;
+class McpHttpTest extends OneServerPerClass {
 
-    static TestServer server;
     static String key;
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(dataDir);
         key = server.createKey("edges");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     private static TestServer.Reply post(final String body, final String... headers) {

@@ -1,12 +1,10 @@
 package ai.continuum.server.mcp;
 
 import ai.continuum.server.NodeClients;
-import ai.continuum.server.TestServer;
+import ai.continuum.server.OneServerPerClass;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,24 +13,10 @@ import org.junit.jupiter.api.io.TempDir;
  * against {@code continuum mcp --stdio} both on a local data directory and as a proxy to the server: tools listed,
  * learn then recall answered, bad arguments refused with MCP errors, a wrong key refused, tenants kept apart.
  */
-class McpClientTest {
-    @TempDir
-    static Path dataDir;
+class McpClientIT extends OneServerPerClass {
 
     @TempDir
     static Path localDir;
-
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(dataDir);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @Test
     void shouldServeTheOfficialSdkOverHttpAndStdio() throws Exception {

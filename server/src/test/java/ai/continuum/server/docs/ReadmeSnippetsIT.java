@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import ai.continuum.server.NodeClients;
+import ai.continuum.server.OneServerPerClass;
 import ai.continuum.server.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,7 +23,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,30 +33,20 @@ import org.junit.jupiter.api.io.TempDir;
  * configuration block (its HTTP entry and its stdio command both answer an MCP initialize). A snippet whose runtime
  * is missing is skipped loudly, and fails in CI (.ci/run installs them).
  */
-class ReadmeSnippetsTest {
+class ReadmeSnippetsIT extends OneServerPerClass {
     private static final Path README = Path.of("..", "README.md");
     private static final Pattern SNIPPET =
             Pattern.compile("<!-- snippet:(\\w+) -->\\n```\\w+\\n(.*?)\\n```", Pattern.DOTALL);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
-    static Path dataDir;
-
-    @TempDir
     static Path work;
 
-    static TestServer server;
     static String key;
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(dataDir);
         key = server.createKey("readme");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     @Test
