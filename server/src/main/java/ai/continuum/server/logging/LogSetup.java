@@ -2,6 +2,9 @@ package ai.continuum.server.logging;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.FilterOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
@@ -46,7 +49,8 @@ public final class LogSetup {
         final Logger root = Logger.getLogger("");
         final Level julLevel = julLevel(level);
         final Handler handler =
-                new StreamHandler(System.err, "json".equals(format) ? new JsonFormatter() : new TextFormatter()) {
+                new StreamHandler(
+                        unclosable(System.err), "json".equals(format) ? new JsonFormatter() : new TextFormatter()) {
                     @Override
                     public synchronized void publish(final LogRecord record) {
                         super.publish(record);
@@ -56,6 +60,24 @@ public final class LogSetup {
         handler.setLevel(julLevel);
         root.setLevel(julLevel);
         root.addHandler(handler);
+    }
+
+    /**
+     * Standard error for a handler: the next {@link #apply} resets logging, which closes the handler and its stream,
+     * and standard error must stay open for the new handler (a command that applies twice logged nothing after).
+     */
+    private static OutputStream unclosable(final PrintStream err) {
+        return new FilterOutputStream(err) {
+            @Override
+            public void write(final byte[] bytes, final int offset, final int length) {
+                err.write(bytes, offset, length);
+            }
+
+            @Override
+            public void close() {
+                err.flush();
+            }
+        };
     }
 
     static Level julLevel(final String level) {

@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
  */
 final class ServerProcess implements AutoCloseable {
     static final String ADMIN_KEY = "e2e-admin-key-0123456789abcdef";
-    private static final Pattern LISTENING = Pattern.compile("Continuum listening on http://[^:]+:(\\d+)");
+    /** The line a service ({@code Continuum listening on ...}) or a coordinator prints once it listens. */
+    private static final Pattern LISTENING = Pattern.compile("listening on https?://[^:\\s]+:(\\d+)");
     /** Generous: a start takes 5-10 s, but over 40 s was seen on a runner shared by many builds. */
     private static final Duration START_DEADLINE = Duration.ofSeconds(90);
 
@@ -44,9 +45,9 @@ final class ServerProcess implements AutoCloseable {
     private final TestClient client;
     private final Path log;
 
-    private ServerProcess(final Process process, final int port, final Path log) {
+    private ServerProcess(final Process process, final String host, final int port, final Path log) {
         this.process = process;
-        this.client = new TestClient(URI.create("http://127.0.0.1:" + port));
+        this.client = new TestClient(URI.create("http://" + host + ":" + port));
         this.log = log;
     }
 
@@ -66,10 +67,41 @@ final class ServerProcess implements AutoCloseable {
      */
     static ServerProcess start(
             final Path dataDir, final Path log, final Map<String, String> extraEnv, final int fdLimit) {
-        final List<String> command = new ArrayList<>();
-        if (fdLimit > 0) {
-            command.addAll(List.of("bash", "-c", "ulimit -n " + fdLimit + " && exec \"$@\"", "bash"));
-        }
+        final List<String> prefix =
+                fdLimit > 0 ? List.of("bash", "-c", "ulimit -n " + fdLimit + " && exec \"$@\"", "bash") : List.of();
+        return serve(prefix, "127.0.0.1", dataDir, log, extraEnv);
+    }
+
+    /**
+     * {@code serve} on {@code host} (port 0) over {@code dataDir}, its command run behind {@code prefix} (e.g.
+     * {@code ip netns exec NS}, so that it runs in another network namespace).
+     */
+    static ServerProcess serve(
+            final List<String> prefix,
+            final String host,
+            final Path dataDir,
+            final Path log,
+            final Map<String, String> extraEnv) {
+        return launch(
+                prefix,
+                host,
+                List.of("serve", "--host", host, "--port", "0", "--data-dir", dataDir.toString()),
+                log,
+                extraEnv);
+    }
+
+    /**
+     * Any command of the CLI ({@code arguments}, e.g. {@code federation coordinator ...}) behind {@code prefix}, with
+     * the service's environment and {@code extraEnv} last; returns once it printed that it listens. {@link #uri} is
+     * then plain HTTP on {@code host}.
+     */
+    static ServerProcess launch(
+            final List<String> prefix,
+            final String host,
+            final List<String> arguments,
+            final Path log,
+            final Map<String, String> extraEnv) {
+        final List<String> command = new ArrayList<>(prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmFlags());
         command.add("-Xmx512m");
@@ -78,7 +110,7 @@ final class ServerProcess implements AutoCloseable {
                 + java.io.File.pathSeparator
                 + System.getProperty("java.class.path"));
         command.add("ai.continuum.server.cli.ContinuumCli");
-        command.addAll(List.of("serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir.toString()));
+        command.addAll(arguments);
         final ProcessBuilder builder =
                 new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         final Map<String, String> env = builder.environment();
@@ -92,16 +124,16 @@ final class ServerProcess implements AutoCloseable {
         try {
             process = builder.start();
         } catch (final IOException e) {
-            throw new UncheckedIOException("cannot start the service process", e);
+            throw new UncheckedIOException("cannot start " + arguments.getFirst(), e);
         }
         final CompletableFuture<Integer> port = new CompletableFuture<>();
         Thread.ofPlatform().daemon().name("serve-stdout-" + process.pid()).start(() -> drain(process, port));
         try {
-            return new ServerProcess(process, port.get(START_DEADLINE.toSeconds(), TimeUnit.SECONDS), log);
+            return new ServerProcess(process, host, port.get(START_DEADLINE.toSeconds(), TimeUnit.SECONDS), log);
         } catch (final InterruptedException | ExecutionException | TimeoutException e) {
             process.destroyForcibly();
             throw new IllegalStateException(
-                    "the service did not start within " + START_DEADLINE + "; log:\n" + tail(log), e);
+                    arguments.getFirst() + " did not start within " + START_DEADLINE + "; log:\n" + tail(log), e);
         }
     }
 
@@ -196,6 +228,10 @@ final class ServerProcess implements AutoCloseable {
 
     TestServer.Reply get(final String path, final String key) throws IOException, InterruptedException {
         return client.get(path, key);
+    }
+
+    TestServer.Reply delete(final String path, final String key) throws IOException, InterruptedException {
+        return client.delete(path, key);
     }
 
     TestServer.Reply post(final String path, final String key, final Map<String, ?> body)

@@ -20,9 +20,7 @@ import java.util.Base64;
 import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -109,20 +107,6 @@ class FederationTest {
         return r.json();
     }
 
-    static boolean hasFederatedPair(final JsonNode recall, final String a, final String b) {
-        for (final JsonNode f : recall.path("federated")) {
-            final String from = f.path("from").asText().toLowerCase(Locale.ROOT);
-            final String to = f.path("to").asText().toLowerCase(Locale.ROOT);
-            final String x = a.toLowerCase(Locale.ROOT);
-            final String y = b.toLowerCase(Locale.ROOT);
-            if ((from.equals(x) && to.equals(y)) || (from.equals(y) && to.equals(x))) {
-                assertEquals("federated", f.path("source").asText());
-                return true;
-            }
-        }
-        return false;
-    }
-
     @Test
     void aPairTwoOrganisationsLearnedReachesTheThirdMarkedFederatedAndForgetCascades() throws Exception {
         final Path key = groupKey();
@@ -141,18 +125,21 @@ class FederationTest {
         assertEquals("success", cSync.path("status").asText());
 
         final JsonNode shared = recall(c, keyC, "What about " + SHARED_A + "?", null);
-        assertTrue(hasFederatedPair(shared, SHARED_A, SHARED_B), shared.toString());
+        assertTrue(FederationChecks.hasFederatedPair(shared, SHARED_A, SHARED_B), shared.toString());
         assertTrue(
                 shared.path("context").asText().contains("Federated patterns (source: federated"), shared.toString());
         assertEquals(0, shared.path("concepts_found").asInt(), "C's own knowledge is untouched: " + shared);
         assertFalse(
-                hasFederatedPair(recall(c, keyC, "What about " + SHARED_A + "?", false), SHARED_A, SHARED_B),
+                FederationChecks.hasFederatedPair(
+                        recall(c, keyC, "What about " + SHARED_A + "?", false), SHARED_A, SHARED_B),
                 "include_federated=false leaves them out");
         final JsonNode onlyA = recall(c, keyC, "What about " + ONLY_A + "?", true);
-        assertFalse(hasFederatedPair(onlyA, ONLY_A, ONLY_B), "k=2: a pair only A learned stays private: " + onlyA);
+        assertFalse(
+                FederationChecks.hasFederatedPair(onlyA, ONLY_A, ONLY_B),
+                "k=2: a pair only A learned stays private: " + onlyA);
         assertEquals(0, c.get("/v1/stats", keyC).json().path("concepts").asLong(), "pulled patterns change no count");
 
-        assertNoNameIn(dir.resolve("coordinator"), List.of(SHARED_A, SHARED_B, ONLY_A, ONLY_B));
+        FederationChecks.assertNoNameIn(dir.resolve("coordinator"), List.of(SHARED_A, SHARED_B, ONLY_A, ONLY_B));
 
         final String ready = c.get("/v1/ready", null).body();
         assertTrue(ready.contains("\"status\":\"joined\""), ready);
@@ -168,27 +155,13 @@ class FederationTest {
         assertTrue(sync(a).path("retracted").asInt() >= 1, "A retracts its contributions of the forgotten concept");
         sync(c);
         assertFalse(
-                hasFederatedPair(recall(c, keyC, "What about " + SHARED_A + "?", true), SHARED_A, SHARED_B),
+                FederationChecks.hasFederatedPair(
+                        recall(c, keyC, "What about " + SHARED_A + "?", true), SHARED_A, SHARED_B),
                 "below k again: gone from C after its next sync");
 
         final TestServer.Reply left = b.post("/v1/federation/leave", TestServer.ADMIN_KEY, Map.of());
         assertEquals(200, left.status(), left.body());
         assertTrue(b.get("/v1/ready", null).body().contains("\"status\":\"not_joined\""));
-    }
-
-    /** Every learned name, in every spelling the engine keeps, is absent from every file of the directory. */
-    static void assertNoNameIn(final Path directory, final List<String> names) throws IOException {
-        try (Stream<Path> files = Files.walk(directory)) {
-            for (final Path file : files.filter(Files::isRegularFile).toList()) {
-                final String content =
-                        new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
-                for (final String name : names) {
-                    for (final String word : name.toLowerCase(Locale.ROOT).split(" ", -1)) {
-                        assertFalse(content.contains(word), file + " contains '" + word + "'");
-                    }
-                }
-            }
-        }
     }
 
     @Test

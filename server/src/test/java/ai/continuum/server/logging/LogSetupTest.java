@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 class LogSetupTest {
@@ -40,5 +44,23 @@ class LogSetupTest {
         record.setLoggerName("x");
         record.setMillis(0);
         assertEquals("1970-01-01T00:00:00Z INFO  x - hello\n", new LogSetup.TextFormatter().format(record));
+    }
+
+    @Test
+    void shouldStillLogAfterASecondApply() {
+        final PrintStream original = System.err;
+        final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            LogSetup.apply("text", "warn");
+            LogSetup.apply("text", "info");
+            Logger.getLogger("continuum.test.reapply").info("still here");
+        } finally {
+            System.setErr(original);
+            LogSetup.apply("text", "warn");
+        }
+        assertTrue(
+                captured.toString(StandardCharsets.UTF_8).contains("continuum.test.reapply - still here"),
+                "the first apply's reset must not close standard error: " + captured);
     }
 }
