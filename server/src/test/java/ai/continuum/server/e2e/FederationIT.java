@@ -13,8 +13,6 @@ import ai.continuum.server.federation.RawNode;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -345,10 +343,7 @@ class FederationIT {
     private void forgetCascades(final ServerProcess a, final ServerProcess c, final String keyA, final String keyC)
             throws Exception {
         assertTrue(FederationChecks.hasFederatedPair(recall(c, keyC, SHARED_A), SHARED_A, SHARED_B));
-        final TestServer.Reply forgot = a.delete(
-                "/v1/concepts/"
-                        + URLEncoder.encode(SHARED_A, StandardCharsets.UTF_8).replace("+", "%20"),
-                keyA);
+        final TestServer.Reply forgot = a.delete(FederationChecks.conceptPath(SHARED_A), keyA);
         assertEquals(200, forgot.status(), forgot.body());
         assertTrue(sync(a).path("retracted").asInt() >= 1, "A retracts its contributions of the forgotten concept");
         assertEquals("success", sync(c).path("status").asText());

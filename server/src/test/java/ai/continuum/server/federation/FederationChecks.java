@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,11 @@ import java.util.stream.Stream;
 /** What the federation tests check of a recall answer and of the coordinator's files, in one JVM or across many. */
 public final class FederationChecks {
     private FederationChecks() {}
+
+    /** The route of one concept, the name URL-encoded ({@code DELETE} forgets it). */
+    public static String conceptPath(final String name) {
+        return "/v1/concepts/" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+    }
 
     /** Whether {@code recall} lists the pair (either order) among its federated items, each marked federated. */
     public static boolean hasFederatedPair(final JsonNode recall, final String a, final String b) {

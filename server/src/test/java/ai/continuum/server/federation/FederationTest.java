@@ -11,7 +11,6 @@ import ai.continuum.server.federation.coordinator.CoordinatorSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -147,10 +146,7 @@ class FederationTest {
         assertTrue(metrics.contains("continuum_federation_sync_lag_seconds{node_id=\"node-"), metrics);
         assertTrue(metrics.contains("continuum_federation_pulls_total"), metrics);
 
-        final TestServer.Reply forgot = a.delete(
-                "/v1/concepts/"
-                        + URLEncoder.encode(SHARED_A, StandardCharsets.UTF_8).replace("+", "%20"),
-                keyA);
+        final TestServer.Reply forgot = a.delete(FederationChecks.conceptPath(SHARED_A), keyA);
         assertEquals(200, forgot.status(), forgot.body());
         assertTrue(sync(a).path("retracted").asInt() >= 1, "A retracts its contributions of the forgotten concept");
         sync(c);
