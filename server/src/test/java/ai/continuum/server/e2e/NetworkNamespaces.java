@@ -79,15 +79,15 @@ final class NetworkNamespaces implements AutoCloseable {
 
     /** Deletes namespaces and bridges of runs whose JVM is gone. */
     private static void removeStale() {
-        for (final String line : run("ip", "netns", "list").split("\n")) {
-            final String name = line.strip().split("\\s+")[0];
+        for (final String line : run("ip", "netns", "list").lines().toList()) {
+            final String name = line.strip().split("\\s+", 2)[0];
             if (isStale(name)) {
                 runQuietly("ip", "netns", "delete", name);
             }
         }
         for (final String line :
-                run("ip", "-o", "link", "show", "type", "bridge").split("\n")) {
-            final String[] parts = line.split(":\\s*");
+                run("ip", "-o", "link", "show", "type", "bridge").lines().toList()) {
+            final String[] parts = line.split(":\\s*", 3);
             if (parts.length > 1 && isStale(parts[1].strip())) {
                 runQuietly("ip", "link", "delete", parts[1].strip());
             }

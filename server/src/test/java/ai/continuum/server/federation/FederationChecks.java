@@ -44,7 +44,7 @@ public final class FederationChecks {
                 final String content =
                         new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
                 for (final String name : names) {
-                    for (final String word : name.toLowerCase(Locale.ROOT).split(" ")) {
+                    for (final String word : name.toLowerCase(Locale.ROOT).split(" ", -1)) {
                         assertFalse(content.contains(word), file + " contains '" + word + "'");
                     }
                 }
