@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# deploy/compose.yaml, checked by the compose tool's own validation (Compose v2 `docker compose config` when the
+# deploy/compose.yaml (and with deploy/compose.federation.yaml over it, profile federation), checked by the compose tool's own validation (Compose v2 `docker compose config` when the
 # plugin is installed, else Debian's docker-compose 1.29, which this repository's CI installs), plus what the
 # validator cannot know: every mounted file exists and no secret is written inline.
 # The stack itself is not started here: its PostgreSQL, Redis, Prometheus and Grafana images come from Docker Hub,
@@ -16,6 +16,17 @@ else
     compose=(docker-compose)
 fi
 "${compose[@]}" -f compose.yaml config -q
+"${compose[@]}" -f compose.yaml -f compose.federation.yaml --profile federation config -q
+# The federation files: the coordinator runs only with its profile; the node override adds its settings and secrets.
+"${compose[@]}" -f compose.yaml -f compose.federation.yaml config | python3 -c '
+import sys, yaml
+c = yaml.safe_load(sys.stdin)
+env = c["services"]["continuum"]["environment"]
+secrets = {s["source"] if isinstance(s, dict) else s for s in c["services"]["continuum"]["secrets"]}
+assert env["CONTINUUM_FEDERATION_GROUP_KEY_FILE"] == "/run/secrets/federation_group_key" and "federation_group_key" in secrets, env
+assert {"database_url", "tls_certificate", "federation_ca"} <= secrets, secrets
+assert c["services"]["federation-coordinator"]["profiles"] == ["federation"]
+'
 # The validator is real: a misspelt key must be refused.
 broken=$(mktemp --suffix=.yaml -p .)
 trap 'rm -f "$broken"' EXIT
@@ -25,9 +36,9 @@ if "${compose[@]}" -f "$broken" config -q >/dev/null 2>&1; then
 fi
 python3 - <<'PY'
 import os, re, sys, yaml
-c = yaml.safe_load(open("compose.yaml"))
 bad = []
-for name, svc in c["services"].items():
+for name, svc in [(n, s) for f in ("compose.yaml", "compose.federation.yaml")
+                  for n, s in yaml.safe_load(open(f))["services"].items()]:
     for key, value in (svc.get("environment") or {}).items():
         # A value that is an absolute path names a mounted file (a secret's), not the secret itself.
         if (re.search(r"PASSWORD|SECRET|_KEY$|DATABASE_URL|CONNECTION_STRING", key) and not key.endswith("FILE")
@@ -37,11 +48,12 @@ for name, svc in c["services"].items():
         src = v.split(":")[0]
         if src.startswith("./") and not os.path.exists(src):
             bad.append(f"{name}: mounted file {src} does not exist")
-for s in c.get("secrets", {}).values():
-    if "file" not in s:
-        bad.append(f"secret without a file: {s}")
+for f in ("compose.yaml", "compose.federation.yaml"):
+    for s in (yaml.safe_load(open(f)).get("secrets") or {}).values():
+        if "file" not in s:
+            bad.append(f"{f}: secret without a file: {s}")
 for b in bad:
     print("compose-test: FAIL:", b, file=sys.stderr)
 sys.exit(1 if bad else 0)
 PY
-echo "compose-test: deploy/compose.yaml valid (${compose[*]} config), files present, no inline secrets"
+echo "compose-test: deploy/compose.yaml and compose.federation.yaml valid (${compose[*]} config), files present, no inline secrets"

@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
@@ -40,6 +41,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,6 +60,10 @@ import org.junit.jupiter.api.Test;
  * {@code CONTINUUM_TEST_REQUIRE_KUBECTL=true} (CI) makes that a failure.
  */
 class KubernetesManifestsTest {
+    /** The API's Deployment, Service and ServiceMonitor; the federation overlay adds the coordinator's beside them. */
+    private static final String API = "continuum-api";
+
+    private static final String COORDINATOR = "federation-coordinator";
     private static final Path DEPLOY =
             Path.of(System.getProperty("user.dir")).resolve("../deploy").normalize();
     private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.ofEntries(
@@ -107,7 +113,8 @@ class KubernetesManifestsTest {
                 }
             }
         }
-        assertEquals(Set.of("development", "staging", "production", "aws", "gcp", "azure"), OVERLAYS.keySet());
+        assertEquals(
+                Set.of("development", "staging", "production", "federation", "aws", "gcp", "azure"), OVERLAYS.keySet());
     }
 
     @Test
@@ -163,6 +170,9 @@ class KubernetesManifestsTest {
     @Test
     void apiContainersProbeTheRealEndpoints() {
         forEachObject(Deployment.class, (overlay, d) -> {
+            if (!d.getMetadata().getName().equals(API)) {
+                return; // the coordinator's probes: federationCoordinatorIsProbedBoundedAndPersistent
+            }
             final Container c =
                     d.getSpec().getTemplate().getSpec().getContainers().getFirst();
             final Set<String> ports =
@@ -183,7 +193,7 @@ class KubernetesManifestsTest {
 
     @Test
     void resourcesFollowTheSeedTable() {
-        final Container prod = first(OVERLAYS.get("production"), Deployment.class)
+        final Container prod = named(OVERLAYS.get("production"), Deployment.class, API)
                 .getSpec()
                 .getTemplate()
                 .getSpec()
@@ -193,7 +203,7 @@ class KubernetesManifestsTest {
         assertEquals(new Quantity("512Mi"), prod.getResources().getRequests().get("memory"));
         assertEquals(new Quantity("2000m"), prod.getResources().getLimits().get("cpu"));
         assertEquals(new Quantity("2Gi"), prod.getResources().getLimits().get("memory"));
-        final Deployment dev = first(OVERLAYS.get("development"), Deployment.class);
+        final Deployment dev = named(OVERLAYS.get("development"), Deployment.class, API);
         final Container devC =
                 dev.getSpec().getTemplate().getSpec().getContainers().getFirst();
         assertEquals(new Quantity("100m"), devC.getResources().getRequests().get("cpu"));
@@ -206,7 +216,7 @@ class KubernetesManifestsTest {
                                 && e.getValue().equals("sqlite")),
                 "development runs on SQLite");
         for (final String overlay : List.of("staging", "production", "aws", "gcp", "azure")) {
-            final Deployment d = first(OVERLAYS.get(overlay), Deployment.class);
+            final Deployment d = named(OVERLAYS.get(overlay), Deployment.class, API);
             assertEquals(
                     "0",
                     d.getSpec()
@@ -236,7 +246,7 @@ class KubernetesManifestsTest {
     @Test
     void autoscalerTargetsTheDeploymentAtSeventyPercentCpu() {
         final HorizontalPodAutoscaler hpa = first(OVERLAYS.get("production"), HorizontalPodAutoscaler.class);
-        final Deployment d = first(OVERLAYS.get("production"), Deployment.class);
+        final Deployment d = named(OVERLAYS.get("production"), Deployment.class, API);
         assertEquals("Deployment", hpa.getSpec().getScaleTargetRef().getKind());
         assertEquals(
                 d.getMetadata().getName(), hpa.getSpec().getScaleTargetRef().getName());
@@ -252,8 +262,8 @@ class KubernetesManifestsTest {
     @Test
     void serviceSelectsTheApiPodsAndMonitorSelectsTheService() {
         OVERLAYS.forEach((overlay, objects) -> {
-            final Deployment d = first(objects, Deployment.class);
-            final Service s = first(objects, Service.class);
+            final Deployment d = named(objects, Deployment.class, API);
+            final Service s = named(objects, Service.class, API);
             final Map<String, String> podLabels =
                     d.getSpec().getTemplate().getMetadata().getLabels();
             assertTrue(
@@ -266,7 +276,7 @@ class KubernetesManifestsTest {
                             .toList());
             assertTrue(containerPorts.contains(
                     s.getSpec().getPorts().getFirst().getTargetPort().getStrVal()));
-            final ServiceMonitor m = first(objects, ServiceMonitor.class);
+            final ServiceMonitor m = named(objects, ServiceMonitor.class, API);
             assertTrue(
                     s.getMetadata()
                             .getLabels()
@@ -285,15 +295,8 @@ class KubernetesManifestsTest {
     @Test
     void networkPolicyDeniesByDefaultAndAdmitsPrometheusAndTheIngressController() {
         OVERLAYS.forEach((overlay, objects) -> {
-            final Map<String, String> podLabels = first(objects, Deployment.class)
-                    .getSpec()
-                    .getTemplate()
-                    .getMetadata()
-                    .getLabels();
-            final List<NetworkPolicy> policies = objects.stream()
-                    .filter(NetworkPolicy.class::isInstance)
-                    .map(NetworkPolicy.class::cast)
-                    .toList();
+            final Map<String, String> podLabels = podLabels(objects, API);
+            final List<NetworkPolicy> policies = policies(objects);
             assertTrue(
                     policies.stream()
                             .anyMatch(p -> isEmpty(p.getSpec().getPodSelector().getMatchLabels())
@@ -347,9 +350,7 @@ class KubernetesManifestsTest {
     void cloudOverlaysReachTheManagedDatabaseAndMountItsCa() {
         for (final String cloud : List.of("aws", "gcp", "azure")) {
             final List<HasMetadata> objects = OVERLAYS.get(cloud);
-            final boolean ipBlock = objects.stream()
-                    .filter(NetworkPolicy.class::isInstance)
-                    .map(NetworkPolicy.class::cast)
+            final boolean ipBlock = policies(objects).stream()
                     .filter(p -> !isEmpty(p.getSpec().getEgress()))
                     .flatMap(p -> p.getSpec().getEgress().stream())
                     .anyMatch(r -> r.getTo().stream().anyMatch(t -> t.getIpBlock() != null)
@@ -406,14 +407,13 @@ class KubernetesManifestsTest {
     @Test
     void podsServeTlsFromAMountedSecretEverywhereButDevelopment() {
         OVERLAYS.forEach((overlay, objects) -> {
-            final Deployment deployment = first(objects, Deployment.class);
+            final Deployment deployment = named(objects, Deployment.class, API);
             final PodSpec pod = deployment.getSpec().getTemplate().getSpec();
             final Container api = pod.getContainers().getFirst();
-            final Map<String, String> env = new LinkedHashMap<>();
-            api.getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
-            final ServiceMonitor monitor = first(objects, ServiceMonitor.class);
+            final Map<String, String> env = env(api);
+            final ServiceMonitor monitor = named(objects, ServiceMonitor.class, API);
             final String scheme = monitor.getSpec().getEndpoints().getFirst().getScheme();
-            if (overlay.equals("development")) {
+            if (overlay.equals("development") || overlay.equals("federation")) { // one pod, plain HTTP
                 assertFalse(env.containsKey("CONTINUUM_TLS_CERTIFICATE"), overlay);
                 return;
             }
@@ -460,6 +460,179 @@ class KubernetesManifestsTest {
         });
     }
 
+    @Test
+    void federationCoordinatorIsProbedBoundedAndPersistent() {
+        final List<HasMetadata> objects = OVERLAYS.get("federation");
+        final Deployment d = named(objects, Deployment.class, COORDINATOR);
+        assertEquals(1, d.getSpec().getReplicas(), "one process owns coordinator.db");
+        assertEquals("Recreate", d.getSpec().getStrategy().getType(), "never two pods on one SQLite database");
+        final PodSpec pod = d.getSpec().getTemplate().getSpec();
+        final Container c = pod.getContainers().getFirst();
+        assertEquals(List.of("federation", "coordinator"), c.getArgs());
+        final var port = c.getPorts().stream()
+                .filter(p -> p.getContainerPort() == 8421)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("the coordinator listens on 8421"));
+        for (final Probe p : List.of(c.getStartupProbe(), c.getLivenessProbe(), c.getReadinessProbe())) {
+            assertEquals(port.getName(), p.getHttpGet().getPort().getStrVal(), "probe port");
+            assertEquals("HTTPS", p.getHttpGet().getScheme(), "the coordinator serves TLS only");
+        }
+        assertEquals("/health", c.getStartupProbe().getHttpGet().getPath());
+        assertEquals("/health", c.getLivenessProbe().getHttpGet().getPath());
+        assertEquals("/ready", c.getReadinessProbe().getHttpGet().getPath());
+        final Map<String, String> env = env(c);
+        assertEquals("0.0.0.0", env.get("CONTINUUM_COORDINATOR_HOST"), "reachable through its Service");
+        for (final String name : env.keySet()) {
+            if (name.contains("TOKEN") || name.contains("PASSWORD")) {
+                assertTrue(name.endsWith("_FILE"), name + ": secrets are read from mounted files");
+            }
+        }
+        final var data = volumeAt(pod, c, env.get("CONTINUUM_COORDINATOR_DATA_DIR") + "/coordinator.db");
+        assertNotNull(data.getPersistentVolumeClaim(), "coordinator.db on a PVC");
+        assertTrue(
+                objects.stream()
+                        .anyMatch(o -> o instanceof PersistentVolumeClaim
+                                && o.getMetadata()
+                                        .getName()
+                                        .equals(data.getPersistentVolumeClaim().getClaimName())),
+                "the data PVC is part of the overlay");
+        for (final String file : List.of(
+                "CONTINUUM_COORDINATOR_TLS_KEYSTORE",
+                "CONTINUUM_COORDINATOR_TLS_PASSWORD_FILE",
+                "CONTINUUM_COORDINATOR_OPERATOR_TOKEN_FILE")) {
+            assertNotNull(env.get(file), file);
+            assertNotNull(volumeAt(pod, c, env.get(file)).getSecret(), file + " comes from a Secret");
+        }
+        final Service s = named(objects, Service.class, COORDINATOR);
+        assertTrue(matches(
+                d.getSpec().getSelector(),
+                d.getSpec().getTemplate().getMetadata().getLabels()));
+        assertTrue(d.getSpec()
+                .getTemplate()
+                .getMetadata()
+                .getLabels()
+                .entrySet()
+                .containsAll(s.getSpec().getSelector().entrySet()));
+        assertEquals(
+                port.getName(),
+                s.getSpec().getPorts().getFirst().getTargetPort().getStrVal());
+        final ServiceMonitor m = named(objects, ServiceMonitor.class, COORDINATOR);
+        assertTrue(s.getMetadata()
+                .getLabels()
+                .entrySet()
+                .containsAll(m.getSpec().getSelector().getMatchLabels().entrySet()));
+        final var endpoint = m.getSpec().getEndpoints().getFirst();
+        assertEquals("/metrics", endpoint.getPath());
+        assertEquals("https", endpoint.getScheme());
+        assertEquals(
+                volumeAt(pod, c, env.get("CONTINUUM_COORDINATOR_TLS_KEYSTORE"))
+                        .getSecret()
+                        .getSecretName(),
+                endpoint.getTlsConfig().getCa().getSecret().getName(),
+                "Prometheus checks the coordinator's certificate with the CA of its TLS Secret");
+    }
+
+    @Test
+    void federationCoordinatorAdmitsOnlyMemberNodesAndPrometheus() {
+        final List<HasMetadata> objects = OVERLAYS.get("federation");
+        final Map<String, String> coordinator = podLabels(objects, COORDINATOR);
+        final Map<String, String> member = podLabels(objects, API);
+        final List<NetworkPolicy> policies = policies(objects).stream()
+                .filter(p -> matches(p.getSpec().getPodSelector(), coordinator))
+                .toList();
+        final List<NetworkPolicyIngressRule> admitting = policies.stream()
+                .filter(p -> !isEmpty(p.getSpec().getIngress()))
+                .flatMap(p -> p.getSpec().getIngress().stream())
+                .toList();
+        final String namespace =
+                named(objects, Deployment.class, COORDINATOR).getMetadata().getNamespace();
+        assertTrue(admits(admitting, namespace, member, 8421), "the member node beside it");
+        assertTrue(admits(admitting, "org-b", member, 8421), "a member node of another namespace");
+        assertTrue(
+                admits(admitting, "monitoring", Map.of("app.kubernetes.io/name", "prometheus"), 8421),
+                "Prometheus reaches /metrics");
+        final Map<String, String> notMember = new LinkedHashMap<>(member);
+        notMember.remove("continuum.ai/federation");
+        assertFalse(admits(admitting, namespace, notMember, 8421), "a Continuum pod that is not a member");
+        assertFalse(
+                admits(admitting, "ingress-nginx", Map.of("app.kubernetes.io/name", "ingress-nginx"), 8421),
+                "the ingress controller");
+        assertFalse(admits(admitting, namespace, Map.of("app", "anything"), 8421), "any other pod");
+        assertFalse(admits(admitting, namespace, member, 8420), "other ports");
+        // Egress: the namespace's default deny, and no policy opens any for the coordinator.
+        assertTrue(
+                policies(objects).stream()
+                        .filter(p -> matches(p.getSpec().getPodSelector(), coordinator))
+                        .allMatch(p -> isEmpty(p.getSpec().getEgress())),
+                "the coordinator opens no connection");
+        // The member may reach it: an egress rule from its pods to the coordinator's on 8421.
+        final boolean egress = policies(objects).stream()
+                .filter(p ->
+                        !isEmpty(p.getSpec().getEgress()) && matches(p.getSpec().getPodSelector(), member))
+                .flatMap(p -> p.getSpec().getEgress().stream())
+                .anyMatch(r -> r.getPorts().stream()
+                                .anyMatch(port -> port.getPort().getIntVal() == 8421)
+                        && r.getTo().stream()
+                                .anyMatch(t -> t.getPodSelector() != null && matches(t.getPodSelector(), coordinator)));
+        assertTrue(egress, "member pods -> coordinator 8421");
+    }
+
+    @Test
+    void federationMembersReadTheirKeyFromASecretAndKeepTheirIdentity() {
+        OVERLAYS.forEach((overlay, objects) -> {
+            final Deployment d = named(objects, Deployment.class, API);
+            final PodSpec pod = d.getSpec().getTemplate().getSpec();
+            final Container c = pod.getContainers().getFirst();
+            final Map<String, String> env = env(c);
+            final String url = env.get("CONTINUUM_FEDERATION_URL");
+            if (url == null) {
+                assertFalse(overlay.equals("federation"), "the federation overlay's node joins its coordinator");
+                return;
+            }
+            final Service coordinator = named(objects, Service.class, COORDINATOR);
+            assertEquals(
+                    "https://" + coordinator.getMetadata().getName() + ":"
+                            + coordinator.getSpec().getPorts().getFirst().getPort(),
+                    url,
+                    overlay + ": the coordinator's Service, over TLS");
+            // The node id and signing key live in DATA_DIR/federation: one pod, on a persistent volume.
+            assertEquals(1, d.getSpec().getReplicas(), overlay + ": one member pod");
+            assertNotNull(volumeAt(pod, c, "/data/federation/federation.db").getPersistentVolumeClaim(), overlay);
+            for (final String file : List.of("CONTINUUM_FEDERATION_GROUP_KEY_FILE", "CONTINUUM_FEDERATION_CA_FILE")) {
+                assertNotNull(env.get(file), overlay + ": " + file);
+                final var volume = volumeAt(pod, c, env.get(file));
+                assertNotNull(volume.getProjected(), overlay + ": " + file);
+            }
+            final var key = volumeAt(pod, c, env.get("CONTINUUM_FEDERATION_GROUP_KEY_FILE"));
+            assertTrue(
+                    key.getProjected().getSources().stream()
+                            .anyMatch(src -> src.getSecret() != null
+                                    && src.getSecret().getItems().stream()
+                                            .anyMatch(i -> env.get("CONTINUUM_FEDERATION_GROUP_KEY_FILE")
+                                                    .endsWith("/" + i.getPath()))),
+                    overlay + ": the group key comes from a Secret");
+            assertTrue(
+                    env.keySet().stream().noneMatch(n -> n.equals("CONTINUUM_FEDERATION_GROUP_KEY")),
+                    overlay + ": never the key itself in the environment");
+        });
+    }
+
+    /** The volume behind the mount that holds {@code path}; a mount that must be read-only unless it is data. */
+    private static Volume volumeAt(final PodSpec pod, final Container c, final String path) {
+        final var mount = c.getVolumeMounts().stream()
+                .filter(m -> path.startsWith(m.getMountPath() + "/"))
+                .max(Comparator.comparingInt(m -> m.getMountPath().length()))
+                .orElseThrow(() -> new AssertionError("no mount holds " + path));
+        final var volume = pod.getVolumes().stream()
+                .filter(v -> v.getName().equals(mount.getName()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no volume " + mount.getName()));
+        if (volume.getPersistentVolumeClaim() == null) {
+            assertEquals(Boolean.TRUE, mount.getReadOnly(), path + ": secrets are mounted read-only");
+        }
+        return volume;
+    }
+
     // ---- helpers
 
     private interface PodVisitor {
@@ -501,6 +674,38 @@ class KubernetesManifestsTest {
         return collectionOrMap == null
                 || (collectionOrMap instanceof Collection<?> c && c.isEmpty())
                 || (collectionOrMap instanceof Map<?, ?> m && m.isEmpty());
+    }
+
+    private static Map<String, String> podLabels(final List<HasMetadata> objects, final String deployment) {
+        return named(objects, Deployment.class, deployment)
+                .getSpec()
+                .getTemplate()
+                .getMetadata()
+                .getLabels();
+    }
+
+    /** A container's literal environment values by name (null for values taken from elsewhere). */
+    private static Map<String, String> env(final Container c) {
+        final Map<String, String> env = new LinkedHashMap<>();
+        c.getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
+        return env;
+    }
+
+    private static List<NetworkPolicy> policies(final List<HasMetadata> objects) {
+        return objects.stream()
+                .filter(NetworkPolicy.class::isInstance)
+                .map(NetworkPolicy.class::cast)
+                .toList();
+    }
+
+    private static <T extends HasMetadata> T named(
+            final List<HasMetadata> objects, final Class<T> type, final String name) {
+        return objects.stream()
+                .filter(type::isInstance)
+                .map(type::cast)
+                .filter(o -> o.getMetadata().getName().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " " + name));
     }
 
     private static <T> T first(final List<HasMetadata> objects, final Class<T> type) {
