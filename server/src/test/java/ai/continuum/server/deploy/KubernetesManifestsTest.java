@@ -628,7 +628,7 @@ class KubernetesManifestsTest {
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no volume " + mount.getName()));
         if (volume.getPersistentVolumeClaim() == null) {
-            assertEquals(Boolean.TRUE, mount.getReadOnly(), path + ": secrets are mounted read-only");
+            assertEquals(true, mount.getReadOnly(), path + ": secrets are mounted read-only");
         }
         return volume;
     }
