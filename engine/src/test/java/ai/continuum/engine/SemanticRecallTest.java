@@ -17,6 +17,11 @@ import org.junit.jupiter.api.Test;
  * counts towards the meaning it belongs to), so nearness is known exactly; the real model is tested in its module.
  */
 class SemanticRecallTest {
+    /** What a failed wait means: the bound is generous, so a miss is a stuck embedding thread, not a slow machine. */
+    private static final String INDEXED =
+            "the semantic index did not take in every learned memory within 10 s (the embedding thread is stuck"
+                    + " or failed)";
+
     /** Word -> meaning (dimension). Words of one meaning are synonyms; other words count nowhere. */
     private static final Map<String, Integer> MEANINGS = Map.ofEntries(
             Map.entry("grandmother", 0),
@@ -74,7 +79,7 @@ class SemanticRecallTest {
         say(2, "Ben: Our flat got flooded when the pipe burst.");
         say(3, "Ben: I bought a new guitar for the band.");
         say(4, "Ann: Ben and I went for a walk.");
-        assertTrue(engine.awaitSemanticIndex(10_000), "every memory embedded");
+        assertTrue(engine.awaitSemanticIndex(10_000), INDEXED);
         assertEquals(0, engine.semanticBacklog());
 
         final RecallResult with = engine.recall("t", "How old is the granny?", 10, 5);
@@ -97,7 +102,7 @@ class SemanticRecallTest {
     void aForgottenMemoryIsNotFoundByItsVector() throws InterruptedException {
         say(1, "Ben: My grandmother turned one hundred yesterday.");
         say(2, "Ben: I bought a new guitar.");
-        assertTrue(engine.awaitSemanticIndex(10_000));
+        assertTrue(engine.awaitSemanticIndex(10_000), INDEXED);
         assertTrue(engine.forgetMemory("t", 1));
         final List<Long> ids = engine.recall("t", "How old is the granny?", 10, 5).memories().stream()
                 .map(m -> m.memory().id())
@@ -109,7 +114,7 @@ class SemanticRecallTest {
     void tenantsDoNotSeeEachOthersVectors() throws InterruptedException {
         engine.learn("other", new Turn(1, "My grandmother turned one hundred.", "", "", "s", "", 0L));
         say(2, "Ben: I bought a new guitar.");
-        assertTrue(engine.awaitSemanticIndex(10_000));
+        assertTrue(engine.awaitSemanticIndex(10_000), INDEXED);
         assertTrue(engine.recall("t", "How old is the granny?", 10, 5).memories().stream()
                 .allMatch(m -> m.memory().id() == 2));
     }
