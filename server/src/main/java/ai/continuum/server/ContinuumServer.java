@@ -11,6 +11,7 @@ import ai.continuum.server.core.EngineSizing;
 import ai.continuum.server.federation.node.FederationNode;
 import ai.continuum.server.http.ApiRouting;
 import ai.continuum.server.http.ConnectionGuard;
+import ai.continuum.server.http.Heartbeat;
 import ai.continuum.server.http.JsonDirectHandler;
 import ai.continuum.server.http.ShutdownGate;
 import ai.continuum.server.logging.SuppressedAccessLines;
@@ -26,6 +27,7 @@ import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageSettings;
 import ai.continuum.server.storage.Storages;
 import ai.continuum.server.tls.ListenerTls;
+import ai.continuum.server.tls.ProbeTls;
 import ai.continuum.server.tls.TlsReloader;
 import com.sun.management.UnixOperatingSystemMXBean;
 import io.helidon.health.HealthCheckResponse;
@@ -38,6 +40,10 @@ import io.helidon.webserver.observe.health.HealthObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -79,6 +85,8 @@ public final class ContinuumServer implements AutoCloseable {
     private final TlsReloader tlsReloader;
     /** Null when this service is not a federation node. */
     private final FederationNode federation;
+    /** The file a container health check reads (null when server.heartbeat-file is not set). */
+    private final Heartbeat heartbeat;
 
     private final ShutdownGate gate;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -95,7 +103,9 @@ public final class ContinuumServer implements AutoCloseable {
             final RedisLink redis,
             final ShutdownGate gate,
             final TlsReloader tlsReloader,
-            final FederationNode federation) {
+            final FederationNode federation,
+            final Heartbeat heartbeat) {
+        this.heartbeat = heartbeat;
         this.processLock = processLock;
         this.redis = redis;
         this.tlsReloader = tlsReloader;
@@ -228,7 +238,16 @@ public final class ContinuumServer implements AutoCloseable {
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port()
                     + " (is the port in use? set server.port / CONTINUUM_API_PORT or --port)");
         }
-        final TlsReloader tlsReloader = tls == null ? null : tlsReloader(config, tls, webServer, metrics);
+        final AtomicReference<ListenerTls> currentTls = new AtomicReference<>(tls);
+        final TlsReloader tlsReloader = tls == null ? null : tlsReloader(config, currentTls, webServer, metrics);
+        final Heartbeat heartbeat = config.heartbeatFile()
+                .map(file -> Heartbeat.start(
+                        file,
+                        selfUri(config, webServer.port(), tls != null, "/v1/ready"),
+                        tls == null
+                                ? null
+                                : ProbeTls.pinned(() -> currentTls.get().leaf())))
+                .orElse(null);
         final ContinuumServer server = new ContinuumServer(
                 config,
                 engine,
@@ -241,7 +260,8 @@ public final class ContinuumServer implements AutoCloseable {
                 redis,
                 gate,
                 tlsReloader,
-                federation);
+                federation,
+                heartbeat);
         // Requests may reach the core before the rebuild ends (they answer 503 "loading" then); closing it, as every
         // path out of here does, stops its threads.
         try {
@@ -279,19 +299,37 @@ public final class ContinuumServer implements AutoCloseable {
     /** Publishes the certificate's expiry and applies rotated files to new connections. */
     private static TlsReloader tlsReloader(
             final ServerConfig config,
-            final ListenerTls initial,
+            final AtomicReference<ListenerTls> current,
             final WebServer webServer,
             final ContinuumMetrics metrics) {
-        final AtomicReference<ListenerTls> current = new AtomicReference<>(initial);
         metrics.bindTls(() -> current.get().notAfter().getEpochSecond());
         return new TlsReloader(
                 config.tls(),
-                initial,
+                current.get(),
                 next -> {
                     webServer.reloadTls(next.tls());
                     current.set(next);
                 },
                 metrics::tlsReload);
+    }
+
+    /**
+     * The listener's {@code path} as this host reaches it: the configured address, or loopback when the server listens
+     * on every address.
+     */
+    static URI selfUri(final ServerConfig config, final int port, final boolean https, final String path) {
+        String host = config.host();
+        try {
+            final InetAddress address = InetAddress.getByName(host);
+            if (address.isAnyLocalAddress()) {
+                host = "127.0.0.1";
+            } else if (address instanceof Inet6Address) {
+                host = "[" + address.getHostAddress() + "]";
+            }
+        } catch (final UnknownHostException e) {
+            // Left as configured: the heartbeat then reports that it cannot reach it.
+        }
+        return URI.create((https ? "https" : "http") + "://" + host + ":" + port + path);
     }
 
     /** Checks the TLS files now instead of at the next period; whether a new certificate was applied. */
@@ -450,6 +488,10 @@ public final class ContinuumServer implements AutoCloseable {
             return;
         }
         core.startDraining();
+        if (heartbeat != null) {
+            // First: a server on its way out has no heartbeat, whatever the listener still answers while it drains.
+            heartbeat.close();
+        }
         gate.close();
         // Live event streams end first: they would hold the gate open until its deadline.
         core.events().close();

@@ -110,6 +110,25 @@ public final class TestPki {
     /** A certificate and key written as PEM. */
     public record Pem(Path certificate, Path key) {}
 
+    /**
+     * PEM files for a TLS server a test runs as a separate process (Redis): the CA a verifying client trusts, and the
+     * server's certificate chain and PKCS#8 key, issued for {@code 127.0.0.1} and {@code localhost}.
+     */
+    public record ServerFiles(Path ca, Path certificate, Path key) {}
+
+    /** A fresh CA and a server certificate it signed for {@code 127.0.0.1} and {@code localhost}, written to {@code dir}. */
+    public static ServerFiles serverFiles(final Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        final Issued ca = ca("Continuum Test CA");
+        final Pem server =
+                server(ca, "localhost", List.of("127.0.0.1", "localhost")).writePem(dir, "server");
+        return new ServerFiles(ca.writeCertificate(dir.resolve("ca.pem")), server.certificate(), server.key());
+    }
+
     /** A self-signed CA. */
     public static Issued ca(final String name) {
         final KeyPair keys = rsa();

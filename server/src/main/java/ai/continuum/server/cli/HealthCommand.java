@@ -1,6 +1,7 @@
 package ai.continuum.server.cli;
 
 import ai.continuum.server.config.ServerConfig;
+import ai.continuum.server.tls.ProbeTls;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

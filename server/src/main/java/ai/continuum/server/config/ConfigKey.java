@@ -23,6 +23,7 @@ public enum ConfigKey {
             "server.idle-timeout-seconds", Kind.INT, "30", 1, 3600, List.of("CONTINUUM_IDLE_TIMEOUT_SECONDS")),
     READ_TIMEOUT_SECONDS(
             "server.read-timeout-seconds", Kind.INT, "20", 1, 3600, List.of("CONTINUUM_READ_TIMEOUT_SECONDS")),
+    HEARTBEAT_FILE("server.heartbeat-file", Kind.STRING, "", 0, 0, List.of("CONTINUUM_HEARTBEAT_FILE")),
     TLS_CERTIFICATE("server.tls.certificate", Kind.STRING, "", 0, 0, List.of("CONTINUUM_TLS_CERTIFICATE")),
     TLS_PRIVATE_KEY("server.tls.private-key", Kind.STRING, "", 0, 0, List.of("CONTINUUM_TLS_PRIVATE_KEY")),
     TLS_KEYSTORE("server.tls.keystore", Kind.STRING, "", 0, 0, List.of("CONTINUUM_TLS_KEYSTORE")),

@@ -207,7 +207,8 @@ public final class ConfigLoader {
                         integer(v, ConfigKey.FEDERATION_SYNC_INTERVAL_SECONDS),
                         integer(v, ConfigKey.FEDERATION_MIN_LINK_COUNT),
                         str(v, ConfigKey.FEDERATION_DP_EPSILON),
-                        (Boolean) v.get(ConfigKey.FEDERATION_IN_RECALL).value()));
+                        (Boolean) v.get(ConfigKey.FEDERATION_IN_RECALL).value()),
+                TlsSettings.path(str(v, ConfigKey.HEARTBEAT_FILE)));
     }
 
     private static RedisSettings redis(final Map<ConfigKey, Resolved> v) {

@@ -6,6 +6,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -49,6 +50,10 @@ import java.util.regex.Pattern;
  *                           in the background by the in-process sentence model, recall fusing the nearest with
  *                           words and graph; default false (benchmarks/RESULTS.md says why).
  * @param federation         whether and how this service takes part in a federation.
+ * @param heartbeatFile      where the server keeps its heartbeat (see {@code http/Heartbeat}): a file refreshed after
+ *                           each self-request to its own listener answered 200, which a container health check reads
+ *                           without starting a JVM; empty (the default) keeps none. The container image sets
+ *                           {@code /tmp/continuum-heartbeat}.
  */
 public record ServerConfig(
         String host,
@@ -79,7 +84,8 @@ public record ServerConfig(
         SnapshotSettings snapshots,
         TlsSettings tls,
         boolean semanticIndex,
-        FederationSettings federation) {
+        FederationSettings federation,
+        Optional<Path> heartbeatFile) {
 
     /** Tenant names: what the engine and the SQL schema accept, and safe in logs and metric labels. */
     public static final Pattern TENANT_PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -95,6 +101,7 @@ public record ServerConfig(
         Objects.requireNonNull(snapshots, "snapshots");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(federation, "federation");
+        Objects.requireNonNull(heartbeatFile, "heartbeatFile");
         connectionString = connectionString == null ? "" : connectionString;
         corsOrigins = List.copyOf(corsOrigins);
         for (final String origin : corsOrigins) {
@@ -156,6 +163,7 @@ public record ServerConfig(
                 + ", authFailuresPerMinute=" + authFailuresPerMinute
                 + ", shutdownDrainSeconds=" + shutdownDrainSeconds
                 + ", idempotencyWindowHours=" + idempotencyWindowHours + ", tls=" + tls
-                + ", semanticIndex=" + semanticIndex + ", federation=" + federation + ", snapshots=" + snapshots + "]";
+                + ", semanticIndex=" + semanticIndex + ", federation=" + federation + ", snapshots=" + snapshots
+                + ", heartbeatFile=" + heartbeatFile.map(Path::toString).orElse("") + "]";
     }
 }

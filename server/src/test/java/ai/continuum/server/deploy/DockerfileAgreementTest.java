@@ -113,6 +113,30 @@ class DockerfileAgreementTest {
                 "Jib's packaged layout: " + copies);
     }
 
+    /**
+     * Jib cannot declare a HEALTHCHECK, so the Dockerfile's and the compose file's must be the one command the launcher
+     * answers from the server's heartbeat file before any JVM is started (a second JVM beside a server at 256 MiB
+     * took the container over its memory limit). The heartbeat file itself is in the environment both builds set.
+     */
+    @Test
+    void theHealthCheckIsTheLauncherCommandThatStartsNoJvm() throws IOException {
+        final String healthcheck = single("HEALTHCHECK");
+        assertEquals(
+                "[\"continuum\",\"healthcheck\"]",
+                healthcheck.substring(healthcheck.indexOf("CMD") + 3).replace(" ", ""));
+        final Path server = Path.of(System.getProperty("user.dir"));
+        final String compose = Files.readString(server.resolve("../deploy/compose.yaml"));
+        assertTrue(
+                compose.contains("test: [\"CMD\", \"continuum\", \"healthcheck\"]"),
+                "deploy/compose.yaml runs the image's health check");
+        final String launcher = Files.readString(server.resolve("src/main/jib/usr/local/bin/continuum"));
+        final int answered = launcher.indexOf("if [ \"${1:-}\" = healthcheck ]; then");
+        assertTrue(
+                answered > 0 && answered < launcher.indexOf("exec \"$JAVA\""),
+                "the launcher answers healthcheck before it starts java");
+        assertTrue(single("ENV").contains("CONTINUUM_HEARTBEAT_FILE=/tmp/"), "the heartbeat is kept in /tmp");
+    }
+
     /** The value of the instruction in the runtime (last) stage, which must have exactly one. */
     private static String single(final String instruction) {
         final List<String> all = valuesInRuntimeStage(instruction);

@@ -1,6 +1,7 @@
 package ai.continuum.server.redis;
 
 import ai.continuum.server.FreePorts;
+import ai.continuum.server.TestPki;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * A {@code redis-server} that one test owns, on a free loopback port it keeps across {@link #stop}/{@link #start}, so
  * clients find it again at the same address; never the shared Redis other tests use. Optionally with a password and
- * TLS only ({@code --port 0 --tls-port}, a certificate from {@link TestCertificates}). {@link #pause} stops the process
+ * TLS only ({@code --port 0 --tls-port}, a certificate from {@link TestPki#serverFiles}). {@link #pause} stops the process
  * (SIGSTOP) with its connections open: a Redis that accepts and never answers.
  *
  * <p>Where {@code redis-server} is missing the calling test is skipped, loudly, except in CI ({@code CI} or
@@ -26,10 +27,10 @@ public final class RedisProcess implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final String password;
-    private final TestCertificates tls;
+    private final TestPki.ServerFiles tls;
     private Process process;
 
-    private RedisProcess(final Path dir, final int port, final String password, final TestCertificates tls) {
+    private RedisProcess(final Path dir, final int port, final String password, final TestPki.ServerFiles tls) {
         this.dir = dir;
         this.port = port;
         this.password = password;
@@ -42,7 +43,7 @@ public final class RedisProcess implements AutoCloseable {
     }
 
     /** A Redis with {@code password} (null: none) and, when {@code tls} is given, TLS only; started. */
-    public static RedisProcess start(final Path dir, final String password, final TestCertificates tls) {
+    public static RedisProcess start(final Path dir, final String password, final TestPki.ServerFiles tls) {
         requireBinary();
         final RedisProcess redis = new RedisProcess(dir, FreePorts.loopback(), password, tls);
         redis.start();
@@ -78,9 +79,9 @@ public final class RedisProcess implements AutoCloseable {
                     "--tls-port",
                     Integer.toString(port),
                     "--tls-cert-file",
-                    tls.serverCertificate().toString(),
+                    tls.certificate().toString(),
                     "--tls-key-file",
-                    tls.serverKey().toString(),
+                    tls.key().toString(),
                     "--tls-ca-cert-file",
                     tls.ca().toString(),
                     "--tls-auth-clients",

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.continuum.server.TestPki;
 import ai.continuum.server.TestServer;
 import ai.continuum.server.config.ConfigKey;
 import ai.continuum.server.config.RedisSettings;
@@ -153,7 +154,7 @@ class SharedRateLimiterTest {
 
     @Test
     void shouldShareBucketsOverTlsWithAPasswordAndRefuseAnUnknownCertificate() {
-        final TestCertificates certs = TestCertificates.create(dir.resolve("certs"));
+        final TestPki.ServerFiles certs = TestPki.serverFiles(dir.resolve("certs"));
         final RedisProcess redis = keep(RedisProcess.start(dir.resolve("redis"), "s3cret-redis-pass", certs));
         assertTrue(redis.url().startsWith("rediss://:s3cret-redis-pass@"), redis.url());
         final SharedRateLimiter a =
@@ -164,7 +165,7 @@ class SharedRateLimiterTest {
         assertTrue(a.tryAcquire("key:tls").allowed());
         assertFalse(b.tryAcquire("key:tls").allowed(), "shared over TLS");
 
-        final TestCertificates stranger = TestCertificates.create(dir.resolve("other-ca"));
+        final TestPki.ServerFiles stranger = TestPki.serverFiles(dir.resolve("other-ca"));
         final RedisLink untrusted = link(redis.url(), stranger.ca().toString());
         assertEquals(RedisLink.State.UNREACHABLE, untrusted.state(), "a certificate of an unknown CA is refused");
         final RedisLink noPassword = link(

@@ -90,10 +90,7 @@ class TlsListenerTest {
     void servesTheApiOverTlsToAClientTrustingTheCa() throws Exception {
         try (TestServer server = start(pem(serverCert.writePem(dataDir, "server")))) {
             final URI base = URI.create("https://localhost:" + server.server().port());
-            try (HttpClient https = HttpClient.newBuilder()
-                    .sslContext(TestPki.trusting(ca))
-                    .connectTimeout(TIMEOUT)
-                    .build()) {
+            try (HttpClient https = https()) {
                 assertEquals(200, send(https, get(base, "/v1/health")).statusCode());
                 final HttpResponse<String> learned = send(
                         https,
@@ -114,8 +111,7 @@ class TlsListenerTest {
                         metrics.body());
             }
             // A client that trusts only the JDK's public CAs refuses the certificate.
-            try (HttpClient publicTrust =
-                    HttpClient.newBuilder().connectTimeout(TIMEOUT).build()) {
+            try (HttpClient publicTrust = https(SSLContext.getDefault())) {
                 assertThrows(IOException.class, () -> send(publicTrust, get(base, "/v1/health")));
             }
             // Plain HTTP to the TLS port gets no HTTP answer.
@@ -312,16 +308,13 @@ class TlsListenerTest {
                 clientCa.writeCertificate(dataDir.resolve("client-ca.pem")).toString());
         try (TestServer server = start(tls)) {
             final URI base = URI.create("https://localhost:" + server.server().port());
-            try (HttpClient withCert =
-                    HttpClient.newBuilder().sslContext(client.clientContext(ca)).build()) {
+            try (HttpClient withCert = https(client.clientContext(ca))) {
                 assertEquals(200, send(withCert, get(base, "/v1/health")).statusCode());
             }
             try (HttpClient without = https()) {
                 assertThrows(IOException.class, () -> send(without, get(base, "/v1/health")));
             }
-            try (HttpClient wrongCa = HttpClient.newBuilder()
-                    .sslContext(stranger.clientContext(ca))
-                    .build()) {
+            try (HttpClient wrongCa = https(stranger.clientContext(ca))) {
                 assertThrows(IOException.class, () -> send(wrongCa, get(base, "/v1/health")));
             }
             if (onPath("curl")) {
@@ -355,15 +348,12 @@ class TlsListenerTest {
             try (HttpClient without = https()) {
                 assertEquals(200, send(without, get(base, "/v1/health")).statusCode());
             }
-            try (HttpClient withCert =
-                    HttpClient.newBuilder().sslContext(client.clientContext(ca)).build()) {
+            try (HttpClient withCert = https(client.clientContext(ca))) {
                 assertEquals(200, send(withCert, get(base, "/v1/health")).statusCode());
             }
             // The JDK's client offers only a certificate of a CA the server names, so it offers none here and
             // gets in like any client without one; curl offers it regardless, and the handshake fails.
-            try (HttpClient wrongCa = HttpClient.newBuilder()
-                    .sslContext(stranger.clientContext(ca))
-                    .build()) {
+            try (HttpClient wrongCa = https(stranger.clientContext(ca))) {
                 assertEquals(200, send(wrongCa, get(base, "/v1/health")).statusCode());
             }
             if (onPath("curl")) {
@@ -418,9 +408,15 @@ class TlsListenerTest {
         assertTrue(clientCaMissing.getMessage().contains("server.tls.client-ca"), clientCaMissing.getMessage());
     }
 
+    /** A client trusting the test CA only, presenting no certificate. */
     private static HttpClient https() {
+        return https(TestPki.trusting(ca));
+    }
+
+    /** Every client of these tests: its TLS context, and the tests' connect timeout. */
+    private static HttpClient https(final SSLContext context) {
         return HttpClient.newBuilder()
-                .sslContext(TestPki.trusting(ca))
+                .sslContext(context)
                 .connectTimeout(TIMEOUT)
                 .build();
     }
