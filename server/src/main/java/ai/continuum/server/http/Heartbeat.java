@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import javax.net.ssl.HttpsURLConnection;
@@ -75,7 +76,9 @@ public final class Heartbeat implements AutoCloseable {
     /** Starts beating at once and then every {@link #PERIOD}. */
     public static Heartbeat start(final Path file, final URI ready, final SSLContext tls) {
         final Heartbeat heartbeat = new Heartbeat(file, ready, tls, Clock.systemUTC());
-        heartbeat.timer.scheduleWithFixedDelay(heartbeat::beatQuietly, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+        // Failures are handled inside each beat; the future only ends with close().
+        final ScheduledFuture<?> unused = heartbeat.timer.scheduleWithFixedDelay(
+                heartbeat::beatQuietly, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info(() -> "heartbeat: " + ready + " every " + PERIOD.toSeconds() + " s into " + heartbeat.file);
         return heartbeat;
     }
