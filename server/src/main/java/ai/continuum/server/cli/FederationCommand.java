@@ -215,21 +215,37 @@ final class FederationCommand {
             }
             final String base =
                     coordinator.endsWith("/") ? coordinator.substring(0, coordinator.length() - 1) : coordinator;
-            try (HttpClient client = builder.build()) {
-                return client.send(
-                        HttpRequest.newBuilder(URI.create(base + path))
-                                .timeout(Duration.ofSeconds(20))
-                                .header("Authorization", "Bearer " + read(tokenFile))
-                                .header("Content-Type", "application/json")
-                                .method(method, HttpRequest.BodyPublishers.ofString(body))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-            } catch (final IOException e) {
-                throw new UncheckedIOException("the coordinator " + base + " did not answer: " + e.getMessage(), e);
-            } catch (final InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
+            return exchange(
+                    builder,
+                    "the coordinator " + base,
+                    HttpRequest.newBuilder(URI.create(base + path))
+                            .timeout(Duration.ofSeconds(20))
+                            .header("Authorization", "Bearer " + read(tokenFile)),
+                    method,
+                    body);
+        }
+    }
+
+    /** An operator's command: one request to the coordinator's operator routes, its answer printed. */
+    abstract static class OperatorCall implements Callable<Integer> {
+        @Mixin
+        OperatorOptions operator;
+
+        private final String method;
+
+        OperatorCall(final String method) {
+            this.method = method;
+        }
+
+        abstract String path();
+
+        String body() {
+            return "";
+        }
+
+        @Override
+        public Integer call() {
+            return print(operator.send(method, path(), body()));
         }
     }
 
@@ -238,43 +254,51 @@ final class FederationCommand {
             name = "enrol",
             mixinStandardHelpOptions = true,
             description = "Mint a single-use enrolment token for an organisation's node (coordinator operator).")
-    static final class Enrol implements Callable<Integer> {
-        @Mixin
-        OperatorOptions operator;
-
+    static final class Enrol extends OperatorCall {
         @Option(names = "--org", required = true, paramLabel = "ORG")
         String org;
 
+        Enrol() {
+            super("POST");
+        }
+
         @Override
-        public Integer call() {
-            return print(operator.send("POST", "/federation/admin/enrolments", "{\"org_id\":" + quote(org) + "}"));
+        String path() {
+            return "/federation/admin/enrolments";
+        }
+
+        @Override
+        String body() {
+            return "{\"org_id\":" + quote(org) + "}";
         }
     }
 
     /** {@code continuum federation revoke NODE}: the node's requests are refused and its contributions retracted. */
     @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a node (coordinator operator).")
-    static final class Revoke implements Callable<Integer> {
-        @Mixin
-        OperatorOptions operator;
-
+    static final class Revoke extends OperatorCall {
         @Parameters(paramLabel = "NODE_ID")
         String node;
 
+        Revoke() {
+            super("POST");
+        }
+
         @Override
-        public Integer call() {
-            return print(operator.send("POST", "/federation/admin/nodes/" + node + "/revoke", ""));
+        String path() {
+            return "/federation/admin/nodes/" + node + "/revoke";
         }
     }
 
     /** {@code continuum federation nodes}: the member nodes and their accounts (operator). */
     @Command(name = "nodes", mixinStandardHelpOptions = true, description = "List member nodes (coordinator operator).")
-    static final class Nodes implements Callable<Integer> {
-        @Mixin
-        OperatorOptions operator;
+    static final class Nodes extends OperatorCall {
+        Nodes() {
+            super("GET");
+        }
 
         @Override
-        public Integer call() {
-            return print(operator.send("GET", "/federation/admin/nodes", ""));
+        String path() {
+            return "/federation/admin/nodes";
         }
     }
 
@@ -289,24 +313,14 @@ final class FederationCommand {
         HttpResponse<String> send(final String method, final String path, final String body) {
             final ServerConfig config = options.load();
             final String base = url != null ? url : "http://127.0.0.1:" + config.port();
-            final String key = adminKey(config);
-            try (HttpClient client = HttpClient.newBuilder()
-                    .connectTimeout(Duration.ofSeconds(5))
-                    .build()) {
-                return client.send(
-                        HttpRequest.newBuilder(URI.create(base + path))
-                                .timeout(Duration.ofMinutes(5))
-                                .header("X-API-Key", key)
-                                .header("Content-Type", "application/json")
-                                .method(method, HttpRequest.BodyPublishers.ofString(body))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-            } catch (final IOException e) {
-                throw new UncheckedIOException("the service " + base + " did not answer: " + e.getMessage(), e);
-            } catch (final InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
+            return exchange(
+                    HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)),
+                    "the service " + base,
+                    HttpRequest.newBuilder(URI.create(base + path))
+                            .timeout(Duration.ofMinutes(5))
+                            .header("X-API-Key", adminKey(config)),
+                    method,
+                    body);
         }
 
         private static String adminKey(final ServerConfig config) {
@@ -322,33 +336,53 @@ final class FederationCommand {
         }
     }
 
+    /** A membership command: one request to this service's admin API, its answer printed. */
+    abstract static class LocalCall implements Callable<Integer> {
+        @Mixin
+        LocalOptions local;
+
+        private final String method;
+        private final String path;
+
+        LocalCall(final String method, final String path) {
+            this.method = method;
+            this.path = path;
+        }
+
+        String body() {
+            return "";
+        }
+
+        @Override
+        public Integer call() {
+            return print(local.send(method, path, body()));
+        }
+    }
+
     /** {@code continuum federation join --token TOKEN}. */
     @Command(
             name = "join",
             mixinStandardHelpOptions = true,
             description = "Join the federation with an enrolment token from the coordinator's operator.")
-    static final class Join implements Callable<Integer> {
-        @Mixin
-        LocalOptions local;
-
+    static final class Join extends LocalCall {
         @Option(names = "--token", required = true, paramLabel = "TOKEN")
         String token;
 
+        Join() {
+            super("POST", "/v1/federation/join");
+        }
+
         @Override
-        public Integer call() {
-            return print(local.send("POST", "/v1/federation/join", "{\"enrolment_token\":" + quote(token) + "}"));
+        String body() {
+            return "{\"enrolment_token\":" + quote(token) + "}";
         }
     }
 
     /** {@code continuum federation sync}. */
     @Command(name = "sync", mixinStandardHelpOptions = true, description = "Contribute and pull now.")
-    static final class Sync implements Callable<Integer> {
-        @Mixin
-        LocalOptions local;
-
-        @Override
-        public Integer call() {
-            return print(local.send("POST", "/v1/federation/sync", ""));
+    static final class Sync extends LocalCall {
+        Sync() {
+            super("POST", "/v1/federation/sync");
         }
     }
 
@@ -357,13 +391,9 @@ final class FederationCommand {
             name = "status",
             mixinStandardHelpOptions = true,
             description = "This node's membership, sync lag and contribution standing.")
-    static final class Status implements Callable<Integer> {
-        @Mixin
-        LocalOptions local;
-
-        @Override
-        public Integer call() {
-            return print(local.send("GET", "/v1/federation/status", ""));
+    static final class Status extends LocalCall {
+        Status() {
+            super("GET", "/v1/federation/status");
         }
     }
 
@@ -372,13 +402,30 @@ final class FederationCommand {
             name = "leave",
             mixinStandardHelpOptions = true,
             description = "Leave: retract every contribution and remove the pulled patterns.")
-    static final class Leave implements Callable<Integer> {
-        @Mixin
-        LocalOptions local;
+    static final class Leave extends LocalCall {
+        Leave() {
+            super("POST", "/v1/federation/leave");
+        }
+    }
 
-        @Override
-        public Integer call() {
-            return print(local.send("POST", "/v1/federation/leave", ""));
+    /** Sends {@code request} with a JSON {@code body}; {@code peer} names who did not answer in the error. */
+    private static HttpResponse<String> exchange(
+            final HttpClient.Builder client,
+            final String peer,
+            final HttpRequest.Builder request,
+            final String method,
+            final String body) {
+        try (HttpClient http = client.build()) {
+            return http.send(
+                    request.header("Content-Type", "application/json")
+                            .method(method, HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (final IOException e) {
+            throw new UncheckedIOException(peer + " did not answer: " + e.getMessage(), e);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
     }
 

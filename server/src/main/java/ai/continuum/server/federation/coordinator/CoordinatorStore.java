@@ -14,7 +14,6 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
@@ -26,12 +25,14 @@ import java.util.function.LongSupplier;
 public final class CoordinatorStore implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    private final FederationDatabase database;
     private final Connection connection;
     private final LongSupplier clockMillis;
-    private final ReentrantLock lock = new ReentrantLock();
 
     public CoordinatorStore(final Path dataDir, final LongSupplier clockMillis) {
-        this.connection = FederationDatabase.open(dataDir.resolve("coordinator.db"), "db/federation/coordinator");
+        this.database = new FederationDatabase(
+                dataDir.resolve("coordinator.db"), "db/federation/coordinator", "coordinator database");
+        this.connection = database.connection();
         this.clockMillis = clockMillis;
     }
 
@@ -366,42 +367,13 @@ public final class CoordinatorStore implements AutoCloseable {
         return RequestSignature.sha256Hex(token.getBytes(StandardCharsets.UTF_8));
     }
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T run() throws SQLException;
-    }
-
     /** Runs {@code work} in one transaction under the lock; a failure rolls it back whole. */
-    private <T> T inTransaction(final Work<T> work) {
-        lock.lock();
-        try {
-            connection.setAutoCommit(false);
-            try {
-                final T result = work.run();
-                connection.commit();
-                return result;
-            } catch (final SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
-        } catch (final SQLException e) {
-            throw new IllegalStateException("coordinator database: " + e.getMessage(), e);
-        } finally {
-            lock.unlock();
-        }
+    private <T> T inTransaction(final FederationDatabase.Work<T> work) {
+        return database.transaction(work);
     }
 
     @Override
     public void close() {
-        lock.lock();
-        try {
-            connection.close();
-        } catch (final SQLException e) {
-            throw new IllegalStateException("cannot close the coordinator database", e);
-        } finally {
-            lock.unlock();
-        }
+        database.close();
     }
 }

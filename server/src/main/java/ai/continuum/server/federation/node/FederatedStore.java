@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -13,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A node's federation state in its own SQLite file ({@code federation/federation.db} in the data directory), apart
@@ -22,11 +20,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * connection under a lock.
  */
 public final class FederatedStore implements AutoCloseable {
+    private final FederationDatabase database;
     private final Connection connection;
-    private final ReentrantLock lock = new ReentrantLock();
 
     public FederatedStore(final Path file) {
-        this.connection = FederationDatabase.open(file, "db/federation/node");
+        this.database = new FederationDatabase(file, "db/federation/node", "federation store");
+        this.connection = database.connection();
     }
 
     /** This node's membership. */
@@ -220,43 +219,16 @@ public final class FederatedStore implements AutoCloseable {
         });
     }
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T run() throws SQLException;
+    private <T> T locked(final FederationDatabase.Work<T> work) {
+        return database.locked(work);
     }
 
-    private <T> T locked(final Work<T> work) {
-        lock.lock();
-        try {
-            return work.run();
-        } catch (final SQLException e) {
-            throw new IllegalStateException("federation store: " + e.getMessage(), e);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private <T> T transaction(final Work<T> work) {
-        return locked(() -> {
-            connection.setAutoCommit(false);
-            try {
-                final T result = work.run();
-                connection.commit();
-                return result;
-            } catch (final SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
-        });
+    private <T> T transaction(final FederationDatabase.Work<T> work) {
+        return database.transaction(work);
     }
 
     @Override
     public void close() {
-        locked(() -> {
-            connection.close();
-            return null;
-        });
+        database.close();
     }
 }
