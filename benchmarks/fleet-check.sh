@@ -3,6 +3,13 @@
 # the replication lag (commit on one instance -> applied by another) while one instance learns at its maximum rate.
 # Needs: a local PostgreSQL (trust auth, user postgres), wrk, and built jars (./continuum builds them).
 # Usage: benchmarks/fleet-check.sh [seconds per run, default 20]
+# Environment:
+#   TENANTS=shared (default: every instance learns into one tenant, whose row orders all the fleet's writes)
+#          |per-instance (each writing instance learns into its own tenant: commits of the fleet can run in parallel)
+#   JAR_DIR=DIR   run the server jar in DIR (continuum-server-*.jar, libs/, continuum-jvm.flags) instead of
+#                 ./continuum serve: to compare two builds in one sitting, copy server/target's jar, libs and
+#                 classes/continuum-jvm.flags of each build to a directory of its own.
+#   PORT_BASE=N   the three instances listen on N, N+1, N+2 (default 18511).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 SECS="${1:-20}"
@@ -20,24 +27,42 @@ cleanup() {
 trap cleanup EXIT
 psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE $DB" >/dev/null
 URL="jdbc:postgresql://127.0.0.1:5432/$DB?user=postgres"
-PORTS=(18511 18512 18513)
+BASE="${PORT_BASE:-18511}"
+PORTS=("$BASE" "$((BASE + 1))" "$((BASE + 2))")
+if [ -n "${JAR_DIR:-}" ]; then
+  JAVA="${JAVA_HOME:-$("$ROOT/continuum" java-home)}/bin/java"
+  # shellcheck disable=SC2207
+  SERVE=("$JAVA" $(cat "$JAR_DIR/continuum-jvm.flags") -jar "$(ls "$JAR_DIR"/continuum-server-*.jar)" serve)
+else
+  SERVE=("$ROOT/continuum" serve)
+fi
 for i in 0 1 2; do
   CONTINUUM_API_PORT="${PORTS[$i]}" CONTINUUM_STORAGE_PATH="$WORK/i$i" CONTINUUM_STORAGE_BACKEND=postgresql \
     CONTINUUM_CONNECTION_STRING="$URL" CONTINUUM_ADMIN_KEY="$ADMIN" CONTINUUM_RATE_LIMIT=0 CONTINUUM_LOG_LEVEL=warn \
-    "$ROOT/continuum" serve >"$WORK/i$i.log" 2>&1 &
+    "${SERVE[@]}" >"$WORK/i$i.log" 2>&1 &
   PIDS+=($!)
 done
 for p in "${PORTS[@]}"; do
   until curl -sf "http://127.0.0.1:$p/v1/ready" >/dev/null; do sleep 0.5; done
 done
-KEY=$(curl -sf -X POST -H "X-API-Key: $ADMIN" -H 'Content-Type: application/json' \
-  -d '{"tenant_id":"bench","name":"bench"}' "http://127.0.0.1:${PORTS[0]}/v1/keys" | sed 's/.*"api_key":"\([^"]*\)".*/\1/')
-# Verify the key once per instance first (PBKDF2, then cached), so no run pays for it.
-for p in "${PORTS[@]}"; do curl -sf -o /dev/null -H "X-API-Key: $KEY" "http://127.0.0.1:$p/v1/stats"; done
-cat >"$WORK/learn.lua" <<LUA
+mint() { # mint TENANT: prints a new key of TENANT
+  curl -sf -X POST -H "X-API-Key: $ADMIN" -H 'Content-Type: application/json' \
+    -d "{\"tenant_id\":\"$1\",\"name\":\"bench\"}" "http://127.0.0.1:${PORTS[0]}/v1/keys" \
+    | sed 's/.*"api_key":"\([^"]*\)".*/\1/'
+}
+KEYS=()
+if [ "${TENANTS:-shared}" = per-instance ]; then
+  for i in 0 1 2; do KEYS+=("$(mint "bench$i")"); done
+else
+  KEY=$(mint bench); KEYS=("$KEY" "$KEY" "$KEY")
+fi
+# Verify each key once per instance first (PBKDF2, then cached), so no run pays for it.
+for p in "${PORTS[@]}"; do for k in "${KEYS[@]}"; do curl -sf -o /dev/null -H "X-API-Key: $k" "http://127.0.0.1:$p/v1/stats"; done; done
+for i in 0 1 2; do
+cat >"$WORK/learn$i.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-wrk.headers["X-API-Key"] = "$KEY"
+wrk.headers["X-API-Key"] = "${KEYS[$i]}"
 local n = 0
 request = function()
   n = n + 1
@@ -46,10 +71,11 @@ request = function()
     '"ai_response":"The Billing Service %d calls the Payment Gateway through the Message Bus."}', n % 500, n % 500))
 end
 LUA
+done
 run() { # run <instances...>: one wrk per instance at once, prints the summed rate
   local total=0 outs=()
   for i in "$@"; do
-    wrk -t1 -c8 --timeout 30s -d"${SECS}s" -s "$WORK/learn.lua" "http://127.0.0.1:${PORTS[$i]}" >"$WORK/wrk$i.txt" &
+    wrk -t1 -c8 --timeout 30s -d"${SECS}s" -s "$WORK/learn$i.lua" "http://127.0.0.1:${PORTS[$i]}" >"$WORK/wrk$i.txt" &
     outs+=($!)
   done
   wait "${outs[@]}"
@@ -61,6 +87,7 @@ run() { # run <instances...>: one wrk per instance at once, prints the summed ra
   done
   echo "  total: $total learns/s"
 }
+echo "tenants: ${TENANTS:-shared}; server: ${JAR_DIR:-./continuum serve}"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "1 instance writing (3 running):"; run 0
 for p in 1 2; do

@@ -357,6 +357,16 @@ public final class ContinuumCore implements AutoCloseable {
         return applier.awaitApplied(tenant, position, TimeUnit.MILLISECONDS.toNanos(fleet.readWaitMillis()));
     }
 
+    /**
+     * Each tenant's engine checksum with the chain position it was taken at, for comparing instances with each other
+     * and with a rebuild from SQL (an engine at position p must equal a rebuild of the log up to p).
+     */
+    public List<TenantChecksum> checksums(final java.util.Collection<String> tenants) {
+        final List<CompletableFuture<TenantChecksum>> taken =
+                tenants.stream().map(applier::checksum).toList();
+        return taken.stream().map(CompletableFuture::join).toList();
+    }
+
     /** The tenant's chain position this instance's engine holds. */
     public long appliedPosition(final String tenant) {
         return applier.applied(tenant);

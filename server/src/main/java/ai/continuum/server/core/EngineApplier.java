@@ -238,6 +238,15 @@ public final class EngineApplier implements AutoCloseable {
         });
     }
 
+    /**
+     * The tenant's engine checksum ({@link MemoryEngine#checksum}) with the chain position the engine held when it was
+     * taken: read on the applier thread between two ops, so the pair always belongs together.
+     */
+    public CompletableFuture<TenantChecksum> checksum(final String tenant) {
+        return CompletableFuture.supplyAsync(
+                () -> new TenantChecksum(tenant, position(tenant), engine.checksum(tenant)), thread);
+    }
+
     /** The position the engine holds for {@code tenant} (any thread). */
     public long applied(final String tenant) {
         return published.getOrDefault(tenant, 0L);

@@ -70,6 +70,7 @@ public final class ApiRouting {
                 .registerAdmin(routing, "/v1/keys", new KeysResource(keys, maxBody))
                 .registerAdmin(routing, "/v1/tenants", new TenantsResource(core))
                 .register(routing, "/v1", new EventsResource(core, EventsResource.HEARTBEAT))
+                .registerAdmin(routing, "/v1/admin/checksum", new ChecksumResource(core, config.instanceId()))
                 .registerAdmin(
                         routing,
                         "/v1/admin",

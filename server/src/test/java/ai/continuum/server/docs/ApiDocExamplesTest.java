@@ -117,7 +117,8 @@ class ApiDocExamplesTest extends OneServerPerClass {
             }
             final String resolved = path.replace("{name}", "Billing%20Service")
                     .replace("{key_id}", ids.getOrDefault("key_id", "0123456789abcdef"));
-            final String auth = path.startsWith("/v1/keys") ? TestServer.ADMIN_KEY : key;
+            final String auth =
+                    path.startsWith("/v1/keys") || path.startsWith("/v1/admin/") ? TestServer.ADMIN_KEY : key;
             final TestServer.Reply reply = switch (method) {
                 case "GET" -> server.get(resolved, auth);
                 case "DELETE" -> server.delete(resolved, auth);
@@ -140,6 +141,7 @@ class ApiDocExamplesTest extends OneServerPerClass {
                 "POST /v1/keys",
                 "GET /v1/keys",
                 "DELETE /v1/keys/{key_id}",
+                "GET /v1/admin/checksum",
                 "GET /v1/health",
                 "GET /v1/ready")) {
             assertTrue(checked.contains(expected), "API.md no longer shows the answer of " + expected + ": " + checked);
