@@ -4,6 +4,7 @@ import ai.continuum.engine.SizeLimitExceededException;
 import ai.continuum.server.core.ContinuumCore;
 import ai.continuum.server.storage.ImportMode;
 import ai.continuum.server.storage.OwnerOnly;
+import ai.continuum.server.storage.UnverifiedContinuityException;
 import ai.continuum.server.transfer.DataTransfer;
 import ai.continuum.server.transfer.InvalidDocumentException;
 import ai.continuum.server.transfer.TenantImport;
@@ -151,6 +152,8 @@ public final class AdminTransferResource implements HttpService {
             throw ApiException.badRequest(e.getMessage().replace(spool.toString(), "the request body"));
         } catch (final SizeLimitExceededException e) {
             throw ErrorMapping.tooLarge(e);
+        } catch (final UnverifiedContinuityException e) {
+            throw new ApiException(409, "continuity_unverified", e.getMessage());
         } catch (final IllegalArgumentException e) {
             throw ApiException.invalid(e.getMessage());
         }

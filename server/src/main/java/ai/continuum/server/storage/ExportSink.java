@@ -10,7 +10,11 @@ import ai.continuum.engine.Delta;
  * <p>Called on the exporting thread; an exception thrown here aborts the export and reaches its caller.
  */
 public interface ExportSink {
-    void beginTenant(Storage.ContinuityHead head);
+    /**
+     * A tenant begins at {@code head}; {@code seal} seals its content digest at that head for the document (see
+     * {@link ExportSeal}; {@link ExportSeal#NONE} when the store has no key).
+     */
+    void beginTenant(Storage.ContinuityHead head, ExportSeal seal);
 
     void delta(Delta delta);
 

@@ -13,12 +13,19 @@ import java.util.Objects;
  * @param sourceDigest identity of the imported content (the document's digest of the tenant's section): a merge of
  *                     a source already merged into this tenant is skipped.
  * @param sourceHead   the continuity head the document records for its tenant, or null: a merge of a document whose
- *                     head is a position of this tenant's own chain is skipped, its content is already here.
+ *                     head is a position of this tenant's own chain is skipped, its content is already here, when
+ *                     {@code sourceSeal} vouches for it, and refused otherwise ({@link UnverifiedContinuityException}).
+ * @param sourceSeal   the document's seal of {@code sourceDigest} at {@code sourceHead} ({@link ExportSeal}), or null.
  * @param source       replays the content; called once on the storage writer thread, and again by whoever applies
  *                     the import to an engine.
  */
 public record ImportJob(
-        String tenant, ImportMode mode, String sourceDigest, Storage.ContinuityHead sourceHead, Source source) {
+        String tenant,
+        ImportMode mode,
+        String sourceDigest,
+        Storage.ContinuityHead sourceHead,
+        String sourceSeal,
+        Source source) {
     public ImportJob {
         Objects.requireNonNull(tenant, "tenant");
         Objects.requireNonNull(mode, "mode");

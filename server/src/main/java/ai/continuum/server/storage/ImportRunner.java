@@ -36,8 +36,15 @@ final class ImportRunner {
                 throw availability.refusal();
             }
             connection.beginWrite(nowMs);
-            final ImportOutcome outcome =
-                    new ImportTransaction(connection.get(), dialect, settings, nowMs).run(run.job());
+            final ImportOutcome outcome;
+            try {
+                outcome = new ImportTransaction(connection.get(), dialect, settings, nowMs).run(run.job());
+            } catch (final UnverifiedContinuityException refused) {
+                // Refused before anything was written: the connection is sound, the importer hears why.
+                connection.get().rollback();
+                run.future().completeExceptionally(refused);
+                return;
+            }
             if (outcome.applied()) {
                 connection.commit();
             } else {

@@ -105,6 +105,17 @@ final class ImportTransaction {
                 ps.setLong(2, source.length());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next() && rs.getString(1).equals(source.headHex())) {
+                        if (!ExportSeal.read(connection).vouches(source, job.sourceDigest(), job.sourceSeal())) {
+                            // The head alone is public (every export shows it): only the seal ties this content to
+                            // it. Skipping would drop the document silently; merging would add the tenant's own
+                            // counts to themselves if it is the tenant's state after all. Refused, with the ways on.
+                            throw new UnverifiedContinuityException("the document claims to be tenant '"
+                                    + job.tenant() + "''s own state at op " + source.length() + " of its history, "
+                                    + "but its seal does not vouch for its content (the content was changed after the "
+                                    + "export, or another store or an older version exported it); nothing was "
+                                    + "imported into '" + job.tenant() + "'. Import it with replace to make it "
+                                    + "the tenant's state, or into another tenant");
+                        }
                         return "the document is tenant '" + job.tenant() + "''s own state at op " + source.length()
                                 + " of its history; everything in it is already here";
                     }

@@ -26,10 +26,11 @@ final class StateExporter {
 
     /** Exports every stored tenant (sorted), or only {@code tenantOrNull}; returns how many were exported. */
     int export(final String tenantOrNull, final boolean includeMemories, final ExportSink sink) throws SQLException {
+        final ExportSeal seal = ExportSeal.read(connection);
         int exported = 0;
         for (final String tenant : tenants()) {
             if (tenantOrNull == null || tenantOrNull.equals(tenant)) {
-                exportTenant(tenant, includeMemories, sink);
+                exportTenant(tenant, includeMemories, seal, sink);
                 exported++;
             }
         }
@@ -47,9 +48,10 @@ final class StateExporter {
         return tenants;
     }
 
-    private void exportTenant(final String tenant, final boolean includeMemories, final ExportSink sink)
+    private void exportTenant(
+            final String tenant, final boolean includeMemories, final ExportSeal seal, final ExportSink sink)
             throws SQLException {
-        sink.beginTenant(ChainHeads.read(connection, tenant));
+        sink.beginTenant(ChainHeads.read(connection, tenant), seal);
         for (final LoadTable table : LoadTable.values()) {
             if (table != LoadTable.MEMORIES || includeMemories) {
                 stream(tenant, table, sink);

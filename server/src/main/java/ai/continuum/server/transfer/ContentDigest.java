@@ -1,6 +1,7 @@
 package ai.continuum.server.transfer;
 
 import ai.continuum.engine.Delta;
+import ai.continuum.server.storage.ExportSeal;
 import ai.continuum.server.storage.ExportSink;
 import ai.continuum.server.storage.StateExport;
 import ai.continuum.server.storage.Storage;
@@ -37,7 +38,7 @@ public final class ContentDigest implements ExportSink {
     }
 
     @Override
-    public void beginTenant(final Storage.ContinuityHead head) {
+    public void beginTenant(final Storage.ContinuityHead head, final ExportSeal seal) {
         this.head = head;
         digest = new ItemDigest();
         open = null;
@@ -64,7 +65,7 @@ public final class ContentDigest implements ExportSink {
         for (final Section s : Section.values()) {
             counts.put(s.field(), digest.count(s));
         }
-        tenants.add(new TenantSection(tenants.size(), head.tenant(), head, counts, digest.finish()));
+        tenants.add(new TenantSection(tenants.size(), head.tenant(), head, counts, digest.finish(), null));
     }
 
     private void add(final Section section, final List<?> items) {

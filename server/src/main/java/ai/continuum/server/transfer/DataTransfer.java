@@ -125,6 +125,7 @@ public final class DataTransfer {
                     mode,
                     section.digest(),
                     section.head(),
+                    section.seal(),
                     visitor -> ExportDocumentReader.replay(file, section.index(), section.digest(), visitor));
             final ImportOutcome outcome = importer.importState(job);
             done.add(new TenantImport(

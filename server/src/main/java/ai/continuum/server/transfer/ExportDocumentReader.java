@@ -295,7 +295,7 @@ public final class ExportDocumentReader {
             }
             final String hex = digest.finish();
             checkSummary(summary, counts, hex);
-            return new TenantSection(index, tenant, head, counts, hex);
+            return new TenantSection(index, tenant, head, counts, hex, seal(summary));
         }
 
         private Storage.ContinuityHead readHead(final String tenant, final JsonNode c) {
@@ -314,6 +314,18 @@ public final class ExportDocumentReader {
                 throw invalid("'continuity' must be {\"length\": n >= 0, \"head\": 64 hex digits}");
             }
             return new Storage.ContinuityHead(tenant, length.longValue(), head.textValue());
+        }
+
+        /** The section's {@code summary.seal} (see {@link ai.continuum.server.storage.ExportSeal}), or null. */
+        private String seal(final JsonNode summary) {
+            final JsonNode seal = summary == null ? null : summary.get("seal");
+            if (seal == null) {
+                return null;
+            }
+            if (!seal.isTextual() || !seal.textValue().matches("[0-9a-f]{64}")) {
+                throw invalid("'summary.seal' must be 64 hex digits");
+            }
+            return seal.textValue();
         }
 
         private void checkSummary(final JsonNode summary, final Map<String, Long> counts, final String hex) {

@@ -2,6 +2,7 @@ package ai.continuum.server.transfer;
 
 import ai.continuum.engine.Delta;
 import ai.continuum.server.core.Version;
+import ai.continuum.server.storage.ExportSeal;
 import ai.continuum.server.storage.ExportSink;
 import ai.continuum.server.storage.Storage;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -26,6 +27,8 @@ public final class ExportDocumentWriter implements ExportSink {
     private final boolean includesMemories;
     private final TransferProgress progress;
     private ItemDigest digest;
+    private Storage.ContinuityHead head;
+    private ExportSeal seal;
     private Section open;
     private int tenants;
     private long items;
@@ -56,7 +59,9 @@ public final class ExportDocumentWriter implements ExportSink {
     }
 
     @Override
-    public void beginTenant(final Storage.ContinuityHead head) {
+    public void beginTenant(final Storage.ContinuityHead head, final ExportSeal seal) {
+        this.head = head;
+        this.seal = seal;
         try {
             json.writeStartObject();
             json.writeStringField("tenant", head.tenant());
@@ -96,7 +101,12 @@ public final class ExportDocumentWriter implements ExportSink {
                     json.writeNumberField(s.field(), digest.count(s));
                 }
             }
-            json.writeStringField("sha256", digest.finish());
+            final String sha256 = digest.finish();
+            json.writeStringField("sha256", sha256);
+            final String sealed = seal.seal(head, sha256);
+            if (sealed != null) {
+                json.writeStringField("seal", sealed);
+            }
             json.writeEndObject();
             json.writeEndObject();
             json.flush();

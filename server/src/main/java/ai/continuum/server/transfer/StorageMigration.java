@@ -2,6 +2,7 @@ package ai.continuum.server.transfer;
 
 import ai.continuum.engine.Delta;
 import ai.continuum.server.storage.ApiKeyCopy;
+import ai.continuum.server.storage.ExportSeal;
 import ai.continuum.server.storage.ExportSink;
 import ai.continuum.server.storage.ImportMode;
 import ai.continuum.server.storage.Storage;
@@ -109,9 +110,9 @@ public final class StorageMigration {
     /** Hands one export to two sinks: the document writer and the digest of the same snapshot. */
     private record Both(ExportSink first, ExportSink second) implements ExportSink {
         @Override
-        public void beginTenant(final Storage.ContinuityHead head) {
-            first.beginTenant(head);
-            second.beginTenant(head);
+        public void beginTenant(final Storage.ContinuityHead head, final ExportSeal seal) {
+            first.beginTenant(head, seal);
+            second.beginTenant(head, seal);
         }
 
         @Override

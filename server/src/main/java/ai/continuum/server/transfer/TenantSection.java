@@ -11,9 +11,10 @@ import java.util.Map;
  * @param head   the continuity head it records, or null when absent.
  * @param counts items per section ({@code concepts}, {@code links}, ...).
  * @param digest hex SHA-256 of its canonical items: its identity for idempotent imports.
+ * @param seal   the exporting store's seal of {@code digest} at {@code head} ({@code summary.seal}), or null.
  */
 public record TenantSection(
-        int index, String tenant, Storage.ContinuityHead head, Map<String, Long> counts, String digest) {
+        int index, String tenant, Storage.ContinuityHead head, Map<String, Long> counts, String digest, String seal) {
     public long items() {
         return counts.values().stream().mapToLong(Long::longValue).sum();
     }

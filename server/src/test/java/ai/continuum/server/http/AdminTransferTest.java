@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.continuum.server.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The admin export and import endpoints, end to end between two running servers. */
 class AdminTransferTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @TempDir
     Path dir;
 
@@ -104,6 +108,41 @@ class AdminTransferTest {
                             .status());
             final TestServer.Reply stats = target.get("/v1/stats", targetKey);
             assertEquals(1, stats.json().get("messages").asInt(), "rejected imports changed nothing: " + stats.body());
+        }
+    }
+
+    @Test
+    void aForgedContinuityHeadIsRefusedNotSkipped() throws Exception {
+        try (TestServer server = TestServer.start(dir.resolve("server"))) {
+            final String key = server.createKey("acme");
+            final Map<String, String> turn = Map.of(
+                    "user_message",
+                    "The Billing Service talks to Stripe",
+                    "ai_response",
+                    "Noted: Billing uses Stripe.");
+            assertEquals(200, server.post("/v1/learn", key, turn).status());
+            final TestServer.Reply exported =
+                    server.post("/v1/admin/export?include_memories=true", TestServer.ADMIN_KEY, "");
+            assertEquals(200, exported.status(), exported.body());
+            assertEquals(
+                    200,
+                    server.post("/v1/learn", key, Map.of("user_message", "Later: Redis caches sessions"))
+                            .status());
+
+            final TestServer.Reply genuine =
+                    importBody(server, "/v1/admin/import", exported.body().getBytes(StandardCharsets.UTF_8));
+            assertEquals(200, genuine.status(), genuine.body());
+            assertFalse(genuine.json().get("tenants").get(0).get("applied").asBoolean(), genuine.body());
+
+            final ObjectNode doc = (ObjectNode) exported.json();
+            final ObjectNode acme = (ObjectNode) doc.get("tenants").get(0);
+            ((ObjectNode) acme.get("memories").get(0)).put("userText", "The Billing Service talks to PayPal");
+            ((ObjectNode) acme.get("summary")).remove("sha256");
+            final TestServer.Reply forged = importBody(server, "/v1/admin/import", JSON.writeValueAsBytes(doc));
+            assertEquals(409, forged.status(), forged.body());
+            assertEquals("continuity_unverified", forged.json().get("error").asText(), forged.body());
+            final TestServer.Reply stats = server.get("/v1/stats", key);
+            assertEquals(2, stats.json().get("messages").asInt(), "nothing was imported: " + stats.body());
         }
     }
 

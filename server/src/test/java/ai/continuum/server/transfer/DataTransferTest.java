@@ -1,5 +1,6 @@
 package ai.continuum.server.transfer;
 
+import static ai.continuum.server.transfer.TransferProgress.NONE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -20,6 +21,7 @@ import ai.continuum.server.storage.SqliteStorage;
 import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageOp;
 import ai.continuum.server.storage.StorageSettings;
+import ai.continuum.server.storage.UnverifiedContinuityException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -133,7 +135,7 @@ class DataTransferTest {
         return DataTransfer.importFile(file, mode, null, DataTransfer.into(s), TransferProgress.NONE);
     }
 
-    /** The document without what legitimately differs between stores: export time and continuity heads. */
+    /** The document without what legitimately differs between stores: export time, continuity heads and seals. */
     private static JsonNode content(final Path file) throws IOException {
         final ByteArrayOutputStream plain = new ByteArrayOutputStream();
         try (var in = Documents.openInput(file)) {
@@ -141,7 +143,10 @@ class DataTransferTest {
         }
         final ObjectNode doc = (ObjectNode) JSON.readTree(plain.toByteArray());
         doc.remove("exported_at");
-        doc.get("tenants").forEach(t -> ((ObjectNode) t).remove("continuity"));
+        doc.get("tenants").forEach(t -> {
+            ((ObjectNode) t).remove("continuity");
+            ((ObjectNode) t.get("summary")).remove("seal"); // each store seals with its own key
+        });
         return doc;
     }
 
@@ -234,6 +239,61 @@ class DataTransferTest {
         assertEquals(4, helmKubernetes.get("count").asInt(), "2 of mine + 2 merged once");
         assertEquals(T0 + 60_000, helmKubernetes.get("lastSeenMillis").asLong(), "the later time wins");
         assertTrue(mine.memory("acme", 20).isPresent() && mine.memory("acme", 1).isPresent(), "memories unite");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aDocumentWithTheTenantsHeadButOtherContentIsNotCountedAsAlreadyImported(final Backend backend)
+            throws IOException {
+        final Storage mine = store(backend);
+        populate(mine);
+        final Path own = DataTransfer.exportToFile(mine, dir.resolve("own.json"), false, "acme", true, NONE)
+                .file();
+        apply(mine, "acme", turn(5, T0 + 4_000, "Later", "Things"));
+        final Storage.ContinuityHead head = mine.continuity("acme");
+
+        // The genuine export of an earlier state is still recognised: its seal vouches for its content at its head.
+        final List<TenantImport> genuine = importInto(mine, own, ImportMode.MERGE);
+        assertTrue(genuine.stream().noneMatch(TenantImport::applied), "the tenant's own earlier export is here");
+        assertTrue(
+                genuine.getFirst().skipReason().contains("own state"),
+                genuine.getFirst().skipReason());
+
+        // A memory's text changed, the continuity head kept, and the now wrong sha256 dropped (it is optional; a
+        // forger could as well recompute it): the document is well-formed and claims to be acme's state.
+        final ObjectNode doc = (ObjectNode) JSON.readTree(own.toFile());
+        final ObjectNode acme = (ObjectNode) doc.get("tenants").get(0);
+        ((ObjectNode) acme.get("memories").get(0)).put("userText", "we talked about something else entirely");
+        ((ObjectNode) acme.get("summary")).remove("sha256");
+        final Path forged = dir.resolve("forged.json");
+        JSON.writeValue(forged.toFile(), doc);
+        final UnverifiedContinuityException refused =
+                assertThrows(UnverifiedContinuityException.class, () -> importInto(mine, forged, ImportMode.MERGE));
+        assertTrue(refused.getMessage().contains("seal does not vouch"), refused.getMessage());
+        assertEquals(head, mine.continuity("acme"), "nothing was imported");
+        assertEquals(
+                "we talked about Kubernetes and Helm and Pods",
+                mine.memory("acme", 1).orElseThrow().userText());
+
+        // Without a seal (another store's or an older version's export) the claim cannot be checked either.
+        final ObjectNode unsealed = (ObjectNode) JSON.readTree(own.toFile());
+        ((ObjectNode) unsealed.get("tenants").get(0).get("summary")).remove("seal");
+        final Path bare = dir.resolve("unsealed.json");
+        JSON.writeValue(bare.toFile(), unsealed);
+        assertThrows(UnverifiedContinuityException.class, () -> importInto(mine, bare, ImportMode.MERGE));
+        assertEquals(head, mine.continuity("acme"));
+
+        // The ways on that the refusal names: a replace, or another tenant.
+        assertTrue(DataTransfer.importFile(forged, ImportMode.MERGE, "acme-copy", DataTransfer.into(mine), NONE)
+                .getFirst()
+                .applied());
+        assertEquals(
+                "we talked about something else entirely",
+                mine.memory("acme-copy", 1).orElseThrow().userText());
+        assertTrue(importInto(mine, forged, ImportMode.REPLACE).getFirst().applied());
+        assertEquals(
+                "we talked about something else entirely",
+                mine.memory("acme", 1).orElseThrow().userText());
     }
 
     @ParameterizedTest
