@@ -126,7 +126,10 @@ class AdminTransferTest {
             assertEquals(200, exported.status(), exported.body());
             assertEquals(
                     200,
-                    server.post("/v1/learn", key, Map.of("user_message", "Later: Redis caches sessions"))
+                    server.post(
+                                    "/v1/learn",
+                                    key,
+                                    Map.of("user_message", "Redis caches sessions", "ai_response", "Noted."))
                             .status());
 
             final TestServer.Reply genuine =
