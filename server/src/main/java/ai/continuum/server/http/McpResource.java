@@ -11,7 +11,6 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -88,14 +87,18 @@ public final class McpResource implements HttpService {
                             + "'; supported: " + String.join(", ", McpProtocol.VERSIONS)));
             return;
         }
+        final byte[] body = Body.readLimited(req, maxBodyBytes);
         final JsonNode message;
         try {
-            message = Json.MAPPER.readTree(Body.readLimited(req, maxBodyBytes));
+            message = Json.MAPPER.readTree(body);
         } catch (final JsonProcessingException e) {
             Json.send(res, 400, McpProtocol.parseError(e.getOriginalMessage()));
             return;
         } catch (final IOException e) {
-            throw new UncheckedIOException("request body cannot be read", e);
+            // The body is already in memory, so this is no I/O failure but bytes that do not decode: Jackson detects
+            // UTF-16/32 from leading zero bytes and then meets an invalid character (CharConversionException).
+            Json.send(res, 400, McpProtocol.parseError(e.getMessage()));
+            return;
         }
         if (message == null || message.isMissingNode()) {
             Json.send(res, 400, McpProtocol.parseError("the body is empty"));
