@@ -92,6 +92,8 @@ final class Recaller {
     private static final double SEMANTIC_WEIGHT = 1.0;
     /** The reference semantic evidence scales to when words and graph found nothing. */
     private static final double SEMANTIC_REFERENCE_MIN = 4.0;
+    /** Candidates ranked per memory returned when repeated texts are moved last (without the semantic index). */
+    private static final int RESTATEMENT_POOL = 2;
     /** Candidates diversification chooses among, per memory returned. */
     private static final int DIVERSITY_POOL = 3;
     /** Cosine above which two memories count as restating each other. */
@@ -494,11 +496,14 @@ final class Recaller {
             markNamedTime(s, time, anchor);
         }
         // a few more than asked, in case some were forgotten since they were scored
-        final int pool =
-                Math.min(s.memorySlots, semanticQuery != null ? maxMemories * DIVERSITY_POOL + 4 : maxMemories + 4);
+        final int pool = Math.min(
+                s.memorySlots, (semanticQuery != null ? DIVERSITY_POOL : RESTATEMENT_POOL) * maxMemories + 4);
         final int top = topMemorySlots(s, pool);
-        final int[] order =
-                diversify(s, java.util.Arrays.copyOf(s.bestMemories, top), maxMemories + 4, semanticQuery != null);
+        final int[] order = diversify(
+                s,
+                restatementsLast(s, java.util.Arrays.copyOf(s.bestMemories, top)),
+                maxMemories + 4,
+                semanticQuery != null);
         final boolean[] newer = newerStatementsFirst(s, order);
         final String[] strings = new String[MemoryTable.STRINGS];
         for (int i = 0; i < order.length && out.size() < maxMemories; i++) {
@@ -658,6 +663,37 @@ final class Recaller {
         for (int p = 0; p < n; p++) {
             s.link(postings[p], share);
         }
+    }
+
+    /**
+     * Moves a memory whose text repeats one ranked above it (the same words said again in another session: "Did Ann
+     * ever return your umbrella?") behind all the others, keeping the order otherwise: a repeat adds no evidence and
+     * would take a place from another piece of the answer. The first copy (the higher score, or the newer) stays.
+     * Compared in place ({@link MemoryTable#sameText}), without decoding.
+     */
+    private int[] restatementsLast(final RecallScratch s, final int[] ranked) {
+        final int n = ranked.length;
+        final int[] out = new int[n];
+        int kept = 0;
+        int repeats = n;
+        for (int i = 0; i < n; i++) {
+            boolean repeat = false;
+            for (int j = 0; j < kept && !repeat; j++) {
+                repeat = memories.sameText(s.memory[ranked[i]], s.memory[out[j]]);
+            }
+            if (repeat) {
+                out[--repeats] = ranked[i];
+            } else {
+                out[kept++] = ranked[i];
+            }
+        }
+        // the repeats were written back to front: restore their order
+        for (int i = kept, j = n - 1; i < j; i++, j--) {
+            final int swap = out[i];
+            out[i] = out[j];
+            out[j] = swap;
+        }
+        return out;
     }
 
     /**

@@ -216,6 +216,46 @@ public final class MemoryTable {
         }
     }
 
+    /**
+     * Any thread: whether two live memories say the same words, user and assistant text byte for byte (their sessions,
+     * times and metadata may differ). Compares in place, without decoding; false when either is forgotten or its
+     * blob is being erased.
+     */
+    public boolean sameText(final int a, final int b) {
+        if (!memories.exists(a) || !memories.exists(b) || state(a) != LIVE || state(b) != LIVE || terms(a) != terms(b)) {
+            return false;
+        }
+        final long blobA = memories.buffer(a).getLong(memories.offset(a) + BLOB);
+        final long blobB = memories.buffer(b).getLong(memories.offset(b) + BLOB);
+        final int bytesA = memories.buffer(a).getInt(memories.offset(a) + BLOB_BYTES);
+        if (bytesA <= 0 || !arena.isValid(blobA, bytesA) || !arena.isValid(blobB, 4)) {
+            return false;
+        }
+        long at = blobA + 4 + arena.getInt(blobA); // skip the session id
+        long bt = blobB + 4 + arena.getInt(blobB);
+        for (int s = USER_TEXT; s <= AI_TEXT; s++) {
+            if (!arena.isValid(at, 4) || !arena.isValid(bt, 4)) {
+                return false;
+            }
+            final int len = arena.getInt(at);
+            if (len != arena.getInt(bt) || len < 0 || !arena.isValid(at + 4, len) || !arena.isValid(bt + 4, len)) {
+                return false;
+            }
+            final UnsafeBuffer x = arena.buffer(at + 4);
+            final UnsafeBuffer y = arena.buffer(bt + 4);
+            final int xo = OffHeapArena.offset(at + 4);
+            final int yo = OffHeapArena.offset(bt + 4);
+            for (int i = 0; i < len; i++) {
+                if (x.getByte(xo + i) != y.getByte(yo + i)) {
+                    return false;
+                }
+            }
+            at += 4 + len;
+            bt += 4 + len;
+        }
+        return state(a) == LIVE && state(b) == LIVE;
+    }
+
     // ---------------------------------------------------------------- decisions
 
     /** Writer: index of decision (tenant, memoryId, ordinal), or -1. */
