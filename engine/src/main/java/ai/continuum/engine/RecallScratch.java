@@ -58,6 +58,8 @@ final class RecallScratch {
     double[] memorySemantic = new double[256];
     /** Bit q set when the memory contains query term q (q < 64): memories with equal masks state the same thing. */
     long[] memoryTermMask = new long[256];
+    /** Per query term (the bits of {@link #memoryTermMask}): how many memories contain it, 0 when none. */
+    final int[] queryTermDf = new int[Long.SIZE];
     /** Whether the memory's time is in the window the query names ({@link Recaller}). */
     boolean[] memoryInTime = new boolean[256];
 

@@ -56,6 +56,10 @@ final class Recaller {
     private static final int SESSION_NEIGHBOUR_SOURCES = 5;
 
     private static final double SESSION_NEIGHBOUR_SHARE = 0.4;
+    /** The share of a matching question's score its reply, the next turn in the session, takes. */
+    private static final double ANSWER_SHARE = 0.8;
+    /** A question leads to its reply only when it contains a query term found in at most this many memories. */
+    private static final int ANSWER_MAX_DF = 16;
 
     /**
      * Scale of graph evidence against lexical evidence in a memory's score. Tuned on the evaluation set: 0 to 0.6
@@ -462,12 +466,16 @@ final class Recaller {
         }
         final double averageTerms = Math.max(1.0, (double) t.memoryTerms / total);
         final int[] termPostings = s.termPostings(COMMON_TERM_DF);
+        java.util.Arrays.fill(s.queryTermDf, 0);
         for (int q = 0; q < queryTerms.size(); q++) {
             final int rec = memoryTerms.find(t.id, queryTerms.get(q), s.termProbe);
             if (rec == IndexHashTable.MISSING) {
                 continue;
             }
             final int df = memoryTerms.size(rec);
+            if (q < Long.SIZE) {
+                s.queryTermDf[q] = df;
+            }
             if (df == 0) {
                 continue;
             }
@@ -580,10 +588,32 @@ final class Recaller {
             }
             final int next = memories.next(best[i]);
             if (next >= 0 && memories.tenant(next) == t.id) {
+                final boolean asked = namesRareTerm(s, s.memoryTermMask[s.memorySlotOf.get(best[i])])
+                        && memories.endsWithQuestion(best[i]);
                 final int slot = s.addMemoryScore(next, 0, 0);
-                s.memoryNeighbour[slot] += share;
+                s.memoryNeighbour[slot] += asked ? ANSWER_SHARE * bestScore[i] : share;
+                // a question about the match ("Why?", "Where in Sicily?") is answered by the turn after it
+                final int after = memories.next(next);
+                if (!asked && after >= 0 && memories.tenant(after) == t.id && memories.endsWithQuestion(next)) {
+                    final int afterSlot = s.addMemoryScore(after, 0, 0);
+                    s.memoryNeighbour[afterSlot] += share;
+                }
             }
         }
+    }
+
+    /**
+     * Whether a memory containing the query terms of {@code mask} names one that few memories contain (at most
+     * {@code ANSWER_MAX_DF}): a question about something specific, not just a name said everywhere.
+     */
+    private static boolean namesRareTerm(final RecallScratch s, final long mask) {
+        for (long m = mask; m != 0; m &= m - 1) {
+            final int df = s.queryTermDf[Long.numberOfTrailingZeros(m)];
+            if (df > 0 && df <= ANSWER_MAX_DF) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

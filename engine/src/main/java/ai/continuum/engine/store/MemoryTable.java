@@ -217,6 +217,42 @@ public final class MemoryTable {
     }
 
     /**
+     * Any thread: whether the memory ends with a question (its assistant text, or its user text when the assistant's
+     * is empty, ends with '?'). Read in place, without decoding; false when it is forgotten.
+     */
+    public boolean endsWithQuestion(final int index) {
+        if (!memories.exists(index) || state(index) != LIVE) {
+            return false;
+        }
+        final long blob = memories.buffer(index).getLong(memories.offset(index) + BLOB);
+        if (!arena.isValid(blob, 4)) {
+            return false;
+        }
+        long at = blob + 4 + arena.getInt(blob); // skip the session id
+        byte last = 0;
+        for (int s = USER_TEXT; s <= AI_TEXT; s++) {
+            if (!arena.isValid(at, 4)) {
+                return false;
+            }
+            final int len = arena.getInt(at);
+            if (len < 0 || !arena.isValid(at + 4, len)) {
+                return false;
+            }
+            final UnsafeBuffer b = arena.buffer(at + 4);
+            final int o = OffHeapArena.offset(at + 4);
+            for (int i = len - 1; i >= 0; i--) {
+                final byte c = b.getByte(o + i);
+                if (c != ' ' && c != '\n' && c != '\t' && c != '\r') {
+                    last = c;
+                    break;
+                }
+            }
+            at += 4 + len;
+        }
+        return last == '?' && state(index) == LIVE;
+    }
+
+    /**
      * Any thread: whether two live memories say the same words, user and assistant text byte for byte (their sessions,
      * times and metadata may differ). Compares in place, without decoding; false when either is forgotten or its
      * blob is being erased.
