@@ -504,8 +504,8 @@ final class Recaller {
             markNamedTime(s, time, anchor);
         }
         // a few more than asked, in case some were forgotten since they were scored
-        final int pool = Math.min(
-                s.memorySlots, (semanticQuery != null ? DIVERSITY_POOL : RESTATEMENT_POOL) * maxMemories + 4);
+        final int pool =
+                Math.min(s.memorySlots, (semanticQuery != null ? DIVERSITY_POOL : RESTATEMENT_POOL) * maxMemories + 4);
         final int top = topMemorySlots(s, pool);
         final int[] order = diversify(
                 s,

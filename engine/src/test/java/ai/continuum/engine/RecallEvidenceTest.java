@@ -151,4 +151,32 @@ class RecallEvidenceTest {
             assertFalse(hit.why().reasons().isEmpty(), "every memory says why it was chosen");
         }
     }
+
+    @Test
+    void shouldPlaceTheReplyToAMatchingQuestionAboveAWeakerDirectMatch() {
+        for (int day = 20; day < 40; day++) {
+            say("Ann: The weather was grey again today, day " + day + ".", day);
+        }
+        final long dinner = say("Ann: My family is coming over for dinner on Friday.", 2);
+        say("Ann: Where in Sicily are you staying?", 5);
+        final long reply = say("Ben: An apartment in Cefalu for the first week.", 5);
+
+        final List<Long> ranking = ranking(engine.recall("t", "Where in Sicily is the family staying?", 10, 10));
+
+        assertTrue(ranking.indexOf(reply) >= 0 && ranking.indexOf(reply) < ranking.indexOf(dinner), ranking.toString());
+    }
+
+    @Test
+    void shouldReturnARepeatedTextOnceBeforeTheOtherMatches() {
+        for (int day = 1; day <= 4; day++) {
+            say("Ann: Bob says hi, by the way.", day);
+        }
+        final long job = say("Ann: Bob got a new job at the harbour office, near the old lighthouse on the hill.", 6);
+
+        final RecallResult r = engine.recall("t", "What about Bob?", 10, 2);
+
+        assertEquals(2, r.memories().size());
+        assertEquals(
+                job, r.memories().get(1).memory().id(), "a repeat of the first text does not take the second place");
+    }
 }

@@ -258,7 +258,11 @@ public final class MemoryTable {
      * blob is being erased.
      */
     public boolean sameText(final int a, final int b) {
-        if (!memories.exists(a) || !memories.exists(b) || state(a) != LIVE || state(b) != LIVE || terms(a) != terms(b)) {
+        if (!memories.exists(a)
+                || !memories.exists(b)
+                || state(a) != LIVE
+                || state(b) != LIVE
+                || terms(a) != terms(b)) {
             return false;
         }
         final long blobA = memories.buffer(a).getLong(memories.offset(a) + BLOB);
