@@ -9,11 +9,11 @@ import java.util.ServiceLoader;
  * continuum-semantic module registers one {@link TextEmbedder} with {@link ServiceLoader}. The server names no model
  * class, so it builds and runs without that module.
  */
-final class SemanticModel {
+public final class SemanticModel {
     private SemanticModel() {}
 
     /** Loads the model (about a second), or fails the start with what to do. */
-    static TextEmbedder load() {
+    public static TextEmbedder load() {
         return ServiceLoader.load(TextEmbedder.class)
                 .findFirst()
                 .orElseThrow(() -> new ConfigException("recall.semantic.enabled=true (CONTINUUM_SEMANTIC_INDEX) needs "

@@ -1,6 +1,7 @@
 package ai.continuum.server.cli;
 
 import ai.continuum.server.ContinuumServer;
+import ai.continuum.server.SemanticModel;
 import ai.continuum.server.config.ServerConfig;
 import ai.continuum.server.core.ContinuumCore;
 import ai.continuum.server.core.InProcessCore;
@@ -25,7 +26,11 @@ final class LocalRuntime implements AutoCloseable {
         final SqliteProcessLock lock = config.sqlite() ? SqliteProcessLock.acquire(config.dataDir()) : null;
         try {
             return new LocalRuntime(
-                    InProcessCore.open(config.engine(), () -> ContinuumServer.openStorage(config)), lock);
+                    InProcessCore.open(
+                            config.engine(),
+                            () -> ContinuumServer.openStorage(config),
+                            config.semanticIndex() ? SemanticModel.load() : null),
+                    lock);
         } catch (final RuntimeException e) {
             if (lock != null) {
                 lock.close();

@@ -24,6 +24,9 @@ final class RecallCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "QUERY", description = "The message to recall for.")
     String query;
 
+    /** How long a recall with recall.semantic.enabled waits for the stored memories to be embedded. */
+    private static final long SEMANTIC_WAIT_MILLIS = 120_000;
+
     @Option(
             names = "--max-concepts",
             paramLabel = "N",
@@ -58,6 +61,10 @@ final class RecallCommand implements Callable<Integer> {
         final ServerConfig config = options.load();
         final String t = Tenants.resolve(tenant, config);
         try (LocalRuntime runtime = LocalRuntime.open(config)) {
+            if (!runtime.core().awaitSemanticIndex(SEMANTIC_WAIT_MILLIS)) {
+                System.err.println("continuum: the semantic index is still embedding the stored memories; this recall "
+                        + "finds the rest by words and graph");
+            }
             final RecallResult result = runtime.core().recall(t, query, maxConcepts, maxMemories);
             if (json) {
                 System.out.println(Json.MAPPER

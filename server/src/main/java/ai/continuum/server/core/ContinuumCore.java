@@ -428,9 +428,30 @@ public final class ContinuumCore implements AutoCloseable {
     }
 
     public RecallResult recall(final String tenant, final String query, final int maxConcepts, final int maxMemories) {
-        final RecallResult result = engine.recall(tenant, query, maxConcepts, maxMemories);
+        return recall(tenant, query, maxConcepts, maxMemories, true);
+    }
+
+    /**
+     * As {@link #recall(String, String, int, int)}; {@code semantic} false leaves the semantic index out of this call
+     * (an engine without one never uses it: recall.semantic.enabled).
+     */
+    public RecallResult recall(
+            final String tenant,
+            final String query,
+            final int maxConcepts,
+            final int maxMemories,
+            final boolean semantic) {
+        final RecallResult result = engine.recall(tenant, query, maxConcepts, maxMemories, semantic);
         metrics.recall(tenant, result.concepts().isEmpty() && result.memories().isEmpty() ? "empty" : "hit");
         return result;
+    }
+
+    /**
+     * Waits until every memory has its sentence vector, at most {@code timeoutMillis}; true at once without a semantic
+     * index. A one-shot process (the CLI's recall) calls it after the rebuild.
+     */
+    public boolean awaitSemanticIndex(final long timeoutMillis) throws InterruptedException {
+        return engine.awaitSemanticIndex(timeoutMillis);
     }
 
     /** Forgets one memory; false when the tenant has no such memory. */

@@ -2,6 +2,7 @@ package ai.continuum.server.core;
 
 import ai.continuum.engine.EngineConfig;
 import ai.continuum.engine.MemoryEngine;
+import ai.continuum.engine.semantic.TextEmbedder;
 import ai.continuum.server.metrics.ContinuumMetrics;
 import ai.continuum.server.storage.Storage;
 import java.util.function.Supplier;
@@ -30,10 +31,23 @@ public final class InProcessCore implements AutoCloseable {
      * whatever was opened is closed again if a step fails.
      */
     public static InProcessCore open(final EngineConfig config, final Supplier<Storage> openStorage) {
+        return open(config, openStorage, null);
+    }
+
+    /**
+     * As {@link #open(EngineConfig, Supplier)}, with a semantic index when {@code embedder} is not null
+     * (recall.semantic.enabled): the rebuilt memories are embedded in the background ({@link
+     * ContinuumCore#awaitSemanticIndex}).
+     */
+    public static InProcessCore open(
+            final EngineConfig config, final Supplier<Storage> openStorage, final TextEmbedder embedder) {
         final Storage storage = openStorage.get();
         final MemoryEngine engine;
         try {
-            engine = MemoryEngine.create(EngineSizing.forStored(config, storage));
+            final EngineConfig sized = EngineSizing.forStored(config, storage);
+            engine = embedder == null
+                    ? MemoryEngine.create(sized)
+                    : MemoryEngine.create(sized, System::currentTimeMillis, embedder);
         } catch (final RuntimeException e) {
             storage.close();
             throw e;

@@ -3,6 +3,7 @@ package ai.continuum.server.embed;
 import ai.continuum.engine.EngineConfig;
 import ai.continuum.engine.RecallResult;
 import ai.continuum.engine.Turn;
+import ai.continuum.server.SemanticModel;
 import ai.continuum.server.config.ServerConfig;
 import ai.continuum.server.core.ContinuumCore;
 import ai.continuum.server.core.InProcessCore;
@@ -215,6 +216,7 @@ public final class Continuum implements AutoCloseable {
         private String connectionString;
         private String tenant = "default";
         private EngineConfig engineConfig = EngineConfig.defaults();
+        private boolean semanticIndex;
 
         private Builder() {}
 
@@ -261,6 +263,16 @@ public final class Continuum implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The semantic index (the server's recall.semantic.enabled; default false): an in-process sentence-embedding
+         * model embeds every memory in the background and recall fuses the nearest with words and graph. Needs the
+         * continuum-semantic module's jar on the class path.
+         */
+        public Builder semanticIndex(final boolean enabled) {
+            semanticIndex = enabled;
+            return this;
+        }
+
         /** Engine parameters (default {@link EngineConfig#defaults()}). */
         public Builder engineConfig(final EngineConfig config) {
             engineConfig = Objects.requireNonNull(config, "config");
@@ -290,7 +302,10 @@ public final class Continuum implements AutoCloseable {
                         + "PASSWORD@HOST:PORT/DB\")");
             }
             final StorageSettings settings = StorageSettings.defaults().withEngine(engineConfig);
-            return new Continuum(tenant, InProcessCore.open(engineConfig, () -> open(chosen, settings)));
+            return new Continuum(
+                    tenant,
+                    InProcessCore.open(
+                            engineConfig, () -> open(chosen, settings), semanticIndex ? SemanticModel.load() : null));
         }
 
         private Storage open(final String chosen, final StorageSettings settings) {

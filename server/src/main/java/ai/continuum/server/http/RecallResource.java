@@ -41,8 +41,10 @@ public final class RecallResource implements HttpService {
                 body.optionalInt("max_memories", core.engineConfig().maxMemories(), 0, EngineConfig.MAX_MEMORIES_LIMIT);
         final boolean includeFederated = body.optionalBool(
                 "include_federated", federation != null && federation.settings().includeInRecall());
+        // the semantic index, when the service has one (recall.semantic.enabled); false leaves it out of this recall
+        final boolean semantic = body.optionalBool("semantic", true);
         ReadPosition.await(req, body, core, tenant);
-        final RecallView local = view(tenant, core.recall(tenant, message, maxConcepts, maxMemories));
+        final RecallView local = view(tenant, core.recall(tenant, message, maxConcepts, maxMemories, semantic));
         Json.ok(res, includeFederated ? FederatedRecall.merge(local, federation, tenant, message, maxConcepts) : local);
     }
 
