@@ -25,7 +25,11 @@ class SemanticToggleHttpTest {
             final TestServer.Reply learned = server.post(
                     "/v1/learn",
                     key,
-                    Map.of("user_message", "My grandmother turned one hundred yesterday.", "ai_response", "Wonderful news!"));
+                    Map.of(
+                            "user_message",
+                            "My grandmother turned one hundred yesterday.",
+                            "ai_response",
+                            "Wonderful news!"));
             assertEquals(200, learned.status(), learned.body());
 
             // embedding runs in the background: wait (bounded) until the default recall finds the memory by meaning
