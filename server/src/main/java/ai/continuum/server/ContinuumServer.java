@@ -10,9 +10,11 @@ import ai.continuum.server.core.ContinuumCore;
 import ai.continuum.server.core.EngineSizing;
 import ai.continuum.server.federation.node.FederationNode;
 import ai.continuum.server.http.ApiRouting;
+import ai.continuum.server.http.ConnectionGate;
 import ai.continuum.server.http.ConnectionGuard;
 import ai.continuum.server.http.Heartbeat;
 import ai.continuum.server.http.JsonDirectHandler;
+import ai.continuum.server.http.ListenerWatchdog;
 import ai.continuum.server.http.ShutdownGate;
 import ai.continuum.server.logging.SuppressedAccessLines;
 import ai.continuum.server.metrics.ContinuumMetrics;
@@ -77,6 +79,8 @@ public final class ContinuumServer implements AutoCloseable {
     private final ContinuumMetrics metrics;
     private final WebServer webServer;
     private final ConnectionGuard guard;
+    /** Null when {@code server.listener-check-seconds} is 0. */
+    private volatile ListenerWatchdog watchdog;
     /** Keeps a SQLite store to this process (null on PostgreSQL, which several instances share). */
     private final SqliteProcessLock processLock;
     /** The shared Redis of the rate limits, or null when none is configured. */
@@ -127,6 +131,15 @@ public final class ContinuumServer implements AutoCloseable {
      * @throws IllegalStateException when the port is taken or storage cannot be opened.
      */
     public static ContinuumServer start(final ServerConfig config, final Consumer<String> console) {
+        return start(config, console, () -> System.exit(ListenerWatchdog.EXIT_LISTENER_LOST));
+    }
+
+    /**
+     * As {@link #start(ServerConfig, Consumer)}, calling {@code onListenerLost} instead of exiting the process with
+     * {@link ListenerWatchdog#EXIT_LISTENER_LOST} when the listening socket is found gone.
+     */
+    public static ContinuumServer start(
+            final ServerConfig config, final Consumer<String> console, final Runnable onListenerLost) {
         if (!config.requireApiKey()) {
             LOG.warning("auth.require-api-key=false: requests without a key act as tenant '" + config.defaultTenant()
                     + "'; allowed only because the server binds loopback " + config.host());
@@ -190,25 +203,34 @@ public final class ContinuumServer implements AutoCloseable {
         SuppressedAccessLines.install();
         final ConnectionLimits limits = config.connections();
         final int maxConnections = maxConnections(limits);
-        final ConnectionGuard guard = new ConnectionGuard(limits.readTimeout(), System::nanoTime);
+        final ConnectionGuard guard = new ConnectionGuard(
+                limits.readTimeout(), limits.bodyTimeout(), limits.bodyMinBytesPerSecond(), System::nanoTime);
+        final ConnectionGate connectionGate = new ConnectionGate(
+                Http1Config.builder()
+                        .addReceiveListener(guard)
+                        .addSendListener(guard.sendListener())
+                        .build(),
+                maxConnections,
+                guard);
+        metrics.bindConnections(
+                connectionGate::open, connectionGate::refused, guard::headerTimeouts, guard::bodyTimeouts);
         final ShutdownGate gate = new ShutdownGate();
         final var builder = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
-                .maxTcpConnections(maxConnections)
+                // Helidon's permits (taken before accept) cover the admitted connections and the refusals.
+                .maxTcpConnections(maxConnections + ConnectionLimits.REFUSAL_SLOTS)
                 .idleConnectionTimeout(limits.idleTimeout())
                 .idleConnectionPeriod(idleCheckPeriod(limits.idleTimeout()))
                 // No Nagle: an answer written in more than one segment would otherwise wait for the client's
                 // (delayed) ACK of the first before the rest goes out, tens of milliseconds for a lone client.
                 .connectionOptions(
                         options -> options.readTimeout(limits.readTimeout()).tcpNoDelay(true))
-                // The only protocol (a discovered second HTTP/1 selector would leave a garbage request line
-                // unanswered).
+                // The only selector, so it is handed each connection as accepted (see ConnectionGate); no protocol is
+                // configured, so Helidon adds no HTTP/1 selector of its own (a second one would also leave a garbage
+                // request line unanswered).
                 .protocolsDiscoverServices(false)
-                .addProtocol(Http1Config.builder()
-                        .addReceiveListener(guard)
-                        .addSendListener(guard.sendListener())
-                        .build())
+                .addConnectionSelector(connectionGate)
                 .shutdownHook(false)
                 .featuresDiscoverServices(false)
                 .directHandlers(JsonDirectHandler.handlers())
@@ -248,6 +270,9 @@ public final class ContinuumServer implements AutoCloseable {
                                 ? null
                                 : ProbeTls.pinned(() -> currentTls.get().leaf())))
                 .orElse(null);
+        final ListenerWatchdog watchdog = limits.listenerCheck().isZero()
+                ? null
+                : new ListenerWatchdog(config.host(), webServer.port(), limits.listenerCheck(), onListenerLost);
         final ContinuumServer server = new ContinuumServer(
                 config,
                 engine,
@@ -262,6 +287,7 @@ public final class ContinuumServer implements AutoCloseable {
                 tlsReloader,
                 federation,
                 heartbeat);
+        server.watchdog = watchdog;
         // Requests may reach the core before the rebuild ends (they answer 503 "loading" then); closing it, as every
         // path out of here does, stops its threads.
         try {
@@ -352,7 +378,8 @@ public final class ContinuumServer implements AutoCloseable {
                 + ", file-descriptor limit " + (fdLimit < 0 ? "unknown" : fdLimit) + ", " + fdOpen + " open); idle "
                 + "timeout " + limits.idleTimeout().toSeconds() + " s, read timeout "
                 + limits.readTimeout().toSeconds()
-                + " s");
+                + " s, body timeout " + limits.bodyTimeout().toSeconds() + " s + 1 s per "
+                + limits.bodyMinBytesPerSecond() + " bytes; past the cap, 503 too_many_connections");
         return cap;
     }
 
@@ -502,6 +529,11 @@ public final class ContinuumServer implements AutoCloseable {
         }
         if (tlsReloader != null) {
             tlsReloader.close();
+        }
+        final ListenerWatchdog dog = watchdog;
+        if (dog != null) {
+            // Before the listener stops, which the watchdog would take for a lost one.
+            dog.close();
         }
         try {
             webServer.stop();

@@ -24,6 +24,17 @@ public enum ConfigKey {
     READ_TIMEOUT_SECONDS(
             "server.read-timeout-seconds", Kind.INT, "20", 1, 3600, List.of("CONTINUUM_READ_TIMEOUT_SECONDS")),
     HEARTBEAT_FILE("server.heartbeat-file", Kind.STRING, "", 0, 0, List.of("CONTINUUM_HEARTBEAT_FILE")),
+    BODY_TIMEOUT_SECONDS(
+            "server.body-timeout-seconds", Kind.INT, "20", 1, 3600, List.of("CONTINUUM_BODY_TIMEOUT_SECONDS")),
+    BODY_MIN_BYTES_PER_SECOND(
+            "server.body-min-bytes-per-second",
+            Kind.INT,
+            "500",
+            1,
+            1L << 30,
+            List.of("CONTINUUM_BODY_MIN_BYTES_PER_SECOND")),
+    LISTENER_CHECK_SECONDS(
+            "server.listener-check-seconds", Kind.INT, "5", 0, 3600, List.of("CONTINUUM_LISTENER_CHECK_SECONDS")),
     TLS_CERTIFICATE("server.tls.certificate", Kind.STRING, "", 0, 0, List.of("CONTINUUM_TLS_CERTIFICATE")),
     TLS_PRIVATE_KEY("server.tls.private-key", Kind.STRING, "", 0, 0, List.of("CONTINUUM_TLS_PRIVATE_KEY")),
     TLS_KEYSTORE("server.tls.keystore", Kind.STRING, "", 0, 0, List.of("CONTINUUM_TLS_KEYSTORE")),

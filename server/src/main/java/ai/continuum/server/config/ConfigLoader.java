@@ -180,7 +180,10 @@ public final class ConfigLoader {
                 new ConnectionLimits(
                         integer(v, ConfigKey.MAX_CONNECTIONS),
                         Duration.ofSeconds(integer(v, ConfigKey.IDLE_TIMEOUT_SECONDS)),
-                        Duration.ofSeconds(integer(v, ConfigKey.READ_TIMEOUT_SECONDS))),
+                        Duration.ofSeconds(integer(v, ConfigKey.READ_TIMEOUT_SECONDS)),
+                        Duration.ofSeconds(integer(v, ConfigKey.BODY_TIMEOUT_SECONDS)),
+                        integer(v, ConfigKey.BODY_MIN_BYTES_PER_SECOND),
+                        Duration.ofSeconds(integer(v, ConfigKey.LISTENER_CHECK_SECONDS))),
                 integer(v, ConfigKey.AUTH_FAILURES_PER_MINUTE),
                 integer(v, ConfigKey.SHUTDOWN_DRAIN_SECONDS),
                 integer(v, ConfigKey.IDEMPOTENCY_WINDOW_HOURS),

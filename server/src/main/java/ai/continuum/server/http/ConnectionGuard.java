@@ -1,16 +1,26 @@
 package ai.continuum.server.http;
 
 import io.helidon.common.buffers.BufferData;
+import io.helidon.common.buffers.DataReader;
+import io.helidon.common.buffers.DataWriter;
 import io.helidon.common.socket.HelidonSocket;
+import io.helidon.common.socket.PeerInfo;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.Status;
 import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.ListenerContext;
+import io.helidon.webserver.ProxyProtocolData;
+import io.helidon.webserver.Router;
+import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.http1.Http1ConnectionListener;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -24,8 +34,14 @@ import java.util.logging.Logger;
  * within the read timeout of its first byte (a half-sent request holds a file descriptor, and Helidon applies neither
  * its read timeout nor its idle timeout while it waits for headers), and one whose client asked for
  * {@code Connection: close} once its response is written (Helidon marks the response but leaves the socket to the
- * idle timeout; it is closed about 2 s after the last byte of the response). Helidon tells it what a connection receives and sends through its HTTP/1 listeners; a sweeper thread
- * checks the deadlines a few times a second. Thread-safe: listener calls come from the connections' threads.
+ * idle timeout; it is closed about 2 s after the last byte of the response), and one whose handler waits for request
+ * body bytes past the body deadline (a body sent a byte at a time would otherwise hold its connection for as long as
+ * each byte beats the socket's read timeout). The body deadline is {@code body-timeout} after the headers plus one
+ * second per {@code body-min-bytes-per-second} bytes received, and it only counts while the handler is blocked reading:
+ * an upload at any useful speed earns credit far faster than time passes, and a handler that is slow to consume (an
+ * import committing as it reads) is never blamed on the client. Helidon tells it what a connection's headers and
+ * answers are through its HTTP/1 listeners, and {@link #guarded} counts the bytes read; a sweeper thread checks the
+ * deadlines a few times a second. Thread-safe: listener calls come from the connections' threads.
  */
 public final class ConnectionGuard implements Http1ConnectionListener, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ConnectionGuard.class.getName());
@@ -58,6 +74,13 @@ public final class ConnectionGuard implements Http1ConnectionListener, AutoClose
         volatile boolean closeRequested;
 
         volatile long lastSendNs;
+        /** Bytes read from the socket so far. */
+        final AtomicLong received = new AtomicLong();
+        /** True while the connection's thread is blocked reading the socket. */
+        volatile boolean reading;
+
+        volatile long bodyStartNs;
+        volatile long bodyStartBytes;
 
         Tracked(final HelidonSocket socket) {
             this.socket = socket;
@@ -65,15 +88,28 @@ public final class ConnectionGuard implements Http1ConnectionListener, AutoClose
     }
 
     private final long readTimeoutNanos;
+    private final long bodyTimeoutNanos;
+    private final long bodyMinBytesPerSecond;
     private final LongSupplier clock;
     private final Map<HelidonSocket, Tracked> connections = new ConcurrentHashMap<>();
     private final AtomicLong headerTimeouts = new AtomicLong();
     private final AtomicLong closesHonoured = new AtomicLong();
+    private final AtomicLong bodyTimeouts = new AtomicLong();
+    /** When a body timeout was last logged: at most one line a minute, so a trickle flood cannot fill the log. */
+    private final AtomicLong bodyLoggedNs = new AtomicLong(Long.MIN_VALUE);
+
+    private final AtomicLong bodyTimeoutsLogged = new AtomicLong();
     private final ScheduledExecutorService sweeper;
 
     /** Starts the sweeper. */
-    public ConnectionGuard(final Duration readTimeout, final LongSupplier clock) {
+    public ConnectionGuard(
+            final Duration readTimeout,
+            final Duration bodyTimeout,
+            final int bodyMinBytesPerSecond,
+            final LongSupplier clock) {
         this.readTimeoutNanos = readTimeout.toNanos();
+        this.bodyTimeoutNanos = bodyTimeout.toNanos();
+        this.bodyMinBytesPerSecond = bodyMinBytesPerSecond;
         this.clock = clock;
         this.sweeper = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("connection-guard").factory());
@@ -97,6 +133,8 @@ public final class ConnectionGuard implements Http1ConnectionListener, AutoClose
     @Override
     public void headers(final ConnectionContext ctx, final Headers headers) {
         final Tracked tracked = connections.computeIfAbsent(ctx.serverSocket(), Tracked::new);
+        tracked.bodyStartBytes = tracked.received.get();
+        tracked.bodyStartNs = clock.getAsLong();
         tracked.phase = Phase.REQUEST;
         if (headers.containsToken(HeaderValues.CONNECTION_CLOSE)) {
             tracked.closeRequested = true;
@@ -157,6 +195,11 @@ public final class ConnectionGuard implements Http1ConnectionListener, AutoClose
                 tracked.socket.close();
                 return true;
             }
+            if (phase == Phase.REQUEST && tracked.reading && bodyOverdue(tracked, now)) {
+                bodyTimedOut(tracked, now);
+                tracked.socket.close();
+                return true;
+            }
             if (tracked.closeRequested && phase == Phase.RESPONDING && now - tracked.lastSendNs > CLOSE_GRACE_NANOS) {
                 closesHonoured.incrementAndGet();
                 tracked.socket.close();
@@ -164,6 +207,65 @@ public final class ConnectionGuard implements Http1ConnectionListener, AutoClose
             }
             return false;
         });
+    }
+
+    /** Whether a request body has taken longer than its deadline: the base timeout plus its bytes' credit. */
+    private boolean bodyOverdue(final Tracked tracked, final long now) {
+        final double creditNanos =
+                (double) (tracked.received.get() - tracked.bodyStartBytes) * 1e9 / bodyMinBytesPerSecond;
+        return now - tracked.bodyStartNs > bodyTimeoutNanos + (long) Math.min(creditNanos, Long.MAX_VALUE / 2.0);
+    }
+
+    private void bodyTimedOut(final Tracked tracked, final long now) {
+        final long total = bodyTimeouts.incrementAndGet();
+        final long last = bodyLoggedNs.get();
+        if (last != Long.MIN_VALUE && now - last < TimeUnit.MINUTES.toNanos(1)) {
+            return;
+        }
+        if (bodyLoggedNs.compareAndSet(last, now)) {
+            final long since = total - bodyTimeoutsLogged.getAndSet(total);
+            LOG.info(() -> "closed " + tracked.socket.remotePeer().host() + " (" + tracked.socket.socketId()
+                    + "): its request body was too slow, " + (tracked.received.get() - tracked.bodyStartBytes)
+                    + " bytes in " + Duration.ofNanos(now - tracked.bodyStartNs).toSeconds() + " s (server.body-"
+                    + "timeout-seconds " + Duration.ofNanos(bodyTimeoutNanos).toSeconds() + ", server.body-min-bytes-"
+                    + "per-second " + bodyMinBytesPerSecond + "); " + since + " such close(s) since the last line, "
+                    + total + " in all (continuum_connections_timeouts_total{phase=\"body\"})");
+        }
+    }
+
+    /**
+     * {@code ctx} with a reader that counts the bytes read and tells the sweeper while the connection's thread waits
+     * for more; what an HTTP/1 connection must be given for the body deadline to apply.
+     */
+    public ConnectionContext guarded(final ConnectionContext ctx) {
+        final HelidonSocket socket = ctx.serverSocket();
+        final Tracked tracked = connections.computeIfAbsent(socket, Tracked::new);
+        final DataReader reader = DataReader.create(() -> {
+            tracked.reading = true;
+            try {
+                final byte[] bytes = socket.get();
+                if (bytes != null) {
+                    tracked.received.addAndGet(bytes.length);
+                }
+                return bytes;
+            } catch (final UncheckedIOException e) {
+                // What Helidon's own reader throws, so its connection ends the same way.
+                throw new ServerConnectionException("Reading from socket failed", e);
+            } finally {
+                tracked.reading = false;
+            }
+        });
+        return new GuardedContext(ctx, reader);
+    }
+
+    /** Closes {@code socket} after {@code delay} unless the returned future is cancelled first. */
+    ScheduledFuture<?> closeAfter(final HelidonSocket socket, final Duration delay) {
+        return sweeper.schedule(socket::close, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Connections closed because a request body came too slowly. */
+    public long bodyTimeouts() {
+        return bodyTimeouts.get();
     }
 
     /** Connections closed because their headers did not arrive in time. */
@@ -179,5 +281,68 @@ public final class ConnectionGuard implements Http1ConnectionListener, AutoClose
     @Override
     public void close() {
         sweeper.shutdownNow();
+    }
+
+    /** A connection's context with a counting reader in place of Helidon's. */
+    private record GuardedContext(ConnectionContext ctx, DataReader reader) implements ConnectionContext {
+        @Override
+        public DataReader dataReader() {
+            return reader;
+        }
+
+        @Override
+        public HelidonSocket serverSocket() {
+            return ctx.serverSocket();
+        }
+
+        @Override
+        public ListenerContext listenerContext() {
+            return ctx.listenerContext();
+        }
+
+        @Override
+        public ExecutorService executor() {
+            return ctx.executor();
+        }
+
+        @Override
+        public DataWriter dataWriter() {
+            return ctx.dataWriter();
+        }
+
+        @Override
+        public Router router() {
+            return ctx.router();
+        }
+
+        @Override
+        public Optional<ProxyProtocolData> proxyProtocolData() {
+            return ctx.proxyProtocolData();
+        }
+
+        @Override
+        public PeerInfo remotePeer() {
+            return ctx.remotePeer();
+        }
+
+        @Override
+        public PeerInfo localPeer() {
+            return ctx.localPeer();
+        }
+
+        @Override
+        public boolean isSecure() {
+            return ctx.isSecure();
+        }
+
+        @Override
+        public String socketId() {
+            return ctx.socketId();
+        }
+
+        @Override
+        public String childSocketId() {
+            return ctx.childSocketId();
+        }
     }
 }

@@ -3,6 +3,7 @@ package ai.continuum.server.metrics;
 import ai.continuum.engine.MemoryEngine;
 import ai.continuum.engine.TenantStats;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -128,6 +129,35 @@ public final class ContinuumMetrics {
                 .description("rate-limit decisions made by this instance alone because Redis did not answer in time")
                 .register(registry);
         return local::increment;
+    }
+
+    /**
+     * Binds the listener's connection counts: open connections, those refused past {@code server.max-connections},
+     * and those closed because a request's headers or body came too slowly.
+     */
+    public void bindConnections(
+            final IntSupplier open,
+            final LongSupplier refused,
+            final LongSupplier headerTimeouts,
+            final LongSupplier bodyTimeouts) {
+        // Strong references: the suppliers are method references nothing else holds.
+        Gauge.builder("continuum.connections.open", open::getAsInt)
+                .description("HTTP connections admitted and not yet closed (at most server.max-connections)")
+                .register(registry);
+        FunctionCounter.builder("continuum.connections.refused", refused, LongSupplier::getAsLong)
+                .description("connections answered 503 too_many_connections because the cap was reached")
+                .strongReference(true)
+                .register(registry);
+        FunctionCounter.builder("continuum.connections.timeouts", headerTimeouts, LongSupplier::getAsLong)
+                .description("connections closed because a request's headers or body came too slowly")
+                .tag("phase", "headers")
+                .strongReference(true)
+                .register(registry);
+        FunctionCounter.builder("continuum.connections.timeouts", bodyTimeouts, LongSupplier::getAsLong)
+                .description("connections closed because a request's headers or body came too slowly")
+                .tag("phase", "body")
+                .strongReference(true)
+                .register(registry);
     }
 
     /** Binds the listener's certificate: when the one in use expires, in seconds since the epoch. */

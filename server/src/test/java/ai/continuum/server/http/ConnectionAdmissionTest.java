@@ -1,0 +1,174 @@
+package ai.continuum.server.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.continuum.server.TestServer;
+import ai.continuum.server.config.ConfigKey;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the listener does with connections it should not keep: past {@code server.max-connections} a new connection is
+ * answered 503 at once and closed (Helidon alone leaves it waiting in the accept backlog), and a request body that
+ * trickles in is cut off at its deadline while an upload at a normal pace, longer than the same deadline, is answered.
+ * Raw sockets throughout: the point is what happens on the wire.
+ */
+class ConnectionAdmissionTest {
+    private static final String PARTIAL = "GET /v1/health HTTP/1.1\r\nHost: localhost\r\n";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldRefuseAConnectionPastTheCapAtOnceAndServeAgainAfter() throws Exception {
+        try (TestServer server = TestServer.start(dir, Map.of(ConfigKey.MAX_CONNECTIONS, "8"))) {
+            final int port = server.server().port();
+            final List<Socket> held = new ArrayList<>();
+            try {
+                for (int i = 0; i < 8; i++) {
+                    final Socket socket = new Socket("127.0.0.1", port);
+                    socket.getOutputStream().write(PARTIAL.getBytes(StandardCharsets.US_ASCII));
+                    held.add(socket);
+                }
+                // The eight are admitted once their handlers start; until then a ninth could still slip in.
+                awaitOpen(server, 8);
+                try (Socket ninth = new Socket("127.0.0.1", port)) {
+                    ninth.setSoTimeout(5_000);
+                    final long start = System.nanoTime();
+                    ninth.getOutputStream()
+                            .write("GET /v1/health HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                                    .getBytes(StandardCharsets.US_ASCII));
+                    final String answer = readUntilClosed(ninth.getInputStream());
+                    final long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                    assertTrue(answer.startsWith("HTTP/1.1 503 "), answer);
+                    assertTrue(answer.contains("\r\nRetry-After: 1\r\n"), answer);
+                    assertTrue(answer.contains("\r\nConnection: close\r\n"), answer);
+                    assertTrue(answer.contains("{\"error\":\"too_many_connections\",\"message\":"), answer);
+                    assertTrue(millis < 3_000, "refused and closed after " + millis + " ms");
+                }
+            } finally {
+                for (final Socket socket : held) {
+                    socket.close();
+                }
+            }
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            int status = -1;
+            while (status != 200 && System.nanoTime() < deadline) {
+                status = server.get("/v1/health", null).status();
+            }
+            assertEquals(200, status, "served again once the held connections left");
+            final String metrics = server.get("/metrics", null).body();
+            assertTrue(metrics.contains("continuum_connections_refused_total 1.0"), metrics);
+        }
+    }
+
+    @Test
+    void shouldCloseATrickledBodyAtItsDeadline() throws Exception {
+        try (TestServer server = TestServer.start(dir, Map.of(ConfigKey.BODY_TIMEOUT_SECONDS, "2"))) {
+            try (Socket socket = new Socket("127.0.0.1", server.server().port())) {
+                socket.setSoTimeout(15_000);
+                final OutputStream out = socket.getOutputStream();
+                out.write(("POST /v1/learn HTTP/1.1\r\nHost: localhost\r\nX-API-Key: " + TestServer.ADMIN_KEY
+                                + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                // A byte every 300 ms: well inside the 20 s socket read timeout, far below 500 bytes a second.
+                final Thread trickle = Thread.ofVirtual().start(() -> {
+                    try {
+                        for (int i = 0; i < 100; i++) {
+                            Thread.sleep(300);
+                            out.write(' ');
+                            out.flush();
+                        }
+                    } catch (final IOException | InterruptedException e) {
+                        // the server closed the connection: what the test waits for
+                    }
+                });
+                final long start = System.nanoTime();
+                try {
+                    final String answer = readUntilClosed(socket.getInputStream());
+                    assertEquals("", answer, "closed without an answer");
+                } catch (final SocketTimeoutException e) {
+                    throw new AssertionError("a trickled body kept its connection for 15 s", e);
+                } catch (final IOException e) {
+                    // a reset is a close too
+                }
+                final long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                assertTrue(millis >= 1_500 && millis < 8_000, "closed after " + millis + " ms");
+                trickle.interrupt();
+            }
+            final String metrics = server.get("/metrics", null).body();
+            assertTrue(metrics.contains("continuum_connections_timeouts_total{phase=\"body\"} 1.0"), metrics);
+        }
+    }
+
+    @Test
+    void shouldAnswerAnUploadAtNormalSpeedThatTakesLongerThanTheBodyTimeout() throws Exception {
+        try (TestServer server = TestServer.start(dir, Map.of(ConfigKey.BODY_TIMEOUT_SECONDS, "1"))) {
+            // 600 kB in 20 pieces, 150 ms apart: 3 s, three times the body timeout, at 200 kB/s.
+            final int pieces = 20;
+            final byte[] piece = "a".repeat(30_000).getBytes(StandardCharsets.US_ASCII);
+            final byte[] head = "{\"no_such_field\":\"".getBytes(StandardCharsets.US_ASCII);
+            final byte[] tail = "\"}".getBytes(StandardCharsets.US_ASCII);
+            final int length = head.length + pieces * piece.length + tail.length;
+            try (Socket socket = new Socket("127.0.0.1", server.server().port())) {
+                socket.setSoTimeout(30_000);
+                final OutputStream out = socket.getOutputStream();
+                out.write(("POST /v1/learn HTTP/1.1\r\nHost: localhost\r\nX-API-Key: " + TestServer.ADMIN_KEY
+                                + "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: "
+                                + length + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.write(head);
+                for (int i = 0; i < pieces; i++) {
+                    out.write(piece);
+                    out.flush();
+                    Thread.sleep(150);
+                }
+                out.write(tail);
+                out.flush();
+                final String answer = readUntilClosed(socket.getInputStream());
+                // Answered after the whole body was read: the request is refused for what it says, not cut off.
+                assertTrue(answer.startsWith("HTTP/1.1 400 ") || answer.startsWith("HTTP/1.1 422 "), answer);
+            }
+            final String metrics = server.get("/metrics", null).body();
+            assertTrue(metrics.contains("continuum_connections_timeouts_total{phase=\"body\"} 0.0"), metrics);
+        }
+    }
+
+    private static void awaitOpen(final TestServer server, final int count) throws InterruptedException {
+        final String line = "continuum_connections_open " + count + ".0";
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            // Over a direct call, not HTTP: a request would need a connection of its own.
+            if (server.server().metrics().scrape().contains(line)) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("never " + count + " open connections:\n"
+                + server.server().metrics().scrape());
+    }
+
+    private static String readUntilClosed(final InputStream in) throws IOException {
+        final ByteArrayOutputStream answer = new ByteArrayOutputStream();
+        final byte[] buffer = new byte[8192];
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            answer.write(buffer, 0, n);
+        }
+        return answer.toString(StandardCharsets.UTF_8);
+    }
+}
