@@ -33,10 +33,10 @@ public record ConnectionLimits(
     /** Descriptors kept free beyond those open at start: database files, WAL, journal, temp files, log rotation. */
     public static final int RESERVED_DESCRIPTORS = 64;
     /**
-     * Connections past the cap that may be in the middle of their refusal at once (each for at most a second); beyond
+     * Connections past the cap that may be in the middle of their refusal at once (each for at most a quarter of a second); beyond
      * them new connections wait in the kernel's accept backlog until a refusal ends.
      */
-    public static final int REFUSAL_SLOTS = 32;
+    public static final int REFUSAL_SLOTS = 64;
     /** The cap is never set below this, even under an absurdly low fd limit (the server would not start anyway). */
     public static final int MIN_CONNECTIONS = 8;
 

@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ConnectionGate implements ServerConnectionSelector {
     /** How long a refused connection is kept to read what its client still sends (closing on unread bytes resets). */
-    static final Duration REFUSAL_LINGER = Duration.ofSeconds(1);
+    static final Duration REFUSAL_LINGER = Duration.ofMillis(250);
 
     static final int RETRY_AFTER_SECONDS = 1;
     private static final int MAX_DRAINED_BYTES = 64 * 1024;

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -131,6 +132,10 @@ public final class ContinuumMetrics {
         return local::increment;
     }
 
+    /** What the connection counters read, kept here because the counters only hold it weakly. */
+    @SuppressWarnings("unused")
+    private volatile List<LongSupplier> connectionSources = List.of();
+
     /**
      * Binds the listener's connection counts: open connections, those refused past {@code server.max-connections},
      * and those closed because a request's headers or body came too slowly.
@@ -140,23 +145,21 @@ public final class ContinuumMetrics {
             final LongSupplier refused,
             final LongSupplier headerTimeouts,
             final LongSupplier bodyTimeouts) {
-        // Strong references: the suppliers are method references nothing else holds.
+        // A function counter holds its source weakly, and these method references are held by nothing else.
+        connectionSources = List.of(refused, headerTimeouts, bodyTimeouts);
         Gauge.builder("continuum.connections.open", open::getAsInt)
                 .description("HTTP connections admitted and not yet closed (at most server.max-connections)")
                 .register(registry);
         FunctionCounter.builder("continuum.connections.refused", refused, LongSupplier::getAsLong)
                 .description("connections answered 503 too_many_connections because the cap was reached")
-                .strongReference(true)
                 .register(registry);
         FunctionCounter.builder("continuum.connections.timeouts", headerTimeouts, LongSupplier::getAsLong)
                 .description("connections closed because a request's headers or body came too slowly")
                 .tag("phase", "headers")
-                .strongReference(true)
                 .register(registry);
         FunctionCounter.builder("continuum.connections.timeouts", bodyTimeouts, LongSupplier::getAsLong)
                 .description("connections closed because a request's headers or body came too slowly")
                 .tag("phase", "body")
-                .strongReference(true)
                 .register(registry);
     }
 

@@ -21,7 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The listener under a connection flood at a lowered file-descriptor limit (the child runs under {@code ulimit -n}):
  * more half-sent requests than the process has descriptors must neither stop the listener (Helidon stops accepting for
- * good after one {@code EMFILE}) nor keep it busy once the read timeout passes; {@code Connection: close} is honoured.
+ * good after one {@code EMFILE}) nor keep it busy once the read timeout passes; the connections past the cap are
+ * answered 503 at once instead of waiting unanswered, a request made while the flood is held is answered (refused)
+ * promptly, and {@code Connection: close} is honoured.
  */
 class ListenerLimitsIT {
     /**
@@ -48,6 +50,23 @@ class ListenerLimitsIT {
                     final Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port());
                     socket.getOutputStream().write(PARTIAL.getBytes(StandardCharsets.US_ASCII));
                     flood.add(socket);
+                }
+                // The last of the flood is past the cap (1400 connections, about 500 descriptors left): refused.
+                final Socket last = flood.get(FLOOD - 1);
+                last.setSoTimeout(20_000);
+                final String answer = new String(last.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+                assertEquals("HTTP/1.1 503", answer, "the connection past the cap is refused with an answer");
+                // And so is a request made while the flood is held, promptly rather than after the flood.
+                try (Socket probe = new Socket("127.0.0.1", server.port())) {
+                    probe.setSoTimeout(20_000);
+                    final long start = System.nanoTime();
+                    probe.getOutputStream()
+                            .write("GET /v1/health HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                                    .getBytes(StandardCharsets.US_ASCII));
+                    final String refused = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    assertTrue(
+                            refused.startsWith("HTTP/1.1 503 ") && refused.contains("too_many_connections"), refused);
+                    assertTrue(System.nanoTime() - start < 15_000_000_000L, "refused within 15 s");
                 }
             } finally {
                 for (final Socket socket : flood) {
