@@ -19,20 +19,12 @@ def health():
 
 sel = selectors.DefaultSelector()
 socks = []; connected_at = {}; failed = 0
-start = time.time()
-for i in range(n):
-    try:
-        s = socket.socket(); s.settimeout(2); s.connect(("127.0.0.1", port)); s.sendall(PARTIAL)
-        s.setblocking(False); connected_at[s] = time.time(); socks.append(s)
-        sel.register(s, selectors.EVENT_READ)
-    except Exception:
-        failed += 1
-print("opened %d of %d in %.1f s (%d failed to connect)" % (len(socks), n, time.time() - start, failed))
-print("health during the flood:", health())
-# Collect answers for up to 15 s: a refusal is a 503 followed by a close.
-refused = {}; closed_silent = 0; deadline = time.time() + 15
-while time.time() < deadline and len(refused) + closed_silent < len(socks):
-    for key, _ in sel.select(timeout=0.5):
+refused = {}; closed_silent = 0
+
+def collect(timeout):
+    # A refusal is a 503 followed by a close; answers are read as they come, also while the flood is opened.
+    global closed_silent
+    for key, _ in sel.select(timeout=timeout):
         s = key.fileobj
         try:
             data = s.recv(4096)
@@ -43,6 +35,21 @@ while time.time() < deadline and len(refused) + closed_silent < len(socks):
         elif not data:
             closed_silent += 1
         sel.unregister(s)
+
+start = time.time()
+for i in range(n):
+    try:
+        s = socket.socket(); s.settimeout(2); s.connect(("127.0.0.1", port)); s.sendall(PARTIAL)
+        s.setblocking(False); connected_at[s] = time.time(); socks.append(s)
+        sel.register(s, selectors.EVENT_READ)
+    except Exception:
+        failed += 1
+    collect(0)
+print("opened %d of %d in %.1f s (%d failed to connect)" % (len(socks), n, time.time() - start, failed))
+print("health during the flood:", health())
+deadline = time.time() + 15
+while time.time() < deadline and len(refused) + closed_silent < len(socks):
+    collect(0.5)
 waits = sorted(refused.values())
 if waits:
     print("refused with 503: %d; time from connect to refusal p50 %.3f s, max %.3f s" % (
