@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -35,6 +36,7 @@ public final class ListenerWatchdog implements AutoCloseable {
     private final InetSocketAddress address;
     private final Runnable onLost;
     private final ScheduledExecutorService timer;
+    private final ScheduledFuture<?> checks;
     private int refusedInARow;
     private boolean lost;
 
@@ -48,7 +50,8 @@ public final class ListenerWatchdog implements AutoCloseable {
         this.onLost = onLost;
         this.timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("listener-watchdog").factory());
-        timer.scheduleWithFixedDelay(this::check, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        this.checks =
+                timer.scheduleWithFixedDelay(this::check, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private static InetAddress probeHost(final String host) {
@@ -86,6 +89,7 @@ public final class ListenerWatchdog implements AutoCloseable {
     @Override
     public void close() {
         // No wait: close() may be called from the shutdown hook that onLost's exit started on this very thread.
+        checks.cancel(false);
         timer.shutdownNow();
     }
 }
