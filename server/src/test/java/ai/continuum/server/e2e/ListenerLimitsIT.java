@@ -57,7 +57,7 @@ class ListenerLimitsIT {
                 final String answer = new String(last.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
                 assertEquals("HTTP/1.1 503", answer, "the connection past the cap is refused with an answer");
                 // And so is a request made while the flood is held, promptly rather than after the flood.
-                try (Socket probe = new Socket("127.0.0.1", server.port())) {
+                try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
                     probe.setSoTimeout(20_000);
                     final long start = System.nanoTime();
                     probe.getOutputStream()

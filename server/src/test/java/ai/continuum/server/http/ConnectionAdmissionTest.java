@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -39,13 +40,13 @@ class ConnectionAdmissionTest {
             final List<Socket> held = new ArrayList<>();
             try {
                 for (int i = 0; i < 8; i++) {
-                    final Socket socket = new Socket("127.0.0.1", port);
+                    final Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
                     socket.getOutputStream().write(PARTIAL.getBytes(StandardCharsets.US_ASCII));
                     held.add(socket);
                 }
                 // The eight are admitted once their handlers start; until then a ninth could still slip in.
                 awaitOpen(server, 8);
-                try (Socket ninth = new Socket("127.0.0.1", port)) {
+                try (Socket ninth = new Socket(InetAddress.getLoopbackAddress(), port)) {
                     ninth.setSoTimeout(5_000);
                     final long start = System.nanoTime();
                     ninth.getOutputStream()
@@ -78,7 +79,8 @@ class ConnectionAdmissionTest {
     @Test
     void shouldCloseATrickledBodyAtItsDeadline() throws Exception {
         try (TestServer server = TestServer.start(dir, Map.of(ConfigKey.BODY_TIMEOUT_SECONDS, "2"))) {
-            try (Socket socket = new Socket("127.0.0.1", server.server().port())) {
+            try (Socket socket =
+                    new Socket(InetAddress.getLoopbackAddress(), server.server().port())) {
                 socket.setSoTimeout(15_000);
                 final OutputStream out = socket.getOutputStream();
                 out.write(("POST /v1/learn HTTP/1.1\r\nHost: localhost\r\nX-API-Key: " + TestServer.ADMIN_KEY
@@ -124,7 +126,8 @@ class ConnectionAdmissionTest {
             final byte[] head = "{\"no_such_field\":\"".getBytes(StandardCharsets.US_ASCII);
             final byte[] tail = "\"}".getBytes(StandardCharsets.US_ASCII);
             final int length = head.length + pieces * piece.length + tail.length;
-            try (Socket socket = new Socket("127.0.0.1", server.server().port())) {
+            try (Socket socket =
+                    new Socket(InetAddress.getLoopbackAddress(), server.server().port())) {
                 socket.setSoTimeout(30_000);
                 final OutputStream out = socket.getOutputStream();
                 out.write(("POST /v1/learn HTTP/1.1\r\nHost: localhost\r\nX-API-Key: " + TestServer.ADMIN_KEY
