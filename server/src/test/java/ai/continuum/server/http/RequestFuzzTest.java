@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import ai.continuum.server.OneServerPerClass;
 import ai.continuum.server.TestServer;
+import com.code_intelligence.jazzer.api.BugDetectors;
+import com.code_intelligence.jazzer.api.SilentCloseable;
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.net.http.HttpRequest;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
@@ -36,11 +39,46 @@ class RequestFuzzTest extends OneServerPerClass {
 
     static String key;
 
+    /**
+     * Jazzer's request-forgery detector reports any connection it was not told to expect, from any thread. This test's
+     * own client and the server's listener watchdog both connect to the server under test on loopback; nothing else
+     * may be connected to.
+     */
+    private static SilentCloseable onlyTheServerUnderTest;
+
     private record Route(String path, boolean admin) {}
 
     @BeforeAll
     static void start() {
         key = server.createKey("fuzz");
+    }
+
+    /**
+     * Tells the detector, once its hooks are loaded (at the first input, not before: Jazzer's agent is installed when
+     * fuzzing starts), that connections to the server under test are expected. {@code .ci/fuzz.sh} sets
+     * JAZZER_SSRF_PERMISSIVE_UNTIL_CONFIGURED so that a watchdog probe between the agent's start and this call is not
+     * reported either.
+     */
+    private static void expectOnlyTheServerUnderTest() {
+        if (onlyTheServerUnderTest != null) {
+            return;
+        }
+        final int port = server.uri("/").getPort();
+        try {
+            onlyTheServerUnderTest = BugDetectors.allowNetworkConnections((host, connectPort) ->
+                    connectPort == port && (host.equals("localhost") || host.equals("127.0.0.1")));
+        } catch (final IllegalStateException sanitizersNotLoaded) {
+            // Replaying stored inputs without the fuzzer: no detector runs, so there is nothing to configure.
+            onlyTheServerUnderTest = () -> {};
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (onlyTheServerUnderTest != null) {
+            onlyTheServerUnderTest.close();
+            onlyTheServerUnderTest = null;
+        }
     }
 
     // Dictionary entries are in libFuzzer's syntax: a backslash escapes a backslash or a quote, \xNN is a byte.
@@ -69,6 +107,7 @@ class RequestFuzzTest extends OneServerPerClass {
         "\\\\u0000"
     })
     void request(final byte[] input) {
+        expectOnlyTheServerUnderTest();
         if (input.length == 0) {
             return;
         }
