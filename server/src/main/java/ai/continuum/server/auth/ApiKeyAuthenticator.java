@@ -41,6 +41,19 @@ public final class ApiKeyAuthenticator {
      */
     static final long STALE_WHILE_UNAVAILABLE_NS = TimeUnit.MINUTES.toNanos(10);
 
+    /**
+     * After a record lookup failed because the database is unavailable, verified keys are served from the cache without
+     * a lookup for this long: a lookup during an outage waits for the driver's connect timeout (seconds), and paying it
+     * on every request would make every read wait that long while the database is down.
+     */
+    static final long LOOKUP_BACKOFF_NS = TimeUnit.SECONDS.toNanos(5);
+
+    /** {@link #nanoClock} time until which lookups are skipped for cached keys (see {@link #LOOKUP_BACKOFF_NS}). */
+    private volatile long skipLookupsUntilNs;
+
+    /** Whether a lookup failed with the database unavailable less than {@link #LOOKUP_BACKOFF_NS} ago. */
+    private volatile boolean lookupsBackingOff;
+
     private final ApiKeys keys;
     private final KeyHasher hasher;
     private final byte[] adminDigest;
@@ -115,14 +128,22 @@ public final class ApiKeyAuthenticator {
             return Optional.empty();
         }
         final String keyId = parsed.get().keyId();
+        final boolean staleUsable =
+                hit != null && nowNs - hit.expiresAtNs < STALE_WHILE_UNAVAILABLE_NS && !revokedHere.contains(keyId);
+        if (staleUsable && lookupsBackingOff && skipLookupsUntilNs - nowNs > 0) {
+            return Optional.of(hit.principal);
+        }
         final Optional<ApiKeys.StoredKey> stored;
         try {
             stored = keys.find(keyId);
+            lookupsBackingOff = false;
         } catch (final StorageUnavailableException e) {
+            skipLookupsUntilNs = nanoClock.getAsLong() + LOOKUP_BACKOFF_NS;
+            lookupsBackingOff = true;
             if (revokedHere.contains(keyId)) {
                 return Optional.empty();
             }
-            if (hit != null && nowNs - hit.expiresAtNs < STALE_WHILE_UNAVAILABLE_NS) {
+            if (staleUsable) {
                 return Optional.of(hit.principal);
             }
             throw e;
@@ -213,6 +234,9 @@ public final class ApiKeyAuthenticator {
      * may still be coming back when the announcements' connection is), exactly as for an entry expired by age.
      */
     public void forgetCached() {
+        // The announcements reconnecting usually means the database is back: read the records now, not after a
+        // back-off.
+        lookupsBackingOff = false;
         final long nowNs = nanoClock.getAsLong();
         cache.replaceAll((k, e) -> e.expiresAtNs - nowNs > 0 ? new CacheEntry(e.principal, nowNs, e.storedHash) : e);
     }

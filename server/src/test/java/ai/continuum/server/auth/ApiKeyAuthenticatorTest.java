@@ -126,6 +126,28 @@ class ApiKeyAuthenticatorTest {
     }
 
     @Test
+    void shouldNotWaitForTheDatabaseOnEveryRequestWhileItIsDown() {
+        final ApiKeyAuthenticator.CreatedKey verified = auth.create("acme", "", "test");
+        assertTrue(auth.authenticate(verified.apiKey()).isPresent());
+        store.down = true;
+        now[0] += 31 * SECOND_NS;
+        assertTrue(auth.authenticate(verified.apiKey()).isPresent(), "served from the cache once the lookup failed");
+        final int lookups = store.finds.get();
+        for (int i = 0; i < 10; i++) {
+            now[0] += ApiKeyAuthenticator.LOOKUP_BACKOFF_NS / 20;
+            assertTrue(auth.authenticate(verified.apiKey()).isPresent());
+        }
+        assertEquals(lookups, store.finds.get(), "no lookup (each waits for a connect timeout) within the back-off");
+        now[0] += ApiKeyAuthenticator.LOOKUP_BACKOFF_NS;
+        assertTrue(auth.authenticate(verified.apiKey()).isPresent());
+        assertEquals(lookups + 1, store.finds.get(), "the record is tried again after the back-off");
+        store.down = false;
+        now[0] += ApiKeyAuthenticator.LOOKUP_BACKOFF_NS;
+        assertTrue(auth.authenticate(verified.apiKey()).isPresent());
+        assertEquals(lookups + 2, store.finds.get(), "looked up again once the back-off has passed");
+    }
+
+    @Test
     void shouldReadTheRecordAgainAfterForgettingButKeepTheKeyWorkingWhileTheDatabaseIsDown() {
         final ApiKeyAuthenticator.CreatedKey verified = auth.create("acme", "", "test");
         assertTrue(auth.authenticate(verified.apiKey()).isPresent());
