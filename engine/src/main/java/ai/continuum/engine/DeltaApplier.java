@@ -272,7 +272,7 @@ final class DeltaApplier {
         t.memories.addInt(index);
         t.liveMemories++;
         if (semantic != null) {
-            semantic.enqueue(t.id, index);
+            semantic.enqueue(t.name, t.id, index);
         }
         return true;
     }

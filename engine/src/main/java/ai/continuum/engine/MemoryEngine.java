@@ -4,6 +4,7 @@ import ai.continuum.engine.extract.QueryTerms;
 import ai.continuum.engine.extract.TermAnalyzer;
 import ai.continuum.engine.extract.TimeExpression;
 import ai.continuum.engine.semantic.SemanticIndex;
+import ai.continuum.engine.semantic.StoredVectors;
 import ai.continuum.engine.semantic.TextEmbedder;
 import ai.continuum.engine.store.CompoundTable;
 import ai.continuum.engine.store.ConceptGraph;
@@ -133,6 +134,69 @@ public final class MemoryEngine implements AutoCloseable {
      */
     public boolean awaitSemanticIndex(final long timeoutMillis) throws InterruptedException {
         return semantic == null || semantic.awaitIdle(timeoutMillis);
+    }
+
+    /**
+     * Where the semantic index looks vectors up before it runs the model and keeps those it computed
+     * ({@link StoredVectors}); attach before memories are loaded so a restart takes the stored ones. No-op without a
+     * semantic index.
+     */
+    public void attachStoredVectors(final StoredVectors store) {
+        if (semantic != null) {
+            semantic.attach(Objects.requireNonNull(store, "store"));
+        }
+    }
+
+    /** The name the semantic index's vectors are stored under (its model), or null without a semantic index. */
+    public String semanticModel() {
+        return semantic == null ? null : semantic.model();
+    }
+
+    /**
+     * Takes a vector computed earlier by this engine's model ({@link #semanticModel}) for a live memory that has none;
+     * returns whether it was taken (false without a semantic index, for an unknown or forgotten memory, or a vector of
+     * other dimensions).
+     */
+    public boolean presetVector(final String tenant, final long memoryId, final byte[] quantised, final float scale) {
+        if (semantic == null) {
+            return false;
+        }
+        writeLock.lock();
+        try {
+            ensureOpen();
+            final TenantState t = tenants.get(tenant);
+            final int index = t == null ? -1 : memories.find(t.id, memoryId);
+            return index >= 0 && semantic.preset(t.id, index, quantised, scale);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Queues every live memory that has no vector for the semantic index (which takes stored vectors first): after an
+     * image was loaded, whose memories were never queued. Returns how many were queued; 0 without a semantic index.
+     */
+    public int embedMissing() {
+        if (semantic == null) {
+            return 0;
+        }
+        writeLock.lock();
+        try {
+            ensureOpen();
+            int queued = 0;
+            for (final TenantState t : tenants.values()) {
+                for (int i = 0; i < t.memories.size(); i++) {
+                    final int index = t.memories.getInt(i);
+                    if (memories.state(index) == MemoryTable.LIVE && !semantic.has(index)) {
+                        semantic.enqueue(t.name, t.id, index);
+                        queued++;
+                    }
+                }
+            }
+            return queued;
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     /** Memories learned and not yet embedded; 0 without a semantic index. */

@@ -1,7 +1,11 @@
 package ai.continuum.engine.semantic;
 
 import ai.continuum.engine.store.MemoryTable;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,18 +19,33 @@ import java.util.concurrent.atomic.AtomicLong;
  * embedding runs off learn's path. Until a memory's vector is written, recall finds it by words and graph only
  * ({@link #awaitIdle} waits for the queue to drain).
  *
+ * <p>Vectors outlive the process through {@link StoredVectors}: before the embedding thread runs the model on a
+ * batch of queued memories, it asks the store for their vectors and takes those it finds; every vector it computes it
+ * hands to the store. So a restart, or a process that applies what another one learned, runs the model only on what
+ * no process has embedded yet. {@link #preset} takes a vector read from elsewhere (a snapshot).
+ *
  * <p>Thread model: {@link #enqueue} by the engine's single writer; one embedding thread writes vectors and appends to
- * the per-tenant lists; {@link #search} from any thread. A tenant's list is an int array and a volatile count: the
- * embedding thread writes the vector, then the array entry, then the count, so a reader that reads the count first
- * sees complete vectors for every entry below it.
+ * the per-tenant lists, and so does {@link #preset} (both under {@link #storing}); {@link #search} from any thread. A
+ * tenant's list is an int array and a volatile count: the vector is written, then the array entry, then the count, so
+ * a reader that reads the count first sees complete vectors for every entry below it.
  */
 public final class SemanticIndex implements AutoCloseable {
-    private static final long STOP = -1L;
+    /** Queued memories the embedding thread takes at once: one store look-up per tenant among them. */
+    static final int BATCH = 256;
+
+    /** A memory to embed: its tenant (name for the store, id for the lists) and its index in the memory table. */
+    private record Task(String tenant, int tenantId, int index) {}
+
+    private static final Task STOP = new Task("", -1, -1);
 
     private final TextEmbedder embedder;
     private final MemoryTable memories;
     private final VectorTable vectors;
-    private final LinkedBlockingQueue<Long> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Task> queue = new LinkedBlockingQueue<>();
+    /** Guards writes of vectors and list entries: the embedding thread and {@link #preset} both write. */
+    private final Object storing = new Object();
+    /** Where vectors are looked up before embedding and kept after; {@link StoredVectors#NONE} until attached. */
+    private volatile StoredVectors stored = StoredVectors.NONE;
     /** Memories queued and not yet embedded (or skipped). */
     private final AtomicLong pending = new AtomicLong();
 
@@ -58,9 +77,42 @@ public final class SemanticIndex implements AutoCloseable {
     }
 
     /** Writer: the memory at {@code index} of tenant {@code tenantId} was stored; embed it in the background. */
-    public void enqueue(final int tenantId, final int index) {
+    public void enqueue(final String tenant, final int tenantId, final int index) {
         pending.incrementAndGet();
-        queue.add(((long) tenantId << 32) | (index & 0xFFFF_FFFFL));
+        queue.add(new Task(tenant, tenantId, index));
+    }
+
+    /** The name vectors of this index's model are stored under ({@link StoredVectors}). */
+    public String model() {
+        return embedder.name();
+    }
+
+    /** Where vectors are looked up before embedding and kept after; set before memories are queued. */
+    public void attach(final StoredVectors store) {
+        this.stored = store;
+    }
+
+    /** Whether the memory at {@code index} has its vector. */
+    public boolean has(final int index) {
+        return vectors.has(index);
+    }
+
+    /**
+     * Takes a vector computed earlier (by this model: the caller checks) for the live memory at {@code index} of
+     * tenant {@code tenantId}, unless it has one; returns whether it was taken. Any thread.
+     */
+    public boolean preset(final int tenantId, final int index, final byte[] quantised, final float scale) {
+        if (quantised.length != vectors.dimensions() || !(scale > 0f) || memories.state(index) != MemoryTable.LIVE) {
+            return false;
+        }
+        synchronized (storing) {
+            if (vectors.has(index)) {
+                return false;
+            }
+            vectors.putQuantised(index, quantised, scale);
+            append(tenantId, index);
+        }
+        return true;
     }
 
     /** Memories learned and not yet embedded. */
@@ -146,42 +198,96 @@ public final class SemanticIndex implements AutoCloseable {
 
     private void run() {
         final String[] strings = new String[MemoryTable.STRINGS];
+        final List<Task> batch = new ArrayList<>(BATCH);
         while (!closed) {
-            final long task;
+            batch.clear();
             try {
-                task = queue.take();
+                batch.add(queue.take());
             } catch (final InterruptedException e) {
                 return;
             }
-            if (task == STOP) {
-                return;
-            }
+            queue.drainTo(batch, BATCH - 1);
+            final boolean stop = batch.remove(STOP);
             try {
-                embed((int) (task >>> 32), (int) task, strings);
+                embedBatch(batch, strings);
             } catch (final RuntimeException e) {
-                // A model failure on one text must not stop the thread; that memory stays words-and-graph only.
+                // A model or store failure must not stop the thread; those memories stay words-and-graph only.
                 System.getLogger(SemanticIndex.class.getName())
-                        .log(System.Logger.Level.WARNING, "embedding memory " + (int) task + " failed", e);
+                        .log(System.Logger.Level.WARNING, "embedding " + batch.size() + " memories failed", e);
             } finally {
-                if (pending.decrementAndGet() == 0) {
+                if (pending.addAndGet(-batch.size()) == 0) {
                     synchronized (idle) {
                         idle.notifyAll();
                     }
                 }
             }
+            if (stop) {
+                return;
+            }
         }
     }
 
-    private void embed(final int tenantId, final int index, final String[] strings) {
-        if (memories.read(index, strings) == null) {
+    /** Takes the stored vectors of the batch's memories, tenant by tenant, then embeds the rest. */
+    private void embedBatch(final List<Task> batch, final String[] strings) {
+        final StoredVectors store = stored;
+        final String model = embedder.name();
+        int from = 0;
+        while (from < batch.size()) {
+            final Task first = batch.get(from);
+            int to = from;
+            final Map<Long, Task> byId = new HashMap<>();
+            final long[] ids = new long[batch.size() - from];
+            int n = 0;
+            while (to < batch.size() && batch.get(to).tenantId() == first.tenantId()) {
+                final Task task = batch.get(to++);
+                if (memories.state(task.index()) == MemoryTable.LIVE && !vectors.has(task.index())) {
+                    final long id = memories.id(task.index());
+                    if (byId.put(id, task) == null) {
+                        ids[n++] = id;
+                    }
+                }
+            }
+            if (n > 0) {
+                store.find(first.tenant(), ids, n, model, (memoryId, quantised, scale) -> {
+                    final Task task = byId.get(memoryId);
+                    if (task != null) {
+                        preset(task.tenantId(), task.index(), quantised, scale);
+                    }
+                });
+            }
+            for (int i = 0; i < n; i++) {
+                final Task task = byId.get(ids[i]);
+                if (!closed && !vectors.has(task.index())) {
+                    embed(task, ids[i], strings, store, model);
+                }
+            }
+            from = to;
+        }
+    }
+
+    private void embed(
+            final Task task,
+            final long memoryId,
+            final String[] strings,
+            final StoredVectors store,
+            final String model) {
+        if (memories.read(task.index(), strings) == null) {
             return; // forgotten before its turn came
         }
         final String text = embeddedText(strings[MemoryTable.USER_TEXT], strings[MemoryTable.AI_TEXT]);
         if (text.isBlank()) {
             return;
         }
-        vectors.put(index, unit(embedder.embed(text)));
-        append(tenantId, index);
+        final byte[] quantised = new byte[vectors.dimensions()];
+        final float scale = VectorTable.quantise(unit(embedder.embed(text)), quantised);
+        synchronized (storing) {
+            if (vectors.has(task.index())) {
+                return; // preset meanwhile
+            }
+            vectors.putQuantised(task.index(), quantised, scale);
+            append(task.tenantId(), task.index());
+        }
+        store.save(task.tenant(), memoryId, model, quantised, scale);
     }
 
     /** The text a memory is embedded by: what the user and the assistant said. */
@@ -189,7 +295,7 @@ public final class SemanticIndex implements AutoCloseable {
         return aiText == null || aiText.isEmpty() ? userText : userText + "\n" + aiText;
     }
 
-    /** Embedding thread only. */
+    /** Under {@link #storing}. */
     private void append(final int tenantId, final int index) {
         TenantVectors[] all = tenants;
         if (tenantId >= all.length) {
@@ -210,8 +316,8 @@ public final class SemanticIndex implements AutoCloseable {
     }
 
     /**
-     * One tenant's memories with a vector: {@code list[0..count)}. The embedding thread writes the vector, then the
-     * entry, then the count.
+     * One tenant's memories with a vector: {@code list[0..count)}. The vector is written, then the entry, then the
+     * count (under {@link #storing}).
      */
     private static final class TenantVectors {
         volatile int[] list = new int[16];

@@ -52,12 +52,27 @@ public final class VectorTable {
 
     /** Writer: quantises {@code unit} (length {@link #dimensions()}) and stores it at {@code index}. */
     public void put(final int index, final float[] unit) {
+        final byte[] quantised = new byte[dimensions];
+        putQuantised(index, quantised, quantise(unit, quantised));
+    }
+
+    /** Writer: stores a vector quantised as {@link #quantise} does ({@code scale} above 0) at {@code index}. */
+    public void putQuantised(final int index, final byte[] quantised, final float scale) {
+        if (quantised.length != dimensions || !(scale > 0f)) {
+            throw new IllegalArgumentException("a vector of " + quantised.length + " dimensions and scale " + scale
+                    + " does not fit " + dimensions);
+        }
         final UnsafeBuffer chunk = chunkForWrite(index / CHUNK_RECORDS);
         final int offset = (index % CHUNK_RECORDS) * recordBytes;
-        final byte[] quantised = new byte[dimensions];
-        final float scale = quantise(unit, quantised);
         chunk.putBytes(offset + DIMS, quantised);
         chunk.putFloat(offset + SCALE, scale);
+    }
+
+    /** Whether a vector is stored at {@code index}. */
+    public boolean has(final int index) {
+        final UnsafeBuffer[] c = chunks;
+        final int chunk = index / CHUNK_RECORDS;
+        return chunk < c.length && c[chunk].getFloat((index % CHUNK_RECORDS) * recordBytes + SCALE) != 0f;
     }
 
     /** Any thread: copies the quantised vector at {@code index} into {@code into}; returns its scale, 0 when none. */
