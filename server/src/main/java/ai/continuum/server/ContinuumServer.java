@@ -292,8 +292,7 @@ public final class ContinuumServer implements AutoCloseable {
         // path out of here does, stops its threads.
         try {
             final SnapshotStore snapshots = new SnapshotStore(config.snapshots().dir());
-            // The semantic index is not in the engine image yet: with it on, a start rebuilds from SQL.
-            final String loaded = core.load(config.snapshots().restore() && !config.semanticIndex() ? snapshots : null);
+            final String loaded = core.load(config.snapshots().restore() ? snapshots : null);
             LOG.info(() -> loaded + " (" + config.storageBackend() + ")");
             core.startFollowing(config.fleet(), keyId -> {
                 if (keyId == null) {

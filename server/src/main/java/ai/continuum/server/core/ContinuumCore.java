@@ -103,6 +103,8 @@ public final class ContinuumCore implements AutoCloseable {
     public ContinuumCore(final MemoryEngine engine, final Storage storage, final ContinuumMetrics metrics) {
         this.engine = Objects.requireNonNull(engine, "engine");
         this.storage = Objects.requireNonNull(storage, "storage");
+        // Before any memory is loaded: the semantic index then takes stored vectors instead of running the model.
+        engine.attachStoredVectors(storage.vectors());
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.applier = new EngineApplier(engine, storage, storage, metrics::syncApplyDelay, events);
         final var lease = storage.instanceLease();
@@ -240,6 +242,9 @@ public final class ContinuumCore implements AutoCloseable {
                     snapshots.restoreInto(engine, storage, "rebuilding the engine from the database");
             if (restored.isPresent()) {
                 final SnapshotStore.Restored r = restored.get();
+                // Memories the snapshot holds without a vector (an older snapshot, or vectors stored after it was
+                // taken): the semantic index looks them up in storage, and embeds only those it does not find.
+                engine.embedMissing();
                 applier.startAt(r.positions());
                 final Map<String, Long> heads = storage.heads();
                 startHeads = heads;

@@ -115,7 +115,10 @@ public final class Checkpointer implements AutoCloseable {
                     positions.add(new SnapshotFile.Position(tenant, seq, hashAt(tenant, seq)));
                 }
             }
-            final long bytes = store.write(engine, positions, identity);
+            // The vectors stored by now: at least those of the memories up to these positions that were embedded
+            // before, a
+            // few later ones too (skipped on restore if the memory is not in the image).
+            final long bytes = store.write(engine, positions, identity, storage);
             final long millis = (System.nanoTime() - startNs) / 1_000_000;
             taken.accept(millis);
             LOG.info(() -> String.format(

@@ -3,6 +3,7 @@ package ai.continuum.server.snapshot;
 import ai.continuum.engine.MemoryEngine;
 import ai.continuum.engine.store.ImageInput;
 import ai.continuum.engine.store.ImageOutput;
+import ai.continuum.server.storage.StorageLoading;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -25,6 +26,7 @@ import java.util.zip.CRC32C;
  *  long  taken at              epoch ms
  *  int   tenants, then per tenant: utf8 name, long seq, utf8 chain hash at seq (hex)
  *  ...   engine image          MemoryEngine.writeImage
+ *  ...   vector section        VectorSection (absent in files written before it: they end with the image)
  *  long  CRC-32C               of every byte before it
  * </pre>
  *
@@ -47,13 +49,17 @@ final class SnapshotFile {
 
     private SnapshotFile() {}
 
-    /** Writes the header, the engine's image and the checksum to {@code channel} (positioned at 0). */
+    /**
+     * Writes the header, the engine's image, the vector section ({@code vectors}' stored vectors; none when null, as
+     * files were written before the section existed) and the checksum to {@code channel} (positioned at 0).
+     */
     static long write(
             final FileChannel channel,
             final String storeIdentity,
             final List<Position> positions,
             final long takenAtMillis,
-            final MemoryEngine engine) {
+            final MemoryEngine engine,
+            final StorageLoading vectors) {
         final ImageOutput out = new ImageOutput(channel);
         out.writeLong(MAGIC);
         out.writeInt(FORMAT);
@@ -67,6 +73,9 @@ final class SnapshotFile {
             out.writeUtf8(p.hashHex());
         }
         engine.writeImage(out);
+        if (vectors != null) {
+            VectorSection.write(out, vectors);
+        }
         final long crc = out.checksum();
         out.writeLong(crc);
         out.flush();
@@ -141,9 +150,15 @@ final class SnapshotFile {
         }
     }
 
-    /** Loads the engine image that follows the header (the channel positioned by {@link #readHeader}). */
-    static void loadInto(final FileChannel channel, final MemoryEngine engine) {
-        engine.readImage(new ImageInput(channel));
+    /**
+     * Loads the engine image that follows the header (the channel positioned by {@link #readHeader}), then the vector
+     * section when there is one; returns the vectors the engine's semantic index took.
+     */
+    static long loadInto(final FileChannel channel, final MemoryEngine engine) throws IOException {
+        final long imageStart = channel.position();
+        final ImageInput in = new ImageInput(channel);
+        engine.readImage(in);
+        return VectorSection.read(in, channel.size() - TRAILER_BYTES - (imageStart + in.consumed()), engine);
     }
 
     static FileChannel openForReading(final Path path) throws IOException {

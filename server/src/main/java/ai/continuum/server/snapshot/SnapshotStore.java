@@ -2,6 +2,7 @@ package ai.continuum.server.snapshot;
 
 import ai.continuum.engine.MemoryEngine;
 import ai.continuum.server.storage.Storage;
+import ai.continuum.server.storage.StorageLoading;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -77,7 +78,7 @@ public final class SnapshotStore {
             SnapshotFile.verify(channel);
             try {
                 SnapshotFile.loadInto(channel, engine);
-            } catch (final RuntimeException e) {
+            } catch (final RuntimeException | IOException e) {
                 quarantine(file);
                 throw new IllegalStateException(
                         "snapshot " + file + " passed its checks but could not be loaded; it is renamed .rejected and"
@@ -119,12 +120,26 @@ public final class SnapshotStore {
     public long write(
             final MemoryEngine engine, final List<SnapshotFile.Position> positions, final String storeIdentity)
             throws IOException {
+        return write(engine, positions, storeIdentity, null);
+    }
+
+    /**
+     * As {@link #write(MemoryEngine, List, String)}, with the vectors {@code vectors} stores in the snapshot's vector
+     * section ({@link VectorSection}); null writes none, as files were before the section existed.
+     */
+    public long write(
+            final MemoryEngine engine,
+            final List<SnapshotFile.Position> positions,
+            final String storeIdentity,
+            final StorageLoading vectors)
+            throws IOException {
         Files.createDirectories(dir);
         final Path temp = Files.createTempFile(dir, FILE_NAME + ".", ".tmp");
         try {
             final long bytes;
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                bytes = SnapshotFile.write(channel, storeIdentity, positions, System.currentTimeMillis(), engine);
+                bytes = SnapshotFile.write(
+                        channel, storeIdentity, positions, System.currentTimeMillis(), engine, vectors);
                 channel.force(true);
             }
             try {

@@ -30,13 +30,15 @@ final class RemovalWriter {
     }
 
     /**
-     * Deletes the memory and its decisions, leaves a tombstone so no later delta revives it, and redacts its text
+     * Deletes the memory, its decisions and its stored vectors, leaves a tombstone so no later delta revives it, and redacts its text
      * from the change log: in every logged op that carried the memory, its user, assistant and thinking text, its
      * metadata and its decisions' text become empty. The row keeps its payload digest, so the chain still verifies.
      */
     void forgetMemory(final StorageOp.ForgetMemory f) throws SQLException {
         statements.execute("DELETE FROM messages WHERE tenant_id = ? AND id = ?", f.tenant(), f.memoryId());
         statements.execute("DELETE FROM decisions WHERE tenant_id = ? AND memory_id = ?", f.tenant(), f.memoryId());
+        statements.execute(
+                "DELETE FROM memory_vectors WHERE tenant_id = ? AND memory_id = ?", f.tenant(), f.memoryId());
         redactFromLog(f.tenant(), f.memoryId());
         final PreparedStatement ps = statements.prepared("INSERT INTO forgotten_memories (tenant_id, memory_id, "
                 + "forgotten_at) VALUES (?, ?, ?) ON CONFLICT (tenant_id, memory_id) DO NOTHING");
@@ -48,8 +50,8 @@ final class RemovalWriter {
 
     /** Deletes the tenant's state rows; tombstones, change log and memory origins stay (see the op). */
     void clearTenant(final StorageOp.ClearTenant c) throws SQLException {
-        for (final String table :
-                List.of("decisions", "messages", "compound_concepts", "attention_links", "entities")) {
+        for (final String table : List.of(
+                "memory_vectors", "decisions", "messages", "compound_concepts", "attention_links", "entities")) {
             final PreparedStatement ps = statements.prepared("DELETE FROM " + table + " WHERE tenant_id = ?");
             ps.setString(1, c.tenant());
             ps.executeUpdate();

@@ -1,6 +1,7 @@
 package ai.continuum.server.storage;
 
 import ai.continuum.engine.Delta;
+import ai.continuum.engine.semantic.StoredVectors;
 import com.zaxxer.hikari.HikariDataSource;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbClientException;
@@ -53,6 +54,7 @@ final class SqlStorage implements Storage {
     private final StorageSettings settings;
     private final WriteBehindWriter writer;
     private final SqlApiKeys apiKeys;
+    private final SqlVectors vectors;
     private final IdempotencyKeys idempotencyKeys;
     private final DatabaseFileGuard fileGuard;
     /** Where the dedicated fleet connections go (PostgreSQL), or null for a single-process database. */
@@ -92,7 +94,9 @@ final class SqlStorage implements Storage {
         this.settings = settings;
         this.apiKeys = new SqlApiKeys(readPool, reads, dialect);
         this.idempotencyKeys = new IdempotencyKeys(readPool);
-        this.writer = new WriteBehindWriter(writerConnections, dialect, settings, clock, apiKeys, fileGuard);
+        this.vectors = new SqlVectors(readPool);
+        this.writer = new WriteBehindWriter(
+                writerConnections, dialect, settings, clock, SideWrites.both(apiKeys, vectors), fileGuard);
         writer.origin(lease::number);
     }
 
@@ -133,6 +137,26 @@ final class SqlStorage implements Storage {
             return StateLoader.load(readPool, dialect, settings.loadChunkRows(), settings.readPoolSize() >= 2, sink);
         } catch (final SQLException e) {
             throw new StorageUnavailableException("cannot load the stored state: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public StoredVectors vectors() {
+        return vectors;
+    }
+
+    @Override
+    public void readVectors(final VectorRows sink) {
+        try (Connection c = readPool.getConnection()) {
+            c.setAutoCommit(false); // PostgreSQL streams by the fetch size only inside a transaction
+            try {
+                SqlVectors.readAll(c, sink);
+            } finally {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+        } catch (final SQLException e) {
+            throw new StorageUnavailableException("cannot read the stored vectors: " + Failures.describe(e), e);
         }
     }
 

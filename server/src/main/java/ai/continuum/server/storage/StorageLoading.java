@@ -1,6 +1,7 @@
 package ai.continuum.server.storage;
 
 import ai.continuum.engine.Delta;
+import ai.continuum.engine.semantic.StoredVectors;
 import java.util.SortedMap;
 import java.util.function.BiConsumer;
 
@@ -37,4 +38,24 @@ public interface StorageLoading {
     default String identity() {
         throw new UnsupportedOperationException("this storage cannot name itself");
     }
+
+    /**
+     * Where the semantic index keeps its vectors and looks them up before running the model ({@code memory_vectors});
+     * {@link StoredVectors#NONE} for a storage that keeps none.
+     */
+    default StoredVectors vectors() {
+        return StoredVectors.NONE;
+    }
+
+    /** One stored vector: its tenant, memory, model, scale and quantised dimensions. */
+    @FunctionalInterface
+    interface VectorRows {
+        void row(String tenant, long memoryId, String model, float scale, byte[] vector);
+    }
+
+    /**
+     * Streams every stored vector in the order tenant, model, memory id (for a snapshot's vector section); nothing
+     * for a storage that keeps none.
+     */
+    default void readVectors(final VectorRows sink) {}
 }

@@ -1,0 +1,145 @@
+package ai.continuum.server.storage;
+
+import ai.continuum.engine.semantic.StoredVectors;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+
+/**
+ * The semantic index's vectors in the {@code memory_vectors} table (migration V9), so a restart or another instance on
+ * the same database takes them instead of running the model again.
+ *
+ * <p>Saving only queues the row; the storage writer folds queued rows into its next transaction or writes them alone
+ * when idle ({@link SideWrites}), so neither learn nor the embedding thread waits for the database. A row already
+ * there (another instance embedded the same memory) is left as it is. At most {@value #MAX_PENDING} rows wait: past
+ * that (the database unreachable for long) further rows are dropped, and those memories are embedded again after the
+ * next start. Rows are derived data: losing one costs one embedding, never a memory.
+ *
+ * <p>Look-ups ({@link #find}) and the snapshot's full read ({@link #readAll}) go through the read pool.
+ *
+ * <p>Thread safety: {@link #save} and {@link #find} from the embedding thread, {@link #write} from the writer
+ * thread, {@link #readAll} from a checkpoint thread.
+ */
+final class SqlVectors implements StoredVectors, SideWrites {
+    /** Rows queued and not yet written, at most. */
+    static final int MAX_PENDING = 100_000;
+    /** Rows written per transaction, at most: a long backlog is written over several. */
+    private static final int MAX_PER_WRITE = 1_000;
+    /** Memory ids per look-up statement (one IN list). */
+    private static final int MAX_PER_FIND = 256;
+
+    /** A queued row; the vector is this row's own copy. */
+    private static final class Row {
+        final String tenant;
+        final long memoryId;
+        final String model;
+        final byte[] vector;
+        final float scale;
+
+        Row(final String tenant, final long memoryId, final String model, final byte[] vector, final float scale) {
+            this.tenant = tenant;
+            this.memoryId = memoryId;
+            this.model = model;
+            this.vector = vector;
+            this.scale = scale;
+        }
+    }
+
+    private final DataSource pool;
+    private final ConcurrentLinkedQueue<Row> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pendingCount = new AtomicInteger();
+
+    SqlVectors(final DataSource pool) {
+        this.pool = pool;
+    }
+
+    @Override
+    public void save(
+            final String tenant, final long memoryId, final String model, final byte[] quantised, final float scale) {
+        if (pendingCount.incrementAndGet() > MAX_PENDING) {
+            pendingCount.decrementAndGet();
+            return;
+        }
+        pending.add(new Row(tenant, memoryId, model, quantised.clone(), scale));
+    }
+
+    @Override
+    public void find(
+            final String tenant, final long[] memoryIds, final int count, final String model, final Found found) {
+        try (Connection c = pool.getConnection()) {
+            for (int from = 0; from < count; from += MAX_PER_FIND) {
+                final int n = Math.min(MAX_PER_FIND, count - from);
+                final StringBuilder sql = new StringBuilder(
+                        "SELECT memory_id, scale, vector FROM memory_vectors WHERE tenant_id = ? AND model = ? AND"
+                                + " memory_id IN (");
+                for (int i = 0; i < n; i++) {
+                    sql.append(i == 0 ? "?" : ", ?");
+                }
+                try (PreparedStatement ps = c.prepareStatement(sql.append(')').toString())) {
+                    ps.setString(1, tenant);
+                    ps.setString(2, model);
+                    for (int i = 0; i < n; i++) {
+                        ps.setLong(3 + i, memoryIds[from + i]);
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            found.vector(rs.getLong(1), rs.getBytes(3), rs.getFloat(2));
+                        }
+                    }
+                }
+            }
+        } catch (final SQLException e) {
+            // Those memories are embedded by the model instead: slower, never wrong.
+            System.getLogger(SqlVectors.class.getName())
+                    .log(
+                            System.Logger.Level.WARNING,
+                            "cannot read stored vectors of tenant " + tenant + "; embedding them again: "
+                                    + Failures.describe(e));
+        }
+    }
+
+    @Override
+    public boolean hasPending() {
+        return pendingCount.get() > 0;
+    }
+
+    @Override
+    public void write(final Connection connection, final long nowMillis) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "INSERT INTO memory_vectors (tenant_id, memory_id, model, scale, vector) VALUES (?, ?, ?, ?, ?)"
+                        + " ON CONFLICT (tenant_id, memory_id, model) DO NOTHING")) {
+            int n = 0;
+            for (Row row = pending.poll(); row != null; row = n < MAX_PER_WRITE ? pending.poll() : null) {
+                pendingCount.decrementAndGet();
+                ps.setString(1, row.tenant);
+                ps.setLong(2, row.memoryId);
+                ps.setString(3, row.model);
+                ps.setFloat(4, row.scale);
+                ps.setBytes(5, row.vector);
+                ps.addBatch();
+                n++;
+            }
+            if (n > 0) {
+                ps.executeBatch();
+            }
+        }
+    }
+
+    /** Every stored vector, by tenant, model and memory id, in one read transaction. */
+    static void readAll(final Connection c, final StorageLoading.VectorRows sink) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT tenant_id, model, memory_id, scale, vector FROM memory_vectors"
+                        + " ORDER BY tenant_id, model, memory_id")) {
+            ps.setFetchSize(1_000);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    sink.row(rs.getString(1), rs.getLong(3), rs.getString(2), rs.getFloat(4), rs.getBytes(5));
+                }
+            }
+        }
+    }
+}
