@@ -186,7 +186,7 @@ public final class ContinuumServer implements AutoCloseable {
         try {
             federation = config.federation().enabled()
                     ? new FederationNode(
-                            config.federation(), config.dataDir(), core, metrics, System::currentTimeMillis)
+                            config.federation(), storage.federationPool(), core, metrics, System::currentTimeMillis)
                     : null;
         } catch (final RuntimeException e) {
             core.close();

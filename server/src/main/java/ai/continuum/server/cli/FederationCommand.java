@@ -8,6 +8,8 @@ import ai.continuum.server.federation.coordinator.CoordinatorServer;
 import ai.continuum.server.federation.coordinator.CoordinatorSettings;
 import ai.continuum.server.federation.node.CoordinatorClient;
 import ai.continuum.server.logging.LogSetup;
+import ai.continuum.server.tls.ListenerTls;
+import ai.continuum.server.tls.ProbeTls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -19,13 +21,16 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -106,6 +111,12 @@ final class FederationCommand {
         String tlsPasswordFile;
 
         @Option(
+                names = "--tls-reload-seconds",
+                defaultValue = "${env:CONTINUUM_COORDINATOR_TLS_RELOAD_SECONDS:-60}",
+                description = "How often the key store is checked for a renewed certificate (0: only at start).")
+        int tlsReloadSeconds;
+
+        @Option(
                 names = "--operator-token-file",
                 defaultValue = "${env:CONTINUUM_COORDINATOR_OPERATOR_TOKEN_FILE:-}",
                 description = "File holding the operator's token (default: DATA_DIR/operator-token, generated once).")
@@ -131,6 +142,7 @@ final class FederationCommand {
                     limits,
                     tlsKeystore.isBlank() ? null : Path.of(tlsKeystore),
                     tlsPasswordFile.isBlank() ? null : read(Path.of(tlsPasswordFile)),
+                    tlsReloadSeconds,
                     operatorToken());
             final CoordinatorServer server = CoordinatorServer.start(settings);
             System.out.println("Continuum federation coordinator listening on " + (settings.tls() ? "https" : "http")
@@ -307,14 +319,45 @@ final class FederationCommand {
         @Mixin
         ConfigOptions options;
 
-        @Option(names = "--url", paramLabel = "URL", description = "The service (default http://127.0.0.1:<port>).")
+        @Option(
+                names = "--url",
+                paramLabel = "URL",
+                description = "The service (default http://127.0.0.1:<port>, https:// when server.tls is set).")
         String url;
+
+        @Option(
+                names = {"--cacert", "--ca-file"},
+                paramLabel = "PEM",
+                defaultValue = "${env:CONTINUUM_CLI_CA_FILE}",
+                description = "PEM CA bundle an https --url's certificate must chain to (default: the JDK's trusted "
+                        + "CAs; env CONTINUUM_CLI_CA_FILE).")
+        Path caFile;
 
         HttpResponse<String> send(final String method, final String path, final String body) {
             final ServerConfig config = options.load();
-            final String base = url != null ? url : "http://127.0.0.1:" + config.port();
+            final HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+            final String base;
+            if (url != null) {
+                base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+                if (caFile != null) {
+                    client.sslContext(trusting(caFile));
+                }
+            } else if (config.tls().enabled()) {
+                // This host's own server: its certificate names the service, not 127.0.0.1, so no host name check
+                // can pass; the admin key goes only to the listener presenting the certificate the configuration
+                // holds (ProbeTls.pinned), or to one chaining to --cacert.
+                base = "https://127.0.0.1:" + config.port();
+                if (caFile != null) {
+                    client.sslContext(trusting(caFile));
+                } else {
+                    final X509Certificate own = ListenerTls.load(config.tls()).leaf();
+                    client.sslContext(ProbeTls.pinned(() -> own));
+                }
+            } else {
+                base = "http://127.0.0.1:" + config.port();
+            }
             return exchange(
-                    HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)),
+                    client,
                     "the service " + base,
                     HttpRequest.newBuilder(URI.create(base + path))
                             .timeout(Duration.ofMinutes(5))
@@ -333,6 +376,14 @@ final class FederationCommand {
                         + "service's data directory (it holds " + AdminKey.FILE_NAME + ")");
             }
             return read(file);
+        }
+    }
+
+    private static SSLContext trusting(final Path caFile) {
+        try {
+            return ProbeTls.trusting(caFile);
+        } catch (final IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("--cacert " + caFile + " cannot be read as PEM certificates: " + e, e);
         }
     }
 

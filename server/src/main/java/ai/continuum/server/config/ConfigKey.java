@@ -185,6 +185,13 @@ public enum ConfigKey {
             "federation.dp-epsilon", Kind.STRING, "1.0", 0, 0, List.of("CONTINUUM_FEDERATION_DP_EPSILON")),
     FEDERATION_IN_RECALL(
             "federation.include-in-recall", Kind.BOOL, "true", 0, 0, List.of("CONTINUUM_FEDERATION_INCLUDE_IN_RECALL")),
+    FEDERATION_SYNC_LEASE_SECONDS(
+            "federation.sync-lease-seconds",
+            Kind.INT,
+            "120",
+            5,
+            86_400,
+            List.of("CONTINUUM_FEDERATION_SYNC_LEASE_SECONDS")),
     EXPECTED_CONCEPTS(
             "engine.expected-concepts",
             Kind.INT,

@@ -210,7 +210,8 @@ public final class ConfigLoader {
                         integer(v, ConfigKey.FEDERATION_SYNC_INTERVAL_SECONDS),
                         integer(v, ConfigKey.FEDERATION_MIN_LINK_COUNT),
                         str(v, ConfigKey.FEDERATION_DP_EPSILON),
-                        (Boolean) v.get(ConfigKey.FEDERATION_IN_RECALL).value()),
+                        (Boolean) v.get(ConfigKey.FEDERATION_IN_RECALL).value(),
+                        integer(v, ConfigKey.FEDERATION_SYNC_LEASE_SECONDS)),
                 TlsSettings.path(str(v, ConfigKey.HEARTBEAT_FILE)));
     }
 

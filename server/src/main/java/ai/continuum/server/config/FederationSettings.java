@@ -17,6 +17,9 @@ import java.util.Locale;
  * @param epsilon             differential-privacy budget per shared weight (Laplace noise of scale 1/epsilon); 0: no
  *                            noise.
  * @param includeInRecall     recall's default for {@code include_federated}.
+ * @param syncLeaseSeconds    how long a sync may hold the node's sync lease without renewing it (it renews after every
+ *                            batch): the replicas of one deployment sync one at a time, and a replica killed mid-sync
+ *                            blocks the others at most this long.
  */
 public record FederationSettings(
         String url,
@@ -26,8 +29,18 @@ public record FederationSettings(
         int syncIntervalSeconds,
         int minLinkCount,
         double epsilon,
-        boolean includeInRecall) {
-    public static final FederationSettings OFF = new FederationSettings("", "", "", "default", 0, 2, 1.0, true);
+        boolean includeInRecall,
+        int syncLeaseSeconds) {
+    public static final FederationSettings OFF = new FederationSettings(
+            "",
+            "",
+            "",
+            "default",
+            0,
+            2,
+            1.0,
+            true,
+            Integer.parseInt(ConfigKey.FEDERATION_SYNC_LEASE_SECONDS.defaultValue()));
 
     public FederationSettings {
         if (!url.isEmpty()) {
@@ -60,7 +73,8 @@ public record FederationSettings(
             final int syncIntervalSeconds,
             final int minLinkCount,
             final String epsilon,
-            final boolean includeInRecall) {
+            final boolean includeInRecall,
+            final int syncLeaseSeconds) {
         final double e;
         try {
             e = Double.parseDouble(epsilon.strip());
@@ -71,7 +85,15 @@ public record FederationSettings(
             throw new ConfigException("federation.dp-epsilon='" + epsilon + "' is invalid: expected a number >= 0");
         }
         return new FederationSettings(
-                url.strip(), groupKeyFile, caFile, tenant, syncIntervalSeconds, minLinkCount, e, includeInRecall);
+                url.strip(),
+                groupKeyFile,
+                caFile,
+                tenant,
+                syncIntervalSeconds,
+                minLinkCount,
+                e,
+                includeInRecall,
+                syncLeaseSeconds);
     }
 
     public boolean enabled() {

@@ -13,9 +13,9 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /**
- * A federation SQLite database (the coordinator's, or a node's federated store) at its current schema, migrated by
- * Flyway from its own location ({@code db/federation/coordinator} or {@code db/federation/node}), apart from the
- * memory store's schema. Write-ahead log with full synchronous commits: an acknowledged write survives a kill.
+ * The coordinator's SQLite database at its current schema, migrated by Flyway from its own location
+ * ({@code db/federation/coordinator}), apart from the memory store's schema. (A node's federation state is in the main
+ * database: {@code node.FederatedStore}.) Write-ahead log with full synchronous commits: an acknowledged write survives a kill.
  * Thread-safe: one connection, used under a lock ({@link #locked}, {@link #transaction}).
  */
 public final class FederationDatabase implements AutoCloseable {

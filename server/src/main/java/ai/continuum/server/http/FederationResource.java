@@ -72,6 +72,8 @@ public final class FederationResource implements HttpService {
     private static <T> T call(final Supplier<T> action) {
         try {
             return action.get();
+        } catch (final FederationNode.SyncBusyException e) {
+            throw new ApiException(409, "sync_in_progress", e.getMessage(), Map.of("Retry-After", "30"));
         } catch (final IllegalStateException e) {
             throw new ApiException(409, "not_joined".equals(code(e)) ? "not_joined" : "conflict", e.getMessage());
         } catch (final CoordinatorClient.UnreachableException e) {

@@ -191,6 +191,11 @@ final class SqlStorage implements Storage {
     }
 
     @Override
+    public DataSource federationPool() {
+        return readPool;
+    }
+
+    @Override
     public int export(final String tenantOrNull, final boolean includeMemories, final ExportSink sink) {
         try (Connection c = readPool.getConnection()) {
             beginSnapshot(c);

@@ -1,6 +1,7 @@
 package ai.continuum.server.storage;
 
 import java.util.List;
+import javax.sql.DataSource;
 
 /**
  * The SQL side of Continuum. The engine holds the live state; storage makes it durable (write-behind, group commit)
@@ -27,6 +28,12 @@ public interface Storage
     default boolean acceptsWrites() {
         return isReachable();
     }
+
+    /**
+     * The pool over this store's database, for the federation node's tables only ({@code federation_*}, migration
+     * V10): they hold this deployment's membership, which every process on the database shares.
+     */
+    DataSource federationPool();
 
     @Override
     void close();

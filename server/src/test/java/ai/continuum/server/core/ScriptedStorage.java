@@ -94,6 +94,11 @@ public final class ScriptedStorage implements Storage {
     }
 
     @Override
+    public javax.sql.DataSource federationPool() {
+        throw new UnsupportedOperationException("a scripted storage has no database");
+    }
+
+    @Override
     public Page<StoredMemory> memories(final String tenant, final MemoryQuery query) {
         return new Page<>(List.of(), 0);
     }

@@ -595,9 +595,10 @@ class KubernetesManifestsTest {
                             + coordinator.getSpec().getPorts().getFirst().getPort(),
                     url,
                     overlay + ": the coordinator's Service, over TLS");
-            // The node id and signing key live in DATA_DIR/federation: one pod, on a persistent volume.
+            // The node id and signing key live in the main database (migration V10): on this SQLite shape, the
+            // one pod's persistent data volume.
             assertEquals(1, d.getSpec().getReplicas(), overlay + ": one member pod");
-            assertNotNull(volumeAt(pod, c, "/data/federation/federation.db").getPersistentVolumeClaim(), overlay);
+            assertNotNull(volumeAt(pod, c, "/data/continuum.db").getPersistentVolumeClaim(), overlay);
             for (final String file : List.of("CONTINUUM_FEDERATION_GROUP_KEY_FILE", "CONTINUUM_FEDERATION_CA_FILE")) {
                 assertNotNull(env.get(file), overlay + ": " + file);
                 final var volume = volumeAt(pod, c, env.get(file));

@@ -46,7 +46,7 @@ class FederationTest {
     @BeforeEach
     void startCoordinator() {
         coordinator = CoordinatorServer.start(new CoordinatorSettings(
-                "127.0.0.1", 0, dir.resolve("coordinator"), 2, 300, Map.of(), null, null, OPERATOR));
+                "127.0.0.1", 0, dir.resolve("coordinator"), 2, 300, Map.of(), null, null, 0, OPERATOR));
         coordinatorUri = URI.create("http://127.0.0.1:" + coordinator.port());
     }
 

@@ -16,6 +16,8 @@ import java.util.function.LongSupplier;
  *   <li>{@code continuum_coordinator_denials_total{reason}}: {@code insufficient_contribution} or
  *       {@code rate_limited};</li>
  *   <li>{@code continuum_coordinator_rejected_requests_total{reason}}: requests refused by node authentication;</li>
+ *   <li>{@code continuum_coordinator_tls_reloads_total{outcome}}: renewed certificates {@code applied}, or
+ *       {@code failed} to load (the one in use stays);</li>
  *   <li>{@code continuum_coordinator_nodes}, {@code continuum_coordinator_patterns},
  *       {@code continuum_coordinator_released_patterns}: gauges;</li>
  *   <li>{@code continuum_federation_sync_lag_seconds{node_id}}: per active node, seconds since its last successful
@@ -70,6 +72,11 @@ final class CoordinatorMetrics {
 
     void rejected(final String reason) {
         counter("continuum.coordinator.rejected.requests", "requests refused by node authentication", "reason", reason)
+                .increment();
+    }
+
+    void tlsReload(final String outcome) {
+        counter("continuum.coordinator.tls.reloads", "renewed TLS certificates applied or failed", "outcome", outcome)
                 .increment();
     }
 

@@ -5,22 +5,15 @@ import ai.continuum.server.federation.HourlyLimits;
 import ai.continuum.server.http.ApiException;
 import ai.continuum.server.http.ErrorMapping;
 import ai.continuum.server.http.Json;
-import io.helidon.common.tls.Tls;
+import ai.continuum.server.tls.ListenerTls;
+import ai.continuum.server.tls.TlsReloader;
 import io.helidon.http.HeaderValues;
 import io.helidon.webserver.WebServer;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 
 /**
  * The federation coordinator as a running service: its own web server (TLS when a key store is configured), its own
@@ -33,12 +26,23 @@ public final class CoordinatorServer implements AutoCloseable {
     private final WebServer webServer;
     private final CoordinatorStore store;
     private final CoordinatorSettings settings;
+    /** Null without TLS, or with TLS read only at start. */
+    private final TlsReloader tlsReloader;
 
     private CoordinatorServer(
-            final WebServer webServer, final CoordinatorStore store, final CoordinatorSettings settings) {
+            final WebServer webServer,
+            final CoordinatorStore store,
+            final CoordinatorSettings settings,
+            final TlsReloader tlsReloader) {
         this.webServer = webServer;
         this.store = store;
         this.settings = settings;
+        this.tlsReloader = tlsReloader;
+    }
+
+    /** Checks the key store for a renewed certificate now (what the reload timer does); whether one was applied. */
+    public boolean reloadTlsNow() {
+        return tlsReloader != null && tlsReloader.checkNow();
     }
 
     public static CoordinatorServer start(final CoordinatorSettings settings) {
@@ -96,42 +100,28 @@ public final class CoordinatorServer implements AutoCloseable {
                                 });
                         ErrorMapping.register(routing);
                     });
-            if (settings.tls()) {
-                builder.tls(Tls.builder().sslContext(sslContext(settings)).build());
+            final ListenerTls tls = settings.tls() ? ListenerTls.load(settings.listenerTls()) : null;
+            if (tls != null) {
+                builder.tls(tls.tls());
             }
             final WebServer webServer = builder.build().start();
             if (webServer.port() == -1) {
                 throw new IllegalStateException(
                         "cannot listen on " + settings.host() + ":" + settings.port() + " (is the port in use?)");
             }
+            // A renewed certificate in the key store is applied to new connections, as on the API listener.
+            final TlsReloader reloader = tls == null
+                    ? null
+                    : new TlsReloader(
+                            settings.listenerTls(), tls, next -> webServer.reloadTls(next.tls()), metrics::tlsReload);
             LOG.info(() -> "federation coordinator listening on " + (settings.tls() ? "https" : "http") + "://"
                     + settings.host() + ":" + webServer.port() + " (data "
                     + settings.dataDir().toAbsolutePath()
                     + ", k=" + settings.threshold() + ")");
-            return new CoordinatorServer(webServer, store, settings);
+            return new CoordinatorServer(webServer, store, settings, reloader);
         } catch (final RuntimeException e) {
             store.close();
             throw e;
-        }
-    }
-
-    private static SSLContext sslContext(final CoordinatorSettings settings) {
-        final char[] password = settings.tlsPassword() == null
-                ? new char[0]
-                : settings.tlsPassword().toCharArray();
-        try (InputStream in = Files.newInputStream(settings.tlsKeystore())) {
-            final KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(in, password);
-            final KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keys.init(store, password);
-            final SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys.getKeyManagers(), null, null);
-            return context;
-        } catch (final IOException e) {
-            throw new UncheckedIOException("cannot read the TLS key store " + settings.tlsKeystore(), e);
-        } catch (final GeneralSecurityException e) {
-            throw new IllegalStateException(
-                    "the TLS key store " + settings.tlsKeystore() + " is unusable: " + e.getMessage(), e);
         }
     }
 
@@ -145,6 +135,9 @@ public final class CoordinatorServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (tlsReloader != null) {
+            tlsReloader.close();
+        }
         try {
             webServer.stop();
         } finally {

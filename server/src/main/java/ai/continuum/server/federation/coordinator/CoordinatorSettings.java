@@ -1,9 +1,12 @@
 package ai.continuum.server.federation.coordinator;
 
+import ai.continuum.server.config.TlsSettings;
 import ai.continuum.server.federation.HourlyLimits;
+import ai.continuum.server.tls.TlsReloader;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How a coordinator runs.
@@ -16,6 +19,8 @@ import java.util.Objects;
  * @param limits         per-node hourly limits by kind (0 turns one off).
  * @param tlsKeystore    a PKCS#12 key store with the server's key and certificate; null serves plain HTTP.
  * @param tlsPassword    the key store's password (null without TLS).
+ * @param tlsReloadSeconds how often the key store is checked for a renewed certificate, applied to new connections
+ *                       without a restart as the API listener does ({@link TlsReloader}); 0 reads it only at start.
  * @param operatorToken  the bearer token of the operator routes ({@code /federation/admin/...}).
  */
 public record CoordinatorSettings(
@@ -27,6 +32,7 @@ public record CoordinatorSettings(
         Map<HourlyLimits.Kind, Integer> limits,
         Path tlsKeystore,
         String tlsPassword,
+        int tlsReloadSeconds,
         String operatorToken) {
     public static final int DEFAULT_PORT = 8421;
     public static final int DEFAULT_THRESHOLD = 2;
@@ -42,6 +48,9 @@ public record CoordinatorSettings(
         if (maxSkewSeconds < 1) {
             throw new IllegalArgumentException("the clock skew bound must be at least 1 s");
         }
+        if (tlsReloadSeconds < 0) {
+            throw new IllegalArgumentException("the TLS reload period must be 0 (off) or more seconds");
+        }
         if (operatorToken.length() < 16) {
             throw new IllegalArgumentException("the operator token must be at least 16 characters");
         }
@@ -49,6 +58,21 @@ public record CoordinatorSettings(
 
     public boolean tls() {
         return tlsKeystore != null;
+    }
+
+    /** The listener's TLS as the API listener's settings express it (a PKCS#12 key store, no client certificates). */
+    public TlsSettings listenerTls() {
+        if (!tls()) {
+            return TlsSettings.off();
+        }
+        return new TlsSettings(
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of(tlsKeystore),
+                tlsPassword,
+                TlsSettings.NONE,
+                Optional.empty(),
+                tlsReloadSeconds);
     }
 
     @Override

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -28,6 +29,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.sql.DataSource;
 
 /**
  * This service as a member of a federation: it joins with an enrolment token, then syncs (on a background interval
@@ -45,13 +47,23 @@ import java.util.logging.Logger;
  *       patterns in one transaction, then the in-memory {@link FederatedIndex}. Patterns this node contributes itself
  *       are left out: they are local knowledge already.</li>
  * </ol>
- * A denied pull (403 {@code insufficient_contribution}) keeps the previous federated patterns. One sync runs at a time.
- * Thread-safe.
+ * A denied pull (403 {@code insufficient_contribution}) keeps the previous federated patterns.
+ *
+ * <h2>Replicas</h2>
+ * The state lives in the main database ({@link FederatedStore}), so every process on one PostgreSQL database is the
+ * same node. One sync (or join, or leave) runs at a time across them: it holds the store's lease, renewed after every
+ * batch, and a process that finds it held skips its background sync or answers {@link SyncBusyException}. Every
+ * process polls the store's version every {@value #REFRESH_MILLIS} ms and reloads the identity and the pulled
+ * patterns when another process changed them.
+ *
+ * <p>Thread-safe.
  */
 public final class FederationNode implements AutoCloseable, ContinuumMetrics.FederationLag {
     static final int BATCH = 500;
     private static final Logger LOG = Logger.getLogger(FederationNode.class.getName());
-    private static final String LAST_SUCCESS = "last_success_millis";
+    private static final String LAST_SUCCESS = FederatedStore.LAST_SUCCESS;
+    /** How often every process checks whether another one changed the shared federation state. */
+    static final long REFRESH_MILLIS = 1_000;
 
     private final FederationSettings settings;
     private final ContinuumCore core;
@@ -64,6 +76,11 @@ public final class FederationNode implements AutoCloseable, ContinuumMetrics.Fed
     private final ReentrantLock syncLock = new ReentrantLock();
     private volatile FederatedIndex index;
     private volatile Optional<FederatedStore.Identity> identity;
+    /** The store's version this process's {@link #identity} and {@link #index} were loaded at. */
+    private volatile long loadedVersion;
+    /** This process as a holder of the sync lease: its host and a random id (unique among the replicas). */
+    private final String holder;
+
     private volatile long lastSuccessMillis;
     private volatile String lastError = "";
     private volatile String lastOutcome = "never";
@@ -74,7 +91,7 @@ public final class FederationNode implements AutoCloseable, ContinuumMetrics.Fed
 
     public FederationNode(
             final FederationSettings settings,
-            final Path dataDir,
+            final DataSource pool,
             final ContinuumCore core,
             final ContinuumMetrics metrics,
             final LongSupplier clockMillis) {
@@ -86,26 +103,29 @@ public final class FederationNode implements AutoCloseable, ContinuumMetrics.Fed
         this.client = new CoordinatorClient(
                 settings.url(), settings.caFile().isEmpty() ? null : Path.of(settings.caFile()), clockMillis);
         this.noise = new LaplaceNoise(settings.epsilon());
-        this.store = new FederatedStore(dataDir.resolve("federation").resolve("federation.db"));
-        this.identity = store.identity();
-        this.index = new FederatedIndex(store.federated());
-        this.lastSuccessMillis = store.state(LAST_SUCCESS).map(Long::parseLong).orElse(0L);
+        this.store = new FederatedStore(pool);
+        this.holder = hostName() + "/" + UUID.randomUUID();
+        reload();
         metrics.bindFederation(this);
         LOG.info(() -> "federation: coordinator " + settings.url() + ", group key " + groupKey.keyId() + ", tenant "
                 + settings.tenant() + identity.map(i -> ", node " + i.nodeId()).orElse(", not joined yet"));
     }
 
-    /** Starts the background sync when an interval is configured. */
+    /** Starts following the shared state and, when an interval is configured, the background sync. */
     public void start() {
-        if (settings.syncIntervalSeconds() <= 0) {
-            return;
-        }
-        final ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().daemon().name("federation-sync").factory());
+        final ScheduledExecutorService s = Executors.newScheduledThreadPool(
+                2, Thread.ofPlatform().daemon().name("federation-", 0).factory());
         scheduler = s;
-        // backgroundSync catches its own failures, so the task is never cancelled by one; shutdown stops it.
-        final ScheduledFuture<?> unused = s.scheduleWithFixedDelay(
-                this::backgroundSync, settings.syncIntervalSeconds(), settings.syncIntervalSeconds(), TimeUnit.SECONDS);
+        // Both tasks catch their own failures, so neither is cancelled by one; shutdown stops them.
+        final ScheduledFuture<?> unusedRefresh = s.scheduleWithFixedDelay(
+                this::backgroundRefresh, REFRESH_MILLIS, REFRESH_MILLIS, TimeUnit.MILLISECONDS);
+        if (settings.syncIntervalSeconds() > 0) {
+            final ScheduledFuture<?> unusedSync = s.scheduleWithFixedDelay(
+                    this::backgroundSync,
+                    settings.syncIntervalSeconds(),
+                    settings.syncIntervalSeconds(),
+                    TimeUnit.SECONDS);
+        }
     }
 
     private void backgroundSync() {
@@ -114,8 +134,100 @@ public final class FederationNode implements AutoCloseable, ContinuumMetrics.Fed
         }
         try {
             sync();
+        } catch (final SyncBusyException e) {
+            LOG.fine(() -> "federation: background sync skipped: " + e.getMessage());
         } catch (final RuntimeException e) {
             LOG.log(Level.WARNING, "federation: background sync failed: " + e.getMessage());
+        }
+    }
+
+    private void backgroundRefresh() {
+        try {
+            refresh();
+        } catch (final RuntimeException e) {
+            LOG.fine(() -> "federation: cannot check the shared state now: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Reloads the identity and the pulled patterns when another process (a replica on the same database) changed
+     * them since this one loaded them; always takes the last successful sync's time. One cheap read otherwise.
+     */
+    public void refresh() {
+        final FederatedStore.Version v = store.version();
+        lastSuccessMillis = v.lastSuccessMillis();
+        if (v.version() != loadedVersion) {
+            syncLock.lock();
+            try {
+                reload();
+            } finally {
+                syncLock.unlock();
+            }
+        }
+    }
+
+    /** Loads everything from the store; the version first, so a change racing the load is seen by the next poll. */
+    private void reload() {
+        final FederatedStore.Version v = store.version();
+        final Optional<FederatedStore.Identity> id = store.identity();
+        final FederatedIndex loaded = new FederatedIndex(store.federated());
+        identity = id;
+        index = loaded;
+        lastSuccessMillis = v.lastSuccessMillis();
+        loadedVersion = v.version();
+    }
+
+    /** Another process (a replica of this deployment) holds the sync lease now. */
+    public static final class SyncBusyException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        SyncBusyException(final FederatedStore.Lease lease) {
+            super("another replica of this node (" + lease.holder() + ") is syncing with the federation; its lease "
+                    + "ends by " + Instant.ofEpochMilli(lease.expiresAt()) + " at the latest; try again later");
+        }
+    }
+
+    /** Runs {@code work} holding the sync lease (after the in-process lock), and gives the lease up afterwards. */
+    private <T> T underLease(final java.util.function.Supplier<T> work) {
+        syncLock.lock();
+        try {
+            if (!store.tryLease(holder, clockMillis.getAsLong(), leaseMillis())) {
+                throw new SyncBusyException(store.lease());
+            }
+            try {
+                // Another replica may have joined, left or pulled since this one last looked.
+                reload();
+                return work.get();
+            } finally {
+                try {
+                    store.releaseLease(holder);
+                } catch (final RuntimeException e) {
+                    LOG.log(
+                            Level.WARNING,
+                            "federation: cannot release the sync lease (it expires on its own): " + e.getMessage());
+                }
+            }
+        } finally {
+            syncLock.unlock();
+        }
+    }
+
+    /** Extends the lease during a long sync; fails when another replica took it over meanwhile. */
+    private void renewLease() {
+        if (!store.tryLease(holder, clockMillis.getAsLong(), leaseMillis())) {
+            throw new FederatedStore.LeaseLostException(holder);
+        }
+    }
+
+    private long leaseMillis() {
+        return settings.syncLeaseSeconds() * 1000L;
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (final java.net.UnknownHostException e) {
+            return "unknown-host";
         }
     }
 
@@ -144,8 +256,7 @@ public final class FederationNode implements AutoCloseable, ContinuumMetrics.Fed
 
     /** Joins with an operator's enrolment token: a new key pair, whose public half the coordinator registers. */
     public FederatedStore.Identity join(final String enrolmentToken) {
-        syncLock.lock();
-        try {
+        return underLease(() -> {
             if (identity.isPresent()) {
                 throw new IllegalStateException(
                         "this node already joined as " + identity.get().nodeId() + "; leave first to join again");
@@ -163,13 +274,11 @@ public final class FederationNode implements AutoCloseable, ContinuumMetrics.Fed
                     RequestSignature.encodePrivate(keys.getPrivate()),
                     publicKey,
                     clockMillis.getAsLong());
-            store.saveIdentity(joined);
-            identity = Optional.of(joined);
+            store.saveIdentity(joined, holder);
+            reload();
             LOG.info(() -> "federation: joined as node " + joined.nodeId() + " of " + joined.orgId());
             return joined;
-        } finally {
-            syncLock.unlock();
-        }
+        });
     }
 
     /**
@@ -177,32 +286,30 @@ public final class FederationNode implements AutoCloseable, ContinuumMetrics.Fed
      * patterns are removed here. A node the coordinator already refuses (revoked) leaves locally all the same.
      */
     public Map<String, Object> leave() {
-        syncLock.lock();
-        try {
+        return underLease(() -> {
             final FederatedStore.Identity id = requireJoined();
             final CoordinatorClient.Reply reply = signed("POST", "/federation/leave", Map.of(), id);
             if (!reply.ok() && reply.status() != 403 && reply.status() != 401) {
                 throw new RejectedException(reply);
             }
-            store.clear();
-            identity = Optional.empty();
-            index = FederatedIndex.EMPTY;
-            lastSuccessMillis = 0;
+            store.clear(holder);
+            reload();
             LOG.info(() -> "federation: node " + id.nodeId() + " left; pulled patterns removed");
-            return Map.of("status", "left", "node_id", id.nodeId());
-        } finally {
-            syncLock.unlock();
-        }
+            return Map.<String, Object>of("status", "left", "node_id", id.nodeId());
+        });
     }
 
     /** What one sync did. */
     public record SyncReport(
             String status, int contributed, int retracted, int pulled, int federatedPatterns, JsonNode denial) {}
 
-    /** One sync round now (waits for a running one to finish first). */
+    /**
+     * One sync round now (waits for a running one of this process to finish first).
+     *
+     * @throws SyncBusyException when another replica of this node is syncing.
+     */
     public SyncReport sync() {
-        syncLock.lock();
-        try {
+        return underLease(() -> {
             final FederatedStore.Identity id = requireJoined();
             try {
                 final int[] contributed = contribute(id);
@@ -213,8 +320,9 @@ public final class FederationNode implements AutoCloseable, ContinuumMetrics.Fed
                     metrics.federationSync("denied");
                     return new SyncReport("denied", contributed[0], contributed[1], 0, index.size(), lastDenial);
                 }
-                store.replaceFederated(pulled.get(), clockMillis.getAsLong());
+                store.replaceFederated(pulled.get(), clockMillis.getAsLong(), holder);
                 index = new FederatedIndex(pulled.get());
+                loadedVersion = store.version().version();
                 markSuccess();
                 lastOutcome = "success";
                 lastError = "";
@@ -227,9 +335,7 @@ public final class FederationNode implements AutoCloseable, ContinuumMetrics.Fed
                 metrics.federationSync("failure");
                 throw e;
             }
-        } finally {
-            syncLock.unlock();
-        }
+        });
     }
 
     /** Sends new and changed pairs and retracts gone ones; returns {contributed, retracted}. */
@@ -283,7 +389,8 @@ public final class FederationNode implements AutoCloseable, ContinuumMetrics.Fed
             if (!reply.ok()) {
                 throw new RejectedException(reply);
             }
-            store.acknowledge(records, retractions, clockMillis.getAsLong());
+            store.acknowledge(records, retractions, clockMillis.getAsLong(), holder);
+            renewLease();
             sent += records.size();
             retracted += retractions.size();
             metrics.federationContributions("contributed", records.size());
@@ -313,6 +420,7 @@ public final class FederationNode implements AutoCloseable, ContinuumMetrics.Fed
                 throw new RejectedException(reply);
             }
             metrics.federationPull();
+            renewLease();
             for (final JsonNode p : reply.json().path("patterns")) {
                 final String patternId = p.path("pattern_id").asText();
                 if (!own.containsKey(patternId)) {
@@ -444,7 +552,6 @@ public final class FederationNode implements AutoCloseable, ContinuumMetrics.Fed
         syncLock.lock();
         try {
             client.close();
-            store.close();
         } finally {
             syncLock.unlock();
         }
