@@ -46,12 +46,24 @@ final class ContextBlock {
             final List<RecallResult.Relationship> relationships,
             final List<RecallResult.MemoryHit> memories,
             final int capacity) {
+        return render(concepts, relationships, memories, capacity, new StringBuilder());
+    }
+
+    /**
+     * As {@link #render(List, List, List, int)}, written into {@code out} (cleared first): recall passes the same
+     * builder on every call of a thread, so only the returned string is allocated, not the builder nor its growth
+     * (nor its widening to two bytes a char at the first "↔").
+     */
+    static String render(
+            final List<RecallResult.ConceptHit> concepts,
+            final List<RecallResult.Relationship> relationships,
+            final List<RecallResult.MemoryHit> memories,
+            final int capacity,
+            final StringBuilder out) {
         if (concepts.isEmpty() && memories.isEmpty()) {
             return "";
         }
-        // One builder, sized for the usual block, and no intermediate strings: this runs on every recall.
-        final StringBuilder out =
-                new StringBuilder(256 + 96 * concepts.size() + 360 * Math.min(capacity, memories.size()));
+        out.setLength(0);
         out.append("[MEMORY CONTEXT]\n");
         conceptSection(out, "Direct matches:", concepts, RecallResult.Source.DIRECT, capacity);
         conceptSection(out, "Related concepts:", concepts, RecallResult.Source.GRAPH_NEIGHBOR, capacity);

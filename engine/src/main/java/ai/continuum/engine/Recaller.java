@@ -195,7 +195,8 @@ final class Recaller {
         final List<RecallResult.Relationship> relationships = relationships(returnedIds, returnedNames, s);
         final List<RecallResult.MemoryHit> memoryHits =
                 memories(t, s, ranked, rankedCount, queryTerms, time, semanticQuery, maxMemories);
-        final String context = ContextBlock.render(hits, relationships, memoryHits, config.workingMemoryCapacity());
+        final String context =
+                ContextBlock.render(hits, relationships, memoryHits, config.workingMemoryCapacity(), s.context);
         return new RecallResult(hits, relationships, memoryHits, context, System.nanoTime() - startNanos);
     }
 
@@ -666,17 +667,21 @@ final class Recaller {
                             bestScore[i] / Math.sqrt(df));
                 }
             }
-            for (final String term :
-                    TermAnalyzer.distinctTerms(DeltaApplier.indexedText(s.linkStrings[1], s.linkStrings[2]))) {
-                if (queryTerms.contains(term)) {
-                    continue;
+            // the memory's indexed text is its user and assistant texts (DeltaApplier.indexedText), analysed in place;
+            // a term seen twice links the same memories with the same share again, which changes nothing
+            final double source = bestScore[i];
+            final TermAnalyzer.TermSink linkTerm = term -> {
+                if (containsTerm(queryTerms, term)) {
+                    return;
                 }
                 final int rec = memoryTerms.find(t.id, term, s.termProbe);
                 final int df = rec == IndexHashTable.MISSING ? 0 : memoryTerms.size(rec);
                 if (df >= 2 && df <= LINK_MAX_DF) {
-                    link(s, postings, memoryTerms.read(rec, LINK_MAX_DF, postings), bestScore[i] / Math.sqrt(df));
+                    link(s, postings, memoryTerms.read(rec, LINK_MAX_DF, postings), source / Math.sqrt(df));
                 }
-            }
+            };
+            TermAnalyzer.forEachTerm(s.linkStrings[1], s.term, linkTerm);
+            TermAnalyzer.forEachTerm(s.linkStrings[2], s.term, linkTerm);
             for (int l = 0; l < s.linkedCount; l++) {
                 final int memory = s.linkedMemory[l];
                 if (memory != best[i] && memories.exists(memory) && memories.tenant(memory) == t.id) {
@@ -686,6 +691,15 @@ final class Recaller {
                 }
             }
         }
+    }
+
+    private static boolean containsTerm(final List<String> terms, final CharSequence term) {
+        for (int i = 0; i < terms.size(); i++) {
+            if (terms.get(i).contentEquals(term)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Keeps, per memory, the strongest link share seen from the current source. */

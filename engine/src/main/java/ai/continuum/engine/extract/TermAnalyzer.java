@@ -40,12 +40,21 @@ public final class TermAnalyzer {
      */
     public record Terms(List<String> distinct, int count) {}
 
+    /** Every stop word, for checking a term held in a buffer without making a string of it. */
+    private static final String[] STOP_LIST = STOP.toArray(new String[0]);
+
+    /** Receives the terms of {@link #forEachTerm}; {@code term} is a reused buffer, valid only during the call. */
+    @FunctionalInterface
+    public interface TermSink {
+        void accept(CharSequence term);
+    }
+
     public static Terms analyze(final String text) {
         final Set<String> out = new LinkedHashSet<>();
         final int[] n = {0};
-        forEachTerm(text, t -> {
+        forEachTerm(text, new StringBuilder(MAX_TERM_CHARS), t -> {
             n[0]++;
-            out.add(t);
+            out.add(t.toString());
         });
         return new Terms(new ArrayList<>(out), n[0]);
     }
@@ -60,7 +69,14 @@ public final class TermAnalyzer {
         return analyze(text).count();
     }
 
-    private static void forEachTerm(final String text, final java.util.function.Consumer<String> sink) {
+    /**
+     * Every term of {@code text}, repeats included, in order: the terms {@link #analyze} counts. Each is built in
+     * {@code scratch} and handed to {@code sink} as that buffer, so an ASCII text is analysed without allocating (recall
+     * reads the terms of the memories it follows). A token with a non-ASCII char goes through
+     * {@link String#toLowerCase(Locale)}, whose root-locale rules (a final sigma, a dotted capital I) a char-wise
+     * lower-casing would not reproduce.
+     */
+    public static void forEachTerm(final CharSequence text, final StringBuilder scratch, final TermSink sink) {
         final int length = text.length();
         int start = -1;
         for (int i = 0; i <= length; i++) {
@@ -69,15 +85,38 @@ public final class TermAnalyzer {
                 start = i;
             } else if (!wordChar && start >= 0) {
                 final int len = i - start;
-                if (len >= MIN_TERM_CHARS && len <= MAX_TERM_CHARS) {
-                    final String token = text.substring(start, i).toLowerCase(Locale.ROOT);
-                    if (!STOP.contains(token)) {
-                        sink.accept(stem(token));
-                    }
+                if (len >= MIN_TERM_CHARS && len <= MAX_TERM_CHARS && token(text, start, i, scratch)) {
+                    stem(scratch);
+                    sink.accept(scratch);
                 }
                 start = -1;
             }
         }
+    }
+
+    /** Puts the lower-cased token text[start, end) into {@code out}; false when it is a stop word. */
+    private static boolean token(final CharSequence text, final int start, final int end, final StringBuilder out) {
+        out.setLength(0);
+        for (int i = start; i < end; i++) {
+            final char c = text.charAt(i);
+            if (c >= 0x80) {
+                final String lower = text.subSequence(start, end).toString().toLowerCase(Locale.ROOT);
+                out.setLength(0);
+                out.append(lower);
+                return !STOP.contains(lower);
+            }
+            out.append(c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c);
+        }
+        return !isStop(out);
+    }
+
+    private static boolean isStop(final CharSequence token) {
+        for (final String stop : STOP_LIST) {
+            if (stop.length() == token.length() && stop.contentEquals(token)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -87,36 +126,56 @@ public final class TermAnalyzer {
      * unrelated words costs precision; these rules sit at the cautious end.
      */
     public static String stem(final String word) {
-        String w = word;
-        final int n = w.length();
-        if (n > 4 && w.endsWith("ies")) {
-            w = w.substring(0, n - 3) + "y";
-        } else if (n > 4
-                && (w.endsWith("sses")
-                        || w.endsWith("xes")
-                        || w.endsWith("ches")
-                        || w.endsWith("shes")
-                        || w.endsWith("zes"))) {
-            w = w.substring(0, n - 2);
-        } else if (n > 3 && w.endsWith("s") && !w.endsWith("ss") && !w.endsWith("us") && !w.endsWith("is")) {
-            w = w.substring(0, n - 1);
-        }
-        if (w.length() > 5 && w.endsWith("ing")) {
-            w = undouble(w.substring(0, w.length() - 3));
-        } else if (w.length() > 4 && w.endsWith("ed") && !w.endsWith("eed")) {
-            w = undouble(w.substring(0, w.length() - 2));
-        }
-        if (w.length() > 3 && w.endsWith("e")) {
-            w = w.substring(0, w.length() - 1);
-        }
-        return w;
+        final StringBuilder w = new StringBuilder(word);
+        stem(w);
+        return w.toString();
     }
 
-    private static String undouble(final String w) {
+    /** {@link #stem(String)} in place. */
+    static void stem(final StringBuilder w) {
+        final int n = w.length();
+        if (n > 4 && endsWith(w, "ies")) {
+            w.setLength(n - 3);
+            w.append('y');
+        } else if (n > 4
+                && (endsWith(w, "sses")
+                        || endsWith(w, "xes")
+                        || endsWith(w, "ches")
+                        || endsWith(w, "shes")
+                        || endsWith(w, "zes"))) {
+            w.setLength(n - 2);
+        } else if (n > 3 && endsWith(w, "s") && !endsWith(w, "ss") && !endsWith(w, "us") && !endsWith(w, "is")) {
+            w.setLength(n - 1);
+        }
+        if (w.length() > 5 && endsWith(w, "ing")) {
+            w.setLength(w.length() - 3);
+            undouble(w);
+        } else if (w.length() > 4 && endsWith(w, "ed") && !endsWith(w, "eed")) {
+            w.setLength(w.length() - 2);
+            undouble(w);
+        }
+        if (w.length() > 3 && endsWith(w, "e")) {
+            w.setLength(w.length() - 1);
+        }
+    }
+
+    private static boolean endsWith(final StringBuilder w, final String suffix) {
+        final int from = w.length() - suffix.length();
+        if (from < 0) {
+            return false;
+        }
+        for (int i = 0; i < suffix.length(); i++) {
+            if (w.charAt(from + i) != suffix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void undouble(final StringBuilder w) {
         final int n = w.length();
         if (n >= 3 && w.charAt(n - 1) == w.charAt(n - 2) && "bdfgmnprt".indexOf(w.charAt(n - 1)) >= 0) {
-            return w.substring(0, n - 1);
+            w.setLength(n - 1);
         }
-        return w;
     }
 }

@@ -2,6 +2,8 @@ package ai.continuum.engine.extract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -29,5 +31,38 @@ class TermAnalyzerTest {
     void shouldKeepUnicodeWordsAndDigits() {
         assertEquals(List.of("zoë", "straß", "2024"), TermAnalyzer.distinctTerms("Zoë, Straße in 2024"));
         assertEquals(4, TermAnalyzer.termCount("Zoë met Zoë in 2024"));
+    }
+
+    @Test
+    void shouldLowerCaseNonAsciiTokensByTheRootLocaleRules() {
+        // a final sigma and a dotted capital I lower-case differently in a string than char by char
+        assertEquals(List.of("οδος", "i\u0307stanbul", "ölçek"), terms("ΟΔΟΣ İstanbul ÖLÇEK"));
+        assertEquals(TermAnalyzer.distinctTerms("THE Cities AND Boxes"), terms("THE Cities AND Boxes"));
+    }
+
+    @Test
+    void shouldAnalyseAsciiTextWithoutAllocating() {
+        final String text = "Maya MOVED to Lisbon; the cities' boxes were running late in 2024, glasses and buses.";
+        final StringBuilder scratch = new StringBuilder(TermAnalyzer.MAX_TERM_CHARS);
+        final int[] count = {0};
+        final TermAnalyzer.TermSink sink = t -> count[0] += t.length();
+        for (int i = 0; i < 20_000; i++) { // warm up, so that the figure below is the compiled loop's
+            TermAnalyzer.forEachTerm(text, scratch, sink);
+        }
+        final com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        final long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 1_000; i++) {
+            TermAnalyzer.forEachTerm(text, scratch, sink);
+        }
+        final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        // the string path allocated several objects per term: 13 terms x 1,000 calls would be hundreds of kilobytes
+        assertEquals(true, allocated < 4_096, () -> allocated + " bytes allocated by 1,000 analyses");
+    }
+
+    private static List<String> terms(final String text) {
+        final List<String> out = new ArrayList<>();
+        TermAnalyzer.forEachTerm(text, new StringBuilder(), t -> out.add(t.toString()));
+        return out;
     }
 }
