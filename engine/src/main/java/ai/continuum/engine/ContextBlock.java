@@ -46,24 +46,26 @@ final class ContextBlock {
             final List<RecallResult.Relationship> relationships,
             final List<RecallResult.MemoryHit> memories,
             final int capacity) {
-        return render(concepts, relationships, memories, capacity, new StringBuilder());
+        final StringBuilder out = new StringBuilder();
+        render(concepts, relationships, memories, capacity, out);
+        return out.toString();
     }
 
     /**
-     * As {@link #render(List, List, List, int)}, written into {@code out} (cleared first): recall passes the same
-     * builder on every call of a thread, so only the returned string is allocated, not the builder nor its growth
-     * (nor its widening to two bytes a char at the first "↔").
+     * As {@link #render(List, List, List, int)}, written into {@code out} (cleared first; left empty when nothing
+     * matched): a caller that passes the same builder every time allocates nothing here, not the block's string nor
+     * the builder's growth (nor its widening to two bytes a char at the first "↔").
      */
-    static String render(
+    static void render(
             final List<RecallResult.ConceptHit> concepts,
             final List<RecallResult.Relationship> relationships,
             final List<RecallResult.MemoryHit> memories,
             final int capacity,
             final StringBuilder out) {
-        if (concepts.isEmpty() && memories.isEmpty()) {
-            return "";
-        }
         out.setLength(0);
+        if (concepts.isEmpty() && memories.isEmpty()) {
+            return;
+        }
         out.append("[MEMORY CONTEXT]\n");
         conceptSection(out, "Direct matches:", concepts, RecallResult.Source.DIRECT, capacity);
         conceptSection(out, "Related concepts:", concepts, RecallResult.Source.GRAPH_NEIGHBOR, capacity);
@@ -91,7 +93,7 @@ final class ContextBlock {
                 out.append('\n');
             }
         }
-        return out.append("[/MEMORY CONTEXT]").toString();
+        out.append("[/MEMORY CONTEXT]");
     }
 
     /** The section of the concepts from {@code source}, at most {@code capacity} lines; nothing when there are none. */

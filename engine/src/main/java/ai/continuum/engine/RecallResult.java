@@ -5,18 +5,114 @@ import java.util.List;
 /**
  * What recall found for one query.
  *
- * @param concepts      ranked concepts, highest relevance first, at most the requested number.
- * @param relationships links among the returned concepts, strongest first.
- * @param memories      the most relevant stored turns, best first.
- * @param context       the {@code [MEMORY CONTEXT]} block to inject into a prompt; empty when nothing matched.
- * @param queryNanos    time spent inside the engine.
+ * <p>The {@code [MEMORY CONTEXT]} block is rendered from the hits when it is asked for ({@link #context()}, then kept),
+ * or written into a caller's buffer ({@link #writeContext}) without a string: the HTTP layer streams it into the answer,
+ * so the block costs no allocation there. The hits are plain on-heap values, so rendering later reads nothing of the
+ * engine's state.
  */
-public record RecallResult(
-        List<ConceptHit> concepts,
-        List<Relationship> relationships,
-        List<MemoryHit> memories,
-        String context,
-        long queryNanos) {
+public final class RecallResult {
+    private final List<ConceptHit> concepts;
+    private final List<Relationship> relationships;
+    private final List<MemoryHit> memories;
+    /** Items per section of the context block; unused once {@code context} is set. */
+    private final int capacity;
+
+    private final long queryNanos;
+    /** The rendered context block, once asked for (a race renders it twice, to equal strings). */
+    private String context;
+
+    /**
+     * @param concepts      ranked concepts, highest relevance first, at most the requested number.
+     * @param relationships links among the returned concepts, strongest first.
+     * @param memories      the most relevant stored turns, best first.
+     * @param context       the {@code [MEMORY CONTEXT]} block to inject into a prompt; empty when nothing matched.
+     * @param queryNanos    time spent inside the engine.
+     */
+    public RecallResult(
+            final List<ConceptHit> concepts,
+            final List<Relationship> relationships,
+            final List<MemoryHit> memories,
+            final String context,
+            final long queryNanos) {
+        this(concepts, relationships, memories, 0, queryNanos);
+        this.context = java.util.Objects.requireNonNull(context, "context");
+    }
+
+    /** A result whose context block is rendered on demand, {@code capacity} items per section at most. */
+    RecallResult(
+            final List<ConceptHit> concepts,
+            final List<Relationship> relationships,
+            final List<MemoryHit> memories,
+            final int capacity,
+            final long queryNanos) {
+        this.concepts = concepts;
+        this.relationships = relationships;
+        this.memories = memories;
+        this.capacity = capacity;
+        this.queryNanos = queryNanos;
+    }
+
+    /** Ranked concepts, highest relevance first, at most the requested number. */
+    public List<ConceptHit> concepts() {
+        return concepts;
+    }
+
+    /** Links among the returned concepts, strongest first. */
+    public List<Relationship> relationships() {
+        return relationships;
+    }
+
+    /** The most relevant stored turns, best first. */
+    public List<MemoryHit> memories() {
+        return memories;
+    }
+
+    /** Time spent inside the engine. */
+    public long queryNanos() {
+        return queryNanos;
+    }
+
+    /** The {@code [MEMORY CONTEXT]} block to inject into a prompt; empty when nothing matched. */
+    public String context() {
+        String c = context;
+        if (c == null) {
+            c = ContextBlock.render(concepts, relationships, memories, capacity);
+            context = c;
+        }
+        return c;
+    }
+
+    /** Writes {@link #context()} into {@code out} (cleared first), without making a string of it. */
+    public void writeContext(final StringBuilder out) {
+        out.setLength(0);
+        final String c = context;
+        if (c != null) {
+            out.append(c);
+        } else {
+            ContextBlock.render(concepts, relationships, memories, capacity, out);
+        }
+    }
+
+    @Override
+    public boolean equals(final Object o) {
+        return o instanceof RecallResult r
+                && concepts.equals(r.concepts)
+                && relationships.equals(r.relationships)
+                && memories.equals(r.memories)
+                && context().equals(r.context())
+                && queryNanos == r.queryNanos;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(concepts, relationships, memories, context(), queryNanos);
+    }
+
+    @Override
+    public String toString() {
+        return "RecallResult[concepts=" + concepts + ", relationships=" + relationships + ", memories=" + memories
+                + ", context=" + context() + ", queryNanos=" + queryNanos + "]";
+    }
 
     /** How a concept came into the result. */
     public enum Source {

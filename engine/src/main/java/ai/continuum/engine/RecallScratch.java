@@ -228,8 +228,6 @@ final class RecallScratch {
     }
     /** The term being analysed while following a memory's words (TermAnalyzer.forEachTerm). */
     final StringBuilder term = new StringBuilder(ai.continuum.engine.extract.TermAnalyzer.MAX_TERM_CHARS);
-    /** The context block being rendered (ContextBlock), reused so that only the returned string is allocated. */
-    final StringBuilder context = new StringBuilder(4096);
     /** Strings of one memory decoded while following its concepts. */
     final String[] linkStrings = new String[ai.continuum.engine.store.MemoryTable.STRINGS];
 

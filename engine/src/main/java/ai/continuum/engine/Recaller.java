@@ -195,9 +195,9 @@ final class Recaller {
         final List<RecallResult.Relationship> relationships = relationships(returnedIds, returnedNames, s);
         final List<RecallResult.MemoryHit> memoryHits =
                 memories(t, s, ranked, rankedCount, queryTerms, time, semanticQuery, maxMemories);
-        final String context =
-                ContextBlock.render(hits, relationships, memoryHits, config.workingMemoryCapacity(), s.context);
-        return new RecallResult(hits, relationships, memoryHits, context, System.nanoTime() - startNanos);
+        // the context block is rendered when asked for (RecallResult.context), or streamed by the HTTP layer
+        return new RecallResult(
+                hits, relationships, memoryHits, config.workingMemoryCapacity(), System.nanoTime() - startNanos);
     }
 
     /**

@@ -80,4 +80,22 @@ class ContextBlockTest {
                 ContextBlock.render(
                         List.of(), List.of(new RecallResult.Relationship("a", "b", "co-occurrence", 1)), List.of(), 5));
     }
+
+    @Test
+    void shouldWriteTheSameBlockIntoAReusedBuilder() {
+        final List<RecallResult.ConceptHit> concepts =
+                List.of(concept("Kafka", "technology", 1.0, RecallResult.Source.DIRECT));
+        final List<RecallResult.Relationship> relationships =
+                List.of(new RecallResult.Relationship("Kafka", "Flink", "co-occurrence", 0.5));
+        final List<RecallResult.MemoryHit> memories = List.of(memory("about Kafka", "noted", 1_764_201_600_000L));
+        final StringBuilder reused = new StringBuilder("left over from the recall before ↔");
+        final RecallResult result = new RecallResult(concepts, relationships, memories, 5, 0L);
+
+        result.writeContext(reused);
+
+        assertEquals(ContextBlock.render(concepts, relationships, memories, 5), reused.toString());
+        assertEquals(reused.toString(), result.context());
+        new RecallResult(List.of(), List.of(), List.of(), 5, 0L).writeContext(reused);
+        assertEquals("", reused.toString());
+    }
 }

@@ -58,6 +58,9 @@ public class RecallBenchmark {
 
         MemoryEngine engine;
         ResonanceCursor cursor;
+        /** The context block of the last recall, reused as the HTTP layer reuses its buffers. */
+        final StringBuilder context = new StringBuilder(4096);
+
         Query[] queries;
         int next;
 
@@ -112,19 +115,28 @@ public class RecallBenchmark {
         }
     }
 
+    /**
+     * The full recall, with its context block written into a reused builder as the HTTP layer writes it (the block is
+     * rendered on demand: {@link RecallResult#writeContext}), so the rendering stays in the measured work.
+     */
     @Benchmark
     public RecallResult recall(final EngineState state) {
-        return state.engine.recall(GraphFixture.TENANT, state.nextQuery().text());
+        final RecallResult r =
+                state.engine.recall(GraphFixture.TENANT, state.nextQuery().text());
+        r.writeContext(state.context);
+        return r;
     }
 
     /** The same recall without memories: concepts, relationships and context only, to show what memories cost. */
     @Benchmark
     public RecallResult recallConceptsOnly(final EngineState state) {
-        return state.engine.recall(
+        final RecallResult r = state.engine.recall(
                 GraphFixture.TENANT,
                 state.nextQuery().text(),
                 state.engine.config().maxConcepts(),
                 0);
+        r.writeContext(state.context);
+        return r;
     }
 
     /** The graph walk alone: seeds the query's keys, spreads, ranks the best maxConcepts into a reused cursor. */

@@ -4,11 +4,17 @@ import ai.continuum.engine.EngineConfig;
 import ai.continuum.engine.RecallResult;
 import ai.continuum.server.core.ContinuumCore;
 import ai.continuum.server.federation.node.FederationNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
+import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
 
 /**
  * {@code POST /v1/recall}: concepts, relationships and memories related to a message, and (on a federation node, with
@@ -19,6 +25,8 @@ public final class RecallResource implements HttpService {
     private final long maxBodyBytes;
     /** Null when this service is not a federation node. */
     private final FederationNode federation;
+    /** Reusable answer buffers; one is taken per request and returned after it (a full pool drops the extra). */
+    private final ManyToManyConcurrentArrayQueue<RecallJson> writers = new ManyToManyConcurrentArrayQueue<>(64);
 
     public RecallResource(final ContinuumCore core, final long maxBodyBytes, final FederationNode federation) {
         this.core = core;
@@ -44,8 +52,41 @@ public final class RecallResource implements HttpService {
         // the semantic index, when the service has one (recall.semantic.enabled); false leaves it out of this recall
         final boolean semantic = body.optionalBool("semantic", true);
         ReadPosition.await(req, body, core, tenant);
-        final RecallView local = view(tenant, core.recall(tenant, message, maxConcepts, maxMemories, semantic));
-        Json.ok(res, includeFederated ? FederatedRecall.merge(local, federation, tenant, message, maxConcepts) : local);
+        final RecallResult result = core.recall(tenant, message, maxConcepts, maxMemories, semantic);
+        if (includeFederated && federation != null) {
+            final RecallView local = view(tenant, result);
+            Json.ok(res, FederatedRecall.merge(local, federation, tenant, message, maxConcepts));
+            return;
+        }
+        stream(res, tenant, result);
+    }
+
+    /**
+     * Writes the answer from the engine's result into a pooled buffer ({@link RecallJson}, the same bytes as
+     * {@link Json#ok} of {@link #view}) and hands it to the connection with its length: no view records and no
+     * Jackson serialisation on the hot path. Requests run on virtual threads, so the buffers are pooled rather than
+     * kept per thread.
+     */
+    private void stream(final ServerResponse res, final String tenant, final RecallResult result) {
+        RecallJson json = writers.poll();
+        if (json == null) {
+            json = new RecallJson();
+        }
+        try {
+            json.write(tenant, result);
+            res.status(200);
+            res.header(HeaderValues.CONTENT_TYPE_JSON);
+            res.header(HeaderNames.CACHE_CONTROL, "no-store");
+            res.contentLength(json.length());
+            try (OutputStream out = res.outputStream()) {
+                out.write(json.bytes(), 0, json.length());
+            }
+        } catch (final IOException e) {
+            throw new UncheckedIOException("recall answer not written", e);
+        } finally {
+            json.trim();
+            writers.offer(json);
+        }
     }
 
     public record ConceptView(
@@ -78,7 +119,7 @@ public final class RecallResource implements HttpService {
                     why.newerStatement());
         }
 
-        private static double round(final double value) {
+        static double round(final double value) {
             return Math.round(value * 1_000.0) / 1_000.0;
         }
     }

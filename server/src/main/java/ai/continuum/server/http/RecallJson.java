@@ -1,0 +1,266 @@
+package ai.continuum.server.http;
+
+import ai.continuum.engine.Memory;
+import ai.continuum.engine.RecallResult;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The recall response ({@link RecallResource.RecallView}, without a federated section) written as JSON bytes straight
+ * from the engine's {@link RecallResult}: no view records, no Jackson tree or reflection, no string per field. The bytes
+ * are exactly the ones {@link Json#MAPPER} writes for {@link RecallResource#view} (same field order, snake_case
+ * names, nulls, number forms, and Jackson's escapes: the two-char forms of {@code \" \\ \b \f \n \r \t}, {@code \\u00XX}
+ * for other control chars and {@code \\uXXXX} for each UTF-16 surrogate, everything else as UTF-8);
+ * {@code RecallJsonTest} holds the two encodings equal.
+ *
+ * <p>One instance is one reusable output buffer; not thread-safe. The HTTP layer keeps a few in a pool.
+ */
+final class RecallJson {
+    private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+    private static final int INITIAL_CAPACITY = 16 * 1024;
+    /** A buffer grown past this by an unusually large answer is replaced, so the pool does not keep it. */
+    static final int RETAINED_CAPACITY = 256 * 1024;
+
+    private byte[] buf = new byte[INITIAL_CAPACITY];
+    private int len;
+    /** The context block of the recall being written, rendered here rather than as a string. */
+    private StringBuilder context = new StringBuilder(4096);
+
+    byte[] bytes() {
+        return buf;
+    }
+
+    int length() {
+        return len;
+    }
+
+    /** Drops a buffer an unusually large answer grew, before this writer goes back to its pool. */
+    void trim() {
+        if (buf.length > RETAINED_CAPACITY) {
+            buf = new byte[INITIAL_CAPACITY];
+        }
+        if (context.capacity() > RETAINED_CAPACITY) {
+            context = new StringBuilder(4096);
+        }
+        len = 0;
+    }
+
+    /** Writes the whole response body for {@code tenant}'s recall {@code r}; the bytes are in {@link #bytes()}. */
+    RecallJson write(final String tenant, final RecallResult r) {
+        len = 0;
+        raw("{\"context\":");
+        r.writeContext(context);
+        string(context);
+        raw(",\"concepts_found\":");
+        integer(r.concepts().size());
+        raw(",\"relationships_found\":");
+        integer(r.relationships().size());
+        raw(",\"query_time_ms\":");
+        number(Math.round(r.queryNanos() / 1_000.0) / 1_000.0);
+        raw(",\"tenant_id\":");
+        string(tenant);
+        raw(",\"concepts\":[");
+        final List<RecallResult.ConceptHit> concepts = r.concepts();
+        for (int i = 0; i < concepts.size(); i++) {
+            final RecallResult.ConceptHit c = concepts.get(i);
+            raw(i == 0 ? "{\"name\":" : ",{\"name\":");
+            string(c.name());
+            raw(",\"type\":");
+            string(c.type());
+            raw(",\"description\":");
+            string(c.description());
+            raw(",\"relevance\":");
+            number(c.relevance());
+            raw(",\"source\":");
+            string(c.source().wireName());
+            raw(",\"depth\":");
+            integer(c.depth());
+            put('}');
+        }
+        raw("],\"relationships\":[");
+        final List<RecallResult.Relationship> relationships = r.relationships();
+        for (int i = 0; i < relationships.size(); i++) {
+            final RecallResult.Relationship l = relationships.get(i);
+            raw(i == 0 ? "{\"from\":" : ",{\"from\":");
+            string(l.from());
+            raw(",\"to\":");
+            string(l.to());
+            raw(",\"type\":");
+            string(l.type());
+            raw(",\"strength\":");
+            number(l.strength());
+            put('}');
+        }
+        raw("],\"memories\":[");
+        final List<RecallResult.MemoryHit> memories = r.memories();
+        for (int i = 0; i < memories.size(); i++) {
+            final RecallResult.MemoryHit h = memories.get(i);
+            final Memory m = h.memory();
+            raw(i == 0 ? "{\"id\":" : ",{\"id\":");
+            integer(m.id());
+            raw(",\"session_id\":");
+            string(m.sessionId());
+            raw(",\"user_message\":");
+            string(m.userText());
+            raw(",\"ai_response\":");
+            string(m.aiText());
+            raw(",\"time\":");
+            put('"');
+            IsoInstant.write(this, m.timeMillis());
+            put('"');
+            raw(",\"score\":");
+            number(h.score());
+            why(h.why());
+            put('}');
+        }
+        raw("],\"federated\":[]}");
+        return this;
+    }
+
+    /** {@link RecallResource.WhyView}: the reasons by name, then each kind of evidence rounded to 3 decimals. */
+    private void why(final RecallResult.Why why) {
+        raw(",\"why\":{\"reasons\":[");
+        boolean first = true;
+        first = reason(why.lexical() > 0, "lexical", first);
+        first = reason(why.graph() > 0, "graph", first);
+        first = reason(why.sessionNeighbour() > 0, "session_neighbour", first);
+        first = reason(why.linkedTurn() > 0, "linked_turn", first);
+        first = reason(why.semantic() > 0, "semantic", first);
+        first = reason(why.inNamedTime(), "named_time", first);
+        reason(why.newerStatement(), "newer_statement", first);
+        raw("],\"lexical\":");
+        number(RecallResource.WhyView.round(why.lexical()));
+        raw(",\"graph\":");
+        number(RecallResource.WhyView.round(why.graph()));
+        raw(",\"session_neighbour\":");
+        number(RecallResource.WhyView.round(why.sessionNeighbour()));
+        raw(",\"linked_turn\":");
+        number(RecallResource.WhyView.round(why.linkedTurn()));
+        raw(",\"semantic\":");
+        number(RecallResource.WhyView.round(why.semantic()));
+        raw(",\"named_time\":");
+        raw(why.inNamedTime() ? "true" : "false");
+        raw(",\"newer_statement\":");
+        raw(why.newerStatement() ? "true" : "false");
+        put('}');
+    }
+
+    /** Appends a reason name (ASCII, no escapes) when {@code present}; returns whether none has been written yet. */
+    private boolean reason(final boolean present, final String name, final boolean first) {
+        if (!present) {
+            return first;
+        }
+        if (!first) {
+            put(',');
+        }
+        put('"');
+        raw(name);
+        put('"');
+        return false;
+    }
+
+    /** ASCII text without escapes (field names, punctuation, literals). */
+    private void raw(final String ascii) {
+        final int n = ascii.length();
+        ensure(n);
+        for (int i = 0; i < n; i++) {
+            buf[len++] = (byte) ascii.charAt(i);
+        }
+    }
+
+    void put(final char ascii) {
+        ensure(1);
+        buf[len++] = (byte) ascii;
+    }
+
+    /** A non-negative number below 10,000 with leading zeros to {@code digits} digits. */
+    void padded(final int value, final int digits) {
+        ensure(digits);
+        for (int i = digits - 1, v = value; i >= 0; i--, v /= 10) {
+            buf[len + i] = (byte) ('0' + v % 10);
+        }
+        len += digits;
+    }
+
+    private void integer(final long value) {
+        if (value >= 0 && value < 10) {
+            put((char) ('0' + value));
+            return;
+        }
+        raw(Long.toString(value));
+    }
+
+    /** As Jackson writes a double: {@link Double#toString}, and a quoted name for NaN and the infinities. */
+    private void number(final double value) {
+        if (Double.isFinite(value)) {
+            raw(Double.toString(value));
+        } else {
+            put('"');
+            raw(Double.toString(value));
+            put('"');
+        }
+    }
+
+    /** A JSON string, or {@code null}, escaped as Jackson's UTF-8 generator escapes it. */
+    private void string(final CharSequence s) {
+        if (s == null) {
+            raw("null");
+            return;
+        }
+        final int n = s.length();
+        ensure(n * 6 + 2); // the worst case: every char a six-byte escape
+        final byte[] b = buf;
+        int p = len;
+        b[p++] = '"';
+        for (int i = 0; i < n; i++) {
+            final char c = s.charAt(i);
+            if (c < 0x80) {
+                if (c >= 0x20 && c != '"' && c != '\\') {
+                    b[p++] = (byte) c;
+                    continue;
+                }
+                b[p++] = '\\';
+                switch (c) {
+                    case '"' -> b[p++] = '"';
+                    case '\\' -> b[p++] = '\\';
+                    case '\b' -> b[p++] = 'b';
+                    case '\f' -> b[p++] = 'f';
+                    case '\n' -> b[p++] = 'n';
+                    case '\r' -> b[p++] = 'r';
+                    case '\t' -> b[p++] = 't';
+                    default -> p = unicodeEscape(b, p, c);
+                }
+            } else if (c < 0x800) {
+                b[p++] = (byte) (0xC0 | (c >> 6));
+                b[p++] = (byte) (0x80 | (c & 0x3F));
+            } else if (Character.isSurrogate(c)) {
+                b[p++] = '\\';
+                p = unicodeEscape(b, p, c);
+            } else {
+                b[p++] = (byte) (0xE0 | (c >> 12));
+                b[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                b[p++] = (byte) (0x80 | (c & 0x3F));
+            }
+        }
+        b[p++] = '"';
+        len = p;
+    }
+
+    /** {@code uXXXX} (the backslash is written by the caller), upper-case hex as Jackson writes it. */
+    private static int unicodeEscape(final byte[] b, final int at, final char c) {
+        int p = at;
+        b[p++] = 'u';
+        b[p++] = HEX[(c >> 12) & 0xF];
+        b[p++] = HEX[(c >> 8) & 0xF];
+        b[p++] = HEX[(c >> 4) & 0xF];
+        b[p++] = HEX[c & 0xF];
+        return p;
+    }
+
+    private void ensure(final int more) {
+        if (len + more > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package ai.continuum.server.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.continuum.engine.Memory;
+import ai.continuum.engine.RecallResult;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The streamed recall answer ({@link RecallJson}) is byte for byte what Jackson writes for {@link RecallResource#view}. */
+class RecallJsonTest {
+    private static final String TRICKY =
+            "quote \" backslash \\ slash / tab \t nl \n cr \r bs \b ff \f nul \u0000 us \u001f"
+                    + " del \u007f é ß ↔ 中文 emoji \uD83D\uDE00 lone high \uD800 lone low \uDC00 bom \uFEFF end";
+
+    @Test
+    void shouldWriteTheBytesJacksonWritesForARepresentativeRecall() throws Exception {
+        final RecallResult r = new RecallResult(
+                List.of(
+                        new RecallResult.ConceptHit(
+                                "Kafka ↔ Zoë", "technology", TRICKY, 1.0, RecallResult.Source.DIRECT, 0),
+                        new RecallResult.ConceptHit(
+                                "Flink", null, null, 0.123456789, RecallResult.Source.GRAPH_NEIGHBOR, 2),
+                        new RecallResult.ConceptHit(
+                                "Kafka + Flink",
+                                "compound_concept",
+                                "Components: [\"Kafka\",\"Flink\"]",
+                                0.7000000000000001,
+                                RecallResult.Source.COMPOUND,
+                                0)),
+                List.of(new RecallResult.Relationship("Kafka ↔ Zoë", "Flink", "co-occurrence", 1.0E-5)),
+                List.of(
+                        hit(
+                                12_345_678_901L,
+                                "session \"1\"",
+                                TRICKY,
+                                "",
+                                1_764_201_600_123L,
+                                3.25,
+                                new RecallResult.Why(1.23456, 0, 0.4, 0.0001, 0, true, false)),
+                        hit(
+                                0,
+                                "",
+                                "",
+                                "only the assistant ✓",
+                                -86_400_001L,
+                                0.0,
+                                new RecallResult.Why(0, 2.5, 0, 0, 0.9999, false, true)),
+                        hit(
+                                7,
+                                "s",
+                                "far",
+                                "future",
+                                253_402_300_800_000L,
+                                1e21,
+                                new RecallResult.Why(1, 1, 1, 1, 1, true, true))),
+                "",
+                1_234_567L);
+        assertSame("tenant \"é\"", r);
+    }
+
+    @Test
+    void shouldWriteTheBytesJacksonWritesForAnEmptyRecall() throws Exception {
+        assertSame("t", new RecallResult(List.of(), List.of(), List.of(), "", 0L));
+    }
+
+    @Test
+    void shouldEscapeEveryCharAsJacksonDoes() throws Exception {
+        final Random random = new Random(20261203L);
+        for (int round = 0; round < 2_000; round++) {
+            final char[] chars = new char[random.nextInt(40)];
+            for (int i = 0; i < chars.length; i++) {
+                // mostly the interesting ranges: control chars, ASCII, Latin-1, BMP, surrogates
+                chars[i] = switch (random.nextInt(5)) {
+                    case 0 -> (char) random.nextInt(0x20);
+                    case 1 -> (char) random.nextInt(0x80);
+                    case 2 -> (char) (0x80 + random.nextInt(0x780));
+                    case 3 -> (char) (0xD800 + random.nextInt(0x800));
+                    default -> (char) random.nextInt(0x10000);
+                };
+            }
+            final String text = new String(chars);
+            assertSame(
+                    text,
+                    new RecallResult(
+                            List.of(new RecallResult.ConceptHit(
+                                    text, text, text, random.nextDouble(), RecallResult.Source.DIRECT, 1)),
+                            List.of(),
+                            List.of(hit(
+                                    round,
+                                    text,
+                                    text,
+                                    text,
+                                    random.nextLong() >> 20,
+                                    random.nextDouble() * 100,
+                                    new RecallResult.Why(random.nextDouble(), 0, 0, 0, 0, false, false))),
+                            text,
+                            random.nextLong() & 0xFFFFFFFFFFL));
+        }
+    }
+
+    @Test
+    void shouldSpellTimesAsInstantDoes() {
+        final Random random = new Random(7L);
+        final long[] edges = {
+            0L,
+            -1L,
+            1L,
+            999L,
+            -86_400_001L,
+            951_782_400_000L,
+            4_107_542_400_000L,
+            -62_167_219_200_000L,
+            -62_167_219_200_001L,
+            253_402_300_799_999L,
+            253_402_300_800_000L,
+            Long.MIN_VALUE / 2,
+            Long.MAX_VALUE / 2
+        };
+        for (final long millis : edges) {
+            assertEquals(Instant.ofEpochMilli(millis).toString(), iso(millis), () -> "millis " + millis);
+        }
+        for (int i = 0; i < 100_000; i++) {
+            final long millis = (random.nextLong() % 253_402_300_800_000L) - (i % 2 == 0 ? 0 : 62_167_219_200_000L);
+            assertEquals(Instant.ofEpochMilli(millis).toString(), iso(millis), () -> "millis " + millis);
+        }
+    }
+
+    private static String iso(final long millis) {
+        final RecallJson out = new RecallJson();
+        IsoInstant.write(out, millis);
+        return new String(out.bytes(), 0, out.length(), StandardCharsets.UTF_8);
+    }
+
+    private static RecallResult.MemoryHit hit(
+            final long id,
+            final String session,
+            final String user,
+            final String ai,
+            final long millis,
+            final double score,
+            final RecallResult.Why why) {
+        return new RecallResult.MemoryHit(new Memory(id, session, user, ai, "", "{}", millis, List.of()), score, why);
+    }
+
+    private static void assertSame(final String tenant, final RecallResult r) throws Exception {
+        final byte[] expected = Json.MAPPER.writeValueAsBytes(RecallResource.view(tenant, r));
+        final RecallJson json = new RecallJson().write(tenant, r);
+        final byte[] actual = Arrays.copyOf(json.bytes(), json.length());
+        assertEquals(
+                new String(expected, StandardCharsets.UTF_8), new String(actual, StandardCharsets.UTF_8), "as text");
+        assertEquals(Arrays.toString(expected), Arrays.toString(actual), "as bytes");
+    }
+}
