@@ -68,27 +68,15 @@ LUA
 
 : >"$DIR/results.tsv"
 measure() { # round case protocol url
-    local extra=() out
+    local extra=()
     case "$2" in
         recall) extra=(-s "$DIR/recall.lua") ;;
         health-new) extra=(-H "Connection: close") ;;
     esac
     local path=/v1/health
     [ "$2" = recall ] && path=""
-    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "${extra[@]}" "$4$path")
-    python3 - "$1" "$2" "$3" "$(cut -d' ' -f1-3 /proc/loadavg)" <<PY | tee -a "$DIR/results.tsv"
-import re, sys
-out = """$out"""
-def ms(v):
-    n, unit = re.match(r"([\d.]+)(\w+)", v).groups()
-    return float(n) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-lat = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", out, re.M))
-errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-sock = re.search(r"Socket errors: (.*)", out)
-print("\t".join([sys.argv[1], sys.argv[2], sys.argv[3], f"{rps:.0f}", f"{ms(lat['50']):.2f}", f"{ms(lat['99']):.2f}",
-                 errors.group(1) if errors else "0", (sock.group(1) if sock else "-"), sys.argv[4]]))
-PY
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "${extra[@]}" "$4$path" \
+        | python3 benchmarks/wrk-row.py "$1" "$2" "$3" | tee -a "$DIR/results.tsv"
 }
 echo -e "round\tcase\tprotocol\treq/s\tp50 ms\tp99 ms\tnon-2xx\tsocket errors\tload"
 for round in $(seq 1 "$ROUNDS"); do
