@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code Idempotency-Key}: a retry returns the original answer and applies nothing, on learn, turn, memory create and
  * import, across a restart, and across two instances on one PostgreSQL racing with the same key.
  */
+// Real socket: retries race over concurrent connections and a restart of the whole server.
 class IdempotencyTest {
     @TempDir
     Path dir;

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The server end to end on a real PostgreSQL ({@code CONTINUUM_TEST_PG_URL}, else the local server, else an embedded
  * one; see {@link PostgresSchema}), in a private schema dropped afterwards.
  */
+// Real socket: checks the started server's storage wiring on PostgreSQL, start and restart.
 class PostgresServerTest {
     @TempDir
     Path dataDir;

@@ -67,10 +67,7 @@ public final class TestClient {
 
     public TestServer.Reply send(final HttpRequest request) throws IOException, InterruptedException {
         final HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-        final String contentType = response.headers().firstValue("Content-Type").orElse("");
-        final boolean json = contentType.contains("json") && !response.body().isEmpty();
-        return new TestServer.Reply(
-                response.statusCode(), json ? JSON.readTree(response.body()) : null, response.body(), response);
+        return TestServer.Reply.of(response.statusCode(), response.body(), response.headers());
     }
 
     /** Mints a key for {@code tenant} through the admin API. */

@@ -4,13 +4,13 @@ import ai.continuum.server.config.ConfigKey;
 import ai.continuum.server.config.ConfigLoader;
 import ai.continuum.server.config.ServerConfig;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
@@ -32,6 +32,11 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts a server on {@code dataDir}; {@code overrides} win over the test defaults. */
     public static TestServer start(final Path dataDir, final Map<ConfigKey, String> overrides) {
+        return new TestServer(ContinuumServer.start(config(dataDir, overrides), message -> {}));
+    }
+
+    /** The tests' settings on {@code dataDir}: loopback, a free port, the test admin key, limits out of the way. */
+    static ServerConfig config(final Path dataDir, final Map<ConfigKey, String> overrides) {
         final Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
         flags.put(ConfigKey.HOST, "127.0.0.1");
         flags.put(ConfigKey.PORT, "0");
@@ -43,8 +48,7 @@ public final class TestServer implements AutoCloseable {
         // No background checkpoints unless a test asks: they would add a rebuild's CPU to every test server.
         flags.put(ConfigKey.SNAPSHOT_INTERVAL_SECONDS, "0");
         flags.putAll(overrides);
-        final ServerConfig config = new ConfigLoader(Map.of(), flags, null).load();
-        return new TestServer(ContinuumServer.start(config, message -> {}));
+        return new ConfigLoader(Map.of(), flags, null).load();
     }
 
     public static TestServer start(final Path dataDir) {
@@ -55,14 +59,18 @@ public final class TestServer implements AutoCloseable {
         return server;
     }
 
-    /** One HTTP answer; {@code json} is null unless the body is JSON. */
-    public record Reply(int status, JsonNode json, String body, HttpResponse<String> raw) {
-        public String header(final String name) {
-            return raw.headers().firstValue(name).orElse(null);
+    /** One HTTP answer, over a socket or not; {@code json} is null unless the body is JSON. */
+    public record Reply(int status, JsonNode json, String body, HttpHeaders headers) {
+        private static final ObjectMapper JSON = new ObjectMapper();
+
+        /** The answer with its body read as JSON when its content type says so. */
+        public static Reply of(final int status, final String body, final HttpHeaders headers) throws IOException {
+            final boolean json = headers.firstValue("Content-Type").orElse("").contains("json") && !body.isEmpty();
+            return new Reply(status, json ? JSON.readTree(body) : null, body, headers);
         }
 
-        public HttpHeaders headers() {
-            return raw.headers();
+        public String header(final String name) {
+            return headers.firstValue(name).orElse(null);
         }
     }
 

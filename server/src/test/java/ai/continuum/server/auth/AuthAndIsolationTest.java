@@ -5,16 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.continuum.server.OneServerPerClass;
+import ai.continuum.server.OneRoutingPerClass;
 import ai.continuum.server.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.http.HttpRequest;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class AuthAndIsolationTest extends OneServerPerClass {
+class AuthAndIsolationTest extends OneRoutingPerClass {
     private static final List<String> DATA_GETS = List.of(
             "/v1/stats",
             "/v1/memories",
@@ -62,10 +63,9 @@ class AuthAndIsolationTest extends OneServerPerClass {
 
     @Test
     void shouldAcceptBearerTokenAsWellAsHeader() {
-        final TestServer.Reply r = server.send(server.builder("/v1/stats", null)
-                .header("Authorization", "Bearer " + keyA)
-                .GET()
-                .build());
+        final TestServer.Reply r = server.send(
+                server.request(Method.GET, "/v1/stats", null).header(HeaderNames.AUTHORIZATION, "Bearer " + keyA),
+                null);
         assertEquals(200, r.status(), r.body());
         assertEquals("tenant-a", r.json().get("tenant_id").asText());
     }
@@ -102,10 +102,10 @@ class AuthAndIsolationTest extends OneServerPerClass {
 
     @Test
     void shouldIgnoreTenantNamedInRequest() {
-        final TestServer.Reply r = server.send(server.builder("/v1/stats?tenant_id=tenant-a", keyB)
-                .header("X-Tenant-ID", "tenant-a")
-                .GET()
-                .build());
+        final TestServer.Reply r = server.send(
+                server.request(Method.GET, "/v1/stats?tenant_id=tenant-a", keyB)
+                        .header(HeaderNames.create("X-Tenant-ID"), "tenant-a"),
+                null);
         assertEquals("tenant-b", r.json().get("tenant_id").asText());
         final TestServer.Reply learned = server.post(
                 "/v1/learn",
@@ -189,12 +189,7 @@ class AuthAndIsolationTest extends OneServerPerClass {
 
     @Test
     void shouldNotCountPublicEndpointsAgainstAuth() {
-        assertEquals(
-                200,
-                server.send(HttpRequest.newBuilder(server.uri("/v1/health"))
-                                .GET()
-                                .build())
-                        .status());
+        assertEquals(200, server.get("/v1/health", null).status());
         assertEquals(200, server.get("/metrics", null).status());
     }
 }

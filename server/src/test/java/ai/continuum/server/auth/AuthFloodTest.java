@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.continuum.server.DirectServer;
 import ai.continuum.server.TestServer;
 import ai.continuum.server.config.ConfigKey;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AuthFloodTest {
     @Test
     void shouldThrottleTheGuesserAndNeverTheHolder(@TempDir final Path dataDir) {
-        try (TestServer server = TestServer.start(dataDir, Map.of(ConfigKey.AUTH_FAILURES_PER_MINUTE, "60"))) {
+        try (DirectServer server = DirectServer.start(dataDir, Map.of(ConfigKey.AUTH_FAILURES_PER_MINUTE, "60"))) {
             final String key = server.createKey("victim");
             final String keyId = key.substring(3, 19);
             int throttled = 0;

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+// Real socket: the CLI talks to the server over HTTP.
 class ContinuumCliTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * server's user only (0700 directories, 0600 files) whatever the umask; {@code doctor} fails on wider permissions and
  * names the chmod that fixes them.
  */
+// Real socket: the files are created by ContinuumServer.start.
 class OwnerOnlyFilesTest {
     @TempDir
     Path parent;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.continuum.server.OneServerPerClass;
+import ai.continuum.server.OneRoutingPerClass;
 import ai.continuum.server.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * empty object in an example ({@code "metadata": {}}) stands for the caller's own free-form object.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ApiDocExamplesTest extends OneServerPerClass {
+class ApiDocExamplesTest extends OneRoutingPerClass {
     private static final Path API_MD = Path.of("API.md");
     private static final ObjectMapper JSON = new ObjectMapper();
     /** An endpoint in backticks, optionally with its request body in the next backticks. */

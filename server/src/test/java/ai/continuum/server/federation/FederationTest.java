@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Federation in one JVM over loopback: a real coordinator and three real services (each its own SQLite database),
  * driven through their HTTP APIs. The multi-process proof over network namespaces and TLS is FederationIT.
  */
+// Real socket: federation nodes call each other over HTTP, so the wire between them is the subject.
 class FederationTest {
     static final String OPERATOR = "operator-token-0123456789abcdef";
     static final String SHARED_A = "Kafka Streams";

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Three server instances on one fresh PostgreSQL database: every instance follows the others' writes into its own
  * engine, reads its writes across instances, and sees keys revoked elsewhere.
  */
+// Real socket: several servers share one database and follow each other.
 class FleetTest {
     private static final String[] NAMES = {
         "Kubernetes Operator",

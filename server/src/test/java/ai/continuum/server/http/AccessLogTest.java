@@ -5,10 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.continuum.server.DirectServer;
 import ai.continuum.server.TestServer;
 import ai.continuum.server.logging.LogSetup;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -21,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Request ids on every response, and the access log as real JSON fields. */
 class AccessLogTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
 
     @Test
     void everyResponseCarriesARequestIdAndTheAccessLogHasItAsAField(@TempDir final Path dataDir) throws Exception {
@@ -39,7 +44,7 @@ class AccessLogTest {
         };
         final Logger access = Logger.getLogger(AccessLogFilter.LOGGER);
         access.addHandler(capture);
-        try (TestServer server = TestServer.start(dataDir)) {
+        try (DirectServer server = DirectServer.start(dataDir)) {
             final TestServer.Reply ok = server.get("/v1/health", null);
             final TestServer.Reply unauthorized = server.get("/v1/stats", null);
             final TestServer.Reply missing = server.get("/v1/no-such-thing", TestServer.ADMIN_KEY);
@@ -50,15 +55,11 @@ class AccessLogTest {
             assertEquals(401, unauthorized.status());
             assertNotEquals(ok.header("X-Request-Id"), unauthorized.header("X-Request-Id"));
 
-            final TestServer.Reply echoed = server.send(server.builder("/v1/ready", null)
-                    .header("X-Request-Id", "lb-7f3a.42")
-                    .GET()
-                    .build());
+            final TestServer.Reply echoed =
+                    server.send(server.request(Method.GET, "/v1/ready", null).header(REQUEST_ID, "lb-7f3a.42"), null);
             assertEquals("lb-7f3a.42", echoed.header("X-Request-Id"), "a proxy's id is kept");
-            final TestServer.Reply replaced = server.send(server.builder("/v1/ready", null)
-                    .header("X-Request-Id", "x".repeat(129))
-                    .GET()
-                    .build());
+            final TestServer.Reply replaced = server.send(
+                    server.request(Method.GET, "/v1/ready", null).header(REQUEST_ID, "x".repeat(129)), null);
             assertTrue(replaced.header("X-Request-Id").matches("[0-9a-f]{32}"), "an over-long id is replaced");
 
             final LogRecord record = waitFor(records, "lb-7f3a.42");

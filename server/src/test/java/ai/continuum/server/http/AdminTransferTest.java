@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The admin export and import endpoints, end to end between two running servers. */
+// Real socket: export and import stream large bodies through the listener with their content types and lengths.
 class AdminTransferTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.continuum.server.OneServerPerClass;
+import ai.continuum.server.OneRoutingPerClass;
 import ai.continuum.server.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class ApiEndToEndTest extends OneServerPerClass {
+class ApiEndToEndTest extends OneRoutingPerClass {
 
     static String key;
 
@@ -60,10 +60,6 @@ class ApiEndToEndTest extends OneServerPerClass {
         assertEquals(200, health.status());
         assertEquals("healthy", health.json().get("status").asText());
         assertEquals(200, server.get("/v1/ready", null).status());
-        assertEquals(
-                200,
-                server.get("/observe/health/ready", null).status(),
-                server.get("/observe/health/ready", null).body());
     }
 
     @Test

@@ -3,19 +3,8 @@ package ai.continuum.server.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.continuum.engine.MemoryEngine;
-import ai.continuum.server.ContinuumServer;
+import ai.continuum.server.DirectServer;
 import ai.continuum.server.TestServer;
-import ai.continuum.server.auth.ApiKeyAuthenticator;
-import ai.continuum.server.auth.KeyHasher;
-import ai.continuum.server.config.ConfigKey;
-import ai.continuum.server.config.ConfigLoader;
-import ai.continuum.server.config.ServerConfig;
-import ai.continuum.server.core.ContinuumCore;
-import ai.continuum.server.core.EngineSizing;
-import ai.continuum.server.metrics.ContinuumMetrics;
-import ai.continuum.server.ratelimit.RateLimiter;
-import ai.continuum.server.storage.Storage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.HeaderName;
@@ -28,8 +17,7 @@ import io.helidon.webserver.testing.junit5.SetUpRoute;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumMap;
-import java.util.Map;
+import java.util.Comparator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -44,10 +32,10 @@ class DirectRoutingTest {
     private static final HeaderName API_KEY = HeaderNames.create("X-API-Key");
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Made here, not by {@code @TempDir}: the extension may set up the route before JUnit fills static fields. */
     private static Path dataDir;
-    private static Storage storage;
-    private static MemoryEngine engine;
-    private static ContinuumCore core;
+
+    private static DirectServer service;
 
     private final DirectClient client;
 
@@ -55,42 +43,19 @@ class DirectRoutingTest {
         this.client = client;
     }
 
+    /** The extension calls this before the class's tests, with the routing builder its DirectClient will serve. */
     @SetUpRoute
     static void routing(final HttpRouting.Builder routing) throws IOException {
         dataDir = Files.createTempDirectory("continuum-direct-routing");
-        final Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
-        flags.put(ConfigKey.DATA_DIR, dataDir.toString());
-        flags.put(ConfigKey.ADMIN_KEY, TestServer.ADMIN_KEY);
-        final ServerConfig config = new ConfigLoader(Map.of(), flags, null).load();
-        storage = ContinuumServer.openStorage(config);
-        engine = MemoryEngine.create(EngineSizing.forStored(config.engine(), storage));
-        final ContinuumMetrics metrics = new ContinuumMetrics();
-        core = new ContinuumCore(engine, storage, metrics);
-        core.rebuild();
-        final ApiKeyAuthenticator keys = new ApiKeyAuthenticator(
-                storage.apiKeys(),
-                new KeyHasher(KeyHasher.DEFAULT_ITERATIONS),
-                TestServer.ADMIN_KEY,
-                config.defaultTenant(),
-                ContinuumServer.KEY_CACHE_TTL.toNanos(),
-                System::nanoTime);
-        ApiRouting.routing(
-                routing,
-                config,
-                core,
-                keys,
-                new RateLimiter(config.rateLimitPerMinute(), config.rateLimitBurst(), System::nanoTime),
-                metrics);
+        service = DirectServer.unrouted(dataDir);
+        service.routing(routing);
     }
 
     @AfterAll
     static void close() throws IOException {
-        storage.close();
-        core.close();
-        engine.close();
+        service.close();
         try (var files = Files.walk(dataDir)) {
-            for (final Path p :
-                    files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (final Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
         }

@@ -4,14 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.continuum.server.OneServerPerClass;
+import ai.continuum.server.OneRoutingPerClass;
 import ai.continuum.server.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The happy path of every endpoint, each test on its own tenant. */
-class EndpointsTest extends OneServerPerClass {
+class EndpointsTest extends OneRoutingPerClass {
 
     private static long learn(final String key, final String user, final String ai) {
         final TestServer.Reply r = server.post(

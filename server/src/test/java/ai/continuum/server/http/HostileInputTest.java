@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Malformed, oversized and hostile requests: every one gets a 4xx in the one error shape, never a 5xx. */
+// Real socket: raw header blocks and request lines that only a socket can carry.
 class HostileInputTest {
     private static final List<String> POST_PATHS =
             List.of("/v1/learn", "/v1/recall", "/v1/turn", "/v1/memories", "/v1/memories/search", "/v1/keys");

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * without a key, a wrong method is 405 with {@code Allow}, unknown {@code /observe} paths use the one error shape, and a
  * browser's preflight passes whatever spacing it puts in {@code Access-Control-Request-Headers}.
  */
+// Real socket: raw request bytes (bad chunk sizes, browser preflights) and the web server's observe feature.
 class HttpSemanticsTest {
     @TempDir
     static Path dataDir;
@@ -120,6 +121,9 @@ class HttpSemanticsTest {
         assertFalse(
                 health.body().contains("diskSpace") || health.body().contains("totalBytes"),
                 "no disk sizes for anonymous callers: " + health.body());
+        // The probes' paths, public: served by the web server's observe feature, so checked here on the socket.
+        assertEquals(200, server.get("/observe/health/live", null).status());
+        assertEquals(200, server.get("/observe/health/ready", null).status());
     }
 
     /** The preflight exactly as Chromium sends it for a fetch() with JSON and an API key: no space after the comma. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.continuum.server.DirectServer;
 import ai.continuum.server.TestServer;
 import ai.continuum.server.config.ConfigKey;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * only when the operator turns tenant labels on.
  */
 class MetricsTenantLabelsTest {
-    private static void learnAsTwoTenants(final TestServer server) {
+    private static void learnAsTwoTenants(final DirectServer server) {
         for (final String tenant : new String[] {"acme-secret-customer", "globex-secret-customer"}) {
             final String key = server.createKey(tenant);
             final TestServer.Reply r = server.post(
@@ -33,7 +34,7 @@ class MetricsTenantLabelsTest {
 
     @Test
     void shouldKeepTenantNamesOutOfPublicMetricsByDefault(@TempDir final Path dataDir) {
-        try (TestServer server = TestServer.start(dataDir)) {
+        try (DirectServer server = DirectServer.start(dataDir)) {
             learnAsTwoTenants(server);
             final TestServer.Reply scrape = server.get("/metrics", null);
             assertEquals(200, scrape.status(), "public by default, for in-cluster scrapers");
@@ -48,7 +49,7 @@ class MetricsTenantLabelsTest {
 
     @Test
     void shouldLabelSeriesPerTenantWhenTurnedOn(@TempDir final Path dataDir) {
-        try (TestServer server = TestServer.start(
+        try (DirectServer server = DirectServer.start(
                 dataDir, Map.of(ConfigKey.METRICS_TENANT_LABELS, "true", ConfigKey.METRICS_PUBLIC, "false"))) {
             learnAsTwoTenants(server);
             assertEquals(401, server.get("/metrics", null).status());

@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.continuum.server.NodeClients;
 import ai.continuum.server.OneServerPerClass;
 import ai.continuum.server.TestServer;
-import ai.continuum.server.auth.ApiKeyAuthenticator;
-import ai.continuum.server.auth.KeyHasher;
-import ai.continuum.server.ratelimit.RateLimiter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
@@ -27,6 +24,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * them); the served document is valid OpenAPI 3.1 to a real validator, and a client built from it learns and
  * recalls (src/test/node/openapi-client.mjs).
  */
+// Real socket: a generated Node client calls the API over HTTP; the observe routes are the web server's.
 class OpenApiDocumentTest extends OneServerPerClass {
     /** Routes served by Helidon features (observe), not by ApiRouting: they are probed on the live server. */
     private static final Set<String> FEATURE_ROUTES =
@@ -38,19 +36,7 @@ class OpenApiDocumentTest extends OneServerPerClass {
     @Test
     void shouldDocumentExactlyTheServedRoutes() throws IOException {
         final var s = server.server();
-        final Set<String> served = RoutingTable.of(routing -> ApiRouting.routing(
-                routing,
-                s.config(),
-                s.core(),
-                new ApiKeyAuthenticator(
-                        s.storage().apiKeys(),
-                        new KeyHasher(KeyHasher.DEFAULT_ITERATIONS),
-                        TestServer.ADMIN_KEY,
-                        "default",
-                        0,
-                        System::nanoTime),
-                new RateLimiter(60, 10, System::nanoTime),
-                s.metrics()));
+        final Set<String> served = RoutingTable.ofApi(s.config(), s.core(), s.storage(), s.metrics());
         assertTrue(
                 served.contains("POST /v1/recall") && served.contains("GET /v1/memories/{id}"),
                 "the routing walk found the API: " + served);

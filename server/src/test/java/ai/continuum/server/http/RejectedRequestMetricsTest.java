@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.continuum.server.TestServer;
+import ai.continuum.server.DirectServer;
 import ai.continuum.server.config.ConfigKey;
 import java.nio.file.Path;
 import java.util.Map;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RejectedRequestMetricsTest {
     @Test
     void refusedRequestsCarryTheirRouteTemplate(@TempDir final Path dataDir) {
-        try (TestServer server = TestServer.start(
+        try (DirectServer server = DirectServer.start(
                 dataDir, Map.of(ConfigKey.RATE_LIMIT_PER_MINUTE, "1", ConfigKey.RATE_LIMIT_BURST, "1"))) {
             assertEquals(
                     401, server.get("/v1/memories/12345", "ck_wrong_secret").status());

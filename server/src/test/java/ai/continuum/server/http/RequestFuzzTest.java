@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
  * <p>Without {@code JAZZER_FUZZ} the stored inputs under {@code RequestFuzzTestInputs/} are replayed as a regression
  * test; with it, Jazzer mutates them for the time {@code jazzer.max_duration} allows.
  */
+// Real socket: fuzzes bytes over the wire, through the listener and HTTP/1 parser.
 class RequestFuzzTest extends OneServerPerClass {
     /** Routes taking a body; the first input byte picks one. Admin routes are sent with the admin key. */
     private static final List<Route> ROUTES = List.of(

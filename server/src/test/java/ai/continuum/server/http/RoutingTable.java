@@ -1,5 +1,13 @@
 package ai.continuum.server.http;
 
+import ai.continuum.server.TestServer;
+import ai.continuum.server.auth.ApiKeyAuthenticator;
+import ai.continuum.server.auth.KeyHasher;
+import ai.continuum.server.config.ServerConfig;
+import ai.continuum.server.core.ContinuumCore;
+import ai.continuum.server.metrics.ContinuumMetrics;
+import ai.continuum.server.ratelimit.RateLimiter;
+import ai.continuum.server.storage.Storage;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -32,6 +40,27 @@ final class RoutingTable {
         final RoutingTable table = new RoutingTable();
         routing.accept(table.recorder(""));
         return table.routes;
+    }
+
+    /** The routes {@link ApiRouting} registers for a service with these parts (no federation). */
+    static Set<String> ofApi(
+            final ServerConfig config,
+            final ContinuumCore core,
+            final Storage storage,
+            final ContinuumMetrics metrics) {
+        return of(routing -> ApiRouting.routing(
+                routing,
+                config,
+                core,
+                new ApiKeyAuthenticator(
+                        storage.apiKeys(),
+                        new KeyHasher(KeyHasher.DEFAULT_ITERATIONS),
+                        TestServer.ADMIN_KEY,
+                        "default",
+                        0,
+                        System::nanoTime),
+                new RateLimiter(60, 10, System::nanoTime),
+                metrics));
     }
 
     private HttpRouting.Builder recorder(final String prefix) {

@@ -3,6 +3,7 @@ package ai.continuum.server.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.continuum.server.DirectServer;
 import ai.continuum.server.TestServer;
 import ai.continuum.server.config.ConfigKey;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,7 +21,7 @@ class SemanticToggleHttpTest {
 
     @Test
     void shouldUseTheSemanticIndexByDefaultAndLeaveItOutWhenTheRequestSaysFalse() throws InterruptedException {
-        try (TestServer server = TestServer.start(dataDir, Map.of(ConfigKey.SEMANTIC_INDEX, "true"))) {
+        try (DirectServer server = DirectServer.start(dataDir, Map.of(ConfigKey.SEMANTIC_INDEX, "true"))) {
             final String key = server.createKey("semantic");
             final TestServer.Reply learned = server.post(
                     "/v1/learn",

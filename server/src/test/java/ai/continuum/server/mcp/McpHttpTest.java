@@ -3,14 +3,17 @@ package ai.continuum.server.mcp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.continuum.server.OneServerPerClass;
+import ai.continuum.server.OneRoutingPerClass;
 import ai.continuum.server.TestServer;
-import java.net.http.HttpRequest;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webclient.http1.Http1ClientRequest;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The /mcp transport's edges: what a confused or hostile client gets back (never a 500, never another tenant). */
-class McpHttpTest extends OneServerPerClass {
+class McpHttpTest extends OneRoutingPerClass {
 
     static String key;
 
@@ -20,13 +23,12 @@ class McpHttpTest extends OneServerPerClass {
     }
 
     private static TestServer.Reply post(final String body, final String... headers) {
-        final HttpRequest.Builder b = server.builder("/mcp", key)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+        final Http1ClientRequest b =
+                server.request(Method.POST, "/mcp", key).header(HeaderNames.CONTENT_TYPE, "application/json");
         for (int i = 0; i < headers.length; i += 2) {
-            b.setHeader(headers[i], headers[i + 1]);
+            b.header(HeaderNames.create(headers[i]), headers[i + 1]);
         }
-        return server.send(b.build());
+        return server.send(b, body.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -71,10 +73,7 @@ class McpHttpTest extends OneServerPerClass {
 
     @Test
     void shouldRefuseWithoutKeyOtherMethodsMediaTypesAndForeignOrigins() {
-        final TestServer.Reply noKey = server.send(server.builder("/mcp", null)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"))
-                .build());
+        final TestServer.Reply noKey = server.post("/mcp", null, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}");
         assertEquals(401, noKey.status());
         assertEquals("unauthorized", noKey.json().get("error").asText());
 

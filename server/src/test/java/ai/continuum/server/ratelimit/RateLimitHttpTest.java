@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.continuum.server.DirectServer;
 import ai.continuum.server.TestServer;
 import ai.continuum.server.config.ConfigKey;
 import java.nio.file.Path;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RateLimitHttpTest {
     @Test
     void shouldAnswer429WithRetryAfterWhenBurstIsSpent(@TempDir final Path dataDir) {
-        try (TestServer server = TestServer.start(
+        try (DirectServer server = DirectServer.start(
                 dataDir, Map.of(ConfigKey.RATE_LIMIT_PER_MINUTE, "1", ConfigKey.RATE_LIMIT_BURST, "3"))) {
             final String key = server.createKey("limited");
             final String other = server.createKey("other");

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * client; with Redis killed or hung every decision is made locally within the timeout, with one log line and a
  * counted metric; when Redis returns the buckets are shared again. TLS with a verified certificate and a password.
  */
+// Real socket: ContinuumServer.start wires the shared limiter from its Redis settings.
 class SharedRateLimiterTest {
     /** Generous for a loaded test machine (a slower answer counts as Redis down); production's default is 50 ms. */
     private static final Duration TIMEOUT = Duration.ofMillis(250);

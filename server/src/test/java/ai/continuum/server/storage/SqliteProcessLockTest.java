@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A SQLite store serves one process: a second one is refused with a pointer to PostgreSQL. */
+// Real socket: the process lock is taken by ContinuumServer.start.
 class SqliteProcessLockTest {
 
     /** Run in a child JVM: holds the lock of the data directory in args[0] until its standard input closes. */

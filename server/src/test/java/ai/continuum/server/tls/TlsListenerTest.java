@@ -46,6 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * rotation without a restart (including a rotation caught half written), client certificates required and optional,
  * and the start-up errors of bad material.
  */
+// Real socket: TLS is the listener's.
 class TlsListenerTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
