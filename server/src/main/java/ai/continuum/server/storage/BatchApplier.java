@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,15 +40,27 @@ final class BatchApplier implements AutoCloseable {
 
     private static final String INSERT_PLACEHOLDER = "INSERT INTO entities (tenant_id, key, name, entity_type, "
             + "description, created_at) VALUES (?, ?, ?, 'concept', '', ?) ON CONFLICT (tenant_id, key) DO NOTHING";
-    /** Insert-if-absent, and never over a tombstone. (SQLite needs the WHERE to parse an INSERT-SELECT upsert.) */
+    /**
+     * Insert-if-absent. Plain {@code INSERT ... VALUES}, so the PostgreSQL driver sends a batch of them as multi-row
+     * statements ({@code reWriteBatchedInserts}); memories with a tombstone are left out before, by
+     * {@link #FORGOTTEN_IN_RANGE}, rather than by a {@code NOT EXISTS} per row, which made each row a statement of its
+     * own.
+     */
     private static final String INSERT_MEMORY = "INSERT INTO messages (tenant_id, id, session_id, user_message, "
             + "ai_response, thinking, metadata, created_at, concepts, search_text) "
-            + "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM forgotten_memories "
-            + "WHERE tenant_id = ? AND memory_id = ?) ON CONFLICT (tenant_id, id) DO NOTHING";
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, id) DO NOTHING";
 
     private static final String INSERT_DECISION = "INSERT INTO decisions (tenant_id, memory_id, ordinal, text, "
-            + "created_at) SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM forgotten_memories "
-            + "WHERE tenant_id = ? AND memory_id = ?) ON CONFLICT (tenant_id, memory_id, ordinal) DO NOTHING";
+            + "created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant_id, memory_id, ordinal) DO NOTHING";
+    /**
+     * The tombstones among a delta's memory ids, read once per tenant and flush: the ids of one commit's learns are
+     * consecutive, so one range read (by primary key) finds every tombstone that must keep a memory out. It runs in the
+     * writer's transaction after the tenant's row is locked (PostgreSQL) or the write lock taken (SQLite), and after
+     * every earlier op of the batch was written, so it sees the tombstones a {@code NOT EXISTS} per row would see.
+     */
+    private static final String FORGOTTEN_IN_RANGE =
+            "SELECT memory_id FROM forgotten_memories WHERE tenant_id = ? AND memory_id BETWEEN ? AND ?";
+
     private static final String INSERT_CHANGE = "INSERT INTO change_log (tenant_id, seq, kind, payload, "
             + "payload_digest, prev_hash, hash, committed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_ORIGIN = "INSERT INTO memory_origins (tenant_id, memory_id, seq) "
@@ -134,6 +147,14 @@ final class BatchApplier implements AutoCloseable {
         return appendToChain(op, payload);
     }
 
+    /**
+     * Claims an idempotency key in this transaction ({@link IdempotencyKeys#claim}), with the statement prepared once
+     * per transaction rather than once per keyed op.
+     */
+    boolean claim(final IdempotencyClaim claim, final long nowMs) throws SQLException {
+        return IdempotencyKeys.claim(statements.prepared(IdempotencyKeys.CLAIM), claim, nowMs);
+    }
+
     /** Each tenant this transaction appended to, with its chain position after the transaction's last op. */
     Map<String, Long> positions() {
         final Map<String, Long> out = new HashMap<>();
@@ -211,7 +232,11 @@ final class BatchApplier implements AutoCloseable {
             ps.setLong(6, c.lastSeenMillis());
             ps.addBatch();
         }
+        final Set<Long> forgotten = forgotten(tenant, d);
         for (final Delta.MemoryDelta m : d.memories()) {
+            if (forgotten.contains(m.id())) {
+                continue;
+            }
             final PreparedStatement ps = statements.batched(INSERT_MEMORY);
             ps.setString(1, tenant);
             ps.setLong(2, m.id());
@@ -223,21 +248,48 @@ final class BatchApplier implements AutoCloseable {
             ps.setLong(8, m.timeMillis());
             ps.setString(9, OpCodec.encodeStrings(List.copyOf(new LinkedHashSet<>(m.concepts()))));
             ps.setString(10, searchText(m.userText(), m.aiText()));
-            ps.setString(11, tenant);
-            ps.setLong(12, m.id());
             ps.addBatch();
         }
         for (final Delta.DecisionDelta dd : d.decisions()) {
+            if (forgotten.contains(dd.memoryId())) {
+                continue;
+            }
             final PreparedStatement ps = statements.batched(INSERT_DECISION);
             ps.setString(1, tenant);
             ps.setLong(2, dd.memoryId());
             ps.setInt(3, dd.ordinal());
             ps.setString(4, dd.text());
             ps.setLong(5, dd.timeMillis());
-            ps.setString(6, tenant);
-            ps.setLong(7, dd.memoryId());
             ps.addBatch();
         }
+    }
+
+    /** The ids among {@code d}'s memories and decisions that have a tombstone ({@link #FORGOTTEN_IN_RANGE}). */
+    private Set<Long> forgotten(final String tenant, final Delta d) throws SQLException {
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (final Delta.MemoryDelta m : d.memories()) {
+            min = Math.min(min, m.id());
+            max = Math.max(max, m.id());
+        }
+        for (final Delta.DecisionDelta dd : d.decisions()) {
+            min = Math.min(min, dd.memoryId());
+            max = Math.max(max, dd.memoryId());
+        }
+        if (min > max) {
+            return Set.of();
+        }
+        final PreparedStatement ps = statements.prepared(FORGOTTEN_IN_RANGE);
+        ps.setString(1, tenant);
+        ps.setLong(2, min);
+        ps.setLong(3, max);
+        final Set<Long> out = new HashSet<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getLong(1));
+            }
+        }
+        return out;
     }
 
     /** Keys a link, compound or memory of {@code d} names that its concept list does not. */

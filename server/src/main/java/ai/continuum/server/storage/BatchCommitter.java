@@ -53,7 +53,7 @@ final class BatchCommitter {
         try (BatchApplier applier = new BatchApplier(c, dialect, settings.engine(), nowMs)) {
             for (final WriteQueue.Pending p : ops) {
                 // The key and the op commit together or not at all; a key already stored means "not again".
-                final boolean fresh = p.claim() == null || IdempotencyKeys.claim(c, p.claim(), nowMs);
+                final boolean fresh = p.claim() == null || applier.claim(p.claim(), nowMs);
                 heads.add(fresh ? applier.apply(p.op(), p.payload()) : null);
             }
             applier.flush();

@@ -22,6 +22,13 @@ public final class IdempotencyKeys {
     /** A stored key: what it was used for and, once recorded, the answer (status null until then). */
     public record Stored(String requestHash, long memoryId, Integer status, String response, long createdAtMs) {}
 
+    /** The claim ({@link #claim}): parameters tenant, key, request hash, memory id, now, window start. */
+    static final String CLAIM = "INSERT INTO idempotency_keys (tenant_id, idem_key, request_hash, memory_id, status, "
+            + "response, created_at) VALUES (?, ?, ?, ?, NULL, NULL, ?) "
+            + "ON CONFLICT (tenant_id, idem_key) DO UPDATE SET request_hash = excluded.request_hash, "
+            + "memory_id = excluded.memory_id, status = NULL, response = NULL, created_at = excluded.created_at "
+            + "WHERE idempotency_keys.created_at < ?";
+
     private final DataSource pool;
     private final AtomicLong recorded = new AtomicLong();
 
@@ -34,20 +41,15 @@ public final class IdempotencyKeys {
      * write must then not be applied). Runs in the caller's transaction: on PostgreSQL a concurrent transaction
      * holding the same key makes this wait for it, then see its row.
      */
-    static boolean claim(final Connection c, final IdempotencyClaim claim, final long nowMs) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO idempotency_keys (tenant_id, idem_key, "
-                + "request_hash, memory_id, status, response, created_at) VALUES (?, ?, ?, ?, NULL, NULL, ?) "
-                + "ON CONFLICT (tenant_id, idem_key) DO UPDATE SET request_hash = excluded.request_hash, "
-                + "memory_id = excluded.memory_id, status = NULL, response = NULL, created_at = excluded.created_at "
-                + "WHERE idempotency_keys.created_at < ?")) {
-            ps.setString(1, claim.tenant());
-            ps.setString(2, claim.key());
-            ps.setString(3, claim.requestHash());
-            ps.setLong(4, claim.memoryId());
-            ps.setLong(5, nowMs);
-            ps.setLong(6, claim.windowStartMs());
-            return ps.executeUpdate() == 1;
-        }
+    static boolean claim(final PreparedStatement ps, final IdempotencyClaim claim, final long nowMs)
+            throws SQLException {
+        ps.setString(1, claim.tenant());
+        ps.setString(2, claim.key());
+        ps.setString(3, claim.requestHash());
+        ps.setLong(4, claim.memoryId());
+        ps.setLong(5, nowMs);
+        ps.setLong(6, claim.windowStartMs());
+        return ps.executeUpdate() == 1;
     }
 
     /** The live row of {@code key}, if any (rows created before {@code windowStartMs} have expired). */

@@ -55,6 +55,9 @@ final class WriteBehindWriter implements Agent {
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
 
     private final List<WriteQueue.Pending> batch;
+    /** SQLite: copies the log into the file off the writer thread once {@link #start} ran; null on PostgreSQL. */
+    private final WalCheckpointer checkpointer;
+
     private AgentRunner runner;
 
     WriteBehindWriter(
@@ -74,6 +77,7 @@ final class WriteBehindWriter implements Agent {
         this.retry = new CommitRetry(settings);
         this.imports = new ImportRunner(connection, dialect, settings, availability);
         this.batch = new ArrayList<>(settings.maxBatchOps());
+        this.checkpointer = dialect == SqlDialect.SQLITE ? new WalCheckpointer(connections) : null;
     }
 
     /** Names this process in its change announcements (its own follower then skips them). */
@@ -83,6 +87,10 @@ final class WriteBehindWriter implements Agent {
 
     /** Starts the dedicated writer thread. Without it, the owner drives {@link #doWork} itself (tests). */
     void start() {
+        if (checkpointer != null) {
+            connection.checkpointsElsewhere(WalCheckpointer.BACKSTOP_PAGES);
+            checkpointer.start();
+        }
         runner = new AgentRunner(
                 // Parks at most 1 ms between polls (retries, probes and side writes are timed by it); a submit
                 // unparks it at once (WriteQueue).
@@ -162,6 +170,9 @@ final class WriteBehindWriter implements Agent {
             final int writing = batch.size();
             final List<Storage.ContinuityHead> heads = committer.commit(batch, nowMs);
             queue.committed(writing, System.nanoTime() - startNs);
+            if (checkpointer != null) {
+                checkpointer.committed();
+            }
             for (int i = 0; i < writing; i++) {
                 batch.get(i).acknowledge(heads.get(i));
             }
@@ -274,6 +285,9 @@ final class WriteBehindWriter implements Agent {
         if (runner != null) {
             awaitDrained();
             runner.close();
+            if (checkpointer != null) {
+                checkpointer.close();
+            }
         } else {
             final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.closeTimeoutMs());
             while (!drained.isDone() && System.nanoTime() - deadlineNs < 0) {

@@ -3,6 +3,7 @@ package ai.continuum.server.storage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import javax.sql.DataSource;
 
 /**
@@ -19,6 +20,8 @@ final class WriterConnection {
     private final DatabaseFileGuard fileGuard;
 
     private Connection connection;
+    /** SQLite's {@code wal_autocheckpoint} for this connection, or 0 to keep SQLite's default. */
+    private int autoCheckpointPages;
 
     WriterConnection(final DataSource connections, final SqlDialect dialect, final DatabaseFileGuard fileGuard) {
         this.connections = connections;
@@ -26,9 +29,25 @@ final class WriterConnection {
         this.fileGuard = fileGuard;
     }
 
+    /**
+     * Raises SQLite's auto-checkpoint threshold of the writer's connections to {@code pages}, for when a
+     * {@link WalCheckpointer} copies the log instead; takes effect from the next connection opened.
+     */
+    void checkpointsElsewhere(final int pages) {
+        this.autoCheckpointPages = pages;
+    }
+
     Connection get() throws SQLException {
         if (connection == null) {
             final Connection c = connections.getConnection();
+            if (dialect == SqlDialect.SQLITE && autoCheckpointPages > 0) {
+                try (Statement st = c.createStatement()) {
+                    st.execute("PRAGMA wal_autocheckpoint = " + autoCheckpointPages);
+                } catch (final SQLException e) {
+                    c.close();
+                    throw e;
+                }
+            }
             c.setAutoCommit(false);
             connection = c;
         }
