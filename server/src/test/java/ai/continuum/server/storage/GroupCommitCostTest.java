@@ -129,4 +129,28 @@ class GroupCommitCostTest {
         c.multiRow.forEach((statement, values) -> assertTrue(
                 values, statement + " is an INSERT ... SELECT: PostgreSQL gets one statement per row of its batch"));
     }
+
+    @OnEachBackend
+    void shouldKeepForgottenMemoriesOutOfALaterCommit(final TestDatabase db) {
+        clock.update(1_700_000_000_000L);
+        storage = db.create(StorageSettings.defaults(), clock);
+        final CompletableFuture<?> earlier = storage.submit(new StorageOp.ForgetMemory(T, 5));
+        storage.writer().doWork();
+        assertTrue(earlier.isDone() && !earlier.isCompletedExceptionally());
+        // One commit: learns around the tombstone of 5, and a forget of 7 before the learn that carries 7.
+        final List<CompletableFuture<?>> ops = new ArrayList<>();
+        for (final long id : new long[] {4, 5}) {
+            ops.add(storage.submit(new StorageOp.Apply(T, Deltas.turn(id, id, "turn " + id, "Alpha", "Beta"))));
+        }
+        ops.add(storage.submit(new StorageOp.ForgetMemory(T, 7)));
+        for (final long id : new long[] {6, 7}) {
+            ops.add(storage.submit(new StorageOp.Apply(T, Deltas.turn(id, id, "turn " + id, "Alpha", "Beta"))));
+        }
+        assertEquals(5, storage.writer().doWork(), "one commit");
+        assertTrue(ops.stream().allMatch(f -> f.isDone() && !f.isCompletedExceptionally()));
+        assertEquals(2, db.scalar("SELECT count(*) FROM messages WHERE tenant_id = '" + T + "'"));
+        assertEquals(0, db.scalar("SELECT count(*) FROM messages WHERE id IN (5, 7)"), "no forgotten memory revived");
+        assertEquals(0, db.scalar("SELECT count(*) FROM decisions WHERE memory_id IN (5, 7)"));
+        assertEquals(2, db.scalar("SELECT count(*) FROM decisions WHERE memory_id IN (4, 6)"));
+    }
 }
