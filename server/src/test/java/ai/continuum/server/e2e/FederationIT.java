@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.continuum.server.FreePorts;
 import ai.continuum.server.TestPki;
 import ai.continuum.server.TestServer;
+import ai.continuum.server.TestWords;
 import ai.continuum.server.federation.FederationChecks;
 import ai.continuum.server.federation.GroupKey;
 import ai.continuum.server.federation.RawNode;
@@ -354,13 +355,7 @@ class FederationIT {
     }
 
     private static String bulkName(final int i) {
-        final StringBuilder letters = new StringBuilder();
-        int n = i;
-        do {
-            letters.append((char) ('a' + n % 26));
-            n /= 26;
-        } while (n > 0);
-        return "Vel" + letters + "Tarnish";
+        return "Vel" + TestWords.letters(i) + "Tarnish";
     }
 
     private static void learn(final ServerProcess node, final String key, final String text, final int times)

@@ -28,14 +28,15 @@ import java.util.regex.Pattern;
 /**
  * The real service in a child JVM: {@code ContinuumCli serve --port 0 --data-dir DIR} with the launcher's JVM flags,
  * the test class path and a known admin key. {@link #start} returns once the child printed its listening line, which
- * it prints only after the engine was rebuilt from SQL. Stderr (the log) goes to a file beside the data directory.
+ * it prints only after the engine was rebuilt from SQL. Stderr (the log) goes to the given file, stdout to the same
+ * name with {@code .stdout} appended, so both survive the test's temporary directories when the log lies elsewhere.
  */
 final class ServerProcess implements AutoCloseable {
     static final String ADMIN_KEY = "e2e-admin-key-0123456789abcdef";
     /** The line a service ({@code Continuum listening on ...}) or a coordinator prints once it listens. */
     private static final Pattern LISTENING = Pattern.compile("listening on https?://[^:\\s]+:(\\d+)");
     /** Generous: a start takes 5-10 s, but over 40 s was seen on a runner shared by many builds. */
-    private static final Duration START_DEADLINE = Duration.ofSeconds(90);
+    static final Duration START_DEADLINE = Duration.ofSeconds(90);
 
     private static final Duration POLL_PAUSE = Duration.ofMillis(50);
 
@@ -101,6 +102,21 @@ final class ServerProcess implements AutoCloseable {
             final List<String> arguments,
             final Path log,
             final Map<String, String> extraEnv) {
+        return launch(prefix, host, arguments, log, extraEnv, START_DEADLINE);
+    }
+
+    /**
+     * As {@link #launch(List, String, List, Path, Map)}, waiting up to {@code startDeadline} for the listening line.
+     * A process still alive past it has its threads dumped into its log ({@code jcmd Thread.print}) before it is
+     * killed, so a hang can be told from a slow start afterwards.
+     */
+    static ServerProcess launch(
+            final List<String> prefix,
+            final String host,
+            final List<String> arguments,
+            final Path log,
+            final Map<String, String> extraEnv,
+            final Duration startDeadline) {
         final List<String> command = new ArrayList<>(prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmFlags());
@@ -127,21 +143,59 @@ final class ServerProcess implements AutoCloseable {
             throw new UncheckedIOException("cannot start " + arguments.getFirst(), e);
         }
         final CompletableFuture<Integer> port = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().name("serve-stdout-" + process.pid()).start(() -> drain(process, port));
+        final Path stdout = stdoutOf(log);
+        Thread.ofPlatform().daemon().name("serve-stdout-" + process.pid()).start(() -> drain(process, port, stdout));
         try {
-            return new ServerProcess(process, host, port.get(START_DEADLINE.toSeconds(), TimeUnit.SECONDS), log);
+            return new ServerProcess(process, host, port.get(startDeadline.toMillis(), TimeUnit.MILLISECONDS), log);
         } catch (final InterruptedException | ExecutionException | TimeoutException e) {
+            final boolean alive = process.isAlive();
+            if (alive) {
+                dumpThreads(process.pid(), log);
+            }
             process.destroyForcibly();
             throw new IllegalStateException(
-                    arguments.getFirst() + " did not start within " + START_DEADLINE + "; log:\n" + tail(log), e);
+                    arguments.getFirst() + " did not start within " + startDeadline + " ("
+                            + (alive ? "still running; its threads are dumped in the log" : "it exited") + "); log:\n"
+                            + tail(log) + "\nstdout:\n" + tail(stdout),
+                    e);
         }
     }
 
-    private static void drain(final Process process, final CompletableFuture<Integer> port) {
+    /** Where the stdout of the process logging to {@code log} is kept. */
+    static Path stdoutOf(final Path log) {
+        return log.resolveSibling(log.getFileName() + ".stdout");
+    }
+
+    /** Appends a thread dump of process {@code pid} to {@code log}, waiting at most 30 s for it. */
+    private static void dumpThreads(final long pid, final Path log) {
+        try {
+            final Process jcmd = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "jcmd")
+                                    .toString(),
+                            Long.toString(pid),
+                            "Thread.print")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+            if (!jcmd.waitFor(30, TimeUnit.SECONDS)) {
+                jcmd.destroyForcibly();
+            }
+        } catch (final IOException e) {
+            // The dump is a diagnostic only; the start's failure is reported either way.
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void drain(final Process process, final CompletableFuture<Integer> port, final Path stdout) {
         try (BufferedReader out =
-                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                java.io.Writer copy = Files.newBufferedWriter(stdout, StandardCharsets.UTF_8)) {
             String line;
             while ((line = out.readLine()) != null) {
+                copy.write(line);
+                copy.write('\n');
+                copy.flush();
                 final Matcher m = LISTENING.matcher(line);
                 if (m.find()) {
                     port.complete(Integer.parseInt(m.group(1)));
@@ -237,6 +291,15 @@ final class ServerProcess implements AutoCloseable {
     TestServer.Reply post(final String path, final String key, final Map<String, ?> body)
             throws IOException, InterruptedException {
         return client.post(path, key, body);
+    }
+
+    /** A request to {@code path} on this server with {@code key} (null: none), to finish and {@link #send}. */
+    HttpRequest.Builder builder(final String path, final String key) {
+        return client.builder(path, key);
+    }
+
+    TestServer.Reply send(final HttpRequest request) throws IOException, InterruptedException {
+        return client.send(request);
     }
 
     /** As {@link #post}, with an {@code Idempotency-Key} header. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.continuum.engine.MemoryEngine;
 import ai.continuum.server.TestServer;
+import ai.continuum.server.TestWords;
 import ai.continuum.server.config.ConfigKey;
 import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageSettings;
@@ -181,7 +182,7 @@ class FleetTest {
         final String key = servers.get(0).createKey("ryw");
         int misses = 0;
         for (int trial = 0; trial < 1_000; trial++) {
-            final String word = "Zorblax" + letters(trial);
+            final String word = "Zorblax" + TestWords.letters(trial);
             final TestServer writer = servers.get(trial % 3);
             final TestServer reader = servers.get((trial + 1) % 3);
             final TestServer.Reply learned = writer.post(
@@ -380,16 +381,6 @@ class FleetTest {
             ids.add(r.json().get("memory_id").asLong());
         }
         return ids;
-    }
-
-    private static String letters(final int n) {
-        final StringBuilder b = new StringBuilder();
-        int v = n;
-        do {
-            b.append((char) ('a' + v % 26));
-            v /= 26;
-        } while (v > 0);
-        return b.toString();
     }
 
     private static void awaitQueuesDrained() throws InterruptedException {
