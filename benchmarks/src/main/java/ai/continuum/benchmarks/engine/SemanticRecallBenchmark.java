@@ -1,0 +1,169 @@
+package ai.continuum.benchmarks.engine;
+
+import ai.continuum.benchmarks.data.TurnGenerator;
+import ai.continuum.engine.EngineConfig;
+import ai.continuum.engine.MemoryEngine;
+import ai.continuum.engine.RecallResult;
+import ai.continuum.engine.Turn;
+import ai.continuum.engine.semantic.StoredVectors;
+import ai.continuum.engine.semantic.VectorTable;
+import ai.continuum.semantic.MiniLmEmbedder;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Recall with the optional semantic index (all-MiniLM-L6-v2 quantised, in-process) against recall without it, on one
+ * engine that holds {@code memories} turns each with its real sentence vector; and what one embedding costs, which
+ * is the learn CPU the index adds per memory (learn itself only queues the memory; the model runs on the embedding
+ * thread).
+ *
+ * <p>{@code semantic=on} embeds the query (the model) and scans every vector of the tenant (one 384-byte dot product
+ * each); {@code off} is the same call with the index left out ({@code useSemantic} false, as the per-request switch).
+ *
+ * <p>Running the model on 100,000 texts would take most of an hour on this hardware, so the engine's memories take
+ * their vectors through {@link StoredVectors} (as after a restart): the first {@value #DISTINCT} turns are embedded by
+ * the model, and memory {@code i} takes the vector of turn {@code i % DISTINCT}. Every vector is a real one of this
+ * model; the scan's cost does not depend on which.
+ */
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 4, time = 3)
+@Fork(1)
+public class SemanticRecallBenchmark {
+    static final int DISTINCT = 256;
+    static final int QUERIES = 256;
+    static final String TENANT = "bench";
+
+    @State(Scope.Benchmark)
+    public static class EngineState {
+        @Param({"10000", "100000"})
+        public int memories;
+
+        @Param({"on", "off"})
+        public String semantic;
+
+        MemoryEngine engine;
+        String[] queries;
+        boolean useSemantic;
+        int next;
+
+        @Setup(Level.Trial)
+        public void load() throws InterruptedException {
+            useSemantic = "on".equals(semantic);
+            final MiniLmEmbedder model = new MiniLmEmbedder();
+            final TurnGenerator turns = new TurnGenerator(7L, 2_000, 1.0);
+            final Turn[] all = new Turn[memories];
+            for (int i = 0; i < memories; i++) {
+                all[i] = turns.next(i, 1_700_000_000_000L + i * 60_000L);
+            }
+            final byte[][] vectors = new byte[DISTINCT][model.dimensions()];
+            final float[] scales = new float[DISTINCT];
+            for (int i = 0; i < DISTINCT; i++) {
+                scales[i] =
+                        VectorTable.quantise(unit(model.embed(all[i].userText() + "\n" + all[i].aiText())), vectors[i]);
+            }
+            engine = MemoryEngine.create(EngineConfig.defaults(), System::currentTimeMillis, model);
+            engine.attachStoredVectors(new StoredVectors() {
+                @Override
+                public void find(
+                        final String tenant, final long[] ids, final int count, final String name, final Found found) {
+                    for (int i = 0; i < count; i++) {
+                        final int d = (int) (ids[i] % DISTINCT);
+                        found.vector(ids[i], vectors[d], scales[d]);
+                    }
+                }
+
+                @Override
+                public void save(
+                        final String tenant, final long id, final String name, final byte[] v, final float scale) {}
+            });
+            for (final Turn turn : all) {
+                engine.learn(TENANT, turn);
+            }
+            if (!engine.awaitSemanticIndex(600_000)) {
+                throw new IllegalStateException("the semantic index did not take every vector within 10 minutes");
+            }
+            queries = new String[QUERIES];
+            for (int i = 0; i < QUERIES; i++) {
+                // A question about one earlier turn: its first sentence, asked back.
+                final String user = all[(int) ((i * 7919L) % memories)].userText();
+                final int dot = user.indexOf('.');
+                queries[i] = "What did we say when " + (dot > 0 ? user.substring(0, dot) : user) + "?";
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            engine.close();
+        }
+
+        String nextQuery() {
+            final String q = queries[next];
+            next = (next + 1) & (QUERIES - 1);
+            return q;
+        }
+    }
+
+    /** The model alone, for the texts learn embeds. */
+    @State(Scope.Benchmark)
+    public static class ModelState {
+        MiniLmEmbedder model;
+        String[] texts;
+        int next;
+
+        @Setup(Level.Trial)
+        public void load() {
+            model = new MiniLmEmbedder();
+            final TurnGenerator turns = new TurnGenerator(11L, 2_000, 1.0);
+            texts = new String[QUERIES];
+            for (int i = 0; i < QUERIES; i++) {
+                final Turn t = turns.next(i, i);
+                texts[i] = t.userText() + "\n" + t.aiText();
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            model.close();
+        }
+    }
+
+    @Benchmark
+    public RecallResult recall(final EngineState state) {
+        return state.engine.recall(TENANT, state.nextQuery(), 10, 10, state.useSemantic);
+    }
+
+    /** One memory's embedding: the CPU the semantic index adds to every learn, off learn's request path. */
+    @Benchmark
+    public float[] embedTurn(final ModelState state) {
+        final String text = state.texts[state.next];
+        state.next = (state.next + 1) & (QUERIES - 1);
+        return state.model.embed(text);
+    }
+
+    private static float[] unit(final float[] v) {
+        double norm = 0;
+        for (final float x : v) {
+            norm += x * x;
+        }
+        final float inv = norm == 0 ? 1f : (float) (1.0 / Math.sqrt(norm));
+        final float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = v[i] * inv;
+        }
+        return out;
+    }
+}
