@@ -67,7 +67,7 @@ public class SemanticRecallBenchmark {
             final TurnGenerator turns = new TurnGenerator(7L, 2_000, 1.0);
             final Turn[] all = new Turn[memories];
             for (int i = 0; i < memories; i++) {
-                all[i] = turns.next(i, 1_700_000_000_000L + i * 60_000L);
+                all[i] = turns.next(i + 1, 1_700_000_000_000L + i * 60_000L);
             }
             final byte[][] vectors = new byte[DISTINCT][model.dimensions()];
             final float[] scales = new float[DISTINCT];
@@ -130,7 +130,7 @@ public class SemanticRecallBenchmark {
             final TurnGenerator turns = new TurnGenerator(11L, 2_000, 1.0);
             texts = new String[QUERIES];
             for (int i = 0; i < QUERIES; i++) {
-                final Turn t = turns.next(i, i);
+                final Turn t = turns.next(i + 1, i + 1);
                 texts[i] = t.userText() + "\n" + t.aiText();
             }
         }
