@@ -18,8 +18,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * works as usual ({@code -wi -i -w -r -f -p -prof -rf -rff -l -lprof -h}); a {@code -jvmArgsAppend} given on the
  * command line is added after the engine's flags rather than replacing them.
  *
- * <p>Two further commands: {@code footprint [size] [--apply]} runs {@link Footprint} and {@code smoke-check ...}
- * runs {@link SmokeCheck}, both in this JVM.
+ * <p>Further commands: {@code footprint [size] [--apply]} runs {@link Footprint}, {@code restore-times [size]
+ * [rounds]} runs {@link RestoreTimes} and {@code smoke-check ...} runs {@link SmokeCheck}, all in this JVM.
  */
 public final class Bench {
     private Bench() {}
@@ -27,6 +27,10 @@ public final class Bench {
     public static void main(final String[] args) throws RunnerException, IOException {
         if (args.length > 0 && "footprint".equals(args[0])) {
             Footprint.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && "restore-times".equals(args[0])) {
+            RestoreTimes.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         if (args.length > 0 && "smoke-check".equals(args[0])) {
@@ -45,6 +49,7 @@ public final class Bench {
             cli.showHelp();
             System.out.println();
             System.out.println("Also: footprint [100k/500k|1M/5M] [--apply]");
+            System.out.println("      restore-times [100k/500k|1M/5M] [rounds]");
             System.out.println(
                     "      smoke-check <results.json> <baseline.json> [--max-slowdown N]" + " [--write-baseline]");
             return;

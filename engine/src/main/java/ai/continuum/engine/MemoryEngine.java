@@ -498,17 +498,28 @@ public final class MemoryEngine implements AutoCloseable {
     /**
      * Loads an image written by {@link #writeImage} into this engine, which must be empty (just created). The caller
      * proves the bytes intact first (a checksum over the image): a failure here leaves this engine unusable, so it
-     * must then be closed and a new one built.
+     * must then be closed and a new one built. The dictionary is re-filled by {@link StringIndex#defaultRefillThreads}
+     * threads.
      *
+     * @return where the time went, for the caller's log.
      * @throws IllegalStateException when the image is of another format, layout or byte order, or does not parse.
      */
-    public void readImage(final ImageInput in) {
+    public ImageLoadTimes readImage(final ImageInput in) {
+        return readImage(in, StringIndex.defaultRefillThreads());
+    }
+
+    /**
+     * As {@link #readImage(ImageInput)}, with the dictionary re-filled by {@code refillThreads} threads (1: on the
+     * calling thread alone), so a benchmark can compare both in one run.
+     */
+    public ImageLoadTimes readImage(final ImageInput in, final int refillThreads) {
         writeLock.lock();
         try {
             ensureOpen();
             if (!tenants.isEmpty() || nextTenantId != 0) {
                 throw new IllegalStateException("an image is read into an empty engine only");
             }
+            final long t0 = System.nanoTime();
             EngineImage.readHeader(in);
             final int next = in.readCount(Integer.MAX_VALUE, "tenant ids");
             final int count = in.readCount(next, "tenants");
@@ -516,17 +527,22 @@ public final class MemoryEngine implements AutoCloseable {
             for (int i = 0; i < count; i++) {
                 read.add(EngineImage.readTenant(in));
             }
+            final long t1 = System.nanoTime();
             arena.readFrom(in);
             graph.readFrom(in);
-            dictionary.readFrom(in);
+            final long t2 = System.nanoTime();
+            dictionary.readFrom(in, refillThreads);
+            final long t3 = System.nanoTime();
             words.readFrom(in);
             memoryTerms.readFrom(in);
             memories.readFrom(in);
             compounds.readFrom(in);
+            final long t4 = System.nanoTime();
             nextTenantId = next;
             for (final TenantState t : read) {
                 tenants.put(t.name, t);
             }
+            return new ImageLoadTimes(t1 - t0, t2 - t1, t3 - t2, t4 - t3, dictionary.size(), refillThreads);
         } finally {
             writeLock.unlock();
         }

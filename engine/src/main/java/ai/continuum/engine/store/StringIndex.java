@@ -1,5 +1,12 @@
 package ai.continuum.engine.store;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import net.openhft.chronicle.core.values.IntValue;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.values.Values;
@@ -89,8 +96,36 @@ public final class StringIndex implements AutoCloseable {
         }
     }
 
-    /** Writer: puts the entries {@link #writeTo} wrote into this empty index. */
+    /**
+     * The threads {@link #readFrom(ImageInput, int)} re-fills with by default: one per available processor, at most
+     * {@value #MAX_REFILL_THREADS}.
+     */
+    public static int defaultRefillThreads() {
+        return Math.clamp(Runtime.getRuntime().availableProcessors(), 1, MAX_REFILL_THREADS);
+    }
+
+    private static final int MAX_REFILL_THREADS = 4;
+    /**
+     * Entries read from the image before they are put, as one batch: large enough that a batch's puts outweigh handing
+     * it to the threads, small enough that the staged keys stay a few MiB of heap at any dictionary size.
+     */
+    private static final int REFILL_BATCH = 1 << 16;
+    /** Below this many entries the refill runs on the calling thread alone: starting threads costs more. */
+    private static final long PARALLEL_FROM = 20_000;
+
+    /** Writer: puts the entries {@link #writeTo} wrote into this empty index, on the calling thread alone. */
     public void readFrom(final ImageInput in) {
+        readFrom(in, 1);
+    }
+
+    /**
+     * Writer: puts the entries {@link #writeTo} wrote into this empty index. The re-fill is where a snapshot restore
+     * spends most of its time (Chronicle Map is not dumped as memory; every entry is hashed and put again), so with
+     * {@code threads > 1} the entries are read in batches and each batch is put by that many threads at once: Chronicle
+     * Map locks per segment, so puts of different keys proceed in parallel. The stream is still read once, in order,
+     * on the calling thread; the resulting map holds the same entries either way (keys are distinct in an image).
+     */
+    public void readFrom(final ImageInput in, final int threads) {
         if (map.longSize() != 0) {
             throw new IllegalStateException("an image is read into an empty dictionary only");
         }
@@ -98,11 +133,91 @@ public final class StringIndex implements AutoCloseable {
         if (count < 0 || count > Integer.MAX_VALUE) {
             throw new IllegalStateException("engine image: " + count + " dictionary entries is out of range");
         }
-        final StringBuilder key = new StringBuilder(64);
-        for (long i = 0; i < count; i++) {
-            in.readChars(1 << 20, key);
-            writerProbe.value.setValue(in.readInt());
-            map.put(key, writerProbe.value);
+        if (threads <= 1 || count < PARALLEL_FROM) {
+            final StringBuilder key = new StringBuilder(64);
+            for (long i = 0; i < count; i++) {
+                in.readChars(1 << 20, key);
+                writerProbe.value.setValue(in.readInt());
+                map.put(key, writerProbe.value);
+            }
+            return;
+        }
+        final ExecutorService pool = Executors.newFixedThreadPool(threads - 1, runnable -> {
+            final Thread t = new Thread(runnable, "continuum-dictionary-refill");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            final RefillBatch batch = new RefillBatch();
+            for (long done = 0; done < count; ) {
+                final int n = (int) Math.min(REFILL_BATCH, count - done);
+                batch.read(in, n);
+                putInParallel(batch, threads, pool);
+                done += n;
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Puts the batch's entries: stripe {@code s} of {@code threads} by each thread, the last on the calling one. */
+    private void putInParallel(final RefillBatch batch, final int threads, final ExecutorService pool) {
+        final List<Future<?>> stripes = new ArrayList<>(threads - 1);
+        for (int s = 0; s < threads - 1; s++) {
+            final int stripe = s;
+            stripes.add(pool.submit(() -> batch.putStripe(map, stripe, threads)));
+        }
+        batch.putStripe(map, threads - 1, threads);
+        for (final Future<?> f : stripes) {
+            try {
+                f.get();
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while re-filling the dictionary", e);
+            } catch (final ExecutionException e) {
+                throw new IllegalStateException("re-filling the dictionary failed", e.getCause());
+            }
+        }
+    }
+
+    /**
+     * Entries of the image staged on the heap: every key's chars back to back in one array, with start offsets, and
+     * the ids. Reused from batch to batch.
+     */
+    private static final class RefillBatch {
+        private char[] chars = new char[REFILL_BATCH * 24];
+        private final int[] starts = new int[REFILL_BATCH + 1];
+        private final int[] ids = new int[REFILL_BATCH];
+        private final StringBuilder key = new StringBuilder(64);
+        private int size;
+
+        void read(final ImageInput in, final int n) {
+            int at = 0;
+            for (int i = 0; i < n; i++) {
+                in.readChars(1 << 20, key);
+                final int len = key.length();
+                if (at + len > chars.length) {
+                    chars = Arrays.copyOf(chars, Math.max(chars.length * 2, at + len));
+                }
+                key.getChars(0, len, chars, at);
+                starts[i] = at;
+                at += len;
+                ids[i] = in.readInt();
+            }
+            starts[n] = at;
+            size = n;
+        }
+
+        /** Puts entries {@code stripe}, {@code stripe + threads}, ... with this thread's own key and value holders. */
+        void putStripe(final ChronicleMap<CharSequence, IntValue> map, final int stripe, final int threads) {
+            final StringBuilder k = new StringBuilder(64);
+            final IntValue v = Values.newHeapInstance(IntValue.class);
+            for (int i = stripe; i < size; i += threads) {
+                k.setLength(0);
+                k.append(chars, starts[i], starts[i + 1] - starts[i]);
+                v.setValue(ids[i]);
+                map.put(k, v);
+            }
         }
     }
 

@@ -255,12 +255,14 @@ public final class ContinuumCore implements AutoCloseable {
                 }
                 loaded = true;
                 return String.format(
-                        "restored the engine from snapshot %s (%d bytes, taken %d s ago) in %d ms; catching up %d ops"
-                                + " from the change log",
+                        "restored the engine from snapshot %s (%d bytes, taken %d s ago) in %d ms (checks, CRC and vectors %d ms,"
+                                + " %s); catching up %d ops from the change log",
                         snapshots.file(),
                         r.bytes(),
                         Math.max(0, System.currentTimeMillis() - r.takenAtMillis()) / 1000,
                         r.millis(),
+                        Math.max(0, r.millis() - r.load().totalNanos() / 1_000_000),
+                        r.load(),
                         behind);
             }
         }

@@ -1,5 +1,6 @@
 package ai.continuum.server.snapshot;
 
+import ai.continuum.engine.ImageLoadTimes;
 import ai.continuum.engine.MemoryEngine;
 import ai.continuum.engine.store.ImageInput;
 import ai.continuum.engine.store.ImageOutput;
@@ -150,15 +151,19 @@ final class SnapshotFile {
         }
     }
 
+    /** What {@link #loadInto} did: where the engine image's read spent its time, and the vectors the index took. */
+    record Loaded(ImageLoadTimes image, long vectors) {}
+
     /**
      * Loads the engine image that follows the header (the channel positioned by {@link #readHeader}), then the vector
-     * section when there is one; returns the vectors the engine's semantic index took.
+     * section when there is one.
      */
-    static long loadInto(final FileChannel channel, final MemoryEngine engine) throws IOException {
+    static Loaded loadInto(final FileChannel channel, final MemoryEngine engine) throws IOException {
         final long imageStart = channel.position();
         final ImageInput in = new ImageInput(channel);
-        engine.readImage(in);
-        return VectorSection.read(in, channel.size() - TRAILER_BYTES - (imageStart + in.consumed()), engine);
+        final ImageLoadTimes image = engine.readImage(in);
+        return new Loaded(
+                image, VectorSection.read(in, channel.size() - TRAILER_BYTES - (imageStart + in.consumed()), engine));
     }
 
     static FileChannel openForReading(final Path path) throws IOException {

@@ -1,5 +1,6 @@
 package ai.continuum.server.snapshot;
 
+import ai.continuum.engine.ImageLoadTimes;
 import ai.continuum.engine.MemoryEngine;
 import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageLoading;
@@ -61,8 +62,9 @@ public final class SnapshotStore {
         return dir.resolve(FILE_NAME);
     }
 
-    /** A restored engine's chain positions, and what the restore cost. */
-    public record Restored(SortedMap<String, Long> positions, long takenAtMillis, long bytes, long millis) {}
+    /** A restored engine's chain positions, and what the restore cost (in all, and by part of the engine read). */
+    public record Restored(
+            SortedMap<String, Long> positions, long takenAtMillis, long bytes, long millis, ImageLoadTimes load) {}
 
     /**
      * Loads the snapshot into {@code engine} (empty) if it is usable for {@code storage}; otherwise logs one line
@@ -76,8 +78,9 @@ public final class SnapshotStore {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             final SnapshotFile.Header header = check(channel, storage);
             SnapshotFile.verify(channel);
+            final ImageLoadTimes load;
             try {
-                SnapshotFile.loadInto(channel, engine);
+                load = SnapshotFile.loadInto(channel, engine).image();
             } catch (final RuntimeException | IOException e) {
                 quarantine(file);
                 throw new IllegalStateException(
@@ -88,7 +91,11 @@ public final class SnapshotStore {
             final SortedMap<String, Long> positions = new TreeMap<>();
             header.positions().forEach(p -> positions.put(p.tenant(), p.seq()));
             return Optional.of(new Restored(
-                    positions, header.takenAtMillis(), channel.size(), (System.nanoTime() - startNs) / 1_000_000));
+                    positions,
+                    header.takenAtMillis(),
+                    channel.size(),
+                    (System.nanoTime() - startNs) / 1_000_000,
+                    load));
         } catch (final NoSuchFileException e) {
             LOG.info("snapshot " + file + " not used (missing: no snapshot yet); " + otherwise);
         } catch (final SnapshotRejectedException e) {
