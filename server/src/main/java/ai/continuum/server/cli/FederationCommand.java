@@ -122,6 +122,13 @@ final class FederationCommand {
                 description = "File holding the operator's token (default: DATA_DIR/operator-token, generated once).")
         String operatorTokenFile;
 
+        @Option(
+                names = "--database-url",
+                defaultValue = "${env:CONTINUUM_COORDINATOR_CONNECTION_STRING:-}",
+                description = "PostgreSQL connection string for the coordinator's database (jdbc:postgresql://... or"
+                        + " postgresql://user:password@host:port/db); without it, SQLite in DATA_DIR/coordinator.db.")
+        String databaseUrl;
+
         @Option(names = "--log-format", defaultValue = "${env:CONTINUUM_LOG_FORMAT:-text}")
         String logFormat;
 
@@ -143,7 +150,8 @@ final class FederationCommand {
                     tlsKeystore.isBlank() ? null : Path.of(tlsKeystore),
                     tlsPasswordFile.isBlank() ? null : read(Path.of(tlsPasswordFile)),
                     tlsReloadSeconds,
-                    operatorToken());
+                    operatorToken(),
+                    databaseUrl);
             final CoordinatorServer server = CoordinatorServer.start(settings);
             System.out.println("Continuum federation coordinator listening on " + (settings.tls() ? "https" : "http")
                     + "://" + host + ":" + server.port());

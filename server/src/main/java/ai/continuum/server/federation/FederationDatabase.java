@@ -1,5 +1,8 @@
 package ai.continuum.server.federation;
 
+import ai.continuum.server.storage.PostgresStorage;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,63 +16,36 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /**
- * The coordinator's SQLite database at its current schema, migrated by Flyway from its own location
- * ({@code db/federation/coordinator}), apart from the memory store's schema. (A node's federation state is in the main
- * database: {@code node.FederatedStore}.) Write-ahead log with full synchronous commits: an acknowledged write survives a kill.
- * Thread-safe: one connection, used under a lock ({@link #locked}, {@link #transaction}).
+ * The coordinator's database at its current schema, migrated by Flyway from its own location, apart from the memory
+ * store's schema: SQLite in a file of its data directory ({@code db/federation/coordinator}), or PostgreSQL
+ * ({@code db/federation/coordinator-postgresql}). (A node's federation state is in the main database:
+ * {@code node.FederatedStore}.) SQLite runs with a write-ahead log and full synchronous commits, PostgreSQL with its
+ * own durable commits: an acknowledged write survives a kill.
+ *
+ * <p>Thread-safe: work runs under one lock on one pooled connection at a time ({@link #locked},
+ * {@link #transaction}); the pool replaces a connection that broke (a PostgreSQL restart), so the coordinator recovers
+ * without a restart of its own. On PostgreSQL every transaction also takes a transaction-scoped advisory lock first, so two coordinator processes on
+ * one database still apply their transactions one at a time, as the in-process lock does for one process.
  */
 public final class FederationDatabase implements AutoCloseable {
-    private final Connection connection;
+    /** The advisory lock key that serialises coordinator transactions on PostgreSQL ("cfed" in ASCII). */
+    private static final long ADVISORY_LOCK_KEY = 0x63666564L;
+
+    private final HikariDataSource pool;
+    private final boolean postgres;
     private final String name;
     private final ReentrantLock lock = new ReentrantLock();
+    /** The connection of the work running under {@link #lock}; null outside it. Guarded by {@link #lock}. */
+    private Connection current;
 
-    /** Opens {@code file}, created with its directory when missing; {@code name} prefixes its error messages. */
-    public FederationDatabase(final Path file, final String flywayLocation, final String name) {
-        this.connection = open(file, flywayLocation);
+    private FederationDatabase(final HikariDataSource pool, final boolean postgres, final String name) {
+        this.pool = pool;
+        this.postgres = postgres;
         this.name = name;
     }
 
-    /** Work on {@link #connection()}. */
-    @FunctionalInterface
-    public interface Work<T> {
-        T run() throws SQLException;
-    }
-
-    /** The connection, for statements inside {@link #locked} or {@link #transaction} only. */
-    public Connection connection() {
-        return connection;
-    }
-
-    /** Runs {@code work} under the lock; an SQLException becomes an IllegalStateException naming the database. */
-    public <T> T locked(final Work<T> work) {
-        lock.lock();
-        try {
-            return work.run();
-        } catch (final SQLException e) {
-            throw new IllegalStateException(name + ": " + e.getMessage(), e);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Runs {@code work} in one transaction under the lock; a failure rolls it back whole. */
-    public <T> T transaction(final Work<T> work) {
-        return locked(() -> {
-            connection.setAutoCommit(false);
-            try {
-                final T result = work.run();
-                connection.commit();
-                return result;
-            } catch (final SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
-        });
-    }
-
-    private static Connection open(final Path file, final String flywayLocation) {
+    /** SQLite in {@code file}, created with its directory when missing; {@code name} prefixes its error messages. */
+    public static FederationDatabase sqlite(final Path file, final String flywayLocation, final String name) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
         } catch (final IOException e) {
@@ -79,30 +55,101 @@ public final class FederationDatabase implements AutoCloseable {
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         config.setBusyTimeout(10_000);
+        config.enforceForeignKeys(true);
         final SQLiteDataSource source = new SQLiteDataSource(config);
         source.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
-        Flyway.configure()
-                .dataSource(source)
-                .locations("classpath:" + flywayLocation)
-                .failOnMissingLocations(true)
-                .load()
-                .migrate();
+        final HikariConfig pool = new HikariConfig();
+        pool.setPoolName(name);
+        pool.setDataSource(source);
+        return open(pool, flywayLocation, false, name);
+    }
+
+    /**
+     * PostgreSQL at {@code connectionString} (either form the memory store takes; the password never appears in a
+     * message), migrated from {@code flywayLocation}.
+     */
+    public static FederationDatabase postgres(
+            final String connectionString, final String flywayLocation, final String name) {
+        return open(PostgresStorage.poolConfig(connectionString, name, 2), flywayLocation, true, name);
+    }
+
+    private static FederationDatabase open(
+            final HikariConfig config, final String flywayLocation, final boolean postgres, final String name) {
+        // Two: Flyway holds a second connection while it migrates; afterwards the lock lets one work at a time.
+        config.setMaximumPoolSize(2);
+        config.setMinimumIdle(1);
+        final HikariDataSource pool = new HikariDataSource(config);
         try {
-            final Connection connection = source.getConnection();
-            try (Statement s = connection.createStatement()) {
-                s.execute("PRAGMA foreign_keys = ON");
-            }
-            return connection;
-        } catch (final SQLException e) {
-            throw new IllegalStateException("cannot open " + file + ": " + e.getMessage(), e);
+            Flyway.configure()
+                    .dataSource(pool)
+                    .locations("classpath:" + flywayLocation)
+                    .failOnMissingLocations(true)
+                    .load()
+                    .migrate();
+            return new FederationDatabase(pool, postgres, name);
+        } catch (final RuntimeException e) {
+            pool.close();
+            throw e;
         }
+    }
+
+    /** Work on {@link #connection()}. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    /** The connection of the running work, for statements inside {@link #locked} or {@link #transaction} only. */
+    public Connection connection() {
+        if (!lock.isHeldByCurrentThread() || current == null) {
+            throw new IllegalStateException(name + ": the connection is used outside locked work");
+        }
+        return current;
+    }
+
+    /** Runs {@code work} under the lock; an SQLException becomes an IllegalStateException naming the database. */
+    public <T> T locked(final Work<T> work) {
+        lock.lock();
+        try (Connection connection = pool.getConnection()) {
+            current = connection;
+            return work.run();
+        } catch (final SQLException e) {
+            throw new IllegalStateException(name + ": " + e.getMessage(), e);
+        } finally {
+            current = null;
+            lock.unlock();
+        }
+    }
+
+    /** Runs {@code work} in one transaction under the lock; a failure rolls it back whole. */
+    public <T> T transaction(final Work<T> work) {
+        return locked(() -> {
+            current.setAutoCommit(false);
+            try {
+                if (postgres) {
+                    try (Statement s = current.createStatement()) {
+                        s.execute("SELECT pg_advisory_xact_lock(" + ADVISORY_LOCK_KEY + ")");
+                    }
+                }
+                final T result = work.run();
+                current.commit();
+                return result;
+            } catch (final SQLException | RuntimeException e) {
+                current.rollback();
+                throw e;
+            } finally {
+                current.setAutoCommit(true);
+            }
+        });
     }
 
     @Override
     public void close() {
-        locked(() -> {
-            connection.close();
-            return null;
-        });
+        lock.lock();
+        try {
+            pool.close();
+        } finally {
+            lock.unlock();
+        }
     }
 }

@@ -56,13 +56,21 @@ public final class PostgresStorage {
      * connection string may still turn it on.
      */
     static HikariConfig poolConfig(final String connectionString, final StorageSettings settings) {
+        return poolConfig(connectionString, "continuum-postgresql", settings.readPoolSize() + 1);
+    }
+
+    /**
+     * A pool of at most {@code size} connections to {@code connectionString} (either form {@link #open} takes), with
+     * the driver settings above; also the federation coordinator's. The password never appears in a message.
+     */
+    public static HikariConfig poolConfig(final String connectionString, final String poolName, final int size) {
         final PostgresUrl url = PostgresUrl.parse(connectionString);
         final HikariConfig pool = new HikariConfig();
-        pool.setPoolName("continuum-postgresql");
+        pool.setPoolName(poolName);
         pool.setJdbcUrl(url.jdbcUrl());
         pool.addDataSourceProperty("logServerErrorDetail", "false");
         url.properties().forEach((k, v) -> pool.addDataSourceProperty((String) k, v));
-        pool.setMaximumPoolSize(settings.readPoolSize() + 1);
+        pool.setMaximumPoolSize(size);
         pool.setMinimumIdle(1);
         pool.setConnectionTimeout(2_000);
         pool.setValidationTimeout(1_000);
@@ -70,7 +78,7 @@ public final class PostgresStorage {
     }
 
     /** The connection string without its password, for messages. */
-    static String redact(final String connectionString) {
+    public static String redact(final String connectionString) {
         return PostgresUrl.redact(connectionString);
     }
 

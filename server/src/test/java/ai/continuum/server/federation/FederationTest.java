@@ -47,8 +47,28 @@ class FederationTest {
     @BeforeEach
     void startCoordinator() {
         coordinator = CoordinatorServer.start(new CoordinatorSettings(
-                "127.0.0.1", 0, dir.resolve("coordinator"), 2, 300, Map.of(), null, null, 0, OPERATOR));
+                "127.0.0.1",
+                0,
+                dir.resolve("coordinator"),
+                2,
+                300,
+                Map.of(),
+                null,
+                null,
+                0,
+                OPERATOR,
+                coordinatorDatabase()));
         coordinatorUri = URI.create("http://127.0.0.1:" + coordinator.port());
+    }
+
+    /** The coordinator's connection string; null keeps its database in SQLite. */
+    String coordinatorDatabase() {
+        return null;
+    }
+
+    /** Fails when any of {@code names} is in what the coordinator stored. */
+    void assertCoordinatorHoldsNone(final List<String> names) throws Exception {
+        FederationChecks.assertNoNameIn(dir.resolve("coordinator"), names);
     }
 
     @AfterEach
@@ -139,7 +159,7 @@ class FederationTest {
                 "k=2: a pair only A learned stays private: " + onlyA);
         assertEquals(0, c.get("/v1/stats", keyC).json().path("concepts").asLong(), "pulled patterns change no count");
 
-        FederationChecks.assertNoNameIn(dir.resolve("coordinator"), List.of(SHARED_A, SHARED_B, ONLY_A, ONLY_B));
+        assertCoordinatorHoldsNone(List.of(SHARED_A, SHARED_B, ONLY_A, ONLY_B));
 
         final String ready = c.get("/v1/ready", null).body();
         assertTrue(ready.contains("\"status\":\"joined\""), ready);

@@ -47,7 +47,7 @@ public final class CoordinatorServer implements AutoCloseable {
 
     public static CoordinatorServer start(final CoordinatorSettings settings) {
         final LongSupplier clock = System::currentTimeMillis;
-        final CoordinatorStore store = new CoordinatorStore(settings.dataDir(), clock);
+        final CoordinatorStore store = new CoordinatorStore(settings.dataDir(), settings.connectionString(), clock);
         try {
             final CoordinatorMetrics metrics = new CoordinatorMetrics(store, settings.threshold(), clock);
             final NodeAuthenticator auth = new NodeAuthenticator(store, settings.maxSkewSeconds(), clock, metrics);

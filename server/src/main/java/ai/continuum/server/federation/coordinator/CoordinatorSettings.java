@@ -2,6 +2,7 @@ package ai.continuum.server.federation.coordinator;
 
 import ai.continuum.server.config.TlsSettings;
 import ai.continuum.server.federation.HourlyLimits;
+import ai.continuum.server.storage.PostgresStorage;
 import ai.continuum.server.tls.TlsReloader;
 import java.nio.file.Path;
 import java.util.Map;
@@ -22,6 +23,8 @@ import java.util.Optional;
  * @param tlsReloadSeconds how often the key store is checked for a renewed certificate, applied to new connections
  *                       without a restart as the API listener does ({@link TlsReloader}); 0 reads it only at start.
  * @param operatorToken  the bearer token of the operator routes ({@code /federation/admin/...}).
+ * @param connectionString a PostgreSQL connection string for the coordinator's database; null keeps it in SQLite
+ *                       ({@code coordinator.db} in {@code dataDir}).
  */
 public record CoordinatorSettings(
         String host,
@@ -33,7 +36,8 @@ public record CoordinatorSettings(
         Path tlsKeystore,
         String tlsPassword,
         int tlsReloadSeconds,
-        String operatorToken) {
+        String operatorToken,
+        String connectionString) {
     public static final int DEFAULT_PORT = 8421;
     public static final int DEFAULT_THRESHOLD = 2;
 
@@ -51,9 +55,38 @@ public record CoordinatorSettings(
         if (tlsReloadSeconds < 0) {
             throw new IllegalArgumentException("the TLS reload period must be 0 (off) or more seconds");
         }
+        if (connectionString != null && connectionString.isBlank()) {
+            connectionString = null;
+        }
         if (operatorToken.length() < 16) {
             throw new IllegalArgumentException("the operator token must be at least 16 characters");
         }
+    }
+
+    /** Settings whose database is SQLite in {@code dataDir}. */
+    public CoordinatorSettings(
+            final String host,
+            final int port,
+            final Path dataDir,
+            final int threshold,
+            final long maxSkewSeconds,
+            final Map<HourlyLimits.Kind, Integer> limits,
+            final Path tlsKeystore,
+            final String tlsPassword,
+            final int tlsReloadSeconds,
+            final String operatorToken) {
+        this(
+                host,
+                port,
+                dataDir,
+                threshold,
+                maxSkewSeconds,
+                limits,
+                tlsKeystore,
+                tlsPassword,
+                tlsReloadSeconds,
+                operatorToken,
+                null);
     }
 
     public boolean tls() {
@@ -79,6 +112,7 @@ public record CoordinatorSettings(
     public String toString() {
         return "CoordinatorSettings[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", k=" + threshold
                 + ", maxSkewSeconds=" + maxSkewSeconds + ", limits=" + limits + ", tls=" + tls()
+                + ", database=" + (connectionString == null ? "sqlite" : PostgresStorage.redact(connectionString))
                 + ", operatorToken=<hidden>]";
     }
 }

@@ -17,22 +17,28 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
- * The coordinator's state in its own SQLite database ({@code coordinator.db} in its data directory): nodes and their
- * accounts, enrolment tokens, contributions (pseudonym, sealed payload, noisy weight) and seen nonces. Every change is
+ * The coordinator's state in its own database (SQLite {@code coordinator.db} in its data directory, or PostgreSQL):
+ * nodes and their accounts, enrolment tokens, contributions (pseudonym, sealed payload, noisy weight) and seen nonces. Every change is
  * one transaction; contributions are upserts keyed by (pattern, node), so a retried request changes nothing twice.
- * Thread-safe: one connection, used under a lock (the coordinator's traffic is a few requests per node per sync).
+ * Thread-safe: one connection at a time, used under a lock (the coordinator's traffic is a few requests per node per
+ * sync).
  */
 public final class CoordinatorStore implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final FederationDatabase database;
-    private final Connection connection;
     private final LongSupplier clockMillis;
 
-    public CoordinatorStore(final Path dataDir, final LongSupplier clockMillis) {
-        this.database = new FederationDatabase(
-                dataDir.resolve("coordinator.db"), "db/federation/coordinator", "coordinator database");
-        this.connection = database.connection();
+    /**
+     * Opens the store: PostgreSQL at {@code connectionString} when it is not null, else SQLite in
+     * {@code dataDir/coordinator.db}.
+     */
+    public CoordinatorStore(final Path dataDir, final String connectionString, final LongSupplier clockMillis) {
+        this.database = connectionString == null
+                ? FederationDatabase.sqlite(
+                        dataDir.resolve("coordinator.db"), "db/federation/coordinator", "continuum-coordinator")
+                : FederationDatabase.postgres(
+                        connectionString, "db/federation/coordinator-postgresql", "continuum-coordinator");
         this.clockMillis = clockMillis;
     }
 
@@ -64,8 +70,9 @@ public final class CoordinatorStore implements AutoCloseable {
         final String token = "cfe_" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
         final long now = clockMillis.getAsLong();
         inTransaction(() -> {
-            try (PreparedStatement s = connection.prepareStatement(
-                    "INSERT INTO enrolments (token_hash, org_id, created_at, expires_at) VALUES (?, ?, ?, ?)")) {
+            try (PreparedStatement s = connection()
+                    .prepareStatement(
+                            "INSERT INTO enrolments (token_hash, org_id, created_at, expires_at) VALUES (?, ?, ?, ?)")) {
                 s.setString(1, hash(token));
                 s.setString(2, orgId);
                 s.setLong(3, now);
@@ -86,8 +93,9 @@ public final class CoordinatorStore implements AutoCloseable {
         final long now = clockMillis.getAsLong();
         return inTransaction(() -> {
             final String orgId;
-            try (PreparedStatement s = connection.prepareStatement(
-                    "SELECT org_id FROM enrolments WHERE token_hash = ? AND used_by IS NULL AND expires_at > ?")) {
+            try (PreparedStatement s = connection()
+                    .prepareStatement(
+                            "SELECT org_id FROM enrolments WHERE token_hash = ? AND used_by IS NULL AND expires_at > ?")) {
                 s.setString(1, hash(token));
                 s.setLong(2, now);
                 try (ResultSet r = s.executeQuery()) {
@@ -100,8 +108,9 @@ public final class CoordinatorStore implements AutoCloseable {
             final byte[] id = new byte[10];
             RANDOM.nextBytes(id);
             final String nodeId = "node-" + HexFormat.of().formatHex(id);
-            try (PreparedStatement s = connection.prepareStatement(
-                    "INSERT INTO nodes (node_id, org_id, public_key, status, joined_at) VALUES (?, ?, ?, 'active', ?)")) {
+            try (PreparedStatement s = connection()
+                    .prepareStatement(
+                            "INSERT INTO nodes (node_id, org_id, public_key, status, joined_at) VALUES (?, ?, ?, 'active', ?)")) {
                 s.setString(1, nodeId);
                 s.setString(2, orgId);
                 s.setString(3, publicKey);
@@ -109,7 +118,7 @@ public final class CoordinatorStore implements AutoCloseable {
                 s.executeUpdate();
             }
             try (PreparedStatement s =
-                    connection.prepareStatement("UPDATE enrolments SET used_by = ? WHERE token_hash = ?")) {
+                    connection().prepareStatement("UPDATE enrolments SET used_by = ? WHERE token_hash = ?")) {
                 s.setString(1, nodeId);
                 s.setString(2, hash(token));
                 s.executeUpdate();
@@ -120,9 +129,10 @@ public final class CoordinatorStore implements AutoCloseable {
 
     public Optional<NodeRecord> node(final String nodeId) {
         return inTransaction(() -> {
-            try (PreparedStatement s = connection.prepareStatement(
-                    "SELECT node_id, org_id, public_key, status, joined_at, COALESCE(last_seen_at, 0), contributed,"
-                            + " consumed FROM nodes WHERE node_id = ?")) {
+            try (PreparedStatement s = connection()
+                    .prepareStatement(
+                            "SELECT node_id, org_id, public_key, status, joined_at, COALESCE(last_seen_at, 0), contributed,"
+                                    + " consumed FROM nodes WHERE node_id = ?")) {
                 s.setString(1, nodeId);
                 try (ResultSet r = s.executeQuery()) {
                     return r.next() ? Optional.of(nodeRecord(r)) : Optional.<NodeRecord>empty();
@@ -134,9 +144,10 @@ public final class CoordinatorStore implements AutoCloseable {
     public List<NodeRecord> nodes() {
         return inTransaction(() -> {
             final List<NodeRecord> out = new ArrayList<>();
-            try (PreparedStatement s = connection.prepareStatement(
-                            "SELECT node_id, org_id, public_key, status, joined_at, COALESCE(last_seen_at, 0), contributed,"
-                                    + " consumed FROM nodes ORDER BY joined_at, node_id");
+            try (PreparedStatement s = connection()
+                            .prepareStatement(
+                                    "SELECT node_id, org_id, public_key, status, joined_at, COALESCE(last_seen_at, 0), contributed,"
+                                            + " consumed FROM nodes ORDER BY joined_at, node_id");
                     ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     out.add(nodeRecord(r));
@@ -159,15 +170,16 @@ public final class CoordinatorStore implements AutoCloseable {
     private boolean endMembership(final String nodeId, final String status) {
         final long now = clockMillis.getAsLong();
         return inTransaction(() -> {
-            try (PreparedStatement s = connection.prepareStatement("UPDATE nodes SET status = ? WHERE node_id = ?")) {
+            try (PreparedStatement s = connection().prepareStatement("UPDATE nodes SET status = ? WHERE node_id = ?")) {
                 s.setString(1, status);
                 s.setString(2, nodeId);
                 if (s.executeUpdate() == 0) {
                     return false;
                 }
             }
-            try (PreparedStatement s = connection.prepareStatement(
-                    "UPDATE contributions SET retracted = 1, sealed = NULL, updated_at = ? WHERE node_id = ?")) {
+            try (PreparedStatement s = connection()
+                    .prepareStatement(
+                            "UPDATE contributions SET retracted = 1, sealed = NULL, updated_at = ? WHERE node_id = ?")) {
                 s.setLong(1, now);
                 s.setString(2, nodeId);
                 s.executeUpdate();
@@ -184,12 +196,13 @@ public final class CoordinatorStore implements AutoCloseable {
     public boolean claimNonce(final String nodeId, final String nonce, final long expiresAtMillis) {
         final long now = clockMillis.getAsLong();
         return inTransaction(() -> {
-            try (PreparedStatement s = connection.prepareStatement("DELETE FROM nonces WHERE expires_at < ?")) {
+            try (PreparedStatement s = connection().prepareStatement("DELETE FROM nonces WHERE expires_at < ?")) {
                 s.setLong(1, now);
                 s.executeUpdate();
             }
-            try (PreparedStatement s = connection.prepareStatement(
-                    "INSERT INTO nonces (node_id, nonce, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+            try (PreparedStatement s = connection()
+                    .prepareStatement(
+                            "INSERT INTO nonces (node_id, nonce, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
                 s.setString(1, nodeId);
                 s.setString(2, nonce);
                 s.setLong(3, expiresAtMillis);
@@ -213,19 +226,20 @@ public final class CoordinatorStore implements AutoCloseable {
             int updated = 0;
             for (final Contribution c : patterns) {
                 final boolean existed;
-                try (PreparedStatement s = connection.prepareStatement(
-                        "SELECT 1 FROM contributions WHERE pattern_id = ? AND node_id = ?")) {
+                try (PreparedStatement s = connection()
+                        .prepareStatement("SELECT 1 FROM contributions WHERE pattern_id = ? AND node_id = ?")) {
                     s.setString(1, c.patternId());
                     s.setString(2, node.nodeId());
                     try (ResultSet r = s.executeQuery()) {
                         existed = r.next();
                     }
                 }
-                try (PreparedStatement s = connection.prepareStatement(
-                        "INSERT INTO contributions (pattern_id, node_id, org_id, key_id, sealed, weight, retracted,"
-                                + " updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?) ON CONFLICT (pattern_id, node_id) DO"
-                                + " UPDATE SET key_id = excluded.key_id, sealed = excluded.sealed, weight ="
-                                + " excluded.weight, retracted = 0, updated_at = excluded.updated_at")) {
+                try (PreparedStatement s = connection()
+                        .prepareStatement(
+                                "INSERT INTO contributions (pattern_id, node_id, org_id, key_id, sealed, weight, retracted,"
+                                        + " updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?) ON CONFLICT (pattern_id, node_id) DO"
+                                        + " UPDATE SET key_id = excluded.key_id, sealed = excluded.sealed, weight ="
+                                        + " excluded.weight, retracted = 0, updated_at = excluded.updated_at")) {
                     s.setString(1, c.patternId());
                     s.setString(2, node.nodeId());
                     s.setString(3, node.orgId());
@@ -243,17 +257,19 @@ public final class CoordinatorStore implements AutoCloseable {
             }
             int retracted = 0;
             for (final String patternId : retractions) {
-                try (PreparedStatement s = connection.prepareStatement(
-                        "UPDATE contributions SET retracted = 1, sealed = NULL, updated_at = ? WHERE pattern_id = ?"
-                                + " AND node_id = ? AND retracted = 0")) {
+                try (PreparedStatement s = connection()
+                        .prepareStatement(
+                                "UPDATE contributions SET retracted = 1, sealed = NULL, updated_at = ? WHERE pattern_id = ?"
+                                        + " AND node_id = ? AND retracted = 0")) {
                     s.setLong(1, now);
                     s.setString(2, patternId);
                     s.setString(3, node.nodeId());
                     retracted += s.executeUpdate();
                 }
             }
-            try (PreparedStatement s = connection.prepareStatement(
-                    "UPDATE nodes SET contributed = contributed + ?, last_seen_at = ? WHERE node_id = ?")) {
+            try (PreparedStatement s = connection()
+                    .prepareStatement(
+                            "UPDATE nodes SET contributed = contributed + ?, last_seen_at = ? WHERE node_id = ?")) {
                 s.setDouble(1, fresh);
                 s.setLong(2, now);
                 s.setString(3, node.nodeId());
@@ -267,8 +283,8 @@ public final class CoordinatorStore implements AutoCloseable {
     public void consume(final String nodeId, final double cost) {
         final long now = clockMillis.getAsLong();
         inTransaction(() -> {
-            try (PreparedStatement s = connection.prepareStatement(
-                    "UPDATE nodes SET consumed = consumed + ?, last_seen_at = ? WHERE node_id = ?")) {
+            try (PreparedStatement s = connection()
+                    .prepareStatement("UPDATE nodes SET consumed = consumed + ?, last_seen_at = ? WHERE node_id = ?")) {
                 s.setDouble(1, cost);
                 s.setLong(2, now);
                 s.setString(3, nodeId);
@@ -285,10 +301,11 @@ public final class CoordinatorStore implements AutoCloseable {
     public List<Released> released(final String keyId, final int k, final String after, final int limit) {
         return inTransaction(() -> {
             final List<Released> out = new ArrayList<>();
-            try (PreparedStatement s = connection.prepareStatement(
-                    "SELECT pattern_id, COUNT(DISTINCT org_id), SUM(weight) FROM contributions WHERE retracted = 0"
-                            + " AND key_id = ? AND pattern_id > ? GROUP BY pattern_id HAVING COUNT(DISTINCT org_id)"
-                            + " >= ? ORDER BY pattern_id LIMIT ?")) {
+            try (PreparedStatement s = connection()
+                    .prepareStatement(
+                            "SELECT pattern_id, COUNT(DISTINCT org_id), SUM(weight) FROM contributions WHERE retracted = 0"
+                                    + " AND key_id = ? AND pattern_id > ? GROUP BY pattern_id HAVING COUNT(DISTINCT org_id)"
+                                    + " >= ? ORDER BY pattern_id LIMIT ?")) {
                 s.setString(1, keyId);
                 s.setString(2, after);
                 s.setInt(3, k);
@@ -300,9 +317,10 @@ public final class CoordinatorStore implements AutoCloseable {
                 }
             }
             for (final Released released : out) {
-                try (PreparedStatement s = connection.prepareStatement(
-                        "SELECT sealed FROM contributions WHERE pattern_id = ? AND key_id = ? AND retracted = 0"
-                                + " ORDER BY node_id")) {
+                try (PreparedStatement s = connection()
+                        .prepareStatement(
+                                "SELECT sealed FROM contributions WHERE pattern_id = ? AND key_id = ? AND retracted = 0"
+                                        + " ORDER BY node_id")) {
                     s.setString(1, released.patternId());
                     s.setString(2, keyId);
                     try (ResultSet r = s.executeQuery()) {
@@ -324,7 +342,7 @@ public final class CoordinatorStore implements AutoCloseable {
                 count("SELECT COUNT(DISTINCT pattern_id) FROM contributions WHERE retracted = 0", -1),
                 count(
                         "SELECT COUNT(*) FROM (SELECT pattern_id FROM contributions WHERE retracted = 0 GROUP BY"
-                                + " key_id, pattern_id HAVING COUNT(DISTINCT org_id) >= ?)",
+                                + " key_id, pattern_id HAVING COUNT(DISTINCT org_id) >= ?) AS released",
                         k),
                 count("SELECT COUNT(*) FROM nodes WHERE status = 'active'", -1),
                 count("SELECT COUNT(DISTINCT org_id) FROM nodes WHERE status = 'active'", -1)));
@@ -341,7 +359,7 @@ public final class CoordinatorStore implements AutoCloseable {
     }
 
     private long count(final String sql, final int parameter) throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement(sql)) {
+        try (PreparedStatement s = connection().prepareStatement(sql)) {
             if (parameter >= 0) {
                 s.setInt(1, parameter);
             }
@@ -365,6 +383,10 @@ public final class CoordinatorStore implements AutoCloseable {
 
     private static String hash(final String token) {
         return RequestSignature.sha256Hex(token.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Connection connection() {
+        return database.connection();
     }
 
     /** Runs {@code work} in one transaction under the lock; a failure rolls it back whole. */
