@@ -42,7 +42,10 @@ class ListenerLimitsIT {
         try (ServerProcess server = ServerProcess.start(
                 dir.resolve("data"),
                 log,
-                Map.of("CONTINUUM_READ_TIMEOUT_SECONDS", "2", "CONTINUUM_IDLE_TIMEOUT_SECONDS", "3"),
+                // The read timeout must outlast the flood's refusals (64 at a time, 0.25 s each: about 3 s for the
+                // ~800 past the cap here): once it closes the admitted half-sent requests, their slots admit the
+                // connections still waiting, and the flood is no longer held past the cap.
+                Map.of("CONTINUUM_READ_TIMEOUT_SECONDS", "8", "CONTINUUM_IDLE_TIMEOUT_SECONDS", "10"),
                 FD_LIMIT)) {
             final List<Socket> flood = new ArrayList<>();
             try {
@@ -55,7 +58,10 @@ class ListenerLimitsIT {
                 final Socket last = flood.get(FLOOD - 1);
                 last.setSoTimeout(20_000);
                 final String answer = new String(last.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
-                assertEquals("HTTP/1.1 503", answer, "the connection past the cap is refused with an answer");
+                assertEquals(
+                        "HTTP/1.1 503",
+                        answer,
+                        "the connection past the cap is refused with an answer; log:\n" + ServerProcess.tail(log));
                 // And so is a request made while the flood is held, promptly rather than after the flood.
                 try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
                     probe.setSoTimeout(20_000);
@@ -88,7 +94,7 @@ class ListenerLimitsIT {
             assertFalse(text.contains("terminating"), "the listener stopped:\n" + ServerProcess.tail(log));
             assertTrue(text.contains("accepting at most"), "the connection cap is logged");
 
-            assertClosedWithin(server.port(), PARTIAL, 6_000, "a half-sent request past the 2 s read timeout");
+            assertClosedWithin(server.port(), PARTIAL, 13_000, "a half-sent request past the 8 s read timeout");
             assertClosedWithin(
                     server.port(),
                     "GET /v1/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
