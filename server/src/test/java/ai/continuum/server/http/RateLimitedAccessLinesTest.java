@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RateLimitedAccessLinesTest {
     @Test
-    void shouldWriteOneAccessLinePerAddressAMinuteFor429s(@TempDir final Path dataDir) {
+    void shouldWriteOneAccessLinePerAddressAMinuteFor429s(@TempDir final Path dataDir) throws InterruptedException {
         final Logger access = Logger.getLogger(AccessLogFilter.LOGGER);
         final List<String> lines = new CopyOnWriteArrayList<>();
         final Handler capture = new Handler() {
@@ -47,6 +47,9 @@ class RateLimitedAccessLinesTest {
                 assertEquals(429, server.get("/v1/stats", key).status());
             }
             assertEquals(200, server.get("/v1/health", null).status(), "a later answer's line is written as ever");
+            // The filter writes a request's line after its answer has gone out, so the client can see the answer
+            // before the line exists: wait (bounded) for the last request's line and every 429's count.
+            awaitLogged(lines, server);
 
             final long written429 =
                     lines.stream().filter(l -> l.contains(" 429 ")).count();
@@ -63,6 +66,20 @@ class RateLimitedAccessLinesTest {
             assertTrue(metrics.contains("continuum_access_lines_429_total{outcome=\"written\"} 1.0"), metrics);
         } finally {
             access.removeHandler(capture);
+        }
+    }
+
+    private static void awaitLogged(final List<String> lines, final DirectServer server) throws InterruptedException {
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            final boolean healthLogged = lines.stream().anyMatch(l -> l.contains("/v1/health\" 200 "));
+            if (healthLogged
+                    && server.get("/metrics", TestServer.ADMIN_KEY)
+                            .body()
+                            .contains("continuum_access_lines_429_total{outcome=\"left_out\"} 49.0")) {
+                return;
+            }
+            Thread.sleep(10);
         }
     }
 }
