@@ -82,6 +82,12 @@ public final class FederatedStore {
         T run(Connection c) throws SQLException;
     }
 
+    /** A write of a sync, run after the lease check in the same transaction. */
+    @FunctionalInterface
+    private interface LeasedWork {
+        void run(Connection c) throws SQLException;
+    }
+
     public Version version() {
         return read(c -> {
             try (Statement s = c.createStatement();
@@ -153,8 +159,7 @@ public final class FederatedStore {
 
     /** Stores the membership; {@code holder} must hold the lease. */
     public void saveIdentity(final Identity identity, final String holder) {
-        write(c -> {
-            stillHeld(c, holder, true);
+        leasedWrite(holder, true, c -> {
             try (PreparedStatement s = c.prepareStatement(
                     "INSERT INTO federation_identity (singleton, node_id, org_id, private_key, public_key, joined_at)"
                             + " VALUES (1, ?, ?, ?, ?, ?) ON CONFLICT (singleton) DO UPDATE SET"
@@ -168,21 +173,18 @@ public final class FederatedStore {
                 s.setLong(5, identity.joinedAt());
                 s.executeUpdate();
             }
-            return null;
         });
     }
 
     /** Forgets the membership and everything pulled or contributed (after leaving); {@code holder} holds the lease. */
     public void clear(final String holder) {
-        write(c -> {
-            stillHeld(c, holder, true);
+        leasedWrite(holder, true, c -> {
             try (Statement s = c.createStatement()) {
                 s.executeUpdate("DELETE FROM federation_identity");
                 s.executeUpdate("DELETE FROM federation_contributed");
                 s.executeUpdate("DELETE FROM federation_patterns");
                 s.executeUpdate("DELETE FROM federation_state");
             }
-            return null;
         });
     }
 
@@ -222,8 +224,7 @@ public final class FederatedStore {
             final Collection<String> retracted,
             final long now,
             final String holder) {
-        write(c -> {
-            stillHeld(c, holder, false);
+        leasedWrite(holder, false, c -> {
             try (PreparedStatement s = c.prepareStatement(
                     "INSERT INTO federation_contributed (pattern_id, key_id, concept_a, concept_b, bucket,"
                             + " contributed_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (pattern_id) DO UPDATE SET"
@@ -248,7 +249,6 @@ public final class FederatedStore {
                 }
                 s.executeBatch();
             }
-            return null;
         });
     }
 
@@ -279,8 +279,7 @@ public final class FederatedStore {
      * the version; {@code holder} must hold the lease.
      */
     public void replaceFederated(final Collection<Federated> patterns, final long now, final String holder) {
-        write(c -> {
-            stillHeld(c, holder, true);
+        leasedWrite(holder, true, c -> {
             try (Statement s = c.createStatement()) {
                 s.executeUpdate("DELETE FROM federation_patterns");
             }
@@ -301,7 +300,6 @@ public final class FederatedStore {
                 }
                 s.executeBatch();
             }
-            return null;
         });
     }
 
@@ -341,6 +339,18 @@ public final class FederatedStore {
                 throw new LeaseLostException(holder);
             }
         }
+    }
+
+    /**
+     * Runs {@code work} in one write transaction that first checks that {@code holder} still holds the lease (and
+     * raises the version when {@code bump}): every write of a sync goes through here.
+     */
+    private void leasedWrite(final String holder, final boolean bump, final LeasedWork work) {
+        write(c -> {
+            stillHeld(c, holder, bump);
+            work.run(c);
+            return null;
+        });
     }
 
     private <T> T read(final Work<T> work) {
