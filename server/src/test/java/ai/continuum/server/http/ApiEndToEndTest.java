@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.continuum.server.Await;
 import ai.continuum.server.OneRoutingPerClass;
 import ai.continuum.server.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -67,9 +68,11 @@ class ApiEndToEndTest extends OneRoutingPerClass {
         server.get("/v1/memories/12345", key);
         final TestServer.Reply metrics = server.get("/metrics", null);
         assertEquals(200, metrics.status());
-        final String text = metrics.body();
-        assertTrue(text.contains("continuum_http_requests_total{"), text);
-        assertTrue(text.contains("route=\"/v1/memories/{id}\""), text);
+        // The request is counted after its answer went out: wait (bounded) for its series.
+        final String text = Await.scrapeShowing(
+                () -> server.get("/metrics", null).body(),
+                "continuum_http_requests_total{",
+                "route=\"/v1/memories/{id}\"");
         assertFalse(text.contains("route=\"/v1/memories/12345\""), text);
         assertTrue(text.contains("continuum_pi_phi_constant 5.08"), text);
         assertTrue(text.contains("# TYPE continuum_concepts_total gauge"), text);

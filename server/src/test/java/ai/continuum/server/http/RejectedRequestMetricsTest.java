@@ -2,8 +2,8 @@ package ai.continuum.server.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.continuum.server.Await;
 import ai.continuum.server.DirectServer;
 import ai.continuum.server.config.ConfigKey;
 import java.nio.file.Path;
@@ -32,22 +32,13 @@ class RejectedRequestMetricsTest {
                     429, server.post("/v1/recall", key, "{\"message\":\"x\"}").status());
             assertEquals(404, server.get("/v1/no-such-route", null).status());
 
-            final String text = server.get("/metrics", null).body();
-            assertTrue(
-                    text.contains("continuum_http_requests_total{method=\"GET\",route=\"/v1/memories/{id}\","
-                            + "status=\"401\"} 1.0"),
-                    text);
-            assertTrue(
-                    text.contains(
-                            "continuum_http_requests_total{method=\"POST\",route=\"/v1/recall\",status=\"401\"} 1.0"),
-                    text);
-            assertTrue(
-                    text.contains(
-                            "continuum_http_requests_total{method=\"POST\",route=\"/v1/recall\",status=\"429\"} 1.0"),
-                    text);
-            assertTrue(
-                    text.contains("continuum_http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"}"),
-                    text);
+            // Each request is counted after its answer went out: wait (bounded) until all four are.
+            final String text = Await.scrapeShowing(
+                    () -> server.get("/metrics", null).body(),
+                    "continuum_http_requests_total{method=\"GET\",route=\"/v1/memories/{id}\",status=\"401\"} 1.0",
+                    "continuum_http_requests_total{method=\"POST\",route=\"/v1/recall\",status=\"401\"} 1.0",
+                    "continuum_http_requests_total{method=\"POST\",route=\"/v1/recall\",status=\"429\"} 1.0",
+                    "continuum_http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"}");
             assertFalse(text.contains("route=\"unmatched\",status=\"401\""), text);
             assertFalse(text.contains("route=\"unmatched\",status=\"429\""), text);
             assertFalse(text.contains("/v1/memories/12345"), "a raw path is never a label");
