@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.continuum.engine.MemoryEngine;
 import ai.continuum.server.ContinuumServer;
+import ai.continuum.server.InfoLevelPin;
 import ai.continuum.server.TestServer;
 import ai.continuum.server.config.ConfigKey;
 import ai.continuum.server.fleet.FleetDatabase;
@@ -202,7 +203,8 @@ class SnapshotRestartIT {
         final Logger log = Logger.getLogger(ContinuumServer.class.getName());
         log.addHandler(capture);
         final SortedMap<String, Long> out = new TreeMap<>();
-        try (TestServer restarted = TestServer.start(dataDir, overrides)) {
+        try (InfoLevelPin info = InfoLevelPin.pin(log);
+                TestServer restarted = TestServer.start(dataDir, overrides)) {
             synchronized (lines) {
                 assertTrue(
                         lines.stream().anyMatch(l -> l != null && l.startsWith("restored the engine from snapshot")),

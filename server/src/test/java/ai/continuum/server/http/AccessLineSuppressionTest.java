@@ -2,6 +2,7 @@ package ai.continuum.server.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import ai.continuum.server.InfoLevelPin;
 import ai.continuum.server.logging.SuppressedAccessLines;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +34,7 @@ class AccessLineSuppressionTest {
             public void close() {}
         };
         access.addHandler(capture);
-        try {
+        try (InfoLevelPin info = InfoLevelPin.pin(access)) {
             SuppressedAccessLines.suppressCurrent();
             access.info("throttled request");
             access.info("next request");

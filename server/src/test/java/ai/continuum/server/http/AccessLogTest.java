@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.continuum.server.DirectServer;
+import ai.continuum.server.InfoLevelPin;
 import ai.continuum.server.TestServer;
 import ai.continuum.server.logging.LogSetup;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -44,7 +45,8 @@ class AccessLogTest {
         };
         final Logger access = Logger.getLogger(AccessLogFilter.LOGGER);
         access.addHandler(capture);
-        try (DirectServer server = DirectServer.start(dataDir)) {
+        try (InfoLevelPin info = InfoLevelPin.pin(access);
+                DirectServer server = DirectServer.start(dataDir)) {
             final TestServer.Reply ok = server.get("/v1/health", null);
             final TestServer.Reply unauthorized = server.get("/v1/stats", null);
             final TestServer.Reply missing = server.get("/v1/no-such-thing", TestServer.ADMIN_KEY);

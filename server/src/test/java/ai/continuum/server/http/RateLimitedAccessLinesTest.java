@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.continuum.server.DirectServer;
+import ai.continuum.server.InfoLevelPin;
 import ai.continuum.server.TestServer;
 import ai.continuum.server.config.ConfigKey;
 import java.nio.file.Path;
@@ -38,8 +39,9 @@ class RateLimitedAccessLinesTest {
             public void close() {}
         };
         access.addHandler(capture);
-        try (DirectServer server = DirectServer.start(
-                dataDir, Map.of(ConfigKey.RATE_LIMIT_PER_MINUTE, "1", ConfigKey.RATE_LIMIT_BURST, "2"))) {
+        try (InfoLevelPin info = InfoLevelPin.pin(access);
+                DirectServer server = DirectServer.start(
+                        dataDir, Map.of(ConfigKey.RATE_LIMIT_PER_MINUTE, "1", ConfigKey.RATE_LIMIT_BURST, "2"))) {
             final String key = server.createKey("limited");
             assertEquals(200, server.get("/v1/stats", key).status());
             assertEquals(200, server.get("/v1/stats", key).status());
