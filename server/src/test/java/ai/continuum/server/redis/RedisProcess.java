@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +25,9 @@ import org.junit.jupiter.api.Assumptions;
  * {@code CONTINUUM_TEST_REQUIRE_REDIS} set), where it fails. Not thread-safe: the test's thread drives it.
  */
 public final class RedisProcess implements AutoCloseable {
+    /** Ports tried for a new server: one found free can be bound by another process before redis-server binds it. */
+    private static final int PORT_ATTEMPTS = 5;
+
     private final Path dir;
     private final int port;
     private final String password;
@@ -45,9 +49,24 @@ public final class RedisProcess implements AutoCloseable {
     /** A Redis with {@code password} (null: none) and, when {@code tls} is given, TLS only; started. */
     public static RedisProcess start(final Path dir, final String password, final TestPki.ServerFiles tls) {
         requireBinary();
-        final RedisProcess redis = new RedisProcess(dir, FreePorts.loopback(), password, tls);
-        redis.start();
-        return redis;
+        for (int attempt = 1; ; attempt++) {
+            final RedisProcess redis = new RedisProcess(dir, FreePorts.loopback(), password, tls);
+            try {
+                redis.start();
+                return redis;
+            } catch (final PortTaken e) {
+                if (attempt == PORT_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** redis-server could not bind its port: something else took it after it was found free. */
+    private static final class PortTaken extends IllegalStateException {
+        PortTaken(final String message) {
+            super(message);
+        }
     }
 
     private static void requireBinary() {
@@ -63,7 +82,10 @@ public final class RedisProcess implements AutoCloseable {
         }
     }
 
-    /** Starts the server (again) on its port; returns once it accepts connections. */
+    /**
+     * Starts the server (again) on its port; returns once this process says it is ready and the port accepts, so a
+     * client never reaches another listener that took the port.
+     */
     public void start() {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("redis-server on port " + port + " is already running");
@@ -90,8 +112,11 @@ public final class RedisProcess implements AutoCloseable {
         if (password != null) {
             command.addAll(List.of("--requirepass", password));
         }
+        final long logStart;
         try {
             Files.createDirectories(dir);
+            final Path logFile = dir.resolve("redis.log");
+            logStart = Files.exists(logFile) ? Files.size(logFile) : 0;
             process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(
@@ -100,12 +125,27 @@ public final class RedisProcess implements AutoCloseable {
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot start redis-server", e);
         }
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!accepts()) {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!(log(logStart).contains("Ready to accept connections") && accepts())) {
+            if (!process.isAlive() && log(logStart).contains("Address already in use")) {
+                process = null;
+                throw new PortTaken("port " + port + " was taken before redis-server bound it; log:\n" + log());
+            }
             if (!process.isAlive() || System.nanoTime() > deadline) {
                 throw new IllegalStateException("redis-server did not start on port " + port + "; log:\n" + log());
             }
             sleep(20);
+        }
+    }
+
+    /** What this run wrote to the log, which earlier runs on the same directory also appended to. */
+    private String log(final long from) {
+        try {
+            final byte[] all = Files.readAllBytes(dir.resolve("redis.log"));
+            final int start = (int) Math.min(from, all.length);
+            return new String(all, start, all.length - start, StandardCharsets.UTF_8);
+        } catch (final IOException e) {
+            return "";
         }
     }
 
