@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.continuum.server.TestServer;
 import ai.continuum.server.config.ConfigKey;
 import ai.continuum.server.federation.coordinator.CoordinatorServer;
-import ai.continuum.server.federation.coordinator.CoordinatorSettings;
 import ai.continuum.server.fleet.FleetDatabase;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
@@ -43,8 +42,7 @@ class FederationReplicasTest {
 
     @BeforeEach
     void start() {
-        coordinator = CoordinatorServer.start(new CoordinatorSettings(
-                "127.0.0.1", 0, dir.resolve("coordinator"), 2, 300, Map.of(), null, null, 0, FederationTest.OPERATOR));
+        coordinator = CoordinatorServer.start(FederationTest.coordinatorSettings(dir.resolve("coordinator"), null));
         coordinatorUri = URI.create("http://127.0.0.1:" + coordinator.port());
         db = FleetDatabase.create();
     }

@@ -46,19 +46,13 @@ class FederationTest {
 
     @BeforeEach
     void startCoordinator() {
-        coordinator = CoordinatorServer.start(new CoordinatorSettings(
-                "127.0.0.1",
-                0,
-                dir.resolve("coordinator"),
-                2,
-                300,
-                Map.of(),
-                null,
-                null,
-                0,
-                OPERATOR,
-                coordinatorDatabase()));
+        coordinator = CoordinatorServer.start(coordinatorSettings(dir.resolve("coordinator"), coordinatorDatabase()));
         coordinatorUri = URI.create("http://127.0.0.1:" + coordinator.port());
+    }
+
+    /** A plain-HTTP coordinator on a free loopback port with k = 2 ({@code database} null: SQLite in dataDir). */
+    static CoordinatorSettings coordinatorSettings(final Path dataDir, final String database) {
+        return new CoordinatorSettings("127.0.0.1", 0, dataDir, 2, 300, Map.of(), null, null, 0, OPERATOR, database);
     }
 
     /** The coordinator's connection string; null keeps its database in SQLite. */

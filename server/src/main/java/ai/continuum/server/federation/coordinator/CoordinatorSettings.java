@@ -63,32 +63,6 @@ public record CoordinatorSettings(
         }
     }
 
-    /** Settings whose database is SQLite in {@code dataDir}. */
-    public CoordinatorSettings(
-            final String host,
-            final int port,
-            final Path dataDir,
-            final int threshold,
-            final long maxSkewSeconds,
-            final Map<HourlyLimits.Kind, Integer> limits,
-            final Path tlsKeystore,
-            final String tlsPassword,
-            final int tlsReloadSeconds,
-            final String operatorToken) {
-        this(
-                host,
-                port,
-                dataDir,
-                threshold,
-                maxSkewSeconds,
-                limits,
-                tlsKeystore,
-                tlsPassword,
-                tlsReloadSeconds,
-                operatorToken,
-                null);
-    }
-
     public boolean tls() {
         return tlsKeystore != null;
     }

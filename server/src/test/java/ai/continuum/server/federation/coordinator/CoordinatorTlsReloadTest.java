@@ -45,7 +45,8 @@ class CoordinatorTlsReloadTest {
                 keystore,
                 PASSWORD,
                 1,
-                "operator-token-0123456789abcdef"))) {
+                "operator-token-0123456789abcdef",
+                null))) {
             final URI health = URI.create("https://localhost:" + coordinator.port() + "/health");
             final SSLContext trust = TestPki.trusting(ca);
             assertEquals(first.certificate(), served(health, trust));
