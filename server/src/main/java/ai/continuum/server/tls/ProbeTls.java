@@ -12,6 +12,7 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.util.Collection;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
@@ -23,26 +24,42 @@ import javax.net.ssl.X509ExtendedTrustManager;
 /**
  * The TLS contexts of the probes that ask a server whether it answers: {@code continuum health} (a CA bundle given on
  * the command line, or this host's own server) and the server's own heartbeat ({@link #pinned}: the certificate the
- * listener is meant to serve, and no other).
+ * listener is meant to serve, and no other). The CA-bundle context ({@link #trusting}) also serves the clients of the
+ * federation coordinator.
  */
 public final class ProbeTls {
     private ProbeTls() {}
 
-    /** Trusts the CAs in a PEM bundle, with the usual host name check. */
+    /** Trusts the CAs in a PEM bundle, with the usual host name check; an empty bundle trusts no server. */
     public static SSLContext trusting(final Path caFile) throws IOException, GeneralSecurityException {
+        return trusting(certificates(caFile));
+    }
+
+    /** The certificates of a PEM bundle, in file order (none when it holds none). */
+    public static Collection<? extends Certificate> certificates(final Path caFile)
+            throws IOException, GeneralSecurityException {
         try (InputStream in = Files.newInputStream(caFile)) {
-            final KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            int n = 0;
-            for (final Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                trust.setCertificateEntry("ca-" + n++, c);
-            }
-            final TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
-            final SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, tmf.getTrustManagers(), new SecureRandom());
-            return context;
+            return CertificateFactory.getInstance("X.509").generateCertificates(in);
         }
+    }
+
+    /** Trusts {@code cas}, with the usual host name check. */
+    public static SSLContext trusting(final Collection<? extends Certificate> cas) throws GeneralSecurityException {
+        final KeyStore trust = KeyStore.getInstance("PKCS12");
+        try {
+            trust.load(null, null);
+        } catch (final IOException e) {
+            throw new IllegalStateException("an empty PKCS#12 key store cannot be created", e);
+        }
+        int n = 0;
+        for (final Certificate c : cas) {
+            trust.setCertificateEntry("ca-" + n++, c);
+        }
+        final TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        final SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), new SecureRandom());
+        return context;
     }
 
     /**

@@ -1,26 +1,23 @@
 package ai.continuum.server.federation.node;
 
 import ai.continuum.server.federation.RequestSignature;
+import ai.continuum.server.tls.ProbeTls;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.function.LongSupplier;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * HTTP to the coordinator: every member request signed ({@link RequestSignature}) over the exact bytes sent, over TLS
@@ -122,25 +119,14 @@ public final class CoordinatorClient implements AutoCloseable {
         }
     }
 
-    /** A TLS context trusting the certificates in one PEM file. */
+    /** A TLS context trusting the certificates in one PEM file, which must hold at least one. */
     public static SSLContext trusting(final Path caFile) {
-        try (InputStream in = Files.newInputStream(caFile)) {
-            final KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-            trust.load(null, null);
-            int i = 0;
-            for (final Certificate certificate :
-                    CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                trust.setCertificateEntry("ca-" + i++, certificate);
-            }
-            if (i == 0) {
+        try {
+            final Collection<? extends Certificate> cas = ProbeTls.certificates(caFile);
+            if (cas.isEmpty()) {
                 throw new IllegalArgumentException("federation.ca-file " + caFile + " holds no certificate");
             }
-            final TrustManagerFactory factory =
-                    TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(trust);
-            final SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, factory.getTrustManagers(), null);
-            return context;
+            return ProbeTls.trusting(cas);
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot read federation.ca-file " + caFile, e);
         } catch (final GeneralSecurityException e) {
