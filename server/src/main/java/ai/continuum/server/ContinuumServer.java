@@ -56,9 +56,9 @@ import java.util.logging.Logger;
 /**
  * The running service: config, then engine, storage, the rebuild of the engine from storage, and the web server.
  *
- * <p>The web server starts before the rebuild so liveness answers at once while {@code /v1/ready} and
- * {@code /observe/health/ready} report 503 and data endpoints answer 503 "loading" until the engine holds everything
- * storage has. {@link #close()} stops accepting requests, lets in-flight ones finish, drains the write-behind queue
+ * <p>The web server starts while the engine loads ({@link EngineLoad}), so liveness answers at once while
+ * {@code /v1/ready} and {@code /observe/health/ready} report 503 and data endpoints answer 503 "loading" until the
+ * engine holds everything storage has. {@link #close()} stops accepting requests, lets in-flight ones finish, drains the write-behind queue
  * (storage commits every accepted op before closing) and releases the engine. Not thread-safe: start and close from
  * one thread.
  */
@@ -215,6 +215,109 @@ public final class ContinuumServer implements AutoCloseable {
         metrics.bindConnections(
                 connectionGate::open, connectionGate::refused, guard::headerTimeouts, guard::bodyTimeouts);
         final ShutdownGate gate = new ShutdownGate();
+        // The engine loads (snapshot restore or SQL rebuild) while the web server is built and started: they share
+        // only the core, which answers 503 "loading" until the load ends, as it did when the listener came first.
+        // Building and starting Helidon is mostly class loading and initialisation on this thread (about 0.6 s of a
+        // cold start), so a second core does the load meanwhile instead of after it.
+        final SnapshotStore snapshots = new SnapshotStore(config.snapshots().dir());
+        final EngineLoad load = EngineLoad.start(core, config.snapshots().restore() ? snapshots : null);
+        final WebServer webServer;
+        try {
+            webServer = webServer(
+                    config,
+                    core,
+                    keys,
+                    limiter,
+                    metrics,
+                    federation,
+                    gate,
+                    connectionGate,
+                    maxConnections,
+                    limits,
+                    tls);
+        } catch (final RuntimeException | Error e) {
+            closeUnstarted(load, federation, guard, redis, storage, core, engine, processLock);
+            throw e;
+        }
+        if (webServer.port() == -1) {
+            closeUnstarted(load, federation, guard, redis, storage, core, engine, processLock);
+            throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port()
+                    + " (is the port in use? set server.port / CONTINUUM_API_PORT or --port)");
+        }
+        final AtomicReference<ListenerTls> currentTls = new AtomicReference<>(tls);
+
+        final TlsReloader tlsReloader = tls == null ? null : tlsReloader(config, currentTls, webServer, metrics);
+        final Heartbeat heartbeat = config.heartbeatFile()
+                .map(file -> Heartbeat.start(
+                        file,
+                        selfUri(config, webServer.port(), tls != null, "/v1/ready"),
+                        tls == null
+                                ? null
+                                : ProbeTls.pinned(() -> currentTls.get().leaf())))
+                .orElse(null);
+        final ListenerWatchdog watchdog = limits.listenerCheck().isZero()
+                ? null
+                : new ListenerWatchdog(config.host(), webServer.port(), limits.listenerCheck(), onListenerLost);
+        final ContinuumServer server = new ContinuumServer(
+                config,
+                engine,
+                storage,
+                core,
+                metrics,
+                webServer,
+                guard,
+                processLock,
+                redis,
+                gate,
+                tlsReloader,
+                federation,
+                heartbeat);
+        server.watchdog = watchdog;
+        // Requests may reach the core before the rebuild ends (they answer 503 "loading" then); closing it, as every
+        // path out of here does, stops its threads.
+        try {
+            final String loaded = load.await();
+            LOG.info(() -> loaded + " (" + config.storageBackend() + ")");
+            core.startFollowing(config.fleet(), keyId -> {
+                if (keyId == null) {
+                    keys.forgetCached();
+                } else {
+                    keys.forgetCached(keyId);
+                }
+            });
+            if (federation != null) {
+                federation.start();
+            }
+            if (config.snapshots().intervalSeconds() > 0) {
+                core.startCheckpoints(snapshots, config.snapshots().intervalSeconds());
+            }
+        } catch (final RuntimeException | Error e) {
+            // Also an OutOfMemoryError: a server that cannot load must stop, not stay up answering 503 for ever.
+            server.close();
+            throw e;
+        }
+        LOG.info(() -> "Continuum listening on " + (tls == null ? "http" : "https") + "://" + config.host() + ":"
+                + webServer.port() + " (data " + config.dataDir().toAbsolutePath() + ")"
+                + (tls == null
+                        ? ""
+                        : "; TLS certificate " + tls.describe() + ", client certificates "
+                                + config.tls().clientAuth()));
+        return server;
+    }
+
+    /** Builds and starts the web server; its port is -1 when it could not bind. */
+    private static WebServer webServer(
+            final ServerConfig config,
+            final ContinuumCore core,
+            final ApiKeyAuthenticator keys,
+            final ClientLimiter limiter,
+            final ContinuumMetrics metrics,
+            final FederationNode federation,
+            final ShutdownGate gate,
+            final ConnectionGate connectionGate,
+            final int maxConnections,
+            final ConnectionLimits limits,
+            final ListenerTls tls) {
         final var builder = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
@@ -246,79 +349,32 @@ public final class ContinuumServer implements AutoCloseable {
         if (tls != null) {
             builder.tls(tls.tls());
         }
-        final WebServer webServer = builder.build().start();
-        if (webServer.port() == -1) {
-            if (federation != null) {
-                federation.close();
-            }
-            guard.close();
-            release(redis);
-            storage.close();
-            core.close();
-            engine.close();
-            release(processLock);
-            throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port()
-                    + " (is the port in use? set server.port / CONTINUUM_API_PORT or --port)");
+        return builder.build().start();
+    }
+
+    /**
+     * Releases what a start opened when the listener could not be started: waits for the engine's load first (it
+     * writes into the engine and reads storage, which are closed after it).
+     */
+    private static void closeUnstarted(
+            final EngineLoad load,
+            final FederationNode federation,
+            final ConnectionGuard guard,
+            final RedisLink redis,
+            final Storage storage,
+            final ContinuumCore core,
+            final MemoryEngine engine,
+            final SqliteProcessLock processLock) {
+        load.awaitQuietly();
+        if (federation != null) {
+            federation.close();
         }
-        final AtomicReference<ListenerTls> currentTls = new AtomicReference<>(tls);
-        final TlsReloader tlsReloader = tls == null ? null : tlsReloader(config, currentTls, webServer, metrics);
-        final Heartbeat heartbeat = config.heartbeatFile()
-                .map(file -> Heartbeat.start(
-                        file,
-                        selfUri(config, webServer.port(), tls != null, "/v1/ready"),
-                        tls == null
-                                ? null
-                                : ProbeTls.pinned(() -> currentTls.get().leaf())))
-                .orElse(null);
-        final ListenerWatchdog watchdog = limits.listenerCheck().isZero()
-                ? null
-                : new ListenerWatchdog(config.host(), webServer.port(), limits.listenerCheck(), onListenerLost);
-        final ContinuumServer server = new ContinuumServer(
-                config,
-                engine,
-                storage,
-                core,
-                metrics,
-                webServer,
-                guard,
-                processLock,
-                redis,
-                gate,
-                tlsReloader,
-                federation,
-                heartbeat);
-        server.watchdog = watchdog;
-        // Requests may reach the core before the rebuild ends (they answer 503 "loading" then); closing it, as every
-        // path out of here does, stops its threads.
-        try {
-            final SnapshotStore snapshots = new SnapshotStore(config.snapshots().dir());
-            final String loaded = core.load(config.snapshots().restore() ? snapshots : null);
-            LOG.info(() -> loaded + " (" + config.storageBackend() + ")");
-            core.startFollowing(config.fleet(), keyId -> {
-                if (keyId == null) {
-                    keys.forgetCached();
-                } else {
-                    keys.forgetCached(keyId);
-                }
-            });
-            if (federation != null) {
-                federation.start();
-            }
-            if (config.snapshots().intervalSeconds() > 0) {
-                core.startCheckpoints(snapshots, config.snapshots().intervalSeconds());
-            }
-        } catch (final RuntimeException | Error e) {
-            // Also an OutOfMemoryError: a server that cannot load must stop, not stay up answering 503 for ever.
-            server.close();
-            throw e;
-        }
-        LOG.info(() -> "Continuum listening on " + (tls == null ? "http" : "https") + "://" + config.host() + ":"
-                + webServer.port() + " (data " + config.dataDir().toAbsolutePath() + ")"
-                + (tls == null
-                        ? ""
-                        : "; TLS certificate " + tls.describe() + ", client certificates "
-                                + config.tls().clientAuth()));
-        return server;
+        guard.close();
+        release(redis);
+        storage.close();
+        core.close();
+        engine.close();
+        release(processLock);
     }
 
     /** Publishes the certificate's expiry and applies rotated files to new connections. */
