@@ -77,6 +77,47 @@ class RecallEvidenceTest {
     }
 
     @Test
+    void shouldPlaceTheReplyCompletingTheSecondAskAfterTheFirstPlacesWhenTheQuestionAsksTwoThings() {
+        final long source = say("Ann: My neighbour Bruno helped carry the piano up to the flat.", 1);
+        final long reply = say("Ben: Passed his pilot exams last month, by the way.", 1);
+        // a dozen memories matching two of the question's three words, each alone in its session, newer ones stronger
+        final String[] pairs = {"helped carry", "carry the piano", "piano, helped"};
+        final String[] fillers = {
+            "amber", "basil", "cedar", "delta", "ember", "fjord", "glade", "heron", "inlet", "juniper", "kelp", "lilac",
+            "maple", "nettle"
+        };
+        for (int day = 2; day < 14; day++) {
+            say("Ann: " + pairs[day % 3] + (" " + fillers[day]).repeat(14 - day) + ".", day);
+        }
+
+        final RecallResult oneAsk = engine.recall("t", "Who helped carry the piano?", 10, 20);
+        final RecallResult twoAsks =
+                engine.recall("t", "Who helped carry the piano, and what did he qualify as?", 10, 20);
+
+        assertEquals(source, ranking(twoAsks).get(0), ranking(twoAsks).toString());
+        assertTrue(
+                ranking(oneAsk).indexOf(reply) >= 10, "without a second ask the reply stays low: " + ranking(oneAsk));
+        assertEquals(5, ranking(twoAsks).indexOf(reply), "right after the first places: " + ranking(twoAsks));
+        assertEquals(
+                ranking(oneAsk).subList(0, 5),
+                ranking(twoAsks).subList(0, 5),
+                "the first places stay with the strongest evidence");
+        final RecallResult.MemoryHit hit = twoAsks.memories().get(5);
+        assertEquals(List.of("session_neighbour"), hit.why().reasons(), "the reply shares no word with the question");
+        assertTrue(hit.score() < twoAsks.memories().get(4).score(), "a completion never ranks above the first places");
+        assertEquals(hit.score(), hit.why().sessionNeighbour(), 1e-9, "the score is the evidence its reason names");
+    }
+
+    @Test
+    void shouldReturnNothingWhenAQuestionAskingTwoThingsMatchesNoMemory() {
+        say("Ann: The weather was lovely today.", 1);
+
+        final RecallResult r = engine.recall("t", "Which zeppelin and which quasar?", 10, 10);
+
+        assertEquals(List.of(), ranking(r));
+    }
+
+    @Test
     void shouldRankTheNewerStatementFirstWhenTheSameFactIsRestated() {
         final long ghent = say("Ann: I live in Ghent now.", 1);
         say("Ann: Work has been busy this week.", 2);
