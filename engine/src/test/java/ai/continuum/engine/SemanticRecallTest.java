@@ -62,7 +62,8 @@ class SemanticRecallTest {
     }
 
     private final Meanings embedder = new Meanings();
-    private final MemoryEngine engine = MemoryEngine.create(EngineConfig.defaults(), () -> 0L, embedder);
+    private final MemoryEngine engine = MemoryEngine.create(
+            EngineConfig.defaults().withExpectedConcepts(EngineConfig.MIN_EXPECTED_CONCEPTS), () -> 0L, embedder);
 
     @AfterEach
     void close() {

@@ -28,7 +28,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,33 +40,62 @@ class MigrateCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> TENANTS = List.of("alpha", "beta", "gamma");
 
+    /** The seeded source, built once: each test works on a copy of it, so no test sees another's writes. */
+    @TempDir
+    static Path seeded;
+
+    private static Path template;
+    private static String keyId;
+
     @TempDir
     Path dir;
 
     private PostgresSchema schema;
     private Path source;
-    private String keyId;
 
-    @BeforeEach
-    void seed() throws Exception {
-        schema = PostgresSchema.create();
-        source = dir.resolve("source");
+    @BeforeAll
+    static void seedOnce() throws Exception {
+        template = seeded.resolve("source");
         final long alpha1 = learn(
+                template,
                 "alpha",
                 "My sister Ingrid Larsen moved to Copenhagen",
                 "Copenhagen is lovely in spring; Ingrid Larsen will enjoy the Nyhavn harbour.");
-        learn("alpha", "Ingrid Larsen works at the Carlsberg Laboratory", "The Carlsberg Laboratory studies yeast.");
-        learn("alpha", "We decided to visit Copenhagen in May", "I will book the May trip to Copenhagen tonight.");
-        learn("beta", "Orbital Mechanics explains Hohmann Transfers", "Hohmann Transfers save fuel.");
-        learn("beta", "Kerbal Space Program teaches Orbital Mechanics", "Kerbal Space Program is a good start.");
-        final long gamma1 = learn("gamma", "Sourdough Bread needs a Levain", "Feed the Levain daily.");
-        try (Storage storage = SqliteStorage.open(source, StorageSettings.defaults())) {
+        learn(
+                template,
+                "alpha",
+                "Ingrid Larsen works at the Carlsberg Laboratory",
+                "The Carlsberg Laboratory studies yeast.");
+        learn(
+                template,
+                "alpha",
+                "We decided to visit Copenhagen in May",
+                "I will book the May trip to Copenhagen tonight.");
+        learn(template, "beta", "Orbital Mechanics explains Hohmann Transfers", "Hohmann Transfers save fuel.");
+        learn(
+                template,
+                "beta",
+                "Kerbal Space Program teaches Orbital Mechanics",
+                "Kerbal Space Program is a good start.");
+        final long gamma1 = learn(template, "gamma", "Sourdough Bread needs a Levain", "Feed the Levain daily.");
+        try (Storage storage = SqliteStorage.open(template, StorageSettings.defaults())) {
             storage.submit(new StorageOp.ForgetMemory("alpha", alpha1)).join();
             storage.submit(new StorageOp.ForgetMemory("gamma", gamma1)).join();
         }
-        final CliRun key = CliRun.of("keys", "create", "--data-dir", source.toString(), "--tenant", "alpha");
+        final CliRun key = CliRun.of("keys", "create", "--data-dir", template.toString(), "--tenant", "alpha");
         assertEquals(0, key.code(), key.all());
         keyId = key.out().strip().substring(3, 19);
+    }
+
+    @BeforeEach
+    void copySeed() throws Exception {
+        schema = PostgresSchema.create();
+        source = dir.resolve("source");
+        try (Stream<Path> files = Files.walk(template)) {
+            for (final Path from : (Iterable<Path>) files::iterator) {
+                Files.copy(from, source.resolve(template.relativize(from).toString()));
+            }
+        }
     }
 
     @AfterEach
@@ -231,7 +262,12 @@ class MigrateCommandTest {
     }
 
     private long learn(final String tenant, final String user, final String ai) throws Exception {
-        final CliRun run = CliRun.of("learn", "--data-dir", source.toString(), "--tenant", tenant, "--json", user, ai);
+        return learn(source, tenant, user, ai);
+    }
+
+    private static long learn(final Path into, final String tenant, final String user, final String ai)
+            throws Exception {
+        final CliRun run = CliRun.of("learn", "--data-dir", into.toString(), "--tenant", tenant, "--json", user, ai);
         assertEquals(0, run.code(), run.all());
         return JSON.readTree(run.out()).get("memory_id").asLong();
     }
