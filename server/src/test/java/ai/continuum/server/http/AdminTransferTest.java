@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.continuum.server.DirectServer;
 import ai.continuum.server.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webclient.http1.Http1ClientResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
@@ -18,8 +20,10 @@ import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The admin export and import endpoints, end to end between two running servers. */
-// Real socket: export and import stream large bodies through the listener with their content types and lengths.
+/**
+ * The admin export and import endpoints, end to end between two services through their real routing (no socket: what
+ * is tested is the handlers' bodies, content types and answers, not the listener).
+ */
 class AdminTransferTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -28,8 +32,8 @@ class AdminTransferTest {
 
     @Test
     void anExportFromOneServerImportsLiveIntoAnotherAndOnlyOnce() throws Exception {
-        try (TestServer source = TestServer.start(dir.resolve("source"));
-                TestServer target = TestServer.start(dir.resolve("target"))) {
+        try (DirectServer source = DirectServer.start(dir.resolve("source"));
+                DirectServer target = DirectServer.start(dir.resolve("target"))) {
             final String key = source.createKey("acme");
             assertEquals(
                     200,
@@ -48,21 +52,20 @@ class AdminTransferTest {
                     400,
                     source.post("/v1/admin/export?include_memories=perhaps", TestServer.ADMIN_KEY, "")
                             .status());
-            final HttpResponse<byte[]> exported = source.client()
-                    .send(
-                            source.builder("/v1/admin/export?compress=true&include_memories=true", TestServer.ADMIN_KEY)
-                                    .POST(HttpRequest.BodyPublishers.noBody())
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofByteArray());
-            assertEquals(200, exported.statusCode());
-            assertEquals(
-                    "application/gzip",
-                    exported.headers().firstValue("Content-Type").orElseThrow());
-            assertTrue(exported.headers()
-                    .firstValue("Content-Disposition")
-                    .orElseThrow()
-                    .contains(".json.gz"));
-            final byte[] document = exported.body();
+            final byte[] document;
+            try (Http1ClientResponse exported = source.request(
+                            Method.POST, "/v1/admin/export?compress=true&include_memories=true", TestServer.ADMIN_KEY)
+                    .submit(new byte[0])) {
+                assertEquals(200, exported.status().code());
+                assertEquals(
+                        "application/gzip",
+                        exported.headers().get(HeaderNames.CONTENT_TYPE).get());
+                assertTrue(exported.headers()
+                        .get(HeaderNames.CONTENT_DISPOSITION)
+                        .get()
+                        .contains(".json.gz"));
+                document = exported.as(byte[].class);
+            }
             assertArrayEquals(new byte[] {0x1f, (byte) 0x8b}, java.util.Arrays.copyOf(document, 2));
             final String text = new String(
                     new GZIPInputStream(new java.io.ByteArrayInputStream(document)).readAllBytes(),
@@ -103,9 +106,7 @@ class AdminTransferTest {
                             .status());
             assertEquals(
                     403,
-                    target.send(target.builder("/v1/admin/import", targetKey)
-                                    .POST(HttpRequest.BodyPublishers.ofByteArray(document))
-                                    .build())
+                    target.send(target.request(Method.POST, "/v1/admin/import", targetKey), document)
                             .status());
             final TestServer.Reply stats = target.get("/v1/stats", targetKey);
             assertEquals(1, stats.json().get("messages").asInt(), "rejected imports changed nothing: " + stats.body());
@@ -114,7 +115,7 @@ class AdminTransferTest {
 
     @Test
     void aForgedContinuityHeadIsRefusedNotSkipped() throws Exception {
-        try (TestServer server = TestServer.start(dir.resolve("server"))) {
+        try (DirectServer server = DirectServer.start(dir.resolve("server"))) {
             final String key = server.createKey("acme");
             final Map<String, String> turn = Map.of(
                     "user_message",
@@ -150,10 +151,10 @@ class AdminTransferTest {
         }
     }
 
-    private static TestServer.Reply importBody(final TestServer server, final String path, final byte[] body) {
-        return server.send(server.builder(path, TestServer.ADMIN_KEY)
-                .header("Content-Type", "application/gzip")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build());
+    private static TestServer.Reply importBody(final DirectServer server, final String path, final byte[] body) {
+        return server.send(
+                server.request(Method.POST, path, TestServer.ADMIN_KEY)
+                        .header(HeaderNames.CONTENT_TYPE, "application/gzip"),
+                body);
     }
 }
