@@ -1,16 +1,46 @@
 package ai.continuum.server.storage;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 
-/** Brings a database to the current schema with Flyway, from {@code db/migration/<backend>}. */
+/**
+ * Brings a database to the current schema with Flyway, from {@code db/migration/<backend>}.
+ *
+ * <p>A database already at {@link #CURRENT_VERSION} (every recorded migration successful, the latest that one) is
+ * left to itself without starting Flyway: Flyway's classpath scan and validation cost a one-shot CLI command most of
+ * a second, to find nothing to do. Anything else (a new, older, newer or damaged history) goes to Flyway, which
+ * migrates it or refuses it as before. The fast path therefore does not re-check the checksums of applied
+ * migrations; migrations are never edited once released.
+ */
 final class Migrations {
+    /**
+     * The version of the newest migration under {@code db/migration/<backend>} (both backends have the same
+     * versions). Raise it with every new migration: a database at an older version would otherwise be taken as
+     * current ({@code MigrationsTest} fails when it lags behind the files).
+     */
+    static final String CURRENT_VERSION = "10";
+
     private static final System.Logger LOG = System.getLogger(Migrations.class.getName());
+
+    /** What {@link #migrate} did. */
+    enum Outcome {
+        /** The recorded schema was current: Flyway did not run. */
+        ALREADY_CURRENT,
+        /** Flyway ran (and applied the pending migrations, if any). */
+        FLYWAY
+    }
 
     private Migrations() {}
 
-    static void migrate(final DataSource dataSource, final SqlDialect dialect) {
+    static Outcome migrate(final DataSource dataSource, final SqlDialect dialect) {
+        if (isCurrent(dataSource)) {
+            return Outcome.ALREADY_CURRENT;
+        }
         final MigrateResult result = Flyway.configure()
                 .dataSource(dataSource)
                 .locations(dialect.migrations())
@@ -22,6 +52,31 @@ final class Migrations {
                     System.Logger.Level.INFO,
                     "storage: " + dialect.backend() + " schema migrated to version " + result.targetSchemaVersion + " ("
                             + result.migrationsExecuted + " migrations)");
+        }
+        return Outcome.FLYWAY;
+    }
+
+    /**
+     * Whether Flyway's history in {@code dataSource} records only successful migrations, the latest being
+     * {@link #CURRENT_VERSION}. False when there is no history yet or it cannot be read: Flyway then decides.
+     */
+    static boolean isCurrent(final DataSource dataSource) {
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement();
+                ResultSet rs =
+                        st.executeQuery("SELECT version, success FROM flyway_schema_history ORDER BY installed_rank")) {
+            String latest = null;
+            while (rs.next()) {
+                if (!rs.getBoolean(2)) {
+                    return false;
+                }
+                if (rs.getString(1) != null) {
+                    latest = rs.getString(1);
+                }
+            }
+            return CURRENT_VERSION.equals(latest);
+        } catch (final SQLException e) {
+            return false; // no history table (a new database) or unreadable: Flyway reports what is wrong
         }
     }
 }
