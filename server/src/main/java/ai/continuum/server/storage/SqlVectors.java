@@ -19,6 +19,14 @@ import javax.sql.DataSource;
  * that (the database unreachable for long) further rows are dropped, and those memories are embedded again after the
  * next start. Rows are derived data: losing one costs one embedding, never a memory.
  *
+ * <p>No row outlives its memory. Forget deletes the memory's rows in its own transaction ({@link RemovalWriter}), but
+ * a vector computed before the forget may still be queued, here or on another instance: a row is therefore written
+ * only while its memory has no tombstone ({@code forgotten_memories}). Rows that still lose their memory (queued
+ * when a replace-import or tenant clear, which leave no tombstones, deleted it; written by a version without this
+ * check) are swept once after every start ({@link #sweep}): the first write of the writer deletes every row whose
+ * memory is not in {@code messages}. A row committed a moment before its memory (another instance's writer, one batch
+ * apart) can be swept by a start in between: that memory is embedded once more, nothing worse.
+ *
  * <p>Look-ups ({@link #find}) and the snapshot's full read ({@link #readAll}) go through the read pool.
  *
  * <p>Thread safety: {@link #save} and {@link #find} from the embedding thread, {@link #write} from the writer
@@ -52,6 +60,11 @@ final class SqlVectors implements StoredVectors, SideWrites {
     private final DataSource pool;
     private final ConcurrentLinkedQueue<Row> pending = new ConcurrentLinkedQueue<>();
     private final AtomicInteger pendingCount = new AtomicInteger();
+    /**
+     * True until the sweep of rows without a memory has run: once per start, on the writer thread (a transaction
+     * that then fails to commit leaves those rows to the next start).
+     */
+    private volatile boolean sweepDue = true;
 
     SqlVectors(final DataSource pool) {
         this.pool = pool;
@@ -104,13 +117,20 @@ final class SqlVectors implements StoredVectors, SideWrites {
 
     @Override
     public boolean hasPending() {
-        return pendingCount.get() > 0;
+        return sweepDue || pendingCount.get() > 0;
     }
 
     @Override
     public void write(final Connection connection, final long nowMillis) throws SQLException {
+        if (sweepDue) {
+            sweep(connection);
+            sweepDue = false;
+        }
+        // The row of a memory forgotten since its vector was computed would outlive it: the tombstone refuses it.
         try (PreparedStatement ps = connection.prepareStatement(
-                "INSERT INTO memory_vectors (tenant_id, memory_id, model, scale, vector) VALUES (?, ?, ?, ?, ?)"
+                "INSERT INTO memory_vectors (tenant_id, memory_id, model, scale, vector) SELECT ?, ?, ?, ?, ?"
+                        + " WHERE NOT EXISTS (SELECT 1 FROM forgotten_memories f"
+                        + " WHERE f.tenant_id = ? AND f.memory_id = ?)"
                         + " ON CONFLICT (tenant_id, memory_id, model) DO NOTHING")) {
             int n = 0;
             for (Row row = pending.poll(); row != null; row = n < MAX_PER_WRITE ? pending.poll() : null) {
@@ -120,11 +140,29 @@ final class SqlVectors implements StoredVectors, SideWrites {
                 ps.setString(3, row.model);
                 ps.setFloat(4, row.scale);
                 ps.setBytes(5, row.vector);
+                ps.setString(6, row.tenant);
+                ps.setLong(7, row.memoryId);
                 ps.addBatch();
                 n++;
             }
             if (n > 0) {
                 ps.executeBatch();
+            }
+        }
+    }
+
+    /**
+     * Deletes every row whose memory is not stored (see the class comment); one statement, an index look-up per row
+     * on the key of {@code messages}.
+     */
+    private static void sweep(final Connection connection) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("DELETE FROM memory_vectors WHERE NOT EXISTS"
+                + " (SELECT 1 FROM messages m WHERE m.tenant_id = memory_vectors.tenant_id"
+                + " AND m.id = memory_vectors.memory_id)")) {
+            final int swept = ps.executeUpdate();
+            if (swept > 0) {
+                System.getLogger(SqlVectors.class.getName())
+                        .log(System.Logger.Level.INFO, "deleted " + swept + " stored vectors whose memory is gone");
             }
         }
     }

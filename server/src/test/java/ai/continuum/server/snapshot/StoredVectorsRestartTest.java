@@ -3,6 +3,7 @@ package ai.continuum.server.snapshot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.continuum.engine.Delta;
 import ai.continuum.engine.EngineConfig;
 import ai.continuum.engine.MemoryEngine;
 import ai.continuum.engine.RecallResult;
@@ -10,42 +11,40 @@ import ai.continuum.engine.Turn;
 import ai.continuum.engine.semantic.TextEmbedder;
 import ai.continuum.server.core.ContinuumCore;
 import ai.continuum.server.metrics.ContinuumMetrics;
-import ai.continuum.server.storage.SqliteStorage;
+import ai.continuum.server.storage.ImportJob;
+import ai.continuum.server.storage.ImportMode;
+import ai.continuum.server.storage.ImportOutcome;
+import ai.continuum.server.storage.OnEachBackend;
 import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageSettings;
-import ai.continuum.server.storage.Storages;
+import ai.continuum.server.storage.TestDatabase;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The semantic index's vectors survive a restart: stored in {@code memory_vectors} by the storage writer, taken back
  * at the next start without running the model (counted), carried in the snapshot's vector section to an instance
  * that restores it, and an older snapshot without that section still restores and gets its vectors from storage or,
- * where storage has none, from the model. On SQLite.
+ * where storage has none, from the model. A forgotten memory, a replace-import and a tenant emptied by one take their
+ * vectors with them. On each backend.
  */
 class StoredVectorsRestartTest {
+    private static final String TENANT = "acme";
     private static final int TURNS = 24;
     private static final long WAIT_MS = 30_000;
     private static final String[] TOPICS = {
         "my grandmother turned one hundred", "the flat flooded when the pipe burst", "I bought a new guitar"
     };
+    private static final String LOADED = "loaded";
+    private static final String RESTORED = "restored the engine from snapshot";
 
     @TempDir
     Path dir;
-
-    private Storage storage;
-    private SnapshotStore store;
 
     /** Two meanings by word, plus a little of everything; counts every call. */
     private static final class Counting implements TextEmbedder {
@@ -74,126 +73,170 @@ class StoredVectorsRestartTest {
         }
     }
 
-    @BeforeEach
-    void open() {
-        storage = Storages.open("sqlite", dir.resolve("db"), null, StorageSettings.defaults());
-        store = new SnapshotStore(dir.resolve("snapshots"));
-    }
-
-    @AfterEach
-    void close() {
-        storage.close();
-    }
-
-    @Test
-    void aRestartTakesTheStoredVectorsWithoutRunningTheModel() throws Exception {
-        seed();
-        try (Instance restarted = new Instance(storage, null)) {
-            assertTrue(restarted.how.startsWith("loaded"), restarted.how);
-            restarted.awaitIndexed();
-            assertEquals(0, restarted.model.calls.get(), "no memory embedded again");
-            assertFoundByMeaning(restarted);
-            assertEquals(1, restarted.model.calls.get(), "the query only");
+    @OnEachBackend
+    void aRestartTakesTheStoredVectorsWithoutRunningTheModel(final TestDatabase db) throws Exception {
+        try (Storage storage = seeded(db)) {
+            started(storage, null, LOADED, 0, "no memory embedded again").close();
         }
     }
 
-    @Test
-    void aRestoredSnapshotCarriesTheVectors() throws Exception {
-        seed();
-        checkpoint();
-        deleteStoredVectors(); // so whatever the restored instance has came from the snapshot
-        try (Instance restored = new Instance(storage, store)) {
-            assertTrue(restored.how.startsWith("restored the engine from snapshot"), restored.how);
-            restored.awaitIndexed();
-            assertEquals(0, restored.model.calls.get(), "every vector from the snapshot's section");
-            assertFoundByMeaning(restored);
+    @OnEachBackend
+    void aRestoredSnapshotCarriesTheVectors(final TestDatabase db) throws Exception {
+        try (Storage storage = seeded(db)) {
+            final SnapshotStore store = checkpoint(storage);
+            deleteStoredVectors(db); // so whatever the restored instance has came from the snapshot
+            started(storage, store, RESTORED, 0, "every vector from the snapshot's section")
+                    .close();
         }
     }
 
-    @Test
-    void aSnapshotWithoutTheVectorSectionRestoresAndTakesTheVectorsFromStorage() throws Exception {
-        seed();
-        writeSnapshotWithoutVectors();
-        try (Instance restored = new Instance(storage, store)) {
-            assertTrue(restored.how.startsWith("restored the engine from snapshot"), restored.how);
-            restored.awaitIndexed();
-            assertEquals(0, restored.model.calls.get(), "looked up in memory_vectors");
-            assertFoundByMeaning(restored);
+    @OnEachBackend
+    void aSnapshotWithoutTheVectorSectionRestoresAndTakesTheVectorsFromStorage(final TestDatabase db) throws Exception {
+        try (Storage storage = seeded(db)) {
+            final SnapshotStore store = snapshotWithoutVectors(storage);
+            started(storage, store, RESTORED, 0, "looked up in memory_vectors").close();
         }
     }
 
-    @Test
-    void aSnapshotWithoutTheVectorSectionAndNoStoredVectorsEmbedsWhatIsMissing() throws Exception {
-        seed();
-        writeSnapshotWithoutVectors();
-        deleteStoredVectors();
-        try (Instance restored = new Instance(storage, store)) {
-            assertTrue(restored.how.startsWith("restored the engine from snapshot"), restored.how);
-            restored.awaitIndexed();
-            assertEquals(TURNS, restored.model.calls.get(), "each memory embedded once");
-            assertFoundByMeaning(restored);
+    @OnEachBackend
+    void aSnapshotWithoutTheVectorSectionAndNoStoredVectorsEmbedsWhatIsMissing(final TestDatabase db) throws Exception {
+        try (Storage storage = seeded(db)) {
+            final SnapshotStore store = snapshotWithoutVectors(storage);
+            deleteStoredVectors(db);
+            started(storage, store, RESTORED, TURNS, "each memory embedded once")
+                    .close();
+            awaitStored(db, TURNS); // and stored again
         }
-        awaitStored(TURNS); // and stored again
     }
 
-    @Test
-    void aForgottenMemoryTakesItsStoredVectorWithIt() throws Exception {
-        seed();
-        try (Instance instance = new Instance(storage, null)) {
-            final long first = storage.memories("acme", new Storage.MemoryQuery(null, null, null, null, 0, 1))
-                    .items()
-                    .getFirst()
-                    .id();
-            instance.core.forgetMemory("acme", first);
+    @OnEachBackend
+    void aForgottenMemoryTakesItsStoredVectorWithIt(final TestDatabase db) throws Exception {
+        try (Storage storage = seeded(db)) {
+            try (Instance instance = started(storage, null, LOADED, 0, "nothing embedded at start")) {
+                final long first = storage.memories(TENANT, new Storage.MemoryQuery(null, null, null, null, 0, 1))
+                        .items()
+                        .getFirst()
+                        .id();
+                assertTrue(instance.core.forgetMemory(TENANT, first));
+            }
+            assertEquals(TURNS - 1, storedVectors(db));
+            started(storage, null, LOADED, 0, "the others' vectors taken from storage")
+                    .close();
         }
-        assertEquals(TURNS - 1, storedVectors());
     }
 
-    /** Learns {@link #TURNS} turns with the semantic index on and waits until every vector is stored. */
-    private void seed() throws Exception {
+    @OnEachBackend
+    void aReplaceImportDeletesTheTenantsVectorsAndTheImportedMemoriesAreEmbeddedOnce(final TestDatabase db)
+            throws Exception {
+        try (Storage storage = seeded(db)) {
+            try (Instance instance = started(storage, null, LOADED, 0, "nothing embedded at start")) {
+                final Turn turn = turn(instance.core.nextMemoryId(), 0);
+                final Delta imported = instance.engine.prepare(turn);
+                final int before = instance.model.calls.get();
+                replace(instance, visitor -> visitor.delta(imported));
+                assertTrue(instance.core.awaitSemanticIndex(WAIT_MS), "the imported memory embedded within 30 s");
+                assertEquals(before + 1, instance.model.calls.get(), "the imported memory, once");
+                awaitStored(db, 1);
+            }
+            started(storage, null, LOADED, 0, "the imported memory's vector taken from storage")
+                    .close();
+        }
+    }
+
+    @OnEachBackend
+    void aTenantEmptiedByAReplaceImportLeavesNoVectors(final TestDatabase db) throws Exception {
+        try (Storage storage = seeded(db);
+                Instance instance = new Instance(storage, null)) {
+            replace(instance, visitor -> {});
+            assertEquals(0, storedVectors(db));
+        }
+    }
+
+    /**
+     * Opens the storage and learns {@link #TURNS} turns into it with the semantic index on, waiting until every vector
+     * is stored.
+     */
+    private static Storage seeded(final TestDatabase db) throws Exception {
+        final Storage storage = db.open(StorageSettings.defaults());
         try (Instance writer = new Instance(storage, null)) {
             for (int i = 0; i < TURNS; i++) {
-                writer.core.learn(
-                        "acme",
-                        new Turn(
-                                writer.core.nextMemoryId(),
-                                "Ben: " + TOPICS[i % TOPICS.length] + " (note " + i + ")",
-                                "Noted.",
-                                "",
-                                "s" + i,
-                                "{}",
-                                1_700_000_000_000L + i * 60_000L),
-                        false);
+                writer.core.learn(TENANT, turn(writer.core.nextMemoryId(), i), false);
             }
             writer.awaitIndexed();
             assertEquals(TURNS, writer.model.calls.get());
-            awaitStored(TURNS);
+            awaitStored(db, TURNS);
+        } catch (final Exception | AssertionError e) {
+            storage.close();
+            throw e;
         }
+        return storage;
+    }
+
+    private static Turn turn(final long memoryId, final int i) {
+        return new Turn(
+                memoryId,
+                "Ben: " + TOPICS[i % TOPICS.length] + " (note " + i + ")",
+                "Noted.",
+                "",
+                "s" + i,
+                "{}",
+                1_700_000_000_000L + i * 60_000L);
+    }
+
+    /**
+     * Starts an instance over {@code storage} (restoring from {@code snapshots} when not null), checks how it started
+     * and that it ran the model {@code embedded} times until every memory had its vector, and that recall finds by
+     * meaning. The caller closes it.
+     */
+    private static Instance started(
+            final Storage storage,
+            final SnapshotStore snapshots,
+            final String how,
+            final int embedded,
+            final String why)
+            throws InterruptedException {
+        final Instance instance = new Instance(storage, snapshots);
+        try {
+            assertTrue(instance.how.startsWith(how), instance.how);
+            instance.awaitIndexed();
+            assertEquals(embedded, instance.model.calls.get(), why);
+            final RecallResult r = instance.core.recall(TENANT, "How old is granny?", 5, 3, true);
+            assertTrue(!r.memories().isEmpty() && r.memories().getFirst().why().semantic() > 0, r.toString());
+            assertTrue(r.memories().getFirst().memory().userText().contains("grandmother"), r.toString());
+            assertEquals(embedded + 1, instance.model.calls.get(), "and the query");
+            return instance;
+        } catch (final InterruptedException | RuntimeException | AssertionError e) {
+            instance.close();
+            throw e;
+        }
+    }
+
+    /** Replaces the tenant's content with what {@code source} replays, through the core as the API does. */
+    private static void replace(final Instance instance, final ImportJob.Source source) {
+        final ImportOutcome outcome = instance.core.importState(
+                new ImportJob(TENANT, ImportMode.REPLACE, "replace-" + System.nanoTime(), null, null, source));
+        assertTrue(outcome.applied(), String.valueOf(outcome.skipReason()));
     }
 
     /** Waits until the storage writer has stored {@code n} vectors (it writes them when idle, asynchronously). */
-    private void awaitStored(final long n) throws InterruptedException {
+    private static void awaitStored(final TestDatabase db, final long n) throws InterruptedException {
         final long deadline = System.nanoTime() + WAIT_MS * 1_000_000L;
-        while (storedVectors() < n) {
+        while (storedVectors(db) < n) {
             assertTrue(System.nanoTime() < deadline, "the storage writer stored " + n + " vectors within 30 s");
             Thread.sleep(20);
         }
-        assertEquals(n, storedVectors());
+        assertEquals(n, storedVectors(db));
     }
 
-    private static void assertFoundByMeaning(final Instance instance) {
-        final RecallResult r = instance.core.recall("acme", "How old is granny?", 5, 3, true);
-        assertTrue(!r.memories().isEmpty() && r.memories().getFirst().why().semantic() > 0, r.toString());
-        assertTrue(r.memories().getFirst().memory().userText().contains("grandmother"), r.toString());
-    }
-
-    private void checkpoint() throws IOException {
+    private SnapshotStore checkpoint(final Storage storage) throws IOException {
+        final SnapshotStore store = new SnapshotStore(dir.resolve("snapshots"));
         assertTrue(new Checkpointer(store, storage, EngineConfig.defaults(), 600, ms -> {}).takeNow() > 0);
+        return store;
     }
 
     /** A snapshot laid out as before the vector section existed: the header, the engine image, the checksum. */
-    private void writeSnapshotWithoutVectors() throws IOException {
-        checkpoint();
+    private SnapshotStore snapshotWithoutVectors(final Storage storage) throws IOException {
+        final SnapshotStore store = checkpoint(storage);
         final SnapshotFile.Header header;
         try (FileChannel channel = SnapshotFile.openForReading(store.file())) {
             header = SnapshotFile.readHeader(channel);
@@ -202,21 +245,16 @@ class StoredVectorsRestartTest {
             store.restoreInto(engine, storage, "test");
             store.write(engine, header.positions(), storage.identity());
         }
+        return store;
     }
 
-    private long storedVectors() {
-        final long[] n = {0};
-        storage.readVectors((tenant, memoryId, model, scale, vector) -> n[0]++);
-        return n[0];
+    private static long storedVectors(final TestDatabase db) {
+        return db.scalar("SELECT COUNT(*) FROM memory_vectors");
     }
 
-    private void deleteStoredVectors() throws SQLException {
-        try (Connection c = DriverManager.getConnection(
-                        "jdbc:sqlite:" + dir.resolve("db").resolve(SqliteStorage.FILE_NAME));
-                Statement st = c.createStatement()) {
-            st.executeUpdate("DELETE FROM memory_vectors");
-        }
-        assertEquals(0, storedVectors());
+    private static void deleteStoredVectors(final TestDatabase db) throws SQLException {
+        db.execute("DELETE FROM memory_vectors");
+        assertEquals(0, storedVectors(db));
     }
 
     /** A semantic engine and its core over the shared storage, loaded at start as the server loads it. */

@@ -134,14 +134,12 @@ class ConceptIdentityTest {
     }
 
     private void insertBehindTheApi(final String tenant, final String key) throws SQLException {
-        try (Connection c = db.connect();
-                PreparedStatement ps = c.prepareStatement("INSERT INTO entities (tenant_id, key, name, entity_type, "
-                        + "description, created_at) VALUES (?, ?, ?, 'concept', '', 1)")) {
-            ps.setString(1, tenant);
-            ps.setString(2, key);
-            ps.setString(3, key);
-            ps.executeUpdate();
-        }
+        db.update(
+                "INSERT INTO entities (tenant_id, key, name, entity_type, description, created_at)"
+                        + " VALUES (?, ?, ?, 'concept', '', 1)",
+                tenant,
+                key,
+                key);
     }
 
     /** The SQL expression of {@code entities_identity} that folds the key, as the database reports it. */

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.ArgumentsSource;
 @Retention(RetentionPolicy.RUNTIME)
 @ParameterizedTest(name = "{0}")
 @ArgumentsSource(OnEachBackend.Databases.class)
-@interface OnEachBackend {
+public @interface OnEachBackend {
     /** One fresh database per backend, created as the run needs it, closed with the test method's context. */
     final class Databases implements ArgumentsProvider {
         private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(Databases.class);

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -21,8 +22,8 @@ import org.agrona.concurrent.EpochClock;
  *
  * <p>Thread model: one per test run, used from the test's thread.
  */
-final class TestDatabase implements AutoCloseable {
-    enum Backend {
+public final class TestDatabase implements AutoCloseable {
+    public enum Backend {
         SQLITE,
         POSTGRESQL
     }
@@ -38,7 +39,7 @@ final class TestDatabase implements AutoCloseable {
     }
 
     /** A fresh, empty database. */
-    static TestDatabase create(final Backend backend) {
+    public static TestDatabase create(final Backend backend) {
         if (backend == Backend.POSTGRESQL) {
             return new TestDatabase(backend, null, PostgresSchema.create());
         }
@@ -75,7 +76,7 @@ final class TestDatabase implements AutoCloseable {
     }
 
     /** Opens (creating and migrating on first use) the storage with its writer running. */
-    Storage open(final StorageSettings settings) {
+    public Storage open(final StorageSettings settings) {
         return open(backend, location(), settings);
     }
 
@@ -94,12 +95,12 @@ final class TestDatabase implements AutoCloseable {
     }
 
     /** A connection of the test's own, behind the storage's back. */
-    Connection connect() throws SQLException {
+    public Connection connect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl());
     }
 
     /** The one number {@code sql} selects. */
-    long scalar(final String sql) {
+    public long scalar(final String sql) {
         try (Connection c = connect();
                 Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(sql)) {
@@ -113,10 +114,21 @@ final class TestDatabase implements AutoCloseable {
     }
 
     /** Runs one statement outside the storage, in its own transaction. */
-    void execute(final String sql) throws SQLException {
+    public void execute(final String sql) throws SQLException {
         try (Connection c = connect();
                 Statement st = c.createStatement()) {
             st.execute(sql);
+        }
+    }
+
+    /** Runs one statement with {@code values} bound in order, outside the storage, in its own transaction. */
+    public void update(final String sql, final Object... values) throws SQLException {
+        try (Connection c = connect();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < values.length; i++) {
+                ps.setObject(i + 1, values[i]);
+            }
+            ps.executeUpdate();
         }
     }
 
