@@ -379,16 +379,8 @@ final class DeltaApplier {
         return true;
     }
 
-    /**
-     * Removes the tenant's links whose strength at {@code nowMillis} (undecayed unless {@code applyDecay}) is below
-     * {@code threshold}.
-     */
-    PruneReport prune(
-            final TenantState t,
-            final EngineConfig config,
-            final double threshold,
-            final long nowMillis,
-            final boolean applyDecay) {
+    /** Removes the tenant's links whose strength at {@code nowMillis} is below {@code threshold}. */
+    PruneReport prune(final TenantState t, final EngineConfig config, final double threshold, final long nowMillis) {
         long examined = 0;
         long pruned = 0;
         double sumBefore = 0;
@@ -402,7 +394,7 @@ final class DeltaApplier {
                 if (graph.linkA(link) != id) {
                     continue; // each link once, from its lower endpoint
                 }
-                final double days = applyDecay ? Math.max(0, nowMillis - graph.linkLastSeen(link)) / 86_400_000.0 : 0.0;
+                final double days = Math.max(0, nowMillis - graph.linkLastSeen(link)) / 86_400_000.0;
                 final double strength = config.strength(graph.linkCount(link), days);
                 examined++;
                 sumBefore += strength;
@@ -425,7 +417,7 @@ final class DeltaApplier {
                 examined == 0 ? 0 : sumBefore / examined,
                 kept == 0 ? 0 : sumAfter / kept,
                 threshold,
-                applyDecay && config.timeDecayEnabled());
+                config.timeDecayEnabled());
     }
 
     /** The text of a memory that its lexical index covers: what the user and the assistant said. */

@@ -68,10 +68,10 @@ public final class EngineApplier implements AutoCloseable {
     });
     /** Applier thread only: tenant to the chain position the engine holds. */
     private final Map<String, Long> positions = new HashMap<>();
-    /** Applier thread only: outcomes of ops the follower applied before their local command came. */
-    private final Map<String, OpOutcome> logResults = new LinkedHashMap<>(64, 0.75f, false) {
+    /** Applier thread only: results of ops the follower applied before their local command came. */
+    private final Map<String, ApplyResult> logResults = new LinkedHashMap<>(64, 0.75f, false) {
         @Override
-        protected boolean removeEldestEntry(final Map.Entry<String, OpOutcome> eldest) {
+        protected boolean removeEldestEntry(final Map.Entry<String, ApplyResult> eldest) {
             return size() > RESULTS_KEPT;
         }
     };
@@ -159,24 +159,21 @@ public final class EngineApplier implements AutoCloseable {
     /**
      * Applies this process's op, committed at {@code head}, in chain order.
      *
-     * An op the engine already holds (the follower applied it from the log first) is not applied again: its outcome
-     * is the one that apply produced, so a prune answers its own report either way.
-     *
-     * @return completed on the applier thread with what applying it produced ({@link OpOutcome#NONE} for removals).
+     * @return completed on the applier thread with what applying it created ({@link ApplyResult#NONE} for removals).
      */
-    CompletableFuture<OpOutcome> committed(final StorageOp op, final Storage.ContinuityHead head) {
+    public CompletableFuture<ApplyResult> committed(final StorageOp op, final Storage.ContinuityHead head) {
         return CompletableFuture.supplyAsync(
                 () -> {
                     final String tenant = op.tenant();
                     final long seq = head.length();
                     saw(tenant, seq);
                     if (seq <= position(tenant)) {
-                        final OpOutcome fromLog = logResults.remove(tenant + '\0' + seq);
+                        final ApplyResult fromLog = logResults.remove(tenant + '\0' + seq);
                         publish();
-                        return fromLog != null ? fromLog : OpOutcome.NONE;
+                        return fromLog != null ? fromLog : ApplyResult.NONE;
                     }
                     catchUp(tenant, seq - 1);
-                    final OpOutcome result = applyOp(op);
+                    final ApplyResult result = applyOp(op);
                     advance(tenant, seq);
                     events.publish(tenant, seq, op);
                     publish();
@@ -367,7 +364,7 @@ public final class EngineApplier implements AutoCloseable {
                                 !delta.memories().isEmpty() && appliedAhead.remove(aheadKey(tenant, delta))
                                         ? ApplyResult.NONE
                                         : load.apply(tenant, delta);
-                        logApplied(tenant, row, OpOutcome.created(r));
+                        logApplied(tenant, row, r);
                     }
                 }
                 i = end;
@@ -379,7 +376,7 @@ public final class EngineApplier implements AutoCloseable {
         }
     }
 
-    private void logApplied(final String tenant, final Storage.Change row, final OpOutcome result) {
+    private void logApplied(final String tenant, final Storage.Change row, final ApplyResult result) {
         if (row.seq() != position(tenant) + 1) {
             throw new IllegalStateException(
                     "tenant " + tenant + "'s change log jumps from " + position(tenant) + " to " + row.seq());
@@ -391,23 +388,25 @@ public final class EngineApplier implements AutoCloseable {
     }
 
     /** Applies one op to the engine: the engine's counterpart of what storage did for it. */
-    private OpOutcome applyOp(final StorageOp op) {
+    private ApplyResult applyOp(final StorageOp op) {
         final String tenant = op.tenant();
         return switch (op) {
             case StorageOp.Apply a ->
                 !a.delta().memories().isEmpty() && appliedAhead.remove(aheadKey(tenant, a.delta()))
-                        ? OpOutcome.NONE
-                        : OpOutcome.created(engine.apply(tenant, a.delta()));
+                        ? ApplyResult.NONE
+                        : engine.apply(tenant, a.delta());
             case StorageOp.ForgetMemory f -> {
                 engine.forgetMemory(tenant, f.memoryId());
-                yield OpOutcome.NONE;
+                yield ApplyResult.NONE;
             }
             case StorageOp.ForgetConcept f -> {
                 engine.forgetConcept(tenant, f.conceptKey());
-                yield OpOutcome.NONE;
+                yield ApplyResult.NONE;
             }
-            case StorageOp.PruneLinks p ->
-                OpOutcome.pruned(engine.pruneWeakLinks(tenant, p.threshold(), p.nowMillis(), p.applyDecay()));
+            case StorageOp.PruneLinks p -> {
+                engine.pruneWeakLinks(tenant, p.threshold(), p.nowMillis());
+                yield ApplyResult.NONE;
+            }
             case StorageOp.ClearTenant c -> {
                 // Storage keeps a cleared tenant's tombstones (a forgotten memory stays forgotten): so does the engine.
                 engine.dropTenant(tenant);
@@ -418,7 +417,7 @@ public final class EngineApplier implements AutoCloseable {
                     }
                 });
                 forgotten.forEachOrderedLong(id -> engine.forgetMemory(tenant, id));
-                yield OpOutcome.NONE;
+                yield ApplyResult.NONE;
             }
         };
     }
