@@ -1,6 +1,5 @@
 package ai.continuum.server;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,24 +7,33 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 
 /**
- * The one HTTP client of the tests: JSON requests to a Continuum server at {@code base}, with an optional API key,
- * answered as {@link TestServer.Reply}. {@link TestServer} (a server in this JVM) and the end-to-end tests' child
- * process both talk through it. Checked exceptions are kept: a test that kills the server mid-request needs them.
+ * The socket transport of {@link ApiClient}: requests over HTTP (or HTTPS, given an {@link SSLContext}) to a Continuum
+ * server or federation coordinator at {@code base}, answered as {@link TestServer.Reply}. {@link TestServer} (a server
+ * in this JVM), the end-to-end tests' child process and the federation tests' hand-driven node all talk through it.
+ * Checked exceptions are kept: a test that kills the server mid-request needs them.
  */
 public final class TestClient {
     /** Longer than the server's commit wait (30 s), so a request that waits for a commit gets its answer. */
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(40);
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final URI base;
-    private final HttpClient client =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client;
 
     public TestClient(final URI base) {
+        this(base, null);
+    }
+
+    /** A client trusting what {@code ssl} trusts (the JDK's defaults when null). */
+    public TestClient(final URI base, final SSLContext ssl) {
         this.base = base;
+        final HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (ssl != null) {
+            builder.sslContext(ssl);
+        }
+        this.client = builder.build();
     }
 
     /** {@code path} appended as written (not resolved), so tests can send odd spellings such as "//v1/keys". */
@@ -42,27 +50,41 @@ public final class TestClient {
     public HttpRequest.Builder builder(final String path, final String key) {
         final HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(REQUEST_TIMEOUT);
         if (key != null) {
-            b.header("X-API-Key", key);
+            b.header(ApiClient.KEY_HEADER, key);
         }
         return b;
     }
 
+    /** As {@link ApiClient#exchange}, with the transport's checked exceptions. */
+    public TestServer.Reply exchange(
+            final String method,
+            final String path,
+            final String key,
+            final Map<String, String> headers,
+            final byte[] body)
+            throws IOException, InterruptedException {
+        final HttpRequest.Builder b = builder(path, key);
+        headers.forEach(b::header);
+        return send(b.method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body))
+                .build());
+    }
+
     public TestServer.Reply get(final String path, final String key) throws IOException, InterruptedException {
-        return send(builder(path, key).GET().build());
+        return exchange("GET", path, key, Map.of(), null);
     }
 
     public TestServer.Reply delete(final String path, final String key) throws IOException, InterruptedException {
-        return send(builder(path, key).DELETE().build());
+        return exchange("DELETE", path, key, Map.of(), null);
     }
 
-    /** POSTs {@code body}: a String as it is, anything else as JSON. */
+    /** POSTs {@code body} as JSON: a String as it is, anything else serialised. */
     public TestServer.Reply post(final String path, final String key, final Object body)
             throws IOException, InterruptedException {
-        final String text = body instanceof String s ? s : JSON.writeValueAsString(body);
-        return send(builder(path, key)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(text))
-                .build());
+        return exchange("POST", path, key, Map.of("Content-Type", "application/json"), ApiClient.jsonBytes(body));
     }
 
     public TestServer.Reply send(final HttpRequest request) throws IOException, InterruptedException {

@@ -16,10 +16,11 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * A real server on a free loopback port over SQLite in a temporary directory, with the tests' {@link TestClient}
- * (whose checked exceptions become unchecked here).
+ * A real server on a free loopback port over SQLite in a temporary directory, called through the socket transport
+ * {@link TestClient} (whose checked exceptions become unchecked here). For what only a socket shows; route tests use
+ * {@link DirectServer}, through the same {@link ApiClient}.
  */
-public final class TestServer implements AutoCloseable {
+public final class TestServer implements ApiClient, AutoCloseable {
     public static final String ADMIN_KEY = "test-admin-key-0123456789abcdef";
 
     private final ContinuumServer server;
@@ -36,7 +37,7 @@ public final class TestServer implements AutoCloseable {
     }
 
     /** The tests' settings on {@code dataDir}: loopback, a free port, the test admin key, limits out of the way. */
-    static ServerConfig config(final Path dataDir, final Map<ConfigKey, String> overrides) {
+    public static ServerConfig config(final Path dataDir, final Map<ConfigKey, String> overrides) {
         final Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
         flags.put(ConfigKey.HOST, "127.0.0.1");
         flags.put(ConfigKey.PORT, "0");
@@ -74,22 +75,17 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
-    public Reply get(final String path, final String key) {
-        return unchecked(() -> client.get(path, key));
+    @Override
+    public Reply exchange(
+            final String method,
+            final String path,
+            final String key,
+            final Map<String, String> headers,
+            final byte[] body) {
+        return unchecked(() -> client.exchange(method, path, key, headers, body));
     }
 
-    public Reply delete(final String path, final String key) {
-        return unchecked(() -> client.delete(path, key));
-    }
-
-    public Reply post(final String path, final String key, final String body) {
-        return unchecked(() -> client.post(path, key, body));
-    }
-
-    public Reply post(final String path, final String key, final Object body) {
-        return unchecked(() -> client.post(path, key, body));
-    }
-
+    /** A java.net.http request to {@code path}, for what {@link #exchange} cannot say (restricted headers, streams). */
     public HttpRequest.Builder builder(final String path, final String key) {
         return client.builder(path, key);
     }
@@ -105,11 +101,6 @@ public final class TestServer implements AutoCloseable {
 
     public Reply send(final HttpRequest request) {
         return unchecked(() -> client.send(request));
-    }
-
-    /** Mints a key for {@code tenant} through the admin API. */
-    public String createKey(final String tenant) {
-        return unchecked(() -> client.createKey(ADMIN_KEY, tenant, "test"));
     }
 
     @Override

@@ -1,36 +1,31 @@
 package ai.continuum.server.federation;
 
+import ai.continuum.server.TestClient;
+import ai.continuum.server.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 
 /**
  * A federation member driven by hand in tests: joins with its own key pair, then sends signed requests whose parts
- * the test may alter after signing (tampering, replays, other ids).
+ * the test may alter after signing (tampering, replays, other ids). Its requests go through the tests' socket client,
+ * {@link TestClient}.
  */
 public final class RawNode {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http;
-    private final URI base;
+    private final TestClient http;
     private final KeyPair keys = RequestSignature.newKeyPair();
     private String nodeId;
 
     public RawNode(final URI base, final SSLContext ssl) {
-        this.base = base;
-        final HttpClient.Builder builder = HttpClient.newBuilder();
-        if (ssl != null) {
-            builder.sslContext(ssl);
-        }
-        this.http = builder.build();
+        this.http = new TestClient(base, ssl);
     }
 
     public record Reply(int status, JsonNode json) {}
@@ -78,14 +73,13 @@ public final class RawNode {
     }
 
     public Reply send(final Signed s) throws IOException, InterruptedException {
-        final HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(s.path()))
-                .header(RequestSignature.NODE, s.nodeId())
-                .header(RequestSignature.TIMESTAMP, Long.toString(s.timestamp()))
-                .header(RequestSignature.NONCE, s.nonce())
-                .header(RequestSignature.SIGNATURE, s.signature())
-                .header("Content-Type", "application/json")
-                .method(s.method(), HttpRequest.BodyPublishers.ofByteArray(s.body()));
-        return reply(http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray()));
+        final Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(RequestSignature.NODE, s.nodeId());
+        headers.put(RequestSignature.TIMESTAMP, Long.toString(s.timestamp()));
+        headers.put(RequestSignature.NONCE, s.nonce());
+        headers.put(RequestSignature.SIGNATURE, s.signature());
+        headers.put("Content-Type", "application/json");
+        return reply(http.exchange(s.method(), s.path(), null, headers, s.body()));
     }
 
     /** Signs and sends. */
@@ -97,13 +91,12 @@ public final class RawNode {
     /** An unsigned request, with an operator token when {@code bearer} is not null. */
     public Reply send(final String method, final String path, final String bearer, final byte[] body)
             throws IOException, InterruptedException {
-        final HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
-                .header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+        final Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
         if (bearer != null) {
-            request.header("Authorization", "Bearer " + bearer);
+            headers.put("Authorization", "Bearer " + bearer);
         }
-        return reply(http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray()));
+        return reply(http.exchange(method, path, null, headers, body));
     }
 
     /** Mints an enrolment token for {@code org} with the operator's token. */
@@ -116,8 +109,9 @@ public final class RawNode {
         return reply.json().path("enrolment_token").asText();
     }
 
-    private static Reply reply(final HttpResponse<byte[]> response) throws IOException {
-        final JsonNode json = response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
-        return new Reply(response.statusCode(), json);
+    /** Every answer of the federation API is JSON, whatever its content type says; an empty one reads as {}. */
+    private static Reply reply(final TestServer.Reply answer) throws IOException {
+        final JsonNode json = answer.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(answer.body());
+        return new Reply(answer.status(), json);
     }
 }

@@ -106,7 +106,7 @@ class AdminTransferTest {
                             .status());
             assertEquals(
                     403,
-                    target.send(target.request(Method.POST, "/v1/admin/import", targetKey), document)
+                    target.exchange("POST", "/v1/admin/import", targetKey, Map.of(), document)
                             .status());
             final TestServer.Reply stats = target.get("/v1/stats", targetKey);
             assertEquals(1, stats.json().get("messages").asInt(), "rejected imports changed nothing: " + stats.body());
@@ -152,9 +152,7 @@ class AdminTransferTest {
     }
 
     private static TestServer.Reply importBody(final DirectServer server, final String path, final byte[] body) {
-        return server.send(
-                server.request(Method.POST, path, TestServer.ADMIN_KEY)
-                        .header(HeaderNames.CONTENT_TYPE, "application/gzip"),
-                body);
+        return server.exchange(
+                "POST", path, TestServer.ADMIN_KEY, Map.of("Content-Type", "application/gzip"), body);
     }
 }

@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.continuum.server.OneRoutingPerClass;
 import ai.continuum.server.TestServer;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Method;
-import io.helidon.webclient.http1.Http1ClientRequest;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -23,12 +22,12 @@ class McpHttpTest extends OneRoutingPerClass {
     }
 
     private static TestServer.Reply post(final String body, final String... headers) {
-        final Http1ClientRequest b =
-                server.request(Method.POST, "/mcp", key).header(HeaderNames.CONTENT_TYPE, "application/json");
+        final Map<String, String> sent = new LinkedHashMap<>();
+        sent.put("Content-Type", "application/json");
         for (int i = 0; i < headers.length; i += 2) {
-            b.header(HeaderNames.create(headers[i]), headers[i + 1]);
+            sent.put(headers[i], headers[i + 1]);
         }
-        return server.send(b, body.getBytes(StandardCharsets.UTF_8));
+        return server.exchange("POST", "/mcp", key, sent, body.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
