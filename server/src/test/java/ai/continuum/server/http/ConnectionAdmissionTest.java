@@ -27,8 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * answered 503 at once and closed (Helidon alone leaves it waiting in the accept backlog), and a request body that
  * trickles in is cut off at its deadline while an upload at a normal pace, longer than the same deadline, is answered.
  * Raw sockets throughout: the point is what happens on the wire.
+ *
+ * <p>Real socket: connection limits and refusals are properties of the listener.
  */
-// Real socket: connection limits and refusals are properties of the listener.
 class ConnectionAdmissionTest {
     private static final String PARTIAL = "GET /v1/health HTTP/1.1\r\nHost: localhost\r\n";
 

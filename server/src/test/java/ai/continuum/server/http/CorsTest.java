@@ -12,7 +12,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-// Real socket: CORS is a feature of the web server, outside the routing.
+/**
+ * Cross-origin calls: a preflight from an allowed origin is answered and others are refused, and /mcp is callable from
+ * the configured origins (or any, when all are allowed).
+ *
+ * <p>Real socket: CORS is a feature of the web server, outside the routing.
+ */
 class CorsTest {
     private static final String PING = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}";
 

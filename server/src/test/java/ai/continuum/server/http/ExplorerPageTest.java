@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
  * API, search a concept and see its neighbours drawn, recall, forget a memory, accessibility checked by axe-core, at
  * 1280 and 390 pixels. Screenshots are kept in target/ui-screenshots. Needs the page built into the classes
  * (ui/build.sh, run by Maven when Node is there) and Chromium (.ci/run installs Debian's).
+ *
+ * <p>Real socket: a headless browser loads the page over HTTP.
  */
-// Real socket: a headless browser loads the page over HTTP.
 class ExplorerPageTest extends OneServerPerClass {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 

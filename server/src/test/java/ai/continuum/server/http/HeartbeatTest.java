@@ -30,8 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The heartbeat a container health check reads without starting a JVM: a real server keeps the file, over plain HTTP
  * and over TLS, and the image's own {@code continuum healthcheck} (the launcher script, run with {@code sh}) passes on
  * it, and fails when the file is stale, says unready, or is gone because the server stopped.
+ *
+ * <p>Real socket: the heartbeat probes the server's own listener.
  */
-// Real socket: the heartbeat probes the server's own listener.
 class HeartbeatTest {
     /** The launcher the image puts on the PATH (server/src/main/jib). */
     private static final Path LAUNCHER =

@@ -4,22 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.continuum.server.OneRoutingPerClass;
 import ai.continuum.server.TestServer;
-import java.net.InetAddress;
-import java.net.Socket;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** Malformed, oversized and hostile requests: every one gets a 4xx in the one error shape, never a 5xx. */
-// Real socket: raw header blocks and request lines that only a socket can carry.
-class HostileInputTest {
+/**
+ * Malformed, oversized and hostile requests: every one gets a 4xx in the one error shape, never a 5xx. Request lines
+ * and header blocks no client would send are {@link HttpSemanticsTest}'s, on a socket.
+ */
+class HostileInputTest extends OneRoutingPerClass {
     private static final List<String> POST_PATHS =
             List.of("/v1/learn", "/v1/recall", "/v1/turn", "/v1/memories", "/v1/memories/search", "/v1/keys");
     private static final List<String> BODIES = List.of(
@@ -51,21 +48,11 @@ class HostileInputTest {
             "\u00ff\u00fe garbage",
             "{\"user_message\": \"a\", \"ai_response\": \"b\", " + "\"session_id\": \"" + "s".repeat(300) + "\"}");
 
-    @TempDir
-    static Path dataDir;
-
-    static TestServer server;
     static String key;
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(dataDir, Map.of());
         key = server.createKey("fuzz");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     /** Malformed JSON: every POST endpoint must answer 400. */
@@ -133,10 +120,8 @@ class HostileInputTest {
 
     @Test
     void shouldAnswer415ForNonJsonContentType() {
-        final TestServer.Reply r = server.send(server.builder("/v1/recall", key)
-                .header("Content-Type", "text/plain")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"message\":\"x\"}"))
-                .build());
+        final TestServer.Reply r = server.exchange(
+                "POST", "/v1/recall", key, Map.of("Content-Type", "text/plain"), utf8("{\"message\":\"x\"}"));
         assertEquals(415, r.status(), r.body());
     }
 
@@ -190,52 +175,37 @@ class HostileInputTest {
         assertTrue(dotted.json().get("keys") == null, "a tenant key must never reach the key list");
         assertClientError(server.delete("/v1/keys/not-hex", TestServer.ADMIN_KEY), "bad key id");
         for (final String method : new String[] {"OPTIONS", "PUT", "PATCH", "TRACE"}) {
-            assertClientError(
-                    server.send(server.builder("/v1/recall", key)
-                            .method(method, HttpRequest.BodyPublishers.noBody())
-                            .build()),
-                    method);
+            assertClientError(server.exchange(method, "/v1/recall", key, Map.of(), null), method);
         }
         assertClientError(
-                server.send(server.builder("/v1/recall", null)
-                        .header("Origin", "https://x.example")
-                        .header("Access-Control-Request-Method", "POST")
-                        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
-                        .build()),
+                server.exchange(
+                        "OPTIONS",
+                        "/v1/recall",
+                        null,
+                        Map.of("Origin", "https://x.example", "Access-Control-Request-Method", "POST"),
+                        null),
                 "preflight without CORS configured");
     }
 
     @Test
-    void shouldAnswerJsonErrorForUnparsableRequestLine() throws Exception {
-        for (final String raw : new String[] {
-            "GARBAGE\r\n\r\n",
-            "GET /v1/health HTTP/1.1\r\nBad Header\r\n\r\n",
-            "GET /" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\n\r\n"
-        }) {
-            try (Socket socket =
-                    new Socket(InetAddress.getLoopbackAddress(), server.server().port())) {
-                socket.setSoTimeout(10_000);
-                socket.getOutputStream().write(raw.getBytes(StandardCharsets.ISO_8859_1));
-                socket.getOutputStream().flush();
-                final String answer = new String(socket.getInputStream().readNBytes(4096), StandardCharsets.UTF_8);
-                assertTrue(answer.startsWith("HTTP/1.1 4"), raw.substring(0, 10) + " -> " + answer);
-                assertTrue(answer.contains("{\"error\":"), answer);
-            }
-        }
+    void shouldAnswerClientErrorForHostileHeaders() {
+        final TestServer.Reply r = server.exchange(
+                "POST",
+                "/v1/recall",
+                "x".repeat(5000),
+                Map.of("Content-Type", "application/json"),
+                utf8("{\"message\":\"x\"}"));
+        assertEquals(401, r.status());
+        final TestServer.Reply badLength = server.exchange(
+                "POST",
+                "/v1/recall",
+                key,
+                Map.of("Content-Type", "application/json; charset=utf-8"),
+                utf8("{\"message\":\"Tokyo Tower\"}"));
+        assertEquals(200, badLength.status(), badLength.body());
     }
 
-    @Test
-    void shouldAnswerClientErrorForHostileHeaders() {
-        final TestServer.Reply r = server.send(server.builder("/v1/recall", null)
-                .header("X-API-Key", "x".repeat(5000))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"message\":\"x\"}"))
-                .build());
-        assertEquals(401, r.status());
-        final TestServer.Reply badLength = server.send(server.builder("/v1/recall", key)
-                .header("Content-Type", "application/json; charset=utf-8")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"message\":\"Tokyo Tower\"}"))
-                .build());
-        assertEquals(200, badLength.status(), badLength.body());
+    private static byte[] utf8(final String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.continuum.engine.MemoryEngine;
+import ai.continuum.server.DirectApiClient;
+import ai.continuum.server.TestServer;
 import ai.continuum.server.auth.ApiKeyAuthenticator;
 import ai.continuum.server.auth.KeyHasher;
 import ai.continuum.server.config.ConfigKey;
@@ -15,11 +17,7 @@ import ai.continuum.server.core.ScriptedStorage;
 import ai.continuum.server.metrics.ContinuumMetrics;
 import ai.continuum.server.ratelimit.RateLimiter;
 import ai.continuum.server.storage.ApiKeys;
-import io.helidon.webserver.WebServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.helidon.webserver.http.HttpRouting;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -28,13 +26,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** A full write queue and a loading engine answer 503 with Retry-After, and the engine is left untouched. */
+/**
+ * A full write queue and a loading engine answer 503 with Retry-After, and the engine is left untouched. The routing
+ * runs over a scripted storage, called without a socket.
+ */
 class StorageFailureHttpTest {
     static MemoryEngine engine;
     static ScriptedStorage storage;
     static ContinuumCore core;
-    static WebServer server;
-    static final HttpClient CLIENT = HttpClient.newHttpClient();
+    static DirectApiClient server;
 
     private static final ApiKeys NO_KEYS = new ApiKeys() {
         @Override
@@ -75,58 +75,49 @@ class StorageFailureHttpTest {
         core = new ContinuumCore(engine, storage, metrics);
         final ApiKeyAuthenticator keys = new ApiKeyAuthenticator(
                 NO_KEYS, new KeyHasher(1000), "unused-admin-key-0123456789", "default", 0, System::nanoTime);
-        server = WebServer.builder()
-                .host("127.0.0.1")
-                .port(0)
-                .featuresDiscoverServices(false)
-                .routing(r ->
-                        ApiRouting.routing(r, config, core, keys, new RateLimiter(0, 1, System::nanoTime), metrics))
-                .build()
-                .start();
+        final HttpRouting.Builder routing = HttpRouting.builder();
+        ApiRouting.routing(routing, config, core, keys, new RateLimiter(0, 1, System::nanoTime), metrics);
+        server = new DirectApiClient(routing);
     }
 
     @AfterAll
     static void stop() {
-        server.stop();
+        server.close();
         engine.close();
     }
 
-    private static HttpResponse<String> learn() throws Exception {
-        return CLIENT.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/learn"))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(
-                                "{\"user_message\":\"Solar Panels\",\"ai_response\":\"Solar "
-                                        + "Panels and Wind Turbines\"}"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+    private static TestServer.Reply learn() {
+        return server.post(
+                "/v1/learn",
+                null,
+                "{\"user_message\":\"Solar Panels\",\"ai_response\":\"Solar Panels and Wind Turbines\"}");
     }
 
     @Test
-    void shouldAnswer503WhileLoadingThenServeWhenLoaded() throws Exception {
-        final HttpResponse<String> loading = learn();
-        assertEquals(503, loading.statusCode(), loading.body());
+    void shouldAnswer503WhileLoadingThenServeWhenLoaded() {
+        final TestServer.Reply loading = learn();
+        assertEquals(503, loading.status(), loading.body());
         assertTrue(loading.body().contains("\"error\":\"loading\""), loading.body());
-        assertTrue(loading.headers().firstValue("Retry-After").isPresent());
+        assertTrue(loading.header("Retry-After") != null, "Retry-After");
 
         core.rebuild();
         storage.mode = ScriptedStorage.Mode.QUEUE_FULL;
-        final HttpResponse<String> full = learn();
-        assertEquals(503, full.statusCode(), full.body());
+        final TestServer.Reply full = learn();
+        assertEquals(503, full.status(), full.body());
         assertTrue(full.body().contains("\"error\":\"queue_full\""), full.body());
-        assertEquals("3", full.headers().firstValue("Retry-After").orElse(null));
+        assertEquals("3", full.header("Retry-After"));
         assertEquals(0, engine.stats("default").memories());
 
         storage.mode = ScriptedStorage.Mode.UNAVAILABLE;
-        final HttpResponse<String> down = learn();
-        assertEquals(503, down.statusCode(), down.body());
+        final TestServer.Reply down = learn();
+        assertEquals(503, down.status(), down.body());
         assertTrue(down.body().contains("\"error\":\"unavailable\""), down.body());
         for (final String leak : new String[] {"PSQLException", "SQLState", "3D000", "tenants_prod"}) {
             assertFalse(down.body().contains(leak), "the driver's details stay in the log: " + down.body());
         }
 
         storage.mode = ScriptedStorage.Mode.COMMIT;
-        assertEquals(200, learn().statusCode());
+        assertEquals(200, learn().status());
         assertEquals(1, engine.stats("default").memories());
     }
 }

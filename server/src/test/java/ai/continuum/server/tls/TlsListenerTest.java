@@ -45,8 +45,9 @@ import org.junit.jupiter.api.io.TempDir;
  * test CA, curl with {@code --cacert} and {@code openssl s_client}. Covers PEM and PKCS#12 material, certificate
  * rotation without a restart (including a rotation caught half written), client certificates required and optional,
  * and the start-up errors of bad material.
+ *
+ * <p>Real socket: TLS is the listener's.
  */
-// Real socket: TLS is the listener's.
 class TlsListenerTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
