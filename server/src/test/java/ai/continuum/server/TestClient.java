@@ -15,7 +15,7 @@ import javax.net.ssl.SSLContext;
  * in this JVM), the end-to-end tests' child process and the federation tests' hand-driven node all talk through it.
  * Checked exceptions are kept: a test that kills the server mid-request needs them.
  */
-public final class TestClient {
+public final class TestClient implements AutoCloseable {
     /** Longer than the server's commit wait (30 s), so a request that waits for a commit gets its answer. */
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(40);
 
@@ -100,5 +100,11 @@ public final class TestClient {
             throw new IllegalStateException("key creation answered " + r.status() + ": " + r.body());
         }
         return r.json().get("api_key").asText();
+    }
+
+    /** Closes the connections and threads of the client behind it. */
+    @Override
+    public void close() {
+        client.close();
     }
 }

@@ -105,7 +105,11 @@ public final class TestServer implements ApiClient, AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
+        try {
+            client.close();
+        } finally {
+            server.close();
+        }
     }
 
     private interface Call<T> {

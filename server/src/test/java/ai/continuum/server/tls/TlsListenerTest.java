@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.continuum.server.TestClient;
 import ai.continuum.server.TestPki;
 import ai.continuum.server.TestPki.Issued;
 import ai.continuum.server.TestPki.Pem;
@@ -20,14 +21,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -41,15 +39,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The API over in-process TLS, through real TLS clients: the JDK's HttpClient with a trust store holding only the
- * test CA, curl with {@code --cacert} and {@code openssl s_client}. Covers PEM and PKCS#12 material, certificate
+ * The API over in-process TLS, through real TLS clients: the tests' TestClient (the JDK's HttpClient) trusting only
+ * the test CA, curl with {@code --cacert} and {@code openssl s_client}. Covers PEM and PKCS#12 material, certificate
  * rotation without a restart (including a rotation caught half written), client certificates required and optional,
  * and the start-up errors of bad material.
  *
  * <p>Real socket: TLS is the listener's.
  */
 class TlsListenerTest {
-    private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     @TempDir
     static Path pki;
@@ -92,29 +89,27 @@ class TlsListenerTest {
     void servesTheApiOverTlsToAClientTrustingTheCa() throws Exception {
         try (TestServer server = start(pem(serverCert.writePem(dataDir, "server")))) {
             final URI base = URI.create("https://localhost:" + server.server().port());
-            try (HttpClient https = https()) {
-                assertEquals(200, send(https, get(base, "/v1/health")).statusCode());
-                final HttpResponse<String> learned = send(
-                        https,
-                        post(
-                                base,
-                                "/v1/learn",
-                                "{\"user_message\":\"Nadia moved the Billing Service to PostgreSQL\","
-                                        + "\"ai_response\":\"Noted.\"}"));
-                assertEquals(200, learned.statusCode(), learned.body());
-                final HttpResponse<String> recalled =
-                        send(https, post(base, "/v1/recall", "{\"message\":\"Where is the Billing Service?\"}"));
-                assertEquals(200, recalled.statusCode(), recalled.body());
+            try (TestClient https = https(base)) {
+                assertEquals(200, https.get("/v1/health", TestServer.ADMIN_KEY).status());
+                final TestServer.Reply learned = https.post(
+                        "/v1/learn",
+                        TestServer.ADMIN_KEY,
+                        "{\"user_message\":\"Nadia moved the Billing Service to PostgreSQL\","
+                                + "\"ai_response\":\"Noted.\"}");
+                assertEquals(200, learned.status(), learned.body());
+                final TestServer.Reply recalled = https.post(
+                        "/v1/recall", TestServer.ADMIN_KEY, "{\"message\":\"Where is the Billing Service?\"}");
+                assertEquals(200, recalled.status(), recalled.body());
                 assertTrue(recalled.body().contains("PostgreSQL"), recalled.body());
-                final HttpResponse<String> metrics = send(https, get(base, "/metrics"));
+                final TestServer.Reply metrics = https.get("/metrics", TestServer.ADMIN_KEY);
                 assertEquals(
                         serverCert.certificate().getNotAfter().toInstant().getEpochSecond(),
                         expiry(metrics.body()),
                         metrics.body());
             }
             // A client that trusts only the JDK's public CAs refuses the certificate.
-            try (HttpClient publicTrust = https(SSLContext.getDefault())) {
-                assertThrows(IOException.class, () -> send(publicTrust, get(base, "/v1/health")));
+            try (TestClient publicTrust = https(base, SSLContext.getDefault())) {
+                assertThrows(IOException.class, () -> publicTrust.get("/v1/health", TestServer.ADMIN_KEY));
             }
             // Plain HTTP to the TLS port gets no HTTP answer.
             assertFalse(plainHttpAnswers(server.server().port()));
@@ -261,10 +256,9 @@ class TlsListenerTest {
                 Files.copy(next.certificate(), files.certificate(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 assertFalse(server.server().reloadTls());
                 assertEquals(serverCert.certificate().getSerialNumber(), servedSerial(port));
-                assertEquals(
-                        200,
-                        send(https(), get(URI.create("https://localhost:" + port), "/v1/health"))
-                                .statusCode());
+                try (TestClient https = https(URI.create("https://localhost:" + port))) {
+                    assertEquals(200, https.get("/v1/health", TestServer.ADMIN_KEY).status());
+                }
                 // The key arrives: the next check applies the new pair to new connections.
                 Files.copy(next.key(), files.key(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 assertTrue(server.server().reloadTls());
@@ -272,8 +266,10 @@ class TlsListenerTest {
                 assertFalse(server.server().reloadTls(), "unchanged files are not applied again");
                 assertEquals(200, rawHealth(open), "the connection opened before the rotation still works");
             }
-            final String metrics = send(https(), get(URI.create("https://localhost:" + port), "/metrics"))
-                    .body();
+            final String metrics;
+            try (TestClient https = https(URI.create("https://localhost:" + port))) {
+                metrics = https.get("/metrics", TestServer.ADMIN_KEY).body();
+            }
             assertTrue(metrics.contains("continuum_tls_reloads_total{outcome=\"applied\"} 1.0"), metrics);
             assertTrue(metrics.contains("continuum_tls_reloads_total{outcome=\"failed\"} 1.0"), metrics);
             assertEquals(
@@ -310,14 +306,14 @@ class TlsListenerTest {
                 clientCa.writeCertificate(dataDir.resolve("client-ca.pem")).toString());
         try (TestServer server = start(tls)) {
             final URI base = URI.create("https://localhost:" + server.server().port());
-            try (HttpClient withCert = https(client.clientContext(ca))) {
-                assertEquals(200, send(withCert, get(base, "/v1/health")).statusCode());
+            try (TestClient withCert = https(base, client.clientContext(ca))) {
+                assertEquals(200, withCert.get("/v1/health", TestServer.ADMIN_KEY).status());
             }
-            try (HttpClient without = https()) {
-                assertThrows(IOException.class, () -> send(without, get(base, "/v1/health")));
+            try (TestClient without = https(base)) {
+                assertThrows(IOException.class, () -> without.get("/v1/health", TestServer.ADMIN_KEY));
             }
-            try (HttpClient wrongCa = https(stranger.clientContext(ca))) {
-                assertThrows(IOException.class, () -> send(wrongCa, get(base, "/v1/health")));
+            try (TestClient wrongCa = https(base, stranger.clientContext(ca))) {
+                assertThrows(IOException.class, () -> wrongCa.get("/v1/health", TestServer.ADMIN_KEY));
             }
             if (onPath("curl")) {
                 final Pem clientFiles = client.writePem(dataDir, "client");
@@ -347,16 +343,16 @@ class TlsListenerTest {
                 clientCa.writeCertificate(dataDir.resolve("client-ca.pem")).toString());
         try (TestServer server = start(tls)) {
             final URI base = URI.create("https://localhost:" + server.server().port());
-            try (HttpClient without = https()) {
-                assertEquals(200, send(without, get(base, "/v1/health")).statusCode());
+            try (TestClient without = https(base)) {
+                assertEquals(200, without.get("/v1/health", TestServer.ADMIN_KEY).status());
             }
-            try (HttpClient withCert = https(client.clientContext(ca))) {
-                assertEquals(200, send(withCert, get(base, "/v1/health")).statusCode());
+            try (TestClient withCert = https(base, client.clientContext(ca))) {
+                assertEquals(200, withCert.get("/v1/health", TestServer.ADMIN_KEY).status());
             }
             // The JDK's client offers only a certificate of a CA the server names, so it offers none here and
             // gets in like any client without one; curl offers it regardless, and the handshake fails.
-            try (HttpClient wrongCa = https(stranger.clientContext(ca))) {
-                assertEquals(200, send(wrongCa, get(base, "/v1/health")).statusCode());
+            try (TestClient wrongCa = https(base, stranger.clientContext(ca))) {
+                assertEquals(200, wrongCa.get("/v1/health", TestServer.ADMIN_KEY).status());
             }
             if (onPath("curl")) {
                 final Pem strangerFiles = stranger.writePem(dataDir, "stranger");
@@ -410,39 +406,14 @@ class TlsListenerTest {
         assertTrue(clientCaMissing.getMessage().contains("server.tls.client-ca"), clientCaMissing.getMessage());
     }
 
-    /** A client trusting the test CA only, presenting no certificate. */
-    private static HttpClient https() {
-        return https(TestPki.trusting(ca));
+    /** A client of {@code base} trusting the test CA only, presenting no certificate. */
+    private static TestClient https(final URI base) {
+        return https(base, TestPki.trusting(ca));
     }
 
-    /** Every client of these tests: its TLS context, and the tests' connect timeout. */
-    private static HttpClient https(final SSLContext context) {
-        return HttpClient.newBuilder()
-                .sslContext(context)
-                .connectTimeout(TIMEOUT)
-                .build();
-    }
-
-    private static HttpRequest get(final URI base, final String path) {
-        return HttpRequest.newBuilder(base.resolve(path))
-                .header("X-API-Key", TestServer.ADMIN_KEY)
-                .timeout(TIMEOUT)
-                .GET()
-                .build();
-    }
-
-    private static HttpRequest post(final URI base, final String path, final String json) {
-        return HttpRequest.newBuilder(base.resolve(path))
-                .header("X-API-Key", TestServer.ADMIN_KEY)
-                .header("Content-Type", "application/json")
-                .timeout(TIMEOUT)
-                .POST(HttpRequest.BodyPublishers.ofString(json))
-                .build();
-    }
-
-    private static HttpResponse<String> send(final HttpClient client, final HttpRequest request)
-            throws IOException, InterruptedException {
-        return client.send(request, HttpResponse.BodyHandlers.ofString());
+    /** Every client of these tests: the tests' one socket client, with its TLS context. */
+    private static TestClient https(final URI base, final SSLContext context) {
+        return new TestClient(base, context);
     }
 
     /** The serial number of the certificate a new connection is served. */
