@@ -9,7 +9,6 @@ import ai.continuum.engine.ImageLoadTimes;
 import ai.continuum.engine.MemoryEngine;
 import ai.continuum.engine.store.ImageInput;
 import ai.continuum.engine.store.ImageOutput;
-import ai.continuum.engine.store.StringIndex;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -19,10 +18,9 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Where a snapshot restore's engine read spends its time, part by part ({@link ImageLoadTimes}), with the dictionary
- * re-filled on one thread and on the default number of threads, alternating in one run so that their ratio survives a
- * loaded machine. Loads a synthetic graph into an engine (as {@link Footprint}), writes its image to a temporary file
- * once, then reads it back {@code rounds} times per setting into fresh engines sized as a starting server sizes them.
+ * Where a snapshot restore's engine read spends its time, part by part ({@link ImageLoadTimes}). Loads a synthetic
+ * graph into an engine (as {@link Footprint}), writes its image to a temporary file once, then reads it back
+ * {@code rounds} times into fresh engines sized as a starting server sizes them.
  *
  * <p>Usage: {@code java -jar benchmarks.jar restore-times [100k/500k|1M/5M] [rounds]}.
  */
@@ -55,24 +53,20 @@ public final class RestoreTimes {
             }
             System.out.printf(
                     Locale.ROOT, "graph %s, image %d bytes, load %s%n", size.label(), Files.size(image), load());
-            final int parallel = StringIndex.defaultRefillThreads();
             for (int r = 1; r <= rounds; r++) {
-                for (final int threads : new int[] {1, parallel}) {
-                    try (MemoryEngine engine = MemoryEngine.create(config);
-                            FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
-                        final ImageLoadTimes t = engine.readImage(new ImageInput(ch), threads);
-                        if (engine.checksum(GraphFixture.TENANT) != checksum) {
-                            throw new IllegalStateException("the restored engine differs from the one written");
-                        }
-                        System.out.printf(
-                                Locale.ROOT,
-                                "round %d, refill threads %d: total %d ms (%s); load %s%n",
-                                r,
-                                threads,
-                                t.totalNanos() / 1_000_000,
-                                t,
-                                load());
+                try (MemoryEngine engine = MemoryEngine.create(config);
+                        FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
+                    final ImageLoadTimes t = engine.readImage(new ImageInput(ch));
+                    if (engine.checksum(GraphFixture.TENANT) != checksum) {
+                        throw new IllegalStateException("the restored engine differs from the one written");
                     }
+                    System.out.printf(
+                            Locale.ROOT,
+                            "round %d: total %d ms (%s); load %s%n",
+                            r,
+                            t.totalNanos() / 1_000_000,
+                            t,
+                            load());
                 }
             }
         } finally {

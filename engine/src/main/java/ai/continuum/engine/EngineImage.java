@@ -27,7 +27,7 @@ final class EngineImage {
      * Version of this encoding. Bump it when the encoding of any region changes in a way {@link LayoutCheck} does not
      * describe (the arena's size classes, the list or blob formats, the order of the sections).
      */
-    static final int FORMAT = 1;
+    static final int FORMAT = 2; // 2: the dictionary as Chronicle Map's persisted file (StringIndex#writeTo)
 
     private static final int LITTLE_ENDIAN = 1;
     private static final int BIG_ENDIAN = 2;

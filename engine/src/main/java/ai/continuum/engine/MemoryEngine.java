@@ -499,21 +499,12 @@ public final class MemoryEngine implements AutoCloseable {
     /**
      * Loads an image written by {@link #writeImage} into this engine, which must be empty (just created). The caller
      * proves the bytes intact first (a checksum over the image): a failure here leaves this engine unusable, so it
-     * must then be closed and a new one built. The dictionary is re-filled by {@link StringIndex#defaultRefillThreads}
-     * threads.
+     * must then be closed and a new one built.
      *
      * @return where the time went, for the caller's log.
      * @throws IllegalStateException when the image is of another format, layout or byte order, or does not parse.
      */
     public ImageLoadTimes readImage(final ImageInput in) {
-        return readImage(in, StringIndex.defaultRefillThreads());
-    }
-
-    /**
-     * As {@link #readImage(ImageInput)}, with the dictionary re-filled by {@code refillThreads} threads (1: on the
-     * calling thread alone), so a benchmark can compare both in one run.
-     */
-    public ImageLoadTimes readImage(final ImageInput in, final int refillThreads) {
         writeLock.lock();
         try {
             ensureOpen();
@@ -532,7 +523,7 @@ public final class MemoryEngine implements AutoCloseable {
             arena.readFrom(in);
             graph.readFrom(in);
             final long t2 = System.nanoTime();
-            dictionary.readFrom(in, refillThreads);
+            dictionary.readFrom(in);
             final long t3 = System.nanoTime();
             words.readFrom(in);
             memoryTerms.readFrom(in);
@@ -543,7 +534,7 @@ public final class MemoryEngine implements AutoCloseable {
             for (final TenantState t : read) {
                 tenants.put(t.name, t);
             }
-            return new ImageLoadTimes(t1 - t0, t2 - t1, t3 - t2, t4 - t3, dictionary.size(), refillThreads);
+            return new ImageLoadTimes(t1 - t0, t2 - t1, t3 - t2, t4 - t3, dictionary.size());
         } finally {
             writeLock.unlock();
         }

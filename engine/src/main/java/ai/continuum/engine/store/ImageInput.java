@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -19,6 +20,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class ImageInput {
     private static final int STAGING_BYTES = 1 << 16;
+    private static final int FILE_CHUNK_BYTES = 1 << 20;
 
     private final ReadableByteChannel channel;
     private final ByteBuffer staging = ByteBuffer.allocateDirect(STAGING_BYTES).order(ByteOrder.nativeOrder());
@@ -95,6 +97,37 @@ public final class ImageInput {
                     throw new UncheckedIOException(new EOFException("engine image ends inside a region"));
                 }
                 pulled += n;
+            }
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Copies the next {@code length} bytes of the image to {@code target}, from its position 0. */
+    public void readFile(final FileChannel target, final long length) {
+        try {
+            long at = 0;
+            final int staged = (int) Math.min(staging.remaining(), length);
+            if (staged > 0) {
+                final ByteBuffer part = staging.duplicate();
+                part.limit(part.position() + staged);
+                while (part.hasRemaining()) {
+                    at += target.write(part, at);
+                }
+                staging.position(staging.position() + staged);
+            }
+            final ByteBuffer chunk = ByteBuffer.allocateDirect(FILE_CHUNK_BYTES);
+            while (at < length) {
+                chunk.clear().limit((int) Math.min(chunk.capacity(), length - at));
+                final int n = channel.read(chunk);
+                if (n < 0) {
+                    throw new UncheckedIOException(new EOFException("engine image ends inside an embedded file"));
+                }
+                pulled += n;
+                chunk.flip();
+                while (chunk.hasRemaining()) {
+                    at += target.write(chunk, at);
+                }
             }
         } catch (final IOException e) {
             throw new UncheckedIOException(e);

@@ -1,9 +1,11 @@
 package ai.continuum.engine.store;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
@@ -19,6 +21,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class ImageOutput {
     private static final int STAGING_BYTES = 1 << 16;
+    /** Large enough that a file of tens of MiB is copied in a few dozen reads and writes. */
+    private static final int FILE_CHUNK_BYTES = 1 << 20;
 
     private final WritableByteChannel channel;
     private final ByteBuffer staging = ByteBuffer.allocateDirect(STAGING_BYTES).order(ByteOrder.nativeOrder());
@@ -68,6 +72,30 @@ public final class ImageOutput {
         region.clear().position(offset).limit(offset + length);
         crc.update(region.duplicate());
         drain(region);
+    }
+
+    /**
+     * The first {@code length} bytes of {@code source} (read from position 0, the channel's own position untouched),
+     * copied through one direct buffer and counted in the checksum like every other byte.
+     */
+    public void writeFile(final FileChannel source, final long length) {
+        flush();
+        final ByteBuffer chunk = ByteBuffer.allocateDirect(FILE_CHUNK_BYTES);
+        try {
+            for (long at = 0; at < length; ) {
+                chunk.clear().limit((int) Math.min(chunk.capacity(), length - at));
+                final int n = source.read(chunk, at);
+                if (n < 0) {
+                    throw new UncheckedIOException(new EOFException("the file ends before its " + length + " bytes"));
+                }
+                chunk.flip();
+                crc.update(chunk.duplicate());
+                drain(chunk);
+                at += n;
+            }
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Bytes written so far. */

@@ -5,15 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The dictionary read back from an image holds exactly the entries written, whether it is re-filled on one thread or
- * by several at once (in batches, whose keys outgrow the staging array's first size), and nothing is left unread
- * in the stream for the next part of the image.
+ * The dictionary read back from an image (its Chronicle Map file, mapped) holds exactly the entries written, nothing
+ * is left unread in the stream for the next part of the image, the restored index keeps working as the writer's index
+ * (puts past its sizing, removes), and its map file is gone once it is closed.
  */
 class StringIndexImageTest {
     private static final int ENTRIES = 150_000;
@@ -35,28 +37,63 @@ class StringIndexImageTest {
                 out.flush();
             }
         }
-        for (final int threads : new int[] {1, 2, 4}) {
-            try (StringIndex restored = new StringIndex("test-restored-" + threads, ENTRIES, 16);
-                    FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
-                final ImageInput in = new ImageInput(ch);
-                restored.readFrom(in, threads);
-                assertEquals(
-                        0x5EA1ED, in.readInt(), "threads=" + threads + ": the stream ends where the dictionary does");
-                assertEquals(ENTRIES, restored.size(), "threads=" + threads);
-                final StringIndex.Probe probe = new StringIndex.Probe();
-                for (int i = 0; i < ENTRIES; i++) {
-                    assertEquals(i * 7, restored.get(i % 3, key(i), probe), "threads=" + threads + ", entry " + i);
-                    assertEquals(StringIndex.MISSING, restored.get((i + 1) % 3, key(i), probe), "other tenant");
-                }
-                assertThrows(IllegalStateException.class, () -> restored.readFrom(in, threads), "only into empty");
+        final long tempFilesBefore = dictionaryFilesInTempDir();
+        try (StringIndex restored = new StringIndex("test-restored", ENTRIES, 16);
+                FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
+            final ImageInput in = new ImageInput(ch);
+            restored.readFrom(in);
+            assertEquals(0x5EA1ED, in.readInt(), "the stream ends where the dictionary does");
+            assertEquals(ENTRIES, restored.size());
+            final StringIndex.Probe probe = new StringIndex.Probe();
+            for (int i = 0; i < ENTRIES; i++) {
+                assertEquals(i * 7, restored.get(i % 3, key(i), probe), "entry " + i);
+                assertEquals(StringIndex.MISSING, restored.get((i + 1) % 3, key(i), probe), "other tenant");
             }
+            assertThrows(IllegalStateException.class, () -> restored.readFrom(in), "only into empty");
+
+            // The mapped map grows past the entries it was sized for (a restored pod keeps learning) and forgets.
+            for (int i = ENTRIES; i < 3 * ENTRIES; i++) {
+                restored.put(5, key(i), i);
+            }
+            restored.remove(0, key(0));
+            assertEquals(3 * ENTRIES - 1, restored.size());
+            assertEquals(2 * ENTRIES + 7, restored.get(5, key(2 * ENTRIES + 7), probe));
+            assertEquals(StringIndex.MISSING, restored.get(0, key(0), probe));
+        }
+        assertEquals(tempFilesBefore, dictionaryFilesInTempDir(), "the mapped file is deleted when the index closes");
+    }
+
+    @Test
+    void shouldRefuseAnImageWhoseEntryCountDisagreesWithItsMapFile() throws IOException {
+        final Path image = dir.resolve("dictionary.img");
+        final Path forged = dir.resolve("forged.img");
+        try (StringIndex original = new StringIndex("test-count", 1024, 16)) {
+            for (int i = 0; i < 100; i++) {
+                original.put(1, key(i), i);
+            }
+            try (FileChannel ch = FileChannel.open(image, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                final ImageOutput out = new ImageOutput(ch);
+                original.writeTo(out);
+                out.flush();
+            }
+        }
+        final byte[] bytes = Files.readAllBytes(image);
+        bytes[0] = 101; // the entry count (native order: 101 on little-endian, out of range on big-endian)
+        Files.write(forged, bytes);
+        try (StringIndex restored = new StringIndex("test-forged", 1024, 16);
+                FileChannel ch = FileChannel.open(forged, StandardOpenOption.READ)) {
+            assertThrows(IllegalStateException.class, () -> restored.readFrom(new ImageInput(ch)));
+            assertEquals(0, restored.size(), "the empty index stays in place");
         }
     }
 
-    /**
-     * Distinct keys of varied length: every tenth is 300 chars, so a batch's keys outgrow the 24 chars per entry the
-     * staging array starts with.
-     */
+    private static long dictionaryFilesInTempDir() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return files.filter(f -> f.getFileName().toString().startsWith("test-restored-")).count();
+        }
+    }
+
+    /** Distinct keys of varied length: every tenth is 300 chars. */
     private static String key(final int i) {
         return i % 10 == 0 ? "long key " + i + " " + "x".repeat(290) : "concept " + Integer.toString(i, 36);
     }
