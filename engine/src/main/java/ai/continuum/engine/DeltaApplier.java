@@ -9,6 +9,7 @@ import ai.continuum.engine.store.MemoryTable;
 import ai.continuum.engine.store.StringIndex;
 import ai.continuum.engine.store.TextBlob;
 import ai.continuum.engine.store.WordIndex;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import org.agrona.collections.Object2IntHashMap;
@@ -60,6 +61,17 @@ final class DeltaApplier {
     private final SemanticIndex semantic;
 
     private int[] ids = new int[64];
+
+    /**
+     * The terms of the memory being added, repeats included, concatenated in {@code termChars}: term i ends at
+     * {@code termEnds[i]} and starts where term i - 1 ends. Reused across memories so that indexing a memory's terms
+     * allocates nothing; writer only.
+     */
+    private final StringBuilder termChars = new StringBuilder(1024);
+
+    private int[] termEnds = new int[256];
+    private int termCount;
+    private final StringBuilder termScratch = new StringBuilder(TermAnalyzer.MAX_TERM_CHARS);
     private long[] sortScratch = new long[1024];
 
     DeltaApplier(
@@ -256,15 +268,22 @@ final class DeltaApplier {
             TextBlob.utf8(m.thinking()),
             TextBlob.utf8(m.metadata())
         };
-        final TermAnalyzer.Terms terms = TermAnalyzer.analyze(indexedText(m.userText(), m.aiText()));
-        final int index = memories.add(t.id, m.id(), m.timeMillis(), strings, ids, n, terms.count());
+        // The user and assistant texts are analysed one after the other: no term spans the two, so this yields the
+        // terms of indexedText(user, ai) without building that string.
+        termChars.setLength(0);
+        termCount = 0;
+        TermAnalyzer.forEachTerm(m.userText(), termScratch, this::keepTerm);
+        TermAnalyzer.forEachTerm(m.aiText(), termScratch, this::keepTerm);
+        final int index = memories.add(t.id, m.id(), m.timeMillis(), strings, ids, n, termCount);
         for (int i = 0; i < n; i++) {
             graph.appendInt(ids[i], ConceptLayout.MEM_ADDR, index);
         }
-        for (final String term : terms.distinct()) {
-            memoryTerms.addWord(t.id, term, index);
+        int from = 0;
+        for (int i = 0; i < termCount; i++) {
+            memoryTerms.addWordOnce(t.id, termChars, from, termEnds[i], index);
+            from = termEnds[i];
         }
-        t.memoryTerms += terms.count();
+        t.memoryTerms += termCount;
         final Integer previous = t.lastMemoryOfSession.put(m.sessionId(), index);
         if (previous != null) {
             memories.chain(previous, index);
@@ -423,6 +442,15 @@ final class DeltaApplier {
     /** The text of a memory that its lexical index covers: what the user and the assistant said. */
     static String indexedText(final String userText, final String aiText) {
         return userText + "\n" + aiText;
+    }
+
+    /** Appends one term of the memory being added to {@link #termChars}; repeats are kept (they count). */
+    private void keepTerm(final CharSequence term) {
+        if (termCount == termEnds.length) {
+            termEnds = Arrays.copyOf(termEnds, termCount * 2);
+        }
+        termChars.append(term);
+        termEnds[termCount++] = termChars.length();
     }
 
     private void ensureIds(final int n) {

@@ -74,7 +74,13 @@ public final class WordIndex {
     }
 
     private void addWord(final int tenant, final CharSequence text, final int from, final int to, final int id) {
-        int rec = find(tenant, text, from, to, writerProbe);
+        addWord(tenant, text, from, to, id, find(tenant, text, from, to, writerProbe));
+    }
+
+    /** {@link #addWord(int, CharSequence, int, int, int)} with the word's record already looked up. */
+    private void addWord(
+            final int tenant, final CharSequence text, final int from, final int to, final int id, final int found) {
+        int rec = found;
         if (rec == IndexHashTable.MISSING) {
             rec = records.add();
             final int length = to - from;
@@ -92,6 +98,22 @@ public final class WordIndex {
             table.put(hash(tenant, text, from, to), rec);
         }
         IntLists.append(records, arena, rec, LIST, id);
+    }
+
+    /**
+     * Writer: adds {@code id} to the list of the word text[from, to) unless it is already that list's newest id. A
+     * document's ids only grow, so adding each of its terms, repeats included, this way lists the document once per
+     * distinct term without collecting the distinct terms first.
+     */
+    public void addWordOnce(final int tenant, final CharSequence text, final int from, final int to, final int id) {
+        final int rec = find(tenant, text, from, to, writerProbe);
+        if (rec != IndexHashTable.MISSING) {
+            final int size = IntLists.size(records, rec, LIST);
+            if (size > 0 && IntLists.get(records, arena, rec, LIST, size - 1) == id) {
+                return;
+            }
+        }
+        addWord(tenant, text, from, to, id, rec);
     }
 
     /** Writer: removes {@code id} from the list of {@code word}. */

@@ -53,6 +53,22 @@ class WordIndexTest {
     }
 
     @Test
+    void addingAWordOnceListsEachIdOnceHoweverOftenItsTermRepeats() {
+        final String text = "graph walk graph graph walk";
+        for (final int id : new int[] {4, 9}) {
+            index.addWordOnce(1, text, 0, 5, id);
+            index.addWordOnce(1, text, 6, 10, id);
+            index.addWordOnce(1, text, 11, 16, id);
+            index.addWordOnce(1, text, 17, 22, id);
+            index.addWordOnce(1, text, 23, 27, id);
+        }
+        assertArrayEquals(new int[] {9, 4}, ids(1, "graph"));
+        assertArrayEquals(new int[] {9, 4}, ids(1, "walk"));
+        index.addWordOnce(2, text, 0, 5, 9);
+        assertArrayEquals(new int[] {9}, ids(2, "graph"), "another tenant's list is its own");
+    }
+
+    @Test
     void removingAKeyRemovesItsIdFromEachWordOnly() {
         index.add(1, "chronicle map", 1);
         index.add(1, "chronicle queue", 2);
