@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.continuum.engine.semantic.TextEmbedder;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,21 @@ class MiniLmEmbedderTest {
         final double unrelated = cosine(question, "Our flat got flooded when the pipe under the sink burst.");
         assertTrue(paraphrase > unrelated + 0.1, "paraphrase " + paraphrase + " vs unrelated " + unrelated);
         assertTrue(cosine("I passed my driving test", "I passed my driving test") > 0.99);
+    }
+
+    @Test
+    void theCallerThreadSessionGivesLangchainsOwnModelsVectors() {
+        // MiniLmEmbedder builds its own ONNX Runtime session (one thread, the caller's); the vectors must stay those of
+        // the packaged model, since stored vectors are taken by model name (StoredVectors).
+        final AllMiniLmL6V2QuantizedEmbeddingModel reference = new AllMiniLmL6V2QuantizedEmbeddingModel();
+        for (final String text : new String[] {"hello", "How old is the granny of Ben now?", "I passed my driving test"}) {
+            final float[] ours = MODEL.embed(text);
+            final float[] theirs = reference.embed(text).content().vector();
+            assertEquals(theirs.length, ours.length);
+            for (int d = 0; d < ours.length; d++) {
+                assertEquals(theirs[d], ours[d], 1e-4, text + ", dimension " + d);
+            }
+        }
     }
 
     @Test
