@@ -51,6 +51,8 @@ class FederationIT {
     private static final int BULK_TURNS = 24;
 
     private static final int COORDINATOR_PORT_IN_NAMESPACE = 8421;
+    /** Draws of a loopback port for the coordinator before giving up (another process may take each first). */
+    private static final int PORT_ATTEMPTS = 3;
     private static final Duration DEADLINE = Duration.ofSeconds(30);
     private static final Pattern LAG = Pattern.compile("continuum_federation_sync_lag_seconds\\{[^}]*} ([0-9.eE+-]+)");
 
@@ -72,9 +74,8 @@ class FederationIT {
         net = NetworkNamespaces.create("coord", "a", "b", "c");
         final List<ServerProcess> nodes = new ArrayList<>();
         try {
-            setUpCoordinator();
             // One at a time: on a machine of two cores four JVMs starting at once each take longer than one alone.
-            coordinator = startCoordinator();
+            coordinator = setUpAndStartCoordinator();
             for (final String org : List.of("a", "b", "c")) {
                 nodes.add(startNode(org));
             }
@@ -119,6 +120,23 @@ class FederationIT {
                 coordinator.close();
             }
             net.close();
+        }
+    }
+
+    /**
+     * Sets the coordinator up and starts it; on loopback, where the port is drawn before the coordinator binds it,
+     * again on another port when some other process took that one first (the nodes, started after, learn the port).
+     */
+    private ServerProcess setUpAndStartCoordinator() throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            setUpCoordinator();
+            try {
+                return startCoordinator();
+            } catch (final RuntimeException e) {
+                if (net.isolated() || attempt == PORT_ATTEMPTS || !FreePorts.listening(coordinatorUri.getPort())) {
+                    throw e;
+                }
+            }
         }
     }
 

@@ -22,6 +22,7 @@ import java.util.Map;
  */
 final class PrivatePostgres implements AutoCloseable {
     private static final Duration STARTUP_WAIT = Duration.ofSeconds(30);
+    private static final int PORT_ATTEMPTS = 3;
 
     private final Path dataDir;
     private final int port;
@@ -41,9 +42,19 @@ final class PrivatePostgres implements AutoCloseable {
 
     /** As {@link #create(Path)}, with extra {@code postgresql.conf} settings (e.g. {@code ssl=on}). */
     static PrivatePostgres create(final Path dataDir, final Map<String, String> serverConfig) {
-        final PrivatePostgres pg = new PrivatePostgres(dataDir, FreePorts.loopback(), serverConfig);
-        pg.start();
-        return pg;
+        for (int attempt = 1; ; attempt++) {
+            final PrivatePostgres pg = new PrivatePostgres(dataDir, FreePorts.loopback(), serverConfig);
+            try {
+                pg.start();
+                return pg;
+            } catch (final UncheckedIOException e) {
+                // Another process took the port between the draw and PostgreSQL's bind: draw again (the data
+                // directory, initialised by the failed start, is reused). Any other failure leaves the port free.
+                if (attempt == PORT_ATTEMPTS || !FreePorts.listening(pg.port)) {
+                    throw e;
+                }
+            }
+        }
     }
 
     int port() {
