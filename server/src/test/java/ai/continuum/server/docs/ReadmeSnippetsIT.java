@@ -32,6 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * with requests, TypeScript (type-checked, then run by Node), Java (the JDK's source launcher), and the MCP
  * configuration block (its HTTP entry and its stdio command both answer an MCP initialize). A snippet whose runtime
  * is missing is skipped loudly, and fails in CI (.ci/run installs them).
+ *
+ * <p>Real socket: the snippets are programs of their own (Python, Node, Java, MCP) that reach the server over HTTP.
  */
 class ReadmeSnippetsIT extends OneServerPerClass {
     private static final Path README = Path.of("..", "README.md");

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The official MCP TypeScript SDK (src/test/node/mcp-client.mjs) against a real server over Streamable HTTP, and
  * against {@code continuum mcp --stdio} both on a local data directory and as a proxy to the server: tools listed,
  * learn then recall answered, bad arguments refused with MCP errors, a wrong key refused, tenants kept apart.
+ *
+ * <p>Real socket: the SDK runs in Node, and the stdio proxy in its own process, both reaching the server over HTTP.
  */
 class McpClientIT extends OneServerPerClass {
 
