@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.continuum.engine.MemoryEngine;
+import ai.continuum.server.Await;
+import ai.continuum.server.ContinuumServer;
 import ai.continuum.server.TestServer;
 import ai.continuum.server.TestWords;
 import ai.continuum.server.config.ConfigKey;
@@ -48,6 +50,11 @@ class FleetTest {
         "Release Train",
         "Feature Flag"
     };
+
+    /** The ops the clients of the convergence test make in all (about what its former 4 s gave on a loaded machine), */
+    private static final int CONVERGENCE_OPS = 500;
+    /** of which exports imported as another tenant. */
+    private static final int CONVERGENCE_IMPORTS = 6;
 
     @TempDir
     static Path dirs;
@@ -135,7 +142,7 @@ class FleetTest {
                         final int status =
                                 s.delete("/v1/concepts/" + name, keys.get(k)).status();
                         assertTrue(status < 500, "forget concept: " + status);
-                    } else if (imports.get() < 6) {
+                    } else if (imports.get() < CONVERGENCE_IMPORTS) {
                         importCopy(s, rnd.nextBoolean() ? "merge" : "replace", imports.incrementAndGet());
                     }
                     ops.incrementAndGet();
@@ -143,7 +150,14 @@ class FleetTest {
                 return null;
             }));
         }
-        Thread.sleep(4_000);
+        // A fixed amount of work, not a fixed time: a loaded machine does fewer ops in a given time, which would
+        // make the run weaker exactly where it is slow. A client that failed ends the wait (its get() below throws).
+        final long startNs = System.nanoTime();
+        Await.until(
+                "the clients doing " + CONVERGENCE_OPS + " ops with " + CONVERGENCE_IMPORTS + " imports",
+                () -> ops.get() + " ops, " + imports.get() + " imports",
+                seen -> (ops.get() >= CONVERGENCE_OPS && imports.get() >= CONVERGENCE_IMPORTS)
+                        || running.stream().anyMatch(Future::isDone));
         stop.set(true);
         for (final Future<?> f : running) {
             f.get();
@@ -153,17 +167,15 @@ class FleetTest {
 
         final NavigableMap<String, Long> rebuilt = rebuildFromSql();
         assertTrue(rebuilt.containsKey("conv-alpha") && rebuilt.containsKey("conv-beta"), rebuilt.toString());
-        final long deadline = System.nanoTime() + 2_000_000_000L;
-        List<NavigableMap<String, Long>> engines;
-        do {
-            engines = servers.stream().map(s -> checksums(s, rebuilt)).toList();
-        } while (!engines.stream().allMatch(rebuilt::equals) && System.nanoTime() < deadline);
-        for (int i = 0; i < servers.size(); i++) {
-            assertEquals(
-                    rebuilt,
-                    engines.get(i),
-                    "instance " + i + " after " + ops.get() + " ops (" + imports.get() + " imports)");
-        }
+        // The engines follow the database through its announcements (or, missing one, the next poll).
+        Await.until(
+                "every instance's engine equal to the rebuild from SQL " + rebuilt + " after " + ops.get() + " ops ("
+                        + imports.get() + " imports)",
+                () -> checksums(rebuilt),
+                engines -> engines.stream().allMatch(rebuilt::equals));
+        System.out.printf(
+                "FleetTest: %d ops (%d imports) converged in %d ms%n",
+                ops.get(), imports.get(), (System.nanoTime() - startNs) / 1_000_000);
     }
 
     /** Exports tenant conv-alpha through {@code s} and imports it into conv-copy through another instance. */
@@ -243,7 +255,7 @@ class FleetTest {
     }
 
     @Test
-    void shouldRefuseOnEveryInstanceWithinASecondAKeyRevokedOnOne() throws Exception {
+    void shouldRefuseOnAnotherInstanceAKeyRevokedOnOneBeforeItsCacheCouldExpire() throws Exception {
         final TestServer a = servers.get(0);
         final TestServer b = servers.get(1);
         final TestServer.Reply minted =
@@ -256,11 +268,22 @@ class FleetTest {
                 200,
                 a.delete("/v1/keys/" + minted.json().get("key_id").asText(), TestServer.ADMIN_KEY)
                         .status());
-        final long revokedNs = System.nanoTime();
+        // The revocation has committed (A answered), and B's cache would accept the key for KEY_CACHE_TTL more: a 401
+        // from B before then is the announcement's doing. That bound, not a wall-clock second a loaded machine
+        // stretches, is what decides; the latency is printed.
+        final long committedNs = System.nanoTime();
+        final long cacheExpiresNs = committedNs + ContinuumServer.KEY_CACHE_TTL.toNanos();
+        int accepted = 0;
         while (b.get("/v1/stats", key).status() != 401) {
-            assertTrue(System.nanoTime() - revokedNs < 1_000_000_000L, "B still accepts the revoked key after 1 s");
+            accepted++;
+            assertTrue(
+                    System.nanoTime() - cacheExpiresNs < 0,
+                    "B accepted the revoked key " + accepted + " times for the whole cache period ("
+                            + ContinuumServer.KEY_CACHE_TTL + "): the revocation's announcement never arrived");
             Thread.sleep(10);
         }
+        final long latencyMs = (System.nanoTime() - committedNs) / 1_000_000;
+        System.out.printf("FleetTest: B refused the key revoked on A %d ms after the commit%n", latencyMs);
     }
 
     @Test
@@ -275,19 +298,21 @@ class FleetTest {
                         Map.of("user_message", "Remember the Quiet Harbor", "ai_response", "Quiet Harbor noted."));
         assertEquals(200, learned.status(), learned.body());
         final long position = learned.json().get("position").asLong();
-        final long deadline = System.nanoTime() + 5_000_000_000L;
-        for (final TestServer s : servers) {
-            while (s.server().core().appliedPosition("listen-cut") < position) {
-                assertTrue(System.nanoTime() < deadline, "an instance did not catch up after its listener was cut");
-                Thread.sleep(20);
-            }
+        // Without its listener an instance learns of the write from its poll (every FLEET_POLL_MS, 1 s), and the
+        // listener reconnects on the next poll: each wait is about one poll.
+        for (int i = 0; i < servers.size(); i++) {
+            final TestServer s = servers.get(i);
+            Await.until(
+                    "instance " + i + " catching up with position " + position + " through its poll after its listener"
+                            + " was cut",
+                    () -> s.server().core().appliedPosition("listen-cut"),
+                    applied -> applied >= position);
         }
-        while (db.count("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() "
-                        + "AND application_name = 'continuum-listener'")
-                < servers.size()) {
-            assertTrue(System.nanoTime() < deadline, "the listeners did not come back");
-            Thread.sleep(50);
-        }
+        Await.until(
+                "the " + servers.size() + " listeners coming back",
+                () -> db.count("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() "
+                        + "AND application_name = 'continuum-listener'"),
+                listening -> listening >= servers.size());
     }
 
     @Test
@@ -390,6 +415,11 @@ class FleetTest {
                 Thread.sleep(10);
             }
         }
+    }
+
+    /** Each instance's checksums of the given tenants. */
+    private static List<NavigableMap<String, Long>> checksums(final NavigableMap<String, Long> tenants) {
+        return servers.stream().map(s -> checksums(s, tenants)).toList();
     }
 
     private static NavigableMap<String, Long> checksums(final TestServer s, final NavigableMap<String, Long> tenants) {
