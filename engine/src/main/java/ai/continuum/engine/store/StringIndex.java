@@ -6,6 +6,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import net.openhft.chronicle.core.values.IntValue;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
@@ -31,6 +33,9 @@ public final class StringIndex implements AutoCloseable {
 
     /** Max size of a dictionary's map file in an image: far above a billion-entry map, below a damaged length. */
     private static final long MAX_FILE_BYTES = 1L << 40;
+    private static final String DICTIONARY_SUFFIX = ".dictionary";
+    /** Names of the map files this JVM made (some still mapped, by any engine in it); never swept as stale. */
+    private static final Set<String> FILES_OF_THIS_JVM = ConcurrentHashMap.newKeySet();
 
     private final String name;
     private final long expectedEntries;
@@ -178,13 +183,55 @@ public final class StringIndex implements AutoCloseable {
                 .maxBloatFactor(100.0);
     }
 
+    /**
+     * A new, not yet existing file in the temporary directory, named {@code <name>-pid<pid>-<random>.dictionary}. A
+     * process killed while it served a restored engine leaves its mapped file behind (only {@link #close} deletes it),
+     * so before a new file is made the files of that pattern that this JVM did not make are deleted when their
+     * process is gone, or when their pid is this JVM's own: a container restarted after {@code kill -9} often gets
+     * the same pid again, and a file of our pid that is not in {@link #FILES_OF_THIS_JVM} cannot be ours.
+     */
     private Path newBackingFile() {
         try {
-            final Path file = Files.createTempFile(name + "-", ".dictionary");
+            final Path tempDir = Path.of(System.getProperty("java.io.tmpdir"));
+            deleteFilesOfDeadProcesses(tempDir);
+            final Path file = Files.createTempFile(tempDir, name + "-pid" + ProcessHandle.current().pid() + "-",
+                    DICTIONARY_SUFFIX);
             Files.delete(file); // Chronicle Map creates the file it persists to; an empty one does not open
+            FILES_OF_THIS_JVM.add(file.getFileName().toString());
             return file;
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot create a file for the dictionary's image", e);
+        }
+    }
+
+    private void deleteFilesOfDeadProcesses(final Path tempDir) throws IOException {
+        final String prefix = name + "-pid";
+        final long self = ProcessHandle.current().pid();
+        try (var files = Files.newDirectoryStream(tempDir, prefix + "*" + DICTIONARY_SUFFIX)) {
+            for (final Path file : files) {
+                final String fileName = file.getFileName().toString();
+                final long pid = pidOf(fileName, prefix);
+                if (pid < 0 || FILES_OF_THIS_JVM.contains(fileName)) {
+                    continue;
+                }
+                final boolean alive = pid != self && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+                if (!alive) {
+                    deleteQuietly(file);
+                }
+            }
+        }
+    }
+
+    /** The pid in {@code <prefix><pid>-...}, or -1 when the name has another shape (not one of ours: left alone). */
+    static long pidOf(final String fileName, final String prefix) {
+        final int end = fileName.indexOf('-', prefix.length());
+        if (end <= prefix.length()) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(fileName, prefix.length(), end, 10);
+        } catch (final NumberFormatException e) {
+            return -1;
         }
     }
 

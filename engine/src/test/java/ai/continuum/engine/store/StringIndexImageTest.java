@@ -1,7 +1,9 @@
 package ai.continuum.engine.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -24,7 +26,7 @@ class StringIndexImageTest {
     Path dir;
 
     @Test
-    void shouldHoldTheSameEntriesWhenRefilledByOneThreadOrSeveral() throws IOException {
+    void shouldHoldTheSameEntriesWhenMappedFromTheImage() throws IOException {
         final Path image = dir.resolve("dictionary.img");
         try (StringIndex original = new StringIndex("test-original", ENTRIES, 16)) {
             for (int i = 0; i < ENTRIES; i++) {
@@ -96,5 +98,45 @@ class StringIndexImageTest {
     /** Distinct keys of varied length: every tenth is 300 chars. */
     private static String key(final int i) {
         return i % 10 == 0 ? "long key " + i + " " + "x".repeat(290) : "concept " + Integer.toString(i, 36);
+    }
+
+    @Test
+    void shouldDeleteTheMapFileOfAKilledProcessButNotOfALiveOne() throws IOException, InterruptedException {
+        final Path tempDir = Path.of(System.getProperty("java.io.tmpdir"));
+        final Process finished = new ProcessBuilder("true").start();
+        finished.waitFor();
+        final Process running = new ProcessBuilder("sleep", "60").start();
+        final Path ofDead = tempDir.resolve("test-sweep-pid" + finished.pid() + "-1.dictionary");
+        final Path ofLive = tempDir.resolve("test-sweep-pid" + running.pid() + "-2.dictionary");
+        final Path ofOurPidNotOurs = tempDir.resolve("test-sweep-pid" + ProcessHandle.current().pid() + "-3.dictionary");
+        final Path otherShape = tempDir.resolve("test-sweep-pidx-4.dictionary");
+        try {
+            for (final Path file : new Path[] {ofDead, ofLive, ofOurPidNotOurs, otherShape}) {
+                Files.writeString(file, "left by an earlier process");
+            }
+            try (StringIndex index = new StringIndex("test-sweep", 1024, 16);
+                    FileChannel ch = FileChannel.open(
+                            dir.resolve("sweep.img"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                index.put(1, "kafka", 1);
+                index.writeTo(new ImageOutput(ch)); // making its map file sweeps the stale ones
+            }
+            assertFalse(Files.exists(ofDead), "a dead process's map file is deleted");
+            assertFalse(Files.exists(ofOurPidNotOurs), "a file of this pid that this JVM did not make is stale");
+            assertTrue(Files.exists(ofLive), "a live process's map file is kept");
+            assertTrue(Files.exists(otherShape), "a name of another shape is not ours to delete");
+        } finally {
+            running.destroy();
+            for (final Path file : new Path[] {ofDead, ofLive, ofOurPidNotOurs, otherShape}) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    @Test
+    void shouldReadThePidOnlyFromNamesOfItsShape() {
+        assertEquals(4242, StringIndex.pidOf("concepts-pid4242-123.dictionary", "concepts-pid"));
+        assertEquals(-1, StringIndex.pidOf("concepts-pid-123.dictionary", "concepts-pid"));
+        assertEquals(-1, StringIndex.pidOf("concepts-pidx1-123.dictionary", "concepts-pid"));
+        assertEquals(-1, StringIndex.pidOf("concepts-pid42", "concepts-pid"));
     }
 }
