@@ -77,6 +77,11 @@ final class Recaller {
     private static final double LINK_SOURCE_MIN = 0.5;
     /** Query words a memory must contain to lead to linked ones. */
     private static final int LINK_SOURCE_WORDS = 2;
+    /**
+     * Memories a name may be said in and still bridge to the other half of a question: more than
+     * {@code LINK_MAX_DF} (a person talked about often), but not a speaker said everywhere.
+     */
+    private static final int BRIDGE_MAX_DF = 64;
     /** Best memories whose completing turns are gathered for a question asking several things, and their bound. */
     private static final int COMPLETION_SOURCES = 2;
 
@@ -704,6 +709,9 @@ final class Recaller {
             };
             TermAnalyzer.forEachTerm(s.linkStrings[1], s.term, linkTerm);
             TermAnalyzer.forEachTerm(s.linkStrings[2], s.term, linkTerm);
+            final long sourceMask = s.memoryTermMask[s.memorySlotOf.get(best[i])];
+            bridgeOverNames(t, s, queryTerms, s.linkStrings[1], sourceMask, source);
+            bridgeOverNames(t, s, queryTerms, s.linkStrings[2], sourceMask, source);
             for (int l = 0; l < s.linkedCount; l++) {
                 final int memory = s.linkedMemory[l];
                 if (memory != best[i] && memories.exists(memory) && memories.tenant(memory) == t.id) {
@@ -711,6 +719,95 @@ final class Recaller {
                     s.memoryLinked[slot] += LINK_SHARE * s.linkedShare[l];
                     s.memoryLinkCap[slot] = Math.max(s.memoryLinkCap[slot], bestScore[i]);
                 }
+            }
+        }
+    }
+
+    /**
+     * Bridges over a name: a person or place the source memory introduces and the query does not name ("Anselm is
+     * Rosa's aunt" for "What job does Rosa's aunt have?") leads to the memories that name it too and also contain a
+     * query word the source lacks ("Anselm got a job as a pharmacist"): together they cover the question's two halves.
+     * The memories must already have evidence of their own (a query word), so a name said in up to
+     * {@code BRIDGE_MAX_DF} memories links only the few that also match the other half, not all of them; the share is
+     * a linked share, capped just below the source's score. A name is a Title-Case word of at least three letters that
+     * does not start a sentence (the first word of a sentence is capitalised whatever it is).
+     */
+    private void bridgeOverNames(
+            final TenantState t,
+            final RecallScratch s,
+            final List<String> queryTerms,
+            final String text,
+            final long sourceMask,
+            final double source) {
+        if (text == null) {
+            return;
+        }
+        final int n = text.length();
+        int start = -1;
+        boolean sentenceStart = true;
+        for (int i = 0; i <= n; i++) {
+            final char c = i < n ? text.charAt(i) : '.';
+            if (Character.isLetter(c)) {
+                if (start < 0) {
+                    start = i;
+                }
+                continue;
+            }
+            if (start >= 0) {
+                if (!sentenceStart && !addressed(c) && isName(text, start, i)) {
+                    bridge(t, s, queryTerms, text.substring(start, i), sourceMask, source);
+                }
+                sentenceStart = false;
+                start = -1;
+            }
+            if (c == '.' || c == '!' || c == '?' || c == ':') {
+                sentenceStart = true;
+            }
+        }
+    }
+
+    /**
+     * Whether the punctuation right after a name sets it off as the one spoken to ("Hi Sam, ...", "Thanks, Mateo."):
+     * the other speaker is named in half the conversation and bridges to nothing in particular.
+     */
+    private static boolean addressed(final char after) {
+        return after == ',' || after == '.' || after == '!' || after == '?';
+    }
+
+    private static boolean isName(final String text, final int from, final int to) {
+        if (to - from < 3 || !Character.isUpperCase(text.charAt(from))) {
+            return false;
+        }
+        for (int i = from + 1; i < to; i++) {
+            if (!Character.isLowerCase(text.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void bridge(
+            final TenantState t,
+            final RecallScratch s,
+            final List<String> queryTerms,
+            final String name,
+            final long sourceMask,
+            final double source) {
+        final List<String> terms = TermAnalyzer.distinctTerms(name);
+        if (terms.size() != 1 || containsTerm(queryTerms, terms.get(0))) {
+            return;
+        }
+        final int rec = memoryTerms.find(t.id, terms.get(0), s.termProbe);
+        final int df = rec == IndexHashTable.MISSING ? 0 : memoryTerms.size(rec);
+        if (df <= LINK_MAX_DF || df > BRIDGE_MAX_DF) {
+            return; // a rarer name was linked with the rare words; a commoner one is said everywhere
+        }
+        final int[] postings = s.termPostings(BRIDGE_MAX_DF);
+        final int read = memoryTerms.read(rec, BRIDGE_MAX_DF, postings);
+        for (int p = 0; p < read; p++) {
+            final int slot = s.memorySlotOf.get(postings[p]);
+            if (slot != RecallScratch.MISSING && namesRareTerm(s, s.memoryTermMask[slot] & ~sourceMask)) {
+                s.link(postings[p], source);
             }
         }
     }

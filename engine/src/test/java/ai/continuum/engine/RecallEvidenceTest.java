@@ -76,6 +76,47 @@ class RecallEvidenceTest {
                 "a linked turn ranks after the memory that led to it");
     }
 
+    /**
+     * A name said in 12 memories (more than the rare-word links follow), four short "got a job" memories of others,
+     * and the long one stating the named person's job; returns that last memory.
+     */
+    private long nameSaidOftenAndItsJob() {
+        for (int day = 2; day <= 11; day++) {
+            say("Ann: I bumped into Anselm at the market again, day " + day + " of the fair.", day);
+        }
+        for (final String other : List.of("Bruno", "Carla", "Dmitri", "Esme")) {
+            say("Ann: " + other + " got a job.", 12);
+        }
+        return say(
+                "Ann: Anselm got a job as a pharmacist at the old town chemist, they start next month, "
+                        + "which is great news after all that waiting.",
+                20);
+    }
+
+    @Test
+    void shouldBridgeOverANameSaidOftenToTheMemoryMatchingTheQuestionsOtherHalf() {
+        final long aunt = say("Ann: Funny thing, Anselm is Rosa's aunt, I had no idea until yesterday.", 1);
+        final long job = nameSaidOftenAndItsJob();
+
+        final RecallResult r = engine.recall("t", "What job does Rosa's aunt have?", 10, 10);
+
+        assertEquals(List.of(aunt, job), ranking(r).subList(0, 2), ranking(r).toString());
+        assertTrue(
+                why(r, job).reasons().contains("linked_turn"),
+                why(r, job).reasons().toString());
+    }
+
+    @Test
+    void shouldNotBridgeOverTheNameOfThePersonSpokenTo() {
+        final long aunt = say("Ann: Thanks, Anselm. So Rosa's aunt is the lovely neighbour, I had no idea.", 1);
+        final long job = nameSaidOftenAndItsJob();
+
+        final RecallResult r = engine.recall("t", "What job does Rosa's aunt have?", 10, 10);
+
+        assertEquals(aunt, ranking(r).get(0), ranking(r).toString());
+        assertFalse(why(r, job).reasons().contains("linked_turn"), why(r, job).reasons().toString());
+    }
+
     @Test
     void shouldPlaceTheReplyCompletingTheSecondAskAfterTheFirstPlacesWhenTheQuestionAsksTwoThings() {
         final long source = say("Ann: My neighbour Bruno helped carry the piano up to the flat.", 1);
