@@ -755,7 +755,7 @@ final class Recaller {
             }
             if (start >= 0) {
                 if (!sentenceStart && !addressed(c) && isName(text, start, i)) {
-                    bridge(t, s, queryTerms, text.substring(start, i), sourceMask, source);
+                    bridge(t, s, queryTerms, text, start, i, sourceMask, source);
                 }
                 sentenceStart = false;
                 start = -1;
@@ -790,14 +790,16 @@ final class Recaller {
             final TenantState t,
             final RecallScratch s,
             final List<String> queryTerms,
-            final String name,
+            final String text,
+            final int from,
+            final int to,
             final long sourceMask,
             final double source) {
-        final List<String> terms = TermAnalyzer.distinctTerms(name);
-        if (terms.size() != 1 || containsTerm(queryTerms, terms.get(0))) {
+        // the name's term is built in the scratch buffer: following names allocates nothing
+        if (!TermAnalyzer.termOf(text, from, to, s.term) || containsTerm(queryTerms, s.term)) {
             return;
         }
-        final int rec = memoryTerms.find(t.id, terms.get(0), s.termProbe);
+        final int rec = memoryTerms.find(t.id, s.term, s.termProbe);
         final int df = rec == IndexHashTable.MISSING ? 0 : memoryTerms.size(rec);
         if (df <= LINK_MAX_DF || df > BRIDGE_MAX_DF) {
             return; // a rarer name was linked with the rare words; a commoner one is said everywhere
