@@ -398,8 +398,16 @@ final class DeltaApplier {
         return true;
     }
 
-    /** Removes the tenant's links whose strength at {@code nowMillis} is below {@code threshold}. */
-    PruneReport prune(final TenantState t, final EngineConfig config, final double threshold, final long nowMillis) {
+    /**
+     * Removes the tenant's links whose strength at {@code nowMillis} (undecayed unless {@code applyDecay}) is below
+     * {@code threshold}.
+     */
+    PruneReport prune(
+            final TenantState t,
+            final EngineConfig config,
+            final double threshold,
+            final long nowMillis,
+            final boolean applyDecay) {
         long examined = 0;
         long pruned = 0;
         double sumBefore = 0;
@@ -413,7 +421,7 @@ final class DeltaApplier {
                 if (graph.linkA(link) != id) {
                     continue; // each link once, from its lower endpoint
                 }
-                final double days = Math.max(0, nowMillis - graph.linkLastSeen(link)) / 86_400_000.0;
+                final double days = applyDecay ? Math.max(0, nowMillis - graph.linkLastSeen(link)) / 86_400_000.0 : 0.0;
                 final double strength = config.strength(graph.linkCount(link), days);
                 examined++;
                 sumBefore += strength;
@@ -436,7 +444,7 @@ final class DeltaApplier {
                 examined == 0 ? 0 : sumBefore / examined,
                 kept == 0 ? 0 : sumAfter / kept,
                 threshold,
-                config.timeDecayEnabled());
+                applyDecay && config.timeDecayEnabled());
     }
 
     /** The text of a memory that its lexical index covers: what the user and the assistant said. */

@@ -416,16 +416,21 @@ public final class MemoryEngine implements AutoCloseable {
         }
     }
 
-    /** Removes the tenant's links whose strength at {@code nowMillis} is below {@code threshold}. */
-    public PruneReport pruneWeakLinks(final String tenant, final double threshold, final long nowMillis) {
+    /**
+     * Removes the tenant's links whose strength at {@code nowMillis} is strictly below {@code threshold}. With
+     * {@code applyDecay} false the strength is the undecayed one (count alone), even when time decay is configured;
+     * survivors are not rewritten either way (decay stays lazy).
+     */
+    public PruneReport pruneWeakLinks(
+            final String tenant, final double threshold, final long nowMillis, final boolean applyDecay) {
         writeLock.lock();
         try {
             ensureOpen();
             final TenantState t = tenants.get(tenant);
             if (t == null) {
-                return new PruneReport(0, 0, 0, 0, threshold, config.timeDecayEnabled());
+                return new PruneReport(0, 0, 0, 0, threshold, applyDecay && config.timeDecayEnabled());
             }
-            return applier.prune(t, config, threshold, nowMillis);
+            return applier.prune(t, config, threshold, nowMillis, applyDecay);
         } finally {
             writeLock.unlock();
         }

@@ -39,7 +39,7 @@ class EngineImageTest {
             original.forgetMemory("acme", 3);
             original.forgetMemory("acme", 5);
             original.forgetConcept("globex", "kafka");
-            original.pruneWeakLinks("initech", 0.5, T0 + 400L * 86_400_000L);
+            original.pruneWeakLinks("initech", 0.5, T0 + 400L * 86_400_000L, true);
             original.dropTenant("initech");
             for (int i = 600; i < 700; i++) {
                 learn(original, random, i); // initech comes back under a new tenant id
@@ -63,8 +63,8 @@ class EngineImageTest {
                 restored.forgetMemory("globex", 701);
                 original.forgetConcept("acme", "redis");
                 restored.forgetConcept("acme", "redis");
-                original.pruneWeakLinks("acme", 0.3, T0 + 50L * 86_400_000L);
-                restored.pruneWeakLinks("acme", 0.3, T0 + 50L * 86_400_000L);
+                original.pruneWeakLinks("acme", 0.3, T0 + 50L * 86_400_000L, true);
+                restored.pruneWeakLinks("acme", 0.3, T0 + 50L * 86_400_000L, true);
                 original.learn("acme", new Turn(3, "Revived?", "No", "", "s1", "{}", T0));
                 restored.learn("acme", new Turn(3, "Revived?", "No", "", "s1", "{}", T0));
                 assertSameState(original, restored);

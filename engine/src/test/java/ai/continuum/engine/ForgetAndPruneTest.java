@@ -95,7 +95,7 @@ class ForgetAndPruneTest {
         engine.apply("t", Deltas.link("Alpha", "Bravo", 1, T0)); // 0.10
         engine.apply("t", Deltas.link("Alpha", "Charlie", 3, T0)); // 0.40
         engine.apply("t", Deltas.link("Bravo", "Charlie", 7, T0)); // 1.00
-        final PruneReport report = engine.pruneWeakLinks("t", 0.25, T0);
+        final PruneReport report = engine.pruneWeakLinks("t", 0.25, T0, true);
         assertEquals(3, report.linksExamined());
         assertEquals(1, report.linksPruned());
         assertEquals(0.5, report.avgStrengthBefore(), 1e-12);
@@ -106,9 +106,9 @@ class ForgetAndPruneTest {
     }
 
     @Test
-    void shouldPruneNothingAtTheDefaultThresholdOfZero() {
+    void shouldPruneNothingAtAThresholdOfZero() {
         engine.apply("t", Deltas.link("Alpha", "Bravo", 1, T0));
-        assertEquals(0, engine.pruneWeakLinks("t", 0.0, T0).linksPruned());
+        assertEquals(0, engine.pruneWeakLinks("t", 0.0, T0, true).linksPruned());
     }
 
     @Test
@@ -116,9 +116,25 @@ class ForgetAndPruneTest {
         try (MemoryEngine decaying = MemoryEngine.create(EngineConfig.defaults().withDecayPerDay(0.5), () -> T0)) {
             decaying.apply("t", Deltas.link("Alpha", "Bravo", 7, T0 - 3 * 86_400_000L)); // 1.0 * 0.5^3
             decaying.apply("t", Deltas.link("Alpha", "Charlie", 7, T0));
-            final PruneReport report = decaying.pruneWeakLinks("t", 0.2, T0);
+            final PruneReport report = decaying.pruneWeakLinks("t", 0.2, T0, true);
             assertEquals(1, report.linksPruned());
             assertTrue(report.decayApplied());
+        }
+    }
+
+    @Test
+    void shouldPruneByUndecayedStrengthWhenDecayIsNotApplied() {
+        try (MemoryEngine decaying = MemoryEngine.create(EngineConfig.defaults().withDecayPerDay(0.5), () -> T0)) {
+            decaying.apply("t", Deltas.link("Alpha", "Bravo", 7, T0 - 3 * 86_400_000L)); // 1.0 undecayed
+            decaying.apply("t", Deltas.link("Alpha", "Charlie", 1, T0)); // 0.10
+            final PruneReport report = decaying.pruneWeakLinks("t", 0.2, T0, false);
+            assertEquals(1, report.linksPruned(), "only the link seen once; the faded one counts at full strength");
+            assertFalse(report.decayApplied());
+            assertEquals(1.0, report.avgStrengthAfter(), 1e-12);
+            final var neighbours =
+                    decaying.concept("t", "alpha", 10).orElseThrow().neighbours();
+            assertEquals(1, neighbours.size());
+            assertTrue(neighbours.getFirst().name().equalsIgnoreCase("bravo"), neighbours.toString());
         }
     }
 }

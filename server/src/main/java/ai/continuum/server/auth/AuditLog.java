@@ -28,6 +28,12 @@ public final class AuditLog {
         LOG.warning(() -> "event=forbidden key_id=" + keyId + " method=" + method + " path=" + path);
     }
 
+    public static void linksPruned(
+            final String keyId, final String tenant, final double threshold, final long examined, final long pruned) {
+        LOG.info(() -> "event=links_pruned key_id=" + keyId + " tenant=" + tenant + " threshold=" + threshold
+                + " examined=" + examined + " pruned=" + pruned);
+    }
+
     public static void adminKeyGenerated(final String file) {
         LOG.info(() -> "event=admin_key_generated file=" + file);
     }

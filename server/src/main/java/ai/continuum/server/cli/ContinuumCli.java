@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
             MigrateCommand.class,
             VerifyCommand.class,
             OptimizeCommand.class,
+            PruneCommand.class,
             McpCommand.class,
             HealthCommand.class,
             FederationCommand.class,

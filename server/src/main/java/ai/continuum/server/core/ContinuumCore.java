@@ -7,6 +7,7 @@ import ai.continuum.engine.Delta;
 import ai.continuum.engine.EngineConfig;
 import ai.continuum.engine.Memory;
 import ai.continuum.engine.MemoryEngine;
+import ai.continuum.engine.PruneReport;
 import ai.continuum.engine.RecallResult;
 import ai.continuum.engine.SizeLimits;
 import ai.continuum.engine.TenantStats;
@@ -481,6 +482,32 @@ public final class ContinuumCore implements AutoCloseable {
     }
 
     /**
+     * Prunes the tenant's links whose strength is strictly below {@code threshold}, judged at this moment (decayed by
+     * time when {@code applyDecay} and time decay is configured), and reports what it examined and removed. Like every
+     * other write it is committed first (one op in the tenant's chain, committed together with {@code claim},
+     * nullable) and applied to the engine in chain order; every instance on the database applies the same op, with the
+     * time the op carries, and so removes exactly the same links. Failures are those of learn (503, 500
+     * {@code outcome_unknown}, {@link DuplicateRequestException} for a claimed key).
+     *
+     * @throws IllegalArgumentException when {@code threshold} is not in [0, 1]; nothing is written.
+     */
+    public PruneReceipt prune(
+            final String tenant, final double threshold, final boolean applyDecay, final IdempotencyClaim claim) {
+        if (!(threshold >= 0.0 && threshold <= 1.0)) {
+            throw new IllegalArgumentException("threshold=" + threshold + " must be in [0, 1]");
+        }
+        final StorageOp.PruneLinks op =
+                new StorageOp.PruneLinks(tenant, threshold, System.currentTimeMillis(), applyDecay);
+        final Committed committed = commitThen(op, claim);
+        final PruneReport report = committed.applied().pruned();
+        if (report == null) {
+            // The follower applied it from the log first and its outcome aged out of the applier's bounded memory.
+            throw new IllegalStateException("the prune of tenant " + tenant + " was applied but its report was lost");
+        }
+        return new PruneReceipt(report, committed.head().length());
+    }
+
+    /**
      * Imports one tenant's content: committed first (one transaction, ordered with every other write, recorded in the
      * change log as ops), then applied to the engine by the applier from the change log, in chain order, exactly as
      * every other instance applies it. Recall of that tenant sees the content arrive progressively during the engine
@@ -539,11 +566,15 @@ public final class ContinuumCore implements AutoCloseable {
         }
         final Committed committed = commitThen(op, claim);
         return new LearnReceipt(
-                memoryId, delta, committed.applied(), true, committed.head().length());
+                memoryId,
+                delta,
+                committed.applied().created(),
+                true,
+                committed.head().length());
     }
 
-    /** A committed op's chain head and what applying it to the engine created. */
-    private record Committed(Storage.ContinuityHead head, ApplyResult applied) {}
+    /** A committed op's chain head and what applying it to the engine produced. */
+    private record Committed(Storage.ContinuityHead head, OpOutcome applied) {}
 
     private Committed commitThen(final StorageOp op) {
         return commitThen(op, null);

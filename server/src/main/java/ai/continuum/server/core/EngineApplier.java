@@ -68,10 +68,10 @@ public final class EngineApplier implements AutoCloseable {
     });
     /** Applier thread only: tenant to the chain position the engine holds. */
     private final Map<String, Long> positions = new HashMap<>();
-    /** Applier thread only: results of ops the follower applied before their local command came. */
-    private final Map<String, ApplyResult> logResults = new LinkedHashMap<>(64, 0.75f, false) {
+    /** Applier thread only: outcomes of ops the follower applied before their local command came. */
+    private final Map<String, OpOutcome> logResults = new LinkedHashMap<>(64, 0.75f, false) {
         @Override
-        protected boolean removeEldestEntry(final Map.Entry<String, ApplyResult> eldest) {
+        protected boolean removeEldestEntry(final Map.Entry<String, OpOutcome> eldest) {
             return size() > RESULTS_KEPT;
         }
     };
@@ -159,21 +159,24 @@ public final class EngineApplier implements AutoCloseable {
     /**
      * Applies this process's op, committed at {@code head}, in chain order.
      *
-     * @return completed on the applier thread with what applying it created ({@link ApplyResult#NONE} for removals).
+     * An op the engine already holds (the follower applied it from the log first) is not applied again: its outcome
+     * is the one that apply produced, so a prune answers its own report either way.
+     *
+     * @return completed on the applier thread with what applying it produced ({@link OpOutcome#NONE} for removals).
      */
-    public CompletableFuture<ApplyResult> committed(final StorageOp op, final Storage.ContinuityHead head) {
+    CompletableFuture<OpOutcome> committed(final StorageOp op, final Storage.ContinuityHead head) {
         return CompletableFuture.supplyAsync(
                 () -> {
                     final String tenant = op.tenant();
                     final long seq = head.length();
                     saw(tenant, seq);
                     if (seq <= position(tenant)) {
-                        final ApplyResult fromLog = logResults.remove(tenant + '\0' + seq);
+                        final OpOutcome fromLog = logResults.remove(tenant + '\0' + seq);
                         publish();
-                        return fromLog != null ? fromLog : ApplyResult.NONE;
+                        return fromLog != null ? fromLog : OpOutcome.NONE;
                     }
                     catchUp(tenant, seq - 1);
-                    final ApplyResult result = applyOp(op);
+                    final OpOutcome result = applyOp(op);
                     advance(tenant, seq);
                     events.publish(tenant, seq, op);
                     publish();
@@ -364,7 +367,7 @@ public final class EngineApplier implements AutoCloseable {
                                 !delta.memories().isEmpty() && appliedAhead.remove(aheadKey(tenant, delta))
                                         ? ApplyResult.NONE
                                         : load.apply(tenant, delta);
-                        logApplied(tenant, row, r);
+                        logApplied(tenant, row, OpOutcome.created(r));
                     }
                 }
                 i = end;
@@ -376,7 +379,7 @@ public final class EngineApplier implements AutoCloseable {
         }
     }
 
-    private void logApplied(final String tenant, final Storage.Change row, final ApplyResult result) {
+    private void logApplied(final String tenant, final Storage.Change row, final OpOutcome result) {
         if (row.seq() != position(tenant) + 1) {
             throw new IllegalStateException(
                     "tenant " + tenant + "'s change log jumps from " + position(tenant) + " to " + row.seq());
@@ -388,25 +391,23 @@ public final class EngineApplier implements AutoCloseable {
     }
 
     /** Applies one op to the engine: the engine's counterpart of what storage did for it. */
-    private ApplyResult applyOp(final StorageOp op) {
+    private OpOutcome applyOp(final StorageOp op) {
         final String tenant = op.tenant();
         return switch (op) {
             case StorageOp.Apply a ->
                 !a.delta().memories().isEmpty() && appliedAhead.remove(aheadKey(tenant, a.delta()))
-                        ? ApplyResult.NONE
-                        : engine.apply(tenant, a.delta());
+                        ? OpOutcome.NONE
+                        : OpOutcome.created(engine.apply(tenant, a.delta()));
             case StorageOp.ForgetMemory f -> {
                 engine.forgetMemory(tenant, f.memoryId());
-                yield ApplyResult.NONE;
+                yield OpOutcome.NONE;
             }
             case StorageOp.ForgetConcept f -> {
                 engine.forgetConcept(tenant, f.conceptKey());
-                yield ApplyResult.NONE;
+                yield OpOutcome.NONE;
             }
-            case StorageOp.PruneLinks p -> {
-                engine.pruneWeakLinks(tenant, p.threshold(), p.nowMillis());
-                yield ApplyResult.NONE;
-            }
+            case StorageOp.PruneLinks p ->
+                OpOutcome.pruned(engine.pruneWeakLinks(tenant, p.threshold(), p.nowMillis(), p.applyDecay()));
             case StorageOp.ClearTenant c -> {
                 // Storage keeps a cleared tenant's tombstones (a forgotten memory stays forgotten): so does the engine.
                 engine.dropTenant(tenant);
@@ -417,7 +418,7 @@ public final class EngineApplier implements AutoCloseable {
                     }
                 });
                 forgotten.forEachOrderedLong(id -> engine.forgetMemory(tenant, id));
-                yield ApplyResult.NONE;
+                yield OpOutcome.NONE;
             }
         };
     }

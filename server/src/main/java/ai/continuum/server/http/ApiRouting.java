@@ -64,6 +64,7 @@ public final class ApiRouting {
                 .register(routing, "/v1", new LearnResource(core, maxBody, idempotency))
                 .register(routing, "/v1", new RecallResource(core, maxBody, federation))
                 .register(routing, "/v1", new StatsResource(core, config.instanceId()))
+                .register(routing, "/v1", new PruneResource(core, maxBody, idempotency))
                 .register(routing, "/v1/memories", new MemoriesResource(core, maxBody, idempotency))
                 .register(routing, "/v1/concepts", new ConceptsResource(core, "concepts"))
                 .register(routing, "/v1/entities", new ConceptsResource(core, "entities"))

@@ -138,6 +138,31 @@ public final class Body {
         return node.longValue();
     }
 
+    /** An optional finite number (integer or decimal) in {@code [min, max]}, or {@code defaultValue} when absent or null. */
+    public double optionalDouble(final String field, final double defaultValue, final double min, final double max) {
+        final JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return defaultValue;
+        }
+        final double value = node.isNumber() ? node.doubleValue() : Double.NaN;
+        if (!(value >= min && value <= max)) {
+            throw ApiException.invalid("field '" + field + "' must be a number in [" + min + ", " + max + "], got "
+                    + abbreviate(node.toString()));
+        }
+        return value;
+    }
+
+    /** Refuses (422) a field outside {@code allowed}: a misspelt option must not silently fall back to its default. */
+    public void onlyFields(final java.util.Set<String> allowed) {
+        for (final var it = root.fieldNames(); it.hasNext(); ) {
+            final String field = it.next();
+            if (!allowed.contains(field)) {
+                throw ApiException.invalid("unknown field '" + abbreviate(field) + "': expected "
+                        + String.join(", ", new java.util.TreeSet<>(allowed)));
+            }
+        }
+    }
+
     public boolean optionalBool(final String field, final boolean defaultValue) {
         final JsonNode node = root.get(field);
         if (node == null || node.isNull()) {

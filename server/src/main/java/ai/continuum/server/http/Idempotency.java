@@ -19,7 +19,7 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
- * The {@code Idempotency-Key} request header of learn, turn, memory create and import. A first request with a key
+ * The {@code Idempotency-Key} request header of learn, turn, memory create, prune and import. A first request with a key
  * commits the key in the same transaction as its write and records its answer; a retry with the same key, within the
  * window ({@code idempotency.window-hours}), on any instance over the same database, gets the original answer (with
  * {@code Idempotent-Replayed: true}) and applies nothing. A key reused for a different request is refused (422

@@ -33,8 +33,13 @@ final class ReadPosition {
     /** Adds the write's position header (durable writes only: an async write's position is not known yet). */
     static void answer(final ServerResponse res, final LearnReceipt receipt) {
         if (receipt.durable()) {
-            res.header(RESPONSE_HEADER_NAME, Long.toString(receipt.position()));
+            answer(res, receipt.position());
         }
+    }
+
+    /** Adds the position header of a committed write. */
+    static void answer(final ServerResponse res, final long position) {
+        res.header(RESPONSE_HEADER_NAME, Long.toString(position));
     }
 
     private static long fromHeaderOrQuery(final ServerRequest req) {

@@ -77,6 +77,11 @@ public final class OpCodec {
                     g.writeStringField("tenant", f.tenant());
                 }
                 case StorageOp.PruneLinks p -> {
+                    // Written only when false: ops logged before the flag existed applied decay, and must keep
+                    // encoding to the bytes their chain hash was taken over.
+                    if (!p.applyDecay()) {
+                        g.writeBooleanField("applyDecay", false);
+                    }
                     g.writeStringField("kind", kind(op));
                     g.writeNumberField("nowMillis", p.nowMillis());
                     g.writeStringField("tenant", p.tenant());
@@ -112,9 +117,22 @@ public final class OpCodec {
                 new StorageOp.PruneLinks(
                         tenant,
                         required(n, "threshold").doubleValue(),
-                        required(n, "nowMillis").longValue());
+                        required(n, "nowMillis").longValue(),
+                        applyDecay(n));
             default -> throw new IllegalArgumentException("unknown op kind '" + kind + "'");
         };
+    }
+
+    /** The prune op's {@code applyDecay}: true when absent (ops logged before the flag existed applied decay). */
+    private static boolean applyDecay(final JsonNode n) {
+        final JsonNode flag = n.get("applyDecay");
+        if (flag == null) {
+            return true;
+        }
+        if (!flag.isBoolean()) {
+            throw new IllegalArgumentException("field 'applyDecay' must be a boolean, got " + flag);
+        }
+        return flag.booleanValue();
     }
 
     public static StorageOp decode(final String json) {

@@ -193,11 +193,12 @@ final class RemovalWriter {
 
     /**
      * Deletes the links the engine prunes: effective strength ({@link EngineConfig#strength}) strictly below the
-     * threshold at the op's time. Without time decay strength grows with count alone, so one range delete does it;
-     * with decay every link of the tenant is evaluated here, in Java, with the engine's own formula.
+     * threshold at the op's time. Without time decay (configured off, or not applied by the op) strength grows with
+     * count alone, so one range delete does it; with decay every link of the tenant is evaluated here, in Java, with
+     * the engine's own formula.
      */
     void prune(final StorageOp.PruneLinks p) throws SQLException {
-        if (!engine.timeDecayEnabled()) {
+        if (!engine.timeDecayEnabled() || !p.applyDecay()) {
             final long below = largestCountBelow(p.threshold());
             if (below >= 1) {
                 statements.execute("DELETE FROM attention_links WHERE tenant_id = ? AND count <= ?", p.tenant(), below);

@@ -36,6 +36,10 @@ public sealed interface StorageOp {
         }
     }
 
-    /** Deletes links whose (decayed) strength is below the threshold at {@code nowMillis}. */
-    record PruneLinks(String tenant, double threshold, long nowMillis) implements StorageOp {}
+    /**
+     * Deletes links whose strength at {@code nowMillis} is below the threshold: decayed by time when
+     * {@code applyDecay} and the engine has time decay configured, by count alone otherwise. The time is part of the op
+     * so that every instance and every replay prunes exactly the same links.
+     */
+    record PruneLinks(String tenant, double threshold, long nowMillis, boolean applyDecay) implements StorageOp {}
 }

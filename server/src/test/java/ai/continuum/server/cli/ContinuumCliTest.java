@@ -55,6 +55,39 @@ class ContinuumCliTest {
     }
 
     @Test
+    void shouldPruneTheLinksSeenOnceAndPersistIt() throws Exception {
+        final String dir = dataDir.toString();
+        for (final String[] turn : List.of(
+                new String[] {"Does the Billing Service call the Payment Gateway?", "It calls the Payment Gateway."},
+                new String[] {"Does the Billing Service call the Payment Gateway?", "It calls the Payment Gateway."},
+                new String[] {"Where does the Harbor Bridge log?", "The Harbor Bridge logs to the Search Index."})) {
+            final CliRun learned = run("learn", "--data-dir", dir, "--tenant", "cli-prune", turn[0], turn[1]);
+            assertEquals(0, learned.code(), learned.err());
+        }
+        final long before = links(dir);
+
+        final CliRun pruned =
+                run("prune", "--data-dir", dir, "--tenant", "cli-prune", "--min-strength", "0.2", "--json");
+
+        assertEquals(0, pruned.code(), pruned.all());
+        final JsonNode report = JSON.readTree(pruned.out());
+        assertEquals(before, report.get("links_examined").asLong());
+        final long removed = report.get("links_pruned").asLong();
+        assertTrue(removed > 0 && removed < before, pruned.out());
+        assertEquals(before - removed, links(dir), "the prune is stored: a new process sees it");
+        final CliRun bad = run("prune", "--data-dir", dir, "--tenant", "cli-prune", "--min-strength", "2");
+        assertEquals(1, bad.code(), bad.all());
+        assertTrue(bad.err().contains("--min-strength must be in [0, 1]"), bad.err());
+        assertEquals(before - removed, links(dir));
+    }
+
+    private static long links(final String dir) throws Exception {
+        final CliRun stats = run("stats", "--data-dir", dir, "--tenant", "cli-prune", "--json");
+        assertEquals(0, stats.code(), stats.err());
+        return JSON.readTree(stats.out()).get("attention_links").asLong();
+    }
+
+    @Test
     void shouldCreateListAndRevokeKeys() throws Exception {
         final String dir = dataDir.toString();
         final CliRun created = run("keys", "create", "--data-dir", dir, "--tenant", "acme", "--name", "ci");

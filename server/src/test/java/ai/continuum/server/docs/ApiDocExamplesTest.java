@@ -136,6 +136,7 @@ class ApiDocExamplesTest extends OneRoutingPerClass {
         for (final String expected : List.of(
                 "GET /v1/stats",
                 "GET /v1/continuity",
+                "POST /v1/prune",
                 "GET /v1/concepts",
                 "GET /v1/concepts/{name}",
                 "POST /v1/keys",

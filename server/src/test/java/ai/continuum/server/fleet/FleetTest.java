@@ -137,6 +137,9 @@ class FleetTest {
                                     .status();
                             assertTrue(status == 204 || status == 200 || status == 404, "forget: " + status);
                         }
+                    } else if (dice < 92) {
+                        final TestServer.Reply r = s.post("/v1/prune", keys.get(k), Map.of("min_strength", 0.2));
+                        assertEquals(200, r.status(), "prune: " + r.body());
                     } else if (dice < 97) {
                         final String name = NAMES[rnd.nextInt(NAMES.length)].split(" ", -1)[0];
                         final int status =
@@ -176,6 +179,60 @@ class FleetTest {
         System.out.printf(
                 "FleetTest: %d ops (%d imports) converged in %d ms%n",
                 ops.get(), imports.get(), (System.nanoTime() - startNs) / 1_000_000);
+    }
+
+    @Test
+    void shouldPruneTheSameLinksOnEveryInstanceThroughTheChangeLog() throws Exception {
+        final TestServer a = servers.get(0);
+        final TestServer b = servers.get(1);
+        final String key = a.createKey("prune-fleet");
+        for (int i = 0; i < 3; i++) {
+            assertEquals(
+                    200,
+                    a.post(
+                                    "/v1/learn",
+                                    key,
+                                    Map.of(
+                                            "user_message",
+                                            "Does the Billing Service call the Payment Gateway?",
+                                            "ai_response",
+                                            "The Billing Service calls the Payment Gateway."))
+                            .status());
+        }
+        final TestServer.Reply weak = a.post(
+                "/v1/learn",
+                key,
+                Map.of("user_message", "Where does the Harbor Bridge log?", "ai_response", "To the Search Index."));
+        assertEquals(200, weak.status(), weak.body());
+        final long learnedAt = weak.json().get("position").asLong();
+        awaitApplied(b, "prune-fleet", learnedAt);
+        final long linksBefore = b.server().core().stats("prune-fleet").links();
+
+        final TestServer.Reply pruned = a.post("/v1/prune", key, Map.of("min_strength", 0.2));
+
+        assertEquals(200, pruned.status(), pruned.body());
+        final long pruneCount = pruned.json().get("links_pruned").asLong();
+        assertTrue(pruneCount > 0 && pruneCount < linksBefore, pruned.body());
+        awaitApplied(b, "prune-fleet", pruned.json().get("position").asLong());
+        assertEquals(
+                linksBefore - pruneCount, b.server().core().stats("prune-fleet").links(), "B pruned the same");
+        final NavigableMap<String, Long> rebuilt = rebuildFromSql();
+        for (final TestServer s : servers) {
+            awaitApplied(s, "prune-fleet", pruned.json().get("position").asLong());
+            assertEquals(
+                    rebuilt.get("prune-fleet"),
+                    s.server().engine().checksum("prune-fleet"),
+                    "every engine equals the database after the prune");
+        }
+    }
+
+    private static void awaitApplied(final TestServer s, final String tenant, final long position)
+            throws InterruptedException {
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        while (s.server().core().appliedPosition(tenant) < position) {
+            assertTrue(System.nanoTime() < deadline, "position " + position + " not applied within 10 s");
+            Thread.sleep(10);
+        }
     }
 
     /** Exports tenant conv-alpha through {@code s} and imports it into conv-copy through another instance. */

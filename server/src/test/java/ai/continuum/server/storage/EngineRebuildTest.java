@@ -58,8 +58,8 @@ class EngineRebuildTest {
                     }
                     if (i % 97 == 0) {
                         final long now = T0 + i * DAY / 10;
-                        engine.pruneWeakLinks(tenant, 0.2, now);
-                        acks.add(storage.submit(new StorageOp.PruneLinks(tenant, 0.2, now)));
+                        engine.pruneWeakLinks(tenant, 0.2, now, true);
+                        acks.add(storage.submit(new StorageOp.PruneLinks(tenant, 0.2, now, true)));
                     }
                 }
                 // A link between keys no concept list mentions: both ends exist as placeholders.

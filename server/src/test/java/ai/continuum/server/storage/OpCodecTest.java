@@ -23,8 +23,9 @@ class OpCodecTest {
                 new StorageOp.Apply("t", DELTA),
                 new StorageOp.ForgetMemory("t", 5),
                 new StorageOp.ForgetConcept("t", "zürich"),
-                new StorageOp.PruneLinks("t", 0.15, 123),
-                new StorageOp.PruneLinks("t", 1.0E-7, 1),
+                new StorageOp.PruneLinks("t", 0.15, 123, true),
+                new StorageOp.PruneLinks("t", 1.0E-7, 1, true),
+                new StorageOp.PruneLinks("t", 0.3, 7, false),
                 new StorageOp.Apply("t", Delta.EMPTY))) {
             assertEquals(op, OpCodec.decode(OpCodec.encode(op)));
         }
@@ -37,7 +38,11 @@ class OpCodecTest {
                 OpCodec.encodeToString(new StorageOp.ForgetMemory("t", 5)));
         assertEquals(
                 "{\"kind\":\"prune_links\",\"nowMillis\":123,\"tenant\":\"t\",\"threshold\":0.15}",
-                OpCodec.encodeToString(new StorageOp.PruneLinks("t", 0.15, 123)));
+                OpCodec.encodeToString(new StorageOp.PruneLinks("t", 0.15, 123, true)),
+                "a prune that applies decay encodes as it did before the flag existed (its logged chain hash holds)");
+        assertEquals(
+                "{\"applyDecay\":false,\"kind\":\"prune_links\",\"nowMillis\":123,\"tenant\":\"t\",\"threshold\":0.15}",
+                OpCodec.encodeToString(new StorageOp.PruneLinks("t", 0.15, 123, false)));
         assertEquals(
                 "{\"delta\":{\"compounds\":[],\"concepts\":[],\"decisions\":[],\"links\":[],\"memories\":[]},"
                         + "\"kind\":\"apply\",\"tenant\":\"t\"}",
@@ -63,6 +68,11 @@ class OpCodecTest {
         assertThrows(IllegalArgumentException.class, () -> OpCodec.decode("{\"kind\":\"forget_memory\"}"));
         assertThrows(IllegalArgumentException.class, () -> OpCodec.decode("not json"));
         assertThrows(
-                IllegalArgumentException.class, () -> OpCodec.encode(new StorageOp.PruneLinks("t", Double.NaN, 1)));
+                IllegalArgumentException.class,
+                () -> OpCodec.decode("{\"applyDecay\":\"no\",\"kind\":\"prune_links\",\"nowMillis\":1,"
+                        + "\"tenant\":\"t\",\"threshold\":0.1}"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> OpCodec.encode(new StorageOp.PruneLinks("t", Double.NaN, 1, true)));
     }
 }

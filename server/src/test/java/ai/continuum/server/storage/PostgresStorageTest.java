@@ -67,7 +67,7 @@ class PostgresStorageTest {
         ops.add(new StorageOp.Apply(A, deltas.getFirst()));
         ops.add(new StorageOp.ForgetMemory(A, 2));
         ops.add(new StorageOp.ForgetConcept(A, "concept1"));
-        ops.add(new StorageOp.PruneLinks(B, 0.2, 5_000));
+        ops.add(new StorageOp.PruneLinks(B, 0.2, 5_000, true));
         ops.add(new StorageOp.Apply(
                 A,
                 new Delta(

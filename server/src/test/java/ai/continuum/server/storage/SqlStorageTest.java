@@ -139,7 +139,7 @@ class SqlStorageTest {
                 apply(A, Deltas.turn(1, 10, "one", "Alpha", "Beta")),
                 new StorageOp.ForgetMemory(A, 1),
                 apply(A, Deltas.turn(2, 20, "two", "Alpha", "Gamma")),
-                new StorageOp.PruneLinks(A, 0.05, 30),
+                new StorageOp.PruneLinks(A, 0.05, 30, true),
                 new StorageOp.ForgetConcept(A, "gamma"));
         final Storage.ContinuityHead first = replay(database.backend(), ops);
         final Storage.ContinuityHead second = replay(database.backend(), ops);
@@ -266,7 +266,7 @@ class SqlStorageTest {
                 List.of());
         s.submit(apply(A, links)).join();
         // Seed strengths: count 1 -> 0.10, 2 -> 0.25, 3 -> 0.40.
-        s.submit(new StorageOp.PruneLinks(A, 0.3, 0)).join();
+        s.submit(new StorageOp.PruneLinks(A, 0.3, 0, true)).join();
         assertEquals(
                 List.of(new Delta.LinkDelta("b", "c", 3, 0)),
                 Deltas.loaded(s).get(A).links());
@@ -289,9 +289,32 @@ class SqlStorageTest {
                                 List.of())))
                 .join();
         // At day 10: a-b is 0.40 (fresh), a-c is 0.40 * 0.5^2 = 0.10.
-        s().submit(new StorageOp.PruneLinks(A, 0.2, 10 * day)).join();
+        s().submit(new StorageOp.PruneLinks(A, 0.2, 10 * day, true)).join();
         assertEquals(
                 List.of(new Delta.LinkDelta("a", "b", 3, 10 * day)),
+                Deltas.loaded(s()).get(A).links());
+    }
+
+    @OnEachBackend
+    void shouldPruneByCountAloneWhenTheOpDoesNotApplyDecay(final TestDatabase database) {
+        final EngineConfig decaying = EngineConfig.defaults().withDecayPerDay(0.5);
+        open(database, StorageSettings.defaults().withEngine(decaying));
+        final long day = 86_400_000L;
+        s().submit(apply(
+                        A,
+                        new Delta(
+                                List.of(),
+                                List.of(
+                                        new Delta.LinkDelta("a", "b", 1, 10 * day),
+                                        new Delta.LinkDelta("a", "c", 3, 0)),
+                                List.of(),
+                                List.of(),
+                                List.of())))
+                .join();
+        // Undecayed: a-b is 0.10, a-c 0.40 however long ago it was seen (decayed it would be far below 0.2).
+        s().submit(new StorageOp.PruneLinks(A, 0.2, 10 * day, false)).join();
+        assertEquals(
+                List.of(new Delta.LinkDelta("a", "c", 3, 0)),
                 Deltas.loaded(s()).get(A).links());
     }
 
