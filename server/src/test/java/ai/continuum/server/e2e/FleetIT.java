@@ -63,6 +63,8 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>imports (merge, then replace) through one process what another exported.
  * </ol>
  *
+ * The clients' mix also forgets memories and concepts and prunes weak links ({@code POST /v1/prune}) throughout.
+ *
  * When the writes stop, every process's {@code GET /v1/admin/checksum} equals every other's, tenant by tenant with the
  * same chain positions, and equals an engine rebuilt from SQL now; every acknowledged learn is stored exactly once (and
  * one whose outcome the client could not know, at most once), every refused one not at all, every forgotten one gone.
@@ -129,6 +131,7 @@ class FleetIT {
     private final ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
     private final AtomicInteger acknowledged = new AtomicInteger();
     private final AtomicInteger refused = new AtomicInteger();
+    private final AtomicInteger prunes = new AtomicInteger();
     private final AtomicInteger rywTrials = new AtomicInteger();
     private final AtomicInteger rywMisses = new AtomicInteger();
     private final AtomicInteger rywRetries = new AtomicInteger();
@@ -208,6 +211,7 @@ class FleetIT {
         }
         assertTrue(problems.isEmpty(), () -> "clients saw: " + problems);
         assertTrue(rywTrials.get() >= 100, "read-your-writes trials: " + rywTrials.get());
+        assertTrue(prunes.get() > 0, "prunes answered 200: none, so the mix did not cover them");
         assertEquals(
                 0,
                 rywMisses.get(),
@@ -219,9 +223,9 @@ class FleetIT {
             assertStoredAsAcknowledged(i);
         }
         System.out.printf(
-                "FleetIT: %d learns acknowledged, %d refused, %d read-your-writes trials (%d waited again); logs in"
-                        + " %s%n",
-                acknowledged.get(), refused.get(), rywTrials.get(), rywRetries.get(), logs);
+                "FleetIT: %d learns acknowledged, %d refused, %d prunes, %d read-your-writes trials (%d waited again);"
+                        + " logs in %s%n",
+                acknowledged.get(), refused.get(), prunes.get(), rywTrials.get(), rywRetries.get(), logs);
     }
 
     // ---------------------------------------------------------------- processes
@@ -398,7 +402,10 @@ class FleetIT {
 
     // ---------------------------------------------------------------- clients
 
-    /** One client: learns (mostly), forgets memories and concepts, on any live instance, until {@link #stop}. */
+    /**
+     * One client: learns (mostly), forgets memories and concepts, prunes weak links, on any live instance, until
+     * {@link #stop}.
+     */
     private void load(final int client) {
         final ThreadLocalRandom rnd = ThreadLocalRandom.current();
         while (!stop.get()) {
@@ -412,8 +419,16 @@ class FleetIT {
             try {
                 if (dice < 88) {
                     learn(node, n, tenant, client);
-                } else if (dice < 96) {
+                } else if (dice < 95) {
                     forget();
+                } else if (dice < 96) {
+                    // Links seen once (0.10) go; the checksums must still converge and equal the rebuild from SQL.
+                    final TestServer.Reply r = node.post("/v1/prune", keys.get(tenant), Map.of("min_strength", 0.2));
+                    if (r.status() != 200 && r.status() != 503) {
+                        problems.add("prune answered " + r.status() + ": " + r.body());
+                    } else if (r.status() == 200) {
+                        prunes.incrementAndGet();
+                    }
                 } else {
                     final TestServer.Reply r = node.delete(
                             "/v1/concepts/" + NAMES[rnd.nextInt(NAMES.length)].split(" ", -1)[0], keys.get(tenant));
