@@ -26,7 +26,8 @@ import java.util.TreeSet;
  * JDBC batches per statement: their effects are merges (sums, maxima, earliest-wins, insert-if-absent) that commute,
  * so merging them and grouping the rows by table does not change the result, while a concept or link that recurs
  * across the batch costs one upsert instead of one per op. A forget or prune op is a barrier: pending deltas and
- * batches are written before it runs, so it sees every earlier op.
+ * batches are written before it runs, so it sees every earlier op of the transaction; and the tenant's chain position
+ * is taken before any op's SQL ({@link #apply}), so it also sees every op of another transaction ordered before it.
  *
  * <p>Plain JDBC, not Helidon DbClient: statements are prepared once per transaction and their rows sent as JDBC
  * batches. Measured here on SQLite (20,000 link upserts in one transaction): JDBC batches 117k-185k rows/s, DbClient
@@ -122,6 +123,12 @@ final class BatchApplier implements AutoCloseable {
      * @return the tenant's chain head after this op.
      */
     Storage.ContinuityHead apply(final StorageOp op, final byte[] payload) throws SQLException {
+        // The chain position before the op's SQL: on PostgreSQL taking it locks the tenant's row until commit, so a
+        // deleting op below runs only once every op the chain orders before it has committed, and its statements
+        // (each with a fresh snapshot under READ COMMITTED) delete exactly what those ops wrote, as every engine does
+        // when it applies the chain in order. A delete run before the lock missed the rows of another instance's
+        // write that was still open yet took the earlier position, and could deadlock with it.
+        final Head head = lockedHead(op.tenant());
         switch (op) {
             case StorageOp.Apply a ->
                 pendingDeltas
@@ -144,7 +151,33 @@ final class BatchApplier implements AutoCloseable {
                 removals.clearTenant(c);
             }
         }
-        return appendToChain(op, payload);
+        return appendToChain(op, payload, head);
+    }
+
+    /**
+     * The tenant's chain head in this transaction, taking the tenant's position in the chain first when this
+     * transaction has not yet written to it: the tenant row is upserted before the head is read, and on PostgreSQL the
+     * upsert locks the row until commit, so concurrent writers of one tenant (several instances) take turns and each
+     * reads the head the previous one committed. On SQLite the writer holds the database's write lock already
+     * ({@link WriterConnection#beginWrite}).
+     */
+    Storage.ContinuityHead chainHead(final String tenant) throws SQLException {
+        final Head head = lockedHead(tenant);
+        return new Storage.ContinuityHead(tenant, head.seq(), ContinuityChain.hex(head.hash()));
+    }
+
+    private Head lockedHead(final String tenant) throws SQLException {
+        Head head = heads.get(tenant);
+        if (head == null) {
+            final PreparedStatement ps = statements.prepared(upsertTenant);
+            ps.setString(1, tenant);
+            ps.setLong(2, nowMillis);
+            ps.setLong(3, nowMillis);
+            ps.executeUpdate();
+            head = storedHead(tenant);
+            heads.put(tenant, head);
+        }
+        return head;
     }
 
     /**
@@ -305,19 +338,9 @@ final class BatchApplier implements AutoCloseable {
         return out;
     }
 
-    private Storage.ContinuityHead appendToChain(final StorageOp op, final byte[] payload) throws SQLException {
+    private Storage.ContinuityHead appendToChain(final StorageOp op, final byte[] payload, final Head head)
+            throws SQLException {
         final String tenant = op.tenant();
-        Head head = heads.get(tenant);
-        if (head == null) {
-            // The tenant row first: on PostgreSQL the upsert locks it until commit, so concurrent writers of one
-            // tenant (several pods) take turns and each reads the head the previous one committed.
-            final PreparedStatement ps = statements.prepared(upsertTenant);
-            ps.setString(1, tenant);
-            ps.setLong(2, nowMillis);
-            ps.setLong(3, nowMillis);
-            ps.executeUpdate();
-            head = storedHead(tenant);
-        }
         final byte[] digest = ContinuityChain.digest(payload);
         final byte[] hash = ContinuityChain.link(head.hash(), digest);
         final Head next = new Head(head.seq() + 1, hash);

@@ -34,14 +34,19 @@ final class ImportTransaction {
 
     ImportOutcome run(final ImportJob job) throws SQLException, IOException {
         final String tenant = job.tenant();
-        final long headBefore = headSeq(tenant);
-        final String skip = skipReason(job, headBefore);
-        if (skip != null) {
-            return new ImportOutcome(false, skip, 0, headOf(tenant));
-        }
         final long[] ops = {0};
         final Storage.ContinuityHead[] head = {null};
+        final long headBefore;
         try (BatchApplier applier = new BatchApplier(connection, dialect, settings.engine(), nowMillis)) {
+            // The tenant's chain position is taken (on PostgreSQL, its row locked) before anything is read or
+            // deleted: whether the import is skipped is judged at the head it will follow, and a replace's clear sees
+            // every op ordered before it.
+            final Storage.ContinuityHead before = applier.chainHead(tenant);
+            headBefore = before.length();
+            final String skip = skipReason(job, headBefore);
+            if (skip != null) {
+                return new ImportOutcome(false, skip, 0, before);
+            }
             if (job.mode() == ImportMode.REPLACE) {
                 head[0] = append(applier, new StorageOp.ClearTenant(tenant));
                 ops[0]++;
@@ -138,10 +143,6 @@ final class ImportTransaction {
             ps.setLong(6, lastSeq);
             ps.executeUpdate();
         }
-    }
-
-    private long headSeq(final String tenant) throws SQLException {
-        return headOf(tenant).length();
     }
 
     private Storage.ContinuityHead headOf(final String tenant) throws SQLException {

@@ -13,9 +13,10 @@ import org.agrona.concurrent.SystemEpochClock;
  * Every commit is durable when acknowledged (PostgreSQL's default {@code synchronous_commit=on}).
  *
  * <p>Several processes may write one database: each transaction locks the rows of the tenants it writes (the
- * {@code tenants} upsert) before it reads their chain heads, so writers of one tenant take turns and the chain stays
- * linear. Each commit announces the tenants' new chain positions ({@link PostgresChangeSignals}), and every process
- * follows the others' ops from {@code change_log} into its own engine (the server's change follower).
+ * {@code tenants} upsert) before it reads their chain heads or deletes anything of theirs, so writers of one tenant
+ * take turns, the chain stays linear, and a delete sees every write the chain orders before it. Each commit announces
+ * the tenants' new chain positions ({@link PostgresChangeSignals}), and every process follows the others' ops from
+ * {@code change_log} into its own engine (the server's change follower).
  */
 public final class PostgresStorage {
     private PostgresStorage() {}

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.continuum.engine.ConceptKeys;
 import ai.continuum.engine.Delta;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,10 +18,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * What only PostgreSQL has: the same results as SQLite for the same ops (a SQLite change feed replays into it), several
@@ -168,6 +173,83 @@ class PostgresStorageTest {
             assertTrue(committed, "a batch of tenant A committed while tenant B's transaction was open");
         } finally {
             manual.close();
+        }
+    }
+
+    static Stream<Named<StorageOp>> deletingOps() {
+        return Stream.of(
+                Named.of("prune", new StorageOp.PruneLinks(A, 0.2, 5_000, false)),
+                Named.of("forget concept", new StorageOp.ForgetConcept(A, ConceptKeys.normalize("Ghost"))),
+                Named.of("forget memory", new StorageOp.ForgetMemory(A, 7)),
+                Named.of("clear tenant", new StorageOp.ClearTenant(A)));
+    }
+
+    /**
+     * Another instance's write of the tenant is open (its row locked, a weak link to a new concept and memory 7
+     * written, not committed) when a deleting op is committed here. The chain orders the open write first, so every
+     * engine applies it and then the delete; the database must hold what that order gives, which replaying the chain
+     * into SQLite shows. Deleting before taking the chain position left the open write's rows in the database.
+     */
+    @ParameterizedTest
+    @MethodSource("deletingOps")
+    void shouldDeleteWhatAnOpenEarlierWriteOfTheTenantAddsWhenTheDeleteCommitsAfterIt(final StorageOp deleting)
+            throws Exception {
+        final StorageSettings settings = StorageSettings.defaults();
+        storage.submit(new StorageOp.Apply(A, Deltas.turn(1, 1_000, "seed", "Anchor", "Keeper")))
+                .join();
+        storage.submit(new StorageOp.Apply(A, Deltas.turn(2, 2_000, "seed again", "Anchor", "Keeper")))
+                .join();
+        final SqlStorage manual =
+                PostgresStorage.create(schema.url(), settings, new org.agrona.concurrent.CachedEpochClock());
+        try (Connection other = DriverManager.getConnection(schema.url())) {
+            other.setAutoCommit(false);
+            final StorageOp.Apply open = new StorageOp.Apply(A, Deltas.turn(7, 3_000, "ghost", "Ghost", "Anchor"));
+            try (BatchApplier otherWriter = new BatchApplier(other, SqlDialect.POSTGRESQL, settings.engine(), 3_000)) {
+                assertEquals(3, otherWriter.apply(open, OpCodec.encode(open)).length());
+                otherWriter.flush();
+            }
+            final CompletableFuture<Storage.ContinuityHead> ack = manual.submit(deleting);
+            final Thread writer =
+                    Thread.ofPlatform().start(() -> manual.writer().doWork());
+            awaitBlockedBy(other);
+            other.commit();
+            writer.join();
+            assertEquals(4, ack.join().length(), "the delete follows the write it waited for");
+        } finally {
+            manual.close();
+        }
+        try (Storage replay = SqliteStorage.open(dir, settings)) {
+            for (final Storage.Change change : storage.changes(A, 0, 100)) {
+                replay.submit(change.op()).join();
+            }
+            assertEquals(Deltas.loaded(replay), Deltas.loaded(storage), "the database holds the chain's state");
+        }
+        assertTrue(storage.verifyContinuity(A).intact());
+    }
+
+    /** Waits until a session of the schema's server waits for a lock {@code holder}'s transaction holds. */
+    private static void awaitBlockedBy(final Connection holder) throws SQLException, InterruptedException {
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        try (PreparedStatement pid = holder.prepareStatement("SELECT pg_backend_pid()");
+                ResultSet rs = pid.executeQuery()) {
+            rs.next();
+            final int holderPid = rs.getInt(1);
+            try (Connection watcher =
+                            DriverManager.getConnection(holder.getMetaData().getURL());
+                    PreparedStatement blocked = watcher.prepareStatement(
+                            "SELECT COUNT(*) FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))")) {
+                blocked.setInt(1, holderPid);
+                while (true) {
+                    try (ResultSet b = blocked.executeQuery()) {
+                        b.next();
+                        if (b.getLong(1) > 0) {
+                            return;
+                        }
+                    }
+                    assertTrue(System.nanoTime() < deadline, "no writer waited for the open transaction within 10 s");
+                    Thread.sleep(10);
+                }
+            }
         }
     }
 
