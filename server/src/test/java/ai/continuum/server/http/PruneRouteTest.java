@@ -8,8 +8,6 @@ import ai.continuum.engine.ConceptView;
 import ai.continuum.server.OneRoutingPerClass;
 import ai.continuum.server.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Method;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -77,8 +75,7 @@ class PruneRouteTest extends OneRoutingPerClass {
         learn(key, WEAK, 1);
         final long before = links("prune-defaults");
         for (final TestServer.Reply r : List.of(
-                server.post("/v1/prune", key, "{}"),
-                server.send(server.request(Method.POST, "/v1/prune", key), null))) {
+                server.post("/v1/prune", key, "{}"), server.exchange("POST", "/v1/prune", key, Map.of(), null))) {
             assertEquals(200, r.status(), r.body());
             assertEquals(0.05, r.json().get("threshold").asDouble());
             assertEquals(before, r.json().get("links_examined").asLong());
@@ -131,8 +128,11 @@ class PruneRouteTest extends OneRoutingPerClass {
             assertEquals((int) bad.getValue(), r.status(), bad.getKey() + ": " + r.body());
             assertErrorShape(r, bad.getKey());
         }
-        final TestServer.Reply text = server.send(
-                server.request(Method.POST, "/v1/prune", key).header(HeaderNames.CONTENT_TYPE, "text/plain"),
+        final TestServer.Reply text = server.exchange(
+                "POST",
+                "/v1/prune",
+                key,
+                Map.of("Content-Type", "text/plain"),
                 "min_strength=0.3".getBytes(StandardCharsets.UTF_8));
         assertEquals(415, text.status(), text.body());
         assertErrorShape(text, "text/plain");
@@ -153,10 +153,11 @@ class PruneRouteTest extends OneRoutingPerClass {
     }
 
     private static TestServer.Reply prune(final String key, final String idempotencyKey, final String body) {
-        return server.send(
-                server.request(Method.POST, "/v1/prune", key)
-                        .header(HeaderNames.CONTENT_TYPE, "application/json")
-                        .header(HeaderNames.create("Idempotency-Key"), idempotencyKey),
+        return server.exchange(
+                "POST",
+                "/v1/prune",
+                key,
+                Map.of("Content-Type", "application/json", "Idempotency-Key", idempotencyKey),
                 body.getBytes(StandardCharsets.UTF_8));
     }
 
