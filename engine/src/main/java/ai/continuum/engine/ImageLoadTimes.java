@@ -10,11 +10,7 @@ import java.util.Locale;
  * @param dictionaryEntries the dictionary's entries.
  */
 public record ImageLoadTimes(
-        long tenantsNanos,
-        long regionsNanos,
-        long dictionaryNanos,
-        long indexesNanos,
-        long dictionaryEntries) {
+        long tenantsNanos, long regionsNanos, long dictionaryNanos, long indexesNanos, long dictionaryEntries) {
 
     public long totalNanos() {
         return tenantsNanos + regionsNanos + dictionaryNanos + indexesNanos;

@@ -114,7 +114,9 @@ class RecallEvidenceTest {
         final RecallResult r = engine.recall("t", "What job does Rosa's aunt have?", 10, 10);
 
         assertEquals(aunt, ranking(r).get(0), ranking(r).toString());
-        assertFalse(why(r, job).reasons().contains("linked_turn"), why(r, job).reasons().toString());
+        assertFalse(
+                why(r, job).reasons().contains("linked_turn"),
+                why(r, job).reasons().toString());
     }
 
     @Test

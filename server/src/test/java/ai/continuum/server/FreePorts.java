@@ -38,8 +38,8 @@ public final class FreePorts {
                 return port;
             }
         }
-        throw new IllegalStateException("no free loopback port in [" + low + ", " + high + ") after " + ATTEMPTS
-                + " draws");
+        throw new IllegalStateException(
+                "no free loopback port in [" + low + ", " + high + ") after " + ATTEMPTS + " draws");
     }
 
     /** Whether something accepts connections on the loopback port: a server that lost the race for it, say. */

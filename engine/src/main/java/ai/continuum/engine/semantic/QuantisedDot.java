@@ -69,10 +69,10 @@ final class QuantisedDot {
             final int bound = dimensions - dimensions % lanes;
             IntVector sum = IntVector.zero(INTS);
             for (int d = 0; d < bound; d += lanes) {
-                final ShortVector x = (ShortVector) ByteVector.fromArray(BYTES, a, d)
-                        .convertShape(VectorOperators.B2S, SHORTS, 0);
-                final ShortVector y = (ShortVector) ByteVector.fromArray(BYTES, b, d)
-                        .convertShape(VectorOperators.B2S, SHORTS, 0);
+                final ShortVector x =
+                        (ShortVector) ByteVector.fromArray(BYTES, a, d).convertShape(VectorOperators.B2S, SHORTS, 0);
+                final ShortVector y =
+                        (ShortVector) ByteVector.fromArray(BYTES, b, d).convertShape(VectorOperators.B2S, SHORTS, 0);
                 final ShortVector products = x.mul(y);
                 sum = sum.add(products.convertShape(VectorOperators.S2I, INTS, 0))
                         .add(products.convertShape(VectorOperators.S2I, INTS, 1));

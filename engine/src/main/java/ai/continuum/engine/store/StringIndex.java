@@ -33,6 +33,7 @@ public final class StringIndex implements AutoCloseable {
 
     /** Max size of a dictionary's map file in an image: far above a billion-entry map, below a damaged length. */
     private static final long MAX_FILE_BYTES = 1L << 40;
+
     private static final String DICTIONARY_SUFFIX = ".dictionary";
     /** Names of the map files this JVM made (some still mapped, by any engine in it); never swept as stale. */
     private static final Set<String> FILES_OF_THIS_JVM = ConcurrentHashMap.newKeySet();
@@ -194,8 +195,8 @@ public final class StringIndex implements AutoCloseable {
         try {
             final Path tempDir = Path.of(System.getProperty("java.io.tmpdir"));
             deleteFilesOfDeadProcesses(tempDir);
-            final Path file = Files.createTempFile(tempDir, name + "-pid" + ProcessHandle.current().pid() + "-",
-                    DICTIONARY_SUFFIX);
+            final Path file = Files.createTempFile(
+                    tempDir, name + "-pid" + ProcessHandle.current().pid() + "-", DICTIONARY_SUFFIX);
             Files.delete(file); // Chronicle Map creates the file it persists to; an empty one does not open
             FILES_OF_THIS_JVM.add(file.getFileName().toString());
             return file;
@@ -214,7 +215,8 @@ public final class StringIndex implements AutoCloseable {
                 if (pid < 0 || FILES_OF_THIS_JVM.contains(fileName)) {
                     continue;
                 }
-                final boolean alive = pid != self && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+                final boolean alive = pid != self
+                        && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
                 if (!alive) {
                     deleteQuietly(file);
                 }

@@ -91,7 +91,8 @@ class StringIndexImageTest {
 
     private static long dictionaryFilesInTempDir() throws IOException {
         try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            return files.filter(f -> f.getFileName().toString().startsWith("test-restored-")).count();
+            return files.filter(f -> f.getFileName().toString().startsWith("test-restored-"))
+                    .count();
         }
     }
 
@@ -108,7 +109,8 @@ class StringIndexImageTest {
         final Process running = new ProcessBuilder("sleep", "60").start();
         final Path ofDead = tempDir.resolve("test-sweep-pid" + finished.pid() + "-1.dictionary");
         final Path ofLive = tempDir.resolve("test-sweep-pid" + running.pid() + "-2.dictionary");
-        final Path ofOurPidNotOurs = tempDir.resolve("test-sweep-pid" + ProcessHandle.current().pid() + "-3.dictionary");
+        final Path ofOurPidNotOurs =
+                tempDir.resolve("test-sweep-pid" + ProcessHandle.current().pid() + "-3.dictionary");
         final Path otherShape = tempDir.resolve("test-sweep-pidx-4.dictionary");
         try {
             for (final Path file : new Path[] {ofDead, ofLive, ofOurPidNotOurs, otherShape}) {

@@ -40,6 +40,7 @@ final class SnapshotFile {
     static final long MAGIC = 0x50414e534d544e43L; // "CNTMSNAP" read as a little-endian long
     /** 2: the engine image holds the dictionary as Chronicle Map's own file (engine image format 2). */
     static final int FORMAT = 2;
+
     private static final int MAX_TEXT_BYTES = 1 << 16;
     private static final int TRAILER_BYTES = 8;
 

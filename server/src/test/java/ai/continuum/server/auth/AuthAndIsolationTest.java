@@ -61,7 +61,8 @@ class AuthAndIsolationTest extends OneRoutingPerClass {
 
     @Test
     void shouldAcceptBearerTokenAsWellAsHeader() {
-        final TestServer.Reply r = server.exchange("GET", "/v1/stats", null, Map.of("Authorization", "Bearer " + keyA), null);
+        final TestServer.Reply r =
+                server.exchange("GET", "/v1/stats", null, Map.of("Authorization", "Bearer " + keyA), null);
         assertEquals(200, r.status(), r.body());
         assertEquals("tenant-a", r.json().get("tenant_id").asText());
     }
@@ -98,7 +99,8 @@ class AuthAndIsolationTest extends OneRoutingPerClass {
 
     @Test
     void shouldIgnoreTenantNamedInRequest() {
-        final TestServer.Reply r = server.exchange("GET", "/v1/stats?tenant_id=tenant-a", keyB, Map.of("X-Tenant-ID", "tenant-a"), null);
+        final TestServer.Reply r =
+                server.exchange("GET", "/v1/stats?tenant_id=tenant-a", keyB, Map.of("X-Tenant-ID", "tenant-a"), null);
         assertEquals("tenant-b", r.json().get("tenant_id").asText());
         final TestServer.Reply learned = server.post(
                 "/v1/learn",

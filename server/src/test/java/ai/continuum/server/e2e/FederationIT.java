@@ -53,6 +53,7 @@ class FederationIT {
     private static final int COORDINATOR_PORT_IN_NAMESPACE = 8421;
     /** Draws of a loopback port for the coordinator before giving up (another process may take each first). */
     private static final int PORT_ATTEMPTS = 3;
+
     private static final Duration DEADLINE = Duration.ofSeconds(30);
     private static final Pattern LAG = Pattern.compile("continuum_federation_sync_lag_seconds\\{[^}]*} ([0-9.eE+-]+)");
 

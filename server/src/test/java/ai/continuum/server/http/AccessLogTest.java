@@ -58,7 +58,8 @@ class AccessLogTest {
             final TestServer.Reply echoed =
                     server.exchange("GET", "/v1/ready", null, Map.of(REQUEST_ID, "lb-7f3a.42"), null);
             assertEquals("lb-7f3a.42", echoed.header("X-Request-Id"), "a proxy's id is kept");
-            final TestServer.Reply replaced = server.exchange("GET", "/v1/ready", null, Map.of(REQUEST_ID, "x".repeat(129)), null);
+            final TestServer.Reply replaced =
+                    server.exchange("GET", "/v1/ready", null, Map.of(REQUEST_ID, "x".repeat(129)), null);
             assertTrue(replaced.header("X-Request-Id").matches("[0-9a-f]{32}"), "an over-long id is replaced");
 
             final LogRecord record = waitFor(records, "lb-7f3a.42");

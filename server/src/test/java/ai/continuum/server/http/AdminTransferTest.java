@@ -152,7 +152,6 @@ class AdminTransferTest {
     }
 
     private static TestServer.Reply importBody(final DirectServer server, final String path, final byte[] body) {
-        return server.exchange(
-                "POST", path, TestServer.ADMIN_KEY, Map.of("Content-Type", "application/gzip"), body);
+        return server.exchange("POST", path, TestServer.ADMIN_KEY, Map.of("Content-Type", "application/gzip"), body);
     }
 }

@@ -21,7 +21,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -257,7 +256,8 @@ class TlsListenerTest {
                 assertFalse(server.server().reloadTls());
                 assertEquals(serverCert.certificate().getSerialNumber(), servedSerial(port));
                 try (TestClient https = https(URI.create("https://localhost:" + port))) {
-                    assertEquals(200, https.get("/v1/health", TestServer.ADMIN_KEY).status());
+                    assertEquals(
+                            200, https.get("/v1/health", TestServer.ADMIN_KEY).status());
                 }
                 // The key arrives: the next check applies the new pair to new connections.
                 Files.copy(next.key(), files.key(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -307,7 +307,8 @@ class TlsListenerTest {
         try (TestServer server = start(tls)) {
             final URI base = URI.create("https://localhost:" + server.server().port());
             try (TestClient withCert = https(base, client.clientContext(ca))) {
-                assertEquals(200, withCert.get("/v1/health", TestServer.ADMIN_KEY).status());
+                assertEquals(
+                        200, withCert.get("/v1/health", TestServer.ADMIN_KEY).status());
             }
             try (TestClient without = https(base)) {
                 assertThrows(IOException.class, () -> without.get("/v1/health", TestServer.ADMIN_KEY));
@@ -344,15 +345,18 @@ class TlsListenerTest {
         try (TestServer server = start(tls)) {
             final URI base = URI.create("https://localhost:" + server.server().port());
             try (TestClient without = https(base)) {
-                assertEquals(200, without.get("/v1/health", TestServer.ADMIN_KEY).status());
+                assertEquals(
+                        200, without.get("/v1/health", TestServer.ADMIN_KEY).status());
             }
             try (TestClient withCert = https(base, client.clientContext(ca))) {
-                assertEquals(200, withCert.get("/v1/health", TestServer.ADMIN_KEY).status());
+                assertEquals(
+                        200, withCert.get("/v1/health", TestServer.ADMIN_KEY).status());
             }
             // The JDK's client offers only a certificate of a CA the server names, so it offers none here and
             // gets in like any client without one; curl offers it regardless, and the handshake fails.
             try (TestClient wrongCa = https(base, stranger.clientContext(ca))) {
-                assertEquals(200, wrongCa.get("/v1/health", TestServer.ADMIN_KEY).status());
+                assertEquals(
+                        200, wrongCa.get("/v1/health", TestServer.ADMIN_KEY).status());
             }
             if (onPath("curl")) {
                 final Pem strangerFiles = stranger.writePem(dataDir, "stranger");
