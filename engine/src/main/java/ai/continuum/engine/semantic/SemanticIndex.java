@@ -68,6 +68,15 @@ public final class SemanticIndex implements AutoCloseable {
         worker.start();
     }
 
+    /**
+     * Whether scans run on the JDK Vector API: true only when the JVM was started with the incubator module
+     * ({@code --add-modules=jdk.incubator.vector}); otherwise they use the plain loop, with the same results, several
+     * times slower.
+     */
+    public static boolean vectorised() {
+        return QuantisedDot.VECTORISED;
+    }
+
     public TextEmbedder embedder() {
         return embedder;
     }
