@@ -166,6 +166,18 @@ final class BatchApplier implements AutoCloseable {
         return new Storage.ContinuityHead(tenant, head.seq(), ContinuityChain.hex(head.hash()));
     }
 
+    /**
+     * Takes the chain position of each of {@code tenants}, in the order given, before any op of the transaction runs.
+     * Called with a batch's tenants sorted by name, so two instances' batches that write the same tenants lock them in
+     * one order: locked op by op, a batch of A then B and another of B then A each held the row the other waited for,
+     * and PostgreSQL aborted one of them as a deadlock.
+     */
+    void takeChainPositions(final Iterable<String> tenants) throws SQLException {
+        for (final String tenant : tenants) {
+            lockedHead(tenant);
+        }
+    }
+
     private Head lockedHead(final String tenant) throws SQLException {
         Head head = heads.get(tenant);
         if (head == null) {

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.function.IntSupplier;
 
 /**
@@ -51,6 +52,8 @@ final class BatchCommitter {
         connection.beginWrite(nowMs);
         final List<Storage.ContinuityHead> heads = new ArrayList<>(ops.size());
         try (BatchApplier applier = new BatchApplier(c, dialect, settings.engine(), nowMs)) {
+            applier.takeChainPositions(
+                    new TreeSet<>(ops.stream().map(p -> p.op().tenant()).toList()));
             for (final WriteQueue.Pending p : ops) {
                 // The key and the op commit together or not at all; a key already stored means "not again".
                 final boolean fresh = p.claim() == null || applier.claim(p.claim(), nowMs);

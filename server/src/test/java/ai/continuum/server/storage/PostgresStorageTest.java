@@ -176,6 +176,47 @@ class PostgresStorageTest {
         }
     }
 
+    /**
+     * A batch takes its tenants' chain positions in name order before any op runs. Another instance's write holds
+     * tenant A (open, not committed) when a batch of an op of B and then one of A commits here: the batch waits for A
+     * without holding B, so a third writer of B is not held up. Locked op by op, the batch held B while it waited for A,
+     * and an instance's batch of A and then B deadlocked with it (PostgreSQL aborted one, the writer retried).
+     */
+    @Test
+    void shouldTakeABatchsTenantsInNameOrderBeforeAnyOfItsOps() throws Exception {
+        final SqlStorage manual = PostgresStorage.create(
+                schema.url(), StorageSettings.defaults(), new org.agrona.concurrent.CachedEpochClock());
+        try (Connection other = DriverManager.getConnection(schema.url());
+                Statement st = other.createStatement()) {
+            other.setAutoCommit(false);
+            st.execute("INSERT INTO tenants (tenant_id, created_at, last_active) VALUES ('" + A + "', 1, 1)");
+            final CompletableFuture<Storage.ContinuityHead> first =
+                    manual.submit(new StorageOp.Apply(B, memory(1, 1, "tenant B's op comes first in the batch")));
+            final CompletableFuture<Storage.ContinuityHead> second =
+                    manual.submit(new StorageOp.Apply(A, memory(2, 2, "tenant A's op second")));
+            final Thread writer =
+                    Thread.ofPlatform().start(() -> manual.writer().doWork());
+            awaitBlockedBy(other);
+            try (Connection third = DriverManager.getConnection(schema.url());
+                    Statement thirdSt = third.createStatement()) {
+                third.setAutoCommit(false);
+                thirdSt.execute("SET lock_timeout = '3s'");
+                thirdSt.execute("INSERT INTO tenants (tenant_id, created_at, last_active) VALUES ('" + B + "', 1, 1)"
+                        + " ON CONFLICT (tenant_id) DO UPDATE SET last_active = excluded.last_active");
+                third.rollback();
+            } catch (final SQLException e) {
+                other.rollback();
+                throw new AssertionError("tenant B was locked by a batch still waiting for tenant A: " + e, e);
+            }
+            other.commit();
+            writer.join();
+            assertEquals(1, first.join().length());
+            assertEquals(1, second.join().length());
+        } finally {
+            manual.close();
+        }
+    }
+
     static Stream<Named<StorageOp>> deletingOps() {
         return Stream.of(
                 Named.of("prune", new StorageOp.PruneLinks(A, 0.2, 5_000, false)),
