@@ -57,6 +57,10 @@ final class SqlVectors implements StoredVectors, SideWrites {
         }
     }
 
+    /** The rows whose memory is not in {@code messages}: what the sweep deletes. */
+    private static final String WITHOUT_MEMORY = " WHERE NOT EXISTS (SELECT 1 FROM messages m"
+            + " WHERE m.tenant_id = memory_vectors.tenant_id AND m.id = memory_vectors.memory_id)";
+
     private final DataSource pool;
     private final ConcurrentLinkedQueue<Row> pending = new ConcurrentLinkedQueue<>();
     private final AtomicInteger pendingCount = new AtomicInteger();
@@ -117,7 +121,27 @@ final class SqlVectors implements StoredVectors, SideWrites {
 
     @Override
     public boolean hasPending() {
+        if (sweepDue && !orphansStored()) {
+            sweepDue = false;
+        }
         return sweepDue || pendingCount.get() > 0;
+    }
+
+    /**
+     * Whether a row without its memory is stored, read through the pool (no write lock). Most starts find none, and
+     * then the writer has no side write to make: a command that writes nothing (stats, optimize) opens no write
+     * transaction, and one beside another connection's long write (optimize beside a server) does not wait for its
+     * lock. A failed read answers true: the sweep then finds out.
+     */
+    private boolean orphansStored() {
+        try (Connection c = pool.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT 1 FROM memory_vectors" + WITHOUT_MEMORY + " LIMIT 1");
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next();
+        } catch (final SQLException e) {
+            return true;
+        }
     }
 
     @Override
@@ -156,9 +180,7 @@ final class SqlVectors implements StoredVectors, SideWrites {
      * on the key of {@code messages}.
      */
     private static void sweep(final Connection connection) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("DELETE FROM memory_vectors WHERE NOT EXISTS"
-                + " (SELECT 1 FROM messages m WHERE m.tenant_id = memory_vectors.tenant_id"
-                + " AND m.id = memory_vectors.memory_id)")) {
+        try (PreparedStatement ps = connection.prepareStatement("DELETE FROM memory_vectors" + WITHOUT_MEMORY)) {
             final int swept = ps.executeUpdate();
             if (swept > 0) {
                 System.getLogger(SqlVectors.class.getName())
