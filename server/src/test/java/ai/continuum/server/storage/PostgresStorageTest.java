@@ -151,8 +151,7 @@ class PostgresStorageTest {
 
     @Test
     void shouldCommitOneTenantWhileAnotherInstanceHoldsAnOpenTransactionOfAnotherTenant() throws Exception {
-        final SqlStorage manual = PostgresStorage.create(
-                schema.url(), StorageSettings.defaults(), new org.agrona.concurrent.CachedEpochClock());
+        final SqlStorage manual = manualStorage(StorageSettings.defaults());
         // Another instance mid-batch for tenant B: its transaction holds what a writer transaction takes before it
         // commits (its tenant row, and the shared probe row while every batch rewrote it), and has not committed yet.
         try (Connection other = DriverManager.getConnection(schema.url());
@@ -164,8 +163,7 @@ class PostgresStorageTest {
             final CompletableFuture<Storage.ContinuityHead> ack =
                     manual.submit(new StorageOp.Apply(A, memory(1, 1, "tenant A does not wait for tenant B")));
             // Waited for 5 s at most; a writer blocked behind B's transaction goes on once B rolls back.
-            final Thread writer =
-                    Thread.ofPlatform().start(() -> manual.writer().doWork());
+            final Thread writer = writeOnce(manual);
             writer.join(5_000);
             final boolean committed = ack.isDone() && !ack.isCompletedExceptionally();
             other.rollback();
@@ -184,8 +182,7 @@ class PostgresStorageTest {
      */
     @Test
     void shouldTakeABatchsTenantsInNameOrderBeforeAnyOfItsOps() throws Exception {
-        final SqlStorage manual = PostgresStorage.create(
-                schema.url(), StorageSettings.defaults(), new org.agrona.concurrent.CachedEpochClock());
+        final SqlStorage manual = manualStorage(StorageSettings.defaults());
         try (Connection other = DriverManager.getConnection(schema.url());
                 Statement st = other.createStatement()) {
             other.setAutoCommit(false);
@@ -194,8 +191,7 @@ class PostgresStorageTest {
                     manual.submit(new StorageOp.Apply(B, memory(1, 1, "tenant B's op comes first in the batch")));
             final CompletableFuture<Storage.ContinuityHead> second =
                     manual.submit(new StorageOp.Apply(A, memory(2, 2, "tenant A's op second")));
-            final Thread writer =
-                    Thread.ofPlatform().start(() -> manual.writer().doWork());
+            final Thread writer = writeOnce(manual);
             awaitBlockedBy(other);
             try (Connection third = DriverManager.getConnection(schema.url());
                     Statement thirdSt = third.createStatement()) {
@@ -240,8 +236,7 @@ class PostgresStorageTest {
                 .join();
         storage.submit(new StorageOp.Apply(A, Deltas.turn(2, 2_000, "seed again", "Anchor", "Keeper")))
                 .join();
-        final SqlStorage manual =
-                PostgresStorage.create(schema.url(), settings, new org.agrona.concurrent.CachedEpochClock());
+        final SqlStorage manual = manualStorage(settings);
         try (Connection other = DriverManager.getConnection(schema.url())) {
             other.setAutoCommit(false);
             final StorageOp.Apply open = new StorageOp.Apply(A, Deltas.turn(7, 3_000, "ghost", "Ghost", "Anchor"));
@@ -250,8 +245,7 @@ class PostgresStorageTest {
                 otherWriter.flush();
             }
             final CompletableFuture<Storage.ContinuityHead> ack = manual.submit(deleting);
-            final Thread writer =
-                    Thread.ofPlatform().start(() -> manual.writer().doWork());
+            final Thread writer = writeOnce(manual);
             awaitBlockedBy(other);
             other.commit();
             writer.join();
@@ -266,6 +260,16 @@ class PostgresStorageTest {
             assertEquals(Deltas.loaded(replay), Deltas.loaded(storage), "the database holds the chain's state");
         }
         assertTrue(storage.verifyContinuity(A).intact());
+    }
+
+    /** A storage whose writer does not run until a test drives it ({@link #writeOnce}). */
+    private SqlStorage manualStorage(final StorageSettings settings) {
+        return PostgresStorage.create(schema.url(), settings, new org.agrona.concurrent.CachedEpochClock());
+    }
+
+    /** One round of {@code manual}'s writer on a thread of its own: it commits what was submitted before. */
+    private static Thread writeOnce(final SqlStorage manual) {
+        return Thread.ofPlatform().start(() -> manual.writer().doWork());
     }
 
     /** Waits until a session of the schema's server waits for a lock {@code holder}'s transaction holds. */
@@ -296,8 +300,7 @@ class PostgresStorageTest {
 
     @Test
     void shouldRejectOnlyTheOpWhoseTextPostgresCannotHold() throws Exception {
-        final SqlStorage manual = PostgresStorage.create(
-                schema.url(), StorageSettings.defaults(), new org.agrona.concurrent.CachedEpochClock());
+        final SqlStorage manual = manualStorage(StorageSettings.defaults());
         try {
             final CompletableFuture<Storage.ContinuityHead> good =
                     manual.submit(new StorageOp.Apply(A, memory(1, 1, "fine")));

@@ -272,22 +272,20 @@ class SqlStorageTest {
                 Deltas.loaded(s).get(A).links());
     }
 
+    /** Opens {@code database} with links that lose half their strength a day, and stores {@code links} for tenant A. */
+    private void openDecayingWithLinks(final TestDatabase database, final Delta.LinkDelta... links) {
+        open(
+                database,
+                StorageSettings.defaults().withEngine(EngineConfig.defaults().withDecayPerDay(0.5)));
+        s().submit(apply(A, new Delta(List.of(), List.of(links), List.of(), List.of(), List.of())))
+                .join();
+    }
+
     @OnEachBackend
     void shouldPruneByDecayedStrengthWhenTimeDecayIsOn(final TestDatabase database) {
-        final EngineConfig decaying = EngineConfig.defaults().withDecayPerDay(0.5);
-        open(database, StorageSettings.defaults().withEngine(decaying));
         final long day = 86_400_000L;
-        s().submit(apply(
-                        A,
-                        new Delta(
-                                List.of(),
-                                List.of(
-                                        new Delta.LinkDelta("a", "b", 3, 10 * day),
-                                        new Delta.LinkDelta("a", "c", 3, 8 * day)),
-                                List.of(),
-                                List.of(),
-                                List.of())))
-                .join();
+        openDecayingWithLinks(
+                database, new Delta.LinkDelta("a", "b", 3, 10 * day), new Delta.LinkDelta("a", "c", 3, 8 * day));
         // At day 10: a-b is 0.40 (fresh), a-c is 0.40 * 0.5^2 = 0.10.
         s().submit(new StorageOp.PruneLinks(A, 0.2, 10 * day, true)).join();
         assertEquals(
@@ -297,20 +295,9 @@ class SqlStorageTest {
 
     @OnEachBackend
     void shouldPruneByCountAloneWhenTheOpDoesNotApplyDecay(final TestDatabase database) {
-        final EngineConfig decaying = EngineConfig.defaults().withDecayPerDay(0.5);
-        open(database, StorageSettings.defaults().withEngine(decaying));
         final long day = 86_400_000L;
-        s().submit(apply(
-                        A,
-                        new Delta(
-                                List.of(),
-                                List.of(
-                                        new Delta.LinkDelta("a", "b", 1, 10 * day),
-                                        new Delta.LinkDelta("a", "c", 3, 0)),
-                                List.of(),
-                                List.of(),
-                                List.of())))
-                .join();
+        openDecayingWithLinks(
+                database, new Delta.LinkDelta("a", "b", 1, 10 * day), new Delta.LinkDelta("a", "c", 3, 0));
         // Undecayed: a-b is 0.10, a-c 0.40 however long ago it was seen (decayed it would be far below 0.2).
         s().submit(new StorageOp.PruneLinks(A, 0.2, 10 * day, false)).join();
         assertEquals(
