@@ -14,7 +14,7 @@ export JAZZER_MAX_DURATION="${seconds}s"
 # The corpus a run grows is kept out of the tree (.gitignore); only inputs that matter are committed.
 log="$(mktemp)"
 status=0
-mvn -B -o -pl engine,semantic,server test -Dtest="$tests" -Dsurefire.failIfNoSpecifiedTests=false -DreuseForks=false \
+mvn -B -o -pl engine,semantic,server test -Dtest="$tests" -Dsurefire.jazzer.excluded= -Dsurefire.failIfNoSpecifiedTests=false -DreuseForks=false \
     -Dspotless.check.skip=true >"$log" 2>&1 || status=$?
 # libFuzzer's closing lines per target (executions, time) and the test verdicts; the whole log on failure.
 grep -E "Tests run:|FuzzTestFinding|Done [0-9]+ runs|stat::number_of_executed_units" "$log" || true

@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Coverage-guided fuzzing of everything that reads free text: the concept and decision extractors, query terms, time
@@ -22,7 +23,9 @@ import org.junit.jupiter.api.BeforeAll;
  * extractor's contract (the cap, the length bounds, no duplicates, one trimmed line).
  *
  * <p>Without {@code JAZZER_FUZZ} the stored inputs under {@code ExtractionFuzzTestInputs/} are replayed as a
- * regression test; with it, Jazzer mutates them for the time {@code jazzer.max_duration} allows.
+ * regression test in {@code verify} (the target reads a {@link FuzzedDataProvider}, whose decoding is Jazzer's native
+ * code, so no plain replay in the inner loop); with it, Jazzer mutates them for the time {@code jazzer.max_duration}
+ * allows.
  */
 class ExtractionFuzzTest {
     private static final int CAP = 5;
@@ -48,6 +51,7 @@ class ExtractionFuzzTest {
     }
 
     @FuzzTest
+    @Tag("jazzer")
     @DictionaryEntries({
         "```",
         "`",

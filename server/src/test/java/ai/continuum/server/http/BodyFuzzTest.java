@@ -2,20 +2,28 @@ package ai.continuum.server.http;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.continuum.server.StoredFuzzInputs;
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Coverage-guided fuzzing of the request body parser and every typed field accessor the handlers use: each may refuse
  * with a 4xx {@link ApiException} naming the field, nothing else. Any other exception is a finding (it would be a 500).
  *
- * <p>Without {@code JAZZER_FUZZ} the stored inputs under {@code BodyFuzzTestInputs/} are replayed as a regression
- * test; with it, Jazzer mutates them for the time {@code jazzer.max_duration} allows.
+ * <p>Without {@code JAZZER_FUZZ} the stored inputs under {@code BodyFuzzTestInputs/} are replayed as a regression test
+ * (by {@link #replaysStoredInput} in the inner loop, by Jazzer in {@code verify}); with it, Jazzer mutates them for the
+ * time {@code jazzer.max_duration} allows.
  */
 class BodyFuzzTest {
     // Dictionary entries are in libFuzzer's syntax: a backslash escapes a backslash or a quote, \xNN is a byte.
 
     @FuzzTest
+    @Tag("jazzer")
     @DictionaryEntries({
         "{",
         "}",
@@ -72,5 +80,16 @@ class BodyFuzzTest {
         assertTrue(
                 e.status() >= 400 && e.status() < 500 && e.getMessage() != null,
                 () -> "not a client error: " + e.status() + " " + e.getMessage());
+    }
+
+    /** The stored inputs through {@link #fields} without Jazzer's agent: the inner loop's regression run. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("storedInputs")
+    void replaysStoredInput(final String name, final byte[] input) {
+        fields(input);
+    }
+
+    static Stream<Arguments> storedInputs() {
+        return StoredFuzzInputs.of(BodyFuzzTest.class, "fields");
     }
 }

@@ -5,13 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import ai.continuum.server.OneRoutingPerClass;
+import ai.continuum.server.StoredFuzzInputs;
 import ai.continuum.server.TestServer;
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Coverage-guided fuzzing of whole requests through the service's real routing (called without a socket, so no network
@@ -21,7 +27,8 @@ import org.junit.jupiter.api.BeforeAll;
  * answer or an error without the one error shape is a finding; {@link BodyFuzzTest} fuzzes the parser alone, faster.
  *
  * <p>Without {@code JAZZER_FUZZ} the stored inputs under {@code RequestFuzzTestInputs/} are replayed as a regression
- * test; with it, Jazzer mutates them for the time {@code jazzer.max_duration} allows.
+ * test (by {@link #replaysStoredInput} in the inner loop, by Jazzer in {@code verify}); with it, Jazzer mutates them
+ * for the time {@code jazzer.max_duration} allows.
  */
 class RequestFuzzTest extends OneRoutingPerClass {
     /** Routes taking a body; the first input byte picks one. Admin routes are sent with the admin key. */
@@ -48,6 +55,7 @@ class RequestFuzzTest extends OneRoutingPerClass {
 
     /** One request through the real routing: never a 5xx, every refusal in the one error shape. */
     @FuzzTest
+    @Tag("jazzer")
     @DictionaryEntries({
         "\"user_message\"",
         "\"ai_response\"",
@@ -97,5 +105,16 @@ class RequestFuzzTest extends OneRoutingPerClass {
                     reply.json().hasNonNull("error") && reply.json().hasNonNull("message"),
                     () -> route.path() + " answered an error without the error shape: " + reply.body());
         }
+    }
+
+    /** The stored inputs through {@link #request} without Jazzer's agent: the inner loop's regression run. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("storedInputs")
+    void replaysStoredInput(final String name, final byte[] input) {
+        request(input);
+    }
+
+    static Stream<Arguments> storedInputs() {
+        return StoredFuzzInputs.of(RequestFuzzTest.class, "request");
     }
 }

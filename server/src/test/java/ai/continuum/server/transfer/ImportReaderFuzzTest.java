@@ -4,14 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.continuum.engine.Delta;
 import ai.continuum.engine.SizeLimitExceededException;
+import ai.continuum.server.StoredFuzzInputs;
 import ai.continuum.server.storage.ImportJob;
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Coverage-guided fuzzing of the import reader, plain and gzip: a document is either refused whole with an
@@ -19,7 +25,8 @@ import org.junit.jupiter.api.BeforeAll;
  * then replays every tenant section it announced without error. Anything else is a finding.
  *
  * <p>Without {@code JAZZER_FUZZ} the stored inputs under {@code ImportReaderFuzzTestInputs/} (valid documents and
- * near misses) are replayed as a regression test; with it, Jazzer mutates them for the time
+ * near misses) are replayed as a regression test (by {@link #replaysStoredInput} in the inner loop, by Jazzer in {@code
+ * verify}); with it, Jazzer mutates them for the time
  * {@code jazzer.max_duration} allows.
  */
 class ImportReaderFuzzTest {
@@ -36,6 +43,7 @@ class ImportReaderFuzzTest {
     }
 
     @FuzzTest
+    @Tag("jazzer")
     @DictionaryEntries({
         "\"format\"",
         "\"continuum-export\"",
@@ -82,5 +90,16 @@ class ImportReaderFuzzTest {
             });
             assertEquals(scan.tenants().get(i).items(), items[0], "replay hands over what the scan counted");
         }
+    }
+
+    /** The stored inputs through {@link #document} without Jazzer's agent: the inner loop's regression run. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("storedInputs")
+    void replaysStoredInput(final String name, final byte[] input) throws Exception {
+        document(input);
+    }
+
+    static Stream<Arguments> storedInputs() {
+        return StoredFuzzInputs.of(ImportReaderFuzzTest.class, "document");
     }
 }
