@@ -47,6 +47,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
@@ -98,20 +101,28 @@ class KubernetesManifestsTest {
             assertFalse(required, "CONTINUUM_TEST_REQUIRE_KUBECTL=true but kubectl is not installed");
             Assumptions.abort("kubectl is not installed");
         }
+        final List<Path> overlays = new ArrayList<>();
         for (final String parent : List.of("k8s/overlays", "k8s/cloud")) {
             try (Stream<Path> dirs = Files.list(DEPLOY.resolve(parent))) {
                 for (final Path overlay : dirs.filter(d -> Files.exists(d.resolve("kustomization.yaml")))
                         .sorted()
                         .toList()) {
-                    final String name = overlay.getFileName().toString();
-                    if (isComponent(overlay)) {
-                        continue;
+                    if (!isComponent(overlay)) {
+                        overlays.add(overlay);
                     }
-                    final List<JsonNode> docs = documents(kustomize(overlay));
-                    RENDERED.put(name, docs);
-                    OVERLAYS.put(name, typed(docs));
                 }
             }
+        }
+        // Each kubectl run mostly waits on its own start-up, so all of them run at once (seven in a row took 5 s).
+        final Map<Path, Future<String>> renders = new LinkedHashMap<>();
+        try (ExecutorService kubectl = Executors.newVirtualThreadPerTaskExecutor()) {
+            overlays.forEach(overlay -> renders.put(overlay, kubectl.submit(() -> kustomize(overlay))));
+        }
+        for (final Map.Entry<Path, Future<String>> render : renders.entrySet()) {
+            final List<JsonNode> docs = documents(render.getValue().get());
+            final String name = render.getKey().getFileName().toString();
+            RENDERED.put(name, docs);
+            OVERLAYS.put(name, typed(docs));
         }
         assertEquals(
                 Set.of("development", "staging", "production", "federation", "aws", "gcp", "azure"), OVERLAYS.keySet());
