@@ -159,9 +159,7 @@ class StoredVectorsRestartTest {
     private static Storage seeded(final TestDatabase db) throws Exception {
         final Storage storage = db.open(StorageSettings.defaults());
         try (Instance writer = new Instance(storage, null)) {
-            for (int i = 0; i < TURNS; i++) {
-                writer.core.learn(TENANT, turn(writer.core.nextMemoryId(), i), false);
-            }
+            Seeding.concurrently(TURNS, i -> writer.core.learn(TENANT, turn(writer.core.nextMemoryId(), i), false));
             writer.awaitIndexed();
             assertEquals(TURNS, writer.model.calls.get());
             awaitStored(db, TURNS);
