@@ -76,6 +76,8 @@ public final class ContinuumCore implements AutoCloseable {
     public static final Duration COMMIT_WAIT = Duration.ofSeconds(30);
 
     private static final Logger LOG = Logger.getLogger(ContinuumCore.class.getName());
+    /** The deltas a rebuild loads from which it streamed enough rows through the heap to collect after it. */
+    private static final long FULL_GC_AFTER_LOADING = 50_000;
 
     private final MemoryEngine engine;
     private final Storage storage;
@@ -221,7 +223,12 @@ public final class ContinuumCore implements AutoCloseable {
         // collector grew the heap to keep up; what remains live is small. One full collection now (about 70 ms
         // there) hands that memory back to the OS instead of keeping it resident until the heap shrinks by itself:
         // measured, resident memory at ready went from 1.6-2.7 GB to about 1.0 GB (benchmarks/RESULTS.md).
-        System.gc();
+        // A small database's rows never grew the heap: there is nothing to hand back, and the full collection of
+        // the whole heap would only add its pause to the start (and to each load of a process that loads engines
+        // often, as the embedded core's users may).
+        if (deltas >= FULL_GC_AFTER_LOADING) {
+            System.gc();
+        }
         loaded = true;
         return deltas;
     }

@@ -56,6 +56,11 @@ class FleetTest {
     /** of which exports imported as another tenant. */
     private static final int CONVERGENCE_IMPORTS = 6;
 
+    /** The read-your-writes test's concurrent clients, */
+    private static final int RYW_CLIENTS = 4;
+    /** each learning through one instance and recalling through another this many times. */
+    private static final int RYW_TRIALS_PER_CLIENT = 60;
+
     @TempDir
     static Path dirs;
 
@@ -247,40 +252,60 @@ class FleetTest {
     }
 
     @Test
-    void shouldReadItsWritesOnAnotherInstanceWithThePosition() {
+    void shouldReadItsWritesOnAnotherInstanceWithThePosition() throws Exception {
         final String key = servers.get(0).createKey("ryw");
-        int misses = 0;
-        for (int trial = 0; trial < 1_000; trial++) {
-            final String word = "Zorblax" + TestWords.letters(trial);
-            final TestServer writer = servers.get(trial % 3);
-            final TestServer reader = servers.get((trial + 1) % 3);
-            final TestServer.Reply learned = writer.post(
-                    "/v1/learn",
-                    key,
-                    Map.of(
-                            "user_message",
-                            "Where is " + word + " deployed?",
-                            "ai_response",
-                            word + " runs in Frankfurt."));
-            assertEquals(200, learned.status(), learned.body());
-            final long position = learned.json().get("position").asLong();
-            assertEquals(Long.toString(position), learned.header("Continuum-Position"));
-            final long memoryId = learned.json().get("memory_id").asLong();
-            final TestServer.Reply recall = reader.send(reader.builder("/v1/recall", key)
-                    .header("Content-Type", "application/json")
-                    .header("Continuum-Min-Position", Long.toString(position))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"message\": \"Where is " + word + "?\"}"))
-                    .build());
-            assertEquals(200, recall.status(), recall.body());
-            boolean found = false;
-            for (final JsonNode m : recall.json().get("memories")) {
-                found |= m.get("id").asLong() == memoryId;
+        // Clients write and read at once, so a reader's instance is applying the others' writes while it waits for
+        // its own. Without the position a reader on another instance misses its write in about 4 trials of 10 (131
+        // of 300 measured on a loaded 2-core machine): this many trials cannot pass by chance.
+        final AtomicInteger misses = new AtomicInteger();
+        final ExecutorService clients = Executors.newFixedThreadPool(RYW_CLIENTS);
+        try {
+            final List<Future<?>> running = new ArrayList<>();
+            for (int c = 0; c < RYW_CLIENTS; c++) {
+                final int client = c;
+                running.add(clients.submit(() -> {
+                    for (int i = 0; i < RYW_TRIALS_PER_CLIENT; i++) {
+                        if (!readsItsWrite(key, client * RYW_TRIALS_PER_CLIENT + i)) {
+                            misses.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
             }
-            if (!found) {
-                misses++;
+            for (final Future<?> f : running) {
+                f.get();
+            }
+        } finally {
+            clients.shutdown();
+        }
+        assertEquals(0, misses.get(), "recalls that missed their own write");
+    }
+
+    /** Learns through one instance and recalls through the next with the learn's position: whether it found it. */
+    private static boolean readsItsWrite(final String key, final int trial) {
+        final String word = "Zorblax" + TestWords.letters(trial);
+        final TestServer writer = servers.get(trial % 3);
+        final TestServer reader = servers.get((trial + 1) % 3);
+        final TestServer.Reply learned = writer.post(
+                "/v1/learn",
+                key,
+                Map.of("user_message", "Where is " + word + " deployed?", "ai_response", word + " runs in Frankfurt."));
+        assertEquals(200, learned.status(), learned.body());
+        final long position = learned.json().get("position").asLong();
+        assertEquals(Long.toString(position), learned.header("Continuum-Position"));
+        final long memoryId = learned.json().get("memory_id").asLong();
+        final TestServer.Reply recall = reader.send(reader.builder("/v1/recall", key)
+                .header("Content-Type", "application/json")
+                .header("Continuum-Min-Position", Long.toString(position))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"message\": \"Where is " + word + "?\"}"))
+                .build());
+        assertEquals(200, recall.status(), recall.body());
+        for (final JsonNode m : recall.json().get("memories")) {
+            if (m.get("id").asLong() == memoryId) {
+                return true;
             }
         }
-        assertEquals(0, misses, "recalls that missed their own write");
+        return false;
     }
 
     @Test

@@ -237,8 +237,10 @@ class SnapshotRestoreTest {
     }
 
     private void learn(final Instance instance, final String tenant, final int n) {
-        for (int i = 0; i < n; i++) {
-            final int t = turns++;
+        final int first = turns;
+        turns += n;
+        Seeding.concurrently(n, i -> {
+            final int t = first + i;
             instance.core.learn(
                     tenant,
                     new Turn(
@@ -251,7 +253,7 @@ class SnapshotRestoreTest {
                             "{}",
                             1_700_000_000_000L + t * 60_000L),
                     false);
-        }
+        });
     }
 
     private long firstMemory(final String tenant) {
