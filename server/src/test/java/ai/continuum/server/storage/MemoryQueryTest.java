@@ -7,8 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.continuum.engine.Delta;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Listing and searching memories on each backend: newest first, paged, filtered, one tenant only. A text filter is a
@@ -19,13 +23,28 @@ class MemoryQueryTest {
     private static final String A = "tenant-a";
     private static final String B = "tenant-b";
 
+    /**
+     * Per backend, the store every test of the class searches, filled once when its first test runs (every test only
+     * reads it), and closed after the last. A database the next test finds changed fails that test's totals.
+     */
+    private static final Map<TestDatabase.Backend, Filled> FILLED = new EnumMap<>(TestDatabase.Backend.class);
+
+    private record Filled(TestDatabase db, Storage storage) {}
+
     private TestDatabase db;
     private Storage storage;
 
-    /** Opens the storage over {@code database} and stores the memories every test searches. */
-    private void fill(final TestDatabase database) {
-        db = database;
+    /** The filled store of {@code backend}: the memories every test searches. */
+    private void fill(final TestDatabase.Backend backend) {
+        final Filled filled = FILLED.get(backend);
+        if (filled != null) {
+            db = filled.db();
+            storage = filled.storage();
+            return;
+        }
+        db = TestDatabase.createMigrated(backend);
         storage = db.open(StorageSettings.defaults());
+        FILLED.put(backend, new Filled(db, storage));
         memory(A, 1, 1_000, "s1", "We discussed Machine Learning", "Sure.");
         memory(A, 2, 2_000, "s1", "50% of the budget_total", "Noted: 50%.");
         memory(A, 3, 3_000, "s2", "Grüße aus ZÜRICH", "Danke");
@@ -36,20 +55,23 @@ class MemoryQueryTest {
         memory(B, 1, 1_500, "s1", "tenant b talks about machine learning too", "yes");
     }
 
-    @AfterEach
-    void close() {
-        if (storage != null) {
-            storage.close();
+    @AfterAll
+    static void close() throws Exception {
+        for (final Filled filled : FILLED.values()) {
+            filled.storage().close();
+            filled.db().close();
         }
+        FILLED.clear();
     }
 
     private boolean postgres() {
         return db.postgres();
     }
 
-    @OnEachBackend
-    void shouldListNewestFirstWithPagingAndTotal(final TestDatabase database) {
-        fill(database);
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.Backend.class)
+    void shouldListNewestFirstWithPagingAndTotal(final TestDatabase.Backend backend) {
+        fill(backend);
         final Storage.Page<Storage.StoredMemory> first = query(null, null, null, null, 0, 2);
         assertEquals(7, first.total());
         assertEquals(List.of(7L, 6L), ids(first));
@@ -58,34 +80,38 @@ class MemoryQueryTest {
         assertEquals(List.of(), ids(query(null, null, null, null, 10, 2)));
     }
 
-    @OnEachBackend
-    void shouldMatchTextCaseInsensitivelyAcrossUserAndAssistantText(final TestDatabase database) {
-        fill(database);
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.Backend.class)
+    void shouldMatchTextCaseInsensitivelyAcrossUserAndAssistantText(final TestDatabase.Backend backend) {
+        fill(backend);
         assertEquals(List.of(5L, 1L), ids(text("MACHINE learning")));
         assertEquals(List.of(5L), ids(text("deep")), "assistant text is searched too");
         assertEquals(List.of(3L), ids(text("zürich")), "case folding is Unicode-aware");
         assertEquals(List.of(3L), ids(text("GRÜßE")));
     }
 
-    @OnEachBackend
-    void shouldMatchTheStartOfAWordOnBothBackends(final TestDatabase database) {
-        fill(database);
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.Backend.class)
+    void shouldMatchTheStartOfAWordOnBothBackends(final TestDatabase.Backend backend) {
+        fill(backend);
         assertEquals(List.of(6L), ids(text("kube")));
         assertEquals(List.of(5L, 1L), ids(text("mach LEARN")));
         assertEquals(List.of(6L), ids(text("東京")), "a word of another script");
         assertEquals(2, text("machine learning").total());
     }
 
-    @OnEachBackend
-    void shouldMatchInsideAWordOnSqliteOnly(final TestDatabase database) {
-        fill(database);
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.Backend.class)
+    void shouldMatchInsideAWordOnSqliteOnly(final TestDatabase.Backend backend) {
+        fill(backend);
         assertEquals(postgres() ? List.of() : List.of(6L), ids(text("ubernete")));
         assertEquals(postgres() ? List.of() : List.of(1L), ids(text("cussed")));
     }
 
-    @OnEachBackend
-    void shouldTreatWildcardsOperatorsAndSqlInTheFilterAsPlainText(final TestDatabase database) {
-        fill(database);
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.Backend.class)
+    void shouldTreatWildcardsOperatorsAndSqlInTheFilterAsPlainText(final TestDatabase.Backend backend) {
+        fill(backend);
         assertEquals(List.of(2L), ids(text("50%")));
         assertEquals(List.of(2L), ids(text("budget_total")));
         assertEquals(List.of(), ids(text("budget_xotal")), "_ is not a wildcard");
@@ -102,9 +128,10 @@ class MemoryQueryTest {
         assertEquals(7, query(null, null, null, null, 0, 10).total(), "the table is still there");
     }
 
-    @OnEachBackend
-    void shouldAnswerEveryHostileFilterWithoutFailing(final TestDatabase database) {
-        fill(database);
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.Backend.class)
+    void shouldAnswerEveryHostileFilterWithoutFailing(final TestDatabase.Backend backend) {
+        fill(backend);
         final List<String> hostile = new ArrayList<>(List.of(
                 "'",
                 "''",
@@ -152,26 +179,29 @@ class MemoryQueryTest {
         assertEquals(7, query(null, null, null, null, 0, 10).total());
     }
 
-    @OnEachBackend
-    void shouldRejectMoreWordsThanAllowed(final TestDatabase database) {
-        fill(database);
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.Backend.class)
+    void shouldRejectMoreWordsThanAllowed(final TestDatabase.Backend backend) {
+        fill(backend);
         final IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> text("a b c d e f g h i j k l m n o p q"));
         assertTrue(e.getMessage().contains("17 words"), e.getMessage());
     }
 
-    @OnEachBackend
-    void shouldFilterBySessionAndTimeRange(final TestDatabase database) {
-        fill(database);
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.Backend.class)
+    void shouldFilterBySessionAndTimeRange(final TestDatabase.Backend backend) {
+        fill(backend);
         assertEquals(List.of(2L, 1L), ids(query(null, "s1", null, null, 0, 10)));
         assertEquals(
                 List.of(4L, 3L, 2L), ids(query(null, null, 2_000L, 5_000L, 0, 10)), "from inclusive, to exclusive");
         assertEquals(List.of(5L), ids(query("learning", "s2", 4_000L, null, 0, 10)));
     }
 
-    @OnEachBackend
-    void shouldNeverReturnAnotherTenantsMemories(final TestDatabase database) {
-        fill(database);
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.Backend.class)
+    void shouldNeverReturnAnotherTenantsMemories(final TestDatabase.Backend backend) {
+        fill(backend);
         final Storage.Page<Storage.StoredMemory> b =
                 storage.memories(B, new Storage.MemoryQuery("machine", null, null, null, 0, 10));
         assertEquals(1, b.total());
@@ -185,16 +215,18 @@ class MemoryQueryTest {
         assertTrue(storage.memory(B, 5).isEmpty());
     }
 
-    @OnEachBackend
-    void shouldReturnOneMemoryWithItsFields(final TestDatabase database) {
-        fill(database);
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.Backend.class)
+    void shouldReturnOneMemoryWithItsFields(final TestDatabase.Backend backend) {
+        fill(backend);
         final Storage.StoredMemory m = storage.memory(A, 3).orElseThrow();
         assertEquals(new Storage.StoredMemory(3, "s2", "Grüße aus ZÜRICH", "Danke", "", "{}", 3_000, List.of("x")), m);
     }
 
-    @OnEachBackend
-    void shouldRejectBadPaging(final TestDatabase database) {
-        fill(database);
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.Backend.class)
+    void shouldRejectBadPaging(final TestDatabase.Backend backend) {
+        fill(backend);
         assertThrows(IllegalArgumentException.class, () -> query(null, null, null, null, -1, 10));
         assertThrows(IllegalArgumentException.class, () -> query(null, null, null, null, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> query(null, null, null, null, 0, 1_001));

@@ -40,12 +40,18 @@ class PostgresStorageTest {
     @TempDir
     Path dir;
 
+    /** A schema already at the current schema version: these tests are of what a store does, not of migrating. */
+    private TestDatabase db;
+
     private PostgresSchema schema;
     private Storage storage;
+    /** The SQLite databases a test compared with, deleted after it. */
+    private final List<TestDatabase> sqlites = new ArrayList<>();
 
     @BeforeEach
     void open() {
-        schema = PostgresSchema.create();
+        db = TestDatabase.createMigrated(TestDatabase.Backend.POSTGRESQL);
+        schema = db.schema();
         storage = PostgresStorage.open(schema.url(), StorageSettings.defaults().withLoadChunkRows(4));
     }
 
@@ -54,9 +60,19 @@ class PostgresStorageTest {
         if (storage != null) {
             storage.close();
         }
-        if (schema != null) {
-            schema.close();
+        if (db != null) {
+            db.close();
         }
+        for (final TestDatabase sqlite : sqlites) {
+            sqlite.close();
+        }
+    }
+
+    /** A new SQLite store already at the current schema, its writer running; the caller closes it. */
+    private Storage sqlite(final StorageSettings settings) {
+        final TestDatabase sqlite = TestDatabase.createMigrated(TestDatabase.Backend.SQLITE);
+        sqlites.add(sqlite);
+        return sqlite.open(settings);
     }
 
     @Test
@@ -87,7 +103,7 @@ class PostgresStorageTest {
         acks.forEach(CompletableFuture::join);
 
         final Map<String, Delta> fromPostgres = Deltas.loaded(storage);
-        try (Storage sqlite = SqliteStorage.open(dir, StorageSettings.defaults())) {
+        try (Storage sqlite = sqlite(StorageSettings.defaults())) {
             ops.forEach(op -> sqlite.submit(op).join());
             assertEquals(Deltas.loaded(sqlite), fromPostgres);
             assertEquals(sqlite.continuity(A), storage.continuity(A));
@@ -99,7 +115,7 @@ class PostgresStorageTest {
 
     @Test
     void shouldReproduceStateAndUnredactedChainsWhenTheSqliteChangeFeedIsReplayedIntoPostgres() {
-        try (Storage sqlite = SqliteStorage.open(dir, StorageSettings.defaults())) {
+        try (Storage sqlite = sqlite(StorageSettings.defaults())) {
             final List<CompletableFuture<Storage.ContinuityHead>> writes = new ArrayList<>();
             for (int i = 1; i <= 40; i++) {
                 final String tenant = i % 2 == 0 ? A : B;
@@ -111,15 +127,19 @@ class PostgresStorageTest {
             writes.forEach(CompletableFuture::join);
 
             for (final String tenant : sqlite.tenants()) {
+                // Submitted in the feed's order to the one writer, which commits them in that order; waited for
+                // together, they commit in a few transactions instead of one each.
+                final List<CompletableFuture<Storage.ContinuityHead>> replayed = new ArrayList<>();
                 long after = 0;
                 for (List<Storage.Change> page = sqlite.changes(tenant, after, 7);
                         !page.isEmpty();
                         page = sqlite.changes(tenant, after, 7)) {
                     for (final Storage.Change change : page) {
-                        storage.submit(change.op()).join();
+                        replayed.add(storage.submit(change.op()));
                         after = change.seq();
                     }
                 }
+                replayed.forEach(CompletableFuture::join);
                 assertTrue(storage.verifyContinuity(tenant).intact());
             }
             assertEquals(List.of(A, B), storage.tenants());
@@ -253,7 +273,7 @@ class PostgresStorageTest {
         } finally {
             manual.close();
         }
-        try (Storage replay = SqliteStorage.open(dir, settings)) {
+        try (Storage replay = sqlite(settings)) {
             for (final Storage.Change change : storage.changes(A, 0, 100)) {
                 replay.submit(change.op()).join();
             }

@@ -50,7 +50,7 @@ class SqlStorageTest {
         }
     }
 
-    @OnEachBackend
+    @OnEachBackend(migrated = true)
     void shouldKeepEveryAcknowledgedOpAcrossCloseAndReopen(final TestDatabase database) {
         final Storage s = open(database);
         final List<Delta> written = new ArrayList<>();
@@ -71,7 +71,7 @@ class SqlStorageTest {
         assertEquals(200, head.length());
     }
 
-    @OnEachBackend
+    @OnEachBackend(migrated = true)
     void shouldDoubleCountsButStoreMemoriesOnceWhenTheSameDeltaIsAppliedTwice(final TestDatabase database) {
         final Storage s = open(database);
         final Delta d = Deltas.turn(42, 5_000, "hello", "Alpha", "Beta", "Gamma");
@@ -89,7 +89,7 @@ class SqlStorageTest {
         assertEquals(Deltas.normalized(List.of(d, d)), loaded);
     }
 
-    @OnEachBackend
+    @OnEachBackend(migrated = true)
     void shouldKeepTheEarliestSightingOfAConceptWhateverTheArrivalOrder(final TestDatabase database) {
         final Storage s = open(database);
         s.submit(apply(A, concept("machine learning", "Machine learning", 2_000)))
@@ -106,7 +106,7 @@ class SqlStorageTest {
         assertEquals(1_000, stored.firstSeenMillis());
     }
 
-    @OnEachBackend
+    @OnEachBackend(migrated = true)
     void shouldKeepTheLatestLastSeenOfALink(final TestDatabase database) {
         final Storage s = open(database);
         s.submit(apply(
@@ -132,7 +132,7 @@ class SqlStorageTest {
                 Deltas.loaded(s).get(A).links());
     }
 
-    @OnEachBackend
+    @OnEachBackend(migrated = true)
     void shouldGiveTheSameContinuityHeadForTheSameOpsAndADifferentOneIfAnyOpDiffers(final TestDatabase database)
             throws SQLException, IOException {
         final List<StorageOp> ops = List.of(
@@ -155,7 +155,7 @@ class SqlStorageTest {
         assertNotEquals(first.headHex(), replay(database.backend(), reordered).headHex());
     }
 
-    @OnEachBackend
+    @OnEachBackend(migrated = true)
     void shouldStartEveryTenantChainFromThePiPhiSeed(final TestDatabase database) {
         final Storage s = open(database);
         final Storage.ContinuityHead empty = s.continuity("nobody");
@@ -167,7 +167,7 @@ class SqlStorageTest {
                 ContinuityChain.hex(ContinuityChain.next(ContinuityChain.seed(), OpCodec.encode(op))), one.headHex());
     }
 
-    @OnEachBackend
+    @OnEachBackend(migrated = true)
     void shouldKeepTenantsApart(final TestDatabase database) {
         final Storage s = open(database);
         s.submit(apply(A, Deltas.turn(1, 10, "secret of a", "Alpha", "Beta"))).join();
@@ -189,7 +189,7 @@ class SqlStorageTest {
         assertEquals(2, s.continuity(B).length());
     }
 
-    @OnEachBackend
+    @OnEachBackend(migrated = true)
     void shouldForgetAMemoryWithItsDecisions(final TestDatabase database) {
         final Storage s = open(database);
         s.submit(apply(A, Deltas.turn(1, 10, "one", "Alpha", "Beta"))).join();
@@ -206,7 +206,7 @@ class SqlStorageTest {
         assertEquals(2, loaded.links().getFirst().count(), "links are history, forgetting a memory keeps them");
     }
 
-    @OnEachBackend
+    @OnEachBackend(migrated = true)
     void shouldRedactAForgottenMemorysTextFromTheChangeLogAndStillVerify(final TestDatabase database) throws Exception {
         final Storage s = open(database);
         final Delta secret = Deltas.turn(1, 10, "my secret plan", "Alpha", "Beta");
@@ -237,7 +237,7 @@ class SqlStorageTest {
         }
     }
 
-    @OnEachBackend
+    @OnEachBackend(migrated = true)
     void shouldForgetAConceptWithItsLinksAndPostingsButKeepTheMemories(final TestDatabase database) {
         final Storage s = open(database);
         s.submit(apply(A, Deltas.turn(1, 10, "one", "Alpha", "Beta", "Gamma"))).join();
@@ -252,7 +252,7 @@ class SqlStorageTest {
         assertEquals(List.of(), loaded.compounds(), "a compound goes with any of its components");
     }
 
-    @OnEachBackend
+    @OnEachBackend(migrated = true)
     void shouldPruneTheLinksTheEngineFormulaRatesBelowTheThreshold(final TestDatabase database) {
         final Storage s = open(database);
         final Delta links = new Delta(
@@ -281,7 +281,7 @@ class SqlStorageTest {
                 .join();
     }
 
-    @OnEachBackend
+    @OnEachBackend(migrated = true)
     void shouldPruneByDecayedStrengthWhenTimeDecayIsOn(final TestDatabase database) {
         final long day = 86_400_000L;
         openDecayingWithLinks(
@@ -293,7 +293,7 @@ class SqlStorageTest {
                 Deltas.loaded(s()).get(A).links());
     }
 
-    @OnEachBackend
+    @OnEachBackend(migrated = true)
     void shouldPruneByCountAloneWhenTheOpDoesNotApplyDecay(final TestDatabase database) {
         final long day = 86_400_000L;
         openDecayingWithLinks(
@@ -305,7 +305,7 @@ class SqlStorageTest {
                 Deltas.loaded(s()).get(A).links());
     }
 
-    @OnEachBackend
+    @OnEachBackend(migrated = true)
     void shouldRoundTripUnicodeAndControlCharactersExactly(final TestDatabase database) {
         final Storage s = open(database);
         final String text = "Zürich · 東京 · emoji 🧠🚀 · RTL שלום · nul-free \t tab \"quote\" \\ backslash \u2028";
@@ -326,7 +326,7 @@ class SqlStorageTest {
         assertEquals("{\"k\":\"ß\"}", m.metadataJson());
     }
 
-    @OnEachBackend
+    @OnEachBackend(migrated = true)
     void shouldVerifyAnIntactChainAndFindATamperedOp(final TestDatabase database) throws Exception {
         final Storage s = open(database);
         for (int i = 1; i <= 5; i++) {
@@ -343,7 +343,7 @@ class SqlStorageTest {
         assertEquals(2, broken.head().length());
     }
 
-    @OnEachBackend
+    @OnEachBackend(migrated = true)
     void shouldFailOnlyTheOpTheDatabaseRejectsAndCommitTheRestOfItsBatch(final TestDatabase database) throws Exception {
         final SqlStorage manual = database.create(StorageSettings.defaults(), new CachedEpochClock());
         try {
@@ -372,7 +372,7 @@ class SqlStorageTest {
         }
     }
 
-    @OnEachBackend
+    @OnEachBackend(migrated = true)
     void shouldGiveBackMetadataTextExactlyWhateverItHolds(final TestDatabase database) {
         final Storage s = open(database);
         final List<String> metadata = List.of(
@@ -406,7 +406,7 @@ class SqlStorageTest {
     /** Replays {@code ops} into a database of its own. */
     private Storage.ContinuityHead replay(final TestDatabase.Backend backend, final List<StorageOp> ops)
             throws SQLException, IOException {
-        try (TestDatabase other = TestDatabase.create(backend);
+        try (TestDatabase other = TestDatabase.createMigrated(backend);
                 Storage s = other.open(StorageSettings.defaults())) {
             Storage.ContinuityHead last = null;
             for (final StorageOp op : ops) {

@@ -15,12 +15,11 @@ import ai.continuum.server.cli.ContinuumCli;
 import ai.continuum.server.core.ContinuumCore;
 import ai.continuum.server.metrics.ContinuumMetrics;
 import ai.continuum.server.storage.ImportMode;
-import ai.continuum.server.storage.PostgresSchema;
-import ai.continuum.server.storage.PostgresStorage;
 import ai.continuum.server.storage.SqliteStorage;
 import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageOp;
 import ai.continuum.server.storage.StorageSettings;
+import ai.continuum.server.storage.TestDatabase;
 import ai.continuum.server.storage.UnverifiedContinuityException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -59,7 +58,6 @@ class DataTransferTest {
     Path dir;
 
     private final List<AutoCloseable> open = new ArrayList<>();
-    private int stores;
 
     @AfterEach
     void closeAll() throws Exception {
@@ -68,16 +66,17 @@ class DataTransferTest {
         }
     }
 
+    /**
+     * A new, empty store on {@code backend}, already at the current schema: what is tested here is export and import,
+     * not migrating, and migrating a new database from nothing for each of the class's many stores was most of its
+     * time.
+     */
     private Storage store(final Backend backend) {
         final StorageSettings settings = StorageSettings.defaults().withLoadChunkRows(7);
-        final Storage storage;
-        if (backend == Backend.SQLITE) {
-            storage = SqliteStorage.open(dir.resolve("store-" + stores++), settings);
-        } else {
-            final PostgresSchema schema = PostgresSchema.create();
-            open.add(schema);
-            storage = PostgresStorage.open(schema.url(), settings);
-        }
+        final TestDatabase db = TestDatabase.createMigrated(
+                backend == Backend.SQLITE ? TestDatabase.Backend.SQLITE : TestDatabase.Backend.POSTGRESQL);
+        open.add(db);
+        final Storage storage = db.open(settings);
         open.add(storage);
         return storage;
     }
