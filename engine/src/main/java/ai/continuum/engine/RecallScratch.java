@@ -222,6 +222,16 @@ final class RecallScratch {
         linkedSlotOf.put(memoryIndex, linkedCount++);
     }
 
+    /** Adds {@code share} to memory's link share from the current source. */
+    void addLink(final int memoryIndex, final double share) {
+        final int slot = linkedSlotOf.get(memoryIndex);
+        if (slot != MISSING) {
+            linkedShare[slot] += share;
+            return;
+        }
+        link(memoryIndex, share);
+    }
+
     void clearLinks() {
         linkedSlotOf.clear();
         linkedCount = 0;

@@ -106,6 +106,76 @@ class RecallEvidenceTest {
                 why(r, job).reasons().toString());
     }
 
+    /** A name said in a dozen memories, its first home, later small talk, and the move; returns {home, move}. */
+    private long[] homeAndMove() {
+        cityInSmallTalk();
+        // where others live is said more often than Rosa's name: her name, not the verb, is what the memories share
+        for (final String other : List.of("Bruno", "Carla", "Dmitri", "Esme", "Farid", "Greta", "Hugo", "Ines")) {
+            say("Ben: " + other + " lives in Ghent, near the station.", 25);
+            say("Ben: " + other + " lives in Porto, near the river.", 26);
+        }
+        final long home = say("Ann: Rosa lives in Antwerp, right by the old market.", 1);
+        for (int day = 2; day <= 12; day++) {
+            say("Ann: I bumped into Rosa at the supermarket on day " + day + ".", day);
+        }
+        final long move = say("Ann: Rosa packed everything up and moved from Antwerp to Naples last week.", 20);
+        for (int day = 21; day <= 24; day++) {
+            say("Ann: Rosa says hi, by the way, day " + day + ".", day);
+        }
+        return new long[] {home, move};
+    }
+
+    @Test
+    void shouldPlaceTheLaterStatementRightAfterTheOneItChangesWhenTheQuestionAsksForThePresent() {
+        final long[] homeAndMove = homeAndMove();
+
+        final RecallResult r = engine.recall("t", "Which city does Rosa live in now?", 10, 10);
+
+        assertEquals(
+                List.of(homeAndMove[0], homeAndMove[1]),
+                ranking(r).subList(0, 2),
+                ranking(r).toString());
+        assertTrue(
+                why(r, homeAndMove[1]).reasons().contains("linked_turn"),
+                why(r, homeAndMove[1]).reasons().toString());
+    }
+
+    @Test
+    void shouldNotLookForALaterStatementWhenTheQuestionDoesNotAskForThePresent() {
+        final long[] homeAndMove = homeAndMove();
+
+        final RecallResult r = engine.recall("t", "Which city does Rosa live in?", 10, 10);
+
+        assertEquals(homeAndMove[0], ranking(r).get(0), ranking(r).toString());
+        assertTrue(ranking(r).indexOf(homeAndMove[1]) != 1, ranking(r).toString());
+    }
+
+    private void cityInSmallTalk() {
+        for (int i = 0; i < 10; i++) {
+            say("Ben: I watched a documentary about Antwerp last night, part " + i + ".", 30 + i);
+        }
+    }
+
+    @Test
+    void shouldNotTakeAnOlderOrAnotherSubjectsStatementForTheLaterOne() {
+        final long older = say("Ann: Rosa moved to Antwerp years ago, she says.", 0);
+        final long[] homeAndMove = homeAndMove();
+        final long other = say("Ann: Bruno lives in Antwerp too, since last winter.", 40);
+
+        final RecallResult r = engine.recall("t", "Which city does Rosa live in now?", 10, 10);
+
+        assertEquals(
+                List.of(homeAndMove[0], homeAndMove[1]),
+                ranking(r).subList(0, 2),
+                r.memories().toString());
+        assertFalse(
+                ranking(r).contains(older) && why(r, older).reasons().contains("linked_turn"),
+                r.memories().toString());
+        assertFalse(
+                ranking(r).contains(other) && why(r, other).reasons().contains("linked_turn"),
+                r.memories().toString());
+    }
+
     @Test
     void shouldNotBridgeOverTheNameOfThePersonSpokenTo() {
         final long aunt = say("Ann: Thanks, Anselm. So Rosa's aunt is the lovely neighbour, I had no idea.", 1);

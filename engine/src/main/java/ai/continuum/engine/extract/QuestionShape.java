@@ -35,6 +35,43 @@ public final class QuestionShape {
         return false;
     }
 
+    /**
+     * True when {@code query} asks for the present state of something: it says "now", "current", "currently",
+     * "nowadays", "still", "anymore", "latest" or "these days" (any case, whole words). What such a question asks about
+     * may have changed since it was first stated ("Where does Maya live now?"), so recall looks for the later
+     * statement too ({@code Recaller}). Linear in the query's length.
+     */
+    public static boolean asksCurrent(final CharSequence query) {
+        Objects.requireNonNull(query, "query");
+        final int n = query.length();
+        int start = -1;
+        boolean these = false;
+        for (int i = 0; i <= n; i++) {
+            final boolean letter = i < n && Character.isLetter(query.charAt(i));
+            if (letter && start < 0) {
+                start = i;
+            } else if (!letter && start >= 0) {
+                if (isPresent(query, start, i) || (these && equalsIgnoreCase(query, start, i, "days"))) {
+                    return true;
+                }
+                these = equalsIgnoreCase(query, start, i, "these");
+                start = -1;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isPresent(final CharSequence s, final int from, final int to) {
+        for (final String word : PRESENT) {
+            if (equalsIgnoreCase(s, from, to, word)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final String[] PRESENT = {"now", "current", "currently", "nowadays", "still", "anymore", "latest"};
+
     private static boolean isConjunction(final CharSequence s, final int from, final int to) {
         return equalsIgnoreCase(s, from, to, "and") || equalsIgnoreCase(s, from, to, "both");
     }

@@ -39,5 +39,24 @@ class QuestionShapeTest {
     @Test
     void shouldRejectANullQuery() {
         assertThrows(NullPointerException.class, () -> QuestionShape.asksSeveral(null));
+        assertThrows(NullPointerException.class, () -> QuestionShape.asksCurrent(null));
+    }
+
+    @Test
+    void shouldAskForThePresentWhenTheQuestionSaysNowOrCurrentOrTheseDays() {
+        assertTrue(QuestionShape.asksCurrent("Which city does Rosa live in now?"));
+        assertTrue(QuestionShape.asksCurrent("What is the current disk size of the production database?"));
+        assertTrue(QuestionShape.asksCurrent("How often does Theo go climbing these days?"));
+        assertTrue(QuestionShape.asksCurrent("Is Maya STILL at Lumen?"));
+        assertTrue(QuestionShape.asksCurrent("now"));
+    }
+
+    @Test
+    void shouldNotAskForThePresentWhenTheWordIsOnlyPartOfAnotherOrTheDaysAreOthers() {
+        assertFalse(QuestionShape.asksCurrent("Which city does Rosa live in?"));
+        assertFalse(QuestionShape.asksCurrent("Did Ann know about the currents at the beach?"));
+        assertFalse(QuestionShape.asksCurrent("What happened on those days?"));
+        assertFalse(QuestionShape.asksCurrent("Which snowboard did Ben buy?"));
+        assertFalse(QuestionShape.asksCurrent(""));
     }
 }
