@@ -27,8 +27,15 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class SqliteStorage {
     public static final String FILE_NAME = "continuum.db";
-    /** Page cache per connection, KiB (SQLite's negative cache_size). */
-    private static final int CACHE_KIB = 16_384;
+    /** The writer's page cache, KiB (SQLite's negative cache_size): the indexes its upserts walk stay in it. */
+    private static final int WRITER_CACHE_KIB = 16_384;
+    /**
+     * Page cache of each pooled read connection, KiB: SQLite's own default. The reads are the start's load (one
+     * sequential pass, which a cache does not help) and point lookups the OS page cache serves; at 16 MiB each, the
+     * four of them could hold 64 MiB of a service meant to fit 256 MiB (benchmarks/RESULTS.md, "Resident memory of
+     * the 100k/500k service, round two").
+     */
+    private static final int READ_CACHE_KIB = 2_048;
 
     private SqliteStorage() {}
 
@@ -60,11 +67,11 @@ public final class SqliteStorage {
             throw new UncheckedIOException("cannot create the database file " + file, e);
         }
         final String url = "jdbc:sqlite:" + file;
-        final SQLiteDataSource writer = dataSource(url, settings);
+        final SQLiteDataSource writer = dataSource(url, settings, WRITER_CACHE_KIB);
         Migrations.migrate(writer, SqlDialect.SQLITE);
         final HikariConfig pool = new HikariConfig();
         pool.setPoolName("continuum-sqlite");
-        pool.setDataSource(dataSource(url, settings));
+        pool.setDataSource(dataSource(url, settings, READ_CACHE_KIB));
         pool.setMaximumPoolSize(settings.readPoolSize());
         pool.setMinimumIdle(1);
         pool.setConnectionTimeout(2_000);
@@ -73,7 +80,7 @@ public final class SqliteStorage {
                 SqlDialect.SQLITE, new HikariDataSource(pool), writer, settings, clock, DatabaseFileGuard.of(file));
     }
 
-    private static SQLiteDataSource dataSource(final String url, final StorageSettings settings) {
+    private static SQLiteDataSource dataSource(final String url, final StorageSettings settings, final int cacheKib) {
         final SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(
@@ -82,7 +89,7 @@ public final class SqliteStorage {
                         : SQLiteConfig.SynchronousMode.NORMAL);
         config.setBusyTimeout((int) settings.busyTimeoutMs());
         config.enforceForeignKeys(false);
-        config.setCacheSize(-CACHE_KIB);
+        config.setCacheSize(-cacheKib);
         config.setTempStore(SQLiteConfig.TempStore.MEMORY);
         // A forgotten memory's text is overwritten in the file, not just unlinked from the B-tree.
         config.setPragma(SQLiteConfig.Pragma.SECURE_DELETE, "true");
