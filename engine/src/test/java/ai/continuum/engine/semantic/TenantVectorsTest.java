@@ -28,26 +28,22 @@ class TenantVectorsTest {
     void scansBelowTheThresholdAndBuildsTheGraphAtIt() {
         final VectorTable table = new VectorTable(DIMS);
         final TenantVectors tenant = new TenantVectors(table, 500);
-        final TenantVectors exact = new TenantVectors(table, Integer.MAX_VALUE);
+        final TenantVectors exact = scanOnly(table);
         final SplittableRandom random = new SplittableRandom(1);
         for (int i = 0; i < 499; i++) {
-            store(table, i * 3, unit(random));
-            tenant.add(i * 3);
-            exact.add(i * 3);
+            add(table, i * 3, unit(random), tenant, exact);
         }
         assertFalse(tenant.graphed(), "499 vectors: below the threshold");
         final float[] query = unit(random);
         assertArrayEquals(nearest(exact, query, 10), nearest(tenant, query, 10), "below the threshold: the exact scan");
 
-        store(table, 499 * 3, unit(random));
-        tenant.add(499 * 3);
+        add(table, 499 * 3, unit(random), tenant);
         assertTrue(tenant.graphed(), "the 500th vector builds the graph");
         assertEquals(500, tenant.count());
         for (int i = 0; i < 500; i += 37) {
             assertEquals(i * 3, nearest(tenant, vectorOf(table, i * 3), 1)[0], "every vector so far is in the graph");
         }
-        store(table, 5_000, unit(random));
-        tenant.add(5_000);
+        add(table, 5_000, unit(random), tenant);
         assertEquals(5_000, nearest(tenant, vectorOf(table, 5_000), 1)[0], "a vector added after is found");
     }
 
@@ -55,7 +51,7 @@ class TenantVectorsTest {
     void theGraphReturnsTheExactTopKWhenTheNearestStandApart() {
         final VectorTable table = new VectorTable(DIMS);
         final TenantVectors graphed = new TenantVectors(table, 1);
-        final TenantVectors exact = new TenantVectors(table, Integer.MAX_VALUE);
+        final TenantVectors exact = scanOnly(table);
         final SplittableRandom random = new SplittableRandom(2);
         final int clusters = 200;
         final int members = 20;
@@ -68,9 +64,7 @@ class TenantVectorsTest {
         for (int j = 0; j < members; j++) {
             for (int c = 0; c < clusters; c++) {
                 final int index = j * clusters + c;
-                store(table, index, around(centres[c], 0.98 - 0.03 * j, random));
-                graphed.add(index);
-                exact.add(index);
+                add(table, index, around(centres[c], 0.98 - 0.03 * j, random), graphed, exact);
             }
         }
         assertTrue(graphed.graphed());
@@ -87,7 +81,7 @@ class TenantVectorsTest {
     void recallAtTenOfTheGraphAgainstTheScanIsAtLeastNinetyFivePercent() {
         final VectorTable table = new VectorTable(DIMS);
         final TenantVectors graphed = new TenantVectors(table, 1_000);
-        final TenantVectors exact = new TenantVectors(table, Integer.MAX_VALUE);
+        final TenantVectors exact = scanOnly(table);
         final SplittableRandom random = new SplittableRandom(3);
         // Sentence vectors gather around topics: 400 topics, each vector a topic moved by noise (cosine about 0.85 to
         // it, 0.7 between two of one topic), so the ten nearest of a query are close calls within its topic.
@@ -97,9 +91,7 @@ class TenantVectorsTest {
         }
         final int n = 24_000;
         for (int i = 0; i < n; i++) {
-            store(table, i, noisy(topics[random.nextInt(topics.length)], random));
-            graphed.add(i);
-            exact.add(i);
+            add(table, i, noisy(topics[random.nextInt(topics.length)], random), graphed, exact);
         }
         assertTrue(graphed.graphed());
         int hits = 0;
@@ -169,8 +161,7 @@ class TenantVectorsTest {
             });
         }
         for (int i = 0; i < n; i++) {
-            store(table, i, all[i]);
-            tenant.add(i);
+            add(table, i, all[i], tenant);
         }
         done.set(true);
         for (final Thread reader : readers) {
@@ -186,13 +177,11 @@ class TenantVectorsTest {
     void aRejectedMemoryIsNeverReturnedAndTheOthersFillItsPlace() {
         final VectorTable table = new VectorTable(DIMS);
         final TenantVectors graphed = new TenantVectors(table, 1);
-        final TenantVectors exact = new TenantVectors(table, Integer.MAX_VALUE);
+        final TenantVectors exact = scanOnly(table);
         final SplittableRandom random = new SplittableRandom(5);
         final float[] centre = unit(random);
         for (int i = 0; i < 2_000; i++) {
-            store(table, i, i < 50 ? around(centre, 0.95, random) : unit(random));
-            graphed.add(i);
-            exact.add(i);
+            add(table, i, i < 50 ? around(centre, 0.95, random) : unit(random), graphed, exact);
         }
         final IntPredicate odd = index -> index % 2 == 1; // the even ones are forgotten
         for (final TenantVectors tenant : new TenantVectors[] {graphed, exact}) {
@@ -204,6 +193,11 @@ class TenantVectorsTest {
                 assertTrue(index % 2 == 1 && index < 50, "a live memory of the cluster: " + index);
             }
         }
+    }
+
+    /** A tenant that never reaches its threshold: the exact scan, the reference. */
+    private static TenantVectors scanOnly(final VectorTable table) {
+        return new TenantVectors(table, Integer.MAX_VALUE);
     }
 
     private static int[] nearest(final TenantVectors tenant, final float[] query, final int k) {
@@ -231,8 +225,13 @@ class TenantVectorsTest {
         return new byte[DIMS];
     }
 
-    private static void store(final VectorTable table, final int index, final float[] unit) {
+    /** Stores {@code unit} at {@code index} and adds it to each of {@code tenants}. */
+    private static void add(
+            final VectorTable table, final int index, final float[] unit, final TenantVectors... tenants) {
         table.put(index, unit);
+        for (final TenantVectors tenant : tenants) {
+            tenant.add(index);
+        }
     }
 
     /** The stored vector at {@code index}, as floats. */
