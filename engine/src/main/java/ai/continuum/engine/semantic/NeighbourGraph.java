@@ -11,6 +11,7 @@ import io.github.jbellis.jvector.util.Bits;
 import io.github.jbellis.jvector.vector.types.VectorFloat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.concurrent.ForkJoinPool;
 import java.util.function.IntPredicate;
 import java.util.function.IntUnaryOperator;
 
@@ -49,6 +50,18 @@ final class NeighbourGraph {
     /** Candidates a search keeps before returning its best k: the recall/latency trade of a query. */
     static final int SEARCH_BEAM = 100;
 
+    /** jvector's choice of vector arithmetic: "default" (plain Java), "panama" or "native". */
+    private static final String VECTORISATION_PROPERTY = "jvector.vectorization_provider";
+
+    static {
+        // Every score is ours (int8, QuantisedDot): jvector's own vector arithmetic is never called, so it is told to
+        // take its plain-Java provider rather than extract its bundled native library and probe the CPU at first use.
+        // Set before any jvector class loads (none is reached before this class); an explicit setting wins.
+        if (System.getProperty(VECTORISATION_PROPERTY) == null) {
+            System.setProperty(VECTORISATION_PROPERTY, "default");
+        }
+    }
+
     private final VectorTable vectors;
     /** Ordinal to memory index: the tenant's list, read at each score (it may have grown since the last). */
     private final IntUnaryOperator indexOf;
@@ -60,8 +73,19 @@ final class NeighbourGraph {
     NeighbourGraph(final VectorTable vectors, final IntUnaryOperator indexOf) {
         this.vectors = vectors;
         this.indexOf = indexOf;
+        // Nodes are inserted on the caller's thread; the pools serve bulk builds and clean-ups, which this graph never
+        // runs. Naming the common pool keeps jvector from sizing a pool of its own by probing the CPU's cores.
         this.builder = new GraphIndexBuilder(
-                new Scores(), vectors.dimensions(), DEGREE, BUILD_BEAM, OVERFLOW, ALPHA, true, false);
+                new Scores(),
+                vectors.dimensions(),
+                DEGREE,
+                BUILD_BEAM,
+                OVERFLOW,
+                ALPHA,
+                true,
+                false,
+                ForkJoinPool.commonPool(),
+                ForkJoinPool.commonPool());
     }
 
     /** Writer: adds the next ordinal (equal to {@link #size()}), whose vector and list entry are already written. */

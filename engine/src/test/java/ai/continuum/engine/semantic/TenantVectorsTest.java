@@ -89,7 +89,7 @@ class TenantVectorsTest {
         for (int t = 0; t < topics.length; t++) {
             topics[t] = unit(random);
         }
-        final int n = 24_000;
+        final int n = 20_000;
         for (int i = 0; i < n; i++) {
             add(table, i, noisy(topics[random.nextInt(topics.length)], random), graphed, exact);
         }
@@ -114,7 +114,7 @@ class TenantVectorsTest {
     void searchesWhileVectorsAreAddedSeeCompleteSortedResults() throws InterruptedException {
         final VectorTable table = new VectorTable(DIMS);
         final TenantVectors tenant = new TenantVectors(table, 300);
-        final int n = 6_000;
+        final int n = 4_000;
         final float[][] all = new float[n][];
         final SplittableRandom random = new SplittableRandom(4);
         final float[][] topics = new float[100][];
