@@ -12,8 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The optional semantic index: one quantised sentence vector per memory ({@link VectorTable}), computed by a
- * {@link TextEmbedder} on a background thread after learn stores the memory, and a brute-force nearest-neighbour
- * search over one tenant's vectors at recall.
+ * {@link TextEmbedder} on a background thread after learn stores the memory, and a nearest-neighbour search over one
+ * tenant's vectors at recall: an exact scan while the tenant has fewer than {@link #GRAPH_THRESHOLD} vectors, an
+ * approximate graph from then on ({@link TenantVectors}).
  *
  * <p>Learn only queues the memory's index: embedding a turn costs milliseconds, learn's own work microseconds, so the
  * embedding runs off learn's path. Until a memory's vector is written, recall finds it by words and graph only
@@ -24,14 +25,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * hands to the store. So a restart, or a process that applies what another one learned, runs the model only on what
  * no process has embedded yet. {@link #preset} takes a vector read from elsewhere (a snapshot).
  *
- * <p>Thread model: {@link #enqueue} by the engine's single writer; one embedding thread writes vectors and appends to
- * the per-tenant lists, and so does {@link #preset} (both under {@link #storing}); {@link #search} from any thread. A
- * tenant's list is an int array and a volatile count: the vector is written, then the array entry, then the count, so
- * a reader that reads the count first sees complete vectors for every entry below it.
+ * <p>Thread model: {@link #enqueue} by the engine's single writer; one embedding thread writes vectors and adds them
+ * to their tenant's {@link TenantVectors} (its list and, from the threshold on, its graph), and so does
+ * {@link #preset} (both under {@link #storing}, so a tenant has one writer at a time); {@link #search} from any
+ * thread, concurrently (the invariants are {@link TenantVectors}'). A graph insert costs the embedding thread less
+ * than the model's embedding of one turn.
  */
 public final class SemanticIndex implements AutoCloseable {
     /** Queued memories the embedding thread takes at once: one store look-up per tenant among them. */
     static final int BATCH = 256;
+
+    /**
+     * Vectors from which a tenant's search walks a graph instead of scanning: a scan of 8,192 costs about half a
+     * millisecond and is exact; the graph's cost grows with the logarithm of the size instead (RESULTS.md, "Semantic
+     * index, round four").
+     */
+    static final int GRAPH_THRESHOLD = 8_192;
 
     /** A memory to embed: its tenant (name for the store, id for the lists) and its index in the memory table. */
     private record Task(String tenant, int tenantId, int index) {}
@@ -50,7 +59,7 @@ public final class SemanticIndex implements AutoCloseable {
     private final AtomicLong pending = new AtomicLong();
 
     private final Object idle = new Object();
-    /** Per tenant id: the memories that have a vector. Grown by the embedding thread only. */
+    /** Per tenant id: the memories that have a vector. Grown under {@link #storing} only. */
     private volatile TenantVectors[] tenants = new TenantVectors[0];
 
     private final Thread worker;
@@ -151,8 +160,10 @@ public final class SemanticIndex implements AutoCloseable {
 
     /**
      * The {@code k} memories of tenant {@code tenantId} whose vectors are closest to the query (cosine, highest
-     * first) into {@code outIndex}/{@code outSimilarity}; returns how many. Brute force over the tenant's vectors:
-     * one 384-byte dot product each. Forgotten memories are the caller's to skip.
+     * first) into {@code outIndex}/{@code outSimilarity}; returns how many. Exact below {@link #GRAPH_THRESHOLD}
+     * vectors (one 384-byte dot product each), approximate from then on ({@link NeighbourGraph}). Forgotten memories
+     * are never among them (they stay in the lists and graphs, as a forgotten memory's index is never reused and the
+     * graph still routes through it); the caller checks again, as a memory may be forgotten while the search runs.
      */
     public int search(
             final int tenantId,
@@ -166,26 +177,11 @@ public final class SemanticIndex implements AutoCloseable {
         if (k < 1 || tenantId >= all.length || all[tenantId] == null) {
             return 0;
         }
-        final TenantVectors mine = all[tenantId];
-        final int n = mine.count; // read before the list: the list is then at least as new
-        final int[] list = mine.list;
-        int size = 0;
-        for (int i = 0; i < n; i++) {
-            final int index = list[i];
-            final float similarity = vectors.dot(query, queryScale, index, scratch);
-            if (size == k && similarity <= outSimilarity[size - 1]) {
-                continue;
-            }
-            int j = size == k ? size - 1 : size++;
-            while (j > 0 && similarity > outSimilarity[j - 1]) {
-                outIndex[j] = outIndex[j - 1];
-                outSimilarity[j] = outSimilarity[j - 1];
-                j--;
-            }
-            outIndex[j] = index;
-            outSimilarity[j] = similarity;
-        }
-        return size;
+        return all[tenantId].search(query, queryScale, k, this::live, outIndex, outSimilarity, scratch);
+    }
+
+    private boolean live(final int index) {
+        return memories.state(index) == MemoryTable.LIVE;
     }
 
     /** Off-heap bytes reserved by the vectors. */
@@ -312,25 +308,10 @@ public final class SemanticIndex implements AutoCloseable {
             tenants = all;
         }
         if (all[tenantId] == null) {
-            all[tenantId] = new TenantVectors();
+            all[tenantId] = new TenantVectors(vectors, GRAPH_THRESHOLD);
             tenants = all; // republish: a reader that sees the entry sees a complete holder
         }
-        final TenantVectors mine = all[tenantId];
-        final int n = mine.count;
-        if (n == mine.list.length) {
-            mine.list = Arrays.copyOf(mine.list, n * 2);
-        }
-        mine.list[n] = index;
-        mine.count = n + 1; // volatile write: the entry and its vector are visible to a reader of count
-    }
-
-    /**
-     * One tenant's memories with a vector: {@code list[0..count)}. The vector is written, then the entry, then the
-     * count (under {@link #storing}).
-     */
-    private static final class TenantVectors {
-        volatile int[] list = new int[16];
-        volatile int count;
+        all[tenantId].add(index);
     }
 
     private static float[] unit(final float[] v) {
