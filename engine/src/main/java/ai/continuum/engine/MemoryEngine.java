@@ -394,7 +394,8 @@ public final class MemoryEngine implements AutoCloseable {
      * Removes everything the tenant holds (concepts, links, compounds, memories, decisions and tombstones), as if it
      * had never learned anything: the next write under this name starts an empty tenant. A replace-import drops the
      * tenant and loads the document. Readers already walking the tenant finish against records being freed, exactly
-     * as during {@link #forgetConcept}.
+     * as during {@link #forgetConcept}. The semantic index's store hears of it ({@link StoredVectors#dropped}) once no
+     * vector of the dropped memories can reach it any more.
      *
      * @return whether the tenant held any state.
      */
@@ -407,6 +408,9 @@ public final class MemoryEngine implements AutoCloseable {
                 return false;
             }
             applier.releaseAllMemories(t);
+            if (semantic != null) {
+                semantic.dropped(tenant);
+            }
             for (final int id : t.concepts.toIntArray()) {
                 applier.forgetConcept(t, info(id).key());
             }
