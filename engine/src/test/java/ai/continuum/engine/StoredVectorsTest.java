@@ -239,4 +239,14 @@ class StoredVectorsTest {
             assertTrue(r.memories().getFirst().why().semantic() > 0, "found by the new memory's vector");
         }
     }
+
+    @Test
+    void theStoreHearsOfTheDropOfATenantTheEngineDoesNotHold() {
+        final MapStore store = new MapStore();
+        try (MemoryEngine engine = MemoryEngine.create(EngineConfig.defaults(), () -> 0L, new Counting("m1"))) {
+            engine.attachStoredVectors(store);
+            assertFalse(engine.dropTenant("nobody"));
+            assertEquals(List.of("dropped nobody"), store.told, "a replace into a new tenant is dropped too");
+        }
+    }
 }

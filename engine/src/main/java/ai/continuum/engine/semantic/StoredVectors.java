@@ -47,8 +47,9 @@ public interface StoredVectors {
 
     /**
      * Told that the engine forgot every memory of {@code tenant} at once (a replace or a clear, which leave no
-     * tombstones). Every {@link #save} of a vector of those memories came before this call, none comes after it; a
-     * save after it is of a memory the tenant received since.
+     * tombstones), or was told to and held none of the tenant's: the store hears of every drop. Every {@link #save}
+     * of a vector of those memories came before this call, none comes after it; a save after it is of a memory the
+     * tenant received since.
      */
     default void dropped(final String tenant) {}
 }

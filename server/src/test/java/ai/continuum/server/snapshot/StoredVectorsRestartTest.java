@@ -164,6 +164,20 @@ class StoredVectorsRestartTest {
     }
 
     @OnEachBackend
+    void aReplaceImportIntoATenantNewHereStoresTheImportedMemorysVector(final TestDatabase db) throws Exception {
+        try (Storage storage = seeded(db);
+                Instance instance = started(storage, null, LOADED, 0, "nothing embedded at start")) {
+            final Delta imported = instance.engine.prepare(turn(instance.core.nextMemoryId(), 1));
+            final ImportOutcome outcome = instance.core.importState(new ImportJob(
+                    "globex", ImportMode.REPLACE, "replace-new", null, null, visitor -> visitor.delta(imported)));
+            assertTrue(outcome.applied(), String.valueOf(outcome.skipReason()));
+            assertTrue(instance.core.awaitSemanticIndex(WAIT_MS), "the imported memory embedded within 30 s");
+            flushVectors(storage);
+            assertEquals(1, db.scalar("SELECT COUNT(*) FROM memory_vectors WHERE tenant_id = 'globex'"));
+        }
+    }
+
+    @OnEachBackend
     void aTenantEmptiedByAReplaceImportLeavesNoVectors(final TestDatabase db) throws Exception {
         try (Storage storage = seeded(db);
                 Instance instance = new Instance(storage, null)) {
