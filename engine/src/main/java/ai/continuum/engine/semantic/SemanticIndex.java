@@ -21,12 +21,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Vectors outlive the process through {@link StoredVectors}: before the embedding thread runs the model on a
  * batch of queued memories, it asks the store for their vectors and takes those it finds; every vector it computes for
- * a memory still live when the model returns it hands to the store. So a restart, or a process that applies what another one learned, runs the model only on what
- * no process has embedded yet. {@link #preset} takes a vector read from elsewhere (a snapshot).
+ * a memory still live when the model returns it hands to the store. So a restart, or a process that applies what
+ * another one learned, runs the model only on what no process has embedded yet. {@link #preset} takes a vector read
+ * from elsewhere (a snapshot).
  *
- * <p>Thread model: {@link #enqueue} and {@link #dropped} by the engine's single writer; one embedding thread writes
- * vectors, appends to the per-tenant lists and saves them to the store, and {@link #preset} writes and appends (all
- * under {@link #storing}); {@link #search} from any thread. A
+ * <p>Thread model: {@link #enqueue} by the engine's single writer; one embedding thread writes vectors and appends to
+ * the per-tenant lists, and so does {@link #preset} (both under {@link #storing}); {@link #search} from any thread. A
  * tenant's list is an int array and a volatile count: the vector is written, then the array entry, then the count, so
  * a reader that reads the count first sees complete vectors for every entry below it.
  */
