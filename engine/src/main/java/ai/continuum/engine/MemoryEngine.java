@@ -394,7 +394,8 @@ public final class MemoryEngine implements AutoCloseable {
      * Removes everything the tenant holds (concepts, links, compounds, memories, decisions and tombstones), as if it
      * had never learned anything: the next write under this name starts an empty tenant. A replace-import drops the
      * tenant and loads the document. Readers already walking the tenant finish against records being freed, exactly
-     * as during {@link #forgetConcept}.
+     * as during {@link #forgetConcept}. The semantic index's store hears of every drop ({@link StoredVectors#dropped}),
+     * also of a tenant this engine does not hold, once no vector of the dropped memories can reach it any more.
      *
      * @return whether the tenant held any state.
      */
@@ -403,10 +404,15 @@ public final class MemoryEngine implements AutoCloseable {
         try {
             ensureOpen();
             final TenantState t = tenants.remove(tenant);
+            if (t != null) {
+                applier.releaseAllMemories(t);
+            }
+            if (semantic != null) {
+                semantic.dropped(tenant);
+            }
             if (t == null) {
                 return false;
             }
-            applier.releaseAllMemories(t);
             for (final int id : t.concepts.toIntArray()) {
                 applier.forgetConcept(t, info(id).key());
             }

@@ -9,13 +9,18 @@ import ai.continuum.engine.semantic.TextEmbedder;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
  * The semantic index takes stored vectors instead of running the model: an engine built again from the same deltas
  * (a restart) with the vectors its predecessor stored embeds nothing, and recall still finds by meaning; vectors of
- * another model are not taken; a vector preset from elsewhere (a snapshot) is used and not recomputed.
+ * another model are not taken; a vector preset from elsewhere (a snapshot) is used and not recomputed. A vector the
+ * model was computing while its tenant was dropped (a replace) is neither kept nor handed to the store, and the store
+ * hears of the drop after every vector of the dropped memories and before any of the memories received since.
  */
 class StoredVectorsTest {
     private static final long WAIT_MS = 10_000;
@@ -77,6 +82,8 @@ class StoredVectorsTest {
 
         final Map<Key, Vector> rows = new ConcurrentHashMap<>();
         final AtomicInteger lookups = new AtomicInteger();
+        /** The saves and drops the index told, in order. */
+        final List<String> told = new CopyOnWriteArrayList<>();
 
         @Override
         public void find(
@@ -98,6 +105,44 @@ class StoredVectorsTest {
                 final byte[] quantised,
                 final float scale) {
             rows.put(new Key(tenant, memoryId, model), new Vector(quantised.clone(), scale));
+            told.add("save " + tenant + " " + memoryId);
+        }
+
+        @Override
+        public void dropped(final String tenant) {
+            told.add("dropped " + tenant);
+        }
+    }
+
+    /**
+     * Holds the embedding thread inside the model until released, once it has been entered: the test then changes the
+     * engine while a vector is being computed.
+     */
+    private static final class Held implements TextEmbedder {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        private final Counting model = new Counting("m1");
+
+        @Override
+        public int dimensions() {
+            return model.dimensions();
+        }
+
+        @Override
+        public float[] embed(final String text) {
+            entered.countDown();
+            try {
+                assertTrue(release.await(WAIT_MS, TimeUnit.MILLISECONDS), "released");
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            return model.embed(text);
+        }
+
+        @Override
+        public String name() {
+            return model.name();
         }
     }
 
@@ -168,6 +213,40 @@ class StoredVectorsTest {
             assertFalse(engine.presetVector("t", 99L, v.quantised(), v.scale()), "no such memory");
             assertFalse(engine.presetVector("nobody", 1L, v.quantised(), v.scale()), "no such tenant");
             assertEquals(0, engine.embedMissing(), "every memory has its vector");
+        }
+    }
+
+    @Test
+    void aVectorComputedWhileItsTenantIsDroppedIsNeitherKeptNorSaved() throws InterruptedException {
+        final Held model = new Held();
+        final MapStore store = new MapStore();
+        try (MemoryEngine engine = MemoryEngine.create(EngineConfig.defaults(), () -> 0L, model)) {
+            engine.attachStoredVectors(store);
+            engine.learn("t", TURNS.get(0));
+            assertTrue(model.entered.await(WAIT_MS, TimeUnit.MILLISECONDS), "the model runs on the memory");
+            assertTrue(engine.dropTenant("t"), "dropped while its memory's vector is being computed");
+            model.release.countDown();
+            assertTrue(engine.awaitSemanticIndex(WAIT_MS), "embedding thread stuck");
+            assertEquals(List.of("dropped t"), store.told, "the dropped memory's vector is not saved");
+
+            // The tenant receives a memory under the same id, with other text: its own vector is saved, after the drop.
+            engine.learn("t", new Turn(1, "Ben: Our flat got flooded again.", "", "", "s1", "", 240_000L));
+            assertTrue(engine.awaitSemanticIndex(WAIT_MS), "embedding thread stuck");
+            assertEquals(List.of("dropped t", "save t 1"), store.told);
+            assertTrue(store.rows.get(new MapStore.Key("t", 1L, "m1")).quantised()[1] > 0, "the new text's vector");
+            final RecallResult r = engine.recall("t", "water everywhere", 5, 3);
+            assertEquals(1, r.memories().size(), r.toString());
+            assertTrue(r.memories().getFirst().why().semantic() > 0, "found by the new memory's vector");
+        }
+    }
+
+    @Test
+    void theStoreHearsOfTheDropOfATenantTheEngineDoesNotHold() {
+        final MapStore store = new MapStore();
+        try (MemoryEngine engine = MemoryEngine.create(EngineConfig.defaults(), () -> 0L, new Counting("m1"))) {
+            engine.attachStoredVectors(store);
+            assertFalse(engine.dropTenant("nobody"));
+            assertEquals(List.of("dropped nobody"), store.told, "a replace into a new tenant is dropped too");
         }
     }
 }

@@ -21,9 +21,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@link #awaitIdle} waits for the queue to drain).
  *
  * <p>Vectors outlive the process through {@link StoredVectors}: before the embedding thread runs the model on a
- * batch of queued memories, it asks the store for their vectors and takes those it finds; every vector it computes it
- * hands to the store. So a restart, or a process that applies what another one learned, runs the model only on what
- * no process has embedded yet. {@link #preset} takes a vector read from elsewhere (a snapshot).
+ * batch of queued memories, it asks the store for their vectors and takes those it finds; every vector it computes for
+ * a memory still live when the model returns it hands to the store. So a restart, or a process that applies what
+ * another one learned, runs the model only on what no process has embedded yet. {@link #preset} takes a vector read
+ * from elsewhere (a snapshot).
  *
  * <p>Thread model: {@link #enqueue} by the engine's single writer; one embedding thread writes vectors and adds them
  * to their tenant's {@link TenantVectors} (its list and, from the threshold on, its graph), and so does
@@ -51,7 +52,10 @@ public final class SemanticIndex implements AutoCloseable {
     private final MemoryTable memories;
     private final VectorTable vectors;
     private final LinkedBlockingQueue<Task> queue = new LinkedBlockingQueue<>();
-    /** Guards writes of vectors and list entries: the embedding thread and {@link #preset} both write. */
+    /**
+     * Guards writes of vectors and list entries (the embedding thread and {@link #preset} both write), and orders each
+     * vector handed to the store against the notice of a dropped tenant ({@link #dropped}).
+     */
     private final Object storing = new Object();
     /** Where vectors are looked up before embedding and kept after; {@link StoredVectors#NONE} until attached. */
     private volatile StoredVectors stored = StoredVectors.NONE;
@@ -289,10 +293,28 @@ public final class SemanticIndex implements AutoCloseable {
             if (vectors.has(task.index())) {
                 return; // preset meanwhile
             }
+            if (memories.state(task.index()) != MemoryTable.LIVE) {
+                return; // forgotten while the model ran: neither kept nor handed to the store (see dropped)
+            }
             vectors.putQuantised(task.index(), quantised, scale);
             append(task.tenantId(), task.index());
+            // Under the lock: a save either precedes a drop's notice to the store or sees the memory forgotten.
+            store.save(task.tenant(), memoryId, model, quantised, scale);
         }
-        store.save(task.tenant(), memoryId, model, quantised, scale);
+    }
+
+    /**
+     * Writer, right after it forgot every memory of {@code tenant} at once (a replace or a clear, which leave no
+     * tombstones): tells the store ({@link StoredVectors#dropped}) under {@link #storing}, the lock under which the
+     * embedding thread checks that a memory is live and hands its vector to the store. So every vector of the dropped
+     * memories was handed to {@link StoredVectors#save} before the notice and none after it: a save after the notice
+     * finds its memory forgotten. Memory indexes are never reused, so a memory the tenant receives since, under the
+     * same id or not, is embedded from its own text and saved after the notice.
+     */
+    public void dropped(final String tenant) {
+        synchronized (storing) {
+            stored.dropped(tenant);
+        }
     }
 
     /** The text a memory is embedded by: what the user and the assistant said. */

@@ -18,16 +18,20 @@ final class ImportRunner {
     private final SqlDialect dialect;
     private final StorageSettings settings;
     private final WriteAvailability availability;
+    /** Told of every replace committed (its clear deleted the tenant's stored vectors). */
+    private final SideWrites sideWrites;
 
     ImportRunner(
             final WriterConnection connection,
             final SqlDialect dialect,
             final StorageSettings settings,
-            final WriteAvailability availability) {
+            final WriteAvailability availability,
+            final SideWrites sideWrites) {
         this.connection = connection;
         this.dialect = dialect;
         this.settings = settings;
         this.availability = availability;
+        this.sideWrites = sideWrites;
     }
 
     void run(final WriteQueue.ImportRun run, final long nowMs) {
@@ -47,6 +51,9 @@ final class ImportRunner {
             }
             if (outcome.applied()) {
                 connection.commit();
+                if (run.job().mode() == ImportMode.REPLACE) {
+                    sideWrites.tenantCleared(run.job().tenant());
+                }
             } else {
                 connection.get().rollback();
             }

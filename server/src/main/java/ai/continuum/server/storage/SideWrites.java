@@ -13,6 +13,9 @@ interface SideWrites {
 
     void write(Connection connection, long nowMillis) throws SQLException;
 
+    /** A transaction that deleted every state row of {@code tenant} (a replace-import's clear) has committed. */
+    default void tenantCleared(final String tenant) {}
+
     /** Both sources' writes, {@code first}'s before {@code second}'s, in the same transaction. */
     static SideWrites both(final SideWrites first, final SideWrites second) {
         return new SideWrites() {
@@ -29,6 +32,12 @@ interface SideWrites {
                 if (second.hasPending()) {
                     second.write(connection, nowMillis);
                 }
+            }
+
+            @Override
+            public void tenantCleared(final String tenant) {
+                first.tenantCleared(tenant);
+                second.tenantCleared(tenant);
             }
         };
     }

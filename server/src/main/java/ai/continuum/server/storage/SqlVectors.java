@@ -5,6 +5,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
@@ -21,16 +23,31 @@ import javax.sql.DataSource;
  *
  * <p>No row outlives its memory. Forget deletes the memory's rows in its own transaction ({@link RemovalWriter}), but
  * a vector computed before the forget may still be queued, here or on another instance: a row is therefore written
- * only while its memory has no tombstone ({@code forgotten_memories}). Rows that still lose their memory (queued
- * when a replace-import or tenant clear, which leave no tombstones, deleted it; written by a version without this
- * check) are swept once after every start ({@link #sweep}): the first write of the writer deletes every row whose
- * memory is not in {@code messages}. A row committed a moment before its memory (another instance's writer, one batch
- * apart) can be swept by a start in between: that memory is embedded once more, nothing worse.
+ * only while its memory has no tombstone ({@code forgotten_memories}).
+ *
+ * <p>A replace-import leaves no tombstones: its clear deletes the tenant's rows, and the engine drops the tenant's
+ * memories only after that commit. A vector the index computes for one of them in between (it read the memory while
+ * still live) is saved after the clear, and would be written for a memory that is gone, or, should the imported
+ * document reuse the memory's id, for another memory. So the queue carries, besides rows, the engine's notice that it
+ * dropped a tenant ({@link #dropped}): every row of the dropped memories is queued before that notice, every row
+ * queued after it is of a memory the tenant received since ({@link StoredVectors#dropped}). The writer counts each
+ * replace it committed ({@link #tenantCleared}) until the notice of its drop comes through the queue, and while a
+ * tenant has such a replace outstanding, discards the tenant's rows instead of writing them: on the writer thread,
+ * in queue order, those rows are exactly the vectors of memories the replace deleted. Rows written before the replace
+ * committed were deleted by it.
+ *
+ * <p>Rows that still lose their memory are swept once after every start ({@link #sweep}): the first write of the
+ * writer deletes every row whose memory is not in {@code messages}. They are rows a replace committed by another
+ * instance left (this writer does not hear of it, see {@link #write}), and rows written by a version without these
+ * checks. A row
+ * committed a moment before its memory (another instance's writer, one batch apart) can be swept by a start in
+ * between: that memory is embedded once more, nothing worse.
  *
  * <p>Look-ups ({@link #find}) and the snapshot's full read ({@link #readAll}) go through the read pool.
  *
- * <p>Thread safety: {@link #save} and {@link #find} from the embedding thread, {@link #write} from the writer
- * thread, {@link #readAll} from a checkpoint thread.
+ * <p>Thread safety: {@link #save} and {@link #find} from the embedding thread, {@link #dropped} from the engine's
+ * writer, {@link #write} and {@link #tenantCleared} from the storage writer thread, {@link #readAll} from a
+ * checkpoint thread.
  */
 final class SqlVectors implements StoredVectors, SideWrites {
     /** Rows queued and not yet written, at most. */
@@ -40,8 +57,14 @@ final class SqlVectors implements StoredVectors, SideWrites {
     /** Memory ids per look-up statement (one IN list). */
     private static final int MAX_PER_FIND = 256;
 
+    /** What the writer takes from the queue, in the order it was queued. */
+    private sealed interface Queued permits Row, Dropped {}
+
+    /** The engine dropped every memory of the tenant; the rows of those memories were all queued before this. */
+    private record Dropped(String tenant) implements Queued {}
+
     /** A queued row; the vector is this row's own copy. */
-    private static final class Row {
+    private static final class Row implements Queued {
         final String tenant;
         final long memoryId;
         final String model;
@@ -62,8 +85,14 @@ final class SqlVectors implements StoredVectors, SideWrites {
             + " WHERE m.tenant_id = memory_vectors.tenant_id AND m.id = memory_vectors.memory_id)";
 
     private final DataSource pool;
-    private final ConcurrentLinkedQueue<Row> pending = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Queued> pending = new ConcurrentLinkedQueue<>();
+    /** Rows in {@link #pending} (the notices of dropped tenants are not counted: none is ever left out). */
     private final AtomicInteger pendingCount = new AtomicInteger();
+    /**
+     * Writer thread only: per tenant, the replaces committed whose drop has not yet come through the queue; a tenant
+     * in it has its rows discarded.
+     */
+    private final Map<String, Integer> replacesAhead = new HashMap<>();
     /**
      * True until the sweep of rows without a memory has run: once per start, on the writer thread (a transaction
      * that then fails to commit leaves those rows to the next start).
@@ -82,6 +111,16 @@ final class SqlVectors implements StoredVectors, SideWrites {
             return;
         }
         pending.add(new Row(tenant, memoryId, model, quantised.clone(), scale));
+    }
+
+    @Override
+    public void dropped(final String tenant) {
+        pending.add(new Dropped(tenant));
+    }
+
+    @Override
+    public void tenantCleared(final String tenant) {
+        replacesAhead.merge(tenant, 1, Integer::sum);
     }
 
     @Override
@@ -124,7 +163,7 @@ final class SqlVectors implements StoredVectors, SideWrites {
         if (sweepDue && !orphansStored()) {
             sweepDue = false;
         }
-        return sweepDue || pendingCount.get() > 0;
+        return sweepDue || !pending.isEmpty();
     }
 
     /**
@@ -157,8 +196,19 @@ final class SqlVectors implements StoredVectors, SideWrites {
                         + " WHERE f.tenant_id = ? AND f.memory_id = ?)"
                         + " ON CONFLICT (tenant_id, memory_id, model) DO NOTHING")) {
             int n = 0;
-            for (Row row = pending.poll(); row != null; row = n < MAX_PER_WRITE ? pending.poll() : null) {
+            for (Queued next = pending.poll(); next != null; next = n < MAX_PER_WRITE ? pending.poll() : null) {
+                if (next instanceof Dropped dropped) {
+                    // The drop of a replace another instance committed finds none outstanding here; should it come
+                    // while one of this writer's is, it ends the discarding early, and the rows that lets through are
+                    // left to the sweep at the next start.
+                    replacesAhead.computeIfPresent(dropped.tenant(), (tenant, ahead) -> ahead > 1 ? ahead - 1 : null);
+                    continue;
+                }
+                final Row row = (Row) next;
                 pendingCount.decrementAndGet();
+                if (replacesAhead.containsKey(row.tenant)) {
+                    continue; // its memory was deleted by a replace this writer committed (see the class comment)
+                }
                 ps.setString(1, row.tenant);
                 ps.setLong(2, row.memoryId);
                 ps.setString(3, row.model);

@@ -75,7 +75,7 @@ final class WriteBehindWriter implements Agent {
         this.connection = new WriterConnection(connections, dialect, fileGuard);
         this.committer = new BatchCommitter(connection, dialect, settings, sideWrites, inDoubt);
         this.retry = new CommitRetry(settings);
-        this.imports = new ImportRunner(connection, dialect, settings, availability);
+        this.imports = new ImportRunner(connection, dialect, settings, availability, sideWrites);
         this.batch = new ArrayList<>(settings.maxBatchOps());
         this.checkpointer = dialect == SqlDialect.SQLITE ? new WalCheckpointer(connections) : null;
     }

@@ -16,6 +16,7 @@ import ai.continuum.server.storage.ImportMode;
 import ai.continuum.server.storage.ImportOutcome;
 import ai.continuum.server.storage.OnEachBackend;
 import ai.continuum.server.storage.Storage;
+import ai.continuum.server.storage.StorageOp;
 import ai.continuum.server.storage.StorageSettings;
 import ai.continuum.server.storage.TestDatabase;
 import java.io.IOException;
@@ -23,6 +24,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * at the next start without running the model (counted), carried in the snapshot's vector section to an instance
  * that restores it, and an older snapshot without that section still restores and gets its vectors from storage or,
  * where storage has none, from the model. A forgotten memory, a replace-import and a tenant emptied by one take their
- * vectors with them. On each backend.
+ * vectors with them, also those the model was computing while the replace ran. On each backend.
  */
 class StoredVectorsRestartTest {
     private static final String TENANT = "acme";
@@ -46,9 +50,18 @@ class StoredVectorsRestartTest {
     @TempDir
     Path dir;
 
-    /** Two meanings by word, plus a little of everything; counts every call. */
+    /**
+     * Two meanings by word, plus a little of everything; counts every call. Built held, it keeps the embedding thread
+     * inside its first call until released.
+     */
     private static final class Counting implements TextEmbedder {
         final AtomicInteger calls = new AtomicInteger();
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release;
+
+        Counting(final boolean held) {
+            this.release = new CountDownLatch(held ? 1 : 0);
+        }
 
         @Override
         public int dimensions() {
@@ -57,6 +70,13 @@ class StoredVectorsRestartTest {
 
         @Override
         public float[] embed(final String text) {
+            entered.countDown();
+            try {
+                assertTrue(release.await(WAIT_MS, TimeUnit.MILLISECONDS), "released within 30 s");
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
             calls.incrementAndGet();
             final String t = text.toLowerCase(Locale.ROOT);
             return new float[] {
@@ -144,15 +164,64 @@ class StoredVectorsRestartTest {
     }
 
     @OnEachBackend
+    void aReplaceImportIntoATenantNewHereStoresTheImportedMemorysVector(final TestDatabase db) throws Exception {
+        try (Storage storage = seeded(db);
+                Instance instance = started(storage, null, LOADED, 0, "nothing embedded at start")) {
+            final Delta imported = instance.engine.prepare(turn(instance.core.nextMemoryId(), 1));
+            final ImportOutcome outcome = instance.core.importState(new ImportJob(
+                    "globex", ImportMode.REPLACE, "replace-new", null, null, visitor -> visitor.delta(imported)));
+            assertTrue(outcome.applied(), String.valueOf(outcome.skipReason()));
+            assertTrue(instance.core.awaitSemanticIndex(WAIT_MS), "the imported memory embedded within 30 s");
+            flushVectors(storage);
+            assertEquals(1, db.scalar("SELECT COUNT(*) FROM memory_vectors WHERE tenant_id = 'globex'"));
+        }
+    }
+
+    @OnEachBackend
     void aTenantEmptiedByAReplaceImportLeavesNoVectors(final TestDatabase db) throws Exception {
         try (Storage storage = seeded(db);
                 Instance instance = new Instance(storage, null)) {
-            // Once the index has taken every stored vector back: vectors the index computes for memories a replace
-            // deletes while it is still taking them (it finds none stored any more and runs the model) are written
-            // after the replace's DELETE, and are left for the sweep at the next start to remove.
-            instance.awaitIndexed();
+            // While the index may still be taking the stored vectors back, or running the model on memories whose
+            // vectors the replace deleted first.
             replace(instance, visitor -> {});
             assertEquals(0, storedVectors(db));
+            instance.awaitIndexed();
+            flushVectors(storage);
+            assertEquals(0, storedVectors(db));
+        }
+    }
+
+    /**
+     * The model runs on the tenant's memories (their stored vectors were lost) and finishes after the replace
+     * committed but before the engine dropped them: the vectors it computed are of deleted memories, never stored.
+     */
+    @OnEachBackend
+    void vectorsComputedWhileAReplaceDeletesTheirMemoriesAreNotStored(final TestDatabase db) throws Exception {
+        try (Storage storage = seeded(db)) {
+            deleteStoredVectors(db);
+            try (Instance instance = new Instance(storage, null, true)) {
+                instance.awaitCaughtUp();
+                assertTrue(instance.model.entered.await(WAIT_MS, TimeUnit.MILLISECONDS), "the model runs");
+                final CompletableFuture<Void> replacing;
+                // Holding the engine's writer keeps the replace from reaching the engine once it committed.
+                try (MemoryEngine.BulkLoad held = instance.engine.bulkLoad()) {
+                    replacing = CompletableFuture.runAsync(() -> replace(instance, visitor -> {}));
+                    final long deadline = System.nanoTime() + WAIT_MS * 1_000_000L;
+                    while (db.scalar("SELECT COUNT(*) FROM messages") > 0) {
+                        assertTrue(System.nanoTime() < deadline, "the replace committed within 30 s");
+                        Thread.sleep(5);
+                    }
+                    instance.model.release.countDown();
+                    assertTrue(instance.core.awaitSemanticIndex(WAIT_MS), "every memory embedded within 30 s");
+                    assertEquals(TURNS, instance.model.calls.get(), "each memory was live in the engine");
+                    flushVectors(storage);
+                    assertEquals(0, storedVectors(db), "no vector of a memory the replace deleted");
+                }
+                replacing.get(WAIT_MS, TimeUnit.MILLISECONDS);
+                instance.awaitIndexed();
+                flushVectors(storage);
+                assertEquals(0, storedVectors(db));
+            }
         }
     }
 
@@ -230,6 +299,17 @@ class StoredVectorsRestartTest {
         assertEquals(n, storedVectors(db));
     }
 
+    /**
+     * Returns once the storage writer has taken every vector queued before the call: it writes them in the
+     * transaction of its next batch at the latest, and this commits one (to a tenant of its own).
+     */
+    private static void flushVectors(final Storage storage) throws Exception {
+        final Turn turn = new Turn(System.nanoTime(), "Flush.", "", "", "flush", "{}", 1_700_000_000_000L);
+        try (MemoryEngine engine = MemoryEngine.create(EngineConfig.defaults())) {
+            storage.submit(new StorageOp.Apply("flush", engine.prepare(turn))).get(WAIT_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
     private SnapshotStore checkpoint(final Storage storage) throws IOException {
         final SnapshotStore store = new SnapshotStore(dir.resolve("snapshots"));
         assertTrue(new Checkpointer(store, storage, EngineConfig.defaults(), 600, ms -> {}).takeNow() > 0);
@@ -250,8 +330,9 @@ class StoredVectorsRestartTest {
         return store;
     }
 
+    /** The stored vectors of {@link #TENANT}. */
     private static long storedVectors(final TestDatabase db) {
-        return db.scalar("SELECT COUNT(*) FROM memory_vectors");
+        return db.scalar("SELECT COUNT(*) FROM memory_vectors WHERE tenant_id = '" + TENANT + "'");
     }
 
     private static void deleteStoredVectors(final TestDatabase db) throws SQLException {
@@ -261,22 +342,33 @@ class StoredVectorsRestartTest {
 
     /** A semantic engine and its core over the shared storage, loaded at start as the server loads it. */
     private static final class Instance implements AutoCloseable {
-        final Counting model = new Counting();
-        final MemoryEngine engine = MemoryEngine.create(EngineConfig.defaults(), System::currentTimeMillis, model);
+        final Counting model;
+        final MemoryEngine engine;
         final ContinuumCore core;
         final String how;
 
         Instance(final Storage storage, final SnapshotStore snapshots) {
+            this(storage, snapshots, false);
+        }
+
+        /** With {@code held}, the model keeps the embedding thread in its first call until released. */
+        Instance(final Storage storage, final SnapshotStore snapshots, final boolean held) {
+            this.model = new Counting(held);
+            this.engine = MemoryEngine.create(EngineConfig.defaults(), System::currentTimeMillis, model);
             this.core = new ContinuumCore(engine, storage, new ContinuumMetrics());
             this.how = core.load(snapshots);
         }
 
-        void awaitIndexed() throws InterruptedException {
+        void awaitCaughtUp() throws InterruptedException {
             final long deadline = System.nanoTime() + WAIT_MS * 1_000_000L;
             while (!core.caughtUp()) {
                 assertTrue(System.nanoTime() < deadline, "caught up within 30 s");
                 Thread.sleep(5);
             }
+        }
+
+        void awaitIndexed() throws InterruptedException {
+            awaitCaughtUp();
             assertTrue(core.awaitSemanticIndex(WAIT_MS), "every memory has its vector within 30 s");
         }
 

@@ -1,13 +1,15 @@
 package ai.continuum.server.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.SQLException;
 
 /**
  * No stored vector outlives its memory ({@link SqlVectors}): a vector still queued when its memory is forgotten is
- * not written, and rows whose memory is gone (left by an earlier version, or queued across a replace-import) are
- * deleted after the next start. On each backend.
+ * not written, nor is one queued after a replace-import deleted its memory and before the engine dropped it, and rows
+ * whose memory is gone (left by an earlier version, or by a replace another instance committed) are deleted after the
+ * next start. On each backend.
  */
 class StoredVectorOrphansTest {
     private static final String TENANT = "acme";
@@ -27,6 +29,31 @@ class StoredVectorOrphansTest {
         }
         assertEquals(0, vectorsOf(db, 1), "the forgotten memory's vector refused by its tombstone");
         assertEquals(1, vectorsOf(db, 2), "the live memory's vector written");
+    }
+
+    @OnEachBackend
+    void aVectorOfAMemoryAReplaceDeletedIsNotWrittenEvenWhenTheDocumentReusesItsId(final TestDatabase db) {
+        try (Storage storage = db.open(StorageSettings.defaults())) {
+            learn(storage, 1, "my grandmother turned one hundred");
+            final ImportOutcome replaced = storage.importState(new ImportJob(
+                            TENANT,
+                            ImportMode.REPLACE,
+                            "document",
+                            null,
+                            null,
+                            visitor -> visitor.delta(Deltas.turn(1, T0 + 1, "the flat flooded", "Ben"))))
+                    .join();
+            assertTrue(replaced.applied(), String.valueOf(replaced.skipReason()));
+            // Computed from the replaced memory's text while the engine still held it, saved after the replace.
+            saveVector(storage, 1);
+            flushSideWrites(storage);
+            assertEquals(0, vectorsOf(db, 1), "the replaced memory's vector is not taken for the imported one");
+
+            storage.vectors().dropped(TENANT); // the engine dropped the replaced memories
+            saveVector(storage, 1); // computed from the imported memory's text
+            flushSideWrites(storage);
+            assertEquals(1, vectorsOf(db, 1), "the imported memory's vector written");
+        }
     }
 
     @OnEachBackend
