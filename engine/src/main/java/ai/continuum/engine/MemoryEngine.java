@@ -41,9 +41,10 @@ import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
  *       {@link TermIndexer}, which has a writer of its own. A recall first indexes whatever is still queued, so a
  *       memory whose learn has returned is found by its words by every recall that starts afterwards.</li>
  *   <li><b>Recall</b> and the point reads ({@link #concept}, {@link #memory}, {@link #stats}) never take the write lock
- *       and block only to index memory terms still queued (see above): neighbour and posting lists are copied under per-concept sequence locks (retrying on a
- *       concurrent change), records are published with release stores and read with acquire loads, dictionaries are
- *       Chronicle Maps (safe for concurrent use). A reader never sees a torn neighbour list.</li>
+ *       and block only to index memory terms still queued (see above): neighbour and posting lists are copied under
+ *       per-concept sequence locks (retrying on a concurrent change), records are published with release stores and
+ *       read with acquire loads, dictionaries are Chronicle Maps (safe for concurrent use). A reader never sees a
+ *       torn neighbour list.</li>
  *   <li>Operations that walk a whole tenant ({@link #snapshot}, {@link #checksum}, {@link #concepts}) hold the write
  *       lock, so they see one consistent state; recall continues meanwhile.</li>
  * </ul>

@@ -28,9 +28,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * </pre>
  *
  * <p>Thread model: the writer adds and forgets; the term count alone is written later, by the term index's writer
- * ({@link #setTerms}), once the memory's terms are indexed. Readers find memories through concept postings or {@link #find}; a
- * reader decodes the blob, then re-reads {@code state}: forgetting sets FORGOTTEN before it erases the blob, so a
- * reader that still sees LIVE afterwards decoded intact text.
+ * ({@link #setTerms}), once the memory's terms are indexed. Readers find memories through concept postings or
+ * {@link #find}; a reader decodes the blob, then re-reads {@code state}: forgetting sets FORGOTTEN before it erases
+ * the blob, so a reader that still sees LIVE afterwards decoded intact text.
  */
 public final class MemoryTable {
     public static final int LIVE = 1;
