@@ -1,6 +1,5 @@
 package ai.continuum.engine;
 
-import ai.continuum.engine.extract.TermAnalyzer;
 import ai.continuum.engine.semantic.SemanticIndex;
 import ai.continuum.engine.store.CompoundTable;
 import ai.continuum.engine.store.ConceptGraph;
@@ -9,7 +8,6 @@ import ai.continuum.engine.store.MemoryTable;
 import ai.continuum.engine.store.StringIndex;
 import ai.continuum.engine.store.TextBlob;
 import ai.continuum.engine.store.WordIndex;
-import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import org.agrona.collections.Object2IntHashMap;
@@ -36,7 +34,7 @@ final class DeltaApplier {
     private final ConceptGraph graph;
     private final StringIndex dictionary;
     private final WordIndex words;
-    private final WordIndex memoryTerms;
+    private final TermIndexer memoryTerms;
     private final MemoryTable memories;
     private final CompoundTable compounds;
     /**
@@ -61,24 +59,13 @@ final class DeltaApplier {
     private final SemanticIndex semantic;
 
     private int[] ids = new int[64];
-
-    /**
-     * The terms of the memory being added, repeats included, concatenated in {@code termChars}: term i ends at
-     * {@code termEnds[i]} and starts where term i - 1 ends. Reused across memories so that indexing a memory's terms
-     * allocates nothing; writer only.
-     */
-    private final StringBuilder termChars = new StringBuilder(1024);
-
-    private int[] termEnds = new int[256];
-    private int termCount;
-    private final StringBuilder termScratch = new StringBuilder(TermAnalyzer.MAX_TERM_CHARS);
     private long[] sortScratch = new long[1024];
 
     DeltaApplier(
             final ConceptGraph graph,
             final StringIndex dictionary,
             final WordIndex words,
-            final WordIndex memoryTerms,
+            final TermIndexer memoryTerms,
             final MemoryTable memories,
             final CompoundTable compounds,
             final SemanticIndex semantic) {
@@ -268,22 +255,12 @@ final class DeltaApplier {
             TextBlob.utf8(m.thinking()),
             TextBlob.utf8(m.metadata())
         };
-        // The user and assistant texts are analysed one after the other: no term spans the two, so this yields the
-        // terms of indexedText(user, ai) without building that string.
-        termChars.setLength(0);
-        termCount = 0;
-        TermAnalyzer.forEachTerm(m.userText(), termScratch, this::keepTerm);
-        TermAnalyzer.forEachTerm(m.aiText(), termScratch, this::keepTerm);
-        final int index = memories.add(t.id, m.id(), m.timeMillis(), strings, ids, n, termCount);
+        final int index = memories.add(t.id, m.id(), m.timeMillis(), strings, ids, n);
         for (int i = 0; i < n; i++) {
             graph.appendInt(ids[i], ConceptLayout.MEM_ADDR, index);
         }
-        int from = 0;
-        for (int i = 0; i < termCount; i++) {
-            memoryTerms.addWordOnce(t.id, termChars, from, termEnds[i], index);
-            from = termEnds[i];
-        }
-        t.memoryTerms += termCount;
+        // Indexed behind the apply; a recall indexes what is still queued before it reads the terms (TermIndexer).
+        memoryTerms.enqueue(t, index, m.userText(), m.aiText());
         final Integer previous = t.lastMemoryOfSession.put(m.sessionId(), index);
         if (previous != null) {
             memories.chain(previous, index);
@@ -347,11 +324,7 @@ final class DeltaApplier {
         final String[] strings = new String[MemoryTable.STRINGS];
         final int[] conceptIds = memories.read(index, strings);
         if (conceptIds != null) {
-            final String text = indexedText(strings[1], strings[2]);
-            for (final String term : TermAnalyzer.distinctTerms(text)) {
-                memoryTerms.removeWord(t.id, term, index);
-            }
-            t.memoryTerms -= memories.terms(index);
+            memoryTerms.remove(t, index, strings[1], strings[2]);
         }
         memories.forget(index);
         if (conceptIds != null) {
@@ -450,15 +423,6 @@ final class DeltaApplier {
     /** The text of a memory that its lexical index covers: what the user and the assistant said. */
     static String indexedText(final String userText, final String aiText) {
         return userText + "\n" + aiText;
-    }
-
-    /** Appends one term of the memory being added to {@link #termChars}; repeats are kept (they count). */
-    private void keepTerm(final CharSequence term) {
-        if (termCount == termEnds.length) {
-            termEnds = Arrays.copyOf(termEnds, termCount * 2);
-        }
-        termChars.append(term);
-        termEnds[termCount++] = termChars.length();
     }
 
     private void ensureIds(final int n) {

@@ -27,7 +27,8 @@ final class EngineImage {
      * Version of this encoding. Bump it when the encoding of any region changes in a way {@link LayoutCheck} does not
      * describe (the arena's size classes, the list or blob formats, the order of the sections).
      */
-    static final int FORMAT = 2; // 2: the dictionary as Chronicle Map's persisted file (StringIndex#writeTo)
+    // 2: the dictionary as Chronicle Map's persisted file (StringIndex#writeTo); 3: the memory terms' own arena
+    static final int FORMAT = 3;
 
     private static final int LITTLE_ENDIAN = 1;
     private static final int BIG_ENDIAN = 2;

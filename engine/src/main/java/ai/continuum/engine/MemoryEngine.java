@@ -37,10 +37,14 @@ import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
  *       writer thread mutates the off-heap structures at a time, in the order the lock is acquired. A write takes
  *       microseconds, so one writer for all tenants is not a bottleneck; it also keeps the shared arenas free of
  *       races between tenants.</li>
- *   <li><b>Recall</b> and the point reads ({@link #concept}, {@link #memory}, {@link #stats}) never take the lock and
- *       never block: neighbour and posting lists are copied under per-concept sequence locks (retrying on a
- *       concurrent change), records are published with release stores and read with acquire loads, dictionaries are
- *       Chronicle Maps (safe for concurrent use). A reader never sees a torn neighbour list.</li>
+ *   <li><b>Memory terms</b> (the word index of lexical recall) are indexed behind the apply by a
+ *       {@link TermIndexer}, which has a writer of its own. A recall first indexes whatever is still queued, so a
+ *       memory whose learn has returned is found by its words by every recall that starts afterwards.</li>
+ *   <li><b>Recall</b> and the point reads ({@link #concept}, {@link #memory}, {@link #stats}) never take the write lock
+ *       and block only to index memory terms still queued (see above): neighbour and posting lists are copied under
+ *       per-concept sequence locks (retrying on a concurrent change), records are published with release stores and
+ *       read with acquire loads, dictionaries are Chronicle Maps (safe for concurrent use). A reader never sees a
+ *       torn neighbour list.</li>
  *   <li>Operations that walk a whole tenant ({@link #snapshot}, {@link #checksum}, {@link #concepts}) hold the write
  *       lock, so they see one consistent state; recall continues meanwhile.</li>
  * </ul>
@@ -66,7 +70,7 @@ public final class MemoryEngine implements AutoCloseable {
     private final ConceptGraph graph;
     private final StringIndex dictionary;
     private final WordIndex words;
-    private final WordIndex memoryTerms;
+    private final TermIndexer memoryTerms;
     private final MemoryTable memories;
     private final CompoundTable compounds;
     private final DeltaApplier applier;
@@ -90,13 +94,13 @@ public final class MemoryEngine implements AutoCloseable {
         this.graph = new ConceptGraph(arena, (int) Math.min(Integer.MAX_VALUE / 2, expected * 5));
         this.dictionary = new StringIndex("continuum-concepts", expected, 16);
         this.words = new WordIndex(arena, expected);
-        this.memoryTerms = new WordIndex(arena, expected);
         this.memories = new MemoryTable(arena, (int) Math.min(Integer.MAX_VALUE / 2, expected));
+        this.memoryTerms = new TermIndexer(memories, expected);
         this.compounds = new CompoundTable(arena, (int) Math.min(Integer.MAX_VALUE / 2, expected));
         this.semantic = embedder == null ? null : new SemanticIndex(embedder, memories);
         this.applier = new DeltaApplier(graph, dictionary, words, memoryTerms, memories, compounds, semantic);
-        this.recaller =
-                new Recaller(config, graph, dictionary, words, memoryTerms, memories, compounds, semantic, clock);
+        this.recaller = new Recaller(
+                config, graph, dictionary, words, memoryTerms.index(), memories, compounds, semantic, clock);
         this.learner = new Learner(config);
     }
 
@@ -197,6 +201,14 @@ public final class MemoryEngine implements AutoCloseable {
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /**
+     * How long each of the last (up to 4096) memories learned waited for its terms to be indexed, in nanoseconds, in
+     * no particular order: the lag of the term index behind learn, which recall hides by indexing the rest itself.
+     */
+    public long[] recentTermIndexDelaysNanos() {
+        return memoryTerms.recentDelaysNanos();
     }
 
     /** Memories learned and not yet embedded; 0 without a semantic index. */
@@ -312,6 +324,7 @@ public final class MemoryEngine implements AutoCloseable {
             return new RecallResult(List.of(), List.of(), List.of(), "", System.nanoTime() - start);
         }
         final QueryTerms terms = QueryTerms.of(query);
+        memoryTerms.awaitIndexed(); // read-your-writes: every memory learned before this recall is found by its words
         final RecallScratch scratch = acquireScratch();
         try {
             return recaller.recall(
@@ -488,6 +501,7 @@ public final class MemoryEngine implements AutoCloseable {
         writeLock.lock();
         try {
             ensureOpen();
+            memoryTerms.awaitIndexed(); // the tenants' term totals below include every memory stored
             EngineImage.writeHeader(out);
             out.writeInt(nextTenantId);
             final List<TenantState> all = new ArrayList<>(tenants.values());
@@ -677,6 +691,7 @@ public final class MemoryEngine implements AutoCloseable {
                 return;
             }
             closed = true;
+            memoryTerms.close();
             if (semantic != null) {
                 semantic.close();
             }
@@ -775,7 +790,10 @@ public final class MemoryEngine implements AutoCloseable {
 
     private RecallScratch newScratch() {
         return new RecallScratch(
-                config.neighboursPerHop(), graph.newPairProbe(), words.newProbe(), memoryTerms.newProbe());
+                config.neighboursPerHop(),
+                graph.newPairProbe(),
+                words.newProbe(),
+                memoryTerms.index().newProbe());
     }
 
     private void ensureOpen() {

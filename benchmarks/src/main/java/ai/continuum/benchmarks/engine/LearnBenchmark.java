@@ -6,6 +6,7 @@ import ai.continuum.engine.EngineConfig;
 import ai.continuum.engine.LearnOutcome;
 import ai.continuum.engine.MemoryEngine;
 import ai.continuum.engine.Turn;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,7 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Turns come from a fixed pre-built array ({@value #TURNS} turns over a 20,000-concept Zipf vocabulary). Each call
  * learns one of them under a fresh memory id, so every call stores a new memory, as in production. The engine is
  * recreated for every iteration (and first taught {@value #WARM_TURNS} turns) so that memory growth stays bounded
- * however long the run.
+ * however long the run. Memory terms are indexed behind learn, on the engine's term-indexing thread; each iteration
+ * ends by printing how long memories waited for it.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -76,8 +78,22 @@ public class LearnBenchmark {
             }
         }
 
+        /**
+         * Prints how long the iteration's last memories waited for their terms to be indexed (behind learn; a recall
+         * would have indexed them itself), the visibility delay of the term index at this learn rate.
+         */
         @TearDown(Level.Iteration)
         public void close() {
+            final long[] delays = engine.recentTermIndexDelaysNanos();
+            Arrays.sort(delays);
+            if (delays.length > 0) {
+                System.out.printf(
+                        "term index delay over the last %d memories: p50 %.1f us, p99 %.1f us, max %.1f us%n",
+                        delays.length,
+                        delays[delays.length / 2] / 1e3,
+                        delays[(int) (delays.length * 0.99)] / 1e3,
+                        delays[delays.length - 1] / 1e3);
+            }
             engine.close();
         }
 

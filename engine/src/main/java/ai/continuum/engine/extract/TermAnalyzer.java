@@ -40,8 +40,12 @@ public final class TermAnalyzer {
      */
     public record Terms(List<String> distinct, int count) {}
 
-    /** Every stop word, for checking a term held in a buffer without making a string of it. */
-    private static final String[] STOP_LIST = STOP.toArray(new String[0]);
+    /**
+     * The stop words by length, for checking a term held in a buffer without making a string of it: a token longer
+     * than every stop word (most tokens) is settled by one comparison, a short one against the few of its length.
+     * This check runs on every token of every memory indexed.
+     */
+    private static final String[][] STOP_BY_LENGTH = byLength(STOP);
 
     /** Receives the terms of {@link #forEachTerm}; {@code term} is a reused buffer, valid only during the call. */
     @FunctionalInterface
@@ -125,12 +129,28 @@ public final class TermAnalyzer {
     }
 
     private static boolean isStop(final CharSequence token) {
-        for (final String stop : STOP_LIST) {
-            if (stop.length() == token.length() && stop.contentEquals(token)) {
+        if (token.length() >= STOP_BY_LENGTH.length) {
+            return false;
+        }
+        for (final String stop : STOP_BY_LENGTH[token.length()]) {
+            if (stop.contentEquals(token)) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static String[][] byLength(final Set<String> words) {
+        int longest = 0;
+        for (final String w : words) {
+            longest = Math.max(longest, w.length());
+        }
+        final String[][] out = new String[longest + 1][];
+        for (int length = 0; length <= longest; length++) {
+            final int l = length;
+            out[length] = words.stream().filter(w -> w.length() == l).toArray(String[]::new);
+        }
+        return out;
     }
 
     /**

@@ -27,9 +27,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  *  24  long  textAddr    TextBlob with one string
  * </pre>
  *
- * <p>Thread model: the writer adds and forgets. Readers find memories through concept postings or {@link #find}; a
- * reader decodes the blob, then re-reads {@code state}: forgetting sets FORGOTTEN before it erases the blob, so a
- * reader that still sees LIVE afterwards decoded intact text.
+ * <p>Thread model: the writer adds and forgets; the term count alone is written later, by the term index's writer
+ * ({@link #setTerms}), once the memory's terms are indexed. Readers find memories through concept postings or
+ * {@link #find}; a reader decodes the blob, then re-reads {@code state}: forgetting sets FORGOTTEN before it erases
+ * the blob, so a reader that still sees LIVE afterwards decoded intact text.
  */
 public final class MemoryTable {
     public static final int LIVE = 1;
@@ -113,8 +114,7 @@ public final class MemoryTable {
             final long timeMillis,
             final byte[][] strings,
             final int[] conceptIds,
-            final int conceptCount,
-            final int terms) {
+            final int conceptCount) {
         final long blob = TextBlob.write(arena, strings, conceptIds, conceptCount);
         final int index = memories.add();
         final UnsafeBuffer b = memories.buffer(index);
@@ -124,7 +124,6 @@ public final class MemoryTable {
         b.putLong(o + TIME, timeMillis);
         b.putLong(o + BLOB, blob);
         b.putInt(o + BLOB_BYTES, TextBlob.sizeOf(strings, conceptCount));
-        b.putInt(o + TERMS, terms);
         b.putIntRelease(o + STATE, LIVE);
         byId.put(hash(tenant, id), index);
         return index;
@@ -183,8 +182,14 @@ public final class MemoryTable {
         return memories.buffer(index).getIntAcquire(memories.offset(index) + NEXT) - 1;
     }
 
+    /** Any thread: the memory's analysed terms, repeats included; 0 until its terms are indexed. */
     public int terms(final int index) {
-        return memories.buffer(index).getInt(memories.offset(index) + TERMS);
+        return memories.buffer(index).getIntAcquire(memories.offset(index) + TERMS);
+    }
+
+    /** The term index's writer only (not the engine's writer): records how many terms the memory was indexed under. */
+    public void setTerms(final int index, final int terms) {
+        memories.buffer(index).putIntRelease(memories.offset(index) + TERMS, terms);
     }
 
     public long timeMillis(final int index) {

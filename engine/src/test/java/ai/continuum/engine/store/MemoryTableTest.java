@@ -21,12 +21,14 @@ class MemoryTableTest {
 
     @Test
     void aStoredMemoryReadsBackWithItsConcepts() {
-        final int index = table.add(1, 77L, 1_000L, strings("s", "héllo wörld"), new int[] {5, 9, 0}, 2, 12);
+        final int index = table.add(1, 77L, 1_000L, strings("s", "héllo wörld"), new int[] {5, 9, 0}, 2);
         assertEquals(index, table.find(1, 77L));
         assertEquals(MemoryTable.LIVE, table.state(index));
         assertEquals(1, table.tenant(index));
         assertEquals(77L, table.id(index));
         assertEquals(1_000L, table.timeMillis(index));
+        assertEquals(0, table.terms(index));
+        table.setTerms(index, 12);
         assertEquals(12, table.terms(index));
         final String[] out = new String[MemoryTable.STRINGS];
         assertArrayEquals(new int[] {5, 9}, table.read(index, out));
@@ -35,9 +37,9 @@ class MemoryTableTest {
 
     @Test
     void theSameIdInAnotherTenantIsAnotherMemory() {
-        final int a = table.add(1, 5L, 0, strings("s", "a"), new int[0], 0, 1);
+        final int a = table.add(1, 5L, 0, strings("s", "a"), new int[0], 0);
         assertEquals(-1, table.find(2, 5L));
-        final int b = table.add(2, 5L, 0, strings("s", "b"), new int[0], 0, 1);
+        final int b = table.add(2, 5L, 0, strings("s", "b"), new int[0], 0);
         assertEquals(a, table.find(1, 5L));
         assertEquals(b, table.find(2, 5L));
         assertEquals(-1, table.find(1, 6L));
@@ -45,7 +47,7 @@ class MemoryTableTest {
 
     @Test
     void forgettingKeepsATombstoneAndErasesTheText() {
-        final int index = table.add(1, 5L, 0, strings("s", "secret"), new int[] {1}, 1, 1);
+        final int index = table.add(1, 5L, 0, strings("s", "secret"), new int[] {1}, 1);
         final long inUse = arena.bytesInUse();
         table.forget(index);
         table.forget(index); // twice is harmless
@@ -65,8 +67,8 @@ class MemoryTableTest {
 
     @Test
     void sessionChainsLinkBothWays() {
-        final int first = table.add(1, 1L, 0, strings("s", "1"), new int[0], 0, 1);
-        final int second = table.add(1, 2L, 1, strings("s", "2"), new int[0], 0, 1);
+        final int first = table.add(1, 1L, 0, strings("s", "1"), new int[0], 0);
+        final int second = table.add(1, 2L, 1, strings("s", "2"), new int[0], 0);
         assertEquals(-1, table.previous(first));
         assertEquals(-1, table.next(second));
         table.chain(first, second);
@@ -78,7 +80,7 @@ class MemoryTableTest {
     @Test
     void manyMemoriesStayFindableThroughResizes() {
         for (long id = 0; id < 5_000; id++) {
-            table.add((int) (id % 3), id, id, strings("s", "m" + id), new int[0], 0, 1);
+            table.add((int) (id % 3), id, id, strings("s", "m" + id), new int[0], 0);
         }
         for (long id = 0; id < 5_000; id++) {
             final int index = table.find((int) (id % 3), id);
