@@ -20,6 +20,7 @@ import ai.continuum.server.storage.DuplicateRequestException;
 import ai.continuum.server.storage.IdempotencyClaim;
 import ai.continuum.server.storage.IdempotencyKeys;
 import ai.continuum.server.storage.ImportJob;
+import ai.continuum.server.storage.ImportMode;
 import ai.continuum.server.storage.ImportOutcome;
 import ai.continuum.server.storage.OptimizeReport;
 import ai.continuum.server.storage.StateExport;
@@ -88,6 +89,8 @@ public final class ContinuumCore implements AutoCloseable {
     private final ChangeEvents events = new ChangeEvents();
     /** The engine's one writer after a commit (and the rebuild). */
     private final EngineApplier applier;
+    /** Orders async writes applied ahead against the deletes of their tenant. */
+    private final DeletingWrites deletingWrites = new DeletingWrites();
     /** Written once by {@link #rebuild} on the starting thread; read by readiness checks on request threads. */
     private volatile boolean loaded;
     /** Set once when shutdown begins; read by readiness. */
@@ -484,7 +487,8 @@ public final class ContinuumCore implements AutoCloseable {
         if (engine.concept(tenant, name, 0).isEmpty()) {
             return false;
         }
-        commitThen(new StorageOp.ForgetConcept(tenant, ConceptKeys.normalize(name)));
+        deletingWrites.delete(
+                tenant, () -> commitThen(new StorageOp.ForgetConcept(tenant, ConceptKeys.normalize(name))));
         return true;
     }
 
@@ -505,7 +509,7 @@ public final class ContinuumCore implements AutoCloseable {
         }
         final StorageOp.PruneLinks op =
                 new StorageOp.PruneLinks(tenant, threshold, System.currentTimeMillis(), applyDecay);
-        final Committed committed = commitThen(op, claim);
+        final Committed committed = deletingWrites.delete(tenant, () -> commitThen(op, claim));
         final PruneReport report = committed.applied().pruned();
         if (report == null) {
             // The follower applied it from the log first and its outcome aged out of the applier's bounded memory.
@@ -521,6 +525,12 @@ public final class ContinuumCore implements AutoCloseable {
      * step. Waits for both, however long.
      */
     public ImportOutcome importState(final ImportJob job) {
+        return job.mode() == ImportMode.REPLACE
+                ? deletingWrites.delete(job.tenant(), () -> importAndApply(job))
+                : importAndApply(job);
+    }
+
+    private ImportOutcome importAndApply(final ImportJob job) {
         final CompletableFuture<ImportOutcome> done = storage.importState(job)
                 .thenCompose(outcome -> outcome.applied()
                         ? applier.reach(job.tenant(), outcome.head().length()).thenApply(ignored -> outcome)
@@ -552,8 +562,16 @@ public final class ContinuumCore implements AutoCloseable {
         final long startNs = System.nanoTime();
         final StorageOp.Apply op = new StorageOp.Apply(tenant, delta);
         if (async) {
-            final CompletableFuture<Storage.ContinuityHead> commit = storage.submit(op);
-            final ApplyResult applied = await(applier.applyAhead(tenant, delta), op);
+            // The commit is queued first and the write applied ahead after it, both in one step against deletes.
+            final QueuedAsync queued = deletingWrites.queueAsync(
+                    tenant,
+                    mayApplyAhead -> new QueuedAsync(
+                            storage.submit(op),
+                            mayApplyAhead
+                                    ? applier.applyAhead(tenant, delta)
+                                    : CompletableFuture.completedFuture(ApplyResult.NONE)));
+            final CompletableFuture<Storage.ContinuityHead> commit = queued.commit();
+            final ApplyResult applied = await(queued.ahead(), op);
             // The handler logs and counts its own failure; the future it returns has no reader.
             final CompletableFuture<?> unused = commit.thenCompose(head -> applier.committed(op, head))
                     .whenComplete((ignored, error) -> {
@@ -579,6 +597,10 @@ public final class ContinuumCore implements AutoCloseable {
                 true,
                 committed.head().length());
     }
+
+    /** An async write's queued commit, and its apply ahead of the commit (completed with nothing when held back). */
+    private record QueuedAsync(
+            CompletableFuture<Storage.ContinuityHead> commit, CompletableFuture<ApplyResult> ahead) {}
 
     /** A committed op's chain head and what applying it to the engine produced. */
     private record Committed(Storage.ContinuityHead head, OpOutcome applied) {}

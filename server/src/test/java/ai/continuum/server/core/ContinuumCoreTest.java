@@ -118,4 +118,38 @@ class ContinuumCoreTest {
         assertFalse(core.forgetConcept("t", "Nothing Here"));
         assertTrue(storage.accepted.isEmpty());
     }
+
+    /**
+     * An async write queued after a deleting op of its tenant commits after it, so every engine (and a rebuild) applies
+     * the delete first. Applied ahead while the delete was still committing, the write would be undone by the delete
+     * and its own op then skipped: the engine would lack what the database holds until a restart.
+     */
+    @Test
+    void shouldApplyAnAsyncWriteQueuedBehindAForgetAfterTheForget() throws Exception {
+        core.learn("t", turn(), false);
+        storage.mode = ScriptedStorage.Mode.PENDING;
+        final Thread forgetter = Thread.ofVirtual().start(() -> core.forgetConcept("t", "Gradient Descent"));
+        awaitPending(1);
+        final LearnReceipt later = core.learn("t", turn(), true);
+        assertFalse(later.durable());
+        storage.pending.get(0).complete(new Storage.ContinuityHead("t", 2, "f0"));
+        forgetter.join();
+        storage.pending.get(1).complete(new Storage.ContinuityHead("t", 3, "f1"));
+        assertTrue(core.awaitPosition("t", 3), "the async write reaches the engine at its chain position");
+        assertTrue(
+                engine.concept("t", "Gradient Descent", 0).isPresent(),
+                "the write committed after the forget keeps the concept it names, as the database does");
+        assertEquals(2, engine.stats("t").memories());
+    }
+
+    private void awaitPending(final int count) {
+        while (true) {
+            synchronized (storage) {
+                if (storage.pending.size() >= count) {
+                    return;
+                }
+            }
+            Thread.onSpinWait();
+        }
+    }
 }
