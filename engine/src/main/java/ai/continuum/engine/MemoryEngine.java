@@ -25,6 +25,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
 
@@ -209,6 +210,19 @@ public final class MemoryEngine implements AutoCloseable {
      */
     public long[] recentTermIndexDelaysNanos() {
         return memoryTerms.recentDelaysNanos();
+    }
+
+    /** Memories learned whose terms are not yet indexed (recall indexes them itself before it reads the index). */
+    public long termIndexBacklog() {
+        return memoryTerms.backlog();
+    }
+
+    /**
+     * Tells {@code listener}, on the term indexer's thread (or a recall's, when it helps), each memory's visibility
+     * delay in nanoseconds: from its learn to its terms in the index. It must be quick and must not block.
+     */
+    public void onTermIndexDelay(final LongConsumer listener) {
+        memoryTerms.onDelay(listener);
     }
 
     /** Memories learned and not yet embedded; 0 without a semantic index. */

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongConsumer;
 import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
 
 /**
@@ -37,8 +38,13 @@ import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
 // TenantState.memoryTerms is volatile for its readers and changed only under this indexer's lock.
 @SuppressWarnings("NonAtomicVolatileUpdate")
 final class TermIndexer implements AutoCloseable {
-    /** Queued memories at most; a full queue is indexed by the writer itself. */
-    static final int QUEUE = 4096;
+    /**
+     * Queued memories at most; a full queue is indexed by the writer itself. It also bounds what one recall may have
+     * to index for an indexer starved of CPU: about 6 us a memory, so some 6 ms at 1,024 (4,096 let one recall pay
+     * about 25 ms); at full learn rate with a free core the backlog stays far below it (RESULTS.md, "Learn off the
+     * critical path").
+     */
+    static final int QUEUE = 1024;
     /** Memories indexed per hold of the lock by the indexer's thread, so a recall waits for one batch at most. */
     private static final int BATCH = 16;
     /** The backlog at which the writer wakes a dozing indexer rather than let it finish its doze. */
@@ -67,6 +73,8 @@ final class TermIndexer implements AutoCloseable {
 
     private volatile boolean closed;
     private final Thread worker;
+    /** Told each indexed memory's visibility delay in nanoseconds, under {@link #lock}; must not block. */
+    private volatile LongConsumer delayListener = delay -> {};
 
     /** Under {@link #lock}: the term being built, and the memory being indexed ({@link #indexOne}). */
     private final StringBuilder termScratch = new StringBuilder(TermAnalyzer.MAX_TERM_CHARS);
@@ -150,6 +158,16 @@ final class TermIndexer implements AutoCloseable {
         }
     }
 
+    /** Any thread: memories queued and not yet indexed (a snapshot of two counters; never negative). */
+    long backlog() {
+        return Math.max(0, queued - indexed);
+    }
+
+    /** Tells {@code listener} each indexed memory's visibility delay in nanoseconds; it must be quick and not block. */
+    void onDelay(final LongConsumer listener) {
+        this.delayListener = listener;
+    }
+
     long offHeapBytes() {
         return arena.reservedBytes() + index.offHeapBytes();
     }
@@ -215,7 +233,9 @@ final class TermIndexer implements AutoCloseable {
         TermAnalyzer.forEachTerm(p.aiText(), termScratch, this::addTerm);
         memories.setTerms(p.index(), termsOfMemory);
         p.tenant().memoryTerms += termsOfMemory;
-        delays[(int) (delayCount++ % DELAY_SAMPLES)] = System.nanoTime() - p.queuedNanos();
+        final long delay = System.nanoTime() - p.queuedNanos();
+        delays[(int) (delayCount++ % DELAY_SAMPLES)] = delay;
+        delayListener.accept(delay);
     }
 
     /** Indexes one term of the memory being indexed; repeats count towards its length but are listed once. */

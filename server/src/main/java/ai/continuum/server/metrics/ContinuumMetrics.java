@@ -44,6 +44,20 @@ public final class ContinuumMetrics {
         Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)
     };
 
+    /** The term index's delays are tens to hundreds of microseconds at full learn rate, milliseconds when starved. */
+    private static final Duration[] VISIBILITY_BUCKETS = {
+        Duration.ofNanos(50_000),
+        Duration.ofNanos(100_000),
+        Duration.ofNanos(250_000),
+        Duration.ofNanos(500_000),
+        Duration.ofMillis(1),
+        Duration.ofMillis(2),
+        Duration.ofMillis(5),
+        Duration.ofMillis(10),
+        Duration.ofMillis(25),
+        Duration.ofMillis(100)
+    };
+
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     /** Meters by label values: a request then costs one map lookup instead of building and registering an id. */
     private final ConcurrentHashMap<HttpKey, HttpMeters> httpMeters = new ConcurrentHashMap<>();
@@ -85,9 +99,24 @@ public final class ContinuumMetrics {
         ProcessMeters.bindTo(registry);
     }
 
-    /** Binds the engine whose tenants the graph gauges report. */
+    /**
+     * Binds the engine whose tenants the graph gauges report, and the lag of its background indexes behind learn:
+     * the term index's backlog and visibility delay (a recall indexes the backlog itself, so the delay is what a
+     * recall may pay), and the semantic index's backlog (memories not yet embedded, found by words meanwhile).
+     */
     public void bindEngine(final MemoryEngine memoryEngine) {
         this.engine = memoryEngine;
+        Gauge.builder("continuum.term.index.backlog", memoryEngine::termIndexBacklog)
+                .description("memories learned whose terms are not yet indexed (a recall indexes them first)")
+                .register(registry);
+        final Timer termIndexDelay = Timer.builder("continuum.term.index.delay")
+                .description("time from a memory's learn to its terms in the index")
+                .serviceLevelObjectives(VISIBILITY_BUCKETS)
+                .register(registry);
+        memoryEngine.onTermIndexDelay(delay -> termIndexDelay.record(delay, TimeUnit.NANOSECONDS));
+        Gauge.builder("continuum.semantic.backlog", memoryEngine::semanticBacklog)
+                .description("memories learned and not yet embedded by the semantic index (0 without it)")
+                .register(registry);
     }
 
     /** Binds the write-behind queue depth, its capacity (writes answer 503 queue_full beyond it) and readiness. */

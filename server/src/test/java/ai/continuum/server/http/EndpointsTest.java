@@ -159,5 +159,10 @@ class EndpointsTest extends OneRoutingPerClass {
         assertFalse(text.contains("metered"), "tenant names stay out of the metrics by default:\n" + text);
         assertTrue(text.contains("continuum_storage_queue_depth"), text);
         assertTrue(text.contains("continuum_storage_commit_latency_seconds_bucket"), text);
+        assertTrue(text.contains("\ncontinuum_term_index_backlog "), text);
+        assertTrue(text.contains("\ncontinuum_semantic_backlog 0.0"), text);
+        // The learn above was indexed (the recall after it saw to that), and its delay was recorded.
+        assertFalse(text.contains("\ncontinuum_term_index_delay_seconds_count 0.0"), text);
+        assertTrue(text.contains("continuum_term_index_delay_seconds_bucket{le=\"0.1\"}"), text);
     }
 }
