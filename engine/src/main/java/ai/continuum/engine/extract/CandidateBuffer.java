@@ -34,8 +34,11 @@ final class CandidateBuffer {
     /** Up to this many accepted values, duplicates are found by a linear scan; beyond it, by a hash set. */
     private static final int LINEAR_DEDUP_LIMIT = 16;
 
-    private long[] keys = new long[32];
-    private String[] values = new String[32];
+    /** Chars below this are lower-cased one to one by {@code String.toLowerCase(Locale.ROOT)}. */
+    private static final char LATIN1_END = '\u0100';
+
+    private long[] keys = new long[16];
+    private String[] values = new String[16];
     private int count;
 
     void add(final int offset, final int kind, final String value) {
@@ -62,31 +65,71 @@ final class CandidateBuffer {
         Arrays.sort(keys, 0, count);
         final int limit = Math.min(cap, count);
         final String[] accepted = new String[limit];
-        final String[] identities = ignoreCase ? new String[limit] : accepted;
         Set<String> seen = null;
         int size = 0;
         for (int k = 0; k < count && size < limit; k++) {
             final String value = values[(int) (keys[k] & INDEX_MASK)];
-            final String identity = ignoreCase ? value.toLowerCase(Locale.ROOT) : value;
             if (seen == null && size > LINEAR_DEDUP_LIMIT) {
-                seen = new HashSet<>(Arrays.asList(identities).subList(0, size));
+                seen = new HashSet<>();
+                for (int i = 0; i < size; i++) {
+                    seen.add(identity(accepted[i], ignoreCase));
+                }
             }
-            if (seen != null ? !seen.add(identity) : containsFirst(identities, size, identity)) {
+            if (seen != null
+                    ? !seen.add(identity(value, ignoreCase))
+                    : containsFirst(accepted, size, value, ignoreCase)) {
                 continue;
             }
-            identities[size] = identity;
             accepted[size] = value;
             size++;
         }
         return List.of(size == limit ? accepted : Arrays.copyOf(accepted, size));
     }
 
-    private static boolean containsFirst(final String[] array, final int size, final String value) {
+    private static String identity(final String value, final boolean ignoreCase) {
+        return ignoreCase ? value.toLowerCase(Locale.ROOT) : value;
+    }
+
+    private static boolean containsFirst(
+            final String[] accepted, final int size, final String value, final boolean ignoreCase) {
         for (int i = 0; i < size; i++) {
-            if (array[i].equals(value)) {
+            if (ignoreCase ? sameLowerCase(accepted[i], value) : accepted[i].equals(value)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * Whether {@code a} and {@code b} are equal after {@code toLowerCase(Locale.ROOT)}, without building either
+     * (recall extracts a query's terms on every call). Below U+0100 that method lower-cases char by char, so
+     * {@link Character#toLowerCase(char)} per char decides; beyond it (context-dependent final sigma, U+0130's two
+     * chars) the two lower-case forms are built and compared.
+     */
+    static boolean sameLowerCase(final String a, final String b) {
+        if (a.length() != b.length()) {
+            // Latin-1 strings of different lengths stay different lengths in lower case.
+            return !(latin1(a) && latin1(b)) && a.toLowerCase(Locale.ROOT).equals(b.toLowerCase(Locale.ROOT));
+        }
+        for (int i = 0; i < a.length(); i++) {
+            final char x = a.charAt(i);
+            final char y = b.charAt(i);
+            if (x >= LATIN1_END || y >= LATIN1_END) {
+                return a.toLowerCase(Locale.ROOT).equals(b.toLowerCase(Locale.ROOT));
+            }
+            if (x != y && Character.toLowerCase(x) != Character.toLowerCase(y)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean latin1(final String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= LATIN1_END) {
+                return false;
+            }
+        }
+        return true;
     }
 }

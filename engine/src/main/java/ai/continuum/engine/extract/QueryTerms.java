@@ -1,10 +1,9 @@
 package ai.continuum.engine.extract;
 
-import java.util.LinkedHashSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * The lookup terms of a recall query (specification 2.6 step 1): the concept names it may mention and its content
@@ -78,7 +77,8 @@ public final class QueryTerms {
     /** Adds the word-shaped concept forms to {@code out} and returns the keywords. */
     private static List<String> scanWords(final String s, final CandidateBuffer out) {
         final PhraseRun phrases = new PhraseRun(s, out, CandidateBuffer.QUERY_PHRASE, true);
-        final Set<String> keywords = new LinkedHashSet<>();
+        // A list searched linearly: at most MAX_TERMS short words, and no hash entries per recall.
+        final List<String> keywords = new ArrayList<>();
         final int n = s.length();
         int i = 0;
         while (i < n) {
@@ -103,7 +103,7 @@ public final class QueryTerms {
             }
             if (keywords.size() < MAX_TERMS && Tokens.wordLength(s, start, i) >= MIN_KEYWORD_LETTERS) {
                 final String keyword = s.substring(start, i).toLowerCase(Locale.ROOT);
-                if (!StopWords.QUERY.contains(keyword)) {
+                if (!StopWords.QUERY.contains(keyword) && !keywords.contains(keyword)) {
                     keywords.add(keyword);
                 }
             }

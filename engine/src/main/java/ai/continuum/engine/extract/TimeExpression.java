@@ -53,6 +53,9 @@ public final class TimeExpression {
 
     /** The time {@code query} names, or null when it names none. */
     public static TimeExpression parse(final String query) {
+        if (!mayNameTime(query)) {
+            return null;
+        }
         final String q = query.toLowerCase(Locale.ROOT);
         Matcher m = RELATIVE.matcher(q);
         if (m.find()) {
@@ -82,6 +85,45 @@ public final class TimeExpression {
         }
         return null;
     }
+
+    /**
+     * False only when no pattern can match: each needs an ASCII digit ({@code \\d}), a month name, "after" or
+     * "before". Most queries name no time, and this answers them without lower-casing the query or running five
+     * matchers (recall parses every query).
+     */
+    static boolean mayNameTime(final String query) {
+        for (int i = 0; i < query.length(); i++) {
+            final char c = query.charAt(i);
+            if (c >= '0' && c <= '9') {
+                return true;
+            }
+            for (final String word : TRIGGERS) {
+                if ((c == word.charAt(0) || Character.toLowerCase(c) == word.charAt(0))
+                        && query.regionMatches(true, i, word, 0, word.length())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** A word each pattern needs unless it needs a digit: the month names, "after" and "before". */
+    private static final String[] TRIGGERS = {
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "after",
+        "before"
+    };
 
     private static TimeExpression absolute(final int year, final int month, final int day) {
         if (day > 31 || (month > 0 && day > Month.of(month).maxLength())) {

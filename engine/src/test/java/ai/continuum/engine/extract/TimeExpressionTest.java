@@ -58,4 +58,28 @@ class TimeExpressionTest {
         assertNull(TimeExpression.parse("Which city does Ann live in now?"));
         assertNull(TimeExpression.parse("What did the 14 people march for?"));
     }
+
+    @Test
+    void shouldFindATimeWhereverThePatternsDoAndPassOverQueriesThatNameNone() {
+        final String[] words = {
+            "on", "in", "during", "the", "of", "mid-", "early", "March", "MAY", "may", "june", "14th", "2nd", "2023",
+            "day", "week", "weekend", "month", "after", "BEFORE", "party", "\u0130", "\u212a", ",", "what", "Kafka"
+        };
+        final java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        int named = 0;
+        for (int n = 0; n < 20_000; n++) {
+            final StringBuilder q = new StringBuilder();
+            for (int w = random.nextInt(7); w >= 0; w--) {
+                q.append(words[random.nextInt(words.length)]).append(random.nextInt(4) == 0 ? "" : " ");
+            }
+            final String query = q.toString();
+            if (!TimeExpression.mayNameTime(query)) {
+                assertNull(TimeExpression.parse(query), query);
+            } else if (TimeExpression.parse(query) != null) {
+                named++;
+            }
+        }
+        assertTrue(named > 200, "the generator names times often enough to matter: " + named);
+        assertFalse(TimeExpression.mayNameTime("What do you know about Apache Kafka and Stream Processing?"));
+    }
 }
