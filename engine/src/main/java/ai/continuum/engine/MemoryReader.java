@@ -30,7 +30,7 @@ final class MemoryReader {
         if (conceptIds == null) {
             return null;
         }
-        final List<String> names = new ArrayList<>(withConcepts ? conceptIds.length : 0);
+        final List<String> names = withConcepts ? new ArrayList<>(conceptIds.length) : List.of();
         for (int i = 0; withConcepts && i < conceptIds.length; i++) {
             final int id = conceptIds[i];
             final long info = graph.getLong(id, ConceptLayout.INFO_ADDR);

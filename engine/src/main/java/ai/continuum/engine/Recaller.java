@@ -171,7 +171,8 @@ final class Recaller {
         final List<RecallResult.ConceptHit> hits = new ArrayList<>();
         final int rankedCount = rank(s, Math.max(maxConcepts, MEMORY_SOURCE_CONCEPTS));
         final int[] ranked = s.ranked;
-        final List<Integer> returnedIds = new ArrayList<>();
+        final int[] returnedIds = new int[Math.min(maxConcepts, rankedCount)];
+        int returned = 0;
         final List<String> returnedNames = new ArrayList<>();
         final List<CompoundHit> compoundHits = compoundsOf(t, s, seeds);
         int ci = 0;
@@ -194,7 +195,7 @@ final class Recaller {
                         s.activation[slot],
                         s.direct[slot] ? RecallResult.Source.DIRECT : RecallResult.Source.GRAPH_NEIGHBOR,
                         s.depth[slot]));
-                returnedIds.add(s.concept[slot]);
+                returnedIds[returned++] = s.concept[slot];
                 returnedNames.add(name);
             } else {
                 final CompoundHit c = compoundHits.get(ki++);
@@ -207,7 +208,7 @@ final class Recaller {
                         0));
             }
         }
-        final List<RecallResult.Relationship> relationships = relationships(returnedIds, returnedNames, s);
+        final List<RecallResult.Relationship> relationships = relationships(returnedIds, returned, returnedNames, s);
         final List<RecallResult.MemoryHit> memoryHits = memories(
                 t,
                 s,
@@ -400,30 +401,32 @@ final class Recaller {
      * concepts cost a hash probe each.
      */
     private List<RecallResult.Relationship> relationships(
-            final List<Integer> ids, final List<String> names, final RecallScratch s) {
+            final int[] ids, final int n, final List<String> names, final RecallScratch s) {
         final List<RecallResult.Relationship> out = new ArrayList<>();
-        final int n = ids.size();
         if (n < 2 || config.maxRelationships() == 0) {
             return out;
         }
         final long now = config.timeDecayEnabled() ? clock.getAsLong() : 0L;
         final boolean[] scanned = new boolean[n];
         final boolean[] seen = new boolean[n * n];
-        final List<double[]> found = new ArrayList<>();
+        // Each link found is (strength, i, j), i < j, at most one per pair, in the order found.
+        final double[] found = new double[3 * (n * (n - 1) / 2)];
+        int foundCount = 0;
         final int[] neighbours = s.scanNeighbours;
         final int[] links = s.scanLinks;
         final int[] counts = s.scanCounts;
         for (int i = 0; i < n; i++) {
-            if (graph.degreeAcquire(ids.get(i)) > RELATIONSHIP_SCAN) {
+            if (graph.degreeAcquire(ids[i]) > RELATIONSHIP_SCAN) {
                 continue;
             }
             scanned[i] = true;
-            final int k = graph.readNeighbours(ids.get(i), RELATIONSHIP_SCAN, neighbours, links, counts);
+            final int k = graph.readNeighbours(ids[i], RELATIONSHIP_SCAN, neighbours, links, counts);
             for (int e = 0; e < k; e++) {
-                final int j = ids.indexOf(neighbours[e]);
+                final int j = indexOf(ids, n, neighbours[e]);
                 if (j >= 0 && !seen[Math.min(i, j) * n + Math.max(i, j)]) {
                     seen[Math.min(i, j) * n + Math.max(i, j)] = true;
-                    found.add(new double[] {strength(counts[e], links[e], now), Math.min(i, j), Math.max(i, j)});
+                    foundCount = addFound(
+                            found, foundCount, strength(counts[e], links[e], now), Math.min(i, j), Math.max(i, j));
                 }
             }
         }
@@ -432,19 +435,48 @@ final class Recaller {
                 if (scanned[i] || scanned[j] || seen[i * n + j]) {
                     continue; // a scan of either endpoint already found this link, or proved there is none
                 }
-                final int link = graph.findLink(ids.get(i), ids.get(j), s.pairProbe);
+                final int link = graph.findLink(ids[i], ids[j], s.pairProbe);
                 final int count = link < 0 ? 0 : graph.readLinkCount(link);
                 if (count > 0) {
-                    found.add(new double[] {strength(count, link, now), i, j});
+                    foundCount = addFound(found, foundCount, strength(count, link, now), i, j);
                 }
             }
         }
-        found.sort((x, y) -> Double.compare(y[0], x[0]));
-        for (int i = 0; i < Math.min(found.size(), config.maxRelationships()); i++) {
-            final double[] f = found.get(i);
-            out.add(new RecallResult.Relationship(names.get((int) f[1]), names.get((int) f[2]), "co-occurrence", f[0]));
+        // The strongest first, ties in the order found (what a stable sort gives), by repeated selection: a few
+        // dozen links at most, and nothing allocated per link.
+        final int taken = Math.min(foundCount, config.maxRelationships());
+        for (int r = 0; r < taken; r++) {
+            int best = -1;
+            for (int f = 0; f < foundCount; f++) {
+                if (found[3 * f + 1] >= 0 && (best < 0 || Double.compare(found[3 * f], found[3 * best]) > 0)) {
+                    best = f;
+                }
+            }
+            out.add(new RecallResult.Relationship(
+                    names.get((int) found[3 * best + 1]),
+                    names.get((int) found[3 * best + 2]),
+                    "co-occurrence",
+                    found[3 * best]));
+            found[3 * best + 1] = -1; // taken
         }
         return out;
+    }
+
+    private static int addFound(
+            final double[] found, final int count, final double strength, final int i, final int j) {
+        found[3 * count] = strength;
+        found[3 * count + 1] = i;
+        found[3 * count + 2] = j;
+        return count + 1;
+    }
+
+    private static int indexOf(final int[] ids, final int n, final int id) {
+        for (int i = 0; i < n; i++) {
+            if (ids[i] == id) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private double strength(final int count, final int link, final long now) {
