@@ -168,6 +168,17 @@ final class TermIndexer implements AutoCloseable {
         this.delayListener = listener;
     }
 
+    /**
+     * After {@link #close}: returns the index's direct memory now, if the indexer's thread has ended (else it is left
+     * to the collector). Only when no other thread reads the index any more.
+     */
+    void release() {
+        if (!worker.isAlive()) {
+            index.release();
+            arena.release();
+        }
+    }
+
     long offHeapBytes() {
         return arena.reservedBytes() + index.offHeapBytes();
     }

@@ -189,6 +189,16 @@ public final class SemanticIndex implements AutoCloseable {
     }
 
     /** Off-heap bytes reserved by the vectors. */
+    /**
+     * After {@link #close}: returns the vectors' direct memory now, if the embedding thread has ended (else they are
+     * left to the collector). Only when no other thread reads the index any more.
+     */
+    public void release() {
+        if (!worker.isAlive()) {
+            vectors.release();
+        }
+    }
+
     public long reservedBytes() {
         return vectors.reservedBytes();
     }

@@ -1,7 +1,7 @@
 package ai.continuum.engine.semantic;
 
+import ai.continuum.engine.store.DirectMemory;
 import java.util.Arrays;
-import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -112,6 +112,18 @@ public final class VectorTable {
         return scale;
     }
 
+    /**
+     * Returns every chunk's direct memory now ({@link DirectMemory#free}); the table is never used again. Only when no
+     * thread reads it any more: a reader still holding a chunk from before would touch freed memory.
+     */
+    void release() {
+        final UnsafeBuffer[] all = chunks;
+        chunks = new UnsafeBuffer[0];
+        for (final UnsafeBuffer chunk : all) {
+            DirectMemory.free(chunk);
+        }
+    }
+
     /** Off-heap bytes reserved. */
     public long reservedBytes() {
         return (long) chunks.length * CHUNK_RECORDS * recordBytes;
@@ -122,7 +134,7 @@ public final class VectorTable {
         if (chunk >= c.length) {
             final UnsafeBuffer[] grown = Arrays.copyOf(c, chunk + 1);
             for (int i = c.length; i <= chunk; i++) {
-                grown[i] = new UnsafeBuffer(BufferUtil.allocateDirectAligned(CHUNK_RECORDS * recordBytes, 64));
+                grown[i] = DirectMemory.allocate(CHUNK_RECORDS * recordBytes);
             }
             chunks = grown;
             c = grown;

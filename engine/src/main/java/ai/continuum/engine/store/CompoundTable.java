@@ -126,6 +126,15 @@ public final class CompoundTable {
         return arena.getInt(records.buffer(rec).getLong(records.offset(rec) + COMPONENTS) + i * 4L);
     }
 
+    /**
+     * Returns the direct memory of this structure's own records and hash tables now (the arena it was given is its
+     * owner's to release). Only when no thread reads it any more.
+     */
+    public void release() {
+        records.release();
+        index.release();
+    }
+
     public long reservedBytes() {
         return records.reservedBytes() + index.reservedBytes();
     }

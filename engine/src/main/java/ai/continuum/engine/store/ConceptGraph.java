@@ -181,6 +181,17 @@ public final class ConceptGraph {
         return links.buffer(link).getInt(links.offset(link) + field);
     }
 
+    /**
+     * Returns the direct memory of this structure's own records and hash tables now (the arena it was given is its
+     * owner's to release). Only when no thread reads it any more.
+     */
+    public void release() {
+        concepts.release();
+        links.release();
+        linkIndex.release();
+        interned.release();
+    }
+
     public long linkIndexBytes() {
         return linkIndex.reservedBytes();
     }

@@ -8,6 +8,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
+import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -81,8 +82,10 @@ public final class ImageInput {
         if (length == 0) {
             return;
         }
+        // The buffer may view its ByteBuffer from an offset (DirectMemory aligns that way).
+        final int at = buffer.wrapAdjustment() + offset;
         final ByteBuffer region = buffer.byteBuffer().duplicate();
-        region.clear().position(offset).limit(offset + length);
+        region.clear().position(at).limit(at + length);
         final int staged = Math.min(staging.remaining(), length);
         if (staged > 0) {
             final ByteBuffer part = staging.duplicate();
@@ -117,17 +120,21 @@ public final class ImageInput {
                 staging.position(staging.position() + staged);
             }
             final ByteBuffer chunk = ByteBuffer.allocateDirect(FILE_CHUNK_BYTES);
-            while (at < length) {
-                chunk.clear().limit((int) Math.min(chunk.capacity(), length - at));
-                final int n = channel.read(chunk);
-                if (n < 0) {
-                    throw new UncheckedIOException(new EOFException("engine image ends inside an embedded file"));
+            try {
+                while (at < length) {
+                    chunk.clear().limit((int) Math.min(chunk.capacity(), length - at));
+                    final int n = channel.read(chunk);
+                    if (n < 0) {
+                        throw new UncheckedIOException(new EOFException("engine image ends inside an embedded file"));
+                    }
+                    pulled += n;
+                    chunk.flip();
+                    while (chunk.hasRemaining()) {
+                        at += target.write(chunk, at);
+                    }
                 }
-                pulled += n;
-                chunk.flip();
-                while (chunk.hasRemaining()) {
-                    at += target.write(chunk, at);
-                }
+            } finally {
+                BufferUtil.free(chunk); // returned now, not at a collection
             }
         } catch (final IOException e) {
             throw new UncheckedIOException(e);

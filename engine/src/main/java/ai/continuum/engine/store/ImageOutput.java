@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
+import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -68,8 +69,10 @@ public final class ImageOutput {
             return;
         }
         flush();
+        // The buffer may view its ByteBuffer from an offset (DirectMemory aligns that way).
+        final int at = buffer.wrapAdjustment() + offset;
         final ByteBuffer region = buffer.byteBuffer().duplicate();
-        region.clear().position(offset).limit(offset + length);
+        region.clear().position(at).limit(at + length);
         crc.update(region.duplicate());
         drain(region);
     }
@@ -95,6 +98,8 @@ public final class ImageOutput {
             }
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            BufferUtil.free(chunk); // a checkpoint writes one per embedded file: returned now, not at a collection
         }
     }
 

@@ -1,6 +1,5 @@
 package ai.continuum.engine.store;
 
-import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -133,12 +132,29 @@ public final class IndexHashTable {
         }
         final int readLive = in.readInt();
         final int readUsed = in.readInt();
-        final UnsafeBuffer table = new UnsafeBuffer(BufferUtil.allocateDirectAligned(capacity << 2, 64));
+        final UnsafeBuffer table = DirectMemory.allocate(capacity << 2);
         in.readRegion(table, 0, capacity << 2);
+        final UnsafeBuffer old = slots;
         live = readLive;
         used = readUsed;
         mask = capacity - 1;
         slots = table;
+        // An image is read into an engine nobody reads yet: the table sized at construction goes now (at 100k/500k it
+        // is megabytes, held until a full collection otherwise).
+        DirectMemory.free(old);
+    }
+
+    /**
+     * Returns the slots' direct memory now ({@link DirectMemory#free}) and leaves an empty table on the heap. Only when
+     * no thread reads it any more: a reader still holding the old slots would touch freed memory.
+     */
+    public void release() {
+        final UnsafeBuffer old = slots;
+        slots = new UnsafeBuffer(new byte[16 << 2]);
+        mask = 15;
+        live = 0;
+        used = 0;
+        DirectMemory.free(old);
     }
 
     private void resize() {
@@ -163,9 +179,7 @@ public final class IndexHashTable {
     }
 
     private static UnsafeBuffer allocate(final int capacity) {
-        final UnsafeBuffer table = new UnsafeBuffer(BufferUtil.allocateDirectAligned(capacity << 2, 64));
-        table.setMemory(0, table.capacity(), (byte) 0);
-        return table;
+        return DirectMemory.allocate(capacity << 2);
     }
 
     /** Spreads low-entropy hashes (e.g. small ids) over the table; murmur3 finaliser. */

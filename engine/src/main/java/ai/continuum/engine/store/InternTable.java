@@ -94,6 +94,15 @@ public final class InternTable {
     }
 
     /** Off-heap bytes of the records and the hash table; the text blocks are counted in the arena. */
+    /**
+     * Returns the direct memory of this structure's own records and hash tables now (the arena it was given is its
+     * owner's to release). Only when no thread reads it any more.
+     */
+    public void release() {
+        records.release();
+        table.release();
+    }
+
     public long reservedBytes() {
         return records.reservedBytes() + table.reservedBytes();
     }

@@ -366,6 +366,17 @@ public final class MemoryTable {
         return out[0];
     }
 
+    /**
+     * Returns the direct memory of this structure's own records and hash tables now (the arena it was given is its
+     * owner's to release). Only when no thread reads it any more.
+     */
+    public void release() {
+        memories.release();
+        decisions.release();
+        byId.release();
+        decisionsByKey.release();
+    }
+
     public long reservedBytes() {
         return memories.reservedBytes()
                 + decisions.reservedBytes()

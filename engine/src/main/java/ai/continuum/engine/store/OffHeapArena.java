@@ -1,7 +1,5 @@
 package ai.continuum.engine.store;
 
-import java.nio.ByteBuffer;
-import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -85,6 +83,18 @@ public final class OffHeapArena {
     }
 
     /** Bytes in live blocks. */
+    /**
+     * Returns every chunk's direct memory now ({@link DirectMemory#free}); the arena is never used again. Only when no
+     * thread reads it any more: a reader still holding a chunk from before would touch freed memory.
+     */
+    public void release() {
+        final UnsafeBuffer[] all = chunks;
+        chunks = new UnsafeBuffer[0];
+        for (final UnsafeBuffer chunk : all) {
+            DirectMemory.free(chunk);
+        }
+    }
+
     public long bytesInUse() {
         return bytesInUse;
     }
@@ -174,7 +184,7 @@ public final class OffHeapArena {
         }
         final UnsafeBuffer[] read = new UnsafeBuffer[count];
         for (int i = 0; i < count; i++) {
-            read[i] = new UnsafeBuffer(BufferUtil.allocateDirectAligned(CHUNK_BYTES, 64));
+            read[i] = DirectMemory.allocate(CHUNK_BYTES);
             in.readRegion(read[i], 0, i == count - 1 ? top : CHUNK_BYTES);
         }
         topOffset = count == 0 ? CHUNK_BYTES : top;
@@ -182,10 +192,9 @@ public final class OffHeapArena {
     }
 
     private void addChunk() {
-        final ByteBuffer direct = BufferUtil.allocateDirectAligned(CHUNK_BYTES, 64);
         final UnsafeBuffer[] old = chunks;
         final UnsafeBuffer[] grown = java.util.Arrays.copyOf(old, old.length + 1);
-        grown[old.length] = new UnsafeBuffer(direct);
+        grown[old.length] = DirectMemory.allocate(CHUNK_BYTES);
         chunks = grown;
         // address 0 is never handed out, so a zeroed address field reliably means "no block"
         topOffset = old.length == 0 ? MIN_BLOCK : 0;

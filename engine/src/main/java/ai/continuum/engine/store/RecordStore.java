@@ -1,7 +1,6 @@
 package ai.continuum.engine.store;
 
 import java.util.Arrays;
-import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -43,9 +42,7 @@ public final class RecordStore {
     public int add() {
         final int index = size;
         if ((index >>> chunkShift) >= chunks.length) {
-            final UnsafeBuffer chunk =
-                    new UnsafeBuffer(BufferUtil.allocateDirectAligned(recordBytes << chunkShift, 64));
-            chunk.setMemory(0, chunk.capacity(), (byte) 0);
+            final UnsafeBuffer chunk = DirectMemory.allocate(recordBytes << chunkShift);
             final UnsafeBuffer[] grown = Arrays.copyOf(chunks, chunks.length + 1);
             grown[grown.length - 1] = chunk;
             chunks = grown;
@@ -103,7 +100,7 @@ public final class RecordStore {
         size = records;
         final UnsafeBuffer[] read = new UnsafeBuffer[count];
         for (int i = 0; i < count; i++) {
-            read[i] = new UnsafeBuffer(BufferUtil.allocateDirectAligned(recordBytes << chunkShift, 64));
+            read[i] = DirectMemory.allocate(recordBytes << chunkShift);
             final int used = usedBytes(i);
             in.readRegion(read[i], 0, used);
             read[i].setMemory(used, read[i].capacity() - used, (byte) 0);
@@ -114,6 +111,19 @@ public final class RecordStore {
     private int usedBytes(final int chunk) {
         final long records = Math.min((long) size - ((long) chunk << chunkShift), 1L << chunkShift);
         return (int) Math.max(0, records * recordBytes);
+    }
+
+    /**
+     * Returns every chunk's direct memory now ({@link DirectMemory#free}) and leaves the store empty. Only when no
+     * thread reads it any more: a reader still holding a chunk from before would touch freed memory.
+     */
+    public void release() {
+        final UnsafeBuffer[] all = chunks;
+        chunks = new UnsafeBuffer[0];
+        size = 0;
+        for (final UnsafeBuffer chunk : all) {
+            DirectMemory.free(chunk);
+        }
     }
 
     public long reservedBytes() {

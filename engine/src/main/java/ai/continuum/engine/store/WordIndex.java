@@ -169,6 +169,15 @@ public final class WordIndex {
         return IntLists.sizeAcquire(records, rec, LIST);
     }
 
+    /**
+     * Returns the direct memory of this structure's own records and hash tables now (the arena it was given is its
+     * owner's to release). Only when no thread reads it any more.
+     */
+    public void release() {
+        records.release();
+        table.release();
+    }
+
     public long offHeapBytes() {
         return records.reservedBytes() + table.reservedBytes();
     }
