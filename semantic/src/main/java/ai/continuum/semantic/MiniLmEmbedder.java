@@ -31,9 +31,10 @@ import java.util.Map;
  * <p>A text that fits the model's window (all of them: the packaged tokenizer truncates at 128 tokens) is tokenised
  * once and run on the session directly, pooled as langchain4j pools it ({@link #embed}). langchain4j's encoder, kept
  * for anything longer, tokenises three times per text and copies the output into a float[tokens][384] by reflection:
- * 0.3-0.45 ms of the 3 ms of CPU a 25-token query cost, 10-15% of it, and 15 KB of the 145 KB a recall allocated
- * (RESULTS.md, "Semantic index, round five"). The session's run is the rest (int8 matrix products on AVX-512 VNNI
- * about half of it); none of its options (memory pattern, arena, prepacking, optimisation level) cut it.
+ * 0.5-0.8 ms of the 3.0-3.9 ms of CPU a 25-token query cost (17-23%), and 15 KB of the 145 KB a recall allocated
+ * (RESULTS.md, "Semantic index, round five"). The session's run, about 2.5 ms, is the rest (int8 matrix products on
+ * AVX-512 VNNI about half of it); none of its options (memory pattern, arena, prepacking, optimisation level) cut it,
+ * and two intra-op threads made recall slower alone and two at a time (p50 3.2 -> 3.8 ms and 3.6 -> 7.2 ms).
  */
 public final class MiniLmEmbedder implements TextEmbedder {
     public static final String NAME = "all-minilm-l6-v2-q";
