@@ -47,8 +47,23 @@ class MiniLmEmbedderTest {
         // MiniLmEmbedder builds its own ONNX Runtime session (one thread, the caller's); the vectors must stay those of
         // the packaged model, since stored vectors are taken by model name (StoredVectors).
         final AllMiniLmL6V2QuantizedEmbeddingModel reference = new AllMiniLmL6V2QuantizedEmbeddingModel();
-        for (final String text :
-                new String[] {"hello", "How old is the granny of Ben now?", "I passed my driving test"}) {
+        // MiniLmEmbedder encodes a text once and pools the session's output itself; langchain4j tokenises three times
+        // and rebuilds the text from its tokens: the texts below test that the two agree beyond plain English
+        // (accents, CJK, emoji, control characters, punctuation, special tokens typed in, a text past the
+        // tokenizer's 128 tokens).
+        for (final String text : new String[] {
+            "hello",
+            "How old is the granny of Ben now?",
+            "I passed my driving test",
+            "What did we say when We moved Ladazal Nokidit next to Maperos Dopogek last week?",
+            "naïve café résumé, Zürich straße ﬁnance",
+            "日本語のテキストです and Ελληνικά Русский עברית العربية",
+            "emoji 😀🎉 here, $100,000.50 — “quotes” ‘single’ … ellipsis",
+            "a ##b ## c don't won't I'm [UNK] [CLS] [SEP] [MASK]",
+            "tab\tand\r\nnewline\u0000 e\u0301 \u200bzero\u200dwidth",
+            "x",
+            "word ".repeat(700)
+        }) {
             final float[] ours = MODEL.embed(text);
             final float[] theirs = reference.embed(text).content().vector();
             assertEquals(theirs.length, ours.length);
