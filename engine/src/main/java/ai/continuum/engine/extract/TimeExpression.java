@@ -97,9 +97,9 @@ public final class TimeExpression {
             if (c >= '0' && c <= '9') {
                 return true;
             }
+            final char lower = Character.toLowerCase(c);
             for (final String word : TRIGGERS) {
-                if ((c == word.charAt(0) || Character.toLowerCase(c) == word.charAt(0))
-                        && query.regionMatches(true, i, word, 0, word.length())) {
+                if (lower == word.charAt(0) && query.regionMatches(true, i, word, 0, word.length())) {
                     return true;
                 }
             }
