@@ -3,8 +3,7 @@ package ai.continuum.engine;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.continuum.engine.semantic.TextEmbedder;
-import java.lang.management.BufferPoolMXBean;
-import java.lang.management.ManagementFactory;
+import ai.continuum.engine.testing.DirectPool;
 import org.junit.jupiter.api.Test;
 
 /** An engine closed with {@code closeAndRelease} returns its direct memory at once, without a collection. */
@@ -29,16 +28,9 @@ class ReleaseTest {
         }
     }
 
-    private static long directBytes() {
-        return ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
-                .filter(pool -> pool.getName().equals("direct"))
-                .mapToLong(BufferPoolMXBean::getMemoryUsed)
-                .sum();
-    }
-
     @Test
     void shouldReturnEveryDirectByteOfAClosedEngineWithoutACollection() throws InterruptedException {
-        final long before = directBytes();
+        final long before = DirectPool.settledBytes();
         final MemoryEngine engine = MemoryEngine.create(EngineConfig.defaults(), () -> T0, new Shapes());
         for (int i = 1; i <= 3_000; i++) {
             engine.learn(
@@ -54,13 +46,13 @@ class ReleaseTest {
         }
         assertTrue(engine.awaitSemanticIndex(30_000), "the vectors are stored");
         assertTrue(!engine.recall("t1", "Library5 Release Plan").memories().isEmpty(), "the engine answers");
-        final long held = directBytes() - before;
+        final long held = DirectPool.bytes() - before;
         assertTrue(held >= engine.offHeapBytes() / 2, "the engine's graph is in direct memory: " + held);
 
         engine.closeAndRelease();
 
         // Nothing ran a collection (the engine is still referenced here): what went is what was freed.
-        final long left = directBytes() - before;
+        final long left = DirectPool.bytes() - before;
         assertTrue(left < held / 20, "returned " + (held - left) + " of " + held + " direct bytes at once");
         engine.closeAndRelease(); // a second call does nothing
     }

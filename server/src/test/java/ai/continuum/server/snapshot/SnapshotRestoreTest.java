@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.continuum.engine.EngineConfig;
 import ai.continuum.engine.MemoryEngine;
 import ai.continuum.engine.Turn;
+import ai.continuum.engine.testing.DirectPool;
 import ai.continuum.server.core.ContinuumCore;
 import ai.continuum.server.core.EngineSizing;
 import ai.continuum.server.metrics.ContinuumMetrics;
@@ -14,8 +15,6 @@ import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageSettings;
 import ai.continuum.server.storage.Storages;
 import java.io.IOException;
-import java.lang.management.BufferPoolMXBean;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -217,25 +216,19 @@ class SnapshotRestoreTest {
     }
 
     @Test
-    void shouldReturnTheCheckpointEnginesDirectMemoryOnceTheSnapshotIsWritten() throws IOException {
+    void shouldReturnTheCheckpointEnginesDirectMemoryOnceTheSnapshotIsWritten()
+            throws IOException, InterruptedException {
         seed();
         checkpoint(); // the first loads what stays loaded
-        final long before = directBytes();
+        final long before = DirectPool.settledBytes();
         final MemoryEngine probe = MemoryEngine.create(EngineSizing.forStored(EngineConfig.defaults(), storage));
-        final long oneEngine = directBytes() - before; // what an empty engine of this store's size holds
+        final long oneEngine = DirectPool.bytes() - before; // what an empty engine of this store's size holds
         probe.closeAndRelease();
         checkpoint();
-        final long after = directBytes() - before;
+        final long after = DirectPool.bytes() - before;
         assertTrue(oneEngine > 4 << 20, "an engine holds direct memory: " + oneEngine);
         // The image's file buffers (about 1 MiB, freed by the collector) may remain; the engine's graph must not.
         assertTrue(after < oneEngine / 2, "left after the checkpoint: " + after + " of " + oneEngine + " bytes");
-    }
-
-    private static long directBytes() {
-        return ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
-                .filter(pool -> pool.getName().equals("direct"))
-                .mapToLong(BufferPoolMXBean::getMemoryUsed)
-                .sum();
     }
 
     private void seed() {
