@@ -3,7 +3,6 @@ package ai.continuum.server.storage;
 import ai.continuum.engine.Delta;
 import ai.continuum.engine.EngineConfig;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -29,13 +28,13 @@ import java.util.TreeSet;
  * batches are written before it runs, so it sees every earlier op of the transaction; and the tenant's chain position
  * is taken before any op's SQL ({@link #apply}), so it also sees every op of another transaction ordered before it.
  *
- * <p>Plain JDBC, not Helidon DbClient: statements are prepared once per transaction and their rows sent as JDBC
+ * <p>Plain JDBC, not Helidon DbClient: statements are prepared once per connection ({@link Statements}) and rows sent as JDBC
  * batches. Measured here on SQLite (20,000 link upserts in one transaction): JDBC batches 117k-185k rows/s, DbClient
  * {@code DbTransaction.dml} 9k-26k rows/s, since DbClient prepares every statement per call and has no batches.
  *
  * <p>Thread safety: confined to the writer thread; one instance per transaction.
  */
-final class BatchApplier implements AutoCloseable {
+final class BatchApplier {
     /** First-seen time of an unseen concept, known only from a link, compound or memory (as in the engine). */
     static final long UNSEEN = Long.MAX_VALUE;
 
@@ -67,7 +66,6 @@ final class BatchApplier implements AutoCloseable {
     private static final String INSERT_ORIGIN = "INSERT INTO memory_origins (tenant_id, memory_id, seq) "
             + "VALUES (?, ?, ?) ON CONFLICT (tenant_id, memory_id, seq) DO NOTHING";
 
-    private final Connection connection;
     private final SqlDialect dialect;
     private final Statements statements;
     private final RemovalWriter removals;
@@ -85,11 +83,12 @@ final class BatchApplier implements AutoCloseable {
     @SuppressWarnings("ArrayRecordComponent") // the chain hash, read and replaced whole; never compared as a record
     private record Head(long seq, byte[] hash) {}
 
-    BatchApplier(
-            final Connection connection, final SqlDialect dialect, final EngineConfig engine, final long nowMillis) {
-        this.connection = connection;
+    /** Starts a transaction on the connection of {@code statements}, whose own transaction it joins. */
+    BatchApplier(final Statements statements, final SqlDialect dialect, final EngineConfig engine, final long nowMillis)
+            throws SQLException {
         this.dialect = dialect;
-        this.statements = new Statements(connection);
+        this.statements = statements;
+        statements.begin();
         this.removals = new RemovalWriter(statements, engine, nowMillis);
         this.nowMillis = nowMillis;
         // Earliest sighting wins; ties fall to the smaller name, type, description (Delta.ConceptDelta.precedes).
@@ -216,7 +215,8 @@ final class BatchApplier implements AutoCloseable {
      */
     void announce(final int origin) throws SQLException {
         if (dialect == SqlDialect.POSTGRESQL) {
-            PostgresChangeSignals.announceChanges(connection, origin, positions());
+            PostgresChangeSignals.announceChanges(
+                    statements.prepared(PostgresChangeSignals.ANNOUNCE_CHANGES), origin, positions());
         }
     }
 
@@ -228,11 +228,6 @@ final class BatchApplier implements AutoCloseable {
         }
         pendingDeltas.clear();
         statements.executeBatches();
-    }
-
-    @Override
-    public void close() throws SQLException {
-        statements.close();
     }
 
     private void applyDelta(final String tenant, final Delta d) throws SQLException {

@@ -51,20 +51,19 @@ final class BatchCommitter {
         final Connection c = connection.get();
         connection.beginWrite(nowMs);
         final List<Storage.ContinuityHead> heads = new ArrayList<>(ops.size());
-        try (BatchApplier applier = new BatchApplier(c, dialect, settings.engine(), nowMs)) {
-            applier.takeChainPositions(
-                    new TreeSet<>(ops.stream().map(p -> p.op().tenant()).toList()));
-            for (final WriteQueue.Pending p : ops) {
-                // The key and the op commit together or not at all; a key already stored means "not again".
-                final boolean fresh = p.claim() == null || applier.claim(p.claim(), nowMs);
-                heads.add(fresh ? applier.apply(p.op(), p.payload()) : null);
-            }
-            applier.flush();
-            if (sideWrites.hasPending()) {
-                sideWrites.write(c, nowMs);
-            }
-            applier.announce(origin.getAsInt());
+        final BatchApplier applier = new BatchApplier(connection.statements(), dialect, settings.engine(), nowMs);
+        applier.takeChainPositions(
+                new TreeSet<>(ops.stream().map(p -> p.op().tenant()).toList()));
+        for (final WriteQueue.Pending p : ops) {
+            // The key and the op commit together or not at all; a key already stored means "not again".
+            final boolean fresh = p.claim() == null || applier.claim(p.claim(), nowMs);
+            heads.add(fresh ? applier.apply(p.op(), p.payload()) : null);
         }
+        applier.flush();
+        if (sideWrites.hasPending()) {
+            sideWrites.write(c, nowMs);
+        }
+        applier.announce(origin.getAsInt());
         try {
             c.commit();
         } catch (final SQLException e) {

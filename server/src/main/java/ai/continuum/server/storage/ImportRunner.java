@@ -42,7 +42,7 @@ final class ImportRunner {
             connection.beginWrite(nowMs);
             final ImportOutcome outcome;
             try {
-                outcome = new ImportTransaction(connection.get(), dialect, settings, nowMs).run(run.job());
+                outcome = new ImportTransaction(connection.statements(), dialect, settings, nowMs).run(run.job());
             } catch (final UnverifiedContinuityException refused) {
                 // Refused before anything was written: the connection is sound, the importer hears why.
                 connection.get().rollback();

@@ -16,17 +16,20 @@ import java.sql.SQLException;
  * import. Thread safety: confined to the writer thread; one instance per import.
  */
 final class ImportTransaction {
+    private final Statements statements;
     private final Connection connection;
     private final SqlDialect dialect;
     private final StorageSettings settings;
     private final long nowMillis;
 
+    /** A transaction on the connection of {@code statements} (the writer's), which it joins. */
     ImportTransaction(
-            final Connection connection,
+            final Statements statements,
             final SqlDialect dialect,
             final StorageSettings settings,
             final long nowMillis) {
-        this.connection = connection;
+        this.statements = statements;
+        this.connection = statements.connection();
         this.dialect = dialect;
         this.settings = settings;
         this.nowMillis = nowMillis;
@@ -37,38 +40,37 @@ final class ImportTransaction {
         final long[] ops = {0};
         final Storage.ContinuityHead[] head = {null};
         final long headBefore;
-        try (BatchApplier applier = new BatchApplier(connection, dialect, settings.engine(), nowMillis)) {
-            // The tenant's chain position is taken (on PostgreSQL, its row locked) before anything is read or
-            // deleted: whether the import is skipped is judged at the head it will follow, and a replace's clear sees
-            // every op ordered before it.
-            final Storage.ContinuityHead before = applier.chainHead(tenant);
-            headBefore = before.length();
-            final String skip = skipReason(job, headBefore);
-            if (skip != null) {
-                return new ImportOutcome(false, skip, 0, before);
-            }
-            if (job.mode() == ImportMode.REPLACE) {
-                head[0] = append(applier, new StorageOp.ClearTenant(tenant));
-                ops[0]++;
-            }
-            job.source().replay(new ImportJob.Visitor() {
-                @Override
-                public void delta(final Delta delta) throws SQLException {
-                    if (!delta.isEmpty()) {
-                        head[0] = append(applier, new StorageOp.Apply(tenant, delta));
-                        ops[0]++;
-                    }
-                }
-
-                @Override
-                public void forgottenMemory(final long memoryId) throws SQLException {
-                    head[0] = append(applier, new StorageOp.ForgetMemory(tenant, memoryId));
+        final BatchApplier applier = new BatchApplier(statements, dialect, settings.engine(), nowMillis);
+        // The tenant's chain position is taken (on PostgreSQL, its row locked) before anything is read or
+        // deleted: whether the import is skipped is judged at the head it will follow, and a replace's clear sees
+        // every op ordered before it.
+        final Storage.ContinuityHead before = applier.chainHead(tenant);
+        headBefore = before.length();
+        final String skip = skipReason(job, headBefore);
+        if (skip != null) {
+            return new ImportOutcome(false, skip, 0, before);
+        }
+        if (job.mode() == ImportMode.REPLACE) {
+            head[0] = append(applier, new StorageOp.ClearTenant(tenant));
+            ops[0]++;
+        }
+        job.source().replay(new ImportJob.Visitor() {
+            @Override
+            public void delta(final Delta delta) throws SQLException {
+                if (!delta.isEmpty()) {
+                    head[0] = append(applier, new StorageOp.Apply(tenant, delta));
                     ops[0]++;
                 }
-            });
-            applier.flush();
-            applier.announce(-1);
-        }
+            }
+
+            @Override
+            public void forgottenMemory(final long memoryId) throws SQLException {
+                head[0] = append(applier, new StorageOp.ForgetMemory(tenant, memoryId));
+                ops[0]++;
+            }
+        });
+        applier.flush();
+        applier.announce(-1);
         final Storage.ContinuityHead after = head[0] != null ? head[0] : headOf(tenant);
         recordSource(job, headBefore + 1, after.length());
         return new ImportOutcome(true, null, ops[0], after);

@@ -36,20 +36,19 @@ final class PostgresChangeSignals implements ChangeSignals {
         this.self = self;
     }
 
+    /** The statement {@link #announceChanges} runs, prepared once by the writer's connection ({@link Statements}). */
+    static final String ANNOUNCE_CHANGES = "SELECT pg_notify('" + CHANGES_CHANNEL + "', ?)";
+
     /**
-     * Announces, inside the caller's open transaction, that each tenant's chain reached the given position. PostgreSQL
-     * delivers the notifications when that transaction commits, and drops them when it rolls back.
+     * Announces, inside the caller's open transaction, that each tenant's chain reached the given position, with
+     * {@code notify} (a statement of {@link #ANNOUNCE_CHANGES}). PostgreSQL delivers the notifications when that
+     * transaction commits, and drops them when it rolls back.
      */
-    static void announceChanges(final Connection c, final int origin, final Map<String, Long> heads)
+    static void announceChanges(final PreparedStatement notify, final int origin, final Map<String, Long> heads)
             throws SQLException {
-        if (heads.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('" + CHANGES_CHANNEL + "', ?)")) {
-            for (final Map.Entry<String, Long> head : heads.entrySet()) {
-                ps.setString(1, head.getValue() + ":" + origin + ":" + head.getKey());
-                ps.execute();
-            }
+        for (final Map.Entry<String, Long> head : heads.entrySet()) {
+            notify.setString(1, head.getValue() + ":" + origin + ":" + head.getKey());
+            notify.execute();
         }
     }
 

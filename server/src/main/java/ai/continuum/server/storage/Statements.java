@@ -9,8 +9,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The prepared statements of one transaction, each prepared once, and the JDBC batches waiting to be executed (in the
- * order their statements were first batched).
+ * The prepared statements of one connection, each prepared once for the connection's life, and the JDBC batches of
+ * the current transaction waiting to be executed (in the order their statements were first batched).
+ *
+ * <p>Why for the connection's life, not per transaction: SQLite parses and plans a statement at every prepare, and a
+ * learn's transaction uses about ten; preparing them per transaction took 0.21 ms (median) of a single durable learn's
+ * 1.7 ms in the service (benchmarks/RESULTS.md, "One agent's durable learn, stage by stage"). A connection that failed
+ * is thrown away with its statements ({@link WriterConnection#discard}), so no statement outlives a broken transaction.
  *
  * <p>Thread safety: confined to the writer thread.
  */
@@ -21,6 +26,18 @@ final class Statements implements AutoCloseable {
 
     Statements(final Connection connection) {
         this.connection = connection;
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    /** Starts a transaction's statements: no batch left from an earlier one is executed with it. */
+    void begin() throws SQLException {
+        for (final PreparedStatement ps : pending) {
+            ps.clearBatch();
+        }
+        pending.clear();
     }
 
     PreparedStatement prepared(final String sql) throws SQLException {
@@ -56,6 +73,7 @@ final class Statements implements AutoCloseable {
         ps.executeUpdate();
     }
 
+    /** Closes every statement; the connection stays open. */
     @Override
     public void close() throws SQLException {
         SQLException first = null;
@@ -67,6 +85,7 @@ final class Statements implements AutoCloseable {
             }
         }
         bySql.clear();
+        pending.clear();
         if (first != null) {
             throw first;
         }

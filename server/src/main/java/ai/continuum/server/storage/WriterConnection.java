@@ -20,6 +20,8 @@ final class WriterConnection {
     private final DatabaseFileGuard fileGuard;
 
     private Connection connection;
+    /** The statements prepared on {@link #connection}; null until asked for, and with it after a discard. */
+    private Statements statements;
     /** SQLite's {@code wal_autocheckpoint} for this connection, or 0 to keep SQLite's default. */
     private int autoCheckpointPages;
 
@@ -54,6 +56,15 @@ final class WriterConnection {
         return connection;
     }
 
+    /** The statements prepared on this connection, kept until it is discarded. */
+    Statements statements() throws SQLException {
+        final Connection c = get();
+        if (statements == null) {
+            statements = new Statements(c);
+        }
+        return statements;
+    }
+
     /** Commits and checks that the database file is still the one opened; the commit is not reported before. */
     void commit() throws SQLException {
         get().commit();
@@ -68,9 +79,18 @@ final class WriterConnection {
     /** Rolls back and closes the connection; the next {@link #get} opens a new one. */
     void discard() {
         final Connection c = connection;
+        final Statements prepared = statements;
         connection = null;
+        statements = null;
         if (c == null) {
             return;
+        }
+        if (prepared != null) {
+            try {
+                prepared.close();
+            } catch (final SQLException ignored) {
+                // Closing the connection below releases them too.
+            }
         }
         try {
             c.rollback();
@@ -107,10 +127,10 @@ final class WriterConnection {
     }
 
     private void writeProbeRow(final long nowMs) throws SQLException {
-        try (PreparedStatement ps = get().prepareStatement("INSERT INTO writer_probe (id, written_at) VALUES (1, ?) "
-                + "ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at")) {
-            ps.setLong(1, nowMs);
-            ps.executeUpdate();
-        }
+        final PreparedStatement ps = statements()
+                .prepared("INSERT INTO writer_probe (id, written_at) VALUES (1, ?) "
+                        + "ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at");
+        ps.setLong(1, nowMs);
+        ps.executeUpdate();
     }
 }

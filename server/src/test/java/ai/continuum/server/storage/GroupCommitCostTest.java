@@ -112,6 +112,14 @@ class GroupCommitCostTest {
         }
     }
 
+    /** SQLite parses and plans a statement at every prepare: a commit's statements are prepared once per connection. */
+    @OnEachBackend
+    void shouldPrepareNoStatementAfterTheConnectionsFirstCommit(final TestDatabase db) throws SQLException {
+        final CountingConnection c = commit(db, 4, 1, false);
+        assertTrue(c.totalCalls() > 0, "the later commits sent work: " + c.calls);
+        assertEquals(0, c.prepared, "statements prepared by the three commits after the first: " + c.calls);
+    }
+
     @OnEachBackend
     void shouldWriteRecurringConceptsAndLinksOncePerCommit(final TestDatabase db) throws SQLException {
         final CountingConnection c = commit(db, 3, 64, true);

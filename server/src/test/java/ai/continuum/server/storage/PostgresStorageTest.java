@@ -260,7 +260,9 @@ class PostgresStorageTest {
         try (Connection other = DriverManager.getConnection(schema.url())) {
             other.setAutoCommit(false);
             final StorageOp.Apply open = new StorageOp.Apply(A, Deltas.turn(7, 3_000, "ghost", "Ghost", "Anchor"));
-            try (BatchApplier otherWriter = new BatchApplier(other, SqlDialect.POSTGRESQL, settings.engine(), 3_000)) {
+            try (Statements statements = new Statements(other)) {
+                final BatchApplier otherWriter =
+                        new BatchApplier(statements, SqlDialect.POSTGRESQL, settings.engine(), 3_000);
                 assertEquals(3, otherWriter.apply(open, OpCodec.encode(open)).length());
                 otherWriter.flush();
             }
