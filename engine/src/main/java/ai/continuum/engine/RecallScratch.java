@@ -13,6 +13,8 @@ import org.agrona.collections.Int2IntHashMap;
  */
 final class RecallScratch {
     static final int MISSING = -1;
+    /** {@link #memoryTime} of a memory whose time was not read yet (no turn time is this small). */
+    static final long UNREAD_TIME = Long.MIN_VALUE;
 
     final StringIndex.Probe probe = new StringIndex.Probe();
     final WordIndex.Probe wordProbe;
@@ -62,6 +64,12 @@ final class RecallScratch {
     final int[] queryTermDf = new int[Long.SIZE];
     /** Whether the memory's time is in the window the query names ({@link Recaller}). */
     boolean[] memoryInTime = new boolean[256];
+    /**
+     * The memory's turn time, read from the memory table on first need ({@link #UNREAD_TIME} until then): ranking
+     * breaks every tie of scores on it, and on names shared by many turns whole runs of memories tie, each read
+     * costing a cache miss in the off-heap table.
+     */
+    long[] memoryTime = new long[256];
 
     final ConceptGraph.PairProbe pairProbe;
 
@@ -141,6 +149,7 @@ final class RecallScratch {
                 memorySemantic = Arrays.copyOf(memorySemantic, n);
                 memoryTermMask = Arrays.copyOf(memoryTermMask, n);
                 memoryInTime = Arrays.copyOf(memoryInTime, n);
+                memoryTime = Arrays.copyOf(memoryTime, n);
             }
             slot = memorySlots++;
             memory[slot] = memoryIndex;
@@ -152,6 +161,7 @@ final class RecallScratch {
             memorySemantic[slot] = 0;
             memoryTermMask[slot] = 0;
             memoryInTime[slot] = false;
+            memoryTime[slot] = UNREAD_TIME;
             memorySlotOf.put(memoryIndex, slot);
         }
         memoryScore[slot] += graphScore;
@@ -197,6 +207,9 @@ final class RecallScratch {
 
     int[] termPostings = new int[256];
     int[] bestMemories = new int[16];
+    /** While {@code Recaller.topMemorySlots} ranks: the ranking score of each place of {@link #bestMemories}. */
+    double[] placeScores = new double[16];
+
     final double[] bestMemoryScores = new double[16];
     /** Postings of one linking concept or word, and the strongest link share per memory from one source. */
     final int[] linkPostings = new int[64];
@@ -248,6 +261,7 @@ final class RecallScratch {
     int[] bestMemories(final int n) {
         if (bestMemories.length < n) {
             bestMemories = new int[Math.max(n, bestMemories.length * 2)];
+            placeScores = new double[bestMemories.length];
         }
         return bestMemories;
     }

@@ -1057,7 +1057,7 @@ final class Recaller {
     private void markNamedTime(final RecallScratch s, final TimeExpression time, final long anchor) {
         if (time.kind() == TimeExpression.Kind.ABSOLUTE) {
             for (int slot = 0; slot < s.memorySlots; slot++) {
-                s.memoryInTime[slot] = time.matches(memories.timeMillis(s.memory[slot]));
+                s.memoryInTime[slot] = time.matches(memoryTime(s, slot));
             }
             return;
         }
@@ -1065,7 +1065,7 @@ final class Recaller {
             return;
         }
         for (int slot = 0; slot < s.memorySlots; slot++) {
-            s.memoryInTime[slot] = time.windowAfterAnchor(anchor, memories.timeMillis(s.memory[slot]));
+            s.memoryInTime[slot] = time.windowAfterAnchor(anchor, memoryTime(s, slot));
         }
     }
 
@@ -1074,7 +1074,7 @@ final class Recaller {
         if (topMemorySlots(s, Math.min(s.memorySlots, 1)) == 0) {
             return NO_ANCHOR;
         }
-        return memories.timeMillis(s.memory[s.bestMemories[0]]);
+        return memoryTime(s, s.bestMemories[0]);
     }
 
     /**
@@ -1089,12 +1089,12 @@ final class Recaller {
         for (int i = 1; i < order.length; i++) {
             final int candidate = order[i];
             final long mask = s.memoryTermMask[candidate];
-            final long time = memories.timeMillis(s.memory[candidate]);
+            final long time = memoryTime(s, candidate);
             final double statement = statement(s, candidate);
             int target = -1;
             for (int j = 0; j < i && Long.bitCount(mask) >= NEWER_MIN_WORDS; j++) {
                 if (s.memoryTermMask[order[j]] == mask
-                        && memories.timeMillis(s.memory[order[j]]) < time
+                        && memoryTime(s, order[j]) < time
                         && statement >= NEWER_WITHIN * statement(s, order[j])) {
                     target = j;
                     break;
@@ -1130,28 +1130,42 @@ final class Recaller {
      */
     private int topMemorySlots(final RecallScratch s, final int n) {
         final int[] best = s.bestMemories(n);
+        final double[] bestScore = s.placeScores; // each place's score, computed once
         int size = 0;
         for (int slot = 0; slot < s.memorySlots; slot++) {
-            if (size == n && !betterMemory(s, slot, best[size - 1])) {
+            final double score = score(s, slot);
+            if (size == n && !betterMemory(s, slot, score, best[size - 1], bestScore[size - 1])) {
                 continue;
             }
             int j = size == n ? size - 1 : size++;
-            while (j > 0 && betterMemory(s, slot, best[j - 1])) {
+            while (j > 0 && betterMemory(s, slot, score, best[j - 1], bestScore[j - 1])) {
                 best[j] = best[j - 1];
+                bestScore[j] = bestScore[j - 1];
                 j--;
             }
             best[j] = slot;
+            bestScore[j] = score;
         }
         return size;
     }
 
-    private boolean betterMemory(final RecallScratch s, final int a, final int b) {
-        final double scoreA = score(s, a);
-        final double scoreB = score(s, b);
+    /** Whether slot {@code a} (of score {@code scoreA}) ranks before slot {@code b}: higher score, then newer. */
+    private boolean betterMemory(
+            final RecallScratch s, final int a, final double scoreA, final int b, final double scoreB) {
         if (scoreA != scoreB) {
             return scoreA > scoreB;
         }
-        return memories.timeMillis(s.memory[a]) > memories.timeMillis(s.memory[b]);
+        return memoryTime(s, a) > memoryTime(s, b);
+    }
+
+    /** The slot's turn time, read from the memory table once per recall. */
+    private long memoryTime(final RecallScratch s, final int slot) {
+        long time = s.memoryTime[slot];
+        if (time == RecallScratch.UNREAD_TIME) {
+            time = memories.timeMillis(s.memory[slot]);
+            s.memoryTime[slot] = time;
+        }
+        return time;
     }
 
     /** The concept's info block, or 0 when it has none or was forgotten. */
