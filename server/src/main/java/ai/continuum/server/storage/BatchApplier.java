@@ -28,8 +28,8 @@ import java.util.TreeSet;
  * batches are written before it runs, so it sees every earlier op of the transaction; and the tenant's chain position
  * is taken before any op's SQL ({@link #apply}), so it also sees every op of another transaction ordered before it.
  *
- * <p>Plain JDBC, not Helidon DbClient: statements are prepared once per connection ({@link Statements}) and rows sent as JDBC
- * batches. Measured here on SQLite (20,000 link upserts in one transaction): JDBC batches 117k-185k rows/s, DbClient
+ * <p>Plain JDBC, not Helidon DbClient: statements are prepared once per connection ({@link Statements}) and rows
+ * sent as JDBC batches. Measured here on SQLite (20,000 link upserts in one transaction): JDBC batches 117k-185k rows/s, DbClient
  * {@code DbTransaction.dml} 9k-26k rows/s, since DbClient prepares every statement per call and has no batches.
  *
  * <p>Thread safety: confined to the writer thread; one instance per transaction.
@@ -193,7 +193,7 @@ final class BatchApplier {
 
     /**
      * Claims an idempotency key in this transaction ({@link IdempotencyKeys#claim}), with the statement prepared once
-     * per transaction rather than once per keyed op.
+     * per connection rather than once per keyed op.
      */
     boolean claim(final IdempotencyClaim claim, final long nowMs) throws SQLException {
         return IdempotencyKeys.claim(statements.prepared(IdempotencyKeys.CLAIM), claim, nowMs);
