@@ -206,6 +206,11 @@ final class RecallScratch {
     }
 
     int[] termPostings = new int[256];
+    /** Step 4's compound postings of one exact concept, and the most counted of them. */
+    final int[] compoundRecs = new int[Recaller.COMPOUNDS_READ];
+
+    final int[] compoundBest = new int[Recaller.COMPOUNDS_KEPT];
+    final int[] compoundBestCount = new int[Recaller.COMPOUNDS_KEPT];
     int[] bestMemories = new int[16];
     /** While {@code Recaller.topMemorySlots} ranks: the ranking score of each place of {@link #bestMemories}. */
     double[] placeScores = new double[16];

@@ -35,9 +35,9 @@ final class Recaller {
     /** Newest memories read per concept when scoring. */
     private static final int POSTINGS_PER_CONCEPT = 256;
     /** Compounds read per exact query concept, and kept per concept (docs/DESIGN.md section 7, recall step 4). */
-    private static final int COMPOUNDS_READ = 64;
+    static final int COMPOUNDS_READ = 64;
 
-    private static final int COMPOUNDS_KEPT = 5;
+    static final int COMPOUNDS_KEPT = 5;
     private static final double DAY_MILLIS = 86_400_000.0;
     /** Degree up to which relationships are found by scanning a concept's whole adjacency block. */
     static final int RELATIONSHIP_SCAN = 64;
@@ -199,10 +199,14 @@ final class Recaller {
                 returnedNames.add(name);
             } else {
                 final CompoundHit c = compoundHits.get(ki++);
+                final List<String> names = componentNames(c.rec);
+                if (names.size() < 2) {
+                    continue; // a component was forgotten
+                }
                 hits.add(new RecallResult.ConceptHit(
-                        c.name,
+                        CompoundNames.name(names),
                         "compound_concept",
-                        "Components: " + c.components,
+                        "Components: " + CompoundNames.json(names),
                         c.relevance,
                         RecallResult.Source.COMPOUND,
                         0));
@@ -353,46 +357,72 @@ final class Recaller {
         return s.depth[a] < s.depth[b];
     }
 
-    private record CompoundHit(String name, String components, double relevance) {}
+    /** A compound holding an exact query concept; its names are decoded only if it is returned. */
+    private record CompoundHit(int rec, double relevance) {}
 
-    /** Step 4: compounds containing an exact query concept, highest count first. */
+    /**
+     * Step 4: compounds containing an exact query concept, highest relevance first: per exact concept its
+     * {@code COMPOUNDS_KEPT} most counted (ties in posting order), each compound once.
+     */
     private List<CompoundHit> compoundsOf(final TenantState t, final RecallScratch s, final int seeds) {
         final List<CompoundHit> out = new ArrayList<>();
-        final java.util.Set<Integer> seen = new java.util.HashSet<>();
-        final int[] recs = new int[COMPOUNDS_READ];
+        final int[] recs = s.compoundRecs;
+        final int[] best = s.compoundBest;
+        final int[] bestCount = s.compoundBestCount; // each count read once: a learn may raise it meanwhile
         for (int i = 0; i < seeds; i++) {
             if (s.activation[i] < 1.0) {
                 continue;
             }
             final int n = graph.readIntList(s.concept[i], ConceptLayout.CMP_ADDR, COMPOUNDS_READ, recs);
-            final List<int[]> candidates = new ArrayList<>();
+            // the most counted first, an earlier posting first among equals: a bounded, stable insertion
+            int kept = 0;
             for (int j = 0; j < n; j++) {
-                if (compounds.exists(recs[j]) && compounds.tenant(recs[j]) == t.id) {
-                    candidates.add(new int[] {recs[j], compounds.count(recs[j])});
+                final int rec = recs[j];
+                if (!compounds.exists(rec) || compounds.tenant(rec) != t.id) {
+                    continue;
                 }
+                final int count = compounds.count(rec);
+                if (kept == COMPOUNDS_KEPT && count <= bestCount[kept - 1]) {
+                    continue;
+                }
+                int k = kept == COMPOUNDS_KEPT ? kept - 1 : kept++;
+                while (k > 0 && count > bestCount[k - 1]) {
+                    best[k] = best[k - 1];
+                    bestCount[k] = bestCount[k - 1];
+                    k--;
+                }
+                best[k] = rec;
+                bestCount[k] = count;
             }
-            candidates.sort((x, y) -> Integer.compare(y[1], x[1]));
-            for (int j = 0; j < Math.min(COMPOUNDS_KEPT, candidates.size()); j++) {
-                final int rec = candidates.get(j)[0];
-                if (!seen.add(rec)) {
-                    continue;
+            for (int j = 0; j < kept; j++) {
+                if (!containsCompound(out, best[j])) {
+                    out.add(new CompoundHit(best[j], Math.min(0.9, 0.5 + 0.1 * bestCount[j])));
                 }
-                final List<String> names = new ArrayList<>();
-                for (int c = 0; c < compounds.componentCount(rec); c++) {
-                    final long info = infoAddress(compounds.component(rec, c));
-                    if (info != 0) {
-                        names.add(ConceptInfo.displayName(graph.arena(), info));
-                    }
-                }
-                if (names.size() < 2) {
-                    continue;
-                }
-                final double relevance = Math.min(0.9, 0.5 + 0.1 * candidates.get(j)[1]);
-                out.add(new CompoundHit(CompoundNames.name(names), CompoundNames.json(names), relevance));
             }
         }
         out.sort((x, y) -> Double.compare(y.relevance, x.relevance));
         return out;
+    }
+
+    private static boolean containsCompound(final List<CompoundHit> hits, final int rec) {
+        for (final CompoundHit hit : hits) {
+            if (hit.rec == rec) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The display names of the compound's components that are still known, in component order. */
+    private List<String> componentNames(final int rec) {
+        final List<String> names = new ArrayList<>(compounds.componentCount(rec));
+        for (int c = 0; c < compounds.componentCount(rec); c++) {
+            final long info = infoAddress(compounds.component(rec, c));
+            if (info != 0) {
+                names.add(ConceptInfo.displayName(graph.arena(), info));
+            }
+        }
+        return names;
     }
 
     /**
