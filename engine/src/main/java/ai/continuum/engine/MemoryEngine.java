@@ -9,6 +9,7 @@ import ai.continuum.engine.semantic.TextEmbedder;
 import ai.continuum.engine.store.CompoundTable;
 import ai.continuum.engine.store.ConceptGraph;
 import ai.continuum.engine.store.ConceptLayout;
+import ai.continuum.engine.store.DecodeBuffer;
 import ai.continuum.engine.store.ImageInput;
 import ai.continuum.engine.store.ImageOutput;
 import ai.continuum.engine.store.MemoryTable;
@@ -680,8 +681,8 @@ public final class MemoryEngine implements AutoCloseable {
         if (index < 0) {
             return Optional.empty();
         }
-        return Optional.ofNullable(
-                MemoryReader.read(memories, graph, index, t.id, new String[MemoryTable.STRINGS], true));
+        return Optional.ofNullable(MemoryReader.read(
+                memories, graph, index, t.id, new String[MemoryTable.STRINGS], new DecodeBuffer(0), true));
     }
 
     /** Off-heap bytes reserved by all structures (arena chunks, record stores, hash tables, dictionaries). */

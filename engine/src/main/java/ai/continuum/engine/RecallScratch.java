@@ -1,6 +1,7 @@
 package ai.continuum.engine;
 
 import ai.continuum.engine.store.ConceptGraph;
+import ai.continuum.engine.store.DecodeBuffer;
 import ai.continuum.engine.store.StringIndex;
 import ai.continuum.engine.store.WordIndex;
 import java.util.Arrays;
@@ -256,8 +257,35 @@ final class RecallScratch {
     }
     /** The term being analysed while following a memory's words (TermAnalyzer.forEachTerm). */
     final StringBuilder term = new StringBuilder(ai.continuum.engine.extract.TermAnalyzer.MAX_TERM_CHARS);
+    /** Copies memories' text out of the arena before it becomes strings (returned memories and linking sources). */
+    final DecodeBuffer decode = new DecodeBuffer(1024);
     /** Strings of one memory decoded while following its concepts. */
     final String[] linkStrings = new String[ai.continuum.engine.store.MemoryTable.STRINGS];
+
+    /**
+     * Step 5's pairs among the {@code n} returned concepts ({@link #clearPairs}): which concepts had their neighbours
+     * scanned, which pairs {@code i * n + j} are settled, and the links found as (strength, i, j), at most one per pair.
+     * Sized for {@link #PAIRS_KEPT} concepts at first; a recall returning more gets arrays of its size, which the next
+     * smaller recall gives back, so a pooled scratch does not keep them (100 concepts take 128 KB).
+     */
+    boolean[] pairScanned;
+
+    boolean[] pairSeen;
+    double[] pairsFound;
+
+    static final int PAIRS_KEPT = 16;
+
+    /** Makes the pair arrays hold {@code n} concepts, none scanned and no pair settled. */
+    void clearPairs(final int n) {
+        final int capacity = Math.max(n, PAIRS_KEPT);
+        if (pairScanned == null || pairScanned.length < n || (pairScanned.length > PAIRS_KEPT && n <= PAIRS_KEPT)) {
+            pairScanned = new boolean[capacity];
+            pairSeen = new boolean[capacity * capacity];
+            pairsFound = new double[3 * (capacity * (capacity - 1) / 2)];
+        }
+        Arrays.fill(pairScanned, 0, n, false);
+        Arrays.fill(pairSeen, 0, n * n, false);
+    }
 
     final int[] scanNeighbours = new int[Recaller.RELATIONSHIP_SCAN];
     final int[] scanLinks = new int[Recaller.RELATIONSHIP_SCAN];

@@ -168,12 +168,13 @@ final class Recaller {
         seed(t, queryConcepts, keywords, s);
         final int seeds = s.slots;
         spread(s);
-        final List<RecallResult.ConceptHit> hits = new ArrayList<>();
+        // lists sized to what the call may return, so none grows while it fills
+        final List<RecallResult.ConceptHit> hits = new ArrayList<>(maxConcepts);
         final int rankedCount = rank(s, Math.max(maxConcepts, MEMORY_SOURCE_CONCEPTS));
         final int[] ranked = s.ranked;
         final int[] returnedIds = new int[Math.min(maxConcepts, rankedCount)];
         int returned = 0;
-        final List<String> returnedNames = new ArrayList<>();
+        final List<String> returnedNames = new ArrayList<>(maxConcepts);
         final List<CompoundHit> compoundHits = compoundsOf(t, s, seeds);
         int ci = 0;
         int ki = 0;
@@ -432,15 +433,16 @@ final class Recaller {
      */
     private List<RecallResult.Relationship> relationships(
             final int[] ids, final int n, final List<String> names, final RecallScratch s) {
-        final List<RecallResult.Relationship> out = new ArrayList<>();
+        final List<RecallResult.Relationship> out = new ArrayList<>(Math.min(config.maxRelationships(), 16));
         if (n < 2 || config.maxRelationships() == 0) {
             return out;
         }
         final long now = config.timeDecayEnabled() ? clock.getAsLong() : 0L;
-        final boolean[] scanned = new boolean[n];
-        final boolean[] seen = new boolean[n * n];
+        s.clearPairs(n);
+        final boolean[] scanned = s.pairScanned;
+        final boolean[] seen = s.pairSeen;
         // Each link found is (strength, i, j), i < j, at most one per pair, in the order found.
-        final double[] found = new double[3 * (n * (n - 1) / 2)];
+        final double[] found = s.pairsFound;
         int foundCount = 0;
         final int[] neighbours = s.scanNeighbours;
         final int[] links = s.scanLinks;
@@ -533,10 +535,10 @@ final class Recaller {
             final boolean asksSeveral,
             final boolean asksCurrent,
             final int maxMemories) {
-        final List<RecallResult.MemoryHit> out = new ArrayList<>();
         if (maxMemories == 0) {
-            return out;
+            return new ArrayList<>(0);
         }
+        final List<RecallResult.MemoryHit> out = new ArrayList<>(maxMemories);
         final double total = Math.max(1, t.liveMemories);
         final int[] postings = s.postings(POSTINGS_PER_CONCEPT);
         final int sources = Math.min(rankedCount, MEMORY_SOURCE_CONCEPTS);
@@ -611,7 +613,7 @@ final class Recaller {
         final String[] strings = new String[MemoryTable.STRINGS];
         for (int i = 0; i < order.length && out.size() < maxMemories; i++) {
             final int slot = order[i];
-            final Memory m = MemoryReader.read(memories, graph, s.memory[slot], t.id, strings, false);
+            final Memory m = MemoryReader.read(memories, graph, s.memory[slot], t.id, strings, s.decode, false);
             if (m != null) {
                 out.add(new RecallResult.MemoryHit(
                         m,
@@ -742,7 +744,7 @@ final class Recaller {
             if (Long.bitCount(s.memoryTermMask[s.memorySlotOf.get(best[i])]) < LINK_SOURCE_WORDS) {
                 continue; // a memory matching one word (often just a name) is too weak a lead to follow
             }
-            final int[] concepts = memories.read(best[i], s.linkStrings);
+            final int[] concepts = memories.read(best[i], s.linkStrings, s.decode);
             if (concepts == null) {
                 continue;
             }

@@ -3,6 +3,7 @@ package ai.continuum.engine;
 import ai.continuum.engine.store.CompoundTable;
 import ai.continuum.engine.store.ConceptGraph;
 import ai.continuum.engine.store.ConceptLayout;
+import ai.continuum.engine.store.DecodeBuffer;
 import ai.continuum.engine.store.MemoryTable;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,9 +73,10 @@ final class SnapshotWriter {
             counted();
         }
         final String[] strings = new String[MemoryTable.STRINGS];
+        final DecodeBuffer buffer = new DecodeBuffer(1024);
         for (int i = 0; i < t.memories.size(); i++) {
             final int index = t.memories.getInt(i);
-            final int[] ids = memories.read(index, strings);
+            final int[] ids = memories.read(index, strings, buffer);
             if (ids == null) {
                 continue;
             }

@@ -182,4 +182,46 @@ class RecallTest {
         assertEquals(2, engine.stats("a").concepts());
         assertEquals(1, engine.stats("b").concepts());
     }
+
+    /**
+     * A recall reuses its pooled scratch: the pair arrays of a recall returning many concepts, then few, then many
+     * again must answer each as a fresh scratch does, with no pair settled by the recall before.
+     */
+    @Test
+    void shouldFindTheSameRelationshipsWhateverRecallUsedTheScratchBefore() {
+        try (MemoryEngine fresh = MemoryEngine.create(EngineConfig.defaults(), () -> T0)) {
+            for (final MemoryEngine e : List.of(engine, fresh)) {
+                for (int i = 0; i < 30; i++) {
+                    e.apply("t", Deltas.link("Alpha", "Node" + i, 1 + i % 7, T0));
+                    e.apply("t", Deltas.link("Node" + i, "Node" + (i + 1) % 30, 1 + i % 5, T0));
+                }
+            }
+            // within the kept size (16), beyond it, and back: each answered as by a scratch used for nothing before
+            for (final int maxConcepts : new int[] {12, 5, 12, 30, 5, 30}) {
+                final List<RecallResult.Relationship> found =
+                        engine.recall("t", "alpha", maxConcepts, 0).relationships();
+                assertTrue(found.size() >= 4, "links among the returned concepts: " + found);
+                assertEquals(fresh.recall("t", "alpha", maxConcepts, 0).relationships(), found);
+            }
+        }
+    }
+
+    /** Returned memories' text is copied through the scratch's buffer: short, long and multi-byte texts come back whole. */
+    @Test
+    void shouldReturnEachMemorysWholeTextThroughTheReusedBuffer() {
+        final String longText = "Alpha " + "x".repeat(40_000);
+        final String accented = "Alpha déjà vu, 東京 and Ωmega";
+        engine.apply("t", Deltas.memory(1, longText, "noted", T0, "Alpha"));
+        engine.apply("t", Deltas.memory(2, "Alpha is short", accented, T0 + 1, "Alpha"));
+        engine.apply("t", Deltas.memory(3, "Alpha again", "ok", T0 + 2, "Alpha"));
+
+        for (int round = 0; round < 2; round++) {
+            final Map<Long, Memory> byId = engine.recall("t", "alpha", 10, 10).memories().stream()
+                    .collect(Collectors.toMap(m -> m.memory().id(), RecallResult.MemoryHit::memory));
+            assertEquals(longText, byId.get(1L).userText());
+            assertEquals("noted", byId.get(1L).aiText());
+            assertEquals(accented, byId.get(2L).aiText());
+            assertEquals("Alpha again", byId.get(3L).userText());
+        }
+    }
 }

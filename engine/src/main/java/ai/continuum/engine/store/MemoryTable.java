@@ -206,18 +206,44 @@ public final class MemoryTable {
      * ids, or null when it is (or became, while decoding) forgotten.
      */
     public int[] read(final int index, final String[] strings) {
-        if (!memories.exists(index) || state(index) != LIVE) {
+        return read(index, strings, new DecodeBuffer(0));
+    }
+
+    /** As {@link #read(int, String[])}, copying the text through {@code buffer} (a reader's own). */
+    public int[] read(final int index, final String[] strings, final DecodeBuffer buffer) {
+        final long after = readStrings(index, strings, buffer);
+        if (after == NOT_READ) {
             return null;
         }
-        final UnsafeBuffer b = memories.buffer(index);
-        final int o = memories.offset(index);
         try {
-            final long blob = b.getLong(o + BLOB);
-            final long after = TextBlob.readStrings(arena, blob, strings, STRINGS);
             final int[] ids = TextBlob.readInts(arena, after);
             return state(index) == LIVE ? ids : null;
         } catch (final IllegalStateException | IndexOutOfBoundsException raced) {
             return null; // the blob was erased under us: the memory is being forgotten
+        }
+    }
+
+    /**
+     * Any thread: decodes the memory's strings as {@link #read(int, String[], DecodeBuffer)} does, without its concept
+     * ids; false when it is (or became, while decoding) forgotten.
+     */
+    public boolean readText(final int index, final String[] strings, final DecodeBuffer buffer) {
+        return readStrings(index, strings, buffer) != NOT_READ && state(index) == LIVE;
+    }
+
+    /** {@link #readStrings}' answer for a memory forgotten before or while its strings were decoded. */
+    private static final long NOT_READ = -1L;
+
+    /** Decodes the strings of a live memory; returns the blob address after them, or {@link #NOT_READ}. */
+    private long readStrings(final int index, final String[] strings, final DecodeBuffer buffer) {
+        if (!memories.exists(index) || state(index) != LIVE) {
+            return NOT_READ;
+        }
+        try {
+            final long blob = memories.buffer(index).getLong(memories.offset(index) + BLOB);
+            return TextBlob.readStrings(arena, blob, strings, STRINGS, buffer);
+        } catch (final IllegalStateException | IndexOutOfBoundsException raced) {
+            return NOT_READ; // the blob was erased under us: the memory is being forgotten
         }
     }
 
@@ -362,7 +388,8 @@ public final class MemoryTable {
 
     public String decisionText(final int index) {
         final String[] out = new String[1];
-        TextBlob.readStrings(arena, decisions.buffer(index).getLong(decisions.offset(index) + D_TEXT), out, 1);
+        TextBlob.readStrings(
+                arena, decisions.buffer(index).getLong(decisions.offset(index) + D_TEXT), out, 1, new DecodeBuffer(0));
         return out[0];
     }
 

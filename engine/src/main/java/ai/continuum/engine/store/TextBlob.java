@@ -40,17 +40,21 @@ public final class TextBlob {
         return addr;
     }
 
-    /** Reads {@code count} strings from {@code addr} into {@code out}; returns the address after them. */
-    public static long readStrings(final OffHeapArena arena, final long addr, final String[] out, final int count) {
+    /**
+     * Reads {@code count} strings from {@code addr} into {@code out}, each copied through {@code buffer}; returns the
+     * address after them.
+     */
+    public static long readStrings(
+            final OffHeapArena arena, final long addr, final String[] out, final int count, final DecodeBuffer buffer) {
         long at = addr;
         for (int i = 0; i < count; i++) {
             final int len = arena.getInt(at);
             if (len < 0 || !arena.isValid(at + 4, len)) {
                 throw new IllegalStateException("corrupt text block at " + at);
             }
-            final byte[] bytes = new byte[len];
+            final byte[] bytes = buffer.atLeast(len);
             arena.getBytes(at + 4, bytes, 0, len);
-            out[i] = new String(bytes, StandardCharsets.UTF_8);
+            out[i] = new String(bytes, 0, len, StandardCharsets.UTF_8);
             at += 4 + len;
         }
         return at;

@@ -33,6 +33,10 @@ class MemoryTableTest {
         final String[] out = new String[MemoryTable.STRINGS];
         assertArrayEquals(new int[] {5, 9}, table.read(index, out));
         assertArrayEquals(new String[] {"s", "héllo wörld", "ai", "", "{}"}, out);
+
+        final String[] text = new String[MemoryTable.STRINGS];
+        assertTrue(table.readText(index, text, new DecodeBuffer(4)), "text alone, through a buffer that must grow");
+        assertArrayEquals(out, text);
     }
 
     @Test
@@ -54,6 +58,7 @@ class MemoryTableTest {
         assertEquals(index, table.find(1, 5L), "the id stays taken");
         assertEquals(MemoryTable.FORGOTTEN, table.state(index));
         assertNull(table.read(index, new String[MemoryTable.STRINGS]));
+        assertFalse(table.readText(index, new String[MemoryTable.STRINGS], new DecodeBuffer(64)));
         assertTrue(arena.bytesInUse() < inUse, "the text block went back to the arena");
     }
 
