@@ -31,10 +31,16 @@ final class RecallScratch {
     /** Whether the slot was named by the query (exact or partial), not reached by the walk. */
     boolean[] direct = new boolean[256];
 
+    /** Slots to expand at this hop, each once. */
     int[] frontier = new int[256];
+
     int frontierSize;
+    /** Slots to expand at the next hop, each once. */
     int[] next = new int[256];
+
     int nextSize;
+    /** The hop whose next frontier holds the slot, -1 for none: a slot raised twice in one hop is expanded once. */
+    int[] queuedAt = new int[256];
 
     int[] neighbours;
     int[] linkIds;
@@ -96,8 +102,11 @@ final class RecallScratch {
         memorySlots = 0;
     }
 
-    /** Raises the activation of {@code id} to {@code value} if higher; returns whether it changed. */
-    boolean activate(final int id, final double value, final int hops, final boolean named) {
+    /**
+     * Raises the activation of {@code id} to {@code value} if higher; returns the concept's slot when it changed,
+     * {@link #MISSING} when it did not.
+     */
+    int activate(final int id, final double value, final int hops, final boolean named) {
         final int slot = slotOf.get(id);
         if (slot == MISSING) {
             if (slots == concept.length) {
@@ -107,23 +116,32 @@ final class RecallScratch {
             activation[slots] = value;
             depth[slots] = hops;
             direct[slots] = named;
-            slotOf.put(id, slots++);
-            return true;
+            queuedAt[slots] = -1;
+            slotOf.put(id, slots);
+            return slots++;
         }
         if (value > activation[slot]) {
             activation[slot] = value;
             depth[slot] = hops;
             direct[slot] = named || (direct[slot] && hops == 0);
-            return true;
+            return slot;
         }
-        return false;
+        return MISSING;
     }
 
-    void pushNext(final int id) {
+    /**
+     * Queues {@code slot} for expansion after {@code hop}, unless it is queued already: the walk reads a slot's
+     * activation when it expands it, so a second entry would only read the same neighbours again.
+     */
+    void pushNext(final int slot, final int hop) {
+        if (queuedAt[slot] == hop) {
+            return;
+        }
+        queuedAt[slot] = hop;
         if (nextSize == next.length) {
             next = Arrays.copyOf(next, next.length * 2);
         }
-        next[nextSize++] = id;
+        next[nextSize++] = slot;
     }
 
     /** The next frontier becomes the current one. */
@@ -319,5 +337,6 @@ final class RecallScratch {
         activation = Arrays.copyOf(activation, n);
         depth = Arrays.copyOf(depth, n);
         direct = Arrays.copyOf(direct, n);
+        queuedAt = Arrays.copyOf(queuedAt, n);
     }
 }

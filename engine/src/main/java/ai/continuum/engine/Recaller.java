@@ -249,7 +249,7 @@ final class Recaller {
             }
         }
         for (int i = 0; i < s.slots; i++) {
-            s.pushNext(s.concept[i]);
+            s.pushNext(i, 0);
         }
         s.advance();
         spread(s);
@@ -292,7 +292,7 @@ final class Recaller {
             partial = counter[0];
         }
         for (int i = 0; i < s.slots; i++) {
-            s.pushNext(s.concept[i]);
+            s.pushNext(i, 0);
         }
         s.advance();
     }
@@ -310,17 +310,21 @@ final class Recaller {
         final double decay = config.resonanceDecay();
         final boolean timeDecay = config.timeDecayEnabled();
         final long now = timeDecay ? clock.getAsLong() : 0L;
-        for (int hop = 1; hop <= config.depth() && s.frontierSize > 0; hop++) {
+        final int depth = config.depth();
+        for (int hop = 1; hop <= depth && s.frontierSize > 0; hop++) {
+            // after the last hop nothing is expanded, so nothing is queued
+            final boolean queue = hop < depth;
             for (int f = 0; f < s.frontierSize; f++) {
                 final int from = s.frontier[f];
-                final double parent = s.activation[s.slotOf.get(from)];
-                final int n = graph.readNeighbours(from, k, s.neighbours, s.linkIds, s.counts);
+                final double parent = s.activation[from];
+                final int n = graph.readNeighbours(s.concept[from], k, s.neighbours, s.linkIds, s.counts);
                 for (int i = 0; i < n; i++) {
                     final double days =
                             timeDecay ? Math.max(0L, now - graph.linkLastSeen(s.linkIds[i])) / DAY_MILLIS : 0.0;
                     final double value = parent * config.strength(s.counts[i], days) * decay;
-                    if (s.activate(s.neighbours[i], value, hop, false)) {
-                        s.pushNext(s.neighbours[i]);
+                    final int raised = s.activate(s.neighbours[i], value, hop, false);
+                    if (queue && raised != RecallScratch.MISSING) {
+                        s.pushNext(raised, hop);
                     }
                 }
             }

@@ -73,6 +73,22 @@ class RecallTest {
         assertEquals(2, bravo.depth());
     }
 
+    /**
+     * Hotel is reached twice in the first hop, weakly from Alpha and then strongly from Golf; it is expanded once in
+     * the second hop, with the stronger activation: India gets 0.85 x 0.85, not 0.085 x 0.85.
+     */
+    @Test
+    void shouldExpandAConceptRaisedTwiceInOneHopWithItsBestActivation() {
+        engine.apply("t", Deltas.link("Alpha", "Hotel", 1, T0)); // 0.1
+        engine.apply("t", Deltas.link("Golf", "Hotel", 7, T0)); // 1.0
+        engine.apply("t", Deltas.link("Hotel", "India", 7, T0)); // 1.0
+        final Map<String, RecallResult.ConceptHit> byName = engine.recall("t", "alpha and golf").concepts().stream()
+                .collect(Collectors.toMap(RecallResult.ConceptHit::name, h -> h));
+        assertEquals(0.85, byName.get("Hotel").relevance(), 1e-12);
+        assertEquals(0.7225, byName.get("India").relevance(), 1e-12);
+        assertEquals(2, byName.get("India").depth());
+    }
+
     @Test
     void shouldSeedPartialWordMatchesAtSevenTenths() {
         engine.apply("t", Deltas.concepts(T0, "Machine Learning"));
