@@ -42,6 +42,9 @@ final class RecallScratch {
     /** The hop whose next frontier holds the slot, -1 for none: a slot raised twice in one hop is expanded once. */
     int[] queuedAt = new int[256];
 
+    /** Work array of {@link #kthActivation}, highest first. */
+    double[] bestActivations = new double[64];
+
     int[] neighbours;
     int[] linkIds;
     int[] counts;
@@ -142,6 +145,34 @@ final class RecallScratch {
             next = Arrays.copyOf(next, next.length * 2);
         }
         next[nextSize++] = slot;
+    }
+
+    /**
+     * The {@code k}-th highest activation of the slots, or 0 when fewer than {@code k} slots are active. A bounded
+     * insertion into {@link #bestActivations}: once it is full most slots lose to its last place in one comparison.
+     */
+    double kthActivation(final int k) {
+        if (slots < k) {
+            return 0.0;
+        }
+        if (bestActivations.length < k) {
+            bestActivations = new double[k];
+        }
+        final double[] best = bestActivations;
+        int filled = 0;
+        for (int slot = 0; slot < slots; slot++) {
+            final double a = activation[slot];
+            if (filled == k && a <= best[k - 1]) {
+                continue;
+            }
+            int i = filled < k ? filled++ : k - 1;
+            while (i > 0 && best[i - 1] < a) {
+                best[i] = best[i - 1];
+                i--;
+            }
+            best[i] = a;
+        }
+        return best[k - 1];
     }
 
     /** The next frontier becomes the current one. */

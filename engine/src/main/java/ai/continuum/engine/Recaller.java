@@ -167,10 +167,11 @@ final class Recaller {
         s.reset();
         seed(t, queryConcepts, keywords, s);
         final int seeds = s.slots;
-        spread(s);
+        final int keep = Math.max(maxConcepts, MEMORY_SOURCE_CONCEPTS);
+        spread(s, keep);
         // lists sized to what the call may return, so none grows while it fills
         final List<RecallResult.ConceptHit> hits = new ArrayList<>(maxConcepts);
-        final int rankedCount = rank(s, Math.max(maxConcepts, MEMORY_SOURCE_CONCEPTS));
+        final int rankedCount = rank(s, keep);
         final int[] ranked = s.ranked;
         final int[] returnedIds = new int[Math.min(maxConcepts, rankedCount)];
         int returned = 0;
@@ -252,7 +253,7 @@ final class Recaller {
             s.pushNext(i, 0);
         }
         s.advance();
-        spread(s);
+        spread(s, limit);
         return rank(s, limit);
     }
 
@@ -304,8 +305,17 @@ final class Recaller {
         }
     }
 
-    /** Step 3: spreading activation over the strongest links, {@code depth} hops. Allocation-free. */
-    void spread(final RecallScratch s) {
+    /**
+     * Step 3: spreading activation over the strongest links, {@code depth} hops, for a ranking that keeps the first
+     * {@code keep} concepts. Allocation-free.
+     *
+     * <p>A concept whose activation times the decay is below the {@code keep}-th best activation so far is not
+     * expanded: a link's strength is at most 1 and the decay at most 1, so whatever it would raise, at any later hop,
+     * stays below that activation, which only grows. Such values can neither enter the first {@code keep} nor be the
+     * best activation of a concept that does, so the ranking, and every activation and depth in it, are what the full
+     * walk gives. On names that share words most of the last hop's frontier is below that bar.
+     */
+    void spread(final RecallScratch s, final int keep) {
         final int k = config.neighboursPerHop();
         final double decay = config.resonanceDecay();
         final boolean timeDecay = config.timeDecayEnabled();
@@ -314,9 +324,13 @@ final class Recaller {
         for (int hop = 1; hop <= depth && s.frontierSize > 0; hop++) {
             // after the last hop nothing is expanded, so nothing is queued
             final boolean queue = hop < depth;
+            final double bar = s.kthActivation(keep);
             for (int f = 0; f < s.frontierSize; f++) {
                 final int from = s.frontier[f];
                 final double parent = s.activation[from];
+                if (parent * decay < bar) {
+                    continue;
+                }
                 final int n = graph.readNeighbours(s.concept[from], k, s.neighbours, s.linkIds, s.counts);
                 for (int i = 0; i < n; i++) {
                     final double days =
@@ -333,8 +347,9 @@ final class Recaller {
     }
 
     /**
-     * Step 5: the best {@code limit} slots by activation, highest first; ties: fewer hops, then earlier slot. A bounded
-     * insertion: most slots lose to the current last place in one comparison.
+     * Step 5: the best {@code limit} slots by activation, highest first; ties: fewer hops, then the query's order for
+     * seeds and the lower concept id for the others. A bounded insertion: most slots lose to the current last place in
+     * one comparison.
      *
      * @return the number of ranked slots, in {@code s.ranked}.
      */
@@ -359,7 +374,12 @@ final class Recaller {
         if (s.activation[a] != s.activation[b]) {
             return s.activation[a] > s.activation[b];
         }
-        return s.depth[a] < s.depth[b];
+        if (s.depth[a] != s.depth[b]) {
+            return s.depth[a] < s.depth[b];
+        }
+        // seeds keep the query's order (their slots); of the concepts the walk reached, the older one (the lower id)
+        // first: the order the walk reaches them in depends on which weak concepts it left out
+        return s.depth[a] == 0 ? a < b : s.concept[a] < s.concept[b];
     }
 
     /** A compound holding an exact query concept; its names are decoded only if it is returned. */
