@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.common.buffers.DataReader;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import java.io.IOException;
@@ -40,13 +41,6 @@ public final class Body {
                     415,
                     "unsupported_media_type",
                     "Content-Type '" + contentType.get() + "' is not supported: send application/json");
-        }
-        final var declared = req.headers().first(HeaderNames.CONTENT_LENGTH);
-        if (declared.isPresent()) {
-            final long length = parseLength(declared.get());
-            if (length > maxBytes) {
-                throw tooLarge(maxBytes);
-            }
         }
         return parse(readLimited(req, maxBytes));
     }
@@ -220,28 +214,47 @@ public final class Body {
         }
     }
 
-    /** The raw body, refusing (413) more than {@code maxBytes} without buffering the excess. */
+    /**
+     * The raw body, refusing (413) more than {@code maxBytes} without buffering the excess: a declared
+     * {@code Content-Length} above the limit before anything is read, a chunked body once it passes the limit.
+     */
     static byte[] readLimited(final ServerRequest req, final long maxBytes) {
+        final var header = req.headers().first(HeaderNames.CONTENT_LENGTH);
+        final long declared = header.isPresent() ? parseLength(header.get()) : -1;
+        if (declared > maxBytes) {
+            throw tooLarge(maxBytes);
+        }
         if (!req.content().hasEntity()) {
             return new byte[0];
         }
         try (InputStream in = req.content().inputStream()) {
+            if (declared >= 0) {
+                // read into an array of the declared size: an open-ended read copies even a 100-byte body through
+                // chunks of 16 KiB, a quarter of what a recall over HTTP allocated
+                final byte[] bytes = new byte[(int) declared];
+                if (in.readNBytes(bytes, 0, bytes.length) < bytes.length) {
+                    throw endedEarly();
+                }
+                return bytes;
+            }
             final byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
             if (bytes.length > maxBytes) {
                 throw tooLarge(maxBytes);
             }
             return bytes;
-        } catch (final IOException e) {
-            throw new ApiException(
-                    400,
-                    "bad_request",
-                    "request body cannot be read: the connection failed or ended " + "early",
-                    CLOSE);
+        } catch (final IOException | DataReader.InsufficientDataAvailableException e) {
+            // Helidon reports a peer that closed before the declared length with the latter (unchecked)
+            throw endedEarly();
         } catch (final IllegalArgumentException e) {
             // Helidon's chunked decoder reports a malformed chunk size as a NumberFormatException. The stream is out
             // of step after it, so the connection is closed with the answer.
             throw new ApiException(400, "bad_request", "request body is not valid chunked transfer encoding", CLOSE);
         }
+    }
+
+    private static ApiException endedEarly() {
+        return new ApiException(
+                400, "bad_request", "request body cannot be read: the connection failed or ended early", CLOSE);
     }
 
     private static ApiException tooLarge(final long maxBytes) {

@@ -87,6 +87,27 @@ class ConnectionAdmissionTest {
         }
     }
 
+    /** A body shorter than its Content-Length, the client's side then closed: a 400 that says so, and the close. */
+    @Test
+    void shouldAnswer400ForABodyEndingBeforeItsDeclaredLength() throws Exception {
+        try (TestServer server = TestServer.start(dir, Map.of())) {
+            try (Socket socket =
+                    new Socket(InetAddress.getLoopbackAddress(), server.server().port())) {
+                socket.setSoTimeout(15_000);
+                final OutputStream out = socket.getOutputStream();
+                out.write(("POST /v1/recall HTTP/1.1\r\nHost: localhost\r\nX-API-Key: " + TestServer.ADMIN_KEY
+                                + "\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{\"message\":")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                socket.shutdownOutput();
+                final String answer = readUntilClosed(socket.getInputStream());
+                assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+                assertTrue(answer.contains("the connection failed or ended early"), answer);
+            }
+            assertEquals(200, server.get("/v1/health", null).status(), "the listener still answers");
+        }
+    }
+
     @Test
     void shouldCloseATrickledBodyAtItsDeadline() throws Exception {
         try (TestServer server = TestServer.start(dir, Map.of(ConfigKey.BODY_TIMEOUT_SECONDS, "2"))) {
