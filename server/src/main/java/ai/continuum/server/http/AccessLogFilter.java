@@ -57,18 +57,24 @@ public final class AccessLogFilter implements Filter {
                 .orElseGet(AccessLogFilter::newId);
         res.header(REQUEST_ID, id);
         final long startNs = System.nanoTime();
+        // read while the connection is surely open: one cut during the request still has its client named
+        final String remote = LOG.isLoggable(Level.INFO) ? RemoteHost.of(req.remotePeer()) : null;
         try {
             chain.proceed();
         } finally {
-            if (LOG.isLoggable(Level.INFO)) {
-                log(req, res, id, (System.nanoTime() - startNs) / 1e6);
+            if (remote != null) {
+                log(req, res, remote, id, (System.nanoTime() - startNs) / 1e6);
             }
         }
     }
 
-    private void log(final RoutingRequest req, final RoutingResponse res, final String id, final double ms) {
+    private void log(
+            final RoutingRequest req,
+            final RoutingResponse res,
+            final String remote,
+            final String id,
+            final double ms) {
         final int status = res.status().code();
-        final String remote = req.remotePeer().host();
         long leftOut = 0;
         // A throttled authentication failure's line is dropped by SuppressedAccessLines and counted with the failures.
         if (status == 429 && !SuppressedAccessLines.marked()) {

@@ -189,7 +189,7 @@ public final class AuthFilter implements Filter {
     /** 401, audited; or 429 once the address has failed too often (see {@link FailedAuthThrottle}). */
     private void reject(final RoutingRequest req, final RoutingResponse res, final String code, final String message) {
         final FailedAuthThrottle.Verdict verdict = failures.failed(
-                req.remotePeer().host(),
+                RemoteHost.of(req.remotePeer()),
                 req.prologue().method().text(),
                 req.path().rawPath(),
                 code);

@@ -68,6 +68,9 @@ public final class ConnectionGuard implements Http1ConnectionListener, AutoClose
     /** What is known of one connection; fields are written by its own thread and read by the sweeper. */
     private static final class Tracked {
         final HelidonSocket socket;
+        /** Read when the connection is tracked: a log line written after the close still names the client. */
+        final String remoteHost;
+
         volatile Phase phase = Phase.IDLE;
         volatile long headersStartedNs;
         /** Set when the client asked for {@code Connection: close}; the close waits for the response. */
@@ -84,6 +87,7 @@ public final class ConnectionGuard implements Http1ConnectionListener, AutoClose
 
         Tracked(final HelidonSocket socket) {
             this.socket = socket;
+            this.remoteHost = RemoteHost.of(socket.remotePeer());
         }
     }
 
@@ -224,7 +228,7 @@ public final class ConnectionGuard implements Http1ConnectionListener, AutoClose
         }
         if (bodyLoggedNs.compareAndSet(last, now)) {
             final long since = total - bodyTimeoutsLogged.getAndSet(total);
-            LOG.info(() -> "closed " + tracked.socket.remotePeer().host() + " (" + tracked.socket.socketId()
+            LOG.info(() -> "closed " + tracked.remoteHost + " (" + tracked.socket.socketId()
                     + "): its request body was too slow, " + (tracked.received.get() - tracked.bodyStartBytes)
                     + " bytes in " + Duration.ofNanos(now - tracked.bodyStartNs).toSeconds() + " s (server.body-"
                     + "timeout-seconds " + Duration.ofNanos(bodyTimeoutNanos).toSeconds() + ", server.body-min-bytes-"

@@ -31,7 +31,7 @@ public final class RateLimitFilter implements Filter {
             return;
         }
         final String client = Principal.ANONYMOUS_KEY_ID.equals(principal.get().keyId())
-                ? "ip:" + req.remotePeer().host()
+                ? "ip:" + RemoteHost.of(req.remotePeer())
                 : "key:" + principal.get().keyId();
         final TokenBucket.Decision decision = limiter.tryAcquire(client);
         res.header("X-RateLimit-Limit", Integer.toString(limiter.perMinute()));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.continuum.server.Await;
+import ai.continuum.server.InfoLevelPin;
 import ai.continuum.server.TestServer;
 import ai.continuum.server.config.ConfigKey;
 import java.io.ByteArrayOutputStream;
@@ -18,8 +19,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -110,7 +116,26 @@ class ConnectionAdmissionTest {
 
     @Test
     void shouldCloseATrickledBodyAtItsDeadline() throws Exception {
-        try (TestServer server = TestServer.start(dir, Map.of(ConfigKey.BODY_TIMEOUT_SECONDS, "2"))) {
+        // the request whose connection was cut still gets its access line, naming its client, and no unhandled error
+        final List<LogRecord> records = new CopyOnWriteArrayList<>();
+        final Handler capture = new Handler() {
+            @Override
+            public void publish(final LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        final Logger access = Logger.getLogger(AccessLogFilter.LOGGER);
+        final Logger errors = Logger.getLogger(ErrorMapping.class.getName());
+        access.addHandler(capture);
+        errors.addHandler(capture);
+        try (InfoLevelPin info = InfoLevelPin.pin(access);
+                TestServer server = TestServer.start(dir, Map.of(ConfigKey.BODY_TIMEOUT_SECONDS, "2"))) {
             try (Socket socket =
                     new Socket(InetAddress.getLoopbackAddress(), server.server().port())) {
                 socket.setSoTimeout(15_000);
@@ -149,6 +174,25 @@ class ConnectionAdmissionTest {
             }
             final String metrics = server.get("/metrics", null).body();
             assertTrue(metrics.contains("continuum_connections_timeouts_total{phase=\"body\"} 1.0"), metrics);
+            final LogRecord line = Await.until(
+                    "the cut request's access line",
+                    () -> records.stream()
+                            .filter(r ->
+                                    r.getMessage() != null && r.getMessage().contains("\"POST /v1/learn\""))
+                            .findFirst()
+                            .orElse(null),
+                    r -> r != null);
+            assertTrue(line.getMessage().startsWith("127.0.0.1 "), line.getMessage());
+            assertEquals(
+                    List.of(),
+                    records.stream()
+                            .filter(r -> r.getLevel().intValue() >= Level.SEVERE.intValue())
+                            .map(r -> r.getMessage() + " " + r.getThrown())
+                            .toList(),
+                    "nothing logged as an unhandled error");
+        } finally {
+            access.removeHandler(capture);
+            errors.removeHandler(capture);
         }
     }
 
