@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.continuum.engine.MemoryEngine;
 import ai.continuum.server.ContinuumServer;
-import ai.continuum.server.InfoLevelPin;
+import ai.continuum.server.LogCapture;
 import ai.continuum.server.TestServer;
 import ai.continuum.server.config.ConfigKey;
 import ai.continuum.server.fleet.FleetDatabase;
@@ -29,9 +29,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -185,31 +182,13 @@ class SnapshotRestartIT {
      */
     private static SortedMap<String, Long> restartAndChecksum(
             final Path dataDir, final Map<ConfigKey, String> overrides, final TestServer other) throws Exception {
-        final List<String> lines = new ArrayList<>();
-        final Handler capture = new Handler() {
-            @Override
-            public void publish(final LogRecord r) {
-                synchronized (lines) {
-                    lines.add(r.getMessage());
-                }
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
-        final Logger log = Logger.getLogger(ContinuumServer.class.getName());
-        log.addHandler(capture);
         final SortedMap<String, Long> out = new TreeMap<>();
-        try (InfoLevelPin info = InfoLevelPin.pin(log);
+        try (LogCapture log = LogCapture.of(ContinuumServer.class.getName());
                 TestServer restarted = TestServer.start(dataDir, overrides)) {
-            synchronized (lines) {
-                assertTrue(
-                        lines.stream().anyMatch(l -> l != null && l.startsWith("restored the engine from snapshot")),
-                        lines.toString());
-            }
+            final List<String> lines = log.messages();
+            assertTrue(
+                    lines.stream().anyMatch(l -> l != null && l.startsWith("restored the engine from snapshot")),
+                    lines.toString());
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!restarted.server().core().ready()
                     || (other != null && other.server().core().lagOps() > 0)) {
@@ -220,8 +199,6 @@ class SnapshotRestartIT {
             for (final String tenant : List.of("snap-a", "snap-b")) {
                 out.put(tenant, engine.checksum(tenant));
             }
-        } finally {
-            log.removeHandler(capture);
         }
         return out;
     }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.continuum.server.DirectServer;
-import ai.continuum.server.InfoLevelPin;
+import ai.continuum.server.LogCapture;
 import ai.continuum.server.TestServer;
 import ai.continuum.server.logging.LogSetup;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,10 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,23 +25,9 @@ class AccessLogTest {
 
     @Test
     void everyResponseCarriesARequestIdAndTheAccessLogHasItAsAField(@TempDir final Path dataDir) throws Exception {
-        final List<LogRecord> records = new CopyOnWriteArrayList<>();
-        final Handler capture = new Handler() {
-            @Override
-            public void publish(final LogRecord record) {
-                records.add(record);
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
-        final Logger access = Logger.getLogger(AccessLogFilter.LOGGER);
-        access.addHandler(capture);
-        try (InfoLevelPin info = InfoLevelPin.pin(access);
+        try (LogCapture access = LogCapture.of(AccessLogFilter.LOGGER);
                 DirectServer server = DirectServer.start(dataDir)) {
+            final List<LogRecord> records = access.records();
             final TestServer.Reply ok = server.get("/v1/health", null);
             final TestServer.Reply unauthorized = server.get("/v1/stats", null);
             final TestServer.Reply missing = server.get("/v1/no-such-thing", TestServer.ADMIN_KEY);
@@ -73,8 +56,6 @@ class AccessLogTest {
             final JsonNode denied = JSON.readTree(
                     new LogSetup.JsonFormatter().format(waitFor(records, unauthorized.header("X-Request-Id"))));
             assertEquals(401, denied.get("status").asInt(), denied.toString());
-        } finally {
-            access.removeHandler(capture);
         }
     }
 

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.continuum.server.Await;
-import ai.continuum.server.InfoLevelPin;
+import ai.continuum.server.LogCapture;
 import ai.continuum.server.TestServer;
 import ai.continuum.server.config.ConfigKey;
 import java.io.ByteArrayOutputStream;
@@ -19,13 +19,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -117,25 +114,9 @@ class ConnectionAdmissionTest {
     @Test
     void shouldCloseATrickledBodyAtItsDeadline() throws Exception {
         // the request whose connection was cut still gets its access line, naming its client, and no unhandled error
-        final List<LogRecord> records = new CopyOnWriteArrayList<>();
-        final Handler capture = new Handler() {
-            @Override
-            public void publish(final LogRecord record) {
-                records.add(record);
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
-        final Logger access = Logger.getLogger(AccessLogFilter.LOGGER);
-        final Logger errors = Logger.getLogger(ErrorMapping.class.getName());
-        access.addHandler(capture);
-        errors.addHandler(capture);
-        try (InfoLevelPin info = InfoLevelPin.pin(access);
+        try (LogCapture logs = LogCapture.of(AccessLogFilter.LOGGER, ErrorMapping.class.getName());
                 TestServer server = TestServer.start(dir, Map.of(ConfigKey.BODY_TIMEOUT_SECONDS, "2"))) {
+            final List<LogRecord> records = logs.records();
             try (Socket socket =
                     new Socket(InetAddress.getLoopbackAddress(), server.server().port())) {
                 socket.setSoTimeout(15_000);
@@ -185,14 +166,10 @@ class ConnectionAdmissionTest {
             assertTrue(line.getMessage().startsWith("127.0.0.1 "), line.getMessage());
             assertEquals(
                     List.of(),
-                    records.stream()
-                            .filter(r -> r.getLevel().intValue() >= Level.SEVERE.intValue())
+                    logs.atLeast(Level.SEVERE).stream()
                             .map(r -> r.getMessage() + " " + r.getThrown())
                             .toList(),
                     "nothing logged as an unhandled error");
-        } finally {
-            access.removeHandler(capture);
-            errors.removeHandler(capture);
         }
     }
 

@@ -4,16 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.continuum.server.DirectServer;
-import ai.continuum.server.InfoLevelPin;
+import ai.continuum.server.LogCapture;
 import ai.continuum.server.TestServer;
 import ai.continuum.server.config.ConfigKey;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,22 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RateLimitedAccessLinesTest {
     @Test
     void shouldWriteOneAccessLinePerAddressAMinuteFor429s(@TempDir final Path dataDir) throws InterruptedException {
-        final Logger access = Logger.getLogger(AccessLogFilter.LOGGER);
-        final List<String> lines = new CopyOnWriteArrayList<>();
-        final Handler capture = new Handler() {
-            @Override
-            public void publish(final LogRecord record) {
-                lines.add(record.getMessage());
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
-        access.addHandler(capture);
-        try (InfoLevelPin info = InfoLevelPin.pin(access);
+        try (LogCapture access = LogCapture.of(AccessLogFilter.LOGGER);
                 DirectServer server = DirectServer.start(
                         dataDir, Map.of(ConfigKey.RATE_LIMIT_PER_MINUTE, "1", ConfigKey.RATE_LIMIT_BURST, "2"))) {
             final String key = server.createKey("limited");
@@ -51,7 +32,8 @@ class RateLimitedAccessLinesTest {
             assertEquals(200, server.get("/v1/health", null).status(), "a later answer's line is written as ever");
             // The filter writes a request's line after its answer has gone out, so the client can see the answer
             // before the line exists: wait (bounded) for the last request's line and every 429's count.
-            awaitLogged(lines, server);
+            awaitLogged(access, server);
+            final List<String> lines = access.messages();
 
             final long written429 =
                     lines.stream().filter(l -> l.contains(" 429 ")).count();
@@ -66,15 +48,13 @@ class RateLimitedAccessLinesTest {
                     metrics.contains("continuum_access_lines_429_total{outcome=\"left_out\"} 49.0"),
                     "the 429s left out of the log are counted:\n" + metrics);
             assertTrue(metrics.contains("continuum_access_lines_429_total{outcome=\"written\"} 1.0"), metrics);
-        } finally {
-            access.removeHandler(capture);
         }
     }
 
-    private static void awaitLogged(final List<String> lines, final DirectServer server) throws InterruptedException {
+    private static void awaitLogged(final LogCapture access, final DirectServer server) throws InterruptedException {
         final long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline) {
-            final boolean healthLogged = lines.stream().anyMatch(l -> l.contains("/v1/health\" 200 "));
+            final boolean healthLogged = access.messages().stream().anyMatch(l -> l.contains("/v1/health\" 200 "));
             if (healthLogged
                     && server.get("/metrics", TestServer.ADMIN_KEY)
                             .body()

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.continuum.server.Await;
-import ai.continuum.server.InfoLevelPin;
+import ai.continuum.server.LogCapture;
 import ai.continuum.server.TestPki;
 import ai.continuum.server.TestServer;
 import ai.continuum.server.config.ConfigKey;
@@ -18,9 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,30 +51,16 @@ class SharedRateLimiterTest {
     Path dir;
 
     private final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
-    private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
-    private final Logger linkLog = Logger.getLogger(RedisLink.class.getName());
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(final LogRecord record) {
-            logged.add(record);
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-    };
+    private LogCapture linkLog;
 
     @BeforeEach
     void captureLog() {
-        linkLog.addHandler(capture);
-        open.add(InfoLevelPin.pin(linkLog));
+        linkLog = LogCapture.of(RedisLink.class.getName());
+        open.add(linkLog);
     }
 
     @AfterEach
     void closeAll() throws Exception {
-        linkLog.removeHandler(capture);
         for (final AutoCloseable c : open.reversed()) {
             c.close();
         }
@@ -138,7 +121,7 @@ class SharedRateLimiterTest {
         }
         assertEquals(50, local.get(), "every decision was made locally and counted");
         assertEquals(RedisLink.State.UNREACHABLE, b.redis());
-        final long downLines = logged.stream()
+        final long downLines = linkLog.records().stream()
                 .filter(r -> r.getMessage().contains("does not answer"))
                 .count();
         assertTrue(downLines >= 1 && downLines <= 2, "one line per instance, not one per request: " + messages());
@@ -248,6 +231,6 @@ class SharedRateLimiterTest {
     }
 
     private List<String> messages() {
-        return logged.stream().map(LogRecord::getMessage).toList();
+        return linkLog.messages();
     }
 }

@@ -8,6 +8,7 @@ import ai.continuum.engine.EngineConfig;
 import ai.continuum.engine.MemoryEngine;
 import ai.continuum.engine.Turn;
 import ai.continuum.engine.testing.DirectPool;
+import ai.continuum.server.LogCapture;
 import ai.continuum.server.core.ContinuumCore;
 import ai.continuum.server.core.EngineSizing;
 import ai.continuum.server.metrics.ContinuumMetrics;
@@ -21,14 +22,11 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,35 +48,19 @@ class SnapshotRestoreTest {
 
     private Storage storage;
     private SnapshotStore store;
-    private final List<LogRecord> warnings = new ArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(final LogRecord r) {
-            if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
-                synchronized (warnings) {
-                    warnings.add(r);
-                }
-            }
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-    };
+    private LogCapture log;
     private int turns;
 
     @BeforeEach
     void open() {
         storage = Storages.open("sqlite", dir.resolve("db"), null, StorageSettings.defaults());
         store = new SnapshotStore(dir.resolve("snapshots"));
-        Logger.getLogger(SnapshotStore.class.getName()).addHandler(capture);
+        log = LogCapture.of(SnapshotStore.class.getName());
     }
 
     @AfterEach
     void close() {
-        Logger.getLogger(SnapshotStore.class.getName()).removeHandler(capture);
+        log.close();
         storage.close();
     }
 
@@ -103,7 +85,7 @@ class SnapshotRestoreTest {
             restored.core.forgetConcept("acme", "release train");
             assertEquals(rebuilt(), restored.checksums(), "and it keeps applying like any engine");
         }
-        assertEquals(List.of(), warnings);
+        assertEquals(List.of(), log.atLeast(Level.WARNING));
     }
 
     @Test
@@ -200,19 +182,18 @@ class SnapshotRestoreTest {
             assertTrue(started.how.startsWith("loaded"), started.how);
             assertEquals(rebuilt(), started.checksums());
         }
-        synchronized (warnings) {
-            if (reason == null) {
-                assertEquals(List.of(), warnings, "a missing snapshot is reported at INFO");
-                return;
-            }
-            assertEquals(
-                    1,
-                    warnings.size(),
-                    warnings.stream().map(LogRecord::getMessage).toList().toString());
-            final String line = warnings.getFirst().getMessage();
-            assertTrue(line.contains(reason) && line.contains("rebuilding the engine from the database"), line);
-            assertFalse(line.contains("\n"), "one line");
+        final List<LogRecord> warnings = log.atLeast(Level.WARNING);
+        if (reason == null) {
+            assertEquals(List.of(), warnings, "a missing snapshot is reported at INFO");
+            return;
         }
+        assertEquals(
+                1,
+                warnings.size(),
+                warnings.stream().map(LogRecord::getMessage).toList().toString());
+        final String line = warnings.getFirst().getMessage();
+        assertTrue(line.contains(reason) && line.contains("rebuilding the engine from the database"), line);
+        assertFalse(line.contains("\n"), "one line");
     }
 
     @Test
