@@ -27,8 +27,13 @@ public final class RouteTable {
 
     private record Entry(String prefix, HttpRoute route) {}
 
-    /** What the table knows of a method and path. */
-    public record Match(boolean pathKnown, boolean methodAllowed, Set<String> allowed) {}
+    /**
+     * What the table knows of a method and path. {@code allowed} lists the methods the path accepts only when
+     * {@code method} is not one of them (what a 405's {@code Allow} says); for a served request it is empty.
+     */
+    public record Match(boolean pathKnown, boolean methodAllowed, Set<String> allowed) {
+        static final Match SERVED = new Match(true, true, Set.of());
+    }
 
     private final List<Entry> entries = new CopyOnWriteArrayList<>();
     private final List<String> adminPrefixes = new CopyOnWriteArrayList<>();
@@ -56,27 +61,59 @@ public final class RouteTable {
         return false;
     }
 
-    /** Which routes accept {@code path} (folded) with {@code method}, and with which methods at all. */
+    /**
+     * Which routes accept {@code path} (folded) with {@code method}, and, when none does, with which methods at all.
+     * Every request asks, so the usual answer (a route serves it) probes each route once, with one prologue per
+     * prefix; the other methods are probed only for a 405.
+     */
     public Match match(final Method method, final String path) {
-        final Set<String> allowed = new TreeSet<>();
-        boolean methodAllowed = false;
+        final Probe probe = new Probe(path);
         for (final Entry entry : entries) {
-            if (!under(path, entry.prefix())) {
-                continue;
+            if (probe.accepts(entry, method)) {
+                return Match.SERVED;
             }
-            final String rest = path.length() == entry.prefix().length()
-                    ? "/"
-                    : path.substring(entry.prefix().length());
-            if (accepts(entry.route(), method, rest)) {
-                methodAllowed = true;
-            }
-            for (final Method candidate : METHODS) {
-                if (accepts(entry.route(), candidate, rest)) {
+        }
+        final Set<String> allowed = new TreeSet<>();
+        for (final Method candidate : METHODS) {
+            for (final Entry entry : entries) {
+                if (probe.accepts(entry, candidate)) {
                     allowed.add(candidate.text());
+                    break;
                 }
             }
         }
-        return new Match(methodAllowed || !allowed.isEmpty(), methodAllowed, Set.copyOf(allowed));
+        return new Match(!allowed.isEmpty(), false, Set.copyOf(allowed));
+    }
+
+    /**
+     * Asks routes whether they accept one path, the part of it below each route's prefix: the prologue Helidon's
+     * matching needs is built once per prefix and method, not once per route (every route of a service shares its
+     * prefix).
+     */
+    private static final class Probe {
+        private final String path;
+        private String prefix;
+        private Method method;
+        private HttpPrologue prologue;
+
+        Probe(final String path) {
+            this.path = path;
+        }
+
+        boolean accepts(final Entry entry, final Method candidate) {
+            if (!under(path, entry.prefix())) {
+                return false;
+            }
+            if (!entry.prefix().equals(prefix) || !candidate.equals(method)) {
+                final String rest = path.length() == entry.prefix().length()
+                        ? "/"
+                        : path.substring(entry.prefix().length());
+                prefix = entry.prefix();
+                method = candidate;
+                prologue = HttpPrologue.create("HTTP/1.1", "HTTP", "1.1", candidate, rest, false);
+            }
+            return entry.route().accepts(prologue).accepted();
+        }
     }
 
     /**
@@ -85,14 +122,9 @@ public final class RouteTable {
      * counted under its real route. Empty when no registered route serves it, so a made-up path never becomes a label.
      */
     public Optional<String> template(final Method method, final String path) {
+        final Probe probe = new Probe(path);
         for (final Entry entry : entries) {
-            if (!under(path, entry.prefix())) {
-                continue;
-            }
-            final String rest = path.length() == entry.prefix().length()
-                    ? "/"
-                    : path.substring(entry.prefix().length());
-            if (accepts(entry.route(), method, rest)) {
+            if (probe.accepts(entry, method)) {
                 final Optional<String> element = entry.route().pathMatcher().flatMap(PathMatcher::matchingElement);
                 if (element.isPresent()) {
                     return Optional.of(entry.prefix() + element.get());
@@ -100,11 +132,6 @@ public final class RouteTable {
             }
         }
         return Optional.empty();
-    }
-
-    private static boolean accepts(final HttpRoute route, final Method method, final String path) {
-        return route.accepts(HttpPrologue.create("HTTP/1.1", "HTTP", "1.1", method, path, false))
-                .accepted();
     }
 
     private static boolean under(final String path, final String prefix) {
