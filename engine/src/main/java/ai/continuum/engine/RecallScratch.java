@@ -103,6 +103,7 @@ final class RecallScratch {
         nextSize = 0;
         memorySlotOf.clear();
         memorySlots = 0;
+        forgetLeaders();
     }
 
     /**
@@ -200,6 +201,7 @@ final class RecallScratch {
                 memoryTermMask = Arrays.copyOf(memoryTermMask, n);
                 memoryInTime = Arrays.copyOf(memoryInTime, n);
                 memoryTime = Arrays.copyOf(memoryTime, n);
+                touchedEpoch = Arrays.copyOf(touchedEpoch, n);
             }
             slot = memorySlots++;
             memory[slot] = memoryIndex;
@@ -212,11 +214,67 @@ final class RecallScratch {
             memoryTermMask[slot] = 0;
             memoryInTime[slot] = false;
             memoryTime[slot] = UNREAD_TIME;
+            touchedEpoch[slot] = epoch - 1; // whatever an earlier recall's slot left here, not touched in this epoch
             memorySlotOf.put(memoryIndex, slot);
         }
         memoryScore[slot] += graphScore;
         memoryLexical[slot] += lexicalScore;
+        touch(slot);
         return slot;
+    }
+
+    /**
+     * The best memory slots of the last ranking, best first ({@code Recaller.topMemorySlots}), {@link #leaderDepth}
+     * of them at most, and the slots handed out by {@link #addMemoryScore} since: every change to a memory's evidence
+     * goes through a slot from it, and evidence only grows between rankings, so a slot neither among the leaders nor
+     * touched still ranks below every leader and the next ranking orders only these two sets. Not valid (the next
+     * ranking scans every slot) at the start of a recall and after {@link #forgetLeaders}.
+     */
+    int[] leaders = new int[16];
+
+    int leaderCount;
+    int leaderDepth;
+    boolean leadersValid;
+    int[] touched = new int[256];
+    int touchedCount;
+    /** Per memory slot: the ranking epoch it was last put in {@link #touched} in; {@link #epoch} grows per ranking. */
+    int[] touchedEpoch = new int[256];
+
+    int epoch;
+
+    /** Records that {@code slot}'s evidence may change before the next ranking (nothing while no ranking is kept). */
+    private void touch(final int slot) {
+        if (!leadersValid || touchedEpoch[slot] == epoch) {
+            return;
+        }
+        touchedEpoch[slot] = epoch;
+        if (touchedCount == touched.length) {
+            touched = Arrays.copyOf(touched, touchedCount * 2);
+        }
+        touched[touchedCount++] = slot;
+    }
+
+    /** Whether {@code slot} was touched since the last ranking kept. */
+    boolean touchedSinceRanking(final int slot) {
+        return touchedEpoch[slot] == epoch;
+    }
+
+    /** Keeps the first {@code size} places of {@code best} as the leaders and starts a new epoch of touches. */
+    void keepLeaders(final int[] best, final int size) {
+        if (leaders.length < size) {
+            leaders = new int[Math.max(size, leaders.length * 2)];
+        }
+        System.arraycopy(best, 0, leaders, 0, size);
+        leaderCount = size;
+        leadersValid = true;
+        epoch++;
+        touchedCount = 0;
+    }
+
+    /** The next ranking scans every slot: a change reached them all (or a new recall begins). */
+    void forgetLeaders() {
+        leadersValid = false;
+        touchedCount = 0;
     }
 
     /** The memory's score before the time window: the sum of its evidence. */

@@ -563,6 +563,10 @@ final class Recaller {
             return new ArrayList<>(0);
         }
         final List<RecallResult.MemoryHit> out = new ArrayList<>(maxMemories);
+        // a few more than asked, in case some were forgotten since they were scored
+        final int poolSize = (semanticQuery != null ? DIVERSITY_POOL : RESTATEMENT_POOL) * maxMemories + 4;
+        s.leaderDepth =
+                Math.max(poolSize, Math.max(COMPLETION_AFTER_PLACE, Math.max(LINK_SOURCES, SESSION_NEIGHBOUR_SOURCES)));
         final double total = Math.max(1, t.liveMemories);
         final int[] postings = s.postings(POSTINGS_PER_CONCEPT);
         final int sources = Math.min(rankedCount, MEMORY_SOURCE_CONCEPTS);
@@ -624,10 +628,7 @@ final class Recaller {
         if (time != null) {
             markNamedTime(s, time, anchor);
         }
-        // a few more than asked, in case some were forgotten since they were scored
-        final int pool =
-                Math.min(s.memorySlots, (semanticQuery != null ? DIVERSITY_POOL : RESTATEMENT_POOL) * maxMemories + 4);
-        final int top = topMemorySlots(s, pool);
+        final int top = topMemorySlots(s, Math.min(s.memorySlots, poolSize));
         final int[] order = diversify(
                 s,
                 restatementsLast(s, java.util.Arrays.copyOf(s.bestMemories, top)),
@@ -889,7 +890,7 @@ final class Recaller {
             }
         }
         if (pick >= 0 && memories.exists(s.linkedMemory[pick]) && memories.tenant(s.linkedMemory[pick]) == t.id) {
-            final int slot = s.memorySlotOf.get(s.linkedMemory[pick]);
+            final int slot = s.addMemoryScore(s.linkedMemory[pick], 0, 0); // the slot it has, touched
             s.memoryLinked[slot] += sourceScore; // the cap keeps it just below the source
             s.memoryLinkCap[slot] = Math.max(s.memoryLinkCap[slot], sourceScore);
         }
@@ -1111,6 +1112,7 @@ final class Recaller {
      * words and graph ({@link #anchorTime}), the one that names the event.
      */
     private void markNamedTime(final RecallScratch s, final TimeExpression time, final long anchor) {
+        s.forgetLeaders(); // the factor may change any slot's score, up or down
         if (time.kind() == TimeExpression.Kind.ABSOLUTE) {
             for (int slot = 0; slot < s.memorySlots; slot++) {
                 s.memoryInTime[slot] = time.matches(memoryTime(s, slot));
@@ -1182,36 +1184,91 @@ final class Recaller {
 
     /**
      * Fills {@code s.bestMemories} with the slots of the {@code n} best memories, best first (higher score, then
-     * newer); returns how many. A bounded insertion: most candidates lose to the last place in one comparison.
+     * newer, then the slot found first); returns how many. Memory evidence is gathered in steps that each rank the
+     * memories first, so the ranking of {@code s.leaderDepth} places is kept ({@link RecallScratch#leaders}) and the
+     * next one orders only the kept places and the slots touched since, not every slot again. A bounded insertion:
+     * most candidates lose to the last place in one comparison.
      */
     private int topMemorySlots(final RecallScratch s, final int n) {
+        if (n > s.leaderDepth) {
+            s.forgetLeaders();
+            return rank(s, n, 0, s.memorySlots, null);
+        }
+        final int size = s.leadersValid ? rankAgain(s) : rank(s, s.leaderDepth, 0, s.memorySlots, null);
+        s.keepLeaders(s.bestMemories, size);
+        return Math.min(size, n);
+    }
+
+    /** The kept leaders and the slots touched since, ranked into {@code s.bestMemories}: the touched first. */
+    private int rankAgain(final RecallScratch s) {
+        final int size = rank(s, s.leaderDepth, 0, s.touchedCount, s.touched);
+        return rankMore(s, size, s.leaders, s.leaderCount);
+    }
+
+    /**
+     * Ranks the slots {@code from..to} (or {@code candidates[from..to)}, when given) into a fresh
+     * {@code s.bestMemories} of at most {@code n} places; returns how many are filled.
+     */
+    private int rank(final RecallScratch s, final int n, final int from, final int to, final int[] candidates) {
         final int[] best = s.bestMemories(n);
-        final double[] bestScore = s.placeScores; // each place's score, computed once
+        final double[] bestScore = s.placeScores;
         int size = 0;
-        for (int slot = 0; slot < s.memorySlots; slot++) {
-            final double score = score(s, slot);
-            if (size == n && !betterMemory(s, slot, score, best[size - 1], bestScore[size - 1])) {
-                continue;
-            }
-            int j = size == n ? size - 1 : size++;
-            while (j > 0 && betterMemory(s, slot, score, best[j - 1], bestScore[j - 1])) {
-                best[j] = best[j - 1];
-                bestScore[j] = bestScore[j - 1];
-                j--;
-            }
-            best[j] = slot;
-            bestScore[j] = score;
+        for (int i = from; i < to; i++) {
+            size = place(s, candidates == null ? i : candidates[i], n, size, best, bestScore);
         }
         return size;
     }
 
-    /** Whether slot {@code a} (of score {@code scoreA}) ranks before slot {@code b}: higher score, then newer. */
+    /** Adds the untouched of the kept leaders to the {@code size} places already ranked; returns the new size. */
+    private int rankMore(final RecallScratch s, final int size, final int[] leaders, final int count) {
+        final int[] best = s.bestMemories;
+        final double[] bestScore = s.placeScores;
+        int filled = size;
+        for (int i = 0; i < count; i++) {
+            if (!s.touchedSinceRanking(leaders[i])) {
+                filled = place(s, leaders[i], s.leaderDepth, filled, best, bestScore);
+            }
+        }
+        return filled;
+    }
+
+    /** Inserts {@code slot} into the {@code size} ranked places, at most {@code n}; returns the new size. */
+    private int place(
+            final RecallScratch s,
+            final int slot,
+            final int n,
+            final int size,
+            final int[] best,
+            final double[] bestScore) {
+        final double score = score(s, slot);
+        if (size == n && !betterMemory(s, slot, score, best[size - 1], bestScore[size - 1])) {
+            return size;
+        }
+        final int filled = size == n ? size : size + 1;
+        int j = filled - 1;
+        while (j > 0 && betterMemory(s, slot, score, best[j - 1], bestScore[j - 1])) {
+            best[j] = best[j - 1];
+            bestScore[j] = bestScore[j - 1];
+            j--;
+        }
+        best[j] = slot;
+        bestScore[j] = score;
+        return filled;
+    }
+
+    /**
+     * Whether slot {@code a} (of score {@code scoreA}) ranks before slot {@code b}: higher score, then newer, then the
+     * slot found first (a lower slot), so that the order is total and a ranking of any set of candidates agrees with
+     * one of all slots.
+     */
     private boolean betterMemory(
             final RecallScratch s, final int a, final double scoreA, final int b, final double scoreB) {
         if (scoreA != scoreB) {
             return scoreA > scoreB;
         }
-        return memoryTime(s, a) > memoryTime(s, b);
+        final long timeA = memoryTime(s, a);
+        final long timeB = memoryTime(s, b);
+        return timeA != timeB ? timeA > timeB : a < b;
     }
 
     /** The slot's turn time, read from the memory table once per recall. */

@@ -262,6 +262,25 @@ class RecallEvidenceTest {
     }
 
     @Test
+    void shouldPreferTheMemoryInTheNamedMonthOverMoreMatchesThanTheRankingKeepsOutsideIt() {
+        // 24 turns outside February match one more query word than February's; the month's factor must still lift
+        // February's turn from below every place kept before the factor applies (the others make the words rare)
+        for (int i = 0; i < 12; i++) {
+            say("Ann saw a band live, what a show " + i, 1 + i);
+            say("Ann saw a band live, what a show " + (12 + i), 60 + i);
+        }
+        for (int i = 0; i < 60; i++) {
+            say("Ben cooked pasta for dinner " + i, 1 + i);
+        }
+        final long february = say("Ann saw a band.", 40);
+
+        final RecallResult r = engine.recall("t", "Which band did Ann see live in February 2023?", 10, 5);
+
+        assertEquals(february, ranking(r).get(0), ranking(r).toString());
+        assertTrue(why(r, february).inNamedTime());
+    }
+
+    @Test
     void shouldPreferTheWeekAfterTheNamedEventWhenTheQueryAsksForIt() {
         say("Ann: This week I played squash after work.", 3);
         say("Ann: The office quiz night was lovely, thanks for coming.", 10);

@@ -2,6 +2,8 @@ package ai.continuum.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -56,5 +58,52 @@ class RecallScratchTest {
         scratch.pushNext(slot, 1);
         scratch.advance();
         assertArrayEquals(new int[] {slot}, Arrays.copyOf(scratch.frontier, scratch.frontierSize));
+    }
+
+    @Test
+    void shouldListEachMemoryTouchedSinceTheLastRankingOnce() {
+        scratch.reset();
+        final int a = scratch.addMemoryScore(100, 1.0, 0);
+        final int b = scratch.addMemoryScore(101, 0.5, 0);
+        assertEquals(0, scratch.touchedCount, "no ranking kept yet: nothing to track");
+        scratch.keepLeaders(new int[] {a, b}, 2);
+        assertEquals(b, scratch.addMemoryScore(101, 0, 0.2));
+        scratch.addMemoryScore(101, 0, 0.1);
+        final int c = scratch.addMemoryScore(102, 0, 0.3);
+        assertArrayEquals(new int[] {b, c}, Arrays.copyOf(scratch.touched, scratch.touchedCount));
+        assertTrue(scratch.touchedSinceRanking(b));
+        assertFalse(scratch.touchedSinceRanking(a));
+        scratch.keepLeaders(new int[] {a, b, c}, 3);
+        assertEquals(0, scratch.touchedCount, "a ranking starts a new epoch");
+        assertFalse(scratch.touchedSinceRanking(b));
+        scratch.forgetLeaders();
+        scratch.addMemoryScore(100, 1.0, 0);
+        assertEquals(0, scratch.touchedCount, "after a change to every slot the next ranking scans them all");
+    }
+
+    @Test
+    void shouldNotTakeASlotOfAnEarlierRecallForTouched() {
+        scratch.reset();
+        scratch.addMemoryScore(100, 1.0, 0);
+        scratch.keepLeaders(new int[] {0}, 1);
+        final int touched = scratch.addMemoryScore(200, 1.0, 0); // marked in this epoch
+        scratch.reset();
+        scratch.addMemoryScore(300, 1.0, 0);
+        scratch.keepLeaders(new int[] {0}, 1);
+        // the epoch moved on, but the slot's new memory must be listed whatever the slot held before
+        assertEquals(touched, scratch.addMemoryScore(400, 0, 0.5));
+        assertArrayEquals(new int[] {touched}, Arrays.copyOf(scratch.touched, scratch.touchedCount));
+    }
+
+    @Test
+    void shouldTrackTouchesPastTheFirstArrays() {
+        scratch.reset();
+        scratch.addMemoryScore(0, 1.0, 0);
+        scratch.keepLeaders(new int[] {0}, 1);
+        for (int m = 1; m <= 600; m++) {
+            scratch.addMemoryScore(m, 0, 0.1);
+        }
+        assertEquals(600, scratch.touchedCount);
+        assertTrue(scratch.touchedSinceRanking(600));
     }
 }
