@@ -104,6 +104,37 @@ class RecallJsonTest {
     }
 
     @Test
+    void shouldWriteEveryNumberAsJacksonDoes() throws Exception {
+        final Random random = new Random(20261205L);
+        final double[] edges = {
+            0.0,
+            -0.0,
+            Double.MIN_VALUE,
+            Double.MIN_NORMAL,
+            Double.MAX_VALUE,
+            1e-7,
+            1e7,
+            1e21,
+            0.1 + 0.2,
+            Double.NaN,
+            Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY
+        };
+        final List<RecallResult.ConceptHit> concepts = new java.util.ArrayList<>();
+        for (final double value : edges) {
+            concepts.add(new RecallResult.ConceptHit("c", null, null, value, RecallResult.Source.DIRECT, 0));
+        }
+        for (int i = 0; i < 2_000; i++) {
+            // every exponent, and the short decimals scores usually are
+            final double value = i % 2 == 0
+                    ? Double.longBitsToDouble(random.nextLong())
+                    : Math.round(random.nextDouble() * 1e6) / 1e6;
+            concepts.add(new RecallResult.ConceptHit("c", null, null, value, RecallResult.Source.DIRECT, 0));
+        }
+        assertSame("t", new RecallResult(concepts, List.of(), List.of(), "", random.nextLong() & 0xFFFFFFFFFFL));
+    }
+
+    @Test
     void shouldSpellTimesAsInstantDoes() {
         final Random random = new Random(7L);
         final long[] edges = {
