@@ -49,7 +49,7 @@ final class BatchCommitter {
      */
     List<Storage.ContinuityHead> commit(final List<WriteQueue.Pending> ops, final long nowMs) throws SQLException {
         final Connection c = connection.get();
-        connection.beginWrite(nowMs);
+        connection.beginWrite();
         final List<Storage.ContinuityHead> heads = new ArrayList<>(ops.size());
         final BatchApplier applier = new BatchApplier(connection.statements(), dialect, settings.engine(), nowMs);
         applier.takeChainPositions(

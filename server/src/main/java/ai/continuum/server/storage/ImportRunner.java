@@ -39,7 +39,7 @@ final class ImportRunner {
             if (availability.unavailable()) {
                 throw availability.refusal();
             }
-            connection.beginWrite(nowMs);
+            connection.beginWrite();
             final ImportOutcome outcome;
             try {
                 outcome = new ImportTransaction(connection.statements(), dialect, settings, nowMs).run(run.job());

@@ -105,15 +105,17 @@ final class WriterConnection {
     }
 
     /**
-     * Starts a writer transaction. On SQLite it rewrites the one {@code writer_probe} row first, so the transaction holds
-     * the database's write lock before it reads anything (a chain head) and can never fail to upgrade a read lock to a
-     * write lock. On PostgreSQL it writes nothing: each tenant's row, upserted before its chain head is read, orders
-     * that tenant's writers, and a shared row here would make every commit of every instance wait for the one before
-     * (the instances' batches of different tenants commit in parallel instead).
+     * Starts a writer transaction. On SQLite it first runs a write statement that matches no row, which takes the
+     * database's write lock (every write statement does, whatever it changes) without dirtying a page: the transaction
+     * holds the lock before it reads anything (a chain head) and can never fail to upgrade a read lock to a write
+     * lock. (It rewrote the probe row for that before: one more page in the log and one more B-tree update per
+     * commit.) On PostgreSQL it does nothing: each tenant's row, upserted before its chain head is read, orders that
+     * tenant's writers, and a shared row here would make every commit of every instance wait for the one before (the
+     * instances' batches of different tenants commit in parallel instead).
      */
-    void beginWrite(final long nowMs) throws SQLException {
+    void beginWrite() throws SQLException {
         if (dialect == SqlDialect.SQLITE) {
-            writeProbeRow(nowMs);
+            statements().prepared("DELETE FROM writer_probe WHERE 0").executeUpdate();
         }
     }
 
