@@ -22,6 +22,7 @@ import ai.continuum.server.ratelimit.ClientLimiter;
 import ai.continuum.server.ratelimit.RateLimiter;
 import ai.continuum.server.ratelimit.SharedRateLimiter;
 import ai.continuum.server.redis.RedisLink;
+import ai.continuum.server.snapshot.Checkpointer;
 import ai.continuum.server.snapshot.SnapshotStore;
 import ai.continuum.server.storage.OwnerOnly;
 import ai.continuum.server.storage.SqliteProcessLock;
@@ -289,7 +290,10 @@ public final class ContinuumServer implements AutoCloseable {
                 federation.start();
             }
             if (config.snapshots().intervalSeconds() > 0) {
-                core.startCheckpoints(snapshots, config.snapshots().intervalSeconds());
+                core.startCheckpoints(
+                        snapshots,
+                        config.snapshots().intervalSeconds(),
+                        Checkpointer.Source.named(config.snapshots().checkpointEngine()));
             }
         } catch (final RuntimeException | Error e) {
             // Also an OutOfMemoryError: a server that cannot load must stop, not stay up answering 503 for ever.

@@ -190,6 +190,7 @@ public final class ConfigLoader {
                 new SnapshotSettings(
                         snapshotDir(str(v, ConfigKey.SNAPSHOT_DIR), Path.of(str(v, ConfigKey.DATA_DIR))),
                         (Long) v.get(ConfigKey.SNAPSHOT_INTERVAL_SECONDS).value(),
+                        str(v, ConfigKey.SNAPSHOT_CHECKPOINT_ENGINE),
                         (Boolean) v.get(ConfigKey.SNAPSHOT_RESTORE).value()),
                 new TlsSettings(
                         TlsSettings.path(str(v, ConfigKey.TLS_CERTIFICATE)),

@@ -284,14 +284,27 @@ public final class ContinuumCore implements AutoCloseable {
     }
 
     /**
-     * Starts taking snapshots in the background every {@code intervalSeconds} (see {@link Checkpointer}); they never
-     * pause this instance's engine. Stopped by {@link #close}.
+     * Starts taking snapshots in the background every {@code intervalSeconds}, from the engine {@code source} picks
+     * (see {@link Checkpointer}). Stopped by {@link #close}.
      */
-    public void startCheckpoints(final SnapshotStore snapshots, final long intervalSeconds) {
-        final Checkpointer c =
-                new Checkpointer(snapshots, storage, engine.config(), intervalSeconds, metrics::checkpointTaken);
+    public void startCheckpoints(
+            final SnapshotStore snapshots, final long intervalSeconds, final Checkpointer.Source source) {
+        final Checkpointer c = checkpointer(snapshots, intervalSeconds, source);
         checkpointer = c;
         c.start();
+    }
+
+    /** A checkpointer of this instance's store that can write its serving engine; not started. */
+    public Checkpointer checkpointer(
+            final SnapshotStore snapshots, final long intervalSeconds, final Checkpointer.Source source) {
+        return new Checkpointer(
+                snapshots,
+                storage,
+                engine.config(),
+                intervalSeconds,
+                source,
+                new Checkpointer.Serving(engine, applier),
+                metrics::checkpointTaken);
     }
 
     public boolean loaded() {

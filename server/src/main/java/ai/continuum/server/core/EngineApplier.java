@@ -7,18 +7,24 @@ import ai.continuum.server.storage.ChangeFeed;
 import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageLoading;
 import ai.continuum.server.storage.StorageOp;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -53,6 +59,9 @@ public final class EngineApplier implements AutoCloseable {
     private static final int BULK_RUN = 16;
 
     private static final long RETRY_MS = 200;
+    /** How often {@link #whileStill} looks again for an engine without writes applied ahead. */
+    private static final long STILL_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
     private static final Logger LOG = Logger.getLogger(EngineApplier.class.getName());
 
     private final MemoryEngine engine;
@@ -100,6 +109,16 @@ public final class EngineApplier implements AutoCloseable {
      * skipping its op later would leave this engine different from the stored state.
      */
     private volatile boolean followingOthers;
+    /**
+     * Callers of {@link #whileStill} waiting for the engine to hold no write applied ahead: while above zero, async
+     * writes are applied at their chain position only, so the set drains as their commits arrive.
+     */
+    private final AtomicInteger holdingAhead = new AtomicInteger();
+    /**
+     * Set for good when an async write applied ahead was not committed: the engine then holds a write the database
+     * does not, until a restart, so its state is no longer "the database up to its positions".
+     */
+    private volatile boolean aheadOfStore;
 
     public EngineApplier(
             final MemoryEngine engine,
@@ -191,7 +210,7 @@ public final class EngineApplier implements AutoCloseable {
      * only when committed; so is every async write once {@link #followOthers} was called.
      */
     public CompletableFuture<ApplyResult> applyAhead(final String tenant, final Delta delta) {
-        if (delta.memories().isEmpty() || followingOthers) {
+        if (delta.memories().isEmpty() || followingOthers || holdingAhead.get() > 0) {
             return CompletableFuture.completedFuture(ApplyResult.NONE);
         }
         return CompletableFuture.supplyAsync(
@@ -210,7 +229,11 @@ public final class EngineApplier implements AutoCloseable {
     /** The async write applied ahead will not be committed: stop looking for its op. */
     public void abandonAhead(final String tenant, final Delta delta) {
         if (!delta.memories().isEmpty() && !closed) {
-            thread.execute(() -> appliedAhead.remove(aheadKey(tenant, delta)));
+            thread.execute(() -> {
+                if (appliedAhead.remove(aheadKey(tenant, delta))) {
+                    aheadOfStore = true;
+                }
+            });
         }
     }
 
@@ -248,6 +271,96 @@ public final class EngineApplier implements AutoCloseable {
     public CompletableFuture<TenantChecksum> checksum(final String tenant) {
         return CompletableFuture.supplyAsync(
                 () -> new TenantChecksum(tenant, position(tenant), engine.checksum(tenant)), thread);
+    }
+
+    /**
+     * The engine held still by {@link #whileStill}: the positions it holds, until {@link #resume} lets the applier go
+     * on.
+     */
+    public static final class Still {
+        private final Map<String, Long> positions;
+        private final CountDownLatch resumed = new CountDownLatch(1);
+
+        private Still(final Map<String, Long> positions) {
+            this.positions = positions;
+        }
+
+        /** Each tenant's chain position the engine holds; the engine holds exactly the database's ops up to them. */
+        public Map<String, Long> positions() {
+            return positions;
+        }
+
+        /** Lets the applier apply ops again; idempotent. */
+        public void resume() {
+            resumed.countDown();
+        }
+    }
+
+    /**
+     * Runs {@code task} on the calling thread while the engine takes no op, from when it holds exactly the database's
+     * ops up to its positions (no async write applied ahead of its commit) until the task calls {@link Still#resume}
+     * or ends. Meanwhile async writes wait for their chain position, so the writes applied ahead drain as their
+     * commits arrive; the engine's readers go on. The applier thread waits for the task, and every op queued behind it
+     * waits too.
+     *
+     * @return the task's result, or empty when the engine did not settle within {@code patience} (writes applied
+     *     ahead whose commits are slow), or can never be written as the database's state ({@link #matchesStore}).
+     */
+    public <T> Optional<T> whileStill(final Duration patience, final Function<Still, T> task) {
+        final long deadline = System.nanoTime() + patience.toNanos();
+        holdingAhead.incrementAndGet();
+        try {
+            while (matchesStore() && !closed) {
+                final CompletableFuture<Still> settled = new CompletableFuture<>();
+                thread.execute(() -> {
+                    if (!appliedAhead.isEmpty()) {
+                        settled.complete(null);
+                        return;
+                    }
+                    final Still still = new Still(Map.copyOf(positions));
+                    settled.complete(still);
+                    awaitUninterruptibly(still.resumed);
+                });
+                final Still still = await(settled);
+                if (still != null) {
+                    try {
+                        return Optional.of(task.apply(still));
+                    } finally {
+                        still.resume();
+                    }
+                }
+                if (System.nanoTime() >= deadline) {
+                    return Optional.empty();
+                }
+                LockSupport.parkNanos(STILL_RETRY_NANOS);
+            }
+            return Optional.empty();
+        } finally {
+            holdingAhead.decrementAndGet();
+        }
+    }
+
+    /**
+     * Whether the engine's state is the database's up to its positions once the writes applied ahead have committed:
+     * false for good after an async write applied ahead failed to commit.
+     */
+    public boolean matchesStore() {
+        return !aheadOfStore;
+    }
+
+    private static void awaitUninterruptibly(final CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (final InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The position the engine holds for {@code tenant} (any thread). */

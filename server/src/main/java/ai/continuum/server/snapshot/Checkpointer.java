@@ -8,10 +8,15 @@ import ai.continuum.server.core.EngineSizing;
 import ai.continuum.server.core.StoredRowScreen;
 import ai.continuum.server.storage.Storage;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
@@ -19,11 +24,18 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Takes snapshots in the background, never touching the engine that serves: each checkpoint builds its own engine
- * from the previous snapshot (or, when there is none or it is unusable, from the database), brings it up to the
- * database's head from the change log, exactly as a starting instance would, writes it, and drops it. Learns and
- * recalls of the serving engine never wait for a checkpoint; the price is the checkpoint engine's memory while it
- * exists (about the serving engine's off-heap size) and its CPU.
+ * Takes snapshots in the background, from one of two engines ({@link Source}):
+ * <ul>
+ *   <li><b>separate</b>: the checkpoint builds its own engine from the previous snapshot (or, when there is none or it
+ *       is unusable, from the database), brings it up to the database's head from the change log, exactly as a
+ *       starting instance would, writes it, and drops it. The serving engine's writers never wait; the price is a
+ *       second engine's memory (about the serving engine's off-heap size) and its CPU while it exists.</li>
+ *   <li><b>serving</b>: the checkpoint writes the engine that serves, at the positions it holds, while its applier
+ *       waits ({@link EngineApplier#whileStill}): no second engine, and learns wait for the length of the dump
+ *       (recalls go on). Only an engine whose state is the database's up to its positions can be written this way.</li>
+ * </ul>
+ * {@link Source#AUTO} writes the serving engine when the process has no room for a second one ({@link MemoryRoom}),
+ * the case of a small pod, where a second engine is what gets the process killed.
  *
  * <p>A checkpoint is due {@code intervalSeconds} after the snapshot in the directory was taken, whoever took it: on a
  * volume several instances share, the first whose timer fires writes it and the others find it fresh and wait.
@@ -34,11 +46,34 @@ public final class Checkpointer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Checkpointer.class.getName());
     /** The first checkpoint after a start without a usable snapshot waits this long (the start-up settles first). */
     private static final long FIRST_DELAY_MS = 5_000;
+    /** How long a checkpoint of the serving engine waits for async writes applied ahead to commit. */
+    private static final Duration SETTLE_PATIENCE = Duration.ofSeconds(30);
+
+    /** Which engine a checkpoint writes (config {@code snapshot.checkpoint-engine}). */
+    public enum Source {
+        /** The serving engine when there is no room for a second one, else a separate engine. */
+        AUTO,
+        /** Always a separate engine built for the checkpoint: learns never wait, memory for two engines. */
+        SEPARATE,
+        /** Always the serving engine: memory for one engine, learns wait for the dump. */
+        SERVING;
+
+        /** The source named in the configuration ({@code auto}, {@code separate}, {@code serving}). */
+        public static Source named(final String name) {
+            return valueOf(name.toUpperCase(Locale.ROOT));
+        }
+    }
+
+    /** The engine that serves and its one writer, for checkpoints that write it. */
+    public record Serving(MemoryEngine engine, EngineApplier applier) {}
 
     private final SnapshotStore store;
     private final Storage storage;
     private final EngineConfig config;
     private final long intervalMillis;
+    private final Source source;
+    /** Null when only separate engines can be written (tools and tests without a serving engine). */
+    private final Serving serving;
     /** Told the duration of every checkpoint taken, in ms. */
     private final LongConsumer taken;
 
@@ -48,16 +83,33 @@ public final class Checkpointer implements AutoCloseable {
 
     private volatile boolean closed;
 
+    /** A checkpointer that always builds a separate engine. */
     public Checkpointer(
             final SnapshotStore store,
             final Storage storage,
             final EngineConfig config,
             final long intervalSeconds,
             final LongConsumer taken) {
+        this(store, storage, config, intervalSeconds, Source.SEPARATE, null, taken);
+    }
+
+    public Checkpointer(
+            final SnapshotStore store,
+            final Storage storage,
+            final EngineConfig config,
+            final long intervalSeconds,
+            final Source source,
+            final Serving serving,
+            final LongConsumer taken) {
+        if (source != Source.SEPARATE && serving == null) {
+            throw new IllegalArgumentException("a checkpoint of the serving engine needs the serving engine");
+        }
         this.store = store;
         this.storage = storage;
         this.config = config;
         this.intervalMillis = TimeUnit.SECONDS.toMillis(intervalSeconds);
+        this.source = source;
+        this.serving = serving;
         this.taken = taken;
         this.thread = new Thread(this::run, "continuum-checkpoint");
         this.thread.setDaemon(true);
@@ -81,7 +133,9 @@ public final class Checkpointer implements AutoCloseable {
             }
             try {
                 takeNow();
-            } catch (final IOException | RuntimeException e) {
+            } catch (final IOException | RuntimeException | OutOfMemoryError e) {
+                // An OutOfMemoryError here is the checkpoint's own engine refused its direct memory: that engine is
+                // released by now, and the serving one is untouched, so the thread goes on to the next checkpoint.
                 LOG.log(Level.WARNING, "checkpoint failed; the next one is due in " + intervalMillis / 1000 + " s", e);
             }
             next = System.currentTimeMillis() + intervalMillis;
@@ -89,11 +143,70 @@ public final class Checkpointer implements AutoCloseable {
     }
 
     /**
-     * Takes one checkpoint now, on the calling thread.
+     * Takes one checkpoint now, on the calling thread, from the engine {@link #source} picks.
      *
      * @return the snapshot's size in bytes.
+     * @throws IOException when the snapshot cannot be written, or the serving engine cannot be written as the
+     *     database's state (and there is no room for a separate one).
      */
     public long takeNow() throws IOException {
+        final boolean fromServing = switch (source) {
+            case SEPARATE -> false;
+            case SERVING -> true;
+            case AUTO ->
+                !MemoryRoom.ofThisProcess().fitsAnother(serving.engine().offHeapBytes());
+        };
+        return fromServing ? takeFromServing() : takeFromSeparate();
+    }
+
+    /** Writes the serving engine at the positions it holds, its applier waiting meanwhile. */
+    private long takeFromServing() throws IOException {
+        final long startNs = System.nanoTime();
+        final EngineApplier applier = serving.applier();
+        if (!applier.matchesStore()) {
+            throw new IOException("the serving engine holds an async write that was not committed, so it is not the"
+                    + " database's state; set snapshot.checkpoint-engine=separate (memory for a second engine) or"
+                    + " restart");
+        }
+        final String identity = storage.identity();
+        final long[] pauseNs = {0};
+        final Optional<Long> written = applier.whileStill(SETTLE_PATIENCE, still -> {
+            final long stillAt = System.nanoTime();
+            final Runnable imageWritten = () -> {
+                still.resume();
+                pauseNs[0] = System.nanoTime() - stillAt;
+            };
+            try {
+                return store.write(serving.engine(), positionsAt(still.positions()), identity, storage, imageWritten);
+            } catch (final IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        if (written.isEmpty()) {
+            throw new IOException("the serving engine did not settle within " + SETTLE_PATIENCE.toSeconds()
+                    + " s (async writes applied ahead of their commit), or is not the database's state");
+        }
+        final long millis = (System.nanoTime() - startNs) / 1_000_000;
+        taken.accept(millis);
+        LOG.info(() -> String.format(
+                "checkpoint: wrote %s (%d bytes) from the serving engine in %d ms; its writes waited %d ms",
+                store.file(), written.get(), millis, pauseNs[0] / 1_000_000));
+        return written.get();
+    }
+
+    /** The positions with each tenant's chain hash there; tenants at 0 hold nothing to record. */
+    private List<SnapshotFile.Position> positionsAt(final Map<String, Long> positions) {
+        final List<SnapshotFile.Position> at = new ArrayList<>();
+        for (final Map.Entry<String, Long> p : new TreeMap<>(positions).entrySet()) {
+            if (p.getValue() > 0) {
+                at.add(new SnapshotFile.Position(p.getKey(), p.getValue(), hashAt(p.getKey(), p.getValue())));
+            }
+        }
+        return at;
+    }
+
+    /** Builds a separate engine up to the database's head and writes it; the serving engine is not touched. */
+    private long takeFromSeparate() throws IOException {
         final long startNs = System.nanoTime();
         final String identity = storage.identity();
         final MemoryEngine engine = MemoryEngine.create(EngineSizing.forStored(config, storage));
@@ -110,17 +223,14 @@ public final class Checkpointer implements AutoCloseable {
             for (final Map.Entry<String, Long> head : storage.heads().entrySet()) {
                 applier.reach(head.getKey(), head.getValue()).join();
             }
-            final List<SnapshotFile.Position> positions = new ArrayList<>();
+            final Map<String, Long> applied = new HashMap<>();
             for (final String tenant : storage.heads().keySet()) {
-                final long seq = applier.applied(tenant);
-                if (seq > 0) {
-                    positions.add(new SnapshotFile.Position(tenant, seq, hashAt(tenant, seq)));
-                }
+                applied.put(tenant, applier.applied(tenant));
             }
+            final List<SnapshotFile.Position> positions = positionsAt(applied);
             // The vectors stored by now: at least those of the memories up to these positions that were embedded
-            // before, a
-            // few later ones too (skipped on restore if the memory is not in the image).
-            final long bytes = store.write(engine, positions, identity, storage);
+            // before, a few later ones too (skipped on restore if the memory is not in the image).
+            final long bytes = store.write(engine, positions, identity, storage, () -> {});
             final long millis = (System.nanoTime() - startNs) / 1_000_000;
             taken.accept(millis);
             LOG.info(() -> String.format(

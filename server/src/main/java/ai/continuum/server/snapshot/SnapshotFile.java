@@ -62,7 +62,8 @@ final class SnapshotFile {
             final List<Position> positions,
             final long takenAtMillis,
             final MemoryEngine engine,
-            final StorageLoading vectors) {
+            final StorageLoading vectors,
+            final Runnable imageWritten) {
         final ImageOutput out = new ImageOutput(channel);
         out.writeLong(MAGIC);
         out.writeInt(FORMAT);
@@ -76,6 +77,7 @@ final class SnapshotFile {
             out.writeUtf8(p.hashHex());
         }
         engine.writeImage(out);
+        imageWritten.run();
         if (vectors != null) {
             VectorSection.write(out, vectors);
         }

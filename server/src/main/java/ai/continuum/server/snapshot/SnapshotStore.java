@@ -127,18 +127,20 @@ public final class SnapshotStore {
     public long write(
             final MemoryEngine engine, final List<SnapshotFile.Position> positions, final String storeIdentity)
             throws IOException {
-        return write(engine, positions, storeIdentity, null);
+        return write(engine, positions, storeIdentity, null, () -> {});
     }
 
     /**
      * As {@link #write(MemoryEngine, List, String)}, with the vectors {@code vectors} stores in the snapshot's vector
-     * section ({@link VectorSection}); null writes none, as files were before the section existed.
+     * section ({@link VectorSection}); null writes none, as files were before the section existed. {@code
+     * imageWritten} runs once the engine's image is written: from then on the engine may change again.
      */
     public long write(
             final MemoryEngine engine,
             final List<SnapshotFile.Position> positions,
             final String storeIdentity,
-            final StorageLoading vectors)
+            final StorageLoading vectors,
+            final Runnable imageWritten)
             throws IOException {
         Files.createDirectories(dir);
         final Path temp = Files.createTempFile(dir, FILE_NAME + ".", ".tmp");
@@ -146,7 +148,7 @@ public final class SnapshotStore {
             final long bytes;
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 bytes = SnapshotFile.write(
-                        channel, storeIdentity, positions, System.currentTimeMillis(), engine, vectors);
+                        channel, storeIdentity, positions, System.currentTimeMillis(), engine, vectors, imageWritten);
                 channel.force(true);
             }
             try {

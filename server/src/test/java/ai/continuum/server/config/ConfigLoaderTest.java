@@ -38,6 +38,12 @@ class ConfigLoaderTest {
         assertEquals(0.85, c.engine().resonanceDecay());
         assertEquals(0.15, c.engine().hebbianRate());
         assertEquals(7, c.engine().workingMemoryCapacity());
+        assertEquals("auto", c.snapshots().checkpointEngine());
+        assertEquals(
+                "serving",
+                load(Map.of("CONTINUUM_SNAPSHOT_CHECKPOINT_ENGINE", "serving"), Map.of())
+                        .snapshots()
+                        .checkpointEngine());
     }
 
     @Test
@@ -94,6 +100,10 @@ class ConfigLoaderTest {
         final ConfigException format =
                 assertThrows(ConfigException.class, () -> load(Map.of("CONTINUUM_LOG_FORMAT", "xml"), Map.of()));
         assertTrue(format.getMessage().contains("one of text, json"), format.getMessage());
+
+        final ConfigException checkpoint = assertThrows(
+                ConfigException.class, () -> load(Map.of("CONTINUUM_SNAPSHOT_CHECKPOINT_ENGINE", "copy"), Map.of()));
+        assertTrue(checkpoint.getMessage().contains("one of auto, separate, serving"), checkpoint.getMessage());
 
         final ConfigException backend = assertThrows(
                 ConfigException.class, () -> load(Map.of("CONTINUUM_STORAGE_BACKEND", "postgresql"), Map.of()));

@@ -1,16 +1,14 @@
 package ai.continuum.server.core;
 
+import static ai.continuum.server.core.ApplierFixture.concept;
+import static ai.continuum.server.core.ApplierFixture.key;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.continuum.engine.Delta;
-import ai.continuum.engine.EngineConfig;
-import ai.continuum.engine.MemoryEngine;
 import ai.continuum.engine.PruneReport;
 import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageOp;
-import ai.continuum.server.storage.StorageSettings;
-import ai.continuum.server.storage.Storages;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -25,28 +23,21 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EngineApplierReplayTest {
     private static final String TENANT = "t";
-    private static final long T0 = 1_700_000_000_000L;
+    private static final long T0 = ApplierFixture.T0;
 
     @TempDir
     Path dir;
 
-    private MemoryEngine engine;
-    private Storage storage;
-    private EngineApplier applier;
+    private ApplierFixture its;
 
     @BeforeEach
     void open() {
-        engine = MemoryEngine.create(EngineConfig.defaults());
-        storage = Storages.open("sqlite", dir, null, StorageSettings.defaults());
-        applier = new EngineApplier(engine, storage, storage, ms -> {}, new ChangeEvents());
-        applier.rebuild(sink -> sink);
+        its = new ApplierFixture(dir);
     }
 
     @AfterEach
     void close() {
-        applier.close();
-        storage.close();
-        engine.close();
+        its.close();
     }
 
     @Test
@@ -54,42 +45,42 @@ class EngineApplierReplayTest {
         commitAndApply(links("Alpha", "Bravo", "Charlie", 1)); // three links at 0.10
         commitAndApply(links("Alpha", "Delta", "Echo", 3)); // three links at 0.40
         final StorageOp.PruneLinks prune = new StorageOp.PruneLinks(TENANT, 0.3, T0, true);
-        final Storage.ContinuityHead pruneHead = storage.submit(prune).join();
+        final Storage.ContinuityHead pruneHead = its.storage.submit(prune).join();
 
-        applier.follow(TENANT, pruneHead.length()); // the follower reads the prune from the log first
+        its.applier.follow(TENANT, pruneHead.length()); // the follower reads the prune from the log first
         assertTrue(
-                applier.awaitApplied(TENANT, pruneHead.length(), TimeUnit.SECONDS.toNanos(10)),
+                its.applier.awaitApplied(TENANT, pruneHead.length(), TimeUnit.SECONDS.toNanos(10)),
                 "the follower applied the prune within 10 s");
-        assertEquals(3, engine.stats(TENANT).links(), "the log's apply pruned the weak links");
+        assertEquals(3, its.engine.stats(TENANT).links(), "the log's apply pruned the weak links");
         commitAndApply(links("Foxtrot", "Golf", "Hotel", 1)); // new weak links after the prune
 
-        final OpOutcome late = applier.committed(prune, pruneHead).join(); // then its local command arrives
+        final OpOutcome late = its.applier.committed(prune, pruneHead).join(); // then its local command arrives
         final PruneReport report = late.pruned();
         assertEquals(6, report.linksExamined(), "the report of the apply that happened, from the log");
         assertEquals(3, report.linksPruned());
-        assertEquals(6, engine.stats(TENANT).links(), "the late command pruned nothing: the new weak links stay");
-        assertEquals(pruneHead.length() + 1, applier.applied(TENANT));
+        assertEquals(6, its.engine.stats(TENANT).links(), "the late command pruned nothing: the new weak links stay");
+        assertEquals(pruneHead.length() + 1, its.applier.applied(TENANT));
     }
 
     @Test
     void shouldNotApplyAPruneAgainWhenTheLogBringsItAfterItsLocalCommand() {
         commitAndApply(links("Alpha", "Bravo", "Charlie", 1));
         final StorageOp.PruneLinks prune = new StorageOp.PruneLinks(TENANT, 0.3, T0, true);
-        final Storage.ContinuityHead pruneHead = storage.submit(prune).join();
-        final PruneReport report = applier.committed(prune, pruneHead).join().pruned();
+        final Storage.ContinuityHead pruneHead = its.storage.submit(prune).join();
+        final PruneReport report =
+                its.applier.committed(prune, pruneHead).join().pruned();
         assertEquals(3, report.linksPruned());
         commitAndApply(links("Foxtrot", "Golf", "Hotel", 1));
-        final long checksum = engine.checksum(TENANT);
+        final long checksum = its.engine.checksum(TENANT);
 
-        applier.follow(TENANT, pruneHead.length() + 1); // the log replays everything up to the head
-        applier.reach(TENANT, pruneHead.length() + 1).join();
-        assertEquals(3, engine.stats(TENANT).links(), "the replayed prune did not run again");
-        assertEquals(checksum, engine.checksum(TENANT));
+        its.applier.follow(TENANT, pruneHead.length() + 1); // the log replays everything up to the head
+        its.applier.reach(TENANT, pruneHead.length() + 1).join();
+        assertEquals(3, its.engine.stats(TENANT).links(), "the replayed prune did not run again");
+        assertEquals(checksum, its.engine.checksum(TENANT));
     }
 
     private void commitAndApply(final Delta delta) {
-        final StorageOp.Apply op = new StorageOp.Apply(TENANT, delta);
-        applier.committed(op, storage.submit(op).join()).join();
+        its.commitAndApply(TENANT, delta);
     }
 
     /** The three links among {@code a}, {@code b}, {@code c}, each seen {@code count} times. */
@@ -102,15 +93,7 @@ class EngineApplierReplayTest {
                 List.of());
     }
 
-    private static Delta.ConceptDelta concept(final String name) {
-        return new Delta.ConceptDelta(key(name), name, "concept", "", T0);
-    }
-
     private static Delta.LinkDelta link(final String a, final String b, final int count) {
         return new Delta.LinkDelta(key(a), key(b), count, T0);
-    }
-
-    private static String key(final String name) {
-        return ai.continuum.engine.ConceptKeys.normalize(name);
     }
 }
