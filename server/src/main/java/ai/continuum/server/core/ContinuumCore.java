@@ -304,7 +304,17 @@ public final class ContinuumCore implements AutoCloseable {
                 intervalSeconds,
                 source,
                 new Checkpointer.Serving(engine, applier),
-                metrics::checkpointTaken);
+                new Checkpointer.Outcomes() {
+                    @Override
+                    public void taken(final boolean fromServing, final long millis, final long pausedMillis) {
+                        metrics.checkpointTaken(fromServing, millis, pausedMillis);
+                    }
+
+                    @Override
+                    public void failed() {
+                        metrics.checkpointFailed();
+                    }
+                });
     }
 
     public boolean loaded() {

@@ -68,7 +68,12 @@ public final class ContinuumMetrics {
     /** The federation link's lag, when this service is a federation node (null otherwise). */
     private volatile FederationLag federationLag;
 
-    private final Timer checkpoints;
+    /** Per checkpoint engine ({@code separate}, {@code serving}): how long a checkpoint took. */
+    private final Timer separateCheckpoints;
+
+    private final Timer servingCheckpoints;
+    private final Timer checkpointPauses;
+    private final Counter checkpointFailures;
     /** Set once by {@link #bindEngine} on the starting thread; read by scrapes on request threads. */
     private volatile MemoryEngine engine;
 
@@ -93,8 +98,14 @@ public final class ContinuumMetrics {
                 .description("time from an op's commit to its apply by this instance's change-log follower")
                 .serviceLevelObjectives(LATENCY_BUCKETS)
                 .register(registry);
-        checkpoints = Timer.builder("continuum.snapshot.checkpoint.duration")
-                .description("time to take one engine snapshot in the background (the serving engine never waits)")
+        separateCheckpoints = checkpointTimer("separate", registry);
+        servingCheckpoints = checkpointTimer("serving", registry);
+        checkpointPauses = Timer.builder("continuum.snapshot.checkpoint.pause")
+                .description("how long a checkpoint of the serving engine held its writes (learns wait, recalls go on)")
+                .register(registry);
+        checkpointFailures = Counter.builder("continuum.snapshot.checkpoint.failures")
+                .description(
+                        "background checkpoints that failed (the log says why; the next one is due an interval later)")
                 .register(registry);
         ProcessMeters.bindTo(registry);
     }
@@ -269,9 +280,26 @@ public final class ContinuumMetrics {
         syncApplyDelay.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
     }
 
-    /** Records a snapshot taken in the background. */
-    public void checkpointTaken(final long millis) {
-        checkpoints.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
+    /**
+     * Records a snapshot taken: by a separate engine, or from the serving one, whose writes it held {@code pausedMillis}.
+     */
+    public void checkpointTaken(final boolean fromServing, final long millis, final long pausedMillis) {
+        (fromServing ? servingCheckpoints : separateCheckpoints).record(Math.max(0, millis), TimeUnit.MILLISECONDS);
+        if (fromServing) {
+            checkpointPauses.record(Math.max(0, pausedMillis), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Records a background checkpoint that failed. */
+    public void checkpointFailed() {
+        checkpointFailures.increment();
+    }
+
+    private static Timer checkpointTimer(final String engine, final PrometheusMeterRegistry registry) {
+        return Timer.builder("continuum.snapshot.checkpoint.duration")
+                .description("time to take one engine snapshot in the background, by the engine it wrote")
+                .tag("engine", engine)
+                .register(registry);
     }
 
     private record HttpKey(String method, String route, int status) {}

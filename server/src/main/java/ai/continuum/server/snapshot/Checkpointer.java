@@ -67,6 +67,15 @@ public final class Checkpointer implements AutoCloseable {
     /** The engine that serves and its one writer, for checkpoints that write it. */
     public record Serving(MemoryEngine engine, EngineApplier applier) {}
 
+    /** Told of every checkpoint's outcome (the metrics). */
+    public interface Outcomes {
+        /** A checkpoint was written in {@code millis}, from the serving engine with its writes held {@code pausedMillis}. */
+        void taken(boolean fromServing, long millis, long pausedMillis);
+
+        /** A background checkpoint failed (its cause is logged). */
+        void failed();
+    }
+
     private final SnapshotStore store;
     private final Storage storage;
     private final EngineConfig config;
@@ -74,8 +83,8 @@ public final class Checkpointer implements AutoCloseable {
     private final Source source;
     /** Null when only separate engines can be written (tools and tests without a serving engine). */
     private final Serving serving;
-    /** Told the duration of every checkpoint taken, in ms. */
-    private final LongConsumer taken;
+
+    private final Outcomes outcomes;
 
     private final Thread thread;
     /** Counted down by {@link #close}: ends the wait for the next checkpoint at once. */
@@ -90,7 +99,15 @@ public final class Checkpointer implements AutoCloseable {
             final EngineConfig config,
             final long intervalSeconds,
             final LongConsumer taken) {
-        this(store, storage, config, intervalSeconds, Source.SEPARATE, null, taken);
+        this(store, storage, config, intervalSeconds, Source.SEPARATE, null, new Outcomes() {
+            @Override
+            public void taken(final boolean fromServing, final long millis, final long pausedMillis) {
+                taken.accept(millis);
+            }
+
+            @Override
+            public void failed() {}
+        });
     }
 
     public Checkpointer(
@@ -100,7 +117,7 @@ public final class Checkpointer implements AutoCloseable {
             final long intervalSeconds,
             final Source source,
             final Serving serving,
-            final LongConsumer taken) {
+            final Outcomes outcomes) {
         if (source != Source.SEPARATE && serving == null) {
             throw new IllegalArgumentException("a checkpoint of the serving engine needs the serving engine");
         }
@@ -110,7 +127,7 @@ public final class Checkpointer implements AutoCloseable {
         this.intervalMillis = TimeUnit.SECONDS.toMillis(intervalSeconds);
         this.source = source;
         this.serving = serving;
-        this.taken = taken;
+        this.outcomes = outcomes;
         this.thread = new Thread(this::run, "continuum-checkpoint");
         this.thread.setDaemon(true);
     }
@@ -136,6 +153,7 @@ public final class Checkpointer implements AutoCloseable {
             } catch (final IOException | RuntimeException | OutOfMemoryError e) {
                 // An OutOfMemoryError here is the checkpoint's own engine refused its direct memory: that engine is
                 // released by now, and the serving one is untouched, so the thread goes on to the next checkpoint.
+                outcomes.failed();
                 LOG.log(Level.WARNING, "checkpoint failed; the next one is due in " + intervalMillis / 1000 + " s", e);
             }
             next = System.currentTimeMillis() + intervalMillis;
@@ -187,7 +205,7 @@ public final class Checkpointer implements AutoCloseable {
                     + " s (async writes applied ahead of their commit), or is not the database's state");
         }
         final long millis = (System.nanoTime() - startNs) / 1_000_000;
-        taken.accept(millis);
+        outcomes.taken(true, millis, pauseNs[0] / 1_000_000);
         LOG.info(() -> String.format(
                 "checkpoint: wrote %s (%d bytes) from the serving engine in %d ms; its writes waited %d ms",
                 store.file(), written.get(), millis, pauseNs[0] / 1_000_000));
@@ -232,7 +250,7 @@ public final class Checkpointer implements AutoCloseable {
             // before, a few later ones too (skipped on restore if the memory is not in the image).
             final long bytes = store.write(engine, positions, identity, storage, () -> {});
             final long millis = (System.nanoTime() - startNs) / 1_000_000;
-            taken.accept(millis);
+            outcomes.taken(false, millis, 0);
             LOG.info(() -> String.format(
                     "checkpoint: wrote %s (%d bytes, %d tenants, from %s) in %d ms",
                     store.file(),

@@ -99,6 +99,15 @@ class SnapshotRestoreTest {
                             .checkpointer(store, 600, Checkpointer.Source.SERVING)
                             .takeNow()
                     > 0);
+            final String metrics = writer.metrics.scrape();
+            assertTrue(
+                    metrics.contains("continuum_snapshot_checkpoint_duration_seconds_count{engine=\"serving\"} 1"),
+                    metrics);
+            assertTrue(
+                    metrics.contains("continuum_snapshot_checkpoint_duration_seconds_count{engine=\"separate\"} 0"),
+                    metrics);
+            assertTrue(metrics.contains("continuum_snapshot_checkpoint_pause_seconds_count 1"), metrics);
+            assertTrue(metrics.contains("continuum_snapshot_checkpoint_failures_total 0"), metrics);
             learn(writer, "acme", 10);
             learn(writer, "initech", 5);
         }
@@ -332,13 +341,14 @@ class SnapshotRestoreTest {
     /** An engine and its core over the shared storage, loaded at start as the server loads it. */
     private static final class Instance implements AutoCloseable {
         final MemoryEngine engine = MemoryEngine.create(EngineConfig.defaults());
+        final ContinuumMetrics metrics = new ContinuumMetrics();
         final ContinuumCore core;
         final String how;
         final Storage storage;
 
         private Instance(final Storage storage, final SnapshotStore snapshots) {
             this.storage = storage;
-            this.core = new ContinuumCore(engine, storage, new ContinuumMetrics());
+            this.core = new ContinuumCore(engine, storage, metrics);
             this.how = core.load(snapshots);
         }
 
