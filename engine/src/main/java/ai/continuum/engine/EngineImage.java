@@ -18,8 +18,9 @@ import org.agrona.collections.IntArrayList;
  *  int   byte order (1 little-endian, 2 big-endian)
  *  int   next tenant id, int tenants, then per tenant: id, name, its concept, memory, compound and decision lists,
  *        its six counters and its session -> latest memory map
- *  arena, concept graph (concepts, links, link table, interned texts), dictionary, concept words, memory terms,
- *  memories and decisions, compounds
+ *  arena, concept graph (concepts, links, link table, interned texts), concept words, memory terms, memories and
+ *  decisions, compounds, dictionary (last: its map file is built from entries captured with the rest, after the
+ *  engine's writers are let go)
  * </pre>
  */
 final class EngineImage {
@@ -27,8 +28,9 @@ final class EngineImage {
      * Version of this encoding. Bump it when the encoding of any region changes in a way {@link LayoutCheck} does not
      * describe (the arena's size classes, the list or blob formats, the order of the sections).
      */
-    // 2: the dictionary as Chronicle Map's persisted file (StringIndex#writeTo); 3: the memory terms' own arena
-    static final int FORMAT = 3;
+    // 2: the dictionary as Chronicle Map's persisted file (StringIndex#writeTo); 3: the memory terms' own arena;
+    // 4: the dictionary last
+    static final int FORMAT = 4;
 
     private static final int LITTLE_ENDIAN = 1;
     private static final int BIG_ENDIAN = 2;

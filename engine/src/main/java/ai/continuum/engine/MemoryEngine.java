@@ -511,10 +511,21 @@ public final class MemoryEngine implements AutoCloseable {
 
     /**
      * Writes the whole engine as an image ({@link EngineImage}) that {@link #readImage} loads in one sequential read.
-     * Holds the write lock throughout, so the image is one consistent state: call it on an engine no request writes
-     * to (a checkpoint's own engine), since writers wait for the whole dump.
+     * Holds the write lock throughout, so the image is one consistent state.
      */
     public void writeImage(final ImageOutput out) {
+        writeImage(out, () -> {});
+    }
+
+    /**
+     * As {@link #writeImage(ImageOutput)}, letting writers go as soon as the state is captured: the write lock is held
+     * while the regions are written and the dictionary's entries are copied to the heap, then released, then {@code
+     * captured} runs, then the dictionary's map file is built from the copy and written (most of a dump's time, see
+     * {@link StringIndex#writeTo(ImageOutput, StringIndex.Entries)}). Writers wait for the first part only; readers
+     * never wait.
+     */
+    public void writeImage(final ImageOutput out, final Runnable captured) {
+        final StringIndex.Entries concepts;
         writeLock.lock();
         try {
             ensureOpen();
@@ -528,14 +539,16 @@ public final class MemoryEngine implements AutoCloseable {
             }
             arena.writeTo(out);
             graph.writeTo(out);
-            dictionary.writeTo(out);
             words.writeTo(out);
             memoryTerms.writeTo(out);
             memories.writeTo(out);
             compounds.writeTo(out);
+            concepts = dictionary.entries();
         } finally {
             writeLock.unlock();
         }
+        captured.run();
+        dictionary.writeTo(out, concepts);
     }
 
     /**
@@ -565,18 +578,18 @@ public final class MemoryEngine implements AutoCloseable {
             arena.readFrom(in);
             graph.readFrom(in);
             final long t2 = System.nanoTime();
-            dictionary.readFrom(in);
-            final long t3 = System.nanoTime();
             words.readFrom(in);
             memoryTerms.readFrom(in);
             memories.readFrom(in);
             compounds.readFrom(in);
+            final long t3 = System.nanoTime();
+            dictionary.readFrom(in);
             final long t4 = System.nanoTime();
             nextTenantId = next;
             for (final TenantState t : read) {
                 tenants.put(t.name, t);
             }
-            return new ImageLoadTimes(t1 - t0, t2 - t1, t3 - t2, t4 - t3, dictionary.size());
+            return new ImageLoadTimes(t1 - t0, t2 - t1, t4 - t3, t3 - t2, dictionary.size());
         } finally {
             writeLock.unlock();
         }

@@ -1,8 +1,10 @@
 package ai.continuum.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.continuum.engine.store.ImageInput;
 import ai.continuum.engine.store.ImageOutput;
@@ -68,6 +70,43 @@ class EngineImageTest {
                 original.learn("acme", new Turn(3, "Revived?", "No", "", "s1", "{}", T0));
                 restored.learn("acme", new Turn(3, "Revived?", "No", "", "s1", "{}", T0));
                 assertSameState(original, restored);
+            }
+        }
+    }
+
+    /**
+     * Writers may go on once the state is captured (a checkpoint of the serving engine lets learns through before the
+     * dictionary's file is built): the image is still the state at the capture, dictionary included.
+     */
+    @Test
+    void shouldWriteTheStateCapturedWhileWritersGoOnAfterTheCapture() throws IOException {
+        try (MemoryEngine original = MemoryEngine.create(EngineConfig.defaults(), () -> T0);
+                MemoryEngine atCapture = MemoryEngine.create(EngineConfig.defaults(), () -> T0)) {
+            for (int i = 0; i < 300; i++) {
+                learn(original, new Random(i), i);
+                learn(atCapture, new Random(i), i);
+            }
+            final String forgotten =
+                    atCapture.concepts("globex", null, 0, 1).getFirst().name();
+            final Path image = dir.resolve("captured.img");
+            try (FileChannel ch = FileChannel.open(image, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                final ImageOutput out = new ImageOutput(ch);
+                original.writeImage(out, () -> {
+                    learn(original, new Random(5), 9_000); // tenant acme (9,000 % 3 == 0)
+                    original.learn(
+                            "umbrella", new Turn(9_002, "We use Redis with Kafka.", "Noted.", "", "s", "{}", T0));
+                    original.forgetConcept("globex", forgotten);
+                });
+                out.flush();
+            }
+            assertTrue(original.tenants().contains("umbrella"), "the writer went on");
+            assertNotEquals(atCapture.checksum("acme"), original.checksum("acme"));
+            assertTrue(original.concept("globex", forgotten, 1).isEmpty());
+            try (MemoryEngine restored = MemoryEngine.create(EngineConfig.defaults(), () -> T0)) {
+                read(restored, image);
+                assertSameState(atCapture, restored);
+                assertFalse(restored.tenants().contains("umbrella"));
+                assertTrue(restored.concept("globex", forgotten, 1).isPresent());
             }
         }
     }

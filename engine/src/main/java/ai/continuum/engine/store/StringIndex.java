@@ -99,25 +99,89 @@ public final class StringIndex implements AutoCloseable {
     }
 
     /**
-     * Writer: the index into an engine image as Chronicle Map's own persisted file, so that {@link #readFrom} maps it
-     * instead of putting every entry again (a cold JVM spent about 0.8 s on the 100,000 puts of a 100k-concept
-     * dictionary, most of a snapshot restore). Written as the entry count, the file's length, then its bytes. The file
-     * is built by putting every entry into a fresh persisted map in the temporary directory, sized for at least as many
-     * entries as this index was, and is deleted once copied.
+     * The index's entries at one moment, copied to the heap (keys in one {@link StringBuilder}, ids in an array): what
+     * an image's dictionary is built from once the index may change again.
      */
-    public void writeTo(final ImageOutput out) {
+    public static final class Entries {
+        private final StringBuilder keys;
+        /** Entry {@code i}'s key ends at {@code ends[i]} in {@link #keys} and starts where entry {@code i - 1}'s ends. */
+        private final int[] ends;
+
+        private final int[] ids;
+
+        private Entries(final StringBuilder keys, final int[] ends, final int[] ids) {
+            this.keys = keys;
+            this.ends = ends;
+            this.ids = ids;
+        }
+
+        public int size() {
+            return ids.length;
+        }
+    }
+
+    /**
+     * Writer: copies every entry to the heap (about the keys' characters plus 8 bytes per entry). No put or remove
+     * may run meanwhile.
+     *
+     * @throws IllegalStateException when the index changed while it was copied.
+     */
+    public Entries entries() {
         final long count = map.longSize();
+        if (count > Integer.MAX_VALUE) {
+            throw new IllegalStateException("a dictionary of " + count + " entries does not fit one image");
+        }
+        final StringBuilder keys = new StringBuilder((int) Math.min(Integer.MAX_VALUE - 8, count * 24));
+        final int[] ends = new int[(int) count];
+        final int[] ids = new int[(int) count];
+        int i = 0;
+        for (final var entry : map.entrySet()) {
+            if (i == ids.length) {
+                throw new IllegalStateException("the dictionary changed while it was copied");
+            }
+            keys.append(entry.getKey());
+            ends[i] = keys.length();
+            ids[i] = entry.getValue().getValue();
+            i++;
+        }
+        if (i != ids.length) {
+            throw new IllegalStateException("the dictionary changed while it was copied");
+        }
+        return new Entries(keys, ends, ids);
+    }
+
+    /** Writer: {@link #writeTo(ImageOutput, Entries)} of the entries now; no put or remove may run meanwhile. */
+    public void writeTo(final ImageOutput out) {
+        writeTo(out, entries());
+    }
+
+    /**
+     * The entries into an engine image as Chronicle Map's own persisted file, so that {@link #readFrom} maps it instead
+     * of putting every entry again (a cold JVM spent about 0.8 s on the 100,000 puts of a 100k-concept dictionary,
+     * most of a snapshot restore). Written as the entry count, the file's length, then its bytes. The file is built by
+     * putting every entry into a fresh persisted map in the temporary directory, sized for at least as many entries as
+     * this index was, and is deleted once copied. Reads nothing of this index but its sizing: any thread, while the
+     * index changes.
+     */
+    public void writeTo(final ImageOutput out, final Entries entries) {
+        final long count = entries.size();
         final Path file = newBackingFile();
         try {
             try (ChronicleMap<CharSequence, IntValue> copy =
                     builder(Math.max(expectedEntries, count)).createPersistedTo(file.toFile())) {
-                long written = 0;
-                for (final var entry : map.entrySet()) {
-                    copy.put(entry.getKey(), entry.getValue());
-                    written++;
+                final StringBuilder key = new StringBuilder(64);
+                final IntValue value = Values.newHeapInstance(IntValue.class);
+                int start = 0;
+                for (int i = 0; i < entries.ids.length; i++) {
+                    key.setLength(0);
+                    key.append(entries.keys, start, entries.ends[i]);
+                    start = entries.ends[i];
+                    value.setValue(entries.ids[i]);
+                    copy.put(key, value);
                 }
-                if (written != count || copy.longSize() != count) {
-                    throw new IllegalStateException("the dictionary changed while it was written to an image");
+                if (copy.longSize() != count) {
+                    throw new IllegalStateException(
+                            "the dictionary's image holds " + copy.longSize() + " entries, not " + count);
                 }
             }
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {

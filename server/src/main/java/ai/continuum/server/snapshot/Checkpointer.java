@@ -190,12 +190,12 @@ public final class Checkpointer implements AutoCloseable {
         final long[] pauseNs = {0};
         final Optional<Long> written = applier.whileStill(SETTLE_PATIENCE, still -> {
             final long stillAt = System.nanoTime();
-            final Runnable imageWritten = () -> {
+            final Runnable stateCaptured = () -> {
                 still.resume();
                 pauseNs[0] = System.nanoTime() - stillAt;
             };
             try {
-                return store.write(serving.engine(), positionsAt(still.positions()), identity, storage, imageWritten);
+                return store.write(serving.engine(), positionsAt(still.positions()), identity, storage, stateCaptured);
             } catch (final IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -63,7 +63,7 @@ final class SnapshotFile {
             final long takenAtMillis,
             final MemoryEngine engine,
             final StorageLoading vectors,
-            final Runnable imageWritten) {
+            final Runnable stateCaptured) {
         final ImageOutput out = new ImageOutput(channel);
         out.writeLong(MAGIC);
         out.writeInt(FORMAT);
@@ -76,8 +76,7 @@ final class SnapshotFile {
             out.writeLong(p.seq());
             out.writeUtf8(p.hashHex());
         }
-        engine.writeImage(out);
-        imageWritten.run();
+        engine.writeImage(out, stateCaptured);
         if (vectors != null) {
             VectorSection.write(out, vectors);
         }

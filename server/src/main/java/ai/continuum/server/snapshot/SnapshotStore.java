@@ -133,14 +133,15 @@ public final class SnapshotStore {
     /**
      * As {@link #write(MemoryEngine, List, String)}, with the vectors {@code vectors} stores in the snapshot's vector
      * section ({@link VectorSection}); null writes none, as files were before the section existed. {@code
-     * imageWritten} runs once the engine's image is written: from then on the engine may change again.
+     * stateCaptured} runs once the engine's state is captured ({@link MemoryEngine#writeImage(ai.continuum.engine.store.ImageOutput, Runnable)}):
+     * from then on the engine may change again.
      */
     public long write(
             final MemoryEngine engine,
             final List<SnapshotFile.Position> positions,
             final String storeIdentity,
             final StorageLoading vectors,
-            final Runnable imageWritten)
+            final Runnable stateCaptured)
             throws IOException {
         Files.createDirectories(dir);
         final Path temp = Files.createTempFile(dir, FILE_NAME + ".", ".tmp");
@@ -148,7 +149,7 @@ public final class SnapshotStore {
             final long bytes;
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 bytes = SnapshotFile.write(
-                        channel, storeIdentity, positions, System.currentTimeMillis(), engine, vectors, imageWritten);
+                        channel, storeIdentity, positions, System.currentTimeMillis(), engine, vectors, stateCaptured);
                 channel.force(true);
             }
             try {
