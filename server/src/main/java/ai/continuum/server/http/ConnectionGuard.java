@@ -27,6 +27,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -119,7 +120,7 @@ public final class ConnectionGuard implements Http1ConnectionListener, AutoClose
                 Thread.ofPlatform().daemon().name("connection-guard").factory());
         // Stopped by the sweeper's shutdown, not through this future.
         final ScheduledFuture<?> unused =
-                sweeper.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+                sweeper.scheduleWithFixedDelay(this::sweepOrLog, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -184,7 +185,19 @@ public final class ConnectionGuard implements Http1ConnectionListener, AutoClose
         }
     }
 
-    /** Closes what passed its deadline and forgets closed connections. Runs on the sweeper thread only. */
+    /** The periodic task: a failure of one sweep is logged, and the next sweep runs as usual. */
+    private void sweepOrLog() {
+        try {
+            sweep();
+        } catch (final RuntimeException e) {
+            LOG.log(Level.WARNING, "the connection sweep failed; it runs again in " + SWEEP_MILLIS + " ms", e);
+        }
+    }
+
+    /**
+     * Closes what passed its deadline and forgets closed connections. Runs on the sweeper thread only, and never
+     * throws: an exception out of a periodic task cancels its schedule, and with it every later timeout.
+     */
     void sweep() {
         final long now = clock.getAsLong();
         connections.values().removeIf(tracked -> {
@@ -196,21 +209,32 @@ public final class ConnectionGuard implements Http1ConnectionListener, AutoClose
                 headerTimeouts.incrementAndGet();
                 LOG.fine(() -> "closing " + tracked.socket.socketId() + ": request headers incomplete after "
                         + Duration.ofNanos(readTimeoutNanos).toSeconds() + " s");
-                tracked.socket.close();
-                return true;
+                return closeQuietly(tracked);
             }
             if (phase == Phase.REQUEST && tracked.reading && bodyOverdue(tracked, now)) {
                 bodyTimedOut(tracked, now);
-                tracked.socket.close();
-                return true;
+                return closeQuietly(tracked);
             }
             if (tracked.closeRequested && phase == Phase.RESPONDING && now - tracked.lastSendNs > CLOSE_GRACE_NANOS) {
                 closesHonoured.incrementAndGet();
-                tracked.socket.close();
-                return true;
+                return closeQuietly(tracked);
             }
             return false;
         });
+    }
+
+    /**
+     * Closes a connection's socket; true, so it is forgotten either way. Helidon's close shuts the output down first,
+     * which throws when the connection's own thread is closing it at the same moment (its client left); that thread
+     * then finishes the close.
+     */
+    private static boolean closeQuietly(final Tracked tracked) {
+        try {
+            tracked.socket.close();
+        } catch (final RuntimeException e) {
+            LOG.fine(() -> "closing " + tracked.socket.socketId() + " failed (it is being closed already): " + e);
+        }
+        return true;
     }
 
     /** Whether a request body has taken longer than its deadline: the base timeout plus its bytes' credit. */
