@@ -1,6 +1,7 @@
 package ai.continuum.engine;
 
 import ai.continuum.engine.store.ConceptLayout;
+import ai.continuum.engine.store.DecodeBuffer;
 import ai.continuum.engine.store.InternTable;
 import ai.continuum.engine.store.OffHeapArena;
 import ai.continuum.engine.store.TextBlob;
@@ -35,9 +36,13 @@ record ConceptInfo(long firstSeenMillis, String key, String displayName, String 
         return arena.getLong(addr + ConceptLayout.INFO_FIRST_SEEN);
     }
 
-    /** The display name alone, for callers that print nothing else (memory concept names). */
-    static String displayName(final OffHeapArena arena, final long addr) {
-        return utf8(arena, addr + ConceptLayout.INFO_HEADER_BYTES, arena.getInt(addr + ConceptLayout.INFO_NAME_BYTES));
+    /**
+     * The display name alone, for callers that print nothing else (recall's concepts and memory concept names), copied
+     * through the reader's {@code buffer}.
+     */
+    static String displayName(final OffHeapArena arena, final long addr, final DecodeBuffer buffer) {
+        return buffer.utf8(
+                arena, addr + ConceptLayout.INFO_HEADER_BYTES, arena.getInt(addr + ConceptLayout.INFO_NAME_BYTES));
     }
 
     static String type(final OffHeapArena arena, final InternTable interned, final long addr) {

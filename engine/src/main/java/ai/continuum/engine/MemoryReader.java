@@ -44,7 +44,7 @@ final class MemoryReader {
             for (final int id : conceptIds) {
                 final long info = graph.getLong(id, ConceptLayout.INFO_ADDR);
                 if (info != 0 && graph.tenantOf(id) == tenant) {
-                    names.add(ConceptInfo.displayName(graph.arena(), info));
+                    names.add(ConceptInfo.displayName(graph.arena(), info, buffer));
                 }
             }
         }

@@ -362,6 +362,20 @@ final class RecallScratch {
         linkedSlotOf.clear();
         linkedCount = 0;
     }
+    /** The keys of the query's concept names (ConceptKeys.normalize), one reused builder per name. */
+    private StringBuilder[] conceptKeys = new StringBuilder[0];
+
+    /** The {@code i}-th builder for a query name's key; at most QueryTerms.MAX_TERMS are ever made. */
+    StringBuilder conceptKey(final int i) {
+        if (i >= conceptKeys.length) {
+            conceptKeys = java.util.Arrays.copyOf(conceptKeys, Math.max(i + 1, 2 * conceptKeys.length));
+        }
+        if (conceptKeys[i] == null) {
+            conceptKeys[i] = new StringBuilder(32);
+        }
+        return conceptKeys[i];
+    }
+
     /** The term being analysed while following a memory's words (TermAnalyzer.forEachTerm). */
     final StringBuilder term = new StringBuilder(ai.continuum.engine.extract.TermAnalyzer.MAX_TERM_CHARS);
     /** Copies memories' text out of the arena before it becomes strings (returned memories and linking sources). */

@@ -8,6 +8,7 @@ import ai.continuum.engine.semantic.VectorTable;
 import ai.continuum.engine.store.CompoundTable;
 import ai.continuum.engine.store.ConceptGraph;
 import ai.continuum.engine.store.ConceptLayout;
+import ai.continuum.engine.store.DecodeBuffer;
 import ai.continuum.engine.store.IndexHashTable;
 import ai.continuum.engine.store.MemoryTable;
 import ai.continuum.engine.store.StringIndex;
@@ -189,7 +190,7 @@ final class Recaller {
                     continue;
                 }
                 // What the result shows, and nothing else (the key, for one, is never decoded here).
-                final String name = ConceptInfo.displayName(graph.arena(), info);
+                final String name = ConceptInfo.displayName(graph.arena(), info, s.decode);
                 hits.add(new RecallResult.ConceptHit(
                         name,
                         ConceptInfo.type(graph.arena(), graph.interned(), info),
@@ -201,7 +202,7 @@ final class Recaller {
                 returnedNames.add(name);
             } else {
                 final CompoundHit c = compoundHits.get(ki++);
-                final List<String> names = componentNames(c.rec);
+                final List<String> names = componentNames(c.rec, s.decode);
                 if (names.size() < 2) {
                     continue; // a component was forgotten
                 }
@@ -260,8 +261,9 @@ final class Recaller {
     /** Step 2: exact matches at 1.0, partial (word) matches at {@code partialMatchRelevance}. */
     private void seed(
             final TenantState t, final List<String> queryConcepts, final List<String> keywords, final RecallScratch s) {
-        for (final String name : queryConcepts) {
-            exact(t, ConceptKeys.normalize(name), s);
+        final int names = queryConcepts.size();
+        for (int q = 0; q < names; q++) {
+            exact(t, ConceptKeys.normalize(queryConcepts.get(q), s.conceptKey(q)), s);
         }
         for (final String keyword : keywords) {
             exact(t, keyword, s);
@@ -269,10 +271,8 @@ final class Recaller {
         int partial = 0;
         final int maxPartial = config.maxPartialMatches();
         final int[] found = s.postings(maxPartial + 1);
-        for (int q = 0; q < queryConcepts.size() + keywords.size() && partial < maxPartial; q++) {
-            final String text = q < queryConcepts.size()
-                    ? ConceptKeys.normalize(queryConcepts.get(q))
-                    : keywords.get(q - queryConcepts.size());
+        for (int q = 0; q < names + keywords.size() && partial < maxPartial; q++) {
+            final CharSequence text = q < names ? s.conceptKey(q) : keywords.get(q - names);
             final int[] counter = {partial};
             WordIndex.forEachWord(text, (start, end) -> {
                 if (counter[0] >= maxPartial) {
@@ -298,7 +298,7 @@ final class Recaller {
         s.advance();
     }
 
-    private void exact(final TenantState t, final String key, final RecallScratch s) {
+    private void exact(final TenantState t, final CharSequence key, final RecallScratch s) {
         final int id = dictionary.get(t.id, key, s.probe);
         if (id != StringIndex.MISSING) {
             s.activate(id, 1.0, 0, true);
@@ -439,12 +439,12 @@ final class Recaller {
     }
 
     /** The display names of the compound's components that are still known, in component order. */
-    private List<String> componentNames(final int rec) {
+    private List<String> componentNames(final int rec, final DecodeBuffer decode) {
         final List<String> names = new ArrayList<>(compounds.componentCount(rec));
         for (int c = 0; c < compounds.componentCount(rec); c++) {
             final long info = infoAddress(compounds.component(rec, c));
             if (info != 0) {
-                names.add(ConceptInfo.displayName(graph.arena(), info));
+                names.add(ConceptInfo.displayName(graph.arena(), info, decode));
             }
         }
         return names;

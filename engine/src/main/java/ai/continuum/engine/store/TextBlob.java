@@ -52,9 +52,7 @@ public final class TextBlob {
             if (len < 0 || !arena.isValid(at + 4, len)) {
                 throw new IllegalStateException("corrupt text block at " + at);
             }
-            final byte[] bytes = buffer.atLeast(len);
-            arena.getBytes(at + 4, bytes, 0, len);
-            out[i] = new String(bytes, 0, len, StandardCharsets.UTF_8);
+            out[i] = buffer.utf8(arena, at + 4, len);
             at += 4 + len;
         }
         return at;
