@@ -1,7 +1,6 @@
 package ai.continuum.engine;
 
 import ai.continuum.engine.extract.QueryTerms;
-import ai.continuum.engine.extract.TermAnalyzer;
 import ai.continuum.engine.extract.TimeExpression;
 import ai.continuum.engine.semantic.SemanticIndex;
 import ai.continuum.engine.semantic.StoredVectors;
@@ -348,7 +347,6 @@ public final class MemoryEngine implements AutoCloseable {
                     t,
                     terms.concepts(),
                     terms.keywords(),
-                    TermAnalyzer.distinctTerms(query),
                     TimeExpression.parse(query),
                     query,
                     useSemantic && semantic != null && maxMemories > 0,

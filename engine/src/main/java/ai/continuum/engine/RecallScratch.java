@@ -1,5 +1,6 @@
 package ai.continuum.engine;
 
+import ai.continuum.engine.extract.TermList;
 import ai.continuum.engine.store.ConceptGraph;
 import ai.continuum.engine.store.DecodeBuffer;
 import ai.continuum.engine.store.StringIndex;
@@ -362,6 +363,9 @@ final class RecallScratch {
         linkedSlotOf.clear();
         linkedCount = 0;
     }
+    /** The question's distinct terms (TermAnalyzer), refilled by each recall that returns memories. */
+    final TermList queryTerms = new TermList();
+
     /** The keys of the query's concept names (ConceptKeys.normalize), one reused builder per name. */
     private StringBuilder[] conceptKeys = new StringBuilder[0];
 

@@ -2,6 +2,7 @@ package ai.continuum.engine;
 
 import ai.continuum.engine.extract.QuestionShape;
 import ai.continuum.engine.extract.TermAnalyzer;
+import ai.continuum.engine.extract.TermList;
 import ai.continuum.engine.extract.TimeExpression;
 import ai.continuum.engine.semantic.SemanticIndex;
 import ai.continuum.engine.semantic.VectorTable;
@@ -157,7 +158,6 @@ final class Recaller {
             final TenantState t,
             final List<String> queryConcepts,
             final List<String> keywords,
-            final List<String> queryTerms,
             final TimeExpression time,
             final String question,
             final boolean useSemantic,
@@ -216,6 +216,12 @@ final class Recaller {
             }
         }
         final List<RecallResult.Relationship> relationships = relationships(returnedIds, returned, returnedNames, s);
+        // the question's distinct terms, for the lexical evidence and the links that must leave them out
+        final TermList queryTerms = s.queryTerms;
+        queryTerms.clear();
+        if (maxMemories > 0) {
+            TermAnalyzer.forEachTerm(question, s.term, queryTerms);
+        }
         final List<RecallResult.MemoryHit> memoryHits = memories(
                 t,
                 s,
@@ -553,7 +559,7 @@ final class Recaller {
             final RecallScratch s,
             final int[] ranked,
             final int rankedCount,
-            final List<String> queryTerms,
+            final TermList queryTerms,
             final TimeExpression time,
             final String semanticQuery,
             final boolean asksSeveral,
@@ -587,7 +593,8 @@ final class Recaller {
         final int[] termPostings = s.termPostings(COMMON_TERM_DF);
         java.util.Arrays.fill(s.queryTermDf, 0);
         for (int q = 0; q < queryTerms.size(); q++) {
-            final int rec = memoryTerms.find(t.id, queryTerms.get(q), s.termProbe);
+            final int rec =
+                    memoryTerms.find(t.id, queryTerms.chars(), queryTerms.start(q), queryTerms.end(q), s.termProbe);
             if (rec == IndexHashTable.MISSING) {
                 continue;
             }
@@ -760,7 +767,7 @@ final class Recaller {
      * strongest link per source memory, so a long turn does not win by sharing many rare words, and what links add
      * stops just below the source's score: the next hop ranks after the memory that led to it, never above.
      */
-    private void shareOverLinkedConcepts(final TenantState t, final RecallScratch s, final List<String> queryTerms) {
+    private void shareOverLinkedConcepts(final TenantState t, final RecallScratch s, final TermList queryTerms) {
         final int top = bestSources(s, LINK_SOURCES);
         final int[] best = s.bestMemories;
         final double[] bestScore = s.bestMemoryScores;
@@ -792,7 +799,7 @@ final class Recaller {
             // a term seen twice links the same memories with the same share again, which changes nothing
             final double source = bestScore[i];
             final TermAnalyzer.TermSink linkTerm = term -> {
-                if (containsTerm(queryTerms, term)) {
+                if (queryTerms.contains(term)) {
                     return;
                 }
                 final int rec = memoryTerms.find(t.id, term, s.termProbe);
@@ -830,7 +837,7 @@ final class Recaller {
      * place. Placing it above the best memory instead cost knowledge-update hit@1 on both development sets (the first
      * statement is often itself the newest).
      */
-    private void followLaterStatement(final TenantState t, final RecallScratch s, final List<String> queryTerms) {
+    private void followLaterStatement(final TenantState t, final RecallScratch s, final TermList queryTerms) {
         if (bestSources(s, 1) == 0) {
             return;
         }
@@ -857,7 +864,7 @@ final class Recaller {
         final int[] postings = s.linkPostings;
         s.clearLinks();
         final TermAnalyzer.TermSink follow = term -> {
-            if (containsTerm(queryTerms, term)) {
+            if (queryTerms.contains(term)) {
                 return;
             }
             final int rec = memoryTerms.find(t.id, term, s.termProbe);
@@ -908,7 +915,7 @@ final class Recaller {
     private void bridgeOverNames(
             final TenantState t,
             final RecallScratch s,
-            final List<String> queryTerms,
+            final TermList queryTerms,
             final String text,
             final long sourceMask,
             final double source) {
@@ -962,14 +969,14 @@ final class Recaller {
     private void bridge(
             final TenantState t,
             final RecallScratch s,
-            final List<String> queryTerms,
+            final TermList queryTerms,
             final String text,
             final int from,
             final int to,
             final long sourceMask,
             final double source) {
         // the name's term is built in the scratch buffer: following names allocates nothing
-        if (!TermAnalyzer.termOf(text, from, to, s.term) || containsTerm(queryTerms, s.term)) {
+        if (!TermAnalyzer.termOf(text, from, to, s.term) || queryTerms.contains(s.term)) {
             return;
         }
         final int rec = memoryTerms.find(t.id, s.term, s.termProbe);
@@ -1014,15 +1021,6 @@ final class Recaller {
                 s.memoryNeighbour[slot] += Math.max(0.0, target - s.evidence(slot));
             }
         }
-    }
-
-    private static boolean containsTerm(final List<String> terms, final CharSequence term) {
-        for (int i = 0; i < terms.size(); i++) {
-            if (terms.get(i).contentEquals(term)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Keeps, per memory, the strongest link share seen from the current source. */
