@@ -102,14 +102,58 @@ public final class QueryTerms {
                 }
             }
             if (keywords.size() < MAX_TERMS && Tokens.wordLength(s, start, i) >= MIN_KEYWORD_LETTERS) {
-                final String keyword = s.substring(start, i).toLowerCase(Locale.ROOT);
-                if (!StopWords.QUERY.contains(keyword) && !keywords.contains(keyword)) {
-                    keywords.add(keyword);
-                }
+                offerKeyword(s, start, i, keywords);
             }
         }
         phrases.flush();
         return List.copyOf(keywords);
+    }
+
+    /**
+     * Keeps the word {@code s[start, end)} lower-cased unless it is a query stop word or already kept. An ASCII word is
+     * checked where it stands, so a stop word ("what", "about") or a repeat makes no string; any other is lower-cased
+     * first ({@link String#toLowerCase(Locale)} folds a few characters outside ASCII into ASCII letters).
+     */
+    private static void offerKeyword(final String s, final int start, final int end, final List<String> keywords) {
+        if (!isAscii(s, start, end)) {
+            final String keyword = s.substring(start, end).toLowerCase(Locale.ROOT);
+            if (!StopWords.QUERY.contains(keyword) && !keywords.contains(keyword)) {
+                keywords.add(keyword);
+            }
+            return;
+        }
+        if (!StopWords.isQueryStopWord(s, start, end) && !containsFolded(keywords, s, start, end)) {
+            keywords.add(s.substring(start, end).toLowerCase(Locale.ROOT));
+        }
+    }
+
+    private static boolean isAscii(final String s, final int start, final int end) {
+        for (int i = start; i < end; i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether a kept (lower-case) keyword equals the ASCII word {@code s[start, end)} with its letters folded. */
+    private static boolean containsFolded(final List<String> keywords, final String s, final int start, final int end) {
+        for (int k = 0; k < keywords.size(); k++) {
+            final String keyword = keywords.get(k);
+            if (keyword.length() == end - start && sameFolded(keyword, s, start)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean sameFolded(final String keyword, final String s, final int start) {
+        for (int j = 0; j < keyword.length(); j++) {
+            if (keyword.charAt(j) != Chars.asciiLower(s.charAt(start + j))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void offerWord(

@@ -131,6 +131,13 @@ class QueryTermsTest {
     }
 
     @Test
+    void shouldTellStopWordsAndRepeatsAfterLowerCasingEvenOutsideAscii() {
+        // the Kelvin sign lower-cases to an ASCII k: "\u212Aafka" is "kafka" again, and "\u212Anow" the stop word
+        // "know"
+        assertEquals(List.of("kafka"), keywords("Kafka \u212Aafka kafka \u212Anow About ABOUT kafka"));
+    }
+
+    @Test
     void shouldDeduplicateKeywordsInOrder() {
         assertEquals(List.of("cache", "eviction"), keywords("Cache eviction, cache EVICTION, cache"));
     }
