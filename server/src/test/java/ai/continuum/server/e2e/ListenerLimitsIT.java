@@ -95,10 +95,12 @@ class ListenerLimitsIT {
             assertTrue(text.contains("accepting at most"), "the connection cap is logged");
 
             assertClosedWithin(server.port(), PARTIAL, 13_000, "a half-sent request past the 8 s read timeout");
+            // Closed about 2 s after the response (ConnectionGuard); the margin is for a loaded machine, and the bound
+            // stays well below the 10 s idle timeout that would close it otherwise.
             assertClosedWithin(
                     server.port(),
                     "GET /v1/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
-                    4_000,
+                    6_000,
                     "Connection: close");
         }
     }
