@@ -3,7 +3,9 @@ package ai.continuum.engine;
 import ai.continuum.engine.extract.TermList;
 import ai.continuum.engine.store.ConceptGraph;
 import ai.continuum.engine.store.DecodeBuffer;
+import ai.continuum.engine.store.MemoryTable;
 import ai.continuum.engine.store.StringIndex;
+import ai.continuum.engine.store.TextChars;
 import ai.continuum.engine.store.WordIndex;
 import java.util.Arrays;
 import org.agrona.collections.Int2IntHashMap;
@@ -385,7 +387,18 @@ final class RecallScratch {
     /** Copies memories' text out of the arena before it becomes strings (returned memories and linking sources). */
     final DecodeBuffer decode = new DecodeBuffer(1024);
     /** Strings of one memory decoded while following its concepts. */
-    final String[] linkStrings = new String[ai.continuum.engine.store.MemoryTable.STRINGS];
+    final TextChars linkUser = new TextChars();
+
+    final TextChars linkAi = new TextChars();
+    /** Where a followed memory's user and assistant texts are decoded; its other strings are skipped. */
+    final TextChars[] linkTexts = linkTexts(linkUser, linkAi);
+
+    private static TextChars[] linkTexts(final TextChars user, final TextChars ai) {
+        final TextChars[] texts = new TextChars[MemoryTable.STRINGS];
+        texts[MemoryTable.USER_TEXT] = user;
+        texts[MemoryTable.AI_TEXT] = ai;
+        return texts;
+    }
 
     /**
      * Step 5's pairs among the {@code n} returned concepts ({@link #clearPairs}): which concepts had their neighbours

@@ -776,7 +776,7 @@ final class Recaller {
             if (Long.bitCount(s.memoryTermMask[s.memorySlotOf.get(best[i])]) < LINK_SOURCE_WORDS) {
                 continue; // a memory matching one word (often just a name) is too weak a lead to follow
             }
-            final int[] concepts = memories.read(best[i], s.linkStrings, s.decode);
+            final int[] concepts = memories.read(best[i], s.linkTexts, s.decode);
             if (concepts == null) {
                 continue;
             }
@@ -808,11 +808,11 @@ final class Recaller {
                     link(s, postings, memoryTerms.read(rec, LINK_MAX_DF, postings), source / Math.sqrt(df));
                 }
             };
-            TermAnalyzer.forEachTerm(s.linkStrings[1], s.term, linkTerm);
-            TermAnalyzer.forEachTerm(s.linkStrings[2], s.term, linkTerm);
+            TermAnalyzer.forEachTerm(s.linkUser, s.term, linkTerm);
+            TermAnalyzer.forEachTerm(s.linkAi, s.term, linkTerm);
             final long sourceMask = s.memoryTermMask[s.memorySlotOf.get(best[i])];
-            bridgeOverNames(t, s, queryTerms, s.linkStrings[1], sourceMask, source);
-            bridgeOverNames(t, s, queryTerms, s.linkStrings[2], sourceMask, source);
+            bridgeOverNames(t, s, queryTerms, s.linkUser, sourceMask, source);
+            bridgeOverNames(t, s, queryTerms, s.linkAi, sourceMask, source);
             for (int l = 0; l < s.linkedCount; l++) {
                 final int memory = s.linkedMemory[l];
                 if (memory != best[i] && memories.exists(memory) && memories.tenant(memory) == t.id) {
@@ -847,7 +847,7 @@ final class Recaller {
         final long sourceMask = s.memoryTermMask[sourceSlot];
         if (Long.bitCount(sourceMask) < LINK_SOURCE_WORDS
                 || memories.endsWithQuestion(source)
-                || memories.read(source, s.linkStrings) == null) {
+                || memories.read(source, s.linkTexts, s.decode) == null) {
             return;
         }
         // the subject: the best memory's rarest query word (a name said in a few dozen memories, more often than not,
@@ -885,8 +885,8 @@ final class Recaller {
                 }
             }
         };
-        TermAnalyzer.forEachTerm(s.linkStrings[1], s.term, follow);
-        TermAnalyzer.forEachTerm(s.linkStrings[2], s.term, follow);
+        TermAnalyzer.forEachTerm(s.linkUser, s.term, follow);
+        TermAnalyzer.forEachTerm(s.linkAi, s.term, follow);
         int pick = -1;
         for (int l = 0; l < s.linkedCount; l++) {
             if (pick < 0
@@ -916,12 +916,9 @@ final class Recaller {
             final TenantState t,
             final RecallScratch s,
             final TermList queryTerms,
-            final String text,
+            final CharSequence text,
             final long sourceMask,
             final double source) {
-        if (text == null) {
-            return;
-        }
         final int n = text.length();
         int start = -1;
         boolean sentenceStart = true;
@@ -954,7 +951,7 @@ final class Recaller {
         return after == ',' || after == '.' || after == '!' || after == '?';
     }
 
-    private static boolean isName(final String text, final int from, final int to) {
+    private static boolean isName(final CharSequence text, final int from, final int to) {
         if (to - from < 3 || !Character.isUpperCase(text.charAt(from))) {
             return false;
         }
@@ -970,7 +967,7 @@ final class Recaller {
             final TenantState t,
             final RecallScratch s,
             final TermList queryTerms,
-            final String text,
+            final CharSequence text,
             final int from,
             final int to,
             final long sourceMask,

@@ -224,6 +224,24 @@ public final class MemoryTable {
     }
 
     /**
+     * Any thread: decodes the memory's strings {@code i} into {@code texts[i]} where that is not null (length
+     * {@link #STRINGS}; what recall's link steps read: the user and assistant texts) and returns its concept ids, or
+     * null when it is (or became, while decoding) forgotten.
+     */
+    public int[] read(final int index, final TextChars[] texts, final DecodeBuffer buffer) {
+        if (!memories.exists(index) || state(index) != LIVE) {
+            return null;
+        }
+        try {
+            final long blob = memories.buffer(index).getLong(memories.offset(index) + BLOB);
+            final int[] ids = TextBlob.readInts(arena, TextBlob.readChars(arena, blob, STRINGS, texts, buffer));
+            return state(index) == LIVE ? ids : null;
+        } catch (final IllegalStateException | IndexOutOfBoundsException raced) {
+            return null; // the blob was erased under us: the memory is being forgotten
+        }
+    }
+
+    /**
      * Any thread: decodes the memory's strings as {@link #read(int, String[], DecodeBuffer)} does, without its concept
      * ids; false when it is (or became, while decoding) forgotten.
      */

@@ -58,6 +58,30 @@ public final class TextBlob {
         return at;
     }
 
+    /**
+     * Decodes string {@code i} of the {@code count} strings at {@code addr} into {@code out[i]} where that is not null
+     * (the others are skipped, not decoded), each copied through {@code buffer}; returns the address after them.
+     */
+    static long readChars(
+            final OffHeapArena arena,
+            final long addr,
+            final int count,
+            final TextChars[] out,
+            final DecodeBuffer buffer) {
+        long at = addr;
+        for (int i = 0; i < count; i++) {
+            final int len = arena.getInt(at);
+            if (len < 0 || !arena.isValid(at + 4, len)) {
+                throw new IllegalStateException("corrupt text block at " + at);
+            }
+            if (out[i] != null) {
+                out[i].load(arena, at + 4, len, buffer);
+            }
+            at += 4 + len;
+        }
+        return at;
+    }
+
     /** Reads the int list at {@code addr} (as returned by {@link #readStrings}). */
     public static int[] readInts(final OffHeapArena arena, final long addr) {
         final int count = arena.getInt(addr);

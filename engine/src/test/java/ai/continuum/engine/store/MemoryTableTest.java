@@ -40,6 +40,34 @@ class MemoryTableTest {
     }
 
     @Test
+    void chosenTextsDecodeIntoReusedCharactersAsTheyDoIntoStrings() {
+        final String longAscii = "x".repeat(TextChars.MAX_RETAINED + 10);
+        final TextChars user = new TextChars();
+        final TextChars ai = new TextChars();
+        final TextChars[] texts = new TextChars[MemoryTable.STRINGS];
+        texts[MemoryTable.USER_TEXT] = user;
+        texts[MemoryTable.AI_TEXT] = ai;
+        final DecodeBuffer buffer = new DecodeBuffer(8);
+        long id = 0;
+        // ASCII, two- and four-byte characters, an empty text, one longer than what is kept, then a short one again
+        for (final String text : new String[] {"plain words", "héllo wörld", "emoji 😀 ok", "", longAscii, "short"}) {
+            final int index = table.add(1, ++id, 0, strings("s", text), new int[] {3, 4}, 2);
+            final String[] expected = new String[MemoryTable.STRINGS];
+            final int[] ids = table.read(index, expected);
+            assertArrayEquals(ids, table.read(index, texts, buffer));
+            assertEquals(expected[MemoryTable.USER_TEXT], user.toString());
+            assertEquals(expected[MemoryTable.AI_TEXT], ai.toString());
+            assertEquals(text.length(), user.length());
+            if (!text.isEmpty()) {
+                assertEquals(text.charAt(text.length() - 1), user.charAt(user.length() - 1));
+            }
+        }
+        final int forgotten = table.add(1, 999L, 0, strings("s", "gone"), new int[0], 0);
+        table.forget(forgotten);
+        assertNull(table.read(forgotten, texts, buffer));
+    }
+
+    @Test
     void theSameIdInAnotherTenantIsAnotherMemory() {
         final int a = table.add(1, 5L, 0, strings("s", "a"), new int[0], 0);
         assertEquals(-1, table.find(2, 5L));
