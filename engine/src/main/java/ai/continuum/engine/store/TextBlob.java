@@ -48,10 +48,7 @@ public final class TextBlob {
             final OffHeapArena arena, final long addr, final String[] out, final int count, final DecodeBuffer buffer) {
         long at = addr;
         for (int i = 0; i < count; i++) {
-            final int len = arena.getInt(at);
-            if (len < 0 || !arena.isValid(at + 4, len)) {
-                throw new IllegalStateException("corrupt text block at " + at);
-            }
+            final int len = stringLength(arena, at);
             out[i] = buffer.utf8(arena, at + 4, len);
             at += 4 + len;
         }
@@ -70,16 +67,22 @@ public final class TextBlob {
             final DecodeBuffer buffer) {
         long at = addr;
         for (int i = 0; i < count; i++) {
-            final int len = arena.getInt(at);
-            if (len < 0 || !arena.isValid(at + 4, len)) {
-                throw new IllegalStateException("corrupt text block at " + at);
-            }
+            final int len = stringLength(arena, at);
             if (out[i] != null) {
                 out[i].load(arena, at + 4, len, buffer);
             }
             at += 4 + len;
         }
         return at;
+    }
+
+    /** The byte length of the string stored at {@code at}, checked against the arena. */
+    private static int stringLength(final OffHeapArena arena, final long at) {
+        final int len = arena.getInt(at);
+        if (len < 0 || !arena.isValid(at + 4, len)) {
+            throw new IllegalStateException("corrupt text block at " + at);
+        }
+        return len;
     }
 
     /** Reads the int list at {@code addr} (as returned by {@link #readStrings}). */
