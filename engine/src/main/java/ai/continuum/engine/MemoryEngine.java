@@ -339,10 +339,10 @@ public final class MemoryEngine implements AutoCloseable {
         if (t == null || query.isBlank()) {
             return new RecallResult(List.of(), List.of(), List.of(), "", System.nanoTime() - start);
         }
-        final QueryTerms terms = QueryTerms.of(query);
         memoryTerms.awaitIndexed(); // read-your-writes: every memory learned before this recall is found by its words
         final RecallScratch scratch = acquireScratch();
         try {
+            final QueryTerms terms = scratch.parsedQuery.parse(query);
             return recaller.recall(
                     t,
                     terms.concepts(),

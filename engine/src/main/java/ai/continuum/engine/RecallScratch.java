@@ -1,5 +1,6 @@
 package ai.continuum.engine;
 
+import ai.continuum.engine.extract.QueryTerms;
 import ai.continuum.engine.extract.TermList;
 import ai.continuum.engine.store.ConceptGraph;
 import ai.continuum.engine.store.DecodeBuffer;
@@ -435,6 +436,63 @@ final class RecallScratch {
             placeScores = new double[bestMemories.length];
         }
         return bestMemories;
+    }
+
+    /**
+     * The memories' final order: the ranked places with repeats last ({@code Recaller.restatementsLast}), then
+     * diversified in place; with the flags of the places moved up as newer statements and the strings of one memory
+     * being decoded. Grown to the largest pool a recall asked for (a few dozen places).
+     */
+    int[] memoryOrder = new int[32];
+
+    private int[] diversified = new int[32];
+    private boolean[] diversityUsed = new boolean[32];
+    private boolean[] newerFlags = new boolean[32];
+    final String[] memoryStrings = new String[MemoryTable.STRINGS];
+
+    int[] memoryOrder(final int n) {
+        if (memoryOrder.length < n) {
+            memoryOrder = new int[n];
+        }
+        return memoryOrder;
+    }
+
+    int[] diversified(final int n) {
+        if (diversified.length < n) {
+            diversified = new int[n];
+        }
+        return diversified;
+    }
+
+    /** {@code n} flags, all false. */
+    boolean[] diversityUsed(final int n) {
+        if (diversityUsed.length < n) {
+            diversityUsed = new boolean[n];
+        }
+        Arrays.fill(diversityUsed, 0, n, false);
+        return diversityUsed;
+    }
+
+    /** {@code n} flags, all false. */
+    boolean[] newerFlags(final int n) {
+        if (newerFlags.length < n) {
+            newerFlags = new boolean[n];
+        }
+        Arrays.fill(newerFlags, 0, n, false);
+        return newerFlags;
+    }
+
+    /** The query's concept names and keywords, parsed into reused lists ({@link QueryTerms#parse}). */
+    final QueryTerms parsedQuery = new QueryTerms();
+
+    private LinkedTerms linkedTerms;
+
+    /** The linking step's term sink over {@code memoryTerms}, made once per scratch. */
+    LinkedTerms linkedTerms(final WordIndex memoryTerms) {
+        if (linkedTerms == null || linkedTerms.memoryTerms() != memoryTerms) {
+            linkedTerms = new LinkedTerms(this, memoryTerms);
+        }
+        return linkedTerms;
     }
 
     int[] termPostings(final int n) {

@@ -15,6 +15,7 @@ import ai.continuum.engine.store.MemoryTable;
 import ai.continuum.engine.store.StringIndex;
 import ai.continuum.engine.store.WordIndex;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.LongSupplier;
 
@@ -74,7 +75,7 @@ final class Recaller {
     private static final int LINK_SOURCES = 5;
 
     private static final double LINK_SHARE = 0.5;
-    private static final int LINK_MAX_DF = 8;
+    static final int LINK_MAX_DF = 8;
     /** A memory links only when it scores at least this share of the best one. */
     private static final double LINK_SOURCE_MIN = 0.5;
     /** Query words a memory must contain to lead to linked ones. */
@@ -271,32 +272,30 @@ final class Recaller {
         for (int q = 0; q < names; q++) {
             exact(t, ConceptKeys.normalize(queryConcepts.get(q), s.conceptKey(q)), s);
         }
-        for (final String keyword : keywords) {
-            exact(t, keyword, s);
+        final int keywordCount = keywords.size();
+        for (int k = 0; k < keywordCount; k++) {
+            exact(t, keywords.get(k), s);
         }
         int partial = 0;
         final int maxPartial = config.maxPartialMatches();
         final int[] found = s.postings(maxPartial + 1);
-        for (int q = 0; q < names + keywords.size() && partial < maxPartial; q++) {
+        for (int q = 0; q < names + keywordCount && partial < maxPartial; q++) {
             final CharSequence text = q < names ? s.conceptKey(q) : keywords.get(q - names);
-            final int[] counter = {partial};
-            WordIndex.forEachWord(text, (start, end) -> {
-                if (counter[0] >= maxPartial) {
-                    return;
-                }
-                final int rec = words.find(t.id, text, start, end, s.wordProbe);
+            for (long w = WordIndex.nextWord(text, 0);
+                    w != WordIndex.NO_WORD && partial < maxPartial;
+                    w = WordIndex.nextWord(text, WordIndex.wordEnd(w))) {
+                final int rec = words.find(t.id, text, WordIndex.wordStart(w), WordIndex.wordEnd(w), s.wordProbe);
                 if (rec == IndexHashTable.MISSING) {
-                    return;
+                    continue;
                 }
                 final int n = words.read(rec, maxPartial, found);
-                for (int i = 0; i < n && counter[0] < maxPartial; i++) {
+                for (int i = 0; i < n && partial < maxPartial; i++) {
                     if (s.slotOf.get(found[i]) == RecallScratch.MISSING && graph.tenantOf(found[i]) == t.id) {
                         s.activate(found[i], config.partialMatchRelevance(), 0, true);
-                        counter[0]++;
+                        partial++;
                     }
                 }
-            });
-            partial = counter[0];
+            }
         }
         for (int i = 0; i < s.slots; i++) {
             s.pushNext(i, 0);
@@ -591,7 +590,7 @@ final class Recaller {
         }
         final double averageTerms = Math.max(1.0, (double) t.memoryTerms / total);
         final int[] termPostings = s.termPostings(COMMON_TERM_DF);
-        java.util.Arrays.fill(s.queryTermDf, 0);
+        Arrays.fill(s.queryTermDf, 0);
         for (int q = 0; q < queryTerms.size(); q++) {
             final int rec =
                     memoryTerms.find(t.id, queryTerms.chars(), queryTerms.start(q), queryTerms.end(q), s.termProbe);
@@ -636,14 +635,12 @@ final class Recaller {
             markNamedTime(s, time, anchor);
         }
         final int top = topMemorySlots(s, Math.min(s.memorySlots, poolSize));
-        final int[] order = diversify(
-                s,
-                restatementsLast(s, java.util.Arrays.copyOf(s.bestMemories, top)),
-                maxMemories + 4,
-                semanticQuery != null);
-        final boolean[] newer = newerStatementsFirst(s, order);
-        final String[] strings = new String[MemoryTable.STRINGS];
-        for (int i = 0; i < order.length && out.size() < maxMemories; i++) {
+        final int[] order = s.memoryOrder(top);
+        restatementsLast(s, s.bestMemories, top, order);
+        final int places = diversify(s, order, top, maxMemories + 4, semanticQuery != null);
+        final boolean[] newer = newerStatementsFirst(s, order, places);
+        final String[] strings = s.memoryStrings;
+        for (int i = 0; i < places && out.size() < maxMemories; i++) {
             final int slot = order[i];
             final Memory m = MemoryReader.read(memories, graph, s.memory[slot], t.id, strings, s.decode, false);
             if (m != null) {
@@ -660,6 +657,7 @@ final class Recaller {
                                 newer[i])));
             }
         }
+        Arrays.fill(strings, null); // a pooled scratch keeps no memory's text
         return out;
     }
 
@@ -798,16 +796,7 @@ final class Recaller {
             // the memory's indexed text is its user and assistant texts (DeltaApplier.indexedText), analysed in place;
             // a term seen twice links the same memories with the same share again, which changes nothing
             final double source = bestScore[i];
-            final TermAnalyzer.TermSink linkTerm = term -> {
-                if (queryTerms.contains(term)) {
-                    return;
-                }
-                final int rec = memoryTerms.find(t.id, term, s.termProbe);
-                final int df = rec == IndexHashTable.MISSING ? 0 : memoryTerms.size(rec);
-                if (df >= 2 && df <= LINK_MAX_DF) {
-                    link(s, postings, memoryTerms.read(rec, LINK_MAX_DF, postings), source / Math.sqrt(df));
-                }
-            };
+            final LinkedTerms linkTerm = s.linkedTerms(memoryTerms).from(t, queryTerms, source);
             TermAnalyzer.forEachTerm(s.linkUser, s.term, linkTerm);
             TermAnalyzer.forEachTerm(s.linkAi, s.term, linkTerm);
             final long sourceMask = s.memoryTermMask[s.memorySlotOf.get(best[i])];
@@ -1031,11 +1020,10 @@ final class Recaller {
      * Moves a memory whose text repeats one ranked above it (the same words said again in another session: "Did Ann
      * ever return your umbrella?") behind all the others, keeping the order otherwise: a repeat adds no evidence and
      * would take a place from another piece of the answer. The first copy (the higher score, or the newer) stays.
-     * Compared in place ({@link MemoryTable#sameText}), without decoding.
+     * Compared in place ({@link MemoryTable#sameText}), without decoding. Reads {@code ranked[0, n)} and writes the
+     * new order into {@code out}, a different array.
      */
-    private int[] restatementsLast(final RecallScratch s, final int[] ranked) {
-        final int n = ranked.length;
-        final int[] out = new int[n];
+    private void restatementsLast(final RecallScratch s, final int[] ranked, final int n, final int[] out) {
         int kept = 0;
         int repeats = n;
         for (int i = 0; i < n; i++) {
@@ -1055,7 +1043,6 @@ final class Recaller {
             out[i] = out[j];
             out[j] = swap;
         }
-        return out;
     }
 
     /**
@@ -1065,18 +1052,19 @@ final class Recaller {
      * {@code DIVERSITY_COSINE}, scaled to 0..1. Ten restatements of one turn then leave room for the other pieces of
      * a multi-part answer. Without sentence vectors the order stays (overlap by shared query words was tried and lost
      * 2-3 points of recall_all@10 on the development set: the pieces of one answer often share the question's words).
-     * Returns the first {@code keep} places.
+     * Reorders {@code ranked[0, n)} in place and returns how many of its first places are kept: {@code keep} at most.
      */
-    private int[] diversify(final RecallScratch s, final int[] ranked, final int keep, final boolean vectors) {
-        final int n = ranked.length;
+    private int diversify(
+            final RecallScratch s, final int[] ranked, final int n, final int keep, final boolean vectors) {
+        final int places = Math.min(n, keep);
         if (!vectors || n == 0) {
-            return java.util.Arrays.copyOf(ranked, Math.min(n, keep));
+            return places; // the order stays, in place
         }
         final VectorTable table = semantic.vectors();
         final double penalty = DIVERSITY_PENALTY * score(s, ranked[0]);
-        final int[] out = new int[Math.min(n, keep)];
-        final boolean[] used = new boolean[n];
-        for (int placed = 0; placed < out.length; placed++) {
+        final int[] out = s.diversified(places);
+        final boolean[] used = s.diversityUsed(n);
+        for (int placed = 0; placed < places; placed++) {
             int choice = -1;
             double choiceValue = Double.NEGATIVE_INFINITY;
             for (int c = 0; c < n; c++) {
@@ -1098,7 +1086,8 @@ final class Recaller {
             used[choice] = true;
             out[placed] = ranked[choice];
         }
-        return out;
+        System.arraycopy(out, 0, ranked, 0, places);
+        return places;
     }
 
     /**
@@ -1135,11 +1124,12 @@ final class Recaller {
      * {@code NEWER_MIN_WORDS} of them), when the newer
      * states it at least {@code NEWER_WITHIN} as well ({@link #statement}): the same fact restated ("I live in Lisbon now" after "I live in
      * Ghent now") - the newer statement is the current one. Applied front to back, so a chain of restatements ends
-     * newest first. Returns, per final position, whether that memory was moved up as the newer statement.
+     * newest first. Returns, per final position of {@code order[0, n)}, whether that memory was moved up as the newer
+     * statement (the scratch's flags: valid until the next recall).
      */
-    private boolean[] newerStatementsFirst(final RecallScratch s, final int[] order) {
-        final boolean[] newer = new boolean[order.length];
-        for (int i = 1; i < order.length; i++) {
+    private boolean[] newerStatementsFirst(final RecallScratch s, final int[] order, final int n) {
+        final boolean[] newer = s.newerFlags(n);
+        for (int i = 1; i < n; i++) {
             final int candidate = order[i];
             final long mask = s.memoryTermMask[candidate];
             final long time = memoryTime(s, candidate);

@@ -17,7 +17,8 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The first step of every recall on its own: reading a query's concept names, keywords and named time
- * ({@code QueryTerms.of} and {@code TimeExpression.parse}, as {@code MemoryEngine.recall} calls them). Its allocation
+ * ({@code QueryTerms.parse} into the terms a recall scratch keeps, and {@code TimeExpression.parse}, as
+ * {@code MemoryEngine.recall} calls them). Its allocation
  * ({@code -prof gc}) is part of recall's, and does not depend on the graph, so it is measured here per query shape:
  * Title-Case names, a name the engine has never seen, lower-case words only, a long question naming several names,
  * and a question naming a time.
@@ -38,9 +39,12 @@ public class QueryTermsBenchmark {
     })
     public String query;
 
+    /** Reused from call to call, as a pooled recall scratch reuses its own. */
+    private final QueryTerms terms = new QueryTerms();
+
     @Benchmark
     public void parse(final Blackhole out) {
-        out.consume(QueryTerms.of(query));
+        out.consume(terms.parse(query));
         out.consume(TimeExpression.parse(query));
     }
 }

@@ -1,5 +1,6 @@
 package ai.continuum.engine.extract;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -8,7 +9,8 @@ import java.util.Set;
 
 /**
  * Candidates of one extraction call, each tagged with the text offset where it starts and its kind, then sorted into
- * order of first appearance, de-duplicated and capped by {@link #select}. Created per call; confined to one thread.
+ * order of first appearance, de-duplicated and capped by {@link #select}. Created per call, or kept by a reusable
+ * parser and {@link #clear cleared} between calls; confined to one thread.
  */
 final class CandidateBuffer {
     /** Candidate kinds. At one offset the lower kind comes first (specification order a, b, c, d, then query forms). */
@@ -37,9 +39,23 @@ final class CandidateBuffer {
     /** Chars below this are lower-cased one to one by {@code String.toLowerCase(Locale.ROOT)}. */
     private static final char LATIN1_END = '\u0100';
 
+    /** Arrays kept across {@link #clear}: beyond this many candidates (a huge text) they are given back. */
+    private static final int KEPT_CAPACITY = 256;
+
     private long[] keys = new long[16];
     private String[] values = new String[16];
     private int count;
+
+    /** Empties the buffer for the next call; keeps no candidate string, nor the arrays of an unusually large call. */
+    void clear() {
+        if (keys.length > KEPT_CAPACITY) {
+            keys = new long[16];
+            values = new String[16];
+        } else {
+            Arrays.fill(values, 0, count, null);
+        }
+        count = 0;
+    }
 
     void add(final int offset, final int kind, final String value) {
         if (count == MAX_CANDIDATES) {
@@ -62,38 +78,40 @@ final class CandidateBuffer {
         if (count == 0) {
             return List.of();
         }
+        final List<String> accepted = new ArrayList<>(Math.min(cap, count));
+        selectInto(cap, ignoreCase, accepted);
+        return List.copyOf(accepted);
+    }
+
+    /** {@link #select} into {@code accepted}, an empty list the caller keeps (a reusable parser's). */
+    void selectInto(final int cap, final boolean ignoreCase, final List<String> accepted) {
         Arrays.sort(keys, 0, count);
         final int limit = Math.min(cap, count);
-        final String[] accepted = new String[limit];
         Set<String> seen = null;
-        int size = 0;
-        for (int k = 0; k < count && size < limit; k++) {
+        for (int k = 0; k < count && accepted.size() < limit; k++) {
             final String value = values[(int) (keys[k] & INDEX_MASK)];
-            if (seen == null && size > LINEAR_DEDUP_LIMIT) {
+            if (seen == null && accepted.size() > LINEAR_DEDUP_LIMIT) {
                 seen = new HashSet<>();
-                for (int i = 0; i < size; i++) {
-                    seen.add(identity(accepted[i], ignoreCase));
+                for (int i = 0; i < accepted.size(); i++) {
+                    seen.add(identity(accepted.get(i), ignoreCase));
                 }
             }
-            if (seen != null
-                    ? !seen.add(identity(value, ignoreCase))
-                    : containsFirst(accepted, size, value, ignoreCase)) {
+            if (seen != null ? !seen.add(identity(value, ignoreCase)) : containsFirst(accepted, value, ignoreCase)) {
                 continue;
             }
-            accepted[size] = value;
-            size++;
+            accepted.add(value);
         }
-        return List.of(size == limit ? accepted : Arrays.copyOf(accepted, size));
     }
 
     private static String identity(final String value, final boolean ignoreCase) {
         return ignoreCase ? value.toLowerCase(Locale.ROOT) : value;
     }
 
-    private static boolean containsFirst(
-            final String[] accepted, final int size, final String value, final boolean ignoreCase) {
-        for (int i = 0; i < size; i++) {
-            if (ignoreCase ? sameLowerCase(accepted[i], value) : accepted[i].equals(value)) {
+    private static boolean containsFirst(final List<String> accepted, final String value, final boolean ignoreCase) {
+        for (int i = 0; i < accepted.size(); i++) {
+            if (ignoreCase
+                    ? sameLowerCase(accepted.get(i), value)
+                    : accepted.get(i).equals(value)) {
                 return true;
             }
         }

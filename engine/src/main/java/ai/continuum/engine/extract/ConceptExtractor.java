@@ -92,13 +92,22 @@ public final class ConceptExtractor {
 
     /** Adds every candidate of {@code text} that passes the filters, uncapped and not yet de-duplicated. */
     static void collect(final String text, final CandidateBuffer out) {
+        collect(text, out, newPhraseRun());
+    }
+
+    /** {@link #collect(String, CandidateBuffer)} with a run of {@link #newPhraseRun} the caller reuses. */
+    static void collect(final String text, final CandidateBuffer out, final PhraseRun phrases) {
         final String prose = CodeSpans.blank(text);
-        scanWords(prose, out);
+        scanWords(prose, out, phrases.start(prose, out));
         Quotes.scan(prose, (from, to) -> offerQuoted(prose, from, to, out));
     }
 
-    private static void scanWords(final String s, final CandidateBuffer out) {
-        final PhraseRun phrases = new PhraseRun(s, out, CandidateBuffer.PHRASE, false);
+    /** The phrase run extraction collects with (extraction stop words only). */
+    static PhraseRun newPhraseRun() {
+        return new PhraseRun(CandidateBuffer.PHRASE, false);
+    }
+
+    private static void scanWords(final String s, final CandidateBuffer out, final PhraseRun phrases) {
         final int n = s.length();
         int i = 0;
         while (i < n) {

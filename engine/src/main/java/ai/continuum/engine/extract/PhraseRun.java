@@ -6,12 +6,12 @@ import java.util.Arrays;
  * Collects consecutive Title-Case words separated only by whitespace ("Machine Learning", "Zoë Ørsted") and emits
  * each run of two or more as a phrase candidate. Leading stop words are dropped first ("The Machine Learning" becomes
  * "Machine Learning"); a run left with fewer than two words is no phrase (a long single word is a candidate of its
- * own anyway). The emitted spelling has each whitespace gap folded to one space. Created per scan; confined to one
- * thread.
+ * own anyway). The emitted spelling has each whitespace gap folded to one space. Created per scan, or kept by a
+ * reusable parser and aimed at each text ({@link #start}); confined to one thread.
  */
 final class PhraseRun {
-    private final String text;
-    private final CandidateBuffer out;
+    private String text;
+    private CandidateBuffer out;
     private final int kind;
     /** Whether query stop words ("Is", "Does") are stripped too, on top of the extraction stop words. */
     private final boolean queryStopWords;
@@ -21,10 +21,22 @@ final class PhraseRun {
     private int count;
 
     PhraseRun(final String text, final CandidateBuffer out, final int kind, final boolean queryStopWords) {
-        this.text = text;
-        this.out = out;
+        this(kind, queryStopWords);
+        start(text, out);
+    }
+
+    /** A run not yet aimed at a text: {@link #start} comes first. */
+    PhraseRun(final int kind, final boolean queryStopWords) {
         this.kind = kind;
         this.queryStopWords = queryStopWords;
+    }
+
+    /** Aims this run at {@code text}, its phrases going to {@code out}; returns it. */
+    PhraseRun start(final String text, final CandidateBuffer out) {
+        this.text = text;
+        this.out = out;
+        count = 0;
+        return this;
     }
 
     /** A Title-Case word at {@code text[start, end)}; it extends the run when only whitespace lies between. */

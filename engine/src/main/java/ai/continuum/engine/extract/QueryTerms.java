@@ -1,13 +1,16 @@
 package ai.continuum.engine.extract;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
 /**
  * The lookup terms of a recall query (specification 2.6 step 1): the concept names it may mention and its content
- * keywords. An immutable value; {@link #of} is a pure, thread-safe function.
+ * keywords. {@link #of} makes a new one per query; recall keeps one per scratch and {@link #parse parses} each query
+ * into it, so its lists and buffers are reused. Confined to one thread; the lists it returns are read-only views that
+ * the next {@link #parse} refills.
  *
  * <p>{@link #concepts()} is the union of
  * <ul>
@@ -40,33 +43,47 @@ public final class QueryTerms {
     private static final char PI = 'π';
     private static final char PHI = 'φ';
 
-    private final List<String> concepts;
-    private final List<String> keywords;
+    private final CandidateBuffer candidates = new CandidateBuffer();
+    private final PhraseRun extracted = ConceptExtractor.newPhraseRun();
+    private final PhraseRun phrases = new PhraseRun(CandidateBuffer.QUERY_PHRASE, true);
+    private final List<String> concepts = new ArrayList<>();
+    /** A list searched linearly: at most MAX_TERMS short words, and no hash entries per recall. */
+    private final List<String> keywords = new ArrayList<>();
 
-    private QueryTerms(final List<String> concepts, final List<String> keywords) {
-        this.concepts = concepts;
-        this.keywords = keywords;
-    }
+    private final List<String> conceptsView = Collections.unmodifiableList(concepts);
+    private final List<String> keywordsView = Collections.unmodifiableList(keywords);
+
+    /** No terms yet: {@link #parse} fills them. */
+    public QueryTerms() {}
 
     /** The terms of {@code query}; linear in its length whatever it holds. */
     public static QueryTerms of(final String query) {
+        return new QueryTerms().parse(query);
+    }
+
+    /** Replaces these terms with those of {@code query}; returns this. Linear in its length whatever it holds. */
+    public QueryTerms parse(final String query) {
         Objects.requireNonNull(query, "query");
-        final CandidateBuffer candidates = new CandidateBuffer();
-        ConceptExtractor.collect(query, candidates);
-        final List<String> keywords = scanWords(query, candidates);
+        candidates.clear();
+        concepts.clear();
+        keywords.clear();
+        ConceptExtractor.collect(query, candidates, extracted);
+        scanWords(query);
         Quotes.scan(query, (from, to) -> offerQuoted(query, from, to, candidates));
         scanPiPhi(query, candidates);
-        return new QueryTerms(candidates.select(MAX_TERMS, true), keywords);
+        candidates.selectInto(MAX_TERMS, true, concepts);
+        candidates.clear(); // the query's substrings go with the call
+        return this;
     }
 
-    /** Concept names to look up, display spelling, unmodifiable. */
+    /** Concept names to look up, display spelling; read-only, valid until the next {@link #parse}. */
     public List<String> concepts() {
-        return concepts;
+        return conceptsView;
     }
 
-    /** Lower-cased content words, unmodifiable. */
+    /** Lower-cased content words; read-only, valid until the next {@link #parse}. */
     public List<String> keywords() {
-        return keywords;
+        return keywordsView;
     }
 
     @Override
@@ -74,11 +91,10 @@ public final class QueryTerms {
         return "QueryTerms[concepts=" + concepts + ", keywords=" + keywords + "]";
     }
 
-    /** Adds the word-shaped concept forms to {@code out} and returns the keywords. */
-    private static List<String> scanWords(final String s, final CandidateBuffer out) {
-        final PhraseRun phrases = new PhraseRun(s, out, CandidateBuffer.QUERY_PHRASE, true);
-        // A list searched linearly: at most MAX_TERMS short words, and no hash entries per recall.
-        final List<String> keywords = new ArrayList<>();
+    /** Adds the word-shaped concept forms to the candidates and the keywords to theirs. */
+    private void scanWords(final String s) {
+        final CandidateBuffer out = candidates;
+        phrases.start(s, out);
         final int n = s.length();
         int i = 0;
         while (i < n) {
@@ -106,7 +122,6 @@ public final class QueryTerms {
             }
         }
         phrases.flush();
-        return List.copyOf(keywords);
     }
 
     /**

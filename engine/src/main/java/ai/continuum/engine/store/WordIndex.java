@@ -248,18 +248,41 @@ public final class WordIndex {
 
     /** Calls {@code sink} for each word of {@code text}: maximal runs of letters or digits, MIN_WORD_CHARS or longer. */
     public static void forEachWord(final CharSequence text, final WordRange sink) {
+        for (long w = nextWord(text, 0); w != NO_WORD; w = nextWord(text, wordEnd(w))) {
+            sink.accept(wordStart(w), wordEnd(w));
+        }
+    }
+
+    /** {@link #nextWord}'s answer when no word is left. */
+    public static final long NO_WORD = -1L;
+
+    /**
+     * The first word of {@code text} at or after {@code from} (as {@link #forEachWord} finds them), its start and end
+     * packed into one long ({@link #wordStart}, {@link #wordEnd}), or {@link #NO_WORD}: for a caller walking the words
+     * without a callback object.
+     */
+    public static long nextWord(final CharSequence text, final int from) {
         final int n = text.length();
         int start = -1;
-        for (int i = 0; i <= n; i++) {
+        for (int i = from; i <= n; i++) {
             final boolean wordChar = i < n && Character.isLetterOrDigit(text.charAt(i));
             if (wordChar && start < 0) {
                 start = i;
             } else if (!wordChar && start >= 0) {
                 if (i - start >= MIN_WORD_CHARS) {
-                    sink.accept(start, i);
+                    return ((long) start << 32) | i;
                 }
                 start = -1;
             }
         }
+        return NO_WORD;
+    }
+
+    public static int wordStart(final long word) {
+        return (int) (word >>> 32);
+    }
+
+    public static int wordEnd(final long word) {
+        return (int) word;
     }
 }

@@ -169,6 +169,36 @@ class QueryTermsTest {
     }
 
     @Test
+    void shouldParseEachQueryIntoReusedTermsAsIntoNewOnes() {
+        final StringBuilder huge = new StringBuilder();
+        for (int i = 0; i < 400; i++) {
+            huge.append("Name")
+                    .append((char) ('A' + i % 26))
+                    .append((char) ('a' + i / 26))
+                    .append(" Word ");
+        }
+        final List<String> queries = List.of(
+                "What do you know about Apache Kafka and Stream Processing?",
+                huge.toString(),
+                "Tell me about Zorvex Quillan",
+                "",
+                "is DataLoader or HashMapEntry slow? set max_concepts, see \"quoted name\" and π×φ",
+                "Straße und Ærøskøbing: where is Zoë Ørsted now? KELVIN \u212a and ΣΊΣΥΦΟΣ",
+                "```Fenced Code Block``` then Machine Learning and `Inline Code` Machine Learning",
+                "kafka streams latency");
+        final QueryTerms reused = new QueryTerms();
+        for (int round = 0; round < 2; round++) {
+            for (final String query : queries) {
+                final QueryTerms fresh = QueryTerms.of(query);
+                assertEquals(fresh.concepts(), reused.parse(query).concepts(), query);
+                assertEquals(fresh.keywords(), reused.keywords(), query);
+            }
+        }
+        assertThrows(
+                UnsupportedOperationException.class, () -> reused.concepts().add("x"));
+    }
+
+    @Test
     void shouldRejectNullQuery() {
         assertThrows(NullPointerException.class, () -> QueryTerms.of(null));
     }

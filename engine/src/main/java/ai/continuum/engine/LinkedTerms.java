@@ -1,0 +1,54 @@
+package ai.continuum.engine;
+
+import ai.continuum.engine.extract.TermAnalyzer;
+import ai.continuum.engine.extract.TermList;
+import ai.continuum.engine.store.IndexHashTable;
+import ai.continuum.engine.store.WordIndex;
+
+/**
+ * The linking step's handling of one term of a source memory ({@code Recaller.shareOverLinkedConcepts}): a term the
+ * question does not say, found in 2..{@link Recaller#LINK_MAX_DF} memories, links them with the source's score over
+ * the square root of that number. One per {@link RecallScratch}, re-aimed at each source ({@link #from}), so following
+ * the best memories' words allocates nothing.
+ */
+final class LinkedTerms implements TermAnalyzer.TermSink {
+    private final RecallScratch s;
+    private final WordIndex memoryTerms;
+    private TenantState tenant;
+    private TermList queryTerms;
+    private double source;
+
+    LinkedTerms(final RecallScratch s, final WordIndex memoryTerms) {
+        this.s = s;
+        this.memoryTerms = memoryTerms;
+    }
+
+    WordIndex memoryTerms() {
+        return memoryTerms;
+    }
+
+    /** Aims this sink at the source memory of score {@code source}; returns it. */
+    LinkedTerms from(final TenantState tenant, final TermList queryTerms, final double source) {
+        this.tenant = tenant;
+        this.queryTerms = queryTerms;
+        this.source = source;
+        return this;
+    }
+
+    @Override
+    public void accept(final CharSequence term) {
+        if (queryTerms.contains(term)) {
+            return;
+        }
+        final int rec = memoryTerms.find(tenant.id, term, s.termProbe);
+        final int df = rec == IndexHashTable.MISSING ? 0 : memoryTerms.size(rec);
+        if (df >= 2 && df <= Recaller.LINK_MAX_DF) {
+            final int[] postings = s.linkPostings;
+            final int n = memoryTerms.read(rec, Recaller.LINK_MAX_DF, postings);
+            final double share = source / Math.sqrt(df);
+            for (int p = 0; p < n; p++) {
+                s.link(postings[p], share);
+            }
+        }
+    }
+}
