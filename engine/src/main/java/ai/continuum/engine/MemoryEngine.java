@@ -1,6 +1,5 @@
 package ai.continuum.engine;
 
-import ai.continuum.engine.extract.QueryTerms;
 import ai.continuum.engine.extract.TimeExpression;
 import ai.continuum.engine.semantic.SemanticIndex;
 import ai.continuum.engine.semantic.StoredVectors;
@@ -342,11 +341,9 @@ public final class MemoryEngine implements AutoCloseable {
         memoryTerms.awaitIndexed(); // read-your-writes: every memory learned before this recall is found by its words
         final RecallScratch scratch = acquireScratch();
         try {
-            final QueryTerms terms = scratch.parsedQuery.parse(query);
             return recaller.recall(
                     t,
-                    terms.concepts(),
-                    terms.keywords(),
+                    scratch.parsedQuery.parse(query),
                     TimeExpression.parse(query),
                     query,
                     useSemantic && semantic != null && maxMemories > 0,

@@ -8,7 +8,9 @@ import ai.continuum.engine.store.MemoryTable;
 import ai.continuum.engine.store.StringIndex;
 import ai.continuum.engine.store.TextChars;
 import ai.continuum.engine.store.WordIndex;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.agrona.collections.Int2IntHashMap;
 
 /**
@@ -480,6 +482,18 @@ final class RecallScratch {
         }
         Arrays.fill(newerFlags, 0, n, false);
         return newerFlags;
+    }
+
+    /** Step 5's input: the ids and display names of the concepts a recall returns (the names cleared after it). */
+    private int[] returnedIds = new int[16];
+
+    final List<String> returnedNames = new ArrayList<>();
+
+    int[] returnedIds(final int n) {
+        if (returnedIds.length < n) {
+            returnedIds = new int[n];
+        }
+        return returnedIds;
     }
 
     /** The query's concept names and keywords, parsed into reused lists ({@link QueryTerms#parse}). */

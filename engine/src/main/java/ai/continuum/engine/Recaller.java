@@ -1,5 +1,6 @@
 package ai.continuum.engine;
 
+import ai.continuum.engine.extract.QueryTerms;
 import ai.continuum.engine.extract.QuestionShape;
 import ai.continuum.engine.extract.TermAnalyzer;
 import ai.continuum.engine.extract.TermList;
@@ -157,8 +158,7 @@ final class Recaller {
 
     RecallResult recall(
             final TenantState t,
-            final List<String> queryConcepts,
-            final List<String> keywords,
+            final QueryTerms query,
             final TimeExpression time,
             final String question,
             final boolean useSemantic,
@@ -167,7 +167,7 @@ final class Recaller {
             final RecallScratch s,
             final long startNanos) {
         s.reset();
-        seed(t, queryConcepts, keywords, s);
+        seed(t, query, s);
         final int seeds = s.slots;
         final int keep = Math.max(maxConcepts, MEMORY_SOURCE_CONCEPTS);
         spread(s, keep);
@@ -175,9 +175,10 @@ final class Recaller {
         final List<RecallResult.ConceptHit> hits = new ArrayList<>(maxConcepts);
         final int rankedCount = rank(s, keep);
         final int[] ranked = s.ranked;
-        final int[] returnedIds = new int[Math.min(maxConcepts, rankedCount)];
+        final int[] returnedIds = s.returnedIds(Math.min(maxConcepts, rankedCount));
         int returned = 0;
-        final List<String> returnedNames = new ArrayList<>(maxConcepts);
+        final List<String> returnedNames = s.returnedNames;
+        returnedNames.clear();
         final List<CompoundHit> compoundHits = compoundsOf(t, s, seeds);
         int ci = 0;
         int ki = 0;
@@ -217,6 +218,7 @@ final class Recaller {
             }
         }
         final List<RecallResult.Relationship> relationships = relationships(returnedIds, returned, returnedNames, s);
+        returnedNames.clear(); // a pooled scratch keeps no name
         // the question's distinct terms, for the lexical evidence and the links that must leave them out
         final TermList queryTerms = s.queryTerms;
         queryTerms.clear();
@@ -266,21 +268,21 @@ final class Recaller {
     }
 
     /** Step 2: exact matches at 1.0, partial (word) matches at {@code partialMatchRelevance}. */
-    private void seed(
-            final TenantState t, final List<String> queryConcepts, final List<String> keywords, final RecallScratch s) {
+    private void seed(final TenantState t, final QueryTerms query, final RecallScratch s) {
+        final List<String> queryConcepts = query.concepts();
         final int names = queryConcepts.size();
         for (int q = 0; q < names; q++) {
             exact(t, ConceptKeys.normalize(queryConcepts.get(q), s.conceptKey(q)), s);
         }
-        final int keywordCount = keywords.size();
+        final int keywordCount = query.keywordCount();
         for (int k = 0; k < keywordCount; k++) {
-            exact(t, keywords.get(k), s);
+            exact(t, query.keyword(k), s);
         }
         int partial = 0;
         final int maxPartial = config.maxPartialMatches();
         final int[] found = s.postings(maxPartial + 1);
         for (int q = 0; q < names + keywordCount && partial < maxPartial; q++) {
-            final CharSequence text = q < names ? s.conceptKey(q) : keywords.get(q - names);
+            final CharSequence text = q < names ? s.conceptKey(q) : query.keyword(q - names);
             for (long w = WordIndex.nextWord(text, 0);
                     w != WordIndex.NO_WORD && partial < maxPartial;
                     w = WordIndex.nextWord(text, WordIndex.wordEnd(w))) {

@@ -9,8 +9,8 @@ import java.util.Objects;
 /**
  * The lookup terms of a recall query (specification 2.6 step 1): the concept names it may mention and its content
  * keywords. {@link #of} makes a new one per query; recall keeps one per scratch and {@link #parse parses} each query
- * into it, so its lists and buffers are reused. Confined to one thread; the lists it returns are read-only views that
- * the next {@link #parse} refills.
+ * into it, so its lists and buffers are reused. Confined to one thread; {@link #concepts} is a read-only view and
+ * {@link #keyword} a builder's characters, both refilled by the next {@link #parse}.
  *
  * <p>{@link #concepts()} is the union of
  * <ul>
@@ -39,6 +39,8 @@ public final class QueryTerms {
     public static final int MIN_QUOTED_LENGTH = 2;
     /** Shortest keyword, in letters. */
     public static final int MIN_KEYWORD_LETTERS = 4;
+    /** A keyword's builder grown beyond this many chars (one huge word) is replaced at the next parse. */
+    private static final int KEPT_KEYWORD_CHARS = 64;
 
     private static final char PI = 'π';
     private static final char PHI = 'φ';
@@ -47,11 +49,15 @@ public final class QueryTerms {
     private final PhraseRun extracted = ConceptExtractor.newPhraseRun();
     private final PhraseRun phrases = new PhraseRun(CandidateBuffer.QUERY_PHRASE, true);
     private final List<String> concepts = new ArrayList<>();
-    /** A list searched linearly: at most MAX_TERMS short words, and no hash entries per recall. */
-    private final List<String> keywords = new ArrayList<>();
-
     private final List<String> conceptsView = Collections.unmodifiableList(concepts);
-    private final List<String> keywordsView = Collections.unmodifiableList(keywords);
+    /**
+     * The keywords, lower-cased, each in a builder kept from parse to parse; the first {@code keywordCount} are this
+     * query's, so a query's keywords make no strings. Searched linearly: at most MAX_TERMS short words, and no hash
+     * entries per recall.
+     */
+    private final List<StringBuilder> keywordChars = new ArrayList<>();
+
+    private int keywordCount;
 
     /** No terms yet: {@link #parse} fills them. */
     public QueryTerms() {}
@@ -66,7 +72,12 @@ public final class QueryTerms {
         Objects.requireNonNull(query, "query");
         candidates.clear();
         concepts.clear();
-        keywords.clear();
+        for (int k = 0; k < keywordCount; k++) {
+            if (keywordChars.get(k).capacity() > KEPT_KEYWORD_CHARS) {
+                keywordChars.set(k, new StringBuilder()); // a huge word's buffer is not kept
+            }
+        }
+        keywordCount = 0;
         ConceptExtractor.collect(query, candidates, extracted);
         scanWords(query);
         Quotes.scan(query, (from, to) -> offerQuoted(query, from, to, candidates));
@@ -81,14 +92,28 @@ public final class QueryTerms {
         return conceptsView;
     }
 
-    /** Lower-cased content words; read-only, valid until the next {@link #parse}. */
+    /** Lower-cased content words, as new strings (for a caller that keeps them; recall reads {@link #keyword}). */
     public List<String> keywords() {
-        return keywordsView;
+        final List<String> out = new ArrayList<>(keywordCount);
+        for (int k = 0; k < keywordCount; k++) {
+            out.add(keywordChars.get(k).toString());
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    public int keywordCount() {
+        return keywordCount;
+    }
+
+    /** Keyword {@code k} of {@link #keywordCount}, lower-cased; its characters are valid until the next parse. */
+    public CharSequence keyword(final int k) {
+        Objects.checkIndex(k, keywordCount);
+        return keywordChars.get(k);
     }
 
     @Override
     public String toString() {
-        return "QueryTerms[concepts=" + concepts + ", keywords=" + keywords + "]";
+        return "QueryTerms[concepts=" + concepts + ", keywords=" + keywords() + "]";
     }
 
     /** Adds the word-shaped concept forms to the candidates and the keywords to theirs. */
@@ -117,8 +142,8 @@ public final class QueryTerms {
                     offerWord(s, start, i, CandidateBuffer.ACRONYM, out);
                 }
             }
-            if (keywords.size() < MAX_TERMS && Tokens.wordLength(s, start, i) >= MIN_KEYWORD_LETTERS) {
-                offerKeyword(s, start, i, keywords);
+            if (keywordCount < MAX_TERMS && Tokens.wordLength(s, start, i) >= MIN_KEYWORD_LETTERS) {
+                offerKeyword(s, start, i);
             }
         }
         phrases.flush();
@@ -126,20 +151,34 @@ public final class QueryTerms {
 
     /**
      * Keeps the word {@code s[start, end)} lower-cased unless it is a query stop word or already kept. An ASCII word is
-     * checked where it stands, so a stop word ("what", "about") or a repeat makes no string; any other is lower-cased
-     * first ({@link String#toLowerCase(Locale)} folds a few characters outside ASCII into ASCII letters).
+     * checked where it stands and folded into the next keyword's builder, so it makes no string; any other is
+     * lower-cased as a string first ({@link String#toLowerCase(Locale)} folds a few characters outside ASCII into
+     * ASCII letters).
      */
-    private static void offerKeyword(final String s, final int start, final int end, final List<String> keywords) {
+    private void offerKeyword(final String s, final int start, final int end) {
         if (!isAscii(s, start, end)) {
             final String keyword = s.substring(start, end).toLowerCase(Locale.ROOT);
-            if (!StopWords.QUERY.contains(keyword) && !keywords.contains(keyword)) {
-                keywords.add(keyword);
+            if (!StopWords.QUERY.contains(keyword) && !containsKeyword(keyword)) {
+                nextKeyword().append(keyword);
             }
             return;
         }
-        if (!StopWords.isQueryStopWord(s, start, end) && !containsFolded(keywords, s, start, end)) {
-            keywords.add(s.substring(start, end).toLowerCase(Locale.ROOT));
+        if (!StopWords.isQueryStopWord(s, start, end) && !containsFolded(s, start, end)) {
+            final StringBuilder keyword = nextKeyword();
+            for (int i = start; i < end; i++) {
+                keyword.append(Chars.asciiLower(s.charAt(i)));
+            }
         }
+    }
+
+    /** The next keyword's builder, emptied. */
+    private StringBuilder nextKeyword() {
+        if (keywordCount == keywordChars.size()) {
+            keywordChars.add(new StringBuilder());
+        }
+        final StringBuilder keyword = keywordChars.get(keywordCount++);
+        keyword.setLength(0);
+        return keyword;
     }
 
     private static boolean isAscii(final String s, final int start, final int end) {
@@ -151,10 +190,19 @@ public final class QueryTerms {
         return true;
     }
 
+    private boolean containsKeyword(final String keyword) {
+        for (int k = 0; k < keywordCount; k++) {
+            if (CharSequence.compare(keywordChars.get(k), keyword) == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether a kept (lower-case) keyword equals the ASCII word {@code s[start, end)} with its letters folded. */
-    private static boolean containsFolded(final List<String> keywords, final String s, final int start, final int end) {
-        for (int k = 0; k < keywords.size(); k++) {
-            final String keyword = keywords.get(k);
+    private boolean containsFolded(final String s, final int start, final int end) {
+        for (int k = 0; k < keywordCount; k++) {
+            final StringBuilder keyword = keywordChars.get(k);
             if (keyword.length() == end - start && sameFolded(keyword, s, start)) {
                 return true;
             }
@@ -162,7 +210,7 @@ public final class QueryTerms {
         return false;
     }
 
-    private static boolean sameFolded(final String keyword, final String s, final int start) {
+    private static boolean sameFolded(final CharSequence keyword, final String s, final int start) {
         for (int j = 0; j < keyword.length(); j++) {
             if (keyword.charAt(j) != Chars.asciiLower(s.charAt(start + j))) {
                 return false;

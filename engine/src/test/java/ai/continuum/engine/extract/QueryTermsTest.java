@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -185,13 +186,20 @@ class QueryTermsTest {
                 "is DataLoader or HashMapEntry slow? set max_concepts, see \"quoted name\" and π×φ",
                 "Straße und Ærøskøbing: where is Zoë Ørsted now? KELVIN \u212a and ΣΊΣΥΦΟΣ",
                 "```Fenced Code Block``` then Machine Learning and `Inline Code` Machine Learning",
-                "kafka streams latency");
+                "kafka streams latency",
+                "lorem " + "abcdefghij".repeat(30) + " ipsum",
+                "lorem ipsum dolor");
         final QueryTerms reused = new QueryTerms();
         for (int round = 0; round < 2; round++) {
             for (final String query : queries) {
                 final QueryTerms fresh = QueryTerms.of(query);
                 assertEquals(fresh.concepts(), reused.parse(query).concepts(), query);
                 assertEquals(fresh.keywords(), reused.keywords(), query);
+                final List<String> read = new ArrayList<>();
+                for (int k = 0; k < reused.keywordCount(); k++) {
+                    read.add(reused.keyword(k).toString());
+                }
+                assertEquals(fresh.keywords(), read, query);
             }
         }
         assertThrows(
