@@ -5,6 +5,7 @@ import ai.continuum.engine.store.DecodeBuffer;
 import ai.continuum.engine.store.InternTable;
 import ai.continuum.engine.store.OffHeapArena;
 import ai.continuum.engine.store.TextBlob;
+import ai.continuum.engine.store.TextChars;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -43,6 +44,15 @@ record ConceptInfo(long firstSeenMillis, String key, String displayName, String 
     static String displayName(final OffHeapArena arena, final long addr, final DecodeBuffer buffer) {
         return buffer.utf8(
                 arena, addr + ConceptLayout.INFO_HEADER_BYTES, arena.getInt(addr + ConceptLayout.INFO_NAME_BYTES));
+    }
+
+    /** As {@link #displayName(OffHeapArena, long, DecodeBuffer)}, decoded into {@code out}: no string. */
+    static void displayName(final OffHeapArena arena, final long addr, final TextChars out, final DecodeBuffer buffer) {
+        out.load(
+                arena,
+                addr + ConceptLayout.INFO_HEADER_BYTES,
+                arena.getInt(addr + ConceptLayout.INFO_NAME_BYTES),
+                buffer);
     }
 
     static String type(final OffHeapArena arena, final InternTable interned, final long addr) {

@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 
 /**
  * Renders the {@code [MEMORY CONTEXT]} block (docs/DESIGN.md section 7, recall step 8; the format is kept from the
@@ -41,55 +40,39 @@ final class ContextBlock {
 
     private ContextBlock() {}
 
-    static String render(
-            final List<RecallResult.ConceptHit> concepts,
-            final List<RecallResult.Relationship> relationships,
-            final List<RecallResult.MemoryHit> memories,
-            final int capacity) {
-        final StringBuilder out = new StringBuilder();
-        render(concepts, relationships, memories, capacity, out);
-        return out.toString();
-    }
-
     /**
-     * As {@link #render(List, List, List, int)}, written into {@code out} (cleared first; left empty when nothing
-     * matched): a caller that passes the same builder every time allocates nothing here, not the block's string nor
-     * the builder's growth (nor its widening to two bytes a char at the first "↔").
+     * Writes the block of {@code answer} into {@code out} (cleared first; left empty when nothing matched): a caller
+     * that passes the same builder every time allocates nothing here, not the block's string nor the builder's growth
+     * (nor its widening to two bytes a char at the first "↔").
      */
-    static void render(
-            final List<RecallResult.ConceptHit> concepts,
-            final List<RecallResult.Relationship> relationships,
-            final List<RecallResult.MemoryHit> memories,
-            final int capacity,
-            final StringBuilder out) {
+    static void render(final RecallAnswer answer, final int capacity, final StringBuilder out) {
         out.setLength(0);
-        if (concepts.isEmpty() && memories.isEmpty()) {
+        if (answer.conceptCount() == 0 && answer.memoryCount() == 0) {
             return;
         }
         out.append("[MEMORY CONTEXT]\n");
-        conceptSection(out, "Direct matches:", concepts, RecallResult.Source.DIRECT, capacity);
-        conceptSection(out, "Related concepts:", concepts, RecallResult.Source.GRAPH_NEIGHBOR, capacity);
-        conceptSection(out, "Compound concepts:", concepts, RecallResult.Source.COMPOUND, capacity);
-        final int links = Math.min(capacity, relationships.size());
+        conceptSection(out, "Direct matches:", answer, RecallResult.Source.DIRECT, capacity);
+        conceptSection(out, "Related concepts:", answer, RecallResult.Source.GRAPH_NEIGHBOR, capacity);
+        conceptSection(out, "Compound concepts:", answer, RecallResult.Source.COMPOUND, capacity);
+        final int links = Math.min(capacity, answer.relationshipCount());
         if (links > 0) {
             out.append("\nKey relationships:\n");
             for (int i = 0; i < links; i++) {
-                final RecallResult.Relationship r = relationships.get(i);
                 out.append("  - ")
-                        .append(r.from())
+                        .append(answer.relationshipFrom(i))
                         .append(" ↔ ")
-                        .append(r.to())
+                        .append(answer.relationshipTo(i))
                         .append(" (")
-                        .append(r.type())
+                        .append(answer.relationshipType(i))
                         .append(")\n");
             }
         }
-        final int lines = Math.min(capacity, memories.size());
+        final int lines = Math.min(capacity, answer.memoryCount());
         if (lines > 0) {
             out.append("\nRelevant memories:\n");
             for (int i = 0; i < lines; i++) {
                 out.append("  - ");
-                memoryLine(out, memories.get(i).memory());
+                memoryLine(out, answer, i);
                 out.append('\n');
             }
         }
@@ -100,29 +83,28 @@ final class ContextBlock {
     private static void conceptSection(
             final StringBuilder out,
             final String title,
-            final List<RecallResult.ConceptHit> concepts,
+            final RecallAnswer answer,
             final RecallResult.Source source,
             final int capacity) {
         int written = 0;
-        for (int i = 0; i < concepts.size() && written < capacity; i++) {
-            final RecallResult.ConceptHit c = concepts.get(i);
-            if (c.source() != source) {
+        for (int i = 0; i < answer.conceptCount() && written < capacity; i++) {
+            if (answer.conceptSource(i) != source) {
                 continue;
             }
             if (written++ == 0) {
                 out.append('\n').append(title).append('\n');
             }
-            out.append("  - ").append(c.name());
+            out.append("  - ").append(answer.conceptName(i));
             switch (source) {
                 case DIRECT -> {
-                    out.append(" (").append(c.type()).append(')');
-                    suffix(out, c.description(), 100);
+                    out.append(" (").append(answer.conceptType(i)).append(')');
+                    suffix(out, answer.conceptDescription(i), 100);
                 }
                 case GRAPH_NEIGHBOR -> {
                     out.append(" (via graph, strength=");
-                    twoDecimals(out, c.relevance());
+                    twoDecimals(out, answer.conceptRelevance(i));
                     out.append(')');
-                    suffix(out, c.description(), 80);
+                    suffix(out, answer.conceptDescription(i), 80);
                 }
                 case COMPOUND -> {
                     // the name alone
@@ -138,12 +120,12 @@ final class ContextBlock {
         }
     }
 
-    private static void memoryLine(final StringBuilder out, final Memory m) {
+    private static void memoryLine(final StringBuilder out, final RecallAnswer answer, final int place) {
         out.append('[');
-        day(out, m.timeMillis());
+        day(out, answer.memoryTimeMillis(place));
         out.append("] ");
-        final String user = m.userText();
-        final String ai = m.aiText();
+        final CharSequence user = answer.memoryUserText(place);
+        final CharSequence ai = answer.memoryAiText(place);
         if (!user.isEmpty()) {
             out.append("user: ");
             oneLine(out, user, truncatedLength(user, MEMORY_SIDE_CHARS));
@@ -187,7 +169,7 @@ final class ContextBlock {
     }
 
     /** The first {@code length} chars of {@code s} with line breaks as spaces. */
-    private static void oneLine(final StringBuilder out, final String s, final int length) {
+    private static void oneLine(final StringBuilder out, final CharSequence s, final int length) {
         for (int i = 0; i < length; i++) {
             final char c = s.charAt(i);
             out.append(c == '\n' || c == '\r' ? ' ' : c);
@@ -195,7 +177,7 @@ final class ContextBlock {
     }
 
     /** The length of the first {@code max} chars or fewer, never splitting a surrogate pair. */
-    private static int truncatedLength(final String s, final int max) {
+    private static int truncatedLength(final CharSequence s, final int max) {
         if (s.length() <= max) {
             return s.length();
         }

@@ -327,6 +327,50 @@ public final class MemoryEngine implements AutoCloseable {
             final int maxMemories,
             final boolean useSemantic) {
         final long start = System.nanoTime();
+        checkLimits(maxConcepts, maxMemories);
+        final TenantState t = tenants.get(tenant);
+        if (t == null || query.isBlank()) {
+            return new RecallResult(List.of(), List.of(), List.of(), "", System.nanoTime() - start);
+        }
+        final RecallScratch scratch = acquireScratch();
+        try {
+            recallInto(t, query, maxConcepts, maxMemories, useSemantic, scratch, scratch.output, start);
+            return scratch.output.toResult();
+        } finally {
+            scratch.output.trim();
+            scratchPool.offer(scratch);
+        }
+    }
+
+    /**
+     * As {@link #recall(String, String, int, int, boolean)}, written into {@code out} instead of returned as values:
+     * the answer's names and texts are decoded into buffers {@code out} keeps, so a caller that reuses it (the HTTP
+     * layer writes its JSON from it) allocates nothing for the answer. Valid until the next recall into {@code out}.
+     */
+    public void recall(
+            final String tenant,
+            final String query,
+            final int maxConcepts,
+            final int maxMemories,
+            final boolean useSemantic,
+            final RecallOutput out) {
+        final long start = System.nanoTime();
+        checkLimits(maxConcepts, maxMemories);
+        final TenantState t = tenants.get(tenant);
+        if (t == null || query.isBlank()) {
+            out.start(config.workingMemoryCapacity());
+            out.finish(System.nanoTime() - start);
+            return;
+        }
+        final RecallScratch scratch = acquireScratch();
+        try {
+            recallInto(t, query, maxConcepts, maxMemories, useSemantic, scratch, out, start);
+        } finally {
+            scratchPool.offer(scratch);
+        }
+    }
+
+    private void checkLimits(final int maxConcepts, final int maxMemories) {
         if (maxConcepts < 1 || maxConcepts > 100) {
             throw new IllegalArgumentException("maxConcepts=" + maxConcepts + " must be in [1, 100]");
         }
@@ -334,26 +378,29 @@ public final class MemoryEngine implements AutoCloseable {
             throw new IllegalArgumentException("maxMemories=" + maxMemories + " must be in [0, 100]");
         }
         ensureOpen();
-        final TenantState t = tenants.get(tenant);
-        if (t == null || query.isBlank()) {
-            return new RecallResult(List.of(), List.of(), List.of(), "", System.nanoTime() - start);
-        }
+    }
+
+    private void recallInto(
+            final TenantState t,
+            final String query,
+            final int maxConcepts,
+            final int maxMemories,
+            final boolean useSemantic,
+            final RecallScratch scratch,
+            final RecallOutput out,
+            final long start) {
         memoryTerms.awaitIndexed(); // read-your-writes: every memory learned before this recall is found by its words
-        final RecallScratch scratch = acquireScratch();
-        try {
-            return recaller.recall(
-                    t,
-                    scratch.parsedQuery.parse(query),
-                    TimeExpression.parse(query),
-                    query,
-                    useSemantic && semantic != null && maxMemories > 0,
-                    maxConcepts,
-                    maxMemories,
-                    scratch,
-                    start);
-        } finally {
-            scratchPool.offer(scratch);
-        }
+        recaller.recall(
+                t,
+                scratch.parsedQuery.parse(query),
+                TimeExpression.parse(query),
+                query,
+                useSemantic && semantic != null && maxMemories > 0,
+                maxConcepts,
+                maxMemories,
+                scratch,
+                out,
+                start);
     }
 
     /** A cursor for {@link #resonate}; keep one per thread. */

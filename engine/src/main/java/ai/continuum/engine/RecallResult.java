@@ -3,14 +3,14 @@ package ai.continuum.engine;
 import java.util.List;
 
 /**
- * What recall found for one query.
+ * What recall found for one query, as values a caller may keep ({@link RecallOutput} is the same answer in reused
+ * buffers).
  *
  * <p>The {@code [MEMORY CONTEXT]} block is rendered from the hits when it is asked for ({@link #context()}, then kept),
- * or written into a caller's buffer ({@link #writeContext}) without a string: the HTTP layer streams it into the answer,
- * so the block costs no allocation there. The hits are plain on-heap values, so rendering later reads nothing of the
- * engine's state.
+ * or written into a caller's buffer ({@link #writeContext}) without a string. The hits are plain on-heap values, so
+ * rendering later reads nothing of the engine's state.
  */
-public final class RecallResult {
+public final class RecallResult implements RecallAnswer {
     private final List<ConceptHit> concepts;
     private final List<Relationship> relationships;
     private final List<MemoryHit> memories;
@@ -68,6 +68,7 @@ public final class RecallResult {
     }
 
     /** Time spent inside the engine. */
+    @Override
     public long queryNanos() {
         return queryNanos;
     }
@@ -76,21 +77,154 @@ public final class RecallResult {
     public String context() {
         String c = context;
         if (c == null) {
-            c = ContextBlock.render(concepts, relationships, memories, capacity);
+            final StringBuilder out = new StringBuilder();
+            ContextBlock.render(this, capacity, out);
+            c = out.toString();
             context = c;
         }
         return c;
     }
 
     /** Writes {@link #context()} into {@code out} (cleared first), without making a string of it. */
+    @Override
     public void writeContext(final StringBuilder out) {
         out.setLength(0);
         final String c = context;
         if (c != null) {
             out.append(c);
         } else {
-            ContextBlock.render(concepts, relationships, memories, capacity, out);
+            ContextBlock.render(this, capacity, out);
         }
+    }
+
+    @Override
+    public int conceptCount() {
+        return concepts.size();
+    }
+
+    @Override
+    public CharSequence conceptName(final int place) {
+        return concepts.get(place).name();
+    }
+
+    @Override
+    public String conceptType(final int place) {
+        return concepts.get(place).type();
+    }
+
+    @Override
+    public String conceptDescription(final int place) {
+        return concepts.get(place).description();
+    }
+
+    @Override
+    public double conceptRelevance(final int place) {
+        return concepts.get(place).relevance();
+    }
+
+    @Override
+    public Source conceptSource(final int place) {
+        return concepts.get(place).source();
+    }
+
+    @Override
+    public int conceptDepth(final int place) {
+        return concepts.get(place).depth();
+    }
+
+    @Override
+    public int relationshipCount() {
+        return relationships.size();
+    }
+
+    @Override
+    public CharSequence relationshipFrom(final int place) {
+        return relationships.get(place).from();
+    }
+
+    @Override
+    public CharSequence relationshipTo(final int place) {
+        return relationships.get(place).to();
+    }
+
+    @Override
+    public String relationshipType(final int place) {
+        return relationships.get(place).type();
+    }
+
+    @Override
+    public double relationshipStrength(final int place) {
+        return relationships.get(place).strength();
+    }
+
+    @Override
+    public int memoryCount() {
+        return memories.size();
+    }
+
+    @Override
+    public long memoryId(final int place) {
+        return memories.get(place).memory().id();
+    }
+
+    @Override
+    public CharSequence memorySessionId(final int place) {
+        return memories.get(place).memory().sessionId();
+    }
+
+    @Override
+    public CharSequence memoryUserText(final int place) {
+        return memories.get(place).memory().userText();
+    }
+
+    @Override
+    public CharSequence memoryAiText(final int place) {
+        return memories.get(place).memory().aiText();
+    }
+
+    @Override
+    public long memoryTimeMillis(final int place) {
+        return memories.get(place).memory().timeMillis();
+    }
+
+    @Override
+    public double memoryScore(final int place) {
+        return memories.get(place).score();
+    }
+
+    @Override
+    public double memoryLexical(final int place) {
+        return memories.get(place).why().lexical();
+    }
+
+    @Override
+    public double memoryGraph(final int place) {
+        return memories.get(place).why().graph();
+    }
+
+    @Override
+    public double memorySessionNeighbour(final int place) {
+        return memories.get(place).why().sessionNeighbour();
+    }
+
+    @Override
+    public double memoryLinkedTurn(final int place) {
+        return memories.get(place).why().linkedTurn();
+    }
+
+    @Override
+    public double memorySemantic(final int place) {
+        return memories.get(place).why().semantic();
+    }
+
+    @Override
+    public boolean memoryInNamedTime(final int place) {
+        return memories.get(place).why().inNamedTime();
+    }
+
+    @Override
+    public boolean memoryNewerStatement(final int place) {
+        return memories.get(place).why().newerStatement();
     }
 
     @Override

@@ -8,9 +8,7 @@ import ai.continuum.engine.store.MemoryTable;
 import ai.continuum.engine.store.StringIndex;
 import ai.continuum.engine.store.TextChars;
 import ai.continuum.engine.store.WordIndex;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import org.agrona.collections.Int2IntHashMap;
 
 /**
@@ -450,7 +448,6 @@ final class RecallScratch {
     private int[] diversified = new int[32];
     private boolean[] diversityUsed = new boolean[32];
     private boolean[] newerFlags = new boolean[32];
-    final String[] memoryStrings = new String[MemoryTable.STRINGS];
 
     int[] memoryOrder(final int n) {
         if (memoryOrder.length < n) {
@@ -484,10 +481,10 @@ final class RecallScratch {
         return newerFlags;
     }
 
-    /** Step 5's input: the ids and display names of the concepts a recall returns (the names cleared after it). */
+    /** Step 5's input: the ids of the concepts a recall returns, and their places in its answer. */
     private int[] returnedIds = new int[16];
 
-    final List<String> returnedNames = new ArrayList<>();
+    private int[] returnedPlaces = new int[16];
 
     int[] returnedIds(final int n) {
         if (returnedIds.length < n) {
@@ -495,6 +492,16 @@ final class RecallScratch {
         }
         return returnedIds;
     }
+
+    int[] returnedPlaces(final int n) {
+        if (returnedPlaces.length < n) {
+            returnedPlaces = new int[n];
+        }
+        return returnedPlaces;
+    }
+
+    /** Where {@link MemoryEngine#recall} writes an answer it returns as values ({@link RecallOutput#toResult()}). */
+    final RecallOutput output = new RecallOutput();
 
     /** The query's concept names and keywords, parsed into reused lists ({@link QueryTerms#parse}). */
     final QueryTerms parsedQuery = new QueryTerms();

@@ -14,6 +14,7 @@ import ai.continuum.engine.store.DecodeBuffer;
 import ai.continuum.engine.store.IndexHashTable;
 import ai.continuum.engine.store.MemoryTable;
 import ai.continuum.engine.store.StringIndex;
+import ai.continuum.engine.store.TextChars;
 import ai.continuum.engine.store.WordIndex;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -100,7 +101,7 @@ final class Recaller {
     private static final double NEWER_WITHIN = 0.8;
     /** Query words two memories must both contain to count as the same statement (one is often just a name). */
     private static final int NEWER_MIN_WORDS = 2;
-    /** Nearest memories by sentence vector read per recall. */
+    /** No anchor for a relative time: the words and the graph found no memory to anchor it on. */
     private static final long NO_ANCHOR = Long.MIN_VALUE;
     /** Nearest memories by sentence vector read per recall (tuned on the development sets: 20 and 30 alike). */
     private static final int SEMANTIC_CANDIDATES = 30;
@@ -122,6 +123,9 @@ final class Recaller {
     private static final double DIVERSITY_COSINE = 0.7;
     /** Score a candidate loses, as a share of the best score, per unit of overlap with a memory placed before it. */
     private static final double DIVERSITY_PENALTY = 0.3;
+
+    /** The type of every relationship recall returns: the concepts were learned together. */
+    private static final String CO_OCCURRENCE = "co-occurrence";
 
     private final EngineConfig config;
     private final ConceptGraph graph;
@@ -156,7 +160,8 @@ final class Recaller {
         this.clock = clock;
     }
 
-    RecallResult recall(
+    /** Writes the answer into {@code out} (emptied first). */
+    void recall(
             final TenantState t,
             final QueryTerms query,
             final TimeExpression time,
@@ -165,24 +170,23 @@ final class Recaller {
             final int maxConcepts,
             final int maxMemories,
             final RecallScratch s,
+            final RecallOutput out,
             final long startNanos) {
         s.reset();
+        out.start(config.workingMemoryCapacity());
         seed(t, query, s);
         final int seeds = s.slots;
         final int keep = Math.max(maxConcepts, MEMORY_SOURCE_CONCEPTS);
         spread(s, keep);
-        // lists sized to what the call may return, so none grows while it fills
-        final List<RecallResult.ConceptHit> hits = new ArrayList<>(maxConcepts);
         final int rankedCount = rank(s, keep);
         final int[] ranked = s.ranked;
         final int[] returnedIds = s.returnedIds(Math.min(maxConcepts, rankedCount));
+        final int[] returnedPlaces = s.returnedPlaces(Math.min(maxConcepts, rankedCount));
         int returned = 0;
-        final List<String> returnedNames = s.returnedNames;
-        returnedNames.clear();
         final List<CompoundHit> compoundHits = compoundsOf(t, s, seeds);
         int ci = 0;
         int ki = 0;
-        while (hits.size() < maxConcepts && (ci < rankedCount || ki < compoundHits.size())) {
+        while (out.conceptCount() < maxConcepts && (ci < rankedCount || ki < compoundHits.size())) {
             final double conceptRelevance = ci < rankedCount ? s.activation[ranked[ci]] : -1;
             final double compoundRelevance = ki < compoundHits.size() ? compoundHits.get(ki).relevance : -1;
             if (conceptRelevance >= compoundRelevance) {
@@ -192,40 +196,39 @@ final class Recaller {
                     continue;
                 }
                 // What the result shows, and nothing else (the key, for one, is never decoded here).
-                final String name = ConceptInfo.displayName(graph.arena(), info, s.decode);
-                hits.add(new RecallResult.ConceptHit(
+                final TextChars name = out.nextConceptName();
+                ConceptInfo.displayName(graph.arena(), info, name, s.decode);
+                returnedIds[returned] = s.concept[slot];
+                returnedPlaces[returned++] = out.addConcept(
                         name,
                         ConceptInfo.type(graph.arena(), graph.interned(), info),
                         ConceptInfo.description(graph.arena(), graph.interned(), info),
                         s.activation[slot],
                         s.direct[slot] ? RecallResult.Source.DIRECT : RecallResult.Source.GRAPH_NEIGHBOR,
-                        s.depth[slot]));
-                returnedIds[returned++] = s.concept[slot];
-                returnedNames.add(name);
+                        s.depth[slot]);
             } else {
                 final CompoundHit c = compoundHits.get(ki++);
                 final List<String> names = componentNames(c.rec, s.decode);
                 if (names.size() < 2) {
                     continue; // a component was forgotten
                 }
-                hits.add(new RecallResult.ConceptHit(
+                out.addConcept(
                         CompoundNames.name(names),
                         "compound_concept",
                         "Components: " + CompoundNames.json(names),
                         c.relevance,
                         RecallResult.Source.COMPOUND,
-                        0));
+                        0);
             }
         }
-        final List<RecallResult.Relationship> relationships = relationships(returnedIds, returned, returnedNames, s);
-        returnedNames.clear(); // a pooled scratch keeps no name
+        relationships(returnedIds, returned, returnedPlaces, s, out);
         // the question's distinct terms, for the lexical evidence and the links that must leave them out
         final TermList queryTerms = s.queryTerms;
         queryTerms.clear();
         if (maxMemories > 0) {
             TermAnalyzer.forEachTerm(question, s.term, queryTerms);
         }
-        final List<RecallResult.MemoryHit> memoryHits = memories(
+        memories(
                 t,
                 s,
                 ranked,
@@ -235,10 +238,10 @@ final class Recaller {
                 useSemantic ? question : null,
                 QuestionShape.asksSeveral(question),
                 QuestionShape.asksCurrent(question),
-                maxMemories);
-        // the context block is rendered when asked for (RecallResult.context), or streamed by the HTTP layer
-        return new RecallResult(
-                hits, relationships, memoryHits, config.workingMemoryCapacity(), System.nanoTime() - startNanos);
+                maxMemories,
+                out);
+        // the context block is rendered when asked for (RecallAnswer.writeContext)
+        out.finish(System.nanoTime() - startNanos);
     }
 
     /**
@@ -462,11 +465,10 @@ final class Recaller {
      * its adjacency block (contiguous, and usually still in cache from the walk); only pairs of two well-connected
      * concepts cost a hash probe each.
      */
-    private List<RecallResult.Relationship> relationships(
-            final int[] ids, final int n, final List<String> names, final RecallScratch s) {
-        final List<RecallResult.Relationship> out = new ArrayList<>(Math.min(config.maxRelationships(), 16));
+    private void relationships(
+            final int[] ids, final int n, final int[] places, final RecallScratch s, final RecallOutput out) {
         if (n < 2 || config.maxRelationships() == 0) {
-            return out;
+            return;
         }
         final long now = config.timeDecayEnabled() ? clock.getAsLong() : 0L;
         s.clearPairs(n);
@@ -515,14 +517,13 @@ final class Recaller {
                     best = f;
                 }
             }
-            out.add(new RecallResult.Relationship(
-                    names.get((int) found[3 * best + 1]),
-                    names.get((int) found[3 * best + 2]),
-                    "co-occurrence",
-                    found[3 * best]));
+            out.addRelationship(
+                    places[(int) found[3 * best + 1]],
+                    places[(int) found[3 * best + 2]],
+                    CO_OCCURRENCE,
+                    found[3 * best]);
             found[3 * best + 1] = -1; // taken
         }
-        return out;
     }
 
     private static int addFound(
@@ -555,7 +556,7 @@ final class Recaller {
      * names. A memory in the time the query names counts double. Among the best, a newer memory that matches the
      * same query words as an older one, nearly as well, is moved above it. Ties go to the newer memory.
      */
-    private List<RecallResult.MemoryHit> memories(
+    private void memories(
             final TenantState t,
             final RecallScratch s,
             final int[] ranked,
@@ -565,11 +566,11 @@ final class Recaller {
             final String semanticQuery,
             final boolean asksSeveral,
             final boolean asksCurrent,
-            final int maxMemories) {
+            final int maxMemories,
+            final RecallOutput out) {
         if (maxMemories == 0) {
-            return new ArrayList<>(0);
+            return;
         }
-        final List<RecallResult.MemoryHit> out = new ArrayList<>(maxMemories);
         // a few more than asked, in case some were forgotten since they were scored
         final int poolSize = (semanticQuery != null ? DIVERSITY_POOL : RESTATEMENT_POOL) * maxMemories + 4;
         s.leaderDepth =
@@ -641,26 +642,15 @@ final class Recaller {
         restatementsLast(s, s.bestMemories, top, order);
         final int places = diversify(s, order, top, maxMemories + 4, semanticQuery != null);
         final boolean[] newer = newerStatementsFirst(s, order, places);
-        final String[] strings = s.memoryStrings;
-        for (int i = 0; i < places && out.size() < maxMemories; i++) {
+        for (int i = 0; i < places && out.memoryCount() < maxMemories; i++) {
             final int slot = order[i];
-            final Memory m = MemoryReader.read(memories, graph, s.memory[slot], t.id, strings, s.decode, false);
-            if (m != null) {
-                out.add(new RecallResult.MemoryHit(
-                        m,
-                        score(s, slot),
-                        new RecallResult.Why(
-                                s.memoryLexical[slot],
-                                s.memoryScore[slot],
-                                s.memoryNeighbour[slot],
-                                s.linked(slot),
-                                s.memorySemantic[slot],
-                                s.memoryInTime[slot],
-                                newer[i])));
+            final int m = s.memory[slot];
+            if (memories.exists(m)
+                    && memories.tenant(m) == t.id
+                    && memories.readText(m, out.nextMemoryTexts(), s.decode)) {
+                out.addMemory(memories.id(m), memories.timeMillis(m), score(s, slot), s, slot, newer[i]);
             }
         }
-        Arrays.fill(strings, null); // a pooled scratch keeps no memory's text
-        return out;
     }
 
     /**

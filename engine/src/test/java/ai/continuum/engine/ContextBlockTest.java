@@ -38,7 +38,7 @@ class ContextBlockTest {
                 memory("only the user", "", -86_400_001L),
                 memory("far future", "", 253_402_300_800_000L));
 
-        final String context = ContextBlock.render(concepts, relationships, memories, 2);
+        final String context = render(concepts, relationships, memories, 2);
 
         assertEquals(
                 "[MEMORY CONTEXT]\n"
@@ -62,7 +62,7 @@ class ContextBlockTest {
 
     @Test
     void shouldFormatDatesOutsideFourDigitYearsAsTheFormatterDoes() {
-        final String context = ContextBlock.render(
+        final String context = render(
                 List.of(),
                 List.of(),
                 List.of(memory("before", "", -86_400_001L), memory("far", "", 253_402_300_800_000L)),
@@ -77,8 +77,7 @@ class ContextBlockTest {
     void shouldBeEmptyWithoutConceptsAndMemories() {
         assertEquals(
                 "",
-                ContextBlock.render(
-                        List.of(), List.of(new RecallResult.Relationship("a", "b", "co-occurrence", 1)), List.of(), 5));
+                render(List.of(), List.of(new RecallResult.Relationship("a", "b", "co-occurrence", 1)), List.of(), 5));
     }
 
     @Test
@@ -93,9 +92,20 @@ class ContextBlockTest {
 
         result.writeContext(reused);
 
-        assertEquals(ContextBlock.render(concepts, relationships, memories, 5), reused.toString());
+        assertEquals(render(concepts, relationships, memories, 5), reused.toString());
         assertEquals(reused.toString(), result.context());
         new RecallResult(List.of(), List.of(), List.of(), 5, 0L).writeContext(reused);
         assertEquals("", reused.toString());
+    }
+
+    /** The block of a result holding these hits, rendered into a new builder. */
+    private static String render(
+            final List<RecallResult.ConceptHit> concepts,
+            final List<RecallResult.Relationship> relationships,
+            final List<RecallResult.MemoryHit> memories,
+            final int capacity) {
+        final StringBuilder out = new StringBuilder();
+        ContextBlock.render(new RecallResult(concepts, relationships, memories, capacity, 0L), capacity, out);
+        return out.toString();
     }
 }

@@ -6,6 +6,7 @@ import ai.continuum.benchmarks.data.GraphSize;
 import ai.continuum.benchmarks.data.QuerySet;
 import ai.continuum.benchmarks.data.QuerySet.Query;
 import ai.continuum.engine.MemoryEngine;
+import ai.continuum.engine.RecallOutput;
 import ai.continuum.engine.RecallResult;
 import ai.continuum.engine.ResonanceCursor;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +59,9 @@ public class RecallBenchmark {
 
         MemoryEngine engine;
         ResonanceCursor cursor;
-        /** The context block of the last recall, reused as the HTTP layer reuses its buffers. */
+        /** The last recall's answer and context block, reused as the HTTP layer reuses its buffers. */
+        final RecallOutput output = new RecallOutput();
+
         final StringBuilder context = new StringBuilder(4096);
 
         Query[] queries;
@@ -116,11 +119,26 @@ public class RecallBenchmark {
     }
 
     /**
-     * The full recall, with its context block written into a reused builder as the HTTP layer writes it (the block is
-     * rendered on demand: {@link RecallResult#writeContext}), so the rendering stays in the measured work.
+     * The full recall as the HTTP layer makes it: written into a reused output ({@link RecallOutput}), its context
+     * block into a reused builder, so the decoding and the rendering stay in the measured work.
      */
     @Benchmark
-    public RecallResult recall(final EngineState state) {
+    public RecallOutput recall(final EngineState state) {
+        final RecallOutput out = state.output;
+        state.engine.recall(
+                GraphFixture.TENANT,
+                state.nextQuery().text(),
+                state.engine.config().maxConcepts(),
+                state.engine.config().maxMemories(),
+                true,
+                out);
+        out.writeContext(state.context);
+        return out;
+    }
+
+    /** The same recall returned as values a caller keeps ({@link RecallResult}: the CLI, MCP and the evaluation). */
+    @Benchmark
+    public RecallResult recallValues(final EngineState state) {
         final RecallResult r =
                 state.engine.recall(GraphFixture.TENANT, state.nextQuery().text());
         r.writeContext(state.context);
@@ -129,14 +147,17 @@ public class RecallBenchmark {
 
     /** The same recall without memories: concepts, relationships and context only, to show what memories cost. */
     @Benchmark
-    public RecallResult recallConceptsOnly(final EngineState state) {
-        final RecallResult r = state.engine.recall(
+    public RecallOutput recallConceptsOnly(final EngineState state) {
+        final RecallOutput out = state.output;
+        state.engine.recall(
                 GraphFixture.TENANT,
                 state.nextQuery().text(),
                 state.engine.config().maxConcepts(),
-                0);
-        r.writeContext(state.context);
-        return r;
+                0,
+                true,
+                out);
+        out.writeContext(state.context);
+        return out;
     }
 
     /** The graph walk alone: seeds the query's keys, spreads, ranks the best maxConcepts into a reused cursor. */

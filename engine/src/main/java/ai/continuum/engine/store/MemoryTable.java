@@ -81,10 +81,16 @@ public final class MemoryTable {
 
     /** Strings in a memory blob, in order: session id, user text, assistant text, thinking, metadata. */
     public static final int STRINGS = 5;
+    /** Position of the session id among a memory's strings. */
+    public static final int SESSION_ID = 0;
     /** Position of the user's text among a memory's strings. */
     public static final int USER_TEXT = 1;
     /** Position of the assistant's text among a memory's strings. */
     public static final int AI_TEXT = 2;
+    /** Position of the thinking text among a memory's strings. */
+    public static final int THINKING = 3;
+    /** Position of the metadata among a memory's strings. */
+    public static final int METADATA = 4;
 
     private final OffHeapArena arena;
     private final RecordStore memories = new RecordStore(RECORD_BYTES, 14);
@@ -229,15 +235,36 @@ public final class MemoryTable {
      * null when it is (or became, while decoding) forgotten.
      */
     public int[] read(final int index, final TextChars[] texts, final DecodeBuffer buffer) {
-        if (!memories.exists(index) || state(index) != LIVE) {
+        final long after = readChars(index, texts, buffer);
+        if (after == NOT_READ) {
             return null;
         }
         try {
-            final long blob = memories.buffer(index).getLong(memories.offset(index) + BLOB);
-            final int[] ids = TextBlob.readInts(arena, TextBlob.readChars(arena, blob, STRINGS, texts, buffer));
+            final int[] ids = TextBlob.readInts(arena, after);
             return state(index) == LIVE ? ids : null;
         } catch (final IllegalStateException | IndexOutOfBoundsException raced) {
             return null; // the blob was erased under us: the memory is being forgotten
+        }
+    }
+
+    /**
+     * Any thread: decodes the memory's strings into {@code texts} as {@link #read(int, TextChars[], DecodeBuffer)}
+     * does, without its concept ids (what recall returns); false when it is (or became, while decoding) forgotten.
+     */
+    public boolean readText(final int index, final TextChars[] texts, final DecodeBuffer buffer) {
+        return readChars(index, texts, buffer) != NOT_READ && state(index) == LIVE;
+    }
+
+    /** Decodes the strings of a live memory into {@code texts}; returns the blob address after them, or {@link #NOT_READ}. */
+    private long readChars(final int index, final TextChars[] texts, final DecodeBuffer buffer) {
+        if (!memories.exists(index) || state(index) != LIVE) {
+            return NOT_READ;
+        }
+        try {
+            final long blob = memories.buffer(index).getLong(memories.offset(index) + BLOB);
+            return TextBlob.readChars(arena, blob, STRINGS, texts, buffer);
+        } catch (final IllegalStateException | IndexOutOfBoundsException raced) {
+            return NOT_READ; // the blob was erased under us: the memory is being forgotten
         }
     }
 

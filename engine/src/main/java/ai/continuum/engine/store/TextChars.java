@@ -14,11 +14,13 @@ import java.nio.charset.StandardCharsets;
 public final class TextChars implements CharSequence {
     static final int MAX_RETAINED = 16 * 1024;
 
-    private char[] chars = new char[256];
+    private static final int INITIAL_CHARS = 256;
+
+    private char[] chars = new char[INITIAL_CHARS];
     private int length;
 
     /** Decodes the {@code byteCount} UTF-8 bytes at {@code at}, copied through {@code buffer}. */
-    void load(final OffHeapArena arena, final long at, final int byteCount, final DecodeBuffer buffer) {
+    public void load(final OffHeapArena arena, final long at, final int byteCount, final DecodeBuffer buffer) {
         final byte[] bytes = buffer.atLeast(byteCount);
         arena.getBytes(at, bytes, 0, byteCount);
         for (int i = 0; i < byteCount; i++) {
@@ -35,6 +37,14 @@ public final class TextChars implements CharSequence {
             chars[i] = (char) bytes[i];
         }
         length = byteCount;
+    }
+
+    /** Empties it, and gives back its array when that has grown beyond {@code maxChars}. */
+    public void release(final int maxChars) {
+        if (chars.length > maxChars) {
+            chars = new char[INITIAL_CHARS];
+        }
+        length = 0;
     }
 
     private void fit(final int needed) {

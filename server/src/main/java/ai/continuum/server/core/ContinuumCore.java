@@ -8,6 +8,8 @@ import ai.continuum.engine.EngineConfig;
 import ai.continuum.engine.Memory;
 import ai.continuum.engine.MemoryEngine;
 import ai.continuum.engine.PruneReport;
+import ai.continuum.engine.RecallAnswer;
+import ai.continuum.engine.RecallOutput;
 import ai.continuum.engine.RecallResult;
 import ai.continuum.engine.SizeLimits;
 import ai.continuum.engine.TenantStats;
@@ -483,8 +485,27 @@ public final class ContinuumCore implements AutoCloseable {
             final int maxMemories,
             final boolean semantic) {
         final RecallResult result = engine.recall(tenant, query, maxConcepts, maxMemories, semantic);
-        metrics.recall(tenant, result.concepts().isEmpty() && result.memories().isEmpty() ? "empty" : "hit");
+        countRecall(tenant, result);
         return result;
+    }
+
+    /**
+     * As {@link #recall(String, String, int, int, boolean)}, written into {@code out}, buffers the caller reuses
+     * ({@link MemoryEngine#recall(String, String, int, int, boolean, RecallOutput)}).
+     */
+    public void recall(
+            final String tenant,
+            final String query,
+            final int maxConcepts,
+            final int maxMemories,
+            final boolean semantic,
+            final RecallOutput out) {
+        engine.recall(tenant, query, maxConcepts, maxMemories, semantic, out);
+        countRecall(tenant, out);
+    }
+
+    private void countRecall(final String tenant, final RecallAnswer answer) {
+        metrics.recall(tenant, answer.conceptCount() == 0 && answer.memoryCount() == 0 ? "empty" : "hit");
     }
 
     /**

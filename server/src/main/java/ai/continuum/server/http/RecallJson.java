@@ -1,26 +1,29 @@
 package ai.continuum.server.http;
 
-import ai.continuum.engine.Memory;
-import ai.continuum.engine.RecallResult;
+import ai.continuum.engine.RecallAnswer;
+import ai.continuum.engine.RecallOutput;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The recall response ({@link RecallResource.RecallView}, without a federated section) written as JSON bytes straight
- * from the engine's {@link RecallResult}: no view records, no Jackson tree or reflection, no string per field. The bytes
+ * from the engine's answer ({@link RecallAnswer}: the {@link RecallOutput} this writer keeps, into which the engine
+ * decoded it): no view records, no Jackson tree or reflection, no string per field. The bytes
  * are exactly the ones {@link Json#MAPPER} writes for {@link RecallResource#view} (same field order, snake_case
  * names, nulls, number forms, and Jackson's escapes: the two-char forms of {@code \" \\ \b \f \n \r \t}, {@code \\u00XX}
  * for other control chars and {@code \\uXXXX} for each UTF-16 surrogate, everything else as UTF-8);
  * {@code RecallJsonTest} holds the two encodings equal.
  *
- * <p>One instance is one reusable output buffer; not thread-safe. The HTTP layer keeps a few in a pool.
+ * <p>One instance is one reusable answer and output buffer; not thread-safe. The HTTP layer keeps a few in a pool.
  */
 final class RecallJson {
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
     private static final int INITIAL_CAPACITY = 16 * 1024;
     /** A buffer grown past this by an unusually large answer is replaced, so the pool does not keep it. */
     static final int RETAINED_CAPACITY = 256 * 1024;
+
+    /** The engine's answer, decoded into buffers kept from one recall to the next. */
+    private final RecallOutput answer = new RecallOutput();
 
     private byte[] buf = new byte[INITIAL_CAPACITY];
     /** The digits of the number being written ({@link #number}). */
@@ -30,6 +33,11 @@ final class RecallJson {
     /** The context block of the recall being written, rendered here rather than as a string. */
     private StringBuilder context = new StringBuilder(4096);
 
+    /** Where the engine writes the recall this writer then encodes ({@link #write(String, RecallAnswer)}). */
+    RecallOutput answer() {
+        return answer;
+    }
+
     byte[] bytes() {
         return buf;
     }
@@ -38,8 +46,9 @@ final class RecallJson {
         return len;
     }
 
-    /** Drops a buffer an unusually large answer grew, before this writer goes back to its pool. */
+    /** Drops the answer and any buffer an unusually large answer grew, before this writer goes back to its pool. */
     void trim() {
+        answer.trim();
         if (buf.length > RETAINED_CAPACITY) {
             buf = new byte[INITIAL_CAPACITY];
         }
@@ -50,71 +59,64 @@ final class RecallJson {
     }
 
     /** Writes the whole response body for {@code tenant}'s recall {@code r}; the bytes are in {@link #bytes()}. */
-    RecallJson write(final String tenant, final RecallResult r) {
+    RecallJson write(final String tenant, final RecallAnswer r) {
         len = 0;
         raw("{\"context\":");
         r.writeContext(context);
         string(context);
         raw(",\"concepts_found\":");
-        integer(r.concepts().size());
+        integer(r.conceptCount());
         raw(",\"relationships_found\":");
-        integer(r.relationships().size());
+        integer(r.relationshipCount());
         raw(",\"query_time_ms\":");
         number(Math.round(r.queryNanos() / 1_000.0) / 1_000.0);
         raw(",\"tenant_id\":");
         string(tenant);
         raw(",\"concepts\":[");
-        final List<RecallResult.ConceptHit> concepts = r.concepts();
-        for (int i = 0; i < concepts.size(); i++) {
-            final RecallResult.ConceptHit c = concepts.get(i);
+        for (int i = 0; i < r.conceptCount(); i++) {
             raw(i == 0 ? "{\"name\":" : ",{\"name\":");
-            string(c.name());
+            string(r.conceptName(i));
             raw(",\"type\":");
-            string(c.type());
+            string(r.conceptType(i));
             raw(",\"description\":");
-            string(c.description());
+            string(r.conceptDescription(i));
             raw(",\"relevance\":");
-            number(c.relevance());
+            number(r.conceptRelevance(i));
             raw(",\"source\":");
-            string(c.source().wireName());
+            string(r.conceptSource(i).wireName());
             raw(",\"depth\":");
-            integer(c.depth());
+            integer(r.conceptDepth(i));
             put('}');
         }
         raw("],\"relationships\":[");
-        final List<RecallResult.Relationship> relationships = r.relationships();
-        for (int i = 0; i < relationships.size(); i++) {
-            final RecallResult.Relationship l = relationships.get(i);
+        for (int i = 0; i < r.relationshipCount(); i++) {
             raw(i == 0 ? "{\"from\":" : ",{\"from\":");
-            string(l.from());
+            string(r.relationshipFrom(i));
             raw(",\"to\":");
-            string(l.to());
+            string(r.relationshipTo(i));
             raw(",\"type\":");
-            string(l.type());
+            string(r.relationshipType(i));
             raw(",\"strength\":");
-            number(l.strength());
+            number(r.relationshipStrength(i));
             put('}');
         }
         raw("],\"memories\":[");
-        final List<RecallResult.MemoryHit> memories = r.memories();
-        for (int i = 0; i < memories.size(); i++) {
-            final RecallResult.MemoryHit h = memories.get(i);
-            final Memory m = h.memory();
+        for (int i = 0; i < r.memoryCount(); i++) {
             raw(i == 0 ? "{\"id\":" : ",{\"id\":");
-            integer(m.id());
+            integer(r.memoryId(i));
             raw(",\"session_id\":");
-            string(m.sessionId());
+            string(r.memorySessionId(i));
             raw(",\"user_message\":");
-            string(m.userText());
+            string(r.memoryUserText(i));
             raw(",\"ai_response\":");
-            string(m.aiText());
+            string(r.memoryAiText(i));
             raw(",\"time\":");
             put('"');
-            IsoInstant.write(this, m.timeMillis());
+            IsoInstant.write(this, r.memoryTimeMillis(i));
             put('"');
             raw(",\"score\":");
-            number(h.score());
-            why(h.why());
+            number(r.memoryScore(i));
+            why(r, i);
             put('}');
         }
         raw("],\"federated\":[]}");
@@ -122,30 +124,37 @@ final class RecallJson {
     }
 
     /** {@link RecallResource.WhyView}: the reasons by name, then each kind of evidence rounded to 3 decimals. */
-    private void why(final RecallResult.Why why) {
+    private void why(final RecallAnswer r, final int place) {
+        final double lexical = r.memoryLexical(place);
+        final double graph = r.memoryGraph(place);
+        final double neighbour = r.memorySessionNeighbour(place);
+        final double linked = r.memoryLinkedTurn(place);
+        final double semantic = r.memorySemantic(place);
+        final boolean inTime = r.memoryInNamedTime(place);
+        final boolean newer = r.memoryNewerStatement(place);
         raw(",\"why\":{\"reasons\":[");
         boolean first = true;
-        first = reason(why.lexical() > 0, "lexical", first);
-        first = reason(why.graph() > 0, "graph", first);
-        first = reason(why.sessionNeighbour() > 0, "session_neighbour", first);
-        first = reason(why.linkedTurn() > 0, "linked_turn", first);
-        first = reason(why.semantic() > 0, "semantic", first);
-        first = reason(why.inNamedTime(), "named_time", first);
-        reason(why.newerStatement(), "newer_statement", first);
+        first = reason(lexical > 0, "lexical", first);
+        first = reason(graph > 0, "graph", first);
+        first = reason(neighbour > 0, "session_neighbour", first);
+        first = reason(linked > 0, "linked_turn", first);
+        first = reason(semantic > 0, "semantic", first);
+        first = reason(inTime, "named_time", first);
+        reason(newer, "newer_statement", first);
         raw("],\"lexical\":");
-        number(RecallResource.WhyView.round(why.lexical()));
+        number(RecallResource.WhyView.round(lexical));
         raw(",\"graph\":");
-        number(RecallResource.WhyView.round(why.graph()));
+        number(RecallResource.WhyView.round(graph));
         raw(",\"session_neighbour\":");
-        number(RecallResource.WhyView.round(why.sessionNeighbour()));
+        number(RecallResource.WhyView.round(neighbour));
         raw(",\"linked_turn\":");
-        number(RecallResource.WhyView.round(why.linkedTurn()));
+        number(RecallResource.WhyView.round(linked));
         raw(",\"semantic\":");
-        number(RecallResource.WhyView.round(why.semantic()));
+        number(RecallResource.WhyView.round(semantic));
         raw(",\"named_time\":");
-        raw(why.inNamedTime() ? "true" : "false");
+        raw(inTime ? "true" : "false");
         raw(",\"newer_statement\":");
-        raw(why.newerStatement() ? "true" : "false");
+        raw(newer ? "true" : "false");
         put('}');
     }
 

@@ -49,38 +49,38 @@ public final class RecallResource implements HttpService {
         // the semantic index, when the service has one (recall.semantic.enabled); false leaves it out of this recall
         final boolean semantic = body.optionalBool("semantic", true);
         ReadPosition.await(req, body, core, tenant);
-        final RecallResult result = core.recall(tenant, message, maxConcepts, maxMemories, semantic);
         if (includeFederated && federation != null) {
+            final RecallResult result = core.recall(tenant, message, maxConcepts, maxMemories, semantic);
             final RecallView local = view(tenant, result);
             Json.ok(res, FederatedRecall.merge(local, federation, tenant, message, maxConcepts));
             return;
         }
-        stream(res, tenant, result);
-    }
-
-    /**
-     * Writes the answer from the engine's result into a pooled buffer ({@link RecallJson}, the same bytes as
-     * {@link Json#ok} of {@link #view}) and sends that range: no view records, no Jackson serialisation and no
-     * response stream (whose growing buffers were a quarter of what an HTTP recall allocated) on the hot path. Requests run on virtual threads, so the buffers are pooled rather than
-     * kept per thread.
-     */
-    private void stream(final ServerResponse res, final String tenant, final RecallResult result) {
         RecallJson json = writers.poll();
         if (json == null) {
             json = new RecallJson();
         }
         try {
-            json.write(tenant, result);
-            res.status(200);
-            res.header(HeaderValues.CONTENT_TYPE_JSON);
-            res.header(HeaderNames.CACHE_CONTROL, "no-store");
-            // written with the headers in one buffer and one socket write, copied once; the buffer is ours again
-            // when send returns
-            res.send(json.bytes(), 0, json.length());
+            core.recall(tenant, message, maxConcepts, maxMemories, semantic, json.answer());
+            send(res, json.write(tenant, json.answer()));
         } finally {
             json.trim();
             writers.offer(json);
         }
+    }
+
+    /**
+     * Sends the answer the engine wrote into a pooled writer's buffers ({@link RecallJson}, the same bytes as
+     * {@link Json#ok} of {@link #view}): no result values, no view records, no Jackson serialisation and no response
+     * stream (whose growing buffers were a quarter of what an HTTP recall allocated) on the hot path. Requests run on
+     * virtual threads, so the writers are pooled rather than kept per thread.
+     */
+    private static void send(final ServerResponse res, final RecallJson json) {
+        res.status(200);
+        res.header(HeaderValues.CONTENT_TYPE_JSON);
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        // written with the headers in one buffer and one socket write, copied once; the buffer is ours again when
+        // send returns
+        res.send(json.bytes(), 0, json.length());
     }
 
     public record ConceptView(

@@ -2,8 +2,11 @@ package ai.continuum.server.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import ai.continuum.engine.EngineConfig;
 import ai.continuum.engine.Memory;
+import ai.continuum.engine.MemoryEngine;
 import ai.continuum.engine.RecallResult;
+import ai.continuum.engine.Turn;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -165,6 +168,50 @@ class RecallJsonTest {
         final RecallJson out = new RecallJson();
         IsoInstant.write(out, millis);
         return new String(out.bytes(), 0, out.length(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The service writes the answer from the output the engine decoded it into ({@link RecallJson#answer()}): the
+     * same bytes as from the values a caller keeps, and as Jackson's, for recalls of every size over tricky texts,
+     * with one writer reused throughout.
+     */
+    @Test
+    void shouldWriteTheSameBytesFromTheEnginesReusedOutputAsFromItsValues() throws Exception {
+        try (MemoryEngine engine = MemoryEngine.create(EngineConfig.defaults(), () -> 1_764_201_600_000L)) {
+            final String[] names = {"Apache Kafka", "Zoë Tanaka", "Billing Service", "Östra Depot", "Audit Log"};
+            for (int id = 1; id <= 60; id++) {
+                final String a = names[id % names.length];
+                final String b = names[(id * 7 + 2) % names.length];
+                engine.learn(
+                        "t",
+                        new Turn(
+                                id,
+                                "Should " + a + " use " + b + "? " + (id % 3 == 0 ? TRICKY : "plain"),
+                                "Yes: " + a + " with " + b + (id % 4 == 0 ? " \"quoted\"\n" + TRICKY : "."),
+                                "",
+                                "session \"" + id % 5 + "\"",
+                                "{}",
+                                1_764_201_600_000L + id * 3_600_000L));
+            }
+            final RecallJson json = new RecallJson();
+            final int[][] limits = {{10, 5}, {100, 100}, {1, 0}, {3, 20}};
+            int round = 0;
+            for (final String name : names) {
+                for (final int[] limit : limits) {
+                    engine.recall("t", "What about " + name + "?", limit[0], limit[1], true, json.answer());
+                    final RecallResult values = json.answer().toResult();
+                    assertSame("t", values);
+                    final RecallJson fromValues = new RecallJson().write("t", values);
+                    json.write("t", json.answer());
+                    assertEquals(
+                            new String(fromValues.bytes(), 0, fromValues.length(), StandardCharsets.UTF_8),
+                            new String(json.bytes(), 0, json.length(), StandardCharsets.UTF_8));
+                    if (++round % 3 == 0) {
+                        json.trim(); // as the pool does after each request
+                    }
+                }
+            }
+        }
     }
 
     private static RecallResult.MemoryHit hit(
