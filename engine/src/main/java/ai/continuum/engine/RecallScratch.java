@@ -8,8 +8,11 @@ import ai.continuum.engine.store.MemoryTable;
 import ai.continuum.engine.store.StringIndex;
 import ai.continuum.engine.store.TextChars;
 import ai.continuum.engine.store.WordIndex;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.agrona.collections.Int2IntHashMap;
+import org.agrona.collections.IntArrayList;
 
 /**
  * Reusable working memory of one recall: activations, frontiers, neighbour copies, memory scores. Pooled by the
@@ -320,6 +323,8 @@ final class RecallScratch {
     int[] termPostings = new int[256];
     /** Step 4's compound postings of one exact concept, and the most counted of them. */
     final int[] compoundRecs = new int[Recaller.COMPOUNDS_READ];
+    /** Step 4's compounds, refilled by each recall. */
+    final List<Recaller.CompoundHit> compoundHits = new ArrayList<>();
 
     final int[] compoundBest = new int[Recaller.COMPOUNDS_KEPT];
     final int[] compoundBestCount = new int[Recaller.COMPOUNDS_KEPT];
@@ -393,6 +398,8 @@ final class RecallScratch {
     final TextChars linkAi = new TextChars();
     /** Where a followed memory's user and assistant texts are decoded; its other strings are skipped. */
     final TextChars[] linkTexts = linkTexts(linkUser, linkAi);
+    /** The concept ids of the memory a link step follows. */
+    final IntArrayList linkConcepts = new IntArrayList();
 
     private static TextChars[] linkTexts(final TextChars user, final TextChars ai) {
         final TextChars[] texts = new TextChars[MemoryTable.STRINGS];

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.LongSupplier;
+import org.agrona.collections.IntArrayList;
 
 /**
  * Recall (docs/DESIGN.md section 7, steps 2-8) over the off-heap state: seed the query's concepts, spread activation, rank, collect
@@ -393,14 +394,16 @@ final class Recaller {
     }
 
     /** A compound holding an exact query concept; its names are decoded only if it is returned. */
-    private record CompoundHit(int rec, double relevance) {}
+    /** A compound of a query concept, as step 4 ranks it. */
+    record CompoundHit(int rec, double relevance) {}
 
     /**
      * Step 4: compounds containing an exact query concept, highest relevance first: per exact concept its
      * {@code COMPOUNDS_KEPT} most counted (ties in posting order), each compound once.
      */
     private List<CompoundHit> compoundsOf(final TenantState t, final RecallScratch s, final int seeds) {
-        final List<CompoundHit> out = new ArrayList<>();
+        final List<CompoundHit> out = s.compoundHits;
+        out.clear();
         final int[] recs = s.compoundRecs;
         final int[] best = s.compoundBest;
         final int[] bestCount = s.compoundBestCount; // each count read once: a learn may raise it meanwhile
@@ -766,12 +769,13 @@ final class Recaller {
             if (Long.bitCount(s.memoryTermMask[s.memorySlotOf.get(best[i])]) < LINK_SOURCE_WORDS) {
                 continue; // a memory matching one word (often just a name) is too weak a lead to follow
             }
-            final int[] concepts = memories.read(best[i], s.linkTexts, s.decode);
-            if (concepts == null) {
+            final IntArrayList concepts = s.linkConcepts;
+            if (!memories.read(best[i], s.linkTexts, s.decode, concepts)) {
                 continue;
             }
             s.clearLinks();
-            for (final int concept : concepts) {
+            for (int c = 0; c < concepts.size(); c++) {
+                final int concept = concepts.getInt(c);
                 final int named = s.slotOf.get(concept);
                 if ((named != RecallScratch.MISSING && s.direct[named]) || graph.tenantOf(concept) != t.id) {
                     continue;
@@ -828,7 +832,7 @@ final class Recaller {
         final long sourceMask = s.memoryTermMask[sourceSlot];
         if (Long.bitCount(sourceMask) < LINK_SOURCE_WORDS
                 || memories.endsWithQuestion(source)
-                || memories.read(source, s.linkTexts, s.decode) == null) {
+                || !memories.readText(source, s.linkTexts, s.decode)) {
             return;
         }
         // the subject: the best memory's rarest query word (a name said in a few dozen memories, more often than not,

@@ -2,6 +2,7 @@ package ai.continuum.engine.store;
 
 import static ai.continuum.engine.store.LayoutCheck.field;
 
+import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -231,25 +232,28 @@ public final class MemoryTable {
 
     /**
      * Any thread: decodes the memory's strings {@code i} into {@code texts[i]} where that is not null (length
-     * {@link #STRINGS}; what recall's link steps read: the user and assistant texts) and returns its concept ids, or
-     * null when it is (or became, while decoding) forgotten.
+     * {@link #STRINGS}; what recall's link steps read: the user and assistant texts) and its concept ids into
+     * {@code conceptIds} (cleared first); false when it is (or became, while decoding) forgotten.
      */
-    public int[] read(final int index, final TextChars[] texts, final DecodeBuffer buffer) {
+    public boolean read(
+            final int index, final TextChars[] texts, final DecodeBuffer buffer, final IntArrayList conceptIds) {
+        conceptIds.clear();
         final long after = readChars(index, texts, buffer);
         if (after == NOT_READ) {
-            return null;
+            return false;
         }
         try {
-            final int[] ids = TextBlob.readInts(arena, after);
-            return state(index) == LIVE ? ids : null;
+            TextBlob.readInts(arena, after, conceptIds);
+            return state(index) == LIVE;
         } catch (final IllegalStateException | IndexOutOfBoundsException raced) {
-            return null; // the blob was erased under us: the memory is being forgotten
+            conceptIds.clear();
+            return false; // the blob was erased under us: the memory is being forgotten
         }
     }
 
     /**
-     * Any thread: decodes the memory's strings into {@code texts} as {@link #read(int, TextChars[], DecodeBuffer)}
-     * does, without its concept ids (what recall returns); false when it is (or became, while decoding) forgotten.
+     * Any thread: decodes the memory's strings into {@code texts} as
+     * {@link #read(int, TextChars[], DecodeBuffer, IntArrayList)} does, without its concept ids (what recall returns); false when it is (or became, while decoding) forgotten.
      */
     public boolean readText(final int index, final TextChars[] texts, final DecodeBuffer buffer) {
         return readChars(index, texts, buffer) != NOT_READ && state(index) == LIVE;

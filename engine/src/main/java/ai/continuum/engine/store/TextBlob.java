@@ -1,6 +1,7 @@
 package ai.continuum.engine.store;
 
 import java.nio.charset.StandardCharsets;
+import org.agrona.collections.IntArrayList;
 
 /**
  * Strings and int lists packed into one arena block: each string as {@code int byteLength} + UTF-8, each int list as
@@ -87,15 +88,27 @@ public final class TextBlob {
 
     /** Reads the int list at {@code addr} (as returned by {@link #readStrings}). */
     public static int[] readInts(final OffHeapArena arena, final long addr) {
+        final int[] out = new int[intCount(arena, addr)];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = arena.getInt(addr + 4 + i * 4L);
+        }
+        return out;
+    }
+
+    /** Appends the int list at {@code addr} to {@code out}, which a reader reuses. */
+    static void readInts(final OffHeapArena arena, final long addr, final IntArrayList out) {
+        final int count = intCount(arena, addr);
+        for (int i = 0; i < count; i++) {
+            out.addInt(arena.getInt(addr + 4 + i * 4L));
+        }
+    }
+
+    private static int intCount(final OffHeapArena arena, final long addr) {
         final int count = arena.getInt(addr);
         if (count < 0 || !arena.isValid(addr + 4, count * 4)) {
             throw new IllegalStateException("corrupt int list at " + addr);
         }
-        final int[] out = new int[count];
-        for (int i = 0; i < count; i++) {
-            out[i] = arena.getInt(addr + 4 + i * 4L);
-        }
-        return out;
+        return count;
     }
 
     /** Zeroes then frees a block of {@code size} bytes, so forgotten text does not linger in memory. */

@@ -66,6 +66,12 @@ public final class TextChars implements CharSequence {
         return chars[index];
     }
 
+    /** Copies chars {@code [begin, end)} into {@code dst} at {@code at}, as {@link String#getChars} does. */
+    public void getChars(final int begin, final int end, final char[] dst, final int at) {
+        java.util.Objects.checkFromToIndex(begin, end, length);
+        System.arraycopy(chars, begin, dst, at, end - begin);
+    }
+
     @Override
     public CharSequence subSequence(final int start, final int end) {
         return toString().substring(start, end);

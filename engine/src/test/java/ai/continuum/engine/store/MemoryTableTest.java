@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.agrona.collections.IntArrayList;
 import org.junit.jupiter.api.Test;
 
 /** The memory table on its own: ids per tenant, tombstones, session chains, decisions. */
@@ -48,13 +49,16 @@ class MemoryTableTest {
         texts[MemoryTable.USER_TEXT] = user;
         texts[MemoryTable.AI_TEXT] = ai;
         final DecodeBuffer buffer = new DecodeBuffer(8);
+        final IntArrayList conceptIds = new IntArrayList();
+        conceptIds.addInt(77); // left over from a memory read before: cleared
         long id = 0;
         // ASCII, two- and four-byte characters, an empty text, one longer than what is kept, then a short one again
         for (final String text : new String[] {"plain words", "héllo wörld", "emoji 😀 ok", "", longAscii, "short"}) {
             final int index = table.add(1, ++id, 0, strings("s", text), new int[] {3, 4}, 2);
             final String[] expected = new String[MemoryTable.STRINGS];
             final int[] ids = table.read(index, expected);
-            assertArrayEquals(ids, table.read(index, texts, buffer));
+            assertTrue(table.read(index, texts, buffer, conceptIds));
+            assertArrayEquals(ids, conceptIds.toIntArray());
             assertEquals(expected[MemoryTable.USER_TEXT], user.toString());
             assertEquals(expected[MemoryTable.AI_TEXT], ai.toString());
             assertEquals(text.length(), user.length());
@@ -64,7 +68,9 @@ class MemoryTableTest {
         }
         final int forgotten = table.add(1, 999L, 0, strings("s", "gone"), new int[0], 0);
         table.forget(forgotten);
-        assertNull(table.read(forgotten, texts, buffer));
+        assertFalse(table.read(forgotten, texts, buffer, conceptIds));
+        assertEquals(0, conceptIds.size());
+        assertFalse(table.readText(forgotten, texts, buffer));
     }
 
     @Test

@@ -2,6 +2,7 @@ package ai.continuum.server.http;
 
 import ai.continuum.engine.RecallAnswer;
 import ai.continuum.engine.RecallOutput;
+import ai.continuum.engine.store.TextChars;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -19,6 +20,9 @@ import java.util.Arrays;
 final class RecallJson {
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
     private static final int INITIAL_CAPACITY = 16 * 1024;
+    private static final int INITIAL_CHARS = 1024;
+    /** A char buffer grown past this by one long text is replaced, as the byte buffer is. */
+    private static final int RETAINED_CHARS = 16 * 1024;
     /** A buffer grown past this by an unusually large answer is replaced, so the pool does not keep it. */
     static final int RETAINED_CAPACITY = 256 * 1024;
 
@@ -26,6 +30,8 @@ final class RecallJson {
     private final RecallOutput answer = new RecallOutput();
 
     private byte[] buf = new byte[INITIAL_CAPACITY];
+    /** The chars of the string being written ({@link #string}). */
+    private char[] chars = new char[INITIAL_CHARS];
     /** The digits of the number being written ({@link #number}). */
     private final StringBuilder digits = new StringBuilder(32);
 
@@ -51,6 +57,9 @@ final class RecallJson {
         answer.trim();
         if (buf.length > RETAINED_CAPACITY) {
             buf = new byte[INITIAL_CAPACITY];
+        }
+        if (chars.length > RETAINED_CHARS) {
+            chars = new char[INITIAL_CHARS];
         }
         if (context.capacity() > RETAINED_CAPACITY) {
             context = new StringBuilder(4096);
@@ -222,19 +231,38 @@ final class RecallJson {
         }
     }
 
-    /** A JSON string, or {@code null}, escaped as Jackson's UTF-8 generator escapes it. */
+    /**
+     * A JSON string, or {@code null}, escaped as Jackson's UTF-8 generator escapes it. The chars are first copied into
+     * {@link #chars} by the text's own class: the answer's texts are strings, builders and the engine's
+     * {@link TextChars}, and a {@code charAt} per char through {@link CharSequence} would be a call site of three
+     * classes, which the JIT does not inline.
+     */
     private void string(final CharSequence s) {
         if (s == null) {
             raw("null");
             return;
         }
         final int n = s.length();
+        if (chars.length < n) {
+            chars = new char[Math.max(n, 2 * chars.length)];
+        }
+        final char[] cs = chars;
+        switch (s) {
+            case String str -> str.getChars(0, n, cs, 0);
+            case TextChars text -> text.getChars(0, n, cs, 0);
+            case StringBuilder builder -> builder.getChars(0, n, cs, 0);
+            default -> {
+                for (int i = 0; i < n; i++) {
+                    cs[i] = s.charAt(i);
+                }
+            }
+        }
         ensure(n * 6 + 2); // the worst case: every char a six-byte escape
         final byte[] b = buf;
         int p = len;
         b[p++] = '"';
         for (int i = 0; i < n; i++) {
-            final char c = s.charAt(i);
+            final char c = cs[i];
             if (c < 0x80) {
                 if (c >= 0x20 && c != '"' && c != '\\') {
                     b[p++] = (byte) c;
