@@ -111,12 +111,17 @@ public final class LogSetup {
 
     /** {@code 2026-11-27T07:00:00.123Z INFO  logger - message}, then the stack trace if any. */
     static final class TextFormatter extends Formatter {
+        /** The longest level name ("ERROR", "DEBUG", "TRACE"); shorter ones are padded to it. */
+        private static final int LEVEL_WIDTH = 5;
+
         @Override
         public String format(final LogRecord record) {
+            final String level = levelName(record.getLevel());
             final StringBuilder line = new StringBuilder(128)
                     .append(Instant.ofEpochMilli(record.getMillis()))
                     .append(' ')
-                    .append(String.format(Locale.ROOT, "%-5s", levelName(record.getLevel())))
+                    .append(level)
+                    .repeat(' ', Math.max(0, LEVEL_WIDTH - level.length())) // left-aligned in five columns
                     .append(' ')
                     .append(record.getLoggerName())
                     .append(" - ")

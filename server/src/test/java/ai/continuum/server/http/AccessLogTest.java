@@ -70,4 +70,37 @@ class AccessLogTest {
         }
         throw new AssertionError("no access record for " + id + " in " + records.size() + " records");
     }
+
+    /** The line's text is what the format string it replaced wrote, for whole microseconds (as a clock reads them). */
+    @Test
+    void shouldWriteTheMessageAsTheFormatStringDid() {
+        final java.util.Random random = new java.util.Random(5);
+        for (int i = 0; i < 20_000; i++) {
+            final long micros = i < 5_000 ? i : (long) (random.nextDouble() * random.nextDouble() * 1e9);
+            final double ms = micros / 1e3;
+            final long leftOut = i % 7 == 0 ? i : 0;
+            final String expected = String.format(
+                            java.util.Locale.ROOT,
+                            "%s \"%s %s\" %d %.3f ms id=%s",
+                            "10.0.0.1",
+                            "POST",
+                            "/v1/recall",
+                            200,
+                            ms,
+                            "abc")
+                    + (leftOut > 0 ? " left_out=" + leftOut : "");
+            assertEquals(expected, AccessLogFilter.message("10.0.0.1", "POST", "/v1/recall", 200, ms, "abc", leftOut));
+        }
+    }
+
+    @Test
+    void shouldMakeIdsOfThirtyTwoHexDigits() {
+        final java.util.Set<String> ids = new java.util.HashSet<>();
+        for (int i = 0; i < 1_000; i++) {
+            final String id = AccessLogFilter.newId();
+            assertTrue(id.matches("[0-9a-f]{32}"), id);
+            ids.add(id);
+        }
+        assertEquals(1_000, ids.size());
+    }
 }
