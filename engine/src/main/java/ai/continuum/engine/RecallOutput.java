@@ -22,6 +22,12 @@ public final class RecallOutput implements RecallAnswer {
     /** Characters a text buffer may keep between recalls ({@link #trim()}). */
     static final int RETAINED_CHARS = 4096;
 
+    /**
+     * Whether memories' thinking and metadata are decoded too: the values a caller keeps carry them
+     * ({@link #toResult()}), an answer shown to a client does not ({@link #shownTextsOnly()}).
+     */
+    private final boolean allTexts;
+
     private int capacity;
     private long queryNanos;
 
@@ -59,6 +65,23 @@ public final class RecallOutput implements RecallAnswer {
     private double[] semantic = new double[RETAINED_PLACES];
     private boolean[] inTime = new boolean[RETAINED_PLACES];
     private boolean[] newer = new boolean[RETAINED_PLACES];
+
+    /** An output that decodes every text of a memory, so that {@link #toResult()} can give whole memories. */
+    public RecallOutput() {
+        this(true);
+    }
+
+    private RecallOutput(final boolean allTexts) {
+        this.allTexts = allTexts;
+    }
+
+    /**
+     * An output that decodes only what an answer shows (each memory's session id, user and assistant texts: not its
+     * thinking nor its metadata, which can be long and which no answer returns); {@link #toResult()} refuses.
+     */
+    public static RecallOutput shownTextsOnly() {
+        return new RecallOutput(false);
+    }
 
     /** Empties the output for a recall whose context block holds {@code capacity} items per section at most. */
     void start(final int capacity) {
@@ -127,9 +150,11 @@ public final class RecallOutput implements RecallAnswer {
         growMemories();
         TextChars[] place = texts[memoryCount];
         if (place == null) {
-            place = new TextChars[MemoryTable.STRINGS];
+            place = new TextChars[MemoryTable.STRINGS]; // a null text is skipped, not decoded
             for (int i = 0; i < place.length; i++) {
-                place[i] = new TextChars();
+                if (allTexts || (i != MemoryTable.THINKING && i != MemoryTable.METADATA)) {
+                    place[i] = new TextChars();
+                }
             }
             texts[memoryCount] = place;
         }
@@ -235,14 +260,23 @@ public final class RecallOutput implements RecallAnswer {
         for (final TextChars[] place : texts) {
             if (place != null) {
                 for (final TextChars chars : place) {
-                    chars.release(RETAINED_CHARS);
+                    if (chars != null) {
+                        chars.release(RETAINED_CHARS);
+                    }
                 }
             }
         }
     }
 
-    /** The answer as values a caller may keep: strings for every text, records for every place. */
+    /**
+     * The answer as values a caller may keep: strings for every text, records for every place.
+     *
+     * @throws IllegalStateException for an output made by {@link #shownTextsOnly()}, which has no whole memories.
+     */
     public RecallResult toResult() {
+        if (!allTexts) {
+            throw new IllegalStateException("an output of shown texts only has no whole memories to return");
+        }
         final List<RecallResult.ConceptHit> concepts = new ArrayList<>(conceptCount);
         for (int i = 0; i < conceptCount; i++) {
             concepts.add(new RecallResult.ConceptHit(

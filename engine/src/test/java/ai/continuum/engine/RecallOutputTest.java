@@ -137,4 +137,30 @@ class RecallOutputTest {
         engine.recall("t", "   ", 10, 5, true, out);
         assertEquals(0, out.conceptCount() + out.memoryCount());
     }
+
+    /** An answer of shown texts decodes each memory's session, user and assistant texts as a whole one does. */
+    @Test
+    void shouldDecodeTheShownTextsAsAWholeOutputDoes() {
+        learnTurns(120);
+        final RecallOutput whole = new RecallOutput();
+        final RecallOutput shown = RecallOutput.shownTextsOnly();
+        for (final String name : NAMES) {
+            engine.recall("t", "What about " + name + "?", 10, 20, true, whole);
+            engine.recall("t", "What about " + name + "?", 10, 20, true, shown);
+            assertEquals(whole.memoryCount(), shown.memoryCount());
+            for (int i = 0; i < whole.memoryCount(); i++) {
+                assertEquals(whole.memoryId(i), shown.memoryId(i));
+                assertEquals(
+                        whole.memorySessionId(i).toString(),
+                        shown.memorySessionId(i).toString());
+                assertEquals(
+                        whole.memoryUserText(i).toString(),
+                        shown.memoryUserText(i).toString());
+                assertEquals(
+                        whole.memoryAiText(i).toString(), shown.memoryAiText(i).toString());
+            }
+            shown.trim();
+        }
+        assertThrows(IllegalStateException.class, shown::toResult);
+    }
 }

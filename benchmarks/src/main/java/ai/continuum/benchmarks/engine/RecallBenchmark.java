@@ -60,7 +60,7 @@ public class RecallBenchmark {
         MemoryEngine engine;
         ResonanceCursor cursor;
         /** The last recall's answer and context block, reused as the HTTP layer reuses its buffers. */
-        final RecallOutput output = new RecallOutput();
+        final RecallOutput output = RecallOutput.shownTextsOnly();
 
         final StringBuilder context = new StringBuilder(4096);
 

@@ -26,8 +26,8 @@ final class RecallJson {
     /** A buffer grown past this by an unusually large answer is replaced, so the pool does not keep it. */
     static final int RETAINED_CAPACITY = 256 * 1024;
 
-    /** The engine's answer, decoded into buffers kept from one recall to the next. */
-    private final RecallOutput answer = new RecallOutput();
+    /** The engine's answer, decoded into buffers kept from one recall to the next (what the answer shows only). */
+    private final RecallOutput answer = RecallOutput.shownTextsOnly();
 
     private byte[] buf = new byte[INITIAL_CAPACITY];
     /** The chars of the string being written ({@link #string}). */
