@@ -273,10 +273,9 @@ final class Recaller {
 
     /** Step 2: exact matches at 1.0, partial (word) matches at {@code partialMatchRelevance}. */
     private void seed(final TenantState t, final QueryTerms query, final RecallScratch s) {
-        final List<String> queryConcepts = query.concepts();
-        final int names = queryConcepts.size();
+        final int names = query.conceptCount();
         for (int q = 0; q < names; q++) {
-            exact(t, ConceptKeys.normalize(queryConcepts.get(q), s.conceptKey(q)), s);
+            exact(t, ConceptKeys.normalize(query.concept(q), s.conceptKey(q)), s);
         }
         final int keywordCount = query.keywordCount();
         for (int k = 0; k < keywordCount; k++) {

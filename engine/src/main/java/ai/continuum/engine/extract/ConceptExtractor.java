@@ -142,7 +142,7 @@ public final class ConceptExtractor {
     private static void offerWord(
             final String s, final int start, final int end, final int kind, final CandidateBuffer out) {
         if (end - start <= MAX_LENGTH || s.codePointCount(start, end) <= MAX_LENGTH) {
-            out.add(start, kind, s.substring(start, end));
+            out.add(start, kind, s, start, end);
         }
     }
 

@@ -81,19 +81,23 @@ final class PhraseRun {
         if (foldedChars > 2 * ConceptExtractor.MAX_LENGTH) {
             return;
         }
-        final String phrase;
         if (singleSpaced) {
-            phrase = text.substring(starts[first], ends[count - 1]);
-        } else {
-            final StringBuilder joined = new StringBuilder(foldedChars);
-            for (int w = first; w < count; w++) {
-                if (w > first) {
-                    joined.append(' ');
-                }
-                joined.append(text, starts[w], ends[w]);
+            // the phrase as it stands in the text: a span, which becomes a string only if it is selected as one
+            final int start = starts[first];
+            final int end = ends[count - 1];
+            if (text.codePointCount(start, end) <= ConceptExtractor.MAX_LENGTH) {
+                out.add(start, kind, text, start, end);
             }
-            phrase = joined.toString();
+            return;
         }
+        final StringBuilder joined = new StringBuilder(foldedChars);
+        for (int w = first; w < count; w++) {
+            if (w > first) {
+                joined.append(' ');
+            }
+            joined.append(text, starts[w], ends[w]);
+        }
+        final String phrase = joined.toString();
         if (Chars.length(phrase) <= ConceptExtractor.MAX_LENGTH) {
             out.add(starts[first], kind, phrase);
         }

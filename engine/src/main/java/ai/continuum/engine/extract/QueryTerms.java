@@ -1,7 +1,6 @@
 package ai.continuum.engine.extract;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -9,8 +8,9 @@ import java.util.Objects;
 /**
  * The lookup terms of a recall query (specification 2.6 step 1): the concept names it may mention and its content
  * keywords. {@link #of} makes a new one per query; recall keeps one per scratch and {@link #parse parses} each query
- * into it, so its lists and buffers are reused. Confined to one thread; {@link #concepts} is a read-only view and
- * {@link #keyword} a builder's characters, both refilled by the next {@link #parse}.
+ * into it, so its lists and buffers are reused. Confined to one thread; {@link #concept} and {@link #keyword} are a
+ * builder's characters, refilled by the next {@link #parse}, so a recall's terms make no strings ({@link #concepts}
+ * and {@link #keywords} make them for a caller that keeps them).
  *
  * <p>{@link #concepts()} is the union of
  * <ul>
@@ -45,11 +45,18 @@ public final class QueryTerms {
     private static final char PI = 'π';
     private static final char PHI = 'φ';
 
-    private final CandidateBuffer candidates = new CandidateBuffer();
+    private final CandidateBuffer candidates = new CandidateBuffer(true);
     private final PhraseRun extracted = ConceptExtractor.newPhraseRun();
     private final PhraseRun phrases = new PhraseRun(CandidateBuffer.QUERY_PHRASE, true);
-    private final List<String> concepts = new ArrayList<>();
-    private final List<String> conceptsView = Collections.unmodifiableList(concepts);
+    /**
+     * The concept names, each copied from the query into a builder kept from parse to parse; the first
+     * {@code conceptCount} are this query's, so a query's names make no strings.
+     */
+    private final List<StringBuilder> conceptChars = new ArrayList<>();
+
+    private int conceptCount;
+    /** Takes each selected name into the next builder; one per instance, so a parse makes no lambda. */
+    private final CandidateBuffer.Sink conceptSink = this::takeConcept;
     /**
      * The keywords, lower-cased, each in a builder kept from parse to parse; the first {@code keywordCount} are this
      * query's, so a query's keywords make no strings. Searched linearly: at most MAX_TERMS short words, and no hash
@@ -71,7 +78,7 @@ public final class QueryTerms {
     public QueryTerms parse(final String query) {
         Objects.requireNonNull(query, "query");
         candidates.clear();
-        concepts.clear();
+        conceptCount = 0;
         for (int k = 0; k < keywordCount; k++) {
             if (keywordChars.get(k).capacity() > KEPT_KEYWORD_CHARS) {
                 keywordChars.set(k, new StringBuilder()); // a huge word's buffer is not kept
@@ -82,23 +89,48 @@ public final class QueryTerms {
         scanWords(query);
         Quotes.scan(query, (from, to) -> offerQuoted(query, from, to, candidates));
         scanPiPhi(query, candidates);
-        candidates.selectInto(MAX_TERMS, true, concepts);
+        candidates.selectInto(MAX_TERMS, true, conceptSink);
         candidates.clear(); // the query's substrings go with the call
         return this;
     }
 
-    /** Concept names to look up, display spelling; read-only, valid until the next {@link #parse}. */
+    /** Concept names to look up, display spelling, as new strings (recall reads {@link #concept}); read-only. */
     public List<String> concepts() {
-        return conceptsView;
+        return strings(conceptChars, conceptCount);
+    }
+
+    /** How many concept names the query has. */
+    public int conceptCount() {
+        return conceptCount;
+    }
+
+    /** Concept name {@code k} ({@code < conceptCount()}), display spelling; valid until the next {@link #parse}. */
+    public CharSequence concept(final int k) {
+        Objects.checkIndex(k, conceptCount);
+        return conceptChars.get(k);
+    }
+
+    private void takeConcept(final String source, final int start, final int end) {
+        if (conceptCount == conceptChars.size()) {
+            conceptChars.add(new StringBuilder());
+        }
+        final StringBuilder name = conceptChars.get(conceptCount++);
+        name.setLength(0);
+        name.append(source, start, end);
     }
 
     /** Lower-cased content words, as new strings (for a caller that keeps them; recall reads {@link #keyword}). */
     public List<String> keywords() {
-        final List<String> out = new ArrayList<>(keywordCount);
-        for (int k = 0; k < keywordCount; k++) {
-            out.add(keywordChars.get(k).toString());
+        return strings(keywordChars, keywordCount);
+    }
+
+    /** The first {@code count} builders' texts, as a read-only list of new strings. */
+    private static List<String> strings(final List<StringBuilder> builders, final int count) {
+        final String[] out = new String[count];
+        for (int k = 0; k < count; k++) {
+            out[k] = builders.get(k).toString();
         }
-        return Collections.unmodifiableList(out);
+        return List.of(out);
     }
 
     public int keywordCount() {
@@ -113,7 +145,7 @@ public final class QueryTerms {
 
     @Override
     public String toString() {
-        return "QueryTerms[concepts=" + concepts + ", keywords=" + keywords() + "]";
+        return "QueryTerms[concepts=" + concepts() + ", keywords=" + keywords() + "]";
     }
 
     /** Adds the word-shaped concept forms to the candidates and the keywords to theirs. */
@@ -222,7 +254,7 @@ public final class QueryTerms {
     private static void offerWord(
             final String s, final int start, final int end, final int kind, final CandidateBuffer out) {
         if (end - start <= ConceptExtractor.MAX_LENGTH || s.codePointCount(start, end) <= ConceptExtractor.MAX_LENGTH) {
-            out.add(start, kind, s.substring(start, end));
+            out.add(start, kind, s, start, end);
         }
     }
 
@@ -247,7 +279,7 @@ public final class QueryTerms {
         for (int i = s.indexOf(PI); i >= 0 && i + 2 < s.length(); i = s.indexOf(PI, i + 1)) {
             final char op = s.charAt(i + 1);
             if ((op == '×' || op == '*') && s.charAt(i + 2) == PHI) {
-                out.add(i, CandidateBuffer.PI_PHI, s.substring(i, i + 3));
+                out.add(i, CandidateBuffer.PI_PHI, s, i, i + 3);
             }
         }
     }

@@ -45,6 +45,46 @@ class CandidateBufferTest {
         assertFalse(new CandidateBuffer().select(3, true).iterator().hasNext());
     }
 
+    /**
+     * A buffer keeping spans selects what a buffer of strings selects, into its sink as into strings: both cases, few
+     * candidates and many (the hash set of a long selection), spans and whole strings mixed, text of special cases.
+     */
+    @Test
+    void shouldSelectFromSpansWhatItSelectsFromStrings() {
+        final SplittableRandom random = new SplittableRandom(3);
+        for (int round = 0; round < 2_000; round++) {
+            final StringBuilder text = new StringBuilder();
+            for (int i = 0; i < 30; i++) {
+                text.append(randomString(random)).append(' ');
+            }
+            final String source = text.toString();
+            final CandidateBuffer strings = new CandidateBuffer();
+            final CandidateBuffer spans = new CandidateBuffer(true);
+            final int candidates = 1 + random.nextInt(round % 2 == 0 ? 12 : 60);
+            for (int i = 0; i < candidates; i++) {
+                final int start = random.nextInt(source.length());
+                final int end = start + random.nextInt(Math.min(6, source.length() - start) + 1);
+                final int offset = random.nextInt(100);
+                final int kind = random.nextInt(10);
+                if (random.nextInt(4) == 0) {
+                    final String own = source.substring(start, end) + "x";
+                    strings.add(offset, kind, own);
+                    spans.add(offset, kind, own);
+                } else {
+                    strings.add(offset, kind, source, start, end);
+                    spans.add(offset, kind, source, start, end);
+                }
+            }
+            final boolean ignoreCase = random.nextBoolean();
+            final int cap = 1 + random.nextInt(40);
+            final List<String> expected = strings.select(cap, ignoreCase);
+            final List<String> sunk = new java.util.ArrayList<>();
+            spans.selectInto(cap, ignoreCase, (from, start, end) -> sunk.add(from.substring(start, end)));
+            assertEquals(expected, sunk, source);
+            spans.clear();
+        }
+    }
+
     private static String randomString(final SplittableRandom random) {
         final StringBuilder s = new StringBuilder();
         final int length = random.nextInt(5);

@@ -200,6 +200,11 @@ class QueryTermsTest {
                     read.add(reused.keyword(k).toString());
                 }
                 assertEquals(fresh.keywords(), read, query);
+                final List<String> names = new ArrayList<>();
+                for (int k = 0; k < reused.conceptCount(); k++) {
+                    names.add(reused.concept(k).toString());
+                }
+                assertEquals(fresh.concepts(), names, query);
             }
         }
         assertThrows(
