@@ -447,8 +447,8 @@ final class RecallScratch {
 
     /**
      * The memories' final order: the ranked places with repeats last ({@code Recaller.restatementsLast}), then
-     * diversified in place; with the flags of the places moved up as newer statements and the strings of one memory
-     * being decoded. Grown to the largest pool a recall asked for (a few dozen places).
+     * diversified in place; with the flags of the places moved up as newer statements. Grown to the largest pool a
+     * recall asked for (a few dozen places).
      */
     int[] memoryOrder = new int[32];
 
