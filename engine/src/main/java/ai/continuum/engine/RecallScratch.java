@@ -453,6 +453,9 @@ final class RecallScratch {
     int[] memoryOrder = new int[32];
 
     private int[] diversified = new int[32];
+    private int[] candidateTerms = new int[32];
+    private long[] candidatePrints = new long[32];
+    private long[] keptPrints = new long[32];
     private boolean[] diversityUsed = new boolean[32];
     private boolean[] newerFlags = new boolean[32];
 
@@ -461,6 +464,29 @@ final class RecallScratch {
             memoryOrder = new int[n];
         }
         return memoryOrder;
+    }
+
+    /** {@code Recaller.restatementsLast}: each candidate's term count and text fingerprint, by rank. */
+    int[] candidateTerms(final int n) {
+        if (candidateTerms.length < n) {
+            candidateTerms = new int[n];
+        }
+        return candidateTerms;
+    }
+
+    long[] candidatePrints(final int n) {
+        if (candidatePrints.length < n) {
+            candidatePrints = new long[n];
+        }
+        return candidatePrints;
+    }
+
+    /** {@code Recaller.restatementsLast}: the fingerprints of the memories kept so far, by place. */
+    long[] keptPrints(final int n) {
+        if (keptPrints.length < n) {
+            keptPrints = new long[n];
+        }
+        return keptPrints;
     }
 
     int[] diversified(final int n) {

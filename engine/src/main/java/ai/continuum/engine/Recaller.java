@@ -1015,20 +1015,43 @@ final class Recaller {
      * Moves a memory whose text repeats one ranked above it (the same words said again in another session: "Did Ann
      * ever return your umbrella?") behind all the others, keeping the order otherwise: a repeat adds no evidence and
      * would take a place from another piece of the answer. The first copy (the higher score, or the newer) stays.
-     * Compared in place ({@link MemoryTable#sameText}), without decoding. Reads {@code ranked[0, n)} and writes the
-     * new order into {@code out}, a different array.
+     * Compared in place, without decoding, and only where a repeat is possible: texts that say the same words have
+     * the same term count ({@link MemoryTable#terms}, in the record scoring already read), so only a candidate whose
+     * count another candidate shares has its texts read, once, into a fingerprint
+     * ({@link MemoryTable#textFingerprint}), and only two equal fingerprints are compared byte for byte
+     * ({@link MemoryTable#sameText}). Comparing every pair in place read two records and two blobs per pair, a seventh
+     * of a recall's time. Reads {@code ranked[0, n)} and writes the new order into {@code out}, a different array.
      */
     private void restatementsLast(final RecallScratch s, final int[] ranked, final int n, final int[] out) {
+        final int[] terms = s.candidateTerms(n);
+        final long[] prints = s.candidatePrints(n);
+        for (int i = 0; i < n; i++) {
+            terms[i] = memories.terms(s.memory[ranked[i]]);
+        }
+        for (int i = 0; i < n; i++) {
+            prints[i] = 0; // matches nothing: no other candidate has as many terms
+            for (int k = 0; k < n; k++) {
+                if (k != i && terms[k] == terms[i]) {
+                    prints[i] = memories.textFingerprint(s.memory[ranked[i]]);
+                    break;
+                }
+            }
+        }
+        final long[] keptPrints = s.keptPrints(n);
         int kept = 0;
         int repeats = n;
         for (int i = 0; i < n; i++) {
+            final long print = prints[i];
             boolean repeat = false;
             for (int j = 0; j < kept && !repeat; j++) {
-                repeat = memories.sameText(s.memory[ranked[i]], s.memory[out[j]]);
+                repeat = print != 0
+                        && keptPrints[j] == print
+                        && memories.sameText(s.memory[ranked[i]], s.memory[out[j]]);
             }
             if (repeat) {
                 out[--repeats] = ranked[i];
             } else {
+                keptPrints[kept] = print;
                 out[kept++] = ranked[i];
             }
         }

@@ -54,6 +54,8 @@ public final class MemoryTable {
     static final int D_TEXT = 24;
     static final int D_RECORD_BYTES = 32;
     public static final int FORGOTTEN_TENANT = -1;
+    /** Bytes of each end of a long text that {@link #textFingerprint} reads. */
+    private static final int FINGERPRINT_END_BYTES = 16;
 
     static {
         LayoutCheck.check(
@@ -330,6 +332,60 @@ public final class MemoryTable {
             at += 4 + len;
         }
         return last == '?' && state(index) == LIVE;
+    }
+
+    /**
+     * Any thread: a 64-bit digest of a live memory's user and assistant texts, so that many memories can be compared
+     * pairwise by a number each: two memories {@link #sameText} finds equal have equal fingerprints (unequal ones
+     * prove the texts differ; equal ones are confirmed with {@code sameText}). 0 when the memory is forgotten or its
+     * blob is being erased, which {@code sameText} never matches either. Reads each text's length and, of a long text,
+     * only its first and last {@code FINGERPRINT_END_BYTES}.
+     */
+    public long textFingerprint(final int index) {
+        if (!memories.exists(index) || state(index) != LIVE) {
+            return 0;
+        }
+        final long blob = memories.buffer(index).getLong(memories.offset(index) + BLOB);
+        if (!arena.isValid(blob, 4)) {
+            return 0;
+        }
+        long at = blob + 4 + arena.getInt(blob); // skip the session id
+        long h = 0x243F6A8885A308D3L;
+        for (int s = USER_TEXT; s <= AI_TEXT; s++) {
+            if (!arena.isValid(at, 4)) {
+                return 0;
+            }
+            final int len = arena.getInt(at);
+            if (len < 0 || !arena.isValid(at + 4, len)) {
+                return 0;
+            }
+            final UnsafeBuffer b = arena.buffer(at + 4);
+            final int o = OffHeapArena.offset(at + 4);
+            h = mix(h, len);
+            if (len >= 2 * FINGERPRINT_END_BYTES) {
+                // the ends of a long text and its length: enough to tell different turns apart, and a few reads
+                for (int i = 0; i < FINGERPRINT_END_BYTES; i += Long.BYTES) {
+                    h = mix(mix(h, b.getLong(o + i)), b.getLong(o + len - FINGERPRINT_END_BYTES + i));
+                }
+            } else {
+                long word = 0;
+                for (int i = 0; i < len; i++) {
+                    word = word << 8 | (b.getByte(o + i) & 0xFF);
+                    if ((i & (Long.BYTES - 1)) == Long.BYTES - 1) {
+                        h = mix(h, word);
+                        word = 0;
+                    }
+                }
+                h = mix(h, word);
+            }
+            at += 4 + len;
+        }
+        // 0 means "matches nothing": a live memory whose digest happens to be 0 takes 1 instead
+        return state(index) != LIVE ? 0 : h == 0 ? 1 : h;
+    }
+
+    private static long mix(final long h, final long word) {
+        return Long.rotateLeft((h ^ word) * 0x9E3779B97F4A7C15L, 29);
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Random;
 import org.agrona.collections.IntArrayList;
 import org.junit.jupiter.api.Test;
 
@@ -71,6 +72,66 @@ class MemoryTableTest {
         assertFalse(table.read(forgotten, texts, buffer, conceptIds));
         assertEquals(0, conceptIds.size());
         assertFalse(table.readText(forgotten, texts, buffer));
+    }
+
+    @Test
+    void equalTextsHaveEqualFingerprints() {
+        // Texts drawn from a few words, so that many are equal, of every length around the eight-byte step and the
+        // 32 bytes above which only the ends are read (two long texts differ only in their middle), split differently
+        // between user and assistant ("ab" + "c" against "a" + "bc"), with sessions and thinking that do not count.
+        final Random random = new Random(7);
+        final String[] words = {
+            "",
+            "a",
+            "ab",
+            "abc",
+            "héllo",
+            "wörld ",
+            "umbrella?",
+            "x".repeat(8),
+            "y".repeat(15),
+            "a long turn whose middle says one thing and ends alike",
+            "a long turn whose middle says two thing and ends alike"
+        };
+        final int[] index = new int[400];
+        final String[] user = new String[index.length];
+        final String[] ai = new String[index.length];
+        for (int i = 0; i < index.length; i++) {
+            user[i] = words[random.nextInt(words.length)] + words[random.nextInt(words.length)];
+            ai[i] = words[random.nextInt(words.length)];
+            final byte[][] strings = {
+                TextBlob.utf8("s" + random.nextInt(3)),
+                TextBlob.utf8(user[i]),
+                TextBlob.utf8(ai[i]),
+                TextBlob.utf8("thinking " + i),
+                TextBlob.utf8("{}")
+            };
+            index[i] = table.add(1, i, i, strings, new int[0], 0);
+        }
+        int same = 0;
+        int middleOnly = 0;
+        for (int a = 0; a < index.length; a++) {
+            for (int b = 0; b < index.length; b++) {
+                final boolean sameText = table.sameText(index[a], index[b]);
+                final boolean samePrint = table.textFingerprint(index[a]) == table.textFingerprint(index[b]);
+                assertTrue(!sameText || samePrint, "equal texts, unequal fingerprints: " + a + " and " + b);
+                if (samePrint && !sameText) {
+                    // only texts that differ in their middle alone may share a fingerprint
+                    assertTrue(sameOrLongAlike(user[a], user[b]) && sameOrLongAlike(ai[a], ai[b]), a + " and " + b);
+                    middleOnly++;
+                }
+                same += a != b && sameText ? 1 : 0;
+            }
+        }
+        assertTrue(same > 100, "the draw gives many equal pairs: " + same);
+        assertTrue(middleOnly > 0, "and some that differ only in the middle: " + middleOnly);
+        table.forget(index[0]);
+        assertEquals(0, table.textFingerprint(index[0]), "a forgotten memory matches nothing");
+        assertEquals(0, table.textFingerprint(index.length + 1000), "nor does an index never given");
+    }
+
+    private static boolean sameOrLongAlike(final String a, final String b) {
+        return a.equals(b) || (a.length() >= 32 && a.length() == b.length());
     }
 
     @Test
