@@ -28,8 +28,8 @@ final class RecallScratch {
     final WordIndex.Probe wordProbe;
     final WordIndex.Probe termProbe;
 
-    /** concept id -> slot in the arrays below. */
-    final Int2IntHashMap slotOf = new Int2IntHashMap(256, 0.6f, MISSING);
+    /** concept id -> slot in the arrays below ({@link #concept} names each slot's id). */
+    final SlotMap slotOf = new SlotMap(256);
 
     int slots;
     int[] concept = new int[256];
@@ -58,8 +58,8 @@ final class RecallScratch {
     int[] postings = new int[256];
     int[] ranked = new int[256];
 
-    /** memory index -> slot in the memory arrays. */
-    final Int2IntHashMap memorySlotOf = new Int2IntHashMap(256, 0.6f, MISSING);
+    /** memory index -> slot in the memory arrays ({@link #memory} names each slot's index). */
+    final SlotMap memorySlotOf = new SlotMap(256);
 
     int memorySlots;
     int[] memory = new int[256];
@@ -104,11 +104,11 @@ final class RecallScratch {
     }
 
     void reset() {
-        slotOf.clear();
+        slotOf.clear(concept);
         slots = 0;
         frontierSize = 0;
         nextSize = 0;
-        memorySlotOf.clear();
+        memorySlotOf.clear(memory);
         memorySlots = 0;
         forgetLeaders();
     }
@@ -118,7 +118,7 @@ final class RecallScratch {
      * {@link #MISSING} when it did not.
      */
     int activate(final int id, final double value, final int hops, final boolean named) {
-        final int slot = slotOf.get(id);
+        final int slot = slotOf.getOrPut(id, slots);
         if (slot == MISSING) {
             if (slots == concept.length) {
                 growSlots();
@@ -128,7 +128,6 @@ final class RecallScratch {
             depth[slots] = hops;
             direct[slots] = named;
             queuedAt[slots] = -1;
-            slotOf.put(id, slots);
             return slots++;
         }
         if (value > activation[slot]) {
@@ -194,21 +193,10 @@ final class RecallScratch {
 
     /** Adds graph and lexical evidence to a memory, giving it a slot on first sight; returns the slot. */
     int addMemoryScore(final int memoryIndex, final double graphScore, final double lexicalScore) {
-        int slot = memorySlotOf.get(memoryIndex);
+        int slot = memorySlotOf.getOrPut(memoryIndex, memorySlots);
         if (slot == MISSING) {
             if (memorySlots == memory.length) {
-                final int n = memory.length * 2;
-                memory = Arrays.copyOf(memory, n);
-                memoryScore = Arrays.copyOf(memoryScore, n);
-                memoryLexical = Arrays.copyOf(memoryLexical, n);
-                memoryNeighbour = Arrays.copyOf(memoryNeighbour, n);
-                memoryLinked = Arrays.copyOf(memoryLinked, n);
-                memoryLinkCap = Arrays.copyOf(memoryLinkCap, n);
-                memorySemantic = Arrays.copyOf(memorySemantic, n);
-                memoryTermMask = Arrays.copyOf(memoryTermMask, n);
-                memoryInTime = Arrays.copyOf(memoryInTime, n);
-                memoryTime = Arrays.copyOf(memoryTime, n);
-                touchedEpoch = Arrays.copyOf(touchedEpoch, n);
+                growMemorySlots();
             }
             slot = memorySlots++;
             memory[slot] = memoryIndex;
@@ -222,12 +210,26 @@ final class RecallScratch {
             memoryInTime[slot] = false;
             memoryTime[slot] = UNREAD_TIME;
             touchedEpoch[slot] = epoch - 1; // whatever an earlier recall's slot left here, not touched in this epoch
-            memorySlotOf.put(memoryIndex, slot);
         }
         memoryScore[slot] += graphScore;
         memoryLexical[slot] += lexicalScore;
         touch(slot);
         return slot;
+    }
+
+    private void growMemorySlots() {
+        final int n = memory.length * 2;
+        memory = Arrays.copyOf(memory, n);
+        memoryScore = Arrays.copyOf(memoryScore, n);
+        memoryLexical = Arrays.copyOf(memoryLexical, n);
+        memoryNeighbour = Arrays.copyOf(memoryNeighbour, n);
+        memoryLinked = Arrays.copyOf(memoryLinked, n);
+        memoryLinkCap = Arrays.copyOf(memoryLinkCap, n);
+        memorySemantic = Arrays.copyOf(memorySemantic, n);
+        memoryTermMask = Arrays.copyOf(memoryTermMask, n);
+        memoryInTime = Arrays.copyOf(memoryInTime, n);
+        memoryTime = Arrays.copyOf(memoryTime, n);
+        touchedEpoch = Arrays.copyOf(touchedEpoch, n);
     }
 
     /**
