@@ -20,7 +20,8 @@ import org.agrona.collections.IntArrayList;
  * workload.
  */
 final class RecallScratch {
-    static final int MISSING = -1;
+    /** No slot: what the slot maps answer for a key they do not hold, so their answers compare with it. */
+    static final int MISSING = SlotMap.MISSING;
     /** {@link #memoryTime} of a memory whose time was not read yet (no turn time is this small). */
     static final long UNREAD_TIME = Long.MIN_VALUE;
 
