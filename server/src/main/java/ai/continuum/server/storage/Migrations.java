@@ -11,7 +11,7 @@ import org.flywaydb.core.api.output.MigrateResult;
 /**
  * Brings a database to the current schema with Flyway, from {@code db/migration/<backend>}.
  *
- * <p>A database already at {@link #CURRENT_VERSION} (every recorded migration successful, the latest that one) is
+ * <p>A database already at {@link #currentVersion} (every recorded migration successful, the latest that one) is
  * left to itself without starting Flyway: Flyway's classpath scan and validation cost a one-shot CLI command most of
  * a second, to find nothing to do. Anything else (a new, older, newer or damaged history) goes to Flyway, which
  * migrates it or refuses it as before. The fast path therefore does not re-check the checksums of applied
@@ -19,11 +19,16 @@ import org.flywaydb.core.api.output.MigrateResult;
  */
 final class Migrations {
     /**
-     * The version of the newest migration under {@code db/migration/<backend>} (both backends have the same
-     * versions). Raise it with every new migration: a database at an older version would otherwise be taken as
-     * current ({@code MigrationsTest} fails when it lags behind the files).
+     * The version of the newest migration under {@code db/migration/<backend>}. Raise it with every new migration: a
+     * database at an older version would otherwise be taken as current ({@code MigrationsTest} fails when it lags
+     * behind the files). SQLite's 11 changes only how SQLite stores the change log; PostgreSQL has no such version.
      */
-    static final String CURRENT_VERSION = "10";
+    static String currentVersion(final SqlDialect dialect) {
+        return switch (dialect) {
+            case SQLITE -> "11";
+            case POSTGRESQL -> "10";
+        };
+    }
 
     private static final System.Logger LOG = System.getLogger(Migrations.class.getName());
 
@@ -38,7 +43,7 @@ final class Migrations {
     private Migrations() {}
 
     static Outcome migrate(final DataSource dataSource, final SqlDialect dialect) {
-        if (isCurrent(dataSource)) {
+        if (isCurrent(dataSource, dialect)) {
             return Outcome.ALREADY_CURRENT;
         }
         final MigrateResult result = Flyway.configure()
@@ -58,9 +63,10 @@ final class Migrations {
 
     /**
      * Whether Flyway's history in {@code dataSource} records only successful migrations, the latest being
-     * {@link #CURRENT_VERSION}. False when there is no history yet or it cannot be read: Flyway then decides.
+     * {@link #currentVersion} of {@code dialect}. False when there is no history yet or it cannot be read: Flyway then
+     * decides.
      */
-    static boolean isCurrent(final DataSource dataSource) {
+    static boolean isCurrent(final DataSource dataSource, final SqlDialect dialect) {
         try (Connection c = dataSource.getConnection();
                 Statement st = c.createStatement();
                 ResultSet rs =
@@ -74,7 +80,7 @@ final class Migrations {
                     latest = rs.getString(1);
                 }
             }
-            return CURRENT_VERSION.equals(latest);
+            return currentVersion(dialect).equals(latest);
         } catch (final SQLException e) {
             return false; // no history table (a new database) or unreadable: Flyway reports what is wrong
         }

@@ -2,12 +2,21 @@ package ai.continuum.server.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.continuum.engine.Delta;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -38,8 +47,8 @@ class MigrationsTest {
             }
             assertEquals(
                     String.valueOf(newest),
-                    Migrations.CURRENT_VERSION,
-                    dialect.backend() + ": raise Migrations.CURRENT_VERSION with each new migration");
+                    Migrations.currentVersion(dialect),
+                    dialect.backend() + ": raise Migrations.currentVersion with each new migration");
         }
     }
 
@@ -53,21 +62,21 @@ class MigrationsTest {
                 .load()
                 .migrate();
         assertEquals(0, db.scalar(tableCount(db, "federation_node")), "the older schema lacks version 10's tables");
-        assertFalse(Migrations.isCurrent(ds));
+        assertFalse(Migrations.isCurrent(ds, dialect(db)));
 
         try (Storage storage = db.open(StorageSettings.defaults())) {
-            assertTrue(Migrations.isCurrent(ds), "opening the storage migrated it");
+            assertTrue(Migrations.isCurrent(ds, dialect(db)), "opening the storage migrated it");
         }
         assertEquals(1, db.scalar(tableCount(db, "federation_node")));
         assertEquals(
-                Long.parseLong(Migrations.CURRENT_VERSION),
+                Long.parseLong(Migrations.currentVersion(dialect(db))),
                 db.scalar("SELECT MAX(CAST(version AS INTEGER)) FROM flyway_schema_history"));
     }
 
     @OnEachBackend
     void aCurrentStoreSkipsFlywayAndANewOneDoesNot(final TestDatabase db) {
         final DataSource ds = dataSource(db);
-        assertFalse(Migrations.isCurrent(ds), "a new database has no history");
+        assertFalse(Migrations.isCurrent(ds, dialect(db)), "a new database has no history");
         assertEquals(Migrations.Outcome.FLYWAY, Migrations.migrate(ds, dialect(db)));
         assertEquals(Migrations.Outcome.ALREADY_CURRENT, Migrations.migrate(ds, dialect(db)));
     }
@@ -79,9 +88,93 @@ class MigrationsTest {
         try (var c = db.connect();
                 var st = c.createStatement()) {
             st.executeUpdate("UPDATE flyway_schema_history SET success = " + (db.postgres() ? "false" : "0")
-                    + " WHERE version = '" + Migrations.CURRENT_VERSION + "'");
+                    + " WHERE version = '" + Migrations.currentVersion(dialect(db)) + "'");
         }
-        assertFalse(Migrations.isCurrent(ds), "a failed migration is Flyway's to report");
+        assertFalse(Migrations.isCurrent(ds, dialect(db)), "a failed migration is Flyway's to report");
+    }
+
+    /**
+     * SQLite's version 11 moves the change log into a table with row ids. A store written at version 10 (learns of two
+     * tenants, each logged row longer than a WITHOUT ROWID page keeps in place, and a forgotten memory's ops redacted)
+     * keeps every row as it was; its chains verify, its state loads the same, the next learn extends its chain, and
+     * (tenant, seq) stays unique.
+     */
+    @Test
+    void sqliteVersion11KeepsTheChangeLogRowForRow() throws Exception {
+        try (TestDatabase db = TestDatabase.create(TestDatabase.Backend.SQLITE)) {
+            final Map<String, Delta> state;
+            try (Storage s = db.open(StorageSettings.defaults())) {
+                for (int i = 1; i <= 40; i++) {
+                    final String text = "turn " + i + " " + "about the release train ".repeat(60);
+                    s.submit(new StorageOp.Apply(i % 4 == 0 ? "b" : "a", Deltas.turn(i, i, text, "Alpha", "Beta")))
+                            .join();
+                }
+                s.submit(new StorageOp.ForgetMemory("a", 1)).join();
+                state = Deltas.loaded(s);
+            }
+            try (Connection c = db.connect();
+                    Statement st = c.createStatement()) {
+                // the change log as version 1 made it, and the history of a store at version 10
+                st.executeUpdate("CREATE TABLE change_log_v10 (tenant_id TEXT NOT NULL, seq INTEGER NOT NULL CHECK "
+                        + "(seq >= 1), kind TEXT NOT NULL, payload TEXT NOT NULL, payload_digest TEXT NOT NULL, "
+                        + "prev_hash TEXT NOT NULL, hash TEXT NOT NULL, committed_at INTEGER NOT NULL, redacted_at "
+                        + "INTEGER, PRIMARY KEY (tenant_id, seq)) WITHOUT ROWID");
+                st.executeUpdate("INSERT INTO change_log_v10 SELECT * FROM change_log");
+                st.executeUpdate("DROP TABLE change_log");
+                st.executeUpdate("ALTER TABLE change_log_v10 RENAME TO change_log");
+                st.executeUpdate("DELETE FROM flyway_schema_history WHERE version = '11'");
+            }
+            final String withoutRowid =
+                    "SELECT COUNT(*) FROM sqlite_master WHERE name = 'change_log' AND sql LIKE '%WITHOUT ROWID%'";
+            assertEquals(1, db.scalar(withoutRowid));
+            assertEquals(
+                    1,
+                    db.scalar("SELECT COUNT(*) FROM change_log WHERE redacted_at IS NOT NULL"),
+                    "the forgotten turn");
+            final List<List<Object>> rows = changeLog(db);
+            assertEquals(41, rows.size());
+            assertFalse(Migrations.isCurrent(dataSource(db), SqlDialect.SQLITE));
+
+            try (Storage s = db.open(StorageSettings.defaults())) {
+                assertEquals(0, db.scalar(withoutRowid), "migrated");
+                assertEquals(rows, changeLog(db), "every row as it was");
+                assertEquals(state, Deltas.loaded(s));
+                for (final String tenant : List.of("a", "b")) {
+                    final Storage.ContinuityCheck check = s.verifyContinuity(tenant);
+                    assertTrue(check.intact(), check::toString);
+                }
+                final long length = s.continuity("a").length();
+                s.submit(new StorageOp.Apply("a", Deltas.turn(41, 41, "the next turn", "Alpha", "Gamma")))
+                        .join();
+                assertEquals(length + 1, s.continuity("a").length());
+                assertTrue(s.verifyContinuity("a").intact());
+            }
+            try (Connection c = db.connect();
+                    Statement st = c.createStatement()) {
+                assertThrows(
+                        SQLException.class,
+                        () -> st.executeUpdate("INSERT INTO change_log SELECT * FROM change_log LIMIT 1"),
+                        "(tenant_id, seq) is still the primary key");
+            }
+        }
+    }
+
+    /** Every column of every change-log row, in key order. */
+    private static List<List<Object>> changeLog(final TestDatabase db) throws SQLException {
+        final List<List<Object>> rows = new ArrayList<>();
+        try (Connection c = db.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT * FROM change_log ORDER BY tenant_id, seq")) {
+            final int columns = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                final List<Object> row = new ArrayList<>();
+                for (int i = 1; i <= columns; i++) {
+                    row.add(rs.getObject(i));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
     }
 
     private static SqlDialect dialect(final TestDatabase db) {
