@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.output.MigrateResult;
 
 /**
@@ -46,12 +47,23 @@ final class Migrations {
         if (isCurrent(dataSource, dialect)) {
             return Outcome.ALREADY_CURRENT;
         }
-        final MigrateResult result = Flyway.configure()
-                .dataSource(dataSource)
-                .locations(dialect.migrations())
-                .failOnMissingLocations(true)
-                .load()
-                .migrate();
+        final MigrateResult result;
+        try {
+            result = Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations(dialect.migrations())
+                    .failOnMissingLocations(true)
+                    .load()
+                    .migrate();
+        } catch (final FlywayException e) {
+            // One line for the operator (a full disk, a schema newer than this build, a damaged history) instead of
+            // Flyway's stack; each migration runs in its own transaction, so a failed one leaves nothing behind.
+            throw new StorageUnavailableException(
+                    "cannot bring the " + dialect.backend() + " schema to version " + currentVersion(dialect) + ": "
+                            + rootMessage(e) + " (a migration that fails is rolled back: the store keeps the version"
+                            + " it had)",
+                    e);
+        }
         if (result.migrationsExecuted > 0) {
             LOG.log(
                     System.Logger.Level.INFO,
@@ -59,6 +71,17 @@ final class Migrations {
                             + result.migrationsExecuted + " migrations)");
         }
         return Outcome.FLYWAY;
+    }
+
+    /** The message of the innermost cause: the database's own words, where Flyway's wrap them in a report. */
+    private static String rootMessage(final Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() == null
+                ? cause.toString()
+                : cause.getMessage().strip();
     }
 
     /**

@@ -159,6 +159,41 @@ class MigrationsTest {
         }
     }
 
+    /**
+     * A migration that fails (here SQLite's 11, whose new table's name is taken) is reported in one line that names
+     * the version and the database's reason, and leaves the store at the version it had, its change log as it was.
+     */
+    @Test
+    void aFailingMigrationIsReportedInOneLineAndLeavesTheStoreAsItWas() throws Exception {
+        try (TestDatabase db = TestDatabase.create(TestDatabase.Backend.SQLITE)) {
+            final DataSource ds = dataSource(db);
+            Flyway.configure()
+                    .dataSource(ds)
+                    .locations(SqlDialect.SQLITE.migrations())
+                    .target("10")
+                    .load()
+                    .migrate();
+            try (Connection c = db.connect();
+                    Statement st = c.createStatement()) {
+                st.executeUpdate("CREATE TABLE change_log_v11 (taken INTEGER)");
+            }
+            final StorageUnavailableException e =
+                    assertThrows(StorageUnavailableException.class, () -> Migrations.migrate(ds, SqlDialect.SQLITE));
+            assertTrue(
+                    e.getMessage().startsWith("cannot bring the sqlite schema to version 11: ")
+                            && e.getMessage().contains("change_log_v11 already exists")
+                            && !e.getMessage().contains("\n"),
+                    e.getMessage());
+            assertFalse(Migrations.isCurrent(ds, SqlDialect.SQLITE));
+            assertEquals(0, db.scalar("SELECT COUNT(*) FROM flyway_schema_history WHERE version = '11'"));
+            assertEquals(
+                    1,
+                    db.scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'change_log' AND sql LIKE "
+                            + "'%WITHOUT ROWID%'"),
+                    "the change log as version 10 left it");
+        }
+    }
+
     /** Every column of every change-log row, in key order. */
     private static List<List<Object>> changeLog(final TestDatabase db) throws SQLException {
         final List<List<Object>> rows = new ArrayList<>();
