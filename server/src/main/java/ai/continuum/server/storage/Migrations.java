@@ -60,7 +60,7 @@ final class Migrations {
             // Flyway's stack; each migration runs in its own transaction, so a failed one leaves nothing behind.
             throw new StorageUnavailableException(
                     "cannot bring the " + dialect.backend() + " schema to version " + currentVersion(dialect) + ": "
-                            + rootMessage(e) + " (a migration that fails is rolled back: the store keeps the version"
+                            + reason(e) + " (a migration that fails is rolled back: the store keeps the version"
                             + " it had)",
                     e);
         }
@@ -73,15 +73,17 @@ final class Migrations {
         return Outcome.FLYWAY;
     }
 
-    /** The message of the innermost cause: the database's own words, where Flyway's wrap them in a report. */
-    private static String rootMessage(final Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
+    /**
+     * The database's own words where Flyway wraps them in a report ({@link Failures#describe}, as for any storage
+     * failure), else Flyway's message (a validation failure) on one line.
+     */
+    private static String reason(final FlywayException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql) {
+                return Failures.describe(sql);
+            }
         }
-        return cause.getMessage() == null
-                ? cause.toString()
-                : cause.getMessage().strip();
+        return String.join("; ", String.valueOf(e.getMessage()).strip().lines().toList());
     }
 
     /**
