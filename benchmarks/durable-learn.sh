@@ -11,19 +11,23 @@
 # rate, p50, p99, non-2xx answers, the service's CPU per learn (user + system from /proc over the measured window) and,
 # on SQLite, the bytes it wrote per learn; then per build the median rate.
 #
+# The warm-up is long because the JIT is: with 8 s of it, on a 2-core host about half as fast as the one before it,
+# C2's compiler threads still took 38% of the service's CPU during the measured window and the rate was about half
+# the steady one (benchmarks/RESULTS.md, "The log synced beside the next commit").
+#
 #   benchmarks/durable-learn.sh                                   # this checkout's server jar, SQLite
 #   BACKEND=postgresql JARS="before.jar after.jar" benchmarks/durable-learn.sh
 #
 # Needs a built tree with test and benchmark classes (mvn -B -q -o -pl server,benchmarks -am test-compile package
 # -DskipTests), wrk, curl and python3; PostgreSQL on $PGURL for BACKEND=postgresql. Environment: JARS, BACKEND (sqlite),
-# ROUNDS (3), DURATION (20), WARMUP (8), CONNECTIONS (64), PORT (18861), DIR (/tmp/continuum-durable-learn), PGURL
+# ROUNDS (3), DURATION (20), WARMUP (30), CONNECTIONS (64), PORT (18861), DIR (/tmp/continuum-durable-learn), PGURL
 # (jdbc:postgresql://127.0.0.1:5432/?user=postgres, the server and its user; the script's databases are its own),
 # EXTRA_FLAGS (added to the service's JVM flags, e.g. a flight recording's).
 set -euo pipefail
 umask 077 # the store holds keys and tenants' data
 cd "$(dirname "$0")/.."
 JARS="${JARS:-server/target/continuum-server-0.1.0-SNAPSHOT.jar}"
-BACKEND="${BACKEND:-sqlite}" ROUNDS="${ROUNDS:-3}" DURATION="${DURATION:-20}" WARMUP="${WARMUP:-8}"
+BACKEND="${BACKEND:-sqlite}" ROUNDS="${ROUNDS:-3}" DURATION="${DURATION:-20}" WARMUP="${WARMUP:-30}"
 CONNECTIONS="${CONNECTIONS:-64}" PORT="${PORT:-18861}" DIR="${DIR:-/tmp/continuum-durable-learn}"
 PGURL="${PGURL:-jdbc:postgresql://127.0.0.1:5432/?user=postgres}"
 ADMIN=durable-learn-admin-0123456789abcdef

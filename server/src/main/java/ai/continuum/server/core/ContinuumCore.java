@@ -18,6 +18,7 @@ import ai.continuum.server.config.FleetSettings;
 import ai.continuum.server.metrics.ContinuumMetrics;
 import ai.continuum.server.snapshot.Checkpointer;
 import ai.continuum.server.snapshot.SnapshotStore;
+import ai.continuum.server.storage.CommitDurabilityUnknownException;
 import ai.continuum.server.storage.DuplicateRequestException;
 import ai.continuum.server.storage.IdempotencyClaim;
 import ai.continuum.server.storage.IdempotencyKeys;
@@ -585,6 +586,9 @@ public final class ContinuumCore implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new StorageUnavailableException("interrupted while importing into tenant " + job.tenant(), e);
         } catch (final ExecutionException e) {
+            if (e.getCause() instanceof CommitDurabilityUnknownException unknown) {
+                throw outcomeUnknown("the import into tenant " + job.tenant(), unknown);
+            }
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
@@ -689,11 +693,22 @@ public final class ContinuumCore implements AutoCloseable {
             if (cause instanceof StorageUnavailableException unavailable) {
                 throw unavailable;
             }
+            if (cause instanceof CommitDurabilityUnknownException unknown) {
+                throw outcomeUnknown(describe(op), unknown);
+            }
             if (cause instanceof DuplicateRequestException duplicate) {
                 throw duplicate;
             }
             throw new StorageUnavailableException("the commit of " + describe(op) + " failed: " + cause, cause);
         }
+    }
+
+    /** A commit that was written but could not be confirmed on disk: it may or may not be stored. */
+    private static WriteOutcomeUnknownException outcomeUnknown(
+            final String what, final CommitDurabilityUnknownException cause) {
+        return new WriteOutcomeUnknownException(
+                "the commit of " + what + " was written but could not be confirmed on disk: " + cause.getMessage(),
+                cause);
     }
 
     /** Stops following other instances and stops the applier thread. Idempotent. */

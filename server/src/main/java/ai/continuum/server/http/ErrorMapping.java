@@ -41,8 +41,8 @@ public final class ErrorMapping {
                                     500,
                                     "outcome_unknown",
                                     "the write was accepted but its commit did not "
-                                            + "finish in time; it may or may not be applied: check before retrying, or retry with the same "
-                                            + "Idempotency-Key"));
+                                            + "finish in time or could not be confirmed on disk; it may or may not be applied: check "
+                                            + "before retrying, or retry with the same Idempotency-Key"));
                 })
                 .error(
                         QueueFullException.class,

@@ -41,6 +41,11 @@ final class DatabaseFileGuard {
         }
     }
 
+    /** The database file guarded; null for a server database. */
+    Path file() {
+        return file;
+    }
+
     /** @throws SQLException when the database file is gone or is no longer the file storage opened. */
     void check() throws SQLException {
         if (file == null) {

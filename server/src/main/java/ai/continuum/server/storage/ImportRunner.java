@@ -20,18 +20,22 @@ final class ImportRunner {
     private final WriteAvailability availability;
     /** Told of every replace committed (its clear deleted the tenant's stored vectors). */
     private final SideWrites sideWrites;
+    /** Completes a committed import once it is durable. */
+    private final WhenDurable durable;
 
     ImportRunner(
             final WriterConnection connection,
             final SqlDialect dialect,
             final StorageSettings settings,
             final WriteAvailability availability,
-            final SideWrites sideWrites) {
+            final SideWrites sideWrites,
+            final WhenDurable durable) {
         this.connection = connection;
         this.dialect = dialect;
         this.settings = settings;
         this.availability = availability;
         this.sideWrites = sideWrites;
+        this.durable = durable;
     }
 
     void run(final WriteQueue.ImportRun run, final long nowMs) {
@@ -54,10 +58,11 @@ final class ImportRunner {
                 if (run.job().mode() == ImportMode.REPLACE) {
                     sideWrites.tenantCleared(run.job().tenant());
                 }
+                durable.then(() -> run.future().complete(outcome), run.future()::completeExceptionally, 1);
             } else {
                 connection.get().rollback();
+                run.future().complete(outcome);
             }
-            run.future().complete(outcome);
         } catch (final StorageUnavailableException e) {
             connection.discard();
             run.future().completeExceptionally(e);

@@ -20,9 +20,12 @@ import org.sqlite.SQLiteDataSource;
  * commit, so the writer would hold the lock between batches.) SQLite allows one writer at a time, so one writer thread
  * is also the fastest arrangement.
  *
- * <p>Durability: {@code synchronous=FULL} by default fsyncs the WAL at every commit, so an acknowledged op survives
- * power loss as well as {@code kill -9}. {@code NORMAL} in WAL mode survives {@code kill -9} (the commit is in the
- * OS page cache once {@code write()} returned) but may lose the last commits on power loss or a kernel crash.
+ * <p>Durability: by default ({@link StorageSettings.Durability#FULL}) every commit's log is synced before the commit
+ * is acknowledged, so an acknowledged op survives power loss as well as {@code kill -9}. Every connection but the
+ * writer's runs {@code synchronous=FULL}, which syncs inside the {@code COMMIT}; the writer's runs {@code NORMAL} and
+ * {@link LogSyncer} syncs the log after its {@code COMMIT}, overlapped with the next batch's statements.
+ * {@code NORMAL} as a setting syncs no commit: it survives {@code kill -9} (the commit is in the OS page cache once
+ * {@code write()} returned) but may lose the last commits on power loss or a kernel crash.
  * Foreign keys are not declared: the single writer keeps references consistent, and upserts stay cheap.
  */
 public final class SqliteStorage {

@@ -13,8 +13,9 @@ public interface StorageWrites {
     /**
      * Queues an op for the background writer.
      *
-     * <p>Futures are completed on the writer thread, in commit order, right after the commit: a non-async dependent
-     * stage therefore runs in commit order too, and must be short (it delays the next batch).
+     * <p>Futures are completed in commit order, one at a time, once the commit is durable: on the writer thread, or on
+     * SQLite's log syncer thread when the writer went on to the next batch. A non-async dependent stage therefore runs
+     * in commit order too, and must be short (it delays the next batch or the next sync).
      *
      * @return a future completed with the op's continuity position once its batch is committed (durable), or
      *         completed exceptionally with {@link StorageUnavailableException} if the commit failed for good. While

@@ -91,14 +91,6 @@ final class WalCheckpointer implements Runnable {
     /** Stops the thread (within one interval); what is left in the log stays there for the next open or checkpoint. */
     void close() {
         closed = true;
-        final Thread t = thread;
-        if (t != null) {
-            LockSupport.unpark(t);
-            try {
-                t.join(TimeUnit.SECONDS.toMillis(5));
-            } catch (final InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        ParkedThreads.wakeAndJoin(thread, TimeUnit.SECONDS.toMillis(5));
     }
 }

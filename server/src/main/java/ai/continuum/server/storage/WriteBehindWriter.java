@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import javax.sql.DataSource;
 import org.agrona.concurrent.Agent;
@@ -18,8 +19,10 @@ import org.agrona.concurrent.EpochClock;
 /**
  * The write-behind writer: request threads submit ops onto a bounded queue ({@link WriteQueue}); one writer thread
  * drains it in batches and commits each batch in one transaction ({@link BatchCommitter}), then completes the batch's
- * futures. An op is acknowledged only after the transaction holding it committed, so an acknowledged op survives a
- * crash. Imports queue alongside and commit alone ({@link ImportRunner}).
+ * futures once the commit is durable. An op is acknowledged only after the transaction holding it committed and, on
+ * SQLite, after the log holding that commit was synced ({@link LogSyncer}, which syncs one batch while the writer
+ * commits the next), so an acknowledged op survives a crash of the process or of the machine. Imports queue alongside
+ * and commit alone ({@link ImportRunner}).
  *
  * <p>Failure: a batch whose commit fails is rolled back, its connection discarded, and retried with backoff
  * ({@link CommitRetry}) for {@link StorageSettings#commitRetryMs}; then its futures fail with
@@ -34,8 +37,8 @@ import org.agrona.concurrent.EpochClock;
  *
  * <p>Thread model: {@link #doWork} and every field not marked otherwise belong to the writer thread (an
  * {@link AgentRunner} with a backoff idle strategy, or the test calling {@code doWork} directly). {@link #submit} and
- * {@link #queueDepth} are called from any thread. Futures are completed on the writer thread: callers should block on
- * them or chain {@code *Async} stages, never run slow work in a non-async stage.
+ * {@link #queueDepth} are called from any thread. Futures are completed on the writer thread or the log syncer's:
+ * callers should block on them or chain {@code *Async} stages, never run slow work in a non-async stage.
  */
 final class WriteBehindWriter implements Agent {
     private static final System.Logger LOG = System.getLogger(WriteBehindWriter.class.getName());
@@ -57,6 +60,14 @@ final class WriteBehindWriter implements Agent {
     private final List<WriteQueue.Pending> batch;
     /** SQLite: copies the log into the file off the writer thread once {@link #start} ran; null on PostgreSQL. */
     private final WalCheckpointer checkpointer;
+    /**
+     * SQLite with {@link StorageSettings.Durability#FULL}: the log the commits are synced through, and what
+     * acknowledges them once synced; null otherwise (PostgreSQL's {@code COMMIT} returns once durable, and
+     * {@code NORMAL} does not sync commits).
+     */
+    private final WalFile wal;
+
+    private final LogSyncer logSync;
 
     private AgentRunner runner;
 
@@ -75,9 +86,17 @@ final class WriteBehindWriter implements Agent {
         this.connection = new WriterConnection(connections, dialect, fileGuard);
         this.committer = new BatchCommitter(connection, dialect, settings, sideWrites, inDoubt);
         this.retry = new CommitRetry(settings);
-        this.imports = new ImportRunner(connection, dialect, settings, availability, sideWrites);
+        this.imports = new ImportRunner(connection, dialect, settings, availability, sideWrites, this::whenDurable);
         this.batch = new ArrayList<>(settings.maxBatchOps());
         this.checkpointer = dialect == SqlDialect.SQLITE ? new WalCheckpointer(connections) : null;
+        final boolean syncsLog = dialect == SqlDialect.SQLITE
+                && settings.durability() == StorageSettings.Durability.FULL
+                && fileGuard.file() != null;
+        this.wal = syncsLog ? WalFile.of(fileGuard.file()) : null;
+        this.logSync = syncsLog ? new LogSyncer(wal::sync) : null;
+        if (syncsLog) {
+            connection.syncsElsewhere();
+        }
     }
 
     /** Names this process in its change announcements (its own follower then skips them). */
@@ -90,6 +109,9 @@ final class WriteBehindWriter implements Agent {
         if (checkpointer != null) {
             connection.checkpointsElsewhere(WalCheckpointer.BACKSTOP_PAGES);
             checkpointer.start();
+        }
+        if (logSync != null) {
+            logSync.start();
         }
         runner = new AgentRunner(
                 // Parks at most 1 ms between polls (retries, probes and side writes are timed by it); a submit
@@ -121,7 +143,7 @@ final class WriteBehindWriter implements Agent {
     }
 
     int queueDepth() {
-        return queue.depth();
+        return queue.depth() + (logSync == null ? 0 : logSync.pendingOps());
     }
 
     boolean isUnavailable() {
@@ -136,6 +158,9 @@ final class WriteBehindWriter implements Agent {
     @Override
     public int doWork() {
         final long nowMs = clock.time();
+        if (logSync != null && logSync.failure() != null) {
+            return refuseAfterFailedSync();
+        }
         if (batch.isEmpty()) {
             final WriteQueue.ImportRun importRun = queue.drainInto(batch, settings.maxBatchOps());
             if (importRun != null) {
@@ -173,11 +198,17 @@ final class WriteBehindWriter implements Agent {
             if (checkpointer != null) {
                 checkpointer.committed();
             }
-            for (int i = 0; i < writing; i++) {
-                batch.get(i).acknowledge(heads.get(i));
-            }
+            final List<WriteQueue.Pending> committed = List.copyOf(batch);
             batch.clear();
             queue.inFlight(0);
+            whenDurable(
+                    () -> {
+                        for (int i = 0; i < writing; i++) {
+                            committed.get(i).acknowledge(heads.get(i));
+                        }
+                    },
+                    e -> committed.forEach(p -> p.future().completeExceptionally(e)),
+                    writing);
             if (availability.unavailable()) {
                 availability.recovered("a batch of " + writing + " ops committed");
             }
@@ -211,7 +242,9 @@ final class WriteBehindWriter implements Agent {
         for (int i = 0; i < ops.size(); i++) {
             final WriteQueue.Pending p = ops.get(i);
             try {
-                p.acknowledge(committer.commit(List.of(p), nowMs).getFirst());
+                final Storage.ContinuityHead head =
+                        committer.commit(List.of(p), nowMs).getFirst();
+                whenDurable(() -> p.acknowledge(head), p.future()::completeExceptionally, 1);
             } catch (final SQLException | RuntimeException e) {
                 connection.discard();
                 if (!dialect.isDataError(e)) {
@@ -230,6 +263,39 @@ final class WriteBehindWriter implements Agent {
             }
         }
         queue.inFlight(0);
+    }
+
+    /**
+     * Acknowledges a committed write once it is durable ({@link WhenDurable}): here, or once {@link LogSyncer} synced
+     * the log. The writer goes on to the next batch either way.
+     */
+    private void whenDurable(final Runnable acknowledge, final Consumer<Throwable> fail, final int ops) {
+        if (logSync == null) {
+            acknowledge.run();
+        } else {
+            logSync.afterCommit(acknowledge, fail, ops, queue.hasQueued());
+        }
+    }
+
+    /**
+     * A sync of the log failed: whether the last commits are on disk is unknown, and the kernel may report later syncs
+     * clean without having written their pages. Writes are refused for good (the held batch and everything queued
+     * fail as not applied: none of it was committed); a restart reads the database as the disk holds it.
+     */
+    private int refuseAfterFailedSync() {
+        if (!availability.unavailable()) {
+            availability.refuse(logSync.failure());
+        }
+        final List<WriteQueue.Queued> refused = new ArrayList<>(batch);
+        batch.clear();
+        queue.drainAll(refused);
+        queue.inFlight(0);
+        final StorageUnavailableException e = availability.refusal();
+        refused.forEach(q -> q.future().completeExceptionally(e));
+        if (queue.closing() && logSync.idle()) {
+            drained.complete(null);
+        }
+        return refused.size();
     }
 
     /**
@@ -285,6 +351,9 @@ final class WriteBehindWriter implements Agent {
         if (runner != null) {
             awaitDrained();
             runner.close();
+            if (logSync != null) {
+                logSync.close();
+            }
             if (checkpointer != null) {
                 checkpointer.close();
             }
@@ -308,6 +377,9 @@ final class WriteBehindWriter implements Agent {
             left.forEach(p -> p.future().completeExceptionally(e));
         }
         connection.discard();
+        if (wal != null) {
+            wal.close();
+        }
     }
 
     private void awaitDrained() {
@@ -324,7 +396,7 @@ final class WriteBehindWriter implements Agent {
 
     /** Nothing queued: completes the drain when closing, probes while writes are refused, else flushes side writes. */
     private int onIdle(final long nowMs) {
-        if (queue.closing()) {
+        if (queue.closing() && (logSync == null || logSync.idle())) {
             drained.complete(null);
         }
         if (availability.unavailable()) {

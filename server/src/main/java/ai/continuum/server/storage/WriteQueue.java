@@ -125,6 +125,11 @@ final class WriteQueue {
         return queue.size() + inFlightOps;
     }
 
+    /** Whether anything is queued that the writer has not taken yet. */
+    boolean hasQueued() {
+        return !queue.isEmpty();
+    }
+
     /** Writer thread: how many ops it holds between taking them off the queue and completing them. */
     void inFlight(final int ops) {
         inFlightOps = ops;

@@ -24,6 +24,8 @@ final class WriterConnection {
     private Statements statements;
     /** SQLite's {@code wal_autocheckpoint} for this connection, or 0 to keep SQLite's default. */
     private int autoCheckpointPages;
+    /** Whether a {@link LogSyncer} syncs this connection's commits, so its own {@code COMMIT} need not. */
+    private boolean syncedElsewhere;
 
     WriterConnection(final DataSource connections, final SqlDialect dialect, final DatabaseFileGuard fileGuard) {
         this.connections = connections;
@@ -39,12 +41,26 @@ final class WriterConnection {
         this.autoCheckpointPages = pages;
     }
 
+    /**
+     * Lets SQLite's {@code COMMIT} on the writer's connections write the log without syncing it
+     * ({@code synchronous=NORMAL}), for when a {@link LogSyncer} syncs the log before anything is acknowledged; takes
+     * effect from the next connection opened.
+     */
+    void syncsElsewhere() {
+        this.syncedElsewhere = true;
+    }
+
     Connection get() throws SQLException {
         if (connection == null) {
             final Connection c = connections.getConnection();
-            if (dialect == SqlDialect.SQLITE && autoCheckpointPages > 0) {
+            if (dialect == SqlDialect.SQLITE) {
                 try (Statement st = c.createStatement()) {
-                    st.execute("PRAGMA wal_autocheckpoint = " + autoCheckpointPages);
+                    if (autoCheckpointPages > 0) {
+                        st.execute("PRAGMA wal_autocheckpoint = " + autoCheckpointPages);
+                    }
+                    if (syncedElsewhere) {
+                        st.execute("PRAGMA synchronous = NORMAL");
+                    }
                 } catch (final SQLException e) {
                     c.close();
                     throw e;

@@ -16,7 +16,8 @@ import org.sqlite.SQLiteDataSource;
 
 /**
  * The SQLite writer's transaction holds the database's write lock from its start, before it reads a chain head, and
- * taking it writes nothing: a commit of nothing leaves the log as it was.
+ * taking it writes nothing: a commit of nothing leaves the log as it was. Its {@code COMMIT} syncs the log unless a
+ * {@link LogSyncer} does.
  */
 class WriterConnectionTest {
     @TempDir
@@ -25,10 +26,7 @@ class WriterConnectionTest {
     @Test
     void shouldHoldTheWriteLockFromTheStartWithoutWritingAPage() throws Exception {
         final Path file = dir.resolve("continuum.db");
-        final SQLiteDataSource source = new SQLiteDataSource();
-        source.setUrl("jdbc:sqlite:" + file);
-        source.setJournalMode("WAL");
-        Migrations.migrate(source, SqlDialect.SQLITE);
+        final SQLiteDataSource source = migrated(file);
         final WriterConnection writer = new WriterConnection(source, SqlDialect.SQLITE, DatabaseFileGuard.NONE);
         try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + file);
                 Statement st = other.createStatement()) {
@@ -50,6 +48,39 @@ class WriterConnectionTest {
             }
         } finally {
             writer.discard();
+        }
+    }
+
+    @Test
+    void shouldLeaveTheSyncToTheLogSyncerOnlyWhenToldTo() throws Exception {
+        final SQLiteDataSource source = migrated(dir.resolve("continuum.db"));
+        source.setSynchronous("FULL");
+        final WriterConnection plain = new WriterConnection(source, SqlDialect.SQLITE, DatabaseFileGuard.NONE);
+        final WriterConnection synced = new WriterConnection(source, SqlDialect.SQLITE, DatabaseFileGuard.NONE);
+        synced.syncsElsewhere();
+        try {
+            assertEquals(2, synchronous(plain), "FULL: the COMMIT syncs the log itself");
+            assertEquals(1, synchronous(synced), "NORMAL: the COMMIT writes the log, LogSyncer syncs it");
+        } finally {
+            plain.discard();
+            synced.discard();
+        }
+    }
+
+    /** A data source of a new, migrated SQLite database in WAL mode at {@code file}. */
+    private static SQLiteDataSource migrated(final Path file) {
+        final SQLiteDataSource source = new SQLiteDataSource();
+        source.setUrl("jdbc:sqlite:" + file);
+        source.setJournalMode("WAL");
+        Migrations.migrate(source, SqlDialect.SQLITE);
+        return source;
+    }
+
+    private static int synchronous(final WriterConnection writer) throws SQLException {
+        try (Statement st = writer.get().createStatement();
+                ResultSet rs = st.executeQuery("PRAGMA synchronous")) {
+            rs.next();
+            return rs.getInt(1);
         }
     }
 }
