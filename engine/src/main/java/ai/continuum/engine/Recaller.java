@@ -980,7 +980,9 @@ final class Recaller {
      * best {@code COMPLETION_SOURCES} memories (scoring at least {@code COMPLETION_SOURCE_MIN} of the best) brings the
      * next turn of its session, the reply that most often completes its part of the answer ("Callum was a hero with
      * that sofa" - "He's qualified now, ... electrician exams"; "your disk is at 78% of 200 GB, grow it?" - "Yes,
-     * take it to 500 GB"), up to the place right after the first {@code COMPLETION_AFTER_PLACE}. The first places
+     * take it to 500 GB"), up to the place right after the first {@code COMPLETION_AFTER_PLACE}; when that reply asks
+     * back ("I signed up for the Berlin marathon" - "Any target in mind?" - "Under three hours forty-five"), the answer
+     * after it comes right after it. The first places
      * stay with the strongest evidence (moving a completion right after its source cost hit@5 on the development
      * set); the completions then come before the further matches for one half of the answer. What is added is a
      * session neighbour's share, so the score and its reason stay what placed the memory.
@@ -1000,6 +1002,12 @@ final class Recaller {
             if (next >= 0 && memories.tenant(next) == t.id) {
                 final int slot = s.addMemoryScore(next, 0, 0); // may grow the arrays: index after
                 s.memoryNeighbour[slot] += Math.max(0.0, target - s.evidence(slot));
+                // a reply that asks back ("Do you have a target time in mind?") is completed by the answer after it
+                final int after = memories.next(next);
+                if (after >= 0 && memories.tenant(after) == t.id && memories.endsWithQuestion(next)) {
+                    final int afterSlot = s.addMemoryScore(after, 0, 0);
+                    s.memoryNeighbour[afterSlot] += Math.max(0.0, COMPLETION_CAP * target - s.evidence(afterSlot));
+                }
             }
         }
     }

@@ -222,6 +222,32 @@ class RecallEvidenceTest {
     }
 
     @Test
+    void shouldPlaceTheAnswerToAReplyThatAsksBackRightAfterItWhenTheQuestionAsksTwoThings() {
+        final long source = say("Ann: I signed up for the Berlin marathon in September.", 1);
+        final long askedBack = say("Ben: Congratulations! Any target in mind?", 1);
+        final long answer = say("Ann: Under three hours forty-five, ideally.", 1);
+        // a dozen memories matching two of the question's words, each alone in its session, newer ones stronger
+        final String[] pairs = {"signed up", "Berlin marathon", "marathon, signed"};
+        final String[] fillers = {
+            "amber", "basil", "cedar", "delta", "ember", "fjord", "glade", "heron", "inlet", "juniper", "kelp", "lilac",
+            "maple", "nettle"
+        };
+        for (int day = 2; day < 14; day++) {
+            say("Ann: " + pairs[day % 3] + (" " + fillers[day]).repeat(14 - day) + ".", day);
+        }
+
+        final RecallResult r =
+                engine.recall("t", "Who signed up for the Berlin marathon, and what did she hope for?", 10, 20);
+
+        assertEquals(source, ranking(r).get(0), ranking(r).toString());
+        assertEquals(5, ranking(r).indexOf(askedBack), "the reply completes the first places: " + ranking(r));
+        assertEquals(6, ranking(r).indexOf(answer), "and the answer to what it asked comes next: " + ranking(r));
+        final RecallResult.MemoryHit hit = r.memories().get(6);
+        assertEquals(List.of("session_neighbour"), hit.why().reasons(), "the answer shares no word with the question");
+        assertTrue(hit.score() < r.memories().get(5).score(), "below the reply that asked");
+    }
+
+    @Test
     void shouldReturnNothingWhenAQuestionAskingTwoThingsMatchesNoMemory() {
         say("Ann: The weather was lovely today.", 1);
 
