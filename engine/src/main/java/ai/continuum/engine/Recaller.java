@@ -1002,13 +1002,19 @@ final class Recaller {
             if (next >= 0 && memories.tenant(next) == t.id) {
                 final int slot = s.addMemoryScore(next, 0, 0); // may grow the arrays: index after
                 s.memoryNeighbour[slot] += Math.max(0.0, target - s.evidence(slot));
-                // a reply that asks back ("Do you have a target time in mind?") is completed by the answer after it
-                final int after = memories.next(next);
-                if (after >= 0 && memories.tenant(after) == t.id && memories.endsWithQuestion(next)) {
-                    final int afterSlot = s.addMemoryScore(after, 0, 0);
-                    s.memoryNeighbour[afterSlot] += Math.max(0.0, COMPLETION_CAP * target - s.evidence(afterSlot));
+                if (memories.endsWithQuestion(next)) {
+                    completeAskedBack(t, s, next, COMPLETION_CAP * target);
                 }
             }
+        }
+    }
+
+    /** The answer after a completing reply that asks back ("Do you have a target time in mind?"), just below it. */
+    private void completeAskedBack(final TenantState t, final RecallScratch s, final int reply, final double target) {
+        final int after = memories.next(reply);
+        if (after >= 0 && memories.tenant(after) == t.id) {
+            final int slot = s.addMemoryScore(after, 0, 0); // may grow the arrays: index after
+            s.memoryNeighbour[slot] += Math.max(0.0, target - s.evidence(slot));
         }
     }
 
