@@ -189,19 +189,25 @@ class RecallEvidenceTest {
                 why(r, job).reasons().toString());
     }
 
-    @Test
-    void shouldPlaceTheReplyCompletingTheSecondAskAfterTheFirstPlacesWhenTheQuestionAsksTwoThings() {
-        final long source = say("Ann: My neighbour Bruno helped carry the piano up to the flat.", 1);
-        final long reply = say("Ben: Passed his pilot exams last month, by the way.", 1);
-        // a dozen memories matching two of the question's three words, each alone in its session, newer ones stronger
-        final String[] pairs = {"helped carry", "carry the piano", "piano, helped"};
+    /**
+     * A dozen memories each matching two of a question's words (one of {@code pairs}, in turn), each alone in its
+     * session, the newer ones stronger (shorter): the first places of a recall, none of them the evidence sought.
+     */
+    private void strongerMatchesInOtherSessions(final String... pairs) {
         final String[] fillers = {
             "amber", "basil", "cedar", "delta", "ember", "fjord", "glade", "heron", "inlet", "juniper", "kelp", "lilac",
             "maple", "nettle"
         };
         for (int day = 2; day < 14; day++) {
-            say("Ann: " + pairs[day % 3] + (" " + fillers[day]).repeat(14 - day) + ".", day);
+            say("Ann: " + pairs[day % pairs.length] + (" " + fillers[day]).repeat(14 - day) + ".", day);
         }
+    }
+
+    @Test
+    void shouldPlaceTheReplyCompletingTheSecondAskAfterTheFirstPlacesWhenTheQuestionAsksTwoThings() {
+        final long source = say("Ann: My neighbour Bruno helped carry the piano up to the flat.", 1);
+        final long reply = say("Ben: Passed his pilot exams last month, by the way.", 1);
+        strongerMatchesInOtherSessions("helped carry", "carry the piano", "piano, helped");
 
         final RecallResult oneAsk = engine.recall("t", "Who helped carry the piano?", 10, 20);
         final RecallResult twoAsks =
@@ -226,15 +232,7 @@ class RecallEvidenceTest {
         final long source = say("Ann: I signed up for the Berlin marathon in September.", 1);
         final long askedBack = say("Ben: Congratulations! Any target in mind?", 1);
         final long answer = say("Ann: Under three hours forty-five, ideally.", 1);
-        // a dozen memories matching two of the question's words, each alone in its session, newer ones stronger
-        final String[] pairs = {"signed up", "Berlin marathon", "marathon, signed"};
-        final String[] fillers = {
-            "amber", "basil", "cedar", "delta", "ember", "fjord", "glade", "heron", "inlet", "juniper", "kelp", "lilac",
-            "maple", "nettle"
-        };
-        for (int day = 2; day < 14; day++) {
-            say("Ann: " + pairs[day % 3] + (" " + fillers[day]).repeat(14 - day) + ".", day);
-        }
+        strongerMatchesInOtherSessions("signed up", "Berlin marathon", "marathon, signed");
 
         final RecallResult r =
                 engine.recall("t", "Who signed up for the Berlin marathon, and what did she hope for?", 10, 20);
