@@ -167,28 +167,34 @@ public record Delta(
 
     /**
      * The merge of any number of deltas: the single delta whose application equals applying each of them once.
+     *
+     * <p>Each item is keyed by its identity as a value (its endpoints, its components, its memory id and ordinal), not
+     * by a string joined from it: the storage writer merges every batch it commits, and joining made a new string, and
+     * hashed it, per link and decision of every delta.
      */
     public static Delta merge(final Collection<Delta> deltas) {
         final Map<String, ConceptDelta> concepts = new LinkedHashMap<>();
-        final Map<String, long[]> links = new LinkedHashMap<>();
-        final Map<String, String[]> linkNames = new LinkedHashMap<>();
-        final Map<String, CompoundDelta> compounds = new LinkedHashMap<>();
+        final Map<Endpoints, LinkDelta> links = new LinkedHashMap<>();
+        final Map<List<String>, CompoundDelta> compounds = new LinkedHashMap<>();
         final Map<Long, MemoryDelta> memories = new LinkedHashMap<>();
-        final Map<String, DecisionDelta> decisions = new LinkedHashMap<>();
+        final Map<DecisionId, DecisionDelta> decisions = new LinkedHashMap<>();
         for (final Delta d : deltas) {
             for (final ConceptDelta c : d.concepts) {
                 concepts.merge(c.key(), c, ConceptDelta::mergeWith);
             }
             for (final LinkDelta l : d.links) {
-                final String k = l.a() + '\u001f' + l.b();
-                final long[] acc = links.computeIfAbsent(k, x -> new long[] {0, Long.MIN_VALUE});
-                acc[0] += l.count();
-                acc[1] = Math.max(acc[1], l.lastSeenMillis());
-                linkNames.putIfAbsent(k, new String[] {l.a(), l.b()});
+                links.merge(
+                        new Endpoints(l.a(), l.b()),
+                        l,
+                        (x, y) -> new LinkDelta(
+                                x.a(),
+                                x.b(),
+                                Math.addExact(x.count(), y.count()),
+                                Math.max(x.lastSeenMillis(), y.lastSeenMillis())));
             }
             for (final CompoundDelta c : d.compounds) {
                 compounds.merge(
-                        c.joinedKey(),
+                        c.components(),
                         c,
                         (x, y) -> new CompoundDelta(
                                 x.components(),
@@ -199,21 +205,22 @@ public record Delta(
                 memories.putIfAbsent(m.id(), m);
             }
             for (final DecisionDelta dd : d.decisions) {
-                decisions.putIfAbsent(dd.memoryId() + ":" + dd.ordinal(), dd);
+                decisions.putIfAbsent(new DecisionId(dd.memoryId(), dd.ordinal()), dd);
             }
         }
-        final List<LinkDelta> mergedLinks = new ArrayList<>(links.size());
-        links.forEach((k, acc) -> {
-            final String[] names = linkNames.get(k);
-            mergedLinks.add(new LinkDelta(names[0], names[1], Math.toIntExact(acc[0]), acc[1]));
-        });
         final List<MemoryDelta> mergedMemories = new ArrayList<>(memories.values());
         mergedMemories.sort(Comparator.comparingLong(MemoryDelta::id));
         return new Delta(
                 new ArrayList<>(concepts.values()),
-                mergedLinks,
+                new ArrayList<>(links.values()),
                 new ArrayList<>(compounds.values()),
                 mergedMemories,
                 new ArrayList<>(decisions.values()));
     }
+
+    /** A link's identity: its endpoints, in the order {@link LinkDelta} puts them. */
+    private record Endpoints(String a, String b) {}
+
+    /** A decision's identity. */
+    private record DecisionId(long memoryId, int ordinal) {}
 }

@@ -59,18 +59,25 @@ public final class SizeLimits {
             check(m);
         }
         for (final Delta.DecisionDelta d : delta.decisions()) {
-            within(
-                    "memory_bytes",
-                    MEMORY_BYTES,
-                    utf8Length(d.text()),
-                    "decision " + d.ordinal() + " of memory " + d.memoryId());
+            final long bytes = utf8Length(d.text());
+            if (bytes > MEMORY_BYTES) {
+                throw new SizeLimitExceededException(
+                        "memory_bytes", MEMORY_BYTES, bytes, "decision " + d.ordinal() + " of memory " + d.memoryId());
+            }
         }
     }
 
     /** Checks one memory. */
     public static void check(final Delta.MemoryDelta m) {
-        within("metadata_bytes", METADATA_BYTES, utf8Length(m.metadata()), "the metadata of memory " + m.id());
-        within("memory_bytes", MEMORY_BYTES, memoryBytes(m), "memory " + m.id());
+        final long metadata = utf8Length(m.metadata());
+        if (metadata > METADATA_BYTES) {
+            throw new SizeLimitExceededException(
+                    "metadata_bytes", METADATA_BYTES, metadata, "the metadata of memory " + m.id());
+        }
+        final long bytes = memoryBytes(m);
+        if (bytes > MEMORY_BYTES) {
+            throw new SizeLimitExceededException("memory_bytes", MEMORY_BYTES, bytes, "memory " + m.id());
+        }
         m.concepts().forEach(SizeLimits::key);
     }
 
@@ -162,9 +169,14 @@ public final class SizeLimits {
     }
 
     private static void key(final String key) {
-        within("concept_name_bytes", CONCEPT_NAME_BYTES, utf8Length(key), "concept key '" + abbreviate(key) + "'");
+        final long bytes = utf8Length(key);
+        if (bytes > CONCEPT_NAME_BYTES) {
+            throw new SizeLimitExceededException(
+                    "concept_name_bytes", CONCEPT_NAME_BYTES, bytes, "concept key '" + abbreviate(key) + "'");
+        }
     }
 
+    /** For a description that is a constant; one built from the item is built only once a limit is exceeded. */
     private static void within(final String limit, final int max, final long actual, final String what) {
         if (actual > max) {
             throw new SizeLimitExceededException(limit, max, actual, what);

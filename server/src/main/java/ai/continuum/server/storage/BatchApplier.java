@@ -118,10 +118,10 @@ final class BatchApplier {
     /**
      * Applies {@code op} and appends it to its tenant's change log.
      *
-     * @param payload the op's canonical bytes ({@link OpCodec#encode}).
+     * @param encoded the op's canonical bytes and their digest.
      * @return the tenant's chain head after this op.
      */
-    Storage.ContinuityHead apply(final StorageOp op, final byte[] payload) throws SQLException {
+    Storage.ContinuityHead apply(final StorageOp op, final EncodedOp encoded) throws SQLException {
         // The chain position before the op's SQL: on PostgreSQL taking it locks the tenant's row until commit, so a
         // deleting op below runs only once every op the chain orders before it has committed, and its statements
         // (each with a fresh snapshot under READ COMMITTED) delete exactly what those ops wrote, as every engine does
@@ -150,7 +150,7 @@ final class BatchApplier {
                 removals.clearTenant(c);
             }
         }
-        return appendToChain(op, payload, head);
+        return appendToChain(op, encoded, head);
     }
 
     /**
@@ -345,10 +345,10 @@ final class BatchApplier {
         return out;
     }
 
-    private Storage.ContinuityHead appendToChain(final StorageOp op, final byte[] payload, final Head head)
+    private Storage.ContinuityHead appendToChain(final StorageOp op, final EncodedOp encoded, final Head head)
             throws SQLException {
         final String tenant = op.tenant();
-        final byte[] digest = ContinuityChain.digest(payload);
+        final byte[] digest = encoded.digest();
         final byte[] hash = ContinuityChain.link(head.hash(), digest);
         final Head next = new Head(head.seq() + 1, hash);
         heads.put(tenant, next);
@@ -356,7 +356,7 @@ final class BatchApplier {
         ps.setString(1, tenant);
         ps.setLong(2, next.seq());
         ps.setString(3, OpCodec.kind(op));
-        ps.setString(4, new String(payload, StandardCharsets.UTF_8));
+        ps.setString(4, new String(encoded.payload(), StandardCharsets.UTF_8));
         ps.setString(5, ContinuityChain.hex(digest));
         ps.setString(6, ContinuityChain.hex(head.hash()));
         ps.setString(7, ContinuityChain.hex(hash));

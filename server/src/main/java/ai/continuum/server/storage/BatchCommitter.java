@@ -57,7 +57,7 @@ final class BatchCommitter {
         for (final WriteQueue.Pending p : ops) {
             // The key and the op commit together or not at all; a key already stored means "not again".
             final boolean fresh = p.claim() == null || applier.claim(p.claim(), nowMs);
-            heads.add(fresh ? applier.apply(p.op(), p.payload()) : null);
+            heads.add(fresh ? applier.apply(p.op(), p.encoded()) : null);
         }
         applier.flush();
         if (sideWrites.hasPending()) {

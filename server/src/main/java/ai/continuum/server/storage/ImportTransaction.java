@@ -77,7 +77,7 @@ final class ImportTransaction {
     }
 
     private static Storage.ContinuityHead append(final BatchApplier applier, final StorageOp op) throws SQLException {
-        final Storage.ContinuityHead head = applier.apply(op, OpCodec.encode(op));
+        final Storage.ContinuityHead head = applier.apply(op, EncodedOp.of(op));
         applier.flush();
         return head;
     }

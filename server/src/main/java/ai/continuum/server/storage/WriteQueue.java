@@ -26,12 +26,11 @@ final class WriteQueue {
     }
 
     /**
-     * An op waiting for its batch; {@code payload} is its canonical encoding, computed on the submitting thread;
-     * {@code claim} (nullable) an idempotency key committed with it, or, if already stored, instead of it.
+     * An op waiting for its batch; {@code encoded} is its canonical encoding and digest, computed on the submitting
+     * thread; {@code claim} (nullable) an idempotency key committed with it, or, if already stored, instead of it.
      */
-    @SuppressWarnings("ArrayRecordComponent") // the op's serialized payload, written as is; never compared
     record Pending(
-            StorageOp op, byte[] payload, IdempotencyClaim claim, CompletableFuture<Storage.ContinuityHead> future)
+            StorageOp op, EncodedOp encoded, IdempotencyClaim claim, CompletableFuture<Storage.ContinuityHead> future)
             implements Queued {
 
         /**
@@ -74,8 +73,7 @@ final class WriteQueue {
     /** Queues {@code op} with an idempotency claim (nullable); see {@link Pending}. */
     CompletableFuture<Storage.ContinuityHead> submit(final StorageOp op, final IdempotencyClaim claim) {
         Objects.requireNonNull(op, "op");
-        final byte[] payload = OpCodec.encode(op);
-        return enqueue(new Pending(op, payload, claim, new CompletableFuture<>()));
+        return enqueue(new Pending(op, EncodedOp.of(op), claim, new CompletableFuture<>()));
     }
 
     /** Queues an import; it commits after every op queued before it, in one transaction of its own. */

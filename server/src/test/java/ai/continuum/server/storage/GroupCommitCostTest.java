@@ -64,7 +64,7 @@ class GroupCommitCostTest {
                 final String c = shared ? "Flink" : "Topic " + id;
                 final StorageOp op = new StorageOp.Apply(
                         T, Deltas.turn(id, 1_000 + id, "Should " + a + " depend on " + c + "?", a, c, "Release Plan"));
-                ops.add(new WriteQueue.Pending(op, OpCodec.encode(op), null, new CompletableFuture<>()));
+                ops.add(new WriteQueue.Pending(op, EncodedOp.of(op), null, new CompletableFuture<>()));
             }
             assertEquals(perBatch, committer.commit(ops, clock.time()).size());
         }

@@ -263,7 +263,7 @@ class PostgresStorageTest {
             try (Statements statements = new Statements(other)) {
                 final BatchApplier otherWriter =
                         new BatchApplier(statements, SqlDialect.POSTGRESQL, settings.engine(), 3_000);
-                assertEquals(3, otherWriter.apply(open, OpCodec.encode(open)).length());
+                assertEquals(3, otherWriter.apply(open, EncodedOp.of(open)).length());
                 otherWriter.flush();
             }
             final CompletableFuture<Storage.ContinuityHead> ack = manual.submit(deleting);
