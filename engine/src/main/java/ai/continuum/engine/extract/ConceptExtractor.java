@@ -43,7 +43,9 @@ import java.util.Objects;
  *       concept, not only to quoted ones.</li>
  *   <li><b>Leading stop words are stripped from phrases:</b> "The Machine Learning" yields "Machine Learning", and
  *       "The Cat" yields nothing, since a phrase reduced to one word is dropped (a long single word is a candidate
- *       of its own anyway).</li>
+ *       of its own anyway). So are the {@link StopWords#QUESTION_OPENERS words a question opens with}: "Should Kafka
+ *       Streams replace Flink?" names Kafka Streams, not "Should Kafka Streams", which no query names (a query drops
+ *       "Should" as a stop word) and which linked each question's concepts to one more concept of its own.</li>
  *   <li><b>Code indicators are tested on quoted candidates only.</b> Title-Case and CamelCase candidates consist of
  *       letters and whitespace, so an indicator can only match across a word's tail and a space, which is a false
  *       positive: the original dropped "Scarlet Witch" for "let " and "Subclass Hierarchy" for "class ".</li>

@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * Collects consecutive Title-Case words separated only by whitespace ("Machine Learning", "Zoë Ørsted") and emits
- * each run of two or more as a phrase candidate. Leading stop words are dropped first ("The Machine Learning" becomes
- * "Machine Learning"); a run left with fewer than two words is no phrase (a long single word is a candidate of its
+ * each run of two or more as a phrase candidate. Leading stop words and question openers are dropped first ("The
+ * Machine Learning" and "Should Machine Learning" become "Machine Learning"); a run left with fewer than two words is no phrase (a long single word is a candidate of its
  * own anyway). The emitted spelling has each whitespace gap folded to one space. Created per scan, or kept by a
  * reusable parser and aimed at each text ({@link #start}); confined to one thread.
  */
@@ -105,6 +105,7 @@ final class PhraseRun {
 
     private boolean isStopWord(final int start, final int end) {
         return StopWords.isExtractionStopWord(text, start, end)
+                || StopWords.isQuestionOpener(text, start, end)
                 || (queryStopWords && StopWords.isQueryStopWord(text, start, end));
     }
 }

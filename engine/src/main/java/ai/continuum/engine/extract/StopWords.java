@@ -10,6 +10,9 @@ import java.util.Set;
  *   <li>{@link #EXTRACTION}: words that are never concepts on their own (specification 2.2): common sentence openers,
  *       section headers of compacted conversations, and assistant filler. Spelled in Title-Case and compared
  *       case-sensitively, as the specification says.</li>
+ *   <li>{@link #QUESTION_OPENERS}: the verbs and pronouns a question opens with ("Should Kafka Streams replace
+ *       Flink?"), which extraction strips from the front of a phrase as it strips the extraction stop words. Title-Case,
+ *       case-sensitive. Words that are also first names ("Will", "May") are left out.</li>
  *   <li>{@link #QUERY}: function words ignored when a recall query is split into keywords (specification 2.6).
  *       Lower-case; compare after {@code toLowerCase(Locale.ROOT)}.</li>
  * </ul>
@@ -81,6 +84,10 @@ public final class StopWords {
             "Looking",
             "Checking");
 
+    public static final Set<String> QUESTION_OPENERS = Set.of(
+            "Is", "Are", "Was", "Were", "Am", "Do", "Does", "Did", "Has", "Have", "Had", "Should", "Would", "Could",
+            "Shall", "Must", "Which", "Who", "Whom", "Whose");
+
     public static final Set<String> QUERY = Set.of(
             "the", "a", "an", "is", "are", "was", "were", "be", "been", "being", "have", "has", "had", "do", "does",
             "did", "will", "would", "could", "should", "may", "might", "must", "shall", "can", "need", "dare", "ought",
@@ -93,6 +100,7 @@ public final class StopWords {
             "their", "about", "get", "got", "going", "want", "let", "like", "think", "know", "see", "make", "take");
 
     private static final RegionSet EXTRACTION_REGIONS = new RegionSet(EXTRACTION, false);
+    private static final RegionSet QUESTION_OPENER_REGIONS = new RegionSet(QUESTION_OPENERS, false);
     private static final RegionSet QUERY_REGIONS = new RegionSet(QUERY, true);
 
     private StopWords() {}
@@ -109,6 +117,11 @@ public final class StopWords {
 
     static boolean isExtractionStopWord(final String s, final int from, final int to) {
         return EXTRACTION_REGIONS.contains(s, from, to);
+    }
+
+    /** Whether {@code s[from, to)} is exactly (case-sensitively) a {@link #QUESTION_OPENERS question opener}. */
+    static boolean isQuestionOpener(final String s, final int from, final int to) {
+        return QUESTION_OPENER_REGIONS.contains(s, from, to);
     }
 
     /** Query stop word test on a region, folding ASCII letters (every query stop word is ASCII). */

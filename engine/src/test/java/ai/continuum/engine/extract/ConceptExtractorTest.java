@@ -190,6 +190,20 @@ class ConceptExtractorTest {
     }
 
     @Test
+    void shouldStripTheVerbOrPronounAQuestionOpensWith() {
+        assertEquals(
+                List.of("Kafka Streams", "Release Train"), extract("Should Kafka Streams join the Release Train?"));
+        assertEquals(List.of("Machine Learning", "Learning"), extract("Does Machine Learning help?"));
+        assertEquals(List.of("Vector Index"), extract("Which Vector Index?"));
+        assertEquals(List.of(), extract("Is Kafka down? Did Paris answer?"));
+    }
+
+    @Test
+    void shouldKeepAQuestionWordThatIsAlsoAFirstName() {
+        assertEquals(List.of("Will Smith", "May Chen"), extract("Will Smith met May Chen"));
+    }
+
+    @Test
     void shouldDropPhraseWhenStrippingLeavesOneWord() {
         assertEquals(List.of(), extract("The Cat sat. When Paris sleeps."));
     }
