@@ -1,6 +1,7 @@
 package ai.continuum.engine;
 
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The one set of size limits for stored content, in UTF-8 bytes, enforced before anything is written (learn, turn,
@@ -31,13 +32,13 @@ public final class SizeLimits {
 
     /** Checks a turn before anything is extracted from it. */
     public static void check(final Turn turn) {
-        within("metadata_bytes", METADATA_BYTES, utf8Length(turn.metadata()), "the metadata");
+        within("metadata_bytes", METADATA_BYTES, utf8Length(turn.metadata()), turn, t -> "the metadata");
         final long total = utf8Length(turn.sessionId())
                 + utf8Length(turn.userText())
                 + utf8Length(turn.aiText())
                 + utf8Length(turn.thinking())
                 + utf8Length(turn.metadata());
-        within("memory_bytes", MEMORY_BYTES, total, "the memory");
+        within("memory_bytes", MEMORY_BYTES, total, turn, t -> "the memory");
     }
 
     /** Checks every item of a delta; throws for the first one over a limit. */
@@ -59,25 +60,19 @@ public final class SizeLimits {
             check(m);
         }
         for (final Delta.DecisionDelta d : delta.decisions()) {
-            final long bytes = utf8Length(d.text());
-            if (bytes > MEMORY_BYTES) {
-                throw new SizeLimitExceededException(
-                        "memory_bytes", MEMORY_BYTES, bytes, "decision " + d.ordinal() + " of memory " + d.memoryId());
-            }
+            within(
+                    "memory_bytes",
+                    MEMORY_BYTES,
+                    utf8Length(d.text()),
+                    d,
+                    x -> "decision " + x.ordinal() + " of memory " + x.memoryId());
         }
     }
 
     /** Checks one memory. */
     public static void check(final Delta.MemoryDelta m) {
-        final long metadata = utf8Length(m.metadata());
-        if (metadata > METADATA_BYTES) {
-            throw new SizeLimitExceededException(
-                    "metadata_bytes", METADATA_BYTES, metadata, "the metadata of memory " + m.id());
-        }
-        final long bytes = memoryBytes(m);
-        if (bytes > MEMORY_BYTES) {
-            throw new SizeLimitExceededException("memory_bytes", MEMORY_BYTES, bytes, "memory " + m.id());
-        }
+        within("metadata_bytes", METADATA_BYTES, utf8Length(m.metadata()), m, x -> "the metadata of memory " + x.id());
+        within("memory_bytes", MEMORY_BYTES, memoryBytes(m), m, x -> "memory " + x.id());
         m.concepts().forEach(SizeLimits::key);
     }
 
@@ -169,17 +164,22 @@ public final class SizeLimits {
     }
 
     private static void key(final String key) {
-        final long bytes = utf8Length(key);
-        if (bytes > CONCEPT_NAME_BYTES) {
-            throw new SizeLimitExceededException(
-                    "concept_name_bytes", CONCEPT_NAME_BYTES, bytes, "concept key '" + abbreviate(key) + "'");
-        }
+        within(
+                "concept_name_bytes",
+                CONCEPT_NAME_BYTES,
+                utf8Length(key),
+                key,
+                k -> "concept key '" + abbreviate(k) + "'");
     }
 
-    /** For a description that is a constant; one built from the item is built only once a limit is exceeded. */
-    private static void within(final String limit, final int max, final long actual, final String what) {
+    /**
+     * Throws when {@code actual} is over {@code max}, describing {@code item} with {@code what}. The description is
+     * built only then: these checks run on every learn, and a non-capturing {@code what} allocates nothing.
+     */
+    private static <T> void within(
+            final String limit, final int max, final long actual, final T item, final Function<T, String> what) {
         if (actual > max) {
-            throw new SizeLimitExceededException(limit, max, actual, what);
+            throw new SizeLimitExceededException(limit, max, actual, what.apply(item));
         }
     }
 
