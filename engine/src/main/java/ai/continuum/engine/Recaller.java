@@ -998,24 +998,27 @@ final class Recaller {
         final int[] best = s.bestMemories;
         final double[] bestScore = s.bestMemoryScores;
         for (int i = 0; i < top && bestScore[i] >= COMPLETION_SOURCE_MIN * bestScore[0]; i++) {
-            final int next = memories.next(best[i]);
-            if (next >= 0 && memories.tenant(next) == t.id) {
-                final int slot = s.addMemoryScore(next, 0, 0); // may grow the arrays: index after
-                s.memoryNeighbour[slot] += Math.max(0.0, target - s.evidence(slot));
-                if (memories.endsWithQuestion(next)) {
-                    completeAskedBack(t, s, next, COMPLETION_CAP * target);
-                }
+            final int reply = completeWithNext(t, s, best[i], target);
+            // a reply that asks back ("Do you have a target time in mind?"): the answer after it, just below it
+            if (reply >= 0 && memories.endsWithQuestion(reply)) {
+                completeWithNext(t, s, reply, COMPLETION_CAP * target);
             }
         }
     }
 
-    /** The answer after a completing reply that asks back ("Do you have a target time in mind?"), just below it. */
-    private void completeAskedBack(final TenantState t, final RecallScratch s, final int reply, final double target) {
-        final int after = memories.next(reply);
-        if (after >= 0 && memories.tenant(after) == t.id) {
-            final int slot = s.addMemoryScore(after, 0, 0); // may grow the arrays: index after
-            s.memoryNeighbour[slot] += Math.max(0.0, target - s.evidence(slot));
+    /**
+     * Raises the turn after {@code memory} in its session to {@code target} with a session neighbour's share.
+     *
+     * @return that turn, or -1 when there is none in the tenant.
+     */
+    private int completeWithNext(final TenantState t, final RecallScratch s, final int memory, final double target) {
+        final int next = memories.next(memory);
+        if (next < 0 || memories.tenant(next) != t.id) {
+            return -1;
         }
+        final int slot = s.addMemoryScore(next, 0, 0); // may grow the arrays: index after
+        s.memoryNeighbour[slot] += Math.max(0.0, target - s.evidence(slot));
+        return next;
     }
 
     /** Keeps, per memory, the strongest link share seen from the current source. */

@@ -5,9 +5,10 @@ import java.util.Arrays;
 /**
  * Collects consecutive Title-Case words separated only by whitespace ("Machine Learning", "Zoë Ørsted") and emits
  * each run of two or more as a phrase candidate. Leading stop words and question openers are dropped first ("The
- * Machine Learning" and "Should Machine Learning" become "Machine Learning"); a run left with fewer than two words is no phrase (a long single word is a candidate of its
- * own anyway). The emitted spelling has each whitespace gap folded to one space. Created per scan, or kept by a
- * reusable parser and aimed at each text ({@link #start}); confined to one thread.
+ * Machine Learning" and "Should Machine Learning" become "Machine Learning"); a run left with fewer than two words is
+ * no phrase (a long single word is a candidate of its own anyway). The emitted spelling has each whitespace gap folded
+ * to one space. Created per scan, or kept by a reusable parser and aimed at each text ({@link #start}); confined to one
+ * thread.
  */
 final class PhraseRun {
     private String text;
