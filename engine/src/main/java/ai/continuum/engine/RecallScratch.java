@@ -312,6 +312,22 @@ final class RecallScratch {
     byte[] queryVector = new byte[0];
 
     byte[] vectorScratch = new byte[0];
+    /** The scale of {@link #queryVector}, set with it. */
+    float queryScale;
+    /**
+     * Bridging by meaning from the best memory ({@code Recaller.shareOverLinkedConcepts}): that memory (-1 while not
+     * bridging), its vector and scale, the memory nearest the query found so far over its names and concepts (-1 for
+     * none) with its lead ({@code Recaller.nearestByMeaning}), the comparisons left, and a buffer of postings.
+     */
+    int meaningSource = -1;
+
+    byte[] sourceVector = new byte[0];
+    float sourceScale;
+    int meaningPick = -1;
+    float meaningLead;
+    int meaningBudget;
+    final int[] meaningPostings = new int[Recaller.BRIDGE_MAX_DF];
+
     final int[] semanticIndex = new int[64];
     final float[] semanticSimilarity = new float[64];
 
@@ -319,6 +335,7 @@ final class RecallScratch {
         if (queryVector.length != dimensions) {
             queryVector = new byte[dimensions];
             vectorScratch = new byte[dimensions];
+            sourceVector = new byte[dimensions];
         }
         return queryVector;
     }

@@ -87,7 +87,16 @@ final class Recaller {
      * Memories a name may be said in and still bridge to the other half of a question: more than
      * {@code LINK_MAX_DF} (a person talked about often), but not a speaker said everywhere.
      */
-    private static final int BRIDGE_MAX_DF = 64;
+    static final int BRIDGE_MAX_DF = 64;
+    /** Sentence vectors compared when bridging by meaning, two products each (tens of nanoseconds). */
+    private static final int MEANING_BRIDGE_CANDIDATES = 256;
+    /** Cosine with the query at or below which a memory is not bridged to by meaning. */
+    private static final double MEANING_BRIDGE_FLOOR = 0.2;
+    /**
+     * How much nearer the source than the query a memory bridged to by meaning may be. On the synthetic set's picks:
+     * with no bound 69 right and 434 wrong, at 0.1 49 and 69, at 0.05 37 and 17 (and two thirds of the gain).
+     */
+    private static final double MEANING_BRIDGE_SLACK = 0.1;
     /** Best memories whose completing turns are gathered for a question asking several things, and their bound. */
     private static final int COMPLETION_SOURCES = 2;
 
@@ -629,7 +638,7 @@ final class Recaller {
             addSemanticEvidence(t, s, semanticQuery);
         }
         shareWithSessionNeighbours(t, s);
-        shareOverLinkedConcepts(t, s, queryTerms);
+        shareOverLinkedConcepts(t, s, queryTerms, semanticQuery != null);
         if (asksCurrent) {
             followLaterStatement(t, s, queryTerms);
         }
@@ -665,6 +674,7 @@ final class Recaller {
     private void addSemanticEvidence(final TenantState t, final RecallScratch s, final String query) {
         final float queryScale =
                 semantic.embedQuery(query, s.queryVector(semantic.vectors().dimensions()));
+        s.queryScale = queryScale;
         final int n = semantic.search(
                 t.id,
                 s.queryVector,
@@ -757,9 +767,11 @@ final class Recaller {
      * the question's words. Only a concept or word in 2..{@code LINK_MAX_DF} memories links: rarity bounds the cost
      * and keeps hubs (a speaker's name, small talk) from linking everything. A linked memory takes the share of its
      * strongest link per source memory, so a long turn does not win by sharing many rare words, and what links add
-     * stops just below the source's score: the next hop ranks after the memory that led to it, never above.
+     * stops just below the source's score: the next hop ranks after the memory that led to it, never above. With the
+     * semantic index ({@code byMeaning}), the best memory also bridges by meaning ({@link #startBridgeByMeaning}).
      */
-    private void shareOverLinkedConcepts(final TenantState t, final RecallScratch s, final TermList queryTerms) {
+    private void shareOverLinkedConcepts(
+            final TenantState t, final RecallScratch s, final TermList queryTerms, final boolean byMeaning) {
         final int top = bestSources(s, LINK_SOURCES);
         final int[] best = s.bestMemories;
         final double[] bestScore = s.bestMemoryScores;
@@ -773,6 +785,9 @@ final class Recaller {
                 continue;
             }
             s.clearLinks();
+            if (byMeaning && i == 0) {
+                startBridgeByMeaning(s, best[i]);
+            }
             for (int c = 0; c < concepts.size(); c++) {
                 final int concept = concepts.getInt(c);
                 final int named = s.slotOf.get(concept);
@@ -786,6 +801,11 @@ final class Recaller {
                             postings,
                             graph.readIntList(concept, ConceptLayout.MEM_ADDR, LINK_MAX_DF, postings),
                             bestScore[i] / Math.sqrt(df));
+                }
+                if (s.meaningSource >= 0 && df >= 2 && df <= BRIDGE_MAX_DF) {
+                    final int[] naming = s.meaningPostings;
+                    nearestByMeaning(
+                            s, naming, graph.readIntList(concept, ConceptLayout.MEM_ADDR, BRIDGE_MAX_DF, naming));
                 }
             }
             // the memory's indexed text is its user and assistant texts (DeltaApplier.indexedText), analysed in place;
@@ -805,7 +825,73 @@ final class Recaller {
                     s.memoryLinkCap[slot] = Math.max(s.memoryLinkCap[slot], bestScore[i]);
                 }
             }
+            s.meaningSource = -1; // only the best memory bridges by meaning
         }
+        placeNearestByMeaning(t, s, bestScore[0]);
+    }
+
+    /**
+     * Starts bridging by meaning from the best memory ({@code source}). A person, place or concept it introduces and
+     * the query does not name ("Anselm is Rosa's aunt" for "What job does Rosa's aunt have?") is often said in many
+     * turns, and the one that completes the answer shares no word with the question ("Anselm finally left retail and
+     * works as a journalist now"): words cannot tell which, and the query's vector alone is no better, since a name
+     * weighs heavily in a sentence vector ("Anselm lives in Zagreb" is as near). What marks the completing turn is that
+     * it is near the question in what the source does not already say: of the memories naming such a name or concept
+     * (the newest {@code BRIDGE_MAX_DF}, each in 2..{@code BRIDGE_MAX_DF} memories), the pick is the one whose cosine
+     * with the query, less its cosine with the source, is highest, at least {@code -MEANING_BRIDGE_SLACK}, with a
+     * cosine with the query above {@code MEANING_BRIDGE_FLOOR}. On the synthetic set (12,000 turns) the right picks
+     * had a median lead of -0.04, the wrong ones -0.20.
+     */
+    private void startBridgeByMeaning(final RecallScratch s, final int source) {
+        s.sourceScale = semantic.vectors().read(source, s.sourceVector);
+        s.meaningSource = s.sourceScale == 0f ? -1 : source; // not embedded yet: nothing to subtract
+        s.meaningPick = -1;
+        s.meaningLead = (float) -MEANING_BRIDGE_SLACK;
+        s.meaningBudget = MEANING_BRIDGE_CANDIDATES;
+    }
+
+    /** Bridging by meaning: takes the memory of {@code postings} that leads the pick so far, if one does. */
+    private void nearestByMeaning(final RecallScratch s, final int[] postings, final int n) {
+        final VectorTable vectors = semantic.vectors();
+        for (int p = 0; p < n && s.meaningBudget > 0; p++) {
+            final int m = postings[p];
+            if (m == s.meaningSource || m == s.meaningPick) {
+                continue;
+            }
+            s.meaningBudget--;
+            final float query = vectors.dot(s.queryVector, s.queryScale, m, s.vectorScratch);
+            if (query <= MEANING_BRIDGE_FLOOR) {
+                continue;
+            }
+            final float lead = query - vectors.dot(s.sourceVector, s.sourceScale, m, s.vectorScratch);
+            if (lead > s.meaningLead) {
+                s.meaningLead = lead;
+                s.meaningPick = m;
+            }
+        }
+    }
+
+    /**
+     * Gives the pick by meaning, if any, a linked turn's score just below the {@code COMPLETION_AFTER_PLACE}th place
+     * (or the source, if that is lower), so that a wrong pick does not take one of the first places from evidence
+     * (diversification may still move it up among near-equal scores). Placed right after the source instead, the wrong
+     * picks cost the synthetic set's single-hop questions 0.3 points of hit@5 and the development set's multi-hop MRR
+     * 0.9 points.
+     */
+    private void placeNearestByMeaning(final TenantState t, final RecallScratch s, final double sourceScore) {
+        final int pick = s.meaningPick;
+        s.meaningPick = -1;
+        if (pick < 0 || !memories.exists(pick) || memories.tenant(pick) != t.id) {
+            return;
+        }
+        final int places = topMemorySlots(s, Math.min(s.memorySlots, COMPLETION_AFTER_PLACE));
+        if (places == 0) {
+            return;
+        }
+        final double bound = Math.min(sourceScore, s.evidence(s.bestMemories[places - 1]));
+        final int slot = s.addMemoryScore(pick, 0, 0);
+        s.memoryLinked[slot] += bound; // the cap keeps it just below the bound
+        s.memoryLinkCap[slot] = Math.max(s.memoryLinkCap[slot], bound);
     }
 
     /**
@@ -962,16 +1048,20 @@ final class Recaller {
         }
         final int rec = memoryTerms.find(t.id, s.term, s.termProbe);
         final int df = rec == IndexHashTable.MISSING ? 0 : memoryTerms.size(rec);
-        if (df <= LINK_MAX_DF || df > BRIDGE_MAX_DF) {
+        final boolean byMeaning = s.meaningSource >= 0 && df >= 2;
+        if ((df <= LINK_MAX_DF && !byMeaning) || df > BRIDGE_MAX_DF) {
             return; // a rarer name was linked with the rare words; a commoner one is said everywhere
         }
         final int[] postings = s.termPostings(BRIDGE_MAX_DF);
         final int read = memoryTerms.read(rec, BRIDGE_MAX_DF, postings);
-        for (int p = 0; p < read; p++) {
+        for (int p = 0; p < read && df > LINK_MAX_DF; p++) {
             final int slot = s.memorySlotOf.get(postings[p]);
             if (slot != RecallScratch.MISSING && namesRareTerm(s, s.memoryTermMask[slot] & ~sourceMask)) {
                 s.link(postings[p], source);
             }
+        }
+        if (byMeaning) {
+            nearestByMeaning(s, postings, read);
         }
     }
 

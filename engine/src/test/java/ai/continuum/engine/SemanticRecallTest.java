@@ -34,7 +34,12 @@ class SemanticRecallTest {
             Map.entry("water", 2),
             Map.entry("pipe", 2),
             Map.entry("guitar", 3),
-            Map.entry("music", 3));
+            Map.entry("music", 3),
+            Map.entry("job", 4),
+            Map.entry("works", 4),
+            Map.entry("pilot", 4),
+            Map.entry("aunt", 5),
+            Map.entry("uncle", 5));
 
     private static final class Meanings implements TextEmbedder {
         @Override
@@ -97,6 +102,43 @@ class SemanticRecallTest {
                 without.memories().stream().allMatch(m -> m.why().semantic() == 0),
                 "semantic evidence only when asked for");
         assertTrue(without.memories().stream().noneMatch(m -> m.memory().id() == 1), "no shared word: not found");
+    }
+
+    /**
+     * "Anselm is Rosa's aunt" answers half of "What job does Rosa's aunt have?"; the other half is in one of Anselm's
+     * turns, which shares no word with the question and is not among the query's nearest vectors (other people's
+     * uncles who are pilots are nearer). Anselm's turn nearest the question in what the first half does not say is
+     * brought into the answer, after the turn that led to it.
+     */
+    @Test
+    void theBestMemoryBridgesOverANameToTheTurnNearestTheQuestionsOtherHalf() throws InterruptedException {
+        final String[] names = {
+            "Ivan", "Olga", "Pavel", "Dunja", "Marek", "Jana", "Tomas", "Vera", "Lukas", "Petra", "Stefan", "Irena",
+            "Boris", "Nina", "Karel", "Lidia", "Milan", "Alena", "Viktor", "Hana", "Radek", "Eva", "Jakub", "Zora",
+            "Filip", "Dana", "Oskar", "Ilse", "Emil", "Greta", "Hugo", "Ada", "Bruno", "Cora", "Dario"
+        };
+        long id = 0;
+        say(++id, "Anselm finally works as a pilot now."); // the completing turn, the oldest of Anselm's
+        for (final String name : names) { // nearer the question by vector than the completing turn, no word shared
+            say(++id, name + "'s uncle is a pilot.");
+        }
+        say(++id, "Have you heard from Anselm lately?");
+        say(++id, "Anselm says hi, by the way.");
+        say(++id, "I bumped into Anselm yesterday.");
+        say(++id, "Funny thing, Anselm is Rosa's aunt, I had no idea.");
+        final long source = id;
+        assertTrue(engine.awaitSemanticIndex(10_000), INDEXED);
+
+        final List<RecallResult.MemoryHit> hits =
+                engine.recall("t", "What job does Rosa's aunt have?", 10, 10).memories();
+        assertEquals(source, hits.get(0).memory().id(), "the first half, by its words");
+        final List<Long> ids = hits.stream().map(m -> m.memory().id()).toList();
+        final int completing = ids.indexOf(1L);
+        assertTrue(completing > 0, "in the answer, after the turn that led to it: " + ids);
+        assertTrue(
+                hits.get(completing).why().reasons().contains("linked_turn"),
+                hits.get(completing).why().toString());
+        assertFalse(ids.contains(id - 1), "Anselm's small talk is not near the question: " + ids);
     }
 
     @Test
