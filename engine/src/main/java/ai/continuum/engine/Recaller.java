@@ -647,6 +647,9 @@ final class Recaller {
         }
         if (time != null) {
             markNamedTime(s, time, anchor);
+            if (semanticQuery != null && time.kind() != TimeExpression.Kind.ABSOLUTE) {
+                semanticOnlyInWindow(s);
+            }
         }
         final int top = topMemorySlots(s, Math.min(s.memorySlots, poolSize));
         final int[] order = s.memoryOrder(top);
@@ -1233,6 +1236,31 @@ final class Recaller {
         }
         for (int slot = 0; slot < s.memorySlots; slot++) {
             s.memoryInTime[slot] = time.windowAfterAnchor(anchor, memoryTime(s, slot));
+        }
+    }
+
+    /**
+     * For a question naming a time relative to an event ("the week after the housewarming party"), semantic evidence
+     * counts only inside that time, once some memory is in it. The window is anchored on the turn that names the
+     * event, so it is tight and meant; outside it, what is near the question by meaning is what any week sounds like
+     * ("What did you do this week?"), and its evidence (as much as the best match by words) outweighed the answers
+     * inside the window even when they count double: the hard development split's temporal hit@5 was 0.719 with the
+     * index against 0.875 without. An absolute time ("in February") keeps its semantic evidence everywhere: an event
+     * in it is often told before it ("I start at Lumen in February", said in January), and taking it away there cost
+     * a development question its answer.
+     */
+    private static void semanticOnlyInWindow(final RecallScratch s) {
+        boolean any = false;
+        for (int slot = 0; slot < s.memorySlots && !any; slot++) {
+            any = s.memoryInTime[slot];
+        }
+        if (!any) {
+            return;
+        }
+        for (int slot = 0; slot < s.memorySlots; slot++) {
+            if (!s.memoryInTime[slot]) {
+                s.memorySemantic[slot] = 0;
+            }
         }
     }
 

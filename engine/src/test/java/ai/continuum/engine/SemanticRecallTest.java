@@ -39,7 +39,9 @@ class SemanticRecallTest {
             Map.entry("works", 4),
             Map.entry("pilot", 4),
             Map.entry("aunt", 5),
-            Map.entry("uncle", 5));
+            Map.entry("uncle", 5),
+            Map.entry("party", 6),
+            Map.entry("celebration", 6));
 
     private static final class Meanings implements TextEmbedder {
         @Override
@@ -139,6 +141,34 @@ class SemanticRecallTest {
                 hits.get(completing).why().reasons().contains("linked_turn"),
                 hits.get(completing).why().toString());
         assertFalse(ids.contains(id - 1), "Anselm's small talk is not near the question: " + ids);
+    }
+
+    /**
+     * "The week after the housewarming party" names a window anchored on the party's turn. A celebration a month later
+     * is nearest the question by meaning (and the nearest gets as much evidence as the best match by words, which
+     * took it above both), but it is outside the window: its semantic evidence does not count there, and the answer
+     * inside the window ranks above it.
+     */
+    @Test
+    void aRelativeTimeKeepsSemanticEvidenceInsideItsWindow() throws InterruptedException {
+        final long day = 86_400_000L;
+        engine.learn("t", new Turn(1, "The housewarming at Ann's was lovely.", "", "", "a", "", 0L));
+        engine.learn("t", new Turn(2, "This week I went to salsa after work.", "", "", "b", "", 3 * day));
+        for (int i = 0; i < 6; i++) { // "week" said often: the answer's one word weighs little
+            engine.learn("t", new Turn(3 + i, "Busy week, sorry.", "", "", "c" + i, "", (40 + i) * day));
+        }
+        engine.learn("t", new Turn(9, "What a celebration that was!", "", "", "d", "", 30 * day));
+        assertTrue(engine.awaitSemanticIndex(10_000), INDEXED);
+
+        final List<Long> ids =
+                engine.recall("t", "What did Ann do the week after the housewarming party?", 10, 10).memories().stream()
+                        .map(m -> m.memory().id())
+                        .toList();
+        assertTrue(ids.contains(2L), ids.toString());
+        assertTrue(
+                !ids.contains(9L) || ids.indexOf(2L) < ids.indexOf(9L),
+                "the answer in the window ranks above the celebration outside it: " + ids);
+        assertEquals(1L, ids.get(0), "the party's turn, by its words: " + ids);
     }
 
     @Test
