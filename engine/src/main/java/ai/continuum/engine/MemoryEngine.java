@@ -726,6 +726,13 @@ public final class MemoryEngine implements AutoCloseable {
         }
     }
 
+    /** Whether the tenant holds memory {@code memoryId}, live or forgotten (a forgotten id stays a tombstone). */
+    public boolean knowsMemory(final String tenant, final long memoryId) {
+        ensureOpen();
+        final TenantState t = tenants.get(tenant);
+        return t != null && memories.find(t.id, memoryId) >= 0;
+    }
+
     public Optional<Memory> memory(final String tenant, final long memoryId) {
         ensureOpen();
         final TenantState t = tenants.get(tenant);

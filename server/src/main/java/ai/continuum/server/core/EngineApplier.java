@@ -208,6 +208,10 @@ public final class EngineApplier implements AutoCloseable {
      * Applies an async write before its commit (the async contract: visible at once, out of chain order); its op is
      * then skipped when it arrives in order. A write without a memory cannot be recognised later and is applied
      * only when committed; so is every async write once {@link #followOthers} was called.
+     *
+     * <p>The write's commit is queued before this command is, so the write may already be in the engine when the
+     * command runs: it committed, and a later commit read it from the log as the gap before its own position. The
+     * engine then knows its memory id, and it is not applied again (links and compounds would count it twice).
      */
     public CompletableFuture<ApplyResult> applyAhead(final String tenant, final Delta delta) {
         if (delta.memories().isEmpty() || followingOthers || holdingAhead.get() > 0) {
@@ -215,6 +219,9 @@ public final class EngineApplier implements AutoCloseable {
         }
         return CompletableFuture.supplyAsync(
                 () -> {
+                    if (engine.knowsMemory(tenant, delta.memories().getFirst().id())) {
+                        return ApplyResult.NONE; // applied from the log, in chain order
+                    }
                     appliedAhead.add(aheadKey(tenant, delta));
                     return engine.apply(tenant, delta);
                 },

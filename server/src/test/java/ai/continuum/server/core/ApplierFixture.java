@@ -9,6 +9,7 @@ import ai.continuum.server.storage.StorageOp;
 import ai.continuum.server.storage.StorageSettings;
 import ai.continuum.server.storage.Storages;
 import java.nio.file.Path;
+import java.util.List;
 
 /** An engine and its applier over a real SQLite store, loaded empty: what the applier's tests drive by hand. */
 final class ApplierFixture implements AutoCloseable {
@@ -28,6 +29,24 @@ final class ApplierFixture implements AutoCloseable {
     void commitAndApply(final String tenant, final Delta delta) {
         final StorageOp.Apply op = new StorageOp.Apply(tenant, delta);
         applier.committed(op, storage.submit(op).join()).join();
+    }
+
+    /** A turn (memory {@code id}) naming {@code a} and {@code b}: two concepts, one link, one memory. */
+    static Delta turn(final long id, final String a, final String b) {
+        return new Delta(
+                List.of(concept(a), concept(b)),
+                List.of(new Delta.LinkDelta(key(a), key(b), 1, T0 + id)),
+                List.of(),
+                List.of(new Delta.MemoryDelta(
+                        id,
+                        "s",
+                        "How do " + a + " and " + b + " meet?",
+                        "Often.",
+                        "",
+                        "{}",
+                        T0 + id,
+                        List.of(key(a), key(b)))),
+                List.of());
     }
 
     static Delta.ConceptDelta concept(final String name) {

@@ -2,14 +2,17 @@ package ai.continuum.server.core;
 
 import static ai.continuum.server.core.ApplierFixture.concept;
 import static ai.continuum.server.core.ApplierFixture.key;
+import static ai.continuum.server.core.ApplierFixture.turn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.continuum.engine.ApplyResult;
 import ai.continuum.engine.Delta;
 import ai.continuum.engine.PruneReport;
 import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageOp;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -18,8 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A prune reaches the engine exactly once, whichever path brings it first: its local command, or the change log (the
- * follower reading what was committed). Against real SQLite; the two paths are driven by hand, in both orders.
+ * An op reaches the engine exactly once, whichever path brings it first. A prune: its local command, or the change
+ * log (the follower reading what was committed). An async write: its apply ahead of the commit, or the log's copy
+ * read as the gap before a later commit. Against real SQLite; the paths are driven by hand, in both orders.
  */
 class EngineApplierReplayTest {
     private static final String TENANT = "t";
@@ -95,5 +99,43 @@ class EngineApplierReplayTest {
 
     private static Delta.LinkDelta link(final String a, final String b, final int count) {
         return new Delta.LinkDelta(key(a), key(b), count, T0);
+    }
+
+    /**
+     * The order a loaded machine produced under {@code RestartIT}: the async write's commit and a later synchronous
+     * one both landed before the apply-ahead command ran, and the engine counted the async turn's links twice.
+     */
+    @Test
+    void shouldNotApplyAheadAWriteTheLogAlreadyApplied() {
+        final Delta async = turn(1, "Alpha", "Bravo");
+        final StorageOp.Apply asyncOp = new StorageOp.Apply(TENANT, async);
+        final Storage.ContinuityHead asyncHead = its.storage.submit(asyncOp).join(); // committed at 1
+        its.commitAndApply(TENANT, turn(2, "Alpha", "Bravo")); // at 2: reads 1 from the log first
+        assertEquals(2, its.applier.applied(TENANT));
+
+        assertEquals(ApplyResult.NONE, its.applier.applyAhead(TENANT, async).join(), "already in the engine");
+        its.applier.committed(asyncOp, asyncHead).join();
+
+        assertEquals(List.of(2), linkCounts(), "two turns named Alpha and Bravo: the link counts two");
+        assertEquals(2, its.engine.stats(TENANT).memories());
+    }
+
+    @Test
+    void shouldApplyAheadOnceAndSkipTheLogsCopy() {
+        final Delta async = turn(1, "Alpha", "Bravo");
+        assertEquals(1, its.applier.applyAhead(TENANT, async).join().memoriesCreated(), "visible before its commit");
+        final StorageOp.Apply asyncOp = new StorageOp.Apply(TENANT, async);
+        final Storage.ContinuityHead asyncHead = its.storage.submit(asyncOp).join();
+        its.commitAndApply(TENANT, turn(2, "Alpha", "Bravo")); // reads 1 from the log: skipped, applied ahead
+        its.applier.committed(asyncOp, asyncHead).join();
+
+        assertEquals(List.of(2), linkCounts());
+        assertTrue(its.applier.matchesStore());
+    }
+
+    private List<Integer> linkCounts() {
+        final List<Integer> counts = new ArrayList<>();
+        its.engine.snapshot(TENANT, d -> d.links().forEach(l -> counts.add(l.count())));
+        return counts;
     }
 }

@@ -1,7 +1,5 @@
 package ai.continuum.server.core;
 
-import static ai.continuum.server.core.ApplierFixture.concept;
-import static ai.continuum.server.core.ApplierFixture.key;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,7 +10,6 @@ import ai.continuum.engine.Delta;
 import ai.continuum.server.storage.StorageOp;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -30,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EngineApplierStillTest {
     private static final String TENANT = "t";
-    private static final long T0 = ApplierFixture.T0;
     private static final Duration PATIENCE = Duration.ofSeconds(10);
 
     @TempDir
@@ -107,21 +103,7 @@ class EngineApplierStillTest {
         its.commitAndApply(TENANT, delta);
     }
 
-    /** A turn (memory {@code id}) naming {@code a} and {@code b}: two concepts, one link, one memory. */
     private static Delta turn(final long id, final String a, final String b) {
-        return new Delta(
-                List.of(concept(a), concept(b)),
-                List.of(new Delta.LinkDelta(key(a), key(b), 1, T0 + id)),
-                List.of(),
-                List.of(new Delta.MemoryDelta(
-                        id,
-                        "s",
-                        "How do " + a + " and " + b + " meet?",
-                        "Often.",
-                        "",
-                        "{}",
-                        T0 + id,
-                        List.of(key(a), key(b)))),
-                List.of());
+        return ApplierFixture.turn(id, a, b);
     }
 }
