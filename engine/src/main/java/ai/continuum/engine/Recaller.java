@@ -864,11 +864,12 @@ final class Recaller {
                 continue;
             }
             s.meaningBudget--;
-            final float query = vectors.dot(s.queryVector, s.queryScale, m, s.vectorScratch);
+            final float scale = vectors.read(m, s.vectorScratch); // read once for both products
+            final float query = scale == 0f ? 0f : vectors.dot(s.queryVector, s.queryScale, s.vectorScratch, scale);
             if (query <= MEANING_BRIDGE_FLOOR) {
                 continue;
             }
-            final float lead = query - vectors.dot(s.sourceVector, s.sourceScale, m, s.vectorScratch);
+            final float lead = query - vectors.dot(s.sourceVector, s.sourceScale, s.vectorScratch, scale);
             if (lead > s.meaningLead) {
                 s.meaningLead = lead;
                 s.meaningPick = m;

@@ -93,10 +93,12 @@ public final class VectorTable {
      */
     public float dot(final byte[] query, final float queryScale, final int index, final byte[] scratch) {
         final float scale = read(index, scratch);
-        if (scale == 0f) {
-            return 0f;
-        }
-        return QuantisedDot.dot(query, scratch, dimensions) * scale * queryScale;
+        return scale == 0f ? 0f : dot(query, queryScale, scratch, scale);
+    }
+
+    /** Dot product of two vectors quantised as {@link #quantise} does (one read by {@link #read}), with their scales. */
+    public float dot(final byte[] a, final float aScale, final byte[] b, final float bScale) {
+        return QuantisedDot.dot(a, b, dimensions) * bScale * aScale; // the order of the index path's products
     }
 
     /** Quantises {@code unit} into {@code into} the way stored vectors are; returns the scale. */

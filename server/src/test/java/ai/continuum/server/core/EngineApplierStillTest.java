@@ -1,5 +1,6 @@
 package ai.continuum.server.core;
 
+import static ai.continuum.server.core.ApplierFixture.turn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -101,9 +102,5 @@ class EngineApplierStillTest {
 
     private void commitAndApply(final Delta delta) {
         its.commitAndApply(TENANT, delta);
-    }
-
-    private static Delta turn(final long id, final String a, final String b) {
-        return ApplierFixture.turn(id, a, b);
     }
 }
