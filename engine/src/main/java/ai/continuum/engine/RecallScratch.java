@@ -330,6 +330,10 @@ final class RecallScratch {
 
     final int[] semanticIndex = new int[64];
     final float[] semanticSimilarity = new float[64];
+    /** The nearest by plain cosine, before they are ranked again without the tenant's centre. */
+    final int[] semanticPool = new int[64];
+
+    final float[] semanticPoolSimilarity = new float[64];
 
     byte[] queryVector(final int dimensions) {
         if (queryVector.length != dimensions) {

@@ -41,7 +41,12 @@ class SemanticRecallTest {
             Map.entry("aunt", 5),
             Map.entry("uncle", 5),
             Map.entry("party", 6),
-            Map.entry("celebration", 6));
+            Map.entry("celebration", 6),
+            Map.entry("weather", 7),
+            Map.entry("rain", 7));
+
+    /** The direction every text has a little of: small talk ("the weather") lies along it. */
+    private static final int EVERYDAY = 7;
 
     private static final class Meanings implements TextEmbedder {
         @Override
@@ -52,7 +57,7 @@ class SemanticRecallTest {
         @Override
         public float[] embed(final String text) {
             final float[] v = new float[8];
-            v[7] = 0.05f; // every text is a little alike, as real sentence vectors are
+            v[EVERYDAY] = 0.05f; // every text is a little alike, as real sentence vectors are
             for (final String word : text.toLowerCase(Locale.ROOT).split("[^a-z]+", -1)) {
                 final Integer meaning = MEANINGS.get(word);
                 if (meaning != null) {
@@ -169,6 +174,30 @@ class SemanticRecallTest {
                 !ids.contains(9L) || ids.indexOf(2L) < ids.indexOf(9L),
                 "the answer in the window ranks above the celebration outside it: " + ids);
         assertEquals(1L, ids.get(0), "the party's turn, by its words: " + ids);
+    }
+
+    /**
+     * Small talk lies near the direction every text shares, so by plain cosine it is nearer a question that mentions
+     * the weather in passing than the turn that answers it (0.82 against 0.60 here), and twenty such turns took the
+     * semantic evidence, the answer ranking after all of them. With the tenant's centre taken from both, the answer is
+     * nearest and the small talk gets no semantic evidence.
+     */
+    @Test
+    void smallTalkNearEveryQuestionDoesNotTakeTheSemanticEvidence() throws InterruptedException {
+        for (int i = 1; i <= 20; i++) {
+            say(i, "Ann: The weather was grey again, rain all day.");
+        }
+        say(21, "Ben: My grandmother turned one hundred yesterday.");
+        assertTrue(engine.awaitSemanticIndex(10_000), INDEXED);
+
+        final List<RecallResult.MemoryHit> hits = engine.recall(
+                        "t", "With all this grey weather and rain, how old is the granny?", 10, 5)
+                .memories();
+        assertEquals(21, hits.get(0).memory().id(), "the answer, by meaning: " + hits);
+        assertTrue(hits.get(0).why().semantic() > 0, hits.get(0).why().toString());
+        for (final RecallResult.MemoryHit small : hits.subList(1, hits.size())) {
+            assertEquals(0.0, small.why().semantic(), "small talk: " + small);
+        }
     }
 
     @Test

@@ -184,6 +184,15 @@ public final class SemanticIndex implements AutoCloseable {
         return all[tenantId].search(query, queryScale, k, this::live, outIndex, outSimilarity, scratch);
     }
 
+    /**
+     * The centre of tenant {@code tenantId}'s vectors, for ranking by meaning without what the tenant says everywhere
+     * ({@link VectorCentre}); null while it has fewer than 16 vectors. Any thread; allocates nothing.
+     */
+    public VectorCentre centre(final int tenantId) {
+        final TenantVectors[] all = tenants;
+        return tenantId < all.length && all[tenantId] != null ? all[tenantId].centre() : null;
+    }
+
     private boolean live(final int index) {
         return memories.state(index) == MemoryTable.LIVE;
     }

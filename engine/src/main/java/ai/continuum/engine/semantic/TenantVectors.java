@@ -20,9 +20,28 @@ import java.util.function.IntPredicate;
  * first graph is being built), so a search misses no vector it could see and returns none twice.
  */
 final class TenantVectors {
+    /** Vectors from which the tenant has a centre ({@link VectorCentre}): below, the mean is mostly each vector. */
+    static final int MIN_CENTRED = 16;
+
+    /**
+     * The published centre leaves out at most this fraction of the tenant's vectors (1 / this): one vector moves the
+     * mean by about 1 / count, so a new centre per vector would change nothing a recall can tell, at a copy each.
+     */
+    private static final int CENTRE_STALENESS = 64;
+
     private final VectorTable vectors;
     /** Vectors at which the tenant gets its graph; at least 1. */
     private final int threshold;
+
+    /**
+     * Writer's: the per-dimension sum of every vector added, forgotten memories' included (they stay in the list and
+     * the graph too), and the buffer each is read into.
+     */
+    private final double[] sum;
+
+    private final byte[] added;
+    /** Null below {@link #MIN_CENTRED} vectors; replaced whole. */
+    private volatile VectorCentre centre;
 
     private volatile int[] list = new int[16];
     private volatile int count;
@@ -35,6 +54,8 @@ final class TenantVectors {
         }
         this.vectors = vectors;
         this.threshold = threshold;
+        this.sum = new double[vectors.dimensions()];
+        this.added = new byte[vectors.dimensions()];
     }
 
     /** Writer: the memory at {@code index}, whose vector is written, is the tenant's next. */
@@ -45,6 +66,7 @@ final class TenantVectors {
         }
         list[n] = index;
         count = n + 1; // volatile write: the entry and its vector are visible to a reader of count
+        addToCentre(index, n + 1);
         final NeighbourGraph g = graph;
         if (g != null) {
             g.add(n);
@@ -55,6 +77,22 @@ final class TenantVectors {
             }
             graph = built;
         }
+    }
+
+    private void addToCentre(final int index, final int total) {
+        final float scale = vectors.read(index, added);
+        for (int d = 0; d < sum.length; d++) {
+            sum[d] += added[d] * scale;
+        }
+        final VectorCentre published = centre;
+        if (total >= MIN_CENTRED && (published == null || (total - published.count()) * CENTRE_STALENESS >= total)) {
+            centre = VectorCentre.of(sum, total);
+        }
+    }
+
+    /** The mean of the tenant's vectors, at most a 64th of them behind; null below {@link #MIN_CENTRED} vectors. */
+    VectorCentre centre() {
+        return centre;
     }
 
     /** Vectors of this tenant. */

@@ -3,6 +3,7 @@ package ai.continuum.engine.semantic;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
@@ -193,6 +194,111 @@ class TenantVectorsTest {
                 assertTrue(index % 2 == 1 && index < 50, "a live memory of the cluster: " + index);
             }
         }
+    }
+
+    @Test
+    void aTenantHasACentreFromSixteenVectorsAtMostASixtyFourthBehind() {
+        final VectorTable table = new VectorTable(DIMS);
+        final TenantVectors tenant = new TenantVectors(table, 1_000);
+        final SplittableRandom random = new SplittableRandom(6);
+        for (int i = 0; i < TenantVectors.MIN_CENTRED - 1; i++) {
+            add(table, i, unit(random), tenant);
+        }
+        assertNull(tenant.centre(), "15 vectors: no centre yet");
+        for (int i = TenantVectors.MIN_CENTRED - 1; i < 3_000; i++) {
+            add(table, i, unit(random), tenant);
+            final int count = i + 1;
+            final VectorCentre centre = tenant.centre();
+            assertTrue(
+                    centre.count() <= count && (count - centre.count()) * 64 < count,
+                    "centre of " + centre.count() + " vectors at " + count);
+        }
+    }
+
+    /**
+     * Fifty vectors lie close to one direction, as small talk lies close to what every text shares, and a question
+     * leans that way too: by plain cosine all fifty are nearer it than the vector that answers. Ranked by cosine
+     * with the centre taken from both, the answer comes first, and each similarity is that cosine (to within the
+     * quantisation of the vectors and the centre).
+     */
+    @Test
+    void rankingWithoutTheCentreTakesTheAnswerAboveTheVectorsNearEveryQuestion() {
+        final VectorTable table = new VectorTable(DIMS);
+        final TenantVectors tenant = scanOnly(table);
+        final SplittableRandom random = new SplittableRandom(7);
+        final float[] common = unit(random);
+        final float[][] all = new float[52][];
+        for (int i = 0; i < 50; i++) {
+            all[i] = around(common, 0.9, random);
+        }
+        all[50] = around(common, 0.3, random); // the answer
+        all[51] = unit(random);
+        for (int i = 0; i < all.length; i++) {
+            add(table, i, all[i], tenant);
+        }
+        final float[] query = mix(common, 0.85, all[50], 0.5);
+
+        final int[] found = new int[all.length];
+        final float[] similarity = new float[all.length];
+        final int n = search(tenant, query, all.length, found, similarity);
+        assertEquals(all.length, n);
+        assertTrue(found[0] < 50, "by plain cosine, small talk first: " + found[0]);
+
+        final VectorCentre centre = tenant.centre();
+        assertEquals(all.length, centre.count());
+        final int[] ranked = new int[10];
+        final float[] centred = new float[10];
+        assertEquals(
+                10,
+                centre.rerank(
+                        table, quantised(query), scaleOf(query), n, found, similarity, 10, ranked, centred, scratch()));
+        assertEquals(50, ranked[0], "without the centre, the answer first");
+        final float[] mean = new float[DIMS];
+        for (final float[] v : all) {
+            for (int d = 0; d < DIMS; d++) {
+                mean[d] += v[d] / all.length;
+            }
+        }
+        double tenth = 1;
+        for (int i = 0; i < 10; i++) {
+            tenth = cosine(minus(query, mean), minus(all[ranked[i]], mean));
+            assertEquals(tenth, centred[i], 0.03, "place " + i);
+            assertTrue(i == 0 || centred[i] <= centred[i - 1], "highest first");
+        }
+        for (int i = 0; i < all.length; i++) {
+            final int index = i;
+            if (Arrays.stream(ranked).noneMatch(r -> r == index)) {
+                assertTrue(cosine(minus(query, mean), minus(all[i], mean)) <= tenth + 0.03, "left out: " + i);
+            }
+        }
+    }
+
+    private static float[] mix(final float[] a, final double wa, final float[] b, final double wb) {
+        final float[] v = new float[DIMS];
+        for (int d = 0; d < DIMS; d++) {
+            v[d] = (float) (wa * a[d] + wb * b[d]);
+        }
+        return normalise(v);
+    }
+
+    private static float[] minus(final float[] a, final float[] b) {
+        final float[] v = new float[DIMS];
+        for (int d = 0; d < DIMS; d++) {
+            v[d] = a[d] - b[d];
+        }
+        return v;
+    }
+
+    private static double cosine(final float[] a, final float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int d = 0; d < DIMS; d++) {
+            dot += a[d] * b[d];
+            na += a[d] * a[d];
+            nb += b[d] * b[d];
+        }
+        return dot / Math.sqrt(na * nb);
     }
 
     /** A tenant that never reaches its threshold: the exact scan, the reference. */
