@@ -2,6 +2,7 @@ package ai.continuum.engine;
 
 import ai.continuum.engine.extract.QueryTerms;
 import ai.continuum.engine.extract.TermList;
+import ai.continuum.engine.semantic.VectorCentre;
 import ai.continuum.engine.store.ConceptGraph;
 import ai.continuum.engine.store.DecodeBuffer;
 import ai.continuum.engine.store.MemoryTable;
@@ -105,6 +106,7 @@ final class RecallScratch {
     }
 
     void reset() {
+        centre = null;
         slotOf.clear(concept);
         slots = 0;
         frontierSize = 0;
@@ -332,6 +334,12 @@ final class RecallScratch {
     final float[] semanticSimilarity = new float[64];
     /** The nearest by plain cosine, before they are ranked again without the tenant's centre. */
     final int[] semanticPool = new int[64];
+
+    /** This recall's tenant centre, null without one or without the semantic index; and the query's and the bridge source's dot products with it. */
+    VectorCentre centre;
+
+    double queryDotCentre;
+    double sourceDotCentre;
 
     final float[] semanticPoolSimilarity = new float[64];
 

@@ -251,7 +251,15 @@ class TenantVectorsTest {
         assertEquals(
                 10,
                 centre.rerank(
-                        table, quantised(query), scaleOf(query), n, found, similarity, 10, ranked, centred, scratch()));
+                        table,
+                        centre.dot(table, quantised(query), scaleOf(query)),
+                        n,
+                        found,
+                        similarity,
+                        10,
+                        ranked,
+                        centred,
+                        scratch()));
         assertEquals(50, ranked[0], "without the centre, the answer first");
         final float[] mean = new float[DIMS];
         for (final float[] v : all) {
@@ -271,6 +279,23 @@ class TenantVectorsTest {
                 assertTrue(cosine(minus(query, mean), minus(all[i], mean)) <= tenth + 0.03, "left out: " + i);
             }
         }
+    }
+
+    /** In a tenant of one topic, a question about it lies at the centre: cosines without the centre are not used. */
+    @Test
+    void aQuestionAboutTheOnlyTopicOfATenantDoesNotStandApartFromItsCentre() {
+        final VectorTable table = new VectorTable(DIMS);
+        final TenantVectors tenant = scanOnly(table);
+        final SplittableRandom random = new SplittableRandom(8);
+        final float[] topic = unit(random);
+        for (int i = 0; i < 40; i++) {
+            add(table, i, around(topic, 0.95, random), tenant);
+        }
+        final VectorCentre centre = tenant.centre();
+        final float[] onTopic = around(topic, 0.97, random);
+        final float[] elsewhere = mix(topic, 0.3, unit(random), 0.95);
+        assertFalse(centre.standsApart(centre.dot(table, quantised(onTopic), scaleOf(onTopic))));
+        assertTrue(centre.standsApart(centre.dot(table, quantised(elsewhere), scaleOf(elsewhere))));
     }
 
     private static float[] mix(final float[] a, final double wa, final float[] b, final double wb) {
