@@ -655,6 +655,11 @@ final class Recaller {
         final long anchor = time != null && time.kind() != TimeExpression.Kind.ABSOLUTE ? anchorTime(s) : NO_ANCHOR;
         if (semanticQuery != null) {
             addSemanticEvidence(t, s, semanticQuery);
+            if (time != null && time.kind() != TimeExpression.Kind.ABSOLUTE) {
+                // before any evidence is shared: a neighbour or link must not take a share of what the window removes
+                markNamedTime(s, time, anchor);
+                semanticOnlyInWindow(s);
+            }
         }
         shareWithSessionNeighbours(t, s);
         shareOverLinkedConcepts(t, s, queryTerms, semanticQuery != null);
@@ -665,10 +670,7 @@ final class Recaller {
             completeAnswers(t, s);
         }
         if (time != null) {
-            markNamedTime(s, time, anchor);
-            if (semanticQuery != null && time.kind() != TimeExpression.Kind.ABSOLUTE) {
-                semanticOnlyInWindow(s);
-            }
+            markNamedTime(s, time, anchor); // again: the shares above added memories
         }
         final int top = topMemorySlots(s, Math.min(s.memorySlots, poolSize));
         final int[] order = s.memoryOrder(top);

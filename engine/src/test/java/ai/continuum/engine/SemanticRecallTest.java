@@ -200,6 +200,39 @@ class SemanticRecallTest {
         }
     }
 
+    /**
+     * Outside a relative time's window, what is near the question by meaning has no semantic evidence; the turns next
+     * to it in its session must not get a share of that evidence either. The celebration a month later is nearest the
+     * question; the reply after it ("Sure, see you then.") took a neighbour's share of its semantic evidence, which
+     * was taken from the celebration only afterwards, and ranked above the answer inside the window.
+     */
+    @Test
+    void aRelativeTimeKeepsTheSharesOfSemanticEvidenceInsideItsWindowToo() throws InterruptedException {
+        final long day = 86_400_000L;
+        engine.learn("t", new Turn(1, "The housewarming at Ann's was lovely.", "", "", "a", "", 0L));
+        engine.learn("t", new Turn(2, "This week I went to salsa after work.", "", "", "b", "", 3 * day));
+        for (int i = 0; i < 6; i++) {
+            engine.learn("t", new Turn(3 + i, "Busy week, sorry.", "", "", "c" + i, "", (40 + i) * day));
+        }
+        engine.learn("t", new Turn(9, "What a celebration that was!", "", "", "d", "", 30 * day));
+        engine.learn("t", new Turn(10, "Sure, see you then.", "", "", "d", "", 30 * day + 60_000L));
+        assertTrue(engine.awaitSemanticIndex(10_000), INDEXED);
+
+        final List<RecallResult.MemoryHit> hits = engine.recall(
+                        "t", "What did Ann do the week after the housewarming party?", 10, 10)
+                .memories();
+        final List<Long> ids = hits.stream().map(m -> m.memory().id()).toList();
+        assertTrue(ids.contains(2L), ids.toString());
+        assertTrue(
+                !ids.contains(10L) || ids.indexOf(2L) < ids.indexOf(10L),
+                "the answer in the window ranks above the reply next to the celebration: " + hits);
+        for (final RecallResult.MemoryHit hit : hits) {
+            if (hit.memory().id() == 10L) {
+                assertEquals(0.0, hit.why().sessionNeighbour(), "no share of evidence the window took away: " + hit);
+            }
+        }
+    }
+
     @Test
     void aForgottenMemoryIsNotFoundByItsVector() throws InterruptedException {
         say(1, "Ben: My grandmother turned one hundred yesterday.");
