@@ -335,13 +335,16 @@ final class RecallScratch {
     /** The nearest by plain cosine, before they are ranked again without the tenant's centre. */
     final int[] semanticPool = new int[64];
 
-    /** This recall's tenant centre, null without one or without the semantic index; and the query's and the bridge source's dot products with it. */
+    final float[] semanticPoolSimilarity = new float[64];
+
+    /**
+     * The centre this recall's cosines are taken without ({@link VectorCentre}): null without the semantic index, in a
+     * tenant without a centre, or for a question at it. With the query's and the bridge source's products with it.
+     */
     VectorCentre centre;
 
     double queryDotCentre;
     double sourceDotCentre;
-
-    final float[] semanticPoolSimilarity = new float[64];
 
     byte[] queryVector(final int dimensions) {
         if (queryVector.length != dimensions) {
