@@ -35,7 +35,7 @@ public final class VectorCentre {
     }
 
     /** The centre of {@code count} vectors whose per-dimension sum is {@code sum}. */
-    static VectorCentre of(final double[] sum, final int count) {
+    static VectorCentre of(final float[] sum, final int count) {
         final float[] mean = new float[sum.length];
         for (int d = 0; d < sum.length; d++) {
             mean[d] = (float) (sum[d] / count);

@@ -87,6 +87,20 @@ public final class VectorTable {
         return c[chunk].getFloat(offset + SCALE);
     }
 
+    /** Adds the vector at {@code index}, dequantised, to {@code sum} (length {@link #dimensions()}); none: nothing. */
+    void addTo(final int index, final float[] sum) {
+        final UnsafeBuffer[] c = chunks;
+        final int chunk = index / CHUNK_RECORDS;
+        if (chunk >= c.length) {
+            return;
+        }
+        final int offset = (index % CHUNK_RECORDS) * recordBytes;
+        final float scale = c[chunk].getFloat(offset + SCALE);
+        for (int d = 0; d < dimensions; d++) {
+            sum[d] += c[chunk].getByte(offset + DIMS + d) * scale;
+        }
+    }
+
     /**
      * Dot product of a query (quantised as {@link #quantise} does) with the stored vector at {@code index}, copied
      * into {@code scratch} first (a 384-byte copy costs a fraction of the product, {@link QuantisedDot}).
