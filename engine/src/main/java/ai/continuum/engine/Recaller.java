@@ -818,7 +818,9 @@ final class Recaller {
 
     /**
      * Multi-hop evidence: the rare concepts and rare words of the best memories (those containing at least
-     * {@code LINK_SOURCE_WORDS} query words) that the query did not name (a relative's name, a pet's name) lead to the other memories that mention them, which share part of the score. A question
+     * {@code LINK_SOURCE_WORDS} query words) that the query did not name (a relative's name, a pet's name) lead to the
+     * other memories that mention them, which share part of the score (a rare word only to memories with evidence of
+     * their own: {@link LinkedTerms}). A question
      * about "the pet of Ann's uncle" matches the turn naming the uncle; the turns about the pet name the uncle, not
      * the question's words. Only a concept or word in 2..{@code LINK_MAX_DF} memories links: rarity bounds the cost
      * and keeps hubs (a speaker's name, small talk) from linking everything. A linked memory takes the share of its

@@ -76,6 +76,21 @@ class RecallEvidenceTest {
                 "a linked turn ranks after the memory that led to it");
     }
 
+    @Test
+    void shouldNotLinkARareWordToATurnWithNoEvidenceOfItsOwn() {
+        final long source = say("Ann: Bertil repaired the old lighthouse, an enormous job.", 1);
+        final long unrelated = say("Ann: The pizza last night was enormous.", 30);
+        final long weaker = say("Ann: The lighthouse keeper retired in spring.", 60);
+
+        final RecallResult r = engine.recall("t", "Who repaired the old lighthouse?", 10, 10);
+
+        // "enormous" is said in two memories only, but the other one matches nothing of the question: a word shared
+        // by chance is no lead (it took a linked turn's share, a third of the source's score, and a place)
+        assertEquals(source, ranking(r).get(0), ranking(r).toString());
+        assertTrue(ranking(r).contains(weaker), ranking(r).toString());
+        assertFalse(ranking(r).contains(unrelated), ranking(r).toString());
+    }
+
     /**
      * A name said in 12 memories (more than the rare-word links follow), four short "got a job" memories of others,
      * and the long one stating the named person's job; returns that last memory.
