@@ -111,6 +111,21 @@ class SemanticRecallTest {
         assertTrue(without.memories().stream().noneMatch(m -> m.memory().id() == 1), "no shared word: not found");
     }
 
+    @Test
+    void aTurnOfAFewWordsNearestTheQuestionDoesNotTakeTheEvidenceFromAFullerOne() throws InterruptedException {
+        say(1, "Ann: Grandma, age?");
+        say(2, "Ben: My grandmother turned one hundred yesterday, with music and a celebration.");
+        say(3, "Ben: Our flat got flooded when the pipe burst.");
+        assertTrue(engine.awaitSemanticIndex(10_000), INDEXED);
+
+        final RecallResult r = engine.recall("t", "How old is the granny?", 10, 5);
+
+        // the three-word question lies nearest (its vector is the query's), but says nothing; the answer, a little
+        // less near, said what the question asks
+        assertEquals(2, r.memories().get(0).memory().id(), r.memories().toString());
+        assertTrue(r.memories().get(0).why().semantic() > 0);
+    }
+
     /**
      * "Anselm is Rosa's aunt" answers half of "What job does Rosa's aunt have?"; the other half is in one of Anselm's
      * turns, which shares no word with the question and is not among the query's nearest vectors (other people's
