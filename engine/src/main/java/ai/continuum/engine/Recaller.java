@@ -145,11 +145,14 @@ final class Recaller {
     /** The reference semantic evidence scales to when words and graph found nothing. */
     private static final double SEMANTIC_REFERENCE_MIN = 4.0;
     /**
-     * A memory of fewer index terms than this gets that fraction of its semantic evidence: the vector of a few words
-     * ("Priya: Fine, please enable it.") says too little to pull away from the question, so it lies near many. 5-8
-     * measured on the development sets; 6 gained on all three (8 cost hard dev's knowledge-update hit@1 17 points).
+     * A memory of fewer index terms than this says little ("Priya: Fine, please enable it.", "Maya: Love that.") and
+     * gets that fraction ({@link #content}) of two kinds of evidence that are about nearness, not about what it says:
+     * semantic evidence (the vector of a few words does not pull away from the question, so it lies near many; 5-8
+     * measured on the development sets, 6 gained on all three, 8 cost hard dev's knowledge-update hit@1 17 points)
+     * and the share of the turn right before a match (an acknowledgement or the prompt of the match, which holds the
+     * answer; the turn after a match keeps its full share, since a short reply is often the answer: "Cashews.").
      */
-    private static final double SEMANTIC_FULL_TERMS = 6.0;
+    private static final double FULL_CONTENT_TERMS = 6.0;
     /** Candidates ranked per memory returned when repeated texts are moved last (without the semantic index). */
     private static final int RESTATEMENT_POOL = 2;
     /** Candidates diversification chooses among, per memory returned. */
@@ -702,7 +705,7 @@ final class Recaller {
      * {@code SEMANTIC_WEIGHT} x the best lexical and graph evidence of this recall (at least
      * {@code SEMANTIC_REFERENCE_MIN}), so it weighs the same against words whatever the query's length; the others
      * get a share in proportion to how far their cosine is above the floor, against the nearest's. A memory of few
-     * terms gets part of its share ({@code SEMANTIC_FULL_TERMS}).
+     * terms gets part of its share ({@link #content}).
      */
     private void addSemanticEvidence(final TenantState t, final RecallScratch s, final String query) {
         final float queryScale =
@@ -759,8 +762,7 @@ final class Recaller {
             }
             if (memories.exists(m) && memories.tenant(m) == t.id) {
                 final int slot = s.addMemoryScore(m, 0, 0); // may grow the arrays: index after
-                final double content = Math.min(1.0, memories.terms(m) / SEMANTIC_FULL_TERMS);
-                s.memorySemantic[slot] = SEMANTIC_WEIGHT * reference * above * content;
+                s.memorySemantic[slot] = SEMANTIC_WEIGHT * reference * above * content(m);
             }
         }
     }
@@ -768,7 +770,8 @@ final class Recaller {
     /**
      * The turns right before and after a strongly matching memory, in its session, share part of its score: a
      * question's answer often sits in the reply to the turn that matches it ("what is your new job?" - "a nurse"),
-     * and facts spread over two turns come back together.
+     * and facts spread over two turns come back together. The turn before shares in proportion to what it says
+     * ({@link #content}).
      */
     private void shareWithSessionNeighbours(final TenantState t, final RecallScratch s) {
         final int top = bestSources(s, SESSION_NEIGHBOUR_SOURCES);
@@ -779,7 +782,7 @@ final class Recaller {
             final int previous = memories.previous(best[i]);
             if (previous >= 0 && memories.tenant(previous) == t.id) {
                 final int slot = s.addMemoryScore(previous, 0, 0); // may grow the arrays: index after
-                s.memoryNeighbour[slot] += share;
+                s.memoryNeighbour[slot] += share * content(previous);
             }
             final int next = memories.next(best[i]);
             if (next >= 0 && memories.tenant(next) == t.id) {
@@ -795,6 +798,11 @@ final class Recaller {
                 }
             }
         }
+    }
+
+    /** How much a memory says, 0..1: its index terms over {@code FULL_CONTENT_TERMS}, at most 1. */
+    private double content(final int memory) {
+        return Math.min(1.0, memories.terms(memory) / FULL_CONTENT_TERMS);
     }
 
     /**

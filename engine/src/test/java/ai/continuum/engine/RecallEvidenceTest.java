@@ -91,6 +91,22 @@ class RecallEvidenceTest {
         assertFalse(ranking(r).contains(unrelated), ranking(r).toString());
     }
 
+    @Test
+    void shouldGiveTheShortTurnBeforeAMatchOnlyPartOfItsShare() {
+        final long nice = say("Ben: Nice!", 1);
+        say("Ann: My grandmother Rosalind turned one hundred yesterday.", 1);
+        final long drive = say("Ben: We drove down to the coast for the weekend with the whole family.", 2);
+        say("Ann: Rosalind, my grandmother, turned one hundred last week.", 2);
+
+        final RecallResult r = engine.recall("t", "When did my grandmother Rosalind turn one hundred?", 10, 10);
+
+        // both come right before an equally strong match; "Nice!" says nothing (two terms of six), so it takes a
+        // third of what the fuller turn takes
+        final double few = why(r, nice).sessionNeighbour();
+        final double full = why(r, drive).sessionNeighbour();
+        assertTrue(few > 0 && few < 0.5 * full, few + " against " + full);
+    }
+
     /**
      * A name said in 12 memories (more than the rare-word links follow), four short "got a job" memories of others,
      * and the long one stating the named person's job; returns that last memory.
