@@ -324,7 +324,7 @@ final class DeltaApplier {
         final String[] strings = new String[MemoryTable.STRINGS];
         final int[] conceptIds = memories.read(index, strings);
         if (conceptIds != null) {
-            memoryTerms.remove(t, index, strings[1], strings[2]);
+            memoryTerms.remove(t, index);
         }
         memories.forget(index);
         if (conceptIds != null) {
@@ -418,11 +418,6 @@ final class DeltaApplier {
                 kept == 0 ? 0 : sumAfter / kept,
                 threshold,
                 applyDecay && config.timeDecayEnabled());
-    }
-
-    /** The text of a memory that its lexical index covers: what the user and the assistant said. */
-    static String indexedText(final String userText, final String aiText) {
-        return userText + "\n" + aiText;
     }
 
     private void ensureIds(final int n) {

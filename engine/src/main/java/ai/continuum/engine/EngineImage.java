@@ -29,8 +29,8 @@ final class EngineImage {
      * describe (the arena's size classes, the list or blob formats, the order of the sections).
      */
     // 2: the dictionary as Chronicle Map's persisted file (StringIndex#writeTo); 3: the memory terms' own arena;
-    // 4: the dictionary last
-    static final int FORMAT = 4;
+    // 4: the dictionary last; 5: each memory's term ids after the memory terms
+    static final int FORMAT = 5;
 
     private static final int LITTLE_ENDIAN = 1;
     private static final int BIG_ENDIAN = 2;

@@ -102,7 +102,16 @@ public final class MemoryEngine implements AutoCloseable {
         this.semantic = embedder == null ? null : new SemanticIndex(embedder, memories);
         this.applier = new DeltaApplier(graph, dictionary, words, memoryTerms, memories, compounds, semantic);
         this.recaller = new Recaller(
-                config, graph, dictionary, words, memoryTerms.index(), memories, compounds, semantic, clock);
+                config,
+                graph,
+                dictionary,
+                words,
+                memoryTerms.index(),
+                memoryTerms.termIds(),
+                memories,
+                compounds,
+                semantic,
+                clock);
         this.learner = new Learner(config);
     }
 

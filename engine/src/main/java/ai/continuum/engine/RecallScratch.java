@@ -574,14 +574,40 @@ final class RecallScratch {
     /** The query's concept names and keywords, parsed into reused lists ({@link QueryTerms#parse}). */
     final QueryTerms parsedQuery = new QueryTerms();
 
-    private LinkedTerms linkedTerms;
+    /** The query's terms found in the memory terms index, as its word records: what linking leaves out. */
+    private int[] queryTermRecs = new int[16];
 
-    /** The linking step's term sink over {@code memoryTerms}, made once per scratch. */
-    LinkedTerms linkedTerms(final WordIndex memoryTerms) {
-        if (linkedTerms == null || linkedTerms.memoryTerms() != memoryTerms) {
-            linkedTerms = new LinkedTerms(this, memoryTerms);
+    private int queryTermRecCount;
+
+    /** A source memory's distinct terms as word records ({@code TermIdLists}), while linking follows them. */
+    private int[] sourceTermIds = new int[128];
+
+    void clearQueryTermRecs() {
+        queryTermRecCount = 0;
+    }
+
+    void addQueryTermRec(final int rec) {
+        if (queryTermRecCount == queryTermRecs.length) {
+            queryTermRecs = Arrays.copyOf(queryTermRecs, 2 * queryTermRecCount);
         }
-        return linkedTerms;
+        queryTermRecs[queryTermRecCount++] = rec;
+    }
+
+    /** Whether word record {@code rec} is one of the query's terms (a question names a few; a scan is cheapest). */
+    boolean isQueryTerm(final int rec) {
+        for (int i = 0; i < queryTermRecCount; i++) {
+            if (queryTermRecs[i] == rec) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    int[] sourceTermIds(final int n) {
+        if (sourceTermIds.length < n) {
+            sourceTermIds = new int[Math.max(n, 2 * sourceTermIds.length)];
+        }
+        return sourceTermIds;
     }
 
     int[] termPostings(final int n) {

@@ -3,8 +3,10 @@ package ai.continuum.engine;
 import ai.continuum.engine.extract.TermAnalyzer;
 import ai.continuum.engine.store.ImageInput;
 import ai.continuum.engine.store.ImageOutput;
+import ai.continuum.engine.store.IndexHashTable;
 import ai.continuum.engine.store.MemoryTable;
 import ai.continuum.engine.store.OffHeapArena;
+import ai.continuum.engine.store.TermIdLists;
 import ai.continuum.engine.store.WordIndex;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +22,8 @@ import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
  *
  * <p>Thread model and invariants:
  * <ul>
- *   <li>The index, its arena, the per-memory term counts ({@link MemoryTable#setTerms}) and
+ *   <li>The index, its arena, each memory's term ids ({@link TermIdLists}), the per-memory term counts
+ *       ({@link MemoryTable#setTerms}) and
  *       {@link TenantState#memoryTerms} have one writer at a time: whoever holds {@link #lock}, which is the
  *       indexer's thread, a recall helping it ({@link #awaitIndexed}) or the engine's writer (forget, images, a full
  *       queue). The engine's writer takes this lock inside its write lock, never the other way round.</li>
@@ -62,6 +65,9 @@ final class TermIndexer implements AutoCloseable {
     private final MemoryTable memories;
     private final OffHeapArena arena = new OffHeapArena();
     private final WordIndex index;
+    /** Each indexed memory's distinct terms, as the index's word records: its side of the index. */
+    private final TermIdLists termIds = new TermIdLists(arena);
+
     private final ReentrantLock lock = new ReentrantLock();
     private final ManyToManyConcurrentArrayQueue<Pending> queue = new ManyToManyConcurrentArrayQueue<>(QUEUE);
     /** Memories queued so far; written by the engine's writer. */
@@ -78,6 +84,10 @@ final class TermIndexer implements AutoCloseable {
 
     /** Under {@link #lock}: the term being built, and the memory being indexed ({@link #indexOne}). */
     private final StringBuilder termScratch = new StringBuilder(TermAnalyzer.MAX_TERM_CHARS);
+    /** Under {@link #lock}: the distinct terms' records of the memory being indexed or removed, in order. */
+    private int[] termsOfMemoryIds = new int[64];
+
+    private int distinctTermsOfMemory;
 
     private final long[] delays = new long[DELAY_SAMPLES];
     private long delayCount;
@@ -96,6 +106,11 @@ final class TermIndexer implements AutoCloseable {
     /** The index, for readers; they call {@link #awaitIndexed} first. */
     WordIndex index() {
         return index;
+    }
+
+    /** Each indexed memory's distinct terms as records of {@link #index}, for readers; as {@link #index}. */
+    TermIdLists termIds() {
+        return termIds;
     }
 
     /** Engine writer: the memory at {@code memoryIndex} was stored; index its user and assistant text later. */
@@ -119,16 +134,22 @@ final class TermIndexer implements AutoCloseable {
     }
 
     /**
-     * Engine writer: removes the terms of live memory {@code memoryIndex} (user and assistant text as given), after
-     * indexing everything queued, which may hold this very memory.
+     * Engine writer: removes the terms of live memory {@code memoryIndex}, after indexing everything queued, which may
+     * hold this very memory.
      */
-    void remove(final TenantState t, final int memoryIndex, final String userText, final String aiText) {
+    void remove(final TenantState t, final int memoryIndex) {
         lock.lock();
         try {
             drain(Long.MAX_VALUE);
-            for (final String term : TermAnalyzer.distinctTerms(DeltaApplier.indexedText(userText, aiText))) {
-                index.removeWord(t.id, term, memoryIndex);
+            final int n = termIds.size(memoryIndex);
+            if (n > termsOfMemoryIds.length) {
+                termsOfMemoryIds = new int[n];
             }
+            final int read = termIds.read(memoryIndex, termsOfMemoryIds);
+            for (int i = 0; i < read; i++) {
+                index.removeFromList(termsOfMemoryIds[i], memoryIndex);
+            }
+            termIds.clear(memoryIndex);
             t.memoryTerms -= memories.terms(memoryIndex);
         } finally {
             lock.unlock();
@@ -142,6 +163,7 @@ final class TermIndexer implements AutoCloseable {
             drain(Long.MAX_VALUE);
             arena.writeTo(out);
             index.writeTo(out);
+            termIds.writeTo(out);
         } finally {
             lock.unlock();
         }
@@ -153,6 +175,7 @@ final class TermIndexer implements AutoCloseable {
         try {
             arena.readFrom(in);
             index.readFrom(in);
+            termIds.readFrom(in);
         } finally {
             lock.unlock();
         }
@@ -175,12 +198,13 @@ final class TermIndexer implements AutoCloseable {
     void release() {
         if (!worker.isAlive()) {
             index.release();
+            termIds.release();
             arena.release();
         }
     }
 
     long offHeapBytes() {
-        return arena.reservedBytes() + index.offHeapBytes();
+        return arena.reservedBytes() + index.offHeapBytes() + termIds.offHeapBytes();
     }
 
     /**
@@ -238,10 +262,12 @@ final class TermIndexer implements AutoCloseable {
         tenantOfMemory = p.tenant();
         indexOfMemory = p.index();
         termsOfMemory = 0;
-        // The user and assistant texts are analysed one after the other: no term spans the two, so this yields the
-        // terms of DeltaApplier.indexedText(user, ai) without building that string.
+        distinctTermsOfMemory = 0;
+        // What the lexical index covers is what the user and the assistant said: the two texts are analysed one after
+        // the other (no term spans them), without building their concatenation.
         TermAnalyzer.forEachTerm(p.userText(), termScratch, this::addTerm);
         TermAnalyzer.forEachTerm(p.aiText(), termScratch, this::addTerm);
+        termIds.set(p.index(), termsOfMemoryIds, distinctTermsOfMemory);
         memories.setTerms(p.index(), termsOfMemory);
         p.tenant().memoryTerms += termsOfMemory;
         final long delay = System.nanoTime() - p.queuedNanos();
@@ -251,7 +277,13 @@ final class TermIndexer implements AutoCloseable {
 
     /** Indexes one term of the memory being indexed; repeats count towards its length but are listed once. */
     private void addTerm(final CharSequence term) {
-        index.addWordOnce(tenantOfMemory.id, term, 0, term.length(), indexOfMemory);
+        final int rec = index.addWordOnce(tenantOfMemory.id, term, 0, term.length(), indexOfMemory);
+        if (rec != IndexHashTable.MISSING) {
+            if (distinctTermsOfMemory == termsOfMemoryIds.length) {
+                termsOfMemoryIds = Arrays.copyOf(termsOfMemoryIds, 2 * distinctTermsOfMemory);
+            }
+            termsOfMemoryIds[distinctTermsOfMemory++] = rec;
+        }
         termsOfMemory++;
     }
 

@@ -112,6 +112,31 @@ class EngineImageTest {
     }
 
     @Test
+    void shouldRestoreTheWordsARestoredMemoryLeadsOver() throws IOException {
+        try (MemoryEngine original = MemoryEngine.create(EngineConfig.defaults(), () -> T0);
+                MemoryEngine restored = MemoryEngine.create(EngineConfig.defaults(), () -> T0)) {
+            original.learn("t", Turn.of(1, "Ann: Bertil repaired the old lighthouse, an enormous job.", "", T0));
+            original.learn("t", Turn.of(2, "Ann: The lighthouse lamp is enormous.", "", T0 + 60_000L));
+            original.learn("t", Turn.of(3, "Ann: The lighthouse keeper retired.", "", T0 + 120_000L));
+            final Path image = dir.resolve("words.img");
+            write(original, image);
+            read(restored, image);
+
+            final String question = "Who repaired the old lighthouse?";
+            final List<RecallResult.MemoryHit> before =
+                    original.recall("t", question, 10, 10).memories();
+            final RecallResult.MemoryHit lamp = before.stream()
+                    .filter(m -> m.memory().id() == 2)
+                    .findFirst()
+                    .orElseThrow();
+            // the lamp is reached over "enormous", which only the source and the lamp say: the source's word list
+            // must come back with the image for the restored engine to follow it
+            assertTrue(lamp.why().linkedTurn() > 0, lamp.why().toString());
+            assertEquals(before, restored.recall("t", question, 10, 10).memories());
+        }
+    }
+
+    @Test
     void shouldRestoreAnEmptyEngine() throws IOException {
         try (MemoryEngine empty = MemoryEngine.create(EngineConfig.defaults());
                 MemoryEngine restored = MemoryEngine.create(EngineConfig.defaults())) {

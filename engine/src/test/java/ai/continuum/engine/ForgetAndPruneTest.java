@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +29,24 @@ class ForgetAndPruneTest {
         assertTrue(engine.memory("t", 7).isEmpty(), "a tombstone wins over a replayed delta");
         assertEquals(0, engine.stats("t").memories());
         assertFalse(engine.forgetMemory("t", 7));
+    }
+
+    @Test
+    void shouldScoreTheRestAsIfAForgottenMemoryHadNeverBeenLearned() {
+        final List<Turn> turns = List.of(
+                Turn.of(1, "The zeppelin flew over the harbour at dawn.", "", T0),
+                Turn.of(2, "A zeppelin again, lower over the harbour this time.", "", T0 + 60_000L),
+                Turn.of(3, "Tea at noon with the harbour master.", "", T0 + 120_000L));
+        turns.forEach(turn -> engine.learn("t", turn));
+        assertTrue(engine.forgetMemory("t", 1));
+        try (MemoryEngine never = MemoryEngine.create(EngineConfig.defaults(), () -> T0)) {
+            turns.subList(1, 3).forEach(turn -> never.learn("t", turn));
+            // the forgotten memory is out of every word's list, so each word's document frequency, and with it every
+            // score, is what it would be had the memory never been learned
+            assertEquals(
+                    never.recall("t", "zeppelin over the harbour", 10, 10).memories(),
+                    engine.recall("t", "zeppelin over the harbour", 10, 10).memories());
+        }
     }
 
     @Test

@@ -44,6 +44,33 @@ public final class IntLists {
         SeqLock.endWrite(b, base);
     }
 
+    /**
+     * Writer: makes the list exactly {@code values[0, n)}, in one block of their size (a list written once, not grown:
+     * no spare capacity, no copies).
+     */
+    public static void set(
+            final RecordStore store,
+            final OffHeapArena arena,
+            final int index,
+            final int addrField,
+            final int[] values,
+            final int n) {
+        final UnsafeBuffer b = store.buffer(index);
+        final int base = store.offset(index);
+        SeqLock.beginWrite(b, base);
+        release(b, base + addrField, arena, 4);
+        if (n > 0) {
+            final long addr = arena.allocate(n * 4);
+            for (int i = 0; i < n; i++) {
+                arena.putInt(addr + i * 4L, values[i]);
+            }
+            b.putLong(base + addrField, addr);
+            b.putInt(base + addrField + CAP, OffHeapArena.blockSize(n * 4) / 4);
+            b.putInt(base + addrField + SIZE, n);
+        }
+        SeqLock.endWrite(b, base);
+    }
+
     /** Writer: removes every occurrence of {@code value}, keeping order; returns whether any was removed. */
     public static boolean remove(
             final RecordStore store, final OffHeapArena arena, final int index, final int addrField, final int value) {

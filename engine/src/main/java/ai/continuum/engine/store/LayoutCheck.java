@@ -22,6 +22,7 @@ public final class LayoutCheck {
             AdjacencyLayout.class,
             InternTable.class,
             WordIndex.class,
+            TermIdLists.class,
             MemoryTable.class,
             CompoundTable.class);
 

@@ -78,7 +78,7 @@ public final class WordIndex {
     }
 
     /** {@link #addWord(int, CharSequence, int, int, int)} with the word's record already looked up. */
-    private void addWord(
+    private int addWord(
             final int tenant, final CharSequence text, final int from, final int to, final int id, final int found) {
         int rec = found;
         if (rec == IndexHashTable.MISSING) {
@@ -98,30 +98,30 @@ public final class WordIndex {
             table.put(hash(tenant, text, from, to), rec);
         }
         IntLists.append(records, arena, rec, LIST, id);
+        return rec;
     }
 
     /**
      * Writer: adds {@code id} to the list of the word text[from, to) unless it is already that list's newest id. A
      * document's ids only grow, so adding each of its terms, repeats included, this way lists the document once per
      * distinct term without collecting the distinct terms first.
+     *
+     * @return the word's record if {@code id} was added to its list, {@link IndexHashTable#MISSING} for a repeat.
      */
-    public void addWordOnce(final int tenant, final CharSequence text, final int from, final int to, final int id) {
+    public int addWordOnce(final int tenant, final CharSequence text, final int from, final int to, final int id) {
         final int rec = find(tenant, text, from, to, writerProbe);
         if (rec != IndexHashTable.MISSING) {
             final int size = IntLists.size(records, rec, LIST);
             if (size > 0 && IntLists.get(records, arena, rec, LIST, size - 1) == id) {
-                return;
+                return IndexHashTable.MISSING;
             }
         }
-        addWord(tenant, text, from, to, id, rec);
+        return addWord(tenant, text, from, to, id, rec);
     }
 
-    /** Writer: removes {@code id} from the list of {@code word}. */
-    public void removeWord(final int tenant, final CharSequence word, final int id) {
-        final int rec = find(tenant, word, 0, word.length(), writerProbe);
-        if (rec != IndexHashTable.MISSING) {
-            IntLists.remove(records, arena, rec, LIST, id);
-        }
+    /** Writer: removes {@code id} from list {@code rec} (a record {@link #addWordOnce} returned). */
+    public void removeFromList(final int rec, final int id) {
+        IntLists.remove(records, arena, rec, LIST, id);
     }
 
     /** Writer: indexes concept {@code id} under every word of {@code key}. */

@@ -56,11 +56,13 @@ class WordIndexTest {
     void addingAWordOnceListsEachIdOnceHoweverOftenItsTermRepeats() {
         final String text = "graph walk graph graph walk";
         for (final int id : new int[] {4, 9}) {
-            index.addWordOnce(1, text, 0, 5, id);
-            index.addWordOnce(1, text, 6, 10, id);
-            index.addWordOnce(1, text, 11, 16, id);
-            index.addWordOnce(1, text, 17, 22, id);
-            index.addWordOnce(1, text, 23, 27, id);
+            final int graph = index.addWordOnce(1, text, 0, 5, id);
+            final int walk = index.addWordOnce(1, text, 6, 10, id);
+            assertEquals(index.find(1, "graph", probe), graph, "a first mention returns the word's record");
+            assertEquals(index.find(1, "walk", probe), walk);
+            assertEquals(IndexHashTable.MISSING, index.addWordOnce(1, text, 11, 16, id), "a repeat returns none");
+            assertEquals(IndexHashTable.MISSING, index.addWordOnce(1, text, 17, 22, id));
+            assertEquals(IndexHashTable.MISSING, index.addWordOnce(1, text, 23, 27, id));
         }
         assertArrayEquals(new int[] {9, 4}, ids(1, "graph"));
         assertArrayEquals(new int[] {9, 4}, ids(1, "walk"));
@@ -76,9 +78,10 @@ class WordIndexTest {
         assertArrayEquals(new int[] {2}, ids(1, "chronicle"));
         assertArrayEquals(new int[0], ids(1, "map"));
         assertArrayEquals(new int[] {2}, ids(1, "queue"));
-        index.removeWord(1, "queue", 2);
-        index.removeWord(1, "absent", 2); // removing from an unknown word is a no-op
+        index.removeFromList(index.find(1, "queue", probe), 2);
+        index.removeFromList(index.find(1, "chronicle", probe), 7); // an id the list does not hold: a no-op
         assertArrayEquals(new int[0], ids(1, "queue"));
+        assertArrayEquals(new int[] {2}, ids(1, "chronicle"));
     }
 
     @Test
