@@ -18,9 +18,9 @@ import org.agrona.collections.IntArrayList;
  *  int   byte order (1 little-endian, 2 big-endian)
  *  int   next tenant id, int tenants, then per tenant: id, name, its concept, memory, compound and decision lists,
  *        its six counters and its session -> latest memory map
- *  arena, concept graph (concepts, links, link table, interned texts), concept words, memory terms, memories and
- *  decisions, compounds, dictionary (last: its map file is built from entries captured with the rest, after the
- *  engine's writers are let go)
+ *  arena, concept graph (concepts, links, link table, interned texts), concept words, memory terms (their arena,
+ *  the index and each memory's term ids), memories and decisions, compounds, dictionary (last: its map file is built
+ *  from entries captured with the rest, after the engine's writers are let go)
  * </pre>
  */
 final class EngineImage {

@@ -92,6 +92,67 @@ class ConcurrentRecallTest {
         }
     }
 
+    /**
+     * One writer learns turns and forgets old ones (their term ids cleared, their blocks freed and reused) while readers
+     * recall a question whose best memories lead over their rare words to others. Every returned memory must be one
+     * whole turn, and the words must have led somewhere while the lists changed under the readers.
+     */
+    @Test
+    void shouldFollowTheWordsOfMemoriesLearnedAndForgottenWhileRecalling() throws Exception {
+        try (MemoryEngine engine = MemoryEngine.create(EngineConfig.defaults())) {
+            final AtomicBoolean writing = new AtomicBoolean(true);
+            final ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
+            final AtomicLong recalls = new AtomicLong();
+            final AtomicLong linked = new AtomicLong();
+            final CountDownLatch started = new CountDownLatch(3);
+            final List<Thread> readers = new ArrayList<>();
+            for (int r = 0; r < 2; r++) {
+                final Thread reader = new Thread(() -> {
+                    started.countDown();
+                    while (writing.get()) {
+                        try {
+                            for (final RecallResult.MemoryHit hit : engine.recall(
+                                            "t", "Who repaired the lighthouse?", 1, 10)
+                                    .memories()) {
+                                if (!hit.memory()
+                                        .userText()
+                                        .equals(turn(hit.memory().id()))) {
+                                    problems.add("torn memory " + hit.memory());
+                                }
+                                linked.addAndGet(hit.why().linkedTurn() > 0 ? 1 : 0);
+                            }
+                        } catch (final RuntimeException e) {
+                            problems.add(e.toString());
+                        }
+                        recalls.incrementAndGet();
+                        yieldToWriter();
+                    }
+                });
+                reader.start();
+                readers.add(reader);
+            }
+            started.countDown();
+            started.await();
+            for (long id = 1; id <= MAX_APPLIES && (id < MIN_APPLIES / 2 || recalls.get() < MIN_RECALLS); id++) {
+                engine.learn("t", Turn.of(id, turn(id), "", id * 60_000L));
+                if (id > 120) {
+                    engine.forgetMemory("t", id - 120);
+                }
+            }
+            writing.set(false);
+            for (final Thread reader : readers) {
+                reader.join();
+            }
+            assertTrue(problems.isEmpty(), () -> problems.size() + " problems, first: " + problems.peek());
+            assertTrue(linked.get() > 0, "no recall followed a word to another memory");
+        }
+    }
+
+    /** Turn {@code id}: the question's words, its own number, and a rare word three live turns share. */
+    private static String turn(final long id) {
+        return "Ann: Bertil repaired the lighthouse again, turn " + id + ", a zq" + (id % 40) + " job.";
+    }
+
     @SuppressWarnings("ThreadPriorityCheck") // deliberate: a hint to the scheduler, not a correctness condition
     private static void yieldToWriter() {
         Thread.yield();
