@@ -1,8 +1,5 @@
 package ai.continuum.engine.extract;
 
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -33,14 +30,6 @@ public final class TermAnalyzer {
     private TermAnalyzer() {}
 
     /**
-     * The analysis of one text.
-     *
-     * @param distinct its distinct terms, in order of first appearance.
-     * @param count    its terms with repeats (a memory's length, for length normalisation).
-     */
-    public record Terms(List<String> distinct, int count) {}
-
-    /**
      * The stop words by length, for checking a term held in a buffer without making a string of it: a token longer
      * than every stop word (most tokens) is settled by one comparison, a short one against the few of its length.
      * This check runs on every token of every memory indexed.
@@ -53,28 +42,8 @@ public final class TermAnalyzer {
         void accept(CharSequence term);
     }
 
-    public static Terms analyze(final String text) {
-        final Set<String> out = new LinkedHashSet<>();
-        final int[] n = {0};
-        forEachTerm(text, new StringBuilder(MAX_TERM_CHARS), t -> {
-            n[0]++;
-            out.add(t.toString());
-        });
-        return new Terms(new ArrayList<>(out), n[0]);
-    }
-
-    /** The distinct terms of {@code text}, in order of first appearance. */
-    public static List<String> distinctTerms(final String text) {
-        return analyze(text).distinct();
-    }
-
-    /** Number of terms of {@code text}, repeats included. */
-    public static int termCount(final String text) {
-        return analyze(text).count();
-    }
-
     /**
-     * Every term of {@code text}, repeats included, in order: the terms {@link #analyze} counts. Each is built in
+     * Every term of {@code text}, repeats included, in order (a memory's length counts them). Each is built in
      * {@code scratch} and handed to {@code sink} as that buffer, so an ASCII text is analysed without allocating (recall
      * reads the terms of the memories it follows). A token with a non-ASCII char goes through
      * {@link String#toLowerCase(Locale)}, whose root-locale rules (a final sigma, a dotted capital I) a char-wise

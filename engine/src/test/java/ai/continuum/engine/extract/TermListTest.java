@@ -17,12 +17,10 @@ class TermListTest {
     void shouldHoldTheDistinctTermsInTheOrderTheAnalyserGives() {
         final String text = "Rosa moved to Naples; Rosa likes Naples and the ΟΔΟΣ, moving on";
         TermAnalyzer.forEachTerm(text, scratch, list);
-        assertEquals(TermAnalyzer.distinctTerms(text), terms());
+        assertEquals(AnalyzedTerms.distinct(text), terms());
         assertTrue(list.contains("rosa"));
         assertTrue(
-                list.contains(
-                        new StringBuilder(TermAnalyzer.distinctTerms("Naples").get(0))),
-                "a builder's text");
+                list.contains(new StringBuilder(AnalyzedTerms.distinct("Naples").get(0))), "a builder's text");
         assertFalse(list.contains("the"), "a stop word is not a term");
         assertFalse(list.contains("ros"));
     }
@@ -44,7 +42,7 @@ class TermListTest {
             }
             list.clear();
             TermAnalyzer.forEachTerm(text, scratch, list);
-            final List<String> expected = TermAnalyzer.distinctTerms(text.toString());
+            final List<String> expected = AnalyzedTerms.distinct(text.toString());
             assertEquals(expected, terms(), text.toString());
             for (final String term : expected) {
                 assertTrue(list.contains(term), term);
