@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Queue;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class ConcurrentRecallTest {
@@ -41,53 +43,32 @@ class ConcurrentRecallTest {
             for (int count = 1; count <= 20_000; count++) {
                 valid.add(Math.round(config.strength(count, 0) * config.resonanceDecay() * 1e9));
             }
-            final AtomicBoolean writing = new AtomicBoolean(true);
-            final ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
-            final AtomicLong recalls = new AtomicLong();
-            final CountDownLatch started = new CountDownLatch(3);
-            final List<Thread> readers = new ArrayList<>();
-            for (int r = 0; r < 2; r++) {
-                final Thread reader = new Thread(() -> {
-                    started.countDown();
-                    while (writing.get()) {
-                        final RecallResult result = engine.recall("t", "centre", 100, 0);
-                        final Set<String> names = new HashSet<>();
-                        for (final RecallResult.ConceptHit hit : result.concepts()) {
-                            if (!names.add(hit.name())) {
-                                problems.add("duplicate " + hit.name());
-                            }
-                            if (hit.depth() == 1 && !valid.contains(Math.round(hit.relevance() * 1e9))) {
-                                problems.add("impossible relevance " + hit.relevance());
-                            }
-                        }
-                        double previous = Double.MAX_VALUE;
-                        for (final RecallResult.ConceptHit hit : result.concepts()) {
-                            if (hit.relevance() > previous + 1e-12) {
-                                problems.add("unsorted " + result.concepts());
-                            }
-                            previous = hit.relevance();
-                        }
-                        recalls.incrementAndGet();
-                        // Leave the writer its share of a loaded machine: back-to-back recalls on every core
-                        // starve the one writer, whose descheduled sequence lock the readers then spin on.
-                        yieldToWriter();
+            final Readers readers = new Readers(problems -> {
+                final RecallResult result = engine.recall("t", "centre", 100, 0);
+                final Set<String> names = new HashSet<>();
+                for (final RecallResult.ConceptHit hit : result.concepts()) {
+                    if (!names.add(hit.name())) {
+                        problems.add("duplicate " + hit.name());
                     }
-                });
-                reader.start();
-                readers.add(reader);
-            }
+                    if (hit.depth() == 1 && !valid.contains(Math.round(hit.relevance() * 1e9))) {
+                        problems.add("impossible relevance " + hit.relevance());
+                    }
+                }
+                double previous = Double.MAX_VALUE;
+                for (final RecallResult.ConceptHit hit : result.concepts()) {
+                    if (hit.relevance() > previous + 1e-12) {
+                        problems.add("unsorted " + result.concepts());
+                    }
+                    previous = hit.relevance();
+                }
+            });
             final Random random = new Random(11);
-            started.countDown();
-            started.await();
-            for (int i = 0; i < MAX_APPLIES && (i < MIN_APPLIES || recalls.get() < MIN_RECALLS); i++) {
+            for (int i = 0; i < MAX_APPLIES && (i < MIN_APPLIES || readers.recalls() < MIN_RECALLS); i++) {
                 engine.apply("t", Deltas.link("Centre", "Leaf" + random.nextInt(LEAVES), 1 + random.nextInt(3), i));
             }
-            writing.set(false);
-            for (final Thread reader : readers) {
-                reader.join();
-            }
-            assertTrue(problems.isEmpty(), () -> problems.size() + " problems, first: " + problems.peek());
-            assertTrue(recalls.get() > 0, "no recall overlapped the writes");
+            readers.stop();
+            assertTrue(readers.problems.isEmpty(), readers::summary);
+            assertTrue(readers.recalls() > 0, "no recall overlapped the writes");
             assertEquals(LEAVES + 1, engine.stats("t").concepts());
         }
     }
@@ -100,51 +81,76 @@ class ConcurrentRecallTest {
     @Test
     void shouldFollowTheWordsOfMemoriesLearnedAndForgottenWhileRecalling() throws Exception {
         try (MemoryEngine engine = MemoryEngine.create(EngineConfig.defaults())) {
-            final AtomicBoolean writing = new AtomicBoolean(true);
-            final ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
-            final AtomicLong recalls = new AtomicLong();
             final AtomicLong linked = new AtomicLong();
-            final CountDownLatch started = new CountDownLatch(3);
-            final List<Thread> readers = new ArrayList<>();
-            for (int r = 0; r < 2; r++) {
-                final Thread reader = new Thread(() -> {
-                    started.countDown();
-                    while (writing.get()) {
-                        try {
-                            for (final RecallResult.MemoryHit hit : engine.recall(
-                                            "t", "Who repaired the lighthouse?", 1, 10)
-                                    .memories()) {
-                                if (!hit.memory()
-                                        .userText()
-                                        .equals(turn(hit.memory().id()))) {
-                                    problems.add("torn memory " + hit.memory());
-                                }
-                                linked.addAndGet(hit.why().linkedTurn() > 0 ? 1 : 0);
-                            }
-                        } catch (final RuntimeException e) {
-                            problems.add(e.toString());
+            final Readers readers = new Readers(problems -> {
+                try {
+                    for (final RecallResult.MemoryHit hit : engine.recall("t", "Who repaired the lighthouse?", 1, 10)
+                            .memories()) {
+                        if (!hit.memory().userText().equals(turn(hit.memory().id()))) {
+                            problems.add("torn memory " + hit.memory());
                         }
-                        recalls.incrementAndGet();
-                        yieldToWriter();
+                        linked.addAndGet(hit.why().linkedTurn() > 0 ? 1 : 0);
                     }
-                });
-                reader.start();
-                readers.add(reader);
-            }
-            started.countDown();
-            started.await();
-            for (long id = 1; id <= MAX_APPLIES && (id < MIN_APPLIES / 2 || recalls.get() < MIN_RECALLS); id++) {
+                } catch (final RuntimeException e) {
+                    problems.add(e.toString());
+                }
+            });
+            for (long id = 1; id <= MAX_APPLIES && (id < MIN_APPLIES / 2 || readers.recalls() < MIN_RECALLS); id++) {
                 engine.learn("t", Turn.of(id, turn(id), "", id * 60_000L));
                 if (id > 120) {
                     engine.forgetMemory("t", id - 120);
                 }
             }
+            readers.stop();
+            assertTrue(readers.problems.isEmpty(), readers::summary);
+            assertTrue(linked.get() > 0, "no recall followed a word to another memory");
+        }
+    }
+
+    /**
+     * Two reader threads, each running one recall check after another until {@link #stop}; the constructor returns
+     * once both run, so the test's thread writes under them from its first write. Each check adds what it finds wrong
+     * to {@link #problems}.
+     */
+    private static final class Readers {
+        final ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
+        private final AtomicBoolean writing = new AtomicBoolean(true);
+        private final AtomicLong recalls = new AtomicLong();
+        private final List<Thread> threads = new ArrayList<>();
+
+        Readers(final Consumer<Queue<String>> check) throws InterruptedException {
+            final CountDownLatch started = new CountDownLatch(3);
+            for (int r = 0; r < 2; r++) {
+                final Thread reader = new Thread(() -> {
+                    started.countDown();
+                    while (writing.get()) {
+                        check.accept(problems);
+                        recalls.incrementAndGet();
+                        // Leave the writer its share of a loaded machine: back-to-back recalls on every core
+                        // starve the one writer, whose descheduled sequence lock the readers then spin on.
+                        yieldToWriter();
+                    }
+                });
+                reader.start();
+                threads.add(reader);
+            }
+            started.countDown();
+            started.await();
+        }
+
+        long recalls() {
+            return recalls.get();
+        }
+
+        void stop() throws InterruptedException {
             writing.set(false);
-            for (final Thread reader : readers) {
+            for (final Thread reader : threads) {
                 reader.join();
             }
-            assertTrue(problems.isEmpty(), () -> problems.size() + " problems, first: " + problems.peek());
-            assertTrue(linked.get() > 0, "no recall followed a word to another memory");
+        }
+
+        String summary() {
+            return problems.size() + " problems, first: " + problems.peek();
         }
     }
 
