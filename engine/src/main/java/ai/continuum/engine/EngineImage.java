@@ -19,7 +19,7 @@ import org.agrona.collections.IntArrayList;
  *  int   next tenant id, int tenants, then per tenant: id, name, its concept, memory, compound and decision lists,
  *        its six counters and its session -> latest memory map
  *  arena, concept graph (concepts, links, link table, interned texts), concept words, memory terms (their arena,
- *  the index and each memory's term ids), memories and decisions, compounds, dictionary (last: its map file is built
+ *  the index and each memory's term entries), memories and decisions, compounds, dictionary (last: its map file is built
  *  from entries captured with the rest, after the engine's writers are let go)
  * </pre>
  */
@@ -29,8 +29,9 @@ final class EngineImage {
      * describe (the arena's size classes, the list or blob formats, the order of the sections).
      */
     // 2: the dictionary as Chronicle Map's persisted file (StringIndex#writeTo); 3: the memory terms' own arena;
-    // 4: the dictionary last; 5: each memory's term ids after the memory terms
-    static final int FORMAT = 5;
+    // 4: the dictionary last; 5: each memory's term ids after the memory terms; 6: a term id marks a word said as a
+    // name (TermIdLists), which a format-5 image lacks and would restore as no names
+    static final int FORMAT = 6;
 
     private static final int LITTLE_ENDIAN = 1;
     private static final int BIG_ENDIAN = 2;

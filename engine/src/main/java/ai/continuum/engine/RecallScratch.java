@@ -5,9 +5,7 @@ import ai.continuum.engine.extract.TermList;
 import ai.continuum.engine.semantic.VectorCentre;
 import ai.continuum.engine.store.ConceptGraph;
 import ai.continuum.engine.store.DecodeBuffer;
-import ai.continuum.engine.store.MemoryTable;
 import ai.continuum.engine.store.StringIndex;
-import ai.continuum.engine.store.TextChars;
 import ai.continuum.engine.store.WordIndex;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -423,25 +421,12 @@ final class RecallScratch {
         return conceptKeys[i];
     }
 
-    /** The term being analysed while following a memory's words (TermAnalyzer.forEachTerm). */
+    /** The term being analysed in the question (TermAnalyzer.forEachTerm). */
     final StringBuilder term = new StringBuilder(ai.continuum.engine.extract.TermAnalyzer.MAX_TERM_CHARS);
-    /** Copies memories' text out of the arena before it becomes strings (returned memories and linking sources). */
+    /** Copies text out of the arena before it becomes strings (returned memories, concept and compound names). */
     final DecodeBuffer decode = new DecodeBuffer(1024);
-    /** Strings of one memory decoded while following its concepts. */
-    final TextChars linkUser = new TextChars();
-
-    final TextChars linkAi = new TextChars();
-    /** Where a followed memory's user and assistant texts are decoded; its other strings are skipped. */
-    final TextChars[] linkTexts = linkTexts(linkUser, linkAi);
     /** The concept ids of the memory a link step follows. */
     final IntArrayList linkConcepts = new IntArrayList();
-
-    private static TextChars[] linkTexts(final TextChars user, final TextChars ai) {
-        final TextChars[] texts = new TextChars[MemoryTable.STRINGS];
-        texts[MemoryTable.USER_TEXT] = user;
-        texts[MemoryTable.AI_TEXT] = ai;
-        return texts;
-    }
 
     /**
      * Step 5's pairs among the {@code n} returned concepts ({@link #clearPairs}): which concepts had their neighbours

@@ -679,7 +679,7 @@ final class Recaller {
             }
         }
         shareWithSessionNeighbours(t, s);
-        shareOverLinkedConcepts(t, s, queryTerms, semanticQuery != null);
+        shareOverLinkedConcepts(t, s, semanticQuery != null);
         if (asksCurrent) {
             followLaterStatement(t, s);
         }
@@ -852,8 +852,7 @@ final class Recaller {
      * stops just below the source's score: the next hop ranks after the memory that led to it, never above. With the
      * semantic index ({@code byMeaning}), the best memory also bridges by meaning ({@link #startBridgeByMeaning}).
      */
-    private void shareOverLinkedConcepts(
-            final TenantState t, final RecallScratch s, final TermList queryTerms, final boolean byMeaning) {
+    private void shareOverLinkedConcepts(final TenantState t, final RecallScratch s, final boolean byMeaning) {
         final int top = bestSources(s, LINK_SOURCES);
         final int[] best = s.bestMemories;
         final double[] bestScore = s.bestMemoryScores;
@@ -863,7 +862,7 @@ final class Recaller {
                 continue; // a memory matching one word (often just a name) is too weak a lead to follow
             }
             final IntArrayList concepts = s.linkConcepts;
-            if (!memories.read(best[i], s.linkTexts, s.decode, concepts)) {
+            if (!memories.readConcepts(best[i], concepts)) {
                 continue;
             }
             s.clearLinks();
@@ -892,12 +891,16 @@ final class Recaller {
             }
             final double source = bestScore[i];
             final int[] terms = s.sourceTermIds(memoryTermIds.size(best[i]));
-            for (int w = memoryTermIds.read(best[i], terms) - 1; w >= 0; w--) {
-                linkOverWord(s, terms[w], source);
+            final int words = memoryTermIds.read(best[i], terms);
+            for (int w = words - 1; w >= 0; w--) {
+                linkOverWord(s, TermIdLists.word(terms[w]), source);
             }
             final long sourceMask = s.memoryTermMask[s.memorySlotOf.get(best[i])];
-            bridgeOverNames(t, s, queryTerms, s.linkUser, sourceMask, source);
-            bridgeOverNames(t, s, queryTerms, s.linkAi, sourceMask, source);
+            for (int w = words - 1; w >= 0; w--) {
+                if (TermIdLists.saidAsName(terms[w])) {
+                    bridgeOverName(s, TermIdLists.word(terms[w]), sourceMask, source);
+                }
+            }
             for (int l = 0; l < s.linkedCount; l++) {
                 final int memory = s.linkedMemory[l];
                 if (memory != best[i] && memories.exists(memory) && memories.tenant(memory) == t.id) {
@@ -917,7 +920,7 @@ final class Recaller {
      * evidence of their own (a query word, a concept, meaning, a session neighbour's or an earlier link's share) with
      * the source's score over the square root of that number. A rare word alone is no lead: "enormous" or "11th" said
      * in one other turn ties nothing to the question, yet took a third of the source's score (concepts and names
-     * still lead to turns without evidence: {@link #shareOverLinkedConcepts}, {@link #bridgeOverNames}). Measured on
+     * still lead to turns without evidence: {@link #shareOverLinkedConcepts}, {@link #bridgeOverName}). Measured on
      * the development set: recall_all@10 0.868 -> 0.871, multi-hop recall_all@20 0.800 -> 0.825, no metric fell on
      * any set. The words come from the memory's term ids ({@link TermIdLists}), not from analysing its text again.
      */
@@ -1067,7 +1070,7 @@ final class Recaller {
         s.clearLinks();
         final int[] terms = s.sourceTermIds(memoryTermIds.size(source));
         for (int w = memoryTermIds.read(source, terms) - 1; w >= 0; w--) {
-            final int rec = terms[w];
+            final int rec = TermIdLists.word(terms[w]);
             final int df = memoryTerms.size(rec);
             if (s.isQueryTerm(rec) || df < 2 || df > BRIDGE_MAX_DF) {
                 continue;
@@ -1107,75 +1110,14 @@ final class Recaller {
      * query word the source lacks ("Anselm got a job as a pharmacist"): together they cover the question's two halves.
      * The memories must already have evidence of their own (a query word), so a name said in up to
      * {@code BRIDGE_MAX_DF} memories links only the few that also match the other half, not all of them; the share is
-     * a linked share, capped just below the source's score. A name is a Title-Case word of at least three letters that
-     * does not start a sentence (the first word of a sentence is capitalised whatever it is).
+     * a linked share, capped just below the source's score. The names are the words the source says as names (word
+     * record {@code rec}; TermAnalyzer.forEachTerm tells them at indexing).
      */
-    private void bridgeOverNames(
-            final TenantState t,
-            final RecallScratch s,
-            final TermList queryTerms,
-            final CharSequence text,
-            final long sourceMask,
-            final double source) {
-        final int n = text.length();
-        int start = -1;
-        boolean sentenceStart = true;
-        for (int i = 0; i <= n; i++) {
-            final char c = i < n ? text.charAt(i) : '.';
-            if (Character.isLetter(c)) {
-                if (start < 0) {
-                    start = i;
-                }
-                continue;
-            }
-            if (start >= 0) {
-                if (!sentenceStart && !addressed(c) && isName(text, start, i)) {
-                    bridge(t, s, queryTerms, text, start, i, sourceMask, source);
-                }
-                sentenceStart = false;
-                start = -1;
-            }
-            if (c == '.' || c == '!' || c == '?' || c == ':') {
-                sentenceStart = true;
-            }
-        }
-    }
-
-    /**
-     * Whether the punctuation right after a name sets it off as the one spoken to ("Hi Sam, ...", "Thanks, Mateo."):
-     * the other speaker is named in half the conversation and bridges to nothing in particular.
-     */
-    private static boolean addressed(final char after) {
-        return after == ',' || after == '.' || after == '!' || after == '?';
-    }
-
-    private static boolean isName(final CharSequence text, final int from, final int to) {
-        if (to - from < 3 || !Character.isUpperCase(text.charAt(from))) {
-            return false;
-        }
-        for (int i = from + 1; i < to; i++) {
-            if (!Character.isLowerCase(text.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private void bridge(
-            final TenantState t,
-            final RecallScratch s,
-            final TermList queryTerms,
-            final CharSequence text,
-            final int from,
-            final int to,
-            final long sourceMask,
-            final double source) {
-        // the name's term is built in the scratch buffer: following names allocates nothing
-        if (!TermAnalyzer.termOf(text, from, to, s.term) || queryTerms.contains(s.term)) {
+    private void bridgeOverName(final RecallScratch s, final int rec, final long sourceMask, final double source) {
+        if (s.isQueryTerm(rec)) {
             return;
         }
-        final int rec = memoryTerms.find(t.id, s.term, s.termProbe);
-        final int df = rec == IndexHashTable.MISSING ? 0 : memoryTerms.size(rec);
+        final int df = memoryTerms.size(rec);
         final boolean byMeaning = s.meaningSource >= 0 && df >= 2;
         if ((df <= LINK_MAX_DF && !byMeaning) || df > BRIDGE_MAX_DF) {
             return; // a rarer name was linked with the rare words; a commoner one is said everywhere

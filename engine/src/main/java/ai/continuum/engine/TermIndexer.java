@@ -84,6 +84,20 @@ final class TermIndexer implements AutoCloseable {
 
     /** Under {@link #lock}: the term being built, and the memory being indexed ({@link #indexOne}). */
     private final StringBuilder termScratch = new StringBuilder(TermAnalyzer.MAX_TERM_CHARS);
+
+    private final WordIndex.Probe termProbe;
+    /** Under {@link #lock}: takes each term of the memory being indexed, with its shape. */
+    private final TermAnalyzer.TermSink termSink = new TermAnalyzer.TermSink() {
+        @Override
+        public void accept(final CharSequence term) {
+            addTerm(term, false);
+        }
+
+        @Override
+        public void accept(final CharSequence term, final boolean saidAsName) {
+            addTerm(term, saidAsName);
+        }
+    };
     /** Under {@link #lock}: the distinct terms' records of the memory being indexed or removed, in order. */
     private int[] termsOfMemoryIds = new int[64];
 
@@ -98,6 +112,7 @@ final class TermIndexer implements AutoCloseable {
     TermIndexer(final MemoryTable memories, final long expectedWords) {
         this.memories = memories;
         this.index = new WordIndex(arena, expectedWords);
+        this.termProbe = index.newProbe();
         this.worker =
                 Thread.ofPlatform().name("continuum-term-indexer").daemon().unstarted(this::run);
         worker.start();
@@ -147,7 +162,7 @@ final class TermIndexer implements AutoCloseable {
             }
             final int read = termIds.read(memoryIndex, termsOfMemoryIds);
             for (int i = 0; i < read; i++) {
-                index.removeFromList(termsOfMemoryIds[i], memoryIndex);
+                index.removeFromList(TermIdLists.word(termsOfMemoryIds[i]), memoryIndex);
             }
             termIds.clear(memoryIndex);
             t.memoryTerms -= memories.terms(memoryIndex);
@@ -265,8 +280,8 @@ final class TermIndexer implements AutoCloseable {
         distinctTermsOfMemory = 0;
         // What the lexical index covers is what the user and the assistant said: the two texts are analysed one after
         // the other (no term spans them), without building their concatenation.
-        TermAnalyzer.forEachTerm(p.userText(), termScratch, this::addTerm);
-        TermAnalyzer.forEachTerm(p.aiText(), termScratch, this::addTerm);
+        TermAnalyzer.forEachTerm(p.userText(), termScratch, termSink);
+        TermAnalyzer.forEachTerm(p.aiText(), termScratch, termSink);
         termIds.set(p.index(), termsOfMemoryIds, distinctTermsOfMemory);
         memories.setTerms(p.index(), termsOfMemory);
         p.tenant().memoryTerms += termsOfMemory;
@@ -275,16 +290,31 @@ final class TermIndexer implements AutoCloseable {
         delayListener.accept(delay);
     }
 
-    /** Indexes one term of the memory being indexed; repeats count towards its length but are listed once. */
-    private void addTerm(final CharSequence term) {
+    /**
+     * Indexes one term of the memory being indexed; repeats count towards its length but are listed once, said as a
+     * name if any occurrence is.
+     */
+    private void addTerm(final CharSequence term, final boolean saidAsName) {
         final int rec = index.addWordOnce(tenantOfMemory.id, term, 0, term.length(), indexOfMemory);
         if (rec != IndexHashTable.MISSING) {
             if (distinctTermsOfMemory == termsOfMemoryIds.length) {
                 termsOfMemoryIds = Arrays.copyOf(termsOfMemoryIds, 2 * distinctTermsOfMemory);
             }
-            termsOfMemoryIds[distinctTermsOfMemory++] = rec;
+            termsOfMemoryIds[distinctTermsOfMemory++] = TermIdLists.entry(rec, saidAsName);
+        } else if (saidAsName) {
+            markSaidAsName(index.find(tenantOfMemory.id, term, termProbe));
         }
         termsOfMemory++;
+    }
+
+    /** Marks the listed word {@code rec} of the memory being indexed as said as a name (a repeat said as one). */
+    private void markSaidAsName(final int rec) {
+        for (int i = 0; i < distinctTermsOfMemory; i++) {
+            if (TermIdLists.word(termsOfMemoryIds[i]) == rec) {
+                termsOfMemoryIds[i] = TermIdLists.entry(rec, true);
+                return;
+            }
+        }
     }
 
     /**

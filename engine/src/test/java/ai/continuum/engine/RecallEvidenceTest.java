@@ -126,7 +126,19 @@ class RecallEvidenceTest {
 
     @Test
     void shouldBridgeOverANameSaidOftenToTheMemoryMatchingTheQuestionsOtherHalf() {
-        final long aunt = say("Ann: Funny thing, Anselm is Rosa's aunt, I had no idea until yesterday.", 1);
+        assertBridgesToTheJobFrom("Ann: Funny thing, Anselm is Rosa's aunt, I had no idea until yesterday.");
+    }
+
+    @Test
+    void shouldBridgeOverANameTheSourceFirstSaysToOpenASentence() {
+        // the first "Anselm" opens a sentence, so only the second says it as a name; the memory's one entry for the
+        // word must still be marked as a name
+        assertBridgesToTheJobFrom("Ann: Anselm is Rosa's aunt, and I only met Anselm once, at the wedding.");
+    }
+
+    /** The source memory {@code auntText} names Anselm as Rosa's aunt; the turn stating his job must come next. */
+    private void assertBridgesToTheJobFrom(final String auntText) {
+        final long aunt = say(auntText, 1);
         final long job = nameSaidOftenAndItsJob();
 
         final RecallResult r = engine.recall("t", "What job does Rosa's aunt have?", 10, 10);

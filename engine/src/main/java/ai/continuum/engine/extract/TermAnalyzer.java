@@ -40,6 +40,14 @@ public final class TermAnalyzer {
     @FunctionalInterface
     public interface TermSink {
         void accept(CharSequence term);
+
+        /**
+         * The term, and whether this occurrence is said as a name ({@link #forEachTerm}); a sink that does not need
+         * to know takes the term alone.
+         */
+        default void accept(final CharSequence term, final boolean saidAsName) {
+            accept(term);
+        }
     }
 
     /**
@@ -48,23 +56,66 @@ public final class TermAnalyzer {
      * reads the terms of the memories it follows). A token with a non-ASCII char goes through
      * {@link String#toLowerCase(Locale)}, whose root-locale rules (a final sigma, a dotted capital I) a char-wise
      * lower-casing would not reproduce.
+     *
+     * <p>Each occurrence is also told whether it is said as a name: a Title-Case word of letters only (at least three)
+     * that does not start a sentence (the first word of a sentence is capitalised whatever it is) and is not set off
+     * as the one spoken to ({@link #addressed}). Recall bridges over the names a memory says (a relative, a pet, a
+     * place); the shape is taken here, where the text is read anyway, so recall never reads the text again.
      */
     public static void forEachTerm(final CharSequence text, final StringBuilder scratch, final TermSink sink) {
         final int length = text.length();
         int start = -1;
+        boolean letters = false;
+        boolean digits = false;
+        boolean sentenceStart = true;
         for (int i = 0; i <= length; i++) {
-            final boolean wordChar = i < length && Character.isLetterOrDigit(text.charAt(i));
-            if (wordChar && start < 0) {
-                start = i;
-            } else if (!wordChar && start >= 0) {
+            final char c = i < length ? text.charAt(i) : '.';
+            final boolean letter = Character.isLetter(c);
+            final boolean wordChar = letter || (i < length && Character.isDigit(c));
+            if (wordChar) {
+                if (start < 0) {
+                    start = i;
+                    letters = false;
+                    digits = false;
+                }
+                letters |= letter;
+                digits |= !letter;
+                continue;
+            }
+            if (start >= 0) {
                 final int len = i - start;
                 if (len >= MIN_TERM_CHARS && len <= MAX_TERM_CHARS && token(text, start, i, scratch)) {
                     stem(scratch);
-                    sink.accept(scratch);
+                    sink.accept(scratch, !sentenceStart && !digits && !addressed(c) && isName(text, start, i));
                 }
+                sentenceStart &= !letters;
                 start = -1;
             }
+            if (c == '.' || c == '!' || c == '?' || c == ':') {
+                sentenceStart = true;
+            }
         }
+    }
+
+    /**
+     * Whether the punctuation right after a name sets it off as the one spoken to ("Hi Sam, ...", "Thanks, Mateo."):
+     * the other speaker is named in half the conversation and leads to nothing in particular.
+     */
+    private static boolean addressed(final char after) {
+        return after == ',' || after == '.' || after == '!' || after == '?';
+    }
+
+    /** Whether {@code text[from, to)} (letters only) is a Title-Case word of at least three letters. */
+    private static boolean isName(final CharSequence text, final int from, final int to) {
+        if (to - from < 3 || !Character.isUpperCase(text.charAt(from))) {
+            return false;
+        }
+        for (int i = from + 1; i < to; i++) {
+            if (!Character.isLowerCase(text.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -84,6 +84,8 @@ public final class MemoryTable {
 
     /** Strings in a memory blob, in order: session id, user text, assistant text, thinking, metadata. */
     public static final int STRINGS = 5;
+    /** Decodes none of a memory's strings: they are skipped ({@link #readConcepts}). */
+    private static final TextChars[] NO_TEXTS = new TextChars[STRINGS];
     /** Position of the session id among a memory's strings. */
     public static final int SESSION_ID = 0;
     /** Position of the user's text among a memory's strings. */
@@ -233,14 +235,12 @@ public final class MemoryTable {
     }
 
     /**
-     * Any thread: decodes the memory's strings {@code i} into {@code texts[i]} where that is not null (length
-     * {@link #STRINGS}; what recall's link steps read: the user and assistant texts) and its concept ids into
-     * {@code conceptIds} (cleared first); false when it is (or became, while decoding) forgotten.
+     * Any thread: the memory's concept ids into {@code conceptIds} (cleared first), its text skipped (what recall's
+     * link step follows); false when it is (or became, while reading) forgotten.
      */
-    public boolean read(
-            final int index, final TextChars[] texts, final DecodeBuffer buffer, final IntArrayList conceptIds) {
+    public boolean readConcepts(final int index, final IntArrayList conceptIds) {
         conceptIds.clear();
-        final long after = readChars(index, texts, buffer);
+        final long after = readChars(index, NO_TEXTS, null);
         if (after == NOT_READ) {
             return false;
         }
@@ -254,8 +254,9 @@ public final class MemoryTable {
     }
 
     /**
-     * Any thread: decodes the memory's strings into {@code texts} as
-     * {@link #read(int, TextChars[], DecodeBuffer, IntArrayList)} does, without its concept ids (what recall returns); false when it is (or became, while decoding) forgotten.
+     * Any thread: decodes the memory's strings {@code i} into {@code texts[i]} where that is not null (length
+     * {@link #STRINGS}; what recall returns), without its concept ids; false when it is (or became, while decoding)
+     * forgotten.
      */
     public boolean readText(final int index, final TextChars[] texts, final DecodeBuffer buffer) {
         return readChars(index, texts, buffer) != NOT_READ && state(index) == LIVE;

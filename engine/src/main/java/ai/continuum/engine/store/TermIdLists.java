@@ -12,10 +12,13 @@ import static ai.continuum.engine.store.LayoutCheck.field;
  *  document record (24 bytes, by document index)
  *   0  int   version     sequence lock of the id list
  *   4  int   (unused)
- *   8  long  listAddr    IntLists header: term ids, in the order the document first says them
+ *   8  long  listAddr    IntLists header: term entries, in the order the document first says them
  *  16  int   listSize
  *  20  int   listCap
  * </pre>
+ *
+ * <p>An entry is a word record id with {@link #SAID_AS_NAME} set when the document says the word as a name at least
+ * once (TermAnalyzer.forEachTerm): recall bridges over a memory's names by its entries, without reading its text.
  *
  * <p>Thread model: one writer sets a document's list once, when it is indexed, and clears it when it is forgotten;
  * readers copy a list under its sequence lock. A word record id, once given, never changes its word
@@ -37,6 +40,9 @@ public final class TermIdLists {
                 field("listCap", ConceptLayout.listCap(LIST), 4));
     }
 
+    /** The bit of an entry that marks a word said as a name; word record ids are never negative. */
+    private static final int SAID_AS_NAME = 0x8000_0000;
+
     private final OffHeapArena arena;
     private final RecordStore records = new RecordStore(RECORD_BYTES, 12);
 
@@ -45,7 +51,22 @@ public final class TermIdLists {
         this.arena = arena;
     }
 
-    /** Writer: the document's term ids are {@code ids[0, n)}, replacing any it had. */
+    /** The entry of word record {@code word}, said as a name in the document or not. */
+    public static int entry(final int word, final boolean saidAsName) {
+        return saidAsName ? word | SAID_AS_NAME : word;
+    }
+
+    /** The word record of an entry. */
+    public static int word(final int entry) {
+        return entry & ~SAID_AS_NAME;
+    }
+
+    /** Whether an entry's word is said as a name in the document. */
+    public static boolean saidAsName(final int entry) {
+        return (entry & SAID_AS_NAME) != 0;
+    }
+
+    /** Writer: the document's term entries are {@code ids[0, n)}, replacing any it had. */
     public void set(final int document, final int[] ids, final int n) {
         while (records.size() <= document) {
             records.add();
@@ -60,15 +81,15 @@ public final class TermIdLists {
         }
     }
 
-    /** Any thread: how many term ids the document has (0 for one never indexed); it may change right after. */
+    /** Any thread: how many term entries the document has (0 for one never indexed); it may change right after. */
     public int size(final int document) {
         return IntLists.sizeAcquire(records, document, LIST);
     }
 
     /**
-     * Any thread: copies up to {@code out.length} of the document's term ids, the last said first.
+     * Any thread: copies up to {@code out.length} of the document's term entries, the last said first.
      *
-     * @return ids copied.
+     * @return entries copied.
      */
     public int read(final int document, final int[] out) {
         return IntLists.readNewest(records, arena, document, LIST, out.length, out);

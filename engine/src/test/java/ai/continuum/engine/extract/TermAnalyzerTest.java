@@ -60,6 +60,35 @@ class TermAnalyzerTest {
     }
 
     @Test
+    void shouldTellTheTermsSaidAsNames() {
+        // a Title-Case word of three letters or more, not opening a sentence, not the one spoken to, letters only
+        assertEquals(
+                List.of("rosa", "clara", "kyoto"),
+                names("Anselm is Rosa's aunt. Hi Sam, I saw Clara: Juniper came. Thanks, Mateo! Dev2 flew to Kyoto via"
+                        + " Osaka"));
+        assertEquals(List.of("zoë"), names("we met Zoë and ZOË today"));
+        assertEquals(List.of(), names("Ann: Hello Bo"));
+    }
+
+    private static List<String> names(final String text) {
+        final List<String> out = new ArrayList<>();
+        TermAnalyzer.forEachTerm(text, new StringBuilder(), new TermAnalyzer.TermSink() {
+            @Override
+            public void accept(final CharSequence term) {
+                throw new AssertionError("the analyser tells every term's shape");
+            }
+
+            @Override
+            public void accept(final CharSequence term, final boolean saidAsName) {
+                if (saidAsName) {
+                    out.add(term.toString());
+                }
+            }
+        });
+        return out;
+    }
+
+    @Test
     void shouldAnalyseAsciiTextWithoutAllocating() {
         final String text = "Maya MOVED to Lisbon; the cities' boxes were running late in 2024, glasses and buses.";
         final StringBuilder scratch = new StringBuilder(TermAnalyzer.MAX_TERM_CHARS);

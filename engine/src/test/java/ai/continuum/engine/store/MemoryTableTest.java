@@ -42,7 +42,7 @@ class MemoryTableTest {
     }
 
     @Test
-    void chosenTextsDecodeIntoReusedCharactersAsTheyDoIntoStrings() {
+    void chosenTextsDecodeIntoReusedCharactersAsTheyDoIntoStringsAndConceptsReadWithoutThem() {
         final String longAscii = "x".repeat(TextChars.MAX_RETAINED + 10);
         final TextChars user = new TextChars();
         final TextChars ai = new TextChars();
@@ -58,8 +58,9 @@ class MemoryTableTest {
             final int index = table.add(1, ++id, 0, strings("s", text), new int[] {3, 4}, 2);
             final String[] expected = new String[MemoryTable.STRINGS];
             final int[] ids = table.read(index, expected);
-            assertTrue(table.read(index, texts, buffer, conceptIds));
+            assertTrue(table.readConcepts(index, conceptIds));
             assertArrayEquals(ids, conceptIds.toIntArray());
+            assertTrue(table.readText(index, texts, buffer));
             assertEquals(expected[MemoryTable.USER_TEXT], user.toString());
             assertEquals(expected[MemoryTable.AI_TEXT], ai.toString());
             assertEquals(text.length(), user.length());
@@ -69,7 +70,7 @@ class MemoryTableTest {
         }
         final int forgotten = table.add(1, 999L, 0, strings("s", "gone"), new int[0], 0);
         table.forget(forgotten);
-        assertFalse(table.read(forgotten, texts, buffer, conceptIds));
+        assertFalse(table.readConcepts(forgotten, conceptIds));
         assertEquals(0, conceptIds.size());
         assertFalse(table.readText(forgotten, texts, buffer));
     }
