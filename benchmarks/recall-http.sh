@@ -12,7 +12,9 @@
 #   JARS="before.jar after.jar" benchmarks/recall-http.sh   (default: this checkout's server jar alone)
 #
 # Environment: JARS, ROUNDS (3), DURATION (15 s), CONNECTIONS (8), THREADS (2), PORT (first port; one per build,
-# default 19401), TURNS (2000), CONCEPTS (4000), VOCAB (600), DIR (/tmp/continuum-recall-http).
+# default 19401), TURNS (2000), CONCEPTS (4000), VOCAB (600), SENTENCES (0: sentences of about 140 characters naming
+# three more concepts each, added to every assistant reply; 15 makes turns of about 2.2 KB, as an agent's often are),
+# DIR (/tmp/continuum-recall-http).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JARS="${JARS:-server/target/continuum-server-0.1.0-SNAPSHOT.jar}"
@@ -20,7 +22,7 @@ FLAGS_FILE="${FLAGS_FILE:-server/target/classes/continuum-jvm.flags}"
 DIR="${DIR:-/tmp/continuum-recall-http}"
 PORT="${PORT:-19401}"
 ROUNDS="${ROUNDS:-3}" DURATION="${DURATION:-15}" CONNECTIONS="${CONNECTIONS:-8}" THREADS="${THREADS:-2}"
-TURNS="${TURNS:-2000}" CONCEPTS="${CONCEPTS:-4000}" VOCAB="${VOCAB:-600}"
+TURNS="${TURNS:-2000}" CONCEPTS="${CONCEPTS:-4000}" VOCAB="${VOCAB:-600}" SENTENCES="${SENTENCES:-0}"
 ADMIN=recall-http-admin-0123456789abcdef
 export JAVA_HOME="${JAVA_HOME:-$(./continuum java-home)}"
 for tool in wrk curl python3; do command -v "$tool" >/dev/null || { echo "needs $tool" >&2; exit 1; }; done
@@ -41,9 +43,9 @@ for i in "${!jars[@]}"; do
 done
 
 # the workload: turns to learn and recall bodies, the same for every build
-python3 - "$DIR" "$TURNS" "$CONCEPTS" "$VOCAB" <<'PY'
+python3 - "$DIR" "$TURNS" "$CONCEPTS" "$VOCAB" "$SENTENCES" <<'PY'
 import json, random, sys
-out, turns, concepts, vocab = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+out, turns, concepts, vocab, sentences = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 rng = random.Random(20261203)
 syl = ["ka", "do", "mir", "be", "lo", "san", "vi", "fa", "ven", "tu", "zo", "ne", "fed", "ki", "pi", "gek", "ra", "mo"]
 words = sorted({"".join(rng.choice(syl) for _ in range(3)).capitalize() for _ in range(vocab * 3)})[:vocab]
@@ -58,7 +60,10 @@ with open(f"{out}/turns.jsonl", "w") as f:
         a, b, c = rng.sample(names, 3)
         f.write(json.dumps({"session_id": f"s{i % 50}",
                             "user_message": f"Should {a} depend on {b} for release r{i}?",
-                            "ai_response": f"I will link {a} with {b}; {c} stays separate for now."}) + "\n")
+                            "ai_response": " ".join([f"I will link {a} with {b}; {c} stays separate for now."] + [
+                                f"Yesterday {rng.choice(names)} met {rng.choice(names)} about the budget review, and "
+                                f"we agreed to revisit it with {rng.choice(names)} next week."
+                                for _ in range(sentences)])}) + "\n")
 with open(f"{out}/recall.lua", "w") as f:
     f.write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n')
     f.write('wrk.headers["X-API-Key"] = "%s"\nlocal bodies = {\n' % "recall-http-admin-0123456789abcdef")
@@ -122,4 +127,4 @@ for b, jar in enumerate(jars):
 print("load average during the rounds:", sorted(set(r[8] for r in rows))[0], "...", sorted(set(r[8] for r in rows))[-1])
 PY
 echo "command: JARS=\"$JARS\" ROUNDS=$ROUNDS DURATION=$DURATION CONNECTIONS=$CONNECTIONS THREADS=$THREADS" \
-    "TURNS=$TURNS benchmarks/recall-http.sh; load average now $(cut -d' ' -f1-3 /proc/loadavg)"
+    "TURNS=$TURNS SENTENCES=$SENTENCES benchmarks/recall-http.sh; load average now $(cut -d' ' -f1-3 /proc/loadavg)"
