@@ -84,7 +84,7 @@ final class TermIndexer implements AutoCloseable {
 
     /** Under {@link #lock}: the term being built, and the memory being indexed ({@link #indexOne}). */
     private final StringBuilder termScratch = new StringBuilder(TermAnalyzer.MAX_TERM_CHARS);
-
+    /** Under {@link #lock}: finds the record of a repeated term that this occurrence says as a name. */
     private final WordIndex.Probe termProbe;
     /** Under {@link #lock}: takes each term of the memory being indexed, with its shape. */
     private final TermAnalyzer.TermSink termSink = new TermAnalyzer.TermSink() {

@@ -118,20 +118,6 @@ public final class TermAnalyzer {
         return true;
     }
 
-    /**
-     * The term of the one token {@code text[start, end)} (letters and digits only), as {@link #forEachTerm} would make
-     * it, built in {@code out}; false when the token makes no term (too short or long, or a stop word). Allocates
-     * nothing for an ASCII token.
-     */
-    public static boolean termOf(final CharSequence text, final int start, final int end, final StringBuilder out) {
-        final int len = end - start;
-        if (len < MIN_TERM_CHARS || len > MAX_TERM_CHARS || !token(text, start, end, out)) {
-            return false;
-        }
-        stem(out);
-        return true;
-    }
-
     /** Puts the lower-cased token text[start, end) into {@code out}; false when it is a stop word. */
     private static boolean token(final CharSequence text, final int start, final int end, final StringBuilder out) {
         out.setLength(0);

@@ -28,25 +28,6 @@ class TermAnalyzerTest {
     }
 
     @Test
-    void shouldMakeTheSameTermOfOneTokenAsTheWholeTextAnalysisAndNoneOfAStopWord() {
-        final String text = "Funny thing, Anselm is Rosa's aunt; Ölçek Cities";
-        final List<String> one = new ArrayList<>();
-        final StringBuilder out = new StringBuilder();
-        int start = -1;
-        for (int i = 0; i <= text.length(); i++) {
-            if (i < text.length() && Character.isLetterOrDigit(text.charAt(i))) {
-                start = start < 0 ? i : start;
-            } else if (start >= 0) {
-                if (TermAnalyzer.termOf(text, start, i, out)) {
-                    one.add(out.toString());
-                }
-                start = -1;
-            }
-        }
-        assertEquals(AnalyzedTerms.distinct(text), one);
-    }
-
-    @Test
     void shouldKeepUnicodeWordsAndDigits() {
         assertEquals(List.of("zoë", "straß", "2024"), AnalyzedTerms.distinct("Zoë, Straße in 2024"));
         assertEquals(4, AnalyzedTerms.count("Zoë met Zoë in 2024"));
