@@ -14,8 +14,8 @@ import java.util.Locale;
 /**
  * Loads a synthetic graph into a fresh engine once and prints the off-heap bytes per link (docs/DESIGN.md section 8 target: at most
  * 64), split by load phase (concepts, then links, then memories, as the generator emits them), and the time the
- * engine spent applying the chunks, which is the in-memory part of a rebuild. The arena grows in 16 MiB chunks, so
- * the per-phase split is exact only to that granularity (fine at 1M/5M, coarse at 100k/500k). A single run, not a JMH
+ * engine spent applying the chunks, which is the in-memory part of a rebuild. The arena grows in chunks (up to 16 MiB
+ * each), so the per-phase split is exact only to that granularity (fine at 1M/5M, coarse at 100k/500k). A single run, not a JMH
  * benchmark: the figure of interest is a size, and the load time is a one-shot measurement.
  *
  * <p>The load goes through {@link MemoryEngine#bulkLoad}, the engine's rebuild path (adjacency ordered once at the

@@ -10,9 +10,16 @@ import org.agrona.concurrent.UnsafeBuffer;
  *            chunk index        | byte offset in chunk
  * </pre>
  *
- * <p>Chunks of {@link #CHUNK_BYTES} are allocated on demand and never moved, so an address stays valid for the life
- * of the arena. Freed blocks go to a free list per size class and are reused; a reader that may race with a free must
- * validate what it read (the engine's readers do so with the owning concept's sequence lock).
+ * <p>Chunks are allocated on demand and never moved, so an address stays valid for the life of the arena. They grow
+ * with the arena: the first holds {@link #FIRST_CHUNK_BYTES}, each next one twice the one before, up to
+ * {@link #CHUNK_BYTES} (or one big enough for the block that opened it). Chunks are zeroed when allocated, so every
+ * reserved byte is resident: fixed 16 MiB chunks kept 32 MiB resident for an engine of a few turns (this arena and the
+ * term index's), and 14 MiB unused in the term index's at 100k concepts (benchmarks/RESULTS.md, "Arena chunks that
+ * grow with the arena"). When a block does not fit the rest of the last chunk, that rest is cut into free blocks
+ * rather than abandoned.
+ *
+ * <p>Freed blocks go to a free list per size class and are reused; a reader that may race with a free must validate
+ * what it read (the engine's readers do so with the owning concept's sequence lock).
  *
  * <p>Address 0 is never allocated: a zero address field means "no block".
  *
@@ -24,7 +31,15 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class OffHeapArena {
     public static final int CHUNK_SHIFT = 24;
+    /** Largest chunk, and so the largest block: an address holds 24 bits of offset. */
     public static final int CHUNK_BYTES = 1 << CHUNK_SHIFT;
+    /** The first chunk's bytes; chunk {@code i} holds {@code FIRST_CHUNK_BYTES << i}, at most {@link #CHUNK_BYTES}. */
+    public static final int FIRST_CHUNK_BYTES = 1 << 16;
+    /** Chunks before they reach {@link #CHUNK_BYTES}. */
+    private static final int GROWING_CHUNKS = CHUNK_SHIFT - Integer.numberOfTrailingZeros(FIRST_CHUNK_BYTES);
+    /** Chunks an image may hold: the growing ones, then as many full ones as a 2 GiB arena needs. */
+    private static final int MAX_CHUNKS = GROWING_CHUNKS + (Integer.MAX_VALUE >> CHUNK_SHIFT);
+
     private static final int OFFSET_MASK = CHUNK_BYTES - 1;
     private static final int MIN_BLOCK = 16;
     private static final int CLASS_COUNT = 64;
@@ -33,11 +48,12 @@ public final class OffHeapArena {
 
     /** Published on growth (volatile write pairs with the volatile read in {@link #chunks()}). */
     private volatile UnsafeBuffer[] chunks = new UnsafeBuffer[0];
-    /** Writer only: bump pointer into the last chunk. */
-    private int topOffset = CHUNK_BYTES;
+    /** Writer only: bump pointer into the last chunk; 0 before the first chunk (which then counts as full). */
+    private int topOffset;
 
     private final long[] freeHeads = new long[CLASS_COUNT];
     private long bytesInUse;
+    private long reservedBytes;
 
     public OffHeapArena() {
         java.util.Arrays.fill(freeHeads, NO_BLOCK);
@@ -61,8 +77,8 @@ public final class OffHeapArena {
             freeHeads[cls] = getLong(head);
             return head;
         }
-        if (topOffset + size > CHUNK_BYTES) {
-            addChunk();
+        while (topOffset + size > lastChunkBytes()) {
+            addChunk(size);
         }
         final long address = ((long) (chunks.length - 1) << CHUNK_SHIFT) | topOffset;
         topOffset += size;
@@ -77,9 +93,9 @@ public final class OffHeapArena {
         freeHeads[cls] = address;
     }
 
-    /** Bytes reserved from the operating system. */
+    /** Bytes reserved from the operating system: every chunk, whole. */
     public long reservedBytes() {
-        return (long) chunks.length * CHUNK_BYTES;
+        return reservedBytes;
     }
 
     /** Bytes in live blocks. */
@@ -120,7 +136,8 @@ public final class OffHeapArena {
             return false;
         }
         final long index = address >>> CHUNK_SHIFT;
-        return index < chunks.length && offset(address) + (long) length <= CHUNK_BYTES;
+        final UnsafeBuffer[] all = chunks;
+        return index < all.length && offset(address) + (long) length <= all[(int) index].capacity();
     }
 
     public int getInt(final long address) {
@@ -152,8 +169,9 @@ public final class OffHeapArena {
     }
 
     /**
-     * Writer: the arena into an engine image: the chunks (the last one up to its bump pointer), the bump pointer, the
-     * free lists (their links live inside the freed blocks, so they travel with the chunks) and the bytes in use.
+     * Writer: the arena into an engine image: the chunks (each one's size, then its bytes; the last one up to its bump
+     * pointer), the bump pointer, the free lists (their links live inside the freed blocks, so they travel with the
+     * chunks) and the bytes in use.
      */
     public void writeTo(final ImageOutput out) {
         final UnsafeBuffer[] all = chunks;
@@ -164,7 +182,8 @@ public final class OffHeapArena {
             out.writeLong(head);
         }
         for (int i = 0; i < all.length; i++) {
-            out.writeRegion(all[i], 0, i == all.length - 1 ? topOffset : CHUNK_BYTES);
+            out.writeInt(all[i].capacity());
+            out.writeRegion(all[i], 0, i == all.length - 1 ? topOffset : all[i].capacity());
         }
     }
 
@@ -173,31 +192,83 @@ public final class OffHeapArena {
         if (chunks.length != 0) {
             throw new IllegalStateException("an image is read into an empty arena only");
         }
-        final int count = in.readCount(Integer.MAX_VALUE >> CHUNK_SHIFT, "arena chunks");
+        final int count = in.readCount(MAX_CHUNKS, "arena chunks");
         final int top = in.readInt();
-        if (count > 0 && (top < MIN_BLOCK || top > CHUNK_BYTES)) {
-            throw new IllegalStateException("engine image: arena bump pointer " + top + " is out of range");
-        }
         bytesInUse = in.readLong();
         for (int c = 0; c < CLASS_COUNT; c++) {
             freeHeads[c] = in.readLong();
         }
         final UnsafeBuffer[] read = new UnsafeBuffer[count];
+        long reserved = 0;
         for (int i = 0; i < count; i++) {
-            read[i] = DirectMemory.allocate(CHUNK_BYTES);
-            in.readRegion(read[i], 0, i == count - 1 ? top : CHUNK_BYTES);
+            final int bytes = in.readInt();
+            if (bytes < FIRST_CHUNK_BYTES || bytes > CHUNK_BYTES || Integer.bitCount(bytes) != 1) {
+                throw new IllegalStateException("engine image: arena chunk of " + bytes + " bytes");
+            }
+            if (i == count - 1 && (top < MIN_BLOCK || top > bytes)) {
+                throw new IllegalStateException("engine image: arena bump pointer " + top + " is out of range");
+            }
+            read[i] = DirectMemory.allocate(bytes);
+            in.readRegion(read[i], 0, i == count - 1 ? top : bytes);
+            reserved += bytes;
         }
-        topOffset = count == 0 ? CHUNK_BYTES : top;
+        topOffset = count == 0 ? 0 : top;
+        reservedBytes = reserved;
         chunks = read;
     }
 
-    private void addChunk() {
+    /** Bytes of the last chunk; 0 before the first. */
+    private int lastChunkBytes() {
+        final UnsafeBuffer[] all = chunks;
+        return all.length == 0 ? 0 : all[all.length - 1].capacity();
+    }
+
+    /** Opens the next chunk, big enough for a block of {@code blockBytes}, after freeing the rest of the last one. */
+    private void addChunk(final int blockBytes) {
+        freeTail();
         final UnsafeBuffer[] old = chunks;
+        final int bytes = chunkBytes(old.length, blockBytes);
         final UnsafeBuffer[] grown = java.util.Arrays.copyOf(old, old.length + 1);
-        grown[old.length] = DirectMemory.allocate(CHUNK_BYTES);
+        grown[old.length] = DirectMemory.allocate(bytes);
         chunks = grown;
+        reservedBytes += bytes;
         // address 0 is never handed out, so a zeroed address field reliably means "no block"
         topOffset = old.length == 0 ? MIN_BLOCK : 0;
+    }
+
+    /**
+     * Bytes of chunk {@code index} when it opens for a block of {@code blockBytes}: the growth step's, or the power
+     * of two holding the block (the first chunk also holds the unused address 0), at most {@link #CHUNK_BYTES}.
+     */
+    static int chunkBytes(final int index, final int blockBytes) {
+        final int grown = index >= GROWING_CHUNKS ? CHUNK_BYTES : FIRST_CHUNK_BYTES << index;
+        final int needed = index == 0 ? blockBytes + MIN_BLOCK : blockBytes;
+        final int holding = needed > CHUNK_BYTES / 2 ? CHUNK_BYTES : Integer.highestOneBit(needed - 1) << 1;
+        return Math.max(grown, holding);
+    }
+
+    /**
+     * Cuts the rest of the last chunk, past the bump pointer, into free blocks of the largest classes that fit, so a
+     * chunk left for a bigger block is not lost (block sizes are multiples of 8, so at most 8 bytes are).
+     */
+    private void freeTail() {
+        final UnsafeBuffer[] all = chunks;
+        if (all.length == 0) {
+            return;
+        }
+        final long chunkBase = (long) (all.length - 1) << CHUNK_SHIFT;
+        int rest = all[all.length - 1].capacity() - topOffset;
+        while (rest >= MIN_BLOCK) {
+            int cls = sizeClass(rest);
+            if (classSize(cls) > rest) {
+                cls--;
+            }
+            final int size = classSize(cls);
+            putLong(chunkBase | topOffset, freeHeads[cls]);
+            freeHeads[cls] = chunkBase | topOffset;
+            topOffset += size;
+            rest -= size;
+        }
     }
 
     /** Class 0 = 16 bytes, 1 = 24, 2 = 32, 3 = 48, 4 = 64, ...: even classes are powers of two. */

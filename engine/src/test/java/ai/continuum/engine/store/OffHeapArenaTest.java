@@ -6,9 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.Set;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The arena on its own: size classes, free-list reuse, chunk growth, and the "address 0 means no block" rule. */
 class OffHeapArenaTest {
@@ -103,25 +109,104 @@ class OffHeapArenaTest {
         assertEquals(0, arena.reservedBytes());
         final long a = arena.allocate(17);
         assertEquals(24, arena.bytesInUse());
-        assertEquals(OffHeapArena.CHUNK_BYTES, arena.reservedBytes());
+        assertEquals(OffHeapArena.FIRST_CHUNK_BYTES, arena.reservedBytes());
         final long b = arena.allocate(100);
         assertEquals(24 + 128, arena.bytesInUse());
         arena.free(a, 17);
         arena.free(b, 100);
         assertEquals(0, arena.bytesInUse());
-        assertEquals(OffHeapArena.CHUNK_BYTES, arena.reservedBytes(), "freed blocks stay reserved for reuse");
+        assertEquals(OffHeapArena.FIRST_CHUNK_BYTES, arena.reservedBytes(), "freed blocks stay reserved for reuse");
     }
 
     @Test
-    void aRequestThatDoesNotFitTheLastChunkOpensANewOne() {
+    void chunksDoubleFromTheFirstUpToTheLargest() {
         final OffHeapArena arena = new OffHeapArena();
-        final long half = arena.allocate(OffHeapArena.CHUNK_BYTES / 2);
-        final long other = arena.allocate(OffHeapArena.CHUNK_BYTES / 2);
-        assertEquals(0, half >>> OffHeapArena.CHUNK_SHIFT);
-        assertEquals(1, other >>> OffHeapArena.CHUNK_SHIFT, "chunk 0 lost its first 16 bytes to address 0");
-        assertEquals(0, OffHeapArena.offset(other));
-        assertEquals(2L * OffHeapArena.CHUNK_BYTES, arena.reservedBytes());
+        final int block = 16 * 1024;
+        long reserved = 0;
+        for (int i = 0; i < 4_000; i++) {
+            arena.allocate(block);
+        }
+        final UnsafeBuffer[] chunks = arena.chunks();
+        for (int i = 0; i < chunks.length; i++) {
+            final int expected = Math.min(OffHeapArena.CHUNK_BYTES, OffHeapArena.FIRST_CHUNK_BYTES << i);
+            assertEquals(expected, chunks[i].capacity(), "chunk " + i);
+            reserved += expected;
+        }
+        assertEquals(reserved, arena.reservedBytes());
+        assertTrue(chunks.length > 9, "reached the largest chunks: " + chunks.length);
+        assertTrue(arena.reservedBytes() < 2L * 4_000 * block, "at most twice what is in use");
+    }
+
+    @Test
+    void aRequestThatDoesNotFitTheLastChunkOpensANewOneAndFreesTheRest() {
+        final OffHeapArena arena = new OffHeapArena();
+        final long first = arena.allocate(32);
+        final long big = arena.allocate(OffHeapArena.FIRST_CHUNK_BYTES);
+        assertEquals(0, first >>> OffHeapArena.CHUNK_SHIFT);
+        assertEquals(1, big >>> OffHeapArena.CHUNK_SHIFT, "chunk 0 has no room for it after address 0 and 32 bytes");
+        assertEquals(0, OffHeapArena.offset(big));
         assertEquals(2, arena.chunks().length);
+        assertEquals(2L * OffHeapArena.FIRST_CHUNK_BYTES, arena.chunks()[1].capacity(), "the growth step's size");
+        // the 65,488 bytes left in chunk 0 went to the free lists as blocks of 48 KiB, 12 KiB, 3 KiB, ...
+        final long reused = arena.allocate(48 * 1024);
+        assertEquals(0, reused >>> OffHeapArena.CHUNK_SHIFT, "cut from the rest of chunk 0");
+        assertEquals(16 + 32, OffHeapArena.offset(reused));
+        final long next = arena.allocate(12 * 1024);
+        assertEquals(16 + 32 + 48 * 1024, OffHeapArena.offset(next));
+        assertEquals(32 + OffHeapArena.FIRST_CHUNK_BYTES + 60 * 1024, arena.bytesInUse());
+    }
+
+    @Test
+    void aBlockLargerThanTheGrowthStepGetsAChunkOfItsOwnSize() {
+        final OffHeapArena arena = new OffHeapArena();
+        final long big = arena.allocate(OffHeapArena.CHUNK_BYTES / 2);
+        assertEquals(
+                OffHeapArena.CHUNK_BYTES, arena.chunks()[0].capacity(), "half a chunk after the 16 reserved bytes");
+        assertTrue(arena.isValid(big, OffHeapArena.CHUNK_BYTES / 2));
+        final long largest = arena.allocate(OffHeapArena.CHUNK_BYTES);
+        assertEquals(OffHeapArena.CHUNK_BYTES, arena.chunks()[1].capacity());
+        assertEquals(1, largest >>> OffHeapArena.CHUNK_SHIFT);
+        assertTrue(arena.isValid(largest, OffHeapArena.CHUNK_BYTES));
+    }
+
+    @Test
+    void theLargestBlockFitsAFreshArena() {
+        final OffHeapArena arena = new OffHeapArena();
+        final long largest = arena.allocate(OffHeapArena.CHUNK_BYTES);
+        assertTrue(arena.isValid(largest, OffHeapArena.CHUNK_BYTES), "not across the end of a chunk");
+        assertNotEquals(0, largest);
+    }
+
+    @Test
+    void anImageRestoresTheChunksTheirSizesAndTheFreeLists(@TempDir final Path dir) throws IOException {
+        final OffHeapArena arena = new OffHeapArena();
+        final long[] blocks = new long[300];
+        for (int i = 0; i < blocks.length; i++) {
+            blocks[i] = arena.allocate(1_000);
+            arena.putLong(blocks[i], i);
+        }
+        arena.free(blocks[7], 1_000);
+        final Path file = dir.resolve("arena.img");
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            final ImageOutput out = new ImageOutput(ch);
+            arena.writeTo(out);
+            out.flush();
+        }
+        final OffHeapArena restored = new OffHeapArena();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            restored.readFrom(new ImageInput(ch));
+        }
+        assertEquals(arena.reservedBytes(), restored.reservedBytes());
+        assertEquals(arena.bytesInUse(), restored.bytesInUse());
+        assertEquals(arena.chunks().length, restored.chunks().length);
+        for (int i = 0; i < blocks.length; i++) {
+            if (i != 7) {
+                assertEquals(i, restored.getLong(blocks[i]));
+            }
+        }
+        assertEquals(blocks[7], restored.allocate(1_000), "the freed block is the first reused");
+        assertEquals(blocks[7], arena.allocate(1_000));
+        assertEquals(arena.allocate(1_000), restored.allocate(1_000), "both go on from the same bump pointer");
     }
 
     @Test
@@ -132,7 +217,7 @@ class OffHeapArenaTest {
         assertTrue(arena.isValid(a, 64));
         assertFalse(arena.isValid(-1, 4));
         assertFalse(arena.isValid(a, -1));
-        assertFalse(arena.isValid(a, OffHeapArena.CHUNK_BYTES), "runs past the end of the chunk");
+        assertFalse(arena.isValid(a, OffHeapArena.FIRST_CHUNK_BYTES), "runs past the end of the chunk");
         assertFalse(arena.isValid(1L << OffHeapArena.CHUNK_SHIFT, 4), "chunk 1 does not exist");
     }
 
@@ -154,6 +239,6 @@ class OffHeapArenaTest {
             arena.free(a, 200);
         }
         assertEquals(1, seen.size(), "one block serves every round");
-        assertEquals(OffHeapArena.CHUNK_BYTES, arena.reservedBytes());
+        assertEquals(OffHeapArena.FIRST_CHUNK_BYTES, arena.reservedBytes());
     }
 }
