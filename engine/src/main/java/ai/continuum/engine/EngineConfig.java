@@ -16,8 +16,9 @@ package ai.continuum.engine;
  * @param maxPartialMatches      partial matches seeded per query, 0..1000. Default 25.
  * @param decayPerDay            lazy time decay of link strength per day since last seen, (0, 1]; 1.0 turns it off.
  * @param maxConceptsPerMessage  concepts kept from one message, 1..1000. Default 20.
- * @param expectedConcepts       sizing hint for the off-heap dictionaries (all tenants together), >= 1024.
- *                               A target, not a cap: the engine grows past it, a little slower.
+ * @param expectedConcepts       sizing hint for the off-heap concept dictionary (all tenants together), >= 1024.
+ *                               A target, not a cap: the engine grows past it, a little slower. The engine's hash
+ *                               tables are sized by their fill, not by this.
  */
 public record EngineConfig(
         double resonanceDecay,

@@ -63,6 +63,8 @@ public final class MemoryEngine implements AutoCloseable {
     public static final int SNAPSHOT_CHUNK = 10_000;
 
     private static final int MAX_TENANT_CHARS = 128;
+    /** Entries the engine's hash tables (links, words, memories, compounds) are first sized for; they double after. */
+    private static final int FIRST_TABLE_ENTRIES = 1024;
 
     private final EngineConfig config;
     private final LongSupplier clock;
@@ -92,13 +94,15 @@ public final class MemoryEngine implements AutoCloseable {
     private MemoryEngine(final EngineConfig config, final LongSupplier clock, final TextEmbedder embedder) {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
-        final long expected = config.expectedConcepts();
-        this.graph = new ConceptGraph(arena, (int) Math.min(Integer.MAX_VALUE / 2, expected * 5));
-        this.dictionary = new StringIndex("continuum-concepts", expected, 16);
-        this.words = new WordIndex(arena, expected);
-        this.memories = new MemoryTable(arena, (int) Math.min(Integer.MAX_VALUE / 2, expected));
-        this.memoryTerms = new TermIndexer(memories, expected);
-        this.compounds = new CompoundTable(arena, (int) Math.min(Integer.MAX_VALUE / 2, expected));
+        // Only the dictionary is sized by the hint: a Chronicle Map outgrows its size only so far. The hash tables
+        // double as they fill, and their slots are zeroed, resident memory: sized by the hint they held 10 MiB more
+        // than their fill at 100k concepts (benchmarks/RESULTS.md, "Hash tables sized by their fill").
+        this.graph = new ConceptGraph(arena, FIRST_TABLE_ENTRIES);
+        this.dictionary = new StringIndex("continuum-concepts", config.expectedConcepts(), 16);
+        this.words = new WordIndex(arena, FIRST_TABLE_ENTRIES);
+        this.memories = new MemoryTable(arena, FIRST_TABLE_ENTRIES);
+        this.memoryTerms = new TermIndexer(memories, FIRST_TABLE_ENTRIES);
+        this.compounds = new CompoundTable(arena, FIRST_TABLE_ENTRIES);
         this.semantic = embedder == null ? null : new SemanticIndex(embedder, memories);
         this.applier = new DeltaApplier(graph, dictionary, words, memoryTerms, memories, compounds, semantic);
         this.recaller = new Recaller(
