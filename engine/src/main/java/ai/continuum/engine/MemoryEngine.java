@@ -96,7 +96,8 @@ public final class MemoryEngine implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         // Only the dictionary is sized by the hint: a Chronicle Map outgrows its size only so far. The hash tables
         // double as they fill, and their slots are zeroed, resident memory: sized by the hint they held 10 MiB more
-        // than their fill at 100k concepts (benchmarks/RESULTS.md, "Hash tables sized by their fill").
+        // than their fill at 100k concepts (benchmarks/RESULTS.md, "Arena chunks that grow with the arena, and hash
+        // tables sized by their fill").
         this.graph = new ConceptGraph(arena, FIRST_TABLE_ENTRIES);
         this.dictionary = new StringIndex("continuum-concepts", config.expectedConcepts(), 16);
         this.words = new WordIndex(arena, FIRST_TABLE_ENTRIES);
