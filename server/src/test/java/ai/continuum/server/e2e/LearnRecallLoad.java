@@ -18,12 +18,16 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A bounded load of durable learns (each with a text no other learn uses) and recalls against a running service,
  * recording every answer with the phase of the test it was sent in. Learners pause briefly after a refusal, as a
- * client honouring 503 would, and stop after {@link #MAX_REQUESTS_PER_CLIENT} requests or on {@link #close}.
+ * client honouring 503 would. Every client stops on {@link #close} or after {@link #MAX_LOAD_TIME}: a bound in time, not
+ * in requests, so the load lasts through every phase however slow the machine (4,000 recalls at one every 5 ms ran out
+ * before a slow CI run reached the outage, and the test saw no recall during it).
  *
  * <p>Thread model: one platform thread per client; the answers are concurrent queues read by the test thread.
  */
 final class LearnRecallLoad implements AutoCloseable {
-    static final int MAX_REQUESTS_PER_CLIENT = 4_000;
+    /** Longest a client sends; the tests close the load long before (each of their waits is bounded at 60 s). */
+    private static final Duration MAX_LOAD_TIME = Duration.ofMinutes(5);
+
     private static final Duration PAUSE_AFTER_REFUSAL = Duration.ofMillis(20);
     private static final Duration RECALL_PAUSE = Duration.ofMillis(5);
     private static final Duration STOP_DEADLINE = Duration.ofSeconds(60);
@@ -107,7 +111,8 @@ final class LearnRecallLoad implements AutoCloseable {
     }
 
     private void learnLoop(final int client) {
-        for (int i = 0; i < MAX_REQUESTS_PER_CLIENT && !stopping; i++) {
+        final long end = System.nanoTime() + MAX_LOAD_TIME.toNanos();
+        for (int i = 0; !stopping && System.nanoTime() - end < 0; i++) {
             final Phase sentIn = phase;
             final String text = "Restart probe " + client + "-" + i + ": status of the Harbor Project milestone " + i;
             final Learn learn = learn(server, key, text, sentIn);
@@ -144,7 +149,8 @@ final class LearnRecallLoad implements AutoCloseable {
     }
 
     private void recallLoop() {
-        for (int i = 0; i < MAX_REQUESTS_PER_CLIENT && !stopping; i++) {
+        final long end = System.nanoTime() + MAX_LOAD_TIME.toNanos();
+        while (!stopping && System.nanoTime() - end < 0) {
             final Phase sentIn = phase;
             try {
                 final TestServer.Reply reply =
