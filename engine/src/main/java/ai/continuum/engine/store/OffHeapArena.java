@@ -89,6 +89,11 @@ public final class OffHeapArena {
     public void free(final long address, final int bytes) {
         final int cls = sizeClass(bytes);
         bytesInUse -= classSize(cls);
+        pushFree(cls, address);
+    }
+
+    /** Puts the block at {@code address} first on the free list of class {@code cls}. */
+    private void pushFree(final int cls, final long address) {
         putLong(address, freeHeads[cls]);
         freeHeads[cls] = address;
     }
@@ -240,7 +245,7 @@ public final class OffHeapArena {
      * Bytes of chunk {@code index} when it opens for a block of {@code blockBytes}: the growth step's, or the power
      * of two holding the block (the first chunk also holds the unused address 0), at most {@link #CHUNK_BYTES}.
      */
-    static int chunkBytes(final int index, final int blockBytes) {
+    private static int chunkBytes(final int index, final int blockBytes) {
         final int grown = index >= GROWING_CHUNKS ? CHUNK_BYTES : FIRST_CHUNK_BYTES << index;
         final int needed = index == 0 ? blockBytes + MIN_BLOCK : blockBytes;
         final int holding = needed > CHUNK_BYTES / 2 ? CHUNK_BYTES : Integer.highestOneBit(needed - 1) << 1;
@@ -264,8 +269,7 @@ public final class OffHeapArena {
                 cls--;
             }
             final int size = classSize(cls);
-            putLong(chunkBase | topOffset, freeHeads[cls]);
-            freeHeads[cls] = chunkBase | topOffset;
+            pushFree(cls, chunkBase | topOffset);
             topOffset += size;
             rest -= size;
         }
