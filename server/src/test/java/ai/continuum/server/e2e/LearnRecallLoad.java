@@ -2,11 +2,13 @@ package ai.continuum.server.e2e;
 
 import ai.continuum.server.TestServer;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,8 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A bounded load of durable learns (each with a text no other learn uses) and recalls against a running service,
- * recording every answer with the phase of the test it was sent in. Learners pause briefly after a refusal, as a
+ * A bounded load of durable learns (each with a text no other learn uses, and an {@code Idempotency-Key} of its own)
+ * and recalls against a running service, recording every answer with the phase of the test it was sent in. Learners pause briefly after a refusal, as a
  * client honouring 503 would. Every client stops on {@link #close} or after {@link #MAX_LOAD_TIME}: a bound in time, not
  * in requests, so the load lasts through every phase however slow the machine (4,000 recalls at one every 5 ms ran out
  * before a slow CI run reached the outage, and the test saw no recall during it).
@@ -43,6 +45,18 @@ final class LearnRecallLoad implements AutoCloseable {
     record Learn(String text, Phase sentIn, TestServer.Reply reply, String ioError) {
         int status() {
             return reply == null ? -1 : reply.status();
+        }
+
+        /** The learn's {@code Idempotency-Key}: one per text, so a retry of this learn carries the same key. */
+        String idempotencyKey() {
+            return idempotencyKeyOf(text);
+        }
+
+        /** Answered 500 {@code outcome_unknown}: it may or may not be applied, and only a retry with its key tells. */
+        boolean outcomeUnknown() {
+            return status() == 500
+                    && reply.json() != null
+                    && "outcome_unknown".equals(reply.json().path("error").asText());
         }
 
         @Override
@@ -123,7 +137,15 @@ final class LearnRecallLoad implements AutoCloseable {
         }
     }
 
-    /** One durable learn of {@code text}; an I/O failure is recorded as status -1. */
+    /** The key {@link #learn} sends with {@code text}: printable ASCII without spaces, as the API requires. */
+    private static String idempotencyKeyOf(final String text) {
+        return UUID.nameUUIDFromBytes(text.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /**
+     * One durable learn of {@code text} with the {@code Idempotency-Key} of that text, so sending it again is the retry
+     * the API's safe retry rule asks for; an I/O failure is recorded as status -1.
+     */
     static Learn learn(final ServerProcess server, final String key, final String text, final Phase sentIn) {
         try {
             return new Learn(
@@ -132,6 +154,7 @@ final class LearnRecallLoad implements AutoCloseable {
                     server.post(
                             "/v1/learn",
                             key,
+                            idempotencyKeyOf(text),
                             Map.of(
                                     "user_message",
                                     text,

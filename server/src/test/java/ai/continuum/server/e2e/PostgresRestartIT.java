@@ -26,11 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * PostgreSQL stopped and started again under a running service with learns and recalls in flight. While it is down,
- * recall keeps answering 200 from the engine, learn answers 503 (never 500) unless its commit lands within its wait,
- * and {@code /v1/ready} is 503; once it is back, learns succeed again without a restart of the service and ready is
- * 200. Every learn acknowledged before, during or after is stored exactly once, as read back through the API and
- * after a restart of the service, and a refused learn retried by its client is not stored twice. No learned text
- * reaches the service's log.
+ * recall keeps answering 200 from the engine, learn answers 503 unless its commit lands within its wait, and {@code
+ * /v1/ready} is 503; once it is back, learns succeed again without a restart of the service and ready is 200. The one
+ * other answer a learn may get is the one server/API.md gives a commit whose answer was lost with its connection and
+ * not recovered within the request's 30 s: 500 {@code outcome_unknown} (seen on a slow CI machine). Every learn
+ * acknowledged before, during or after is stored exactly once, as read back through the API and after a restart of
+ * the service; a refused or unknown learn retried by its client with its {@code Idempotency-Key}, as the API's safe
+ * retry rule says, answers 200 and is stored once. No learned text reaches the service's log.
  *
  * <p>The PostgreSQL is the test's own cluster ({@link PrivatePostgres}), never the shared one other tests use.
  */
@@ -99,15 +101,16 @@ class PostgresRestartIT {
                 for (final Learn learn : learns) {
                     if (learn.status() == 200) {
                         acknowledged.add(learn.text());
-                    } else {
+                    } else if (!learn.outcomeUnknown()) {
                         assertEquals(503, learn.status(), learn::toString);
                         DatabaseFaultIT.assertUnavailable(learn.reply());
                     }
                 }
-                // A client retries what was refused: had a refused learn been stored, its text would now be twice.
-                for (final Learn refused :
-                        learns.stream().filter(l -> l.status() == 503).toList()) {
-                    final Learn retry = LearnRecallLoad.learn(server, key, refused.text(), Phase.RECOVERED);
+                // A client retries what was refused or left unknown, with the same key: had a refused learn been
+                // stored, or an unknown one applied twice, its text would now be twice.
+                for (final Learn unanswered :
+                        learns.stream().filter(l -> l.status() != 200).toList()) {
+                    final Learn retry = LearnRecallLoad.learn(server, key, unanswered.text(), Phase.RECOVERED);
                     assertEquals(200, retry.status(), retry::toString);
                     acknowledged.add(retry.text());
                 }
