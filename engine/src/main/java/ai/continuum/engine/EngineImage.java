@@ -31,8 +31,11 @@ final class EngineImage {
     // 2: the dictionary as Chronicle Map's persisted file (StringIndex#writeTo); 3: the memory terms' own arena;
     // 4: the dictionary last; 5: each memory's term ids after the memory terms; 6: a term id marks a word said as a
     // name (TermIdLists), which a format-5 image lacks and would restore as no names; 7: each arena chunk's size before
-    // its bytes (OffHeapArena: chunks grow from 64 KiB), where every chunk was 16 MiB
-    static final int FORMAT = 7;
+    // its bytes (OffHeapArena: chunks grow from 64 KiB), where every chunk was 16 MiB; 8: lists of up to two ints
+    // inside
+    // their header (IntLists), words of up to 7 chars in their record and longer ones one byte a char (WordIndex),
+    // which a format-7 build would misread
+    static final int FORMAT = 8;
 
     private static final int LITTLE_ENDIAN = 1;
     private static final int BIG_ENDIAN = 2;

@@ -19,8 +19,15 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   8  long  listAddr    IntLists header: ids, oldest first
  *  16  int   listSize
  *  20  int   listCap
- *  24  long  wordAddr    arena block: int length, then the word's UTF-16 chars
+ *  24  long  word        the word itself when it is 1-7 chars each below 256: bit 63 set, its length in bits
+ *                        56-62, char i in bits 8i..8i+7 (INLINE); else the address of an arena block: int header,
+ *                        then the chars, one byte each when all are below 256 (header: length | LATIN1), else two
+ *                        (header: length)
  * </pre>
+ *
+ * <p>Most words are short and one byte a char: such a word costs no block at all, and a longer one a block about half
+ * the size of its UTF-16 form (benchmarks/RESULTS.md, "Short lists inside their header, and short words inside their
+ * record").
  *
  * <p>Thread model: the writer adds and removes; readers call {@link #find} and {@link #read}. A word record, once
  * published in the hash table, never changes its tenant or word.
@@ -31,6 +38,14 @@ public final class WordIndex {
     private static final int LIST = 8;
     private static final int WORD = 24;
     private static final int RECORD_BYTES = 32;
+    /** The word field's tag: set, the field is the word itself; clear, a block address (always below 2^40). */
+    private static final long INLINE = Long.MIN_VALUE;
+    /** Chars an inline word holds: the field's 7 low bytes. */
+    private static final int INLINE_MAX_CHARS = 7;
+    /** A word block's header bit: its chars are stored one byte each. Words are far shorter than 2^30 chars. */
+    private static final int LATIN1 = 1 << 30;
+
+    private static final int LENGTH_MASK = LATIN1 - 1;
 
     static {
         LayoutCheck.check(
@@ -42,7 +57,7 @@ public final class WordIndex {
                 field("listAddr", LIST, 8),
                 field("listSize", ConceptLayout.listSize(LIST), 4),
                 field("listCap", ConceptLayout.listCap(LIST), 4),
-                field("wordAddr", WORD, 8));
+                field("word", WORD, 8));
     }
 
     private final OffHeapArena arena;
@@ -83,22 +98,59 @@ public final class WordIndex {
         int rec = found;
         if (rec == IndexHashTable.MISSING) {
             rec = records.add();
-            final int length = to - from;
-            final long addr = arena.allocate(4 + 2 * length);
-            arena.putInt(addr, length);
-            final UnsafeBuffer block = arena.buffer(addr);
-            final int offset = OffHeapArena.offset(addr) + 4;
-            for (int i = 0; i < length; i++) {
-                block.putChar(offset + 2 * i, text.charAt(from + i));
-            }
+            final long word = writeWord(text, from, to);
             final UnsafeBuffer b = records.buffer(rec);
             final int o = records.offset(rec);
             b.putInt(o + TENANT, tenant);
-            b.putLongRelease(o + WORD, addr);
+            b.putLongRelease(o + WORD, word);
             table.put(hash(tenant, text, from, to), rec);
         }
         IntLists.append(records, arena, rec, LIST, id);
         return rec;
+    }
+
+    /**
+     * Writer: the word field of text[from, to): the word itself when it fits the field, else a new arena block holding
+     * it, one byte a char when every char fits one.
+     */
+    private long writeWord(final CharSequence text, final int from, final int to) {
+        final int length = to - from;
+        boolean latin1 = true;
+        for (int i = from; i < to && latin1; i++) {
+            latin1 = text.charAt(i) < 256;
+        }
+        if (latin1 && length <= INLINE_MAX_CHARS) {
+            long word = INLINE | ((long) length << 56);
+            for (int i = 0; i < length; i++) {
+                word |= (long) text.charAt(from + i) << (8 * i);
+            }
+            return word;
+        }
+        final long addr = arena.allocate(4 + (latin1 ? length : 2 * length));
+        arena.putInt(addr, latin1 ? length | LATIN1 : length);
+        final UnsafeBuffer block = arena.buffer(addr);
+        final int offset = OffHeapArena.offset(addr) + 4;
+        for (int i = 0; i < length; i++) {
+            if (latin1) {
+                block.putByte(offset + i, (byte) text.charAt(from + i));
+            } else {
+                block.putChar(offset + 2 * i, text.charAt(from + i));
+            }
+        }
+        return addr;
+    }
+
+    private static int inlineLength(final long word) {
+        return (int) (word >>> 56) & 0x7F;
+    }
+
+    private static char inlineChar(final long word, final int i) {
+        return (char) ((word >>> (8 * i)) & 0xFF);
+    }
+
+    /** The {@code i}-th char of the word block at {@code addr} whose header is {@code header}. */
+    private static char wordChar(final UnsafeBuffer block, final int offset, final int header, final int i) {
+        return (header & LATIN1) != 0 ? (char) (block.getByte(offset + i) & 0xFF) : block.getChar(offset + 2 * i);
     }
 
     /**
@@ -205,13 +257,28 @@ public final class WordIndex {
         }
         final long addr = b.getLongAcquire(o + WORD);
         final int length = to - from;
-        if (addr == 0 || arena.getInt(addr) != length) {
+        if (addr == 0) {
+            return false;
+        }
+        if (addr < 0) {
+            if (inlineLength(addr) != length) {
+                return false;
+            }
+            for (int i = 0; i < length; i++) {
+                if (inlineChar(addr, i) != text.charAt(from + i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        final int header = arena.getInt(addr);
+        if ((header & LENGTH_MASK) != length) {
             return false;
         }
         final UnsafeBuffer block = arena.buffer(addr);
         final int offset = OffHeapArena.offset(addr) + 4;
         for (int i = 0; i < length; i++) {
-            if (block.getChar(offset + 2 * i) != text.charAt(from + i)) {
+            if (wordChar(block, offset, header, i) != text.charAt(from + i)) {
                 return false;
             }
         }
@@ -222,12 +289,19 @@ public final class WordIndex {
         final UnsafeBuffer b = records.buffer(rec);
         final int o = records.offset(rec);
         final long addr = b.getLong(o + WORD);
-        final int length = arena.getInt(addr);
+        int h = b.getInt(o + TENANT);
+        if (addr < 0) {
+            for (int i = 0, length = inlineLength(addr); i < length; i++) {
+                h = 31 * h + inlineChar(addr, i);
+            }
+            return h;
+        }
+        final int header = arena.getInt(addr);
+        final int length = header & LENGTH_MASK;
         final UnsafeBuffer block = arena.buffer(addr);
         final int offset = OffHeapArena.offset(addr) + 4;
-        int h = b.getInt(o + TENANT);
         for (int i = 0; i < length; i++) {
-            h = 31 * h + block.getChar(offset + 2 * i);
+            h = 31 * h + wordChar(block, offset, header, i);
         }
         return h;
     }

@@ -175,7 +175,9 @@ class ConceptGraphTest {
     void aDeletedConceptReadsEmptyAndReturnsItsBlocks() {
         final int[] c = concepts(3);
         graph.addCooccurrence(c[0], c[1], 1, 0, false);
-        graph.appendInt(c[2], ConceptLayout.MEM_ADDR, 7);
+        for (int m = 7; m < 10; m++) { // three memories: more than the list's header holds, so a block
+            graph.appendInt(c[2], ConceptLayout.MEM_ADDR, m);
+        }
         final long inUse = graph.arena().bytesInUse();
         graph.markDeleted(c[2]);
         assertTrue(graph.arena().bytesInUse() < inUse);

@@ -28,8 +28,11 @@ class TermIdListsTest {
     void aListIsOneBlockOfItsSizeAndClearingOrReplacingItFreesThatBlock() {
         lists.set(0, new int[] {1, 2, 3, 4, 5}, 5);
         assertEquals(OffHeapArena.blockSize(20), arena.bytesInUse(), "no spare capacity for growth");
+        lists.set(0, new int[] {7, 8, 9}, 3);
+        assertEquals(OffHeapArena.blockSize(12), arena.bytesInUse());
+        assertArrayEquals(new int[] {9, 8, 7}, ids(0));
         lists.set(0, new int[] {7}, 1);
-        assertEquals(OffHeapArena.blockSize(4), arena.bytesInUse());
+        assertEquals(0, arena.bytesInUse(), "one id lives in the list's header");
         assertArrayEquals(new int[] {7}, ids(0));
         lists.clear(0);
         lists.clear(5_000); // never set: nothing to clear

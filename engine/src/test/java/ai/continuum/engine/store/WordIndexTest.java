@@ -42,6 +42,41 @@ class WordIndexTest {
     }
 
     @Test
+    void shortWordsLiveInTheirRecordAndLongerOnesOfOneByteCharsTakeHalfTheBlock() {
+        final OffHeapArena arena = new OffHeapArena();
+        final WordIndex words = new WordIndex(arena, 4);
+        words.addWord(1, "kadomir", 1); // seven one-byte chars: in the record, with its one id
+        words.addWord(1, "Zürich", 2); // ü is below 256: one byte
+        assertEquals(0, arena.bytesInUse(), "no block for a short word or a list of one");
+        words.addWord(1, "resonance", 3);
+        assertEquals(OffHeapArena.blockSize(4 + 9), arena.bytesInUse(), "nine chars: a block, one byte a char");
+        words.addWord(1, "Łódź", 4); // Ł is not below 256: two bytes a char
+        words.addWord(1, "東京都", 5);
+        assertEquals(
+                OffHeapArena.blockSize(4 + 9) + OffHeapArena.blockSize(4 + 8) + OffHeapArena.blockSize(4 + 6),
+                arena.bytesInUse());
+        final WordIndex.Probe p = words.newProbe();
+        final String[] stored = {"kadomir", "Zürich", "resonance", "Łódź", "東京都"};
+        for (int i = 0; i < stored.length; i++) {
+            assertArrayEquals(new int[] {i + 1}, idsIn(words, p, stored[i]), stored[i]);
+        }
+        for (final String other :
+                new String[] {"kadomi", "kadomirs", "Zurich", "resonancf", "Lódź", "Łódz", "東京", "東京都府", "résonance"}) {
+            assertEquals(IndexHashTable.MISSING, words.find(1, other, p), other);
+        }
+        assertEquals(IndexHashTable.MISSING, words.find(2, "kadomir", p), "another tenant's inline word");
+    }
+
+    private static int[] idsIn(final WordIndex words, final WordIndex.Probe p, final String word) {
+        final int rec = words.find(1, word, p);
+        if (rec == IndexHashTable.MISSING) {
+            return new int[0];
+        }
+        final int[] out = new int[words.size(rec)];
+        return java.util.Arrays.copyOf(out, words.read(rec, out.length, out));
+    }
+
+    @Test
     void listsAreNewestFirstAndFindWorksOnASliceOfText() {
         index.addWord(1, "graph", 1);
         index.addWord(1, "graph", 2);
