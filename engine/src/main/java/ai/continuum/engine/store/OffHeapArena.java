@@ -12,11 +12,13 @@ import org.agrona.concurrent.UnsafeBuffer;
  *
  * <p>Chunks are allocated on demand and never moved, so an address stays valid for the life of the arena. They grow
  * with the arena: the first holds {@link #FIRST_CHUNK_BYTES}, each next one twice the one before, up to
- * {@link #CHUNK_BYTES} (or one big enough for the block that opened it). Chunks are zeroed when allocated, so every
- * reserved byte is resident: fixed 16 MiB chunks kept 32 MiB resident for an engine of a few turns (this arena and the
- * term index's), and 14 MiB unused in the term index's at 100k concepts (benchmarks/RESULTS.md, "Arena chunks that
- * grow with the arena, and hash tables sized by their fill"). When a block does not fit the rest of the last chunk,
- * that rest is cut into free blocks rather than abandoned.
+ * {@link #GROWN_CHUNK_BYTES} (or, up to {@link #CHUNK_BYTES}, one big enough for the block that opened it). Chunks are
+ * zeroed when allocated, so every reserved byte is resident: fixed 16 MiB chunks kept 32 MiB resident for an engine of
+ * a few turns (this arena and the term index's), and 14 MiB unused in the term index's at 100k concepts
+ * (benchmarks/RESULTS.md, "Arena chunks that grow with the arena, and hash tables sized by their fill"); growing up to
+ * 16 MiB, the last chunk still held 10 MB unused at 100k concepts (same file, "Short lists inside their header, and
+ * short words inside their record"), hence the 4 MiB step. When a block does not fit the rest of the last chunk, that
+ * rest is cut into free blocks rather than abandoned.
  *
  * <p>Freed blocks go to a free list per size class and are reused; a reader that may race with a free must validate
  * what it read (the engine's readers do so with the owning concept's sequence lock).
@@ -33,12 +35,16 @@ public final class OffHeapArena {
     public static final int CHUNK_SHIFT = 24;
     /** Largest chunk, and so the largest block: an address holds 24 bits of offset. */
     public static final int CHUNK_BYTES = 1 << CHUNK_SHIFT;
-    /** The first chunk's bytes; chunk {@code i} holds {@code FIRST_CHUNK_BYTES << i}, at most {@link #CHUNK_BYTES}. */
+    /** The first chunk's bytes; chunk {@code i} holds {@code FIRST_CHUNK_BYTES << i}, at most {@link #GROWN_CHUNK_BYTES}. */
     public static final int FIRST_CHUNK_BYTES = 1 << 16;
-    /** Chunks before they reach {@link #CHUNK_BYTES}. */
-    private static final int GROWING_CHUNKS = CHUNK_SHIFT - Integer.numberOfTrailingZeros(FIRST_CHUNK_BYTES);
-    /** Chunks an image may hold: the growing ones, then as many full ones as a 2 GiB arena needs. */
-    private static final int MAX_CHUNKS = GROWING_CHUNKS + (Integer.MAX_VALUE >> CHUNK_SHIFT);
+    /** A chunk's bytes once the arena has grown (a larger block still opens a chunk of its own size). */
+    public static final int GROWN_CHUNK_BYTES = 1 << 22;
+    /** Chunks before they reach {@link #GROWN_CHUNK_BYTES}. */
+    private static final int GROWING_CHUNKS =
+            Integer.numberOfTrailingZeros(GROWN_CHUNK_BYTES) - Integer.numberOfTrailingZeros(FIRST_CHUNK_BYTES);
+    /** Chunks an image may hold: the growing ones, then as many grown ones as a 2 GiB arena needs. */
+    private static final int MAX_CHUNKS =
+            GROWING_CHUNKS + (Integer.MAX_VALUE >> Integer.numberOfTrailingZeros(GROWN_CHUNK_BYTES));
 
     private static final int OFFSET_MASK = CHUNK_BYTES - 1;
     private static final int MIN_BLOCK = 16;
@@ -246,7 +252,7 @@ public final class OffHeapArena {
      * of two holding the block (the first chunk also holds the unused address 0), at most {@link #CHUNK_BYTES}.
      */
     private static int chunkBytes(final int index, final int blockBytes) {
-        final int grown = index >= GROWING_CHUNKS ? CHUNK_BYTES : FIRST_CHUNK_BYTES << index;
+        final int grown = index >= GROWING_CHUNKS ? GROWN_CHUNK_BYTES : FIRST_CHUNK_BYTES << index;
         final int needed = index == 0 ? blockBytes + MIN_BLOCK : blockBytes;
         final int holding = needed > CHUNK_BYTES / 2 ? CHUNK_BYTES : Integer.highestOneBit(needed - 1) << 1;
         return Math.max(grown, holding);

@@ -119,22 +119,25 @@ class OffHeapArenaTest {
     }
 
     @Test
-    void chunksDoubleFromTheFirstUpToTheLargest() {
+    void chunksDoubleFromTheFirstUpToTheGrowthStep() {
         final OffHeapArena arena = new OffHeapArena();
         final int block = 16 * 1024;
         long reserved = 0;
-        for (int i = 0; i < 4_000; i++) {
+        for (int i = 0; i < 2_500; i++) {
             arena.allocate(block);
         }
         final UnsafeBuffer[] chunks = arena.chunks();
         for (int i = 0; i < chunks.length; i++) {
-            final int expected = Math.min(OffHeapArena.CHUNK_BYTES, OffHeapArena.FIRST_CHUNK_BYTES << i);
+            final long expected = Math.min(OffHeapArena.GROWN_CHUNK_BYTES, (long) OffHeapArena.FIRST_CHUNK_BYTES << i);
             assertEquals(expected, chunks[i].capacity(), "chunk " + i);
             reserved += expected;
         }
         assertEquals(reserved, arena.reservedBytes());
-        assertTrue(chunks.length > 9, "reached the largest chunks: " + chunks.length);
-        assertTrue(arena.reservedBytes() < 2L * 4_000 * block, "at most twice what is in use");
+        assertTrue(chunks.length > 8, "reached the grown chunks: " + chunks.length);
+        assertTrue(arena.reservedBytes() < 2L * 2_500 * block, "at most twice what is in use");
+        assertTrue(
+                arena.reservedBytes() - arena.bytesInUse() < OffHeapArena.GROWN_CHUNK_BYTES,
+                "unused: less than one grown chunk, not one of the largest");
     }
 
     @Test
