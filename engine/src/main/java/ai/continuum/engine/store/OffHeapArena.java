@@ -16,9 +16,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * zeroed when allocated, so every reserved byte is resident: fixed 16 MiB chunks kept 32 MiB resident for an engine of
  * a few turns (this arena and the term index's), and 14 MiB unused in the term index's at 100k concepts
  * (benchmarks/RESULTS.md, "Arena chunks that grow with the arena, and hash tables sized by their fill"); growing up to
- * 16 MiB, the last chunk still held 10 MB unused at 100k concepts (same file, "Short lists inside their header, and
- * short words inside their record"), hence the 4 MiB step. When a block does not fit the rest of the last chunk, that
- * rest is cut into free blocks rather than abandoned.
+ * 16 MiB, the last chunk still held 10 MB unused at 100k concepts (same file, "Arena chunks grown to 4 MiB, not
+ * 16"), hence the 4 MiB step. When a block does not fit the rest of the last chunk, that rest is cut into free blocks
+ * rather than abandoned.
  *
  * <p>Freed blocks go to a free list per size class and are reused; a reader that may race with a free must validate
  * what it read (the engine's readers do so with the owning concept's sequence lock).
