@@ -8,6 +8,7 @@ import ai.continuum.server.config.ConnectionLimits;
 import ai.continuum.server.config.ServerConfig;
 import ai.continuum.server.core.ContinuumCore;
 import ai.continuum.server.core.EngineSizing;
+import ai.continuum.server.core.MemoryPressure;
 import ai.continuum.server.federation.node.FederationNode;
 import ai.continuum.server.http.ApiRouting;
 import ai.continuum.server.http.ConnectionGate;
@@ -174,6 +175,7 @@ public final class ContinuumServer implements AutoCloseable {
         }
         final ContinuumMetrics metrics = new ContinuumMetrics(config.metricsTenantLabels());
         final ContinuumCore core = new ContinuumCore(engine, storage, metrics);
+        core.limitMemory(MemoryPressure.ofThisProcess(config.memoryWriteLimitPercent()));
         metrics.bindEngine(engine);
         metrics.bindStorage(storage::queueDepth, config.writeQueueCapacity(), core::ready);
         final ApiKeyAuthenticator keys = new ApiKeyAuthenticator(

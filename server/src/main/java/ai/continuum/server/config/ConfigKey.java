@@ -24,6 +24,13 @@ public enum ConfigKey {
     READ_TIMEOUT_SECONDS(
             "server.read-timeout-seconds", Kind.INT, "20", 1, 3600, List.of("CONTINUUM_READ_TIMEOUT_SECONDS")),
     HEARTBEAT_FILE("server.heartbeat-file", Kind.STRING, "", 0, 0, List.of("CONTINUUM_HEARTBEAT_FILE")),
+    MEMORY_WRITE_LIMIT_PERCENT(
+            "server.memory-write-limit-percent",
+            Kind.INT,
+            "90",
+            0,
+            99,
+            List.of("CONTINUUM_MEMORY_WRITE_LIMIT_PERCENT")),
     BODY_TIMEOUT_SECONDS(
             "server.body-timeout-seconds", Kind.INT, "20", 1, 3600, List.of("CONTINUUM_BODY_TIMEOUT_SECONDS")),
     BODY_MIN_BYTES_PER_SECOND(

@@ -213,7 +213,8 @@ public final class ConfigLoader {
                         str(v, ConfigKey.FEDERATION_DP_EPSILON),
                         (Boolean) v.get(ConfigKey.FEDERATION_IN_RECALL).value(),
                         integer(v, ConfigKey.FEDERATION_SYNC_LEASE_SECONDS)),
-                TlsSettings.path(str(v, ConfigKey.HEARTBEAT_FILE)));
+                TlsSettings.path(str(v, ConfigKey.HEARTBEAT_FILE)),
+                integer(v, ConfigKey.MEMORY_WRITE_LIMIT_PERCENT));
     }
 
     private static RedisSettings redis(final Map<ConfigKey, Resolved> v) {

@@ -54,6 +54,9 @@ import java.util.regex.Pattern;
  *                           each self-request to its own listener answered 200, which a container health check reads
  *                           without starting a JVM; empty (the default) keeps none. The container image sets
  *                           {@code /tmp/continuum-heartbeat}.
+ * @param memoryWriteLimitPercent the share of the memory limit at which learns, stored memories and imports are
+ *                           refused (503 {@code memory_pressure}) until the process holds 5 points less; 0 turns it
+ *                           off, else 50..99; default 90 (see {@code core/MemoryPressure}).
  */
 public record ServerConfig(
         String host,
@@ -85,7 +88,11 @@ public record ServerConfig(
         TlsSettings tls,
         boolean semanticIndex,
         FederationSettings federation,
-        Optional<Path> heartbeatFile) {
+        Optional<Path> heartbeatFile,
+        int memoryWriteLimitPercent) {
+
+    /** The smallest {@code memoryWriteLimitPercent} but 0 (off): below it a healthy service would refuse its writes. */
+    public static final int MIN_MEMORY_WRITE_LIMIT_PERCENT = 50;
 
     /** Tenant names: what the engine and the SQL schema accept, and safe in logs and metric labels. */
     public static final Pattern TENANT_PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -102,6 +109,11 @@ public record ServerConfig(
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(federation, "federation");
         Objects.requireNonNull(heartbeatFile, "heartbeatFile");
+        if (memoryWriteLimitPercent != 0 && memoryWriteLimitPercent < MIN_MEMORY_WRITE_LIMIT_PERCENT) {
+            throw new ConfigException("server.memory-write-limit-percent=" + memoryWriteLimitPercent + " is invalid: 0 "
+                    + "(off) or " + MIN_MEMORY_WRITE_LIMIT_PERCENT + "..99 (below that a healthy service refuses its "
+                    + "writes)");
+        }
         connectionString = connectionString == null ? "" : connectionString;
         corsOrigins = List.copyOf(corsOrigins);
         for (final String origin : corsOrigins) {
@@ -164,6 +176,7 @@ public record ServerConfig(
                 + ", shutdownDrainSeconds=" + shutdownDrainSeconds
                 + ", idempotencyWindowHours=" + idempotencyWindowHours + ", tls=" + tls
                 + ", semanticIndex=" + semanticIndex + ", federation=" + federation + ", snapshots=" + snapshots
-                + ", heartbeatFile=" + heartbeatFile.map(Path::toString).orElse("") + "]";
+                + ", heartbeatFile=" + heartbeatFile.map(Path::toString).orElse("")
+                + ", memoryWriteLimitPercent=" + memoryWriteLimitPercent + "]";
     }
 }

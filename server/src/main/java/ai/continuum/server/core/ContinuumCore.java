@@ -108,6 +108,8 @@ public final class ContinuumCore implements AutoCloseable {
     private volatile ChangeFollower follower;
     private volatile Checkpointer checkpointer;
     private volatile FleetSettings fleet = FleetSettings.DEFAULTS;
+    /** Refuses writes that add data near the memory limit; off until {@link #limitMemory}. */
+    private volatile MemoryPressure memory = MemoryPressure.OFF;
 
     public ContinuumCore(final MemoryEngine engine, final Storage storage, final ContinuumMetrics metrics) {
         this.engine = Objects.requireNonNull(engine, "engine");
@@ -192,9 +194,22 @@ public final class ContinuumCore implements AutoCloseable {
         return storage.isReadable();
     }
 
-    /** Whether the database accepts writes now (false while it refuses them, e.g. a full disk). */
+    /**
+     * Whether writes are accepted now: false while the database refuses them (e.g. a full disk) or while the process is
+     * too near its memory limit to take in more data ({@link #limitMemory}).
+     */
     public boolean writesAccepted() {
-        return storage.acceptsWrites();
+        return storage.acceptsWrites() && !memory.refusing();
+    }
+
+    /** Whether writes that add data are refused for memory now ({@link MemoryPressure}). */
+    public boolean memoryPressure() {
+        return memory.refusing();
+    }
+
+    /** Refuses learns, stored memories and imports while {@code pressure} says the process is near its limit. */
+    public void limitMemory(final MemoryPressure pressure) {
+        this.memory = Objects.requireNonNull(pressure, "pressure");
     }
 
     /** The stored {@code Idempotency-Key}s of answered writes. */
@@ -446,6 +461,7 @@ public final class ContinuumCore implements AutoCloseable {
         if (async && claim != null) {
             throw new IllegalArgumentException("an idempotent write must be synchronous");
         }
+        memory.admitData();
         SizeLimits.check(turn);
         final Delta delta = engine.prepare(turn);
         SizeLimits.check(delta);
@@ -466,6 +482,7 @@ public final class ContinuumCore implements AutoCloseable {
 
     /** As {@link #store(String, Delta.MemoryDelta)}, committing {@code claim} (nullable) with it; see learn. */
     public LearnReceipt store(final String tenant, final Delta.MemoryDelta memory, final IdempotencyClaim claim) {
+        this.memory.admitData();
         SizeLimits.check(memory);
         final Delta delta = new Delta(List.of(), List.of(), List.of(), List.of(memory), List.of());
         return write(tenant, memory.id(), delta, false, claim);
@@ -570,6 +587,7 @@ public final class ContinuumCore implements AutoCloseable {
      * step. Waits for both, however long.
      */
     public ImportOutcome importState(final ImportJob job) {
+        memory.admitData();
         return job.mode() == ImportMode.REPLACE
                 ? deletingWrites.delete(job.tenant(), () -> importAndApply(job))
                 : importAndApply(job);

@@ -2,6 +2,7 @@ package ai.continuum.server.http;
 
 import ai.continuum.engine.SizeLimitExceededException;
 import ai.continuum.server.auth.SlowHashGate;
+import ai.continuum.server.core.MemoryPressureException;
 import ai.continuum.server.core.WriteOutcomeUnknownException;
 import ai.continuum.server.storage.QueueFullException;
 import ai.continuum.server.storage.StorageUnavailableException;
@@ -16,8 +17,8 @@ import java.util.logging.Logger;
 
 /**
  * The one place exceptions become HTTP responses, all in the shape {@code {"error": code, "message": text}}:
- * {@link ApiException} keeps its status; a full write queue and an unavailable database are 503 with
- * {@code Retry-After}; Helidon's own request exceptions keep their 4xx status; anything else is a 500 with a generic
+ * {@link ApiException} keeps its status; a full write queue, an unavailable database and a write refused near the memory
+ * limit are 503 with {@code Retry-After}; Helidon's own request exceptions keep their 4xx status; anything else is a 500 with a generic
  * message (the details go to the log, never to the client). Stateless.
  */
 public final class ErrorMapping {
@@ -53,6 +54,17 @@ public final class ErrorMapping {
                                         "queue_full",
                                         e.getMessage(),
                                         Map.of("Retry-After", Integer.toString(Math.max(1, e.retryAfterSeconds()))))))
+                .error(
+                        MemoryPressureException.class,
+                        (req, res, e) -> send(
+                                res,
+                                new ApiException(
+                                        503,
+                                        "memory_pressure",
+                                        e.getMessage(),
+                                        Map.of(
+                                                "Retry-After",
+                                                Integer.toString(MemoryPressureException.RETRY_AFTER_SECONDS)))))
                 .error(StorageUnavailableException.class, (req, res, e) -> {
                     LOG.log(
                             Level.WARNING,

@@ -65,6 +65,7 @@ public final class HealthResource implements HttpService {
         body.put("engine", loaded ? "loaded" : "loading");
         body.put("database", database ? "connected" : "unreachable");
         body.put("writes", writes ? "accepted" : "refused");
+        body.put("memory_pressure", core.memoryPressure());
         body.put("skipped_rows", core.skippedRows());
         final Map<String, Object> sync = new LinkedHashMap<>();
         sync.put("caught_up", caughtUp);

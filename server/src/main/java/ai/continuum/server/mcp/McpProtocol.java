@@ -1,5 +1,6 @@
 package ai.continuum.server.mcp;
 
+import ai.continuum.server.core.MemoryPressureException;
 import ai.continuum.server.http.ApiException;
 import ai.continuum.server.http.Json;
 import ai.continuum.server.storage.QueueFullException;
@@ -166,6 +167,8 @@ public final class McpProtocol {
             return toolError(e.code() + ": " + e.getMessage());
         } catch (final QueueFullException | StorageUnavailableException e) {
             return toolError("unavailable: " + e.getMessage() + "; retry in a few seconds");
+        } catch (final MemoryPressureException e) {
+            return toolError("memory_pressure: " + e.getMessage());
         }
         final ObjectNode result = Json.MAPPER.createObjectNode();
         final ArrayNode content = result.putArray("content");

@@ -1,12 +1,9 @@
 package ai.continuum.server.snapshot;
 
+import ai.continuum.server.core.ProcessMemory;
 import com.sun.management.HotSpotDiagnosticMXBean;
-import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.OptionalLong;
 
 /**
  * Whether this process has room for a second engine beside what it holds now, within the memory it may use (the
@@ -43,10 +40,11 @@ public record MemoryRoom(long limitBytes, long residentBytes, long directLimitBy
      * (a separate engine, as every checkpoint was built before the choice existed).
      */
     public static MemoryRoom ofThisProcess() {
-        final long limit = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getTotalMemorySize();
         return new MemoryRoom(
-                limit, residentSetBytes().orElseGet(MemoryRoom::committedByTheJvm), directLimit(), directUsed());
+                ProcessMemory.limitBytes(),
+                ProcessMemory.statusBytes("VmRSS").orElseGet(MemoryRoom::committedByTheJvm),
+                directLimit(),
+                directUsed());
     }
 
     /** {@code -XX:MaxDirectMemorySize}, whose default (0) means the maximum heap. */
@@ -64,22 +62,6 @@ public record MemoryRoom(long limitBytes, long residentBytes, long directLimitBy
             }
         }
         return 0;
-    }
-
-    private static OptionalLong residentSetBytes() {
-        try {
-            for (final String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    // "VmRSS:	  123456 kB"
-                    final String kib =
-                            line.substring("VmRSS:".length()).replace("kB", "").trim();
-                    return OptionalLong.of(Long.parseLong(kib) * 1024);
-                }
-            }
-        } catch (final IOException | RuntimeException e) {
-            // Not Linux, or a /proc without the line: fall back to the JVM's own figures.
-        }
-        return OptionalLong.empty();
     }
 
     private static long committedByTheJvm() {
