@@ -72,8 +72,8 @@ public final class IntLists {
     }
 
     /**
-     * Writer: makes the list exactly {@code values[0, n)}: inline when they fit, else in one block of their size (a list
-     * written once, not grown: no spare capacity, no copies).
+     * Writer: makes the list exactly {@code values[0, n)}: inline when they fit, else in one block of their size (a
+     * list written once, not grown: no spare capacity, no copies).
      */
     public static void set(
             final RecordStore store,

@@ -35,7 +35,7 @@ public final class OffHeapArena {
     public static final int CHUNK_SHIFT = 24;
     /** Largest chunk, and so the largest block: an address holds 24 bits of offset. */
     public static final int CHUNK_BYTES = 1 << CHUNK_SHIFT;
-    /** The first chunk's bytes; chunk {@code i} holds {@code FIRST_CHUNK_BYTES << i}, at most {@link #GROWN_CHUNK_BYTES}. */
+    /** The first chunk's bytes; chunk {@code i} holds {@code FIRST_CHUNK_BYTES << i} up to the grown size. */
     public static final int FIRST_CHUNK_BYTES = 1 << 16;
     /** A chunk's bytes once the arena has grown (a larger block still opens a chunk of its own size). */
     public static final int GROWN_CHUNK_BYTES = 1 << 22;

@@ -46,8 +46,8 @@ public final class MemoryPressure {
     private final LongSupplier nanoClock;
     private final Runnable collect;
     private final AtomicLong nextSampleNanos;
-    /** When a collection was last asked for; only the sampling thread reads and writes it. */
-    private long lastCollectNanos;
+    /** When a collection was last asked for; read and written by whichever thread samples (one at a time). */
+    private volatile long lastCollectNanos;
 
     private volatile boolean refusing;
     /** The last resident reading, bytes; -1 before the first. */

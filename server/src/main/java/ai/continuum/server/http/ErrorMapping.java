@@ -17,9 +17,9 @@ import java.util.logging.Logger;
 
 /**
  * The one place exceptions become HTTP responses, all in the shape {@code {"error": code, "message": text}}:
- * {@link ApiException} keeps its status; a full write queue, an unavailable database and a write refused near the memory
- * limit are 503 with {@code Retry-After}; Helidon's own request exceptions keep their 4xx status; anything else is a 500 with a generic
- * message (the details go to the log, never to the client). Stateless.
+ * {@link ApiException} keeps its status; a full write queue, an unavailable database and a write refused near the
+ * memory limit are 503 with {@code Retry-After}; Helidon's own request exceptions keep their 4xx status; anything else
+ * is a 500 with a generic message (the details go to the log, never to the client). Stateless.
  */
 public final class ErrorMapping {
     private static final Logger LOG = Logger.getLogger(ErrorMapping.class.getName());
