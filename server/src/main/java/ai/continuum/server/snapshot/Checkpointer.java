@@ -38,7 +38,11 @@ import java.util.logging.Logger;
  * the case of a small pod, where a second engine is what gets the process killed.
  *
  * <p>A checkpoint is due {@code intervalSeconds} after the snapshot in the directory was taken, whoever took it: on a
- * volume several instances share, the first whose timer fires writes it and the others find it fresh and wait.
+ * volume several instances share, the first whose timer fires writes it and the others find it fresh and wait. A due
+ * checkpoint is skipped, and due again an interval later, while the database holds nothing the snapshot does not: the
+ * same file again would cost a pause of the writes (the serving engine) or a second engine's memory (a separate one)
+ * for nothing, every interval on an idle service and seconds after every start from a snapshot older than the interval
+ * (seen in a 256 MiB pod, benchmarks/RESULTS.md, "The 100k/500k service and the 256 MiB pod").
  *
  * <p>Thread model: one daemon thread {@code continuum-checkpoint}; {@link #takeNow} from any thread.
  */
@@ -148,6 +152,12 @@ public final class Checkpointer implements AutoCloseable {
                 pause(wait);
                 continue;
             }
+            if (current.isPresent() && holdsEveryHead(current.get())) {
+                LOG.fine(() -> "checkpoint: nothing committed since the snapshot; the next check is in "
+                        + intervalMillis / 1000 + " s");
+                next = System.currentTimeMillis() + intervalMillis;
+                continue;
+            }
             try {
                 takeNow();
             } catch (final IOException | RuntimeException | OutOfMemoryError e) {
@@ -158,6 +168,15 @@ public final class Checkpointer implements AutoCloseable {
             }
             next = System.currentTimeMillis() + intervalMillis;
         }
+    }
+
+    /** Whether the snapshot {@code header} describes is at every tenant's head the database holds now. */
+    private boolean holdsEveryHead(final SnapshotFile.Header header) {
+        final Map<String, Long> taken = new HashMap<>();
+        for (final SnapshotFile.Position position : header.positions()) {
+            taken.put(position.tenant(), position.seq());
+        }
+        return taken.equals(storage.heads());
     }
 
     /**

@@ -282,6 +282,37 @@ class SnapshotRestoreTest {
         assertTrue(after < oneEngine / 2, "left after the checkpoint: " + after + " of " + oneEngine + " bytes");
     }
 
+    @Test
+    void shouldSkipADueCheckpointWhileNothingWasCommittedSinceTheSnapshot() throws Exception {
+        seed();
+        checkpoint();
+        final long takenAt = store.usableHeader(storage).orElseThrow().takenAtMillis();
+        final java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger();
+        // Due 1 s after the snapshot: every check from the first (5 s after the start) finds it due.
+        try (Checkpointer timer =
+                new Checkpointer(store, storage, EngineConfig.defaults(), 1, ms -> taken.incrementAndGet())) {
+            timer.start();
+            Thread.sleep(7_000);
+            assertEquals(0, taken.get(), "nothing committed since the snapshot: no checkpoint");
+            assertEquals(takenAt, store.usableHeader(storage).orElseThrow().takenAtMillis());
+            try (Instance writer = Instance.start(storage, null)) {
+                learn(writer, "acme", 1);
+            }
+            final long deadline = System.nanoTime() + 30_000_000_000L;
+            while (taken.get() == 0) {
+                assertTrue(System.nanoTime() < deadline, "a checkpoint within 30 s of a commit");
+                Thread.sleep(50);
+            }
+        }
+        assertEquals(
+                storage.heads().get("acme"),
+                store.usableHeader(storage).orElseThrow().positions().stream()
+                        .filter(p -> p.tenant().equals("acme"))
+                        .findFirst()
+                        .orElseThrow()
+                        .seq());
+    }
+
     private void seed() {
         try (Instance writer = Instance.start(storage, null)) {
             learn(writer, "acme", 12);
