@@ -2,9 +2,13 @@ package ai.continuum.eval;
 
 import ai.continuum.engine.EngineConfig;
 import ai.continuum.semantic.MiniLmEmbedder;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -152,10 +156,28 @@ public final class EvalCommand implements Callable<Integer> {
             }
             return evaluate(out, err);
         } catch (final EvalDataset.InvalidDatasetException | IllegalArgumentException e) {
-            err.println("continuum eval: " + e.getMessage());
-            err.flush();
-            return 1;
+            return fail(err, e.getMessage());
+        } catch (final IOException e) {
+            // a file that went away or a full disk: the reason in one line, as for a bad dataset, not a stack trace
+            return fail(err, describe(e));
         }
+    }
+
+    /** The file and the reason, whichever exception of {@code java.nio.file} says them. */
+    private static String describe(final IOException e) {
+        if (e instanceof NoSuchFileException missing) {
+            return missing.getFile() + ": no such file or directory";
+        }
+        if (e instanceof AccessDeniedException denied) {
+            return denied.getFile() + ": permission denied";
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    private static int fail(final PrintWriter err, final String message) {
+        err.println("continuum eval: " + message);
+        err.flush();
+        return 1;
     }
 
     private int write(final PrintWriter out, final Path file, final EvalDataset generated) throws IOException {
@@ -163,7 +185,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        Files.writeString(file, generated.toJson());
+        writing(file, () -> Files.writeString(file, generated.toJson()));
         out.printf(
                 "wrote %s: %d conversations, %d turns, %d questions (seed %d)%n",
                 file, generated.conversations().size(), generated.turnCount(), generated.questionCount(), seed);
@@ -187,11 +209,27 @@ public final class EvalCommand implements Callable<Integer> {
         out.print(ReportTable.format(label, data, evaluator.ks(), runs));
         out.flush();
         if (jsonOut != null) {
-            JsonReport.write(jsonOut, label, data, evaluator.ks(), runs);
+            writing(jsonOut, () -> JsonReport.write(jsonOut, label, data, evaluator.ks(), runs));
             err.println("wrote " + jsonOut);
             err.flush();
         }
         return 0;
+    }
+
+    /** Runs {@code write}; an {@link IOException} without the file's name (a full disk, say) gets it. */
+    private static void writing(final Path file, final FileWrite write) throws IOException {
+        try {
+            write.run();
+        } catch (final FileSystemException | FileNotFoundException e) {
+            throw e; // both name the file already
+        } catch (final IOException e) {
+            throw new IOException(file + ": " + describe(e), e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface FileWrite {
+        void run() throws IOException;
     }
 
     private Retriever retriever(final String name) {

@@ -117,7 +117,11 @@ public record EvalDataset(List<Conversation> conversations) {
         }
     }
 
+    /** Reads and checks the dataset at {@code file}; a missing or unreadable file is an invalid dataset too. */
     public static EvalDataset read(final Path file) throws IOException {
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new InvalidDatasetException(file + ": not a readable file");
+        }
         try (InputStream in = Files.newInputStream(file)) {
             return parse(in);
         } catch (final InvalidDatasetException e) {

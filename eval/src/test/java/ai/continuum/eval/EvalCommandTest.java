@@ -58,6 +58,35 @@ class EvalCommandTest {
     }
 
     @Test
+    void shouldExitOneWithThePathWhenDatasetIsMissingOrADirectory() {
+        final Path missing = dir.resolve("missing.json");
+
+        assertEquals(1, run(missing.toString(), "--retrievers", "bm25"));
+        assertEquals(
+                "continuum eval: " + missing + ": not a readable file",
+                err.toString().strip());
+
+        err.getBuffer().setLength(0);
+        assertEquals(1, run(dir.toString(), "--retrievers", "bm25"));
+        assertEquals(
+                "continuum eval: " + dir + ": not a readable file",
+                err.toString().strip());
+    }
+
+    @Test
+    void shouldExitOneWithThePathWhenTheJsonReportCannotBeWritten() throws IOException {
+        final Path dataset = Files.writeString(dir.resolve("d.json"), EvalDatasetTest.VALID);
+        final Path taken = Files.createDirectories(dir.resolve("taken"));
+
+        assertEquals(1, run(dataset.toString(), "--retrievers", "bm25", "--json", taken.toString()));
+        final String all = err.toString().strip();
+        final String message = all.substring(all.lastIndexOf('\n') + 1); // after the progress lines
+        assertTrue(message.startsWith("continuum eval: " + taken), message);
+        assertTrue(message.contains("Is a directory") && !message.contains("\tat "), message);
+        assertEquals(message.indexOf(taken.toString()), message.lastIndexOf(taken.toString()), message);
+    }
+
+    @Test
     void shouldExitOneWhenRetrieverIsUnknown() throws IOException {
         final Path dataset = Files.writeString(dir.resolve("d.json"), EvalDatasetTest.VALID);
 
