@@ -4,6 +4,7 @@ import ai.continuum.server.config.ServerConfig;
 import ai.continuum.server.tls.ProbeTls;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -60,6 +61,10 @@ final class HealthCommand implements Callable<Integer> {
         final String base;
         if (url != null) {
             base = stripSlash(url);
+            if (!isHttpUrl(base)) {
+                System.err.println("continuum: --url '" + url + "' is not an http:// or https:// URL with a host");
+                return 1;
+            }
             if (caFile != null) {
                 try {
                     builder.sslContext(ProbeTls.trusting(caFile));
@@ -88,6 +93,17 @@ final class HealthCommand implements Callable<Integer> {
         } catch (IOException e) {
             System.err.println("continuum: " + target + " did not answer: " + e);
             return 1;
+        }
+    }
+
+    /** Whether {@code s} parses as an absolute {@code http} or {@code https} URL naming a host. */
+    private static boolean isHttpUrl(final String s) {
+        try {
+            final URI uri = new URI(s);
+            return ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+                    && uri.getHost() != null;
+        } catch (final URISyntaxException e) {
+            return false;
         }
     }
 

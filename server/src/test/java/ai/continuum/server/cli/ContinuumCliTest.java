@@ -186,4 +186,16 @@ class ContinuumCliTest {
         assertTrue(!bad.err().contains("\tat "), bad.err());
         assertEquals(2, run("recall").code(), "missing QUERY is a usage error");
     }
+
+    @Test
+    void shouldRefuseAHealthUrlThatIsNotHttp() {
+        for (final String url : new String[] {"notaurl", "ftp://127.0.0.1:1", "http://", "http://a b"}) {
+            final CliRun health = run("health", "--url", url);
+            assertEquals(1, health.code(), health.all());
+            assertEquals(
+                    "continuum: --url '" + url + "' is not an http:// or https:// URL with a host",
+                    health.err().strip(),
+                    health.all());
+        }
+    }
 }
