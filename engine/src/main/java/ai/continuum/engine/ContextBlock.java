@@ -1,5 +1,6 @@
 package ai.continuum.engine;
 
+import ai.continuum.engine.store.TextChars;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -168,11 +169,22 @@ final class ContextBlock {
         return out.append(hundredths / 100).append(fraction < 10 ? ".0" : ".").append(fraction);
     }
 
-    /** The first {@code length} chars of {@code s} with line breaks as spaces. */
+    /**
+     * The first {@code length} chars of {@code s} with line breaks as spaces: copied in bulk (a stored text from its
+     * array), then its line breaks replaced in the builder; char by char appends were a tenth of a recall's time.
+     */
     private static void oneLine(final StringBuilder out, final CharSequence s, final int length) {
-        for (int i = 0; i < length; i++) {
-            final char c = s.charAt(i);
-            out.append(c == '\n' || c == '\r' ? ' ' : c);
+        final int start = out.length();
+        if (s instanceof TextChars text) {
+            text.appendTo(out, 0, length);
+        } else {
+            out.append(s, 0, length);
+        }
+        for (int i = start, end = out.length(); i < end; i++) {
+            final char c = out.charAt(i);
+            if (c == '\n' || c == '\r') {
+                out.setCharAt(i, ' ');
+            }
         }
     }
 

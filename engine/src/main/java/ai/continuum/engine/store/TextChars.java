@@ -72,6 +72,12 @@ public final class TextChars implements CharSequence {
         System.arraycopy(chars, begin, dst, at, end - begin);
     }
 
+    /** Appends chars {@code [begin, end)} to {@code out} in one copy, not char by char. */
+    public void appendTo(final StringBuilder out, final int begin, final int end) {
+        java.util.Objects.checkFromToIndex(begin, end, length);
+        out.append(chars, begin, end - begin);
+    }
+
     @Override
     public CharSequence subSequence(final int start, final int end) {
         return toString().substring(start, end);
