@@ -32,14 +32,14 @@ import org.sqlite.SQLiteDataSource;
 public final class SqliteStorage {
     public static final String FILE_NAME = "continuum.db";
     /**
-     * Bounds of the writer's page cache, KiB (SQLite's negative cache_size): the indexes its upserts walk stay in it,
-     * so it is sized by the memory the process may use ({@link #writerCacheKib}). At 64 MiB rather than 16 the
-     * 100k/500k store's durable learns ran 5-13% faster in three alternated rounds, with less CPU per learn
-     * (benchmarks/RESULTS.md, "SQLite's writer cache sized by the memory limit").
+     * Bounds of the writer's page cache, KiB (SQLite's negative cache_size): the indexes its upserts walk stay in it.
+     * Sized by the memory the process may use ({@link #writerCacheKib}), so a small pod gives it less. Not above 16
+     * MiB: 64 MiB made the 100k/500k store's durable learns neither faster nor cheaper in two sittings of alternated
+     * rounds (benchmarks/RESULTS.md, "SQLite's writer cache sized by the memory limit").
      */
     static final int MIN_WRITER_CACHE_KIB = 4_096;
 
-    static final int MAX_WRITER_CACHE_KIB = 65_536;
+    static final int MAX_WRITER_CACHE_KIB = 16_384;
     /**
      * Page cache of each pooled read connection, KiB: SQLite's own default. The reads are the start's load (one
      * sequential pass, which a cache does not help) and point lookups the OS page cache serves; at 16 MiB each, the
@@ -96,7 +96,7 @@ public final class SqliteStorage {
     /**
      * The writer's page cache for a process that may use {@code limitBytes} (the container's limit, or the machine's
      * memory): a 32nd of it, from {@link #MIN_WRITER_CACHE_KIB} to {@link #MAX_WRITER_CACHE_KIB}. 8 MiB in the seed's
-     * 256 MiB pod, 16 MiB at 512 MiB, 64 MiB from 2 GiB.
+     * 256 MiB pod, 16 MiB from 512 MiB.
      */
     static int writerCacheKib(final long limitBytes) {
         return (int) Math.clamp(limitBytes / 32 / 1024, MIN_WRITER_CACHE_KIB, MAX_WRITER_CACHE_KIB);

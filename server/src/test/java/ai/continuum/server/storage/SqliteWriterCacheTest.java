@@ -20,10 +20,11 @@ class SqliteWriterCacheTest {
     @Test
     void shouldGiveTheWriterAThirtySecondOfTheLimitWithinItsBounds() {
         assertEquals(8 * 1024, SqliteStorage.writerCacheKib(256 * MIB), "the seed's smallest pod");
+        assertEquals(12 * 1024, SqliteStorage.writerCacheKib(384 * MIB));
         assertEquals(16 * 1024, SqliteStorage.writerCacheKib(512 * MIB), "the size before it followed the limit");
         assertEquals(SqliteStorage.MIN_WRITER_CACHE_KIB, SqliteStorage.writerCacheKib(64 * MIB));
         assertEquals(SqliteStorage.MIN_WRITER_CACHE_KIB, SqliteStorage.writerCacheKib(0));
-        assertEquals(SqliteStorage.MAX_WRITER_CACHE_KIB, SqliteStorage.writerCacheKib(2048 * MIB));
+        assertEquals(SqliteStorage.MAX_WRITER_CACHE_KIB, SqliteStorage.writerCacheKib(24 * 1024 * MIB));
         assertEquals(SqliteStorage.MAX_WRITER_CACHE_KIB, SqliteStorage.writerCacheKib(Long.MAX_VALUE));
     }
 
