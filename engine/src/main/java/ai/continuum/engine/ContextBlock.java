@@ -171,7 +171,8 @@ final class ContextBlock {
 
     /**
      * The first {@code length} chars of {@code s} with line breaks as spaces: copied in bulk (a stored text from its
-     * array), then its line breaks replaced in the builder; char by char appends were a tenth of a recall's time.
+     * array), then its line breaks replaced in the builder. Appended char by char through {@link CharSequence}, the
+     * texts took half of the block's time and a twentieth of an in-core recall's (benchmarks/RESULTS.md).
      */
     private static void oneLine(final StringBuilder out, final CharSequence s, final int length) {
         final int start = out.length();
