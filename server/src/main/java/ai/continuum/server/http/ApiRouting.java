@@ -16,10 +16,10 @@ import io.helidon.webserver.http.HttpRouting;
 /**
  * The only place paths meet services, each registered through one {@link RouteTable} so that the auth filter knows
  * the routes (404/405 before authentication, admin paths from the admin registrations). Filters run outermost first:
- * metrics (times everything), auth (404/405, then principal or 401/403), rate limit (429), loading gate (503 until
- * the engine is rebuilt). Unknown paths answer 404 in the API's error shape;
- * {@code /observe/...} and {@code OPTIONS} (CORS preflights) are left to Helidon's observe and CORS features, whose
- * routes are added after these.
+ * turn taking (keep-alive connections take turns for the carrier threads), the access log, metrics (times
+ * everything), auth (404/405, then principal or 401/403), rate limit (429), loading gate (503 until the engine is
+ * rebuilt). Unknown paths answer 404 in the API's error shape; {@code /observe/...} and {@code OPTIONS} (CORS
+ * preflights) are left to Helidon's observe and CORS features, whose routes are added after these.
  */
 public final class ApiRouting {
     private ApiRouting() {}
@@ -49,7 +49,8 @@ public final class ApiRouting {
                 core.idempotencyKeys(),
                 java.time.Duration.ofHours(config.idempotencyWindowHours()),
                 System::currentTimeMillis);
-        routing.addFilter(new AccessLogFilter(new RateLimitedAccessLines(System::nanoTime), metrics::accessLine429))
+        routing.addFilter(new TurnTakingFilter())
+                .addFilter(new AccessLogFilter(new RateLimitedAccessLines(System::nanoTime), metrics::accessLine429))
                 .addFilter(new MetricsFilter(metrics, routes))
                 .addFilter(new AuthFilter(
                         keys,
