@@ -22,10 +22,11 @@ import java.util.function.BooleanSupplier;
  * shorter tail.
  *
  * <p>Invariants: the turn is taken after the whole chain, so the answer (and its access-log line) is complete before
- * the thread yields; it never delays the answer it follows. It is taken only while the other carriers are serving
- * requests (requests inside this filter on other threads >= carriers - 1): a thread waiting for a carrier can only
- * exist then, since an idle carrier would take it, so one agent calling alone never yields. Platform threads (tests'
- * direct clients) take no turn.
+ * the thread yields; it never delays the answer it follows. It is taken only while the other carriers look busy,
+ * counted as requests inside this filter on other threads (at least carriers - 1): a thread can wait for a carrier
+ * only while none is idle, since an idle one would take it. The count is an estimate (a carrier reading a request's
+ * headers is not in it; a request parked on the database is), which costs at worst a skipped or a needless yield,
+ * both harmless; and one agent calling alone never yields. Platform threads (tests' direct clients) take no turn.
  */
 public final class TurnTakingFilter implements Filter {
     private final int carriers;
