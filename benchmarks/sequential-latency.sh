@@ -11,8 +11,9 @@
 #
 # Needs a built tree with test and benchmark classes (mvn -B -q -o -pl server,benchmarks -am test-compile package
 # -DskipTests), curl and python3. The 100k/500k store is seeded once into $DIR/seed (SeedGraph, tenant "load", seed 42)
-# and copied fresh for each run. Environment: STORES ("small 100k/500k"), COUNT (2000 requests per case), CURL_COUNT
-# (300), PORT (18761), DIR (/tmp/continuum-sequential). Figures: benchmarks/RESULTS.md, "Quiet figures of the evening".
+# and copied fresh for each run. Environment: STORES ("small 100k/500k"), COUNT (2000 requests per case, after a
+# warm-up of at least 4,000), CURL_COUNT (300), PORT (18761), DIR (/tmp/continuum-sequential). Figures:
+# benchmarks/RESULTS.md, "Quiet figures of the evening" and "One agent at 100k/500k, warm".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STORES="${STORES:-small 100k/500k}" COUNT="${COUNT:-2000}" CURL_COUNT="${CURL_COUNT:-300}"

@@ -33,10 +33,16 @@ import java.util.regex.Pattern;
  * <p>Usage: {@code SequentialLatency PORTS KEYS MODE COUNT [BODIES_FILE]}; {@code MODE} is {@code health},
  * {@code recall} (bodies from the file, one JSON object a line, as {@link SeedGraph} writes them, with
  * {@code max_memories} 5), {@code learn} (durable; each turn distinct, naming two concepts from the file) or
- * {@code learn-async}. A warm-up of {@code COUNT / 5} requests (at least 200) precedes the measured ones.
+ * {@code learn-async}. A warm-up of {@code COUNT / 5} requests, at least {@link #MIN_WARMUP}, precedes the measured
+ * ones.
  */
 public final class SequentialLatency {
     private static final Pattern ABOUT = Pattern.compile("about (.+?) and (.+?)\\?");
+    /**
+     * Requests before the measured ones, at least: with 600 the JIT had not compiled recall's path on a 2-core host and
+     * recall's p50 was 1.7x that after 4,000 (benchmarks/RESULTS.md, "One agent at 100k/500k, warm").
+     */
+    static final int MIN_WARMUP = 4_000;
 
     private SequentialLatency() {}
 
@@ -52,7 +58,7 @@ public final class SequentialLatency {
         final int count = Integer.parseInt(args[3]);
         final List<String[]> pairs =
                 args.length > 4 ? pairs(Path.of(args[4])) : List.<String[]>of(new String[] {"Alpha", "Beta"});
-        final int warmup = Math.max(200, count / 5);
+        final int warmup = Math.max(MIN_WARMUP, count / 5);
         final int services = ports.length;
         final Socket[] sockets = new Socket[services];
         final OutputStream[] outs = new OutputStream[services];
