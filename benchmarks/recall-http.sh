@@ -5,23 +5,26 @@
 # Each build gets its own fresh data directory and learns the same TURNS turns over HTTP (one keep-alive client,
 # durable learns). Concept names are 2-3 Title-Case pseudo-words drawn Zipf(1.0) from a vocabulary of VOCAB words, so
 # names share words ("Kadomir Belosan", "Kadomir Vifaven Tulo") as real names do; each turn names 2-3 of them. Recall
-# bodies name 1-3 learned concepts (max_memories left at its default, 5). Then, in ROUNDS alternating rounds (the
-# builds' order flips each round, so both see the same machine load), wrk runs POST /v1/recall and GET /v1/health
-# against each build. Prints every run, then per build the median req/s, p50, p99 and recall / health.
+# bodies name 1-3 learned concepts (max_memories left at its default, 5). Each build is then warmed by WARMUP s of the
+# same recalls and of health, not measured (a cold first round ran at a third of the warm rate, with p99 100-280 ms,
+# and weighed on the medians: benchmarks/RESULTS.md, "Keep-alive connections take turns"). Then, in ROUNDS alternating
+# rounds (the builds' order flips each round, so both see the same machine load), wrk runs POST /v1/recall and
+# GET /v1/health against each build. Prints every run, then per build the median req/s, p50, p99 and recall / health.
 #
 #   JARS="before.jar after.jar" benchmarks/recall-http.sh   (default: this checkout's server jar alone)
 #
-# Environment: JARS, ROUNDS (3), DURATION (15 s), CONNECTIONS (8), THREADS (2), PORT (first port; one per build,
-# default 19401), TURNS (2000), CONCEPTS (4000), VOCAB (600), SENTENCES (0: sentences of about 140 characters naming
-# three more concepts each, added to every assistant reply; 15 makes turns of about 2.2 KB, as an agent's often are),
-# DIR (/tmp/continuum-recall-http).
+# Environment: JARS, ROUNDS (3), DURATION (15 s), WARMUP (20 s; 0 for none), CONNECTIONS (8), THREADS (2), PORT
+# (first port; one per build, default 19401), TURNS (2000), CONCEPTS (4000), VOCAB (600), SENTENCES (0: sentences of
+# about 140 characters naming three more concepts each, added to every assistant reply; 15 makes turns of about
+# 2.2 KB, as an agent's often are), DIR (/tmp/continuum-recall-http).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JARS="${JARS:-server/target/continuum-server-0.1.0-SNAPSHOT.jar}"
 FLAGS_FILE="${FLAGS_FILE:-server/target/classes/continuum-jvm.flags}"
 DIR="${DIR:-/tmp/continuum-recall-http}"
 PORT="${PORT:-19401}"
-ROUNDS="${ROUNDS:-3}" DURATION="${DURATION:-15}" CONNECTIONS="${CONNECTIONS:-8}" THREADS="${THREADS:-2}"
+ROUNDS="${ROUNDS:-3}" DURATION="${DURATION:-15}" WARMUP="${WARMUP:-20}"
+CONNECTIONS="${CONNECTIONS:-8}" THREADS="${THREADS:-2}"
 TURNS="${TURNS:-2000}" CONCEPTS="${CONCEPTS:-4000}" VOCAB="${VOCAB:-600}" SENTENCES="${SENTENCES:-0}"
 ADMIN=recall-http-admin-0123456789abcdef
 export JAVA_HOME="${JAVA_HOME:-$(./continuum java-home)}"
@@ -98,6 +101,12 @@ measure() { # round build port case
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "${extra[@]}" "http://127.0.0.1:$3$path" \
         | python3 benchmarks/wrk-row.py "$1" "$2" "$4" | tee -a "$DIR/results.tsv"
 }
+if [ "$WARMUP" -gt 0 ]; then
+    for port in "${ports[@]}"; do
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$DIR/recall.lua" "http://127.0.0.1:$port" >/dev/null
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$(( (WARMUP + 3) / 4 ))s" "http://127.0.0.1:$port/v1/health" >/dev/null
+    done
+fi
 echo -e "round\tbuild\tcase\treq/s\tp50 ms\tp99 ms\tnon-2xx\tsocket errors\tload"
 for round in $(seq 1 "$ROUNDS"); do
     order=("${!jars[@]}")
@@ -126,5 +135,5 @@ for b, jar in enumerate(jars):
           f"of the medians {med['recall'] / med['health']:.2f}")
 print("load average during the rounds:", sorted(set(r[8] for r in rows))[0], "...", sorted(set(r[8] for r in rows))[-1])
 PY
-echo "command: JARS=\"$JARS\" ROUNDS=$ROUNDS DURATION=$DURATION CONNECTIONS=$CONNECTIONS THREADS=$THREADS" \
-    "TURNS=$TURNS SENTENCES=$SENTENCES benchmarks/recall-http.sh; load average now $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "command: JARS=\"$JARS\" ROUNDS=$ROUNDS DURATION=$DURATION WARMUP=$WARMUP CONNECTIONS=$CONNECTIONS" \
+    "THREADS=$THREADS TURNS=$TURNS SENTENCES=$SENTENCES benchmarks/recall-http.sh; load average now $(cut -d' ' -f1-3 /proc/loadavg)"
