@@ -31,7 +31,8 @@ BACKEND="${BACKEND:-sqlite}" ROUNDS="${ROUNDS:-3}" DURATION="${DURATION:-20}" WA
 CONNECTIONS="${CONNECTIONS:-64}" PORT="${PORT:-18861}" DIR="${DIR:-/tmp/continuum-durable-learn}"
 PGURL="${PGURL:-jdbc:postgresql://127.0.0.1:5432/?user=postgres}"
 ADMIN=durable-learn-admin-0123456789abcdef
-export JAVA_HOME="${JAVA_HOME:-$(./continuum java-home)}" PATH="$JAVA_HOME/bin:$PATH"
+export JAVA_HOME="${JAVA_HOME:-$(./continuum java-home)}" # its own line: PATH below must see it
+export PATH="$JAVA_HOME/bin:$PATH"
 for tool in wrk curl python3; do command -v "$tool" >/dev/null || { echo "needs $tool" >&2; exit 1; }; done
 [ "$BACKEND" = sqlite ] || [ "$BACKEND" = postgresql ] || { echo "BACKEND is sqlite or postgresql" >&2; exit 2; }
 FLAGS=$(cat server/target/classes/continuum-jvm.flags)

@@ -6,7 +6,8 @@ set -u
 # /tmp/continuum-scale). Figures: benchmarks/RESULTS.md, "Scale check".
 cd "$(dirname "$0")/.."
 DIR="${SCALE_DIR:-/tmp/continuum-scale}"
-export JAVA_HOME="${JAVA_HOME:-$(./continuum java-home)}" PATH="$JAVA_HOME/bin:$PATH"
+export JAVA_HOME="${JAVA_HOME:-$(./continuum java-home)}" # its own line: PATH below must see it
+export PATH="$JAVA_HOME/bin:$PATH"
 mvn -B -q install -DskipTests && mvn -B -q test-compile -pl server,benchmarks || exit 1
 CP="server/target/test-classes:server/target/classes:$(ls server/target/libs/*.jar | tr '\n' ':')benchmarks/target/classes"
 FLAGS=$(cat server/target/classes/continuum-jvm.flags)

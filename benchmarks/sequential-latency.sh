@@ -19,7 +19,8 @@ cd "$(dirname "$0")/.."
 STORES="${STORES:-small 100k/500k}" COUNT="${COUNT:-2000}" CURL_COUNT="${CURL_COUNT:-300}"
 PORT="${PORT:-18761}" DIR="${DIR:-/tmp/continuum-sequential}"
 ADMIN=sequential-latency-admin-0123456789
-export JAVA_HOME="${JAVA_HOME:-$(./continuum java-home)}" PATH="$JAVA_HOME/bin:$PATH"
+export JAVA_HOME="${JAVA_HOME:-$(./continuum java-home)}" # its own line: PATH below must see it
+export PATH="$JAVA_HOME/bin:$PATH"
 for tool in curl python3; do command -v "$tool" >/dev/null || { echo "needs $tool" >&2; exit 1; }; done
 FLAGS=$(cat server/target/classes/continuum-jvm.flags)
 CP="server/target/classes:$(ls server/target/libs/*.jar | tr '\n' ':')"

@@ -17,7 +17,8 @@ set -u
 # launcher's -XX:AOTCache=server/target/continuum.aot).
 cd "$(dirname "$0")/.."
 DATA=$1; ROUNDS=${2:-2}; SIZE=${3:-}; PORT=${PORT:-18730}
-export JAVA_HOME="${JAVA_HOME:-$(./continuum java-home)}" PATH="$JAVA_HOME/bin:$PATH"
+export JAVA_HOME="${JAVA_HOME:-$(./continuum java-home)}" # its own line: PATH below must see it
+export PATH="$JAVA_HOME/bin:$PATH"
 CLASSES=${CLASSES:-server/target/classes}; MODES=${MODES:-rebuild restore}; JAVA_OPTS=${JAVA_OPTS:-}
 CP="$CLASSES:$(ls server/target/libs/*.jar | tr '\n' ':')"
 FLAGS=$(cat server/target/classes/continuum-jvm.flags)
