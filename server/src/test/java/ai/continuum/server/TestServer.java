@@ -73,6 +73,16 @@ public final class TestServer implements ApiClient, AutoCloseable {
         public String header(final String name) {
             return headers.firstValue(name).orElse(null);
         }
+
+        /**
+         * Whether this is 500 {@code outcome_unknown}: a write that may or may not be applied, never twice
+         * (server/API.md), which only a retry with its {@code Idempotency-Key} settles.
+         */
+        public boolean outcomeUnknown() {
+            return status == 500
+                    && json != null
+                    && "outcome_unknown".equals(json.path("error").asText());
+        }
     }
 
     @Override

@@ -131,6 +131,9 @@ class FleetIT {
     private final ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
     private final AtomicInteger acknowledged = new AtomicInteger();
     private final AtomicInteger refused = new AtomicInteger();
+    /** Writes answered 500 {@code outcome_unknown}: in doubt, stored at most once (server/API.md). */
+    private final AtomicInteger unknown = new AtomicInteger();
+
     private final AtomicInteger prunes = new AtomicInteger();
     private final AtomicInteger rywTrials = new AtomicInteger();
     private final AtomicInteger rywMisses = new AtomicInteger();
@@ -223,9 +226,15 @@ class FleetIT {
             assertStoredAsAcknowledged(i);
         }
         System.out.printf(
-                "FleetIT: %d learns acknowledged, %d refused, %d prunes, %d read-your-writes trials (%d waited again);"
-                        + " logs in %s%n",
-                acknowledged.get(), refused.get(), prunes.get(), rywTrials.get(), rywRetries.get(), logs);
+                "FleetIT: %d learns acknowledged, %d refused, %d in doubt (outcome_unknown), %d prunes, %d"
+                        + " read-your-writes trials (%d waited again); logs in %s%n",
+                acknowledged.get(),
+                refused.get(),
+                unknown.get(),
+                prunes.get(),
+                rywTrials.get(),
+                rywRetries.get(),
+                logs);
     }
 
     // ---------------------------------------------------------------- processes
@@ -470,6 +479,12 @@ class FleetIT {
         } else if (r.status() == 503) {
             fates.put(text, Fate.REFUSED);
             refused.incrementAndGet();
+        } else if (r.outcomeUnknown()) {
+            // Its commit was under way when PostgreSQL went away, and the database did not say within the request's
+            // 30 s whether it landed: in doubt, like a request whose instance was killed under it. Seen when every
+            // client had a learn in one instance's commit as PostgreSQL stopped (restartPostgres waits for a refusal,
+            // which no client could then ask for until those 30 s were over).
+            unknown.incrementAndGet(); // its fate stays IN_DOUBT
         } else {
             problems.add("learn answered " + r.status() + ": " + r.body());
         }
@@ -495,6 +510,8 @@ class FleetIT {
         }
         if (r.status() == 200 || r.status() == 204) {
             fates.put(victim.text(), Fate.FORGOTTEN);
+        } else if (r.outcomeUnknown()) {
+            unknown.incrementAndGet(); // its fate stays FORGET_IN_DOUBT
         } else if (r.status() != 503) {
             problems.add("forget of an acknowledged memory answered " + r.status() + ": " + r.body());
         }
@@ -524,6 +541,10 @@ class FleetIT {
                         "/v1/learn", key, Map.of("user_message", text, "ai_response", word + " runs in Frankfurt."));
                 if (learned.status() == 503) {
                     fates.put(text, Fate.REFUSED);
+                    continue;
+                }
+                if (learned.outcomeUnknown()) {
+                    unknown.incrementAndGet(); // its fate stays IN_DOUBT
                     continue;
                 }
                 if (learned.status() != 200) {

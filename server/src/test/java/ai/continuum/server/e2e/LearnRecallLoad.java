@@ -54,9 +54,7 @@ final class LearnRecallLoad implements AutoCloseable {
 
         /** Answered 500 {@code outcome_unknown}: it may or may not be applied, and only a retry with its key tells. */
         boolean outcomeUnknown() {
-            return status() == 500
-                    && reply.json() != null
-                    && "outcome_unknown".equals(reply.json().path("error").asText());
+            return reply != null && reply.outcomeUnknown();
         }
 
         @Override
