@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A real server on a free loopback port over SQLite in a temporary directory, called through the socket transport
@@ -58,6 +59,33 @@ public final class TestServer implements ApiClient, AutoCloseable {
 
     public ContinuumServer server() {
         return server;
+    }
+
+    /** One request, sent when called. */
+    @FunctionalInterface
+    public interface Send {
+        Reply send() throws IOException, InterruptedException;
+    }
+
+    /**
+     * Sends, then sends again as a client following the contract does while the answer is 409
+     * {@code idempotency_key_in_progress} (a claim committed less than 10 s ago whose answer was never recorded: its
+     * request was answered {@code outcome_unknown}, or its server was killed), each time after its
+     * {@code Retry-After}, for at most 30 s, until the claim is old enough to be answered as committed.
+     */
+    public static Reply retryWhileInProgress(final Send send) throws IOException, InterruptedException {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Reply r = send.send();
+        while (r.status() == 409 && System.nanoTime() - deadline < 0) {
+            if (r.json() == null
+                    || !"idempotency_key_in_progress"
+                            .equals(r.json().path("error").asText())) {
+                return r;
+            }
+            Thread.sleep(TimeUnit.SECONDS.toMillis(Long.parseLong(r.header("Retry-After"))));
+            r = send.send();
+        }
+        return r;
     }
 
     /** One HTTP answer, over a socket or not; {@code json} is null unless the body is JSON. */

@@ -85,7 +85,8 @@ class IdempotentRetryCrashIT {
         try (ServerProcess second = ServerProcess.start(data, dir.resolve("second.log"))) {
             final Set<Long> memories = ConcurrentHashMap.newKeySet();
             for (final Map.Entry<String, Map<String, Object>> e : sent.entrySet()) {
-                final TestServer.Reply r = retryWhileInProgress(second, key, e.getKey(), e.getValue());
+                final TestServer.Reply r =
+                        TestServer.retryWhileInProgress(() -> second.post("/v1/learn", key, e.getKey(), e.getValue()));
                 assertEquals(200, r.status(), e.getKey() + ": " + r.body());
                 final long memoryId = r.json().get("memory_id").asLong();
                 memories.add(memoryId);
@@ -103,23 +104,5 @@ class IdempotentRetryCrashIT {
                     sent.size(),
                     second.get("/v1/continuity", key).json().get("length").asLong());
         }
-    }
-
-    /**
-     * Retries as a client following the contract does: 409 {@code idempotency_key_in_progress} (a claim committed
-     * moments before the kill, whose answer was never recorded) is retried after its {@code Retry-After} until the
-     * claim is old enough to be answered as committed.
-     */
-    private static TestServer.Reply retryWhileInProgress(
-            final ServerProcess server, final String key, final String idempotencyKey, final Map<String, Object> body)
-            throws IOException, InterruptedException {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        TestServer.Reply r = server.post("/v1/learn", key, idempotencyKey, body);
-        while (r.status() == 409 && System.nanoTime() - deadline < 0) {
-            assertEquals("idempotency_key_in_progress", r.json().get("error").asText(), r.body());
-            Thread.sleep(TimeUnit.SECONDS.toMillis(Long.parseLong(r.header("Retry-After"))));
-            r = server.post("/v1/learn", key, idempotencyKey, body);
-        }
-        return r;
     }
 }

@@ -145,28 +145,43 @@ final class LearnRecallLoad implements AutoCloseable {
      * the API's safe retry rule asks for; an I/O failure is recorded as status -1.
      */
     static Learn learn(final ServerProcess server, final String key, final String text, final Phase sentIn) {
+        return send(text, sentIn, () -> post(server, key, text));
+    }
+
+    /**
+     * A retry of the learn of {@code text}, with its key, once PostgreSQL is back, as a client following the contract
+     * sends it ({@link TestServer#retryWhileInProgress}): an original answered {@code outcome_unknown} whose commit
+     * landed moments ago has no recorded answer yet, and its key answers 409 {@code idempotency_key_in_progress} for
+     * 10 s (seen on a slow CI machine).
+     */
+    static Learn retry(final ServerProcess server, final String key, final String text) {
+        return send(text, Phase.RECOVERED, () -> TestServer.retryWhileInProgress(() -> post(server, key, text)));
+    }
+
+    private static Learn send(final String text, final Phase sentIn, final TestServer.Send request) {
         try {
-            return new Learn(
-                    text,
-                    sentIn,
-                    server.post(
-                            "/v1/learn",
-                            key,
-                            idempotencyKeyOf(text),
-                            Map.of(
-                                    "user_message",
-                                    text,
-                                    "ai_response",
-                                    "I will check with the Lighthouse Team.",
-                                    "session_id",
-                                    "restart")),
-                    null);
+            return new Learn(text, sentIn, request.send(), null);
         } catch (final IOException e) {
             return new Learn(text, sentIn, null, e.toString());
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Learn(text, sentIn, null, e.toString());
         }
+    }
+
+    private static TestServer.Reply post(final ServerProcess server, final String key, final String text)
+            throws IOException, InterruptedException {
+        return server.post(
+                "/v1/learn",
+                key,
+                idempotencyKeyOf(text),
+                Map.of(
+                        "user_message",
+                        text,
+                        "ai_response",
+                        "I will check with the Lighthouse Team.",
+                        "session_id",
+                        "restart"));
     }
 
     private void recallLoop() {

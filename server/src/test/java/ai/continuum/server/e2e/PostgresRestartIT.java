@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * not recovered within the request's 30 s: 500 {@code outcome_unknown} (seen on a slow CI machine). Every learn
  * acknowledged before, during or after is stored exactly once, as read back through the API and after a restart of
  * the service; a refused or unknown learn retried by its client with its {@code Idempotency-Key}, as the API's safe
- * retry rule says, answers 200 and is stored once. No learned text reaches the service's log.
+ * retry rule says (a 409 {@code idempotency_key_in_progress} retried after its {@code Retry-After}), answers 200 and
+ * is stored once. No learned text reaches the service's log.
  *
  * <p>The PostgreSQL is the test's own cluster ({@link PrivatePostgres}), never the shared one other tests use.
  */
@@ -110,7 +111,7 @@ class PostgresRestartIT {
                 // stored, or an unknown one applied twice, its text would now be twice.
                 for (final Learn unanswered :
                         learns.stream().filter(l -> l.status() != 200).toList()) {
-                    final Learn retry = LearnRecallLoad.learn(server, key, unanswered.text(), Phase.RECOVERED);
+                    final Learn retry = LearnRecallLoad.retry(server, key, unanswered.text());
                     assertEquals(200, retry.status(), retry::toString);
                     acknowledged.add(retry.text());
                 }
