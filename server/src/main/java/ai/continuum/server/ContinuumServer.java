@@ -605,19 +605,29 @@ public final class ContinuumServer implements AutoCloseable {
             release(redis);
         } finally {
             try {
-                storage.close();
+                // Before the storage: a checkpoint under way would read from a closed pool. The applier stays open
+                // until after it, for the async commits the storage's close drains.
+                core.stopReadingStorage();
             } finally {
-                try {
-                    core.close();
-                } finally {
-                    try {
-                        engine.close();
-                    } finally {
-                        release(processLock);
-                    }
-                }
+                closeStorageThenCore();
             }
         }
         LOG.info("Continuum stopped; write queue drained");
+    }
+
+    private void closeStorageThenCore() {
+        try {
+            storage.close();
+        } finally {
+            try {
+                core.close();
+            } finally {
+                try {
+                    engine.close();
+                } finally {
+                    release(processLock);
+                }
+            }
+        }
     }
 }

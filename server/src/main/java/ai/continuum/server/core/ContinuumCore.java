@@ -729,21 +729,32 @@ public final class ContinuumCore implements AutoCloseable {
                 cause);
     }
 
-    /** Stops following other instances and stops the applier thread. Idempotent. */
-    @Override
-    public void close() {
+    /**
+     * Stops the threads that read storage on their own (the checkpointer, waiting for a checkpoint it is taking, and
+     * the change follower), so that storage can be closed after. Idempotent; {@link #close} calls it too.
+     */
+    public void stopReadingStorage() {
         final ChangeFollower f = follower;
         follower = null;
         final Checkpointer c = checkpointer;
         checkpointer = null;
-        events.close();
         try {
             if (c != null) {
                 c.close();
             }
+        } finally {
             if (f != null) {
                 f.close();
             }
+        }
+    }
+
+    /** Stops following other instances and stops the applier thread. Idempotent. */
+    @Override
+    public void close() {
+        events.close();
+        try {
+            stopReadingStorage();
         } finally {
             applier.close();
         }
