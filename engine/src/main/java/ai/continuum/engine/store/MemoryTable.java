@@ -28,6 +28,14 @@ import org.agrona.concurrent.UnsafeBuffer;
  *  24  long  textAddr    TextBlob with one string
  * </pre>
  *
+ * <p>The term count is also kept in a dense column beside the records ({@link ShortColumn}, by the same index, 32
+ * to a cache line), which {@link #terms} reads: recall's lexical scoring needs it for every posting of every
+ * query word (BM25's length normalisation), and reading it from each 48-byte record cost a cache line per posting
+ * (RESULTS.md, "Term counts in a column"). Invariant: the column holds {@code min(terms, ShortColumn.MAX)}. The
+ * record stays the count's source, for images (the column is rebuilt from it, not stored) and for the rare memory of
+ * more terms than two bytes hold. (The time in a column too was measured and not kept: it made recall slower on
+ * unique names, RESULTS.md.)
+ *
  * <p>Thread model: the writer adds and forgets; the term count alone is written later, by the term index's writer
  * ({@link #setTerms}), once the memory's terms are indexed. Readers find memories through concept postings or
  * {@link #find}; a reader decodes the blob, then re-reads {@code state}: forgetting sets FORGOTTEN before it erases
@@ -97,8 +105,13 @@ public final class MemoryTable {
     /** Position of the metadata among a memory's strings. */
     public static final int METADATA = 4;
 
+    private static final int MEMORY_CHUNK_SHIFT = 14;
+
     private final OffHeapArena arena;
-    private final RecordStore memories = new RecordStore(RECORD_BYTES, 14);
+    private final RecordStore memories = new RecordStore(RECORD_BYTES, MEMORY_CHUNK_SHIFT);
+    /** Each memory's term count, at most {@link ShortColumn#MAX}: see the class comment. */
+    private final ShortColumn termCounts = new ShortColumn(MEMORY_CHUNK_SHIFT);
+
     private final RecordStore decisions = new RecordStore(D_RECORD_BYTES, 12);
     private final IndexHashTable byId;
     private final IndexHashTable decisionsByKey;
@@ -127,7 +140,7 @@ public final class MemoryTable {
             final int[] conceptIds,
             final int conceptCount) {
         final long blob = TextBlob.write(arena, strings, conceptIds, conceptCount);
-        final int index = memories.add();
+        final int index = addRecord();
         final UnsafeBuffer b = memories.buffer(index);
         final int o = memories.offset(index);
         b.putInt(o + TENANT, tenant);
@@ -137,6 +150,13 @@ public final class MemoryTable {
         b.putInt(o + BLOB_BYTES, TextBlob.sizeOf(strings, conceptCount));
         b.putIntRelease(o + STATE, LIVE);
         byId.put(hash(tenant, id), index);
+        return index;
+    }
+
+    /** Writer: a zeroed memory record and its place in the term column, before its index is published. */
+    private int addRecord() {
+        final int index = memories.add();
+        termCounts.ensure(index);
         return index;
     }
 
@@ -155,7 +175,7 @@ public final class MemoryTable {
 
     /** Writer: adds a tombstone for a memory never seen, so a later delta carrying it is ignored. */
     public int addTombstone(final int tenant, final long id) {
-        final int index = memories.add();
+        final int index = addRecord();
         final UnsafeBuffer b = memories.buffer(index);
         final int o = memories.offset(index);
         b.putInt(o + TENANT, tenant);
@@ -195,12 +215,18 @@ public final class MemoryTable {
 
     /** Any thread: the memory's analysed terms, repeats included; 0 until its terms are indexed. */
     public int terms(final int index) {
+        final int counted = termCounts.get(index);
+        return counted < ShortColumn.MAX ? counted : recordedTerms(index);
+    }
+
+    private int recordedTerms(final int index) {
         return memories.buffer(index).getIntAcquire(memories.offset(index) + TERMS);
     }
 
     /** The term index's writer only (not the engine's writer): records how many terms the memory was indexed under. */
     public void setTerms(final int index, final int terms) {
         memories.buffer(index).putIntRelease(memories.offset(index) + TERMS, terms);
+        termCounts.set(index, Math.min(terms, ShortColumn.MAX));
     }
 
     public long timeMillis(final int index) {
@@ -505,6 +531,7 @@ public final class MemoryTable {
      */
     public void release() {
         memories.release();
+        termCounts.release();
         decisions.release();
         byId.release();
         decisionsByKey.release();
@@ -512,6 +539,7 @@ public final class MemoryTable {
 
     public long reservedBytes() {
         return memories.reservedBytes()
+                + termCounts.reservedBytes()
                 + decisions.reservedBytes()
                 + byId.reservedBytes()
                 + decisionsByKey.reservedBytes();
@@ -528,6 +556,13 @@ public final class MemoryTable {
     /** Writer: restores what {@link #writeTo} wrote into this empty table. */
     public void readFrom(final ImageInput in) {
         memories.readFrom(in);
+        // the column is rebuilt from the records, not read from the image
+        if (memories.size() > 0) {
+            termCounts.ensure(memories.size() - 1);
+        }
+        for (int index = 0; index < memories.size(); index++) {
+            termCounts.set(index, Math.min(recordedTerms(index), ShortColumn.MAX));
+        }
         decisions.readFrom(in);
         byId.readFrom(in);
         decisionsByKey.readFrom(in);

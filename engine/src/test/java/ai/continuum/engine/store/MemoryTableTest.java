@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.channels.Channels;
 import java.util.Random;
 import org.agrona.collections.IntArrayList;
 import org.junit.jupiter.api.Test;
@@ -133,6 +137,54 @@ class MemoryTableTest {
 
     private static boolean sameOrLongAlike(final String a, final String b) {
         return a.equals(b) || (a.length() >= 32 && a.length() == b.length());
+    }
+
+    /**
+     * Term counts are read from a dense column beside the records: across its chunks, exactly above what the column
+     * holds (the record's count), for tombstones (0), and after an image restores the table (the column is rebuilt,
+     * not stored). The times, read from the records, are checked alongside.
+     */
+    @Test
+    void termCountsReadExactlyAcrossChunksAboveTheColumnsCapAndAfterAnImage() throws IOException {
+        final int count = (1 << 14) + 100; // past the first chunk of 2^14 memories
+        final int[] expected = new int[count + 1];
+        final long[] times = new long[count + 1];
+        for (int i = 0; i < count; i++) {
+            times[i] = i % 5 == 0 ? -60_000L * i : 1_700_000_000_000L + 1_000L * i; // before 1970 too
+            final int index = table.add(1, i + 1L, times[i], strings("s", "text " + i), new int[0], 0);
+            assertEquals(0, table.terms(index), "0 until indexed");
+            expected[index] = switch (i % 4) {
+                case 0 -> i % 1000;
+                case 1 -> ShortColumn.MAX - 1;
+                case 2 -> ShortColumn.MAX;
+                default -> ShortColumn.MAX + i; // above what two bytes hold: the record's count
+            };
+            table.setTerms(index, expected[index]);
+        }
+        final int tombstone = table.addTombstone(1, 999_999L);
+        for (int index = 0; index < count; index++) {
+            assertEquals(expected[index], table.terms(index), "memory " + index);
+            assertEquals(times[index], table.timeMillis(index), "memory " + index);
+        }
+        assertEquals(0, table.terms(tombstone));
+
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        final ImageOutput out = new ImageOutput(Channels.newChannel(bytes));
+        table.writeTo(out);
+        out.flush();
+        final MemoryTable restored = new MemoryTable(arena, 4);
+        restored.readFrom(new ImageInput(Channels.newChannel(new ByteArrayInputStream(bytes.toByteArray()))));
+        for (int index = 0; index < count; index++) {
+            assertEquals(expected[index], restored.terms(index), "restored memory " + index);
+            assertEquals(times[index], restored.timeMillis(index), "restored memory " + index);
+        }
+        assertEquals(0, restored.terms(tombstone));
+        final int added = restored.add(1, 1_000_000L, 42L, strings("s", "after"), new int[0], 0);
+        restored.setTerms(added, 7);
+        assertEquals(7, restored.terms(added), "a memory added after the restore");
+        assertEquals(42L, restored.timeMillis(added));
+        assertTrue(restored.reservedBytes() > 0);
+        restored.release();
     }
 
     @Test
