@@ -568,12 +568,12 @@ public final class EngineApplier implements AutoCloseable {
         }
     }
 
-    /** Stops the applier thread after the queued commands (catch-ups from the log stop at once). */
     /** Whether, after {@link #close}, the apply thread has ended (so it touches the engine no more). */
     public boolean stopped() {
         return thread.isTerminated();
     }
 
+    /** Stops the applier thread after the queued commands (catch-ups from the log stop at once). */
     @Override
     public void close() {
         closed = true;

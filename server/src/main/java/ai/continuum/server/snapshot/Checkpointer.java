@@ -44,12 +44,20 @@ import java.util.logging.Logger;
  * for nothing, every interval on an idle service and seconds after every start from a snapshot older than the interval
  * (seen in a 256 MiB pod, benchmarks/RESULTS.md, "The 100k/500k service and the 256 MiB pod").
  *
+ * <p>A stop ({@link #close}) waits up to {@code STOP_PATIENCE} for a checkpoint under way, so that the storage it
+ * reads closes after it. A checkpoint that takes longer (a large rebuild) is abandoned: the rebuild stops at its next
+ * delta, and whatever it then meets in the closing storage is logged as the abandon it is, not as a failure. Nothing
+ * is lost: the snapshot is written to a temporary file and renamed, so the one on disk stays as it was, and the
+ * database holds everything.
+ *
  * <p>Thread model: one daemon thread {@code continuum-checkpoint}; {@link #takeNow} from any thread.
  */
 public final class Checkpointer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Checkpointer.class.getName());
     /** The first checkpoint after a start without a usable snapshot waits this long (the start-up settles first). */
-    private static final long FIRST_DELAY_MS = 5_000;
+    private static final Duration FIRST_DELAY = Duration.ofSeconds(5);
+    /** How long a stop waits for a checkpoint under way before it abandons it. */
+    private static final Duration STOP_PATIENCE = Duration.ofSeconds(10);
     /** How long a checkpoint of the serving engine waits for async writes applied ahead to commit. */
     private static final Duration SETTLE_PATIENCE = Duration.ofSeconds(30);
 
@@ -89,6 +97,11 @@ public final class Checkpointer implements AutoCloseable {
     private final Serving serving;
 
     private final Outcomes outcomes;
+
+    /** Both set before {@link #start} only ({@link #timing}); the checkpoint thread reads them after. */
+    private Duration firstDelay = FIRST_DELAY;
+
+    private Duration stopPatience = STOP_PATIENCE;
 
     private final Thread thread;
     /** Counted down by {@link #close}: ends the wait for the next checkpoint at once. */
@@ -136,12 +149,19 @@ public final class Checkpointer implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
+    /** Sets the delay of the first checkpoint and the patience of a stop, before {@link #start} (tests). */
+    Checkpointer timing(final Duration first, final Duration patience) {
+        this.firstDelay = first;
+        this.stopPatience = patience;
+        return this;
+    }
+
     public void start() {
         thread.start();
     }
 
     private void run() {
-        long next = System.currentTimeMillis() + FIRST_DELAY_MS;
+        long next = System.currentTimeMillis() + firstDelay.toMillis();
         while (!closed) {
             final Optional<SnapshotFile.Header> current = store.usableHeader(storage);
             if (current.isPresent()) {
@@ -161,6 +181,11 @@ public final class Checkpointer implements AutoCloseable {
             try {
                 takeNow();
             } catch (final IOException | RuntimeException | OutOfMemoryError e) {
+                if (closed) {
+                    // Stopped under the checkpoint: an Abandoned, or what the closing storage threw at it.
+                    LOG.info("checkpoint abandoned: the server is stopping (the snapshot on disk is unchanged)");
+                    return;
+                }
                 // An OutOfMemoryError here is the checkpoint's own engine refused its direct memory: that engine is
                 // released by now, and the serving one is untouched, so the thread goes on to the next checkpoint.
                 outcomes.failed();
@@ -255,11 +280,16 @@ public final class Checkpointer implements AutoCloseable {
             if (previous.isPresent()) {
                 applier.startAt(previous.get().positions());
             } else {
-                applier.rebuild(StoredRowScreen::new);
+                applier.rebuild(apply -> new StoredRowScreen((tenant, delta) -> {
+                    stopIfClosed();
+                    apply.accept(tenant, delta);
+                }));
             }
             for (final Map.Entry<String, Long> head : storage.heads().entrySet()) {
+                stopIfClosed();
                 applier.reach(head.getKey(), head.getValue()).join();
             }
+            stopIfClosed();
             final Map<String, Long> applied = new HashMap<>();
             for (final String tenant : storage.heads().keySet()) {
                 applied.put(tenant, applier.applied(tenant));
@@ -298,6 +328,22 @@ public final class Checkpointer implements AutoCloseable {
                 .orElseThrow(() -> new IllegalStateException("tenant " + tenant + "'s change log has no op at " + seq));
     }
 
+    /** Ends the checkpoint under way when a stop has begun: what it built is dropped, the last snapshot stands. */
+    private void stopIfClosed() {
+        if (closed) {
+            throw new Abandoned();
+        }
+    }
+
+    /** Thrown into a checkpoint by a stop; carries no stack trace, being no fault. */
+    private static final class Abandoned extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Abandoned() {
+            super("the checkpoint was abandoned by a stop", null, false, false);
+        }
+    }
+
     private void pause(final long millis) {
         try {
             stopped.await(Math.min(millis, intervalMillis), TimeUnit.MILLISECONDS);
@@ -312,7 +358,7 @@ public final class Checkpointer implements AutoCloseable {
         closed = true;
         stopped.countDown();
         try {
-            thread.join(10_000);
+            thread.join(Math.max(1, stopPatience.toMillis()));
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -1,0 +1,144 @@
+package ai.continuum.server.snapshot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.continuum.engine.EngineConfig;
+import ai.continuum.engine.MemoryEngine;
+import ai.continuum.engine.Turn;
+import ai.continuum.server.LogCapture;
+import ai.continuum.server.core.ContinuumCore;
+import ai.continuum.server.metrics.ContinuumMetrics;
+import ai.continuum.server.storage.Storage;
+import ai.continuum.server.storage.StorageSettings;
+import ai.continuum.server.storage.Storages;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A stop that outlasts its patience for a checkpoint under way closes the storage under it: the checkpoint is then
+ * abandoned, said once at INFO, neither logged as a failure with a stack trace nor counted as one, and it leaves no
+ * snapshot and no temporary file behind. Before, it logged "checkpoint failed" at WARNING with the closed pool's
+ * exception.
+ */
+class AbandonedCheckpointTest {
+    private static final long WAIT_SECONDS = 30;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldAbandonACheckpointWhoseStorageClosesUnderItAtAStop() throws Exception {
+        final Storage storage = Storages.open("sqlite", dir.resolve("db"), null, StorageSettings.defaults());
+        final SnapshotStore store = new SnapshotStore(dir.resolve("snapshots"));
+        try {
+            learn(storage, 40);
+
+            final CountDownLatch loading = new CountDownLatch(1);
+            final CountDownLatch storageClosed = new CountDownLatch(1);
+            final AtomicInteger failures = new AtomicInteger();
+            final AtomicInteger taken = new AtomicInteger();
+            try (LogCapture log = LogCapture.of(Checkpointer.class.getName())) {
+                final Checkpointer checkpointer = new Checkpointer(
+                                store,
+                                holdingLoads(storage, loading, storageClosed),
+                                EngineConfig.defaults(),
+                                600,
+                                Checkpointer.Source.SEPARATE,
+                                null,
+                                new Checkpointer.Outcomes() {
+                                    @Override
+                                    public void taken(final boolean fromServing, final long millis, final long paused) {
+                                        taken.incrementAndGet();
+                                    }
+
+                                    @Override
+                                    public void failed() {
+                                        failures.incrementAndGet();
+                                    }
+                                })
+                        .timing(Duration.ZERO, Duration.ofMillis(200));
+                checkpointer.start(); // no snapshot yet: the checkpoint builds its engine from the database
+                assertTrue(loading.await(WAIT_SECONDS, TimeUnit.SECONDS), "the checkpoint reached the database");
+                checkpointer.close(); // its patience ends while the checkpoint is held in its load
+                storage.close();
+                storageClosed.countDown();
+
+                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+                while (!log.messages().contains(ABANDONED)
+                        && log.atLeast(Level.WARNING).isEmpty()) {
+                    assertTrue(System.nanoTime() < deadline, "abandoned within 30 s: " + log.messages());
+                    Thread.sleep(20);
+                }
+                assertEquals(
+                        List.of(),
+                        log.atLeast(Level.WARNING).stream()
+                                .map(r -> r.getMessage())
+                                .toList());
+                assertEquals(0, failures.get(), "an abandon is not a failure");
+                assertEquals(0, taken.get());
+            }
+            try (Stream<Path> files = Files.list(store.file().getParent())) {
+                assertEquals(List.of(), files.toList(), "no snapshot, no temporary file");
+            } catch (final NoSuchFileException e) {
+                // the directory was never made: nothing was written
+            }
+        } finally {
+            storage.close();
+        }
+    }
+
+    private static final String ABANDONED =
+            "checkpoint abandoned: the server is stopping (the snapshot on disk is unchanged)";
+
+    /** {@code storage}, whose {@code load} says it began and then waits until the storage has been closed. */
+    private static Storage holdingLoads(
+            final Storage storage, final CountDownLatch loading, final CountDownLatch storageClosed) {
+        return (Storage) Proxy.newProxyInstance(
+                Storage.class.getClassLoader(), new Class<?>[] {Storage.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("load")) {
+                        loading.countDown();
+                        storageClosed.await(WAIT_SECONDS, TimeUnit.SECONDS);
+                    }
+                    try {
+                        return method.invoke(storage, args);
+                    } catch (final InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    private static void learn(final Storage storage, final int n) {
+        final MemoryEngine engine = MemoryEngine.create(EngineConfig.defaults());
+        try (ContinuumCore core = new ContinuumCore(engine, storage, new ContinuumMetrics())) {
+            core.load(null);
+            for (int t = 0; t < n; t++) {
+                core.learn(
+                        "acme",
+                        new Turn(
+                                core.nextMemoryId(),
+                                "How does the Harbor Bridge " + t + " use the Release Train?",
+                                "The Search Index calls it.",
+                                "",
+                                "s" + (t % 3),
+                                "{}",
+                                1_700_000_000_000L + t * 60_000L),
+                        false);
+            }
+        } finally {
+            engine.close();
+        }
+    }
+}
