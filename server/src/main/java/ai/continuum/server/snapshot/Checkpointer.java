@@ -108,6 +108,11 @@ public final class Checkpointer implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private volatile boolean closed;
+    /**
+     * Set by {@link #close} when its patience ran out with a checkpoint still under way, before the storage closes:
+     * that checkpoint stops at its next step, and what it meets in the closing storage is no failure.
+     */
+    private volatile boolean abandoned;
 
     /** A checkpointer that always builds a separate engine. */
     public Checkpointer(
@@ -181,7 +186,7 @@ public final class Checkpointer implements AutoCloseable {
             try {
                 takeNow();
             } catch (final IOException | RuntimeException | OutOfMemoryError e) {
-                if (closed) {
+                if (abandoned) {
                     // Stopped under the checkpoint: an Abandoned, or what the closing storage threw at it.
                     LOG.info("checkpoint abandoned: the server is stopping (the snapshot on disk is unchanged)");
                     return;
@@ -281,15 +286,15 @@ public final class Checkpointer implements AutoCloseable {
                 applier.startAt(previous.get().positions());
             } else {
                 applier.rebuild(apply -> new StoredRowScreen((tenant, delta) -> {
-                    stopIfClosed();
+                    stopIfAbandoned();
                     apply.accept(tenant, delta);
                 }));
             }
             for (final Map.Entry<String, Long> head : storage.heads().entrySet()) {
-                stopIfClosed();
+                stopIfAbandoned();
                 applier.reach(head.getKey(), head.getValue()).join();
             }
-            stopIfClosed();
+            stopIfAbandoned();
             final Map<String, Long> applied = new HashMap<>();
             for (final String tenant : storage.heads().keySet()) {
                 applied.put(tenant, applier.applied(tenant));
@@ -328,9 +333,9 @@ public final class Checkpointer implements AutoCloseable {
                 .orElseThrow(() -> new IllegalStateException("tenant " + tenant + "'s change log has no op at " + seq));
     }
 
-    /** Ends the checkpoint under way when a stop has begun: what it built is dropped, the last snapshot stands. */
-    private void stopIfClosed() {
-        if (closed) {
+    /** Ends the checkpoint a stop has abandoned: what it built is dropped, the last snapshot stands. */
+    private void stopIfAbandoned() {
+        if (abandoned) {
             throw new Abandoned();
         }
     }
@@ -362,5 +367,6 @@ public final class Checkpointer implements AutoCloseable {
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        abandoned = thread.isAlive();
     }
 }

@@ -1,6 +1,7 @@
 package ai.continuum.server.snapshot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.continuum.engine.EngineConfig;
@@ -30,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A stop that outlasts its patience for a checkpoint under way closes the storage under it: the checkpoint is then
  * abandoned, said once at INFO, neither logged as a failure with a stack trace nor counted as one, and it leaves no
- * snapshot and no temporary file behind. Before, it logged "checkpoint failed" at WARNING with the closed pool's
- * exception.
+ * snapshot and no temporary file behind (before, it logged "checkpoint failed" at WARNING with the closed pool's
+ * exception). A checkpoint that ends within the patience is not abandoned: it finishes and writes its snapshot.
  */
 class AbandonedCheckpointTest {
     private static final long WAIT_SECONDS = 30;
@@ -45,31 +46,12 @@ class AbandonedCheckpointTest {
         final SnapshotStore store = new SnapshotStore(dir.resolve("snapshots"));
         try {
             learn(storage, 40);
-
             final CountDownLatch loading = new CountDownLatch(1);
             final CountDownLatch storageClosed = new CountDownLatch(1);
-            final AtomicInteger failures = new AtomicInteger();
-            final AtomicInteger taken = new AtomicInteger();
             try (LogCapture log = LogCapture.of(Checkpointer.class.getName())) {
-                final Checkpointer checkpointer = new Checkpointer(
-                                store,
-                                holdingLoads(storage, loading, storageClosed),
-                                EngineConfig.defaults(),
-                                600,
-                                Checkpointer.Source.SEPARATE,
-                                null,
-                                new Checkpointer.Outcomes() {
-                                    @Override
-                                    public void taken(final boolean fromServing, final long millis, final long paused) {
-                                        taken.incrementAndGet();
-                                    }
-
-                                    @Override
-                                    public void failed() {
-                                        failures.incrementAndGet();
-                                    }
-                                })
-                        .timing(Duration.ZERO, Duration.ofMillis(200));
+                final Counted outcomes = new Counted();
+                final Checkpointer checkpointer = separateFromStart(
+                        store, holdingLoads(storage, loading, storageClosed), outcomes, Duration.ofMillis(200));
                 checkpointer.start(); // no snapshot yet: the checkpoint builds its engine from the database
                 assertTrue(loading.await(WAIT_SECONDS, TimeUnit.SECONDS), "the checkpoint reached the database");
                 checkpointer.close(); // its patience ends while the checkpoint is held in its load
@@ -82,13 +64,9 @@ class AbandonedCheckpointTest {
                     assertTrue(System.nanoTime() < deadline, "abandoned within 30 s: " + log.messages());
                     Thread.sleep(20);
                 }
-                assertEquals(
-                        List.of(),
-                        log.atLeast(Level.WARNING).stream()
-                                .map(r -> r.getMessage())
-                                .toList());
-                assertEquals(0, failures.get(), "an abandon is not a failure");
-                assertEquals(0, taken.get());
+                assertEquals(List.of(), warnings(log));
+                assertEquals(0, outcomes.failures.get(), "an abandon is not a failure");
+                assertEquals(0, outcomes.taken.get());
             }
             try (Stream<Path> files = Files.list(store.file().getParent())) {
                 assertEquals(List.of(), files.toList(), "no snapshot, no temporary file");
@@ -100,17 +78,78 @@ class AbandonedCheckpointTest {
         }
     }
 
+    @Test
+    void shouldLetACheckpointThatEndsWithinThePatienceFinishAndWriteItsSnapshot() throws Exception {
+        try (Storage storage = Storages.open("sqlite", dir.resolve("db"), null, StorageSettings.defaults())) {
+            final SnapshotStore store = new SnapshotStore(dir.resolve("snapshots"));
+            learn(storage, 40);
+            final CountDownLatch loading = new CountDownLatch(1);
+            final CountDownLatch released = new CountDownLatch(1);
+            try (LogCapture log = LogCapture.of(Checkpointer.class.getName())) {
+                final Counted outcomes = new Counted();
+                final Checkpointer checkpointer = separateFromStart(
+                        store, holdingLoads(storage, loading, released), outcomes, Duration.ofSeconds(WAIT_SECONDS));
+                checkpointer.start();
+                assertTrue(loading.await(WAIT_SECONDS, TimeUnit.SECONDS), "the checkpoint reached the database");
+                // the stop begins while the checkpoint is held in its load, which goes on 300 ms later
+                final Thread release = Thread.ofVirtual().start(() -> {
+                    try {
+                        Thread.sleep(300);
+                    } catch (final InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    released.countDown();
+                });
+                checkpointer.close();
+                release.join();
+
+                assertEquals(1, outcomes.taken.get(), "the checkpoint under way at the stop finished");
+                assertTrue(store.usableHeader(storage).isPresent(), "and wrote its snapshot");
+                assertFalse(log.messages().contains(ABANDONED), log.messages().toString());
+                assertEquals(List.of(), warnings(log));
+            }
+        }
+    }
+
+    /** A checkpointer of a separate engine whose first checkpoint is due at once, with the stop's patience given. */
+    private static Checkpointer separateFromStart(
+            final SnapshotStore store, final Storage storage, final Counted outcomes, final Duration patience) {
+        return new Checkpointer(
+                        store, storage, EngineConfig.defaults(), 600, Checkpointer.Source.SEPARATE, null, outcomes)
+                .timing(Duration.ZERO, patience);
+    }
+
+    private static List<String> warnings(final LogCapture log) {
+        return log.atLeast(Level.WARNING).stream().map(r -> r.getMessage()).toList();
+    }
+
+    /** Counts the checkpointer's outcomes. */
+    private static final class Counted implements Checkpointer.Outcomes {
+        final AtomicInteger taken = new AtomicInteger();
+        final AtomicInteger failures = new AtomicInteger();
+
+        @Override
+        public void taken(final boolean fromServing, final long millis, final long pausedMillis) {
+            taken.incrementAndGet();
+        }
+
+        @Override
+        public void failed() {
+            failures.incrementAndGet();
+        }
+    }
+
     private static final String ABANDONED =
             "checkpoint abandoned: the server is stopping (the snapshot on disk is unchanged)";
 
-    /** {@code storage}, whose {@code load} says it began and then waits until the storage has been closed. */
+    /** {@code storage}, whose {@code load} says it began and then waits for {@code release}. */
     private static Storage holdingLoads(
-            final Storage storage, final CountDownLatch loading, final CountDownLatch storageClosed) {
+            final Storage storage, final CountDownLatch loading, final CountDownLatch release) {
         return (Storage) Proxy.newProxyInstance(
                 Storage.class.getClassLoader(), new Class<?>[] {Storage.class}, (proxy, method, args) -> {
                     if (method.getName().equals("load")) {
                         loading.countDown();
-                        storageClosed.await(WAIT_SECONDS, TimeUnit.SECONDS);
+                        release.await(WAIT_SECONDS, TimeUnit.SECONDS);
                     }
                     try {
                         return method.invoke(storage, args);
