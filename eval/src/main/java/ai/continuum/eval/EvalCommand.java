@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
             "Evaluates recall on a labelled dialogue dataset: every conversation is learned into a fresh tenant one turn "
                     + "per learn call, every question is recalled, and hit@k, recall_all@k, MRR and recall latency are "
                     + "reported overall and per category, side by side with a Lucene BM25 baseline over the same turns.",
-            "With --generate-synthetic or --generate-hard, writes a deterministic generated dataset instead."
+            "With --generate-synthetic or --generate-hard, writes a deterministic generated dataset instead.",
+            "With --compare BEFORE.json AFTER.json, shows what changed between two --json reports of one dataset."
         })
 public final class EvalCommand implements Callable<Integer> {
 
@@ -80,6 +81,15 @@ public final class EvalCommand implements Callable<Integer> {
             description =
                     "Unmeasured passes over each conversation's questions before timing (default: ${DEFAULT-VALUE}).")
     private int warmupPasses;
+
+    @Option(
+            names = "--compare",
+            arity = "2",
+            paramLabel = "REPORT.json",
+            description = "Compare two --json reports of the same dataset, BEFORE then AFTER: every metric that moved, "
+                    + "per retriever and category, and every question whose evidence in the top 10 or first "
+                    + "evidence rank changed. No dataset is run.")
+    private List<Path> compare;
 
     @Option(
             names = "--generate-synthetic",
@@ -149,10 +159,19 @@ public final class EvalCommand implements Callable<Integer> {
                         hardOut,
                         HardDialogues.generate(HardDialogues.Split.parse(split), hardConversations, seed));
             }
+            if (compare != null) {
+                if (dataset != null) {
+                    throw new CommandLine.ParameterException(
+                            spec.commandLine(), "--compare reads two reports; give no DATASET.json with it");
+                }
+                out.print(ReportComparison.compare(compare.get(0), compare.get(1)));
+                out.flush();
+                return 0;
+            }
             if (dataset == null) {
                 throw new CommandLine.ParameterException(
                         spec.commandLine(),
-                        "Missing DATASET.json (or use --generate-synthetic OUT or --generate-hard OUT)");
+                        "Missing DATASET.json (or use --generate-synthetic OUT, --generate-hard OUT or --compare A B)");
             }
             return evaluate(out, err);
         } catch (final EvalDataset.InvalidDatasetException | IllegalArgumentException e) {

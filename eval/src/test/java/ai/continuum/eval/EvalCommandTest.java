@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -46,6 +48,55 @@ class EvalCommandTest {
         assertEquals(
                 1.0, report.at("/retrievers/bm25/categories/single-hop/hit@1").asDouble(), 1e-12);
         assertEquals("t1", report.at("/per_question/0/results/bm25/ranking/0").asText());
+    }
+
+    @Test
+    void shouldShowTheMetricsAndQuestionsThatMovedBetweenTwoReports() throws IOException {
+        final Path dataset = Files.writeString(dir.resolve("d.json"), EvalDatasetTest.VALID);
+        final Path before = dir.resolve("before.json");
+        assertEquals(0, run(dataset.toString(), "--retrievers", "bm25", "--k", "1,2", "--json", before.toString()));
+        // the "after" run lost the first question's evidence: its ranking reversed, its figures with it
+        final ObjectMapper mapper = new ObjectMapper();
+        final ObjectNode report = (ObjectNode) mapper.readTree(before.toFile());
+        final ObjectNode result = (ObjectNode) report.at("/per_question/0/results/bm25");
+        result.putArray("ranking").add("t2");
+        result.put("first_rank", 0);
+        ((ObjectNode) report.at("/retrievers/bm25/overall")).put("hit@1", 0.5);
+        final Path after = dir.resolve("after.json");
+        mapper.writeValue(after.toFile(), report);
+        out.getBuffer().setLength(0);
+
+        assertEquals(0, run("--compare", before.toString(), after.toString()));
+
+        final String text = out.toString();
+        assertTrue(text.contains("2 questions; questions compared at 2"), text);
+        assertTrue(text.contains("all (2): hit@1 1.000 -> 0.500 (-50.0)"), text);
+        assertTrue(text.contains("0 found more evidence in the top 2, 1 found less, 0 moved only"), text);
+        assertTrue(text.contains("1 -> 0 of 1 in the top 2, first evidence at 1 -> -"), text);
+        assertEquals(0, run("--compare", before.toString(), before.toString()));
+        assertTrue(out.toString().contains("0 found more evidence in the top 2, 0 found less"), out.toString());
+    }
+
+    @Test
+    void shouldExitOneWhenComparedReportsAreOfDifferentQuestionsOrNotReports() throws IOException {
+        final Path dataset = Files.writeString(dir.resolve("d.json"), EvalDatasetTest.VALID);
+        final Path report = dir.resolve("r.json");
+        assertEquals(0, run(dataset.toString(), "--retrievers", "bm25", "--json", report.toString()));
+        final ObjectMapper mapper = new ObjectMapper();
+        final ObjectNode other = (ObjectNode) mapper.readTree(report.toFile());
+        ((ArrayNode) other.get("per_question")).remove(1);
+        final Path fewer = dir.resolve("fewer.json");
+        mapper.writeValue(fewer.toFile(), other);
+
+        assertEquals(1, run("--compare", report.toString(), fewer.toString()));
+        assertTrue(err.toString().contains("reports of different questions"), err.toString());
+        assertEquals(1, run("--compare", report.toString(), dataset.toString()));
+        assertTrue(err.toString().contains("not a report of continuum eval --json"), err.toString());
+        assertEquals(
+                1,
+                run("--compare", report.toString(), dir.resolve("missing.json").toString()));
+        assertTrue(err.toString().contains("missing.json: no such file or directory"), err.toString());
+        assertEquals(2, run(dataset.toString(), "--compare", report.toString(), report.toString()));
     }
 
     @Test
