@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -165,39 +166,61 @@ public final class Checkpointer implements AutoCloseable {
         thread.start();
     }
 
+    /**
+     * The thread's loop. The check whether a checkpoint is due reads the database as the checkpoint does, and a restart
+     * of PostgreSQL, a pool timeout or the storage closing at a stop makes either throw: both run in the one guarded
+     * step, so that a failure of either is a failed checkpoint (an abandon, at a stop) and the thread goes on to the
+     * next. It ends only at a stop: a thread ended by a failure takes no checkpoint again, silently, and every restart
+     * of the process replays more of the change log.
+     */
     private void run() {
         long next = System.currentTimeMillis() + firstDelay.toMillis();
         while (!closed) {
-            final Optional<SnapshotFile.Header> current = store.usableHeader(storage);
-            if (current.isPresent()) {
-                next = Math.max(next, current.get().takenAtMillis() + intervalMillis);
-            }
-            final long wait = next - System.currentTimeMillis();
-            if (wait > 0) {
-                pause(wait);
-                continue;
-            }
-            if (current.isPresent() && holdsEveryHead(current.get())) {
-                LOG.fine(() -> "checkpoint: nothing committed since the snapshot; the next check is in "
-                        + intervalMillis / 1000 + " s");
-                next = System.currentTimeMillis() + intervalMillis;
-                continue;
-            }
             try {
-                takeNow();
+                next = checkpointIfDue(next);
             } catch (final IOException | RuntimeException | OutOfMemoryError e) {
                 if (abandoned) {
-                    // Stopped under the checkpoint: an Abandoned, or what the closing storage threw at it.
+                    // Stopped under the checkpoint or its check: an Abandoned, or what the closing storage threw at it.
                     LOG.info("checkpoint abandoned: the server is stopping (the snapshot on disk is unchanged)");
                     return;
                 }
                 // An OutOfMemoryError here is the checkpoint's own engine refused its direct memory: that engine is
                 // released by now, and the serving one is untouched, so the thread goes on to the next checkpoint.
+                // The next try is an interval away, as after any failure, however early the step failed: the
+                // failures metric then counts an outage once an interval (its alert fires on more than one in 30
+                // minutes), and a database that is struggling is not asked again any sooner.
                 outcomes.failed();
                 LOG.log(Level.WARNING, "checkpoint failed; the next one is due in " + intervalMillis / 1000 + " s", e);
+                next = System.currentTimeMillis() + intervalMillis;
             }
-            next = System.currentTimeMillis() + intervalMillis;
         }
+    }
+
+    /**
+     * One step of the loop: waits (an interval at the most) while no checkpoint is due {@code next} or by the snapshot
+     * in the directory, skips a due one while the database holds nothing the snapshot does not, else takes it.
+     *
+     * @return when the next checkpoint is due.
+     */
+    private long checkpointIfDue(final long next) throws IOException {
+        final Optional<SnapshotFile.Header> current = store.usableHeader(storage);
+        final long due = current.isPresent() ? Math.max(next, current.get().takenAtMillis() + intervalMillis) : next;
+        final long wait = due - System.currentTimeMillis();
+        if (wait > 0) {
+            pause(wait);
+            return due;
+        }
+        if (current.isPresent() && holdsEveryHead(current.get())) {
+            LOG.fine(() -> "checkpoint: nothing committed since the snapshot; the next check is in "
+                    + intervalMillis / 1000 + " s");
+            return System.currentTimeMillis() + intervalMillis;
+        }
+        if (closed) {
+            // A stop began during the check: a checkpoint begun now is one the stop waits for, or abandons.
+            return due;
+        }
+        takeNow();
+        return System.currentTimeMillis() + intervalMillis;
     }
 
     /** Whether the snapshot {@code header} describes is at every tenant's head the database holds now. */
@@ -206,7 +229,7 @@ public final class Checkpointer implements AutoCloseable {
         for (final SnapshotFile.Position position : header.positions()) {
             taken.put(position.tenant(), position.seq());
         }
-        return taken.equals(storage.heads());
+        return taken.equals(recorded(storage.heads()));
     }
 
     /**
@@ -261,15 +284,25 @@ public final class Checkpointer implements AutoCloseable {
         return written.get();
     }
 
-    /** The positions with each tenant's chain hash there; tenants at 0 hold nothing to record. */
+    /** The positions a snapshot records of {@code positions}, with each tenant's chain hash there. */
     private List<SnapshotFile.Position> positionsAt(final Map<String, Long> positions) {
         final List<SnapshotFile.Position> at = new ArrayList<>();
-        for (final Map.Entry<String, Long> p : new TreeMap<>(positions).entrySet()) {
-            if (p.getValue() > 0) {
-                at.add(new SnapshotFile.Position(p.getKey(), p.getValue(), hashAt(p.getKey(), p.getValue())));
-            }
+        for (final Map.Entry<String, Long> p : recorded(positions).entrySet()) {
+            at.add(new SnapshotFile.Position(p.getKey(), p.getValue(), hashAt(p.getKey(), p.getValue())));
         }
         return at;
+    }
+
+    /**
+     * Of {@code positions}, those a snapshot records, by tenant: a tenant at 0 holds nothing to record (a tenant row
+     * without ops, as a merge import of an empty section leaves it), and has no op whose chain hash a position could
+     * carry. The snapshot written and the heads the due check compares it with both go through here, so that such a
+     * tenant does not make an idle database look ahead of its snapshot.
+     */
+    private static SortedMap<String, Long> recorded(final Map<String, Long> positions) {
+        final SortedMap<String, Long> recorded = new TreeMap<>(positions);
+        recorded.values().removeIf(seq -> seq == 0);
+        return recorded;
     }
 
     /** Builds a separate engine up to the database's head and writes it; the serving engine is not touched. */

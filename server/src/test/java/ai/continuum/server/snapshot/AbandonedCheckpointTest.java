@@ -1,20 +1,20 @@
 package ai.continuum.server.snapshot;
 
+import static ai.continuum.server.snapshot.CheckpointFixtures.ABANDONED;
+import static ai.continuum.server.snapshot.CheckpointFixtures.WAIT_SECONDS;
+import static ai.continuum.server.snapshot.CheckpointFixtures.intercepted;
+import static ai.continuum.server.snapshot.CheckpointFixtures.learn;
+import static ai.continuum.server.snapshot.CheckpointFixtures.warnings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.continuum.engine.EngineConfig;
-import ai.continuum.engine.MemoryEngine;
-import ai.continuum.engine.Turn;
 import ai.continuum.server.LogCapture;
-import ai.continuum.server.core.ContinuumCore;
-import ai.continuum.server.metrics.ContinuumMetrics;
+import ai.continuum.server.snapshot.CheckpointFixtures.Counted;
 import ai.continuum.server.storage.Storage;
 import ai.continuum.server.storage.StorageSettings;
 import ai.continuum.server.storage.Storages;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -35,8 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
  * exception). A checkpoint that ends within the patience is not abandoned: it finishes and writes its snapshot.
  */
 class AbandonedCheckpointTest {
-    private static final long WAIT_SECONDS = 30;
-
     @TempDir
     Path dir;
 
@@ -119,65 +116,14 @@ class AbandonedCheckpointTest {
                 .timing(Duration.ZERO, patience);
     }
 
-    private static List<String> warnings(final LogCapture log) {
-        return log.atLeast(Level.WARNING).stream().map(r -> r.getMessage()).toList();
-    }
-
-    /** Counts the checkpointer's outcomes. */
-    private static final class Counted implements Checkpointer.Outcomes {
-        final AtomicInteger taken = new AtomicInteger();
-        final AtomicInteger failures = new AtomicInteger();
-
-        @Override
-        public void taken(final boolean fromServing, final long millis, final long pausedMillis) {
-            taken.incrementAndGet();
-        }
-
-        @Override
-        public void failed() {
-            failures.incrementAndGet();
-        }
-    }
-
-    private static final String ABANDONED =
-            "checkpoint abandoned: the server is stopping (the snapshot on disk is unchanged)";
-
     /** {@code storage}, whose {@code load} says it began and then waits for {@code release}. */
     private static Storage holdingLoads(
             final Storage storage, final CountDownLatch loading, final CountDownLatch release) {
-        return (Storage) Proxy.newProxyInstance(
-                Storage.class.getClassLoader(), new Class<?>[] {Storage.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("load")) {
-                        loading.countDown();
-                        release.await(WAIT_SECONDS, TimeUnit.SECONDS);
-                    }
-                    try {
-                        return method.invoke(storage, args);
-                    } catch (final InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
-    }
-
-    private static void learn(final Storage storage, final int n) {
-        final MemoryEngine engine = MemoryEngine.create(EngineConfig.defaults());
-        try (ContinuumCore core = new ContinuumCore(engine, storage, new ContinuumMetrics())) {
-            core.load(null);
-            for (int t = 0; t < n; t++) {
-                core.learn(
-                        "acme",
-                        new Turn(
-                                core.nextMemoryId(),
-                                "How does the Harbor Bridge " + t + " use the Release Train?",
-                                "The Search Index calls it.",
-                                "",
-                                "s" + (t % 3),
-                                "{}",
-                                1_700_000_000_000L + t * 60_000L),
-                        false);
+        return intercepted(storage, method -> {
+            if (method.getName().equals("load")) {
+                loading.countDown();
+                release.await(WAIT_SECONDS, TimeUnit.SECONDS);
             }
-        } finally {
-            engine.close();
-        }
+        });
     }
 }
