@@ -652,6 +652,9 @@ final class Recaller {
                 continue;
             }
             s.addQueryTermRec(rec);
+            if (TermAnalyzer.isQuestionAuxiliary(queryTerms.chars(), queryTerms.start(q), queryTerms.end(q))) {
+                continue; // a query term, so no link follows it, but no evidence: its df stays 0, no "query word"
+            }
             final int df = memoryTerms.size(rec);
             if (q < Long.SIZE) {
                 s.queryTermDf[q] = df;

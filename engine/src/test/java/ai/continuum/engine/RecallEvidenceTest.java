@@ -393,6 +393,20 @@ class RecallEvidenceTest {
     }
 
     @Test
+    void shouldGiveTheAuxiliariesOfTheQuestionNoWeight() {
+        final long asked = say("Rosalind: Did Magda OK it?", 1);
+        final long reply = say("Kwame: She did, no problem.", 1);
+        say("Rosalind: How is the team doing?", 2);
+        final long pulled = say("Kwame: The backend job ad has been pulled, no new hires till the autumn.", 2);
+
+        final RecallResult r = engine.recall("t", "Why did they stop hiring for the backend job?", 10, 10);
+
+        assertEquals(pulled, ranking(r).get(0), ranking(r).toString());
+        assertFalse(ranking(r).contains(asked), "a turn sharing only 'did' with the question: " + ranking(r));
+        assertFalse(ranking(r).contains(reply), "nor its reply: " + ranking(r));
+    }
+
+    @Test
     void shouldPlaceTheReplyToAMatchingQuestionAboveAWeakerDirectMatch() {
         for (int day = 20; day < 40; day++) {
             say("Ann: The weather was grey again today, day " + day + ".", day);

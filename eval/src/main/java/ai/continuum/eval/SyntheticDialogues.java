@@ -212,7 +212,9 @@ public final class SyntheticDialogues {
         "%P% finally left retail and works as a %JOB% now, at %COMPANY%."
     };
     private static final String[] HOBBY_NEWS = {
-        "Did I tell you %P% started %HOBBY%? Every weekend now, apparently.",
+        // no word of its question ("Which hobby did P take up?") but the name: an earlier "Did I tell you P started
+        // ..." answered it through "did" alone
+        "Guess what, %P% started %HOBBY%! Every weekend now, apparently.",
         "%P% is completely obsessed with %HOBBY% these days.",
         "%P% signed up for a %HOBBY% class and loves it."
     };

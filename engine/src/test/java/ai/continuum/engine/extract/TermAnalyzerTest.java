@@ -1,6 +1,8 @@
 package ai.continuum.engine.extract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -13,6 +15,18 @@ class TermAnalyzerTest {
         assertEquals(
                 List.of("doe", "maya", "lik", "climb", "friday"),
                 AnalyzedTerms.distinct("What does Maya like? Maya likes climbing on Fridays."));
+    }
+
+    @Test
+    void shouldTellTheAuxiliariesOfAQuestionAsTheyAreAnalysed() {
+        for (final String auxiliary : List.of("did", "does", "do", "could", "would", "should", "can", "have", "has")) {
+            final String term = AnalyzedTerms.distinct(auxiliary).get(0);
+            assertTrue(TermAnalyzer.isQuestionAuxiliary("x" + term + "y", 1, 1 + term.length()), auxiliary);
+        }
+        for (final String content : List.of("dog", "canal", "hadley", "nadia", "beer")) {
+            final String term = AnalyzedTerms.distinct(content).get(0);
+            assertFalse(TermAnalyzer.isQuestionAuxiliary(term, 0, term.length()), content);
+        }
     }
 
     @Test
