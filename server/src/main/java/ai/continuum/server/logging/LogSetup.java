@@ -60,6 +60,21 @@ public final class LogSetup {
         handler.setLevel(julLevel);
         root.setLevel(julLevel);
         root.addHandler(handler);
+        Thread.setDefaultUncaughtExceptionHandler(LogSetup::logUncaught);
+    }
+
+    /**
+     * A thread ended by an exception nothing caught (a background loop a defect escaped) says so in the log, in its
+     * format and at ERROR, rather than as the JVM's bare stack trace on standard error, which a JSON log pipeline cannot
+     * parse and an alert on errors would not see.
+     */
+    static void logUncaught(final Thread thread, final Throwable e) {
+        Logger.getLogger("continuum.thread")
+                .log(
+                        Level.SEVERE,
+                        "thread " + thread.getName() + " ended by an uncaught "
+                                + e.getClass().getName(),
+                        e);
     }
 
     /**

@@ -47,6 +47,35 @@ class LogSetupTest {
     }
 
     @Test
+    void shouldLogAThreadEndedByAnUncaughtExceptionAsOneJsonErrorLine() throws Exception {
+        final PrintStream original = System.err;
+        final Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+        final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            LogSetup.apply("json", "info");
+            final Thread dying = new Thread(
+                    () -> {
+                        throw new IllegalStateException("a defect");
+                    },
+                    "continuum-test-loop");
+            dying.start();
+            dying.join();
+        } finally {
+            System.setErr(original);
+            Thread.setDefaultUncaughtExceptionHandler(before);
+            LogSetup.apply("text", "warn");
+        }
+        final String out = captured.toString(StandardCharsets.UTF_8);
+        final JsonNode json = new ObjectMapper()
+                .readTree(out.strip().lines().reduce((a, b) -> b).orElseThrow());
+        assertEquals("ERROR", json.get("level").asText(), out);
+        assertTrue(json.get("message").asText().contains("continuum-test-loop"), out);
+        assertTrue(json.get("error").asText().contains("IllegalStateException: a defect"), out);
+        assertTrue(out.strip().lines().allMatch(line -> line.startsWith("{")), "only JSON lines: " + out);
+    }
+
+    @Test
     void shouldStillLogAfterASecondApply() {
         final PrintStream original = System.err;
         final ByteArrayOutputStream captured = new ByteArrayOutputStream();
