@@ -26,6 +26,12 @@ import org.sqlite.SQLiteDataSource;
  * {@link #transaction}); the pool replaces a connection that broke (a PostgreSQL restart), so the coordinator recovers
  * without a restart of its own. On PostgreSQL every transaction also takes a transaction-scoped advisory lock first, so two coordinator processes on
  * one database still apply their transactions one at a time, as the in-process lock does for one process.
+ *
+ * <p>On PostgreSQL the migration runs without the driver's network timeout, as the memory store's does
+ * ({@link PostgresStorage#withoutNetworkTimeout}). The work keeps it: a transaction waits at the advisory lock only
+ * for another coordinator's transaction (Flyway's own lock is another key, polled), which is short unless that
+ * coordinator lost its connection while holding the lock; then the wait fails after the timeout, as any
+ * statement on a lost connection does, instead of hanging the coordinator until the server notices.
  */
 public final class FederationDatabase implements AutoCloseable {
     /** The advisory lock key that serialises coordinator transactions on PostgreSQL ("cfed" in ASCII). */
@@ -81,7 +87,7 @@ public final class FederationDatabase implements AutoCloseable {
         final HikariDataSource pool = new HikariDataSource(config);
         try {
             Flyway.configure()
-                    .dataSource(pool)
+                    .dataSource(postgres ? PostgresStorage.withoutNetworkTimeout(pool) : pool)
                     .locations("classpath:" + flywayLocation)
                     .failOnMissingLocations(true)
                     .load()

@@ -21,6 +21,8 @@ import java.util.List;
  *
  * <p>Thread safety: static; each call uses the caller's connection. VACUUM cannot run inside a transaction, so the
  * connection is put in autocommit; the session's {@code lock_timeout} is reset before it goes back to its pool.
+ * VACUUM of a big table answers only when done, possibly after longer than the driver's network timeout
+ * ({@link PostgresUrl}), so the connection waits without one; the pool puts it back when the connection returns.
  */
 final class PostgresMaintenance {
     /** SQLState of a lock not obtained within {@code lock_timeout}. */
@@ -31,6 +33,7 @@ final class PostgresMaintenance {
     static OptimizeReport optimize(final Connection c, final boolean vacuum, final long lockTimeoutMs)
             throws SQLException {
         c.setAutoCommit(true);
+        c.setNetworkTimeout(Runnable::run, 0);
         final String schema = currentSchema(c);
         final List<Table> tables = tables(c, schema);
         final OptimizeRun run = new OptimizeRun();

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import javax.sql.DataSource;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SystemEpochClock;
 
@@ -36,7 +37,7 @@ public final class PostgresStorage {
     static SqlStorage create(final String connectionString, final StorageSettings settings, final EpochClock clock) {
         final HikariDataSource ds = new HikariDataSource(poolConfig(connectionString, settings));
         try {
-            Migrations.migrate(ds, SqlDialect.POSTGRESQL);
+            Migrations.migrate(withoutNetworkTimeout(ds), SqlDialect.POSTGRESQL);
         } catch (final RuntimeException e) {
             ds.close();
             throw e;
@@ -76,6 +77,16 @@ public final class PostgresStorage {
         pool.setConnectionTimeout(2_000);
         pool.setValidationTimeout(1_000);
         return pool;
+    }
+
+    /**
+     * {@code pool} (one of {@link #poolConfig}) handing out its connections without the driver's network timeout
+     * while they are borrowed, for Flyway: a migration's statement may send nothing for longer than the timeout (a
+     * {@code CREATE INDEX} on a big table, a schema change waiting for a table the other replicas use), and a cut
+     * migration would keep the service from starting at all.
+     */
+    public static DataSource withoutNetworkTimeout(final DataSource pool) {
+        return new WithoutNetworkTimeout(pool);
     }
 
     /** The connection string without its password, for messages. */

@@ -24,8 +24,24 @@ record PostgresUrl(String jdbcUrl, String user, String password) {
      * Driver properties every connection gets unless the URL sets them. {@code reWriteBatchedInserts}: the driver
      * sends a JDBC batch of {@code INSERT ... VALUES} as multi-row inserts, so the writer's batched upserts cost one
      * statement execution per few hundred rows instead of one per row (measured in benchmarks/RESULTS.md).
+     *
+     * <p>{@code socketTimeout} (seconds) and {@code tcpKeepAlive}: a connection whose peer vanished without closing it
+     * (a network partition between a replica and the database) otherwise waits forever for an answer, and with it
+     * whatever runs on it: the writer, a read, the checkpointer, the change follower. The pool's connection timeout
+     * covers only taking a connection from the pool. After {@code socketTimeout} without a byte from the server the
+     * driver fails the statement and closes the connection, and the pool replaces it. 300 s, because the bound must
+     * exceed every statement the service runs in normal work, and the longest are single statements that grow with the
+     * data: the writer's {@code DELETE} of a whole tenant per table ({@code RemovalWriter.clearTenant}) and the sweep of
+     * orphaned vectors ({@code SqlVectors}). A timeout there is costly: the writer's transaction rolls back and is
+     * retried, the same statement would time out again, and a commit cut off is in doubt. Statements that may rightly
+     * run longer lift the timeout on their own connection: migrations ({@link PostgresStorage#withoutNetworkTimeout})
+     * and {@code VACUUM} ({@link PostgresMaintenance}). {@code tcpKeepAlive} lets the operating system probe a connection
+     * on which nothing arrives (after its keepalive time: two hours by default on Linux, the pod's
+     * {@code net.ipv4.tcp_keepalive_*} settings), so a dead peer ends even the waits without a timeout eventually.
      */
-    private static final String[][] DEFAULTS = {{"reWriteBatchedInserts", "true"}};
+    private static final String[][] DEFAULTS = {
+        {"reWriteBatchedInserts", "true"}, {"socketTimeout", "300"}, {"tcpKeepAlive", "true"}
+    };
 
     @Override
     public String toString() {

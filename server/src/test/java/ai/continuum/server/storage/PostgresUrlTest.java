@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 /**
  * Both forms of the PostgreSQL connection string become a JDBC URL and driver properties; no error shows a password.
+ * The override test needs a real PostgreSQL ({@link PostgresSchema}).
  */
 class PostgresUrlTest {
     @Test
@@ -58,6 +61,31 @@ class PostgresUrlTest {
                 "jdbc:postgresql://[::1]:5432/db",
                 PostgresUrl.parse("postgresql://[::1]/db").jdbcUrl());
         assertEquals("a@b", PostgresUrl.parse("postgresql://u:a@b@db/x").password(), "the last @ ends the password");
+    }
+
+    @Test
+    void shouldBoundTheWaitForTheServerByDefault() {
+        final Properties p = PostgresUrl.parse("postgresql://db/x").properties();
+        assertEquals("300", p.getProperty("socketTimeout"));
+        assertEquals("true", p.getProperty("tcpKeepAlive"));
+        assertEquals(
+                p, PostgresUrl.parse("jdbc:postgresql://db/x").properties(), "the JDBC form has the same defaults");
+    }
+
+    /** The driver takes a URL parameter over the property of the same name: the connection string can lift a default. */
+    @Test
+    void shouldLetTheConnectionStringOverrideTheDefaults() throws SQLException {
+        try (PostgresSchema schema = PostgresSchema.create()) {
+            assertEquals(300_000, networkTimeoutMs(schema.url()));
+            assertEquals(0, networkTimeoutMs(schema.url() + "&socketTimeout=0"));
+            assertEquals(7_000, networkTimeoutMs(schema.libpqUri("pw") + "&socketTimeout=7"));
+        }
+    }
+
+    private static int networkTimeoutMs(final String connectionString) throws SQLException {
+        try (Connection c = PostgresStorage.connect(connectionString)) {
+            return c.getNetworkTimeout();
+        }
     }
 
     @Test
