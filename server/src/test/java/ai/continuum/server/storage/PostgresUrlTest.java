@@ -5,9 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -68,6 +74,7 @@ class PostgresUrlTest {
         final Properties p = PostgresUrl.parse("postgresql://db/x").properties();
         assertEquals("300", p.getProperty("socketTimeout"));
         assertEquals("true", p.getProperty("tcpKeepAlive"));
+        assertEquals(KeepAliveSocketFactory.class.getName(), p.getProperty("socketFactory"));
         assertEquals(
                 p, PostgresUrl.parse("jdbc:postgresql://db/x").properties(), "the JDBC form has the same defaults");
     }
@@ -80,6 +87,48 @@ class PostgresUrlTest {
             assertEquals(0, networkTimeoutMs(schema.url() + "&socketTimeout=0"));
             assertEquals(7_000, networkTimeoutMs(schema.libpqUri("pw") + "&socketTimeout=7"));
         }
+    }
+
+    /**
+     * The driver's socket probes a silent server after a minute, not the system's default two hours: the kernel's
+     * timer on the connection ({@code /proc/net/tcp}, the client's port as the server saw it) is a keepalive timer due
+     * within {@code IDLE_SECONDS}. Linux only; a default socket there shows 7,200 s.
+     */
+    @Test
+    void shouldProbeASilentServerAfterAMinute() throws Exception {
+        assumeTrue(Files.isReadable(Path.of("/proc/net/tcp")), "needs Linux's /proc/net/tcp");
+        try (PostgresSchema schema = PostgresSchema.create();
+                Connection c = PostgresStorage.connect(schema.url());
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT inet_client_port()")) {
+            assertTrue(rs.next());
+            final int port = rs.getInt(1);
+            assertTrue(port > 0, "a TCP connection");
+            final String timer = kernelTimer(port);
+            assertTrue(timer.startsWith("02:"), "a keepalive timer runs on the idle connection: " + timer);
+            final long dueSeconds = Long.parseLong(timer.substring(3), 16) / 100; // in USER_HZ ticks
+            assertTrue(
+                    dueSeconds <= KeepAliveSocketFactory.IDLE_SECONDS,
+                    "the first probe is due within a minute, not the system's default: " + dueSeconds + " s");
+        }
+    }
+
+    /** The {@code tr:tm->when} column of the local socket bound to {@code port}, from {@code /proc/net/tcp[6]}. */
+    private static String kernelTimer(final int port) throws IOException {
+        final String localPort = String.format(":%04X", port);
+        for (final String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            final Path path = Path.of(table);
+            if (!Files.isReadable(path)) {
+                continue;
+            }
+            for (final String line : Files.readAllLines(path)) {
+                final String[] f = line.strip().split("\\s+", -1);
+                if (f.length > 5 && f[1].endsWith(localPort) && f[3].equals("01")) { // 01: ESTABLISHED
+                    return f[5];
+                }
+            }
+        }
+        throw new AssertionError("no established socket on local port " + port);
     }
 
     private static int networkTimeoutMs(final String connectionString) throws SQLException {
