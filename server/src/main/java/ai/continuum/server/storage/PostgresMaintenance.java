@@ -33,7 +33,7 @@ final class PostgresMaintenance {
     static OptimizeReport optimize(final Connection c, final boolean vacuum, final long lockTimeoutMs)
             throws SQLException {
         c.setAutoCommit(true);
-        c.setNetworkTimeout(Runnable::run, 0);
+        WithoutNetworkTimeout.lift(c);
         final String schema = currentSchema(c);
         final List<Table> tables = tables(c, schema);
         final OptimizeRun run = new OptimizeRun();

@@ -36,9 +36,14 @@ final class WithoutNetworkTimeout implements DataSource {
         return untimed(pool.getConnection(user, password));
     }
 
+    /** Lifts the network timeout on {@code c}, a pooled connection the pool restores when it returns. */
+    static void lift(final Connection c) throws SQLException {
+        c.setNetworkTimeout(UNUSED, 0);
+    }
+
     private static Connection untimed(final Connection c) throws SQLException {
         try {
-            c.setNetworkTimeout(UNUSED, 0);
+            lift(c);
             return c;
         } catch (final SQLException e) {
             c.close();
