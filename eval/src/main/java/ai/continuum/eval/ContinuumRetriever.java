@@ -41,9 +41,12 @@ public final class ContinuumRetriever implements Retriever {
     /**
      * Continuum with its semantic index: every turn is embedded by {@code embedder} (owned and closed here), and
      * indexing a conversation includes waiting for its vectors.
+     *
+     * @param name the retriever's column in the report.
      */
-    public ContinuumRetriever(final EngineConfig config, final int maxConcepts, final TextEmbedder embedder) {
-        this(MemoryEngine.create(config, System::currentTimeMillis, embedder), maxConcepts, "continuum-semantic");
+    public ContinuumRetriever(
+            final EngineConfig config, final int maxConcepts, final TextEmbedder embedder, final String name) {
+        this(MemoryEngine.create(config, System::currentTimeMillis, embedder), maxConcepts, name);
     }
 
     private ContinuumRetriever(final MemoryEngine engine, final int maxConcepts, final String name) {

@@ -2,6 +2,7 @@ package ai.continuum.eval;
 
 import ai.continuum.engine.EngineConfig;
 import ai.continuum.semantic.MiniLmEmbedder;
+import ai.continuum.semantic.StaticMiniLmEmbedder;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -64,7 +65,7 @@ public final class EvalCommand implements Callable<Integer> {
             paramLabel = "NAME",
             defaultValue = "continuum,bm25",
             description = "Systems to evaluate, in column order: continuum, continuum-semantic (with the semantic "
-                    + "index), bm25 (default: ${DEFAULT-VALUE}).")
+                    + "index), continuum-semantic-static (with its light model), bm25 (default: ${DEFAULT-VALUE}).")
     private List<String> retrievers;
 
     @Option(
@@ -255,11 +256,13 @@ public final class EvalCommand implements Callable<Integer> {
         return switch (name) {
             case "continuum" -> new ContinuumRetriever(EngineConfig.defaults(), maxConcepts);
             case "continuum-semantic" ->
-                new ContinuumRetriever(EngineConfig.defaults(), maxConcepts, new MiniLmEmbedder());
+                new ContinuumRetriever(EngineConfig.defaults(), maxConcepts, new MiniLmEmbedder(), name);
+            case "continuum-semantic-static" ->
+                new ContinuumRetriever(EngineConfig.defaults(), maxConcepts, new StaticMiniLmEmbedder(), name);
             case "bm25" -> new Bm25Retriever();
             default ->
-                throw new IllegalArgumentException(
-                        "unknown retriever \"" + name + "\"; known: continuum, continuum-semantic, bm25");
+                throw new IllegalArgumentException("unknown retriever \"" + name
+                        + "\"; known: continuum, continuum-semantic, continuum-semantic-static, bm25");
         };
     }
 }

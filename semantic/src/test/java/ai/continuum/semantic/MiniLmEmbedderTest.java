@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.continuum.engine.semantic.TextEmbedder;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
+import java.util.List;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -74,12 +75,18 @@ class MiniLmEmbedderTest {
     }
 
     @Test
-    void theServerFindsTheModelThroughServiceLoader() {
-        final TextEmbedder found =
-                ServiceLoader.load(TextEmbedder.class).findFirst().orElseThrow();
-        try (found) {
-            assertEquals(MiniLmEmbedder.NAME, found.name());
-            assertEquals(384, found.embed("hello").length);
+    void theServerFindsEachModelThroughServiceLoaderByName() {
+        final List<TextEmbedder.Provider> providers = ServiceLoader.load(TextEmbedder.Provider.class).stream()
+                .map(ServiceLoader.Provider::get)
+                .toList();
+        assertEquals(
+                List.of(MiniLmEmbedder.NAME, StaticMiniLmEmbedder.NAME),
+                providers.stream().map(TextEmbedder.Provider::name).toList());
+        for (final TextEmbedder.Provider provider : providers) {
+            try (TextEmbedder found = provider.open()) {
+                assertEquals(provider.name(), found.name());
+                assertEquals(384, found.embed("hello").length);
+            }
         }
     }
 }

@@ -166,7 +166,7 @@ public final class ContinuumServer implements AutoCloseable {
         try {
             final var sized = EngineSizing.forStored(config.engine(), storage);
             engine = config.semanticIndex()
-                    ? MemoryEngine.create(sized, System::currentTimeMillis, SemanticModel.load())
+                    ? MemoryEngine.create(sized, System::currentTimeMillis, SemanticModel.load(config.semanticModel()))
                     : MemoryEngine.create(sized);
         } catch (final RuntimeException e) {
             storage.close();

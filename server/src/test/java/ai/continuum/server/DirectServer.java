@@ -44,7 +44,7 @@ public final class DirectServer implements ApiClient, AutoCloseable {
         this.storage = ContinuumServer.openStorage(config);
         final var sized = EngineSizing.forStored(config.engine(), storage);
         this.engine = config.semanticIndex()
-                ? MemoryEngine.create(sized, System::currentTimeMillis, SemanticModel.load())
+                ? MemoryEngine.create(sized, System::currentTimeMillis, SemanticModel.load(config.semanticModel()))
                 : MemoryEngine.create(sized);
         this.metrics = new ContinuumMetrics(config.metricsTenantLabels());
         this.core = new ContinuumCore(engine, storage, metrics);

@@ -6,8 +6,10 @@ import ai.continuum.engine.MemoryEngine;
 import ai.continuum.engine.RecallResult;
 import ai.continuum.engine.Turn;
 import ai.continuum.engine.semantic.StoredVectors;
+import ai.continuum.engine.semantic.TextEmbedder;
 import ai.continuum.engine.semantic.VectorTable;
 import ai.continuum.semantic.MiniLmEmbedder;
+import ai.continuum.semantic.StaticMiniLmEmbedder;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -25,10 +27,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Recall with the optional semantic index (all-MiniLM-L6-v2 quantised, in-process) against recall without it, on one
- * engine that holds {@code memories} turns each with its real sentence vector; and what one embedding costs, which
- * is the learn CPU the index adds per memory (learn itself only queues the memory; the model runs on the embedding
- * thread).
+ * Recall with the optional semantic index (all-MiniLM-L6-v2 quantised, in-process, or its light form, the model's
+ * token vectors summed: {@code model}) against recall without it, on one engine that holds {@code memories} turns each
+ * with its real sentence vector; and what one embedding costs, which is the learn CPU the index adds per memory (learn
+ * itself only queues the memory; the model runs on the embedding thread).
  *
  * <p>{@code semantic=on} embeds the query (the model) and scans every vector of the tenant (one 384-byte dot product
  * each); {@code off} is the same call with the index left out ({@code useSemantic} false, as the per-request switch).
@@ -62,6 +64,9 @@ public class SemanticRecallBenchmark {
         @Param({"on", "off"})
         public String semantic;
 
+        @Param({MiniLmEmbedder.NAME, StaticMiniLmEmbedder.NAME})
+        public String model;
+
         MemoryEngine engine;
         String[] queries;
         boolean useSemantic;
@@ -70,7 +75,7 @@ public class SemanticRecallBenchmark {
         @Setup(Level.Trial)
         public void load() throws InterruptedException {
             useSemantic = "on".equals(semantic);
-            final MiniLmEmbedder model = new MiniLmEmbedder();
+            final TextEmbedder model = open(this.model);
             final TurnGenerator turns = new TurnGenerator(7L, 2_000, 1.0);
             final Turn[] all = new Turn[memories];
             for (int i = 0; i < memories; i++) {
@@ -128,13 +133,16 @@ public class SemanticRecallBenchmark {
     /** The model alone, for the texts learn embeds. */
     @State(Scope.Benchmark)
     public static class ModelState {
-        MiniLmEmbedder model;
+        @Param({MiniLmEmbedder.NAME, StaticMiniLmEmbedder.NAME})
+        public String modelName;
+
+        TextEmbedder model;
         String[] texts;
         int next;
 
         @Setup(Level.Trial)
         public void load() {
-            model = new MiniLmEmbedder();
+            model = open(modelName);
             final TurnGenerator turns = new TurnGenerator(11L, 2_000, 1.0);
             texts = new String[QUERIES];
             for (int i = 0; i < QUERIES; i++) {
@@ -160,6 +168,14 @@ public class SemanticRecallBenchmark {
         final String text = state.texts[state.next];
         state.next = (state.next + 1) & (QUERIES - 1);
         return state.model.embed(text);
+    }
+
+    static TextEmbedder open(final String name) {
+        return switch (name) {
+            case MiniLmEmbedder.NAME -> new MiniLmEmbedder();
+            case StaticMiniLmEmbedder.NAME -> new StaticMiniLmEmbedder();
+            default -> throw new IllegalArgumentException("no model " + name);
+        };
     }
 
     /**

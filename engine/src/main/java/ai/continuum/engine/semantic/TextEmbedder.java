@@ -19,4 +19,16 @@ public interface TextEmbedder extends AutoCloseable {
     /** Releases the model's native resources. Further calls to {@link #embed} fail. */
     @Override
     default void close() {}
+
+    /**
+     * One model a module offers, registered with {@link java.util.ServiceLoader}: constructing it is free, so a
+     * process looks every model up by {@link #name} and loads only the one it was configured with ({@link #open}).
+     */
+    interface Provider {
+        /** The model's name, equal to the {@link TextEmbedder#name} of what {@link #open} returns. */
+        String name();
+
+        /** Loads the model; the caller closes it. */
+        TextEmbedder open();
+    }
 }

@@ -29,7 +29,7 @@ final class LocalRuntime implements AutoCloseable {
                     InProcessCore.open(
                             config.engine(),
                             () -> ContinuumServer.openStorage(config),
-                            config.semanticIndex() ? SemanticModel.load() : null),
+                            config.semanticIndex() ? SemanticModel.load(config.semanticModel()) : null),
                     lock);
         } catch (final RuntimeException e) {
             if (lock != null) {

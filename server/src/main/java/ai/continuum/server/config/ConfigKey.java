@@ -157,6 +157,15 @@ public enum ConfigKey {
             EngineConfig.MAX_NEIGHBOURS_PER_HOP,
             List.of("CONTINUUM_NEIGHBOURS_PER_HOP")),
     SEMANTIC_INDEX("recall.semantic.enabled", Kind.BOOL, "false", 0, 0, List.of("CONTINUUM_SEMANTIC_INDEX")),
+    SEMANTIC_MODEL(
+            "recall.semantic.model",
+            Kind.CHOICE,
+            "all-minilm-l6-v2-q",
+            0,
+            0,
+            List.of("CONTINUUM_SEMANTIC_MODEL"),
+            "all-minilm-l6-v2-q",
+            "all-minilm-l6-v2-static"),
     FLEET_POLL_MS("fleet.poll-ms", Kind.INT, "1000", 10, 3_600_000, List.of("CONTINUUM_FLEET_POLL_MS")),
     FLEET_READ_WAIT_MS("fleet.read-wait-ms", Kind.INT, "2000", 0, 60_000, List.of("CONTINUUM_FLEET_READ_WAIT_MS")),
     FLEET_MAX_LAG_SECONDS(

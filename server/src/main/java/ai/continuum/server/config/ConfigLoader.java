@@ -201,6 +201,7 @@ public final class ConfigLoader {
                         TlsSettings.path(str(v, ConfigKey.TLS_CLIENT_CA)),
                         integer(v, ConfigKey.TLS_RELOAD_SECONDS)),
                 (Boolean) v.get(ConfigKey.SEMANTIC_INDEX).value(),
+                str(v, ConfigKey.SEMANTIC_MODEL),
                 FederationSettings.of(
                         str(v, ConfigKey.FEDERATION_URL),
                         str(v, ConfigKey.FEDERATION_GROUP_KEY_FILE),

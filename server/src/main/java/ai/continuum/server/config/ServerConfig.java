@@ -49,6 +49,9 @@ import java.util.regex.Pattern;
  * @param semanticIndex      whether the engine keeps a semantic index (recall.semantic.enabled): every memory embedded
  *                           in the background by the in-process sentence model, recall fusing the nearest with
  *                           words and graph; default false (benchmarks/RESULTS.md says why).
+ * @param semanticModel      the semantic index's model (recall.semantic.model): all-minilm-l6-v2-q, the sentence model
+ *                           (the default), or all-minilm-l6-v2-static, its light form (a sum of the model's token
+ *                           vectors: about a hundredth of its cost, most of its quality).
  * @param federation         whether and how this service takes part in a federation.
  * @param heartbeatFile      where the server keeps its heartbeat (see {@code http/Heartbeat}): a file refreshed after
  *                           each self-request to its own listener answered 200, which a container health check reads
@@ -87,6 +90,7 @@ public record ServerConfig(
         SnapshotSettings snapshots,
         TlsSettings tls,
         boolean semanticIndex,
+        String semanticModel,
         FederationSettings federation,
         Optional<Path> heartbeatFile,
         int memoryWriteLimitPercent) {
@@ -175,7 +179,8 @@ public record ServerConfig(
                 + ", authFailuresPerMinute=" + authFailuresPerMinute
                 + ", shutdownDrainSeconds=" + shutdownDrainSeconds
                 + ", idempotencyWindowHours=" + idempotencyWindowHours + ", tls=" + tls
-                + ", semanticIndex=" + semanticIndex + ", federation=" + federation + ", snapshots=" + snapshots
+                + ", semanticIndex=" + semanticIndex + ", semanticModel=" + semanticModel + ", federation=" + federation
+                + ", snapshots=" + snapshots
                 + ", heartbeatFile=" + heartbeatFile.map(Path::toString).orElse("")
                 + ", memoryWriteLimitPercent=" + memoryWriteLimitPercent + "]";
     }

@@ -4,6 +4,7 @@ import ai.continuum.engine.EngineConfig;
 import ai.continuum.engine.RecallResult;
 import ai.continuum.engine.Turn;
 import ai.continuum.server.SemanticModel;
+import ai.continuum.server.config.ConfigKey;
 import ai.continuum.server.config.ServerConfig;
 import ai.continuum.server.core.ContinuumCore;
 import ai.continuum.server.core.InProcessCore;
@@ -217,6 +218,7 @@ public final class Continuum implements AutoCloseable {
         private String tenant = "default";
         private EngineConfig engineConfig = EngineConfig.defaults();
         private boolean semanticIndex;
+        private String semanticModel = ConfigKey.SEMANTIC_MODEL.defaultValue();
 
         private Builder() {}
 
@@ -273,6 +275,15 @@ public final class Continuum implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The semantic index's model (the server's recall.semantic.model): {@code all-minilm-l6-v2-q}, the sentence
+         * model (the default), or {@code all-minilm-l6-v2-static}, its light form. Checked when {@link #open} loads it.
+         */
+        public Builder semanticModel(final String name) {
+            semanticModel = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
         /** Engine parameters (default {@link EngineConfig#defaults()}). */
         public Builder engineConfig(final EngineConfig config) {
             engineConfig = Objects.requireNonNull(config, "config");
@@ -305,7 +316,9 @@ public final class Continuum implements AutoCloseable {
             return new Continuum(
                     tenant,
                     InProcessCore.open(
-                            engineConfig, () -> open(chosen, settings), semanticIndex ? SemanticModel.load() : null));
+                            engineConfig,
+                            () -> open(chosen, settings),
+                            semanticIndex ? SemanticModel.load(semanticModel) : null));
         }
 
         private Storage open(final String chosen, final StorageSettings settings) {

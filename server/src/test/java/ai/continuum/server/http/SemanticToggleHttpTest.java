@@ -9,8 +9,9 @@ import ai.continuum.server.config.ConfigKey;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code POST /v1/recall}'s {@code semantic} field on a service with the semantic index (recall.semantic.enabled). */
 class SemanticToggleHttpTest {
@@ -19,9 +20,13 @@ class SemanticToggleHttpTest {
     @TempDir
     Path dataDir;
 
-    @Test
-    void shouldUseTheSemanticIndexByDefaultAndLeaveItOutWhenTheRequestSaysFalse() throws InterruptedException {
-        try (DirectServer server = DirectServer.start(dataDir, Map.of(ConfigKey.SEMANTIC_INDEX, "true"))) {
+    /** Each model: the sentence model, and its light form, which must find the same rewording. */
+    @ParameterizedTest
+    @ValueSource(strings = {"all-minilm-l6-v2-q", "all-minilm-l6-v2-static"})
+    void shouldUseTheSemanticIndexByDefaultAndLeaveItOutWhenTheRequestSaysFalse(final String model)
+            throws InterruptedException {
+        try (DirectServer server = DirectServer.start(
+                dataDir, Map.of(ConfigKey.SEMANTIC_INDEX, "true", ConfigKey.SEMANTIC_MODEL, model))) {
             final String key = server.createKey("semantic");
             final TestServer.Reply learned = server.post(
                     "/v1/learn",
