@@ -31,6 +31,7 @@ public final class StaticMiniLmEmbedder implements TextEmbedder {
     private final HuggingFaceTokenizer tokenizer;
 
     public StaticMiniLmEmbedder() {
+        // MiniLmEmbedder.resource initialises that class first, which tells the tokenizer's library to stay offline.
         try (InputStream in = MiniLmEmbedder.resource(TABLE);
                 InputStream tokenizerJson = MiniLmEmbedder.resource(MiniLmEmbedder.TOKENIZER)) {
             this.table =
