@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.stream.IntStream;
 
@@ -22,20 +23,20 @@ import java.util.stream.IntStream;
  *   <li>each row is quantised to bytes ({@link TokenVectorTable}).
  * </ol>
  *
- * Chosen on the development sets among the plain mean, three weights and zero to three directions taken out
+ * Chosen on the development sets among the plain mean, four weights and zero to three directions taken out
  * (benchmarks/RESULTS.md, "A light semantic index"). Deterministic: every row comes from its own single-threaded model
  * run and the steps after it are sequential, so a build gives the same bytes each time.
  *
  * <p>Usage: {@code TokenVectorTableBuilder OUTPUT_FILE}. A file already holding a table of this format is kept: the
  * model is a fixed dependency, so only a change of recipe (with a new {@link TokenVectorTable#MAGIC}) or a clean build
- * writes it again. About 20 s of one core.
+ * writes it again. About 15 s on two cores (the rows are computed in parallel).
  */
 public final class TokenVectorTableBuilder {
     /** all-MiniLM-L6-v2's vocabulary, BERT's uncased WordPiece: ids 0 to 30,521. */
-    static final int VOCABULARY = 30_522;
+    private static final int VOCABULARY = 30_522;
 
     /** The first whole word in the vocabulary; before it come [PAD], [UNK], [CLS], [SEP], unused ids and characters. */
-    static final int FIRST_WORD = 1996;
+    private static final int FIRST_WORD = 1996;
 
     private static final int CLS = 101;
     private static final int SEP = 102;
@@ -66,7 +67,7 @@ public final class TokenVectorTableBuilder {
         Files.createDirectories(out.toAbsolutePath().getParent());
         final Path partial = out.resolveSibling(out.getFileName() + ".partial");
         Files.write(partial, bytes.array());
-        Files.move(partial, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(partial, out, StandardCopyOption.REPLACE_EXISTING);
         System.out.printf(
                 "TokenVectorTableBuilder: %d token vectors written to %s in %.1f s%n",
                 VOCABULARY, out, (System.nanoTime() - start) / 1e9);
@@ -83,7 +84,7 @@ public final class TokenVectorTableBuilder {
         }
     }
 
-    static float[][] modelRows(final MiniLmEmbedder model) {
+    private static float[][] modelRows(final MiniLmEmbedder model) {
         final float[][] rows = new float[VOCABULARY][];
         IntStream.range(0, VOCABULARY)
                 .parallel()
@@ -92,7 +93,7 @@ public final class TokenVectorTableBuilder {
     }
 
     /** Takes the mean of the word rows from every row. */
-    static void centre(final float[][] rows) {
+    private static void centre(final float[][] rows) {
         final int dimensions = rows[0].length;
         final double[] mean = new double[dimensions];
         for (int id = FIRST_WORD; id < rows.length; id++) {
@@ -108,7 +109,7 @@ public final class TokenVectorTableBuilder {
     }
 
     /** Projects the word rows' first principal component (power iteration on their Gram matrix) out of every row. */
-    static void dropStrongestDirection(final float[][] rows) {
+    private static void dropStrongestDirection(final float[][] rows) {
         final int dimensions = rows[0].length;
         final double[] direction = new double[dimensions];
         Arrays.fill(direction, 1 / Math.sqrt(dimensions));
@@ -134,7 +135,7 @@ public final class TokenVectorTableBuilder {
     }
 
     /** Scales each row by {@code a / (a + p)}, p its token's Zipf share; every id before the first word ranks first. */
-    static void weightByRarity(final float[][] rows) {
+    private static void weightByRarity(final float[][] rows) {
         final double harmonic = Math.log(rows.length - FIRST_WORD) + 0.5772; // sum of 1/rank over the words
         for (int id = 0; id < rows.length; id++) {
             final int rank = Math.max(1, id - FIRST_WORD + 1);
